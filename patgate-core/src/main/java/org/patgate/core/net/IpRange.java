@@ -12,8 +12,8 @@ import java.util.Objects;
  * IPv4 octets have no leading zeros, zone ids are refused. IPv4 clients that arrive as
  * IPv4-mapped IPv6 addresses ({@code ::ffff:a.b.c.d}, common on dual-stack sockets) are
  * matched against IPv4 ranges; an IPv6 range never matches an IPv4 client, so {@code ::/0}
- * means "every IPv6 client", not "everyone". IPv4-mapped IPv6 ranges are refused in favour of
- * their IPv4 spelling for the same reason.
+ * means "every IPv6 client", not "everyone". For the same reason ranges inside the mapped block
+ * ({@code ::ffff:0:0/96} and longer prefixes) are refused in favour of their IPv4 spelling.
  *
  * <p>Immutable and thread-safe; equality and {@link #toString()} use the canonical CIDR
  * (RFC 5952 for IPv6).
