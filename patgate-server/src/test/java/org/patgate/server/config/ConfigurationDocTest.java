@@ -93,8 +93,6 @@ class ConfigurationDocTest {
         }
     }
 
-    @Test
-
     private static List<String[]> keyRows() throws IOException {
         List<String[]> rows = new ArrayList<>();
         for (String line : Files.readAllLines(DOC)) {
