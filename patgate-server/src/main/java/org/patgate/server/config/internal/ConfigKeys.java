@@ -1,0 +1,123 @@
+package org.patgate.server.config.internal;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every configuration key PATgate knows, with its environment variable name. The single source of
+ * truth for unknown-key detection, env overrides, masking and the documentation test.
+ */
+public final class ConfigKeys {
+
+    /** Whether a key holds one value or a list (comma-separated when it comes from the environment). */
+    public enum Shape { SCALAR, LIST }
+
+    /** One key: its dotted path, shape and whether its value must never be shown. */
+    public record Key(String path, Shape shape, boolean secret) {
+        /** {@code PATGATE_} + the path upper-cased with dots as underscores; no camel-case splitting. */
+        public String envName() {
+            return ENV_PREFIX + path.replace('.', '_').toUpperCase(Locale.ROOT);
+        }
+    }
+
+    public static final String ENV_PREFIX = "PATGATE_";
+
+    /**
+     * {@code PATGATE_} variables that belong to the launcher and the CLI, not to the configuration.
+     * They are ignored by the loader instead of being refused as typos.
+     */
+    public static final Set<String> LAUNCHER_ENV = Set.of(
+            "PATGATE_JAVA_OPTS", "PATGATE_HEAP", "PATGATE_CONFIG", "PATGATE_HOME",
+            "PATGATE_URL", "PATGATE_USER", "PATGATE_PASSWORD", "PATGATE_TOKEN");
+
+    public static final List<Key> ALL = List.of(
+            scalar("listen.host"), scalar("listen.port"),
+            scalar("upstream.url"), scalar("upstream.connectTimeout"), scalar("upstream.readTimeout"),
+            scalar("database.url"), scalar("database.username"), secret("database.password"),
+            scalar("database.maxPoolSize"),
+            list("rest.paths"), scalar("rest.passwordAuth"), list("rest.readOnlyPosts"),
+            scalar("identity.mode"), scalar("identity.header"),
+            list("trustedProxies"),
+            scalar("bootstrap.adminUsername"), secret("bootstrap.adminPassword"),
+            scalar("tokens.prefix"), secret("tokens.pepper"), scalar("tokens.pepperFile"),
+            scalar("tokens.cacheTtl"), scalar("tokens.negativeCacheTtl"), scalar("tokens.maxLifetimeDays"),
+            scalar("admin.group"),
+            scalar("api.maxBodyBytes"));
+
+    private static final Map<String, Key> BY_PATH = new LinkedHashMap<>();
+    private static final Map<String, Key> BY_ENV = new LinkedHashMap<>();
+
+    static {
+        for (Key key : ALL) {
+            BY_PATH.put(key.path(), key);
+            BY_ENV.put(key.envName(), key);
+        }
+    }
+
+    private ConfigKeys() {
+    }
+
+    public static Optional<Key> byPath(String path) {
+        return Optional.ofNullable(BY_PATH.get(path));
+    }
+
+    public static Optional<Key> byEnvName(String envName) {
+        return Optional.ofNullable(BY_ENV.get(envName));
+    }
+
+    /** Whether {@code name} is a section that holds keys ({@code listen}, {@code tokens}, ...). */
+    public static boolean isSection(String name) {
+        String prefix = name + ".";
+        return ALL.stream().anyMatch(key -> key.path().startsWith(prefix));
+    }
+
+    /** The closest known key path or env name within two edits, to suggest for a typo. */
+    public static Optional<String> suggestion(String unknown, boolean envNames) {
+        String best = null;
+        int bestDistance = 3;
+        for (Key key : ALL) {
+            String candidate = envNames ? key.envName() : key.path();
+            int distance = editDistance(unknown.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private static Key scalar(String path) {
+        return new Key(path, Shape.SCALAR, false);
+    }
+
+    private static Key secret(String path) {
+        return new Key(path, Shape.SCALAR, true);
+    }
+
+    private static Key list(String path) {
+        return new Key(path, Shape.LIST, false);
+    }
+}

@@ -1,0 +1,194 @@
+package org.patgate.server.config.internal;
+
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.patgate.server.config.AdminConfig;
+import org.patgate.server.config.ApiConfig;
+import org.patgate.server.config.BootstrapConfig;
+import org.patgate.server.config.ConfigException;
+import org.patgate.server.config.DatabaseConfig;
+import org.patgate.server.config.IdentityConfig;
+import org.patgate.server.config.ListenConfig;
+import org.patgate.server.config.PatgateConfig;
+import org.patgate.server.config.RestConfig;
+import org.patgate.server.config.TokensConfig;
+import org.patgate.server.config.UpstreamConfig;
+import org.patgate.server.config.internal.ConfigReader.Setting;
+
+/**
+ * Builds a {@link PatgateConfig} from an optional YAML file and the environment: file values
+ * override defaults, {@code PATGATE_*} variables override the file. All problems (unknown keys,
+ * unknown variables, bad values) are collected and thrown together. Stateless and thread-safe.
+ */
+public final class ConfigLoader {
+
+    /** The defaults, also documented in docs/configuration.md. */
+    public static final List<String> DEFAULT_READ_ONLY_POSTS = List.of(
+            "/rest/api/2/search", "/rest/api/2/search/jql", "/rest/api/3/search", "/rest/api/3/search/jql");
+
+    private ConfigLoader() {
+    }
+
+    public static PatgateConfig load(Path yamlFile, Map<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Setting> settings = new HashMap<>();
+        if (yamlFile != null) {
+            collectFileSettings(yamlFile, settings, problems);
+        }
+        collectEnvSettings(env, settings, problems);
+        PatgateConfig config = build(new ConfigReader(settings, problems), problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    private static void collectFileSettings(Path file, Map<String, Setting> settings, List<String> problems) {
+        String source = file.toString();
+        YamlTree root;
+        try (Reader reader = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT))) {
+            root = YamlTree.parse(reader, source);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file " + source + ": not found");
+        } catch (IOException e) {
+            throw new ConfigException("config file " + source + ": cannot be read: " + e.getMessage(), e);
+        }
+        if (root instanceof YamlTree.Null) {
+            return;
+        }
+        if (!(root instanceof YamlTree.Mapping mapping)) {
+            throw new ConfigException(source + ": must be a mapping of keys like 'listen:' at the top level");
+        }
+        for (Map.Entry<String, YamlTree> entry : mapping.entries().entrySet()) {
+            String name = entry.getKey();
+            YamlTree value = entry.getValue();
+            if (name.indexOf('.') < 0 && ConfigKeys.byPath(name).isPresent()) {
+                settings.put(name, new Setting(value, source + " line " + value.line()));
+            } else if (name.indexOf('.') < 0 && ConfigKeys.isSection(name)) {
+                collectSection(name, value, source, settings, problems);
+            } else {
+                problems.add(unknownKey(name));
+            }
+        }
+    }
+
+    private static void collectSection(String section, YamlTree value, String source,
+            Map<String, Setting> settings, List<String> problems) {
+        if (value instanceof YamlTree.Null) {
+            return;
+        }
+        if (!(value instanceof YamlTree.Mapping mapping)) {
+            problems.add(section + ": must be a mapping of keys, got " + YamlTree.kind(value)
+                    + " (" + source + " line " + value.line() + ")");
+            return;
+        }
+        for (Map.Entry<String, YamlTree> entry : mapping.entries().entrySet()) {
+            String path = section + "." + entry.getKey();
+            if (ConfigKeys.byPath(path).isPresent()) {
+                settings.put(path, new Setting(entry.getValue(), source + " line " + entry.getValue().line()));
+            } else {
+                problems.add(unknownKey(path));
+            }
+        }
+    }
+
+    private static void collectEnvSettings(Map<String, String> env, Map<String, Setting> settings,
+            List<String> problems) {
+        // Sorted so problems come out in a stable order whatever the map's iteration order.
+        for (Map.Entry<String, String> entry : new TreeMap<>(env).entrySet()) {
+            String name = entry.getKey();
+            if (!name.startsWith(ConfigKeys.ENV_PREFIX) || ConfigKeys.LAUNCHER_ENV.contains(name)) {
+                continue;
+            }
+            ConfigKeys.Key key = ConfigKeys.byEnvName(name).orElse(null);
+            if (key == null) {
+                problems.add("unknown environment variable " + name
+                        + ConfigKeys.suggestion(name, true).map(s -> " (did you mean " + s + "?)").orElse(""));
+                continue;
+            }
+            String value = entry.getValue() == null ? "" : entry.getValue();
+            YamlTree tree = key.shape() == ConfigKeys.Shape.LIST
+                    ? new YamlTree.Sequence(Arrays.stream(value.split(","))
+                            .map(String::strip).filter(item -> !item.isEmpty())
+                            .<YamlTree>map(item -> new YamlTree.Scalar(item, 0)).toList(), 0)
+                    : new YamlTree.Scalar(value, 0);
+            settings.put(key.path(), new Setting(tree, "from " + name));
+        }
+    }
+
+    private static String unknownKey(String path) {
+        return "unknown key '" + path + "'"
+                + ConfigKeys.suggestion(path, false).map(s -> " (did you mean '" + s + "'?)").orElse("");
+    }
+
+    private static PatgateConfig build(ConfigReader in, List<String> problems) {
+        ListenConfig listen = record(problems, () -> new ListenConfig(
+                in.text("listen.host", "127.0.0.1", ConfigRules::host),
+                in.integer("listen.port", 8080, ConfigRules::port)));
+        UpstreamConfig upstream = record(problems, () -> new UpstreamConfig(
+                in.uri("upstream.url", URI.create("http://127.0.0.1:9000"), ConfigRules::httpUrl),
+                in.duration("upstream.connectTimeout", Duration.ofSeconds(5), ConfigRules::positive),
+                in.duration("upstream.readTimeout", Duration.ofSeconds(60), ConfigRules::positive)));
+        DatabaseConfig database = record(problems, () -> new DatabaseConfig(
+                in.text("database.url", "jdbc:h2:file:./data/patgate", ConfigRules::jdbcUrl),
+                in.text("database.username", "", ConfigRules::plainText),
+                in.text("database.password", "", value -> { }),
+                in.integer("database.maxPoolSize", 10, ConfigRules.range(1, 1000))));
+        RestConfig rest = record(problems, () -> new RestConfig(
+                in.list("rest.paths", List.of("/rest/**"), ConfigRules::pathPattern),
+                in.choice("rest.passwordAuth", RestConfig.PasswordAuth.BLOCK, RestConfig.PasswordAuth.class),
+                in.list("rest.readOnlyPosts", DEFAULT_READ_ONLY_POSTS, ConfigRules::pathPattern)));
+        IdentityConfig identity = record(problems, () -> new IdentityConfig(
+                in.choice("identity.mode", IdentityConfig.Mode.HEADER, IdentityConfig.Mode.class),
+                in.text("identity.header", "X-Forwarded-User", ConfigRules::headerName)));
+        List<String> trustedProxies = in.list("trustedProxies", List.of(), ConfigRules::cidr);
+        BootstrapConfig bootstrap = record(problems, () -> new BootstrapConfig(
+                in.text("bootstrap.adminUsername", "admin", ConfigRules::name),
+                in.text("bootstrap.adminPassword", "", value -> { })));
+        TokensConfig tokens = record(problems, () -> new TokensConfig(
+                in.text("tokens.prefix", "pat_", ConfigRules::tokenPrefix),
+                in.text("tokens.pepper", "", ConfigRules::pepper),
+                in.path("tokens.pepperFile", Path.of("./data/pepper")),
+                in.duration("tokens.cacheTtl", Duration.ofSeconds(30), ConfigRules::notNegative),
+                in.duration("tokens.negativeCacheTtl", Duration.ofSeconds(5), ConfigRules::notNegative),
+                in.integer("tokens.maxLifetimeDays", 0, ConfigRules.range(0, 36500))));
+        AdminConfig admin = record(problems, () -> new AdminConfig(
+                in.text("admin.group", "patgate-admins", ConfigRules::name)));
+        ApiConfig api = record(problems, () -> new ApiConfig(
+                in.integer("api.maxBodyBytes", 65536, ConfigRules.range(ApiConfig.MIN_BODY_BYTES, ApiConfig.MAX_BODY_BYTES))));
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new PatgateConfig(listen, upstream, database, rest, identity, trustedProxies, bootstrap, tokens,
+                admin, api);
+    }
+
+    /**
+     * Builds one section. Bad fields were already reported and replaced by defaults, so a failure
+     * here is a rule across fields (e.g. an empty {@code rest.paths}); it is collected like the rest.
+     */
+    private static <T> T record(List<String> problems, Supplier<T> constructor) {
+        try {
+            return constructor.get();
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.patgate.server.config.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.patgate.server.config.ConfigException;
+import org.patgate.server.config.PatgateConfig;
+
+/** Writes a configuration as YAML with secrets masked; see {@link PatgateConfig#toMaskedYaml()}. */
+public final class MaskedYaml {
+
+    // Strings are always quoted so values like "no" or "0123" read back as written.
+    private static final ObjectMapper YAML = new ObjectMapper(
+            YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build());
+
+    private MaskedYaml() {
+    }
+
+    public static String write(PatgateConfig config) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("listen", section("host", config.listen().host(), "port", config.listen().port()));
+        root.put("upstream", section(
+                "url", config.upstream().url().toString(),
+                "connectTimeout", Durations.format(config.upstream().connectTimeout()),
+                "readTimeout", Durations.format(config.upstream().readTimeout())));
+        root.put("database", section(
+                "url", Masking.url(config.database().url()),
+                "username", config.database().username(),
+                "password", Masking.secret(config.database().password()),
+                "maxPoolSize", config.database().maxPoolSize()));
+        root.put("rest", section(
+                "paths", config.rest().paths(),
+                "passwordAuth", lower(config.rest().passwordAuth()),
+                "readOnlyPosts", config.rest().readOnlyPosts()));
+        root.put("identity", section("mode", lower(config.identity().mode()), "header", config.identity().header()));
+        root.put("trustedProxies", config.trustedProxies());
+        root.put("bootstrap", section(
+                "adminUsername", config.bootstrap().adminUsername(),
+                "adminPassword", Masking.secret(config.bootstrap().adminPassword())));
+        root.put("tokens", section(
+                "prefix", config.tokens().prefix(),
+                "pepper", Masking.secret(config.tokens().pepper()),
+                "pepperFile", config.tokens().pepperFile().toString(),
+                "cacheTtl", Durations.format(config.tokens().cacheTtl()),
+                "negativeCacheTtl", Durations.format(config.tokens().negativeCacheTtl()),
+                "maxLifetimeDays", config.tokens().maxLifetimeDays()));
+        root.put("admin", section("group", config.admin().group()));
+        root.put("api", section("maxBodyBytes", config.api().maxBodyBytes()));
+        try {
+            return YAML.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("cannot print the configuration: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> section(Object... namesAndValues) {
+        Map<String, Object> section = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            section.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return section;
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}
