@@ -1,0 +1,115 @@
+package org.patgate.server.api;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
+import org.patgate.server.api.internal.Exchange;
+import org.patgate.server.audit.AuditLog;
+import org.patgate.server.directory.LocalDirectory;
+import org.patgate.server.directory.LoginThrottle;
+import org.patgate.server.directory.Principal;
+import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.error.TooManyRequestsException;
+import org.patgate.server.error.UnauthorizedException;
+
+/**
+ * Authenticates management API calls with HTTP Basic and directory credentials (RFC 7617, UTF-8).
+ * Failures are audited and throttled per source IP; the answer never says whether the username
+ * or the password was wrong. Thread-safe.
+ */
+public final class ApiAuthenticator {
+
+    private final LocalDirectory directory;
+    private final LoginThrottle throttle;
+    private final AuditLog audit;
+
+    public ApiAuthenticator(LocalDirectory directory, LoginThrottle throttle, AuditLog audit) {
+        this.directory = directory;
+        this.throttle = throttle;
+        this.audit = audit;
+    }
+
+    public Principal authenticate(Exchange exchange) {
+        List<String> headers = exchange.request().getHeaders().getValuesList(HttpHeader.AUTHORIZATION);
+        if (headers.isEmpty()) {
+            throw new UnauthorizedException("authentication required: use HTTP Basic with your username and password");
+        }
+        if (headers.size() > 1) {
+            throw new InvalidRequestException("more than one Authorization header");
+        }
+        String header = headers.getFirst();
+        if (header.length() < 6 || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            throw new UnauthorizedException("the management API accepts HTTP Basic authentication only");
+        }
+        String sourceIp = exchange.sourceIp();
+        if (!throttle.allows(sourceIp)) {
+            throw new TooManyRequestsException("too many failed logins from your address; try again later",
+                    throttle.window());
+        }
+        char[] credentials = decode(header.substring(6).strip());
+        try {
+            int colon = indexOf(credentials, ':');
+            if (colon < 0) {
+                throw fail(sourceIp, "", "malformed Basic credentials");
+            }
+            String username = new String(credentials, 0, colon);
+            char[] password = Arrays.copyOfRange(credentials, colon + 1, credentials.length);
+            try {
+                return directory.authenticate(username, password)
+                        .orElseThrow(() -> fail(sourceIp, username, "wrong username or password"));
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+        } finally {
+            Arrays.fill(credentials, '\0');
+        }
+    }
+
+    private UnauthorizedException fail(String sourceIp, String username, String reason) {
+        throttle.recordFailure(sourceIp);
+        audit.failure(bounded(username), "auth.login", "api", sourceIp, reason);
+        return new UnauthorizedException("wrong username or password");
+    }
+
+    private static char[] decode(String base64) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new UnauthorizedException("malformed Basic credentials");
+        }
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
+            char[] result = new char[chars.remaining()];
+            chars.get(result);
+            return result;
+        } catch (CharacterCodingException e) {
+            throw new UnauthorizedException("malformed Basic credentials: not UTF-8");
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    private static int indexOf(char[] chars, char wanted) {
+        for (int i = 0; i < chars.length; i++) {
+            if (chars[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String bounded(String username) {
+        String printable = username.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() > 64 ? printable.substring(0, 64) : printable;
+    }
+}

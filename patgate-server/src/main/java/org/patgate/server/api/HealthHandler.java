@@ -1,0 +1,55 @@
+package org.patgate.server.api;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.patgate.server.api.internal.Json;
+import org.patgate.server.store.Database;
+
+/**
+ * {@code GET /.patgate/health}: 200 {@code {"status":"UP",...}} when the server can serve, 503
+ * {@code DOWN} when the database does not answer. No authentication, no secrets. Thread-safe.
+ */
+public final class HealthHandler extends Handler.Abstract {
+
+    public static final String PATH = "/.patgate/health";
+
+    private final Database database;
+    private final String version;
+
+    public HealthHandler(Database database, String version) {
+        this.database = database;
+        this.version = version;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        if (!PATH.equals(request.getHttpURI().getPath())) {
+            return false;
+        }
+        boolean databaseUp = databaseAnswers();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", databaseUp ? "UP" : "DOWN");
+        body.put("version", version);
+        body.put("database", Map.of("status", databaseUp ? "UP" : "DOWN", "kind", database.kind().name().toLowerCase()));
+        response.setStatus(databaseUp ? 200 : 503);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.write(true, java.nio.ByteBuffer.wrap(Json.write(body)), callback);
+        return true;
+    }
+
+    private boolean databaseAnswers() {
+        try (Connection connection = database.dataSource().getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+}

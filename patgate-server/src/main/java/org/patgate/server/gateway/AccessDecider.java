@@ -1,0 +1,93 @@
+package org.patgate.server.gateway;
+
+import java.net.InetAddress;
+import org.patgate.core.decision.Decision;
+import org.patgate.core.decision.ReadOnlyPolicy;
+import org.patgate.core.path.PathPatternSet;
+import org.patgate.core.token.Scope;
+import org.patgate.server.token.TokenVerifier;
+import org.patgate.server.token.TokenVerifier.Verification;
+
+/**
+ * The gateway's rules, applied to one request whose path is already normalised:
+ * <ol>
+ *   <li>a token is verified wherever it is presented (REST path or not), then its IP ranges and
+ *       scope are enforced;</li>
+ *   <li>on REST paths, passwords (Basic, other schemes, Jira's {@code os_password}) are refused
+ *       while {@code rest.passwordAuth} is {@code block};</li>
+ *   <li>on REST paths, requests with no credentials at all are refused unless they carry a session
+ *       cookie (the upstream's own browser session) or anonymous access is allowed.</li>
+ * </ol>
+ * Everything else is forwarded without an identity. Thread-safe.
+ */
+public final class AccessDecider {
+
+    static final String USE_A_TOKEN = "use a personal access token: 'Authorization: Bearer <token>'";
+
+    private final TokenVerifier verifier;
+    private final PathPatternSet restPaths;
+    private final ReadOnlyPolicy readOnly;
+    private final boolean blockPasswords;
+    private final boolean allowAnonymous;
+
+    public AccessDecider(TokenVerifier verifier, PathPatternSet restPaths, ReadOnlyPolicy readOnly,
+            boolean blockPasswords, boolean allowAnonymous) {
+        this.verifier = verifier;
+        this.restPaths = restPaths;
+        this.readOnly = readOnly;
+        this.blockPasswords = blockPasswords;
+        this.allowAnonymous = allowAnonymous;
+    }
+
+    /** The facts of one request that the rules look at. */
+    public record RequestFacts(String method, String normalizedPath, InetAddress client, Credentials credentials,
+            boolean methodOverride) {}
+
+    public GatewayDecision decide(RequestFacts request) {
+        Credentials credentials = request.credentials();
+        if (credentials instanceof Credentials.Malformed malformed) {
+            return malformed.status() == 401 ? GatewayDecision.Refuse.unauthorized(malformed.reason())
+                    : GatewayDecision.Refuse.badRequest(malformed.reason());
+        }
+        if (credentials instanceof Credentials.Token token) {
+            return decideToken(request, token);
+        }
+        if (!restPaths.matches(request.normalizedPath())) {
+            return GatewayDecision.Forward.ANONYMOUS;
+        }
+        return switch (credentials) {
+            case Credentials.Password p -> blockPasswords
+                    ? GatewayDecision.Refuse.unauthorized("password authentication is disabled for the REST API; " + USE_A_TOKEN)
+                    : GatewayDecision.Forward.ANONYMOUS;
+            case Credentials.OtherScheme o -> blockPasswords
+                    ? GatewayDecision.Refuse.unauthorized("the REST API accepts personal access tokens only; " + USE_A_TOKEN)
+                    : GatewayDecision.Forward.ANONYMOUS;
+            case Credentials.None none -> none.hasCookie() || allowAnonymous
+                    ? GatewayDecision.Forward.ANONYMOUS
+                    : GatewayDecision.Refuse.unauthorized("authentication required; " + USE_A_TOKEN);
+            default -> GatewayDecision.Refuse.unauthorized("authentication required; " + USE_A_TOKEN);
+        };
+    }
+
+    private GatewayDecision decideToken(RequestFacts request, Credentials.Token presented) {
+        Verification verification = verifier.verify(presented.value());
+        if (verification instanceof Verification.Refused refused) {
+            if (refused.reason() == TokenVerifier.Reason.UNAVAILABLE) {
+                return new GatewayDecision.Refuse(503, "unavailable", "Service Unavailable", refused.reason().detail(),
+                        false, null);
+            }
+            return GatewayDecision.Refuse.unauthorized(refused.reason().detail());
+        }
+        TokenVerifier.VerifiedToken token = ((Verification.Valid) verification).token();
+        if (!token.allowedIps().allows(request.client())) {
+            return GatewayDecision.Refuse.forbidden("this token may not be used from your address", token.id());
+        }
+        if (token.scope() == Scope.READ_ONLY) {
+            Decision decision = readOnly.decide(request.method(), request.normalizedPath(), request.methodOverride());
+            if (decision instanceof Decision.Deny deny) {
+                return GatewayDecision.Refuse.forbidden("read-only token: " + deny.reason(), token.id());
+            }
+        }
+        return new GatewayDecision.Forward(token.ownerUsername(), token.id(), true);
+    }
+}

@@ -1,0 +1,28 @@
+package org.patgate.server.gateway;
+
+/**
+ * What a request presents to prove who it is, as far as PATgate cares. Built once per request by
+ * {@link CredentialExtractor}; never logged (a {@link Token} holds a secret).
+ */
+public sealed interface Credentials {
+
+    /** No Authorization header and no password parameters. */
+    record None(boolean hasCookie) implements Credentials {}
+
+    /** A PATgate token, well-formed or not, via Bearer or as the Basic password. */
+    record Token(String value, boolean viaBasic) implements Credentials {
+        @Override
+        public String toString() {
+            return "Token[******]";
+        }
+    }
+
+    /** A username and password (Basic, or Jira's os_username/os_password parameters). */
+    record Password(String username) implements Credentials {}
+
+    /** Another scheme (Digest, NTLM, Negotiate, a foreign Bearer) that is not a PATgate token. */
+    record OtherScheme(String scheme) implements Credentials {}
+
+    /** Something we refuse to interpret: several Authorization headers, broken Basic, a token in the URL. */
+    record Malformed(int status, String reason) implements Credentials {}
+}

@@ -1,0 +1,13 @@
+package org.patgate.server.gateway;
+
+import java.net.InetAddress;
+
+/**
+ * What the gateway decided for a request it forwards, handed from {@link GatewayHandler} to
+ * {@link UpstreamProxy} as a request attribute: the checked path to send upstream (so the upstream
+ * acts on exactly what was checked), who the caller is, and where they come from.
+ */
+record ForwardPlan(GatewayDecision.Forward decision, String encodedPath, InetAddress client, long startNanos) {
+
+    static final String ATTRIBUTE = ForwardPlan.class.getName();
+}

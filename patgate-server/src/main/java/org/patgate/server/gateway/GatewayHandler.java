@@ -1,0 +1,112 @@
+package org.patgate.server.gateway;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.patgate.core.decision.ReadOnlyPolicy;
+import org.patgate.core.path.NormalizedPath;
+import org.patgate.core.path.PathNormalizer;
+import org.patgate.server.api.internal.Json;
+import org.patgate.server.api.internal.Problem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The authentication step in front of the upstream proxy: normalises the path, reads the
+ * credentials, asks the {@link AccessDecider}, and either answers the refusal itself (nothing
+ * reaches the upstream) or hands the request to the wrapped proxy with a {@link ForwardPlan}.
+ * Any failure while deciding refuses the request (fail closed). Thread-safe.
+ */
+public final class GatewayHandler extends Handler.Wrapper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+
+    private static final java.util.Set<String> OVERRIDE_HEADER_KEYS = ReadOnlyPolicy.OVERRIDE_HEADERS.stream()
+            .map(HeaderNames::key).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    private final AccessDecider decider;
+    private final CredentialExtractor credentials;
+    private final ClientAddressResolver addresses;
+
+    public GatewayHandler(AccessDecider decider, CredentialExtractor credentials, ClientAddressResolver addresses,
+            Handler upstream) {
+        super(upstream);
+        this.decider = decider;
+        this.credentials = credentials;
+        this.addresses = addresses;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        long start = System.nanoTime();
+        GatewayDecision decision;
+        String encodedPath = null;
+        InetAddress client = null;
+        try {
+            HttpURI uri = request.getHttpURI();
+            NormalizedPath path = PathNormalizer.normalize(uri.getPath());
+            if (path instanceof NormalizedPath.Refused refused) {
+                decision = GatewayDecision.Refuse.badRequest("refused request path: " + refused.reason());
+            } else if (ReservedPaths.isReserved(((NormalizedPath.Ok) path).decoded())) {
+                // An encoded spelling of PATgate's own prefix is never passed upstream.
+                decision = new GatewayDecision.Refuse(404, "not-found", "Not Found", "nothing here", false, null);
+            } else {
+                NormalizedPath.Ok ok = (NormalizedPath.Ok) path;
+                encodedPath = ok.encoded();
+                client = addresses.resolve(request.getConnectionMetaData().getRemoteSocketAddress(), request.getHeaders());
+                decision = decider.decide(new AccessDecider.RequestFacts(request.getMethod(), ok.decoded(), client,
+                        credentials.extract(request.getHeaders(), uri.getQuery()),
+                        hasMethodOverride(request.getHeaders(), uri.getQuery())));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("refusing a request because deciding failed", e);
+            decision = new GatewayDecision.Refuse(500, "internal-error", "Internal Server Error",
+                    "the gateway could not decide on this request", false, null);
+        }
+        if (decision instanceof GatewayDecision.Refuse refuse) {
+            refuse(request, response, callback, refuse);
+            return true;
+        }
+        request.setAttribute(ForwardPlan.ATTRIBUTE,
+                new ForwardPlan((GatewayDecision.Forward) decision, encodedPath, client, start));
+        return super.handle(request, response, callback);
+    }
+
+    private static void refuse(Request request, Response response, Callback callback, GatewayDecision.Refuse refuse) {
+        response.setStatus(refuse.status());
+        if (refuse.bearerChallenge()) {
+            // RFC 6750 §3: the challenge tells clients which scheme to use.
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"patgate\"");
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        Problem problem = Problem.of(refuse.status(), refuse.slug(), refuse.title(), refuse.detail())
+                .at(request.getHttpURI().getPath());
+        response.write(true, ByteBuffer.wrap(Json.write(problem)), callback);
+    }
+
+    /** Method-override headers or a {@code _method} parameter: a way to smuggle a write past read-only. */
+    static boolean hasMethodOverride(HttpFields headers, String rawQuery) {
+        for (org.eclipse.jetty.http.HttpField field : headers) {
+            if (OVERRIDE_HEADER_KEYS.contains(HeaderNames.key(field.getName()))) {
+                return true;
+            }
+        }
+        if (rawQuery == null) {
+            return false;
+        }
+        for (String pair : rawQuery.split("&")) {
+            String decoded = CredentialExtractor.decodeQuery(pair.split("=", 2)[0]);
+            if (decoded == null || decoded.strip().equalsIgnoreCase("_method")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

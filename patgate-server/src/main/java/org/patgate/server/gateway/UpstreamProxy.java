@@ -1,0 +1,136 @@
+package org.patgate.server.gateway;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.proxy.ProxyHandler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Forwards an allowed request to the upstream, streaming both bodies over pooled keep-alive
+ * connections (Jetty's {@link ProxyHandler} does the streaming and the RFC 9110 hop-by-hop rules).
+ * On the way it sends the <em>normalised</em> path that was checked, removes every client-sent
+ * copy of the identity header (any case, '_' or '.' variants), X-Original-URL, X-Rewrite-URL and a
+ * PATgate token, sets the identity of the token owner, and rewrites the X-Forwarded-* and
+ * Forwarded headers from what PATgate itself knows. Thread-safe.
+ */
+public final class UpstreamProxy extends ProxyHandler {
+
+    private static final Set<String> ALWAYS_REMOVED = Set.of("x-original-url", "x-rewrite-url", "x-forwarded-for",
+            "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-forwarded-server", "x-real-ip", "forwarded");
+
+    private final String upstreamScheme;
+    private final String upstreamHost;
+    private final int upstreamPort;
+    private final String upstreamPathPrefix;
+    private final String identityHeader;
+    private final String identityKey;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+
+    /**
+     * @param identityHeader the header that carries the token owner's username, or null to send none
+     */
+    public UpstreamProxy(URI upstream, String identityHeader, Duration connectTimeout, Duration readTimeout) {
+        this.upstreamScheme = upstream.getScheme();
+        this.upstreamHost = upstream.getHost();
+        this.upstreamPort = upstream.getPort() > 0 ? upstream.getPort() : ("https".equals(upstreamScheme) ? 443 : 80);
+        String path = upstream.getRawPath() == null ? "" : upstream.getRawPath();
+        this.upstreamPathPrefix = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.identityHeader = identityHeader;
+        this.identityKey = identityHeader == null ? null : HeaderNames.key(identityHeader);
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
+    }
+
+    @Override
+    protected HttpClient newHttpClient() {
+        ClientConnector connector = new ClientConnector();
+        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        threads.setName("patgate-upstream");
+        connector.setExecutor(threads);
+        connector.setConnectTimeout(connectTimeout);
+        HttpClient client = new HttpClient(new HttpClientTransportDynamic(connector));
+        client.setMaxConnectionsPerDestination(256);
+        client.setUserAgentField(null); // forward the client's User-Agent, add none of our own
+        return client;
+    }
+
+    @Override
+    protected HttpURI rewriteHttpURI(Request clientToProxyRequest) {
+        ForwardPlan plan = plan(clientToProxyRequest);
+        return HttpURI.build()
+                .scheme(upstreamScheme)
+                .host(upstreamHost)
+                .port(upstreamPort)
+                .path(upstreamPathPrefix + plan.encodedPath())
+                .query(clientToProxyRequest.getHttpURI().getQuery());
+    }
+
+    @Override
+    protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request clientToProxyRequest, HttpURI newHttpURI) {
+        return super.newProxyToServerRequest(clientToProxyRequest, newHttpURI)
+                .idleTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void copyRequestHeaders(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
+        super.copyRequestHeaders(clientToProxyRequest, proxyToServerRequest);
+        GatewayDecision.Forward decision = plan(clientToProxyRequest).decision();
+        proxyToServerRequest.headers(headers -> {
+            stripSpoofable(headers, decision.removeAuthorization());
+            if (identityHeader != null && decision.identity() != null) {
+                headers.put(identityHeader, decision.identity());
+            }
+        });
+    }
+
+    private void stripSpoofable(HttpFields.Mutable headers, boolean removeAuthorization) {
+        for (java.util.ListIterator<HttpField> it = headers.listIterator(); it.hasNext(); ) {
+            HttpField field = it.next();
+            String key = HeaderNames.key(field.getName());
+            if (key.equals(identityKey) || ALWAYS_REMOVED.contains(key)
+                    || (removeAuthorization && field.getHeader() == HttpHeader.AUTHORIZATION)) {
+                it.remove();
+            }
+        }
+    }
+
+    @Override
+    protected void addProxyHeaders(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
+        ForwardPlan plan = plan(clientToProxyRequest);
+        String client = plan.client().getHostAddress();
+        String host = clientToProxyRequest.getHeaders().get(HttpHeader.HOST);
+        String proto = clientToProxyRequest.isSecure() ? "https" : "http";
+        addViaHeader(clientToProxyRequest, proxyToServerRequest);
+        proxyToServerRequest.headers(headers -> {
+            headers.put(HttpHeader.X_FORWARDED_FOR, client);
+            headers.put(HttpHeader.X_FORWARDED_PROTO, proto);
+            if (host != null) {
+                headers.put(HttpHeader.X_FORWARDED_HOST, host);
+            }
+            // RFC 7239: IPv6 addresses are quoted and bracketed.
+            String forNode = client.contains(":") ? "\"[" + client + "]\"" : client;
+            headers.put(HttpHeader.FORWARDED, "for=" + forNode + ";proto=" + proto
+                    + (host == null ? "" : ";host=" + HttpField.PARAMETER_TOKENIZER.quote(host)));
+        });
+    }
+
+    private static ForwardPlan plan(Request request) {
+        Object plan = request.getAttribute(ForwardPlan.ATTRIBUTE);
+        if (!(plan instanceof ForwardPlan forwardPlan)) {
+            // Fail closed: only requests the gateway decided on may be forwarded.
+            throw new IllegalStateException("request reached the upstream proxy without a gateway decision");
+        }
+        return forwardPlan;
+    }
+}

@@ -1,0 +1,208 @@
+package org.patgate.server.token;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.patgate.core.PatgateException;
+import org.patgate.core.net.IpRangeSet;
+import org.patgate.core.token.TokenDigester;
+import org.patgate.core.token.TokenFormat;
+import org.patgate.server.audit.AuditLog;
+import org.patgate.server.directory.Principal;
+import org.patgate.server.error.ConflictException;
+import org.patgate.server.error.ForbiddenException;
+import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.error.NotFoundException;
+import org.patgate.server.store.Database;
+import org.patgate.server.store.NewToken;
+import org.patgate.server.store.Page;
+import org.patgate.server.store.PageRequest;
+import org.patgate.server.store.TokenQuery;
+import org.patgate.server.store.TokenRecord;
+import org.patgate.server.store.TokenStatus;
+import org.patgate.server.store.UserRecord;
+
+/**
+ * The token lifecycle: create (secret shown once), list, get, revoke, rotate. Users manage their own
+ * tokens; admins manage all and may create tokens for others. A token the caller may not see is
+ * reported as not found, so ids never leak. Every change is audited and pushed to the
+ * {@link TokenVerifier} so it takes effect on the next request. Thread-safe.
+ */
+public final class TokenService {
+
+    private static final int MAX_NAME_LENGTH = 100;
+    private static final int ID_LENGTH = 12;
+    private static final String ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    private final Database database;
+    private final TokenFormat format;
+    private final TokenDigester digester;
+    private final TokenVerifier verifier;
+    private final AuditLog audit;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final int maxLifetimeDays;
+
+    public TokenService(Database database, TokenFormat format, TokenDigester digester, TokenVerifier verifier,
+            AuditLog audit, SecureRandom random, Clock clock, int maxLifetimeDays) {
+        this.database = database;
+        this.format = format;
+        this.digester = digester;
+        this.verifier = verifier;
+        this.audit = audit;
+        this.random = random;
+        this.clock = clock;
+        this.maxLifetimeDays = maxLifetimeDays;
+    }
+
+    /** Creates a token; the returned secret is the only copy that will ever exist. */
+    public IssuedToken create(Principal actor, String sourceIp, TokenRequest request) {
+        Instant now = now();
+        UserRecord owner = resolveOwner(actor, sourceIp, request.owner());
+        Map<String, String> errors = validate(request, now);
+        if (!errors.isEmpty()) {
+            audit.failure(actor.username(), "token.create", owner.username(), sourceIp, "invalid request");
+            throw InvalidRequestException.of(errors);
+        }
+        String secret = format.generate(random);
+        TokenRecord token = database.tokens().insert(new NewToken(newId(), digester.digest(secret).hex(),
+                TokenFormat.hintOf(secret), request.name().strip(), owner.id(), actor.userId(), request.scope(),
+                IpRangeSet.of(request.allowedIps()).toStrings(), request.expiresAt(), now, TokenStatus.ACTIVE));
+        audit.success(actor.username(), "token.create", token.id(), sourceIp,
+                "owner=" + owner.username() + " scope=" + token.scope().wireName() + " name=" + token.name());
+        return new IssuedToken(token, secret);
+    }
+
+    /** Tokens the caller may see: their own, or (admins) everyone's with an optional owner filter. */
+    public Page<TokenRecord> list(Principal actor, String ownerFilter, String status, String text, PageRequest page) {
+        Long ownerId;
+        if (ownerFilter == null || ownerFilter.isEmpty()) {
+            ownerId = actor.admin() ? null : actor.userId();
+        } else if (!actor.admin() && !ownerFilter.equalsIgnoreCase(actor.username())) {
+            throw new ForbiddenException("only administrators may list other users' tokens");
+        } else {
+            Optional<UserRecord> owner = database.users().findByUsername(ownerFilter);
+            if (owner.isEmpty()) {
+                return new Page<>(java.util.List.of(), 0, page.page(), page.size());
+            }
+            ownerId = owner.get().id();
+        }
+        if (status != null && !status.isEmpty() && !java.util.List.of("active", "expired", "revoked", "pending", "denied")
+                .contains(status)) {
+            throw new InvalidRequestException("status: must be one of active, expired, revoked, pending, denied",
+                    Map.of("status", "must be one of active, expired, revoked, pending, denied"));
+        }
+        return database.tokens().search(new TokenQuery(ownerId, emptyToNull(status), emptyToNull(text), now(), page));
+    }
+
+    /** One token the caller may see, else {@link NotFoundException}. */
+    public TokenRecord get(Principal actor, String id) {
+        return visible(actor, id);
+    }
+
+    /** Revokes a token; revoking a revoked token is a no-op. Takes effect on the next request. */
+    public TokenRecord revoke(Principal actor, String sourceIp, String id) {
+        TokenRecord token = visible(actor, id);
+        boolean changed = database.tokens().revoke(id, actor.userId(), now());
+        verifier.invalidate(token.digestHex());
+        if (changed) {
+            audit.success(actor.username(), "token.revoke", id, sourceIp, "owner=" + token.ownerUsername());
+        }
+        return database.tokens().findById(id).orElseThrow();
+    }
+
+    /** Issues a new secret for the same settings; the old secret stops working immediately. */
+    public IssuedToken rotate(Principal actor, String sourceIp, String id) {
+        TokenRecord token = visible(actor, id);
+        String state = token.effectiveStatus(now());
+        if (!state.equals("active")) {
+            audit.failure(actor.username(), "token.rotate", id, sourceIp, "token is " + state);
+            throw new ConflictException("token " + id + " is " + state + " and cannot be rotated");
+        }
+        String secret = format.generate(random);
+        if (!database.tokens().rotate(id, digester.digest(secret).hex(), TokenFormat.hintOf(secret), now())) {
+            throw new ConflictException("token " + id + " changed while rotating; try again");
+        }
+        verifier.invalidate(token.digestHex());
+        audit.success(actor.username(), "token.rotate", id, sourceIp, "owner=" + token.ownerUsername());
+        return new IssuedToken(database.tokens().findById(id).orElseThrow(), secret);
+    }
+
+    private TokenRecord visible(Principal actor, String id) {
+        Optional<TokenRecord> token = id == null || id.length() > 64 ? Optional.empty() : database.tokens().findById(id);
+        if (token.isEmpty() || (!actor.admin() && token.get().ownerId() != actor.userId())) {
+            throw new NotFoundException("no token with id '" + (id == null ? "" : id.substring(0, Math.min(id.length(), 64))) + "'");
+        }
+        return token.get();
+    }
+
+    private UserRecord resolveOwner(Principal actor, String sourceIp, String owner) {
+        if (owner == null || owner.isEmpty() || owner.equalsIgnoreCase(actor.username())) {
+            return database.users().findById(actor.userId())
+                    .orElseThrow(() -> new NotFoundException("your user no longer exists"));
+        }
+        if (!actor.admin()) {
+            audit.failure(actor.username(), "token.create", owner, sourceIp, "not allowed to create for others");
+            throw new ForbiddenException("only administrators may create tokens for other users");
+        }
+        UserRecord record = database.users().findByUsername(owner)
+                .orElseThrow(() -> new InvalidRequestException("owner: no user named '" + owner + "'",
+                        Map.of("owner", "no such user")));
+        if (!record.enabled()) {
+            throw new InvalidRequestException("owner: user '" + owner + "' is disabled", Map.of("owner", "user is disabled"));
+        }
+        return record;
+    }
+
+    private Map<String, String> validate(TokenRequest request, Instant now) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String name = request.name();
+        if (name == null || name.isBlank()) {
+            errors.put("name", "required");
+        } else if (name.strip().length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
+            errors.put("name", "at most " + MAX_NAME_LENGTH + " characters, no control characters");
+        }
+        if (request.scope() == null) {
+            errors.put("scope", "required: read-only or read-write");
+        }
+        Instant expiresAt = request.expiresAt();
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            errors.put("expiresAt", "must be in the future");
+        }
+        if (maxLifetimeDays > 0) {
+            Instant limit = now.plus(Duration.ofDays(maxLifetimeDays));
+            if (expiresAt == null) {
+                errors.put("expiresAt", "required: tokens on this server expire within " + maxLifetimeDays + " days");
+            } else if (expiresAt.isAfter(limit.plus(1, ChronoUnit.MINUTES))) {
+                errors.put("expiresAt", "must be at most " + maxLifetimeDays + " days from now (until " + limit + ")");
+            }
+        }
+        try {
+            IpRangeSet.of(request.allowedIps());
+        } catch (PatgateException e) {
+            errors.put("allowedIps", e.getMessage());
+        }
+        return errors;
+    }
+
+    private String newId() {
+        StringBuilder id = new StringBuilder(ID_LENGTH);
+        for (int i = 0; i < ID_LENGTH; i++) {
+            id.append(ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length())));
+        }
+        return id.toString();
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

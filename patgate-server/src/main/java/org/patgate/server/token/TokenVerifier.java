@@ -1,0 +1,156 @@
+package org.patgate.server.token;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.patgate.core.net.IpRangeSet;
+import org.patgate.core.token.Scope;
+import org.patgate.core.token.TokenDigest;
+import org.patgate.core.token.TokenDigester;
+import org.patgate.core.token.TokenFormat;
+import org.patgate.core.token.TokenParse;
+import org.patgate.server.store.TokenRecord;
+import org.patgate.server.store.TokenRepository;
+import org.patgate.server.store.TokenStatus;
+import org.patgate.server.store.UserRecord;
+import org.patgate.server.store.UserRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers "is this presented token good right now, and whose is it?" — the gateway's hot path.
+ * Malformed input and bad checksums are refused without touching anything but the CPU. A
+ * well-formed token costs one HMAC and one cache lookup; a miss goes to the store once and is cached,
+ * unknown digests too (briefly), so floods of garbage never reach the database. Expiry is evaluated
+ * against the clock on every call, not cached. Any failure while loading refuses the token (fail
+ * closed). Thread-safe.
+ */
+public final class TokenVerifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
+
+    private final TokenFormat format;
+    private final TokenDigester digester;
+    private final TokenRepository tokens;
+    private final UserRepository users;
+    private final Clock clock;
+    private final Cache<TokenDigest, Entry> cache;
+
+    public TokenVerifier(TokenFormat format, TokenDigester digester, TokenRepository tokens, UserRepository users,
+            Clock clock, Duration ttl, Duration negativeTtl, long maximumSize) {
+        this.format = format;
+        this.digester = digester;
+        this.tokens = tokens;
+        this.users = users;
+        this.clock = clock;
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .expireAfter(Expiry.<TokenDigest, Entry>creating((key, entry) ->
+                        entry instanceof Entry.Unknown ? negativeTtl : ttl))
+                .build();
+    }
+
+    /** The outcome of one verification. */
+    public sealed interface Verification {
+        record Valid(VerifiedToken token) implements Verification {}
+
+        record Refused(Reason reason) implements Verification {}
+    }
+
+    /** Why a token was refused; the detail is safe to show to the caller. */
+    public enum Reason {
+        MALFORMED("the token is malformed"),
+        UNKNOWN("the token is not valid"),
+        EXPIRED("the token has expired"),
+        REVOKED("the token has been revoked"),
+        PENDING("the token is waiting for an administrator's approval"),
+        DENIED("the token request was denied"),
+        OWNER_DISABLED("the token's owner is disabled or no longer exists"),
+        UNAVAILABLE("tokens cannot be checked right now");
+
+        private final String detail;
+
+        Reason(String detail) {
+            this.detail = detail;
+        }
+
+        public String detail() {
+            return detail;
+        }
+    }
+
+    /** What the gateway needs to know about a good token. */
+    public record VerifiedToken(String id, long ownerId, String ownerUsername, Scope scope, IpRangeSet allowedIps,
+            Instant expiresAt) {}
+
+    private sealed interface Entry {
+        record Known(VerifiedToken token, TokenStatus status, boolean ownerEnabled) implements Entry {}
+
+        record Unknown() implements Entry {}
+    }
+
+    private static final Entry UNKNOWN = new Entry.Unknown();
+
+    /** Verifies a presented token string (as sent, without "Bearer "). */
+    public Verification verify(CharSequence presented) {
+        if (!(format.parse(presented) instanceof TokenParse.Valid valid)) {
+            return new Verification.Refused(Reason.MALFORMED);
+        }
+        TokenDigest digest = digester.digest(valid.token());
+        Entry entry;
+        try {
+            entry = cache.get(digest, this::load);
+        } catch (RuntimeException e) {
+            LOG.warn("token lookup failed, refusing the request: {}", e.toString());
+            return new Verification.Refused(Reason.UNAVAILABLE);
+        }
+        if (!(entry instanceof Entry.Known known)) {
+            return new Verification.Refused(Reason.UNKNOWN);
+        }
+        return switch (known.status()) {
+            case REVOKED -> new Verification.Refused(Reason.REVOKED);
+            case PENDING -> new Verification.Refused(Reason.PENDING);
+            case DENIED -> new Verification.Refused(Reason.DENIED);
+            case ACTIVE -> {
+                Instant expiresAt = known.token().expiresAt();
+                if (expiresAt != null && !clock.instant().isBefore(expiresAt)) {
+                    yield new Verification.Refused(Reason.EXPIRED);
+                }
+                yield known.ownerEnabled()
+                        ? new Verification.Valid(known.token())
+                        : new Verification.Refused(Reason.OWNER_DISABLED);
+            }
+        };
+    }
+
+    /** Forgets what is cached for this digest, so the next request sees the store's state. */
+    public void invalidate(String digestHex) {
+        cache.invalidate(TokenDigest.fromHex(digestHex));
+    }
+
+    /** Forgets every cached token of this owner (user disabled, groups changed). */
+    public void invalidateOwner(long ownerId) {
+        cache.asMap().values().removeIf(e -> e instanceof Entry.Known k && k.token().ownerId() == ownerId);
+    }
+
+    /** Drops the whole cache. */
+    public void invalidateAll() {
+        cache.invalidateAll();
+    }
+
+    private Entry load(TokenDigest digest) {
+        Optional<TokenRecord> found = tokens.findByDigest(digest.hex());
+        if (found.isEmpty()) {
+            return UNKNOWN;
+        }
+        TokenRecord token = found.get();
+        boolean ownerEnabled = users.findById(token.ownerId()).map(UserRecord::enabled).orElse(false);
+        VerifiedToken verified = new VerifiedToken(token.id(), token.ownerId(), token.ownerUsername(), token.scope(),
+                IpRangeSet.of(token.allowedIps()), token.expiresAt());
+        return new Entry.Known(verified, token.status(), ownerEnabled);
+    }
+}

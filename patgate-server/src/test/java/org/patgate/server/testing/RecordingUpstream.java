@@ -1,0 +1,99 @@
+package org.patgate.server.testing;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The upstream application in gateway tests: a real HTTP server on a loopback port that records
+ * everything it receives (method, raw path, query, every header, body size) and answers 200. Tests
+ * assert on what it saw — and, for denied requests, that it saw nothing. Lenient URI compliance,
+ * so it records exactly what arrives rather than refusing it.
+ */
+public final class RecordingUpstream implements AutoCloseable {
+
+    /** One request as the upstream received it. */
+    public record Received(String method, String path, String query, List<HttpField> headers, long bodyBytes) {
+        public List<String> header(String name) {
+            return headers.stream().filter(f -> f.getName().equalsIgnoreCase(name)).map(HttpField::getValue).toList();
+        }
+
+        public List<String> headerNames() {
+            return headers.stream().map(HttpField::getName).toList();
+        }
+    }
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+
+    public RecordingUpstream() throws Exception {
+        server = new Server();
+        HttpConfiguration config = new HttpConfiguration();
+        config.setUriCompliance(UriCompliance.UNSAFE);
+        connector = new ServerConnector(server, new HttpConnectionFactory(config));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                long bytes = 0;
+                try (InputStream in = Content.Source.asInputStream(request)) {
+                    byte[] buffer = new byte[65536];
+                    for (int n; (n = in.read(buffer)) >= 0; ) {
+                        bytes += n;
+                    }
+                }
+                List<HttpField> headers = new ArrayList<>();
+                request.getHeaders().forEach(headers::add);
+                received.add(new Received(request.getMethod(), request.getHttpURI().getPath(),
+                        request.getHttpURI().getQuery(), headers, bytes));
+                response.setStatus(200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                response.write(true, ByteBuffer.wrap("{\"upstream\":\"ok\"}".getBytes(StandardCharsets.UTF_8)), callback);
+                return true;
+            }
+        });
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    public Received last() {
+        if (received.isEmpty()) {
+            throw new AssertionError("the upstream received nothing");
+        }
+        return received.getLast();
+    }
+
+    public void clear() {
+        received.clear();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}
