@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -114,7 +115,9 @@ public final class PatgateServer implements AutoCloseable {
             HttpConfiguration http = new HttpConfiguration();
             http.setSendServerVersion(false);
             http.setSendXPoweredBy(false);
-            ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+            // HTTP/1.1 and cleartext HTTP/2 (h2c, by upgrade or prior knowledge) on the same port.
+            ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http),
+                    new HTTP2CServerConnectionFactory(http));
             connector.setHost(config.listen().host());
             connector.setPort(config.listen().port());
             jetty.addConnector(connector);

@@ -85,7 +85,7 @@ public final class AccessDecider {
         if (token.scope() == Scope.READ_ONLY) {
             Decision decision = readOnly.decide(request.method(), request.normalizedPath(), request.methodOverride());
             if (decision instanceof Decision.Deny deny) {
-                return GatewayDecision.Refuse.forbidden("read-only token: " + deny.reason(), token.id());
+                return GatewayDecision.Refuse.forbidden(deny.reason(), token.id());
             }
         }
         return new GatewayDecision.Forward(token.ownerUsername(), token.id(), true);

@@ -50,6 +50,7 @@ public final class UpstreamProxy extends ProxyHandler {
         this.identityKey = identityHeader == null ? null : HeaderNames.key(identityHeader);
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
+        setViaHost("patgate"); // not the machine's host name
     }
 
     @Override

@@ -193,6 +193,7 @@ class GatewayTest {
         assertThat(received.header("X-Forwarded-For")).containsExactly("127.0.0.1");
         assertThat(received.header("Forwarded")).singleElement().asString().startsWith("for=127.0.0.1");
         assertThat(received.header("X-Forwarded-Proto")).containsExactly("http");
+        assertThat(received.header("Via")).as("no machine host name leaks").singleElement().asString().endsWith(" patgate");
     }
 
     @Test

@@ -64,6 +64,22 @@ public final class RecordingUpstream implements AutoCloseable {
                 request.getHeaders().forEach(headers::add);
                 received.add(new Received(request.getMethod(), request.getHttpURI().getPath(),
                         request.getHttpURI().getQuery(), headers, bytes));
+                String path = request.getHttpURI().getPath();
+                if (path.startsWith("/test/slow")) {
+                    Thread.sleep(3_000);
+                } else if (path.startsWith("/test/redirect")) {
+                    response.setStatus(302);
+                    response.getHeaders().put(HttpHeader.LOCATION, "/secure/Dashboard.jspa?from=redirect");
+                    response.getHeaders().add(HttpHeader.SET_COOKIE, "JSESSIONID=abc123; Path=/; HttpOnly");
+                    response.getHeaders().add(HttpHeader.SET_COOKIE, "atlassian.xsrf.token=xyz; Path=/");
+                    callback.succeeded();
+                    return true;
+                } else if (path.startsWith("/test/download/")) {
+                    stream(Long.parseLong(path.substring("/test/download/".length())), response, callback);
+                    return true;
+                } else if (path.startsWith("/test/echo-bytes")) {
+                    response.getHeaders().put("X-Received-Bytes", Long.toString(bytes));
+                }
                 response.setStatus(200);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
                 response.write(true, ByteBuffer.wrap("{\"upstream\":\"ok\"}".getBytes(StandardCharsets.UTF_8)), callback);
@@ -71,6 +87,23 @@ public final class RecordingUpstream implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /** Streams {@code total} bytes without holding them: the client sees a body that never fit in memory. */
+    private static void stream(long total, Response response, Callback callback) throws Exception {
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, total);
+        try (java.io.OutputStream out = Content.Sink.asOutputStream(response)) {
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            for (long sent = 0; sent < total; ) {
+                int n = (int) Math.min(chunk.length, total - sent);
+                out.write(chunk, 0, n);
+                sent += n;
+            }
+        }
+        callback.succeeded();
     }
 
     public String url() {
