@@ -58,8 +58,8 @@ public final class PathPattern {
             }
         }
         // A trailing '/' is ignored for matching, so "/a/" is the pattern "/a" and "/" has no segments.
-        String body = pattern.substring(1, pattern.endsWith("/") ? pattern.length() - 1 : pattern.length());
-        String[] segments = body.isEmpty() ? new String[0] : body.split("/", -1);
+        int end = pattern.length() > 1 && pattern.endsWith("/") ? pattern.length() - 1 : pattern.length();
+        String[] segments = pattern.length() == 1 ? new String[0] : pattern.substring(1, end).split("/", -1);
         for (int i = 0; i < segments.length; i++) {
             String segment = segments[i];
             if (segment.isEmpty()) {
