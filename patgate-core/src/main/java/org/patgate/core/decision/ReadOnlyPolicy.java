@@ -1,0 +1,78 @@
+package org.patgate.core.decision;
+
+import java.util.List;
+import java.util.Objects;
+
+import org.patgate.core.path.PathPatternSet;
+
+/**
+ * What a {@code read-only} token may do: the safe methods {@code GET}, {@code HEAD} and
+ * {@code OPTIONS}, plus {@code POST} to an admin-configured allowlist of read-only endpoints (for
+ * Jira, the JQL search endpoints). A method-override header or {@code _method} parameter is never
+ * accepted, because the upstream could honour it and turn a {@code GET} or an allowed {@code POST}
+ * into a write.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ReadOnlyPolicy {
+
+    /** Request headers that ask a server to treat the request as another method. */
+    public static final List<String> OVERRIDE_HEADERS =
+            List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
+
+    /**
+     * Jira's JQL search endpoints: {@code POST} there only reads. The usual default for the
+     * read-only POST allowlist.
+     */
+    public static final List<String> DEFAULT_READ_ONLY_POSTS =
+            List.of("/rest/api/2/search", "/rest/api/latest/search");
+
+    /** The query or form parameter some frameworks read as a method override. */
+    public static final String OVERRIDE_PARAMETER = "_method";
+
+    private static final Decision.Deny INVALID_METHOD = Decision.Deny.badRequest("invalid request method");
+    private static final Decision.Deny OVERRIDE_REFUSED =
+            Decision.Deny.forbidden("a read-only token cannot be used with a method override");
+    private static final Decision.Deny UNSAFE_METHOD =
+            Decision.Deny.forbidden("a read-only token allows only GET, HEAD and OPTIONS requests");
+    private static final Decision.Deny POST_NOT_ALLOWLISTED =
+            Decision.Deny.forbidden("a read-only token cannot POST to this path");
+
+    private final PathPatternSet readOnlyPosts;
+
+    /** @param readOnlyPosts the paths where {@code POST} only reads; may be empty */
+    public ReadOnlyPolicy(PathPatternSet readOnlyPosts) {
+        this.readOnlyPosts = Objects.requireNonNull(readOnlyPosts, "readOnlyPosts");
+    }
+
+    /**
+     * Decides a request made with a read-only token.
+     *
+     * @param method                the method as sent; compared case-sensitively (RFC 9110 §9.1), so
+     *                              {@code get} is not {@code GET} and is refused
+     * @param decodedNormalizedPath {@link org.patgate.core.path.NormalizedPath.Ok#decoded()}
+     * @param overridePresent       whether any of {@link #OVERRIDE_HEADERS} (any case) or a
+     *                              {@value #OVERRIDE_PARAMETER} query or form parameter was sent
+     * @return {@link Decision#ALLOW}, a {@code 400} for a method that is not a token, otherwise
+     *         a {@code 403}
+     * @throws IllegalArgumentException if the path is not normalised
+     */
+    public Decision decide(String method, String decodedNormalizedPath, boolean overridePresent) {
+        if (!MethodToken.isValid(method)) {
+            return INVALID_METHOD;
+        }
+        if (overridePresent) {
+            return OVERRIDE_REFUSED;
+        }
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS" -> Decision.ALLOW;
+            case "POST" -> readOnlyPosts.matches(decodedNormalizedPath) ? Decision.ALLOW : POST_NOT_ALLOWLISTED;
+            default -> UNSAFE_METHOD;
+        };
+    }
+
+    /** The allowlist of read-only POST paths. */
+    public PathPatternSet readOnlyPosts() {
+        return readOnlyPosts;
+    }
+}
