@@ -33,6 +33,8 @@ import org.patgate.server.gateway.AccessDecider;
 import org.patgate.server.gateway.ClientAddressResolver;
 import org.patgate.server.gateway.CredentialExtractor;
 import org.patgate.server.gateway.GatewayHandler;
+import org.patgate.server.gateway.PasswordExemptions;
+import org.patgate.server.directory.Principal;
 import org.patgate.server.gateway.UpstreamProxy;
 import org.patgate.server.config.PepperSource;
 import org.patgate.server.directory.LocalDirectory;
@@ -107,7 +109,7 @@ public final class PatgateServer implements AutoCloseable {
                     new TokensResource(tokens, clock), new UsersResource(users), new AuditResource(database.audit()),
                     config.api().maxBodyBytes());
             Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, Version.get()), api,
-                    new NotFoundHandler(true), gateway(config, verifier, format), new NotFoundHandler(false));
+                    new NotFoundHandler(true), gateway(config, verifier, format, directory), new NotFoundHandler(false));
 
             QueuedThreadPool threads = new QueuedThreadPool(200, 8);
             threads.setName("patgate");
@@ -138,12 +140,18 @@ public final class PatgateServer implements AutoCloseable {
         }
     }
 
-    private static Handler gateway(PatgateConfig config, TokenVerifier verifier, TokenFormat format) {
+    private static Handler gateway(PatgateConfig config, TokenVerifier verifier, TokenFormat format,
+            LocalDirectory directory) {
+        PasswordExemptions exemptions = new PasswordExemptions(config.rest().passwordExemptUsers(),
+                config.rest().passwordExemptGroups(),
+                username -> directory.lookup(username).map(Principal::groups).orElse(java.util.Set.of()),
+                Duration.ofSeconds(30));
         ReadOnlyPolicy readOnly = new ReadOnlyPolicy(PathPatternSet.of(config.rest().readOnlyPosts()));
         AccessDecider decider = new AccessDecider(verifier, PathPatternSet.of(config.rest().paths()), readOnly,
-                config.rest().passwordAuth() == RestConfig.PasswordAuth.BLOCK, false);
-        String identityHeader = config.identity().mode() == IdentityConfig.Mode.HEADER ? config.identity().header() : null;
-        UpstreamProxy proxy = new UpstreamProxy(config.upstream().url(), identityHeader,
+                config.rest().passwordAuth() == RestConfig.PasswordAuth.BLOCK,
+                config.rest().anonymous() == RestConfig.Anonymous.ALLOW, exemptions);
+        UpstreamProxy proxy = new UpstreamProxy(config.upstream().url(), config.identity().header(),
+                config.identity().mode() == IdentityConfig.Mode.HEADER,
                 config.upstream().connectTimeout(), config.upstream().readTimeout());
         return new GatewayHandler(decider, new CredentialExtractor(format.prefix()),
                 new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())), proxy);

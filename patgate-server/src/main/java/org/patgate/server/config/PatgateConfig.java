@@ -23,7 +23,7 @@ import org.patgate.server.config.internal.MaskedYaml;
  */
 public record PatgateConfig(ListenConfig listen, UpstreamConfig upstream, DatabaseConfig database,
         RestConfig rest, IdentityConfig identity, List<String> trustedProxies, BootstrapConfig bootstrap,
-        TokensConfig tokens, AdminConfig admin, ApiConfig api) {
+        TokensConfig tokens, AdminConfig admin, ApiConfig api, ActivityConfig activity) {
 
     /**
      * {@code PATGATE_} variables used by the launcher and CLI rather than the configuration
@@ -44,6 +44,15 @@ public record PatgateConfig(ListenConfig listen, UpstreamConfig upstream, Databa
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(activity, "activity");
+    }
+
+    /** As the canonical constructor, with default activity settings. */
+    public PatgateConfig(ListenConfig listen, UpstreamConfig upstream, DatabaseConfig database, RestConfig rest,
+            IdentityConfig identity, List<String> trustedProxies, BootstrapConfig bootstrap, TokensConfig tokens,
+            AdminConfig admin, ApiConfig api) {
+        this(listen, upstream, database, rest, identity, trustedProxies, bootstrap, tokens, admin, api,
+                ActivityConfig.defaults());
     }
 
     /**

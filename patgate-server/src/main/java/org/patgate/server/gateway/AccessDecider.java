@@ -1,6 +1,7 @@
 package org.patgate.server.gateway;
 
 import java.net.InetAddress;
+import java.util.function.Predicate;
 import org.patgate.core.decision.Decision;
 import org.patgate.core.decision.ReadOnlyPolicy;
 import org.patgate.core.path.PathPatternSet;
@@ -29,9 +30,11 @@ public final class AccessDecider {
     private final ReadOnlyPolicy readOnly;
     private final boolean blockPasswords;
     private final boolean allowAnonymous;
+    private final Predicate<String> passwordExempt;
 
     public AccessDecider(TokenVerifier verifier, PathPatternSet restPaths, ReadOnlyPolicy readOnly,
-            boolean blockPasswords, boolean allowAnonymous) {
+            boolean blockPasswords, boolean allowAnonymous, Predicate<String> passwordExempt) {
+        this.passwordExempt = passwordExempt;
         this.verifier = verifier;
         this.restPaths = restPaths;
         this.readOnly = readOnly;
@@ -56,7 +59,7 @@ public final class AccessDecider {
             return GatewayDecision.Forward.ANONYMOUS;
         }
         return switch (credentials) {
-            case Credentials.Password p -> blockPasswords
+            case Credentials.Password p -> blockPasswords && !passwordExempt.test(p.username())
                     ? GatewayDecision.Refuse.unauthorized("password authentication is disabled for the REST API; " + USE_A_TOKEN)
                     : GatewayDecision.Forward.ANONYMOUS;
             case Credentials.OtherScheme o -> blockPasswords

@@ -47,7 +47,7 @@ public final class CredentialExtractor {
         }
         if (authorization.isEmpty()) {
             if (rawQuery != null && hasPasswordParameter(rawQuery)) {
-                return new Credentials.Password(null);
+                return new Credentials.Password(queryValue(rawQuery, "os_username"));
             }
             return new Credentials.None(headers.contains(HttpHeader.COOKIE));
         }
@@ -135,6 +135,16 @@ public final class CredentialExtractor {
             }
         }
         return false;
+    }
+
+    private static String queryValue(String rawQuery, String name) {
+        for (String pair : rawQuery.split("&")) {
+            String[] parts = pair.split("=", 2);
+            if (name.equalsIgnoreCase(decodeQuery(parts[0])) && parts.length == 2) {
+                return decodeQuery(parts[1]);
+            }
+        }
+        return null;
     }
 
     /** Decodes once, with '+' as space; null when malformed. */

@@ -34,20 +34,24 @@ public final class UpstreamProxy extends ProxyHandler {
     private final String upstreamPathPrefix;
     private final String identityHeader;
     private final String identityKey;
+    private final boolean sendIdentity;
     private final Duration connectTimeout;
     private final Duration readTimeout;
 
     /**
-     * @param identityHeader the header that carries the token owner's username, or null to send none
+     * @param identityHeader the identity header: client-sent copies are always removed
+     * @param sendIdentity   whether to set it to the token owner's username (identity mode {@code header})
      */
-    public UpstreamProxy(URI upstream, String identityHeader, Duration connectTimeout, Duration readTimeout) {
+    public UpstreamProxy(URI upstream, String identityHeader, boolean sendIdentity, Duration connectTimeout,
+            Duration readTimeout) {
+        this.sendIdentity = sendIdentity;
         this.upstreamScheme = upstream.getScheme();
         this.upstreamHost = upstream.getHost();
         this.upstreamPort = upstream.getPort() > 0 ? upstream.getPort() : ("https".equals(upstreamScheme) ? 443 : 80);
         String path = upstream.getRawPath() == null ? "" : upstream.getRawPath();
         this.upstreamPathPrefix = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.identityHeader = identityHeader;
-        this.identityKey = identityHeader == null ? null : HeaderNames.key(identityHeader);
+        this.identityKey = HeaderNames.key(identityHeader);
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         setViaHost("patgate"); // not the machine's host name
@@ -89,7 +93,7 @@ public final class UpstreamProxy extends ProxyHandler {
         GatewayDecision.Forward decision = plan(clientToProxyRequest).decision();
         proxyToServerRequest.headers(headers -> {
             stripSpoofable(headers, decision.removeAuthorization());
-            if (identityHeader != null && decision.identity() != null) {
+            if (sendIdentity && decision.identity() != null) {
                 headers.put(identityHeader, decision.identity());
             }
         });

@@ -41,13 +41,15 @@ public final class ConfigKeys {
             scalar("database.url"), scalar("database.username"), secret("database.password"),
             scalar("database.maxPoolSize"),
             list("rest.paths"), scalar("rest.passwordAuth"), list("rest.readOnlyPosts"),
+            scalar("rest.anonymous"), list("rest.passwordExemptUsers"), list("rest.passwordExemptGroups"),
             scalar("identity.mode"), scalar("identity.header"),
             list("trustedProxies"),
             scalar("bootstrap.adminUsername"), secret("bootstrap.adminPassword"),
             scalar("tokens.prefix"), secret("tokens.pepper"), scalar("tokens.pepperFile"),
             scalar("tokens.cacheTtl"), scalar("tokens.negativeCacheTtl"), scalar("tokens.maxLifetimeDays"),
             scalar("admin.group"),
-            scalar("api.maxBodyBytes"));
+            scalar("api.maxBodyBytes"),
+            scalar("activity.queueSize"), scalar("activity.flushInterval"), scalar("activity.recentRequests"));
 
     private static final Map<String, Key> BY_PATH = new LinkedHashMap<>();
     private static final Map<String, Key> BY_ENV = new LinkedHashMap<>();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.patgate.server.config.ActivityConfig;
 import org.patgate.server.config.AdminConfig;
 import org.patgate.server.config.ApiConfig;
 import org.patgate.server.config.BootstrapConfig;
@@ -153,7 +154,10 @@ public final class ConfigLoader {
         RestConfig rest = record(problems, () -> new RestConfig(
                 in.list("rest.paths", List.of("/rest/**"), ConfigRules::pathPattern),
                 in.choice("rest.passwordAuth", RestConfig.PasswordAuth.BLOCK, RestConfig.PasswordAuth.class),
-                in.list("rest.readOnlyPosts", DEFAULT_READ_ONLY_POSTS, ConfigRules::pathPattern)));
+                in.list("rest.readOnlyPosts", DEFAULT_READ_ONLY_POSTS, ConfigRules::pathPattern),
+                in.choice("rest.anonymous", RestConfig.Anonymous.DENY, RestConfig.Anonymous.class),
+                in.list("rest.passwordExemptUsers", List.of(), ConfigRules::name),
+                in.list("rest.passwordExemptGroups", List.of(), ConfigRules::name)));
         IdentityConfig identity = record(problems, () -> new IdentityConfig(
                 in.choice("identity.mode", IdentityConfig.Mode.HEADER, IdentityConfig.Mode.class),
                 in.text("identity.header", "X-Forwarded-User", ConfigRules::headerName)));
@@ -172,11 +176,15 @@ public final class ConfigLoader {
                 in.text("admin.group", "patgate-admins", ConfigRules::name)));
         ApiConfig api = record(problems, () -> new ApiConfig(
                 in.integer("api.maxBodyBytes", 65536, ConfigRules.range(ApiConfig.MIN_BODY_BYTES, ApiConfig.MAX_BODY_BYTES))));
+        ActivityConfig activity = record(problems, () -> new ActivityConfig(
+                in.integer("activity.queueSize", 100_000, ConfigRules.range(100, 10_000_000)),
+                in.duration("activity.flushInterval", Duration.ofSeconds(1), ConfigRules::positive),
+                in.integer("activity.recentRequests", 100, ConfigRules.range(0, 10_000))));
         if (!problems.isEmpty()) {
             return null;
         }
         return new PatgateConfig(listen, upstream, database, rest, identity, trustedProxies, bootstrap, tokens,
-                admin, api);
+                admin, api, activity);
     }
 
     /**

@@ -35,7 +35,10 @@ public final class MaskedYaml {
         root.put("rest", section(
                 "paths", config.rest().paths(),
                 "passwordAuth", lower(config.rest().passwordAuth()),
-                "readOnlyPosts", config.rest().readOnlyPosts()));
+                "readOnlyPosts", config.rest().readOnlyPosts(),
+                "anonymous", lower(config.rest().anonymous()),
+                "passwordExemptUsers", config.rest().passwordExemptUsers(),
+                "passwordExemptGroups", config.rest().passwordExemptGroups()));
         root.put("identity", section("mode", lower(config.identity().mode()), "header", config.identity().header()));
         root.put("trustedProxies", config.trustedProxies());
         root.put("bootstrap", section(
@@ -50,6 +53,10 @@ public final class MaskedYaml {
                 "maxLifetimeDays", config.tokens().maxLifetimeDays()));
         root.put("admin", section("group", config.admin().group()));
         root.put("api", section("maxBodyBytes", config.api().maxBodyBytes()));
+        root.put("activity", section(
+                "queueSize", config.activity().queueSize(),
+                "flushInterval", Durations.format(config.activity().flushInterval()),
+                "recentRequests", config.activity().recentRequests()));
         try {
             return YAML.writeValueAsString(root);
         } catch (JsonProcessingException e) {
