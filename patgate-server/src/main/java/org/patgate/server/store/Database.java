@@ -78,7 +78,7 @@ public final class Database implements AutoCloseable {
                     + (username == null ? "" : username) + "': " + rootCauseSummary(e), e);
         }
         try {
-            migrate(pool);
+            migrate(url, username, password);
         } catch (RuntimeException e) {
             pool.close();
             throw new StoreException("cannot migrate database " + shownUrl + ": " + rootCauseSummary(e), e);
@@ -104,9 +104,14 @@ public final class Database implements AutoCloseable {
         return config;
     }
 
-    private static void migrate(DataSource dataSource) {
+    /**
+     * Flyway holds one connection for its lock and another for the migration, so it gets its own
+     * unpooled connections: a pool of size 1 would deadlock it. The pool opened first keeps an
+     * in-memory H2 database alive across Flyway closing its connections.
+     */
+    private static void migrate(String url, String username, String password) {
         Flyway.configure()
-                .dataSource(dataSource)
+                .dataSource(url, username == null ? "" : username, password == null ? "" : password)
                 .locations("classpath:db/migration")
                 .failOnMissingLocations(true)
                 .load()
@@ -114,9 +119,9 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * The deepest cause's type and SQL-free summary. Driver connection errors ("connection
-     * refused", "password authentication failed for user x") are what an operator needs and
-     * carry no secret; the password is never part of them.
+     * The deepest cause's type and message, URL secrets redacted. At open time these are
+     * connection errors ("connection refused", "password authentication failed for user x"):
+     * what an operator needs, and drivers never put the password in them.
      */
     private static String rootCauseSummary(Throwable e) {
         Throwable root = e;

@@ -259,8 +259,10 @@ public final class PostgresFixture {
                         throw new IllegalStateException("PostgreSQL exited with code " + process.exitValue()
                                 + " during start-up; log:\n" + logText);
                     }
-                    try (Connection ignored = DriverManager.getConnection(url, SUPERUSER, password)) {
-                        return true;
+                    try (Connection probe = DriverManager.getConnection(url, SUPERUSER, password)) {
+                        if (probe.isValid(2)) {
+                            return true;
+                        }
                     } catch (SQLException e) {
                         lastFailure = e;
                         Thread.sleep(50);
