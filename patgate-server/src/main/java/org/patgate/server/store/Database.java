@@ -1,0 +1,165 @@
+package org.patgate.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Clock;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.patgate.server.store.internal.Jdbc;
+import org.patgate.server.store.internal.JdbcUrls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PATgate database: a HikariCP connection pool on an H2 or PostgreSQL URL, migrated by
+ * Flyway on {@link #open}, and the repositories working on it. Thread-safe; repositories are
+ * shared and stateless. {@link #close()} closes the pool (and thereby an embedded H2 database).
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    /** The database products PATgate supports; the same migrations run on both. */
+    public enum Kind { H2, POSTGRESQL }
+
+    private final HikariDataSource dataSource;
+    private final Kind kind;
+    private final UserRepository users;
+    private final GroupRepository groups;
+    private final TokenRepository tokens;
+    private final AuditRepository audit;
+
+    private Database(HikariDataSource dataSource, Kind kind, Clock clock) {
+        this.dataSource = dataSource;
+        this.kind = kind;
+        Jdbc jdbc = new Jdbc(dataSource);
+        this.users = new UserRepository(jdbc, clock);
+        this.groups = new GroupRepository(jdbc, clock);
+        this.tokens = new TokenRepository(jdbc, clock);
+        this.audit = new AuditRepository(jdbc);
+    }
+
+    /**
+     * Opens a pool of at most {@code maxPoolSize} connections and applies pending migrations.
+     * Fails with a {@link StoreException} naming the (redacted) URL when the URL is not an H2 or
+     * PostgreSQL URL, the database cannot be reached, or migration fails. The password never
+     * appears in a message.
+     */
+    public static Database open(String jdbcUrl, String username, String password, int maxPoolSize) {
+        return open(jdbcUrl, username, password, maxPoolSize, Clock.systemUTC());
+    }
+
+    static Database open(String jdbcUrl, String username, String password, int maxPoolSize, Clock clock) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(clock, "clock");
+        String shownUrl = JdbcUrls.redact(jdbcUrl);
+        if (maxPoolSize < 1 || maxPoolSize > 1000) {
+            throw new StoreException("database pool size must be between 1 and 1000 but was " + maxPoolSize);
+        }
+        Kind kind;
+        String url;
+        if (JdbcUrls.isH2(jdbcUrl)) {
+            kind = Kind.H2;
+            url = JdbcUrls.withH2Defaults(jdbcUrl);
+        } else if (JdbcUrls.isPostgresql(jdbcUrl)) {
+            kind = Kind.POSTGRESQL;
+            url = jdbcUrl;
+        } else {
+            throw new StoreException("unsupported database URL " + shownUrl
+                    + ": expected jdbc:h2:... or jdbc:postgresql://...");
+        }
+
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(poolConfig(kind, url, username, password, maxPoolSize));
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot connect to database " + shownUrl + " as user '"
+                    + (username == null ? "" : username) + "': " + rootCauseSummary(e), e);
+        }
+        try {
+            migrate(url, username, password);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new StoreException("cannot migrate database " + shownUrl + ": " + rootCauseSummary(e), e);
+        }
+        LOG.info("Opened {} database {} (pool size {})", kind, shownUrl, maxPoolSize);
+        return new Database(pool, kind, clock);
+    }
+
+    private static HikariConfig poolConfig(Kind kind, String url, String username, String password, int maxPoolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("patgate-store");
+        config.setJdbcUrl(url);
+        config.setUsername(username == null ? "" : username);
+        config.setPassword(password == null ? "" : password);
+        config.setMaximumPoolSize(maxPoolSize);
+        config.setMinimumIdle(Math.min(2, maxPoolSize));
+        config.setConnectionTimeout(10_000);
+        if (kind == Kind.POSTGRESQL) {
+            config.addDataSourceProperty("ApplicationName", "patgate");
+            // Error details quote row values (hashes, digests); keep them out of exception messages.
+            config.addDataSourceProperty("logServerErrorDetail", "false");
+        }
+        return config;
+    }
+
+    /**
+     * Flyway holds one connection for its lock and another for the migration, so it gets its own
+     * unpooled connections: a pool of size 1 would deadlock it. The pool opened first keeps an
+     * in-memory H2 database alive across Flyway closing its connections.
+     */
+    private static void migrate(String url, String username, String password) {
+        Flyway.configure()
+                .dataSource(url, username == null ? "" : username, password == null ? "" : password)
+                .locations("classpath:db/migration")
+                .failOnMissingLocations(true)
+                .load()
+                .migrate();
+    }
+
+    /**
+     * The deepest cause's type and message, URL secrets redacted. At open time these are
+     * connection errors ("connection refused", "password authentication failed for user x"):
+     * what an operator needs, and drivers never put the password in them.
+     */
+    private static String rootCauseSummary(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + JdbcUrls.redact(message));
+    }
+
+    /** The pooled data source, for components that need raw JDBC (e.g. cluster notifications). */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public UserRepository users() {
+        return users;
+    }
+
+    public GroupRepository groups() {
+        return groups;
+    }
+
+    public TokenRepository tokens() {
+        return tokens;
+    }
+
+    public AuditRepository audit() {
+        return audit;
+    }
+
+    /** Closes the pool; idempotent. Calls in flight may fail with a {@link StoreException}. */
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,32 @@
+package org.patgate.server.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Recursive deletion for test fixtures' scratch directories. */
+final class FileTrees {
+
+    private FileTrees() {
+    }
+
+    /** Deletes {@code root} and everything below it; leftovers are ignored (best effort on shutdown). */
+    static void deleteQuietly(Path root) {
+        if (root == null || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException ignored) {
+                    // best effort: a leftover temp file must not fail a test run
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort, as above
+        }
+    }
+}
