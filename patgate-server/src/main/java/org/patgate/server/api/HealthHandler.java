@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.patgate.server.activity.ActivityRecorder;
 import org.patgate.server.api.internal.Json;
 import org.patgate.server.store.Database;
 
@@ -22,9 +23,11 @@ public final class HealthHandler extends Handler.Abstract {
 
     private final Database database;
     private final String version;
+    private final ActivityRecorder activity;
 
-    public HealthHandler(Database database, String version) {
+    public HealthHandler(Database database, ActivityRecorder activity, String version) {
         this.database = database;
+        this.activity = activity;
         this.version = version;
     }
 
@@ -38,6 +41,11 @@ public final class HealthHandler extends Handler.Abstract {
         body.put("status", databaseUp ? "UP" : "DOWN");
         body.put("version", version);
         body.put("database", Map.of("status", databaseUp ? "UP" : "DOWN", "kind", database.kind().name().toLowerCase()));
+        Map<String, Object> activityStats = new LinkedHashMap<>();
+        activityStats.put("queued", activity.queued());
+        activityStats.put("written", activity.written());
+        activityStats.put("dropped", activity.dropped());
+        body.put("activity", activityStats);
         response.setStatus(databaseUp ? 200 : 503);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

@@ -16,7 +16,9 @@ import org.patgate.server.api.TokenViews.TokenView;
 import org.patgate.server.api.internal.Exchange;
 import org.patgate.server.directory.Principal;
 import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.store.ActivityRepository;
 import org.patgate.server.store.Page;
+import org.patgate.server.store.TokenRequestRecord;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.TokenRecord;
 import org.patgate.server.token.IssuedToken;
@@ -32,10 +34,12 @@ public final class TokensResource {
     private static final int MAX_EXPIRES_IN_DAYS = 3650;
 
     private final TokenService service;
+    private final ActivityRepository activity;
     private final Clock clock;
 
-    public TokensResource(TokenService service, Clock clock) {
+    public TokensResource(TokenService service, ActivityRepository activity, Clock clock) {
         this.service = service;
+        this.activity = activity;
         this.clock = clock;
     }
 
@@ -77,15 +81,26 @@ public final class TokensResource {
                 return ApiHandler.methodNotAllowed(exchange, "GET");
             }
             TokenRecord token = service.get(principal, id);
+            int limit = exchange.queryInt("size", 100, 1, 10_000);
+            List<RequestView> recent = activity.recent(token.id(), limit).stream().map(RequestView::of).toList();
             exchange.sendJson(200, new ActivityView(token.id(), token.lastUsedAt(), token.lastUsedIp(),
-                    token.lastUsedAgent(), List.of()));
+                    token.lastUsedAgent(), recent));
             return true;
         }
         return false;
     }
 
-    /** Last use plus the most recent requests (recorded by the gateway). */
-    record ActivityView(String tokenId, Instant lastUsedAt, String lastUsedIp, String lastUsedAgent, List<Object> items) {}
+    /** Last use plus the most recent requests (recorded by the gateway), newest first. */
+    record ActivityView(String tokenId, Instant lastUsedAt, String lastUsedIp, String lastUsedAgent,
+            List<RequestView> items) {}
+
+    /** One request made with the token. */
+    record RequestView(Instant at, String method, String path, int status, double latencyMs, String ip, String userAgent) {
+        static RequestView of(TokenRequestRecord r) {
+            return new RequestView(r.at(), r.method(), r.path(), r.status(), r.latencyMicros() / 1000.0, r.clientIp(),
+                    r.userAgent());
+        }
+    }
 
     private boolean list(Exchange exchange, Principal principal) {
         PageRequest page = new PageRequest(exchange.queryInt("page", 1, 1, 1_000_000) - 1,

@@ -15,6 +15,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.patgate.core.PatgateException;
 import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
+import org.patgate.server.activity.ActivityRecorder;
 import org.patgate.server.api.ApiAuthenticator;
 import org.patgate.server.api.ApiHandler;
 import org.patgate.server.api.AuditResource;
@@ -41,6 +42,7 @@ import org.patgate.server.directory.LocalDirectory;
 import org.patgate.server.directory.LoginThrottle;
 import org.patgate.server.directory.PasswordHasher;
 import org.patgate.server.directory.UserService;
+import org.patgate.server.store.ActivityRepository;
 import org.patgate.server.store.Database;
 import org.patgate.server.token.TokenService;
 import org.patgate.server.token.TokenVerifier;
@@ -62,9 +64,11 @@ public final class PatgateServer implements AutoCloseable {
     private final TokenService tokenService;
     private final TokenVerifier tokenVerifier;
     private final UserService userService;
+    private final ActivityRecorder activity;
 
     private PatgateServer(PatgateConfig config, Database database, Server jetty, ServerConnector connector,
-            TokenService tokenService, TokenVerifier tokenVerifier, UserService userService) {
+            TokenService tokenService, TokenVerifier tokenVerifier, UserService userService, ActivityRecorder activity) {
+        this.activity = activity;
         this.config = config;
         this.database = database;
         this.jetty = jetty;
@@ -93,6 +97,7 @@ public final class PatgateServer implements AutoCloseable {
 
         Database database = Database.open(config.database().url(), config.database().username(),
                 config.database().password(), config.database().maxPoolSize());
+        ActivityRecorder activity = null;
         try {
             AuditLog audit = new AuditLog(database.audit(), clock, new SecretRedactor(format));
             PasswordHasher hasher = new PasswordHasher();
@@ -104,12 +109,15 @@ public final class PatgateServer implements AutoCloseable {
             users.bootstrapAdmin(config.bootstrap().adminUsername(), config.bootstrap().adminPassword(), announce);
             TokenService tokens = new TokenService(database, format, digester, verifier, audit, random, clock,
                     config.tokens().maxLifetimeDays());
+            ActivityRepository activityStore = new ActivityRepository(database.dataSource());
+            activity = new ActivityRecorder(database.tokens(), activityStore, config.activity().queueSize(),
+                    config.activity().flushInterval(), config.activity().recentRequests());
 
             ApiHandler api = new ApiHandler(new ApiAuthenticator(directory, new LoginThrottle(10, Duration.ofMinutes(5)), audit),
-                    new TokensResource(tokens, clock), new UsersResource(users), new AuditResource(database.audit()),
+                    new TokensResource(tokens, activityStore, clock), new UsersResource(users), new AuditResource(database.audit()),
                     config.api().maxBodyBytes());
-            Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, Version.get()), api,
-                    new NotFoundHandler(true), gateway(config, verifier, format, directory), new NotFoundHandler(false));
+            Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api,
+                    new NotFoundHandler(true), gateway(config, verifier, format, directory, activity, clock), new NotFoundHandler(false));
 
             QueuedThreadPool threads = new QueuedThreadPool(200, 8);
             threads.setName("patgate");
@@ -127,10 +135,14 @@ public final class PatgateServer implements AutoCloseable {
             jetty.setErrorHandler(new ProblemErrorHandler());
             jetty.setStopTimeout(5_000);
             jetty.start();
-            PatgateServer server = new PatgateServer(config, database, jetty, connector, tokens, verifier, users);
+            PatgateServer server = new PatgateServer(config, database, jetty, connector, tokens, verifier, users,
+                    activity);
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
             return server;
         } catch (Exception e) {
+            if (activity != null) {
+                activity.close();
+            }
             database.close();
             if (e instanceof PatgateException p) {
                 throw p;
@@ -141,7 +153,7 @@ public final class PatgateServer implements AutoCloseable {
     }
 
     private static Handler gateway(PatgateConfig config, TokenVerifier verifier, TokenFormat format,
-            LocalDirectory directory) {
+            LocalDirectory directory, ActivityRecorder activity, Clock clock) {
         PasswordExemptions exemptions = new PasswordExemptions(config.rest().passwordExemptUsers(),
                 config.rest().passwordExemptGroups(),
                 username -> directory.lookup(username).map(Principal::groups).orElse(java.util.Set.of()),
@@ -154,7 +166,7 @@ public final class PatgateServer implements AutoCloseable {
                 config.identity().mode() == IdentityConfig.Mode.HEADER,
                 config.upstream().connectTimeout(), config.upstream().readTimeout());
         return new GatewayHandler(decider, new CredentialExtractor(format.prefix()),
-                new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())), proxy);
+                new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())), activity, clock, proxy);
     }
 
     /** Where this node answers, e.g. {@code http://127.0.0.1:8080}. */
@@ -184,6 +196,10 @@ public final class PatgateServer implements AutoCloseable {
         return userService;
     }
 
+    public ActivityRecorder activity() {
+        return activity;
+    }
+
     public void join() throws InterruptedException {
         jetty.join();
     }
@@ -196,6 +212,7 @@ public final class PatgateServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
         } finally {
+            activity.close();
             database.close();
         }
     }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Create, list, revoke and rotate tokens.",
         subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Get.class,
-                TokenCommand.Revoke.class, TokenCommand.Rotate.class})
+                TokenCommand.Revoke.class, TokenCommand.Rotate.class, TokenCommand.Activity.class})
 final class TokenCommand implements Runnable {
 
     @Spec
@@ -32,7 +32,7 @@ final class TokenCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "missing subcommand: create, list, get, revoke or rotate");
+                "missing subcommand: create, list, get, revoke, rotate or activity");
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a token; prints the secret once.")
@@ -152,6 +152,33 @@ final class TokenCommand implements Runnable {
         public Integer call() {
             JsonNode token = client.connect(spec).post("tokens/" + encode(id) + "/rotate", Map.of());
             printSecret(spec, client.json, token, "Rotated");
+            return 0;
+        }
+    }
+
+    @Command(name = "activity", mixinStandardHelpOptions = true,
+            description = "Show when and from where a token was last used, and its recent requests.")
+    static final class Activity implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+        @Parameters(paramLabel = "ID") String id;
+        @Option(names = "--size", defaultValue = "20", description = "how many recent requests (default 20)") int size;
+
+        @Override
+        public Integer call() {
+            JsonNode activity = client.connect(spec).get("tokens/" + encode(id) + "/activity?size=" + size);
+            PrintWriter out = spec.commandLine().getOut();
+            if (client.json) {
+                out.println(activity.toPrettyString());
+            } else {
+                out.printf("last used %s from %s (%s)%n", text(activity, "lastUsedAt"), text(activity, "lastUsedIp"),
+                        text(activity, "lastUsedAgent"));
+                for (JsonNode r : activity.get("items")) {
+                    out.printf("%-27s  %-7s %3d  %8.1f ms  %-15s  %s%n", r.get("at").asText(), r.get("method").asText(),
+                            r.get("status").asInt(), r.get("latencyMs").asDouble(), text(r, "ip"), r.get("path").asText());
+                }
+            }
+            out.flush();
             return 0;
         }
     }

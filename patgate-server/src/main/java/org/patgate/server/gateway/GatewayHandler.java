@@ -1,6 +1,7 @@
 package org.patgate.server.gateway;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -12,6 +13,8 @@ import org.eclipse.jetty.util.Callback;
 import org.patgate.core.decision.ReadOnlyPolicy;
 import org.patgate.core.path.NormalizedPath;
 import org.patgate.core.path.PathNormalizer;
+import org.patgate.server.activity.ActivityRecorder;
+import org.patgate.server.activity.TokenUseEvent;
 import org.patgate.server.api.internal.Json;
 import org.patgate.server.api.internal.Problem;
 import org.slf4j.Logger;
@@ -33,10 +36,14 @@ public final class GatewayHandler extends Handler.Wrapper {
     private final AccessDecider decider;
     private final CredentialExtractor credentials;
     private final ClientAddressResolver addresses;
+    private final ActivityRecorder activity;
+    private final Clock clock;
 
     public GatewayHandler(AccessDecider decider, CredentialExtractor credentials, ClientAddressResolver addresses,
-            Handler upstream) {
+            ActivityRecorder activity, Clock clock, Handler upstream) {
         super(upstream);
+        this.activity = activity;
+        this.clock = clock;
         this.decider = decider;
         this.credentials = credentials;
         this.addresses = addresses;
@@ -47,6 +54,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         long start = System.nanoTime();
         GatewayDecision decision;
         String encodedPath = null;
+        String decodedPath = null;
         InetAddress client = null;
         try {
             HttpURI uri = request.getHttpURI();
@@ -59,6 +67,7 @@ public final class GatewayHandler extends Handler.Wrapper {
             } else {
                 NormalizedPath.Ok ok = (NormalizedPath.Ok) path;
                 encodedPath = ok.encoded();
+                decodedPath = ok.decoded();
                 client = addresses.resolve(request.getConnectionMetaData().getRemoteSocketAddress(), request.getHeaders());
                 decision = decider.decide(new AccessDecider.RequestFacts(request.getMethod(), ok.decoded(), client,
                         credentials.extract(request.getHeaders(), uri.getQuery()),
@@ -71,11 +80,38 @@ public final class GatewayHandler extends Handler.Wrapper {
         }
         if (decision instanceof GatewayDecision.Refuse refuse) {
             refuse(request, response, callback, refuse);
+            if (refuse.tokenId() != null) {
+                record(request, refuse.tokenId(), decodedPath, client, refuse.status(), start);
+            }
             return true;
         }
-        request.setAttribute(ForwardPlan.ATTRIBUTE,
-                new ForwardPlan((GatewayDecision.Forward) decision, encodedPath, client, start));
-        return super.handle(request, response, callback);
+        GatewayDecision.Forward forward = (GatewayDecision.Forward) decision;
+        request.setAttribute(ForwardPlan.ATTRIBUTE, new ForwardPlan(forward, encodedPath, client, start));
+        Callback completion = callback;
+        if (forward.tokenId() != null) {
+            String path = decodedPath;
+            InetAddress from = client;
+            completion = new Callback.Nested(callback) {
+                @Override
+                public void succeeded() {
+                    record(request, forward.tokenId(), path, from, response.getStatus(), start);
+                    super.succeeded();
+                }
+
+                @Override
+                public void failed(Throwable failure) {
+                    record(request, forward.tokenId(), path, from, response.isCommitted() ? response.getStatus() : 502, start);
+                    super.failed(failure);
+                }
+            };
+        }
+        return super.handle(request, response, completion);
+    }
+
+    private void record(Request request, String tokenId, String path, InetAddress client, int status, long start) {
+        activity.record(new TokenUseEvent(tokenId, clock.instant(), request.getMethod(), path, status,
+                (System.nanoTime() - start) / 1_000, client == null ? null : client.getHostAddress(),
+                request.getHeaders().get(HttpHeader.USER_AGENT)));
     }
 
     private static void refuse(Request request, Response response, Callback callback, GatewayDecision.Refuse refuse) {

@@ -78,6 +78,10 @@ class CliTest {
         String newSecret = rotated.out().strip();
         assertThat(newSecret).isNotEqualTo(secret).startsWith("pat_");
 
+        Result activity = run(frank, "token", "activity", id);
+        assertThat(activity.exitCode()).as(activity.err()).isZero();
+        assertThat(activity.out()).startsWith("last used ");
+
         Result revoked = run(frank, "token", "revoke", id);
         assertThat(revoked.exitCode()).isZero();
         assertThat(server.server().verifier().verify(newSecret))

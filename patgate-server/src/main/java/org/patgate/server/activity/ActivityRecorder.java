@@ -1,0 +1,159 @@
+package org.patgate.server.activity;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.patgate.server.store.ActivityRepository;
+import org.patgate.server.store.TokenRepository;
+import org.patgate.server.store.TokenRequestRecord;
+import org.patgate.server.store.TokenUse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes token-use events from the gateway without ever blocking it: {@link #record} only offers
+ * to a bounded queue, and an event that does not fit is dropped and counted. One background thread
+ * drains the queue every flush interval and writes in batches: the tokens' last-used columns and
+ * their recent requests. A failed batch is logged, counted as dropped, and the writer goes on.
+ * {@link #close} stops it within a bounded time after a last drain. Thread-safe.
+ */
+public final class ActivityRecorder implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ActivityRecorder.class);
+    private static final int MAX_BATCH = 5_000;
+
+    private final BlockingQueue<TokenUseEvent> queue;
+    private final TokenRepository tokens;
+    private final ActivityRepository activity;
+    private final Duration flushInterval;
+    private final int recentRequests;
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder written = new LongAdder();
+    /** Events taken but not yet written or dropped: queued plus the writer's batch in flight. */
+    private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public ActivityRecorder(TokenRepository tokens, ActivityRepository activity, int queueSize, Duration flushInterval,
+            int recentRequests) {
+        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.tokens = tokens;
+        this.activity = activity;
+        this.flushInterval = flushInterval;
+        this.recentRequests = recentRequests;
+        this.writer = Thread.ofPlatform().daemon().name("patgate-activity-writer").unstarted(this::run);
+        this.writer.start();
+    }
+
+    /** Queues one event; never blocks. */
+    public void record(TokenUseEvent event) {
+        pending.incrementAndGet();
+        if (!running || !queue.offer(event)) {
+            pending.decrementAndGet();
+            dropped.increment();
+        }
+    }
+
+    /** Events lost because the queue was full, the writer was stopped, or a batch failed. */
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    /** Events written to the database. */
+    public long written() {
+        return written.sum();
+    }
+
+    /** Events waiting to be written. */
+    public int queued() {
+        return queue.size();
+    }
+
+    /**
+     * Writes whatever is queued now on the caller's thread, and waits (at most 10 s) for a batch
+     * the writer already took: afterwards every event recorded before the call is in the database.
+     */
+    public void flush() {
+        List<TokenUseEvent> batch = new ArrayList<>();
+        while (queue.drainTo(batch, MAX_BATCH) > 0) {
+            write(batch);
+            batch.clear();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pending.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void run() {
+        List<TokenUseEvent> batch = new ArrayList<>();
+        while (running) {
+            try {
+                TokenUseEvent first = queue.poll(flushInterval.toMillis(), TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                // Let a burst gather so one transaction carries many events.
+                Thread.sleep(Math.min(flushInterval.toMillis(), 200));
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                write(batch);
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("activity writer failed; continuing", e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private synchronized void write(List<TokenUseEvent> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            List<TokenUse> uses = new ArrayList<>(batch.size());
+            List<TokenRequestRecord> requests = new ArrayList<>(batch.size());
+            for (TokenUseEvent e : batch) {
+                uses.add(new TokenUse(e.tokenId(), e.at(), e.clientIp(), e.userAgent()));
+                requests.add(new TokenRequestRecord(e.tokenId(), e.at(), e.method(), e.path(), e.status(),
+                        e.latencyMicros(), e.clientIp(), e.userAgent()));
+            }
+            tokens.recordUses(uses);
+            if (recentRequests > 0) {
+                activity.append(requests, recentRequests);
+            }
+            written.add(batch.size());
+        } catch (RuntimeException e) {
+            dropped.add(batch.size());
+            LOG.warn("could not write {} activity events, dropped them: {}", batch.size(), e.toString());
+        } finally {
+            pending.addAndGet(-batch.size());
+        }
+    }
+
+    /** Stops taking events, writes what is queued (bounded by the writer's join), and ends the writer. */
+    @Override
+    public void close() {
+        running = false;
+        writer.interrupt();
+        try {
+            writer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flush();
+    }
+}

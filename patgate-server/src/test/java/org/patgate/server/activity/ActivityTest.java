@@ -1,0 +1,152 @@
+package org.patgate.server.activity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.store.ActivityRepository;
+import org.patgate.server.testing.GatewayFixture;
+
+/** Token activity: recorded off the request path, shown by the API, bounded per token, losses counted. */
+class ActivityTest {
+
+    @TempDir
+    static Path dir;
+    static GatewayFixture gw;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gw = new GatewayFixture(dir, Map.of("PATGATE_ACTIVITY_RECENTREQUESTS", "3"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gw.close();
+    }
+
+    private static JsonNode activity() {
+        return activityOf(gw.readWriteId);
+    }
+
+    /**
+     * The token's activity once the newest recorded request has been written. The gateway records
+     * a request when its response completes, which can be just after the client has read it, so
+     * this waits (boundedly) for the recorder to have seen {@code expected} events in all.
+     */
+    private static JsonNode activityOf(String tokenId) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        JsonNode activity;
+        do {
+            gw.server.server().activity().flush();
+            activity = gw.server.call("GET", "/.patgate/api/v1/tokens/" + tokenId + "/activity", "alice",
+                    GatewayFixture.ALICE_PASSWORD, null).json();
+        } while (!expectedSeen() && System.nanoTime() < deadline);
+        return activity;
+    }
+
+    private static long expected;
+
+    private static void sent(int requests) {
+        expected += requests;
+    }
+
+    private static boolean expectedSeen() {
+        var recorder = gw.server.server().activity();
+        return recorder.written() + recorder.dropped() >= expected;
+    }
+
+    @Test
+    void requestsWithATokenAppearInItsActivityWithoutQueryOrSecret() {
+        var answer = gw.send("GET", "/rest/api/2/issue/DEMO-7?fields=summary", Map.of("Authorization", "Bearer " + gw.readWrite,
+                "User-Agent", "nightly-report/1.0"), null);
+        assertThat(answer.status()).isEqualTo(200);
+        sent(1);
+
+        JsonNode activity = activity();
+        assertThat(activity.get("items")).as(activity.toString() + " dropped=" + gw.server.server().activity().dropped()
+                + " written=" + gw.server.server().activity().written()).isNotEmpty();
+
+        JsonNode newest = activity.get("items").get(0);
+        assertThat(newest.get("method").asText()).isEqualTo("GET");
+        assertThat(newest.get("path").asText()).isEqualTo("/rest/api/2/issue/DEMO-7");
+        assertThat(newest.get("status").asInt()).isEqualTo(200);
+        assertThat(newest.get("ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(newest.get("userAgent").asText()).isEqualTo("nightly-report/1.0");
+        assertThat(newest.get("latencyMs").asDouble()).isPositive();
+        assertThat(activity.get("lastUsedIp").asText()).isEqualTo("127.0.0.1");
+        assertThat(activity.get("lastUsedAgent").asText()).isEqualTo("nightly-report/1.0");
+        assertThat(Instant.parse(activity.get("lastUsedAt").asText())).isAfter(Instant.now().minusSeconds(600));
+        assertThat(activity.toString()).doesNotContain(gw.readWrite).doesNotContain("fields=summary");
+    }
+
+    @Test
+    void refusedRequestsOfAKnownTokenAreRecordedWithTheirStatus() {
+        String roId = null;
+        for (JsonNode t : gw.server.call("GET", "/.patgate/api/v1/tokens?size=100", "alice", GatewayFixture.ALICE_PASSWORD,
+                null).json().get("items")) {
+            if (gw.readOnly.endsWith(t.get("hint").asText().substring(1))) {
+                roId = t.get("id").asText();
+            }
+        }
+        assertThat(gw.bearer("DELETE", "/rest/api/2/issue/DEMO-8", gw.readOnly).status()).isEqualTo(403);
+        sent(1);
+
+        JsonNode items = activityOf(roId).get("items");
+        assertThat(items).as("activity of " + roId).isNotEmpty();
+
+        assertThat(items.get(0).get("method").asText()).isEqualTo("DELETE");
+        assertThat(items.get(0).get("status").asInt()).isEqualTo(403);
+    }
+
+    @Test
+    void onlyTheNewestRequestsAreKeptPerToken() {
+        for (int i = 0; i < 6; i++) {
+            gw.bearer("GET", "/rest/api/2/issue/KEEP-" + i, gw.readWrite);
+            gw.server.clock().advance(Duration.ofMillis(1));
+        }
+        sent(6);
+
+        JsonNode items = activity().get("items");
+
+        assertThat(items).hasSize(3);
+        assertThat(items.get(0).get("path").asText()).isEqualTo("/rest/api/2/issue/KEEP-5");
+        assertThat(items.get(2).get("path").asText()).isEqualTo("/rest/api/2/issue/KEEP-3");
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsInsteadOfBlocking() {
+        ActivityRepository store = new ActivityRepository(gw.server.server().database().dataSource());
+        String token = gw.createToken("read-write", java.util.List.of());
+        String tokenId = gw.server.server().verifier().verify(token) instanceof
+                org.patgate.server.token.TokenVerifier.Verification.Valid v ? v.token().id() : null;
+        try (ActivityRecorder recorder = new ActivityRecorder(gw.server.server().database().tokens(), store, 100,
+                Duration.ofMinutes(10), 3)) {
+            long started = System.nanoTime();
+            for (int i = 0; i < 5_000; i++) {
+                recorder.record(new TokenUseEvent(tokenId, Instant.now(), "GET", "/rest/x", 200, 10, "127.0.0.1", null));
+            }
+            long micros = (System.nanoTime() - started) / 1_000;
+            recorder.flush();
+
+            assertThat(recorder.dropped()).isGreaterThanOrEqualTo(4_000);
+            assertThat(recorder.dropped() + recorder.written()).isEqualTo(5_000);
+            assertThat(micros).as("recording never waits for the database").isLessThan(5_000_000);
+        }
+    }
+
+    @Test
+    void healthShowsActivityCounters() {
+        JsonNode health = gw.send("GET", "/.patgate/health", Map.of(), null).json();
+
+        assertThat(health.get("status").asText()).isEqualTo("UP");
+        assertThat(health.get("activity").has("dropped")).isTrue();
+        assertThat(health.get("activity").has("written")).isTrue();
+    }
+}
