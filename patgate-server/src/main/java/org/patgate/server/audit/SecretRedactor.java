@@ -1,5 +1,6 @@
 package org.patgate.server.audit;
 
+import org.patgate.core.token.Base62;
 import org.patgate.core.token.TokenFormat;
 
 /**
@@ -33,7 +34,7 @@ public final class SecretRedactor {
                 break;
             }
             int end = at + prefix.length();
-            while (end < text.length() && isBase62(text.charAt(end))) {
+            while (end < text.length() && Base62.isDigit(text.charAt(end))) {
                 end++;
             }
             out.append(text, i, at);
@@ -46,9 +47,5 @@ public final class SecretRedactor {
             i = end;
         }
         return out.toString();
-    }
-
-    private static boolean isBase62(char c) {
-        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.patgate.core.PatgateException;
+import org.patgate.server.directory.UserService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,8 +35,6 @@ final class UserCommand implements Runnable {
             description = "Create a local user. The new password comes from env PATGATE_NEW_PASSWORD, a prompt, "
                     + "or --generate-password.")
     static final class Create implements Callable<Integer> {
-        private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
-
         @Mixin ClientOptions client;
         @Spec CommandSpec spec;
 
@@ -77,12 +76,7 @@ final class UserCommand implements Runnable {
 
         private char[] newPassword() {
             if (generate) {
-                SecureRandom random = new SecureRandom();
-                char[] password = new char[20];
-                for (int i = 0; i < password.length; i++) {
-                    password[i] = ALPHABET[random.nextInt(ALPHABET.length)];
-                }
-                return password;
+                return UserService.generatePassword(new SecureRandom());
             }
             String fromEnv = Main.env(spec).get("PATGATE_NEW_PASSWORD");
             if (fromEnv != null && !fromEnv.isEmpty()) {

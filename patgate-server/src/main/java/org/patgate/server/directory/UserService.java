@@ -32,8 +32,6 @@ public final class UserService {
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
     private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,63}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}");
-    private static final char[] PASSWORD_ALPHABET =
-            "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
 
     private final Database database;
     private final PasswordHasher hasher;
@@ -162,12 +160,20 @@ public final class UserService {
 
     /** A random password of 20 characters from an unambiguous alphabet (about 116 bits). */
     public char[] generatePassword() {
+        return generatePassword(random);
+    }
+
+    /** As {@link #generatePassword()}, with the given source of randomness. */
+    public static char[] generatePassword(SecureRandom random) {
         char[] password = new char[20];
         for (int i = 0; i < password.length; i++) {
             password[i] = PASSWORD_ALPHABET[random.nextInt(PASSWORD_ALPHABET.length)];
         }
         return password;
     }
+
+    private static final char[] PASSWORD_ALPHABET =
+            "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
 
     public LocalDirectory directory() {
         return directory;

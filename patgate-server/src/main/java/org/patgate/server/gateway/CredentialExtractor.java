@@ -8,6 +8,7 @@ import java.util.List;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.patgate.core.token.Base62;
 
 /**
  * Reads {@link Credentials} from a request's headers and query, refusing anything ambiguous:
@@ -110,7 +111,7 @@ public final class CredentialExtractor {
         while ((at = text.indexOf(tokenPrefix, from)) >= 0) {
             int end = at + tokenPrefix.length();
             int run = 0;
-            while (end + run < text.length() && isBase62(text.charAt(end + run))) {
+            while (end + run < text.length() && Base62.isDigit(text.charAt(end + run))) {
                 run++;
             }
             if (run >= MIN_TOKEN_BODY) {
@@ -119,10 +120,6 @@ public final class CredentialExtractor {
             from = end;
         }
         return false;
-    }
-
-    private static boolean isBase62(char c) {
-        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     }
 
     private static boolean hasPasswordParameter(String rawQuery) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.patgate.core.PatgateException;
 import org.patgate.core.net.IpRangeSet;
+import org.patgate.core.token.Base62;
 import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.server.audit.AuditLog;
@@ -37,7 +38,6 @@ public final class TokenService {
 
     private static final int MAX_NAME_LENGTH = 100;
     private static final int ID_LENGTH = 12;
-    private static final String ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private final Database database;
     private final TokenFormat format;
@@ -193,7 +193,7 @@ public final class TokenService {
     private String newId() {
         StringBuilder id = new StringBuilder(ID_LENGTH);
         for (int i = 0; i < ID_LENGTH; i++) {
-            id.append(ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length())));
+            id.append(Base62.digit(random.nextInt(Base62.RADIX)));
         }
         return id.toString();
     }
