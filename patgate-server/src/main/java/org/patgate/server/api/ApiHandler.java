@@ -33,10 +33,12 @@ public final class ApiHandler extends Handler.Abstract {
     private final TokensResource tokens;
     private final UsersResource users;
     private final AuditResource audit;
+    private final PermissionsResource permissions;
     private final int maxBodyBytes;
 
     public ApiHandler(ApiAuthenticator authenticator, TokensResource tokens, UsersResource users, AuditResource audit,
-            int maxBodyBytes) {
+            PermissionsResource permissions, int maxBodyBytes) {
+        this.permissions = permissions;
         this.authenticator = authenticator;
         this.tokens = tokens;
         this.users = users;
@@ -61,6 +63,7 @@ public final class ApiHandler extends Handler.Abstract {
                 case "tokens" -> tokens.handle(exchange, principal);
                 case "users" -> users.handle(exchange, principal);
                 case "audit" -> audit.handle(exchange, principal);
+                case "permissions" -> permissions.handle(exchange, principal);
                 case "me" -> users.me(exchange, principal);
                 default -> false;
             };

@@ -42,11 +42,12 @@ public final class UsersResource {
             return ApiHandler.methodNotAllowed(exchange, "GET");
         }
         UserRecord user = service.get(principal, principal.username());
-        exchange.sendJson(200, new MeView(view(user), principal.admin()));
+        exchange.sendJson(200, new MeView(view(user), principal.admin(),
+                principal.permissions().stream().map(org.patgate.server.permission.Permission::wireName).sorted().toList()));
         return true;
     }
 
-    record MeView(UserView user, boolean admin) {}
+    record MeView(UserView user, boolean admin, List<String> permissions) {}
 
     boolean handle(Exchange exchange, Principal principal) {
         List<String> path = exchange.segments();

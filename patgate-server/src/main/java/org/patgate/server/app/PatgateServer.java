@@ -20,6 +20,8 @@ import org.patgate.server.api.ApiAuthenticator;
 import org.patgate.server.api.ApiHandler;
 import org.patgate.server.api.AuditResource;
 import org.patgate.server.api.HealthHandler;
+import org.patgate.server.api.PermissionsResource;
+import org.patgate.server.permission.PermissionService;
 import org.patgate.server.api.TokensResource;
 import org.patgate.server.api.UsersResource;
 import org.patgate.server.audit.AuditLog;
@@ -42,7 +44,9 @@ import org.patgate.server.directory.LocalDirectory;
 import org.patgate.server.directory.LoginThrottle;
 import org.patgate.server.directory.PasswordHasher;
 import org.patgate.server.directory.UserService;
+import org.patgate.server.permission.Permissions;
 import org.patgate.server.store.ActivityRepository;
+import org.patgate.server.store.GrantRepository;
 import org.patgate.server.store.Database;
 import org.patgate.server.token.TokenService;
 import org.patgate.server.token.TokenVerifier;
@@ -101,20 +105,24 @@ public final class PatgateServer implements AutoCloseable {
         try {
             AuditLog audit = new AuditLog(database.audit(), clock, new SecretRedactor(format));
             PasswordHasher hasher = new PasswordHasher();
-            LocalDirectory directory = new LocalDirectory(database, hasher, config.admin().group());
-            TokenVerifier verifier = new TokenVerifier(format, digester, database.tokens(), database.users(), clock,
+            Permissions permissions = new Permissions(new GrantRepository(database.dataSource()));
+            LocalDirectory directory = new LocalDirectory(database, hasher, permissions);
+            TokenVerifier verifier = new TokenVerifier(format, digester, database.tokens(), database.users(),
+                    directory::mayUseTokens, clock,
                     config.tokens().cacheTtl(), config.tokens().negativeCacheTtl(), 100_000);
             UserService users = new UserService(database, hasher, directory, audit, config.admin().group(), random,
-                    verifier::invalidateOwner);
+                    verifier::invalidateOwner, permissions);
             users.bootstrapAdmin(config.bootstrap().adminUsername(), config.bootstrap().adminPassword(), announce);
             TokenService tokens = new TokenService(database, format, digester, verifier, audit, random, clock,
-                    config.tokens().maxLifetimeDays());
+                    config.tokens().maxLifetimeDays(), directory);
             ActivityRepository activityStore = new ActivityRepository(database.dataSource());
             activity = new ActivityRecorder(database.tokens(), activityStore, config.activity().queueSize(),
                     config.activity().flushInterval(), config.activity().recentRequests());
 
             ApiHandler api = new ApiHandler(new ApiAuthenticator(directory, new LoginThrottle(10, Duration.ofMinutes(5)), audit),
                     new TokensResource(tokens, activityStore, clock), new UsersResource(users), new AuditResource(database.audit()),
+                    new PermissionsResource(new PermissionService(permissions, audit, verifier::invalidateAll,
+                            config.admin().group())),
                     config.api().maxBodyBytes());
             Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api,
                     new NotFoundHandler(true), gateway(config, verifier, format, directory, activity, clock), new NotFoundHandler(false));

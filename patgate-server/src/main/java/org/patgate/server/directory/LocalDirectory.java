@@ -1,9 +1,10 @@
 package org.patgate.server.directory;
 
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.patgate.server.permission.Permission;
+import org.patgate.server.permission.Permissions;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.UserRecord;
 
@@ -16,13 +17,13 @@ public final class LocalDirectory {
 
     private final Database database;
     private final PasswordHasher hasher;
-    private final String adminGroupKey;
+    private final Permissions permissions;
     private final String dummyHash;
 
-    public LocalDirectory(Database database, PasswordHasher hasher, String adminGroup) {
+    public LocalDirectory(Database database, PasswordHasher hasher, Permissions permissions) {
         this.database = database;
         this.hasher = hasher;
-        this.adminGroupKey = adminGroup.toLowerCase(Locale.ROOT);
+        this.permissions = permissions;
         this.dummyHash = hasher.hash("not-a-real-password-only-for-timing".toCharArray());
     }
 
@@ -44,10 +45,14 @@ public final class LocalDirectory {
         return database.users().findByUsername(username).filter(UserRecord::enabled).map(this::toPrincipal);
     }
 
-    /** The principal for a user record, with current group memberships. */
+    /** The principal for a user record, with current group memberships and the permissions they grant. */
     public Principal toPrincipal(UserRecord user) {
         Set<String> groups = new HashSet<>(database.groups().groupNamesOf(user.id()));
-        boolean admin = groups.stream().anyMatch(g -> g.toLowerCase(Locale.ROOT).equals(adminGroupKey));
-        return new Principal(user.id(), user.username(), user.displayName(), groups, admin);
+        return new Principal(user.id(), user.username(), user.displayName(), groups, permissions.of(groups));
+    }
+
+    /** Whether the user exists, is enabled and may use tokens right now. */
+    public boolean mayUseTokens(UserRecord user) {
+        return user.enabled() && permissions.of(database.groups().groupNamesOf(user.id())).contains(Permission.USE_TOKENS);
     }
 }

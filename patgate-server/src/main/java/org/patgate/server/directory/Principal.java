@@ -1,17 +1,29 @@
 package org.patgate.server.directory;
 
 import java.util.Set;
+import org.patgate.server.permission.Permission;
 
 /**
- * An authenticated user as the rest of the server sees them: who, which groups, and whether they
- * administer PATgate. Immutable.
+ * An authenticated user as the rest of the server sees them: who, which groups, and which
+ * permissions those groups grant. Immutable.
  */
-public record Principal(long userId, String username, String displayName, Set<String> groups, boolean admin) {
+public record Principal(long userId, String username, String displayName, Set<String> groups,
+        Set<Permission> permissions) {
 
     public Principal {
         if (username == null || username.isBlank()) {
             throw new IllegalArgumentException("username is required");
         }
         groups = Set.copyOf(groups);
+        permissions = Set.copyOf(permissions);
+    }
+
+    /** Whether the user administers PATgate. */
+    public boolean admin() {
+        return permissions.contains(Permission.ADMIN);
+    }
+
+    public boolean has(Permission permission) {
+        return permissions.contains(permission);
     }
 }

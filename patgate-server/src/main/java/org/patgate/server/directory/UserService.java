@@ -13,6 +13,8 @@ import org.patgate.server.error.ConflictException;
 import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
+import org.patgate.server.permission.Permission;
+import org.patgate.server.permission.Permissions;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.DuplicateKeyException;
 import org.patgate.server.store.GroupRecord;
@@ -45,8 +47,11 @@ public final class UserService {
      * @param onUserChanged told the id of a user whose enabled state or groups changed, so caches
      *                      holding that user's tokens can forget them
      */
+    private final Permissions permissions;
+
     public UserService(Database database, PasswordHasher hasher, LocalDirectory directory, AuditLog audit,
-            String adminGroup, SecureRandom random, LongConsumer onUserChanged) {
+            String adminGroup, SecureRandom random, LongConsumer onUserChanged, Permissions permissions) {
+        this.permissions = permissions;
         this.onUserChanged = onUserChanged;
         this.database = database;
         this.hasher = hasher;
@@ -134,6 +139,7 @@ public final class UserService {
      */
     public void bootstrapAdmin(String username, String configuredPassword, Consumer<String> announce) {
         GroupRecord group = database.groups().ensure(adminGroup, "PATgate administrators");
+        permissions.ensure(group.name(), Permission.ADMIN);
         Optional<UserRecord> existing = database.users().findByUsername(username);
         UserRecord admin;
         if (existing.isPresent()) {

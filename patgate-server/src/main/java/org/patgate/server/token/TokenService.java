@@ -19,6 +19,8 @@ import org.patgate.server.error.ConflictException;
 import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
+import org.patgate.server.permission.Permission;
+import org.patgate.server.directory.LocalDirectory;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.NewToken;
 import org.patgate.server.store.Page;
@@ -47,9 +49,11 @@ public final class TokenService {
     private final SecureRandom random;
     private final Clock clock;
     private final int maxLifetimeDays;
+    private final LocalDirectory directory;
 
     public TokenService(Database database, TokenFormat format, TokenDigester digester, TokenVerifier verifier,
-            AuditLog audit, SecureRandom random, Clock clock, int maxLifetimeDays) {
+            AuditLog audit, SecureRandom random, Clock clock, int maxLifetimeDays, LocalDirectory directory) {
+        this.directory = directory;
         this.database = database;
         this.format = format;
         this.digester = digester;
@@ -82,9 +86,9 @@ public final class TokenService {
     public Page<TokenRecord> list(Principal actor, String ownerFilter, String status, String text, PageRequest page) {
         Long ownerId;
         if (ownerFilter == null || ownerFilter.isEmpty()) {
-            ownerId = actor.admin() ? null : actor.userId();
-        } else if (!actor.admin() && !ownerFilter.equalsIgnoreCase(actor.username())) {
-            throw new ForbiddenException("only administrators may list other users' tokens");
+            ownerId = managesAll(actor) ? null : actor.userId();
+        } else if (!managesAll(actor) && !ownerFilter.equalsIgnoreCase(actor.username())) {
+            throw new ForbiddenException("listing other users' tokens needs the manage-all-tokens permission");
         } else {
             Optional<UserRecord> owner = database.users().findByUsername(ownerFilter);
             if (owner.isEmpty()) {
@@ -135,26 +139,42 @@ public final class TokenService {
 
     private TokenRecord visible(Principal actor, String id) {
         Optional<TokenRecord> token = id == null || id.length() > 64 ? Optional.empty() : database.tokens().findById(id);
-        if (token.isEmpty() || (!actor.admin() && token.get().ownerId() != actor.userId())) {
+        if (token.isEmpty() || (!managesAll(actor) && token.get().ownerId() != actor.userId())) {
             throw new NotFoundException("no token with id '" + (id == null ? "" : id.substring(0, Math.min(id.length(), 64))) + "'");
         }
         return token.get();
     }
 
+    private static boolean managesAll(Principal actor) {
+        return actor.has(Permission.MANAGE_ALL_TOKENS);
+    }
+
     private UserRecord resolveOwner(Principal actor, String sourceIp, String owner) {
         if (owner == null || owner.isEmpty() || owner.equalsIgnoreCase(actor.username())) {
-            return database.users().findById(actor.userId())
+            if (!actor.has(Permission.CREATE_TOKENS)) {
+                audit.failure(actor.username(), "token.create", actor.username(), sourceIp, "lacks create-tokens");
+                throw new ForbiddenException("creating tokens needs the create-tokens permission");
+            }
+            UserRecord self = database.users().findById(actor.userId())
                     .orElseThrow(() -> new NotFoundException("your user no longer exists"));
+            if (!directory.mayUseTokens(self)) {
+                throw new ForbiddenException("you may not use tokens (no use-tokens permission), so you cannot create one");
+            }
+            return self;
         }
-        if (!actor.admin()) {
-            audit.failure(actor.username(), "token.create", owner, sourceIp, "not allowed to create for others");
-            throw new ForbiddenException("only administrators may create tokens for other users");
+        if (!actor.has(Permission.CREATE_TOKENS_FOR_OTHERS)) {
+            audit.failure(actor.username(), "token.create", owner, sourceIp, "lacks create-tokens-for-others");
+            throw new ForbiddenException("creating tokens for other users needs the create-tokens-for-others permission");
         }
         UserRecord record = database.users().findByUsername(owner)
                 .orElseThrow(() -> new InvalidRequestException("owner: no user named '" + owner + "'",
                         Map.of("owner", "no such user")));
         if (!record.enabled()) {
             throw new InvalidRequestException("owner: user '" + owner + "' is disabled", Map.of("owner", "user is disabled"));
+        }
+        if (!directory.mayUseTokens(record)) {
+            throw new InvalidRequestException("owner: user '" + owner + "' may not use tokens (no use-tokens permission)",
+                    Map.of("owner", "may not use tokens"));
         }
         return record;
     }

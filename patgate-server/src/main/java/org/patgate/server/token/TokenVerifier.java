@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.patgate.core.net.IpRangeSet;
 import org.patgate.core.token.Scope;
 import org.patgate.core.token.TokenDigest;
@@ -39,9 +40,15 @@ public final class TokenVerifier {
     private final UserRepository users;
     private final Clock clock;
     private final Cache<TokenDigest, Entry> cache;
+    private final Predicate<UserRecord> mayUseTokens;
 
+    /**
+     * @param mayUseTokens whether a token's owner may use tokens now (enabled, holds use-tokens);
+     *                     evaluated when a token is loaded, so changes apply within {@code ttl}
+     */
     public TokenVerifier(TokenFormat format, TokenDigester digester, TokenRepository tokens, UserRepository users,
-            Clock clock, Duration ttl, Duration negativeTtl, long maximumSize) {
+            Predicate<UserRecord> mayUseTokens, Clock clock, Duration ttl, Duration negativeTtl, long maximumSize) {
+        this.mayUseTokens = mayUseTokens;
         this.format = format;
         this.digester = digester;
         this.tokens = tokens;
@@ -69,7 +76,7 @@ public final class TokenVerifier {
         REVOKED("the token has been revoked"),
         PENDING("the token is waiting for an administrator's approval"),
         DENIED("the token request was denied"),
-        OWNER_DISABLED("the token's owner is disabled or no longer exists"),
+        OWNER_DISABLED("the token's owner is disabled, no longer exists, or may no longer use tokens"),
         UNAVAILABLE("tokens cannot be checked right now");
 
         private final String detail;
@@ -148,7 +155,7 @@ public final class TokenVerifier {
             return UNKNOWN;
         }
         TokenRecord token = found.get();
-        boolean ownerEnabled = users.findById(token.ownerId()).map(UserRecord::enabled).orElse(false);
+        boolean ownerEnabled = users.findById(token.ownerId()).map(mayUseTokens::test).orElse(false);
         VerifiedToken verified = new VerifiedToken(token.id(), token.ownerId(), token.ownerUsername(), token.scope(),
                 IpRangeSet.of(token.allowedIps()), token.expiresAt());
         return new Entry.Known(verified, token.status(), ownerEnabled);

@@ -1,0 +1,74 @@
+package org.patgate.server.permission;
+
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.patgate.server.store.GrantRepository;
+
+/**
+ * Resolves a user's permissions from their groups using the grants table, kept in memory (it is
+ * small) and reloaded whenever it is changed through {@link #replace}. Thread-safe.
+ */
+public final class Permissions {
+
+    private final GrantRepository grants;
+    private final AtomicReference<Map<String, Set<Permission>>> byGroup = new AtomicReference<>();
+
+    public Permissions(GrantRepository grants) {
+        this.grants = grants;
+        reload();
+    }
+
+    /** The permissions of a member of these groups (plus what everyone holds); ADMIN implies all. */
+    public Set<Permission> of(Collection<String> groups) {
+        Map<String, Set<Permission>> table = byGroup.get();
+        EnumSet<Permission> result = EnumSet.noneOf(Permission.class);
+        result.addAll(table.getOrDefault(GrantRepository.EVERYONE, Set.of()));
+        for (String group : groups) {
+            result.addAll(table.getOrDefault(group.toLowerCase(Locale.ROOT), Set.of()));
+        }
+        if (result.contains(Permission.ADMIN)) {
+            return EnumSet.allOf(Permission.class);
+        }
+        return result;
+    }
+
+    /** Every group key with grants, and its permissions. */
+    public Map<String, Set<Permission>> all() {
+        return new TreeMap<>(byGroup.get());
+    }
+
+    /** The grants of one group ("*" for everyone). */
+    public Set<Permission> ofGroup(String group) {
+        return byGroup.get().getOrDefault(GrantRepository.key(group), Set.of());
+    }
+
+    /** Replaces one group's grants and makes them effective at once on this node. */
+    public void replace(String group, Set<Permission> permissions) {
+        grants.replace(group, permissions.stream().map(Permission::wireName).collect(Collectors.toSet()));
+        reload();
+    }
+
+    /** Makes sure a group holds a permission (the admin group's ADMIN at start-up). */
+    public void ensure(String group, Permission permission) {
+        grants.ensure(group, permission.wireName());
+        reload();
+    }
+
+    public void reload() {
+        Map<String, Set<Permission>> table = new TreeMap<>();
+        grants.all().forEach((group, names) -> {
+            EnumSet<Permission> set = EnumSet.noneOf(Permission.class);
+            for (String name : names) {
+                set.add(Permission.fromWireName(name));
+            }
+            table.put(group, Set.copyOf(set));
+        });
+        byGroup.set(Map.copyOf(table));
+    }
+}
