@@ -34,10 +34,12 @@ public final class ApiHandler extends Handler.Abstract {
     private final UsersResource users;
     private final AuditResource audit;
     private final PermissionsResource permissions;
+    private final PoliciesResource policies;
     private final int maxBodyBytes;
 
     public ApiHandler(ApiAuthenticator authenticator, TokensResource tokens, UsersResource users, AuditResource audit,
-            PermissionsResource permissions, int maxBodyBytes) {
+            PermissionsResource permissions, PoliciesResource policies, int maxBodyBytes) {
+        this.policies = policies;
         this.permissions = permissions;
         this.authenticator = authenticator;
         this.tokens = tokens;
@@ -64,6 +66,8 @@ public final class ApiHandler extends Handler.Abstract {
                 case "users" -> users.handle(exchange, principal);
                 case "audit" -> audit.handle(exchange, principal);
                 case "permissions" -> permissions.handle(exchange, principal);
+                case "policies" -> policies.handle(exchange, principal);
+                case "approvals" -> tokens.approvals(exchange, principal);
                 case "me" -> users.me(exchange, principal);
                 default -> false;
             };

@@ -57,7 +57,7 @@ public final class TokensResource {
         if (path.size() == 2) {
             return switch (method) {
                 case "GET" -> {
-                    exchange.sendJson(200, TokenView.of(service.get(principal, id), clock.instant()));
+                    exchange.sendJson(200, detail(service.get(principal, id)));
                     yield true;
                 }
                 case "DELETE" -> {
@@ -76,6 +76,16 @@ public final class TokensResource {
             exchange.sendJson(200, IssuedTokenView.of(rotated.token(), rotated.secret(), clock.instant()));
             return true;
         }
+        if (path.size() == 3 && (path.get(2).equals("approve") || path.get(2).equals("deny"))) {
+            if (!method.equals("POST")) {
+                return ApiHandler.methodNotAllowed(exchange, "POST");
+            }
+            DecisionBody body = exchange.readOptionalJson(DecisionBody.class);
+            TokenRecord decided = service.decide(principal, exchange.sourceIp(), id, path.get(2).equals("approve"),
+                    body == null ? null : body.reason());
+            exchange.sendJson(200, detail(decided));
+            return true;
+        }
         if (path.size() == 3 && path.get(2).equals("activity")) {
             if (!method.equals("GET")) {
                 return ApiHandler.methodNotAllowed(exchange, "GET");
@@ -88,6 +98,37 @@ public final class TokensResource {
             return true;
         }
         return false;
+    }
+
+    /** The body of approve and deny: why (required to deny). */
+    record DecisionBody(String reason) {}
+
+    /** A token plus the approval decision on it, if any. */
+    record TokenDetailView(@com.fasterxml.jackson.annotation.JsonUnwrapped TokenView token, DecisionView decision) {}
+
+    record DecisionView(String decision, String reason, String decidedBy, Instant decidedAt) {}
+
+    private TokenDetailView detail(TokenRecord token) {
+        DecisionView decision = service.decisionOn(token)
+                .map(d -> new DecisionView(d.decision(), d.reason(), d.decidedBy(), d.decidedAt())).orElse(null);
+        return new TokenDetailView(TokenView.of(token, clock.instant()), decision);
+    }
+
+    /** {@code GET /approvals}: tokens waiting for a decision. */
+    boolean approvals(Exchange exchange, Principal principal) {
+        if (exchange.segments().size() != 1) {
+            return false;
+        }
+        if (!exchange.method().equals("GET")) {
+            return ApiHandler.methodNotAllowed(exchange, "GET");
+        }
+        PageRequest page = new PageRequest(exchange.queryInt("page", 1, 1, 1_000_000) - 1,
+                exchange.queryInt("size", 20, 1, 200));
+        Page<TokenRecord> result = service.pending(principal, page);
+        Instant now = clock.instant();
+        exchange.sendJson(200, new PageView<>(result.items().stream().map(t -> TokenView.of(t, now)).toList(),
+                result.total(), result.page() + 1, result.size()));
+        return true;
     }
 
     /** Last use plus the most recent requests (recorded by the gateway), newest first. */

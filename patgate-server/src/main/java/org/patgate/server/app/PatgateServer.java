@@ -45,6 +45,11 @@ import org.patgate.server.directory.LoginThrottle;
 import org.patgate.server.directory.PasswordHasher;
 import org.patgate.server.directory.UserService;
 import org.patgate.server.permission.Permissions;
+import org.patgate.server.policy.Policies;
+import org.patgate.server.policy.PolicyService;
+import org.patgate.server.api.PoliciesResource;
+import org.patgate.server.store.PolicyRepository;
+import org.patgate.server.store.TokenDecisionRepository;
 import org.patgate.server.store.ActivityRepository;
 import org.patgate.server.store.GrantRepository;
 import org.patgate.server.store.Database;
@@ -106,6 +111,7 @@ public final class PatgateServer implements AutoCloseable {
             AuditLog audit = new AuditLog(database.audit(), clock, new SecretRedactor(format));
             PasswordHasher hasher = new PasswordHasher();
             Permissions permissions = new Permissions(new GrantRepository(database.dataSource()));
+            Policies policies = new Policies(new PolicyRepository(database.dataSource()));
             LocalDirectory directory = new LocalDirectory(database, hasher, permissions);
             TokenVerifier verifier = new TokenVerifier(format, digester, database.tokens(), database.users(),
                     directory::mayUseTokens, clock,
@@ -114,7 +120,8 @@ public final class PatgateServer implements AutoCloseable {
                     verifier::invalidateOwner, permissions);
             users.bootstrapAdmin(config.bootstrap().adminUsername(), config.bootstrap().adminPassword(), announce);
             TokenService tokens = new TokenService(database, format, digester, verifier, audit, random, clock,
-                    config.tokens().maxLifetimeDays(), directory);
+                    config.tokens().maxLifetimeDays(), directory, policies,
+                    new TokenDecisionRepository(database.dataSource()));
             ActivityRepository activityStore = new ActivityRepository(database.dataSource());
             activity = new ActivityRecorder(database.tokens(), activityStore, config.activity().queueSize(),
                     config.activity().flushInterval(), config.activity().recentRequests());
@@ -123,6 +130,7 @@ public final class PatgateServer implements AutoCloseable {
                     new TokensResource(tokens, activityStore, clock), new UsersResource(users), new AuditResource(database.audit()),
                     new PermissionsResource(new PermissionService(permissions, audit, verifier::invalidateAll,
                             config.admin().group())),
+                    new PoliciesResource(new PolicyService(policies, audit)),
                     config.api().maxBodyBytes());
             Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api,
                     new NotFoundHandler(true), gateway(config, verifier, format, directory, activity, clock), new NotFoundHandler(false));

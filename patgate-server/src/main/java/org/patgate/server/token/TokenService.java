@@ -21,6 +21,11 @@ import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.permission.Permission;
 import org.patgate.server.directory.LocalDirectory;
+import org.patgate.server.policy.EffectivePolicy;
+import org.patgate.server.policy.Policies;
+import org.patgate.server.policy.PolicyCheck;
+import org.patgate.server.store.TokenDecisionRecord;
+import org.patgate.server.store.TokenDecisionRepository;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.NewToken;
 import org.patgate.server.store.Page;
@@ -50,10 +55,15 @@ public final class TokenService {
     private final Clock clock;
     private final int maxLifetimeDays;
     private final LocalDirectory directory;
+    private final Policies policies;
+    private final TokenDecisionRepository decisions;
 
     public TokenService(Database database, TokenFormat format, TokenDigester digester, TokenVerifier verifier,
-            AuditLog audit, SecureRandom random, Clock clock, int maxLifetimeDays, LocalDirectory directory) {
+            AuditLog audit, SecureRandom random, Clock clock, int maxLifetimeDays, LocalDirectory directory,
+            Policies policies, TokenDecisionRepository decisions) {
         this.directory = directory;
+        this.policies = policies;
+        this.decisions = decisions;
         this.database = database;
         this.format = format;
         this.digester = digester;
@@ -73,12 +83,24 @@ public final class TokenService {
             audit.failure(actor.username(), "token.create", owner.username(), sourceIp, "invalid request");
             throw InvalidRequestException.of(errors);
         }
+        EffectivePolicy policy = policies.effectiveFor(directory.toPrincipal(owner).groups());
+        PolicyCheck.Outcome outcome = PolicyCheck.check(policy, request.expiresAt(), request.scope(),
+                IpRangeSet.of(request.allowedIps()).toStrings(), now, database.tokens().countActive(owner.id(), now));
+        if (!outcome.errors().isEmpty()) {
+            audit.failure(actor.username(), "token.create", owner.username(), sourceIp, "refused by policy");
+            throw InvalidRequestException.of(outcome.errors());
+        }
+        if (outcome.conflict() != null) {
+            audit.failure(actor.username(), "token.create", owner.username(), sourceIp, "refused by policy: too many tokens");
+            throw new ConflictException(outcome.conflict());
+        }
         String secret = format.generate(random);
+        TokenStatus status = outcome.pending() ? TokenStatus.PENDING : TokenStatus.ACTIVE;
         TokenRecord token = database.tokens().insert(new NewToken(newId(), digester.digest(secret).hex(),
                 TokenFormat.hintOf(secret), request.name().strip(), owner.id(), actor.userId(), request.scope(),
-                IpRangeSet.of(request.allowedIps()).toStrings(), request.expiresAt(), now, TokenStatus.ACTIVE));
-        audit.success(actor.username(), "token.create", token.id(), sourceIp,
-                "owner=" + owner.username() + " scope=" + token.scope().wireName() + " name=" + token.name());
+                outcome.allowedIps(), request.expiresAt(), now, status));
+        audit.success(actor.username(), "token.create", token.id(), sourceIp, "owner=" + owner.username() + " scope="
+                + token.scope().wireName() + " status=" + status.wireName() + " name=" + token.name());
         return new IssuedToken(token, secret);
     }
 
@@ -143,6 +165,47 @@ public final class TokenService {
             throw new NotFoundException("no token with id '" + (id == null ? "" : id.substring(0, Math.min(id.length(), 64))) + "'");
         }
         return token.get();
+    }
+
+    /** Tokens waiting for approval (approvers: admins and holders of manage-all-tokens). */
+    public Page<TokenRecord> pending(Principal actor, PageRequest page) {
+        requireApprover(actor);
+        return database.tokens().search(new TokenQuery(null, "pending", null, now(), page));
+    }
+
+    /**
+     * Approves or denies a pending token. A denial needs a reason; the decision is final (a denied
+     * token never works) and takes effect on the next request.
+     */
+    public TokenRecord decide(Principal actor, String sourceIp, String id, boolean approve, String reason) {
+        requireApprover(actor);
+        TokenRecord token = visible(actor, id);
+        String why = reason == null ? null : reason.strip();
+        if (!approve && (why == null || why.isEmpty())) {
+            throw new InvalidRequestException("reason: required when denying a token", Map.of("reason", "required"));
+        }
+        if (why != null && (why.length() > 1000 || why.chars().anyMatch(Character::isISOControl))) {
+            throw new InvalidRequestException("reason: at most 1000 characters, no control characters",
+                    Map.of("reason", "at most 1000 characters, no control characters"));
+        }
+        if (!decisions.decide(id, approve, why, actor.userId(), now())) {
+            throw new ConflictException("token " + id + " is " + token.effectiveStatus(now()) + ", not pending");
+        }
+        verifier.invalidate(token.digestHex());
+        audit.success(actor.username(), approve ? "token.approve" : "token.deny", id, sourceIp,
+                "owner=" + token.ownerUsername() + (why == null ? "" : " reason=" + why));
+        return database.tokens().findById(id).orElseThrow();
+    }
+
+    /** The approval decision on a token, if one was made. */
+    public Optional<TokenDecisionRecord> decisionOn(TokenRecord token) {
+        return token.status() == TokenStatus.PENDING ? Optional.empty() : decisions.find(token.id());
+    }
+
+    private static void requireApprover(Principal actor) {
+        if (!actor.admin() && !actor.has(Permission.MANAGE_ALL_TOKENS)) {
+            throw new ForbiddenException("approving tokens needs the admin or manage-all-tokens permission");
+        }
     }
 
     private static boolean managesAll(Principal actor) {

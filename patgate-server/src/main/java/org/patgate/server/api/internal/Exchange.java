@@ -90,13 +90,31 @@ public final class Exchange {
                 java.util.Map.of(name, "integer from " + min + " to " + max));
     }
 
+    /** As {@link #readJson}, but an absent or empty body gives {@code null} (optional bodies). */
+    public <T> T readOptionalJson(Class<T> type) {
+        byte[] body = readBody();
+        if (body.length == 0) {
+            return null;
+        }
+        requireJsonMediaType();
+        return Json.read(body, type);
+    }
+
     /** Reads and parses the JSON body, refusing wrong media types and bodies over the limit. */
     public <T> T readJson(Class<T> type) {
+        requireJsonMediaType();
+        return Json.read(readBody(), type);
+    }
+
+    private void requireJsonMediaType() {
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (!mediaType.equals("application/json")) {
             throw new UnsupportedMediaTypeException("send the body as application/json");
         }
+    }
+
+    private byte[] readBody() {
         long declared = request.getLength();
         if (declared > maxBodyBytes) {
             throw new PayloadTooLargeException(maxBodyBytes);
@@ -106,7 +124,7 @@ public final class Exchange {
             if (body.length > maxBodyBytes) {
                 throw new PayloadTooLargeException(maxBodyBytes);
             }
-            return Json.read(body, type);
+            return body;
         } catch (IOException e) {
             throw new InvalidRequestException("the request body could not be read");
         }

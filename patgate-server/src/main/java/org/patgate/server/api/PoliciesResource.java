@@ -1,0 +1,107 @@
+package org.patgate.server.api;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.patgate.core.PatgateException;
+import org.patgate.core.token.Scope;
+import org.patgate.server.api.internal.Exchange;
+import org.patgate.server.directory.Principal;
+import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.policy.Policy;
+import org.patgate.server.policy.PolicyService;
+import org.patgate.server.store.GrantRepository;
+
+/**
+ * {@code /policies} (admins): {@code GET /policies}; {@code GET|PUT|DELETE /policies/everyone} and
+ * {@code /policies/groups/{name}}. Thread-safe.
+ */
+public final class PoliciesResource {
+
+    private final PolicyService service;
+
+    public PoliciesResource(PolicyService service) {
+        this.service = service;
+    }
+
+    /** A policy in JSON; absent or null limits mean "no limit". */
+    record PolicyBody(Integer maxLifetimeDays, Boolean expiryRequired, Integer maxActiveTokens, List<String> allowedScopes,
+            List<String> requiredIpRanges, Boolean approvalRequired, Integer rateLimitPerMinute) {
+
+        Policy toPolicy() {
+            EnumSet<Scope> scopes = null;
+            if (allowedScopes != null) {
+                scopes = EnumSet.noneOf(Scope.class);
+                for (String scope : allowedScopes) {
+                    try {
+                        scopes.add(Scope.fromWireName(scope));
+                    } catch (PatgateException e) {
+                        throw new InvalidRequestException("allowedScopes: unknown scope '" + scope + "'",
+                                Map.of("allowedScopes", "read-only or read-write"));
+                    }
+                }
+            }
+            return new Policy(maxLifetimeDays, Boolean.TRUE.equals(expiryRequired), maxActiveTokens, scopes,
+                    requiredIpRanges, Boolean.TRUE.equals(approvalRequired), rateLimitPerMinute);
+        }
+
+        static PolicyBody of(Policy p) {
+            return new PolicyBody(p.maxLifetimeDays(), p.expiryRequired(), p.maxActiveTokens(),
+                    p.allowedScopes() == null ? null : p.allowedScopes().stream().map(Scope::wireName).sorted().toList(),
+                    p.requiredIpRanges(), p.approvalRequired(), p.rateLimitPerMinute());
+        }
+    }
+
+    record GroupPolicyView(String group, PolicyBody policy) {}
+
+    record AllPoliciesView(PolicyBody everyone, Map<String, PolicyBody> groups) {}
+
+    boolean handle(Exchange exchange, Principal principal) {
+        List<String> path = exchange.segments();
+        String method = exchange.method();
+        if (path.size() == 1) {
+            if (!method.equals("GET")) {
+                return ApiHandler.methodNotAllowed(exchange, "GET");
+            }
+            PolicyBody everyone = null;
+            Map<String, PolicyBody> groups = new TreeMap<>();
+            for (Map.Entry<String, Policy> entry : service.all(principal).entrySet()) {
+                if (entry.getKey().equals(GrantRepository.EVERYONE)) {
+                    everyone = PolicyBody.of(entry.getValue());
+                } else {
+                    groups.put(entry.getKey(), PolicyBody.of(entry.getValue()));
+                }
+            }
+            exchange.sendJson(200, new AllPoliciesView(everyone, groups));
+            return true;
+        }
+        String group;
+        if (path.size() == 2 && path.get(1).equals("everyone")) {
+            group = GrantRepository.EVERYONE;
+        } else if (path.size() == 3 && path.get(1).equals("groups")) {
+            group = java.net.URLDecoder.decode(path.get(2), java.nio.charset.StandardCharsets.UTF_8);
+        } else {
+            return false;
+        }
+        String shown = group.equals(GrantRepository.EVERYONE) ? "everyone" : group;
+        return switch (method) {
+            case "GET" -> {
+                exchange.sendJson(200, new GroupPolicyView(shown, PolicyBody.of(service.get(principal, group))));
+                yield true;
+            }
+            case "PUT" -> {
+                Policy policy = exchange.readJson(PolicyBody.class).toPolicy();
+                exchange.sendJson(200, new GroupPolicyView(shown,
+                        PolicyBody.of(service.put(principal, exchange.sourceIp(), group, policy))));
+                yield true;
+            }
+            case "DELETE" -> {
+                service.delete(principal, exchange.sourceIp(), group);
+                exchange.sendNoContent();
+                yield true;
+            }
+            default -> ApiHandler.methodNotAllowed(exchange, "GET, PUT, DELETE");
+        };
+    }
+}

@@ -1,0 +1,53 @@
+package org.patgate.server.policy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.patgate.core.net.IpRangeSet;
+import org.patgate.core.token.Scope;
+import org.patgate.server.error.InvalidRequestException;
+
+/**
+ * The token rules of one group, or the combination that applies to one user. {@code null} limits
+ * mean "no limit". Immutable; validated in the constructor.
+ *
+ * @param maxLifetimeDays    longest lifetime of a new token, days
+ * @param expiryRequired     whether a token must have an expiry
+ * @param maxActiveTokens    most active (unexpired, not revoked) tokens one user may own
+ * @param allowedScopes      scopes a token may have (null = any)
+ * @param requiredIpRanges   CIDRs every token's allowed IPs must lie within (null = none required)
+ * @param approvalRequired   whether new tokens wait for an administrator's approval
+ * @param rateLimitPerMinute requests per minute per token (stored; enforced by a later release)
+ */
+public record Policy(Integer maxLifetimeDays, boolean expiryRequired, Integer maxActiveTokens, Set<Scope> allowedScopes,
+        List<String> requiredIpRanges, boolean approvalRequired, Integer rateLimitPerMinute) {
+
+    /** No limits at all. */
+    public static final Policy NONE = new Policy(null, false, null, null, null, false, null);
+
+    public Policy {
+        check(maxLifetimeDays == null || (maxLifetimeDays >= 1 && maxLifetimeDays <= 36_500), "maxLifetimeDays",
+                "from 1 to 36500, or null for no limit");
+        check(maxActiveTokens == null || (maxActiveTokens >= 0 && maxActiveTokens <= 100_000), "maxActiveTokens",
+                "from 0 to 100000, or null for no limit");
+        check(rateLimitPerMinute == null || (rateLimitPerMinute >= 1 && rateLimitPerMinute <= 10_000_000),
+                "rateLimitPerMinute", "from 1 to 10000000, or null for no limit");
+        check(allowedScopes == null || !allowedScopes.isEmpty(), "allowedScopes", "at least one scope, or null for any");
+        allowedScopes = allowedScopes == null ? null : Set.copyOf(allowedScopes);
+        if (requiredIpRanges != null) {
+            try {
+                requiredIpRanges = IpRangeSet.of(requiredIpRanges).toStrings();
+            } catch (RuntimeException e) {
+                throw new InvalidRequestException("requiredIpRanges: " + e.getMessage(),
+                        Map.of("requiredIpRanges", e.getMessage()));
+            }
+            check(!requiredIpRanges.isEmpty(), "requiredIpRanges", "at least one range, or null for none");
+        }
+    }
+
+    private static void check(boolean ok, String field, String rule) {
+        if (!ok) {
+            throw new InvalidRequestException(field + ": must be " + rule, Map.of(field, "must be " + rule));
+        }
+    }
+}

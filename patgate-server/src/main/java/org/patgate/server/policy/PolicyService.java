@@ -1,0 +1,72 @@
+package org.patgate.server.policy;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.patgate.server.audit.AuditLog;
+import org.patgate.server.directory.Principal;
+import org.patgate.server.error.ForbiddenException;
+import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.error.NotFoundException;
+import org.patgate.server.store.GrantRepository;
+
+/** Reads and changes token policies by group (admins only, audited). Thread-safe. */
+public final class PolicyService {
+
+    private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,254}");
+
+    private final Policies policies;
+    private final AuditLog audit;
+
+    public PolicyService(Policies policies, AuditLog audit) {
+        this.policies = policies;
+        this.audit = audit;
+    }
+
+    public Map<String, Policy> all(Principal actor) {
+        requireAdmin(actor);
+        return policies.all();
+    }
+
+    public Policy get(Principal actor, String group) {
+        requireAdmin(actor);
+        Policy policy = policies.ofGroup(group);
+        if (policy == null) {
+            throw new NotFoundException("no policy for " + shown(group));
+        }
+        return policy;
+    }
+
+    /** Sets a group's policy ({@code "*"} = everyone); applies to tokens created from now on. */
+    public Policy put(Principal actor, String sourceIp, String group, Policy policy) {
+        requireAdmin(actor);
+        requireGroupName(group);
+        policies.put(group, policy);
+        audit.success(actor.username(), "policy.set", shown(group), sourceIp, policy.toString());
+        return policies.ofGroup(group);
+    }
+
+    public void delete(Principal actor, String sourceIp, String group) {
+        requireAdmin(actor);
+        requireGroupName(group);
+        if (!policies.delete(group)) {
+            throw new NotFoundException("no policy for " + shown(group));
+        }
+        audit.success(actor.username(), "policy.delete", shown(group), sourceIp, null);
+    }
+
+    private static void requireGroupName(String group) {
+        if (!group.equals(GrantRepository.EVERYONE) && !GROUP_NAME.matcher(group).matches()) {
+            throw new InvalidRequestException("not a group name: '" + group + "'", Map.of("group", "not a group name"));
+        }
+    }
+
+    private static String shown(String group) {
+        return group.equals(GrantRepository.EVERYONE) ? "everyone" : "group '" + group + "'";
+    }
+
+    private static void requireAdmin(Principal actor) {
+        if (!actor.admin()) {
+            throw new ForbiddenException("only administrators may read or change token policies");
+        }
+    }
+}
