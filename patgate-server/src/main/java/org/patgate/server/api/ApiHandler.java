@@ -68,6 +68,7 @@ public final class ApiHandler extends Handler.Abstract {
                 case "permissions" -> permissions.handle(exchange, principal);
                 case "policies" -> policies.handle(exchange, principal);
                 case "approvals" -> tokens.approvals(exchange, principal);
+                case "presets" -> presets(exchange);
                 case "me" -> users.me(exchange, principal);
                 default -> false;
             };
@@ -106,6 +107,22 @@ public final class ApiHandler extends Handler.Abstract {
                         "the server could not complete the request; the log has details"));
             }
         }
+    }
+
+    /** {@code GET /presets}: the rule presets a token can be created with, and what they allow. */
+    private static boolean presets(Exchange exchange) {
+        if (exchange.segments().size() != 1) {
+            return false;
+        }
+        if (!exchange.method().equals("GET")) {
+            return methodNotAllowed(exchange, "GET");
+        }
+        java.util.List<java.util.Map<String, Object>> items = new java.util.ArrayList<>();
+        org.patgate.core.rules.RulePresets.all().forEach((name, description) -> items.add(java.util.Map.of(
+                "name", name, "description", description, "rules", org.patgate.server.token.TokenRulesCodec.toView(
+                        org.patgate.core.rules.RulePresets.named(name).orElseThrow()))));
+        exchange.sendJson(200, java.util.Map.of("items", items));
+        return true;
     }
 
     /** Answers 405 with the allowed methods; for resources that know the path but not the method. */

@@ -23,6 +23,7 @@ import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.TokenRecord;
 import org.patgate.server.token.IssuedToken;
 import org.patgate.server.token.TokenRequest;
+import org.patgate.server.token.TokenRulesCodec;
 import org.patgate.server.token.TokenService;
 
 /**
@@ -157,7 +158,7 @@ public final class TokensResource {
     private boolean create(Exchange exchange, Principal principal) {
         CreateTokenBody body = exchange.readJson(CreateTokenBody.class);
         IssuedToken issued = service.create(principal, exchange.sourceIp(), new TokenRequest(body.name(), body.owner(),
-                expiry(body), scope(body.scope()), body.allowedIps()));
+                expiry(body), scope(body.scope()), body.allowedIps(), TokenRulesCodec.fromRequest(body.rules())));
         exchange.response().getHeaders().put("Location", ApiHandler.PREFIX + "tokens/" + issued.token().id());
         exchange.sendJson(201, IssuedTokenView.of(issued.token(), issued.secret(), clock.instant()));
         return true;

@@ -58,6 +58,10 @@ final class TokenCommand implements Runnable {
         @Option(names = "--allowed-ip", paramLabel = "CIDR", description = "only from this range (repeatable)")
         List<String> allowedIps = new ArrayList<>();
 
+        @Option(names = "--preset", paramLabel = "NAME",
+                description = "fine-grained rules preset, e.g. jira-read-issues-and-search (see GET /presets)")
+        String preset;
+
         @Override
         public Integer call() {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -68,6 +72,9 @@ final class TokenCommand implements Runnable {
             putIfSet(body, "expiresAt", expiresAt);
             if (!allowedIps.isEmpty()) {
                 body.put("allowedIps", allowedIps);
+            }
+            if (preset != null) {
+                body.put("rules", Map.of("preset", preset));
             }
             JsonNode token = client.connect(spec).post("tokens", body);
             printSecret(spec, client.json, token, "Created");

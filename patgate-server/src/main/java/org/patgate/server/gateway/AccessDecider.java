@@ -91,6 +91,15 @@ public final class AccessDecider {
                 return GatewayDecision.Refuse.forbidden(deny.reason(), token.id());
             }
         }
+        if (!token.rules().isEmpty()) {
+            if (request.methodOverride()) {
+                // The rules name methods; an override header would let the upstream act on another one.
+                return GatewayDecision.Refuse.forbidden("this token's rules do not allow method overrides", token.id());
+            }
+            if (token.rules().decide(request.method(), request.normalizedPath()) instanceof Decision.Deny deny) {
+                return GatewayDecision.Refuse.forbidden(deny.reason(), token.id());
+            }
+        }
         return new GatewayDecision.Forward(token.ownerUsername(), token.id(), true);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -114,7 +115,22 @@ public final class GatewayHandler extends Handler.Wrapper {
                 request.getHeaders().get(HttpHeader.USER_AGENT)));
     }
 
+    /** Request bodies up to this size are read and discarded before a refusal, so HTTP/2 clients see the answer. */
+    private static final long DRAIN_LIMIT = 64 * 1024;
+
     private static void refuse(Request request, Response response, Callback callback, GatewayDecision.Refuse refuse) {
+        long length = request.getLength();
+        if (length > 0 && length <= DRAIN_LIMIT) {
+            // Without this an HTTP/2 stream is reset (CANCEL) and some clients report the reset
+            // instead of the 401/403. The body is never forwarded; larger bodies are not read.
+            Content.Source.consumeAll(request, Callback.from(() -> answer(request, response, callback, refuse),
+                    failure -> answer(request, response, callback, refuse)));
+            return;
+        }
+        answer(request, response, callback, refuse);
+    }
+
+    private static void answer(Request request, Response response, Callback callback, GatewayDecision.Refuse refuse) {
         response.setStatus(refuse.status());
         if (refuse.bearerChallenge()) {
             // RFC 6750 §3: the challenge tells clients which scheme to use.

@@ -15,7 +15,17 @@ import org.patgate.core.token.Scope;
  * null (never expires). {@link #toString()} never prints the digest.
  */
 public record NewToken(String id, String digestHex, String hint, String name, long ownerId, long creatorId,
-        Scope scope, List<String> allowedIps, Instant expiresAt, Instant createdAt, TokenStatus status) {
+        Scope scope, List<String> allowedIps, Instant expiresAt, Instant createdAt, TokenStatus status,
+        String rulesJson) {
+
+    /** Largest rules document the {@code rules} column holds. */
+    public static final int MAX_RULES_LENGTH = 8000;
+
+    /** As the canonical constructor, for a token without fine-grained rules. */
+    public NewToken(String id, String digestHex, String hint, String name, long ownerId, long creatorId, Scope scope,
+            List<String> allowedIps, Instant expiresAt, Instant createdAt, TokenStatus status) {
+        this(id, digestHex, hint, name, ownerId, creatorId, scope, allowedIps, expiresAt, createdAt, status, null);
+    }
 
     static final Pattern DIGEST = Pattern.compile("[0-9a-fA-F]{64}");
     /** Fits the comma-joined allowed_ips column. */
@@ -43,6 +53,7 @@ public record NewToken(String id, String digestHex, String hint, String name, lo
         }
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(status, "status");
+        NewUser.requireLength("token rules", rulesJson, MAX_RULES_LENGTH);
     }
 
     static String normalizeDigest(String digestHex) {

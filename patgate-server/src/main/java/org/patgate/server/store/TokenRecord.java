@@ -15,7 +15,16 @@ public record TokenRecord(String id, String digestHex, String hint, String name,
         long ownerId, String ownerUsername, long creatorId, String creatorUsername,
         Scope scope, List<String> allowedIps, Instant expiresAt,
         Instant createdAt, TokenStatus status, Instant revokedAt, String revokedByUsername,
-        Instant rotatedAt, Instant lastUsedAt, String lastUsedIp, String lastUsedAgent) {
+        Instant rotatedAt, Instant lastUsedAt, String lastUsedIp, String lastUsedAgent, String rulesJson) {
+
+    /** As the canonical constructor, for a token without fine-grained rules. */
+    public TokenRecord(String id, String digestHex, String hint, String name, long ownerId, String ownerUsername,
+            long creatorId, String creatorUsername, Scope scope, List<String> allowedIps, Instant expiresAt,
+            Instant createdAt, TokenStatus status, Instant revokedAt, String revokedByUsername, Instant rotatedAt,
+            Instant lastUsedAt, String lastUsedIp, String lastUsedAgent) {
+        this(id, digestHex, hint, name, ownerId, ownerUsername, creatorId, creatorUsername, scope, allowedIps, expiresAt,
+                createdAt, status, revokedAt, revokedByUsername, rotatedAt, lastUsedAt, lastUsedIp, lastUsedAgent, null);
+    }
 
     public TokenRecord {
         Objects.requireNonNull(id, "id");

@@ -26,7 +26,7 @@ public final class TokenRepository {
             SELECT t.id, t.digest, t.hint, t.name, t.owner_id, o.username AS owner_username,
                    t.creator_id, c.username AS creator_username, t.scope, t.allowed_ips, t.expires_at,
                    t.created_at, t.status, t.revoked_at, r.username AS revoked_by_username,
-                   t.rotated_at, t.last_used_at, t.last_used_ip, t.last_used_agent
+                   t.rotated_at, t.last_used_at, t.last_used_ip, t.last_used_agent, t.rules
             FROM tokens t
             JOIN users o ON o.id = t.owner_id
             JOIN users c ON c.id = t.creator_id
@@ -35,8 +35,8 @@ public final class TokenRepository {
     private static final String FIND_BY_DIGEST = SELECT + " WHERE t.digest = ?";
     private static final String INSERT = """
             INSERT INTO tokens (id, digest, hint, name, owner_id, creator_id, scope, allowed_ips, expires_at,
-                                created_at, status)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                                created_at, status, rules)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String SEARCH_ORDER = " ORDER BY t.created_at DESC, t.id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
     private static final String COUNT = "SELECT COUNT(*) FROM tokens t";
 
@@ -91,6 +91,7 @@ public final class TokenRepository {
                 Jdbc.setInstant(statement, 9, token.expiresAt());
                 Jdbc.setInstant(statement, 10, token.createdAt());
                 statement.setString(11, token.status().wireName());
+                statement.setString(12, token.rulesJson());
             });
             return Jdbc.one(connection, FIND_BY_ID, statement -> statement.setString(1, token.id()),
                     TokenRepository::map).orElseThrow(() -> new SQLException("inserted token not found"));
@@ -243,6 +244,7 @@ public final class TokenRepository {
                 Jdbc.getInstant(row, "rotated_at"),
                 Jdbc.getInstant(row, "last_used_at"),
                 row.getString("last_used_ip"),
-                row.getString("last_used_agent"));
+                row.getString("last_used_agent"),
+                row.getString("rules"));
     }
 }

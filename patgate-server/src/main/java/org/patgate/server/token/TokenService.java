@@ -98,7 +98,7 @@ public final class TokenService {
         TokenStatus status = outcome.pending() ? TokenStatus.PENDING : TokenStatus.ACTIVE;
         TokenRecord token = database.tokens().insert(new NewToken(newId(), digester.digest(secret).hex(),
                 TokenFormat.hintOf(secret), request.name().strip(), owner.id(), actor.userId(), request.scope(),
-                outcome.allowedIps(), request.expiresAt(), now, status));
+                outcome.allowedIps(), request.expiresAt(), now, status, TokenRulesCodec.toJson(request.rules())));
         audit.success(actor.username(), "token.create", token.id(), sourceIp, "owner=" + owner.username() + " scope="
                 + token.scope().wireName() + " status=" + status.wireName() + " name=" + token.name());
         return new IssuedToken(token, secret);

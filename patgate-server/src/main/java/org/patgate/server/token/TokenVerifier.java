@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.patgate.core.net.IpRangeSet;
+import org.patgate.core.rules.TokenRules;
 import org.patgate.core.token.Scope;
 import org.patgate.core.token.TokenDigest;
 import org.patgate.core.token.TokenDigester;
@@ -92,7 +93,7 @@ public final class TokenVerifier {
 
     /** What the gateway needs to know about a good token. */
     public record VerifiedToken(String id, long ownerId, String ownerUsername, Scope scope, IpRangeSet allowedIps,
-            Instant expiresAt) {}
+            Instant expiresAt, TokenRules rules) {}
 
     private sealed interface Entry {
         record Known(VerifiedToken token, TokenStatus status, boolean ownerEnabled) implements Entry {}
@@ -157,7 +158,7 @@ public final class TokenVerifier {
         TokenRecord token = found.get();
         boolean ownerEnabled = users.findById(token.ownerId()).map(mayUseTokens::test).orElse(false);
         VerifiedToken verified = new VerifiedToken(token.id(), token.ownerId(), token.ownerUsername(), token.scope(),
-                IpRangeSet.of(token.allowedIps()), token.expiresAt());
+                IpRangeSet.of(token.allowedIps()), token.expiresAt(), TokenRulesCodec.fromStored(token.rulesJson()));
         return new Entry.Known(verified, token.status(), ownerEnabled);
     }
 }

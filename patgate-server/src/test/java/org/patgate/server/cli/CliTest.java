@@ -78,6 +78,14 @@ class CliTest {
         String newSecret = rotated.out().strip();
         assertThat(newSecret).isNotEqualTo(secret).startsWith("pat_");
 
+        Result preset = run(frank, "token", "create", "--name", "jira reader", "--preset", "jira-read-issues-and-search",
+                "--json");
+        assertThat(preset.exitCode()).as(preset.err()).isZero();
+        assertThat(preset.out()).contains("jira-read-issues-and-search");
+        Result badPreset = run(frank, "token", "create", "--name", "x", "--preset", "nope");
+        assertThat(badPreset.exitCode()).isEqualTo(1);
+        assertThat(badPreset.err()).contains("unknown preset");
+
         Result activity = run(frank, "token", "activity", id);
         assertThat(activity.exitCode()).as(activity.err()).isZero();
         assertThat(activity.out()).startsWith("last used ");
