@@ -35,7 +35,12 @@ import org.patgate.server.config.RestConfig;
 import org.patgate.server.gateway.AccessDecider;
 import org.patgate.server.gateway.ClientAddressResolver;
 import org.patgate.server.gateway.CredentialExtractor;
+import org.patgate.server.gateway.GatewayDecision;
 import org.patgate.server.gateway.GatewayHandler;
+import org.patgate.server.identity.JwksHandler;
+import org.patgate.server.identity.JwtIssuer;
+import org.patgate.server.identity.SigningKeys;
+import org.patgate.server.store.JwtKeyRepository;
 import org.patgate.server.gateway.PasswordExemptions;
 import org.patgate.server.directory.Principal;
 import org.patgate.server.gateway.UpstreamProxy;
@@ -123,6 +128,13 @@ public final class PatgateServer implements AutoCloseable {
                     config.tokens().maxLifetimeDays(), directory, policies,
                     new TokenDecisionRepository(database.dataSource()));
             ActivityRepository activityStore = new ActivityRepository(database.dataSource());
+            SigningKeys signingKeys = new SigningKeys(new JwtKeyRepository(database.dataSource()),
+                    digester.digest("patgate identity JWT key encryption v1").bytes(), clock,
+                    config.identity().jwt().keyRotation());
+            JwtIssuer jwtIssuer = new JwtIssuer(signingKeys, ownerId -> java.util.Set.copyOf(
+                    database.groups().groupNamesOf(ownerId)), clock, config.identity().jwt().issuer(),
+                    config.identity().jwt().audience(), config.identity().jwt().lifetime());
+
             activity = new ActivityRecorder(database.tokens(), activityStore, config.activity().queueSize(),
                     config.activity().flushInterval(), config.activity().recentRequests());
 
@@ -132,8 +144,14 @@ public final class PatgateServer implements AutoCloseable {
                             config.admin().group())),
                     new PoliciesResource(new PolicyService(policies, audit)),
                     config.api().maxBodyBytes());
-            Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api,
-                    new NotFoundHandler(true), gateway(config, verifier, format, directory, activity, clock), new NotFoundHandler(false));
+            Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api);
+            if (config.identity().mode() == IdentityConfig.Mode.JWT) {
+                // The JWK Set is published only when the upstream is told who calls by JWT.
+                root.addHandler(new JwksHandler(signingKeys));
+            }
+            root.addHandler(new NotFoundHandler(true));
+            root.addHandler(gateway(config, verifier, format, directory, activity, clock, jwtIssuer));
+            root.addHandler(new NotFoundHandler(false));
 
             QueuedThreadPool threads = new QueuedThreadPool(200, 8);
             threads.setName("patgate");
@@ -169,7 +187,7 @@ public final class PatgateServer implements AutoCloseable {
     }
 
     private static Handler gateway(PatgateConfig config, TokenVerifier verifier, TokenFormat format,
-            LocalDirectory directory, ActivityRecorder activity, Clock clock) {
+            LocalDirectory directory, ActivityRecorder activity, Clock clock, JwtIssuer jwt) {
         PasswordExemptions exemptions = new PasswordExemptions(config.rest().passwordExemptUsers(),
                 config.rest().passwordExemptGroups(),
                 username -> directory.lookup(username).map(Principal::groups).orElse(java.util.Set.of()),
@@ -178,8 +196,12 @@ public final class PatgateServer implements AutoCloseable {
         AccessDecider decider = new AccessDecider(verifier, PathPatternSet.of(config.rest().paths()), readOnly,
                 config.rest().passwordAuth() == RestConfig.PasswordAuth.BLOCK,
                 config.rest().anonymous() == RestConfig.Anonymous.ALLOW, exemptions);
-        UpstreamProxy proxy = new UpstreamProxy(config.upstream().url(), config.identity().header(),
-                config.identity().mode() == IdentityConfig.Mode.HEADER,
+        java.util.function.Function<GatewayDecision.Forward, String> identityValue = switch (config.identity().mode()) {
+            case HEADER -> GatewayDecision.Forward::identity;
+            case JWT -> forward -> jwt.issue(forward.token());
+            case NONE -> null;
+        };
+        UpstreamProxy proxy = new UpstreamProxy(config.upstream().url(), config.identity().header(), identityValue,
                 config.upstream().connectTimeout(), config.upstream().readTimeout());
         return new GatewayHandler(decider, new CredentialExtractor(format.prefix()),
                 new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())), activity, clock, proxy);

@@ -7,13 +7,36 @@ import org.patgate.server.config.internal.ConfigRules;
  * username, a signed JWT in that header, or nothing. The header is an RFC 9110 token and not one the
  * gateway itself relies on ({@code Authorization}, {@code Host}, ...). Immutable and thread-safe.
  */
-public record IdentityConfig(Mode mode, String header) {
+public record IdentityConfig(Mode mode, String header, Jwt jwt) {
 
     /** YAML: {@code header} | {@code jwt} | {@code none}. */
     public enum Mode { HEADER, JWT, NONE }
 
+    /**
+     * The signed identity ({@code identity.jwt.*}): ES256 tokens with this issuer and audience,
+     * valid for {@code lifetime}, signed with a key that is replaced every {@code keyRotation}.
+     */
+    public record Jwt(String issuer, String audience, java.time.Duration lifetime, java.time.Duration keyRotation) {
+        public Jwt {
+            ConfigRules.require("identity.jwt.issuer", issuer, ConfigRules::name);
+            ConfigRules.require("identity.jwt.audience", audience, ConfigRules::name);
+            ConfigRules.require("identity.jwt.lifetime", lifetime, ConfigRules::positive);
+            ConfigRules.require("identity.jwt.keyRotation", keyRotation, ConfigRules::positive);
+        }
+
+        public static Jwt defaults() {
+            return new Jwt("patgate", "upstream", java.time.Duration.ofSeconds(60), java.time.Duration.ofDays(30));
+        }
+    }
+
     public IdentityConfig {
         ConfigRules.require("identity.mode", mode, value -> { });
         ConfigRules.require("identity.header", header, ConfigRules::headerName);
+        ConfigRules.require("identity.jwt", jwt, value -> { });
+    }
+
+    /** Header or none mode, with default JWT settings. */
+    public IdentityConfig(Mode mode, String header) {
+        this(mode, header, Jwt.defaults());
     }
 }

@@ -34,17 +34,19 @@ public final class UpstreamProxy extends ProxyHandler {
     private final String upstreamPathPrefix;
     private final String identityHeader;
     private final String identityKey;
-    private final boolean sendIdentity;
+    private final java.util.function.Function<GatewayDecision.Forward, String> identityValue;
     private final Duration connectTimeout;
     private final Duration readTimeout;
 
     /**
      * @param identityHeader the identity header: client-sent copies are always removed
-     * @param sendIdentity   whether to set it to the token owner's username (identity mode {@code header})
+     * @param identityValue  its value for a request made with a token (the username, or a signed JWT),
+     *                       or null to send none (identity mode {@code none})
      */
-    public UpstreamProxy(URI upstream, String identityHeader, boolean sendIdentity, Duration connectTimeout,
+    public UpstreamProxy(URI upstream, String identityHeader,
+            java.util.function.Function<GatewayDecision.Forward, String> identityValue, Duration connectTimeout,
             Duration readTimeout) {
-        this.sendIdentity = sendIdentity;
+        this.identityValue = identityValue;
         this.upstreamScheme = upstream.getScheme();
         this.upstreamHost = upstream.getHost();
         this.upstreamPort = upstream.getPort() > 0 ? upstream.getPort() : ("https".equals(upstreamScheme) ? 443 : 80);
@@ -93,8 +95,8 @@ public final class UpstreamProxy extends ProxyHandler {
         GatewayDecision.Forward decision = plan(clientToProxyRequest).decision();
         proxyToServerRequest.headers(headers -> {
             stripSpoofable(headers, decision.removeAuthorization());
-            if (sendIdentity && decision.identity() != null) {
-                headers.put(identityHeader, decision.identity());
+            if (identityValue != null && decision.identity() != null) {
+                headers.put(identityHeader, identityValue.apply(decision));
             }
         });
     }

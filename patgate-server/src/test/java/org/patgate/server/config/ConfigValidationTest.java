@@ -43,7 +43,7 @@ class ConfigValidationTest {
                 Arguments.of("upstream:\n  url: http://host:9000/?debug=1", "upstream.url: must not have a query or fragment"),
                 Arguments.of("upstream:\n  connectTimeout: -5s", "upstream.connectTimeout: must not be negative, got '-5s'"),
                 Arguments.of("upstream:\n  connectTimeout: 0s", "upstream.connectTimeout: must be positive, got '0s'"),
-                Arguments.of("upstream:\n  readTimeout: 5", "upstream.readTimeout: must be a duration like 500ms, 5s, 2m, 1h or PT5S, got 5"),
+                Arguments.of("upstream:\n  readTimeout: 5", "upstream.readTimeout: must be a duration like 500ms, 5s, 2m, 1h, 30d or PT5S, got 5"),
                 Arguments.of("upstream:\n  readTimeout: 5 minutes", "upstream.readTimeout: must be a duration like"),
                 Arguments.of("upstream:\n  readTimeout: PT-1S", "upstream.readTimeout: must be positive, got 'PT-1S'"),
                 // database

@@ -43,6 +43,8 @@ public final class ConfigKeys {
             list("rest.paths"), scalar("rest.passwordAuth"), list("rest.readOnlyPosts"),
             scalar("rest.anonymous"), list("rest.passwordExemptUsers"), list("rest.passwordExemptGroups"),
             scalar("identity.mode"), scalar("identity.header"),
+            scalar("identity.jwt.issuer"), scalar("identity.jwt.audience"), scalar("identity.jwt.lifetime"),
+            scalar("identity.jwt.keyRotation"),
             list("trustedProxies"),
             scalar("bootstrap.adminUsername"), secret("bootstrap.adminPassword"),
             scalar("tokens.prefix"), secret("tokens.pepper"), scalar("tokens.pepperFile"),

@@ -103,6 +103,8 @@ public final class ConfigLoader {
             String path = section + "." + entry.getKey();
             if (ConfigKeys.byPath(path).isPresent()) {
                 settings.put(path, new Setting(entry.getValue(), source + " line " + entry.getValue().line()));
+            } else if (ConfigKeys.isSection(path)) {
+                collectSection(path, entry.getValue(), source, settings, problems);
             } else {
                 problems.add(unknownKey(path));
             }
@@ -160,7 +162,12 @@ public final class ConfigLoader {
                 in.list("rest.passwordExemptGroups", List.of(), ConfigRules::name)));
         IdentityConfig identity = record(problems, () -> new IdentityConfig(
                 in.choice("identity.mode", IdentityConfig.Mode.HEADER, IdentityConfig.Mode.class),
-                in.text("identity.header", "X-Forwarded-User", ConfigRules::headerName)));
+                in.text("identity.header", "X-Forwarded-User", ConfigRules::headerName),
+                new IdentityConfig.Jwt(
+                        in.text("identity.jwt.issuer", "patgate", ConfigRules::plainText),
+                        in.text("identity.jwt.audience", "upstream", ConfigRules::plainText),
+                        in.duration("identity.jwt.lifetime", Duration.ofSeconds(60), ConfigRules::positive),
+                        in.duration("identity.jwt.keyRotation", Duration.ofDays(30), ConfigRules::positive))));
         List<String> trustedProxies = in.list("trustedProxies", List.of(), ConfigRules::cidr);
         BootstrapConfig bootstrap = record(problems, () -> new BootstrapConfig(
                 in.text("bootstrap.adminUsername", "admin", ConfigRules::name),

@@ -7,12 +7,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.patgate.server.config.ConfigException;
 
-/** Parses and prints the duration syntax of the configuration: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, ISO-8601. */
+/** Parses and prints the duration syntax of the configuration: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 30d}, ISO-8601. */
 public final class Durations {
 
-    public static final String SYNTAX = "a duration like 500ms, 5s, 2m, 1h or PT5S";
+    public static final String SYNTAX = "a duration like 500ms, 5s, 2m, 1h, 30d or PT5S";
 
-    private static final Pattern SHORT = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
+    private static final Pattern SHORT = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
     private Durations() {
     }
@@ -31,7 +31,8 @@ public final class Durations {
                     case "ms" -> Duration.ofMillis(amount);
                     case "s" -> Duration.ofSeconds(amount);
                     case "m" -> Duration.ofMinutes(amount);
-                    default -> Duration.ofHours(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
                 };
             } catch (ArithmeticException e) {
                 throw new ConfigException("is too large");
@@ -55,6 +56,9 @@ public final class Durations {
         long millis = duration.toMillis();
         if (millis == 0) {
             return "0s";
+        }
+        if (millis % 86_400_000 == 0) {
+            return millis / 86_400_000 + "d";
         }
         if (millis % 3_600_000 == 0) {
             return millis / 3_600_000 + "h";

@@ -39,7 +39,10 @@ public final class MaskedYaml {
                 "anonymous", lower(config.rest().anonymous()),
                 "passwordExemptUsers", config.rest().passwordExemptUsers(),
                 "passwordExemptGroups", config.rest().passwordExemptGroups()));
-        root.put("identity", section("mode", lower(config.identity().mode()), "header", config.identity().header()));
+        root.put("identity", section("mode", lower(config.identity().mode()), "header", config.identity().header(),
+                "jwt", section("issuer", config.identity().jwt().issuer(), "audience", config.identity().jwt().audience(),
+                        "lifetime", Durations.format(config.identity().jwt().lifetime()),
+                        "keyRotation", Durations.format(config.identity().jwt().keyRotation()))));
         root.put("trustedProxies", config.trustedProxies());
         root.put("bootstrap", section(
                 "adminUsername", config.bootstrap().adminUsername(),

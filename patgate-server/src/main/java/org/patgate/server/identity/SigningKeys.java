@@ -1,0 +1,147 @@
+package org.patgate.server.identity;
+
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.patgate.core.PatgateException;
+import org.patgate.server.store.JwtKeyRecord;
+import org.patgate.server.store.JwtKeyRepository;
+
+/**
+ * The ES256 (P-256) keys that sign identity JWTs. A key is used for {@code rotation}, then a new
+ * one is generated; the previous ones stay published (for JWTs still in flight and upstream caches)
+ * until they are twice that old. Private keys are stored encrypted with AES-256-GCM under a key
+ * derived from the token pepper, never in the clear. Thread-safe.
+ */
+public final class SigningKeys {
+
+    /** The key currently used for signing. */
+    public record Active(String kid, ECPrivateKey privateKey) {
+        @Override
+        public String toString() {
+            return "Active[kid=" + kid + "]";
+        }
+    }
+
+    /** A public key as a JWK (RFC 7517/7518): EC P-256 coordinates, base64url. */
+    public record PublicJwk(String kty, String crv, String x, String y, String kid, String use, String alg) {}
+
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64URL_DECODER = Base64.getUrlDecoder();
+
+    private final JwtKeyRepository repository;
+    private final SecretKeySpec encryptionKey;
+    private final Clock clock;
+    private final Duration rotation;
+    private final SecureRandom random = new SecureRandom();
+    private Active active;
+    private Instant activeCreatedAt;
+
+    /** @param encryptionKey 32 bytes derived from the pepper, for the private keys at rest */
+    public SigningKeys(JwtKeyRepository repository, byte[] encryptionKey, Clock clock, Duration rotation) {
+        if (encryptionKey.length != 32) {
+            throw new IllegalArgumentException("the key-encryption key must be 32 bytes");
+        }
+        this.repository = repository;
+        this.encryptionKey = new SecretKeySpec(encryptionKey.clone(), "AES");
+        this.clock = clock;
+        this.rotation = rotation;
+    }
+
+    /** The key to sign with now, generating (and storing) a new one when the current one is due. */
+    public synchronized Active current() {
+        Instant now = clock.instant();
+        if (active != null && now.isBefore(activeCreatedAt.plus(rotation))) {
+            return active;
+        }
+        List<JwtKeyRecord> keys = repository.all();
+        JwtKeyRecord newest = keys.isEmpty() ? null : keys.getFirst();
+        if (newest == null || !now.isBefore(newest.createdAt().plus(rotation))) {
+            newest = generate(now);
+            repository.insert(newest);
+            repository.deleteOlderThan(now.minus(rotation.multipliedBy(2)));
+        }
+        active = new Active(newest.kid(), decrypt(newest.privateEncrypted()));
+        activeCreatedAt = newest.createdAt();
+        return active;
+    }
+
+    /** The keys an upstream should trust now: the current one and those retired less than a period ago. */
+    public List<PublicJwk> published() {
+        current();
+        Instant cutoff = clock.instant().minus(rotation.multipliedBy(2));
+        return repository.all().stream().filter(k -> k.createdAt().isAfter(cutoff))
+                .map(k -> new PublicJwk("EC", "P-256", k.publicX(), k.publicY(), k.kid(), "sig", "ES256")).toList();
+    }
+
+    private JwtKeyRecord generate(Instant now) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), random);
+            KeyPair pair = generator.generateKeyPair();
+            ECPublicKey publicKey = (ECPublicKey) pair.getPublic();
+            byte[] kidBytes = new byte[12];
+            random.nextBytes(kidBytes);
+            return new JwtKeyRecord(B64URL.encodeToString(kidBytes),
+                    B64URL.encodeToString(unsigned32(publicKey.getW().getAffineX())),
+                    B64URL.encodeToString(unsigned32(publicKey.getW().getAffineY())),
+                    encrypt(pair.getPrivate().getEncoded()), now.truncatedTo(ChronoUnit.MICROS));
+        } catch (GeneralSecurityException e) {
+            throw new PatgateException("cannot generate a signing key: " + e.getMessage(), e);
+        }
+    }
+
+    /** A coordinate as exactly 32 big-endian bytes (RFC 7518 §6.2.1.2). */
+    static byte[] unsigned32(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        byte[] out = new byte[32];
+        int copy = Math.min(bytes.length, 32);
+        System.arraycopy(bytes, bytes.length - copy, out, 32 - copy, copy);
+        return out;
+    }
+
+    private String encrypt(byte[] plain) throws GeneralSecurityException {
+        byte[] iv = new byte[12];
+        random.nextBytes(iv);
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(Cipher.ENCRYPT_MODE, encryptionKey, new GCMParameterSpec(128, iv));
+        byte[] sealed = cipher.doFinal(plain);
+        java.util.Arrays.fill(plain, (byte) 0);
+        return B64URL.encodeToString(ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
+    }
+
+    private ECPrivateKey decrypt(String stored) {
+        try {
+            byte[] all = B64URL_DECODER.decode(stored);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, encryptionKey, new GCMParameterSpec(128, all, 0, 12));
+            byte[] pkcs8 = cipher.doFinal(all, 12, all.length - 12);
+            try {
+                return (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            } finally {
+                java.util.Arrays.fill(pkcs8, (byte) 0);
+            }
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            // Most likely another pepper than the one the key was stored with.
+            throw new PatgateException("cannot decrypt the JWT signing key; does this node have the same token pepper "
+                    + "as the others?", e);
+        }
+    }
+}
