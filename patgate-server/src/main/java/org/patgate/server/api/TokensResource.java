@@ -105,14 +105,16 @@ public final class TokensResource {
     record DecisionBody(String reason) {}
 
     /** A token plus the approval decision on it, if any. */
-    record TokenDetailView(@com.fasterxml.jackson.annotation.JsonUnwrapped TokenView token, DecisionView decision) {}
+    record TokenDetailView(@com.fasterxml.jackson.annotation.JsonUnwrapped TokenView token, boolean usable,
+            String statusReason, DecisionView decision) {}
 
     record DecisionView(String decision, String reason, String decidedBy, Instant decidedAt) {}
 
     private TokenDetailView detail(TokenRecord token) {
         DecisionView decision = service.decisionOn(token)
                 .map(d -> new DecisionView(d.decision(), d.reason(), d.decidedBy(), d.decidedAt())).orElse(null);
-        return new TokenDetailView(TokenView.of(token, clock.instant()), decision);
+        String reason = service.statusReason(token);
+        return new TokenDetailView(TokenView.of(token, clock.instant()), reason == null, reason, decision);
     }
 
     /** {@code GET /approvals}: tokens waiting for a decision. */

@@ -195,7 +195,8 @@ public final class PatgateServer implements AutoCloseable {
         ReadOnlyPolicy readOnly = new ReadOnlyPolicy(PathPatternSet.of(config.rest().readOnlyPosts()));
         AccessDecider decider = new AccessDecider(verifier, PathPatternSet.of(config.rest().paths()), readOnly,
                 config.rest().passwordAuth() == RestConfig.PasswordAuth.BLOCK,
-                config.rest().anonymous() == RestConfig.Anonymous.ALLOW, exemptions);
+                config.rest().anonymous() == RestConfig.Anonymous.ALLOW, exemptions,
+                IpRangeSet.of(config.rest().allowedIps()));
         java.util.function.Function<GatewayDecision.Forward, String> identityValue = switch (config.identity().mode()) {
             case HEADER -> GatewayDecision.Forward::identity;
             case JWT -> forward -> jwt.issue(forward.token());

@@ -10,7 +10,8 @@ import org.patgate.server.config.internal.ConfigRules;
  * and a trailing {@code /**}. Immutable (lists are copied) and thread-safe.
  */
 public record RestConfig(List<String> paths, PasswordAuth passwordAuth, List<String> readOnlyPosts,
-        Anonymous anonymous, List<String> passwordExemptUsers, List<String> passwordExemptGroups) {
+        Anonymous anonymous, List<String> passwordExemptUsers, List<String> passwordExemptGroups,
+        List<String> allowedIps) {
 
     /** Whether HTTP Basic with a password (not a token) may reach REST paths. YAML: {@code block} | {@code allow}. */
     public enum PasswordAuth { BLOCK, ALLOW }
@@ -32,10 +33,11 @@ public record RestConfig(List<String> paths, PasswordAuth passwordAuth, List<Str
         ConfigRules.require("rest.anonymous", anonymous, value -> { });
         passwordExemptUsers = ConfigRules.requireEach("rest.passwordExemptUsers", passwordExemptUsers, ConfigRules::name);
         passwordExemptGroups = ConfigRules.requireEach("rest.passwordExemptGroups", passwordExemptGroups, ConfigRules::name);
+        allowedIps = ConfigRules.requireEach("rest.allowedIps", allowedIps, ConfigRules::cidr);
     }
 
     /** The defaults for everything but the first three keys. */
     public RestConfig(List<String> paths, PasswordAuth passwordAuth, List<String> readOnlyPosts) {
-        this(paths, passwordAuth, readOnlyPosts, Anonymous.DENY, List.of(), List.of());
+        this(paths, passwordAuth, readOnlyPosts, Anonymous.DENY, List.of(), List.of(), List.of());
     }
 }

@@ -2,6 +2,7 @@ package org.patgate.server.gateway;
 
 import java.net.InetAddress;
 import java.util.function.Predicate;
+import org.patgate.core.net.IpRangeSet;
 import org.patgate.core.decision.Decision;
 import org.patgate.core.decision.ReadOnlyPolicy;
 import org.patgate.core.path.PathPatternSet;
@@ -31,9 +32,15 @@ public final class AccessDecider {
     private final boolean blockPasswords;
     private final boolean allowAnonymous;
     private final Predicate<String> passwordExempt;
+    private final IpRangeSet restAllowedIps;
 
+    /**
+     * @param restAllowedIps where REST requests may come from at all (tokens, passwords, anything);
+     *                       empty = anywhere
+     */
     public AccessDecider(TokenVerifier verifier, PathPatternSet restPaths, ReadOnlyPolicy readOnly,
-            boolean blockPasswords, boolean allowAnonymous, Predicate<String> passwordExempt) {
+            boolean blockPasswords, boolean allowAnonymous, Predicate<String> passwordExempt, IpRangeSet restAllowedIps) {
+        this.restAllowedIps = restAllowedIps;
         this.passwordExempt = passwordExempt;
         this.verifier = verifier;
         this.restPaths = restPaths;
@@ -48,6 +55,10 @@ public final class AccessDecider {
 
     public GatewayDecision decide(RequestFacts request) {
         Credentials credentials = request.credentials();
+        if (!restAllowedIps.isEmpty() && !restAllowedIps.allows(request.client())
+                && restPaths.matches(request.normalizedPath())) {
+            return GatewayDecision.Refuse.forbidden("the REST API may not be used from your address", null);
+        }
         if (credentials instanceof Credentials.Malformed malformed) {
             return malformed.status() == 401 ? GatewayDecision.Refuse.unauthorized(malformed.reason())
                     : GatewayDecision.Refuse.badRequest(malformed.reason());

@@ -197,6 +197,24 @@ public final class TokenService {
         return database.tokens().findById(id).orElseThrow();
     }
 
+    /**
+     * Why a token does not work right now, in words for its owner; null when it works. Covers the
+     * owner's state too: a token of a disabled user, or of one who lost use-tokens, is stopped.
+     */
+    public String statusReason(TokenRecord token) {
+        Instant now = now();
+        return switch (token.effectiveStatus(now)) {
+            case "revoked" -> "revoked" + (token.revokedByUsername() == null ? "" : " by " + token.revokedByUsername())
+                    + (token.revokedAt() == null ? "" : " at " + token.revokedAt());
+            case "expired" -> "expired at " + token.expiresAt();
+            case "pending" -> "waiting for an administrator's approval";
+            case "denied" -> decisions.find(token.id()).map(d -> "denied by " + d.decidedBy()
+                    + (d.reason() == null ? "" : ": " + d.reason())).orElse("denied");
+            default -> database.users().findById(token.ownerId()).map(directory::mayUseTokens).orElse(false) ? null
+                    : "its owner is disabled or no longer holds the use-tokens permission";
+        };
+    }
+
     /** The approval decision on a token, if one was made. */
     public Optional<TokenDecisionRecord> decisionOn(TokenRecord token) {
         return token.status() == TokenStatus.PENDING ? Optional.empty() : decisions.find(token.id());

@@ -31,7 +31,8 @@ class GatewayOptionsTest {
                 "PATGATE_REST_PASSWORDEXEMPTUSERS", "legacy-sync",
                 "PATGATE_REST_PASSWORDEXEMPTGROUPS", "migrating",
                 "PATGATE_TRUSTEDPROXIES", "127.0.0.1",
-                "PATGATE_IDENTITY_MODE", "none"));
+                "PATGATE_IDENTITY_MODE", "none",
+                "PATGATE_REST_ALLOWEDIPS", "127.0.0.0/8,198.51.100.0/24"));
         gw.server.createUser("carol", "carol-password-123", "migrating");
     }
 
@@ -94,6 +95,23 @@ class GatewayOptionsTest {
         assertThat(allowed.status()).isEqualTo(200);
         assertThat(gw.upstream.last().header("X-Forwarded-For")).containsExactly("198.51.100.7");
         assertThat(spoofedLeft.status()).as("the left part is client-controlled").isEqualTo(403);
+    }
+
+    @Test
+    void globalRestRangesApplyToEveryRestRequest() {
+        Answer token = gw.send("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + gw.readWrite,
+                "X-Forwarded-For", "203.0.113.5"), null);
+        Answer anonymous = gw.send("GET", "/rest/api/2/serverInfo", Map.of("X-Forwarded-For", "203.0.113.5"), null);
+        Answer ui = gw.send("GET", "/secure/Dashboard.jspa", Map.of("X-Forwarded-For", "203.0.113.5"), null);
+        Answer inside = gw.send("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + gw.readWrite,
+                "X-Forwarded-For", "198.51.100.9"), null);
+
+        assertThat(token.status()).isEqualTo(403);
+        assertThat(anonymous.status()).isEqualTo(403);
+        assertThat(token.json().get("detail").asText()).contains("REST API may not be used from your address");
+        assertThat(ui.status()).as("not a REST path").isEqualTo(200);
+        assertThat(inside.status()).isEqualTo(200);
+        assertThat(gw.upstream.received()).hasSize(2);
     }
 
     @Test

@@ -85,6 +85,10 @@ class PermissionsTest {
         assertThat(ops.json().get("detail").asText()).contains("may no longer use tokens");
         assertThat(gw.bearer("GET", "/rest/api/2/myself", devToken).status()).isEqualTo(200);
         assertThat(gw.upstream.received()).hasSize(1);
+        JsonNode opsTokens = as("ops", "GET", API + "/tokens", null).json().get("items");
+        JsonNode shown = as("ops", "GET", API + "/tokens/" + opsTokens.get(0).get("id").asText(), null).json();
+        assertThat(shown.get("usable").asBoolean()).isFalse();
+        assertThat(shown.get("statusReason").asText()).contains("use-tokens");
         assertThat(as("ops", "POST", API + "/tokens", Map.of("name", "pointless")).status())
                 .as("a token its owner cannot use is not issued").isEqualTo(403);
     }

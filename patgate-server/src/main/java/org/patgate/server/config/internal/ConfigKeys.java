@@ -42,6 +42,7 @@ public final class ConfigKeys {
             scalar("database.maxPoolSize"),
             list("rest.paths"), scalar("rest.passwordAuth"), list("rest.readOnlyPosts"),
             scalar("rest.anonymous"), list("rest.passwordExemptUsers"), list("rest.passwordExemptGroups"),
+            list("rest.allowedIps"),
             scalar("identity.mode"), scalar("identity.header"),
             scalar("identity.jwt.issuer"), scalar("identity.jwt.audience"), scalar("identity.jwt.lifetime"),
             scalar("identity.jwt.keyRotation"),

@@ -159,7 +159,8 @@ public final class ConfigLoader {
                 in.list("rest.readOnlyPosts", DEFAULT_READ_ONLY_POSTS, ConfigRules::pathPattern),
                 in.choice("rest.anonymous", RestConfig.Anonymous.DENY, RestConfig.Anonymous.class),
                 in.list("rest.passwordExemptUsers", List.of(), ConfigRules::name),
-                in.list("rest.passwordExemptGroups", List.of(), ConfigRules::name)));
+                in.list("rest.passwordExemptGroups", List.of(), ConfigRules::name),
+                in.list("rest.allowedIps", List.of(), ConfigRules::cidr)));
         IdentityConfig identity = record(problems, () -> new IdentityConfig(
                 in.choice("identity.mode", IdentityConfig.Mode.HEADER, IdentityConfig.Mode.class),
                 in.text("identity.header", "X-Forwarded-User", ConfigRules::headerName),

@@ -38,7 +38,8 @@ public final class MaskedYaml {
                 "readOnlyPosts", config.rest().readOnlyPosts(),
                 "anonymous", lower(config.rest().anonymous()),
                 "passwordExemptUsers", config.rest().passwordExemptUsers(),
-                "passwordExemptGroups", config.rest().passwordExemptGroups()));
+                "passwordExemptGroups", config.rest().passwordExemptGroups(),
+                "allowedIps", config.rest().allowedIps()));
         root.put("identity", section("mode", lower(config.identity().mode()), "header", config.identity().header(),
                 "jwt", section("issuer", config.identity().jwt().issuer(), "audience", config.identity().jwt().audience(),
                         "lifetime", Durations.format(config.identity().jwt().lifetime()),
