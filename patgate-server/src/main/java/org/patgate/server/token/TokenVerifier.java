@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import org.patgate.core.net.IpRangeSet;
 import org.patgate.core.token.Scope;
 import org.patgate.core.token.TokenDigest;
@@ -39,6 +40,8 @@ public final class TokenVerifier {
     private final UserRepository users;
     private final Clock clock;
     private final Cache<TokenDigest, Entry> cache;
+    // LongAdder: incremented on every cache miss by many request threads at once; read rarely.
+    private final LongAdder storeLookups = new LongAdder();
 
     public TokenVerifier(TokenFormat format, TokenDigester digester, TokenRepository tokens, UserRepository users,
             Clock clock, Duration ttl, Duration negativeTtl, long maximumSize) {
@@ -142,7 +145,18 @@ public final class TokenVerifier {
         cache.invalidateAll();
     }
 
+    /**
+     * How many cache misses went to the store since this verifier was created: one per store
+     * lookup attempt, whether it found a token, found none, or failed. Malformed tokens and cache
+     * hits (positive or negative) never count. Concurrent verifications of the same uncached
+     * token share one lookup. Monotonic; safe to read from any thread.
+     */
+    public long storeLookups() {
+        return storeLookups.sum();
+    }
+
     private Entry load(TokenDigest digest) {
+        storeLookups.increment();
         Optional<TokenRecord> found = tokens.findByDigest(digest.hex());
         if (found.isEmpty()) {
             return UNKNOWN;
