@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.patgate.core.net.IpRangeSet;
 import org.patgate.core.rules.TokenRules;
@@ -42,6 +43,8 @@ public final class TokenVerifier {
     private final Clock clock;
     private final Cache<TokenDigest, Entry> cache;
     private final Predicate<UserRecord> mayUseTokens;
+    // LongAdder: incremented on every cache miss by many request threads at once; read rarely.
+    private final LongAdder storeLookups = new LongAdder();
 
     /**
      * @param mayUseTokens whether a token's owner may use tokens now (enabled, holds use-tokens);
@@ -150,7 +153,18 @@ public final class TokenVerifier {
         cache.invalidateAll();
     }
 
+    /**
+     * How many cache misses went to the store since this verifier was created: one per store
+     * lookup attempt, whether it found a token, found none, or failed. Malformed tokens and cache
+     * hits (positive or negative) never count. Concurrent verifications of the same uncached
+     * token share one lookup. Monotonic; safe to read from any thread.
+     */
+    public long storeLookups() {
+        return storeLookups.sum();
+    }
+
     private Entry load(TokenDigest digest) {
+        storeLookups.increment();
         Optional<TokenRecord> found = tokens.findByDigest(digest.hex());
         if (found.isEmpty()) {
             return UNKNOWN;
