@@ -16,6 +16,7 @@ import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.error.TooManyRequestsException;
 import org.patgate.server.error.UnauthorizedException;
+import org.patgate.server.gateway.ClientAddressResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +37,12 @@ public final class ApiHandler extends Handler.Abstract {
     private final PermissionsResource permissions;
     private final PoliciesResource policies;
     private final int maxBodyBytes;
+    private final ClientAddressResolver addresses;
 
     public ApiHandler(ApiAuthenticator authenticator, TokensResource tokens, UsersResource users, AuditResource audit,
-            PermissionsResource permissions, PoliciesResource policies, int maxBodyBytes) {
+            PermissionsResource permissions, PoliciesResource policies, int maxBodyBytes,
+            ClientAddressResolver addresses) {
+        this.addresses = addresses;
         this.policies = policies;
         this.permissions = permissions;
         this.authenticator = authenticator;
@@ -58,7 +62,9 @@ public final class ApiHandler extends Handler.Abstract {
         if (segments.getLast().isEmpty() && segments.size() > 1) {
             segments = segments.subList(0, segments.size() - 1);
         }
-        Exchange exchange = new Exchange(request, response, callback, segments, maxBodyBytes);
+        String sourceIp = addresses.resolve(request.getConnectionMetaData().getRemoteSocketAddress(), request.getHeaders())
+                .getHostAddress();
+        Exchange exchange = new Exchange(request, response, callback, segments, maxBodyBytes, sourceIp);
         try {
             Principal principal = authenticator.authenticate(exchange);
             boolean routed = switch (segments.getFirst()) {

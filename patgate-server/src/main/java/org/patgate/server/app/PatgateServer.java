@@ -143,7 +143,7 @@ public final class PatgateServer implements AutoCloseable {
                     new PermissionsResource(new PermissionService(permissions, audit, verifier::invalidateAll,
                             config.admin().group())),
                     new PoliciesResource(new PolicyService(policies, audit)),
-                    config.api().maxBodyBytes());
+                    config.api().maxBodyBytes(), new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())));
             Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
                 // The JWK Set is published only when the upstream is told who calls by JWT.

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.testing.TestServer;
@@ -220,7 +219,6 @@ class AuditApiTest {
      * as the proxy and counted against one shared throttle bucket.
      */
     @Test
-    @Disabled("known bug: the management API ignores trustedProxies when recording and throttling failed logins")
     void behindATrustedProxyFailedLoginsRecordTheForwardedClient(@TempDir Path proxied) {
         try (TestServer behindProxy = TestServer.start(proxied, "jdbc:h2:file:" + proxied.resolve("db"), "", "",
                 Map.of("PATGATE_TRUSTEDPROXIES", "127.0.0.1/32"))) {

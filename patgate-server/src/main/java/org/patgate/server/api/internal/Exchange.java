@@ -26,9 +26,13 @@ public final class Exchange {
     private final Callback callback;
     private final List<String> segments;
     private final int maxBodyBytes;
+    private final String sourceIp;
     private Fields query;
 
-    public Exchange(Request request, Response response, Callback callback, List<String> segments, int maxBodyBytes) {
+    /** @param sourceIp the client's address as resolved through the trusted proxies */
+    public Exchange(Request request, Response response, Callback callback, List<String> segments, int maxBodyBytes,
+            String sourceIp) {
+        this.sourceIp = sourceIp;
         this.request = request;
         this.response = response;
         this.callback = callback;
@@ -49,8 +53,9 @@ public final class Exchange {
         return segments;
     }
 
+    /** The client's address: the socket peer, or what a trusted proxy says (see {@code trustedProxies}). */
     public String sourceIp() {
-        return Request.getRemoteAddr(request);
+        return sourceIp;
     }
 
     public String path() {
