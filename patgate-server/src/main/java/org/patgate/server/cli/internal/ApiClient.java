@@ -39,6 +39,11 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))));
     }
 
+    public JsonNode put(String path, Object body) {
+        return send(HttpRequest.newBuilder(resolve(path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))));
+    }
+
     public JsonNode delete(String path) {
         return send(HttpRequest.newBuilder(resolve(path)).DELETE());
     }
