@@ -153,22 +153,9 @@ public final class PatgateServer implements AutoCloseable {
             root.addHandler(gateway(config, verifier, format, directory, activity, clock, jwtIssuer));
             root.addHandler(new NotFoundHandler(false));
 
-            QueuedThreadPool threads = new QueuedThreadPool(200, 8);
-            threads.setName("patgate");
-            Server jetty = new Server(threads);
-            HttpConfiguration http = new HttpConfiguration();
-            http.setSendServerVersion(false);
-            http.setSendXPoweredBy(false);
-            // HTTP/1.1 and cleartext HTTP/2 (h2c, by upgrade or prior knowledge) on the same port.
-            ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http),
-                    new HTTP2CServerConnectionFactory(http));
-            connector.setHost(config.listen().host());
-            connector.setPort(config.listen().port());
-            jetty.addConnector(connector);
-            jetty.setHandler(root);
-            jetty.setErrorHandler(new ProblemErrorHandler());
-            jetty.setStopTimeout(5_000);
+            Server jetty = newJetty(config, root);
             jetty.start();
+            ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
             PatgateServer server = new PatgateServer(config, database, jetty, connector, tokens, verifier, users,
                     activity);
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
@@ -184,6 +171,26 @@ public final class PatgateServer implements AutoCloseable {
             throw new PatgateException("cannot start on " + config.listen().host() + ":" + config.listen().port()
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The HTTP server: one connector for HTTP/1.1 and h2c, problem+json errors, bounded stop. */
+    private static Server newJetty(PatgateConfig config, Handler root) {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("patgate");
+        Server jetty = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        // HTTP/1.1 and cleartext HTTP/2 (h2c, by upgrade or prior knowledge) on the same port.
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http),
+                new HTTP2CServerConnectionFactory(http));
+        connector.setHost(config.listen().host());
+        connector.setPort(config.listen().port());
+        jetty.addConnector(connector);
+        jetty.setHandler(root);
+        jetty.setErrorHandler(new ProblemErrorHandler());
+        jetty.setStopTimeout(5_000);
+        return jetty;
     }
 
     private static Handler gateway(PatgateConfig config, TokenVerifier verifier, TokenFormat format,
