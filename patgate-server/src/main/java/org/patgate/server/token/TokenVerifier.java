@@ -2,7 +2,6 @@ package org.patgate.server.token;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +40,10 @@ public final class TokenVerifier {
     private final TokenRepository tokens;
     private final UserRepository users;
     private final Clock clock;
-    private final Cache<TokenDigest, Entry> cache;
+    // Two caches with fixed expiry (cheaper than variable expiry on the hot path): known tokens
+    // for the TTL, unknown digests briefly so floods of garbage never reach the store.
+    private final Cache<TokenDigest, Entry.Known> known;
+    private final Cache<TokenDigest, Entry.Unknown> unknown;
     private final Predicate<UserRecord> mayUseTokens;
     // LongAdder: incremented on every cache miss by many request threads at once; read rarely.
     private final LongAdder storeLookups = new LongAdder();
@@ -58,11 +60,8 @@ public final class TokenVerifier {
         this.tokens = tokens;
         this.users = users;
         this.clock = clock;
-        this.cache = Caffeine.newBuilder()
-                .maximumSize(maximumSize)
-                .expireAfter(Expiry.<TokenDigest, Entry>creating((key, entry) ->
-                        entry instanceof Entry.Unknown ? negativeTtl : ttl))
-                .build();
+        this.known = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(ttl).build();
+        this.unknown = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(negativeTtl).build();
     }
 
     /** The outcome of one verification. */
@@ -104,7 +103,7 @@ public final class TokenVerifier {
         record Unknown() implements Entry {}
     }
 
-    private static final Entry UNKNOWN = new Entry.Unknown();
+    private static final Entry.Unknown UNKNOWN = new Entry.Unknown();
 
     /** Verifies a presented token string (as sent, without "Bearer "). */
     public Verification verify(CharSequence presented) {
@@ -114,7 +113,15 @@ public final class TokenVerifier {
         TokenDigest digest = digester.digest(valid.token());
         Entry entry;
         try {
-            entry = cache.get(digest, this::load);
+            entry = known.getIfPresent(digest);
+            if (entry == null) {
+                entry = unknown.getIfPresent(digest);
+            }
+            if (entry == null) {
+                // One loader per digest at a time; a thread that waited finds the negative entry.
+                Entry.Known loaded = known.get(digest, this::loadKnown);
+                entry = loaded != null ? loaded : UNKNOWN;
+            }
         } catch (RuntimeException e) {
             LOG.warn("token lookup failed, refusing the request: {}", e.toString());
             return new Verification.Refused(Reason.UNAVAILABLE);
@@ -140,17 +147,20 @@ public final class TokenVerifier {
 
     /** Forgets what is cached for this digest, so the next request sees the store's state. */
     public void invalidate(String digestHex) {
-        cache.invalidate(TokenDigest.fromHex(digestHex));
+        TokenDigest digest = TokenDigest.fromHex(digestHex);
+        known.invalidate(digest);
+        unknown.invalidate(digest);
     }
 
     /** Forgets every cached token of this owner (user disabled, groups changed). */
     public void invalidateOwner(long ownerId) {
-        cache.asMap().values().removeIf(e -> e instanceof Entry.Known k && k.token().ownerId() == ownerId);
+        known.asMap().values().removeIf(k -> k.token().ownerId() == ownerId);
     }
 
     /** Drops the whole cache. */
     public void invalidateAll() {
-        cache.invalidateAll();
+        known.invalidateAll();
+        unknown.invalidateAll();
     }
 
     /**
@@ -163,11 +173,16 @@ public final class TokenVerifier {
         return storeLookups.sum();
     }
 
-    private Entry load(TokenDigest digest) {
+    /** Loads a known token, or records the digest as unknown and returns null (not cached as known). */
+    private Entry.Known loadKnown(TokenDigest digest) {
+        if (unknown.getIfPresent(digest) != null) {
+            return null;
+        }
         storeLookups.increment();
         Optional<TokenRecord> found = tokens.findByDigest(digest.hex());
         if (found.isEmpty()) {
-            return UNKNOWN;
+            unknown.put(digest, UNKNOWN);
+            return null;
         }
         TokenRecord token = found.get();
         boolean ownerEnabled = users.findById(token.ownerId()).map(mayUseTokens::test).orElse(false);
