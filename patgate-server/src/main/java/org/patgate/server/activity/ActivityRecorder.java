@@ -125,12 +125,19 @@ public final class ActivityRecorder implements AutoCloseable {
         }
         try {
             List<TokenUse> uses = new ArrayList<>(batch.size());
-            List<TokenRequestRecord> requests = new ArrayList<>(batch.size());
-            for (TokenUseEvent e : batch) {
+            List<TokenRequestRecord> requests = new ArrayList<>();
+            // Only the newest recentRequests events of each token can survive trimming, so under load
+            // a batch writes a bounded number of rows per token instead of one per request.
+            java.util.Map<String, Integer> kept = new java.util.HashMap<>();
+            for (int i = batch.size() - 1; i >= 0; i--) {
+                TokenUseEvent e = batch.get(i);
                 uses.add(new TokenUse(e.tokenId(), e.at(), e.clientIp(), e.userAgent()));
-                requests.add(new TokenRequestRecord(e.tokenId(), e.at(), e.method(), e.path(), e.status(),
-                        e.latencyMicros(), e.clientIp(), e.userAgent()));
+                if (kept.merge(e.tokenId(), 1, Integer::sum) <= recentRequests) {
+                    requests.add(new TokenRequestRecord(e.tokenId(), e.at(), e.method(), e.path(), e.status(),
+                            e.latencyMicros(), e.clientIp(), e.userAgent()));
+                }
             }
+            java.util.Collections.reverse(requests);
             tokens.recordUses(uses);
             if (recentRequests > 0) {
                 activity.append(requests, recentRequests);
