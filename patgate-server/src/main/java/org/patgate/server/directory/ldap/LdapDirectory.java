@@ -188,7 +188,7 @@ public final class LdapDirectory implements AutoCloseable {
 
     private static String describe(LDAPException e) {
         // The SDK's messages name the server and the failure; they never contain bind passwords.
-        return e.getResultCode() + ": " + e.getExceptionMessage(false, false);
+        return e.getResultCode() + ": " + e.getMessage();
     }
 
     private static String key(String username) {

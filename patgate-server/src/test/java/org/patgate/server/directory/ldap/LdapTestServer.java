@@ -3,17 +3,18 @@ package org.patgate.server.directory.ldap;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
-import com.unboundid.ldap.listener.SelfSignedCertificateGenerator;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest;
 import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldif.LDIFReader;
-import com.unboundid.util.ObjectPair;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.util.ssl.cert.ManageCertificates;
 import com.unboundid.util.ssl.KeyStoreKeyManager;
 import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustAllTrustManager;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.OutputStream;
 import java.io.StringReader;
@@ -139,19 +140,37 @@ final class LdapTestServer implements AutoCloseable {
     /** A self-signed server certificate and a trust store file that trusts it. */
     record Tls(File keyStore, char[] pin, Path trustStore, String trustStorePassword) {
 
+        /** A certificate valid for 127.0.0.1. */
         static Tls generate(Path dir) throws Exception {
-            ObjectPair<File, char[]> generated =
-                    SelfSignedCertificateGenerator.generateTemporarySelfSignedCertificate("patgate-test", "PKCS12");
-            KeyStore keys = KeyStore.getInstance(generated.getFirst(), generated.getSecond());
-            Certificate certificate = keys.getCertificate(keys.aliases().nextElement());
+            return generate(dir, "ldap-127", "--subject-alternative-name-ip-address", "127.0.0.1");
+        }
+
+        /** A certificate that names only another host, to prove host name verification. */
+        static Tls generateForOtherHost(Path dir) throws Exception {
+            return generate(dir, "ldap-other", "--subject-alternative-name-dns", "ldap.example.invalid");
+        }
+
+        private static Tls generate(Path dir, String name, String sanOption, String sanValue) throws Exception {
+            Path keyStore = dir.resolve(name + "-key.p12");
+            char[] pin = "key-pass".toCharArray();
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            ResultCode result = ManageCertificates.main(null, output, output, "generate-self-signed-certificate",
+                    "--keystore", keyStore.toString(), "--keystore-password", new String(pin),
+                    "--keystore-type", "PKCS12", "--alias", "server", "--subject-dn", "CN=" + sanValue,
+                    sanOption, sanValue, "--days-valid", "2");
+            if (result != ResultCode.SUCCESS) {
+                throw new IllegalStateException("certificate generation failed: " + output);
+            }
+            KeyStore keys = KeyStore.getInstance(keyStore.toFile(), pin);
+            Certificate certificate = keys.getCertificate("server");
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             trust.setCertificateEntry("ldap-server", certificate);
-            Path trustStore = dir.resolve("ldap-trust.p12");
+            Path trustStore = dir.resolve(name + "-trust.p12");
             try (OutputStream out = Files.newOutputStream(trustStore)) {
                 trust.store(out, "trust-pass".toCharArray());
             }
-            return new Tls(generated.getFirst(), generated.getSecond(), trustStore, "trust-pass");
+            return new Tls(keyStore.toFile(), pin, trustStore, "trust-pass");
         }
 
         SSLUtil serverSsl() throws Exception {

@@ -11,7 +11,6 @@ import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.ServerSet;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
-import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import com.unboundid.util.ssl.SSLUtil;
 import java.io.IOException;
 import java.net.URI;
@@ -68,7 +67,7 @@ public final class LdapConnector implements AutoCloseable {
         SocketFactory sockets = null;
         PostConnectProcessor startTls = null;
         if (settings.security() != Security.NONE) {
-            options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
+            options.setSSLSocketVerifier(new ServerNameVerifier());
             SSLUtil ssl = new SSLUtil(trustManagers(settings.trustStore(), settings.trustStorePassword()));
             try {
                 if (settings.security() == Security.LDAPS) {
