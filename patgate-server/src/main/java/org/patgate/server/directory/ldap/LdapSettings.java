@@ -168,6 +168,14 @@ public record LdapSettings(
                 Duration.ofSeconds(5), Duration.ofSeconds(10), 4, Duration.ofSeconds(60));
     }
 
+    /** A copy with other server URLs (same security). */
+    public LdapSettings withUrls(List<URI> newUrls) {
+        return new LdapSettings(newUrls, security, trustStore, trustStorePassword, bindDn, bindPassword,
+                userBaseDn, userFilter, usernameAttribute, displayNameAttribute, emailAttribute, groupBaseDn,
+                membership, groupFilter, groupNameAttribute, nestedGroups, connectTimeout, responseTimeout,
+                poolSize, membershipCacheTtl);
+    }
+
     /** A copy with another transport protection and trust store. */
     public LdapSettings withSecurity(Security newSecurity, Path newTrustStore, String newTrustStorePassword) {
         return new LdapSettings(urls, newSecurity, newTrustStore, newTrustStorePassword, bindDn, bindPassword,
