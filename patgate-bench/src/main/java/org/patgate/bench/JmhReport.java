@@ -6,15 +6,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Turns JMH JSON result files ({@code -rf json}) into a markdown table: per benchmark the median
- * ns/op over every measured iteration of every fork and file, the JMH score ± error, the median
- * bytes allocated per operation ({@code -prof gc}), and the ratio to {@value #FLOOR}. Then the
- * acceptance targets, each marked met or missed. Stateless.
+ * Turns JMH JSON result files ({@code -rf json}), one per run, into a markdown table: per
+ * benchmark the median ns/op (median over runs of each run's median iteration), the fastest and
+ * slowest iteration, the median bytes allocated per operation ({@code -prof gc}), and the ratio to
+ * {@value #FLOOR} measured within each run. Then the acceptance targets, each marked met or
+ * missed. Stateless.
  */
 public final class JmhReport {
 
@@ -24,16 +26,22 @@ public final class JmhReport {
 
     private JmhReport() {}
 
-    /** One benchmark's numbers, merged over all files given. */
-    record Row(String benchmark, double medianNs, double score, double error, double bytesPerOp) {}
+    /**
+     * One benchmark's numbers over all runs (files) given: the median of the per-run medians, the
+     * fastest and slowest single iteration, the median bytes/op, and the median over runs of the
+     * ratio to the floor <em>of the same run</em> (robust when the machine's load changes between runs).
+     */
+    record Row(String benchmark, double medianNs, double minNs, double maxNs, double bytesPerOp, double ratioToFloor) {}
 
-    /** Reads all files; a benchmark that appears in several is merged (raw iterations pooled). */
+    /** Reads every file as one run. */
     static List<Row> read(List<String> jsonDocuments) throws IOException {
         ObjectMapper mapper = new ObjectMapper();
-        Map<String, List<Double>> times = new LinkedHashMap<>();
+        Map<String, List<Double>> runMedians = new LinkedHashMap<>();
+        Map<String, List<Double>> runRatios = new LinkedHashMap<>();
+        Map<String, List<Double>> iterations = new LinkedHashMap<>();
         Map<String, List<Double>> bytes = new LinkedHashMap<>();
-        Map<String, double[]> scores = new LinkedHashMap<>();
         for (String json : jsonDocuments) {
+            Map<String, Double> medians = new LinkedHashMap<>();
             for (JsonNode result : mapper.readTree(json)) {
                 String fullName = result.path("benchmark").asText();
                 String name = fullName.substring(fullName.lastIndexOf('.') + 1);
@@ -42,19 +50,31 @@ public final class JmhReport {
                     throw new IOException(fullName + " reports " + primary.path("scoreUnit").asText()
                             + ", expected ns/op (AverageTime in nanoseconds)");
                 }
-                times.computeIfAbsent(name, k -> new ArrayList<>()).addAll(raw(primary));
-                scores.put(name, new double[] {primary.path("score").asDouble(), primary.path("scoreError").asDouble()});
+                List<Double> raw = raw(primary);
+                medians.put(name, Stats.median(raw));
+                iterations.computeIfAbsent(name, k -> new ArrayList<>()).addAll(raw);
                 JsonNode alloc = result.path("secondaryMetrics").path("gc.alloc.rate.norm");
                 if (!alloc.isMissingNode()) {
                     bytes.computeIfAbsent(name, k -> new ArrayList<>()).addAll(raw(alloc));
                 }
             }
+            Double floor = medians.get(FLOOR);
+            medians.forEach((name, median) -> {
+                runMedians.computeIfAbsent(name, k -> new ArrayList<>()).add(median);
+                if (floor != null) {
+                    runRatios.computeIfAbsent(name, k -> new ArrayList<>()).add(median / floor);
+                }
+            });
         }
         List<Row> rows = new ArrayList<>();
-        times.forEach((name, values) -> rows.add(new Row(name, Stats.median(values), scores.get(name)[0],
-                scores.get(name)[1], Stats.median(bytes.getOrDefault(name, List.of())))));
+        runMedians.forEach((name, medians) -> {
+            List<Double> all = iterations.get(name);
+            rows.add(new Row(name, Stats.median(medians), all.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    all.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
+                    Stats.median(bytes.getOrDefault(name, List.of())), Stats.median(runRatios.getOrDefault(name, List.of()))));
+        });
         // The floor first: every other row is read against it.
-        rows.sort(java.util.Comparator.comparing((Row row) -> !row.benchmark().equals(FLOOR)));
+        rows.sort(Comparator.comparing((Row row) -> !row.benchmark().equals(FLOOR)));
         return rows;
     }
 
@@ -70,26 +90,23 @@ public final class JmhReport {
 
     /** The markdown section: table, then one line per target. */
     static String render(List<Row> rows) {
-        double floor = rows.stream().filter(r -> r.benchmark().equals(FLOOR)).mapToDouble(Row::medianNs)
-                .findFirst().orElse(Double.NaN);
         StringBuilder out = new StringBuilder();
-        out.append("| Benchmark | median ns/op | JMH score ± error | B/op | × ").append(FLOOR).append(" |\n");
+        out.append("| Benchmark | median ns/op | fastest–slowest iteration | B/op | × ").append(FLOOR).append(" |\n");
         out.append("|---|---:|---:|---:|---:|\n");
         for (Row row : rows) {
             out.append("| `").append(row.benchmark()).append("` | ").append(Stats.format(row.medianNs(), 1))
-                    .append(" | ").append(Stats.format(row.score(), 1)).append(" ± ").append(Stats.format(row.error(), 1))
+                    .append(" | ").append(Stats.format(row.minNs(), 0)).append("–").append(Stats.format(row.maxNs(), 0))
                     .append(" | ").append(Stats.format(row.bytesPerOp(), 0))
-                    .append(" | ").append(Stats.ratio(row.medianNs(), floor)).append(" |\n");
+                    .append(" | ").append(Stats.format(row.ratioToFloor(), 2)).append("× |\n");
         }
         out.append('\n');
         TARGETS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(target -> {
-            double measured = rows.stream().filter(r -> r.benchmark().equals(target.getKey()))
-                    .mapToDouble(Row::medianNs).findFirst().orElse(Double.NaN);
-            double ratio = measured / floor;
+            double ratio = rows.stream().filter(r -> r.benchmark().equals(target.getKey()))
+                    .mapToDouble(Row::ratioToFloor).findFirst().orElse(Double.NaN);
             String verdict = Double.isNaN(ratio) ? "not measured" : ratio <= target.getValue() ? "met" : "MISSED";
             out.append("- Target `").append(target.getKey()).append("` ≤ ").append(Stats.format(target.getValue(), 0))
-                    .append("× `").append(FLOOR).append("`: ").append(Stats.ratio(measured, floor))
-                    .append(" — ").append(verdict).append('\n');
+                    .append("× `").append(FLOOR).append("`: ").append(Stats.format(ratio, 2))
+                    .append("× — ").append(verdict).append('\n');
         });
         return out.toString();
     }

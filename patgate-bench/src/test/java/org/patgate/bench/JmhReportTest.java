@@ -18,16 +18,32 @@ class JmhReportTest {
     }
 
     @Test
-    void medianPoolsEveryIterationOfEveryForkAndFile() throws IOException {
+    void medianIsOverRunsOfEachRunsMedianIteration() throws IOException {
         String first = "[" + result("bareHmacFloor", "ns/op", "[[100,300],[200]]", "[[48,48],[48]]") + "]";
-        String second = "[" + result("bareHmacFloor", "ns/op", "[[1000,150]]", "[[48,48]]") + "]";
+        String second = "[" + result("bareHmacFloor", "ns/op", "[[1000,900]]", "[[48,48]]") + "]";
+        String third = "[" + result("bareHmacFloor", "ns/op", "[[400]]", "[[48]]") + "]";
 
-        List<JmhReport.Row> rows = JmhReport.read(List.of(first, second));
+        List<JmhReport.Row> rows = JmhReport.read(List.of(first, second, third));
 
         assertThat(rows).singleElement().satisfies(row -> {
-            assertThat(row.medianNs()).isEqualTo(200.0); // of 100, 150, 200, 300, 1000
+            assertThat(row.medianNs()).isEqualTo(400.0); // of the run medians 200, 950, 400
+            assertThat(row.minNs()).isEqualTo(100.0);
+            assertThat(row.maxNs()).isEqualTo(1000.0);
             assertThat(row.bytesPerOp()).isEqualTo(48.0);
         });
+    }
+
+    @Test
+    void ratioIsTakenWithinEachRunSoALoadedRunDoesNotSkewIt() throws IOException {
+        String quiet = "[" + result("bareHmacFloor", "ns/op", "[[200]]", "[[48]]") + ","
+                + result("verifyCachedToken", "ns/op", "[[400]]", "[[128]]") + "]";
+        String loaded = "[" + result("bareHmacFloor", "ns/op", "[[1000]]", "[[48]]") + ","
+                + result("verifyCachedToken", "ns/op", "[[2000]]", "[[128]]") + "]";
+
+        List<JmhReport.Row> rows = JmhReport.read(List.of(quiet, loaded, quiet));
+
+        assertThat(rows).filteredOn(row -> row.benchmark().equals("verifyCachedToken")).singleElement()
+                .satisfies(row -> assertThat(row.ratioToFloor()).isEqualTo(2.0));
     }
 
     @Test
@@ -38,7 +54,7 @@ class JmhReportTest {
 
         String table = JmhReport.render(JmhReport.read(List.of(json)));
 
-        assertThat(table).contains("| `verifyCachedToken` | 500.0 | 1.0 ± 0.5 | 128 | 2.50× |");
+        assertThat(table).contains("| `verifyCachedToken` | 500.0 | 500–500 | 128 | 2.50× |");
         assertThat(table).contains("Target `verifyCachedToken` ≤ 3× `bareHmacFloor`: 2.50× — met");
         assertThat(table).contains("Target `fullDecisionReadOnly` ≤ 3× `bareHmacFloor`: 3.50× — MISSED");
         assertThat(table.indexOf("`bareHmacFloor` |")).as("floor row first").isLessThan(table.indexOf("`verifyCachedToken` |"));
