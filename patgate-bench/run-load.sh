@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# Load harness: wrk against an nginx upstream directly, through an nginx reverse proxy (the peer
+# people compare with) and through PATgate (good token, bad-checksum token, unknown token), on
+# loopback only, interleaved rounds, medians and ratios written to docs/benchmarks.md.
+#
+#   patgate-bench/run-load.sh [--quick] [--rounds N] [--duration SECONDS] [--warmup SECONDS]
+#                             [--connections "16 64"] [--cases "..."] [--jfr FILE] [--no-write] [--no-install]
+#
+#   --quick        1 round of 1 s per case, 2 s warm-up (smoke test; numbers are meaningless)
+#   --rounds N     rounds of A B C D ... (default 3, or env ROUNDS)
+#   --duration S   seconds per wrk run (default 10, or env DURATION)
+#   --warmup S     seconds of PATgate warm-up (JIT) before measuring (default 10, or env WARMUP)
+#   --connections  wrk connection counts (default "16 64", or env CONNECTIONS)
+#   --cases        which cases to run (default "direct nginx patgate patgate-deny patgate-unknown")
+#   --jfr FILE     record a JFR profile of PATgate for the whole run into FILE
+#   --no-write     print the report only; by default the "load" section of docs/benchmarks.md is rewritten
+#   --no-install   never apt-get; exit 3 if wrk or nginx is missing
+#
+# Installs wrk and nginx with apt-get when missing (needs root). Exit status 3: tools unavailable.
+# Every process it starts is stopped on exit. Needs a JDK 21+ (JAVA_HOME or java on PATH).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+# shellcheck source=bench-lib.sh
+. "$here/bench-lib.sh"
+
+rounds="${ROUNDS:-3}" duration="${DURATION:-10}" warmup="${WARMUP:-10}" connections="${CONNECTIONS:-16 64}"
+cases_option="" jfr="" write=1 install=1 quick=0 invocation="patgate-bench/run-load.sh${*:+ $*}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1; rounds=1; duration=1; warmup=2 ;;
+    --rounds) rounds="$2"; shift ;;
+    --duration) duration="$2"; shift ;;
+    --warmup) warmup="$2"; shift ;;
+    --connections) connections="$2"; shift ;;
+    --cases) cases_option="$2"; shift ;;
+    --jfr) jfr="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
+    --no-write) write=0 ;;
+    --no-install) install=0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run-load.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+log() { echo "run-load: $*" >&2; }
+random_alnum() { # N: N random letters and digits (no pipe into head: SIGPIPE would trip pipefail)
+  local chars
+  chars="$(head -c 2000 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9')"
+  echo "${chars:0:$1}"
+}
+
+# --- tools -------------------------------------------------------------------------------------
+nginx_bin="$(command -v nginx || true)"; [ -z "$nginx_bin" ] && [ -x /usr/sbin/nginx ] && nginx_bin=/usr/sbin/nginx
+if ! command -v wrk >/dev/null 2>&1 || [ -z "$nginx_bin" ]; then
+  if [ "$install" = 0 ] || ! command -v apt-get >/dev/null 2>&1 || [ "$(id -u)" != 0 ]; then
+    log "wrk and nginx are needed; install them (apt-get install wrk nginx) and run again"; exit 3
+  fi
+  log "installing wrk and nginx with apt-get ..."
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install -y -q wrk nginx-light >/dev/null 2>&1 && ! apt-get install -y -q wrk nginx >/dev/null 2>&1; then
+    log "apt-get install failed; running apt-get update first"
+    { apt-get update -q && { apt-get install -y -q wrk nginx-light || apt-get install -y -q wrk nginx; }; } >/dev/null 2>&1 || {
+      log "could not install wrk and nginx"; exit 3; }
+  fi
+  nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+fi
+
+# --- build -------------------------------------------------------------------------------------
+# BENCH_CLASSPATH (set by the smoke test) runs the report classes from there and never builds.
+if [ -n "${BENCH_CLASSPATH:-}" ]; then
+  classpath="$BENCH_CLASSPATH"
+  [ -f "$root/patgate-server/target/patgate.jar" ] || { log "patgate-server/target/patgate.jar is missing"; exit 1; }
+else
+  bench_build
+  classpath="$here/target/benchmarks.jar"
+fi
+java_cmd="$(bench_java)"
+
+# --- processes and cleanup ---------------------------------------------------------------------
+work="$(mktemp -d "${TMPDIR:-/tmp}/patgate-load.XXXXXX")"
+pids=()
+cleanup() {
+  local status=$?
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A free loopback port: one nothing answers on (the race with other programs is acceptable here).
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+  log "no free port found"; exit 1
+}
+
+wait_http() { # URL SECONDS: until the URL answers at all
+  local deadline=$((SECONDS + $2))
+  until curl -s -o /dev/null --max-time 1 "$1"; do
+    [ "$SECONDS" -lt "$deadline" ] || { log "$1 did not answer within $2 s"; return 1; }
+    sleep 0.2
+  done
+}
+
+start_nginx() { # NAME PORT SERVER-BLOCK [HTTP-EXTRA]
+  local dir="$work/$1"
+  mkdir -p "$dir/tmp"
+  cat >"$dir/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $dir/tmp/body; proxy_temp_path $dir/tmp/proxy; fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi; scgi_temp_path $dir/tmp/scgi;
+  ${4:-}
+  server {
+    listen 127.0.0.1:$2;
+    $3
+  }
+}
+CONF
+  "$nginx_bin" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$2/" 15 || { cat "$dir/error.log" >&2; exit 1; }
+}
+
+upstream_port="$(free_port)"
+# A small fixed JSON body, the size of Jira's /myself answer trimmed down.
+start_nginx upstream "$upstream_port" \
+  "location / { default_type application/json; return 200 '{\"name\":\"bench\",\"displayName\":\"Bench User\",\"active\":true,\"timeZone\":\"UTC\"}'; }"
+proxy_port="$(free_port)"
+start_nginx proxy "$proxy_port" \
+  "location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; }" \
+  "upstream backend { server 127.0.0.1:$upstream_port; keepalive 64; }"
+log "nginx upstream on 127.0.0.1:$upstream_port, nginx proxy on 127.0.0.1:$proxy_port"
+
+admin_password="$(random_alnum 24)"
+mkdir -p "$work/patgate/data"
+java_opts="${PATGATE_JAVA_OPTS:-}"
+[ -n "$jfr" ] && java_opts="$java_opts -XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
+(
+  cd "$work/patgate"
+  # Only PATgate's own keys: an unknown PATGATE_ variable would be refused at start.
+  exec env PATGATE_HEAP=256m PATGATE_JAVA_OPTS="$java_opts" JAVA_HOME="$(dirname "$(dirname "$java_cmd")")" \
+    PATGATE_LISTEN_HOST=127.0.0.1 PATGATE_LISTEN_PORT=0 \
+    PATGATE_UPSTREAM_URL="http://127.0.0.1:$upstream_port" \
+    PATGATE_DATABASE_URL="jdbc:h2:file:$work/patgate/data/patgate" \
+    PATGATE_TOKENS_PEPPERFILE="$work/patgate/data/pepper" \
+    PATGATE_BOOTSTRAP_ADMINUSERNAME=admin PATGATE_BOOTSTRAP_ADMINPASSWORD="$admin_password" \
+    "$root/bin/patgate" serve
+) >"$work/patgate/patgate.log" 2>&1 &
+pids+=($!)
+deadline=$((SECONDS + 90))
+until grep -q 'listening on http' "$work/patgate/patgate.log"; do
+  if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "${pids[-1]}" 2>/dev/null; then
+    tail -30 "$work/patgate/patgate.log" >&2; log "PATgate did not start"; exit 1
+  fi
+  sleep 0.2
+done
+patgate_url="$(grep -o 'listening on http://[^ ]*' "$work/patgate/patgate.log" | head -1 | sed 's/listening on //')"
+log "PATgate on $patgate_url"
+
+# --- a user and a read-write token through the management API ----------------------------------
+api="$patgate_url/.patgate/api/v1"
+user_password="$(random_alnum 24)"
+curl -sf -u "admin:$admin_password" -H 'Content-Type: application/json' -o /dev/null "$api/users" \
+  -d "{\"username\":\"loadtest\",\"password\":\"$user_password\",\"displayName\":\"Load Test\",\"email\":\"loadtest@example.invalid\",\"groups\":[]}" \
+  || { log "creating the user failed"; exit 1; }
+token_json="$(curl -sf -u "loadtest:$user_password" -H 'Content-Type: application/json' "$api/tokens" \
+  -d '{"name":"load test","scope":"read-write"}')" || { log "creating the token failed"; exit 1; }
+token="$(printf '%s' "$token_json" | grep -o '"token" *: *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/')"
+[ -n "$token" ] || { log "no token in the answer"; exit 1; }
+prefix="${token%%_*}_"
+# Right prefix and length, garbage body and checksum: refused by the checksum, before any HMAC.
+bad_token="$prefix$(random_alnum $((${#token} - ${#prefix})))"
+# Well-formed but never issued: one HMAC, then the negative cache.
+unknown_token="$("$java_cmd" -cp "$classpath" org.patgate.bench.TokenSample "$prefix")"
+
+path=/rest/api/2/myself
+check_status() { # EXPECTED URL [HEADER]
+  local got
+  got="$(curl -s -o /dev/null -w '%{http_code}' ${3:+-H "$3"} "$2")"
+  [ "$got" = "$1" ] || { log "expected $1 from $2 but got $got"; exit 1; }
+}
+check_status 200 "http://127.0.0.1:$upstream_port$path"
+check_status 200 "http://127.0.0.1:$proxy_port$path"
+check_status 200 "$patgate_url$path" "Authorization: Bearer $token"
+check_status 401 "$patgate_url$path" "Authorization: Bearer $bad_token"
+check_status 401 "$patgate_url$path" "Authorization: Bearer $unknown_token"
+
+# shellcheck disable=SC2206
+cases=(${cases_option:-direct nginx patgate patgate-deny patgate-unknown})
+url_of() {
+  case "$1" in
+    direct) echo "http://127.0.0.1:$upstream_port$path" ;;
+    nginx) echo "http://127.0.0.1:$proxy_port$path" ;;
+    *) echo "$patgate_url$path" ;;
+  esac
+}
+header_of() {
+  case "$1" in
+    patgate) echo "Authorization: Bearer $token" ;;
+    patgate-deny) echo "Authorization: Bearer $bad_token" ;;
+    patgate-unknown) echo "Authorization: Bearer $unknown_token" ;;
+    *) echo "Accept: application/json" ;;
+  esac
+}
+run_wrk() { # CASE CONNECTIONS SECONDS OUTPUT
+  timeout $(($3 + 30)) wrk -t2 -c"$2" -d"$3"s --latency -H "$(header_of "$1")" "$(url_of "$1")" >"$4" 2>&1 || {
+    cat "$4" >&2; log "wrk failed for $1 -c$2"; exit 1; }
+}
+
+# --- warm-up and measurement -------------------------------------------------------------------
+log "warming up PATgate for ${warmup} s"
+half=$(( (warmup + 1) / 2 ))
+run_wrk patgate 64 "$half" "$work/warmup-1.txt"
+run_wrk patgate-deny 64 "$((warmup - half > 0 ? warmup - half : 1))" "$work/warmup-2.txt"
+
+results="$here/target/load/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$results"
+total=$((rounds * ${#cases[@]} * $(wc -w <<<"$connections") * duration))
+log "measuring: $rounds round(s) x ${#cases[@]} cases x connections ($connections) x ${duration} s = about ${total} s"
+for round in $(seq 1 "$rounds"); do
+  for conns in $connections; do
+    for case in "${cases[@]}"; do
+      run_wrk "$case" "$conns" "$duration" "$results/$case-c$conns-r$round.txt"
+    done
+  done
+done
+health="$(curl -s "$patgate_url/.patgate/health" || true)"
+
+facts="$(bench_machine_facts)
+- nginx: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //'), worker_processes 1, access_log off; upstream keep-alive 64
+- wrk: $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')
+- PATgate: \`bin/patgate serve\`, PATGATE_HEAP=256m (G1), H2 file database, identity header on, activity recording on${jfr:+, JFR profiling on (numbers include its overhead)}
+- PATgate health after the run: \`$(printf '%s' "$health" | tr -d '\n' | cut -c1-300)\`"
+report="$("$java_cmd" -cp "$classpath" org.patgate.bench.LoadReport "$results")"
+section="## Load test (wrk)
+
+Generated by \`$invocation\` (rounds=$rounds, duration=${duration}s, warm-up=${warmup}s, connections: $connections);
+each run is \`wrk -t2 -c<N> -d${duration}s --latency -H '<header>' <url>$path\`, cases interleaved
+(${cases[*]}, then again), all on loopback on one machine: wrk, nginx and PATgate share its CPUs.
+Raw wrk output: \`patgate-bench/target/load/$(basename "$results")/\`.
+
+$facts
+
+$report"
+echo "$section"
+if [ "$quick" = 1 ] && [ "$write" = 1 ]; then
+  log "--quick numbers are not written to docs/benchmarks.md"; write=0
+fi
+if [ "$write" = 1 ]; then
+  printf '%s\n' "$section" | "$java_cmd" -cp "$classpath" org.patgate.bench.DocSection "$root/docs/benchmarks.md" load
+  log "wrote the load section of docs/benchmarks.md"
+fi

@@ -1,0 +1,192 @@
+package org.patgate.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads a directory of wrk outputs named {@code <case>-c<connections>-r<round>.txt} (written by
+ * {@code run-load.sh}) and prints markdown: per case and connection count the medians over rounds
+ * of requests/s, p50 and p99 latency, the ratios between cases, and the issue's targets at the
+ * highest connection count, each marked met or missed. Stateless.
+ */
+public final class LoadReport {
+
+    static final List<String> CASE_ORDER = List.of("direct", "nginx", "patgate", "patgate-deny", "patgate-unknown");
+
+    private static final Pattern FILE = Pattern.compile("(.+)-c(\\d+)-r(\\d+)\\.txt");
+    private static final Pattern REQUESTS = Pattern.compile("(?m)^Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern NON_2XX = Pattern.compile("(?m)Non-2xx or 3xx responses:\\s+(\\d+)");
+    private static final Pattern SOCKET_ERRORS =
+            Pattern.compile("(?m)Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+
+    private LoadReport() {}
+
+    /** One wrk run's numbers; latencies in milliseconds. */
+    record Run(String caseName, int connections, int round, double requestsPerSecond, double p50Ms, double p99Ms,
+            long non2xx, long socketErrors) {}
+
+    /** Parses wrk {@code --latency} output. */
+    static Run parse(String caseName, int connections, int round, String wrkOutput) {
+        Matcher requests = REQUESTS.matcher(wrkOutput);
+        if (!requests.find()) {
+            throw new IllegalArgumentException("no 'Requests/sec' in the wrk output of " + caseName + " -c" + connections
+                    + " round " + round);
+        }
+        Matcher non2xx = NON_2XX.matcher(wrkOutput);
+        Matcher errors = SOCKET_ERRORS.matcher(wrkOutput);
+        long socketErrors = 0;
+        if (errors.find()) {
+            for (int group = 1; group <= 4; group++) {
+                socketErrors += Long.parseLong(errors.group(group));
+            }
+        }
+        return new Run(caseName, connections, round, Double.parseDouble(requests.group(1)),
+                percentile(wrkOutput, "50"), percentile(wrkOutput, "99"),
+                non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0, socketErrors);
+    }
+
+    private static double percentile(String wrkOutput, String percent) {
+        Matcher line = Pattern.compile("(?m)^\\s+" + percent + "%\\s+([0-9.]+)(us|ms|s|m)\\s*$").matcher(wrkOutput);
+        if (!line.find()) {
+            return Double.NaN;
+        }
+        double value = Double.parseDouble(line.group(1));
+        return switch (line.group(2)) {
+            case "us" -> value / 1000;
+            case "ms" -> value;
+            case "s" -> value * 1000;
+            default -> value * 60_000;
+        };
+    }
+
+    static List<Run> readDirectory(Path directory) throws IOException {
+        List<Run> runs = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.sorted().toList()) {
+                Matcher name = FILE.matcher(file.getFileName().toString());
+                if (name.matches()) {
+                    runs.add(parse(name.group(1), Integer.parseInt(name.group(2)), Integer.parseInt(name.group(3)),
+                            Files.readString(file)));
+                }
+            }
+        }
+        return runs;
+    }
+
+    /** Medians over rounds of one case at one connection count. */
+    record Summary(String caseName, int connections, double requestsPerSecond, double p50Ms, double p99Ms,
+            long non2xx, long socketErrors, List<Double> rounds) {}
+
+    static List<Summary> summarise(List<Run> runs) {
+        Map<String, Map<Integer, List<Run>>> grouped = new TreeMap<>(caseOrder());
+        for (Run run : runs) {
+            grouped.computeIfAbsent(run.caseName(), k -> new TreeMap<>()).computeIfAbsent(run.connections(),
+                    k -> new ArrayList<>()).add(run);
+        }
+        List<Summary> summaries = new ArrayList<>();
+        grouped.forEach((caseName, byConnections) -> byConnections.forEach((connections, list) -> {
+            list.sort(Comparator.comparingInt(Run::round));
+            summaries.add(new Summary(caseName, connections,
+                    Stats.median(list.stream().map(Run::requestsPerSecond).toList()),
+                    Stats.median(list.stream().map(Run::p50Ms).toList()),
+                    Stats.median(list.stream().map(Run::p99Ms).toList()),
+                    list.stream().mapToLong(Run::non2xx).sum(), list.stream().mapToLong(Run::socketErrors).sum(),
+                    list.stream().map(Run::requestsPerSecond).toList()));
+        }));
+        summaries.sort(Comparator.comparingInt(Summary::connections).thenComparing(Summary::caseName, caseOrder()));
+        return summaries;
+    }
+
+    private static Comparator<String> caseOrder() {
+        return Comparator.<String>comparingInt(c -> CASE_ORDER.contains(c) ? CASE_ORDER.indexOf(c) : CASE_ORDER.size())
+                .thenComparing(Comparator.naturalOrder());
+    }
+
+    static String render(List<Summary> summaries) {
+        StringBuilder out = new StringBuilder();
+        out.append("| Case | Connections | req/s (median) | p50 ms | p99 ms | non-2xx | socket errors | req/s per round |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Summary s : summaries) {
+            out.append("| ").append(s.caseName()).append(" | ").append(s.connections()).append(" | ")
+                    .append(Stats.format(s.requestsPerSecond(), 0)).append(" | ").append(Stats.format(s.p50Ms(), 2))
+                    .append(" | ").append(Stats.format(s.p99Ms(), 2)).append(" | ").append(s.non2xx()).append(" | ")
+                    .append(s.socketErrors()).append(" | ")
+                    .append(String.join(", ", s.rounds().stream().map(r -> Stats.format(r, 0)).toList())).append(" |\n");
+        }
+        List<Integer> connectionCounts = summaries.stream().map(Summary::connections).distinct().sorted().toList();
+        out.append("\n| Ratio (medians) |");
+        connectionCounts.forEach(c -> out.append(" c=").append(c).append(" |"));
+        out.append("\n|---|");
+        connectionCounts.forEach(c -> out.append("---:|"));
+        out.append('\n');
+        ratioRow(out, summaries, connectionCounts, "req/s patgate / nginx", "patgate", "nginx", false);
+        ratioRow(out, summaries, connectionCounts, "req/s patgate / direct", "patgate", "direct", false);
+        ratioRow(out, summaries, connectionCounts, "req/s nginx / direct", "nginx", "direct", false);
+        ratioRow(out, summaries, connectionCounts, "req/s patgate-deny / patgate", "patgate-deny", "patgate", false);
+        ratioRow(out, summaries, connectionCounts, "req/s patgate-unknown / patgate", "patgate-unknown", "patgate", false);
+        ratioRow(out, summaries, connectionCounts, "p99 patgate / nginx", "patgate", "nginx", true);
+        if (!connectionCounts.isEmpty()) {
+            int c = connectionCounts.getLast();
+            out.append('\n');
+            target(out, "patgate ≥ 0.8× nginx req/s at c=" + c,
+                    value(summaries, "patgate", c, false) / value(summaries, "nginx", c, false), 0.8, true);
+            target(out, "patgate p99 ≤ 2× nginx p99 at c=" + c,
+                    value(summaries, "patgate", c, true) / value(summaries, "nginx", c, true), 2.0, false);
+            target(out, "patgate-deny ≥ 1.5× patgate req/s at c=" + c,
+                    value(summaries, "patgate-deny", c, false) / value(summaries, "patgate", c, false), 1.5, true);
+        }
+        summaries.stream().filter(s -> s.caseName().equals("patgate") || !s.caseName().startsWith("patgate"))
+                .filter(s -> s.non2xx() > 0 || s.socketErrors() > 0)
+                .forEach(s -> out.append("- Warning: ").append(s.caseName()).append(" c=").append(s.connections())
+                        .append(" had ").append(s.non2xx()).append(" non-2xx responses and ").append(s.socketErrors())
+                        .append(" socket errors; its numbers are suspect.\n"));
+        return out.toString();
+    }
+
+    private static void ratioRow(StringBuilder out, List<Summary> summaries, List<Integer> connectionCounts, String label,
+            String numerator, String denominator, boolean p99) {
+        out.append("| ").append(label).append(" |");
+        for (int c : connectionCounts) {
+            out.append(' ').append(Stats.ratio(value(summaries, numerator, c, p99), value(summaries, denominator, c, p99)))
+                    .append(" |");
+        }
+        out.append('\n');
+    }
+
+    private static void target(StringBuilder out, String what, double ratio, double limit, boolean atLeast) {
+        String verdict = Double.isNaN(ratio) ? "not measured"
+                : (atLeast ? ratio >= limit : ratio <= limit) ? "met" : "MISSED";
+        out.append("- Target: ").append(what).append(": ").append(Stats.format(ratio, 2)).append("× — ")
+                .append(verdict).append('\n');
+    }
+
+    private static double value(List<Summary> summaries, String caseName, int connections, boolean p99) {
+        Optional<Summary> found = summaries.stream()
+                .filter(s -> s.caseName().equals(caseName) && s.connections() == connections).findFirst();
+        return found.map(s -> p99 ? s.p99Ms() : s.requestsPerSecond()).orElse(Double.NaN);
+    }
+
+    /** {@code LoadReport DIRECTORY}: prints the markdown report. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: LoadReport DIRECTORY-OF-WRK-OUTPUTS");
+            System.exit(2);
+        }
+        List<Run> runs = readDirectory(Path.of(args[0]));
+        if (runs.isEmpty()) {
+            System.err.println("LoadReport: no <case>-c<N>-r<round>.txt files in " + args[0]);
+            System.exit(1);
+        }
+        System.out.print(render(summarise(runs)));
+    }
+}

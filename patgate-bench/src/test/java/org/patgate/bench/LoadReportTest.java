@@ -1,0 +1,98 @@
+package org.patgate.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LoadReportTest {
+
+    /** Real wrk 4.1 output (a run of refused requests). */
+    static final String WRK_OUTPUT = """
+            Running 1s test @ http://127.0.0.1:34641/rest/api/2/myself
+              2 threads and 64 connections
+              Thread Stats   Avg      Stdev     Max   +/- Stdev
+                Latency     4.57ms    3.07ms  34.14ms   78.04%
+                Req/Sec     7.07k     1.43k    9.78k    65.00%
+              Latency Distribution
+                 50%    3.87ms
+                 75%    5.72ms
+                 90%    8.27ms
+                 99%   15.38ms
+              14181 requests in 1.02s, 4.57MB read
+              Socket errors: connect 0, read 2, write 0, timeout 3
+              Non-2xx or 3xx responses: 14181
+            Requests/sec:  13964.89
+            Transfer/sec:      4.50MB
+            """;
+
+    private static String wrk(double requestsPerSecond, String p50, String p99) {
+        return """
+                  Latency Distribution
+                     50%%  %s
+                     75%%  %s
+                     90%%  %s
+                     99%%  %s
+                Requests/sec:  %.2f
+                """.formatted(p50, p50, p99, p99, requestsPerSecond);
+    }
+
+    @Test
+    void parsesRequestsPercentilesAndErrorsOfRealWrkOutput() {
+        LoadReport.Run run = LoadReport.parse("patgate-deny", 64, 1, WRK_OUTPUT);
+
+        assertThat(run.requestsPerSecond()).isEqualTo(13964.89);
+        assertThat(run.p50Ms()).isEqualTo(3.87);
+        assertThat(run.p99Ms()).isEqualTo(15.38);
+        assertThat(run.non2xx()).isEqualTo(14181);
+        assertThat(run.socketErrors()).isEqualTo(5);
+    }
+
+    @Test
+    void latencyUnitsAreConvertedToMilliseconds() {
+        LoadReport.Run run = LoadReport.parse("x", 16, 1, wrk(1, "850.00us", "1.20s"));
+
+        assertThat(run.p50Ms()).isEqualTo(0.85);
+        assertThat(run.p99Ms()).isEqualTo(1200.0);
+    }
+
+    @Test
+    void outputWithoutRequestsPerSecondIsAnError() {
+        assertThatThrownBy(() -> LoadReport.parse("nginx", 16, 2, "unable to connect to 127.0.0.1:1"))
+                .hasMessageContaining("nginx -c16 round 2");
+    }
+
+    @Test
+    void mediansOverRoundsGiveTheRatiosAndTargetVerdicts() {
+        List<LoadReport.Run> runs = new ArrayList<>();
+        double[] nginx = {10_000, 30_000, 20_000};
+        double[] patgate = {15_000, 17_000, 99_000};
+        double[] deny = {30_000, 20_000, 40_000};
+        for (int round = 1; round <= 3; round++) {
+            runs.add(LoadReport.parse("nginx", 64, round, wrk(nginx[round - 1], "1.00ms", "4.00ms")));
+            runs.add(LoadReport.parse("patgate", 64, round, wrk(patgate[round - 1], "2.00ms", "10.00ms")));
+            runs.add(LoadReport.parse("patgate-deny", 64, round, wrk(deny[round - 1], "1.00ms", "3.00ms")));
+        }
+
+        String report = LoadReport.render(LoadReport.summarise(runs));
+
+        assertThat(report).contains("| nginx | 64 | 20000 | 1.00 | 4.00 | 0 | 0 | 10000, 30000, 20000 |");
+        assertThat(report).contains("| req/s patgate / nginx | 0.85× |");
+        assertThat(report).contains("| p99 patgate / nginx | 2.50× |");
+        assertThat(report).contains("Target: patgate ≥ 0.8× nginx req/s at c=64: 0.85× — met");
+        assertThat(report).contains("Target: patgate p99 ≤ 2× nginx p99 at c=64: 2.50× — MISSED");
+        assertThat(report).contains("Target: patgate-deny ≥ 1.5× patgate req/s at c=64: 1.76× — met");
+        assertThat(report.indexOf("| nginx | 64")).isLessThan(report.indexOf("| patgate | 64"));
+    }
+
+    @Test
+    void errorsOnAnAllowedCaseAreFlagged() {
+        String report = LoadReport.render(LoadReport.summarise(List.of(
+                LoadReport.parse("patgate", 16, 1, WRK_OUTPUT), LoadReport.parse("patgate-deny", 16, 1, WRK_OUTPUT))));
+
+        assertThat(report).contains("Warning: patgate c=16 had 14181 non-2xx responses and 5 socket errors");
+        assertThat(report).doesNotContain("Warning: patgate-deny");
+    }
+}
