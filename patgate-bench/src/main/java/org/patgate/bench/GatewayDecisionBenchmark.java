@@ -48,7 +48,8 @@ public class GatewayDecisionBenchmark {
     public void setUp() throws Exception {
         fixture = new VerifierFixture(org.patgate.core.token.Scope.READ_ONLY);
         decider = new AccessDecider(fixture.verifier, PathPatternSet.of(List.of("/rest/**")),
-                new ReadOnlyPolicy(PathPatternSet.of(List.of("/rest/api/2/search"))), true, false, user -> false);
+                new ReadOnlyPolicy(PathPatternSet.of(List.of("/rest/api/2/search"))), true, false, user -> false,
+                org.patgate.core.net.IpRangeSet.of(List.of()));
         readOnlyGet = new AccessDecider.RequestFacts("GET", "/rest/api/2/issue/PROJ-1",
                 InetAddress.getByName("127.0.0.1"), new Credentials.Token(fixture.knownToken, false), false);
         VerifierFixture.require(decider.decide(readOnlyGet) instanceof GatewayDecision.Forward f

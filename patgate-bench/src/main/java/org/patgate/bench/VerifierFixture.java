@@ -58,7 +58,8 @@ final class VerifierFixture implements AutoCloseable {
                 Instant.now().truncatedTo(ChronoUnit.MICROS), TokenStatus.ACTIVE));
         unknownToken = format.generate(random);
         malformedToken = withBrokenChecksum(knownToken);
-        verifier = new TokenVerifier(format, digester, database.tokens(), database.users(), Clock.systemUTC(),
+        verifier = new TokenVerifier(format, digester, database.tokens(), database.users(),
+                org.patgate.server.store.UserRecord::enabled, Clock.systemUTC(),
                 CACHE_TTL, NEGATIVE_CACHE_TTL, CACHE_SIZE);
         // Warm both caches once so the measured calls are hits, and prove the fixture is what it claims.
         require(verifier.verify(knownToken) instanceof TokenVerifier.Verification.Valid, "known token is valid");
