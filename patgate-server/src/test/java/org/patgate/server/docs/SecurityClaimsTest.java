@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.testing.GatewayFixture;
@@ -19,7 +20,9 @@ import org.patgate.server.testing.TestServer.Answer;
 
 /**
  * The claims of docs/security.md that no other test class proves: login throttling per source IP,
- * failing closed when the database is gone, and how long a revocation takes to reach another node.
+ * failing closed when the database is gone, how long a revocation takes to reach another node, and
+ * (disabled while they fail; see security.md's "not yet covered") that permission and policy
+ * changes reach other nodes and that approvals respect a policy's token limit.
  */
 class SecurityClaimsTest {
 
@@ -110,6 +113,71 @@ class SecurityClaimsTest {
             } while (status == 200 && System.nanoTime() - revokedAt < Duration.ofSeconds(10).toNanos());
             assertThat(status).as("node B once its cache entry expired").isEqualTo(401);
             assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    @Disabled("bug: permissions are cached in memory per node and reloaded only by the node that changes them; "
+            + "other nodes keep the old grants until restart")
+    void takingUseTokensAwayReachesAnotherNodeWithinThatNodesCacheTtl() throws Exception {
+        try (GatewayFixture nodeA = new GatewayFixture(dir, Map.of());
+                TestServer nodeB = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "",
+                        Map.of("PATGATE_UPSTREAM_URL", nodeA.upstream.url(), "PATGATE_TOKENS_CACHETTL", "1s"))) {
+            Map<String, String> bearer = Map.of("Authorization", "Bearer " + nodeA.readWrite);
+            assertThat(nodeB.raw("GET", "/rest/api/2/myself", bearer, null).status()).isEqualTo(200);
+
+            Answer change = nodeA.server.asAdmin("PUT", API + "/permissions/everyone",
+                    Map.of("permissions", List.of("create-tokens")));
+            assertThat(change.status()).as(change.body()).isEqualTo(200);
+            assertThat(nodeA.bearer("GET", "/rest/api/2/myself", nodeA.readWrite).status()).as("node A, at once")
+                    .isEqualTo(401);
+            Thread.sleep(1_500);
+
+            assertThat(nodeB.raw("GET", "/rest/api/2/myself", bearer, null).status())
+                    .as("node B after its cache TTL").isEqualTo(401);
+        }
+    }
+
+    @Test
+    @Disabled("bug: policies are cached in memory per node and reloaded only by the node that changes them; "
+            + "other nodes keep enforcing the old policies until restart")
+    void aPolicySetOnOneNodeAppliesToTokensCreatedOnAnother() throws Exception {
+        try (TestServer nodeA = TestServer.h2(dir);
+                TestServer nodeB = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "",
+                        Map.of())) {
+            nodeA.createUser("carl", "carl-password-123", "contractors");
+            Answer policy = nodeA.asAdmin("PUT", API + "/policies/groups/contractors", Map.of("maxLifetimeDays", 90));
+            assertThat(policy.status()).as(policy.body()).isEqualTo(200);
+
+            Answer onB = nodeB.call("POST", API + "/tokens", "carl", "carl-password-123",
+                    Map.of("name", "a year", "expiresInDays", 365));
+
+            assertThat(onB.status()).as("node B refuses what the policy forbids: " + onB.body()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    @Disabled("bug: maxActiveTokens counts only active tokens at creation, and approving does not check it, "
+            + "so a user under approval can end up with any number of active tokens")
+    void approvingPendingTokensNeverExceedsMaxActiveTokens() throws Exception {
+        try (TestServer server = TestServer.h2(dir)) {
+            server.createUser("ivy", "ivy-password-123", "interns");
+            assertThat(server.asAdmin("PUT", API + "/policies/groups/interns",
+                    Map.of("approvalRequired", true, "maxActiveTokens", 1)).status()).isEqualTo(200);
+            List<String> pending = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Answer created = server.call("POST", API + "/tokens", "ivy", "ivy-password-123", Map.of("name", "t" + i));
+                if (created.status() == 201) {
+                    pending.add(created.json().get("id").asText());
+                }
+            }
+            for (String id : pending) {
+                server.asAdmin("POST", API + "/tokens/" + id + "/approve", null);
+            }
+
+            Answer active = server.asAdmin("GET", API + "/tokens?owner=ivy&status=active", null);
+
+            assertThat(active.json().get("total").asInt()).as("active tokens of a user limited to 1").isLessThanOrEqualTo(1);
         }
     }
 
