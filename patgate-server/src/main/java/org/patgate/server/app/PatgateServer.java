@@ -115,7 +115,8 @@ public final class PatgateServer implements AutoCloseable {
         try {
             AuditLog audit = new AuditLog(database.audit(), clock, new SecretRedactor(format));
             PasswordHasher hasher = new PasswordHasher();
-            Permissions permissions = new Permissions(new GrantRepository(database.dataSource()));
+            Permissions permissions = new Permissions(new GrantRepository(database.dataSource()),
+                    config.tokens().cacheTtl());
             Policies policies = new Policies(new PolicyRepository(database.dataSource()));
             LocalDirectory directory = new LocalDirectory(database, hasher, permissions);
             TokenVerifier verifier = new TokenVerifier(format, digester, database.tokens(), database.users(),

@@ -18,15 +18,22 @@ public final class Permissions {
 
     private final GrantRepository grants;
     private final AtomicReference<Map<String, Set<Permission>>> byGroup = new AtomicReference<>();
+    private final long maxAgeNanos;
+    private volatile long loadedAt;
 
-    public Permissions(GrantRepository grants) {
+    /**
+     * @param maxAge how old the in-memory copy may get before it is read again, so changes made on
+     *               other nodes of a cluster apply within it (use the token cache TTL)
+     */
+    public Permissions(GrantRepository grants, java.time.Duration maxAge) {
         this.grants = grants;
+        this.maxAgeNanos = maxAge.toNanos();
         reload();
     }
 
     /** The permissions of a member of these groups (plus what everyone holds); ADMIN implies all. */
     public Set<Permission> of(Collection<String> groups) {
-        Map<String, Set<Permission>> table = byGroup.get();
+        Map<String, Set<Permission>> table = current();
         EnumSet<Permission> result = EnumSet.noneOf(Permission.class);
         result.addAll(table.getOrDefault(GrantRepository.EVERYONE, Set.of()));
         for (String group : groups) {
@@ -40,12 +47,12 @@ public final class Permissions {
 
     /** Every group key with grants, and its permissions. */
     public Map<String, Set<Permission>> all() {
-        return new TreeMap<>(byGroup.get());
+        return new TreeMap<>(current());
     }
 
     /** The grants of one group ("*" for everyone). */
     public Set<Permission> ofGroup(String group) {
-        return byGroup.get().getOrDefault(GrantRepository.key(group), Set.of());
+        return current().getOrDefault(GrantRepository.key(group), Set.of());
     }
 
     /** Replaces one group's grants and makes them effective at once on this node. */
@@ -60,6 +67,13 @@ public final class Permissions {
         reload();
     }
 
+    private Map<String, Set<Permission>> current() {
+        if (System.nanoTime() - loadedAt > maxAgeNanos) {
+            reload();
+        }
+        return byGroup.get();
+    }
+
     public void reload() {
         Map<String, Set<Permission>> table = new TreeMap<>();
         grants.all().forEach((group, names) -> {
@@ -70,5 +84,6 @@ public final class Permissions {
             table.put(group, Set.copyOf(set));
         });
         byGroup.set(Map.copyOf(table));
+        loadedAt = System.nanoTime();
     }
 }

@@ -33,10 +33,12 @@ public final class Policies {
 
     /** Group key ("*" for everyone) to its policy. */
     public Map<String, Policy> all() {
+        reload();
         return new TreeMap<>(byGroup.get());
     }
 
     public Policy ofGroup(String group) {
+        reload();
         return byGroup.get().get(GrantRepository.key(group));
     }
 
@@ -57,6 +59,8 @@ public final class Policies {
 
     /** The combination of "everyone"'s policy and those of the given groups. */
     public EffectivePolicy effectiveFor(Collection<String> groups) {
+        // Read afresh: policies matter only when a token is created, and another node may have changed them.
+        reload();
         Map<String, Policy> table = byGroup.get();
         List<Map.Entry<String, Policy>> applicable = new ArrayList<>();
         if (table.containsKey(GrantRepository.EVERYONE)) {

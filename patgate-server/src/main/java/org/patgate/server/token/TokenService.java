@@ -188,6 +188,15 @@ public final class TokenService {
             throw new InvalidRequestException("reason: at most 1000 characters, no control characters",
                     Map.of("reason", "at most 1000 characters, no control characters"));
         }
+        if (approve) {
+            UserRecord owner = database.users().findById(token.ownerId())
+                    .orElseThrow(() -> new ConflictException("the owner of token " + id + " no longer exists"));
+            EffectivePolicy.Limit limit = policies.effectiveFor(directory.toPrincipal(owner).groups()).maxActiveTokens();
+            if (limit != null && database.tokens().countActive(owner.id(), now()) >= limit.value()) {
+                throw new ConflictException(owner.username() + " already has " + limit.value() + " active tokens, the most "
+                        + "the policy of group '" + limit.group() + "' allows; deny this one or revoke another first");
+            }
+        }
         if (!decisions.decide(id, approve, why, actor.userId(), now())) {
             throw new ConflictException("token " + id + " is " + token.effectiveStatus(now()) + ", not pending");
         }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.testing.GatewayFixture;
@@ -117,8 +116,6 @@ class SecurityClaimsTest {
     }
 
     @Test
-    @Disabled("bug: permissions are cached in memory per node and reloaded only by the node that changes them; "
-            + "other nodes keep the old grants until restart")
     void takingUseTokensAwayReachesAnotherNodeWithinThatNodesCacheTtl() throws Exception {
         try (GatewayFixture nodeA = new GatewayFixture(dir, Map.of());
                 TestServer nodeB = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "",
@@ -139,8 +136,6 @@ class SecurityClaimsTest {
     }
 
     @Test
-    @Disabled("bug: policies are cached in memory per node and reloaded only by the node that changes them; "
-            + "other nodes keep enforcing the old policies until restart")
     void aPolicySetOnOneNodeAppliesToTokensCreatedOnAnother() throws Exception {
         try (TestServer nodeA = TestServer.h2(dir);
                 TestServer nodeB = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "",
@@ -157,8 +152,6 @@ class SecurityClaimsTest {
     }
 
     @Test
-    @Disabled("bug: maxActiveTokens counts only active tokens at creation, and approving does not check it, "
-            + "so a user under approval can end up with any number of active tokens")
     void approvingPendingTokensNeverExceedsMaxActiveTokens() throws Exception {
         try (TestServer server = TestServer.h2(dir)) {
             server.createUser("ivy", "ivy-password-123", "interns");
