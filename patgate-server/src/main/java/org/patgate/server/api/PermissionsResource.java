@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.patgate.server.api.internal.Exchange;
+import org.patgate.server.api.internal.GroupTarget;
 import org.patgate.server.directory.Principal;
 import org.patgate.server.permission.Permission;
 import org.patgate.server.permission.PermissionService;
@@ -48,15 +49,12 @@ public final class PermissionsResource {
             exchange.sendJson(200, new AllPermissionsView(everyone, groups));
             return true;
         }
-        String group;
-        if (path.size() == 2 && path.get(1).equals("everyone")) {
-            group = GrantRepository.EVERYONE;
-        } else if (path.size() == 3 && path.get(1).equals("groups")) {
-            group = java.net.URLDecoder.decode(path.get(2), java.nio.charset.StandardCharsets.UTF_8);
-        } else {
+        GroupTarget target = GroupTarget.of(path);
+        if (target == null) {
             return false;
         }
-        String shown = group.equals(GrantRepository.EVERYONE) ? "everyone" : group;
+        String group = target.key();
+        String shown = target.shown();
         return switch (method) {
             case "GET" -> {
                 exchange.sendJson(200, new GroupPermissionsView(shown, names(service.ofGroup(principal, group))));
