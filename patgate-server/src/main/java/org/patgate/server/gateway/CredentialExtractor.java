@@ -4,7 +4,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -42,11 +41,19 @@ public final class CredentialExtractor {
                         + "send 'Authorization: Bearer <token>'");
             }
         }
-        List<HttpField> authorization = headers.getFields(HttpHeader.AUTHORIZATION);
-        if (authorization.size() > 1) {
+        // One pass over the headers, no intermediate list: this runs on every request.
+        HttpField authorization = null;
+        int authorizations = 0;
+        for (HttpField field : headers) {
+            if (field.getHeader() == HttpHeader.AUTHORIZATION) {
+                authorization = field;
+                authorizations++;
+            }
+        }
+        if (authorizations > 1) {
             return new Credentials.Malformed(400, "more than one Authorization header");
         }
-        if (authorization.isEmpty()) {
+        if (authorization == null) {
             if (rawQuery != null && hasPasswordParameter(rawQuery)) {
                 return new Credentials.Password(queryValue(rawQuery, "os_username"));
             }
@@ -55,7 +62,7 @@ public final class CredentialExtractor {
         if (rawQuery != null && hasPasswordParameter(rawQuery)) {
             return new Credentials.Malformed(400, "both an Authorization header and os_password parameters");
         }
-        return fromAuthorization(authorization.getFirst().getValue());
+        return fromAuthorization(authorization.getValue());
     }
 
     private Credentials fromAuthorization(String value) {

@@ -31,8 +31,8 @@ public final class GatewayHandler extends Handler.Wrapper {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
 
-    private static final java.util.Set<String> OVERRIDE_HEADER_KEYS = ReadOnlyPolicy.OVERRIDE_HEADERS.stream()
-            .map(HeaderNames::key).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    private static final java.util.List<String> OVERRIDE_HEADER_KEYS = ReadOnlyPolicy.OVERRIDE_HEADERS.stream()
+            .map(HeaderNames::key).toList();
 
     private final AccessDecider decider;
     private final CredentialExtractor credentials;
@@ -146,7 +146,7 @@ public final class GatewayHandler extends Handler.Wrapper {
     /** Method-override headers or a {@code _method} parameter: a way to smuggle a write past read-only. */
     static boolean hasMethodOverride(HttpFields headers, String rawQuery) {
         for (org.eclipse.jetty.http.HttpField field : headers) {
-            if (OVERRIDE_HEADER_KEYS.contains(HeaderNames.key(field.getName()))) {
+            if (HeaderNames.hasAnyKey(field.getName(), OVERRIDE_HEADER_KEYS)) {
                 return true;
             }
         }

@@ -2,7 +2,7 @@ package org.patgate.server.gateway;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
@@ -25,7 +25,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class UpstreamProxy extends ProxyHandler {
 
-    private static final Set<String> ALWAYS_REMOVED = Set.of("x-original-url", "x-rewrite-url", "x-forwarded-for",
+    private static final List<String> ALWAYS_REMOVED = List.of("x-original-url", "x-rewrite-url", "x-forwarded-for",
             "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-forwarded-server", "x-real-ip", "forwarded");
 
     private final String upstreamScheme;
@@ -104,8 +104,8 @@ public final class UpstreamProxy extends ProxyHandler {
     private void stripSpoofable(HttpFields.Mutable headers, boolean removeAuthorization) {
         for (java.util.ListIterator<HttpField> it = headers.listIterator(); it.hasNext(); ) {
             HttpField field = it.next();
-            String key = HeaderNames.key(field.getName());
-            if (key.equals(identityKey) || ALWAYS_REMOVED.contains(key)
+            String name = field.getName();
+            if (HeaderNames.hasKey(name, identityKey) || HeaderNames.hasAnyKey(name, ALWAYS_REMOVED)
                     || (removeAuthorization && field.getHeader() == HttpHeader.AUTHORIZATION)) {
                 it.remove();
             }
