@@ -135,9 +135,11 @@ http {
 CONF
   "$nginx_bin" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
   pids+=($!)
+  server_pid["$1"]=$!
   wait_http "http://127.0.0.1:$2/" 15 || { cat "$dir/error.log" >&2; exit 1; }
 }
 
+declare -A server_pid=()
 upstream_port="$(free_port)"
 # A small fixed JSON body, the size of Jira's /myself answer trimmed down.
 start_nginx upstream "$upstream_port" \
@@ -164,6 +166,7 @@ java_opts="${PATGATE_JAVA_OPTS:-}"
     "$root/bin/patgate" serve
 ) >"$work/patgate/patgate.log" 2>&1 &
 pids+=($!)
+server_pid[patgate]=$!
 deadline=$((SECONDS + 90))
 until grep -q 'listening on http' "$work/patgate/patgate.log"; do
   if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "${pids[-1]}" 2>/dev/null; then
@@ -219,9 +222,33 @@ header_of() {
     *) echo "Accept: application/json" ;;
   esac
 }
+# CPU time (user + system, in clock ticks) of a process and its children (nginx's workers).
+cpu_ticks() { # PID
+  local total=0 pid fields
+  for pid in "$1" $(pgrep -P "$1" 2>/dev/null || true); do
+    # Fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the command name.
+    fields="$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13}')" || fields=0
+    total=$((total + ${fields:-0}))
+  done
+  echo "$total"
+}
+proxy_pid_of() { # CASE: the process that does the work being measured (the upstream itself for direct)
+  case "$1" in
+    direct) echo "${server_pid[upstream]}" ;;
+    nginx) echo "${server_pid[proxy]}" ;;
+    *) echo "${server_pid[patgate]}" ;;
+  esac
+}
+ticks_per_second="$(getconf CLK_TCK)"
 run_wrk() { # CASE CONNECTIONS SECONDS OUTPUT
+  local pid before after
+  pid="$(proxy_pid_of "$1")"
+  before="$(cpu_ticks "$pid")"
   timeout $(($3 + 30)) wrk -t2 -c"$2" -d"$3"s --latency -H "$(header_of "$1")" "$(url_of "$1")" >"$4" 2>&1 || {
     cat "$4" >&2; log "wrk failed for $1 -c$2"; exit 1; }
+  after="$(cpu_ticks "$pid")"
+  # CPU per request is steadier than requests/s on a shared machine: it does not count waiting.
+  echo "Proxy CPU ms: $(( (after - before) * 1000 / ticks_per_second ))" >>"$4"
 }
 
 # --- warm-up and measurement -------------------------------------------------------------------

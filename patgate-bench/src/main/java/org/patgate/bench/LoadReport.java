@@ -26,14 +26,19 @@ public final class LoadReport {
     private static final Pattern FILE = Pattern.compile("(.+)-c(\\d+)-r(\\d+)\\.txt");
     private static final Pattern REQUESTS = Pattern.compile("(?m)^Requests/sec:\\s+([0-9.]+)");
     private static final Pattern NON_2XX = Pattern.compile("(?m)Non-2xx or 3xx responses:\\s+(\\d+)");
+    private static final Pattern TOTAL = Pattern.compile("(?m)^\\s*(\\d+) requests in ");
+    private static final Pattern PROXY_CPU = Pattern.compile("(?m)^Proxy CPU ms: (\\d+)");
     private static final Pattern SOCKET_ERRORS =
             Pattern.compile("(?m)Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
     private LoadReport() {}
 
-    /** One wrk run's numbers; latencies in milliseconds. */
+    /**
+     * One wrk run's numbers; latencies in milliseconds; {@code cpuMicrosPerRequest} is the CPU time
+     * the measured proxy process used per request (NaN when the run did not record it).
+     */
     record Run(String caseName, int connections, int round, double requestsPerSecond, double p50Ms, double p99Ms,
-            long non2xx, long socketErrors) {}
+            long non2xx, long socketErrors, double cpuMicrosPerRequest) {}
 
     /** Parses wrk {@code --latency} output. */
     static Run parse(String caseName, int connections, int round, String wrkOutput) {
@@ -50,9 +55,14 @@ public final class LoadReport {
                 socketErrors += Long.parseLong(errors.group(group));
             }
         }
+        Matcher total = TOTAL.matcher(wrkOutput);
+        Matcher cpu = PROXY_CPU.matcher(wrkOutput);
+        double cpuPerRequest = total.find() && cpu.find() && Long.parseLong(total.group(1)) > 0
+                ? Long.parseLong(cpu.group(1)) * 1000.0 / Long.parseLong(total.group(1))
+                : Double.NaN;
         return new Run(caseName, connections, round, Double.parseDouble(requests.group(1)),
                 percentile(wrkOutput, "50"), percentile(wrkOutput, "99"),
-                non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0, socketErrors);
+                non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0, socketErrors, cpuPerRequest);
     }
 
     private static double percentile(String wrkOutput, String percent) {
@@ -85,7 +95,7 @@ public final class LoadReport {
 
     /** Medians over rounds of one case at one connection count. */
     record Summary(String caseName, int connections, double requestsPerSecond, double p50Ms, double p99Ms,
-            long non2xx, long socketErrors, List<Double> rounds) {}
+            long non2xx, long socketErrors, List<Double> rounds, double cpuMicrosPerRequest) {}
 
     static List<Summary> summarise(List<Run> runs) {
         Map<String, Map<Integer, List<Run>>> grouped = new TreeMap<>(caseOrder());
@@ -101,7 +111,8 @@ public final class LoadReport {
                     Stats.median(list.stream().map(Run::p50Ms).toList()),
                     Stats.median(list.stream().map(Run::p99Ms).toList()),
                     list.stream().mapToLong(Run::non2xx).sum(), list.stream().mapToLong(Run::socketErrors).sum(),
-                    list.stream().map(Run::requestsPerSecond).toList()));
+                    list.stream().map(Run::requestsPerSecond).toList(),
+                    Stats.median(list.stream().map(Run::cpuMicrosPerRequest).filter(v -> !v.isNaN()).toList())));
         }));
         summaries.sort(Comparator.comparingInt(Summary::connections).thenComparing(Summary::caseName, caseOrder()));
         return summaries;
@@ -114,12 +125,14 @@ public final class LoadReport {
 
     static String render(List<Summary> summaries) {
         StringBuilder out = new StringBuilder();
-        out.append("| Case | Connections | req/s (median) | p50 ms | p99 ms | non-2xx | socket errors | req/s per round |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+        out.append("| Case | Connections | req/s (median) | p50 ms | p99 ms | proxy CPU µs/req | non-2xx | socket errors"
+                + " | req/s per round |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Summary s : summaries) {
             out.append("| ").append(s.caseName()).append(" | ").append(s.connections()).append(" | ")
                     .append(Stats.format(s.requestsPerSecond(), 0)).append(" | ").append(Stats.format(s.p50Ms(), 2))
-                    .append(" | ").append(Stats.format(s.p99Ms(), 2)).append(" | ").append(s.non2xx()).append(" | ")
+                    .append(" | ").append(Stats.format(s.p99Ms(), 2)).append(" | ")
+                    .append(Stats.format(s.cpuMicrosPerRequest(), 1)).append(" | ").append(s.non2xx()).append(" | ")
                     .append(s.socketErrors()).append(" | ")
                     .append(String.join(", ", s.rounds().stream().map(r -> Stats.format(r, 0)).toList())).append(" |\n");
         }
@@ -135,6 +148,7 @@ public final class LoadReport {
         ratioRow(out, summaries, connectionCounts, "req/s patgate-deny / patgate", "patgate-deny", "patgate", false);
         ratioRow(out, summaries, connectionCounts, "req/s patgate-unknown / patgate", "patgate-unknown", "patgate", false);
         ratioRow(out, summaries, connectionCounts, "p99 patgate / nginx", "patgate", "nginx", true);
+        cpuRow(out, summaries, connectionCounts);
         if (!connectionCounts.isEmpty()) {
             int c = connectionCounts.getLast();
             out.append('\n');
@@ -161,6 +175,20 @@ public final class LoadReport {
                     .append(" |");
         }
         out.append('\n');
+    }
+
+    /** Proxy CPU per request, PATgate against nginx: the cost that does not depend on who else uses the CPUs. */
+    private static void cpuRow(StringBuilder out, List<Summary> summaries, List<Integer> connectionCounts) {
+        out.append("| proxy CPU per request patgate / nginx |");
+        for (int c : connectionCounts) {
+            out.append(' ').append(Stats.ratio(cpu(summaries, "patgate", c), cpu(summaries, "nginx", c))).append(" |");
+        }
+        out.append('\n');
+    }
+
+    private static double cpu(List<Summary> summaries, String caseName, int connections) {
+        return summaries.stream().filter(s -> s.caseName().equals(caseName) && s.connections() == connections)
+                .findFirst().map(Summary::cpuMicrosPerRequest).orElse(Double.NaN);
     }
 
     private static void target(StringBuilder out, String what, double ratio, double limit, boolean atLeast) {

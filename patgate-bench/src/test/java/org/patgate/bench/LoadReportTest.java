@@ -78,13 +78,25 @@ class LoadReportTest {
 
         String report = LoadReport.render(LoadReport.summarise(runs));
 
-        assertThat(report).contains("| nginx | 64 | 20000 | 1.00 | 4.00 | 0 | 0 | 10000, 30000, 20000 |");
+        assertThat(report).contains("| nginx | 64 | 20000 | 1.00 | 4.00 | n/a | 0 | 0 | 10000, 30000, 20000 |");
         assertThat(report).contains("| req/s patgate / nginx | 0.85× |");
         assertThat(report).contains("| p99 patgate / nginx | 2.50× |");
         assertThat(report).contains("Target: patgate ≥ 0.8× nginx req/s at c=64: 0.85× — met");
         assertThat(report).contains("Target: patgate p99 ≤ 2× nginx p99 at c=64: 2.50× — MISSED");
         assertThat(report).contains("Target: patgate-deny ≥ 1.5× patgate req/s at c=64: 1.76× — met");
         assertThat(report.indexOf("| nginx | 64")).isLessThan(report.indexOf("| patgate | 64"));
+    }
+
+    @Test
+    void proxyCpuPerRequestComesFromTheRecordedCpuTimeAndTheRequestCount() {
+        LoadReport.Run patgate = LoadReport.parse("patgate", 64, 1, WRK_OUTPUT + "Proxy CPU ms: 709\n");
+        LoadReport.Run nginx = LoadReport.parse("nginx", 64, 1, WRK_OUTPUT.replace("14181 requests", "28362 requests")
+                + "Proxy CPU ms: 567\n");
+
+        assertThat(patgate.cpuMicrosPerRequest()).isCloseTo(50.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(LoadReport.parse("x", 64, 1, WRK_OUTPUT).cpuMicrosPerRequest()).isNaN();
+        String report = LoadReport.render(LoadReport.summarise(List.of(patgate, nginx)));
+        assertThat(report).contains("| proxy CPU per request patgate / nginx | 2.50× |");
     }
 
     @Test
