@@ -13,6 +13,8 @@
 #   --connections  wrk connection counts (default "16 64", or env CONNECTIONS)
 #   --cases        which cases to run (default "direct nginx patgate patgate-deny patgate-unknown")
 #   --jfr FILE     record a JFR profile of PATgate for the whole run into FILE
+#   --baseline-jar JAR  also run this PATgate jar (e.g. an older build) as case patgate-baseline,
+#                  interleaved with the others: a before/after comparison under the same conditions
 #   --no-write     print the report only; by default the "load" section of docs/benchmarks.md is rewritten
 #   --no-install   never apt-get; exit 3 if wrk or nginx is missing
 #
@@ -26,7 +28,7 @@ root="$(cd "$here/.." && pwd)"
 . "$here/bench-lib.sh"
 
 rounds="${ROUNDS:-3}" duration="${DURATION:-10}" warmup="${WARMUP:-10}" connections="${CONNECTIONS:-16 64}"
-cases_option="" jfr="" write=1 install=1 quick=0 invocation="patgate-bench/run-load.sh${*:+ $*}"
+cases_option="" jfr="" baseline_jar="" write=1 install=1 quick=0 invocation="patgate-bench/run-load.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; rounds=1; duration=1; warmup=2 ;;
@@ -36,9 +38,10 @@ while [ $# -gt 0 ]; do
     --connections) connections="$2"; shift ;;
     --cases) cases_option="$2"; shift ;;
     --jfr) jfr="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
+    --baseline-jar) baseline_jar="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
     --no-write) write=0 ;;
     --no-install) install=0 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-load.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -150,43 +153,53 @@ start_nginx proxy "$proxy_port" \
   "upstream backend { server 127.0.0.1:$upstream_port; keepalive 64; }"
 log "nginx upstream on 127.0.0.1:$upstream_port, nginx proxy on 127.0.0.1:$proxy_port"
 
-admin_password="$(random_alnum 24)"
-mkdir -p "$work/patgate/data"
+# Starts a PATgate from JAR as NAME, creates a user and a read-write token through the management
+# API; sets url_NAME and token_NAME (NAME without dashes) and server_pid[NAME].
+start_patgate() { # NAME JAR JAVA-OPTS
+  local name="$1" dir="$work/$1" admin_password user_password token_json url token
+  admin_password="$(random_alnum 24)"
+  mkdir -p "$dir/data"
+  (
+    cd "$dir"
+    # Only PATgate's own keys: an unknown PATGATE_ variable would be refused at start.
+    exec env PATGATE_HEAP=256m PATGATE_JAVA_OPTS="$3" PATGATE_JAR="$2" JAVA_HOME="$(dirname "$(dirname "$java_cmd")")" \
+      PATGATE_LISTEN_HOST=127.0.0.1 PATGATE_LISTEN_PORT=0 \
+      PATGATE_UPSTREAM_URL="http://127.0.0.1:$upstream_port" \
+      PATGATE_DATABASE_URL="jdbc:h2:file:$dir/data/patgate" \
+      PATGATE_TOKENS_PEPPERFILE="$dir/data/pepper" \
+      PATGATE_BOOTSTRAP_ADMINUSERNAME=admin PATGATE_BOOTSTRAP_ADMINPASSWORD="$admin_password" \
+      "$root/bin/patgate" serve
+  ) >"$dir/patgate.log" 2>&1 &
+  pids+=($!)
+  server_pid[$name]=$!
+  local deadline=$((SECONDS + 90))
+  until grep -q 'listening on http' "$dir/patgate.log"; do
+    if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "${pids[-1]}" 2>/dev/null; then
+      tail -30 "$dir/patgate.log" >&2; log "$name did not start"; exit 1
+    fi
+    sleep 0.2
+  done
+  url="$(grep -o 'listening on http://[^ ]*' "$dir/patgate.log" | head -1 | sed 's/listening on //')"
+  log "$name on $url"
+  user_password="$(random_alnum 24)"
+  curl -sf -u "admin:$admin_password" -H 'Content-Type: application/json' -o /dev/null "$url/.patgate/api/v1/users" \
+    -d "{\"username\":\"loadtest\",\"password\":\"$user_password\",\"displayName\":\"Load Test\",\"email\":\"loadtest@example.invalid\",\"groups\":[]}" \
+    || { log "creating the user on $name failed"; exit 1; }
+  token_json="$(curl -sf -u "loadtest:$user_password" -H 'Content-Type: application/json' "$url/.patgate/api/v1/tokens" \
+    -d '{"name":"load test","scope":"read-write"}')" || { log "creating the token on $name failed"; exit 1; }
+  token="$(printf '%s' "$token_json" | grep -o '"token" *: *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/')"
+  [ -n "$token" ] || { log "no token in the answer of $name"; exit 1; }
+  printf -v "url_${name//-/}" '%s' "$url"
+  printf -v "token_${name//-/}" '%s' "$token"
+}
+
 java_opts="${PATGATE_JAVA_OPTS:-}"
 [ -n "$jfr" ] && java_opts="$java_opts -XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
-(
-  cd "$work/patgate"
-  # Only PATgate's own keys: an unknown PATGATE_ variable would be refused at start.
-  exec env PATGATE_HEAP=256m PATGATE_JAVA_OPTS="$java_opts" JAVA_HOME="$(dirname "$(dirname "$java_cmd")")" \
-    PATGATE_LISTEN_HOST=127.0.0.1 PATGATE_LISTEN_PORT=0 \
-    PATGATE_UPSTREAM_URL="http://127.0.0.1:$upstream_port" \
-    PATGATE_DATABASE_URL="jdbc:h2:file:$work/patgate/data/patgate" \
-    PATGATE_TOKENS_PEPPERFILE="$work/patgate/data/pepper" \
-    PATGATE_BOOTSTRAP_ADMINUSERNAME=admin PATGATE_BOOTSTRAP_ADMINPASSWORD="$admin_password" \
-    "$root/bin/patgate" serve
-) >"$work/patgate/patgate.log" 2>&1 &
-pids+=($!)
-server_pid[patgate]=$!
-deadline=$((SECONDS + 90))
-until grep -q 'listening on http' "$work/patgate/patgate.log"; do
-  if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "${pids[-1]}" 2>/dev/null; then
-    tail -30 "$work/patgate/patgate.log" >&2; log "PATgate did not start"; exit 1
-  fi
-  sleep 0.2
-done
-patgate_url="$(grep -o 'listening on http://[^ ]*' "$work/patgate/patgate.log" | head -1 | sed 's/listening on //')"
-log "PATgate on $patgate_url"
-
-# --- a user and a read-write token through the management API ----------------------------------
-api="$patgate_url/.patgate/api/v1"
-user_password="$(random_alnum 24)"
-curl -sf -u "admin:$admin_password" -H 'Content-Type: application/json' -o /dev/null "$api/users" \
-  -d "{\"username\":\"loadtest\",\"password\":\"$user_password\",\"displayName\":\"Load Test\",\"email\":\"loadtest@example.invalid\",\"groups\":[]}" \
-  || { log "creating the user failed"; exit 1; }
-token_json="$(curl -sf -u "loadtest:$user_password" -H 'Content-Type: application/json' "$api/tokens" \
-  -d '{"name":"load test","scope":"read-write"}')" || { log "creating the token failed"; exit 1; }
-token="$(printf '%s' "$token_json" | grep -o '"token" *: *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/')"
-[ -n "$token" ] || { log "no token in the answer"; exit 1; }
+start_patgate patgate "$root/patgate-server/target/patgate.jar" "$java_opts"
+patgate_url="$url_patgate" token="$token_patgate"
+if [ -n "$baseline_jar" ]; then
+  start_patgate patgate-baseline "$baseline_jar" "${PATGATE_JAVA_OPTS:-}"
+fi
 prefix="${token%%_*}_"
 # Right prefix and length, garbage body and checksum: refused by the checksum, before any HMAC.
 bad_token="$prefix$(random_alnum $((${#token} - ${#prefix})))"
@@ -204,13 +217,15 @@ check_status 200 "http://127.0.0.1:$proxy_port$path"
 check_status 200 "$patgate_url$path" "Authorization: Bearer $token"
 check_status 401 "$patgate_url$path" "Authorization: Bearer $bad_token"
 check_status 401 "$patgate_url$path" "Authorization: Bearer $unknown_token"
+[ -z "$baseline_jar" ] || check_status 200 "$url_patgatebaseline$path" "Authorization: Bearer $token_patgatebaseline"
 
 # shellcheck disable=SC2206
-cases=(${cases_option:-direct nginx patgate patgate-deny patgate-unknown})
+cases=(${cases_option:-direct nginx patgate patgate-deny patgate-unknown${baseline_jar:+ patgate-baseline}})
 url_of() {
   case "$1" in
     direct) echo "http://127.0.0.1:$upstream_port$path" ;;
     nginx) echo "http://127.0.0.1:$proxy_port$path" ;;
+    patgate-baseline) echo "$url_patgatebaseline$path" ;;
     *) echo "$patgate_url$path" ;;
   esac
 }
@@ -219,6 +234,7 @@ header_of() {
     patgate) echo "Authorization: Bearer $token" ;;
     patgate-deny) echo "Authorization: Bearer $bad_token" ;;
     patgate-unknown) echo "Authorization: Bearer $unknown_token" ;;
+    patgate-baseline) echo "Authorization: Bearer $token_patgatebaseline" ;;
     *) echo "Accept: application/json" ;;
   esac
 }
@@ -236,6 +252,7 @@ proxy_pid_of() { # CASE: the process that does the work being measured (the upst
   case "$1" in
     direct) echo "${server_pid[upstream]}" ;;
     nginx) echo "${server_pid[proxy]}" ;;
+    patgate-baseline) echo "${server_pid[patgate-baseline]}" ;;
     *) echo "${server_pid[patgate]}" ;;
   esac
 }
@@ -256,6 +273,7 @@ log "warming up PATgate for ${warmup} s"
 half=$(( (warmup + 1) / 2 ))
 run_wrk patgate 64 "$half" "$work/warmup-1.txt"
 run_wrk patgate-deny 64 "$((warmup - half > 0 ? warmup - half : 1))" "$work/warmup-2.txt"
+[ -z "$baseline_jar" ] || run_wrk patgate-baseline 64 "$half" "$work/warmup-3.txt"
 
 results="$here/target/load/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  */
 public final class LoadReport {
 
-    static final List<String> CASE_ORDER = List.of("direct", "nginx", "patgate", "patgate-deny", "patgate-unknown");
+    static final List<String> CASE_ORDER = List.of("direct", "nginx", "patgate", "patgate-deny", "patgate-unknown",
+            "patgate-baseline");
 
     private static final Pattern FILE = Pattern.compile("(.+)-c(\\d+)-r(\\d+)\\.txt");
     private static final Pattern REQUESTS = Pattern.compile("(?m)^Requests/sec:\\s+([0-9.]+)");
@@ -148,7 +149,12 @@ public final class LoadReport {
         ratioRow(out, summaries, connectionCounts, "req/s patgate-deny / patgate", "patgate-deny", "patgate", false);
         ratioRow(out, summaries, connectionCounts, "req/s patgate-unknown / patgate", "patgate-unknown", "patgate", false);
         ratioRow(out, summaries, connectionCounts, "p99 patgate / nginx", "patgate", "nginx", true);
-        cpuRow(out, summaries, connectionCounts);
+        if (summaries.stream().anyMatch(s -> s.caseName().equals("patgate-baseline"))) {
+            ratioRow(out, summaries, connectionCounts, "req/s patgate / patgate-baseline (before/after)", "patgate",
+                    "patgate-baseline", false);
+        }
+        cpuRow(out, summaries, connectionCounts, "patgate", "nginx");
+        cpuRow(out, summaries, connectionCounts, "patgate", "patgate-baseline");
         if (!connectionCounts.isEmpty()) {
             int c = connectionCounts.getLast();
             out.append('\n');
@@ -159,7 +165,8 @@ public final class LoadReport {
             target(out, "patgate-deny ≥ 1.5× patgate req/s at c=" + c,
                     value(summaries, "patgate-deny", c, false) / value(summaries, "patgate", c, false), 1.5, true);
         }
-        summaries.stream().filter(s -> s.caseName().equals("patgate") || !s.caseName().startsWith("patgate"))
+        summaries.stream().filter(s -> s.caseName().equals("patgate") || s.caseName().equals("patgate-baseline")
+                        || !s.caseName().startsWith("patgate"))
                 .filter(s -> s.non2xx() > 0 || s.socketErrors() > 0)
                 .forEach(s -> out.append("- Warning: ").append(s.caseName()).append(" c=").append(s.connections())
                         .append(" had ").append(s.non2xx()).append(" non-2xx responses and ").append(s.socketErrors())
@@ -178,10 +185,14 @@ public final class LoadReport {
     }
 
     /** Proxy CPU per request, PATgate against nginx: the cost that does not depend on who else uses the CPUs. */
-    private static void cpuRow(StringBuilder out, List<Summary> summaries, List<Integer> connectionCounts) {
-        out.append("| proxy CPU per request patgate / nginx |");
+    private static void cpuRow(StringBuilder out, List<Summary> summaries, List<Integer> connectionCounts,
+            String numerator, String denominator) {
+        if (summaries.stream().noneMatch(s -> s.caseName().equals(denominator))) {
+            return;
+        }
+        out.append("| proxy CPU per request ").append(numerator).append(" / ").append(denominator).append(" |");
         for (int c : connectionCounts) {
-            out.append(' ').append(Stats.ratio(cpu(summaries, "patgate", c), cpu(summaries, "nginx", c))).append(" |");
+            out.append(' ').append(Stats.ratio(cpu(summaries, numerator, c), cpu(summaries, denominator, c))).append(" |");
         }
         out.append('\n');
     }

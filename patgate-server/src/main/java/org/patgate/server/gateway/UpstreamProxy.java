@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -13,7 +13,6 @@ import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Forwards an allowed request to the upstream, streaming both bodies over pooled keep-alive
@@ -62,11 +61,12 @@ public final class UpstreamProxy extends ProxyHandler {
     @Override
     protected HttpClient newHttpClient() {
         ClientConnector connector = new ClientConnector();
-        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
-        threads.setName("patgate-upstream");
-        connector.setExecutor(threads);
+        // The server's threads also run the upstream side: no hand-off between two pools per request.
+        connector.setExecutor(getServer().getThreadPool());
+        connector.setSelectors(1);
         connector.setConnectTimeout(connectTimeout);
-        HttpClient client = new HttpClient(new HttpClientTransportDynamic(connector));
+        // HTTP/1.1 to the upstream: no per-request protocol negotiation.
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
         client.setMaxConnectionsPerDestination(256);
         client.setUserAgentField(null); // forward the client's User-Agent, add none of our own
         return client;
