@@ -11,24 +11,30 @@ import org.patgate.server.store.ActivityRepository;
 import org.patgate.server.store.TokenRepository;
 import org.patgate.server.store.TokenRequestRecord;
 import org.patgate.server.store.TokenUse;
+import org.patgate.server.store.UsageRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Takes token-use events from the gateway without ever blocking it: {@link #record} only offers
  * to a bounded queue, and an event that does not fit is dropped and counted. One background thread
- * drains the queue every flush interval and writes in batches: the tokens' last-used columns and
- * their recent requests. A failed batch is logged, counted as dropped, and the writer goes on.
+ * drains the queue every flush interval and writes in batches: the tokens' last-used columns,
+ * their hourly request counters (kept for {@link #USAGE_RETENTION}) and their recent requests. A failed batch is logged, counted as dropped, and the writer goes on.
  * {@link #close} stops it within a bounded time after a last drain. Thread-safe.
  */
 public final class ActivityRecorder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ActivityRecorder.class);
     private static final int MAX_BATCH = 5_000;
+    /** How long hourly request counters are kept. */
+    public static final Duration USAGE_RETENTION = Duration.ofDays(90);
 
     private final BlockingQueue<TokenUseEvent> queue;
     private final TokenRepository tokens;
     private final ActivityRepository activity;
+    private final UsageRepository usage;
+    private final java.time.Clock clock;
+    private java.time.Instant nextExpiry = java.time.Instant.MIN;
     private final Duration flushInterval;
     private final int recentRequests;
     private final LongAdder dropped = new LongAdder();
@@ -38,11 +44,13 @@ public final class ActivityRecorder implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
 
-    public ActivityRecorder(TokenRepository tokens, ActivityRepository activity, int queueSize, Duration flushInterval,
-            int recentRequests) {
+    public ActivityRecorder(TokenRepository tokens, ActivityRepository activity, UsageRepository usage,
+            java.time.Clock clock, int queueSize, Duration flushInterval, int recentRequests) {
         this.queue = new ArrayBlockingQueue<>(queueSize);
         this.tokens = tokens;
         this.activity = activity;
+        this.usage = usage;
+        this.clock = clock;
         this.flushInterval = flushInterval;
         this.recentRequests = recentRequests;
         this.writer = Thread.ofPlatform().daemon().name("patgate-activity-writer").unstarted(this::run);
@@ -129,9 +137,15 @@ public final class ActivityRecorder implements AutoCloseable {
             // Only the newest recentRequests events of each token can survive trimming, so under load
             // a batch writes a bounded number of rows per token instead of one per request.
             java.util.Map<String, Integer> kept = new java.util.HashMap<>();
+            java.util.Map<UsageRepository.HourKey, long[]> hourly = new java.util.HashMap<>();
             for (int i = batch.size() - 1; i >= 0; i--) {
                 TokenUseEvent e = batch.get(i);
                 uses.add(new TokenUse(e.tokenId(), e.at(), e.clientIp(), e.userAgent()));
+                long[] counts = hourly.computeIfAbsent(new UsageRepository.HourKey(e.tokenId(), e.at()), k -> new long[2]);
+                counts[0]++;
+                if (e.status() >= 400) {
+                    counts[1]++;
+                }
                 if (kept.merge(e.tokenId(), 1, Integer::sum) <= recentRequests) {
                     requests.add(new TokenRequestRecord(e.tokenId(), e.at(), e.method(), e.path(), e.status(),
                             e.latencyMicros(), e.clientIp(), e.userAgent()));
@@ -139,6 +153,8 @@ public final class ActivityRecorder implements AutoCloseable {
             }
             java.util.Collections.reverse(requests);
             tokens.recordUses(uses);
+            usage.add(hourly);
+            expireOldUsage();
             if (recentRequests > 0) {
                 activity.append(requests, recentRequests);
             }
@@ -148,6 +164,19 @@ public final class ActivityRecorder implements AutoCloseable {
             LOG.warn("could not write {} activity events, dropped them: {}", batch.size(), e.toString());
         } finally {
             pending.addAndGet(-batch.size());
+        }
+    }
+
+    /** At most once an hour: deletes hourly counters older than the retention. */
+    private void expireOldUsage() {
+        java.time.Instant now = clock.instant();
+        if (now.isBefore(nextExpiry)) {
+            return;
+        }
+        nextExpiry = now.plus(Duration.ofHours(1));
+        int deleted = usage.expireBefore(now.minus(USAGE_RETENTION));
+        if (deleted > 0) {
+            LOG.info("deleted {} hourly usage counters older than {} days", deleted, USAGE_RETENTION.toDays());
         }
     }
 

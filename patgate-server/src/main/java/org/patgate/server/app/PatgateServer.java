@@ -56,6 +56,7 @@ import org.patgate.server.api.PoliciesResource;
 import org.patgate.server.store.PolicyRepository;
 import org.patgate.server.store.TokenDecisionRepository;
 import org.patgate.server.store.ActivityRepository;
+import org.patgate.server.store.UsageRepository;
 import org.patgate.server.store.GrantRepository;
 import org.patgate.server.store.Database;
 import org.patgate.server.token.TokenService;
@@ -136,7 +137,8 @@ public final class PatgateServer implements AutoCloseable {
                     database.groups().groupNamesOf(ownerId)), clock, config.identity().jwt().issuer(),
                     config.identity().jwt().audience(), config.identity().jwt().lifetime());
 
-            activity = new ActivityRecorder(database.tokens(), activityStore, config.activity().queueSize(),
+            activity = new ActivityRecorder(database.tokens(), activityStore,
+                    new UsageRepository(database.dataSource(), database.kind()), clock, config.activity().queueSize(),
                     config.activity().flushInterval(), config.activity().recentRequests());
 
             ApiHandler api = new ApiHandler(new ApiAuthenticator(directory, new LoginThrottle(10, Duration.ofMinutes(5)), audit),

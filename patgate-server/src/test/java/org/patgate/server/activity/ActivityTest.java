@@ -121,12 +121,38 @@ class ActivityTest {
     }
 
     @Test
+    void hourlyCountersCountEveryRequestThoughOnlyTheNewestAreKept() {
+        String token = gw.createToken("read-only", java.util.List.of());
+        String tokenId = gw.server.server().verifier().verify(token) instanceof
+                org.patgate.server.token.TokenVerifier.Verification.Valid v ? v.token().id() : null;
+        for (int i = 0; i < 5; i++) {
+            assertThat(gw.bearer("GET", "/rest/api/2/issue/COUNT-" + i, token).status()).isEqualTo(200);
+        }
+        assertThat(gw.bearer("DELETE", "/rest/api/2/issue/COUNT-1", token).status()).isEqualTo(403);
+        assertThat(gw.bearer("POST", "/rest/api/2/issue", token).status()).isEqualTo(403);
+        sent(7);
+        activityOf(tokenId);
+
+        Instant now = gw.server.clock().instant();
+        var hours = new org.patgate.server.store.UsageRepository(gw.server.server().database().dataSource(),
+                gw.server.server().database().kind()).between(tokenId, now.minus(Duration.ofDays(1)), now.plusSeconds(1));
+
+        assertThat(activityOf(tokenId).get("items")).hasSize(3);
+        assertThat(hours).hasSize(1);
+        assertThat(hours.getFirst().hourStart()).isEqualTo(now.truncatedTo(java.time.temporal.ChronoUnit.HOURS));
+        assertThat(hours.getFirst().requests()).isEqualTo(7);
+        assertThat(hours.getFirst().failed()).isEqualTo(2);
+    }
+
+    @Test
     void aFullQueueDropsAndCountsInsteadOfBlocking() {
         ActivityRepository store = new ActivityRepository(gw.server.server().database().dataSource());
         String token = gw.createToken("read-write", java.util.List.of());
         String tokenId = gw.server.server().verifier().verify(token) instanceof
                 org.patgate.server.token.TokenVerifier.Verification.Valid v ? v.token().id() : null;
-        try (ActivityRecorder recorder = new ActivityRecorder(gw.server.server().database().tokens(), store, 100,
+        try (ActivityRecorder recorder = new ActivityRecorder(gw.server.server().database().tokens(), store,
+                new org.patgate.server.store.UsageRepository(gw.server.server().database().dataSource(),
+                        gw.server.server().database().kind()), java.time.Clock.systemUTC(), 100,
                 Duration.ofMinutes(10), 3)) {
             long started = System.nanoTime();
             for (int i = 0; i < 5_000; i++) {
