@@ -44,6 +44,10 @@ public final class TokenVerifier {
     // for the TTL, unknown digests briefly so floods of garbage never reach the store.
     private final Cache<TokenDigest, Entry.Known> known;
     private final Cache<TokenDigest, Entry.Unknown> unknown;
+    // In front of both: the tokens seen over and over, answered without touching the caches.
+    private final HotSlots<Entry> hot = new HotSlots<>(4096);
+    private final long ttlNanos;
+    private final long negativeTtlNanos;
     private final Predicate<UserRecord> mayUseTokens;
     // LongAdder: incremented on every cache miss by many request threads at once; read rarely.
     private final LongAdder storeLookups = new LongAdder();
@@ -60,6 +64,8 @@ public final class TokenVerifier {
         this.tokens = tokens;
         this.users = users;
         this.clock = clock;
+        this.ttlNanos = ttl.toNanos();
+        this.negativeTtlNanos = negativeTtl.toNanos();
         this.known = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(ttl).build();
         this.unknown = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(negativeTtl).build();
     }
@@ -97,13 +103,14 @@ public final class TokenVerifier {
     public record VerifiedToken(String id, long ownerId, String ownerUsername, Scope scope, IpRangeSet allowedIps,
             Instant expiresAt, TokenRules rules) {}
 
+    /** What the caches hold; {@code loadedNanos} is when the store was asked ({@link System#nanoTime}). */
     private sealed interface Entry {
-        record Known(VerifiedToken token, TokenStatus status, boolean ownerEnabled) implements Entry {}
+        long loadedNanos();
 
-        record Unknown() implements Entry {}
+        record Known(VerifiedToken token, TokenStatus status, boolean ownerEnabled, long loadedNanos) implements Entry {}
+
+        record Unknown(long loadedNanos) implements Entry {}
     }
-
-    private static final Entry.Unknown UNKNOWN = new Entry.Unknown();
 
     /** Verifies a presented token string (as sent, without "Bearer "). */
     public Verification verify(CharSequence presented) {
@@ -111,20 +118,29 @@ public final class TokenVerifier {
             return new Verification.Refused(Reason.MALFORMED);
         }
         TokenDigest digest = digester.digest(valid.token());
-        Entry entry;
-        try {
-            entry = known.getIfPresent(digest);
-            if (entry == null) {
-                entry = unknown.getIfPresent(digest);
+        Entry entry = hot.get(digest, System.nanoTime());
+        if (entry == null) {
+            long generation = hot.generation();
+            try {
+                entry = known.getIfPresent(digest);
+                if (entry == null) {
+                    entry = unknown.getIfPresent(digest);
+                }
+                if (entry == null) {
+                    // One loader per digest at a time; a thread that waited finds the negative entry.
+                    Entry.Known loaded = known.get(digest, this::loadKnown);
+                    entry = loaded != null ? loaded : unknown.getIfPresent(digest);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("token lookup failed, refusing the request: {}", e.toString());
+                return new Verification.Refused(Reason.UNAVAILABLE);
             }
             if (entry == null) {
-                // One loader per digest at a time; a thread that waited finds the negative entry.
-                Entry.Known loaded = known.get(digest, this::loadKnown);
-                entry = loaded != null ? loaded : UNKNOWN;
+                // Negative entry already gone again (tiny TTL): unknown all the same, not cached here.
+                return new Verification.Refused(Reason.UNKNOWN);
             }
-        } catch (RuntimeException e) {
-            LOG.warn("token lookup failed, refusing the request: {}", e.toString());
-            return new Verification.Refused(Reason.UNAVAILABLE);
+            hot.put(digest, entry, entry.loadedNanos() + (entry instanceof Entry.Known ? ttlNanos : negativeTtlNanos),
+                    generation);
         }
         if (!(entry instanceof Entry.Known known)) {
             return new Verification.Refused(Reason.UNKNOWN);
@@ -150,17 +166,20 @@ public final class TokenVerifier {
         TokenDigest digest = TokenDigest.fromHex(digestHex);
         known.invalidate(digest);
         unknown.invalidate(digest);
+        hot.invalidateAll();
     }
 
     /** Forgets every cached token of this owner (user disabled, groups changed). */
     public void invalidateOwner(long ownerId) {
         known.asMap().values().removeIf(k -> k.token().ownerId() == ownerId);
+        hot.invalidateAll();
     }
 
     /** Drops the whole cache. */
     public void invalidateAll() {
         known.invalidateAll();
         unknown.invalidateAll();
+        hot.invalidateAll();
     }
 
     /**
@@ -179,15 +198,16 @@ public final class TokenVerifier {
             return null;
         }
         storeLookups.increment();
+        long loadedNanos = System.nanoTime();
         Optional<TokenRecord> found = tokens.findByDigest(digest.hex());
         if (found.isEmpty()) {
-            unknown.put(digest, UNKNOWN);
+            unknown.put(digest, new Entry.Unknown(loadedNanos));
             return null;
         }
         TokenRecord token = found.get();
         boolean ownerEnabled = users.findById(token.ownerId()).map(mayUseTokens::test).orElse(false);
         VerifiedToken verified = new VerifiedToken(token.id(), token.ownerId(), token.ownerUsername(), token.scope(),
                 IpRangeSet.of(token.allowedIps()), token.expiresAt(), TokenRulesCodec.fromStored(token.rulesJson()));
-        return new Entry.Known(verified, token.status(), ownerEnabled);
+        return new Entry.Known(verified, token.status(), ownerEnabled, loadedNanos);
     }
 }
