@@ -36,12 +36,14 @@ public final class ApiHandler extends Handler.Abstract {
     private final AuditResource audit;
     private final PermissionsResource permissions;
     private final PoliciesResource policies;
+    private final SettingsResource settings;
     private final int maxBodyBytes;
     private final ClientAddressResolver addresses;
 
     public ApiHandler(ApiAuthenticator authenticator, TokensResource tokens, UsersResource users, AuditResource audit,
-            PermissionsResource permissions, PoliciesResource policies, int maxBodyBytes,
+            PermissionsResource permissions, PoliciesResource policies, SettingsResource settings, int maxBodyBytes,
             ClientAddressResolver addresses) {
+        this.settings = settings;
         this.addresses = addresses;
         this.policies = policies;
         this.permissions = permissions;
@@ -73,6 +75,7 @@ public final class ApiHandler extends Handler.Abstract {
                 case "audit" -> audit.handle(exchange, principal);
                 case "permissions" -> permissions.handle(exchange, principal);
                 case "policies" -> policies.handle(exchange, principal);
+                case "settings" -> settings.handle(exchange, principal);
                 case "approvals" -> tokens.approvals(exchange, principal);
                 case "presets" -> presets(exchange);
                 case "me" -> users.me(exchange, principal);

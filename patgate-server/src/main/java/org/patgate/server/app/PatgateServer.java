@@ -42,6 +42,10 @@ import org.patgate.server.identity.JwtIssuer;
 import org.patgate.server.identity.SigningKeys;
 import org.patgate.server.store.JwtKeyRepository;
 import org.patgate.server.gateway.PasswordExemptions;
+import org.patgate.server.gateway.RestRules;
+import org.patgate.server.api.SettingsResource;
+import org.patgate.server.settings.SettingsService;
+import org.patgate.server.store.SettingsRepository;
 import org.patgate.server.directory.Principal;
 import org.patgate.server.gateway.UpstreamProxy;
 import org.patgate.server.config.PepperSource;
@@ -80,9 +84,12 @@ public final class PatgateServer implements AutoCloseable {
     private final TokenVerifier tokenVerifier;
     private final UserService userService;
     private final ActivityRecorder activity;
+    private final SettingsService settings;
 
     private PatgateServer(PatgateConfig config, Database database, Server jetty, ServerConnector connector,
-            TokenService tokenService, TokenVerifier tokenVerifier, UserService userService, ActivityRecorder activity) {
+            TokenService tokenService, TokenVerifier tokenVerifier, UserService userService, ActivityRecorder activity,
+            SettingsService settings) {
+        this.settings = settings;
         this.activity = activity;
         this.config = config;
         this.database = database;
@@ -113,6 +120,7 @@ public final class PatgateServer implements AutoCloseable {
         Database database = Database.open(config.database().url(), config.database().username(),
                 config.database().password(), config.database().maxPoolSize());
         ActivityRecorder activity = null;
+        SettingsService settings = null;
         try {
             AuditLog audit = new AuditLog(database.audit(), clock, new SecretRedactor(format));
             PasswordHasher hasher = new PasswordHasher();
@@ -137,6 +145,8 @@ public final class PatgateServer implements AutoCloseable {
                     database.groups().groupNamesOf(ownerId)), clock, config.identity().jwt().issuer(),
                     config.identity().jwt().audience(), config.identity().jwt().lifetime());
 
+            settings = new SettingsService(new SettingsRepository(database.dataSource()), config.rest(),
+                    restRules(directory), audit, clock, config.tokens().cacheTtl());
             activity = new ActivityRecorder(database.tokens(), activityStore,
                     new UsageRepository(database.dataSource(), database.kind()), clock, config.activity().queueSize(),
                     config.activity().flushInterval(), config.activity().recentRequests());
@@ -145,7 +155,7 @@ public final class PatgateServer implements AutoCloseable {
                     new TokensResource(tokens, activityStore, clock), new UsersResource(users), new AuditResource(database.audit()),
                     new PermissionsResource(new PermissionService(permissions, audit, verifier::invalidateAll,
                             config.admin().group())),
-                    new PoliciesResource(new PolicyService(policies, audit)),
+                    new PoliciesResource(new PolicyService(policies, audit)), new SettingsResource(settings),
                     config.api().maxBodyBytes(), new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())));
             Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
@@ -153,19 +163,22 @@ public final class PatgateServer implements AutoCloseable {
                 root.addHandler(new JwksHandler(signingKeys));
             }
             root.addHandler(new NotFoundHandler(true));
-            root.addHandler(gateway(config, verifier, format, directory, activity, clock, jwtIssuer));
+            root.addHandler(gateway(config, verifier, settings, format, activity, clock, jwtIssuer));
             root.addHandler(new NotFoundHandler(false));
 
             Server jetty = newJetty(config, root);
             jetty.start();
             ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
             PatgateServer server = new PatgateServer(config, database, jetty, connector, tokens, verifier, users,
-                    activity);
+                    activity, settings);
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
             return server;
         } catch (Exception e) {
             if (activity != null) {
                 activity.close();
+            }
+            if (settings != null) {
+                settings.close();
             }
             database.close();
             if (e instanceof PatgateException p) {
@@ -196,17 +209,21 @@ public final class PatgateServer implements AutoCloseable {
         return jetty;
     }
 
-    private static Handler gateway(PatgateConfig config, TokenVerifier verifier, TokenFormat format,
-            LocalDirectory directory, ActivityRecorder activity, Clock clock, JwtIssuer jwt) {
-        PasswordExemptions exemptions = new PasswordExemptions(config.rest().passwordExemptUsers(),
-                config.rest().passwordExemptGroups(),
-                username -> directory.lookup(username).map(Principal::groups).orElse(java.util.Set.of()),
-                Duration.ofSeconds(30));
-        ReadOnlyPolicy readOnly = new ReadOnlyPolicy(PathPatternSet.of(config.rest().readOnlyPosts()));
-        AccessDecider decider = new AccessDecider(verifier, PathPatternSet.of(config.rest().paths()), readOnly,
-                config.rest().passwordAuth() == RestConfig.PasswordAuth.BLOCK,
-                config.rest().anonymous() == RestConfig.Anonymous.ALLOW, exemptions,
-                IpRangeSet.of(config.rest().allowedIps()));
+    /** Compiles the {@code rest.*} values in force into the gateway's rules; once per settings change. */
+    private static java.util.function.Function<RestConfig, RestRules> restRules(LocalDirectory directory) {
+        return rest -> new RestRules(PathPatternSet.of(rest.paths()),
+                new ReadOnlyPolicy(PathPatternSet.of(rest.readOnlyPosts())),
+                rest.passwordAuth() == RestConfig.PasswordAuth.BLOCK, rest.anonymous() == RestConfig.Anonymous.ALLOW,
+                new PasswordExemptions(rest.passwordExemptUsers(), rest.passwordExemptGroups(),
+                        username -> directory.lookup(username).map(Principal::groups).orElse(java.util.Set.of()),
+                        Duration.ofSeconds(30)),
+                IpRangeSet.of(rest.allowedIps()));
+    }
+
+    private static Handler gateway(PatgateConfig config, TokenVerifier verifier, SettingsService settings,
+            TokenFormat format, ActivityRecorder activity, Clock clock, JwtIssuer jwt) {
+        // The decider asks the settings for the rules on every request, so changes apply without a restart.
+        AccessDecider decider = new AccessDecider(verifier, settings);
         java.util.function.Function<GatewayDecision.Forward, String> identityValue = switch (config.identity().mode()) {
             case HEADER -> GatewayDecision.Forward::identity;
             case JWT -> forward -> jwt.issue(forward.token());
@@ -261,6 +278,7 @@ public final class PatgateServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
         } finally {
+            settings.close();
             activity.close();
             database.close();
         }

@@ -1,6 +1,8 @@
 package org.patgate.server.gateway;
 
 import java.net.InetAddress;
+import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.function.Predicate;
 import org.patgate.core.net.IpRangeSet;
 import org.patgate.core.decision.Decision;
@@ -20,33 +22,41 @@ import org.patgate.server.token.TokenVerifier.Verification;
  *   <li>on REST paths, requests with no credentials at all are refused unless they carry a session
  *       cookie (the upstream's own browser session) or anonymous access is allowed.</li>
  * </ol>
- * Everything else is forwarded without an identity. Thread-safe.
+ * Everything else is forwarded without an identity. The {@code rest.*} rules come from a
+ * {@link RestRules} supplier read once per request, so runtime settings apply to the next request
+ * without a restart. Thread-safe.
  */
 public final class AccessDecider {
 
     static final String USE_A_TOKEN = "use a personal access token: 'Authorization: Bearer <token>'";
 
     private final TokenVerifier verifier;
-    private final PathPatternSet restPaths;
-    private final ReadOnlyPolicy readOnly;
-    private final boolean blockPasswords;
-    private final boolean allowAnonymous;
-    private final Predicate<String> passwordExempt;
-    private final IpRangeSet restAllowedIps;
+    private final Supplier<RestRules> rules;
 
     /**
+     * @param rules the rules in force; asked once per request, so it must answer at once without
+     *              locking or allocating (e.g. return a volatile field). Runtime settings swap what it
+     *              returns; each request is decided by one consistent set of rules.
+     */
+    public AccessDecider(TokenVerifier verifier, Supplier<RestRules> rules) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.rules = Objects.requireNonNull(rules, "rules");
+    }
+
+    /**
+     * Fixed rules, for embedding and benchmarks.
+     *
      * @param restAllowedIps where REST requests may come from at all (tokens, passwords, anything);
      *                       empty = anywhere
      */
     public AccessDecider(TokenVerifier verifier, PathPatternSet restPaths, ReadOnlyPolicy readOnly,
             boolean blockPasswords, boolean allowAnonymous, Predicate<String> passwordExempt, IpRangeSet restAllowedIps) {
-        this.restAllowedIps = restAllowedIps;
-        this.passwordExempt = passwordExempt;
-        this.verifier = verifier;
-        this.restPaths = restPaths;
-        this.readOnly = readOnly;
-        this.blockPasswords = blockPasswords;
-        this.allowAnonymous = allowAnonymous;
+        this(verifier, fixed(new RestRules(restPaths, readOnly, blockPasswords, allowAnonymous, passwordExempt,
+                restAllowedIps)));
+    }
+
+    private static Supplier<RestRules> fixed(RestRules rules) {
+        return () -> rules;
     }
 
     /** The facts of one request that the rules look at. */
@@ -54,9 +64,11 @@ public final class AccessDecider {
             boolean methodOverride) {}
 
     public GatewayDecision decide(RequestFacts request) {
+        RestRules rules = this.rules.get();
         Credentials credentials = request.credentials();
+        IpRangeSet restAllowedIps = rules.restAllowedIps();
         if (!restAllowedIps.isEmpty() && !restAllowedIps.allows(request.client())
-                && restPaths.matches(request.normalizedPath())) {
+                && rules.restPaths().matches(request.normalizedPath())) {
             return GatewayDecision.Refuse.forbidden("the REST API may not be used from your address", null);
         }
         if (credentials instanceof Credentials.Malformed malformed) {
@@ -64,26 +76,27 @@ public final class AccessDecider {
                     : GatewayDecision.Refuse.badRequest(malformed.reason());
         }
         if (credentials instanceof Credentials.Token token) {
-            return decideToken(request, token);
+            return decideToken(request, token, rules.readOnly());
         }
-        if (!restPaths.matches(request.normalizedPath())) {
+        if (!rules.restPaths().matches(request.normalizedPath())) {
             return GatewayDecision.Forward.ANONYMOUS;
         }
+        boolean blockPasswords = rules.blockPasswords();
         return switch (credentials) {
-            case Credentials.Password p -> blockPasswords && !passwordExempt.test(p.username())
+            case Credentials.Password p -> blockPasswords && !rules.passwordExempt().test(p.username())
                     ? GatewayDecision.Refuse.unauthorized("password authentication is disabled for the REST API; " + USE_A_TOKEN)
                     : GatewayDecision.Forward.ANONYMOUS;
             case Credentials.OtherScheme o -> blockPasswords
                     ? GatewayDecision.Refuse.unauthorized("the REST API accepts personal access tokens only; " + USE_A_TOKEN)
                     : GatewayDecision.Forward.ANONYMOUS;
-            case Credentials.None none -> none.hasCookie() || allowAnonymous
+            case Credentials.None none -> none.hasCookie() || rules.allowAnonymous()
                     ? GatewayDecision.Forward.ANONYMOUS
                     : GatewayDecision.Refuse.unauthorized("authentication required; " + USE_A_TOKEN);
             default -> GatewayDecision.Refuse.unauthorized("authentication required; " + USE_A_TOKEN);
         };
     }
 
-    private GatewayDecision decideToken(RequestFacts request, Credentials.Token presented) {
+    private GatewayDecision decideToken(RequestFacts request, Credentials.Token presented, ReadOnlyPolicy readOnly) {
         Verification verification = verifier.verify(presented.value());
         if (verification instanceof Verification.Refused refused) {
             if (refused.reason() == TokenVerifier.Reason.UNAVAILABLE) {

@@ -1,0 +1,77 @@
+package org.patgate.server.api;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.patgate.server.api.internal.Exchange;
+import org.patgate.server.directory.Principal;
+import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.settings.RestSettings;
+import org.patgate.server.settings.SettingsService;
+
+/**
+ * {@code /settings} (admins): {@code GET} the settings in force and where each value comes from,
+ * {@code PUT} to replace what administrators set (fields left out or {@code null} follow the
+ * configuration), {@code DELETE} to follow the configuration again. Thread-safe.
+ */
+public final class SettingsResource {
+
+    private final SettingsService service;
+
+    public SettingsResource(SettingsService service) {
+        this.service = service;
+    }
+
+    /** The PUT body: {@code {"rest": {...}}}, each field as its {@code rest.*} configuration key. */
+    record SettingsBody(RestBody rest) {}
+
+    record RestBody(String passwordAuth, List<String> paths, List<String> readOnlyPosts, String anonymous,
+            List<String> passwordExemptUsers, List<String> passwordExemptGroups, List<String> allowedIps) {}
+
+    /** One value in force and where it comes from: {@code configuration} or {@code stored}. */
+    record Setting(Object value, String source) {}
+
+    record SettingsView(Map<String, Setting> rest, String updatedBy, Instant updatedAt, String refreshInterval) {}
+
+    boolean handle(Exchange exchange, Principal principal) {
+        if (exchange.segments().size() != 1) {
+            return false;
+        }
+        return switch (exchange.method()) {
+            case "GET" -> {
+                exchange.sendJson(200, view(service.current(principal)));
+                yield true;
+            }
+            case "PUT" -> {
+                service.current(principal); // refuses non-admins (403) before the body is read
+                SettingsBody body = exchange.readJson(SettingsBody.class);
+                if (body.rest() == null) {
+                    throw new InvalidRequestException("rest: required; {\"rest\": {}} makes every value follow the configuration",
+                            Map.of("rest", "required"));
+                }
+                RestBody rest = body.rest();
+                RestSettings settings = RestSettings.fromWire(rest.passwordAuth(), rest.paths(), rest.readOnlyPosts(),
+                        rest.anonymous(), rest.passwordExemptUsers(), rest.passwordExemptGroups(), rest.allowedIps());
+                exchange.sendJson(200, view(service.update(principal, exchange.sourceIp(), settings)));
+                yield true;
+            }
+            case "DELETE" -> {
+                exchange.sendJson(200, view(service.reset(principal, exchange.sourceIp())));
+                yield true;
+            }
+            default -> ApiHandler.methodNotAllowed(exchange, "GET, PUT, DELETE");
+        };
+    }
+
+    private static SettingsView view(SettingsService.Current current) {
+        Map<String, Setting> rest = new LinkedHashMap<>();
+        for (String field : RestSettings.FIELDS) {
+            Object value = RestSettings.value(current.effective(), field);
+            rest.put(field, new Setting(value instanceof Enum<?> e ? RestSettings.wireName(e) : value,
+                    current.source(field).name().toLowerCase(Locale.ROOT)));
+        }
+        return new SettingsView(rest, current.updatedBy(), current.updatedAt(), current.refreshInterval().toString());
+    }
+}

@@ -1,0 +1,25 @@
+package org.patgate.server.gateway;
+
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.patgate.core.decision.ReadOnlyPolicy;
+import org.patgate.core.net.IpRangeSet;
+import org.patgate.core.path.PathPatternSet;
+
+/**
+ * The {@code rest.*} rules the {@link AccessDecider} applies, compiled once: where tokens are enforced,
+ * what a read-only token may POST, whether passwords are refused (and who is exempt), whether requests
+ * without credentials pass, and where the REST API may be used from ({@code restAllowedIps}; empty =
+ * anywhere). Built once per settings change and then shared by every request. Immutable and
+ * thread-safe as long as {@code passwordExempt} is.
+ */
+public record RestRules(PathPatternSet restPaths, ReadOnlyPolicy readOnly, boolean blockPasswords,
+        boolean allowAnonymous, Predicate<String> passwordExempt, IpRangeSet restAllowedIps) {
+
+    public RestRules {
+        Objects.requireNonNull(restPaths, "restPaths");
+        Objects.requireNonNull(readOnly, "readOnly");
+        Objects.requireNonNull(passwordExempt, "passwordExempt");
+        Objects.requireNonNull(restAllowedIps, "restAllowedIps");
+    }
+}
