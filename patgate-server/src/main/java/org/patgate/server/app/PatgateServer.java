@@ -42,10 +42,12 @@ import org.patgate.server.identity.JwtIssuer;
 import org.patgate.server.identity.SigningKeys;
 import org.patgate.server.store.JwtKeyRepository;
 import org.patgate.server.gateway.PasswordExemptions;
-import org.patgate.server.directory.Principal;
 import org.patgate.server.gateway.UpstreamProxy;
 import org.patgate.server.config.PepperSource;
+import org.patgate.server.directory.Directories;
 import org.patgate.server.directory.LocalDirectory;
+import org.patgate.server.directory.ldap.LdapDirectory;
+import org.patgate.server.api.DirectoryResource;
 import org.patgate.server.directory.LoginThrottle;
 import org.patgate.server.directory.PasswordHasher;
 import org.patgate.server.directory.UserService;
@@ -79,10 +81,13 @@ public final class PatgateServer implements AutoCloseable {
     private final TokenVerifier tokenVerifier;
     private final UserService userService;
     private final ActivityRecorder activity;
+    private final Directories directories;
 
     private PatgateServer(PatgateConfig config, Database database, Server jetty, ServerConnector connector,
-            TokenService tokenService, TokenVerifier tokenVerifier, UserService userService, ActivityRecorder activity) {
+            TokenService tokenService, TokenVerifier tokenVerifier, UserService userService, ActivityRecorder activity,
+            Directories directories) {
         this.activity = activity;
+        this.directories = directories;
         this.config = config;
         this.database = database;
         this.jetty = jetty;
@@ -112,13 +117,16 @@ public final class PatgateServer implements AutoCloseable {
         Database database = Database.open(config.database().url(), config.database().username(),
                 config.database().password(), config.database().maxPoolSize());
         ActivityRecorder activity = null;
+        Directories directory = null;
         try {
             AuditLog audit = new AuditLog(database.audit(), clock, new SecretRedactor(format));
             PasswordHasher hasher = new PasswordHasher();
             Permissions permissions = new Permissions(new GrantRepository(database.dataSource()),
                     config.tokens().cacheTtl());
             Policies policies = new Policies(new PolicyRepository(database.dataSource()));
-            LocalDirectory directory = new LocalDirectory(database, hasher, permissions);
+            // Reads the LDAP trust store now but contacts no server: PATgate starts while the directory is down.
+            directory = new Directories(database, new LocalDirectory(database, hasher, permissions),
+                    config.directory().ldap().map(ldap -> LdapDirectory.connect(ldap, clock)), permissions);
             TokenVerifier verifier = new TokenVerifier(format, digester, database.tokens(), database.users(),
                     directory::mayUseTokens, clock,
                     config.tokens().cacheTtl(), config.tokens().negativeCacheTtl(), 100_000);
@@ -132,8 +140,7 @@ public final class PatgateServer implements AutoCloseable {
             SigningKeys signingKeys = new SigningKeys(new JwtKeyRepository(database.dataSource()),
                     digester.digest("patgate identity JWT key encryption v1").bytes(), clock,
                     config.identity().jwt().keyRotation());
-            JwtIssuer jwtIssuer = new JwtIssuer(signingKeys, ownerId -> java.util.Set.copyOf(
-                    database.groups().groupNamesOf(ownerId)), clock, config.identity().jwt().issuer(),
+            JwtIssuer jwtIssuer = new JwtIssuer(signingKeys, directory::groupsOf, clock, config.identity().jwt().issuer(),
                     config.identity().jwt().audience(), config.identity().jwt().lifetime());
 
             activity = new ActivityRecorder(database.tokens(), activityStore, config.activity().queueSize(),
@@ -144,7 +151,8 @@ public final class PatgateServer implements AutoCloseable {
                     new PermissionsResource(new PermissionService(permissions, audit, verifier::invalidateAll,
                             config.admin().group())),
                     new PoliciesResource(new PolicyService(policies, audit)),
-                    config.api().maxBodyBytes(), new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())));
+                    config.api().maxBodyBytes(), new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())),
+                    new DirectoryResource(directory, audit));
             Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
                 // The JWK Set is published only when the upstream is told who calls by JWT.
@@ -158,12 +166,15 @@ public final class PatgateServer implements AutoCloseable {
             jetty.start();
             ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
             PatgateServer server = new PatgateServer(config, database, jetty, connector, tokens, verifier, users,
-                    activity);
+                    activity, directory);
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
             return server;
         } catch (Exception e) {
             if (activity != null) {
                 activity.close();
+            }
+            if (directory != null) {
+                directory.close();
             }
             database.close();
             if (e instanceof PatgateException p) {
@@ -195,11 +206,9 @@ public final class PatgateServer implements AutoCloseable {
     }
 
     private static Handler gateway(PatgateConfig config, TokenVerifier verifier, TokenFormat format,
-            LocalDirectory directory, ActivityRecorder activity, Clock clock, JwtIssuer jwt) {
+            Directories directory, ActivityRecorder activity, Clock clock, JwtIssuer jwt) {
         PasswordExemptions exemptions = new PasswordExemptions(config.rest().passwordExemptUsers(),
-                config.rest().passwordExemptGroups(),
-                username -> directory.lookup(username).map(Principal::groups).orElse(java.util.Set.of()),
-                Duration.ofSeconds(30));
+                config.rest().passwordExemptGroups(), directory::groupsOf, Duration.ofSeconds(30));
         ReadOnlyPolicy readOnly = new ReadOnlyPolicy(PathPatternSet.of(config.rest().readOnlyPosts()));
         AccessDecider decider = new AccessDecider(verifier, PathPatternSet.of(config.rest().paths()), readOnly,
                 config.rest().passwordAuth() == RestConfig.PasswordAuth.BLOCK,
@@ -260,6 +269,7 @@ public final class PatgateServer implements AutoCloseable {
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
         } finally {
             activity.close();
+            directories.close();
             database.close();
         }
     }
