@@ -61,6 +61,7 @@ class LdapServeTest {
         Map<String, String> env = new HashMap<>();
         env.put("PATGATE_UPSTREAM_URL", upstream.url());
         env.put("PATGATE_TOKENS_CACHETTL", "0s");
+        env.put("PATGATE_REST_PASSWORDEXEMPTGROUPS", "platform");
         env.put("PATGATE_DIRECTORY_LDAP_URLS", ldap.url().toString());
         env.put("PATGATE_DIRECTORY_LDAP_SECURITY", "none");
         env.put("PATGATE_DIRECTORY_LDAP_BINDDN", LdapTestServer.SERVICE_DN);
@@ -197,6 +198,16 @@ class LdapServeTest {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(gateway(created.json().get("token").asText()).status()).isEqualTo(200);
         assertThat(upstream.last().header("X-Forwarded-User")).containsExactly("bob");
+    }
+
+    @Test
+    void passwordExemptionByGroupUsesTheDirectorysNestedGroups() {
+        Answer bob = server.raw("GET", "/rest/api/2/myself", Map.of("Authorization", TestServer.basic("bob", "x")), null);
+        Answer carol = server.raw("GET", "/rest/api/2/myself", Map.of("Authorization", TestServer.basic("carol", "x")),
+                null);
+
+        assertThat(bob.status()).as("bob is in platform through developers").isEqualTo(200);
+        assertThat(carol.status()).isEqualTo(401);
     }
 
     @Test
