@@ -11,9 +11,10 @@ import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.patgate.server.api.internal.Exchange;
 import org.patgate.server.audit.AuditLog;
-import org.patgate.server.directory.LocalDirectory;
+import org.patgate.server.directory.Directories;
 import org.patgate.server.directory.LoginThrottle;
 import org.patgate.server.directory.Principal;
+import org.patgate.server.directory.ldap.DirectoryUnavailableException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.TooManyRequestsException;
 import org.patgate.server.error.UnauthorizedException;
@@ -21,16 +22,17 @@ import org.patgate.server.error.UnauthorizedException;
 /**
  * Authenticates management API calls with HTTP Basic and directory credentials (RFC 7617, UTF-8).
  * Failures are audited and throttled per source IP; the answer never says whether the username
- * or the password was wrong. Thread-safe.
+ * or the password was wrong. When the LDAP directory cannot be asked, {@link DirectoryUnavailableException}
+ * passes through (the API answers 503); local users still log in. Thread-safe.
  */
 public final class ApiAuthenticator {
 
-    private final LocalDirectory directory;
+    private final Directories directory;
     private final LoginThrottle throttle;
     private final AuditLog audit;
 
-    public ApiAuthenticator(LocalDirectory directory, LoginThrottle throttle, AuditLog audit) {
-        this.directory = directory;
+    public ApiAuthenticator(Directories directories, LoginThrottle throttle, AuditLog audit) {
+        this.directory = directories;
         this.throttle = throttle;
         this.audit = audit;
     }
@@ -63,6 +65,10 @@ public final class ApiAuthenticator {
             try {
                 return directory.authenticate(username, password)
                         .orElseThrow(() -> fail(sourceIp, username, "wrong username or password"));
+            } catch (DirectoryUnavailableException e) {
+                // Not the caller's fault, so not throttled; the log and GET /directory have the details.
+                audit.failure(bounded(username), "auth.login", "api", sourceIp, "directory unavailable");
+                throw e;
             } finally {
                 Arrays.fill(password, '\0');
             }

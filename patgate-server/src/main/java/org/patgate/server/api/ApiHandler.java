@@ -10,6 +10,7 @@ import org.eclipse.jetty.util.Callback;
 import org.patgate.server.api.internal.Exchange;
 import org.patgate.server.api.internal.Problem;
 import org.patgate.server.directory.Principal;
+import org.patgate.server.directory.ldap.DirectoryUnavailableException;
 import org.patgate.server.error.ConflictException;
 import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.InvalidRequestException;
@@ -37,13 +38,15 @@ public final class ApiHandler extends Handler.Abstract {
     private final PermissionsResource permissions;
     private final PoliciesResource policies;
     private final SettingsResource settings;
+    private final DirectoryResource directory;
     private final int maxBodyBytes;
     private final ClientAddressResolver addresses;
 
     public ApiHandler(ApiAuthenticator authenticator, TokensResource tokens, UsersResource users, AuditResource audit,
             PermissionsResource permissions, PoliciesResource policies, SettingsResource settings, int maxBodyBytes,
-            ClientAddressResolver addresses) {
+            ClientAddressResolver addresses, DirectoryResource directory) {
         this.settings = settings;
+        this.directory = directory;
         this.addresses = addresses;
         this.policies = policies;
         this.permissions = permissions;
@@ -79,6 +82,7 @@ public final class ApiHandler extends Handler.Abstract {
                 case "approvals" -> tokens.approvals(exchange, principal);
                 case "presets" -> presets(exchange);
                 case "me" -> users.me(exchange, principal);
+                case "directory" -> directory.handle(exchange, principal);
                 default -> false;
             };
             if (!routed) {
@@ -103,6 +107,9 @@ public final class ApiHandler extends Handler.Abstract {
                 exchange.response().getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"patgate\", charset=\"UTF-8\"");
                 exchange.sendProblem(Problem.of(401, "unauthorized", "Unauthorized", u.getMessage()));
             }
+            case DirectoryUnavailableException d -> exchange.sendProblem(Problem.of(503, "directory-unavailable",
+                    "Service Unavailable", "directory unavailable: the LDAP directory cannot be reached, so directory "
+                            + "users cannot be checked right now; try again later (admins: GET /directory shows why)"));
             case ForbiddenException f -> exchange.sendProblem(Problem.of(403, "forbidden", "Forbidden", f.getMessage()));
             case NotFoundException n -> exchange.sendProblem(Problem.of(404, "not-found", "Not Found", n.getMessage()));
             case ConflictException c -> exchange.sendProblem(Problem.of(409, "conflict", "Conflict", c.getMessage()));

@@ -46,10 +46,12 @@ import org.patgate.server.gateway.RestRules;
 import org.patgate.server.api.SettingsResource;
 import org.patgate.server.settings.SettingsService;
 import org.patgate.server.store.SettingsRepository;
-import org.patgate.server.directory.Principal;
 import org.patgate.server.gateway.UpstreamProxy;
 import org.patgate.server.config.PepperSource;
+import org.patgate.server.directory.Directories;
 import org.patgate.server.directory.LocalDirectory;
+import org.patgate.server.directory.ldap.LdapDirectory;
+import org.patgate.server.api.DirectoryResource;
 import org.patgate.server.directory.LoginThrottle;
 import org.patgate.server.directory.PasswordHasher;
 import org.patgate.server.directory.UserService;
@@ -85,12 +87,14 @@ public final class PatgateServer implements AutoCloseable {
     private final UserService userService;
     private final ActivityRecorder activity;
     private final SettingsService settings;
+    private final Directories directories;
 
     private PatgateServer(PatgateConfig config, Database database, Server jetty, ServerConnector connector,
             TokenService tokenService, TokenVerifier tokenVerifier, UserService userService, ActivityRecorder activity,
-            SettingsService settings) {
+            SettingsService settings, Directories directories) {
         this.settings = settings;
         this.activity = activity;
+        this.directories = directories;
         this.config = config;
         this.database = database;
         this.jetty = jetty;
@@ -121,13 +125,16 @@ public final class PatgateServer implements AutoCloseable {
                 config.database().password(), config.database().maxPoolSize());
         ActivityRecorder activity = null;
         SettingsService settings = null;
+        Directories directory = null;
         try {
             AuditLog audit = new AuditLog(database.audit(), clock, new SecretRedactor(format));
             PasswordHasher hasher = new PasswordHasher();
             Permissions permissions = new Permissions(new GrantRepository(database.dataSource()),
                     config.tokens().cacheTtl());
             Policies policies = new Policies(new PolicyRepository(database.dataSource()));
-            LocalDirectory directory = new LocalDirectory(database, hasher, permissions);
+            // Reads the LDAP trust store now but contacts no server: PATgate starts while the directory is down.
+            directory = new Directories(database, new LocalDirectory(database, hasher, permissions),
+                    config.directory().ldap().map(ldap -> LdapDirectory.connect(ldap, clock)), permissions);
             TokenVerifier verifier = new TokenVerifier(format, digester, database.tokens(), database.users(),
                     directory::mayUseTokens, clock,
                     config.tokens().cacheTtl(), config.tokens().negativeCacheTtl(), 100_000);
@@ -141,8 +148,7 @@ public final class PatgateServer implements AutoCloseable {
             SigningKeys signingKeys = new SigningKeys(new JwtKeyRepository(database.dataSource()),
                     digester.digest("patgate identity JWT key encryption v1").bytes(), clock,
                     config.identity().jwt().keyRotation());
-            JwtIssuer jwtIssuer = new JwtIssuer(signingKeys, ownerId -> java.util.Set.copyOf(
-                    database.groups().groupNamesOf(ownerId)), clock, config.identity().jwt().issuer(),
+            JwtIssuer jwtIssuer = new JwtIssuer(signingKeys, directory::groupsOf, clock, config.identity().jwt().issuer(),
                     config.identity().jwt().audience(), config.identity().jwt().lifetime());
 
             settings = new SettingsService(new SettingsRepository(database.dataSource()), config.rest(),
@@ -156,7 +162,8 @@ public final class PatgateServer implements AutoCloseable {
                     new PermissionsResource(new PermissionService(permissions, audit, verifier::invalidateAll,
                             config.admin().group())),
                     new PoliciesResource(new PolicyService(policies, audit)), new SettingsResource(settings),
-                    config.api().maxBodyBytes(), new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())));
+                    config.api().maxBodyBytes(), new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())),
+                    new DirectoryResource(directory, audit));
             Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
                 // The JWK Set is published only when the upstream is told who calls by JWT.
@@ -170,7 +177,7 @@ public final class PatgateServer implements AutoCloseable {
             jetty.start();
             ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
             PatgateServer server = new PatgateServer(config, database, jetty, connector, tokens, verifier, users,
-                    activity, settings);
+                    activity, settings, directory);
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
             return server;
         } catch (Exception e) {
@@ -179,6 +186,9 @@ public final class PatgateServer implements AutoCloseable {
             }
             if (settings != null) {
                 settings.close();
+            }
+            if (directory != null) {
+                directory.close();
             }
             database.close();
             if (e instanceof PatgateException p) {
@@ -210,12 +220,12 @@ public final class PatgateServer implements AutoCloseable {
     }
 
     /** Compiles the {@code rest.*} values in force into the gateway's rules; once per settings change. */
-    private static java.util.function.Function<RestConfig, RestRules> restRules(LocalDirectory directory) {
+    private static java.util.function.Function<RestConfig, RestRules> restRules(Directories directory) {
         return rest -> new RestRules(PathPatternSet.of(rest.paths()),
                 new ReadOnlyPolicy(PathPatternSet.of(rest.readOnlyPosts())),
                 rest.passwordAuth() == RestConfig.PasswordAuth.BLOCK, rest.anonymous() == RestConfig.Anonymous.ALLOW,
                 new PasswordExemptions(rest.passwordExemptUsers(), rest.passwordExemptGroups(),
-                        username -> directory.lookup(username).map(Principal::groups).orElse(java.util.Set.of()),
+                        directory::groupsOf,
                         Duration.ofSeconds(30)),
                 IpRangeSet.of(rest.allowedIps()));
     }
@@ -280,6 +290,7 @@ public final class PatgateServer implements AutoCloseable {
         } finally {
             settings.close();
             activity.close();
+            directories.close();
             database.close();
         }
     }

@@ -23,7 +23,7 @@ import org.patgate.server.config.internal.MaskedYaml;
  */
 public record PatgateConfig(ListenConfig listen, UpstreamConfig upstream, DatabaseConfig database,
         RestConfig rest, IdentityConfig identity, List<String> trustedProxies, BootstrapConfig bootstrap,
-        TokensConfig tokens, AdminConfig admin, ApiConfig api, ActivityConfig activity) {
+        TokensConfig tokens, AdminConfig admin, ApiConfig api, ActivityConfig activity, DirectoryConfig directory) {
 
     /**
      * {@code PATGATE_} variables used by the launcher and CLI rather than the configuration
@@ -45,6 +45,15 @@ public record PatgateConfig(ListenConfig listen, UpstreamConfig upstream, Databa
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(activity, "activity");
+        Objects.requireNonNull(directory, "directory");
+    }
+
+    /** As the canonical constructor, with local users only. */
+    public PatgateConfig(ListenConfig listen, UpstreamConfig upstream, DatabaseConfig database, RestConfig rest,
+            IdentityConfig identity, List<String> trustedProxies, BootstrapConfig bootstrap, TokensConfig tokens,
+            AdminConfig admin, ApiConfig api, ActivityConfig activity) {
+        this(listen, upstream, database, rest, identity, trustedProxies, bootstrap, tokens, admin, api, activity,
+                DirectoryConfig.localOnly());
     }
 
     /** As the canonical constructor, with default activity settings. */

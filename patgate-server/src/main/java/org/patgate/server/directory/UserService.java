@@ -37,7 +37,7 @@ public final class UserService {
 
     private final Database database;
     private final PasswordHasher hasher;
-    private final LocalDirectory directory;
+    private final Directories directory;
     private final AuditLog audit;
     private final String adminGroup;
     private final SecureRandom random;
@@ -49,7 +49,7 @@ public final class UserService {
      */
     private final Permissions permissions;
 
-    public UserService(Database database, PasswordHasher hasher, LocalDirectory directory, AuditLog audit,
+    public UserService(Database database, PasswordHasher hasher, Directories directory, AuditLog audit,
             String adminGroup, SecureRandom random, LongConsumer onUserChanged, Permissions permissions) {
         this.permissions = permissions;
         this.onUserChanged = onUserChanged;
@@ -116,7 +116,11 @@ public final class UserService {
         return user.get();
     }
 
+    /** The user's groups: stored ones for local users, the directory's for LDAP users (empty when it cannot answer). */
     public List<String> groupsOf(UserRecord user) {
+        if (NewUser.SOURCE_LDAP.equals(user.source())) {
+            return directory.groupsOf(user.id()).stream().sorted().toList();
+        }
         return database.groups().groupNamesOf(user.id());
     }
 
@@ -181,7 +185,7 @@ public final class UserService {
     private static final char[] PASSWORD_ALPHABET =
             "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
 
-    public LocalDirectory directory() {
+    public Directories directory() {
         return directory;
     }
 

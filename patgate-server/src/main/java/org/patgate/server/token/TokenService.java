@@ -20,7 +20,7 @@ import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.permission.Permission;
-import org.patgate.server.directory.LocalDirectory;
+import org.patgate.server.directory.Directories;
 import org.patgate.server.policy.EffectivePolicy;
 import org.patgate.server.policy.Policies;
 import org.patgate.server.policy.PolicyCheck;
@@ -54,12 +54,12 @@ public final class TokenService {
     private final SecureRandom random;
     private final Clock clock;
     private final int maxLifetimeDays;
-    private final LocalDirectory directory;
+    private final Directories directory;
     private final Policies policies;
     private final TokenDecisionRepository decisions;
 
     public TokenService(Database database, TokenFormat format, TokenDigester digester, TokenVerifier verifier,
-            AuditLog audit, SecureRandom random, Clock clock, int maxLifetimeDays, LocalDirectory directory,
+            AuditLog audit, SecureRandom random, Clock clock, int maxLifetimeDays, Directories directory,
             Policies policies, TokenDecisionRepository decisions) {
         this.directory = directory;
         this.policies = policies;
@@ -219,8 +219,8 @@ public final class TokenService {
             case "pending" -> "waiting for an administrator's approval";
             case "denied" -> decisions.find(token.id()).map(d -> "denied by " + d.decidedBy()
                     + (d.reason() == null ? "" : ": " + d.reason())).orElse("denied");
-            default -> database.users().findById(token.ownerId()).map(directory::mayUseTokens).orElse(false) ? null
-                    : "its owner is disabled or no longer holds the use-tokens permission";
+            default -> database.users().findById(token.ownerId()).map(directory::whyNoTokens)
+                    .orElse("its owner is disabled or no longer holds the use-tokens permission");
         };
     }
 
@@ -256,7 +256,8 @@ public final class TokenService {
             audit.failure(actor.username(), "token.create", owner, sourceIp, "lacks create-tokens-for-others");
             throw new ForbiddenException("creating tokens for other users needs the create-tokens-for-others permission");
         }
-        UserRecord record = database.users().findByUsername(owner)
+        // An LDAP user who never logged in is added now, so tokens can be prepared for them.
+        UserRecord record = directory.findOrProvision(owner)
                 .orElseThrow(() -> new InvalidRequestException("owner: no user named '" + owner + "'",
                         Map.of("owner", "no such user")));
         if (!record.enabled()) {

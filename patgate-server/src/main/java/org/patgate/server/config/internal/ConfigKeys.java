@@ -52,7 +52,17 @@ public final class ConfigKeys {
             scalar("tokens.cacheTtl"), scalar("tokens.negativeCacheTtl"), scalar("tokens.maxLifetimeDays"),
             scalar("admin.group"),
             scalar("api.maxBodyBytes"),
-            scalar("activity.queueSize"), scalar("activity.flushInterval"), scalar("activity.recentRequests"));
+            scalar("activity.queueSize"), scalar("activity.flushInterval"), scalar("activity.recentRequests"),
+            scalar("directory.ldap.preset"), list("directory.ldap.urls"), scalar("directory.ldap.security"),
+            scalar("directory.ldap.trustStore"), secret("directory.ldap.trustStorePassword"),
+            scalar("directory.ldap.bindDn"), secret("directory.ldap.bindPassword"),
+            scalar("directory.ldap.userBaseDn"), scalar("directory.ldap.userFilter"),
+            scalar("directory.ldap.usernameAttribute"), scalar("directory.ldap.displayNameAttribute"),
+            scalar("directory.ldap.emailAttribute"), scalar("directory.ldap.groupBaseDn"),
+            scalar("directory.ldap.membership"), scalar("directory.ldap.groupFilter"),
+            scalar("directory.ldap.groupNameAttribute"), scalar("directory.ldap.nestedGroups"),
+            scalar("directory.ldap.connectTimeout"), scalar("directory.ldap.responseTimeout"),
+            scalar("directory.ldap.poolSize"), scalar("directory.ldap.membershipCacheTtl"));
 
     private static final Map<String, Key> BY_PATH = new LinkedHashMap<>();
     private static final Map<String, Key> BY_ENV = new LinkedHashMap<>();

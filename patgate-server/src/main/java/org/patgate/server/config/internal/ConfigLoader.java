@@ -23,6 +23,7 @@ import org.patgate.server.config.ApiConfig;
 import org.patgate.server.config.BootstrapConfig;
 import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.DatabaseConfig;
+import org.patgate.server.config.DirectoryConfig;
 import org.patgate.server.config.IdentityConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.PatgateConfig;
@@ -188,11 +189,12 @@ public final class ConfigLoader {
                 in.integer("activity.queueSize", 100_000, ConfigRules.range(100, 10_000_000)),
                 in.duration("activity.flushInterval", Duration.ofSeconds(1), ConfigRules::positive),
                 in.integer("activity.recentRequests", 100, ConfigRules.range(0, 10_000))));
+        DirectoryConfig directory = LdapKeys.read(in, problems);
         if (!problems.isEmpty()) {
             return null;
         }
         return new PatgateConfig(listen, upstream, database, rest, identity, trustedProxies, bootstrap, tokens,
-                admin, api, activity);
+                admin, api, activity, directory);
     }
 
     /**

@@ -43,6 +43,15 @@ final class ConfigReader {
         return scalar(key, fallback, text -> parseInteger(text, rule), rule);
     }
 
+    /** {@code true} or {@code false}, ignoring case; YAML 1.1's {@code yes}/{@code on} are refused, not guessed. */
+    boolean bool(String key, boolean fallback) {
+        return scalar(key, fallback, text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException("must be true or false");
+        }, value -> { });
+    }
+
     Duration duration(String key, Duration fallback, Consumer<Duration> rule) {
         return scalar(key, fallback, Durations::parse, rule);
     }

@@ -177,6 +177,15 @@ public final class ConfigRules {
         }
     }
 
+    /** A URI that parses; whether it is {@code ldap://} or {@code ldaps://} host and port is checked with the other LDAP settings. */
+    public static void ldapUrl(String url) {
+        try {
+            new URI(url.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException("must be ldap://host[:port] or ldaps://host[:port]");
+        }
+    }
+
     public static void cidr(String cidr) {
         CidrSyntax.check(cidr);
     }

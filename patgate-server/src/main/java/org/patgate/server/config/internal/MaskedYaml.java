@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.PatgateConfig;
+import org.patgate.server.directory.ldap.LdapSettings;
 
 /** Writes a configuration as YAML with secrets masked; see {@link PatgateConfig#toMaskedYaml()}. */
 public final class MaskedYaml {
@@ -61,11 +62,37 @@ public final class MaskedYaml {
                 "queueSize", config.activity().queueSize(),
                 "flushInterval", Durations.format(config.activity().flushInterval()),
                 "recentRequests", config.activity().recentRequests()));
+        config.directory().ldap().ifPresent(ldap -> root.put("directory", section("ldap", ldap(ldap))));
         try {
             return YAML.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new ConfigException("cannot print the configuration: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** Every LDAP key, explicit (no {@code preset}), so the output shows exactly what is used. */
+    private static Map<String, Object> ldap(LdapSettings ldap) {
+        return section(
+                "urls", ldap.urls().stream().map(Object::toString).toList(),
+                "security", lower(ldap.security()),
+                "trustStore", ldap.trustStore() == null ? "" : ldap.trustStore().toString(),
+                "trustStorePassword", Masking.secret(ldap.trustStorePassword()),
+                "bindDn", ldap.bindDn() == null ? "" : ldap.bindDn(),
+                "bindPassword", Masking.secret(ldap.bindPassword()),
+                "userBaseDn", ldap.userBaseDn(),
+                "userFilter", ldap.userFilter(),
+                "usernameAttribute", ldap.usernameAttribute(),
+                "displayNameAttribute", ldap.displayNameAttribute(),
+                "emailAttribute", ldap.emailAttribute(),
+                "groupBaseDn", ldap.groupBaseDn(),
+                "membership", lower(ldap.membership()),
+                "groupFilter", ldap.groupFilter(),
+                "groupNameAttribute", ldap.groupNameAttribute(),
+                "nestedGroups", ldap.nestedGroups(),
+                "connectTimeout", Durations.format(ldap.connectTimeout()),
+                "responseTimeout", Durations.format(ldap.responseTimeout()),
+                "poolSize", ldap.poolSize(),
+                "membershipCacheTtl", Durations.format(ldap.membershipCacheTtl()));
     }
 
     private static Map<String, Object> section(Object... namesAndValues) {

@@ -6,9 +6,11 @@ import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.ResultCode;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -46,8 +48,10 @@ public final class LdapDirectory implements AutoCloseable {
     private final Clock clock;
     private final Cache<String, DirectoryUser> memberships;
     private final AtomicReference<DirectoryStatus> status;
+    private final List<String> urls;
 
     private LdapDirectory(LdapSettings settings, Clock clock) {
+        this.urls = settings.urls().stream().map(URI::toString).toList();
         this.connector = new LdapConnector(settings);
         this.reader = new DirectoryReader(settings);
         this.clock = clock;
@@ -136,6 +140,11 @@ public final class LdapDirectory implements AutoCloseable {
         } catch (LDAPException e) {
             throw unavailable("lookup of a user", e);
         }
+    }
+
+    /** The configured server URLs, in the order they are tried. */
+    public List<String> urls() {
+        return urls;
     }
 
     /** What the last operation or check observed; never contacts the server. */

@@ -6,6 +6,8 @@ import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest;
 import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
 import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldif.LDIFReader;
 import com.unboundid.ldap.sdk.ResultCode;
@@ -82,6 +84,16 @@ final class LdapTestServer implements AutoCloseable {
 
     void stop() {
         server.shutDown(true);
+    }
+
+    /** Changes an entry the way an administrator of the directory would (the server stays up). */
+    void modify(String dn, Modification... modifications) throws LDAPException {
+        server.modify(dn, modifications);
+    }
+
+    /** Deletes an entry. */
+    void delete(String dn) throws LDAPException {
+        server.delete(dn);
     }
 
     /** Starts again on the same port with the original data. */
