@@ -140,7 +140,7 @@ public final class PatgateServer implements AutoCloseable {
                     config.activity().flushInterval(), config.activity().recentRequests());
 
             ApiHandler api = new ApiHandler(new ApiAuthenticator(directory, new LoginThrottle(10, Duration.ofMinutes(5)), audit),
-                    new TokensResource(tokens, activityStore, clock), new UsersResource(users), new AuditResource(database.audit()),
+                    new TokensResource(tokens, activityStore, clock), new UsersResource(users), new AuditResource(database.audit(), clock),
                     new PermissionsResource(new PermissionService(permissions, audit, verifier::invalidateAll,
                             config.admin().group())),
                     new PoliciesResource(new PolicyService(policies, audit)),

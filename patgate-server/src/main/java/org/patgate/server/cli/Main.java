@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "patgate", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "PATgate: a personal access token gateway for REST APIs.",
         subcommands = {DemoCommand.class, ServeCommand.class, ConfigCommand.class, UserCommand.class, TokenCommand.class,
-                PermissionsCommand.class, PolicyCommand.class, ApprovalsCommand.class,
+                PermissionsCommand.class, PolicyCommand.class, ApprovalsCommand.class, AuditCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
