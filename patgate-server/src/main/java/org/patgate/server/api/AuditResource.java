@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,9 @@ public final class AuditResource {
      * started are left out (the range ends at that instant at the latest), so paging stays stable.
      */
     void export(Exchange exchange, Principal principal) {
-        AuditQuery query = query(exchange, principal, clock.instant(), new PageRequest(0, EXPORT_PAGE));
+        // The range ends just after the instant the export starts (the store keeps microseconds).
+        Instant latest = clock.instant().truncatedTo(ChronoUnit.MICROS).plus(1, ChronoUnit.MICROS);
+        AuditQuery query = query(exchange, principal, latest, new PageRequest(0, EXPORT_PAGE));
         Page<AuditEvent> first = repository.search(query);
         if (first.total() > MAX_EXPORT_ROWS) {
             throw new InvalidRequestException(first.total() + " events match; export at most " + MAX_EXPORT_ROWS
