@@ -161,7 +161,7 @@ public final class UserService {
      * enabled state and password. Everything is validated before anything changes. Administrators
      * cannot disable themselves nor leave the admin group. Changes to groups or the enabled state
      * reach the user's tokens on the next request; audited as {@code user.update} naming the changed
-     * fields (never the password).
+     * fields (never the password), and {@code user.enable} or {@code user.disable}.
      */
     public UserRecord update(Principal actor, String sourceIp, String username, UserChange change) {
         requireAdmin(actor, "change users");
@@ -204,21 +204,21 @@ public final class UserService {
             replaceGroups(user, change.groups());
             changed.add("groups=" + String.join(",", change.groups()));
         }
-        if (change.enabled() != null) {
-            database.users().setEnabled(user.id(), change.enabled());
-            changed.add("enabled=" + change.enabled());
-        }
         if (change.password() != null) {
             String hash = hasher.hash(change.password());
             java.util.Arrays.fill(change.password(), '\0');
             database.users().setPasswordHash(user.id(), hash);
             changed.add("password");
         }
-        if (change.groups() != null || change.enabled() != null) {
+        if (change.groups() != null) {
             onUserChanged.accept(user.id());
         }
-        audit.success(actor.username(), "user.update", user.username(), sourceIp, String.join(" ", changed));
-        return database.users().findById(user.id()).orElseThrow();
+        if (!changed.isEmpty()) {
+            audit.success(actor.username(), "user.update", user.username(), sourceIp, String.join(" ", changed));
+        }
+        // enabling and disabling keep their own audit actions
+        return change.enabled() == null ? database.users().findById(user.id()).orElseThrow()
+                : setEnabled(actor, sourceIp, user.username(), change.enabled());
     }
 
     /**
