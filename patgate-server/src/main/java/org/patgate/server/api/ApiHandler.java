@@ -22,9 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management API under {@code /.patgate/api/v1/}: authenticates the caller, routes to a
- * resource by the first path segment, and turns every failure into problem+json. Unexpected
- * failures answer 500 with no internals. Thread-safe.
+ * The management API under {@code /.patgate/api/v1/}: matches the call against the
+ * {@link ApiRoutes route table}, authenticates the caller (except on the few open routes), runs the
+ * route's action, and turns every failure into problem+json: an unknown path is 404, a known path
+ * with another method 405 with {@code Allow} taken from the table. Unexpected failures answer 500
+ * with no internals. Thread-safe.
  */
 public final class ApiHandler extends Handler.Abstract {
 
@@ -32,29 +34,24 @@ public final class ApiHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 
     private final ApiAuthenticator authenticator;
-    private final TokensResource tokens;
-    private final UsersResource users;
-    private final AuditResource audit;
-    private final PermissionsResource permissions;
-    private final PoliciesResource policies;
-    private final SettingsResource settings;
-    private final DirectoryResource directory;
+    private final ApiRoutes routes;
+    private final ApiRoutes.Resources resources;
     private final int maxBodyBytes;
     private final ClientAddressResolver addresses;
 
-    public ApiHandler(ApiAuthenticator authenticator, TokensResource tokens, UsersResource users, AuditResource audit,
-            PermissionsResource permissions, PoliciesResource policies, SettingsResource settings, int maxBodyBytes,
-            ClientAddressResolver addresses, DirectoryResource directory) {
-        this.settings = settings;
-        this.directory = directory;
-        this.addresses = addresses;
-        this.policies = policies;
-        this.permissions = permissions;
+    /** An API answering {@code routes} with {@code resources}. */
+    public ApiHandler(ApiAuthenticator authenticator, ApiRoutes routes, ApiRoutes.Resources resources,
+            int maxBodyBytes, ClientAddressResolver addresses) {
         this.authenticator = authenticator;
-        this.tokens = tokens;
-        this.users = users;
-        this.audit = audit;
+        this.routes = routes;
+        this.resources = resources;
         this.maxBodyBytes = maxBodyBytes;
+        this.addresses = addresses;
+    }
+
+    /** The routes this handler answers. */
+    public ApiRoutes routes() {
+        return routes;
     }
 
     @Override
@@ -71,23 +68,22 @@ public final class ApiHandler extends Handler.Abstract {
                 .getHostAddress();
         Exchange exchange = new Exchange(request, response, callback, segments, maxBodyBytes, sourceIp);
         try {
+            ApiRoutes.Match match = routes.match(exchange.method(), segments);
+            if (match instanceof ApiRoutes.Match.Found found && !found.route().authenticated()) {
+                exchange.bindPathParameters(found.parameters());
+                found.route().action().handle(resources, exchange, null);
+                return true;
+            }
+            // Authenticate before saying anything about the path, so that probing needs credentials.
             Principal principal = authenticator.authenticate(exchange);
-            boolean routed = switch (segments.getFirst()) {
-                case "tokens" -> tokens.handle(exchange, principal);
-                case "users" -> users.handle(exchange, principal);
-                case "audit" -> audit.handle(exchange, principal);
-                case "permissions" -> permissions.handle(exchange, principal);
-                case "policies" -> policies.handle(exchange, principal);
-                case "settings" -> settings.handle(exchange, principal);
-                case "approvals" -> tokens.approvals(exchange, principal);
-                case "presets" -> presets(exchange);
-                case "me" -> users.me(exchange, principal);
-                case "directory" -> directory.handle(exchange, principal);
-                default -> false;
-            };
-            if (!routed) {
-                exchange.sendProblem(Problem.of(404, "not-found", "Not Found",
-                        "no API route " + exchange.method() + " " + path));
+            switch (match) {
+                case ApiRoutes.Match.Found found -> {
+                    exchange.bindPathParameters(found.parameters());
+                    found.route().action().handle(resources, exchange, principal);
+                }
+                case ApiRoutes.Match.WrongMethod wrong -> methodNotAllowed(exchange, wrong.allow());
+                case ApiRoutes.Match.NotFound notFound -> exchange.sendProblem(Problem.of(404, "not-found",
+                        "Not Found", "no API route " + exchange.method() + " " + path));
             }
         } catch (RuntimeException e) {
             answer(exchange, e);
@@ -123,22 +119,6 @@ public final class ApiHandler extends Handler.Abstract {
                         "the server could not complete the request; the log has details"));
             }
         }
-    }
-
-    /** {@code GET /presets}: the rule presets a token can be created with, and what they allow. */
-    private static boolean presets(Exchange exchange) {
-        if (exchange.segments().size() != 1) {
-            return false;
-        }
-        if (!exchange.method().equals("GET")) {
-            return methodNotAllowed(exchange, "GET");
-        }
-        java.util.List<java.util.Map<String, Object>> items = new java.util.ArrayList<>();
-        org.patgate.core.rules.RulePresets.all().forEach((name, description) -> items.add(java.util.Map.of(
-                "name", name, "description", description, "rules", org.patgate.server.token.TokenRulesCodec.toView(
-                        org.patgate.core.rules.RulePresets.named(name).orElseThrow()))));
-        exchange.sendJson(200, java.util.Map.of("items", items));
-        return true;
     }
 
     /** Answers 405 with the allowed methods; for resources that know the path but not the method. */

@@ -36,37 +36,28 @@ public final class DirectoryResource {
 
     record DirectoriesView(List<String> kinds, List<DirectoryView> directories) {}
 
-    boolean handle(Exchange exchange, Principal principal) {
-        List<String> path = exchange.segments();
-        if (path.size() == 1) {
-            if (!exchange.method().equals("GET")) {
-                return ApiHandler.methodNotAllowed(exchange, "GET");
-            }
-            requireAdmin(principal);
-            List<DirectoryView> views = new ArrayList<>();
-            views.add(new DirectoryView("local", "up", null, null, null, null, null));
-            directories.ldap().ifPresent(ldap -> views.add(view(ldap, ldap.status())));
-            exchange.sendJson(200, new DirectoriesView(views.stream().map(DirectoryView::kind).toList(), views));
-            return true;
+    /** {@code GET /directory}: the user directories and their state (admins). */
+    void status(Exchange exchange, Principal principal) {
+        requireAdmin(principal);
+        List<DirectoryView> views = new ArrayList<>();
+        views.add(new DirectoryView("local", "up", null, null, null, null, null));
+        directories.ldap().ifPresent(ldap -> views.add(view(ldap, ldap.status())));
+        exchange.sendJson(200, new DirectoriesView(views.stream().map(DirectoryView::kind).toList(), views));
+    }
+
+    /** {@code POST /directory/test}: binds and searches with the service account now, audited (admins). */
+    void test(Exchange exchange, Principal principal) {
+        requireAdmin(principal);
+        LdapDirectory ldap = directories.ldap().orElseThrow(() -> new ConflictException(
+                "no LDAP directory is configured (directory.ldap.urls); local users need no connection test"));
+        DirectoryStatus status = ldap.testConnection();
+        if (status.reachable()) {
+            audit.success(principal.username(), "directory.test", "ldap", exchange.sourceIp(),
+                    "server=" + status.serverUrl());
+        } else {
+            audit.failure(principal.username(), "directory.test", "ldap", exchange.sourceIp(), status.lastError());
         }
-        if (path.size() == 2 && path.get(1).equals("test")) {
-            if (!exchange.method().equals("POST")) {
-                return ApiHandler.methodNotAllowed(exchange, "POST");
-            }
-            requireAdmin(principal);
-            LdapDirectory ldap = directories.ldap().orElseThrow(() -> new ConflictException(
-                    "no LDAP directory is configured (directory.ldap.urls); local users need no connection test"));
-            DirectoryStatus status = ldap.testConnection();
-            if (status.reachable()) {
-                audit.success(principal.username(), "directory.test", "ldap", exchange.sourceIp(),
-                        "server=" + status.serverUrl());
-            } else {
-                audit.failure(principal.username(), "directory.test", "ldap", exchange.sourceIp(), status.lastError());
-            }
-            exchange.sendJson(200, view(ldap, status));
-            return true;
-        }
-        return false;
+        exchange.sendJson(200, view(ldap, status));
     }
 
     private static DirectoryView view(LdapDirectory ldap, DirectoryStatus status) {

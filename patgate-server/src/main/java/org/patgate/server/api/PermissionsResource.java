@@ -30,44 +30,29 @@ public final class PermissionsResource {
 
     record AllPermissionsView(List<String> everyone, Map<String, List<String>> groups) {}
 
-    boolean handle(Exchange exchange, Principal principal) {
-        List<String> path = exchange.segments();
-        String method = exchange.method();
-        if (path.size() == 1) {
-            if (!method.equals("GET")) {
-                return ApiHandler.methodNotAllowed(exchange, "GET");
+    void all(Exchange exchange, Principal principal) {
+        Map<String, List<String>> groups = new TreeMap<>();
+        List<String> everyone = List.of();
+        for (Map.Entry<String, Set<Permission>> entry : service.all(principal).entrySet()) {
+            if (entry.getKey().equals(GrantRepository.EVERYONE)) {
+                everyone = names(entry.getValue());
+            } else {
+                groups.put(entry.getKey(), names(entry.getValue()));
             }
-            Map<String, List<String>> groups = new TreeMap<>();
-            List<String> everyone = List.of();
-            for (Map.Entry<String, Set<Permission>> entry : service.all(principal).entrySet()) {
-                if (entry.getKey().equals(GrantRepository.EVERYONE)) {
-                    everyone = names(entry.getValue());
-                } else {
-                    groups.put(entry.getKey(), names(entry.getValue()));
-                }
-            }
-            exchange.sendJson(200, new AllPermissionsView(everyone, groups));
-            return true;
         }
-        GroupTarget target = GroupTarget.of(path);
-        if (target == null) {
-            return false;
-        }
-        String group = target.key();
-        String shown = target.shown();
-        return switch (method) {
-            case "GET" -> {
-                exchange.sendJson(200, new GroupPermissionsView(shown, names(service.ofGroup(principal, group))));
-                yield true;
-            }
-            case "PUT" -> {
-                PermissionsBody body = exchange.readJson(PermissionsBody.class);
-                Set<Permission> now = service.replace(principal, exchange.sourceIp(), group, body.permissions());
-                exchange.sendJson(200, new GroupPermissionsView(shown, names(now)));
-                yield true;
-            }
-            default -> ApiHandler.methodNotAllowed(exchange, "GET, PUT");
-        };
+        exchange.sendJson(200, new AllPermissionsView(everyone, groups));
+    }
+
+    void get(Exchange exchange, Principal principal) {
+        GroupTarget target = GroupTarget.of(exchange.segments());
+        exchange.sendJson(200, new GroupPermissionsView(target.shown(), names(service.ofGroup(principal, target.key()))));
+    }
+
+    void replace(Exchange exchange, Principal principal) {
+        GroupTarget target = GroupTarget.of(exchange.segments());
+        PermissionsBody body = exchange.readJson(PermissionsBody.class);
+        Set<Permission> now = service.replace(principal, exchange.sourceIp(), target.key(), body.permissions());
+        exchange.sendJson(200, new GroupPermissionsView(target.shown(), names(now)));
     }
 
     private static List<String> names(Set<Permission> permissions) {

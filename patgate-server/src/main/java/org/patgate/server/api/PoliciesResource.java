@@ -58,48 +58,33 @@ public final class PoliciesResource {
 
     record AllPoliciesView(PolicyBody everyone, Map<String, PolicyBody> groups) {}
 
-    boolean handle(Exchange exchange, Principal principal) {
-        List<String> path = exchange.segments();
-        String method = exchange.method();
-        if (path.size() == 1) {
-            if (!method.equals("GET")) {
-                return ApiHandler.methodNotAllowed(exchange, "GET");
+    void all(Exchange exchange, Principal principal) {
+        PolicyBody everyone = null;
+        Map<String, PolicyBody> groups = new TreeMap<>();
+        for (Map.Entry<String, Policy> entry : service.all(principal).entrySet()) {
+            if (entry.getKey().equals(GrantRepository.EVERYONE)) {
+                everyone = PolicyBody.of(entry.getValue());
+            } else {
+                groups.put(entry.getKey(), PolicyBody.of(entry.getValue()));
             }
-            PolicyBody everyone = null;
-            Map<String, PolicyBody> groups = new TreeMap<>();
-            for (Map.Entry<String, Policy> entry : service.all(principal).entrySet()) {
-                if (entry.getKey().equals(GrantRepository.EVERYONE)) {
-                    everyone = PolicyBody.of(entry.getValue());
-                } else {
-                    groups.put(entry.getKey(), PolicyBody.of(entry.getValue()));
-                }
-            }
-            exchange.sendJson(200, new AllPoliciesView(everyone, groups));
-            return true;
         }
-        GroupTarget target = GroupTarget.of(path);
-        if (target == null) {
-            return false;
-        }
-        String group = target.key();
-        String shown = target.shown();
-        return switch (method) {
-            case "GET" -> {
-                exchange.sendJson(200, new GroupPolicyView(shown, PolicyBody.of(service.get(principal, group))));
-                yield true;
-            }
-            case "PUT" -> {
-                Policy policy = exchange.readJson(PolicyBody.class).toPolicy();
-                exchange.sendJson(200, new GroupPolicyView(shown,
-                        PolicyBody.of(service.put(principal, exchange.sourceIp(), group, policy))));
-                yield true;
-            }
-            case "DELETE" -> {
-                service.delete(principal, exchange.sourceIp(), group);
-                exchange.sendNoContent();
-                yield true;
-            }
-            default -> ApiHandler.methodNotAllowed(exchange, "GET, PUT, DELETE");
-        };
+        exchange.sendJson(200, new AllPoliciesView(everyone, groups));
+    }
+
+    void get(Exchange exchange, Principal principal) {
+        GroupTarget target = GroupTarget.of(exchange.segments());
+        exchange.sendJson(200, new GroupPolicyView(target.shown(), PolicyBody.of(service.get(principal, target.key()))));
+    }
+
+    void put(Exchange exchange, Principal principal) {
+        GroupTarget target = GroupTarget.of(exchange.segments());
+        Policy policy = exchange.readJson(PolicyBody.class).toPolicy();
+        exchange.sendJson(200, new GroupPolicyView(target.shown(),
+                PolicyBody.of(service.put(principal, exchange.sourceIp(), target.key(), policy))));
+    }
+
+    void delete(Exchange exchange, Principal principal) {
+        service.delete(principal, exchange.sourceIp(), GroupTarget.of(exchange.segments()).key());
+        exchange.sendNoContent();
     }
 }

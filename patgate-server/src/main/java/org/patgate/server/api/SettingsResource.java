@@ -35,34 +35,28 @@ public final class SettingsResource {
 
     record SettingsView(Map<String, Setting> rest, String updatedBy, Instant updatedAt, String refreshInterval) {}
 
-    boolean handle(Exchange exchange, Principal principal) {
-        if (exchange.segments().size() != 1) {
-            return false;
+    /** {@code GET /settings}: the values in force and where each comes from (admins). */
+    void get(Exchange exchange, Principal principal) {
+        exchange.sendJson(200, view(service.current(principal)));
+    }
+
+    /** {@code PUT /settings}: replaces the stored values; a field left out follows the configuration (admins). */
+    void put(Exchange exchange, Principal principal) {
+        service.current(principal); // refuses non-admins (403) before the body is read
+        SettingsBody body = exchange.readJson(SettingsBody.class);
+        if (body.rest() == null) {
+            throw new InvalidRequestException("rest: required; {\"rest\": {}} makes every value follow the configuration",
+                    Map.of("rest", "required"));
         }
-        return switch (exchange.method()) {
-            case "GET" -> {
-                exchange.sendJson(200, view(service.current(principal)));
-                yield true;
-            }
-            case "PUT" -> {
-                service.current(principal); // refuses non-admins (403) before the body is read
-                SettingsBody body = exchange.readJson(SettingsBody.class);
-                if (body.rest() == null) {
-                    throw new InvalidRequestException("rest: required; {\"rest\": {}} makes every value follow the configuration",
-                            Map.of("rest", "required"));
-                }
-                RestBody rest = body.rest();
-                RestSettings settings = RestSettings.fromWire(rest.passwordAuth(), rest.paths(), rest.readOnlyPosts(),
-                        rest.anonymous(), rest.passwordExemptUsers(), rest.passwordExemptGroups(), rest.allowedIps());
-                exchange.sendJson(200, view(service.update(principal, exchange.sourceIp(), settings)));
-                yield true;
-            }
-            case "DELETE" -> {
-                exchange.sendJson(200, view(service.reset(principal, exchange.sourceIp())));
-                yield true;
-            }
-            default -> ApiHandler.methodNotAllowed(exchange, "GET, PUT, DELETE");
-        };
+        RestBody rest = body.rest();
+        RestSettings settings = RestSettings.fromWire(rest.passwordAuth(), rest.paths(), rest.readOnlyPosts(),
+                rest.anonymous(), rest.passwordExemptUsers(), rest.passwordExemptGroups(), rest.allowedIps());
+        exchange.sendJson(200, view(service.update(principal, exchange.sourceIp(), settings)));
+    }
+
+    /** {@code DELETE /settings}: forgets every stored value; the configuration applies again (admins). */
+    void reset(Exchange exchange, Principal principal) {
+        exchange.sendJson(200, view(service.reset(principal, exchange.sourceIp())));
     }
 
     private static SettingsView view(SettingsService.Current current) {

@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.patgate.core.PatgateException;
+import org.patgate.core.rules.RulePresets;
 import org.patgate.core.token.Scope;
 import org.patgate.server.api.TokenViews.CreateTokenBody;
 import org.patgate.server.api.TokenViews.IssuedTokenView;
@@ -22,12 +24,14 @@ import org.patgate.server.store.TokenRequestRecord;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.TokenRecord;
 import org.patgate.server.token.IssuedToken;
+import org.patgate.server.token.TokenFilter;
 import org.patgate.server.token.TokenRequest;
 import org.patgate.server.token.TokenRulesCodec;
 import org.patgate.server.token.TokenService;
 
 /**
- * {@code /tokens}: create, list, get, revoke, rotate, activity. Translates JSON to
+ * {@code /tokens}: create, list, get, revoke (one or many), rotate, approve, deny, activity; plus
+ * {@code /approvals} and {@code /presets}. Translates JSON to
  * {@link TokenService} calls; all rules live in the service. Thread-safe.
  */
 public final class TokensResource {
@@ -44,61 +48,70 @@ public final class TokensResource {
         this.clock = clock;
     }
 
-    boolean handle(Exchange exchange, Principal principal) {
-        List<String> path = exchange.segments();
-        String method = exchange.method();
-        if (path.size() == 1) {
-            return switch (method) {
-                case "GET" -> list(exchange, principal);
-                case "POST" -> create(exchange, principal);
-                default -> ApiHandler.methodNotAllowed(exchange, "GET, POST");
-            };
-        }
-        String id = path.get(1);
-        if (path.size() == 2) {
-            return switch (method) {
-                case "GET" -> {
-                    exchange.sendJson(200, detail(service.get(principal, id)));
-                    yield true;
-                }
-                case "DELETE" -> {
-                    service.revoke(principal, exchange.sourceIp(), id);
-                    exchange.sendNoContent();
-                    yield true;
-                }
-                default -> ApiHandler.methodNotAllowed(exchange, "GET, DELETE");
-            };
-        }
-        if (path.size() == 3 && path.get(2).equals("rotate")) {
-            if (!method.equals("POST")) {
-                return ApiHandler.methodNotAllowed(exchange, "POST");
+    void get(Exchange exchange, Principal principal) {
+        exchange.sendJson(200, detail(service.get(principal, exchange.pathParameter("id"))));
+    }
+
+    void revoke(Exchange exchange, Principal principal) {
+        service.revoke(principal, exchange.sourceIp(), exchange.pathParameter("id"));
+        exchange.sendNoContent();
+    }
+
+    void rotate(Exchange exchange, Principal principal) {
+        IssuedToken rotated = service.rotate(principal, exchange.sourceIp(), exchange.pathParameter("id"));
+        exchange.sendJson(200, IssuedTokenView.of(rotated.token(), rotated.secret(), clock.instant()));
+    }
+
+    void decide(Exchange exchange, Principal principal, boolean approve) {
+        DecisionBody body = exchange.readOptionalJson(DecisionBody.class);
+        TokenRecord decided = service.decide(principal, exchange.sourceIp(), exchange.pathParameter("id"), approve,
+                body == null ? null : body.reason());
+        exchange.sendJson(200, detail(decided));
+    }
+
+    void activity(Exchange exchange, Principal principal) {
+        TokenRecord token = service.get(principal, exchange.pathParameter("id"));
+        int limit = exchange.queryInt("size", 100, 1, 10_000);
+        List<RequestView> recent = activity.recent(token.id(), limit).stream().map(RequestView::of).toList();
+        exchange.sendJson(200, new ActivityView(token.id(), token.lastUsedAt(), token.lastUsedIp(),
+                token.lastUsedAgent(), recent));
+    }
+
+    /** {@code GET /presets}: the rule presets a token can be created with, and what they allow. */
+    void presets(Exchange exchange) {
+        List<Map<String, Object>> items = new ArrayList<>();
+        RulePresets.all().forEach((name, description) -> items.add(Map.of("name", name, "description", description,
+                "rules", TokenRulesCodec.toView(RulePresets.named(name).orElseThrow()))));
+        exchange.sendJson(200, Map.of("items", items));
+    }
+
+    /**
+     * The body of {@code POST /tokens/revoke}: either {@code ids}, or filters as for listing (at
+     * least one). Unknown fields are refused by the mapper.
+     */
+    record RevokeManyBody(List<String> ids, String owner, String status, String scope, String q,
+            String expiresBefore, String lastUsedBefore) {}
+
+    /** What a bulk revocation did: how many tokens it revoked (already revoked ones not counted), and which. */
+    record RevokedView(int revoked, List<String> ids) {}
+
+    void revokeMany(Exchange exchange, Principal principal) {
+        RevokeManyBody body = exchange.readJson(RevokeManyBody.class);
+        TokenFilter filter = TokenFilter.parse(body.owner(), body.status(), body.scope(), body.q(),
+                body.expiresBefore(), body.lastUsedBefore(), null);
+        List<String> revoked;
+        if (body.ids() != null) {
+            if (filter.narrows()) {
+                throw new InvalidRequestException("give ids or filters, not both", Map.of("ids", "not with filters"));
             }
-            IssuedToken rotated = service.rotate(principal, exchange.sourceIp(), id);
-            exchange.sendJson(200, IssuedTokenView.of(rotated.token(), rotated.secret(), clock.instant()));
-            return true;
-        }
-        if (path.size() == 3 && (path.get(2).equals("approve") || path.get(2).equals("deny"))) {
-            if (!method.equals("POST")) {
-                return ApiHandler.methodNotAllowed(exchange, "POST");
+            if (body.ids().isEmpty()) {
+                throw new InvalidRequestException("ids: must not be empty", Map.of("ids", "must not be empty"));
             }
-            DecisionBody body = exchange.readOptionalJson(DecisionBody.class);
-            TokenRecord decided = service.decide(principal, exchange.sourceIp(), id, path.get(2).equals("approve"),
-                    body == null ? null : body.reason());
-            exchange.sendJson(200, detail(decided));
-            return true;
+            revoked = service.revokeAll(principal, exchange.sourceIp(), body.ids());
+        } else {
+            revoked = service.revokeMatching(principal, exchange.sourceIp(), filter);
         }
-        if (path.size() == 3 && path.get(2).equals("activity")) {
-            if (!method.equals("GET")) {
-                return ApiHandler.methodNotAllowed(exchange, "GET");
-            }
-            TokenRecord token = service.get(principal, id);
-            int limit = exchange.queryInt("size", 100, 1, 10_000);
-            List<RequestView> recent = activity.recent(token.id(), limit).stream().map(RequestView::of).toList();
-            exchange.sendJson(200, new ActivityView(token.id(), token.lastUsedAt(), token.lastUsedIp(),
-                    token.lastUsedAgent(), recent));
-            return true;
-        }
-        return false;
+        exchange.sendJson(200, new RevokedView(revoked.size(), revoked));
     }
 
     /** The body of approve and deny: why (required to deny). */
@@ -118,20 +131,13 @@ public final class TokensResource {
     }
 
     /** {@code GET /approvals}: tokens waiting for a decision. */
-    boolean approvals(Exchange exchange, Principal principal) {
-        if (exchange.segments().size() != 1) {
-            return false;
-        }
-        if (!exchange.method().equals("GET")) {
-            return ApiHandler.methodNotAllowed(exchange, "GET");
-        }
+    void approvals(Exchange exchange, Principal principal) {
         PageRequest page = new PageRequest(exchange.queryInt("page", 1, 1, 1_000_000) - 1,
                 exchange.queryInt("size", 20, 1, 200));
         Page<TokenRecord> result = service.pending(principal, page);
         Instant now = clock.instant();
         exchange.sendJson(200, new PageView<>(result.items().stream().map(t -> TokenView.of(t, now)).toList(),
                 result.total(), result.page() + 1, result.size()));
-        return true;
     }
 
     /** Last use plus the most recent requests (recorded by the gateway), newest first. */
@@ -146,24 +152,25 @@ public final class TokensResource {
         }
     }
 
-    private boolean list(Exchange exchange, Principal principal) {
+    /** {@code GET /tokens} with the filters of {@link TokenFilter} as query parameters. */
+    void list(Exchange exchange, Principal principal) {
         PageRequest page = new PageRequest(exchange.queryInt("page", 1, 1, 1_000_000) - 1,
                 exchange.queryInt("size", 20, 1, 200));
-        Page<TokenRecord> result = service.list(principal, exchange.query("owner"), exchange.query("status"),
-                exchange.query("q"), page);
+        TokenFilter filter = TokenFilter.parse(exchange.query("owner"), exchange.query("status"), exchange.query("scope"),
+                exchange.query("q"), exchange.query("expiresBefore"), exchange.query("lastUsedBefore"),
+                exchange.query("sort"));
+        Page<TokenRecord> result = service.list(principal, filter, page);
         Instant now = clock.instant();
         exchange.sendJson(200, new PageView<>(result.items().stream().map(t -> TokenView.of(t, now)).toList(),
                 result.total(), result.page() + 1, result.size()));
-        return true;
     }
 
-    private boolean create(Exchange exchange, Principal principal) {
+    void create(Exchange exchange, Principal principal) {
         CreateTokenBody body = exchange.readJson(CreateTokenBody.class);
         IssuedToken issued = service.create(principal, exchange.sourceIp(), new TokenRequest(body.name(), body.owner(),
                 expiry(body), scope(body.scope()), body.allowedIps(), TokenRulesCodec.fromRequest(body.rules())));
         exchange.response().getHeaders().put("Location", ApiHandler.PREFIX + "tokens/" + issued.token().id());
         exchange.sendJson(201, IssuedTokenView.of(issued.token(), issued.secret(), clock.instant()));
-        return true;
     }
 
     private Instant expiry(CreateTokenBody body) {

@@ -7,12 +7,13 @@ import org.patgate.server.api.internal.Exchange;
 import org.patgate.server.directory.Principal;
 import org.patgate.server.directory.UserService;
 import org.patgate.server.directory.UserService.NewUserRequest;
-import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.directory.UserService.UserChange;
+import org.patgate.server.permission.Permission;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.UserRecord;
 
-/** {@code /users} (admins) and {@code /me}. Thread-safe. */
+/** {@code /users} and {@code /groups} (admins), {@code /me} and {@code /me/password}. Thread-safe. */
 public final class UsersResource {
 
     private final UserService service;
@@ -31,68 +32,75 @@ public final class UsersResource {
         }
     }
 
-    record UpdateUserBody(Boolean enabled) {}
+    /** The body of {@code PATCH /users/{username}}: absent fields stay as they are. */
+    record UpdateUserBody(String displayName, String email, List<String> groups, Boolean enabled, char[] password) {
+        @Override
+        public String toString() {
+            return "UpdateUserBody[enabled=" + enabled + ", groups=" + groups + "]";
+        }
+    }
 
-    /** Who am I: the caller's own user, groups and admin flag. */
-    boolean me(Exchange exchange, Principal principal) {
-        if (exchange.segments().size() != 1) {
-            return false;
+    record PasswordBody(char[] currentPassword, char[] newPassword) {
+        @Override
+        public String toString() {
+            return "PasswordBody[******]";
         }
-        if (!exchange.method().equals("GET")) {
-            return ApiHandler.methodNotAllowed(exchange, "GET");
-        }
-        UserRecord user = service.get(principal, principal.username());
-        exchange.sendJson(200, new MeView(view(user), principal.admin(),
-                principal.permissions().stream().map(org.patgate.server.permission.Permission::wireName).sorted().toList()));
-        return true;
     }
 
     record MeView(UserView user, boolean admin, List<String> permissions) {}
 
-    boolean handle(Exchange exchange, Principal principal) {
-        List<String> path = exchange.segments();
-        String method = exchange.method();
-        if (path.size() == 1) {
-            return switch (method) {
-                case "GET" -> {
-                    PageRequest page = new PageRequest(exchange.queryInt("page", 1, 1, 1_000_000) - 1,
-                            exchange.queryInt("size", 20, 1, 200));
-                    Page<UserRecord> users = service.list(principal, exchange.query("q"), page);
-                    exchange.sendJson(200, new PageView<>(users.items().stream().map(this::view).toList(),
-                            users.total(), users.page() + 1, users.size()));
-                    yield true;
-                }
-                case "POST" -> {
-                    CreateUserBody body = exchange.readJson(CreateUserBody.class);
-                    UserRecord user = service.create(principal, exchange.sourceIp(), new NewUserRequest(
-                            body.username(), body.password(), body.displayName(), body.email(), body.groups()));
-                    exchange.response().getHeaders().put("Location", ApiHandler.PREFIX + "users/" + user.username());
-                    exchange.sendJson(201, view(user));
-                    yield true;
-                }
-                default -> ApiHandler.methodNotAllowed(exchange, "GET, POST");
-            };
-        }
-        if (path.size() == 2) {
-            String username = path.get(1);
-            return switch (method) {
-                case "GET" -> {
-                    exchange.sendJson(200, view(service.get(principal, username)));
-                    yield true;
-                }
-                case "PATCH" -> {
-                    UpdateUserBody body = exchange.readJson(UpdateUserBody.class);
-                    if (body.enabled() == null) {
-                        throw new InvalidRequestException("nothing to change: give \"enabled\": true or false");
-                    }
-                    exchange.sendJson(200, view(service.setEnabled(principal, exchange.sourceIp(), username,
-                            body.enabled())));
-                    yield true;
-                }
-                default -> ApiHandler.methodNotAllowed(exchange, "GET, PATCH");
-            };
-        }
-        return false;
+    record GroupView(String name, String description, long members) {}
+
+    record GroupsView(List<GroupView> items) {}
+
+    /** Who am I: the caller's own user, groups and admin flag. */
+    void me(Exchange exchange, Principal principal) {
+        UserRecord user = service.get(principal, principal.username());
+        exchange.sendJson(200, new MeView(view(user), principal.admin(),
+                principal.permissions().stream().map(Permission::wireName).sorted().toList()));
+    }
+
+    void changeOwnPassword(Exchange exchange, Principal principal) {
+        PasswordBody body = exchange.readJson(PasswordBody.class);
+        service.changeOwnPassword(principal, exchange.sourceIp(), body.currentPassword(), body.newPassword());
+        exchange.sendNoContent();
+    }
+
+    void list(Exchange exchange, Principal principal) {
+        PageRequest page = new PageRequest(exchange.queryInt("page", 1, 1, 1_000_000) - 1,
+                exchange.queryInt("size", 20, 1, 200));
+        Page<UserRecord> users = service.list(principal, exchange.query("q"), page);
+        exchange.sendJson(200, new PageView<>(users.items().stream().map(this::view).toList(),
+                users.total(), users.page() + 1, users.size()));
+    }
+
+    void create(Exchange exchange, Principal principal) {
+        CreateUserBody body = exchange.readJson(CreateUserBody.class);
+        UserRecord user = service.create(principal, exchange.sourceIp(), new NewUserRequest(
+                body.username(), body.password(), body.displayName(), body.email(), body.groups()));
+        exchange.response().getHeaders().put("Location", ApiHandler.PREFIX + "users/" + user.username());
+        exchange.sendJson(201, view(user));
+    }
+
+    void get(Exchange exchange, Principal principal) {
+        exchange.sendJson(200, view(service.get(principal, exchange.decodedPathParameter("username"))));
+    }
+
+    void update(Exchange exchange, Principal principal) {
+        UpdateUserBody body = exchange.readJson(UpdateUserBody.class);
+        UserRecord user = service.update(principal, exchange.sourceIp(), exchange.decodedPathParameter("username"),
+                new UserChange(body.displayName(), body.email(), body.groups(), body.enabled(), body.password()));
+        exchange.sendJson(200, view(user));
+    }
+
+    void delete(Exchange exchange, Principal principal) {
+        service.delete(principal, exchange.sourceIp(), exchange.decodedPathParameter("username"));
+        exchange.sendNoContent();
+    }
+
+    void groups(Exchange exchange, Principal principal) {
+        exchange.sendJson(200, new GroupsView(service.groups(principal).stream()
+                .map(g -> new GroupView(g.group().name(), g.group().description(), g.members())).toList()));
     }
 
     private UserView view(UserRecord user) {

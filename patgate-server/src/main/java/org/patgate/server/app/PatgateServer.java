@@ -17,7 +17,9 @@ import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.server.activity.ActivityRecorder;
 import org.patgate.server.api.ApiAuthenticator;
+import org.patgate.server.api.ApiDocsResource;
 import org.patgate.server.api.ApiHandler;
+import org.patgate.server.api.ApiRoutes;
 import org.patgate.server.api.AuditResource;
 import org.patgate.server.api.HealthHandler;
 import org.patgate.server.api.PermissionsResource;
@@ -157,13 +159,15 @@ public final class PatgateServer implements AutoCloseable {
                     new UsageRepository(database.dataSource(), database.kind()), clock, config.activity().queueSize(),
                     config.activity().flushInterval(), config.activity().recentRequests());
 
-            ApiHandler api = new ApiHandler(new ApiAuthenticator(directory, new LoginThrottle(10, Duration.ofMinutes(5)), audit),
-                    new TokensResource(tokens, activityStore, clock), new UsersResource(users), new AuditResource(database.audit()),
+            ApiRoutes.Resources resources = new ApiRoutes.Resources(new TokensResource(tokens, activityStore, clock),
+                    new UsersResource(users), new AuditResource(database.audit(), clock),
                     new PermissionsResource(new PermissionService(permissions, audit, verifier::invalidateAll,
                             config.admin().group())),
                     new PoliciesResource(new PolicyService(policies, audit)), new SettingsResource(settings),
-                    config.api().maxBodyBytes(), new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())),
-                    new DirectoryResource(directory, audit));
+                    new DirectoryResource(directory, audit), new ApiDocsResource());
+            ApiHandler api = new ApiHandler(new ApiAuthenticator(directory, new LoginThrottle(10, Duration.ofMinutes(5)), audit),
+                    ApiRoutes.ALL, resources, config.api().maxBodyBytes(),
+                    new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())));
             Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
                 // The JWK Set is published only when the upstream is told who calls by JWT.

@@ -25,6 +25,11 @@ final class ClientOptions {
     boolean json;
 
     ApiClient connect(CommandSpec spec) {
+        return connect(spec, null);
+    }
+
+    /** As {@link #connect(CommandSpec)}; {@code loginPassword}, if not null, receives a copy of the password used. */
+    ApiClient connect(CommandSpec spec, java.util.function.Consumer<char[]> loginPassword) {
         Map<String, String> env = Main.env(spec);
         String base = firstNonEmpty(url, env.get("PATGATE_URL"), "http://127.0.0.1:8080");
         URI uri;
@@ -40,7 +45,11 @@ final class ClientOptions {
         if (username == null) {
             throw new PatgateException("who are you? give --user or set PATGATE_USER");
         }
-        return new ApiClient(uri, username, password(env, username));
+        char[] password = password(env, username);
+        if (loginPassword != null) {
+            loginPassword.accept(password.clone());
+        }
+        return new ApiClient(uri, username, password);
     }
 
     private static char[] password(Map<String, String> env, String username) {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         description = "PATgate: a personal access token gateway for REST APIs.",
         subcommands = {DemoCommand.class, ServeCommand.class, ConfigCommand.class, UserCommand.class, TokenCommand.class,
                 PermissionsCommand.class, PolicyCommand.class, ApprovalsCommand.class, SettingsCommand.class,
-                DirectoryCommand.class,
+                DirectoryCommand.class, AuditCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -89,7 +89,15 @@ final class TokenCommand implements Runnable {
 
         @Option(names = "--owner", description = "only this user's tokens (admins: anyone)") String owner;
         @Option(names = "--status", description = "active, expired, revoked, pending or denied") String status;
-        @Option(names = {"-q", "--query"}, description = "name contains") String query;
+        @Option(names = {"-q", "--q", "--query"}, description = "name contains, or hint is") String query;
+        @Option(names = "--scope", description = "read-only or read-write") String scope;
+        @Option(names = "--expires-before", paramLabel = "TIME", description = "expiring before this RFC 3339 time")
+        String expiresBefore;
+        @Option(names = "--last-used-before", paramLabel = "TIME",
+                description = "last used before this RFC 3339 time, or never used and created before it")
+        String lastUsedBefore;
+        @Option(names = "--sort", description = "created, expires, lastUsed, name or owner; '-' first for descending "
+                + "(default -created)") String sort;
         @Option(names = "--page", defaultValue = "1") int page;
         @Option(names = "--size", defaultValue = "50") int size;
 
@@ -99,6 +107,10 @@ final class TokenCommand implements Runnable {
             appendParam(path, "owner", owner);
             appendParam(path, "status", status);
             appendParam(path, "q", query);
+            appendParam(path, "scope", scope);
+            appendParam(path, "expiresBefore", expiresBefore);
+            appendParam(path, "lastUsedBefore", lastUsedBefore);
+            appendParam(path, "sort", sort);
             JsonNode result = client.connect(spec).get(path.toString());
             PrintWriter out = spec.commandLine().getOut();
             if (client.json) {
@@ -133,17 +145,62 @@ final class TokenCommand implements Runnable {
         }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a token; it stops working at once.")
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = {"Revoke a token by id, or in bulk every token matching filters (e.g. all tokens of a "
+                    + "departed user, or stale ones); revoked tokens stop working at once.",
+                    "Bulk revocation needs --yes; without it, prints how many tokens match and revokes nothing."})
     static final class Revoke implements Callable<Integer> {
         @Mixin ClientOptions client;
         @Spec CommandSpec spec;
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID", arity = "0..1", description = "the token to revoke") String id;
+        @Option(names = "--owner", description = "bulk: every token of this user") String owner;
+        @Option(names = "--stale-before", paramLabel = "TIME",
+                description = "bulk: tokens last used before this RFC 3339 time, or never used and created before it")
+        String staleBefore;
+        @Option(names = "--expires-before", paramLabel = "TIME", description = "bulk: tokens expiring before this time")
+        String expiresBefore;
+        @Option(names = "--status", description = "bulk: only tokens in this status") String status;
+        @Option(names = "--yes", description = "bulk: really revoke (no question is asked)") boolean yes;
 
         @Override
         public Integer call() {
-            client.connect(spec).delete("tokens/" + encode(id));
-            spec.commandLine().getOut().println("revoked " + id);
-            spec.commandLine().getOut().flush();
+            Map<String, Object> filters = new LinkedHashMap<>();
+            putIfSet(filters, "owner", owner);
+            putIfSet(filters, "lastUsedBefore", staleBefore);
+            putIfSet(filters, "expiresBefore", expiresBefore);
+            putIfSet(filters, "status", status);
+            PrintWriter out = spec.commandLine().getOut();
+            if (id != null) {
+                if (!filters.isEmpty()) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                            "give a token ID or bulk filters (--owner, --stale-before, ...), not both");
+                }
+                client.connect(spec).delete("tokens/" + encode(id));
+                out.println("revoked " + id);
+                out.flush();
+                return 0;
+            }
+            if (filters.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "give a token ID, or --owner and/or --stale-before (with --yes) to revoke in bulk");
+            }
+            var api = client.connect(spec);
+            if (!yes) {
+                StringBuilder path = new StringBuilder("tokens?size=1");
+                filters.forEach((name, value) -> appendParam(path, name, value.toString()));
+                long matching = api.get(path.toString()).get("total").asLong();
+                PrintWriter err = spec.commandLine().getErr();
+                err.println(matching + " token(s) match (revoked ones included); nothing revoked. Add --yes to revoke them.");
+                err.flush();
+                return 1;
+            }
+            JsonNode result = api.post("tokens/revoke", filters);
+            if (client.json) {
+                out.println(result.toPrettyString());
+            } else {
+                out.println("revoked " + result.get("revoked").asInt() + " token(s)");
+            }
+            out.flush();
             return 0;
         }
     }

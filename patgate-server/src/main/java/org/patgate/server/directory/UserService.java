@@ -18,6 +18,8 @@ import org.patgate.server.permission.Permissions;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.DuplicateKeyException;
 import org.patgate.server.store.GroupRecord;
+import org.patgate.server.store.GroupRepository;
+import org.patgate.server.store.StillReferencedException;
 import org.patgate.server.store.NewUser;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
@@ -138,6 +140,206 @@ public final class UserService {
     }
 
     /**
+     * A change to a user; every field is optional (null: unchanged). An empty {@code email} clears
+     * it, an empty {@code displayName} resets it to the username; {@code groups} replaces the
+     * memberships; {@code password} is wiped by {@link #update} once hashed.
+     */
+    public record UserChange(String displayName, String email, List<String> groups, Boolean enabled, char[] password) {
+        public UserChange {
+            groups = groups == null ? null : List.copyOf(groups);
+        }
+
+        boolean isEmpty() {
+            return displayName == null && email == null && groups == null && enabled == null && password == null;
+        }
+
+        @Override
+        public String toString() {
+            return "UserChange[displayName=" + displayName + ", email=" + email + ", groups=" + groups + ", enabled="
+                    + enabled + ", password=" + (password == null ? "unchanged" : "******") + "]";
+        }
+    }
+
+    /**
+     * Changes a user (admins only): profile, group memberships (missing groups are created),
+     * enabled state and password. Everything is validated before anything changes. Administrators
+     * cannot disable themselves nor leave the admin group. Changes to groups or the enabled state
+     * reach the user's tokens on the next request; audited as {@code user.update} naming the changed
+     * fields (never the password), and {@code user.enable} or {@code user.disable}.
+     */
+    public UserRecord update(Principal actor, String sourceIp, String username, UserChange change) {
+        requireAdmin(actor, "change users");
+        UserRecord user = get(actor, username);
+        if (change.isEmpty()) {
+            throw new InvalidRequestException("nothing to change: give one or more of displayName, email, groups, "
+                    + "enabled, password");
+        }
+        Map<String, String> errors = validateChange(change);
+        if (!errors.isEmpty()) {
+            audit.failure(actor.username(), "user.update", user.username(), sourceIp, "invalid request");
+            throw InvalidRequestException.of(errors);
+        }
+        boolean self = user.id() == actor.userId();
+        if (self && Boolean.FALSE.equals(change.enabled())) {
+            throw new ConflictException("you cannot disable your own account");
+        }
+        if (self && change.groups() != null && change.groups().stream().noneMatch(adminGroup::equalsIgnoreCase)) {
+            throw new ConflictException("you cannot remove yourself from the admin group '" + adminGroup + "'");
+        }
+        if (!user.source().equals("local") && (change.password() != null || change.displayName() != null
+                || change.email() != null || change.groups() != null)) {
+            throw new ConflictException("user '" + user.username() + "' comes from the " + user.source()
+                    + " directory; change it there (only enabled can be set here)");
+        }
+        List<String> changed = new java.util.ArrayList<>();
+        if (change.displayName() != null || change.email() != null) {
+            String displayName = change.displayName() == null ? user.displayName()
+                    : change.displayName().isBlank() ? user.username() : change.displayName().strip();
+            String email = change.email() == null ? user.email() : blankToNull(change.email());
+            database.users().setProfile(user.id(), displayName, email);
+            if (change.displayName() != null) {
+                changed.add("displayName");
+            }
+            if (change.email() != null) {
+                changed.add("email");
+            }
+        }
+        if (change.groups() != null) {
+            replaceGroups(user, change.groups());
+            changed.add("groups=" + String.join(",", change.groups()));
+        }
+        if (change.password() != null) {
+            String hash = hasher.hash(change.password());
+            java.util.Arrays.fill(change.password(), '\0');
+            database.users().setPasswordHash(user.id(), hash);
+            changed.add("password");
+        }
+        if (change.groups() != null) {
+            onUserChanged.accept(user.id());
+        }
+        if (!changed.isEmpty()) {
+            audit.success(actor.username(), "user.update", user.username(), sourceIp, String.join(" ", changed));
+        }
+        // enabling and disabling keep their own audit actions
+        return change.enabled() == null ? database.users().findById(user.id()).orElseThrow()
+                : setEnabled(actor, sourceIp, user.username(), change.enabled());
+    }
+
+    /**
+     * Changes the caller's own local password after checking the current one; a wrong current
+     * password is a 400 on {@code currentPassword} and audited as a failure. Both arrays are wiped.
+     */
+    public void changeOwnPassword(Principal actor, String sourceIp, char[] currentPassword, char[] newPassword) {
+        try {
+            Map<String, String> errors = new LinkedHashMap<>();
+            if (currentPassword == null || currentPassword.length == 0) {
+                errors.put("currentPassword", "required");
+            }
+            passwordErrors(newPassword, "newPassword", errors);
+            if (!errors.isEmpty()) {
+                throw InvalidRequestException.of(errors);
+            }
+            UserRecord user = database.users().findById(actor.userId())
+                    .orElseThrow(() -> new NotFoundException("your user no longer exists"));
+            if (!user.source().equals("local")) {
+                throw new ConflictException("your account comes from the " + user.source()
+                        + " directory; change your password there");
+            }
+            if (directory.authenticate(user.username(), currentPassword).isEmpty()) {
+                audit.failure(actor.username(), "user.password", user.username(), sourceIp, "wrong current password");
+                throw new InvalidRequestException("currentPassword: wrong password",
+                        Map.of("currentPassword", "wrong password"));
+            }
+            database.users().setPasswordHash(user.id(), hasher.hash(newPassword));
+            audit.success(actor.username(), "user.password", user.username(), sourceIp, null);
+        } finally {
+            if (currentPassword != null) {
+                java.util.Arrays.fill(currentPassword, '\0');
+            }
+            if (newPassword != null) {
+                java.util.Arrays.fill(newPassword, '\0');
+            }
+        }
+    }
+
+    /**
+     * Deletes a user (admins only) together with the tokens they own, which stop working on the next
+     * request. A user who created, revoked or approved other users' tokens is kept (409; disable them
+     * instead) so that the record of who did what stays whole. Nobody deletes themselves.
+     * Audited as {@code user.delete} with the number of tokens removed.
+     */
+    public void delete(Principal actor, String sourceIp, String username) {
+        requireAdmin(actor, "delete users");
+        UserRecord user = get(actor, username);
+        if (user.id() == actor.userId()) {
+            throw new ConflictException("you cannot delete your own account");
+        }
+        long tokens;
+        try {
+            tokens = database.users().delete(user.id());
+        } catch (StillReferencedException e) {
+            audit.failure(actor.username(), "user.delete", user.username(), sourceIp, "still named by others' tokens");
+            throw new ConflictException("user '" + user.username() + "' created, revoked or decided on other users' "
+                    + "tokens; disable the user instead so that record stays");
+        }
+        if (tokens < 0) {
+            throw new NotFoundException("no user named '" + safe(username) + "'");
+        }
+        onUserChanged.accept(user.id());
+        audit.success(actor.username(), "user.delete", user.username(), sourceIp, "tokens deleted=" + tokens);
+    }
+
+    /** Every group with its number of members (admins only). */
+    public List<GroupRepository.GroupCount> groups(Principal actor) {
+        requireAdmin(actor, "list groups");
+        return database.groups().listWithMemberCounts();
+    }
+
+    private void replaceGroups(UserRecord user, List<String> wanted) {
+        java.util.Set<String> wantedKeys = new java.util.HashSet<>();
+        for (String group : wanted) {
+            wantedKeys.add(group.toLowerCase(java.util.Locale.ROOT));
+            database.groups().addMember(database.groups().ensure(group, null).id(), user.id());
+        }
+        for (String current : database.groups().groupNamesOf(user.id())) {
+            if (!wantedKeys.contains(current.toLowerCase(java.util.Locale.ROOT))) {
+                database.groups().findByName(current).ifPresent(g -> database.groups().removeMember(g.id(), user.id()));
+            }
+        }
+    }
+
+    private Map<String, String> validateChange(UserChange change) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (change.password() != null) {
+            passwordErrors(change.password(), "password", errors);
+        }
+        profileErrors(change.displayName(), change.email(), change.groups() == null ? List.of() : change.groups(), errors);
+        return errors;
+    }
+
+    private static void passwordErrors(char[] password, String field, Map<String, String> errors) {
+        if (password == null || password.length < MIN_PASSWORD_LENGTH) {
+            errors.put(field, "required; at least " + MIN_PASSWORD_LENGTH + " characters");
+        } else if (password.length > MAX_PASSWORD_LENGTH) {
+            errors.put(field, "at most " + MAX_PASSWORD_LENGTH + " characters");
+        }
+    }
+
+    private static void profileErrors(String displayName, String email, List<String> groups, Map<String, String> errors) {
+        if (displayName != null && (displayName.length() > 255 || displayName.chars().anyMatch(Character::isISOControl))) {
+            errors.put("displayName", "at most 255 characters, no control characters");
+        }
+        if (email != null && !email.isEmpty() && !EMAIL.matcher(email).matches()) {
+            errors.put("email", "not an email address");
+        }
+        for (String group : groups) {
+            if (group == null || !GROUP_NAME.matcher(group).matches()) {
+                errors.put("groups", "group names are 1-64 letters, digits, '.', '_', ' ', '-': '" + safe(group) + "'");
+            }
+        }
+    }
+
+    /**
      * Makes sure the bootstrap admin exists and is in the admin group. Never overwrites an existing
      * password; when none is configured for a new admin, generates one and announces it once.
      */
@@ -195,24 +397,8 @@ public final class UserService {
             errors.put("username", "required; 1-64 characters of letters, digits, '.', '_', '@', '-', "
                     + "starting with a letter or digit");
         }
-        char[] password = request.password();
-        if (password == null || password.length < MIN_PASSWORD_LENGTH) {
-            errors.put("password", "required; at least " + MIN_PASSWORD_LENGTH + " characters");
-        } else if (password.length > MAX_PASSWORD_LENGTH) {
-            errors.put("password", "at most " + MAX_PASSWORD_LENGTH + " characters");
-        }
-        if (request.displayName() != null && (request.displayName().length() > 255
-                || request.displayName().chars().anyMatch(Character::isISOControl))) {
-            errors.put("displayName", "at most 255 characters, no control characters");
-        }
-        if (request.email() != null && !request.email().isEmpty() && !EMAIL.matcher(request.email()).matches()) {
-            errors.put("email", "not an email address");
-        }
-        for (String group : request.groups()) {
-            if (group == null || !GROUP_NAME.matcher(group).matches()) {
-                errors.put("groups", "group names are 1-64 letters, digits, '.', '_', ' ', '-': '" + safe(group) + "'");
-            }
-        }
+        passwordErrors(request.password(), "password", errors);
+        profileErrors(request.displayName(), request.email(), request.groups(), errors);
         return errors;
     }
 

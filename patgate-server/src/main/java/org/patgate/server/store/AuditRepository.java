@@ -25,6 +25,7 @@ public final class AuditRepository {
     // search conditions; AuditQuery decides which apply
     private static final String ACTOR_IS = "actor = ?";
     private static final String ACTION_IS = "action = ?";
+    private static final String TARGET_IS = "target = ?";
     private static final String AT_OR_AFTER = "occurred_at >= ?";
     private static final String BEFORE = "occurred_at < ?";
 
@@ -65,6 +66,9 @@ public final class AuditRepository {
         }
         if (query.action() != null) {
             where.and(ACTION_IS, query.action());
+        }
+        if (query.target() != null) {
+            where.and(TARGET_IS, query.target());
         }
         if (query.from() != null) {
             where.and(AT_OR_AFTER, query.from());

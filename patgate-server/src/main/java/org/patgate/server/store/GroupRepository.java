@@ -23,6 +23,10 @@ public final class GroupRepository {
             SELECT id, name, description, created_at FROM user_groups WHERE id = ?""";
     private static final String LIST = """
             SELECT id, name, description, created_at FROM user_groups ORDER BY name_key""";
+    private static final String LIST_WITH_COUNTS = """
+            SELECT g.id, g.name, g.description, g.created_at, COUNT(m.user_id) AS members
+            FROM user_groups g LEFT JOIN group_members m ON m.group_id = g.id
+            GROUP BY g.id, g.name, g.description, g.created_at, g.name_key ORDER BY g.name_key""";
     private static final String ADD_MEMBER = """
             INSERT INTO group_members (group_id, user_id) VALUES (?, ?)""";
     private static final String IS_MEMBER = """
@@ -71,6 +75,15 @@ public final class GroupRepository {
     /** All groups ordered by name (ignoring case). */
     public List<GroupRecord> list() {
         return jdbc.list("list groups", LIST, Jdbc.NO_PARAMETERS, GroupRepository::map);
+    }
+
+    /** A group and how many users are in it. */
+    public record GroupCount(GroupRecord group, long members) {}
+
+    /** All groups ordered by name (ignoring case), each with its number of members. */
+    public List<GroupCount> listWithMemberCounts() {
+        return jdbc.list("list groups with member counts", LIST_WITH_COUNTS, Jdbc.NO_PARAMETERS,
+                row -> new GroupCount(map(row), row.getLong("members")));
     }
 
     /**

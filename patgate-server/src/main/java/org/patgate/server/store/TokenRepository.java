@@ -37,8 +37,9 @@ public final class TokenRepository {
             INSERT INTO tokens (id, digest, hint, name, owner_id, creator_id, scope, allowed_ips, expires_at,
                                 created_at, status, rules)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    private static final String SEARCH_ORDER = " ORDER BY t.created_at DESC, t.id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
-    private static final String COUNT = "SELECT COUNT(*) FROM tokens t";
+    private static final String PAGE = " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
+    // joined like SELECT so that every condition and order can name the owner
+    private static final String COUNT = "SELECT COUNT(*) FROM tokens t JOIN users o ON o.id = t.owner_id";
 
     // search conditions; TokenQuery decides which apply
     private static final String OWNER_IS = "t.owner_id = ?";
@@ -46,6 +47,11 @@ public final class TokenRepository {
     private static final String NOT_EXPIRED_AT = "(t.expires_at IS NULL OR t.expires_at > ?)";
     private static final String EXPIRED_AT = "t.expires_at <= ?";
     private static final String NAME_CONTAINS_OR_HINT_IS = "(LOWER(t.name) LIKE ? ESCAPE '\\' OR t.hint = ?)";
+    private static final String SCOPE_IS = "t.scope = ?";
+    private static final String EXPIRES_BEFORE = "t.expires_at < ?";
+    // never used counts as stale once the token is older than the limit
+    private static final String LAST_USED_BEFORE =
+            "(t.last_used_at < ? OR (t.last_used_at IS NULL AND t.created_at < ?))";
 
     private static final String REVOKE = """
             UPDATE tokens SET status = 'revoked', revoked_at = ?, revoked_by = ?
@@ -110,7 +116,7 @@ public final class TokenRepository {
                 TokenRepository::map);
     }
 
-    /** Searches tokens, newest first (then by id), with the total number of matches. */
+    /** Searches tokens in the query's order (default newest first), with the total number of matches. */
     public Page<TokenRecord> search(TokenQuery query) {
         Objects.requireNonNull(query, "query");
         Where where = new Where();
@@ -127,8 +133,18 @@ public final class TokenRepository {
         if (query.text() != null) {
             where.and(NAME_CONTAINS_OR_HINT_IS, Jdbc.containsPattern(query.text()), query.text());
         }
+        if (query.scope() != null) {
+            where.and(SCOPE_IS, query.scope().wireName());
+        }
+        if (query.expiresBefore() != null) {
+            where.and(EXPIRES_BEFORE, query.expiresBefore());
+        }
+        if (query.lastUsedBefore() != null) {
+            where.and(LAST_USED_BEFORE, query.lastUsedBefore(), query.lastUsedBefore());
+        }
         PageRequest page = query.page();
-        List<TokenRecord> items = jdbc.list("search tokens", SELECT + where.sql() + SEARCH_ORDER, statement -> {
+        String sql = SELECT + where.sql() + query.sort().orderBy() + PAGE;
+        List<TokenRecord> items = jdbc.list("search tokens", sql, statement -> {
             int next = where.bind(statement, 1);
             statement.setLong(next, page.offset());
             statement.setInt(next + 1, page.size());

@@ -34,6 +34,16 @@ public final class UserRepository {
     private static final String SET_ENABLED = "UPDATE users SET enabled = ?, updated_at = ? WHERE id = ?";
     private static final String SET_PASSWORD_HASH = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?";
     private static final String COUNT = "SELECT COUNT(*) FROM users";
+    private static final String SET_PROFILE = "UPDATE users SET display_name = ?, email = ?, updated_at = ? WHERE id = ?";
+    // rows of other users' tokens that name this user; they block deleting it
+    private static final String REFERENCES_FROM_OTHERS = """
+            SELECT (SELECT COUNT(*) FROM tokens WHERE creator_id = ? AND owner_id <> ?)
+                 + (SELECT COUNT(*) FROM tokens WHERE revoked_by = ? AND owner_id <> ?)
+                 + (SELECT COUNT(*) FROM token_decisions d JOIN tokens t ON t.id = d.token_id
+                    WHERE d.decided_by = ? AND t.owner_id <> ?)""";
+    // token_requests and token_decisions of these tokens, and group memberships, go by ON DELETE CASCADE
+    private static final String DELETE_OWN_TOKENS = "DELETE FROM tokens WHERE owner_id = ?";
+    private static final String DELETE = "DELETE FROM users WHERE id = ?";
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -118,6 +128,41 @@ public final class UserRepository {
             Jdbc.setInstant(statement, 2, clock.instant());
             statement.setLong(3, id);
         }) == 1;
+    }
+
+    /** Replaces display name and email (null clears); false if there is no such user. */
+    public boolean setProfile(long id, String displayName, String email) {
+        NewUser.requireLength("displayName", displayName, 255);
+        NewUser.requireLength("email", email, 320);
+        return jdbc.update("set profile of user " + id, SET_PROFILE, statement -> {
+            statement.setString(1, displayName);
+            statement.setString(2, email);
+            Jdbc.setInstant(statement, 3, clock.instant());
+            statement.setLong(4, id);
+        }) == 1;
+    }
+
+    /**
+     * Deletes a user with the tokens they own (and those tokens' activity and decisions) and their
+     * group memberships, in one transaction. Returns how many tokens went, or -1 if there is no
+     * such user. A user named by other users' tokens (as creator, revoker or approver) is kept and
+     * a {@link StillReferencedException} thrown.
+     */
+    public long delete(long id) {
+        return jdbc.inTransaction("delete user " + id, connection -> {
+            long references = Jdbc.one(connection, REFERENCES_FROM_OTHERS, statement -> {
+                for (int i = 1; i <= 6; i++) {
+                    statement.setLong(i, id);
+                }
+            }, row -> row.getLong(1)).orElse(0L);
+            if (references > 0) {
+                throw new StillReferencedException("user " + id + " created, revoked or decided on " + references
+                        + " token(s) of other users");
+            }
+            long tokens = Jdbc.update(connection, DELETE_OWN_TOKENS, statement -> statement.setLong(1, id));
+            int users = Jdbc.update(connection, DELETE, statement -> statement.setLong(1, id));
+            return users == 1 ? tokens : -1L;
+        });
     }
 
     public long count() {

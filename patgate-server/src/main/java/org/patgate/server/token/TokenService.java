@@ -5,7 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.patgate.core.PatgateException;
@@ -45,6 +48,8 @@ public final class TokenService {
 
     private static final int MAX_NAME_LENGTH = 100;
     private static final int ID_LENGTH = 12;
+    /** The most tokens one bulk revocation touches; more must be narrowed down. */
+    public static final int MAX_BULK = 10_000;
 
     private final Database database;
     private final TokenFormat format;
@@ -106,24 +111,96 @@ public final class TokenService {
 
     /** Tokens the caller may see: their own, or (admins) everyone's with an optional owner filter. */
     public Page<TokenRecord> list(Principal actor, String ownerFilter, String status, String text, PageRequest page) {
+        return list(actor, new TokenFilter(ownerFilter, status, null, text, null, null, null), page);
+    }
+
+    /**
+     * Tokens the caller may see that match {@code filter}: their own, or with manage-all-tokens
+     * everyone's. Asking for another owner's tokens without that permission is forbidden; an
+     * unknown owner gives an empty page.
+     */
+    public Page<TokenRecord> list(Principal actor, TokenFilter filter, PageRequest page) {
+        Optional<TokenQuery> query = query(actor, filter, page);
+        return query.isEmpty() ? new Page<>(List.of(), 0, page.page(), page.size())
+                : database.tokens().search(query.get());
+    }
+
+    /** The store query for what {@code actor} may see of {@code filter}; empty when nothing can match. */
+    private Optional<TokenQuery> query(Principal actor, TokenFilter filter, PageRequest page) {
         Long ownerId;
-        if (ownerFilter == null || ownerFilter.isEmpty()) {
+        String ownerFilter = filter.owner();
+        if (ownerFilter == null) {
             ownerId = managesAll(actor) ? null : actor.userId();
         } else if (!managesAll(actor) && !ownerFilter.equalsIgnoreCase(actor.username())) {
             throw new ForbiddenException("listing other users' tokens needs the manage-all-tokens permission");
         } else {
             Optional<UserRecord> owner = database.users().findByUsername(ownerFilter);
             if (owner.isEmpty()) {
-                return new Page<>(java.util.List.of(), 0, page.page(), page.size());
+                return Optional.empty();
             }
             ownerId = owner.get().id();
         }
-        if (status != null && !status.isEmpty() && !java.util.List.of("active", "expired", "revoked", "pending", "denied")
-                .contains(status)) {
-            throw new InvalidRequestException("status: must be one of active, expired, revoked, pending, denied",
-                    Map.of("status", "must be one of active, expired, revoked, pending, denied"));
+        return Optional.of(new TokenQuery(ownerId, filter.status(), filter.text(), filter.scope(),
+                filter.expiresBefore(), filter.lastUsedBefore(), filter.sort(), now(), page));
+    }
+
+    /**
+     * Revokes the tokens with these ids, each audited as {@code token.revoke} with the actor. Every id
+     * must name a token the caller may manage, else nothing is revoked and the first unknown id is
+     * reported as not found. Already revoked tokens are left alone. Returns the ids this call revoked.
+     */
+    public List<String> revokeAll(Principal actor, String sourceIp, List<String> ids) {
+        if (ids.size() > MAX_BULK) {
+            throw new InvalidRequestException("ids: at most " + MAX_BULK + " at once", Map.of("ids", "at most " + MAX_BULK));
         }
-        return database.tokens().search(new TokenQuery(ownerId, emptyToNull(status), emptyToNull(text), now(), page));
+        List<TokenRecord> tokens = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(ids)) {
+            tokens.add(visible(actor, id));
+        }
+        return revokeEach(actor, sourceIp, tokens, "bulk");
+    }
+
+    /**
+     * Revokes every token the caller may manage that matches {@code filter} (which must narrow: a
+     * filter of nothing would revoke everything), each audited as {@code token.revoke}. Returns the
+     * ids this call revoked; tokens already revoked are left alone.
+     */
+    public List<String> revokeMatching(Principal actor, String sourceIp, TokenFilter filter) {
+        if (!filter.narrows()) {
+            throw new InvalidRequestException("give ids, or at least one filter (owner, status, scope, q, expiresBefore, "
+                    + "lastUsedBefore); revoking every token at once is not offered");
+        }
+        Optional<TokenQuery> query = query(actor, filter, new PageRequest(0, PageRequest.MAX_SIZE));
+        if (query.isEmpty()) {
+            return List.of();
+        }
+        // Collect first, then revoke: revoking while paging would shift the pages under a status filter.
+        List<TokenRecord> matching = new ArrayList<>();
+        Page<TokenRecord> page = database.tokens().search(query.get());
+        if (page.total() > MAX_BULK) {
+            throw new InvalidRequestException(page.total() + " tokens match; revoke at most " + MAX_BULK
+                    + " at once (narrow the filter)");
+        }
+        matching.addAll(page.items());
+        for (int next = 1; matching.size() < page.total() && !page.items().isEmpty(); next++) {
+            page = database.tokens().search(query.get().withPage(new PageRequest(next, PageRequest.MAX_SIZE)));
+            matching.addAll(page.items());
+        }
+        return revokeEach(actor, sourceIp, matching, "filter");
+    }
+
+    private List<String> revokeEach(Principal actor, String sourceIp, List<TokenRecord> tokens, String how) {
+        List<String> revoked = new ArrayList<>();
+        Instant now = now();
+        for (TokenRecord token : tokens) {
+            if (database.tokens().revoke(token.id(), actor.userId(), now)) {
+                revoked.add(token.id());
+                audit.success(actor.username(), "token.revoke", token.id(), sourceIp,
+                        "owner=" + token.ownerUsername() + " " + how);
+            }
+            verifier.invalidate(token.digestHex());
+        }
+        return revoked;
     }
 
     /** One token the caller may see, else {@link NotFoundException}. */
@@ -313,7 +390,4 @@ public final class TokenService {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private static String emptyToNull(String value) {
-        return value == null || value.isEmpty() ? null : value;
-    }
 }

@@ -2,9 +2,12 @@ package org.patgate.server.api.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
@@ -21,6 +24,8 @@ import org.patgate.server.error.InvalidRequestException;
  */
 public final class Exchange {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Exchange.class);
+
     private final Request request;
     private final Response response;
     private final Callback callback;
@@ -28,6 +33,7 @@ public final class Exchange {
     private final int maxBodyBytes;
     private final String sourceIp;
     private Fields query;
+    private Map<String, String> pathParameters = Map.of();
 
     /** @param sourceIp the client's address as resolved through the trusted proxies */
     public Exchange(Request request, Response response, Callback callback, List<String> segments, int maxBodyBytes,
@@ -51,6 +57,30 @@ public final class Exchange {
     /** Path segments after {@code /.patgate/api/v1/}. */
     public List<String> segments() {
         return segments;
+    }
+
+    /** Sets the path parameters of the matched route (raw, as in the request path). */
+    public void bindPathParameters(Map<String, String> parameters) {
+        this.pathParameters = Map.copyOf(parameters);
+    }
+
+    /** A path parameter of the matched route exactly as sent (still percent-encoded), e.g. {@code id}. */
+    public String pathParameter(String name) {
+        String value = pathParameters.get(name);
+        if (value == null) {
+            throw new IllegalStateException("the route has no path parameter '" + name + "'");
+        }
+        return value;
+    }
+
+    /** A path parameter percent-decoded as UTF-8 ({@code +} stays a plus); malformed escapes are a 400. */
+    public String decodedPathParameter(String name) {
+        String raw = pathParameter(name);
+        try {
+            return java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("malformed percent-encoding in the path");
+        }
     }
 
     /** The client's address: the socket peer, or what a trusted proxy says (see {@code trustedProxies}). */
@@ -137,6 +167,30 @@ public final class Exchange {
 
     public void sendJson(int status, Object body) {
         send(status, "application/json", Json.write(body));
+    }
+
+    /**
+     * Streams a body of {@code contentType} written by {@code writer}; for answers too large to hold
+     * in memory. Once writing has started a failure can no longer become a problem answer: the
+     * connection is failed instead.
+     */
+    public void sendStream(int status, String contentType, Consumer<OutputStream> writer) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            writer.accept(out);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("streaming the answer to {} {} failed: {}", method(), path(), e.toString());
+            callback.failed(e);
+            return;
+        }
+        callback.succeeded();
+    }
+
+    /** Sends a small non-JSON body, e.g. a document. */
+    public void sendBytes(int status, String contentType, byte[] body) {
+        send(status, contentType, body);
     }
 
     public void sendNoContent() {

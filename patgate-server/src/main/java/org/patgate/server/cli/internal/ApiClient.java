@@ -44,6 +44,20 @@ public final class ApiClient {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))));
     }
 
+    public JsonNode patch(String path, Object body) {
+        return send(HttpRequest.newBuilder(resolve(path)).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(Json.write(body))));
+    }
+
+    /** GETs a non-JSON answer (e.g. CSV) as bytes; errors are reported as for the JSON calls. */
+    public byte[] getBytes(String path) {
+        HttpResponse<byte[]> response = exchange(HttpRequest.newBuilder(resolve(path)).GET(), "*/*");
+        if (response.statusCode() >= 400) {
+            throw failure(response);
+        }
+        return response.body();
+    }
+
     public JsonNode delete(String path) {
         return send(HttpRequest.newBuilder(resolve(path)).DELETE());
     }
@@ -53,7 +67,22 @@ public final class ApiClient {
     }
 
     private JsonNode send(HttpRequest.Builder builder) {
-        HttpRequest request = builder.header("Authorization", authorization).header("Accept", "application/json")
+        HttpResponse<byte[]> response = exchange(builder, "application/json");
+        if (response.statusCode() >= 400) {
+            throw failure(response);
+        }
+        return parse(response.body());
+    }
+
+    private static PatgateException failure(HttpResponse<byte[]> response) {
+        JsonNode body = parse(response.body());
+        String detail = body != null && body.hasNonNull("detail") ? body.get("detail").asText()
+                : "HTTP " + response.statusCode();
+        return new PatgateException(detail + " (HTTP " + response.statusCode() + ")");
+    }
+
+    private HttpResponse<byte[]> exchange(HttpRequest.Builder builder, String accept) {
+        HttpRequest request = builder.header("Authorization", authorization).header("Accept", accept)
                 .timeout(Duration.ofSeconds(30)).build();
         HttpResponse<byte[]> response;
         try {
@@ -66,13 +95,7 @@ public final class ApiClient {
             Thread.currentThread().interrupt();
             throw new PatgateException("interrupted");
         }
-        JsonNode body = parse(response.body());
-        if (response.statusCode() >= 400) {
-            String detail = body != null && body.hasNonNull("detail") ? body.get("detail").asText()
-                    : "HTTP " + response.statusCode();
-            throw new PatgateException(detail + " (HTTP " + response.statusCode() + ")");
-        }
-        return body;
+        return response;
     }
 
     private static JsonNode parse(byte[] body) {
