@@ -36,6 +36,7 @@ public final class ApiRoutes {
             route("POST", "/tokens/{id}/approve", (r, x, p) -> r.tokens().decide(x, p, true)),
             route("POST", "/tokens/{id}/deny", (r, x, p) -> r.tokens().decide(x, p, false)),
             route("GET", "/tokens/{id}/activity", (r, x, p) -> r.tokens().activity(x, p)),
+            route("GET", "/tokens/{id}/usage", (r, x, p) -> r.tokens().usage(x, p)),
             route("GET", "/approvals", (r, x, p) -> r.tokens().approvals(x, p)),
             route("GET", "/presets", (r, x, p) -> r.tokens().presets(x)),
 

@@ -3,9 +3,11 @@ package org.patgate.server.api;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.patgate.core.PatgateException;
@@ -18,7 +20,10 @@ import org.patgate.server.api.TokenViews.TokenView;
 import org.patgate.server.api.internal.Exchange;
 import org.patgate.server.directory.Principal;
 import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.activity.ActivityRecorder;
 import org.patgate.server.store.ActivityRepository;
+import org.patgate.server.store.HourlyUsage;
+import org.patgate.server.store.UsageRepository;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.TokenRequestRecord;
 import org.patgate.server.store.PageRequest;
@@ -40,11 +45,13 @@ public final class TokensResource {
 
     private final TokenService service;
     private final ActivityRepository activity;
+    private final UsageRepository usage;
     private final Clock clock;
 
-    public TokensResource(TokenService service, ActivityRepository activity, Clock clock) {
+    public TokensResource(TokenService service, ActivityRepository activity, UsageRepository usage, Clock clock) {
         this.service = service;
         this.activity = activity;
+        this.usage = usage;
         this.clock = clock;
     }
 
@@ -75,6 +82,31 @@ public final class TokensResource {
         List<RequestView> recent = activity.recent(token.id(), limit).stream().map(RequestView::of).toList();
         exchange.sendJson(200, new ActivityView(token.id(), token.lastUsedAt(), token.lastUsedIp(),
                 token.lastUsedAgent(), recent));
+    }
+
+    /** One hour of a token's use: every request, and those answered 400 or above. */
+    record HourView(Instant hour, long requests, long failed) {}
+
+    record UsageView(String tokenId, Instant from, Instant to, List<HourView> items) {}
+
+    /**
+     * {@code GET /tokens/{id}/usage?hours=N}: requests per hour over the last N whole hours
+     * (default 168, at most the 90 days counters are kept), oldest first, hours without requests
+     * included as zeros so a chart needs no gap logic.
+     */
+    void usage(Exchange exchange, Principal principal) {
+        TokenRecord token = service.get(principal, exchange.pathParameter("id"));
+        int hours = exchange.queryInt("hours", 168, 1, (int) ActivityRecorder.USAGE_RETENTION.toHours());
+        Instant to = clock.instant().truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+        Instant from = to.minus(hours, ChronoUnit.HOURS);
+        Map<Instant, HourlyUsage> found = new HashMap<>();
+        usage.between(token.id(), from, to).forEach(h -> found.put(h.hourStart(), h));
+        List<HourView> items = new ArrayList<>(hours);
+        for (Instant hour = from; hour.isBefore(to); hour = hour.plus(1, ChronoUnit.HOURS)) {
+            HourlyUsage h = found.get(hour);
+            items.add(new HourView(hour, h == null ? 0 : h.requests(), h == null ? 0 : h.failed()));
+        }
+        exchange.sendJson(200, new UsageView(token.id(), from, to, items));
     }
 
     /** {@code GET /presets}: the rule presets a token can be created with, and what they allow. */

@@ -155,11 +155,12 @@ public final class PatgateServer implements AutoCloseable {
 
             settings = new SettingsService(new SettingsRepository(database.dataSource()), config.rest(),
                     restRules(directory), audit, clock, config.tokens().cacheTtl());
-            activity = new ActivityRecorder(database.tokens(), activityStore,
-                    new UsageRepository(database.dataSource(), database.kind()), clock, config.activity().queueSize(),
+            UsageRepository usageStore = new UsageRepository(database.dataSource(), database.kind());
+            activity = new ActivityRecorder(database.tokens(), activityStore, usageStore, clock, config.activity().queueSize(),
                     config.activity().flushInterval(), config.activity().recentRequests());
 
-            ApiRoutes.Resources resources = new ApiRoutes.Resources(new TokensResource(tokens, activityStore, clock),
+            ApiRoutes.Resources resources = new ApiRoutes.Resources(new TokensResource(tokens, activityStore,
+                    usageStore, clock),
                     new UsersResource(users), new AuditResource(database.audit(), clock),
                     new PermissionsResource(new PermissionService(permissions, audit, verifier::invalidateAll,
                             config.admin().group())),

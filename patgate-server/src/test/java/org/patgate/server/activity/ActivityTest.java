@@ -134,14 +134,20 @@ class ActivityTest {
         activityOf(tokenId);
 
         Instant now = gw.server.clock().instant();
-        var hours = new org.patgate.server.store.UsageRepository(gw.server.server().database().dataSource(),
-                gw.server.server().database().kind()).between(tokenId, now.minus(Duration.ofDays(1)), now.plusSeconds(1));
+        JsonNode usage = gw.server.call("GET", "/.patgate/api/v1/tokens/" + tokenId + "/usage?hours=3", "alice",
+                GatewayFixture.ALICE_PASSWORD, null).json();
 
-        assertThat(activityOf(tokenId).get("items")).hasSize(3);
-        assertThat(hours).hasSize(1);
-        assertThat(hours.getFirst().hourStart()).isEqualTo(now.truncatedTo(java.time.temporal.ChronoUnit.HOURS));
-        assertThat(hours.getFirst().requests()).isEqualTo(7);
-        assertThat(hours.getFirst().failed()).isEqualTo(2);
+        assertThat(activityOf(tokenId).get("items")).as("rows kept").hasSize(3);
+        JsonNode items = usage.get("items");
+        assertThat(items).as(usage.toString()).hasSize(3);
+        JsonNode current = items.get(2);
+        assertThat(Instant.parse(current.get("hour").asText()))
+                .isEqualTo(now.truncatedTo(java.time.temporal.ChronoUnit.HOURS));
+        assertThat(current.get("requests").asLong()).as("every request counted").isEqualTo(7);
+        assertThat(current.get("failed").asLong()).isEqualTo(2);
+        assertThat(items.get(0).get("requests").asLong()).isZero();
+        assertThat(gw.server.call("GET", "/.patgate/api/v1/tokens/" + tokenId + "/usage?hours=0", "alice",
+                GatewayFixture.ALICE_PASSWORD, null).status()).isEqualTo(400);
     }
 
     @Test
