@@ -216,7 +216,19 @@ public final class Directories implements AutoCloseable {
                     user.username());
             return Optional.empty();
         }
-        return existing;
+        return existing.map(row -> withCurrentProfile(row, user));
+    }
+
+    /** The directory owns an LDAP user's name and e-mail: a change there is copied at the next login or lookup. */
+    private UserRecord withCurrentProfile(UserRecord row, DirectoryUser user) {
+        String displayName = bounded(user.displayName() == null ? user.username() : user.displayName(), 255);
+        String email = user.email() == null || user.email().length() > 320 ? null : user.email();
+        if (displayName.equals(row.displayName()) && java.util.Objects.equals(email, row.email())) {
+            return row;
+        }
+        database.users().setProfile(row.id(), displayName, email);
+        LOG.info("LDAP user '{}': display name or e-mail changed in the directory; updated", user.username());
+        return database.users().findById(row.id()).orElse(row);
     }
 
     private Principal principal(UserRecord user, Set<String> groups) {

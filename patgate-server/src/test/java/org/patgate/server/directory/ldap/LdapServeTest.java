@@ -100,6 +100,20 @@ class LdapServeTest {
     }
 
     @Test
+    void aNameOrMailChangedInTheDirectoryIsCopiedAtTheNextLogin() throws Exception {
+        assertThat(server.call("GET", "/.patgate/api/v1/me", "alice", "alice-pass", null).status()).isEqualTo(200);
+
+        ldap.modify(ALICE_DN, new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.REPLACE,
+                "cn", "Alice Married-Name"), new com.unboundid.ldap.sdk.Modification(
+                com.unboundid.ldap.sdk.ModificationType.REPLACE, "mail", "alice.mn@example.org"));
+        server.clock().advance(TTL.plusSeconds(1));
+        Answer me = server.call("GET", "/.patgate/api/v1/me", "alice", "alice-pass", null);
+
+        assertThat(me.json().get("user").get("displayName").asText()).as(me.body()).isEqualTo("Alice Married-Name");
+        assertThat(me.json().get("user").get("email").asText()).isEqualTo("alice.mn@example.org");
+    }
+
+    @Test
     void ldapUserWithoutGrantedGroupsCannotCreateTokens() {
         Answer created = server.call("POST", "/.patgate/api/v1/tokens", "carol", "carol-pass",
                 Map.of("name", "ci", "scope", "read-only"));
