@@ -43,6 +43,8 @@ public final class ActivityRecorder implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
     private final Thread writer;
     private volatile boolean running = true;
+    private final Object wake = new Object();
+    private boolean flushRequested; // guarded by wake
 
     public ActivityRecorder(TokenRepository tokens, ActivityRepository activity, UsageRepository usage,
             java.time.Clock clock, int queueSize, Duration flushInterval, int recentRequests) {
@@ -86,6 +88,11 @@ public final class ActivityRecorder implements AutoCloseable {
      * the writer already took: afterwards every event recorded before the call is in the database.
      */
     public void flush() {
+        synchronized (wake) {
+            // The writer may be holding a batch while it waits out the interval: let it write now.
+            flushRequested = true;
+            wake.notifyAll();
+        }
         List<TokenUseEvent> batch = new ArrayList<>();
         while (queue.drainTo(batch, MAX_BATCH) > 0) {
             write(batch);
@@ -102,6 +109,18 @@ public final class ActivityRecorder implements AutoCloseable {
         }
     }
 
+    /** Waits out the flush interval, or less when {@link #flush} asks for the events now. */
+    private void awaitIntervalOrFlush() throws InterruptedException {
+        long deadline = System.nanoTime() + flushInterval.toNanos();
+        synchronized (wake) {
+            long left;
+            while (!flushRequested && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(wake, left);
+            }
+            flushRequested = false;
+        }
+    }
+
     private void run() {
         List<TokenUseEvent> batch = new ArrayList<>();
         while (running) {
@@ -111,10 +130,14 @@ public final class ActivityRecorder implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                // Let a burst gather so one transaction carries many events.
-                Thread.sleep(Math.min(flushInterval.toMillis(), 200));
-                queue.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
+                // Let the interval's events gather so a few transactions carry all of them: under load
+                // the database sees one batch per interval, not one per burst.
+                awaitIntervalOrFlush();
+                do {
+                    queue.drainTo(batch, MAX_BATCH - batch.size());
+                    write(batch);
+                    batch.clear();
+                } while (!queue.isEmpty());
             } catch (InterruptedException e) {
                 write(batch);
                 Thread.currentThread().interrupt();
