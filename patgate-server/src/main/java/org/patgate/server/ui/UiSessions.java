@@ -167,7 +167,9 @@ public final class UiSessions {
         if (proto == null || !proto.strip().equalsIgnoreCase("https")) {
             return false;
         }
-        return request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress peer
+        // An empty IpRangeSet allows every address; here it must mean "trust no proxy".
+        return !trustedProxies.isEmpty()
+                && request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress peer
                 && peer.getAddress() instanceof InetAddress address && trustedProxies.allows(address);
     }
 

@@ -73,6 +73,8 @@
           width: Math.max(280, element.clientWidth),
           height: 200,
           legend: { show: false },
+          // The page says UTC; draw the hours in UTC whatever the browser's time zone.
+          tzDate: function (ts) { return window.uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); },
           cursor: { drag: { x: false, y: false } },
           scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(4, max)]; } } },
           axes: [{ stroke: '#475569', grid: { stroke: '#e2e8f0' } },
