@@ -130,7 +130,7 @@ class UiJourneyTest {
         row.findElement(By.cssSelector("button.danger")).click();
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         // htmx replaces the row: look it up afresh on every poll.
-        wait.ignoring(StaleElementReferenceException.class).until(d -> rowOf("nightly-report").getText().contains("revoked"));
+        wait.ignoring(StaleElementReferenceException.class).until(d -> rowOf("nightly-report").getText().toLowerCase(java.util.Locale.ROOT).contains("revoked"));
         assertThat(browser.getCurrentUrl()).endsWith("/.patgate/tokens");
         screenshot("05-revoked");
 
