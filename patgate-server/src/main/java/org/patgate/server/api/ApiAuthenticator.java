@@ -35,7 +35,7 @@ public final class ApiAuthenticator {
     private final AuditLog audit;
     private final UiSessions sessions;
 
-    /** Basic authentication only, throttled per IP by {@code throttle} and per user at twice its rate. */
+    /** Basic authentication only, throttled per IP by {@code throttle} and per username (20 failures per window). */
     public ApiAuthenticator(LocalDirectory directory, LoginThrottle throttle, AuditLog audit) {
         this(directory, throttle, new LoginThrottle(20, throttle.window()), audit, null);
     }
