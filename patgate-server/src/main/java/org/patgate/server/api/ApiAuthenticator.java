@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.patgate.server.api.internal.Exchange;
 import org.patgate.server.audit.AuditLog;
@@ -18,29 +20,50 @@ import org.patgate.server.directory.ldap.DirectoryUnavailableException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.TooManyRequestsException;
 import org.patgate.server.error.UnauthorizedException;
+import org.patgate.server.ui.UiSessions;
 
 /**
- * Authenticates management API calls with HTTP Basic and directory credentials (RFC 7617, UTF-8).
- * Failures are audited and throttled per source IP; the answer never says whether the username
- * or the password was wrong. When the LDAP directory cannot be asked, {@link DirectoryUnavailableException}
- * passes through (the API answers 503); local users still log in. Thread-safe.
+ * Authenticates management API calls with HTTP Basic and directory credentials (RFC 7617, UTF-8),
+ * or with a web UI session plus its CSRF token in {@code X-CSRF-Token}. Password logins (here and
+ * the UI's sign-in, through {@link #login}) are audited and throttled per source IP and per
+ * username; the answer never says whether the username or the password was wrong. When the LDAP
+ * directory cannot be asked, {@link DirectoryUnavailableException} passes through (the API answers
+ * 503) and is not counted as a failure; local users still log in. Thread-safe.
  */
 public final class ApiAuthenticator {
 
     private final Directories directory;
     private final LoginThrottle throttle;
+    private final LoginThrottle userThrottle;
     private final AuditLog audit;
+    private final UiSessions sessions;
 
-    public ApiAuthenticator(Directories directories, LoginThrottle throttle, AuditLog audit) {
-        this.directory = directories;
+    /** Basic authentication only, throttled per IP by {@code throttle} and per username (20 failures per window). */
+    public ApiAuthenticator(Directories directory, LoginThrottle throttle, AuditLog audit) {
+        this(directory, throttle, new LoginThrottle(20, throttle.window()), audit, null);
+    }
+
+    /**
+     * @param userThrottle failures counted per username; give it a higher limit than the IP one, so a
+     *     guesser elsewhere can only slow the real user down for one window, never lock them out for good
+     * @param sessions the web UI's sessions, accepted with their CSRF header; null for none
+     */
+    public ApiAuthenticator(Directories directory, LoginThrottle throttle, LoginThrottle userThrottle,
+            AuditLog audit, UiSessions sessions) {
+        this.directory = directory;
         this.throttle = throttle;
+        this.userThrottle = userThrottle;
         this.audit = audit;
+        this.sessions = sessions;
     }
 
     public Principal authenticate(Exchange exchange) {
         List<String> headers = exchange.request().getHeaders().getValuesList(HttpHeader.AUTHORIZATION);
         if (headers.isEmpty()) {
-            throw new UnauthorizedException("authentication required: use HTTP Basic with your username and password");
+            Optional<Principal> session = sessions == null ? Optional.empty()
+                    : sessions.authenticateApiCall(exchange.request());
+            return session.orElseThrow(() -> new UnauthorizedException(
+                    "authentication required: use HTTP Basic with your username and password"));
         }
         if (headers.size() > 1) {
             throw new InvalidRequestException("more than one Authorization header");
@@ -50,25 +73,17 @@ public final class ApiAuthenticator {
             throw new UnauthorizedException("the management API accepts HTTP Basic authentication only");
         }
         String sourceIp = exchange.sourceIp();
-        if (!throttle.allows(sourceIp)) {
-            throw new TooManyRequestsException("too many failed logins from your address; try again later",
-                    throttle.window());
-        }
+        requireAllowed(sourceIp);
         char[] credentials = decode(header.substring(6).strip());
         try {
             int colon = indexOf(credentials, ':');
             if (colon < 0) {
-                throw fail(sourceIp, "", "malformed Basic credentials");
+                throw fail(sourceIp, "", "api", "malformed Basic credentials");
             }
             String username = new String(credentials, 0, colon);
             char[] password = Arrays.copyOfRange(credentials, colon + 1, credentials.length);
             try {
-                return directory.authenticate(username, password)
-                        .orElseThrow(() -> fail(sourceIp, username, "wrong username or password"));
-            } catch (DirectoryUnavailableException e) {
-                // Not the caller's fault, so not throttled; the log and GET /directory have the details.
-                audit.failure(bounded(username), "auth.login", "api", sourceIp, "directory unavailable");
-                throw e;
+                return login(username, password, sourceIp, "api");
             } finally {
                 Arrays.fill(password, '\0');
             }
@@ -77,10 +92,47 @@ public final class ApiAuthenticator {
         }
     }
 
-    private UnauthorizedException fail(String sourceIp, String username, String reason) {
+    /**
+     * Checks a username and password for any channel ({@code "api"}, {@code "ui"}): throttled per
+     * source IP and per username, failures audited under the channel's name.
+     *
+     * @throws TooManyRequestsException when the IP or the username has failed too often lately
+     * @throws UnauthorizedException when the credentials are wrong or the user is disabled
+     */
+    public Principal login(String username, char[] password, String sourceIp, String channel) {
+        requireAllowed(sourceIp);
+        if (!userThrottle.allows(userKey(username))) {
+            throw new TooManyRequestsException("too many failed logins for this user; try again later",
+                    userThrottle.window());
+        }
+        try {
+            return directory.authenticate(username, password)
+                    .orElseThrow(() -> fail(sourceIp, username, channel, "wrong username or password"));
+        } catch (DirectoryUnavailableException e) {
+            // Not the caller's fault, so not throttled; the log and GET /directory have the details.
+            audit.failure(bounded(username), "auth.login", channel, sourceIp, "directory unavailable");
+            throw e;
+        }
+    }
+
+    private void requireAllowed(String sourceIp) {
+        if (!throttle.allows(sourceIp)) {
+            throw new TooManyRequestsException("too many failed logins from your address; try again later",
+                    throttle.window());
+        }
+    }
+
+    private UnauthorizedException fail(String sourceIp, String username, String channel, String reason) {
         throttle.recordFailure(sourceIp);
-        audit.failure(bounded(username), "auth.login", "api", sourceIp, reason);
+        if (!username.isEmpty()) {
+            userThrottle.recordFailure(userKey(username));
+        }
+        audit.failure(bounded(username), "auth.login", channel, sourceIp, reason);
         return new UnauthorizedException("wrong username or password");
+    }
+
+    private static String userKey(String username) {
+        return bounded(username).toLowerCase(Locale.ROOT);
     }
 
     private static char[] decode(String base64) {

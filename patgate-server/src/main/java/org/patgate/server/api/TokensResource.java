@@ -7,7 +7,6 @@ import java.time.temporal.ChronoUnit;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.patgate.core.PatgateException;
@@ -20,10 +19,8 @@ import org.patgate.server.api.TokenViews.TokenView;
 import org.patgate.server.api.internal.Exchange;
 import org.patgate.server.directory.Principal;
 import org.patgate.server.error.InvalidRequestException;
-import org.patgate.server.activity.ActivityRecorder;
+import org.patgate.server.activity.TokenActivity;
 import org.patgate.server.store.ActivityRepository;
-import org.patgate.server.store.HourlyUsage;
-import org.patgate.server.store.UsageRepository;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.TokenRequestRecord;
 import org.patgate.server.store.PageRequest;
@@ -45,10 +42,10 @@ public final class TokensResource {
 
     private final TokenService service;
     private final ActivityRepository activity;
-    private final UsageRepository usage;
+    private final TokenActivity usage;
     private final Clock clock;
 
-    public TokensResource(TokenService service, ActivityRepository activity, UsageRepository usage, Clock clock) {
+    public TokensResource(TokenService service, ActivityRepository activity, TokenActivity usage, Clock clock) {
         this.service = service;
         this.activity = activity;
         this.usage = usage;
@@ -95,18 +92,16 @@ public final class TokensResource {
      * included as zeros so a chart needs no gap logic.
      */
     void usage(Exchange exchange, Principal principal) {
-        TokenRecord token = service.get(principal, exchange.pathParameter("id"));
-        int hours = exchange.queryInt("hours", 168, 1, (int) ActivityRecorder.USAGE_RETENTION.toHours());
-        Instant to = clock.instant().truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
-        Instant from = to.minus(hours, ChronoUnit.HOURS);
-        Map<Instant, HourlyUsage> found = new HashMap<>();
-        usage.between(token.id(), from, to).forEach(h -> found.put(h.hourStart(), h));
+        int hours = exchange.queryInt("hours", 168, 1, TokenActivity.MAX_HOURS);
+        String id = exchange.pathParameter("id");
+        TokenActivity.HourlyCounts counts = usage.hourly(principal, id, hours);
         List<HourView> items = new ArrayList<>(hours);
-        for (Instant hour = from; hour.isBefore(to); hour = hour.plus(1, ChronoUnit.HOURS)) {
-            HourlyUsage h = found.get(hour);
-            items.add(new HourView(hour, h == null ? 0 : h.requests(), h == null ? 0 : h.failed()));
+        for (int i = 0; i < counts.hours().size(); i++) {
+            items.add(new HourView(counts.hours().get(i), counts.counts().get(i), counts.failed().get(i)));
         }
-        exchange.sendJson(200, new UsageView(token.id(), from, to, items));
+        Instant from = counts.hours().getFirst();
+        exchange.sendJson(200, new UsageView(id, from,
+                counts.hours().getLast().plus(1, ChronoUnit.HOURS), items));
     }
 
     /** {@code GET /presets}: the rule presets a token can be created with, and what they allow. */

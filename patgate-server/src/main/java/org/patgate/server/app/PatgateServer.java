@@ -16,6 +16,10 @@ import org.patgate.core.PatgateException;
 import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.server.activity.ActivityRecorder;
+import org.patgate.server.activity.TokenActivity;
+import org.patgate.server.ui.UiContext;
+import org.patgate.server.ui.UiHandler;
+import org.patgate.server.ui.UiSessions;
 import org.patgate.server.api.ApiAuthenticator;
 import org.patgate.server.api.ApiDocsResource;
 import org.patgate.server.api.ApiHandler;
@@ -159,17 +163,25 @@ public final class PatgateServer implements AutoCloseable {
             activity = new ActivityRecorder(database.tokens(), activityStore, usageStore, clock, config.activity().queueSize(),
                     config.activity().flushInterval(), config.activity().recentRequests());
 
+            // The web UI's sessions are also accepted by the API (with their CSRF header); one throttle for both.
+            UiSessions uiSessions = new UiSessions(directory, clock, random, IpRangeSet.of(config.trustedProxies()),
+                    Duration.ofMinutes(30), Duration.ofHours(12), 10_000);
+            ApiAuthenticator authenticator = new ApiAuthenticator(directory, new LoginThrottle(10, Duration.ofMinutes(5)),
+                    new LoginThrottle(20, Duration.ofMinutes(5)), audit, uiSessions);
+            TokenActivity tokenActivity = new TokenActivity(tokens, activityStore, usageStore, clock);
             ApiRoutes.Resources resources = new ApiRoutes.Resources(new TokensResource(tokens, activityStore,
-                    usageStore, clock),
+                    tokenActivity, clock),
                     new UsersResource(users), new AuditResource(database.audit(), clock),
                     new PermissionsResource(new PermissionService(permissions, audit, verifier::invalidateAll,
                             config.admin().group())),
                     new PoliciesResource(new PolicyService(policies, audit)), new SettingsResource(settings),
                     new DirectoryResource(directory, audit), new ApiDocsResource());
-            ApiHandler api = new ApiHandler(new ApiAuthenticator(directory, new LoginThrottle(10, Duration.ofMinutes(5)), audit),
-                    ApiRoutes.ALL, resources, config.api().maxBodyBytes(),
+            ApiHandler api = new ApiHandler(authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(),
                     new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())));
-            Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api);
+            UiHandler ui = new UiHandler(new UiContext(uiSessions, authenticator, tokens,
+                    tokenActivity, users, policies, config.tokens().maxLifetimeDays(),
+                    IpRangeSet.of(config.trustedProxies()), config.rest().paths(), clock));
+            Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api, ui);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
                 // The JWK Set is published only when the upstream is told who calls by JWT.
                 root.addHandler(new JwksHandler(signingKeys));

@@ -150,6 +150,22 @@ public final class Directories implements AutoCloseable {
      *
      * @throws DirectoryUnavailableException when the name is not stored and LDAP cannot be asked
      */
+    /**
+     * The stored, enabled user of this name as a principal, with the groups of their directory; empty
+     * when unknown, disabled, or no longer in the LDAP directory. Never adds a user.
+     *
+     * @throws DirectoryUnavailableException for an LDAP user when the directory cannot be asked
+     */
+    public Optional<Principal> lookup(String username) {
+        return database.users().findByUsername(username).filter(UserRecord::enabled).flatMap(user -> {
+            try {
+                return Optional.of(toPrincipal(user));
+            } catch (ConflictException gone) {
+                return Optional.empty();
+            }
+        });
+    }
+
     public Optional<UserRecord> findOrProvision(String username) {
         Optional<UserRecord> row = database.users().findByUsername(username);
         if (row.isPresent() || ldap.isEmpty()) {

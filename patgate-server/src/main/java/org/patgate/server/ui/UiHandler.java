@@ -1,0 +1,204 @@
+package org.patgate.server.ui;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.patgate.server.error.ConflictException;
+import org.patgate.server.error.ForbiddenException;
+import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.error.NotFoundException;
+import org.patgate.server.error.TooManyRequestsException;
+import org.patgate.server.gateway.ClientAddressResolver;
+import org.patgate.server.ui.internal.AdminPages;
+import org.patgate.server.ui.internal.LoginPages;
+import org.patgate.server.ui.internal.StaticAssets;
+import org.patgate.server.ui.internal.Templates;
+import org.patgate.server.ui.internal.TokenPages;
+import org.patgate.server.ui.internal.UiExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The web UI under {@code /.patgate/}: sign-in, the user's tokens, the admin pages and static
+ * assets. Takes only its own routes and leaves the rest of the namespace (API, health, check) to
+ * other handlers. Every answer carries a strict Content-Security-Policy; every POST needs the
+ * session's CSRF token (form field or header), except sign-in, which has its own. Thread-safe.
+ */
+public final class UiHandler extends Handler.Abstract {
+
+    public static final String PREFIX = "/.patgate/";
+    /** No inline script or style, no framing, forms only to ourselves. */
+    public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+            + "form-action 'self'; base-uri 'none'";
+    private static final Set<String> ROUTES = Set.of("", "login", "logout", "tokens", "admin", "static");
+    private static final Logger LOG = LoggerFactory.getLogger(UiHandler.class);
+
+    private final UiSessions sessions;
+    private final ClientAddressResolver addresses;
+    private final Templates templates = new Templates();
+    private final StaticAssets assets;
+    private final LoginPages login;
+    private final TokenPages tokens;
+    private final AdminPages admin;
+
+    public UiHandler(UiContext context) {
+        this.sessions = context.sessions();
+        this.addresses = new ClientAddressResolver(context.trustedProxies());
+        this.assets = new StaticAssets(webjarVersion("htmx.org"), webjarVersion("uplot"));
+        this.login = new LoginPages(context);
+        this.tokens = new TokenPages(context);
+        this.admin = new AdminPages(context, tokens);
+    }
+
+    /** The names under {@code /.patgate/static/} this handler serves. */
+    public Set<String> staticAssets() {
+        return assets.names();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        if (path == null || !path.startsWith(PREFIX)) {
+            return false;
+        }
+        List<String> segments = Arrays.asList(path.substring(PREFIX.length()).split("/", -1));
+        if (!ROUTES.contains(segments.getFirst())) {
+            return false;
+        }
+        securityHeaders(response.getHeaders(), segments.getFirst().equals("static"));
+        String sourceIp = addresses.resolve(request.getConnectionMetaData().getRemoteSocketAddress(),
+                request.getHeaders()).getHostAddress();
+        UiSessions.Authenticated auth = segments.getFirst().equals("static") ? null : sessions.find(request).orElse(null);
+        UiExchange exchange = new UiExchange(request, response, callback, templates, assets.paths(), segments, sourceIp,
+                auth);
+        try {
+            route(exchange);
+        } catch (RuntimeException e) {
+            fail(exchange, e);
+        }
+        return true;
+    }
+
+    private void route(UiExchange exchange) {
+        List<String> segments = exchange.segments();
+        String method = exchange.method();
+        String first = segments.getFirst();
+        if (first.equals("static")) {
+            serveStatic(exchange, String.join("/", segments.subList(1, segments.size())));
+            return;
+        }
+        if (!method.equals("GET") && !method.equals("HEAD") && !method.equals("POST")) {
+            exchange.response().getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, POST");
+            error(exchange, 405, "Method not allowed", method + " is not used here.");
+            return;
+        }
+        if (first.equals("login")) {
+            login.handle(exchange);
+            return;
+        }
+        if (exchange.auth() == null) {
+            if (method.equals("POST")) {
+                error(exchange, 403, "Session ended", "Your session has ended. Sign in again and repeat the action.");
+            } else if (exchange.htmx()) {
+                exchange.response().getHeaders().put("HX-Redirect", LoginPages.PATH);
+                exchange.send(401, "text/plain; charset=utf-8", "sign in again");
+            } else {
+                exchange.redirect(LoginPages.loginUrl(exchange.request().getHttpURI().getPath()));
+            }
+            return;
+        }
+        if (method.equals("POST") && !csrfValid(exchange)) {
+            error(exchange, 403, "Request refused", "The form was stale or did not come from this site. "
+                    + "Reload the page and try again.");
+            return;
+        }
+        switch (first) {
+            case "" -> exchange.redirect(TokenPages.PATH);
+            case "logout" -> login.logout(exchange);
+            case "tokens" -> tokens.handle(exchange);
+            case "admin" -> admin.handle(exchange);
+            default -> throw new NotFoundException("no page " + exchange.request().getHttpURI().getPath());
+        }
+    }
+
+    /** The session's CSRF token in the header (htmx, scripts) or the form field; both are checked if both are sent. */
+    private static boolean csrfValid(UiExchange exchange) {
+        List<String> headers = exchange.request().getHeaders().getValuesList(UiSessions.CSRF_HEADER);
+        if (headers.size() > 1) {
+            return false;
+        }
+        UiSessions.UiSession session = exchange.auth().session();
+        if (headers.size() == 1) {
+            return UiSessions.csrfMatches(session, headers.getFirst());
+        }
+        return UiSessions.csrfMatches(session, exchange.field(UiSessions.CSRF_FIELD));
+    }
+
+    private void serveStatic(UiExchange exchange, String name) {
+        StaticAssets.Asset asset = assets.get(name);
+        if (asset == null) {
+            exchange.send(404, "text/plain; charset=utf-8", "no such file");
+            return;
+        }
+        HttpFields.Mutable headers = exchange.response().getHeaders();
+        headers.put(HttpHeader.CACHE_CONTROL, asset.cacheControl());
+        headers.put(HttpHeader.ETAG, asset.etag());
+        if (asset.etag().equals(exchange.request().getHeaders().get(HttpHeader.IF_NONE_MATCH))) {
+            exchange.empty(304);
+            return;
+        }
+        exchange.sendBytes(200, asset.contentType(), asset.buffer());
+    }
+
+    private static void securityHeaders(HttpFields.Mutable headers, boolean cacheable) {
+        headers.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("Referrer-Policy", "no-referrer");
+        headers.put("X-Frame-Options", "DENY");
+        headers.put("Cross-Origin-Opener-Policy", "same-origin");
+        if (!cacheable) {
+            headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+        }
+    }
+
+    private void fail(UiExchange exchange, RuntimeException e) {
+        switch (e) {
+            case NotFoundException n -> error(exchange, 404, "Not found", n.getMessage());
+            case ForbiddenException f -> error(exchange, 403, "Forbidden", f.getMessage());
+            case InvalidRequestException i -> error(exchange, 400, "Bad request", i.getMessage());
+            case ConflictException c -> error(exchange, 409, "Not possible right now", c.getMessage());
+            case TooManyRequestsException t -> error(exchange, 429, "Too many attempts", t.getMessage());
+            default -> {
+                LOG.error("UI request {} {} failed", exchange.method(), exchange.request().getHttpURI().getPath(), e);
+                error(exchange, 500, "Something went wrong", "The server could not complete the request; the log has details.");
+            }
+        }
+    }
+
+    private static void error(UiExchange exchange, int status, String title, String message) {
+        exchange.html(status, "error.jte", Map.of("shell", exchange.shell(title, ""), "status", status,
+                "message", message));
+    }
+
+    private static String webjarVersion(String artifact) {
+        String resource = "META-INF/maven/org.webjars.npm/" + artifact + "/pom.properties";
+        try (var in = UiHandler.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("webjar " + artifact + " is missing from the class path");
+            }
+            java.util.Properties properties = new java.util.Properties();
+            properties.load(in);
+            return properties.getProperty("version");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
