@@ -53,6 +53,8 @@ public final class GatewayHandler extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         long start = System.nanoTime();
+        // When the request arrived: what activity and hourly counts file it under, however long it runs.
+        java.time.Instant arrived = clock.instant();
         GatewayDecision decision;
         String encodedPath = null;
         String decodedPath = null;
@@ -82,7 +84,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         if (decision instanceof GatewayDecision.Refuse refuse) {
             refuse(request, response, callback, refuse);
             if (refuse.tokenId() != null) {
-                record(request, refuse.tokenId(), decodedPath, client, refuse.status(), start);
+                record(request, refuse.tokenId(), decodedPath, client, refuse.status(), start, arrived);
             }
             return true;
         }
@@ -95,13 +97,14 @@ public final class GatewayHandler extends Handler.Wrapper {
             completion = new Callback.Nested(callback) {
                 @Override
                 public void succeeded() {
-                    record(request, forward.tokenId(), path, from, response.getStatus(), start);
+                    record(request, forward.tokenId(), path, from, response.getStatus(), start, arrived);
                     super.succeeded();
                 }
 
                 @Override
                 public void failed(Throwable failure) {
-                    record(request, forward.tokenId(), path, from, response.isCommitted() ? response.getStatus() : 502, start);
+                    record(request, forward.tokenId(), path, from, response.isCommitted() ? response.getStatus() : 502, start,
+                            arrived);
                     super.failed(failure);
                 }
             };
@@ -109,8 +112,9 @@ public final class GatewayHandler extends Handler.Wrapper {
         return super.handle(request, response, completion);
     }
 
-    private void record(Request request, String tokenId, String path, InetAddress client, int status, long start) {
-        activity.record(new TokenUseEvent(tokenId, clock.instant(), request.getMethod(), path, status,
+    private void record(Request request, String tokenId, String path, InetAddress client, int status, long start,
+            java.time.Instant arrived) {
+        activity.record(new TokenUseEvent(tokenId, arrived, request.getMethod(), path, status,
                 (System.nanoTime() - start) / 1_000, client == null ? null : client.getHostAddress(),
                 request.getHeaders().get(HttpHeader.USER_AGENT)));
     }
