@@ -1,5 +1,6 @@
 package org.patgate.bench;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -71,7 +72,12 @@ public final class ScaleBenchmark {
             }
             options.put(args[i].substring(2), args[i + 1]);
         }
-        System.out.print(new ScaleBenchmark(options).run());
+        // Standard output carries only the report: the server's logging (console, resolved on each
+        // write) goes to standard error with the progress lines.
+        PrintStream report = System.out;
+        System.setOut(System.err);
+        report.print(new ScaleBenchmark(options).run());
+        report.flush();
     }
 
     private String run() throws Exception {
