@@ -3,7 +3,7 @@
 # PostgreSQL (embedded server, loopback). Per store: seed through the real migrations, time token
 # checks (hot, cold, unknown) through the real TokenVerifier in process, time start-ups of the real
 # server (`java -Xmx256m -jar patgate.jar serve`) with 1,000 and with N tokens and read its heap
-# after a full GC, then write the "scale" section of docs/benchmarks.md. About 10-15 minutes for
+# after a full GC, then write the "scale" section of docs/benchmarks.md. About 7-15 minutes for
 # 1,000,000 tokens on 2 CPUs; the databases live in a temporary directory deleted at the end.
 #
 #   patgate-bench/run-scale.sh [--tokens N] [--stores h2,postgresql] [--startups N] [--samples N]
