@@ -1,6 +1,7 @@
 package org.patgate.server.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -99,6 +100,46 @@ class LauncherIT {
 
     @Test
     void serveStartsWithAConfigFileAndAnswersHealth() throws Exception {
+        serveOnce(Map.of());
+
+        assertThat(Files.exists(dir.resolve("data/pepper"))).isTrue();
+        assertThat(Files.getPosixFilePermissions(dir.resolve("data/pepper")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void theFirstServeRecordsAnAheadOfTimeCacheThatLaterStartsUse() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "the ahead-of-time cache needs Java 25+");
+        Path home = Files.createDirectories(dir.resolve("install"));
+        Path jar = Files.copy(Path.of("target", "patgate.jar").toAbsolutePath(), home.resolve("patgate.jar"));
+        Map<String, String> env = Map.of("PATGATE_JAR", jar.toString());
+
+        serveOnce(env);
+        List<Path> caches;
+        try (var files = Files.list(home)) {
+            caches = files.filter(f -> f.getFileName().toString().endsWith(".aot")).toList();
+        }
+        assertThat(caches).as("cache written when the first server stopped").hasSize(1);
+        long written = Files.getLastModifiedTime(caches.getFirst()).toMillis();
+
+        serveOnce(env);
+        assertThat(Files.getLastModifiedTime(caches.getFirst()).toMillis()).as("used, not rewritten").isEqualTo(written);
+    }
+
+    @Test
+    void theAheadOfTimeCacheCanBeSwitchedOff() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("install"));
+        Path jar = Files.copy(Path.of("target", "patgate.jar").toAbsolutePath(), home.resolve("patgate.jar"));
+
+        serveOnce(Map.of("PATGATE_JAR", jar.toString(), "PATGATE_AOT", "off"));
+
+        try (var files = Files.list(home)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("patgate.jar");
+        }
+    }
+
+    /** Starts {@code bin/patgate serve} in {@link #dir}, checks health, and stops it (waiting for the exit). */
+    private void serveOnce(Map<String, String> env) throws Exception {
         Path config = dir.resolve("patgate.yml");
         Files.writeString(config, """
                 listen: { host: 127.0.0.1, port: 0 }
@@ -109,6 +150,7 @@ class LauncherIT {
                 .directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().put("PATGATE_BOOTSTRAP_ADMINPASSWORD", "launcher-admin-password");
         builder.environment().put("PATGATE_HEAP", "256m");
+        builder.environment().putAll(env);
         Process process = builder.start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             URI base = awaitListening(out);
@@ -117,13 +159,16 @@ class LauncherIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"UP\"");
-            assertThat(Files.exists(dir.resolve("data/pepper"))).isTrue();
-            assertThat(Files.getPosixFilePermissions(dir.resolve("data/pepper")))
-                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            // SIGTERM without closing our end of the pipe (Process.destroy would), so the output can be
+            // drained while the server stops, and it never blocks on a full pipe writing the cache.
+            process.toHandle().destroy();
+            while (out.readLine() != null) {
+                // drain
+            }
         } finally {
-            process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                throw new AssertionError("serve did not stop within 60 s");
             }
         }
     }
