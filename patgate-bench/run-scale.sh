@@ -2,7 +2,7 @@
 # Scale benchmark: a store holding many tokens (default 1,000,000), on H2 (file database) and
 # PostgreSQL (embedded server, loopback). Per store: seed through the real migrations, time token
 # checks (hot, cold, unknown) through the real TokenVerifier in process, time start-ups of the real
-# server (`java -Xmx256m -jar patgate.jar serve`) with 1,000 and with N tokens and read its heap
+# server (`bin/patgate serve` with `PATGATE_HEAP=256m`) with 1,000 and with N tokens and read its heap
 # after a full GC, then write the "scale" section of docs/benchmarks.md. About 7-15 minutes for
 # 1,000,000 tokens on 2 CPUs; the databases live in a temporary directory deleted at the end.
 #
@@ -71,7 +71,7 @@ Per store: tokens seeded through the real Flyway schema with digests from the re
   rounds after a warm-up; a cold check is a cache miss that reads the token (unique index on
   \`tokens.digest\`), its owner and the owner's groups; an unknown one reads the digest index and
   finds nothing;
-- **start-up**: \`java -Xmx256m -jar patgate-server/target/patgate.jar serve --config <file>\` in a fresh
+- **start-up**: \`PATGATE_HEAP=256m bin/patgate serve --config <file>\` in a fresh
   JVM, timed from spawning the process to the first 200 from \`/.patgate/health\` (polled every 5 ms), on
   a store of 1,000 tokens and one of the full size, interleaved, after one unmeasured start each (it
   creates the bootstrap admin); the server's CPU time comes from \`/proc/PID/stat\` at that moment; heap

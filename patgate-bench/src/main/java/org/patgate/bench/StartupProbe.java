@@ -17,7 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Starts the real server in a fresh JVM ({@code java -Xmx256m -jar patgate.jar serve --config FILE})
+ * Starts the real server in a fresh JVM the way an admin does ({@code PATGATE_HEAP=256m bin/patgate serve
+ * --config FILE}, falling back to {@code java -Xmx256m -jar patgate.jar} without the launcher)
  * and measures the wall time from spawning the process to the first 200 from
  * {@code /.patgate/health} (polled every 5 ms), then the heap in use after a full GC
  * ({@code jcmd PID GC.run}, then {@code GC.heap_info}). Stops the server (SIGTERM) before returning.
@@ -58,9 +59,17 @@ final class StartupProbe {
                 bootstrap: { adminUsername: admin, adminPassword: "%s" }
                 """.formatted(port, jdbcUrl, username, password, pepperFile, adminPassword));
         Path log = workDir.resolve("patgate-" + port + ".log");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m", "-jar", patgateJar.toString(),
-                "serve", "--config", config.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        // As an admin starts it: through bin/patgate (with its ahead-of-time cache on Java 25+), heap 256m.
+        Path launcher = patgateJar.toAbsolutePath().getParent().getParent().getParent().resolve("bin/patgate");
+        ProcessBuilder builder = Files.isExecutable(launcher)
+                ? new ProcessBuilder(launcher.toString(), "serve", "--config", config.toString())
+                : new ProcessBuilder(java.toString(), "-Xmx256m", "-jar", patgateJar.toString(), "serve", "--config",
+                        config.toString());
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("PATGATE_"));
+        builder.environment().put("PATGATE_HEAP", "256m");
+        builder.environment().put("PATGATE_JAR", patgateJar.toAbsolutePath().toString());
+        builder.environment().put("JAVA_HOME", java.toAbsolutePath().getParent().getParent().toString());
         long start = System.nanoTime();
         Process server = builder.start();
         try {
@@ -70,7 +79,8 @@ final class StartupProbe {
             return new Startup(healthy, cpu, heap);
         } finally {
             server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+            // The first start of a jar writes its ahead-of-time cache while stopping: give it time.
+            if (!server.waitFor(60, TimeUnit.SECONDS)) {
                 server.destroyForcibly();
                 server.waitFor(10, TimeUnit.SECONDS);
             }
