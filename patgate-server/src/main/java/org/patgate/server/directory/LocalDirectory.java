@@ -18,13 +18,16 @@ public final class LocalDirectory {
     private final Database database;
     private final PasswordHasher hasher;
     private final Permissions permissions;
-    private final String dummyHash;
+    /** Hashed once, off the start-up path (an Argon2id hash costs a noticeable part of a start). */
+    private final java.util.concurrent.CompletableFuture<String> dummyHash;
 
     public LocalDirectory(Database database, PasswordHasher hasher, Permissions permissions) {
         this.database = database;
         this.hasher = hasher;
         this.permissions = permissions;
-        this.dummyHash = hasher.hash("not-a-real-password-only-for-timing".toCharArray());
+        this.dummyHash = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> hasher.hash("not-a-real-password-only-for-timing".toCharArray()),
+                task -> Thread.ofVirtual().name("patgate-dummy-hash").start(task));
     }
 
     /** Checks a username and password; empty on any mismatch, unknown or disabled user. */
@@ -33,7 +36,7 @@ public final class LocalDirectory {
                 ? Optional.empty()
                 : database.users().findByUsername(username);
         String hash = user.map(UserRecord::passwordHash).orElse(null);
-        boolean matches = hasher.verify(password, hash == null ? dummyHash : hash) && hash != null;
+        boolean matches = hasher.verify(password, hash == null ? dummyHash.join() : hash) && hash != null;
         if (!matches || !user.get().enabled()) {
             return Optional.empty();
         }
