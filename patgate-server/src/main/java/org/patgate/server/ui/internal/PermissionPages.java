@@ -149,7 +149,7 @@ final class PermissionPages {
         return key.equals(GrantRepository.EVERYONE) ? "everyone" : key;
     }
 
-    /** Makes a {@link Policy} of the form; a number that is not one is refused, naming its field. */
+    /** Makes a {@link Policy} of the form; every number that is not one is refused at once, by its field. */
     static Policy toPolicy(Views.PolicyForm form) {
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         if (form.readOnly()) {
@@ -160,21 +160,27 @@ final class PermissionPages {
         }
         List<String> ranges = form.requiredIpRanges().lines().flatMap(l -> java.util.Arrays.stream(l.split(",")))
                 .map(String::strip).filter(s -> !s.isEmpty()).toList();
-        return new Policy(number(form.maxLifetimeDays(), "maxLifetimeDays"), form.expiryRequired(),
-                number(form.maxActiveTokens(), "maxActiveTokens"), scopes.isEmpty() ? null : scopes,
-                ranges.isEmpty() ? null : ranges, form.approvalRequired(),
-                number(form.rateLimitPerMinute(), "rateLimitPerMinute"));
+        Map<String, String> errors = new java.util.LinkedHashMap<>();
+        Integer maxLifetimeDays = number(form.maxLifetimeDays(), "maxLifetimeDays", errors);
+        Integer maxActiveTokens = number(form.maxActiveTokens(), "maxActiveTokens", errors);
+        Integer rateLimit = number(form.rateLimitPerMinute(), "rateLimitPerMinute", errors);
+        if (!errors.isEmpty()) {
+            throw InvalidRequestException.of(errors);
+        }
+        return new Policy(maxLifetimeDays, form.expiryRequired(), maxActiveTokens, scopes.isEmpty() ? null : scopes,
+                ranges.isEmpty() ? null : ranges, form.approvalRequired(), rateLimit);
     }
 
-    private static Integer number(String text, String field) {
+    /** The number typed in {@code field}, null when empty; text that is not one is added to {@code errors}. */
+    private static Integer number(String text, String field, Map<String, String> errors) {
         if (text.isEmpty()) {
             return null;
         }
         try {
             return Integer.valueOf(text);
         } catch (NumberFormatException e) {
-            throw new InvalidRequestException(field + ": must be a whole number, or empty for no limit",
-                    Map.of(field, "must be a whole number"));
+            errors.put(field, "must be a whole number, or empty for no limit");
+            return null;
         }
     }
 }
