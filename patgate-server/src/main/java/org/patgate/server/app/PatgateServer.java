@@ -169,18 +169,21 @@ public final class PatgateServer implements AutoCloseable {
             ApiAuthenticator authenticator = new ApiAuthenticator(directory, new LoginThrottle(10, Duration.ofMinutes(5)),
                     new LoginThrottle(20, Duration.ofMinutes(5)), audit, uiSessions);
             TokenActivity tokenActivity = new TokenActivity(tokens, activityStore, usageStore, clock);
+            PermissionService permissionService = new PermissionService(permissions, audit, verifier::invalidateAll,
+                    config.admin().group());
+            PolicyService policyService = new PolicyService(policies, audit);
             ApiRoutes.Resources resources = new ApiRoutes.Resources(new TokensResource(tokens, activityStore,
                     tokenActivity, clock),
                     new UsersResource(users), new AuditResource(database.audit(), clock),
-                    new PermissionsResource(new PermissionService(permissions, audit, verifier::invalidateAll,
-                            config.admin().group())),
-                    new PoliciesResource(new PolicyService(policies, audit)), new SettingsResource(settings),
+                    new PermissionsResource(permissionService),
+                    new PoliciesResource(policyService), new SettingsResource(settings),
                     new DirectoryResource(directory, audit), new ApiDocsResource());
             ApiHandler api = new ApiHandler(authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(),
                     new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())));
             UiHandler ui = new UiHandler(new UiContext(uiSessions, authenticator, tokens,
                     tokenActivity, users, policies, config.tokens().maxLifetimeDays(),
-                    IpRangeSet.of(config.trustedProxies()), config.rest().paths(), clock));
+                    IpRangeSet.of(config.trustedProxies()), config.rest().paths(), clock,
+                    permissionService, policyService, settings, database.audit()));
             Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api, ui);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
                 // The JWK Set is published only when the upstream is told who calls by JWT.

@@ -201,6 +201,7 @@ class UiSecurityTest {
                 "/.patgate/tokens/" + id + "/rotate", "/.patgate/tokens/nosuchtoken1", "/.patgate/admin",
                 "/.patgate/admin/tokens", "/.patgate/admin/tokens?status=bogus", "/.patgate/admin/approvals",
                 "/.patgate/admin/users", "/.patgate/admin/permissions", "/.patgate/admin/settings", "/.patgate/admin/audit",
+                "/.patgate/admin/settings/reset", "/.patgate/admin/audit?action=x&from=bogus", "/.patgate/admin/audit.csv?action=none",
                 "/.patgate/admin/nosuchpage", "/.patgate/login", "/.patgate/logout");
         for (String page : pages) {
             var answer = admin.get(page);

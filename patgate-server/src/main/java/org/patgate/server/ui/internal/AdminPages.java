@@ -19,27 +19,28 @@ import org.patgate.server.token.TokenService;
 import org.patgate.server.ui.UiContext;
 
 /**
- * The administrators' pages under {@code /.patgate/admin/}: token manager, approvals, users, and
- * the sections still served by the management API only. Every one answers 403 to non-admins,
+ * The administrators' pages under {@code /.patgate/admin/}: token manager, approvals, users,
+ * permissions &amp; policies, settings and the audit log. Every one answers 403 to non-admins,
  * whatever the services would allow. Thread-safe.
  */
 public final class AdminPages {
 
     public static final String PATH = "/.patgate/admin";
-    /** Sections the web UI does not edit yet: title and the API resource that does. */
-    private static final Map<String, List<String>> API_ONLY = Map.of(
-            "permissions", List.of("Permissions & policies", "/.patgate/api/v1/permissions and /.patgate/api/v1/policies"),
-            "settings", List.of("Settings", "/.patgate/api/v1/settings"),
-            "audit", List.of("Audit", "/.patgate/api/v1/audit"));
 
     private final TokenService tokens;
     private final UserService users;
     private final java.time.Clock clock;
+    private final PermissionPages permissions;
+    private final SettingsPages settings;
+    private final AuditPages audit;
 
     public AdminPages(UiContext context, TokenPages tokenPages) {
         this.tokens = context.tokens();
         this.users = context.users();
         this.clock = context.clock();
+        this.permissions = new PermissionPages(context);
+        this.settings = new SettingsPages(context);
+        this.audit = new AuditPages(context);
     }
 
     public void handle(UiExchange exchange) {
@@ -63,16 +64,11 @@ public final class AdminPages {
                 }
             }
             case "users" -> only(path.size() == 2 && !post, () -> users(exchange));
-            default -> {
-                List<String> apiOnly = API_ONLY.get(section);
-                if (apiOnly == null || path.size() != 2 || post) {
-                    throw new NotFoundException("no such page");
-                }
-                Map<String, Object> params = new HashMap<>();
-                params.put("shell", exchange.shell(apiOnly.get(0), "admin-" + section));
-                params.put("api", apiOnly.get(1));
-                exchange.html(200, "admin/api_only.jte", params);
-            }
+            case "permissions" -> permissions.handle(exchange);
+            case "settings" -> settings.handle(exchange);
+            case "audit" -> only(path.size() == 2 && !post, () -> audit.list(exchange));
+            case "audit.csv" -> only(path.size() == 2 && !post, () -> audit.csv(exchange));
+            default -> throw new NotFoundException("no such page");
         }
     }
 

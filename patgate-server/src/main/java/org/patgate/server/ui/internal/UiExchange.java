@@ -146,6 +146,19 @@ public final class UiExchange {
         response.write(true, body, callback);
     }
 
+    /** Streams a body that {@code writer} produces (large downloads); a failure mid-way aborts the answer. */
+    public void sendStream(int status, String contentType, java.util.function.Consumer<java.io.OutputStream> writer) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        try (java.io.OutputStream out = org.eclipse.jetty.io.Content.Sink.asOutputStream(response)) {
+            writer.accept(out);
+        } catch (java.io.IOException | RuntimeException e) {
+            callback.failed(e);
+            return;
+        }
+        callback.succeeded();
+    }
+
     public void setCookie(String value) {
         response.getHeaders().add(HttpHeader.SET_COOKIE, value);
     }

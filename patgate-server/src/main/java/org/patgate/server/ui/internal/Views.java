@@ -109,4 +109,63 @@ public final class Views {
     /** A user in the admin list. */
     public record UserRow(String username, String displayName, String email, boolean enabled, String created,
             String groups) {}
+
+    /**
+     * One {@code rest.*} setting in the settings form.
+     *
+     * @param value   the text in the input: a list one item per line
+     * @param choices the allowed values of a choice (empty for free text and lists)
+     * @param source  {@code configuration} or {@code stored}
+     * @param error   what is wrong with the submitted value, or null
+     */
+    public record SettingField(String name, String label, String help, boolean list, String value,
+            List<String> choices, String source, String error) {}
+
+    /**
+     * A group's (or everyone's) card on the permissions page.
+     *
+     * @param key     the group key, {@code *} for everyone
+     * @param id      an id for the card's elements, safe in HTML ids
+     * @param granted the wire names of the permissions it holds
+     * @param error   why the last change to it was refused, or null
+     */
+    public record GroupAccess(String key, String label, String id, java.util.Set<String> granted, boolean hasPolicy,
+            PolicyForm policy, String error) {
+        public boolean everyone() {
+            return key.equals("*");
+        }
+    }
+
+    /** A policy as its form shows it: numbers as text (empty = no limit), ranges one per line. */
+    public record PolicyForm(String maxLifetimeDays, boolean expiryRequired, String maxActiveTokens, boolean readOnly,
+            boolean readWrite, String requiredIpRanges, boolean approvalRequired, String rateLimitPerMinute) {
+
+        public static final PolicyForm EMPTY = new PolicyForm("", false, "", false, false, "", false, "");
+
+        public static PolicyForm of(org.patgate.server.policy.Policy p) {
+            var scopes = p.allowedScopes();
+            return new PolicyForm(text(p.maxLifetimeDays()), p.expiryRequired(), text(p.maxActiveTokens()),
+                    scopes != null && scopes.contains(org.patgate.core.token.Scope.READ_ONLY),
+                    scopes != null && scopes.contains(org.patgate.core.token.Scope.READ_WRITE),
+                    p.requiredIpRanges() == null ? "" : String.join("\n", p.requiredIpRanges()), p.approvalRequired(),
+                    text(p.rateLimitPerMinute()));
+        }
+
+        private static String text(Integer value) {
+            return value == null ? "" : value.toString();
+        }
+    }
+
+    /** One audit event; absent values are empty. */
+    public record AuditRow(long id, String at, String actor, String action, String target, String sourceIp,
+            String outcome, String detail) {
+        public static AuditRow of(org.patgate.server.store.AuditEvent e) {
+            return new AuditRow(e.id(), e.occurredAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), orEmpty(e.actor()), e.action(), orEmpty(e.target()),
+                    orEmpty(e.sourceIp()), orEmpty(e.outcome()), orEmpty(e.detail()));
+        }
+
+        private static String orEmpty(String value) {
+            return value == null ? "" : value;
+        }
+    }
 }

@@ -1,0 +1,205 @@
+package org.patgate.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.TestServer;
+
+/**
+ * The administrator's journey in a real headless Chromium: allow password authentication on the
+ * REST API in the settings and see a password request pass the gateway, block it again and see it
+ * refused, reset to the configuration, grant a group permissions and a policy, and find every change
+ * in the audit log. Skips when Chromium or its driver is not installed. Screenshots go to
+ * {@code target/ui-screenshots/}.
+ */
+class UiAdminJourneyTest {
+
+    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("PATGATE_TEST_CHROMIUM", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("PATGATE_TEST_CHROMEDRIVER",
+            "/usr/bin/chromedriver"));
+    private static final Path SHOTS = Path.of("target", "ui-screenshots");
+    private static final String REST = "/rest/api/2/myself";
+
+    @TempDir
+    static Path dir;
+    static GatewayFixture fixture;
+    static ChromeDriver browser;
+    static WebDriverWait wait;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "the browser journey needs Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)");
+        fixture = new GatewayFixture(dir.resolve("node"), Map.of());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
+                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void adminAllowsThenBlocksPasswordsOnTheRestApiAndFindsTheChangesInTheAuditLog() throws Exception {
+        // Out of the box a password on a REST path is refused.
+        assertThat(passwordRequest()).isEqualTo(401);
+
+        browser.get(fixture.base() + "/.patgate/login");
+        browser.findElement(By.id("username")).sendKeys(TestServer.ADMIN);
+        browser.findElement(By.id("password")).sendKeys(TestServer.ADMIN_PASSWORD);
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText("Settings"))).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Settings"));
+        assertThat(browser.findElement(By.id("passwordAuth-source")).getText()).isEqualTo("from configuration");
+
+        // Allow passwords: a Basic-password request now passes the gateway.
+        new Select(browser.findElement(By.id("passwordAuth"))).selectByValue("allow");
+        submitSettings();
+        assertThat(browser.findElement(By.id("passwordAuth-source")).getText()).isEqualTo("stored");
+        assertThat(browser.findElement(By.id("paths-source")).getText()).isEqualTo("from configuration");
+        screenshot("07-admin-settings");
+        assertThat(passwordRequest()).isEqualTo(200);
+        assertThat(fixture.upstream.last().path()).isEqualTo(REST);
+
+        // A mistake is shown beside its field and changes nothing.
+        new Select(browser.findElement(By.id("passwordAuth"))).selectByValue("block");
+        WebElement paths = browser.findElement(By.id("paths"));
+        paths.sendKeys("\nno-leading-slash/**");
+        submit("#settings-form button[type=submit]");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("paths-error")));
+        assertThat(browser.findElement(By.id("paths-error")).getText()).startsWith("line 2:");
+        screenshot("08-admin-settings-error");
+        assertThat(passwordRequest()).as("the refused form changed nothing").isEqualTo(200);
+
+        // Block again: refused.
+        paths = browser.findElement(By.id("paths"));
+        paths.clear();
+        paths.sendKeys("/rest/**");
+        new Select(browser.findElement(By.id("passwordAuth"))).selectByValue("block");
+        submitSettings();
+        assertThat(passwordRequest()).isEqualTo(401);
+
+        // Reset to the configuration, after confirming.
+        browser.findElement(By.id("reset-settings")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Reset every setting"));
+        submit("form.form-actions button.danger");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"),
+                "follows the configuration again"));
+        assertThat(browser.findElement(By.id("passwordAuth-source")).getText()).isEqualTo("from configuration");
+        assertThat(browser.findElements(By.id("reset-settings"))).isEmpty();
+
+        // Permissions & policies: add a group and give it a policy.
+        browser.findElement(By.linkText("Permissions & policies")).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Permissions & policies"));
+        browser.findElement(By.id("new-group")).sendKeys("integrations");
+        browser.findElement(By.id("new-perm-use-tokens")).click();
+        browser.findElement(By.id("new-perm-create-tokens-for-others")).click();
+        submit("#group-new button[type=submit]");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "integrations"));
+        WebElement card = groupCard("integrations");
+        String id = card.getDomAttribute("id");
+        assertThat(browser.findElement(By.id(id + "-perm-create-tokens-for-others")).isSelected()).isTrue();
+        browser.findElement(By.id(id + "-maxLifetimeDays")).sendKeys("90");
+        browser.findElement(By.id(id + "-expiryRequired")).click();
+        browser.findElement(By.id(id + "-scope-read-only")).click();
+        submit("#" + id + " form.policy button[type=submit]");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "integrations"));
+        assertThat(browser.findElement(By.id(groupCard("integrations").getDomAttribute("id") + "-maxLifetimeDays"))
+                .getDomProperty("value")).isEqualTo("90");
+        assertThat(fixture.server.asAdmin("GET", "/.patgate/api/v1/policies/groups/integrations", null).json()
+                .get("policy").get("maxLifetimeDays").asInt()).isEqualTo(90);
+        screenshot("09-admin-permissions");
+
+        // The audit log has every change, newest first, and the same filter downloads as CSV.
+        browser.findElement(By.linkText("Audit")).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Audit log"));
+        browser.findElement(By.id("action")).sendKeys("settings.update");
+        submit("form.filters button[type=submit]");
+        wait.until(ExpectedConditions.urlContains("action=settings.update"));
+        List<WebElement> rows = browser.findElements(By.cssSelector("#audit tbody tr"));
+        assertThat(rows).hasSize(2);
+        assertThat(rows.getFirst().getText()).contains("rest.passwordAuth: allow -> block");
+        assertThat(rows.get(1).getText()).contains("rest.passwordAuth: block -> allow");
+        assertThat(browser.findElement(By.id("audit-csv")).getDomAttribute("href"))
+                .isEqualTo("/.patgate/admin/audit.csv?action=settings.update");
+        screenshot("10-admin-audit");
+
+        List<LogEntry> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getMessage().contains("Content Security Policy") || e.getLevel().equals(Level.SEVERE))
+                // The refused settings form is answered 400 on purpose; Chromium logs every 4xx page.
+                .filter(e -> !e.getMessage().contains("/.patgate/admin/settings - Failed to load resource: the server "
+                        + "responded with a status of 400"))
+                .toList();
+        assertThat(violations).as("browser console errors and CSP violations").isEmpty();
+    }
+
+    /** A REST request through the gateway with alice's directory password (HTTP Basic). */
+    private static int passwordRequest() {
+        return fixture.send("GET", REST, Map.of("Authorization", TestServer.basic("alice", GatewayFixture.ALICE_PASSWORD)),
+                null).status();
+    }
+
+    private static void submitSettings() {
+        submit("#settings-form button[type=submit]");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "Settings saved"));
+    }
+
+    /** Clicks a submit button and waits for the next page to replace this one. */
+    private static void submit(String css) {
+        WebElement button = browser.findElement(By.cssSelector(css));
+        button.click();
+        wait.until(ExpectedConditions.stalenessOf(button));
+    }
+
+    private static WebElement groupCard(String name) {
+        return browser.findElements(By.cssSelector("section.group-access")).stream()
+                .filter(s -> s.findElement(By.tagName("h2")).getText().equals("Group " + name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no card for group " + name));
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+}
