@@ -31,7 +31,8 @@ import org.patgate.server.testing.TestServer;
 /**
  * The administrator's journey in a real headless Chromium: filter the token manager by owner,
  * revoke every token of that user (the gateway then refuses them), approve a pending token (the
- * gateway then lets it through), create a token for another user, and look at users and groups.
+ * gateway then lets it through), create a token for another user, look at users and groups, and read
+ * the API documentation.
  * Skips when Chromium or its driver is not installed. Screenshots go to
  * {@code target/ui-screenshots/}.
  */
@@ -160,6 +161,13 @@ class UiManagerJourneyTest {
         wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "User carol"));
         assertThat(browser.findElement(By.cssSelector(".facts")).getText()).contains("2 tokens");
         screenshot("16-user");
+
+        // The API's description, rendered by Swagger UI under the page's strict CSP.
+        browser.findElement(By.linkText("API")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(
+                ExpectedConditions.presenceOfElementLocated(By.cssSelector("#swagger-ui .opblock")));
+        assertThat(browser.findElement(By.id("swagger-ui")).getText()).contains("/tokens");
+        screenshot("17-api-docs");
 
         List<LogEntry> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getMessage().contains("Content Security Policy") || e.getLevel().equals(Level.SEVERE))

@@ -204,7 +204,7 @@ class UiSecurityTest {
                 "/.patgate/admin/nosuchpage", "/.patgate/login", "/.patgate/logout",
                 "/.patgate/admin/tokens?owner=alice&scope=read-only&expiresBefore=2999-01-01&lastUsedBefore=2999-01-01&sort=-lastUsed",
                 "/.patgate/admin/tokens/revoke?owner=alice", "/.patgate/admin/users/new", "/.patgate/admin/users/alice",
-                "/.patgate/admin/users/alice/delete", "/.patgate/admin/users/nosuchuser");
+                "/.patgate/admin/users/alice/delete", "/.patgate/admin/users/nosuchuser", "/.patgate/api-docs");
         for (String page : pages) {
             var answer = admin.get(page);
             assertThat(answer.status()).as(page).isIn(200, 303, 404, 405);
