@@ -38,7 +38,7 @@ public final class UiHandler extends Handler.Abstract {
     public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
             + "form-action 'self'; base-uri 'none'";
-    private static final Set<String> ROUTES = Set.of("", "login", "logout", "tokens", "admin", "static");
+    private static final Set<String> ROUTES = Set.of("", "login", "logout", "tokens", "admin", "static", "api-docs");
     private static final Logger LOG = LoggerFactory.getLogger(UiHandler.class);
 
     private final UiSessions sessions;
@@ -52,7 +52,8 @@ public final class UiHandler extends Handler.Abstract {
     public UiHandler(UiContext context) {
         this.sessions = context.sessions();
         this.addresses = new ClientAddressResolver(context.trustedProxies());
-        this.assets = new StaticAssets(webjarVersion("htmx.org"), webjarVersion("uplot"));
+        this.assets = new StaticAssets(webjarVersion("org.webjars.npm", "htmx.org"),
+                webjarVersion("org.webjars.npm", "uplot"), webjarVersion("org.webjars", "swagger-ui"));
         this.login = new LoginPages(context);
         this.tokens = new TokenPages(context);
         this.admin = new AdminPages(context, tokens);
@@ -125,8 +126,18 @@ public final class UiHandler extends Handler.Abstract {
             case "logout" -> login.logout(exchange);
             case "tokens" -> tokens.handle(exchange);
             case "admin" -> admin.handle(exchange);
+            case "api-docs" -> apiDocs(exchange);
             default -> throw new NotFoundException("no page " + exchange.request().getHttpURI().getPath());
         }
+    }
+
+    /** {@code GET /.patgate/api-docs}: the management API's description, rendered by Swagger UI. */
+    private void apiDocs(UiExchange exchange) {
+        if (exchange.segments().size() != 1 || exchange.method().equals("POST")) {
+            throw new NotFoundException("no such page");
+        }
+        exchange.html(200, "api_docs.jte", Map.of("shell", exchange.shell("API documentation", "api-docs"),
+                "script", assets.swaggerUiJs(), "style", assets.swaggerUiCss()));
     }
 
     /** The session's CSRF token in the header (htmx, scripts) or the form field; both are checked if both are sent. */
@@ -188,8 +199,8 @@ public final class UiHandler extends Handler.Abstract {
                 "message", message));
     }
 
-    private static String webjarVersion(String artifact) {
-        String resource = "META-INF/maven/org.webjars.npm/" + artifact + "/pom.properties";
+    private static String webjarVersion(String group, String artifact) {
+        String resource = "META-INF/maven/" + group + "/" + artifact + "/pom.properties";
         try (var in = UiHandler.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("webjar " + artifact + " is missing from the class path");

@@ -202,7 +202,10 @@ class UiSecurityTest {
                 "/.patgate/admin/tokens", "/.patgate/admin/tokens?status=bogus", "/.patgate/admin/approvals",
                 "/.patgate/admin/users", "/.patgate/admin/permissions", "/.patgate/admin/settings", "/.patgate/admin/audit",
                 "/.patgate/admin/settings/reset", "/.patgate/admin/audit?action=x&from=bogus", "/.patgate/admin/audit.csv?action=none",
-                "/.patgate/admin/nosuchpage", "/.patgate/login", "/.patgate/logout");
+                "/.patgate/admin/nosuchpage", "/.patgate/login", "/.patgate/logout",
+                "/.patgate/admin/tokens?owner=alice&scope=read-only&expiresBefore=2999-01-01&lastUsedBefore=2999-01-01&sort=-lastUsed",
+                "/.patgate/admin/tokens/revoke?owner=alice", "/.patgate/admin/users/new", "/.patgate/admin/users/alice",
+                "/.patgate/admin/users/alice/delete", "/.patgate/admin/users/nosuchuser", "/.patgate/api-docs");
         for (String page : pages) {
             var answer = admin.get(page);
             assertThat(answer.status()).as(page).isIn(200, 303, 404, 405);

@@ -1,20 +1,15 @@
 package org.patgate.server.ui.internal;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.patgate.server.directory.Principal;
-import org.patgate.server.directory.UserService;
 import org.patgate.server.error.ForbiddenException;
-import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.TokenRecord;
-import org.patgate.server.store.UserRecord;
 import org.patgate.server.token.TokenService;
 import org.patgate.server.ui.UiContext;
 
@@ -28,19 +23,21 @@ public final class AdminPages {
     public static final String PATH = "/.patgate/admin";
 
     private final TokenService tokens;
-    private final UserService users;
     private final java.time.Clock clock;
     private final PermissionPages permissions;
     private final SettingsPages settings;
     private final AuditPages audit;
+    private final TokenManagerPages tokenManager;
+    private final UserPages userPages;
 
     public AdminPages(UiContext context, TokenPages tokenPages) {
         this.tokens = context.tokens();
-        this.users = context.users();
         this.clock = context.clock();
         this.permissions = new PermissionPages(context);
         this.settings = new SettingsPages(context);
         this.audit = new AuditPages(context);
+        this.tokenManager = new TokenManagerPages(context);
+        this.userPages = new UserPages(context);
     }
 
     public void handle(UiExchange exchange) {
@@ -53,7 +50,7 @@ public final class AdminPages {
         boolean post = exchange.method().equals("POST");
         switch (section) {
             case "" -> exchange.redirect(PATH + "/tokens");
-            case "tokens" -> only(path.size() == 2 && !post, () -> tokenManager(exchange));
+            case "tokens" -> tokenManager.handle(exchange);
             case "approvals" -> {
                 if (path.size() == 2 && !post) {
                     approvals(exchange);
@@ -63,7 +60,7 @@ public final class AdminPages {
                     throw new NotFoundException("no such page");
                 }
             }
-            case "users" -> only(path.size() == 2 && !post, () -> users(exchange));
+            case "users" -> userPages.handle(exchange);
             case "permissions" -> permissions.handle(exchange);
             case "settings" -> settings.handle(exchange);
             case "audit" -> only(path.size() == 2 && !post, () -> audit.list(exchange));
@@ -77,33 +74,6 @@ public final class AdminPages {
             throw new NotFoundException("no such page");
         }
         page.run();
-    }
-
-    /** All tokens, filtered by owner, status and text. */
-    private void tokenManager(UiExchange exchange) {
-        String owner = exchange.query("owner");
-        String status = exchange.query("status");
-        String text = exchange.query("q");
-        int page = TokenPages.pageNumber(exchange.query("page"));
-        Page<TokenRecord> result;
-        String problem = null;
-        try {
-            result = tokens.list(exchange.principal(), owner, status, text, new PageRequest(page - 1, TokenPages.PAGE_SIZE));
-        } catch (InvalidRequestException e) {
-            result = new Page<>(List.of(), 0, 0, TokenPages.PAGE_SIZE);
-            problem = e.getMessage();
-        }
-        Instant now = clock.instant();
-        Map<String, Object> params = new HashMap<>();
-        params.put("shell", exchange.shell("Token manager", "admin-tokens"));
-        params.put("rows", result.items().stream().map(t -> Views.TokenRow.of(t, now)).toList());
-        params.put("owner", owner == null ? "" : owner);
-        params.put("status", status == null ? "" : status);
-        params.put("q", text == null ? "" : text);
-        params.put("problem", problem);
-        params.put("paging", TokenPages.paging(result, PATH + "/tokens?" + query("owner", owner) + query("status", status)
-                + query("q", text)));
-        exchange.html(200, "admin/tokens.jte", params);
     }
 
     private void approvals(UiExchange exchange) {
@@ -120,23 +90,5 @@ public final class AdminPages {
     private void decide(UiExchange exchange, String id, boolean approve) {
         tokens.decide(exchange.principal(), exchange.sourceIp(), id, approve, exchange.field("reason"));
         exchange.redirect(PATH + "/approvals");
-    }
-
-    private void users(UiExchange exchange) {
-        String text = exchange.query("q");
-        int page = TokenPages.pageNumber(exchange.query("page"));
-        Page<UserRecord> result = users.list(exchange.principal(), text, new PageRequest(page - 1, TokenPages.PAGE_SIZE));
-        Map<String, Object> params = new HashMap<>();
-        params.put("shell", exchange.shell("Users & groups", "admin-users"));
-        params.put("rows", result.items().stream().map(u -> new Views.UserRow(u.username(),
-                u.displayName() == null ? "" : u.displayName(), u.email() == null ? "" : u.email(), u.enabled(),
-                Views.time(u.createdAt()), String.join(", ", users.groupsOf(u)))).toList());
-        params.put("q", text == null ? "" : text);
-        params.put("paging", TokenPages.paging(result, PATH + "/users?" + query("q", text)));
-        exchange.html(200, "admin/users.jte", params);
-    }
-
-    private static String query(String name, String value) {
-        return value == null ? "" : name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8) + "&";
     }
 }

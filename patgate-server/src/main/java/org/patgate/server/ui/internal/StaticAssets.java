@@ -33,7 +33,10 @@ public final class StaticAssets {
     private final Map<String, Asset> assets = new LinkedHashMap<>();
     private final Views.AssetPaths paths;
 
-    public StaticAssets(String htmxVersion, String uplotVersion) {
+    private final String swaggerUiJs;
+    private final String swaggerUiCss;
+
+    public StaticAssets(String htmxVersion, String uplotVersion, String swaggerUiVersion) {
         add("app.css", OWN + "app.css", "text/css; charset=utf-8", REVALIDATE);
         add("app.js", OWN + "app.js", "text/javascript; charset=utf-8", REVALIDATE);
         add("vendor/htmx-" + htmxVersion + ".min.js",
@@ -45,13 +48,32 @@ public final class StaticAssets {
         add("vendor/uPlot-" + uplotVersion + ".min.css",
                 "META-INF/resources/webjars/uplot/" + uplotVersion + "/dist/uPlot.min.css",
                 "text/css; charset=utf-8", IMMUTABLE);
+        add("vendor/swagger-ui-" + swaggerUiVersion + ".js",
+                "META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion + "/swagger-ui-bundle.js",
+                "text/javascript; charset=utf-8", IMMUTABLE);
+        add("vendor/swagger-ui-" + swaggerUiVersion + ".css",
+                "META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion + "/swagger-ui.css",
+                "text/css; charset=utf-8", IMMUTABLE);
+        add("api-docs.js", OWN + "api-docs.js", "text/javascript; charset=utf-8", REVALIDATE);
         String base = "/.patgate/static/";
+        swaggerUiJs = base + "vendor/swagger-ui-" + swaggerUiVersion + ".js";
+        swaggerUiCss = base + "vendor/swagger-ui-" + swaggerUiVersion + ".css";
         paths = new Views.AssetPaths(base + "vendor/htmx-" + htmxVersion + ".min.js",
                 base + "vendor/uPlot-" + uplotVersion + ".min.js", base + "vendor/uPlot-" + uplotVersion + ".min.css");
     }
 
     public Views.AssetPaths paths() {
         return paths;
+    }
+
+    /** Where Swagger UI's script is served (versioned, immutable). */
+    public String swaggerUiJs() {
+        return swaggerUiJs;
+    }
+
+    /** Where Swagger UI's style sheet is served (versioned, immutable). */
+    public String swaggerUiCss() {
+        return swaggerUiCss;
     }
 
     /** The asset at {@code name} (the path after {@code /.patgate/static/}), or null. */

@@ -22,6 +22,7 @@ import org.patgate.server.directory.Principal;
 import org.patgate.server.error.ConflictException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
+import org.patgate.server.permission.Permission;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.TokenRecord;
@@ -69,7 +70,7 @@ public final class TokenPages {
         }
         String id = path.get(1);
         if (path.size() == 2 && id.equals("new") && !post) {
-            form(exchange, 200, Views.CreateForm.EMPTY, Map.of(), null);
+            form(exchange, 200, Views.CreateForm.forOwner(exchange.query("owner")), Map.of(), null);
         } else if (path.size() == 2 && !post) {
             detail(exchange, id);
         } else if (path.size() == 3 && path.get(2).equals("activity") && !post) {
@@ -102,12 +103,14 @@ public final class TokenPages {
         params.put("errors", errors);
         params.put("error", error);
         params.put("limits", limits.of(exchange.principal()));
+        params.put("forOthers", mayCreateForOthers(exchange.principal()));
         exchange.html(status, "token_new.jte", params);
     }
 
     private void create(UiExchange exchange) {
         Views.CreateForm form = new Views.CreateForm(value(exchange.field("name")), value(exchange.field("expiresOn")),
-                value(exchange.field("scope")), value(exchange.field("allowedIps")), value(exchange.field("preset")));
+                value(exchange.field("scope")), value(exchange.field("allowedIps")), value(exchange.field("preset")),
+                value(exchange.field("owner")));
         Map<String, String> errors = new LinkedHashMap<>();
         Instant expiresAt = expiry(form.expiresOn(), errors);
         Scope scope = null;
@@ -131,7 +134,7 @@ public final class TokenPages {
         IssuedToken issued;
         try {
             issued = tokens.create(exchange.principal(), exchange.sourceIp(),
-                    new TokenRequest(form.name(), null, expiresAt, scope, ips, rules));
+                    new TokenRequest(form.name(), form.owner().isEmpty() ? null : form.owner(), expiresAt, scope, ips, rules));
         } catch (InvalidRequestException e) {
             Map<String, String> fields = new LinkedHashMap<>();
             e.fieldErrors().forEach((field, message) -> fields.put(field.equals("rules.preset") ? "preset" : field, message));
@@ -217,6 +220,7 @@ public final class TokenPages {
             params.put("row", Views.TokenRow.of(revoked, clock.instant()));
             params.put("csrf", exchange.auth().session().csrfToken());
             params.put("showOwner", "admin".equals(exchange.field("view")));
+            params.put("selectable", "admin".equals(exchange.field("view")));
             exchange.html(200, "token_row.jte", params);
         } else {
             exchange.redirect(PATH + "/" + revoked.id());
@@ -238,6 +242,11 @@ public final class TokenPages {
         params.put("row", Views.TokenRow.of(token, clock.instant()));
         params.put("action", action);
         exchange.html(200, "token_confirm.jte", params);
+    }
+
+    /** Who sees the owner field: holders of create-tokens-for-others; the service decides again. */
+    private static boolean mayCreateForOthers(Principal principal) {
+        return principal.has(Permission.CREATE_TOKENS_FOR_OTHERS);
     }
 
     static int pageNumber(String value) {

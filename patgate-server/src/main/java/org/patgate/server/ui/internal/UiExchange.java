@@ -84,6 +84,17 @@ public final class UiExchange {
 
     /** A form field (URL-encoded body); the first value, or null. Bounded in count and size. */
     public String field(String name) {
+        Fields.Field field = form().get(name);
+        return field == null ? null : field.getValue();
+    }
+
+    /** Every non-empty value of a repeated form field (checkboxes), in order; empty when absent. */
+    public List<String> fields(String name) {
+        Fields.Field field = form().get(name);
+        return field == null ? List.of() : field.getValues().stream().filter(v -> !v.isEmpty()).toList();
+    }
+
+    private Fields form() {
         if (form == null) {
             try {
                 form = FormFields.getFields(request, MAX_FORM_FIELDS, MAX_FORM_BYTES);
@@ -92,8 +103,7 @@ public final class UiExchange {
                         + MAX_FORM_BYTES + " bytes");
             }
         }
-        Fields.Field field = form.get(name);
-        return field == null ? null : field.getValue();
+        return form;
     }
 
     /** A query parameter's first value, or null. */

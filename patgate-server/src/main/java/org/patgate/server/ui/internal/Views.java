@@ -87,8 +87,13 @@ public final class Views {
     }
 
     /** What the create form was filled with (echoed back when it has errors). */
-    public record CreateForm(String name, String expiresOn, String scope, String allowedIps, String preset) {
-        public static final CreateForm EMPTY = new CreateForm("", "", "read-only", "", "");
+    public record CreateForm(String name, String expiresOn, String scope, String allowedIps, String preset, String owner) {
+        public static final CreateForm EMPTY = new CreateForm("", "", "read-only", "", "", "");
+
+        /** An empty form for a token owned by {@code owner} (empty: the caller). */
+        public static CreateForm forOwner(String owner) {
+            return new CreateForm("", "", "read-only", "", "", owner == null ? "" : owner);
+        }
     }
 
     /**

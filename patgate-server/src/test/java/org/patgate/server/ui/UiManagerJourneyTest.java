@@ -1,0 +1,197 @@
+package org.patgate.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.TestServer;
+
+/**
+ * The administrator's journey in a real headless Chromium: filter the token manager by owner,
+ * revoke every token of that user (the gateway then refuses them), approve a pending token (the
+ * gateway then lets it through), create a token for another user, look at users and groups, and read
+ * the API documentation.
+ * Skips when Chromium or its driver is not installed. Screenshots go to
+ * {@code target/ui-screenshots/}.
+ */
+class UiManagerJourneyTest {
+
+    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("PATGATE_TEST_CHROMIUM", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("PATGATE_TEST_CHROMEDRIVER",
+            "/usr/bin/chromedriver"));
+    private static final Path SHOTS = Path.of("target", "ui-screenshots");
+    private static final String CAROL_PASSWORD = "carol-password-123";
+    private static final String PATH = "/rest/api/2/myself";
+
+    @TempDir
+    static Path dir;
+    static GatewayFixture fixture;
+    static ChromeDriver browser;
+    static WebDriverWait wait;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "the browser journey needs Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)");
+        fixture = new GatewayFixture(dir.resolve("node"), Map.of());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
+                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void adminFiltersBulkRevokesApprovesAndCreatesATokenForAnotherUser() throws Exception {
+        TestServer server = fixture.server;
+        // Set-up through the API: a group whose tokens need approval, and a member with a pending token.
+        server.createUser("carol", CAROL_PASSWORD, "contractors");
+        assertThat(server.asAdmin("PUT", "/.patgate/api/v1/policies/groups/contractors",
+                Map.of("approvalRequired", true)).status()).isEqualTo(200);
+        var pending = server.call("POST", "/.patgate/api/v1/tokens", "carol", CAROL_PASSWORD,
+                Map.of("name", "carol-sync", "scope", "read-only")).json();
+        assertThat(pending.get("status").asText()).isEqualTo("pending");
+        String carolsSecret = pending.get("token").asText();
+        assertThat(fixture.bearer("GET", PATH, carolsSecret).status()).isEqualTo(401);
+        assertThat(fixture.bearer("GET", PATH, fixture.readOnly).status()).isEqualTo(200);
+        assertThat(fixture.bearer("GET", PATH, fixture.readWrite).status()).isEqualTo(200);
+
+        open("/.patgate/admin/tokens");
+        signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Token manager"));
+
+        // Filter by owner: alice's two tokens, nobody else's.
+        browser.findElement(By.id("owner")).sendKeys("alice");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sort"))).selectByValue("name");
+        browser.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        wait.until(ExpectedConditions.urlContains("owner=alice"));
+        String table = browser.findElement(By.tagName("tbody")).getText();
+        assertThat(table).contains("alice").doesNotContain("carol-sync");
+        assertThat(browser.findElements(By.cssSelector("tbody tr"))).hasSize(2);
+        screenshot("11-token-manager-filtered");
+
+        // Revoke every token matching the filter, after a confirmation that shows the count.
+        browser.findElement(By.id("revoke-matching")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("revoke-count")));
+        assertThat(browser.findElement(By.id("revoke-count")).getText()).startsWith("2 tokens will be revoked");
+        screenshot("12-bulk-revoke-confirm");
+        browser.findElement(By.id("confirm-revoke")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("revoked-status")));
+        assertThat(browser.findElement(By.id("revoked-status")).getText()).isEqualTo("2 tokens revoked.");
+        assertThat(browser.getCurrentUrl()).contains("owner=alice").contains("sort=name");
+        assertThat(browser.findElement(By.tagName("tbody")).getText()).doesNotContain("active");
+        screenshot("13-bulk-revoked");
+        assertThat(fixture.bearer("GET", PATH, fixture.readOnly).status()).isEqualTo(401);
+        assertThat(fixture.bearer("GET", PATH, fixture.readWrite).status()).isEqualTo(401);
+
+        // Approve carol's pending token on the approvals page; the gateway lets it through from now on.
+        browser.findElement(By.linkText("Approvals")).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Approvals"));
+        WebElement row = rowOf("carol-sync");
+        assertThat(row.getText()).contains("carol");
+        screenshot("14-approvals");
+        row.findElement(By.cssSelector("button.primary")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "No tokens are waiting"));
+        assertThat(fixture.bearer("GET", PATH, carolsSecret).status()).isEqualTo(200);
+
+        // Create a token for carol from the token manager; its secret is shown once, and works.
+        browser.findElement(By.linkText("Token manager")).click();
+        browser.findElement(By.linkText("New token for a user")).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "New token"));
+        browser.findElement(By.id("owner")).sendKeys("carol");
+        browser.findElement(By.id("name")).sendKeys("carol-ci");
+        screenshot("15-token-for-another-user");
+        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
+        WebElement secretField = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret")));
+        String secret = secretField.getDomProperty("value");
+        assertThat(browser.findElement(By.id("owner-note")).getText()).contains("carol");
+        // carol's policy asks for approval: the new token waits like any other of hers.
+        assertThat(browser.findElement(By.cssSelector(".facts")).getText()).containsIgnoringCase("pending");
+        assertThat(fixture.bearer("GET", PATH, secret).status()).isEqualTo(401);
+        browser.findElement(By.linkText("Approvals")).click();
+        rowOf("carol-ci").findElement(By.cssSelector("button.primary")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "No tokens are waiting"));
+        assertThat(fixture.bearer("GET", PATH, secret).status()).isEqualTo(200);
+
+        // Users and groups: carol's group with its member count.
+        browser.findElement(By.linkText("Users & groups")).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Users & groups"));
+        assertThat(browser.findElement(By.id("groups")).getText()).contains("contractors");
+        browser.findElement(By.linkText("carol")).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "User carol"));
+        assertThat(browser.findElement(By.cssSelector(".facts")).getText()).contains("2 tokens");
+        screenshot("16-user");
+
+        // The API's description, rendered by Swagger UI under the page's strict CSP.
+        browser.findElement(By.linkText("API")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(
+                ExpectedConditions.presenceOfElementLocated(By.cssSelector("#swagger-ui .opblock")));
+        assertThat(browser.findElement(By.id("swagger-ui")).getText()).contains("/tokens");
+        screenshot("17-api-docs");
+
+        List<LogEntry> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getMessage().contains("Content Security Policy") || e.getLevel().equals(Level.SEVERE))
+                .toList();
+        assertThat(violations).as("browser console errors and CSP violations").isEmpty();
+    }
+
+    private static void open(String path) {
+        browser.get(fixture.base() + path);
+    }
+
+    private static void signIn(String username, String password) {
+        browser.findElement(By.id("username")).sendKeys(username);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+    }
+
+    private static WebElement rowOf(String name) {
+        return browser.findElements(By.cssSelector("tbody tr")).stream()
+                .filter(r -> r.findElement(By.tagName("th")).getText().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row for " + name));
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Files.write(SHOTS.resolve(name + ".png"), ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+}
