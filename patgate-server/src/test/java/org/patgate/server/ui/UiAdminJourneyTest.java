@@ -190,7 +190,25 @@ class UiAdminJourneyTest {
     private static void submit(String css) {
         WebElement button = browser.findElement(By.cssSelector(css));
         button.click();
-        wait.until(ExpectedConditions.stalenessOf(button));
+        wait.until(driver -> isGone(button));
+    }
+
+    /**
+     * Whether the element's document was replaced. While the new page loads, ChromeDriver may answer
+     * "node does not belong to the document" instead of a stale-element error: that is gone too.
+     */
+    private static boolean isGone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     private static WebElement groupCard(String name) {
