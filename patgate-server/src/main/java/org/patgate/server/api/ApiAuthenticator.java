@@ -115,6 +115,26 @@ public final class ApiAuthenticator {
         }
     }
 
+    /**
+     * Before re-checking a signed-in user's own password (to change it): refused while their address
+     * or their name is throttled, exactly as a login would be.
+     *
+     * @throws TooManyRequestsException when the IP or the username has failed too often lately
+     */
+    public void requirePasswordAttemptAllowed(String sourceIp, String username) {
+        requireAllowed(sourceIp);
+        if (!userThrottle.allows(userKey(username))) {
+            throw new TooManyRequestsException("too many failed logins for this user; try again later",
+                    userThrottle.window());
+        }
+    }
+
+    /** A wrong password given outside a login (e.g. the current one when changing it) counts as a failed login. */
+    public void recordWrongPassword(String sourceIp, String username) {
+        throttle.recordFailure(sourceIp);
+        userThrottle.recordFailure(userKey(username));
+    }
+
     private void requireAllowed(String sourceIp) {
         if (!throttle.allows(sourceIp)) {
             throw new TooManyRequestsException("too many failed logins from your address; try again later",

@@ -5,6 +5,7 @@ import java.util.List;
 import org.patgate.server.api.TokenViews.PageView;
 import org.patgate.server.api.internal.Exchange;
 import org.patgate.server.directory.Principal;
+import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.directory.UserService;
 import org.patgate.server.directory.UserService.NewUserRequest;
 import org.patgate.server.directory.UserService.UserChange;
@@ -17,9 +18,11 @@ import org.patgate.server.store.UserRecord;
 public final class UsersResource {
 
     private final UserService service;
+    private final ApiAuthenticator authenticator;
 
-    public UsersResource(UserService service) {
+    public UsersResource(UserService service, ApiAuthenticator authenticator) {
         this.service = service;
+        this.authenticator = authenticator;
     }
 
     record UserView(long id, String username, String displayName, String email, List<String> groups, boolean enabled,
@@ -60,9 +63,18 @@ public final class UsersResource {
                 principal.permissions().stream().map(Permission::wireName).sorted().toList()));
     }
 
+    /** Wrong current passwords count as failed logins, so a stolen session cannot guess its way to a new password. */
     void changeOwnPassword(Exchange exchange, Principal principal) {
+        authenticator.requirePasswordAttemptAllowed(exchange.sourceIp(), principal.username());
         PasswordBody body = exchange.readJson(PasswordBody.class);
-        service.changeOwnPassword(principal, exchange.sourceIp(), body.currentPassword(), body.newPassword());
+        try {
+            service.changeOwnPassword(principal, exchange.sourceIp(), body.currentPassword(), body.newPassword());
+        } catch (InvalidRequestException e) {
+            if ("wrong password".equals(e.fieldErrors().get("currentPassword"))) {
+                authenticator.recordWrongPassword(exchange.sourceIp(), principal.username());
+            }
+            throw e;
+        }
         exchange.sendNoContent();
     }
 

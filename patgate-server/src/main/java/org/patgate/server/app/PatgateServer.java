@@ -174,7 +174,7 @@ public final class PatgateServer implements AutoCloseable {
             PolicyService policyService = new PolicyService(policies, audit);
             ApiRoutes.Resources resources = new ApiRoutes.Resources(new TokensResource(tokens, activityStore,
                     tokenActivity, clock),
-                    new UsersResource(users), new AuditResource(database.audit(), clock),
+                    new UsersResource(users, authenticator), new AuditResource(database.audit(), clock),
                     new PermissionsResource(permissionService),
                     new PoliciesResource(policyService), new SettingsResource(settings),
                     new DirectoryResource(directory, audit), new ApiDocsResource());

@@ -117,6 +117,23 @@ class UserManagementApiTest {
     }
 
     @Test
+    void wrongCurrentPasswordsCountAsFailedLoginsSoGuessingIsThrottled(@TempDir Path own) {
+        try (TestServer throttled = TestServer.h2(own)) {
+            throttled.createUser("kim", PASSWORD);
+            for (int i = 0; i < 10; i++) {
+                assertProblem(throttled.call("POST", API + "/me/password", "kim", PASSWORD,
+                        Map.of("currentPassword", "guess-" + i, "newPassword", "kim-new-password-1")), 400, "currentPassword");
+            }
+
+            Answer right = throttled.call("POST", API + "/me/password", "kim", PASSWORD,
+                    Map.of("currentPassword", PASSWORD, "newPassword", "kim-new-password-1"));
+
+            assertThat(right.status()).as(right.body()).isEqualTo(429);
+            assertThat(right.headers().firstValue("Retry-After")).isPresent();
+        }
+    }
+
+    @Test
     void deletingAUserStopsTheirTokensAndKeepsUsersOthersDependOn() {
         server.createUser("jan", PASSWORD);
         String token = tokenOf("jan");
