@@ -50,7 +50,7 @@ for run in $(seq 1 "$runs"); do
     tail -40 "$results/jmh-last.log" >&2; echo "run-jmh.sh: JMH failed (log: $results/jmh-last.log)" >&2; exit 1; }
 done
 
-table="$("$java_cmd" -cp "$jar" org.patgate.bench.JmhReport "${jsons[@]}")"
+table="$("$java_cmd" -cp "$jar" org.patgate.bench.cli.BenchCommand jmh-report "${jsons[@]}")"
 section="$(cat <<SECTION
 ## Micro-benchmarks (JMH)
 
@@ -67,6 +67,6 @@ SECTION
 )"
 echo "$section"
 if [ "$write" = 1 ]; then
-  printf '%s\n' "$section" | "$java_cmd" -cp "$jar" org.patgate.bench.DocSection "$root/docs/benchmarks.md" jmh
+  printf '%s\n' "$section" | "$java_cmd" -cp "$jar" org.patgate.bench.cli.BenchCommand doc-section "$root/docs/benchmarks.md" jmh
   echo "wrote the jmh section of docs/benchmarks.md (raw results: patgate-bench/target/jmh/jmh-$stamp-run*.json)" >&2
 fi

@@ -57,7 +57,7 @@ java_cmd="$(bench_java)"
 facts="$(bench_machine_facts)"
 started=$SECONDS
 # The harness JVM holds only samples and one store's connection pool; -Xmx1g leaves room for seeding batches.
-report="$("$java_cmd" -Xmx1g -cp "$classpath" org.patgate.bench.ScaleBenchmark \
+report="$("$java_cmd" -Xmx1g -cp "$classpath" org.patgate.bench.cli.BenchCommand scale \
   --patgate-jar "$root/patgate-server/target/patgate.jar" --tokens "$tokens" --stores "$stores" \
   --startups "$startups" --samples "$samples" --hot "$hot")"
 section="## Scale
@@ -83,6 +83,6 @@ $facts
 $report"
 echo "$section"
 if [ "$write" = 1 ]; then
-  printf '%s\n' "$section" | "$java_cmd" -cp "$classpath" org.patgate.bench.DocSection "$doc" scale
+  printf '%s\n' "$section" | "$java_cmd" -cp "$classpath" org.patgate.bench.cli.BenchCommand doc-section "$doc" scale
   echo "run-scale: wrote the scale section of ${doc#$root/}" >&2
 fi

@@ -34,14 +34,4 @@ public final class DocSection {
         String document = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         Files.writeString(file, replace(document, name, body), StandardCharsets.UTF_8);
     }
-
-    /** {@code DocSection FILE NAME}: the new section body is read from standard input. */
-    public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: DocSection FILE SECTION-NAME  (body on standard input)");
-            System.exit(2);
-        }
-        String body = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
-        write(Path.of(args[0]), args[1], body);
-    }
 }

@@ -111,16 +111,12 @@ public final class JmhReport {
         return out.toString();
     }
 
-    /** {@code JmhReport RESULT.json...}: prints the markdown section to standard output. */
-    public static void main(String[] args) throws IOException {
-        if (args.length == 0) {
-            System.err.println("usage: JmhReport RESULT.json...");
-            System.exit(2);
-        }
+    /** The markdown section for these JMH result files (JSON, one per run). */
+    public static String markdown(List<Path> resultFiles) throws IOException {
         List<String> documents = new ArrayList<>();
-        for (String file : args) {
-            documents.add(Files.readString(Path.of(file)));
+        for (Path file : resultFiles) {
+            documents.add(Files.readString(file));
         }
-        System.out.print(render(read(documents)));
+        return render(read(documents));
     }
 }

@@ -215,17 +215,12 @@ public final class LoadReport {
         return found.map(s -> p99 ? s.p99Ms() : s.requestsPerSecond()).orElse(Double.NaN);
     }
 
-    /** {@code LoadReport DIRECTORY}: prints the markdown report. */
-    public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: LoadReport DIRECTORY-OF-WRK-OUTPUTS");
-            System.exit(2);
-        }
-        List<Run> runs = readDirectory(Path.of(args[0]));
+    /** The markdown report for a directory of wrk outputs; refuses a directory without any. */
+    public static String markdown(Path directory) throws IOException {
+        List<Run> runs = readDirectory(directory);
         if (runs.isEmpty()) {
-            System.err.println("LoadReport: no <case>-c<N>-r<round>.txt files in " + args[0]);
-            System.exit(1);
+            throw new IllegalArgumentException("no <case>-c<N>-r<round>.txt files in " + directory);
         }
-        System.out.print(render(summarise(runs)));
+        return render(summarise(runs));
     }
 }

@@ -1,6 +1,5 @@
 package org.patgate.bench;
 
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -32,6 +31,8 @@ import org.patgate.server.store.Database;
  */
 public final class ScaleBenchmark {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("run-scale");
+
     private static final int OWNERS = 1000;
 
     private final Map<String, String> options;
@@ -62,22 +63,9 @@ public final class ScaleBenchmark {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                System.err.println("usage: ScaleBenchmark --patgate-jar FILE [--tokens N] [--small N] "
-                        + "[--stores h2,postgresql] [--samples N] [--hot N] [--startups N]");
-                System.exit(2);
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
-        // Standard output carries only the report: the server's logging (console, resolved on each
-        // write) goes to standard error with the progress lines.
-        PrintStream report = System.out;
-        System.setOut(System.err);
-        report.print(new ScaleBenchmark(options).run());
-        report.flush();
+    /** Runs the whole scale benchmark with these options (names without "--") and answers the markdown report. */
+    public static String run(Map<String, String> options) throws Exception {
+        return new ScaleBenchmark(options).run();
     }
 
     private String run() throws Exception {
@@ -213,6 +201,6 @@ public final class ScaleBenchmark {
     }
 
     private static void progress(String message, Object... arguments) {
-        System.err.println("run-scale: " + String.format(Locale.ROOT, message, arguments));
+        LOG.info(String.format(Locale.ROOT, message, arguments));
     }
 }

@@ -35,6 +35,8 @@ import org.postgresql.copy.CopyIn;
  */
 final class TokenSeeder {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("run-scale");
+
     /** What was seeded; {@code samples} are plaintext tokens in random order. */
     record Seeded(int tokens, int users, List<String> samples, long millis) {}
 
@@ -131,7 +133,7 @@ final class TokenSeeder {
                     sink.accept(rows);
                 }
                 if (following % 100_000 == 0) {
-                    System.err.printf("run-scale:   %,d tokens written%n", following);
+                    LOG.info(String.format(java.util.Locale.ROOT, "  %,d tokens written", following));
                 }
             }
         } catch (InterruptedException e) {
