@@ -1,7 +1,6 @@
 package org.patgate.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.patgate.server.testing.GatewayFixture;
@@ -30,9 +27,6 @@ import org.patgate.server.testing.TestServer;
  */
 class UiAccessibilityTest {
 
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("PATGATE_TEST_CHROMIUM", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("PATGATE_TEST_CHROMEDRIVER",
-            "/usr/bin/chromedriver"));
 
     /** Runs in the page; answers what is wrong, one string per problem. */
     private static final String CHECKS = """
@@ -66,16 +60,9 @@ class UiAccessibilityTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "the accessibility checks need Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)");
+        HeadlessChromium.assumeInstalled();
         fixture = new GatewayFixture(dir.resolve("node"), Map.of());
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
-                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build(), options);
+        browser = HeadlessChromium.start(dir);
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
     }
 
