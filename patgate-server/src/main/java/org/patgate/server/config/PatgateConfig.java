@@ -9,6 +9,7 @@ import org.patgate.server.config.internal.ConfigKeys;
 import org.patgate.server.config.internal.ConfigLoader;
 import org.patgate.server.config.internal.ConfigRules;
 import org.patgate.server.config.internal.MaskedYaml;
+import org.patgate.server.config.internal.TrustRules;
 
 /**
  * The complete, validated configuration of one PATgate node: loaded once at start from a YAML file
@@ -39,7 +40,7 @@ public record PatgateConfig(ListenConfig listen, UpstreamConfig upstream, Databa
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(rest, "rest");
         Objects.requireNonNull(identity, "identity");
-        trustedProxies = ConfigRules.requireEach("trustedProxies", trustedProxies, ConfigRules::cidr);
+        trustedProxies = ConfigRules.requireEach("trustedProxies", trustedProxies, TrustRules::trustedProxy);
         Objects.requireNonNull(bootstrap, "bootstrap");
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(admin, "admin");

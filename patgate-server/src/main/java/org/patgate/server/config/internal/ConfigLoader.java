@@ -170,7 +170,7 @@ public final class ConfigLoader {
                         in.text("identity.jwt.audience", "upstream", ConfigRules::plainText),
                         in.duration("identity.jwt.lifetime", Duration.ofSeconds(60), ConfigRules::positive),
                         in.duration("identity.jwt.keyRotation", Duration.ofDays(30), ConfigRules::positive))));
-        List<String> trustedProxies = in.list("trustedProxies", List.of(), ConfigRules::cidr);
+        List<String> trustedProxies = in.list("trustedProxies", List.of(), TrustRules::trustedProxy);
         BootstrapConfig bootstrap = record(problems, () -> new BootstrapConfig(
                 in.text("bootstrap.adminUsername", "admin", ConfigRules::name),
                 in.text("bootstrap.adminPassword", "", value -> { })));
