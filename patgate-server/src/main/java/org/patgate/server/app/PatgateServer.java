@@ -77,8 +77,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running PATgate node: database, directory, token services and the HTTP server, started in
- * that order and stopped in reverse. {@link #start} returns once the port is bound.
+ * A running PATgate node: the listening socket (bound first, so a node that cannot serve writes
+ * nothing), then database, directory, token services and the HTTP server, started in that order and
+ * stopped in reverse. {@link #start} returns once the node serves.
  */
 public final class PatgateServer implements AutoCloseable {
 
@@ -121,6 +122,26 @@ public final class PatgateServer implements AutoCloseable {
 
     /** As {@link #start(PatgateConfig, Consumer)} with the given clock (tests move time by hand). */
     public static PatgateServer start(PatgateConfig config, Consumer<String> announce, Clock clock) {
+        // Bind first: a busy port or a foreign address fails here, before the pepper file, the data
+        // directory, the database or a one-time admin password exist.
+        Server jetty = newJetty(config);
+        ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
+        ListenSocket.bind(connector);
+        try {
+            return start(config, announce, clock, jetty, connector);
+        } catch (RuntimeException e) {
+            try {
+                jetty.stop();
+            } catch (Exception stopFailure) {
+                e.addSuppressed(stopFailure);
+            }
+            connector.close();
+            throw e;
+        }
+    }
+
+    private static PatgateServer start(PatgateConfig config, Consumer<String> announce, Clock clock, Server jetty,
+            ServerConnector connector) {
         SecureRandom random = new SecureRandom();
         byte[] pepper = PepperSource.resolve(config.tokens(), true, announce);
         TokenFormat format = new TokenFormat(config.tokens().prefix());
@@ -193,9 +214,8 @@ public final class PatgateServer implements AutoCloseable {
             root.addHandler(gateway(config, verifier, settings, format, activity, clock, jwtIssuer));
             root.addHandler(new NotFoundHandler(false));
 
-            Server jetty = newJetty(config, root);
+            jetty.setHandler(root);
             jetty.start();
-            ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
             PatgateServer server = new PatgateServer(config, database, jetty, connector, tokens, verifier, users,
                     activity, settings, directory);
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
@@ -220,7 +240,7 @@ public final class PatgateServer implements AutoCloseable {
     }
 
     /** The HTTP server: one connector for HTTP/1.1 and h2c, problem+json errors, bounded stop. */
-    private static Server newJetty(PatgateConfig config, Handler root) {
+    private static Server newJetty(PatgateConfig config) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("patgate");
         Server jetty = new Server(threads);
@@ -233,7 +253,6 @@ public final class PatgateServer implements AutoCloseable {
         connector.setHost(config.listen().host());
         connector.setPort(config.listen().port());
         jetty.addConnector(connector);
-        jetty.setHandler(root);
         jetty.setErrorHandler(new ProblemErrorHandler());
         jetty.setStopTimeout(5_000);
         return jetty;

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.patgate.core.PatgateException;
 import org.patgate.server.app.PatgateServer;
+import org.patgate.server.app.PortInUseException;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.demo.DemoSetup;
 import org.patgate.server.demo.DemoSetup.DemoCredentials;
@@ -47,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
             env.put("PATGATE_DATABASE_URL", "jdbc:h2:file:" + dir.resolve("patgate"));
             env.put("PATGATE_TOKENS_PEPPERFILE", dir.resolve("pepper").toString());
             PatgateConfig config = PatgateConfig.load(null, env);
-            try (PatgateServer server = PatgateServer.start(config, message -> { })) {
+            try (PatgateServer server = startOnPort(config)) {
                 DemoCredentials demo = DemoSetup.prepare(server, config.bootstrap().adminUsername());
                 printWelcome(spec.commandLine().getOut(), server.baseUri().toString(), upstream.url(), dir, demo);
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close, "patgate-demo-shutdown"));
@@ -55,6 +57,16 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Starts the demo node; a busy port is reported with this command's own option. */
+    private static PatgateServer startOnPort(PatgateConfig config) {
+        try {
+            return PatgateServer.start(config, message -> { });
+        } catch (PortInUseException e) {
+            throw new PatgateException("port " + e.port() + " is already in use; choose another with --port"
+                    + " (--port 0 picks a free one)", e);
+        }
     }
 
     static void printWelcome(PrintWriter out, String gateway, String upstream, Path dir, DemoCredentials demo) {
