@@ -50,6 +50,25 @@ if ($env:MVNW_VERBOSE -eq "true") {
   $VerbosePreference = "Continue"
 }
 
+# ---- PATgate: build with a JDK 21+ -------------------------------------------------------------
+# PATgate needs JDK 21+ to build (JAVA_HOME, else java on the PATH). Too old or missing: one line
+# saying what to set or install, naming a JDK 21+ found in the usual places.
+$patgateJava = if ($env:JAVA_HOME) { Join-Path $env:JAVA_HOME "bin\java.exe" } else { (Get-Command java -ErrorAction SilentlyContinue).Source }
+$patgateMajor = 0
+if ($patgateJava -and (Test-Path $patgateJava)) {
+  $patgateSpec = (& $patgateJava -XshowSettings:properties -version 2>&1 | Out-String) -split "`n" | Select-String "java.specification.version = (\S+)"
+  if ($patgateSpec) { $patgateMajor = [int](($patgateSpec.Matches[0].Groups[1].Value -replace '^1\.', '') -replace '\..*$', '') }
+}
+if ($patgateMajor -lt 21) {
+  $patgateFound = Get-ChildItem -Directory -ErrorAction SilentlyContinue "$env:ProgramFiles\Eclipse Adoptium\*", "$env:ProgramFiles\Java\*", "$env:ProgramFiles\Microsoft\*", "$env:ProgramFiles\Zulu\*", "$env:USERPROFILE\.jdks\*" |
+    Where-Object { (Test-Path (Join-Path $_.FullName "bin\javac.exe")) -and ($_.Name -match '(\d+)') -and ([int]$Matches[1] -ge 21) } | Select-Object -First 1
+  $patgateSeen = if ($patgateJava) { "$patgateJava is Java $patgateMajor" } else { "no java was found" }
+  $patgateHint = if ($patgateFound) { "set JAVA_HOME to $($patgateFound.FullName)" } else { "install one (e.g. Temurin 21 from https://adoptium.net) and set JAVA_HOME to it" }
+  [Console]::Error.WriteLine("mvnw: PATgate needs a JDK 21 or newer to build, but $patgateSeen; $patgateHint.")
+  exit 1
+}
+# ---- end PATgate ---------------------------------------------------------------------------------
+
 # calculate distributionUrl, requires .mvn/wrapper/maven-wrapper.properties
 $distributionUrl = (Get-Content -Raw "$scriptDir/.mvn/wrapper/maven-wrapper.properties" | ConvertFrom-StringData).distributionUrl
 if (!$distributionUrl) {

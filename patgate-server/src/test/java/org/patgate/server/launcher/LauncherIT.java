@@ -84,10 +84,12 @@ class LauncherIT {
         Files.writeString(java, "#!/bin/sh\necho '    java.specification.version = 17' >&2\nexit 0\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        Run run = launch(dir, Map.of("JAVA_HOME", fakeHome.toString()), "--version");
+        // The too-old java is also first on the PATH, and no JDK 21+ is where the launcher looks for one.
+        Run run = launch(dir, Map.of("JAVA_HOME", fakeHome.toString(), "PATH", fakeHome.resolve("bin") + ":/usr/bin:/bin",
+                "PATGATE_JDK_SEARCH", fakeHome.resolve("no-jdks").toString()), "--version");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("needs Java 21 or newer").contains("Java 17");
+        assertThat(run.err()).contains("needs Java 21 or newer").contains("Java 17").hasLineCount(1);
     }
 
     @Test

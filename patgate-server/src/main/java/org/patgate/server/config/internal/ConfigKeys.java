@@ -33,7 +33,7 @@ public final class ConfigKeys {
     public static final Set<String> LAUNCHER_ENV = Set.of(
             "PATGATE_JAVA_OPTS", "PATGATE_HEAP", "PATGATE_CONFIG", "PATGATE_HOME",
             "PATGATE_URL", "PATGATE_USER", "PATGATE_PASSWORD", "PATGATE_TOKEN", "PATGATE_NEW_PASSWORD",
-            "PATGATE_DEBUG", "PATGATE_JAR", "PATGATE_AOT");
+            "PATGATE_DEBUG", "PATGATE_JAR", "PATGATE_AOT", "PATGATE_JDK_SEARCH");
 
     public static final List<Key> ALL = List.of(
             scalar("listen.host"), scalar("listen.port"),
