@@ -84,6 +84,17 @@ class IdentityTrustConfigTest {
         assertThat(config.trustedProxies()).containsExactly(range);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"PATGATE_TRUSTEDPROXIES", "PATGATE_REST_ALLOWEDIPS"})
+    void ipv4MappedRangesTheGatewayCannotMatchAreRefusedAtLoadNotAfterTheNodeCreatedItsData(String variable) {
+        ConfigException refused = catchThrowableOfType(ConfigException.class,
+                () -> PatgateConfig.load(null, Map.of(variable, "::ffff:10.1.2.3")));
+
+        assertThat(refused).isNotNull();
+        assertThat(refused.problems()).singleElement().asString()
+                .contains("[0]: IPv4-mapped IPv6 ranges are not accepted: write the IPv4 form 10.1.2.3/32");
+    }
+
     @org.junit.jupiter.api.Test
     void recordConstructorsRefuseTheSameValuesBuiltInCode() {
         PatgateConfig defaults = PatgateConfig.defaults();

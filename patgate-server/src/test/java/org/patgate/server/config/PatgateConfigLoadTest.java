@@ -65,7 +65,7 @@ class PatgateConfigLoadTest {
                   passwordAuth: allow
                   readOnlyPosts: ["/rest/api/2/search"]
                 identity: { mode: jwt, header: X-Patgate-Jwt }
-                trustedProxies: ["10.0.0.0/8", "192.168.1.10", "2001:db8::/32", "::ffff:10.1.2.3"]
+                trustedProxies: ["10.0.0.0/8", "192.168.1.10", "2001:db8::/32", "2001:db8:1::1"]
                 bootstrap: { adminUsername: root, adminPassword: no }
                 tokens:
                   prefix: acme_
@@ -87,7 +87,7 @@ class PatgateConfigLoadTest {
                 new DatabaseConfig("jdbc:postgresql://db.example.com:5432/patgate", "patgate", "0123", 20),
                 new RestConfig(List.of("/rest/**", "/api/*/v1/**"), RestConfig.PasswordAuth.ALLOW, List.of("/rest/api/2/search")),
                 new IdentityConfig(IdentityConfig.Mode.JWT, "X-Patgate-Jwt"),
-                List.of("10.0.0.0/8", "192.168.1.10", "2001:db8::/32", "::ffff:10.1.2.3"),
+                List.of("10.0.0.0/8", "192.168.1.10", "2001:db8::/32", "2001:db8:1::1"),
                 new BootstrapConfig("root", "no"),
                 new TokensConfig("acme_", PEPPER, Path.of("/var/lib/patgate/pepper"), Duration.ofMinutes(1), Duration.ZERO, 365),
                 new AdminConfig("jira-administrators"),

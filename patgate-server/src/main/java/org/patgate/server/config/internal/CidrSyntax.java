@@ -1,5 +1,7 @@
 package org.patgate.server.config.internal;
 
+import org.patgate.core.net.InvalidIpRangeException;
+import org.patgate.core.net.IpRange;
 import org.patgate.server.config.ConfigException;
 
 /**
@@ -12,8 +14,43 @@ public final class CidrSyntax {
     private CidrSyntax() {
     }
 
-    /** Checks {@code cidr} ("10.0.0.0/8", "::1", "2001:db8::/32"); throws with the reason. */
+    /**
+     * Checks {@code cidr} ("10.0.0.0/8", "::1", "2001:db8::/32") as the gateway will match it; throws
+     * with the reason. IPv4-mapped IPv6 ranges are refused in favour of their IPv4 spelling (the
+     * gateway matches IPv4-mapped clients against IPv4 ranges), so no value passes here that the
+     * node would refuse only later, after it has created its data.
+     */
     public static void check(String cidr) {
+        checkSyntax(cidr);
+        int slash = cidr.indexOf('/');
+        byte[] address = parseAddress(slash < 0 ? cidr : cidr.substring(0, slash));
+        int prefix = slash < 0 ? address.length * 8 : Integer.parseInt(cidr.substring(slash + 1));
+        if (isIpv4Mapped(address) && prefix >= 96) {
+            throw new ConfigException("IPv4-mapped IPv6 ranges are not accepted: write the IPv4 form "
+                    + (address[12] & 0xff) + "." + (address[13] & 0xff) + "." + (address[14] & 0xff) + "."
+                    + (address[15] & 0xff) + "/" + (prefix - 96));
+        }
+        try {
+            IpRange.parse(cidr);
+        } catch (InvalidIpRangeException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static boolean isIpv4Mapped(byte[] address) {
+        if (address.length != 16 || address[10] != (byte) 0xff || address[11] != (byte) 0xff) {
+            return false;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (address[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The syntax of {@link #check} only: address, prefix range and no host bits. */
+    public static void checkSyntax(String cidr) {
         int slash = cidr.indexOf('/');
         String addressText = slash < 0 ? cidr : cidr.substring(0, slash);
         byte[] address = parseAddress(addressText);

@@ -102,7 +102,7 @@ public final class TrustRules {
      * its own address and walk past IP limits and login throttling.
      */
     public static void trustedProxy(String cidr) {
-        CidrSyntax.check(cidr);
+        CidrSyntax.checkSyntax(cidr);
         int slash = cidr.indexOf('/');
         byte[] address = CidrSyntax.parseAddress(slash < 0 ? cidr : cidr.substring(0, slash));
         int prefix = slash < 0 ? address.length * 8 : Integer.parseInt(cidr.substring(slash + 1));
@@ -122,6 +122,7 @@ public final class TrustRules {
                         + " at most the equivalent of an IPv4 /" + MIN_IPV4_PREFIX + ")");
             }
         }
+        CidrSyntax.check(cidr);
     }
 
     private static boolean samePrefix(byte[] a, byte[] b, int bits) {
