@@ -78,8 +78,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running PATgate node: the listening socket (bound first, so a node that cannot serve writes
- * nothing), then database, directory, token services and the HTTP server, started in that order and
- * stopped in reverse. {@link #start} returns once the node serves.
+ * nothing), then pepper, database, directory, token services, the bootstrap admin (last, so its
+ * one-time password is announced only by a start that got that far) and the HTTP server, started in
+ * that order and stopped in reverse. {@link #start} returns once the node serves.
  */
 public final class PatgateServer implements AutoCloseable {
 
@@ -167,7 +168,6 @@ public final class PatgateServer implements AutoCloseable {
                     config.tokens().cacheTtl(), config.tokens().negativeCacheTtl(), 100_000);
             UserService users = new UserService(database, hasher, directory, audit, config.admin().group(), random,
                     verifier::invalidateOwner, permissions);
-            users.bootstrapAdmin(config.bootstrap().adminUsername(), config.bootstrap().adminPassword(), announce);
             TokenService tokens = new TokenService(database, format, digester, verifier, audit, random, clock,
                     config.tokens().maxLifetimeDays(), directory, policies,
                     new TokenDecisionRepository(database.dataSource()));
@@ -215,6 +215,8 @@ public final class PatgateServer implements AutoCloseable {
             root.addHandler(new NotFoundHandler(false));
 
             jetty.setHandler(root);
+            // Last before serving: a generated one-time admin password is shown only by a start that got this far.
+            users.bootstrapAdmin(config.bootstrap().adminUsername(), config.bootstrap().adminPassword(), announce);
             jetty.start();
             PatgateServer server = new PatgateServer(config, database, jetty, connector, tokens, verifier, users,
                     activity, settings, directory);
