@@ -166,6 +166,26 @@ class JdkDiscoveryIT {
     }
 
     @Test
+    void theLauncherPassesOverAnOlderJavaHomeAndSaysSoInOneLine() throws Exception {
+        Path oldBin = pathWithAnOldJava(false);
+        Path oldHome = oldBin.getParent().resolve("old-jdk");
+        Files.createDirectories(oldHome.resolve("bin"));
+        Files.copy(oldBin.resolve("java"), oldHome.resolve("bin/java"));
+        Map<String, String> env = new java.util.HashMap<>(searchFindingThisJdk());
+        env.put("PATH", path(oldBin));
+        env.put("JAVA_HOME", oldHome.toString());
+
+        Run run = run(env, LauncherIT.LAUNCHER.toString(), "--version");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).hasLineCount(1).startsWith("patgate: JAVA_HOME (" + oldHome + ") is Java 17 and java on the"
+                + " PATH is Java 17; using Java ");
+        Matcher java = Pattern.compile("(?m)^Java (\\d+)").matcher(run.out());
+        assertThat(java.find()).as(run.out()).isTrue();
+        assertThat(Integer.parseInt(java.group(1))).isGreaterThanOrEqualTo(21);
+    }
+
+    @Test
     void theLauncherSaysInOneLineWhatToInstallWhenNoJava21IsFound() throws Exception {
         Path nowhere = Files.createDirectories(dir.resolve("no-jdks-here"));
 
