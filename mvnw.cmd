@@ -56,13 +56,16 @@ if ($env:MVNW_VERBOSE -eq "true") {
 $patgateJava = if ($env:JAVA_HOME) { Join-Path $env:JAVA_HOME "bin\java.exe" } else { (Get-Command java -ErrorAction SilentlyContinue).Source }
 $patgateMajor = 0
 if ($patgateJava -and (Test-Path $patgateJava)) {
+  # Windows PowerShell turns a native command's stderr into errors; "Stop" would end the script on the first line.
+  $ErrorActionPreference = "Continue"
   $patgateSpec = (& $patgateJava -XshowSettings:properties -version 2>&1 | Out-String) -split "`n" | Select-String "java.specification.version = (\S+)"
+  $ErrorActionPreference = "Stop"
   if ($patgateSpec) { $patgateMajor = [int](($patgateSpec.Matches[0].Groups[1].Value -replace '^1\.', '') -replace '\..*$', '') }
 }
 if ($patgateMajor -lt 21) {
   $patgateFound = Get-ChildItem -Directory -ErrorAction SilentlyContinue "$env:ProgramFiles\Eclipse Adoptium\*", "$env:ProgramFiles\Java\*", "$env:ProgramFiles\Microsoft\*", "$env:ProgramFiles\Zulu\*", "$env:USERPROFILE\.jdks\*" |
     Where-Object { (Test-Path (Join-Path $_.FullName "bin\javac.exe")) -and ($_.Name -match '(\d+)') -and ([int]$Matches[1] -ge 21) } | Select-Object -First 1
-  $patgateSeen = if ($patgateJava) { "$patgateJava is Java $patgateMajor" } else { "no java was found" }
+  $patgateSeen = if (-not $patgateJava) { "no java was found" } elseif (Test-Path $patgateJava) { "$patgateJava is Java $patgateMajor" } else { "$patgateJava does not exist" }
   $patgateHint = if ($patgateFound) { "set JAVA_HOME to $($patgateFound.FullName)" } else { "install one (e.g. Temurin 21 from https://adoptium.net) and set JAVA_HOME to it" }
   [Console]::Error.WriteLine("mvnw: PATgate needs a JDK 21 or newer to build, but $patgateSeen; $patgateHint.")
   exit 1
