@@ -160,6 +160,19 @@ class BypassTest {
         cases.add(denied("_method on an allowed POST", request("POST", "/rest/api/2/search?_method=DELETE", "{}", RO), 403));
         cases.add(denied("CONNECT", "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n" + RO + "\r\nConnection: close\r\n\r\n",
                 405));
+        cases.add(denied("lower-case post to the read-only allowlist", request("post", "/rest/api/2/search", "{}", RO), 405));
+        cases.add(denied("form body on a read-only POST", "POST /rest/api/2/search HTTP/1.1\r\nHost: {host}\r\n" + RO
+                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 14\r\nConnection: close\r\n\r\n"
+                + "_method=DELETE", 403));
+        cases.add(denied("two Content-Type headers on a read-only POST",
+                request("POST", "/rest/api/2/search", "{}", RO, "Content-Type: application/json"), 400, 403));
+        cases.add(denied("form Content-Type beside JSON on a read-only POST",
+                request("POST", "/rest/api/2/search", "{}", RO, "Content-Type: application/x-www-form-urlencoded"), 400, 403));
+        cases.add(denied("JSON look-alike on a read-only POST", "POST /rest/api/2/search HTTP/1.1\r\nHost: {host}\r\n" + RO
+                + "\r\nContent-Type: application/json-patch+json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}", 403));
+        cases.add(forwarded("JQL characters in the query reach the upstream unchanged",
+                get("/rest/api/2/search?jql=project%20=%20\"A\"%20OR%20key%20in%20(\"A-1\")|{x}", RO),
+                r -> "jql=project%20=%20\"A\"%20OR%20key%20in%20(\"A-1\")|{x}".equals(r.query())));
         // Header tricks.
         cases.add(denied("two Authorization headers", get(ME, RW, RO), 400));
         cases.add(denied("Bearer and Basic together", get(ME, RW, "Authorization: Basic YWxpY2U6eA=="), 400));

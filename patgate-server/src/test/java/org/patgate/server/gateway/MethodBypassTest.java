@@ -101,6 +101,8 @@ class MethodBypassTest {
                 }
                 cases.add(refused(spelling + " with a search preset", spelling, SEARCH, "preset", Map.of("Content-Type",
                         "application/json"), 405));
+                cases.add(refused(spelling + " to the read-only POST allowlist", spelling, SEARCH, "ro", Map.of("Content-Type",
+                        "application/json"), 405));
                 cases.add(refused(spelling + " anonymous outside REST", spelling, "/secure/Dashboard.jspa", null, Map.of(), 405));
                 cases.add(refused(spelling + " on a WebDAV path with rules", spelling, "/dav/locked/page", "dav",
                         Map.of("Destination", "/dav/open/x"), 405));

@@ -120,6 +120,19 @@ class BadInputSweepTest {
         return "";
     }
 
+    /** Requests Jetty itself refuses before any handler: a problem body whatever the method. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"PUT *", "DELETE *", "TRACE *", "PATCH *", "GET *", "PUT /a/%zz", "DELETE /rest/%", "PUT http://evil.example/x"})
+    void jettysOwnRefusalsAreProblemsForEveryMethod(String requestLine) {
+        RawHttp.RawAnswer answer = RawHttp.send(gw.base(), requestLine + " HTTP/1.1\r\nHost: 127.0.0.1:" + gw.base().getPort()
+                + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer.status()).as(answer.text()).isBetween(400, 499);
+        assertThat(answer.text()).contains("application/problem+json").contains("\"status\":" + answer.status());
+        assertNoInternals(answer.text());
+        assertThat(gw.upstream.received()).isEmpty();
+    }
+
     /** Bodies that are not what the API expects: always a 4xx problem. */
     @ParameterizedTest(name = "POST /tokens {0}")
     @ValueSource(strings = {"[", "{", "null", "7", "\"x\"", "{\"name\":7}", "{\"name\":\"n\",\"expiresAt\":\"notadate\"}",
