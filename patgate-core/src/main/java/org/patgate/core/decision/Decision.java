@@ -16,14 +16,15 @@ public sealed interface Decision {
      * The request is answered by the gateway and never reaches the upstream.
      *
      * @param status {@code 400} (malformed or ambiguous request), {@code 401} (no usable
-     *               credential) or {@code 403} (credential valid, request forbidden)
+     *               credential), {@code 403} (credential valid, request forbidden) or {@code 405}
+     *               (a method the gateway never forwards)
      * @param reason a fixed, human-readable explanation, safe to show the client: it never contains
      *               a secret or echoes request data
      */
     record Deny(int status, String reason) implements Decision {
         public Deny {
-            if (status != 400 && status != 401 && status != 403) {
-                throw new IllegalArgumentException("deny status must be 400, 401 or 403, was " + status);
+            if (status != 400 && status != 401 && status != 403 && status != 405) {
+                throw new IllegalArgumentException("deny status must be 400, 401, 403 or 405, was " + status);
             }
             Objects.requireNonNull(reason, "reason");
             if (reason.isBlank()) {
@@ -39,6 +40,11 @@ public sealed interface Decision {
         /** A {@code 401}: no usable credential was presented. */
         public static Deny unauthorized(String reason) {
             return new Deny(401, reason);
+        }
+
+        /** A {@code 405}: a method the gateway never forwards, whoever asks. */
+        public static Deny methodNotAllowed(String reason) {
+            return new Deny(405, reason);
         }
 
         /** A {@code 403}: the credential is valid but does not allow this request. */

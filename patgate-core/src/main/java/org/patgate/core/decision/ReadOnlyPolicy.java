@@ -7,10 +7,12 @@ import org.patgate.core.path.PathPatternSet;
 
 /**
  * What a {@code read-only} token may do: the safe methods {@code GET}, {@code HEAD} and
- * {@code OPTIONS}, plus {@code POST} to an admin-configured allowlist of read-only endpoints (for
- * Jira, the JQL search endpoints). A method-override header or {@code _method} parameter is never
- * accepted, because the upstream could honour it and turn a {@code GET} or an allowed {@code POST}
- * into a write.
+ * {@code OPTIONS}, plus {@code POST} with a JSON body to an admin-configured allowlist of read-only
+ * endpoints (for Jira, the JQL search endpoints). A method-override header or {@code _method}
+ * parameter is never accepted, because the upstream could honour it and turn a {@code GET} or an
+ * allowed {@code POST} into a write; nor is an allowlisted {@code POST} whose body is not
+ * {@code application/json}, because a form body can carry {@code _method} for frameworks that read
+ * it there, and the gateway does not read bodies.
  *
  * <p>Immutable and thread-safe.
  */
@@ -37,6 +39,8 @@ public final class ReadOnlyPolicy {
             Decision.Deny.forbidden("a read-only token allows only GET, HEAD and OPTIONS requests");
     private static final Decision.Deny POST_NOT_ALLOWLISTED =
             Decision.Deny.forbidden("a read-only token cannot POST to this path");
+    private static final Decision.Deny POST_NOT_JSON = Decision.Deny.forbidden(
+            "a read-only token can POST here only with 'Content-Type: application/json'");
 
     private final PathPatternSet readOnlyPosts;
 
@@ -53,11 +57,13 @@ public final class ReadOnlyPolicy {
      * @param decodedNormalizedPath {@link org.patgate.core.path.NormalizedPath.Ok#decoded()}
      * @param overridePresent       whether any of {@link #OVERRIDE_HEADERS} (any case) or a
      *                              {@value #OVERRIDE_PARAMETER} query or form parameter was sent
+     * @param contentType           the {@code Content-Type} value when exactly one such header field
+     *                              was sent, otherwise null (absent or repeated: not JSON)
      * @return {@link Decision#ALLOW}, a {@code 400} for a method that is not a token, otherwise
      *         a {@code 403}
      * @throws IllegalArgumentException if the path is not normalised
      */
-    public Decision decide(String method, String decodedNormalizedPath, boolean overridePresent) {
+    public Decision decide(String method, String decodedNormalizedPath, boolean overridePresent, String contentType) {
         if (!MethodToken.isValid(method)) {
             return INVALID_METHOD;
         }
@@ -66,9 +72,44 @@ public final class ReadOnlyPolicy {
         }
         return switch (method) {
             case "GET", "HEAD", "OPTIONS" -> Decision.ALLOW;
-            case "POST" -> readOnlyPosts.matches(decodedNormalizedPath) ? Decision.ALLOW : POST_NOT_ALLOWLISTED;
+            case "POST" -> !readOnlyPosts.matches(decodedNormalizedPath) ? POST_NOT_ALLOWLISTED
+                    : isJson(contentType) ? Decision.ALLOW : POST_NOT_JSON;
             default -> UNSAFE_METHOD;
         };
+    }
+
+    /**
+     * Whether {@code contentType} is exactly the media type {@code application/json} (any letter
+     * case, RFC 9110 §8.3.1), optionally with parameters such as {@code charset=utf-8}. Suffixes and
+     * look-alikes ({@code application/json-patch+json}, {@code application/jsonx}), lists and
+     * anything unparseable are not.
+     */
+    public static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String[] parts = contentType.split(";", -1);
+        if (!parts[0].strip().equalsIgnoreCase("application/json")) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            // RFC 9110 §5.6.6: parameter = token "=" ( token / quoted-string ), OWS around ';'.
+            String parameter = parts[i].strip();
+            int equals = parameter.indexOf('=');
+            if (equals <= 0 || !MethodToken.isValid(parameter.substring(0, equals))
+                    || !isParameterValue(parameter.substring(equals + 1))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isParameterValue(String value) {
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            String inner = value.substring(1, value.length() - 1);
+            return inner.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\');
+        }
+        return MethodToken.isValid(value);
     }
 
     /** The allowlist of read-only POST paths. */

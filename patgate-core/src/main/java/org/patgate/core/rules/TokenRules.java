@@ -2,6 +2,7 @@ package org.patgate.core.rules;
 
 import java.util.List;
 import org.patgate.core.decision.Decision;
+import org.patgate.core.decision.ForwardedMethods;
 
 /**
  * A token's fine-grained rules beyond its scope: a request must match no {@code deny} rule and, when
@@ -23,8 +24,16 @@ public record TokenRules(String preset, List<MethodPathRule> allow, List<MethodP
         return allow.isEmpty() && deny.isEmpty();
     }
 
-    /** Decides a request whose path is already normalised. */
+    /**
+     * Decides a request whose path is already normalised. A method that is not forwarded exactly as
+     * spelled ({@code delete}, {@code Get}, {@code TRACE}) is refused before any rule is looked at: a
+     * deny rule on {@code DELETE} must not be passed by a spelling the upstream treats as
+     * {@code DELETE}.
+     */
     public Decision decide(String method, String normalizedPath) {
+        if (ForwardedMethods.check(method) instanceof Decision.Deny deny) {
+            return deny;
+        }
         for (MethodPathRule rule : deny) {
             if (rule.matches(method, normalizedPath)) {
                 return Decision.Deny.forbidden("this token's rules forbid " + method + " on this path");

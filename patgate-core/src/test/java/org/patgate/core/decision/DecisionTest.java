@@ -21,6 +21,7 @@ class DecisionTest {
         assertThat(Decision.Deny.badRequest("bad").status()).isEqualTo(400);
         assertThat(Decision.Deny.unauthorized("who").status()).isEqualTo(401);
         assertThat(Decision.Deny.forbidden("no").status()).isEqualTo(403);
+        assertThat(Decision.Deny.methodNotAllowed("never").status()).isEqualTo(405);
         assertThat(Decision.Deny.forbidden("no").reason()).isEqualTo("no");
     }
 

@@ -27,6 +27,12 @@ public final class ProblemErrorHandler extends ErrorHandler {
         response.write(true, ByteBuffer.wrap(Json.write(problem)), callback);
     }
 
+    /** Every method gets a problem body (Jetty's default answers only GET, POST and HEAD with one). */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
@@ -39,7 +45,9 @@ public final class ProblemErrorHandler extends ErrorHandler {
         String detail = switch (code) {
             case 502 -> "the upstream server could not be reached or failed";
             case 504 -> "the upstream server did not answer in time";
-            default -> message == null || message.isBlank() || message.equals(title) ? title : message;
+            // A server error's message is an internal one (exception text, upstream addresses): never shown.
+            default -> code >= 500 ? "the server could not complete the request; the log has details"
+                    : message == null || message.isBlank() || message.equals(title) ? title : message;
         };
         return Problem.of(code, slug(title), title, detail);
     }

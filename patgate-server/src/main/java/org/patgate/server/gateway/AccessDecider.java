@@ -59,9 +59,22 @@ public final class AccessDecider {
         return () -> rules;
     }
 
-    /** The facts of one request that the rules look at. */
+    /**
+     * The facts of one request that the rules look at.
+     *
+     * @param method      exactly as received; the gateway refuses any method that is not forwarded as
+     *                    spelled ({@link org.patgate.core.decision.ForwardedMethods}) before asking
+     * @param contentType the {@code Content-Type} value when exactly one was sent, otherwise null
+     */
     public record RequestFacts(String method, String normalizedPath, InetAddress client, Credentials credentials,
-            boolean methodOverride) {}
+            boolean methodOverride, String contentType) {
+
+        /** Facts of a request without a (single) {@code Content-Type}. */
+        public RequestFacts(String method, String normalizedPath, InetAddress client, Credentials credentials,
+                boolean methodOverride) {
+            this(method, normalizedPath, client, credentials, methodOverride, null);
+        }
+    }
 
     public GatewayDecision decide(RequestFacts request) {
         RestRules rules = this.rules.get();
@@ -110,7 +123,8 @@ public final class AccessDecider {
             return GatewayDecision.Refuse.forbidden("this token may not be used from your address", token.id());
         }
         if (token.scope() == Scope.READ_ONLY) {
-            Decision decision = readOnly.decide(request.method(), request.normalizedPath(), request.methodOverride());
+            Decision decision = readOnly.decide(request.method(), request.normalizedPath(), request.methodOverride(),
+                    request.contentType());
             if (decision instanceof Decision.Deny deny) {
                 return GatewayDecision.Refuse.forbidden(deny.reason(), token.id());
             }

@@ -27,5 +27,10 @@ public sealed interface GatewayDecision {
         static Refuse badRequest(String detail) {
             return new Refuse(400, "bad-request", "Bad Request", detail, false, null);
         }
+
+        /** A method the gateway never forwards; answered with an {@code Allow} header. */
+        static Refuse methodNotAllowed(String detail) {
+            return new Refuse(405, "method-not-allowed", "Method Not Allowed", detail, false, null);
+        }
     }
 }

@@ -11,6 +11,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.patgate.core.decision.Decision;
+import org.patgate.core.decision.ForwardedMethods;
 import org.patgate.core.decision.ReadOnlyPolicy;
 import org.patgate.core.path.NormalizedPath;
 import org.patgate.core.path.PathNormalizer;
@@ -30,6 +32,10 @@ import org.slf4j.LoggerFactory;
 public final class GatewayHandler extends Handler.Wrapper {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+
+    /** The challenges of a {@code 401}, in this order: tokens are Bearer first, Basic password second. */
+    static final String BEARER_CHALLENGE = "Bearer realm=\"patgate\"";
+    static final String BASIC_CHALLENGE = "Basic realm=\"patgate\"";
 
     private static final java.util.List<String> OVERRIDE_HEADER_KEYS = ReadOnlyPolicy.OVERRIDE_HEADERS.stream()
             .map(HeaderNames::key).toList();
@@ -56,25 +62,40 @@ public final class GatewayHandler extends Handler.Wrapper {
         // When the request arrived: what activity and hourly counts file it under, however long it runs.
         java.time.Instant arrived = clock.instant();
         GatewayDecision decision;
+        String method = request.getMethod();
         String encodedPath = null;
         String decodedPath = null;
         InetAddress client = null;
         try {
             HttpURI uri = request.getHttpURI();
-            NormalizedPath path = PathNormalizer.normalize(uri.getPath());
-            if (path instanceof NormalizedPath.Refused refused) {
-                decision = GatewayDecision.Refuse.badRequest("refused request path: " + refused.reason());
-            } else if (ReservedPaths.isReserved(((NormalizedPath.Ok) path).decoded())) {
-                // An encoded spelling of PATgate's own prefix is never passed upstream.
-                decision = new GatewayDecision.Refuse(404, "not-found", "Not Found", "nothing here", false, null);
+            if (ForwardedMethods.check(method) instanceof Decision.Deny deny) {
+                // Before anything else: every later decision, and the upstream, see this exact method.
+                decision = deny.status() == 405 ? GatewayDecision.Refuse.methodNotAllowed(deny.reason())
+                        : GatewayDecision.Refuse.badRequest(deny.reason());
+            } else if (!UpstreamQuery.isForwardable(uri.getQuery())) {
+                decision = GatewayDecision.Refuse.badRequest("the query string holds control characters or bytes "
+                        + "that are not UTF-8; percent-encode them");
             } else {
-                NormalizedPath.Ok ok = (NormalizedPath.Ok) path;
-                encodedPath = ok.encoded();
-                decodedPath = ok.decoded();
-                client = addresses.resolve(request.getConnectionMetaData().getRemoteSocketAddress(), request.getHeaders());
-                decision = decider.decide(new AccessDecider.RequestFacts(request.getMethod(), ok.decoded(), client,
-                        credentials.extract(request.getHeaders(), uri.getQuery()),
-                        hasMethodOverride(request.getHeaders(), uri.getQuery())));
+                NormalizedPath path = PathNormalizer.normalize(uri.getPath());
+                if (path instanceof NormalizedPath.Refused refused) {
+                    decision = GatewayDecision.Refuse.badRequest("refused request path: " + refused.reason());
+                } else if (ReservedPaths.isReserved(((NormalizedPath.Ok) path).decoded())) {
+                    // An encoded spelling of PATgate's own prefix is never passed upstream.
+                    decision = new GatewayDecision.Refuse(404, "not-found", "Not Found", "nothing here", false, null);
+                } else {
+                    NormalizedPath.Ok ok = (NormalizedPath.Ok) path;
+                    encodedPath = ok.encoded();
+                    decodedPath = ok.decoded();
+                    client = addresses.resolve(request.getConnectionMetaData().getRemoteSocketAddress(),
+                            request.getHeaders());
+                    AccessDecider.RequestFacts facts = new AccessDecider.RequestFacts(method, ok.decoded(), client,
+                            credentials.extract(request.getHeaders(), uri.getQuery()),
+                            hasMethodOverride(request.getHeaders(), uri.getQuery()), contentType(request.getHeaders()));
+                    decision = decider.decide(facts);
+                    if (decision instanceof GatewayDecision.Forward && ForwardedMethods.WITH_DESTINATION.contains(method)) {
+                        decision = DestinationCheck.decide(decider, facts, request.getHeaders(), decision);
+                    }
+                }
             }
         } catch (RuntimeException e) {
             LOG.error("refusing a request because deciding failed", e);
@@ -89,7 +110,8 @@ public final class GatewayHandler extends Handler.Wrapper {
             return true;
         }
         GatewayDecision.Forward forward = (GatewayDecision.Forward) decision;
-        request.setAttribute(ForwardPlan.ATTRIBUTE, new ForwardPlan(forward, encodedPath, client, start));
+        request.setAttribute(ForwardPlan.ATTRIBUTE, new ForwardPlan(forward, method, encodedPath,
+                UpstreamQuery.forwarded(request.getHttpURI().getQuery()), client, start));
         Callback completion = callback;
         if (forward.tokenId() != null) {
             String path = decodedPath;
@@ -137,14 +159,38 @@ public final class GatewayHandler extends Handler.Wrapper {
     private static void answer(Request request, Response response, Callback callback, GatewayDecision.Refuse refuse) {
         response.setStatus(refuse.status());
         if (refuse.bearerChallenge()) {
-            // RFC 6750 §3: the challenge tells clients which scheme to use.
-            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"patgate\"");
+            // RFC 6750 §3: the challenge tells clients which scheme to use. Basic beside it (RFC 9110
+            // §11.6.1, one field per challenge) lets clients that wait for a challenge before sending
+            // credentials (curl --anyauth, Python's HTTPBasicAuthHandler, Apache HttpClient, the JDK's
+            // Authenticator) send the token as the Basic password.
+            response.getHeaders().add(HttpHeader.WWW_AUTHENTICATE, BEARER_CHALLENGE);
+            response.getHeaders().add(HttpHeader.WWW_AUTHENTICATE, BASIC_CHALLENGE);
+        }
+        if (refuse.status() == 405) {
+            response.getHeaders().put(HttpHeader.ALLOW, ForwardedMethods.ALLOW_HEADER); // RFC 9110 §15.5.6
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         Problem problem = Problem.of(refuse.status(), refuse.slug(), refuse.title(), refuse.detail())
                 .at(request.getHttpURI().getPath());
         response.write(true, ByteBuffer.wrap(Json.write(problem)), callback);
+    }
+
+    /**
+     * The {@code Content-Type} value when exactly one field carries it, in any spelling a lenient
+     * upstream reads as {@code Content-Type}; otherwise null (none, or several to choose between).
+     */
+    static String contentType(HttpFields headers) {
+        String value = null;
+        for (org.eclipse.jetty.http.HttpField field : headers) {
+            if (HeaderNames.hasKey(field.getName(), "content-type")) {
+                if (value != null) {
+                    return null;
+                }
+                value = field.getValue();
+            }
+        }
+        return value;
     }
 
     /** Method-override headers or a {@code _method} parameter: a way to smuggle a write past read-only. */

@@ -80,13 +80,28 @@ public final class UpstreamProxy extends ProxyHandler {
                 .host(upstreamHost)
                 .port(upstreamPort)
                 .path(upstreamPathPrefix + plan.encodedPath())
-                .query(clientToProxyRequest.getHttpURI().getQuery());
+                .query(plan.query());
     }
 
+    /**
+     * The request to the upstream, with the decided method and the client's raw query. Not through
+     * {@code java.net.URI} as {@link ProxyHandler} does: it refuses characters real clients send in
+     * queries ({@code |}, {@code "}, braces in JQL) and the request failed with a 500. Jetty's client
+     * keeps a target it cannot parse as a URI verbatim.
+     */
     @Override
     protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request clientToProxyRequest, HttpURI newHttpURI) {
-        return super.newProxyToServerRequest(clientToProxyRequest, newHttpURI)
+        ForwardPlan plan = plan(clientToProxyRequest);
+        org.eclipse.jetty.client.Request request = getHttpClient().newRequest(upstreamHost, upstreamPort)
+                .scheme(upstreamScheme)
+                .path(newHttpURI.getPathQuery())
+                .method(plan.method())
                 .idleTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!request.getMethod().equals(plan.method())) {
+            // Fail closed: the upstream must act on the method that was decided, spelled the same.
+            throw new IllegalStateException("the upstream request's method differs from the decided one");
+        }
+        return request;
     }
 
     @Override

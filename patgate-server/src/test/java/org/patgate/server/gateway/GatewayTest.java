@@ -62,7 +62,10 @@ class GatewayTest {
         Answer answer = gw.send("GET", "/rest/api/2/myself", Map.of(), null);
 
         assertRefused(answer, 401);
+        // Bearer first (the contract), then Basic for clients that wait for a challenge (RFC 9110 §11.6.1).
         assertThat(answer.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"patgate\"");
+        assertThat(answer.headers().allValues("www-authenticate"))
+                .containsExactly("Bearer realm=\"patgate\"", "Basic realm=\"patgate\"");
     }
 
     @Test

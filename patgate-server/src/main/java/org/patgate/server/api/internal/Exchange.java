@@ -95,7 +95,12 @@ public final class Exchange {
     /** A query parameter; repeated parameters are refused rather than guessed between. */
     public String query(String name) {
         if (query == null) {
-            query = Request.extractQueryParameters(request);
+            try {
+                query = Request.extractQueryParameters(request);
+            } catch (RuntimeException e) {
+                // Jetty refuses malformed percent-encoding ("%zz", a lone "%", bytes that are not UTF-8).
+                throw new InvalidRequestException("the query string is not valid percent-encoded UTF-8");
+            }
         }
         List<String> values = query.getValues(name);
         if (values == null || values.isEmpty()) {

@@ -109,7 +109,12 @@ public final class UiExchange {
     /** A query parameter's first value, or null. */
     public String query(String name) {
         if (query == null) {
-            query = Request.extractQueryParameters(request);
+            try {
+                query = Request.extractQueryParameters(request);
+            } catch (RuntimeException e) {
+                // Jetty refuses malformed percent-encoding ("%zz", a lone "%", bytes that are not UTF-8).
+                throw new InvalidRequestException("the query string is not valid percent-encoded UTF-8");
+            }
         }
         Fields.Field field = query.get(name);
         return field == null || field.getValue().isEmpty() ? null : field.getValue();
