@@ -73,7 +73,7 @@ public final class GatewayHandler extends Handler.Wrapper {
                 decodedPath = ok.decoded();
                 client = addresses.resolve(request.getConnectionMetaData().getRemoteSocketAddress(), request.getHeaders());
                 decision = decider.decide(new AccessDecider.RequestFacts(request.getMethod(), ok.decoded(), client,
-                        credentials.extract(request.getHeaders(), uri.getQuery()),
+                        credentials.extract(ok.decoded(), request.getHeaders(), uri.getQuery()),
                         hasMethodOverride(request.getHeaders(), uri.getQuery())));
             }
         } catch (RuntimeException e) {
@@ -89,6 +89,34 @@ public final class GatewayHandler extends Handler.Wrapper {
             return true;
         }
         GatewayDecision.Forward forward = (GatewayDecision.Forward) decision;
+        if (decider.inspectsFormBodies(decodedPath) && FormPasswordGuard.isForm(request.getHeaders())) {
+            String path = decodedPath;
+            String encoded = encodedPath;
+            InetAddress from = client;
+            FormPasswordGuard.inspect(request, decider, new FormPasswordGuard.Outcome() {
+                @Override
+                public void forward(Request replayed) {
+                    try {
+                        GatewayHandler.this.forward(replayed, response, callback, forward, encoded, path, from, start,
+                                arrived);
+                    } catch (Throwable failure) {
+                        callback.failed(failure);
+                    }
+                }
+
+                @Override
+                public void refuse(GatewayDecision.Refuse refusal) {
+                    answer(request, response, callback, refusal);
+                }
+            });
+            return true;
+        }
+        return forward(request, response, callback, forward, encodedPath, decodedPath, client, start, arrived);
+    }
+
+    private boolean forward(Request request, Response response, Callback callback, GatewayDecision.Forward forward,
+            String encodedPath, String decodedPath, InetAddress client, long start, java.time.Instant arrived)
+            throws Exception {
         request.setAttribute(ForwardPlan.ATTRIBUTE, new ForwardPlan(forward, encodedPath, client, start));
         Callback completion = callback;
         if (forward.tokenId() != null) {

@@ -81,7 +81,8 @@ public record RestSettings(RestConfig.PasswordAuth passwordAuth, List<String> pa
         return new RestConfig(or(paths, config.paths()), or(passwordAuth, config.passwordAuth()),
                 or(readOnlyPosts, config.readOnlyPosts()), or(anonymous, config.anonymous()),
                 or(passwordExemptUsers, config.passwordExemptUsers()),
-                or(passwordExemptGroups, config.passwordExemptGroups()), or(allowedIps, config.allowedIps()));
+                or(passwordExemptGroups, config.passwordExemptGroups()), or(allowedIps, config.allowedIps()),
+                config.sessionCookies());
     }
 
     /** Whether {@code field} (one of {@link #FIELDS}) is set here rather than following the configuration. */
