@@ -46,12 +46,13 @@ public final class CredentialExtractor {
     }
 
     /**
-     * @param decodedPath the normalised, decoded path (null: not looked at)
-     * @param headers     the client's request headers
-     * @param rawQuery    the raw (still percent-encoded) query string, or null
+     * @param rawPath  the path as sent, with any {@code ;} parameters (null: not looked at); its
+     *                 percent-decoded forms are looked at too
+     * @param headers  the client's request headers
+     * @param rawQuery the raw (still percent-encoded) query string, or null
      */
-    public Credentials extract(String decodedPath, HttpFields headers, String rawQuery) {
-        if (spotter.spotIn(decodedPath)) {
+    public Credentials extract(String rawPath, HttpFields headers, String rawQuery) {
+        if (spotter.spotIn(rawPath)) {
             return new Credentials.Malformed(401, "tokens are never accepted in URLs (they leak into logs); "
                     + ONLY_IN_AUTHORIZATION);
         }

@@ -73,7 +73,7 @@ public final class GatewayHandler extends Handler.Wrapper {
                 decodedPath = ok.decoded();
                 client = addresses.resolve(request.getConnectionMetaData().getRemoteSocketAddress(), request.getHeaders());
                 decision = decider.decide(new AccessDecider.RequestFacts(request.getMethod(), ok.decoded(), client,
-                        credentials.extract(ok.decoded(), request.getHeaders(), uri.getQuery()),
+                        credentials.extract(uri.getPath(), request.getHeaders(), uri.getQuery()),
                         hasMethodOverride(request.getHeaders(), uri.getQuery())));
             }
         } catch (RuntimeException e) {
