@@ -48,6 +48,14 @@ final class FormPasswordGuard {
     }
 
     static void inspect(Request request, AccessDecider decider, Outcome outcome) {
+        String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
+        if (encoding != null && !encoding.strip().equalsIgnoreCase("identity")) {
+            // A compressed form cannot be looked into without inflating it; an upstream that inflates would read it.
+            outcome.refuse(new GatewayDecision.Refuse(415, "unsupported-media-type", "Unsupported Media Type",
+                    "encoded (compressed) form bodies are not accepted on the REST API while password authentication "
+                            + "is blocked", false, null));
+            return;
+        }
         long length = request.getLength();
         if (length > LIMIT) {
             outcome.refuse(tooLarge());

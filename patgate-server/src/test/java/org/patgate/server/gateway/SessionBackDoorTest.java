@@ -102,6 +102,9 @@ class SessionBackDoorTest {
                 + LOGIN + "\r\n0\r\n\r\n", 401));
         cases.add(denied("form body over the limit", form("POST", ME, FORM, "a=" + "x".repeat(FormPasswordGuard.LIMIT) + "&" + LOGIN,
                 COOKIE), 413));
+        cases.add(denied("gzip-encoded form body", form("POST", ME, FORM, "x", COOKIE, "Content-Encoding: gzip"), 415));
+        cases.add(denied("second Content-Type header says form", form("POST", ME, "application/json", LOGIN, COOKIE,
+                "Content-Type: " + FORM), 400, 401));
         cases.add(forwarded("form body without password fields is forwarded whole", form("POST", ME, FORM, "a=1&b=os_password",
                 COOKIE), r -> r.method().equals("POST") && r.bodyBytes() == "a=1&b=os_password".length()));
         // JSON login to the session resource, whatever the spelling after normalisation.

@@ -121,6 +121,10 @@ class TokenLeakTest {
             cases.add(refused("bad checksum in a header" + where, get(path, "X-Api-Key: {badsum}"), 401));
             cases.add(refused("access_token parameter" + where, get(path + "?access_token={rw}"), 401));
             cases.add(refused("token parameter" + where, get(path + "?token={rw}"), 401));
+            cases.add(refused("percent-encoded letters of the prefix in the query" + where, get(path + "?t={rw%61}"), 401));
+            cases.add(refused("token in the Host header" + where, "GET " + path + " HTTP/1.1\r\nHost: {rw}\r\n"
+                    + "Connection: close\r\n\r\n", 400, 401));
+            cases.add(refused("token in X-Forwarded-Host" + where, get(path, "X-Forwarded-Host: {rw}.example"), 401));
             cases.add(refused("private_token parameter" + where, get(path + "?private_token={rw}"), 401));
             cases.add(refused("percent-encoded prefix in the query" + where, get(path + "?access_token={rw%}"), 401));
             cases.add(refused("double-encoded prefix in the query" + where, get(path + "?access_token={rw%25}"), 401));
@@ -144,6 +148,7 @@ class TokenLeakTest {
         char last = rw.charAt(rw.length() - 1);
         String text = request.replace("{host}", "127.0.0.1:" + gw.base().getPort())
                 .replace("{rw%25}", rw.replace("_", "%255F")).replace("{rw%}", rw.replace("_", "%5F"))
+                .replace("{rw%61}", "p%61t%5f" + rw.substring(4))
                 .replace("{truncated}", rw.substring(0, rw.length() - 2))
                 .replace("{badsum}", rw.substring(0, rw.length() - 1) + (last == 'A' ? 'B' : 'A'))
                 .replace("{rw}", rw).replace("{ro}", gw.readOnly);
