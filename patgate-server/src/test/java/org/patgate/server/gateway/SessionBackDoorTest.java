@@ -164,6 +164,29 @@ class SessionBackDoorTest {
     }
 
     @Test
+    void sessionCookieNamesAreARuntimeSettingValidatedLikeTheConfiguration() {
+        String admin = org.patgate.server.testing.TestServer.ADMIN;
+        String password = org.patgate.server.testing.TestServer.ADMIN_PASSWORD;
+        try {
+            var bad = gw.server.call("PUT", "/.patgate/api/v1/settings", admin, password,
+                    Map.of("rest", Map.of("sessionCookies", List.of("MYSESSION", "bad name"))));
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.json().get("errors").has("rest.sessionCookies[1]")).as(bad.body()).isTrue();
+
+            var set = gw.server.call("PUT", "/.patgate/api/v1/settings", admin, password,
+                    Map.of("rest", Map.of("sessionCookies", List.of("MYSESSION"))));
+            assertThat(set.status()).as(set.body()).isEqualTo(200);
+            assertThat(set.json().get("rest").get("sessionCookies").get("source").asText()).isEqualTo("stored");
+
+            assertThat(gw.send("GET", ME, Map.of("Cookie", "JSESSIONID=abc"), null).status()).isEqualTo(401);
+            assertThat(gw.send("GET", ME, Map.of("Cookie", "MYSESSION=abc"), null).status()).isEqualTo(200);
+        } finally {
+            gw.server.call("DELETE", "/.patgate/api/v1/settings", admin, password, null);
+        }
+        assertThat(gw.send("GET", ME, Map.of("Cookie", "JSESSIONID=abc"), null).status()).isEqualTo(200);
+    }
+
+    @Test
     void http2SessionCookieSplitOverSeveralFieldsIsRecognisedAndOtherCookiesAreNot() throws Exception {
         HttpClient client = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
         client.start();
