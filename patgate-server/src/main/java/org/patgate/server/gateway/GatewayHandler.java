@@ -89,7 +89,8 @@ public final class GatewayHandler extends Handler.Wrapper {
             return true;
         }
         GatewayDecision.Forward forward = (GatewayDecision.Forward) decision;
-        if (decider.inspectsFormBodies(decodedPath) && FormPasswordGuard.isForm(request.getHeaders())) {
+        if (FormPasswordGuard.isForm(request.getHeaders()) && decider.inspectsFormBodies(decodedPath)) {
+            // Password fields in a form body would log in past the password block: look before forwarding.
             String path = decodedPath;
             String encoded = encodedPath;
             InetAddress from = client;
