@@ -81,10 +81,14 @@ public final class CredentialExtractor {
                 return new Credentials.Malformed(401, "a token in " + name + " is not accepted; " + ONLY_IN_AUTHORIZATION);
             }
             if (field.getHeader() == HttpHeader.COOKIE) {
+                // Usually one Cookie header: an immutable one-element list, which None keeps without copying.
                 if (cookies == null) {
-                    cookies = new ArrayList<>(2);
+                    cookies = List.of(field.getValue());
+                } else {
+                    List<String> more = new ArrayList<>(cookies);
+                    more.add(field.getValue());
+                    cookies = more;
                 }
-                cookies.add(field.getValue());
             }
         }
         if (authorizations > 1) {
