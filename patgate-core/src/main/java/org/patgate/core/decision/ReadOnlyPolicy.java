@@ -40,7 +40,8 @@ public final class ReadOnlyPolicy {
     private static final Decision.Deny POST_NOT_ALLOWLISTED =
             Decision.Deny.forbidden("a read-only token cannot POST to this path");
     private static final Decision.Deny POST_NOT_JSON = Decision.Deny.forbidden(
-            "a read-only token can POST here only with 'Content-Type: application/json'");
+            "a read-only token can POST here only with 'Content-Type: application/json'"
+                    + " (or a git fetch's 'application/x-git-upload-pack-request')");
 
     private final PathPatternSet readOnlyPosts;
 
@@ -73,7 +74,8 @@ public final class ReadOnlyPolicy {
         return switch (method) {
             case "GET", "HEAD", "OPTIONS" -> Decision.ALLOW;
             case "POST" -> !readOnlyPosts.matches(decodedNormalizedPath) ? POST_NOT_ALLOWLISTED
-                    : isJson(contentType) ? Decision.ALLOW : POST_NOT_JSON;
+                    : isJson(contentType) || isGitFetch(decodedNormalizedPath, contentType) ? Decision.ALLOW
+                    : POST_NOT_JSON;
             default -> UNSAFE_METHOD;
         };
     }
@@ -85,11 +87,25 @@ public final class ReadOnlyPolicy {
      * anything unparseable are not.
      */
     public static boolean isJson(String contentType) {
+        return isMediaType(contentType, "application/json");
+    }
+
+    /**
+     * A git smart-HTTP fetch ({@code POST …/git-upload-pack} with the git protocol's own body type,
+     * Bitbucket's {@code /scm/} paths): it only reads the repository, and its body is not a form, so
+     * no framework finds a method override in it.
+     */
+    static boolean isGitFetch(String decodedNormalizedPath, String contentType) {
+        return decodedNormalizedPath.endsWith("/git-upload-pack")
+                && isMediaType(contentType, "application/x-git-upload-pack-request");
+    }
+
+    private static boolean isMediaType(String contentType, String mediaType) {
         if (contentType == null) {
             return false;
         }
         String[] parts = contentType.split(";", -1);
-        if (!parts[0].strip().equalsIgnoreCase("application/json")) {
+        if (!parts[0].strip().equalsIgnoreCase(mediaType)) {
             return false;
         }
         for (int i = 1; i < parts.length; i++) {

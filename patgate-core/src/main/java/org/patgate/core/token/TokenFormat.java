@@ -130,6 +130,68 @@ public final class TokenFormat {
         return new TokenParse.Valid(candidate.toString());
     }
 
+    /**
+     * A run of this many base62 characters after the prefix, at the start of a word, counts as a
+     * token even when its checksum is wrong or it is cut short: a typo'd or truncated copy is still
+     * a secret that must not travel on.
+     */
+    public static final int NEAR_MISS_BODY = 20;
+
+    /**
+     * Whether {@code text} holds, anywhere, something that looks like a token of this installation:
+     * the prefix followed by {@value #BODY_LENGTH} + {@value #CHECKSUM_LENGTH} base62 characters with
+     * a matching checksum (wherever it stands, even inside a longer word), or the prefix at the start
+     * of a word followed by at least {@value #NEAR_MISS_BODY} base62 characters (a near miss). The
+     * checksum keeps unrelated text such as {@code compat_...} from counting unless it really holds a
+     * token. For scanning every header and query of every request: {@code indexOf} of the prefix,
+     * no regex, no allocation, and nothing but that search when the prefix is absent.
+     */
+    public boolean looksLikeTokenIn(CharSequence text) {
+        if (text == null) {
+            return false;
+        }
+        String haystack = text instanceof String s ? s : null;
+        int length = text.length();
+        int from = 0;
+        while (true) {
+            int at = haystack != null ? haystack.indexOf(prefix, from) : indexOf(text, from);
+            if (at < 0) {
+                return false;
+            }
+            int bodyStart = at + prefixLength;
+            int run = 0;
+            while (bodyStart + run < length && Base62.isDigit(text.charAt(bodyStart + run))) {
+                run++;
+            }
+            boolean wordStart = at == 0 || !Base62.isDigit(text.charAt(at - 1));
+            if (wordStart && run >= NEAR_MISS_BODY) {
+                return true;
+            }
+            if (run >= BODY_LENGTH + CHECKSUM_LENGTH) {
+                int bodyEnd = bodyStart + BODY_LENGTH;
+                long checksum = Crc32.finish(Crc32.update(crcAfterPrefix, text, bodyStart, bodyEnd));
+                if (Base62.matches(text, bodyEnd, CHECKSUM_LENGTH, checksum)) {
+                    return true;
+                }
+            }
+            from = at + 1;
+        }
+    }
+
+    private int indexOf(CharSequence text, int from) {
+        int last = text.length() - prefixLength;
+        outer:
+        for (int i = from; i <= last; i++) {
+            for (int j = 0; j < prefixLength; j++) {
+                if (text.charAt(i + j) != prefix.charAt(j)) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     /** Shortcut for {@code parse(candidate).isValid()}. */
     public boolean isWellFormed(CharSequence candidate) {
         return parse(candidate) instanceof TokenParse.Valid;

@@ -116,6 +116,25 @@ class ReadOnlyPolicyTest {
     }
 
     @Test
+    void gitFetchPassesOnAllowlistedUploadPackOnlyWithGitsOwnBodyType() {
+        ReadOnlyPolicy bitbucket = new ReadOnlyPolicy(PathPatternSet.of(List.of("/scm/*/*/git-upload-pack",
+                "/scm/*/*/git-receive-pack-not-a-read", "/rest/api/2/search")));
+        String fetch = "application/x-git-upload-pack-request";
+        assertThat(bitbucket.decide("POST", "/scm/prj/repo.git/git-upload-pack", false, fetch)).isEqualTo(Decision.ALLOW);
+        assertThat(bitbucket.decide("POST", "/scm/prj/repo.git/git-upload-pack", false, "Application/X-Git-Upload-Pack-Request"))
+                .isEqualTo(Decision.ALLOW);
+        // The git body type opens only git fetches; a form or another git body does not.
+        assertThat(bitbucket.decide("POST", "/rest/api/2/search", false, fetch)).isInstanceOf(Decision.Deny.class);
+        assertThat(bitbucket.decide("POST", "/scm/prj/repo.git/git-upload-pack", false, "application/x-www-form-urlencoded"))
+                .isInstanceOf(Decision.Deny.class);
+        assertThat(bitbucket.decide("POST", "/scm/prj/repo.git/git-upload-pack", false, "application/x-git-receive-pack-request"))
+                .isInstanceOf(Decision.Deny.class);
+        assertThat(bitbucket.decide("POST", "/scm/prj/repo.git/git-upload-pack", true, fetch)).isInstanceOf(Decision.Deny.class);
+        // Not allowlisted: the body type alone opens nothing.
+        assertThat(jira.decide("POST", "/scm/prj/repo.git/git-upload-pack", false, fetch)).isInstanceOf(Decision.Deny.class);
+    }
+
+    @Test
     void allowlistedPostWithoutASingleContentTypeIsForbidden() {
         // null: absent, or sent more than once (the gateway passes null then).
         assertThat(jira.decide("POST", "/rest/api/2/search", false, null)).isInstanceOf(Decision.Deny.class);

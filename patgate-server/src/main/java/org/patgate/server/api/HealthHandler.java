@@ -24,11 +24,19 @@ public final class HealthHandler extends Handler.Abstract {
     private final Database database;
     private final String version;
     private final ActivityRecorder activity;
+    private final java.util.function.LongSupplier passwordsOutside;
 
     public HealthHandler(Database database, ActivityRecorder activity, String version) {
+        this(database, activity, version, () -> 0);
+    }
+
+    /** @param passwordsOutside how many password credentials the gateway saw outside {@code rest.paths} */
+    public HealthHandler(Database database, ActivityRecorder activity, String version,
+            java.util.function.LongSupplier passwordsOutside) {
         this.database = database;
         this.activity = activity;
         this.version = version;
+        this.passwordsOutside = passwordsOutside;
     }
 
     @Override
@@ -46,6 +54,8 @@ public final class HealthHandler extends Handler.Abstract {
         activityStats.put("written", activity.written());
         activityStats.put("dropped", activity.dropped());
         body.put("activity", activityStats);
+        // Non-zero: passwords reach the upstream on paths PATgate does not treat as REST (see rest.paths).
+        body.put("gateway", Map.of("passwordAuthOutsideRestPaths", passwordsOutside.getAsLong()));
         response.setStatus(databaseUp ? 200 : 503);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

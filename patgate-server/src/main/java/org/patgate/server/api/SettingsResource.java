@@ -28,7 +28,8 @@ public final class SettingsResource {
     record SettingsBody(RestBody rest) {}
 
     record RestBody(String passwordAuth, List<String> paths, List<String> readOnlyPosts, String anonymous,
-            List<String> passwordExemptUsers, List<String> passwordExemptGroups, List<String> allowedIps) {}
+            List<String> passwordExemptUsers, List<String> passwordExemptGroups, List<String> allowedIps,
+            List<String> sessionCookies) {}
 
     /** One value in force and where it comes from: {@code configuration} or {@code stored}. */
     record Setting(Object value, String source) {}
@@ -50,7 +51,8 @@ public final class SettingsResource {
         }
         RestBody rest = body.rest();
         RestSettings settings = RestSettings.fromWire(rest.passwordAuth(), rest.paths(), rest.readOnlyPosts(),
-                rest.anonymous(), rest.passwordExemptUsers(), rest.passwordExemptGroups(), rest.allowedIps());
+                rest.anonymous(), rest.passwordExemptUsers(), rest.passwordExemptGroups(), rest.allowedIps(),
+                rest.sessionCookies());
         exchange.sendJson(200, view(service.update(principal, exchange.sourceIp(), settings)));
     }
 

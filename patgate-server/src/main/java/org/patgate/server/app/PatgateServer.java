@@ -48,6 +48,7 @@ import org.patgate.server.identity.JwtIssuer;
 import org.patgate.server.identity.SigningKeys;
 import org.patgate.server.store.JwtKeyRepository;
 import org.patgate.server.gateway.PasswordExemptions;
+import org.patgate.server.gateway.PasswordsOutsideRestPaths;
 import org.patgate.server.gateway.RestRules;
 import org.patgate.server.api.SettingsResource;
 import org.patgate.server.settings.SettingsService;
@@ -205,13 +206,15 @@ public final class PatgateServer implements AutoCloseable {
                     tokenActivity, users, policies, config.tokens().maxLifetimeDays(),
                     IpRangeSet.of(config.trustedProxies()), config.rest().paths(), clock,
                     permissionService, policyService, settings, database.audit()));
-            Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api, ui);
+            PasswordsOutsideRestPaths passwordsOutside = new PasswordsOutsideRestPaths();
+            Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get(),
+                    passwordsOutside::count), api, ui);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
                 // The JWK Set is published only when the upstream is told who calls by JWT.
                 root.addHandler(new JwksHandler(signingKeys));
             }
             root.addHandler(new NotFoundHandler(true));
-            root.addHandler(gateway(config, verifier, settings, format, activity, clock, jwtIssuer));
+            root.addHandler(gateway(config, verifier, settings, format, activity, clock, jwtIssuer, passwordsOutside));
             root.addHandler(new NotFoundHandler(false));
 
             jetty.setHandler(root);
@@ -268,13 +271,14 @@ public final class PatgateServer implements AutoCloseable {
                 new PasswordExemptions(rest.passwordExemptUsers(), rest.passwordExemptGroups(),
                         directory::groupsOf,
                         Duration.ofSeconds(30)),
-                IpRangeSet.of(rest.allowedIps()));
+                IpRangeSet.of(rest.allowedIps()), java.util.Set.copyOf(rest.sessionCookies()));
     }
 
     private static Handler gateway(PatgateConfig config, TokenVerifier verifier, SettingsService settings,
-            TokenFormat format, ActivityRecorder activity, Clock clock, JwtIssuer jwt) {
+            TokenFormat format, ActivityRecorder activity, Clock clock, JwtIssuer jwt,
+            PasswordsOutsideRestPaths passwordsOutside) {
         // The decider asks the settings for the rules on every request, so changes apply without a restart.
-        AccessDecider decider = new AccessDecider(verifier, settings);
+        AccessDecider decider = new AccessDecider(verifier, settings, passwordsOutside);
         java.util.function.Function<GatewayDecision.Forward, String> identityValue = switch (config.identity().mode()) {
             case HEADER -> GatewayDecision.Forward::identity;
             case JWT -> forward -> jwt.issue(forward.token());

@@ -65,6 +65,8 @@ final class SettingsCommand implements Runnable {
                 description = "members may still use a password (repeatable)") List<String> passwordExemptGroups;
         @Option(names = "--allowed-ip", paramLabel = "CIDR",
                 description = "where the REST API may be used from (repeatable)") List<String> allowedIps;
+        @Option(names = "--session-cookie", paramLabel = "NAME",
+                description = "an upstream session cookie name (repeatable)") List<String> sessionCookies;
         @Option(names = "--file", paramLabel = "FILE", description = "a JSON file holding the whole request body")
         Path file;
 
@@ -73,7 +75,8 @@ final class SettingsCommand implements Runnable {
             Object body;
             if (file != null) {
                 if (passwordAuth != null || paths != null || readOnlyPosts != null || anonymous != null
-                        || passwordExemptUsers != null || passwordExemptGroups != null || allowedIps != null) {
+                        || passwordExemptUsers != null || passwordExemptGroups != null || allowedIps != null
+                        || sessionCookies != null) {
                     throw new ParameterException(spec.commandLine(), "give either --file or the setting options, not both");
                 }
                 body = readFile(file);
@@ -86,6 +89,7 @@ final class SettingsCommand implements Runnable {
                 rest.put("passwordExemptUsers", passwordExemptUsers);
                 rest.put("passwordExemptGroups", passwordExemptGroups);
                 rest.put("allowedIps", allowedIps);
+                rest.put("sessionCookies", sessionCookies);
                 rest.values().removeIf(java.util.Objects::isNull);
                 body = Map.of("rest", rest);
             }

@@ -11,7 +11,7 @@ import org.patgate.server.config.internal.ConfigRules;
  */
 public record RestConfig(List<String> paths, PasswordAuth passwordAuth, List<String> readOnlyPosts,
         Anonymous anonymous, List<String> passwordExemptUsers, List<String> passwordExemptGroups,
-        List<String> allowedIps) {
+        List<String> allowedIps, List<String> sessionCookies) {
 
     /** Whether HTTP Basic with a password (not a token) may reach REST paths. YAML: {@code block} | {@code allow}. */
     public enum PasswordAuth { BLOCK, ALLOW }
@@ -19,7 +19,7 @@ public record RestConfig(List<String> paths, PasswordAuth passwordAuth, List<Str
     /**
      * Requests on REST paths with no Authorization header and no cookie. {@code deny} (default):
      * 401 asking for a token. {@code allow}: forwarded without identity (public anonymous APIs).
-     * Requests with a session cookie always pass: the upstream checks its own sessions.
+     * Requests with one of {@code rest.sessionCookies} (non-empty) pass: the upstream checks its own sessions.
      */
     public enum Anonymous { DENY, ALLOW }
 
@@ -34,6 +34,14 @@ public record RestConfig(List<String> paths, PasswordAuth passwordAuth, List<Str
         passwordExemptUsers = ConfigRules.requireEach("rest.passwordExemptUsers", passwordExemptUsers, ConfigRules::name);
         passwordExemptGroups = ConfigRules.requireEach("rest.passwordExemptGroups", passwordExemptGroups, ConfigRules::name);
         allowedIps = ConfigRules.requireEach("rest.allowedIps", allowedIps, ConfigRules::cidr);
+        sessionCookies = ConfigRules.requireEach("rest.sessionCookies", sessionCookies, ConfigRules::cookieName);
+    }
+
+    /** As the canonical constructor, with the generic session cookie names. */
+    public RestConfig(List<String> paths, PasswordAuth passwordAuth, List<String> readOnlyPosts, Anonymous anonymous,
+            List<String> passwordExemptUsers, List<String> passwordExemptGroups, List<String> allowedIps) {
+        this(paths, passwordAuth, readOnlyPosts, anonymous, passwordExemptUsers, passwordExemptGroups, allowedIps,
+                UpstreamProduct.GENERIC.sessionCookies());
     }
 
     /** The defaults for everything but the first three keys. */

@@ -19,9 +19,13 @@ import org.patgate.server.token.TokenVerifier.Verification;
  *       scope are enforced;</li>
  *   <li>on REST paths, passwords (Basic, other schemes, Jira's {@code os_password}) are refused
  *       while {@code rest.passwordAuth} is {@code block};</li>
- *   <li>on REST paths, requests with no credentials at all are refused unless they carry a session
- *       cookie (the upstream's own browser session) or anonymous access is allowed.</li>
+ *   <li>on REST paths, while passwords are blocked, password logins are refused whatever else the
+ *       request carries: Jira's {@code /rest/auth/1/session} login (any version, under any context path)
+ *       and form bodies with {@code os_username}/{@code os_password} ({@link #refuseFormPassword});</li>
+ *   <li>on REST paths, requests with no credentials at all are refused unless they carry one of the
+ *       configured session cookies (the upstream's own browser session) or anonymous access is allowed.</li>
  * </ol>
+ * Password credentials seen outside the REST paths are forwarded and counted ({@link PasswordsOutsideRestPaths}).
  * Everything else is forwarded without an identity. The {@code rest.*} rules come from a
  * {@link RestRules} supplier read once per request, so runtime settings apply to the next request
  * without a restart. Thread-safe.
@@ -32,6 +36,7 @@ public final class AccessDecider {
 
     private final TokenVerifier verifier;
     private final Supplier<RestRules> rules;
+    private final PasswordsOutsideRestPaths passwordsOutside;
 
     /**
      * @param rules the rules in force; asked once per request, so it must answer at once without
@@ -39,8 +44,14 @@ public final class AccessDecider {
      *              returns; each request is decided by one consistent set of rules.
      */
     public AccessDecider(TokenVerifier verifier, Supplier<RestRules> rules) {
+        this(verifier, rules, new PasswordsOutsideRestPaths());
+    }
+
+    /** As above, counting passwords seen outside the REST paths in {@code passwordsOutside}. */
+    public AccessDecider(TokenVerifier verifier, Supplier<RestRules> rules, PasswordsOutsideRestPaths passwordsOutside) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.rules = Objects.requireNonNull(rules, "rules");
+        this.passwordsOutside = Objects.requireNonNull(passwordsOutside, "passwordsOutside");
     }
 
     /**
@@ -88,10 +99,20 @@ public final class AccessDecider {
             return malformed.status() == 401 ? GatewayDecision.Refuse.unauthorized(malformed.reason())
                     : GatewayDecision.Refuse.badRequest(malformed.reason());
         }
+        boolean restPath = rules.restPaths().matches(request.normalizedPath());
+        if (restPath && rules.blockPasswords() && PasswordLogins.isLogin(request.method(), request.normalizedPath(),
+                request.methodOverride())) {
+            // A session made with a password here would be a back door around the block.
+            return GatewayDecision.Refuse.unauthorized("logging in with a password is disabled for the REST API; "
+                    + USE_A_TOKEN);
+        }
         if (credentials instanceof Credentials.Token token) {
             return decideToken(request, token, rules.readOnly());
         }
-        if (!rules.restPaths().matches(request.normalizedPath())) {
+        if (!restPath) {
+            if (credentials instanceof Credentials.Password) {
+                passwordsOutside.seen(request.normalizedPath());
+            }
             return GatewayDecision.Forward.ANONYMOUS;
         }
         boolean blockPasswords = rules.blockPasswords();
@@ -102,11 +123,34 @@ public final class AccessDecider {
             case Credentials.OtherScheme o -> blockPasswords
                     ? GatewayDecision.Refuse.unauthorized("the REST API accepts personal access tokens only; " + USE_A_TOKEN)
                     : GatewayDecision.Forward.ANONYMOUS;
-            case Credentials.None none -> none.hasCookie() || rules.allowAnonymous()
+            case Credentials.None none -> rules.allowAnonymous()
+                    || SessionCookies.present(none.cookieHeaders(), rules.sessionCookies())
                     ? GatewayDecision.Forward.ANONYMOUS
                     : GatewayDecision.Refuse.unauthorized("authentication required; " + USE_A_TOKEN);
             default -> GatewayDecision.Refuse.unauthorized("authentication required; " + USE_A_TOKEN);
         };
+    }
+
+    /**
+     * Whether a form body on this path must be looked at for password fields: a REST path while
+     * passwords are blocked.
+     */
+    public boolean inspectsFormBodies(String normalizedPath) {
+        RestRules rules = this.rules.get();
+        return rules.blockPasswords() && rules.restPaths().matches(normalizedPath);
+    }
+
+    /**
+     * The refusal for a form body carrying {@code os_username}/{@code os_password}/{@code os_authType}
+     * on a REST path while passwords are blocked, or null when the named user is exempt.
+     */
+    public GatewayDecision.Refuse refuseFormPassword(String username) {
+        RestRules rules = this.rules.get();
+        if (!rules.blockPasswords() || rules.passwordExempt().test(username)) {
+            return null;
+        }
+        return GatewayDecision.Refuse.unauthorized("password authentication is disabled for the REST API "
+                + "(os_username/os_password in a form body); " + USE_A_TOKEN);
     }
 
     private GatewayDecision decideToken(RequestFacts request, Credentials.Token presented, ReadOnlyPolicy readOnly) {

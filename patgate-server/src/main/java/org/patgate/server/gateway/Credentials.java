@@ -6,8 +6,15 @@ package org.patgate.server.gateway;
  */
 public sealed interface Credentials {
 
-    /** No Authorization header and no password parameters. */
-    record None(boolean hasCookie) implements Credentials {}
+    /**
+     * No Authorization header and no password parameters. {@code cookieHeaders} are the values of
+     * every Cookie header (HTTP/2 may split cookies over several), for {@link SessionCookies}.
+     */
+    record None(java.util.List<String> cookieHeaders) implements Credentials {
+        public None {
+            cookieHeaders = java.util.List.copyOf(cookieHeaders);
+        }
+    }
 
     /** A PATgate token, well-formed or not, via Bearer or as the Basic password. */
     record Token(String value, boolean viaBasic) implements Credentials {

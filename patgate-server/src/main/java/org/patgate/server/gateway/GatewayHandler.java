@@ -89,7 +89,7 @@ public final class GatewayHandler extends Handler.Wrapper {
                     client = addresses.resolve(request.getConnectionMetaData().getRemoteSocketAddress(),
                             request.getHeaders());
                     AccessDecider.RequestFacts facts = new AccessDecider.RequestFacts(method, ok.decoded(), client,
-                            credentials.extract(request.getHeaders(), uri.getQuery()),
+                            credentials.extract(uri.getPath(), request.getHeaders(), uri.getQuery()),
                             hasMethodOverride(request.getHeaders(), uri.getQuery()), contentType(request.getHeaders()));
                     decision = decider.decide(facts);
                     if (decision instanceof GatewayDecision.Forward && ForwardedMethods.WITH_DESTINATION.contains(method)) {
@@ -110,7 +110,36 @@ public final class GatewayHandler extends Handler.Wrapper {
             return true;
         }
         GatewayDecision.Forward forward = (GatewayDecision.Forward) decision;
-        request.setAttribute(ForwardPlan.ATTRIBUTE, new ForwardPlan(forward, method, encodedPath,
+        if (FormPasswordGuard.isForm(request.getHeaders()) && decider.inspectsFormBodies(decodedPath)) {
+            // Password fields in a form body would log in past the password block: look before forwarding.
+            String path = decodedPath;
+            String encoded = encodedPath;
+            InetAddress from = client;
+            FormPasswordGuard.inspect(request, decider, new FormPasswordGuard.Outcome() {
+                @Override
+                public void forward(Request replayed) {
+                    try {
+                        GatewayHandler.this.forward(replayed, response, callback, forward, encoded, path, from, start,
+                                arrived);
+                    } catch (Throwable failure) {
+                        callback.failed(failure);
+                    }
+                }
+
+                @Override
+                public void refuse(GatewayDecision.Refuse refusal) {
+                    answer(request, response, callback, refusal);
+                }
+            });
+            return true;
+        }
+        return forward(request, response, callback, forward, encodedPath, decodedPath, client, start, arrived);
+    }
+
+    private boolean forward(Request request, Response response, Callback callback, GatewayDecision.Forward forward,
+            String encodedPath, String decodedPath, InetAddress client, long start, java.time.Instant arrived)
+            throws Exception {
+        request.setAttribute(ForwardPlan.ATTRIBUTE, new ForwardPlan(forward, request.getMethod(), encodedPath,
                 UpstreamQuery.forwarded(request.getHttpURI().getQuery()), client, start));
         Callback completion = callback;
         if (forward.tokenId() != null) {

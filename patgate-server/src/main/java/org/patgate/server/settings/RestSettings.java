@@ -19,14 +19,14 @@ import org.patgate.server.config.RestConfig;
  */
 public record RestSettings(RestConfig.PasswordAuth passwordAuth, List<String> paths, List<String> readOnlyPosts,
         RestConfig.Anonymous anonymous, List<String> passwordExemptUsers, List<String> passwordExemptGroups,
-        List<String> allowedIps) {
+        List<String> allowedIps, List<String> sessionCookies) {
 
     /** Nothing set: everything follows the configuration. */
-    public static final RestSettings NONE = new RestSettings(null, null, null, null, null, null, null);
+    public static final RestSettings NONE = new RestSettings(null, null, null, null, null, null, null, null);
 
     /** The field names, in the order of the record; the same as the keys under {@code rest.}. */
     public static final List<String> FIELDS = List.of("passwordAuth", "paths", "readOnlyPosts", "anonymous",
-            "passwordExemptUsers", "passwordExemptGroups", "allowedIps");
+            "passwordExemptUsers", "passwordExemptGroups", "allowedIps", "sessionCookies");
 
     /**
      * A valid configuration that differs from a candidate in one field at a time: building a
@@ -48,9 +48,27 @@ public record RestSettings(RestConfig.PasswordAuth passwordAuth, List<String> pa
         allowedIps = check(errors, "allowedIps", allowedIps,
                 ips -> new RestConfig(PROBE.paths(), PROBE.passwordAuth(), PROBE.readOnlyPosts(), PROBE.anonymous(),
                         List.of(), List.of(), ips));
+        sessionCookies = check(errors, "sessionCookies", sessionCookies,
+                c -> new RestConfig(PROBE.paths(), PROBE.passwordAuth(), PROBE.readOnlyPosts(), PROBE.anonymous(),
+                        List.of(), List.of(), List.of(), c));
         if (!errors.isEmpty()) {
             throw new InvalidSettingsException(errors);
         }
+    }
+
+    /** As the canonical constructor, with the session cookies following the configuration. */
+    public RestSettings(RestConfig.PasswordAuth passwordAuth, List<String> paths, List<String> readOnlyPosts,
+            RestConfig.Anonymous anonymous, List<String> passwordExemptUsers, List<String> passwordExemptGroups,
+            List<String> allowedIps) {
+        this(passwordAuth, paths, readOnlyPosts, anonymous, passwordExemptUsers, passwordExemptGroups, allowedIps, null);
+    }
+
+    /** As {@link #fromWire(String, List, List, String, List, List, List, List)}, session cookies following the configuration. */
+    public static RestSettings fromWire(String passwordAuth, List<String> paths, List<String> readOnlyPosts,
+            String anonymous, List<String> passwordExemptUsers, List<String> passwordExemptGroups,
+            List<String> allowedIps) {
+        return fromWire(passwordAuth, paths, readOnlyPosts, anonymous, passwordExemptUsers, passwordExemptGroups,
+                allowedIps, null);
     }
 
     /**
@@ -60,13 +78,13 @@ public record RestSettings(RestConfig.PasswordAuth passwordAuth, List<String> pa
      */
     public static RestSettings fromWire(String passwordAuth, List<String> paths, List<String> readOnlyPosts,
             String anonymous, List<String> passwordExemptUsers, List<String> passwordExemptGroups,
-            List<String> allowedIps) {
+            List<String> allowedIps, List<String> sessionCookies) {
         Map<String, String> errors = new LinkedHashMap<>();
         RestConfig.PasswordAuth auth = choice(errors, "passwordAuth", passwordAuth, RestConfig.PasswordAuth.class);
         RestConfig.Anonymous anon = choice(errors, "anonymous", anonymous, RestConfig.Anonymous.class);
         try {
             RestSettings settings = new RestSettings(auth, paths, readOnlyPosts, anon, passwordExemptUsers,
-                    passwordExemptGroups, allowedIps);
+                    passwordExemptGroups, allowedIps, sessionCookies);
             if (errors.isEmpty()) {
                 return settings;
             }
@@ -81,7 +99,8 @@ public record RestSettings(RestConfig.PasswordAuth passwordAuth, List<String> pa
         return new RestConfig(or(paths, config.paths()), or(passwordAuth, config.passwordAuth()),
                 or(readOnlyPosts, config.readOnlyPosts()), or(anonymous, config.anonymous()),
                 or(passwordExemptUsers, config.passwordExemptUsers()),
-                or(passwordExemptGroups, config.passwordExemptGroups()), or(allowedIps, config.allowedIps()));
+                or(passwordExemptGroups, config.passwordExemptGroups()), or(allowedIps, config.allowedIps()),
+                or(sessionCookies, config.sessionCookies()));
     }
 
     /** Whether {@code field} (one of {@link #FIELDS}) is set here rather than following the configuration. */
@@ -99,6 +118,7 @@ public record RestSettings(RestConfig.PasswordAuth passwordAuth, List<String> pa
             case "passwordExemptUsers" -> passwordExemptUsers;
             case "passwordExemptGroups" -> passwordExemptGroups;
             case "allowedIps" -> allowedIps;
+            case "sessionCookies" -> sessionCookies;
             default -> throw new IllegalArgumentException("no setting '" + field + "'");
         };
     }
@@ -106,7 +126,8 @@ public record RestSettings(RestConfig.PasswordAuth passwordAuth, List<String> pa
     /** The value of {@code field} in a configuration, shaped as in {@link #value}. */
     public static Object value(RestConfig config, String field) {
         return new RestSettings(config.passwordAuth(), config.paths(), config.readOnlyPosts(), config.anonymous(),
-                config.passwordExemptUsers(), config.passwordExemptGroups(), config.allowedIps()).value(field);
+                config.passwordExemptUsers(), config.passwordExemptGroups(), config.allowedIps(), config.sessionCookies())
+                .value(field);
     }
 
     /** An enum as the configuration and the API write it: {@code block}, {@code allow}, {@code deny}. */

@@ -203,6 +203,19 @@ class BypassTest {
         cases.add(denied("token with a leading zero-width char", get(ME, "Authorization: Bearer \u00e2\u0080\u008b{rw}"), 400, 401));
         cases.add(denied("empty Bearer", get(ME, "Authorization: Bearer"), 401));
         cases.add(forwarded("lower-case scheme is still Bearer (RFC 9110 §11.1)", get(ME, "Authorization: bearer {rw}"), identity("alice")));
+        // Tokens in places PATgate does not accept them: refused, never forwarded (TokenLeakTest has the full class).
+        cases.add(denied("token under the Token scheme on a non-REST path", get("/secure/Dashboard.jspa",
+                "Authorization: Token {rw}"), 401));
+        cases.add(denied("bare token on a non-REST path", get("/secure/Dashboard.jspa", "Authorization: {rw}"), 401));
+        cases.add(forwarded("Bearer with a tab on a non-REST path", get("/secure/Dashboard.jspa", "Authorization: Bearer\t{rw}"),
+                identity("alice")));
+        cases.add(denied("token in X-Api-Key on a non-REST path", get("/secure/Dashboard.jspa", "X-Api-Key: {rw}"), 401));
+        cases.add(denied("token in a cookie", get("/secure/Dashboard.jspa", "Cookie: JSESSIONID=a; t={rw}"), 401));
+        cases.add(denied("token in the path", get("/secure/{rw}"), 401));
+        // Sessions: only configured session cookie names, and never a password login.
+        cases.add(denied("any cookie is not a session", get(ME, "Cookie: foo=bar"), 401));
+        cases.add(denied("JSON login to the session resource", request("POST", "/rest/auth/1/session",
+                "{\"username\":\"alice\",\"password\":\"x\"}", "Cookie: JSESSIONID=abc"), 401));
         // Protocol tricks.
         cases.add(denied("absolute-form target without token", get("http://evil.example" + ME), 400, 401));
         cases.add(denied("absolute-form authority different from Host", get("http://evil.example/rest/api/2/myself", RW), 400));

@@ -29,7 +29,7 @@ public final class GatewayFixture implements AutoCloseable {
     public GatewayFixture(Path dir, Map<String, String> extraEnv) throws Exception {
         upstream = new RecordingUpstream();
         Map<String, String> env = new HashMap<>(extraEnv);
-        env.put("PATGATE_UPSTREAM_URL", upstream.url());
+        env.putIfAbsent("PATGATE_UPSTREAM_URL", upstream.url()); // a test may put another upstream in front
         server = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "", env);
         server.createUser("alice", ALICE_PASSWORD);
         readOnly = createToken("read-only", List.of());

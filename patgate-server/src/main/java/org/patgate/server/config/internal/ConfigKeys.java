@@ -38,11 +38,12 @@ public final class ConfigKeys {
     public static final List<Key> ALL = List.of(
             scalar("listen.host"), scalar("listen.port"),
             scalar("upstream.url"), scalar("upstream.connectTimeout"), scalar("upstream.readTimeout"),
+            scalar("upstream.product"),
             scalar("database.url"), scalar("database.username"), secret("database.password"),
             scalar("database.maxPoolSize"),
             list("rest.paths"), scalar("rest.passwordAuth"), list("rest.readOnlyPosts"),
             scalar("rest.anonymous"), list("rest.passwordExemptUsers"), list("rest.passwordExemptGroups"),
-            list("rest.allowedIps"),
+            list("rest.allowedIps"), list("rest.sessionCookies"),
             scalar("identity.mode"), scalar("identity.header"),
             scalar("identity.jwt.issuer"), scalar("identity.jwt.audience"), scalar("identity.jwt.lifetime"),
             scalar("identity.jwt.keyRotation"),

@@ -30,6 +30,7 @@ import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestConfig;
 import org.patgate.server.config.TokensConfig;
 import org.patgate.server.config.UpstreamConfig;
+import org.patgate.server.config.UpstreamProduct;
 import org.patgate.server.config.internal.ConfigReader.Setting;
 
 /**
@@ -40,8 +41,7 @@ import org.patgate.server.config.internal.ConfigReader.Setting;
 public final class ConfigLoader {
 
     /** The defaults, also documented in docs/configuration.md. */
-    public static final List<String> DEFAULT_READ_ONLY_POSTS = List.of(
-            "/rest/api/2/search", "/rest/api/2/search/jql", "/rest/api/3/search", "/rest/api/3/search/jql");
+    public static final List<String> DEFAULT_READ_ONLY_POSTS = UpstreamProduct.GENERIC.readOnlyPosts();
 
     private ConfigLoader() {
     }
@@ -145,23 +145,26 @@ public final class ConfigLoader {
         ListenConfig listen = record(problems, () -> new ListenConfig(
                 in.text("listen.host", "127.0.0.1", ConfigRules::host),
                 in.integer("listen.port", 8080, ConfigRules::port)));
+        UpstreamProduct product = in.choice("upstream.product", UpstreamProduct.GENERIC, UpstreamProduct.class);
         UpstreamConfig upstream = record(problems, () -> new UpstreamConfig(
                 in.uri("upstream.url", URI.create("http://127.0.0.1:9000"), ConfigRules::httpUrl),
                 in.duration("upstream.connectTimeout", Duration.ofSeconds(5), ConfigRules::positive),
-                in.duration("upstream.readTimeout", Duration.ofSeconds(60), ConfigRules::positive)));
+                in.duration("upstream.readTimeout", Duration.ofSeconds(60), ConfigRules::positive), product));
         DatabaseConfig database = record(problems, () -> new DatabaseConfig(
                 in.text("database.url", "jdbc:h2:file:./data/patgate", ConfigRules::jdbcUrl),
                 in.text("database.username", "", ConfigRules::plainText),
                 in.text("database.password", "", value -> { }),
                 in.integer("database.maxPoolSize", 10, ConfigRules.range(1, 1000))));
         RestConfig rest = record(problems, () -> new RestConfig(
-                in.list("rest.paths", List.of("/rest/**"), ConfigRules::pathPattern),
+                // The product's preset gives the defaults; keys that are set win.
+                in.list("rest.paths", product.restPaths(), ConfigRules::pathPattern),
                 in.choice("rest.passwordAuth", RestConfig.PasswordAuth.BLOCK, RestConfig.PasswordAuth.class),
-                in.list("rest.readOnlyPosts", DEFAULT_READ_ONLY_POSTS, ConfigRules::pathPattern),
+                in.list("rest.readOnlyPosts", product.readOnlyPosts(), ConfigRules::pathPattern),
                 in.choice("rest.anonymous", RestConfig.Anonymous.DENY, RestConfig.Anonymous.class),
                 in.list("rest.passwordExemptUsers", List.of(), ConfigRules::name),
                 in.list("rest.passwordExemptGroups", List.of(), ConfigRules::name),
-                in.list("rest.allowedIps", List.of(), ConfigRules::cidr)));
+                in.list("rest.allowedIps", List.of(), ConfigRules::cidr),
+                in.list("rest.sessionCookies", product.sessionCookies(), ConfigRules::cookieName)));
         IdentityConfig identity = record(problems, () -> new IdentityConfig(
                 in.choice("identity.mode", IdentityConfig.Mode.HEADER, IdentityConfig.Mode.class),
                 in.text("identity.header", "X-Forwarded-User", ConfigRules::headerName),

@@ -182,4 +182,11 @@ public final class ConfigRules {
     public static void cidr(String cidr) {
         CidrSyntax.check(cidr);
     }
+
+    /** A cookie name: an RFC 6265 token (cookie names are matched exactly, case included). */
+    public static void cookieName(String name) {
+        if (!name.matches("[!#$%&'*+\\-.^_`|~0-9A-Za-z]{1,255}")) {
+            throw new ConfigException("must be a cookie name (RFC 6265 token: letters, digits, !#$%&'*+-.^_`|~)");
+        }
+    }
 }

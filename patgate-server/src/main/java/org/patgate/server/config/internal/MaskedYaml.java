@@ -27,7 +27,8 @@ public final class MaskedYaml {
         root.put("upstream", section(
                 "url", config.upstream().url().toString(),
                 "connectTimeout", Durations.format(config.upstream().connectTimeout()),
-                "readTimeout", Durations.format(config.upstream().readTimeout())));
+                "readTimeout", Durations.format(config.upstream().readTimeout()),
+                "product", lower(config.upstream().product())));
         root.put("database", section(
                 "url", Masking.url(config.database().url()),
                 "username", config.database().username(),
@@ -40,7 +41,8 @@ public final class MaskedYaml {
                 "anonymous", lower(config.rest().anonymous()),
                 "passwordExemptUsers", config.rest().passwordExemptUsers(),
                 "passwordExemptGroups", config.rest().passwordExemptGroups(),
-                "allowedIps", config.rest().allowedIps()));
+                "allowedIps", config.rest().allowedIps(),
+                "sessionCookies", config.rest().sessionCookies()));
         root.put("identity", section("mode", lower(config.identity().mode()), "header", config.identity().header(),
                 "jwt", section("issuer", config.identity().jwt().issuer(), "audience", config.identity().jwt().audience(),
                         "lifetime", Durations.format(config.identity().jwt().lifetime()),

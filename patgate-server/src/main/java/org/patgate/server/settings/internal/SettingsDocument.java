@@ -26,13 +26,15 @@ public final class SettingsDocument {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Rest(String passwordAuth, List<String> paths, List<String> readOnlyPosts, String anonymous,
-            List<String> passwordExemptUsers, List<String> passwordExemptGroups, List<String> allowedIps) {}
+            List<String> passwordExemptUsers, List<String> passwordExemptGroups, List<String> allowedIps,
+            List<String> sessionCookies) {}
 
     public static String write(RestSettings settings) {
         try {
             return MAPPER.writeValueAsString(new Rest(RestSettings.wireName(settings.passwordAuth()), settings.paths(),
                     settings.readOnlyPosts(), RestSettings.wireName(settings.anonymous()),
-                    settings.passwordExemptUsers(), settings.passwordExemptGroups(), settings.allowedIps()));
+                    settings.passwordExemptUsers(), settings.passwordExemptGroups(), settings.allowedIps(),
+                    settings.sessionCookies()));
         } catch (JsonProcessingException e) {
             throw new PatgateException("cannot write settings as JSON: " + e.getOriginalMessage(), e);
         }
@@ -47,6 +49,6 @@ public final class SettingsDocument {
             throw new PatgateException("stored settings are not readable: " + e.getOriginalMessage(), e);
         }
         return RestSettings.fromWire(rest.passwordAuth(), rest.paths(), rest.readOnlyPosts(), rest.anonymous(),
-                rest.passwordExemptUsers(), rest.passwordExemptGroups(), rest.allowedIps());
+                rest.passwordExemptUsers(), rest.passwordExemptGroups(), rest.allowedIps(), rest.sessionCookies());
     }
 }

@@ -31,7 +31,8 @@ final class SettingsPages {
             "anonymous", "Anonymous requests",
             "passwordExemptUsers", "Users exempt from the password block",
             "passwordExemptGroups", "Groups exempt from the password block",
-            "allowedIps", "Allowed client addresses (all REST requests)");
+            "allowedIps", "Allowed client addresses (all REST requests)",
+            "sessionCookies", "Session cookie names");
     private static final Map<String, String> HELP = Map.of(
             "passwordAuth", "Block: a password (HTTP Basic) on a REST path is refused with 401; scripts must use a personal access token.",
             "paths", "Path patterns where tokens are enforced, one per line, e.g. /rest/**.",
@@ -39,7 +40,9 @@ final class SettingsPages {
             "anonymous", "Whether requests without any credentials may reach the REST paths.",
             "passwordExemptUsers", "Usernames that may still use a password, one per line (e.g. a legacy integration).",
             "passwordExemptGroups", "Groups whose members may still use a password, one per line.",
-            "allowedIps", "Addresses or CIDR ranges every REST request must come from, one per line. Empty: any address.");
+            "allowedIps", "Addresses or CIDR ranges every REST request must come from, one per line. Empty: any address.",
+            "sessionCookies", "The upstream's session cookies, one per line, exact names (e.g. JSESSIONID): only these let a "
+                    + "request without credentials reach the REST paths.");
 
     private final SettingsService settings;
 
@@ -81,7 +84,7 @@ final class SettingsPages {
         try {
             RestSettings wanted = RestSettings.fromWire((String) values.get("passwordAuth"), list(values, "paths"),
                     list(values, "readOnlyPosts"), (String) values.get("anonymous"), list(values, "passwordExemptUsers"),
-                    list(values, "passwordExemptGroups"), list(values, "allowedIps"));
+                    list(values, "passwordExemptGroups"), list(values, "allowedIps"), list(values, "sessionCookies"));
             SettingsService.Current after = settings.update(exchange.principal(), exchange.sourceIp(), wanted);
             show(exchange, after, "Settings saved. They apply on this node now and on every node within "
                     + after.refreshInterval().toSeconds() + " s.", Map.of(), null, 200);

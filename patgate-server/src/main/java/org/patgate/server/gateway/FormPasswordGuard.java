@@ -1,0 +1,151 @@
+package org.patgate.server.gateway;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.content.ByteBufferContentSource;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * Looks into {@code application/x-www-form-urlencoded} bodies on REST paths while passwords are
+ * blocked, because servlet upstreams read form fields like query parameters: Jira's Seraph logs in
+ * with {@code os_username}/{@code os_password} from either. Such a body is read whole, up to
+ * {@value #LIMIT} bytes (larger form bodies there are refused with 413, without being read), checked,
+ * and then replayed to the upstream unchanged; every other body streams as before. Multipart bodies are
+ * not looked into (servlet containers do not read their fields as login parameters). Thread-safe.
+ */
+final class FormPasswordGuard {
+
+    /** Form bodies on REST paths are small (a login, a search); uploads are multipart or JSON. */
+    static final int LIMIT = 64 * 1024;
+
+    /** The outcome: forward this (replayed) request, or refuse. */
+    interface Outcome {
+        void forward(Request replayed);
+
+        void refuse(GatewayDecision.Refuse refusal);
+    }
+
+    private FormPasswordGuard() {}
+
+    /** Whether any Content-Type of the request is form-urlencoded (parameters and case ignored). */
+    static boolean isForm(HttpFields headers) {
+        for (HttpField field : headers) {
+            if (field.getHeader() == HttpHeader.CONTENT_TYPE) {
+                String value = field.getValue();
+                int semicolon = value.indexOf(';');
+                String type = (semicolon < 0 ? value : value.substring(0, semicolon)).strip();
+                if (type.equalsIgnoreCase("application/x-www-form-urlencoded")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static void inspect(Request request, AccessDecider decider, Outcome outcome) {
+        String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
+        if (encoding != null && !encoding.strip().equalsIgnoreCase("identity")) {
+            // A compressed form cannot be looked into without inflating it; an upstream that inflates would read it.
+            outcome.refuse(new GatewayDecision.Refuse(415, "unsupported-media-type", "Unsupported Media Type",
+                    "encoded (compressed) form bodies are not accepted on the REST API while password authentication "
+                            + "is blocked", false, null));
+            return;
+        }
+        long length = request.getLength();
+        if (length > LIMIT) {
+            outcome.refuse(tooLarge());
+            return;
+        }
+        Content.Source.asByteArrayAsync(request, LIMIT).whenComplete((body, failure) -> {
+            if (failure != null) {
+                outcome.refuse(tooLarge());
+                return;
+            }
+            String username = passwordFields(body);
+            GatewayDecision.Refuse refusal = username == null ? null : decider.refuseFormPassword(username);
+            if (refusal != null) {
+                outcome.refuse(refusal);
+            } else {
+                outcome.forward(new Replayed(request, body));
+            }
+        });
+    }
+
+    private static GatewayDecision.Refuse tooLarge() {
+        return new GatewayDecision.Refuse(413, "content-too-large", "Content Too Large",
+                "form-encoded bodies on the REST API are limited to " + LIMIT + " bytes while password "
+                        + "authentication is blocked; send JSON, or multipart for uploads", false, null);
+    }
+
+    /**
+     * The os_username value ("" when absent) when the form has any of {@code os_username},
+     * {@code os_password}, {@code os_authType} (names decoded, case and blanks ignored); null otherwise.
+     */
+    static String passwordFields(byte[] body) {
+        String form = new String(body, StandardCharsets.ISO_8859_1);
+        boolean password = false;
+        String username = "";
+        for (String pair : form.split("&")) {
+            int equals = pair.indexOf('=');
+            String name = decode(equals < 0 ? pair : pair.substring(0, equals)).strip().toLowerCase(Locale.ROOT);
+            if (name.equals("os_username")) {
+                password = true;
+                username = equals < 0 ? "" : decode(pair.substring(equals + 1));
+            } else if (name.equals("os_password") || name.equals("os_authtype")) {
+                password = true;
+            }
+        }
+        return password ? username : null;
+    }
+
+    private static String decode(String raw) {
+        try {
+            return java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return TokenSpotter.percentDecodeLeniently(raw.replace('+', ' '));
+        }
+    }
+
+    /** The client's request with its body, already read, served again to the proxy. */
+    private static final class Replayed extends Request.Wrapper {
+        private final Content.Source body;
+        private final long length;
+
+        Replayed(Request request, byte[] bytes) {
+            super(request);
+            this.body = new ByteBufferContentSource(ByteBuffer.wrap(bytes));
+            this.length = bytes.length;
+        }
+
+        @Override
+        public long getLength() {
+            return length;
+        }
+
+        @Override
+        public Content.Chunk read() {
+            return body.read();
+        }
+
+        @Override
+        public void demand(Runnable demandCallback) {
+            body.demand(demandCallback);
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            body.fail(failure);
+        }
+
+        @Override
+        public boolean consumeAvailable() {
+            Content.Source.consumeAll(body, org.eclipse.jetty.util.Callback.NOOP);
+            return true;
+        }
+    }
+}
