@@ -24,11 +24,15 @@ public final class HealthHandler extends Handler.Abstract {
     private final Database database;
     private final String version;
     private final ActivityRecorder activity;
+    private final java.util.function.Supplier<Map<String, Object>> limits;
 
-    public HealthHandler(Database database, ActivityRecorder activity, String version) {
+    /** @param limits the traffic limits' current counts and refusals ({@code "limits"} in the answer) */
+    public HealthHandler(Database database, ActivityRecorder activity, String version,
+            java.util.function.Supplier<Map<String, Object>> limits) {
         this.database = database;
         this.activity = activity;
         this.version = version;
+        this.limits = limits;
     }
 
     @Override
@@ -46,6 +50,7 @@ public final class HealthHandler extends Handler.Abstract {
         activityStats.put("written", activity.written());
         activityStats.put("dropped", activity.dropped());
         body.put("activity", activityStats);
+        body.put("limits", limits.get());
         response.setStatus(databaseUp ? 200 : 503);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

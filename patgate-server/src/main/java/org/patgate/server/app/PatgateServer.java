@@ -42,7 +42,10 @@ import org.patgate.server.gateway.AccessDecider;
 import org.patgate.server.gateway.ClientAddressResolver;
 import org.patgate.server.gateway.CredentialExtractor;
 import org.patgate.server.gateway.GatewayDecision;
+import org.patgate.server.gateway.ExchangeAdmission;
+import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.GatewayHandler;
+import org.patgate.server.gateway.RequestBodyRate;
 import org.patgate.server.identity.JwksHandler;
 import org.patgate.server.identity.JwtIssuer;
 import org.patgate.server.identity.SigningKeys;
@@ -184,16 +187,22 @@ public final class PatgateServer implements AutoCloseable {
                     tokenActivity, users, policies, config.tokens().maxLifetimeDays(),
                     IpRangeSet.of(config.trustedProxies()), config.rest().paths(), clock,
                     permissionService, policyService, settings, database.audit()));
-            Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get()), api, ui);
+            ExchangeBudget exchanges = new ExchangeBudget(config.limits());
+            RequestBodyRate bodyRate = new RequestBodyRate(config.limits().minRequestBodyRate(),
+                    config.limits().requestBodyGrace(), null);
+            Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get(),
+                    () -> limitCounts(exchanges, bodyRate)), api, ui);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
                 // The JWK Set is published only when the upstream is told who calls by JWT.
                 root.addHandler(new JwksHandler(signingKeys));
             }
             root.addHandler(new NotFoundHandler(true));
-            root.addHandler(gateway(config, verifier, settings, format, activity, clock, jwtIssuer));
+            root.addHandler(gateway(config, verifier, settings, format, activity, clock, jwtIssuer, exchanges));
             root.addHandler(new NotFoundHandler(false));
+            // Every request body, whoever reads it, must keep up limits.minRequestBodyRate.
+            bodyRate.setHandler(root);
 
-            Server jetty = newJetty(config, root);
+            Server jetty = newJetty(config, bodyRate);
             jetty.start();
             ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
             PatgateServer server = new PatgateServer(config, database, jetty, connector, tokens, verifier, users,
@@ -250,8 +259,16 @@ public final class PatgateServer implements AutoCloseable {
                 IpRangeSet.of(rest.allowedIps()));
     }
 
+    private static java.util.Map<String, Object> limitCounts(ExchangeBudget exchanges, RequestBodyRate bodyRate) {
+        java.util.Map<String, Object> counts = exchanges.snapshot();
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> refused = (java.util.Map<String, Object>) counts.get("refused");
+        refused.putAll(bodyRate.snapshot());
+        return counts;
+    }
+
     private static Handler gateway(PatgateConfig config, TokenVerifier verifier, SettingsService settings,
-            TokenFormat format, ActivityRecorder activity, Clock clock, JwtIssuer jwt) {
+            TokenFormat format, ActivityRecorder activity, Clock clock, JwtIssuer jwt, ExchangeBudget exchanges) {
         // The decider asks the settings for the rules on every request, so changes apply without a restart.
         AccessDecider decider = new AccessDecider(verifier, settings);
         java.util.function.Function<GatewayDecision.Forward, String> identityValue = switch (config.identity().mode()) {
@@ -260,9 +277,11 @@ public final class PatgateServer implements AutoCloseable {
             case NONE -> null;
         };
         UpstreamProxy proxy = new UpstreamProxy(config.upstream().url(), config.identity().header(), identityValue,
-                config.upstream().connectTimeout(), config.upstream().readTimeout());
+                config.upstream().connectTimeout(), config.upstream().readTimeout(),
+                config.limits().upstreamConnections());
         return new GatewayHandler(decider, new CredentialExtractor(format.prefix()),
-                new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())), activity, clock, proxy);
+                new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())), activity, clock,
+                new ExchangeAdmission(exchanges, proxy));
     }
 
     /** Where this node answers, e.g. {@code http://127.0.0.1:8080}. */
