@@ -241,6 +241,9 @@ public final class PatgateServer implements AutoCloseable {
                 new HTTP2CServerConnectionFactory(http));
         connector.setHost(config.listen().host());
         connector.setPort(config.listen().port());
+        // Java's default backlog is 50: a flood of new connections would make every other client's
+        // connect wait for SYN retransmits (1 s, 3 s, 7 s). The kernel caps this at somaxconn.
+        connector.setAcceptQueueSize(4096);
         jetty.addConnector(connector);
         jetty.setHandler(root);
         jetty.setErrorHandler(new ProblemErrorHandler());
