@@ -160,6 +160,17 @@ class TrafficBudgetTest {
         assertThat(status).as("a slow body to %s is answered, not held", path).isIn(400, 401, 403, 408, 413);
     }
 
+    @org.junit.jupiter.api.Test
+    void aTrickledBodyToTheManagementApiIs408NotA500() {
+        String credentials = "Authorization: " + org.patgate.server.testing.TestServer.basic("alice",
+                GatewayFixture.ALICE_PASSWORD) + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n";
+
+        int status = SlowUploads.http1(gw.base(), "/.patgate/api/v1/tokens", "192.0.2.12", credentials,
+                Duration.ofMillis(200), System.nanoTime() + Duration.ofSeconds(10).toNanos());
+
+        assertThat(status).isEqualTo(408);
+    }
+
     private static List<CompletableFuture<ContentResponse>> hold(String protocol, String token, String... addresses)
             throws InterruptedException {
         int inUse = limits().get("upstreamConnectionsInUse").asInt();

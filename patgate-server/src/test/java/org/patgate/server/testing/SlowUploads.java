@@ -44,12 +44,22 @@ public final class SlowUploads {
 
     /** One slow upload over its own HTTP/1.1 connection, from {@code forwardedFor} (via a trusted proxy). */
     public static int http1(URI base, String path, String forwardedFor, Duration byteInterval, long deadlineNanos) {
+        return http1(base, path, forwardedFor, "Content-Type: application/octet-stream\r\nContent-Length: "
+                + DECLARED_LENGTH + "\r\n", byteInterval, deadlineNanos);
+    }
+
+    /**
+     * As {@link #http1(URI, String, String, Duration, long)} with the given header lines (each ending in
+     * CRLF) instead of the default content type and length.
+     */
+    public static int http1(URI base, String path, String forwardedFor, String headers, Duration byteInterval,
+            long deadlineNanos) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nX-Forwarded-For: " + forwardedFor
-                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + DECLARED_LENGTH + "\r\n\r\n")
+                    + "\r\n" + headers + "\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             while (in.available() == 0) {
