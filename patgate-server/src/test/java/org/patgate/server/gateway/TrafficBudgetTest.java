@@ -161,6 +161,22 @@ class TrafficBudgetTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aBodyThatNeverComesIsCutWith408AfterTheGrace() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(gw.base().getHost(), gw.base().getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 192.0.2.13\r\n"
+                    + "Content-Length: 1000\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            long start = System.nanoTime();
+
+            String answer = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.ISO_8859_1);
+
+            assertThat(answer).isEqualTo("HTTP/1.1 408");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("cut after the 1 s grace, not the idle timeout")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(Duration.ofSeconds(8));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void aTrickledBodyToTheManagementApiIs408NotA500() {
         String credentials = "Authorization: " + org.patgate.server.testing.TestServer.basic("alice",
                 GatewayFixture.ALICE_PASSWORD) + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n";
