@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
@@ -97,7 +98,8 @@ public final class RequestBodyRate extends Handler.Wrapper {
                 getContext().execute(demandCallback);
                 return;
             }
-            super.demand(onAvailable);
+            // Keep the reader's invocation type, so Jetty may still run a non-blocking reader in place.
+            super.demand(Invocable.from(Invocable.getInvocationType(demandCallback), onAvailable));
         }
 
         @Override
