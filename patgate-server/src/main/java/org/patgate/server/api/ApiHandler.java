@@ -113,6 +113,9 @@ public final class ApiHandler extends Handler.Abstract {
                 exchange.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(t.retryAfter().toSeconds()));
                 exchange.sendProblem(Problem.of(429, "too-many-requests", "Too Many Requests", t.getMessage()));
             }
+            // A request body cut for arriving too slowly (limits.minRequestBodyRate): 408, the client's fault.
+            case org.eclipse.jetty.http.HttpException.RuntimeException h when h.getCode() == 408 -> exchange.sendProblem(
+                    Problem.of(408, "request-timeout", "Request Timeout", h.getMessage()));
             default -> {
                 LOG.error("management API call {} {} failed", exchange.method(), exchange.path(), e);
                 exchange.sendProblem(Problem.of(500, "internal-error", "Internal Server Error",

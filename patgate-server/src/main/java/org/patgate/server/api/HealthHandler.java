@@ -25,18 +25,23 @@ public final class HealthHandler extends Handler.Abstract {
     private final String version;
     private final ActivityRecorder activity;
     private final java.util.function.LongSupplier passwordsOutside;
+    private final java.util.function.Supplier<Map<String, Object>> limits;
 
     public HealthHandler(Database database, ActivityRecorder activity, String version) {
-        this(database, activity, version, () -> 0);
+        this(database, activity, version, () -> 0, Map::of);
     }
 
-    /** @param passwordsOutside how many password credentials the gateway saw outside {@code rest.paths} */
+    /**
+     * @param passwordsOutside how many password credentials the gateway saw outside {@code rest.paths}
+     * @param limits           the traffic limits' current counts and refusals ({@code "limits"} in the answer)
+     */
     public HealthHandler(Database database, ActivityRecorder activity, String version,
-            java.util.function.LongSupplier passwordsOutside) {
+            java.util.function.LongSupplier passwordsOutside, java.util.function.Supplier<Map<String, Object>> limits) {
         this.database = database;
         this.activity = activity;
         this.version = version;
         this.passwordsOutside = passwordsOutside;
+        this.limits = limits;
     }
 
     @Override
@@ -56,6 +61,7 @@ public final class HealthHandler extends Handler.Abstract {
         body.put("activity", activityStats);
         // Non-zero: passwords reach the upstream on paths PATgate does not treat as REST (see rest.paths).
         body.put("gateway", Map.of("passwordAuthOutsideRestPaths", passwordsOutside.getAsLong()));
+        body.put("limits", limits.get());
         response.setStatus(databaseUp ? 200 : 503);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

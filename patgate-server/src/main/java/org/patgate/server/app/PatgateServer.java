@@ -42,7 +42,10 @@ import org.patgate.server.gateway.AccessDecider;
 import org.patgate.server.gateway.ClientAddressResolver;
 import org.patgate.server.gateway.CredentialExtractor;
 import org.patgate.server.gateway.GatewayDecision;
+import org.patgate.server.gateway.ExchangeAdmission;
+import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.GatewayHandler;
+import org.patgate.server.gateway.RequestBodyRate;
 import org.patgate.server.identity.JwksHandler;
 import org.patgate.server.identity.JwtIssuer;
 import org.patgate.server.identity.SigningKeys;
@@ -207,17 +210,23 @@ public final class PatgateServer implements AutoCloseable {
                     IpRangeSet.of(config.trustedProxies()), config.rest().paths(), clock,
                     permissionService, policyService, settings, database.audit()));
             PasswordsOutsideRestPaths passwordsOutside = new PasswordsOutsideRestPaths();
+            ExchangeBudget exchanges = new ExchangeBudget(config.limits());
+            RequestBodyRate bodyRate = new RequestBodyRate(config.limits().minRequestBodyRate(),
+                    config.limits().requestBodyGrace(), null);
             Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get(),
-                    passwordsOutside::count), api, ui);
+                    passwordsOutside::count, () -> limitCounts(exchanges, bodyRate)), api, ui);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
                 // The JWK Set is published only when the upstream is told who calls by JWT.
                 root.addHandler(new JwksHandler(signingKeys));
             }
             root.addHandler(new NotFoundHandler(true));
-            root.addHandler(gateway(config, verifier, settings, format, activity, clock, jwtIssuer, passwordsOutside));
+            root.addHandler(gateway(config, verifier, settings, format, activity, clock, jwtIssuer, passwordsOutside,
+                    exchanges));
             root.addHandler(new NotFoundHandler(false));
+            // Every request body, whoever reads it, must keep up limits.minRequestBodyRate.
+            bodyRate.setHandler(root);
 
-            jetty.setHandler(root);
+            jetty.setHandler(bodyRate);
             // Last before serving: a generated one-time admin password is shown only by a start that got this far.
             users.bootstrapAdmin(config.bootstrap().adminUsername(), config.bootstrap().adminPassword(), announce);
             jetty.start();
@@ -257,6 +266,9 @@ public final class PatgateServer implements AutoCloseable {
                 new HTTP2CServerConnectionFactory(http));
         connector.setHost(config.listen().host());
         connector.setPort(config.listen().port());
+        // Java's default backlog is 50: a flood of new connections would make every other client's
+        // connect wait for SYN retransmits (1 s, 3 s, 7 s). The kernel caps this at somaxconn.
+        connector.setAcceptQueueSize(4096);
         jetty.addConnector(connector);
         jetty.setErrorHandler(new ProblemErrorHandler());
         jetty.setStopTimeout(5_000);
@@ -274,9 +286,17 @@ public final class PatgateServer implements AutoCloseable {
                 IpRangeSet.of(rest.allowedIps()), java.util.Set.copyOf(rest.sessionCookies()));
     }
 
+    private static java.util.Map<String, Object> limitCounts(ExchangeBudget exchanges, RequestBodyRate bodyRate) {
+        java.util.Map<String, Object> counts = exchanges.snapshot();
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> refused = (java.util.Map<String, Object>) counts.get("refused");
+        refused.putAll(bodyRate.snapshot());
+        return counts;
+    }
+
     private static Handler gateway(PatgateConfig config, TokenVerifier verifier, SettingsService settings,
             TokenFormat format, ActivityRecorder activity, Clock clock, JwtIssuer jwt,
-            PasswordsOutsideRestPaths passwordsOutside) {
+            PasswordsOutsideRestPaths passwordsOutside, ExchangeBudget exchanges) {
         // The decider asks the settings for the rules on every request, so changes apply without a restart.
         AccessDecider decider = new AccessDecider(verifier, settings, passwordsOutside);
         java.util.function.Function<GatewayDecision.Forward, String> identityValue = switch (config.identity().mode()) {
@@ -285,9 +305,11 @@ public final class PatgateServer implements AutoCloseable {
             case NONE -> null;
         };
         UpstreamProxy proxy = new UpstreamProxy(config.upstream().url(), config.identity().header(), identityValue,
-                config.upstream().connectTimeout(), config.upstream().readTimeout());
+                config.upstream().connectTimeout(), config.upstream().readTimeout(),
+                config.limits().upstreamConnections());
         return new GatewayHandler(decider, new CredentialExtractor(format.prefix()),
-                new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())), activity, clock, proxy);
+                new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())), activity, clock,
+                new ExchangeAdmission(exchanges, proxy));
     }
 
     /** Where this node answers, e.g. {@code http://127.0.0.1:8080}. */

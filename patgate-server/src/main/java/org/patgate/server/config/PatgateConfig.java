@@ -24,7 +24,8 @@ import org.patgate.server.config.internal.TrustRules;
  */
 public record PatgateConfig(ListenConfig listen, UpstreamConfig upstream, DatabaseConfig database,
         RestConfig rest, IdentityConfig identity, List<String> trustedProxies, BootstrapConfig bootstrap,
-        TokensConfig tokens, AdminConfig admin, ApiConfig api, ActivityConfig activity, DirectoryConfig directory) {
+        TokensConfig tokens, AdminConfig admin, ApiConfig api, ActivityConfig activity, DirectoryConfig directory,
+        LimitsConfig limits) {
 
     /**
      * {@code PATGATE_} variables used by the launcher and CLI rather than the configuration
@@ -47,6 +48,15 @@ public record PatgateConfig(ListenConfig listen, UpstreamConfig upstream, Databa
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(activity, "activity");
         Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** As the canonical constructor, with default {@code limits.*}. */
+    public PatgateConfig(ListenConfig listen, UpstreamConfig upstream, DatabaseConfig database, RestConfig rest,
+            IdentityConfig identity, List<String> trustedProxies, BootstrapConfig bootstrap, TokensConfig tokens,
+            AdminConfig admin, ApiConfig api, ActivityConfig activity, DirectoryConfig directory) {
+        this(listen, upstream, database, rest, identity, trustedProxies, bootstrap, tokens, admin, api, activity,
+                directory, LimitsConfig.defaults());
     }
 
     /** As the canonical constructor, with local users only. */

@@ -13,6 +13,8 @@ import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Forwards an allowed request to the upstream, streaming both bodies over pooled keep-alive
@@ -36,15 +38,19 @@ public final class UpstreamProxy extends ProxyHandler {
     private final java.util.function.Function<GatewayDecision.Forward, String> identityValue;
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final int maxConnections;
 
     /**
      * @param identityHeader the identity header: client-sent copies are always removed
      * @param identityValue  its value for a request made with a token (the username, or a signed JWT),
      *                       or null to send none (identity mode {@code none})
+     * @param maxConnections pooled connections to the upstream ({@code limits.upstreamConnections});
+     *                       {@link ExchangeAdmission} lets no more exchanges through
      */
     public UpstreamProxy(URI upstream, String identityHeader,
             java.util.function.Function<GatewayDecision.Forward, String> identityValue, Duration connectTimeout,
-            Duration readTimeout) {
+            Duration readTimeout, int maxConnections) {
+        this.maxConnections = maxConnections;
         this.identityValue = identityValue;
         this.upstreamScheme = upstream.getScheme();
         this.upstreamHost = upstream.getHost();
@@ -67,7 +73,7 @@ public final class UpstreamProxy extends ProxyHandler {
         connector.setConnectTimeout(connectTimeout);
         // HTTP/1.1 to the upstream: no per-request protocol negotiation.
         HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
-        client.setMaxConnectionsPerDestination(256);
+        client.setMaxConnectionsPerDestination(maxConnections);
         client.setUserAgentField(null); // forward the client's User-Agent, add none of our own
         return client;
     }
@@ -145,6 +151,21 @@ public final class UpstreamProxy extends ProxyHandler {
             headers.put(HttpHeader.FORWARDED, "for=" + forNode + ";proto=" + proto
                     + (host == null ? "" : ";host=" + HttpField.PARAMETER_TOKENIZER.quote(host)));
         });
+    }
+
+    @Override
+    protected void onServerToProxyResponseFailure(Request clientToProxyRequest,
+            org.eclipse.jetty.client.Request proxyToServerRequest, org.eclipse.jetty.client.Response serverToProxyResponse,
+            Response proxyToClientResponse, Callback proxyToClientCallback, Throwable failure) {
+        SlowRequestBodyException slow = SlowRequestBodyException.find(failure);
+        if (slow == null || proxyToClientResponse.isCommitted()) {
+            super.onServerToProxyResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
+                    proxyToClientResponse, proxyToClientCallback, failure);
+            return;
+        }
+        // The client's body was too slow, not the upstream: 408, not 502.
+        Response.writeError(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, slow.getCode(),
+                slow.getMessage());
     }
 
     private static ForwardPlan plan(Request request) {

@@ -54,6 +54,8 @@ public final class ConfigKeys {
             scalar("admin.group"),
             scalar("api.maxBodyBytes"),
             scalar("activity.queueSize"), scalar("activity.flushInterval"), scalar("activity.recentRequests"),
+            scalar("limits.upstreamConnections"), scalar("limits.anonymousExchanges"), scalar("limits.clientExchanges"),
+            scalar("limits.upstreamWait"), scalar("limits.minRequestBodyRate"), scalar("limits.requestBodyGrace"),
             scalar("directory.ldap.preset"), list("directory.ldap.urls"), scalar("directory.ldap.security"),
             scalar("directory.ldap.trustStore"), secret("directory.ldap.trustStorePassword"),
             scalar("directory.ldap.bindDn"), secret("directory.ldap.bindPassword"),

@@ -25,6 +25,7 @@ import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.DatabaseConfig;
 import org.patgate.server.config.DirectoryConfig;
 import org.patgate.server.config.IdentityConfig;
+import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestConfig;
@@ -193,11 +194,20 @@ public final class ConfigLoader {
                 in.duration("activity.flushInterval", Duration.ofSeconds(1), ConfigRules::positive),
                 in.integer("activity.recentRequests", 100, ConfigRules.range(0, 10_000))));
         DirectoryConfig directory = LdapKeys.read(in, problems);
+        LimitsConfig defaultLimits = LimitsConfig.defaults();
+        LimitsConfig limits = record(problems, () -> new LimitsConfig(
+                in.integer("limits.upstreamConnections", defaultLimits.upstreamConnections(), ConfigRules.range(2, 10_000)),
+                in.integer("limits.anonymousExchanges", defaultLimits.anonymousExchanges(), ConfigRules.range(1, 10_000)),
+                in.integer("limits.clientExchanges", defaultLimits.clientExchanges(), ConfigRules.range(1, 10_000)),
+                in.duration("limits.upstreamWait", defaultLimits.upstreamWait(), ConfigRules::notNegative),
+                in.integer("limits.minRequestBodyRate", defaultLimits.minRequestBodyRate(),
+                        ConfigRules.range(1, 1_000_000_000)),
+                in.duration("limits.requestBodyGrace", defaultLimits.requestBodyGrace(), ConfigRules::positive)));
         if (!problems.isEmpty()) {
             return null;
         }
         return new PatgateConfig(listen, upstream, database, rest, identity, trustedProxies, bootstrap, tokens,
-                admin, api, activity, directory);
+                admin, api, activity, directory, limits);
     }
 
     /**

@@ -64,6 +64,13 @@ public final class MaskedYaml {
                 "queueSize", config.activity().queueSize(),
                 "flushInterval", Durations.format(config.activity().flushInterval()),
                 "recentRequests", config.activity().recentRequests()));
+        root.put("limits", section(
+                "upstreamConnections", config.limits().upstreamConnections(),
+                "anonymousExchanges", config.limits().anonymousExchanges(),
+                "clientExchanges", config.limits().clientExchanges(),
+                "upstreamWait", Durations.format(config.limits().upstreamWait()),
+                "minRequestBodyRate", config.limits().minRequestBodyRate(),
+                "requestBodyGrace", Durations.format(config.limits().requestBodyGrace())));
         config.directory().ldap().ifPresent(ldap -> root.put("directory", section("ldap", ldap(ldap))));
         try {
             return YAML.writeValueAsString(root);
