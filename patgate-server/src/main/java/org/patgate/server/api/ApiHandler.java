@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.patgate.server.api.internal.Exchange;
 import org.patgate.server.api.internal.Problem;
+import org.patgate.server.directory.PasswordChecksBusyException;
 import org.patgate.server.directory.Principal;
 import org.patgate.server.directory.ldap.DirectoryUnavailableException;
 import org.patgate.server.error.ConflictException;
@@ -74,6 +75,12 @@ public final class ApiHandler extends Handler.Abstract {
                 found.route().action().handle(resources, exchange, null);
                 return true;
             }
+            // Before any password check: a browser's cross-site write never gets to use ambient credentials.
+            Problem crossSite = CrossSiteGuard.refusal(request);
+            if (crossSite != null) {
+                exchange.sendProblem(crossSite);
+                return true;
+            }
             // Authenticate before saying anything about the path, so that probing needs credentials.
             Principal principal = authenticator.authenticate(exchange);
             switch (match) {
@@ -112,6 +119,10 @@ public final class ApiHandler extends Handler.Abstract {
             case TooManyRequestsException t -> {
                 exchange.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(t.retryAfter().toSeconds()));
                 exchange.sendProblem(Problem.of(429, "too-many-requests", "Too Many Requests", t.getMessage()));
+            }
+            case PasswordChecksBusyException b -> {
+                exchange.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(b.retryAfter().toSeconds()));
+                exchange.sendProblem(Problem.of(503, "busy", "Service Unavailable", b.getMessage()));
             }
             default -> {
                 LOG.error("management API call {} {} failed", exchange.method(), exchange.path(), e);

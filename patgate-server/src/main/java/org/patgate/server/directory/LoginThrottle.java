@@ -10,6 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the window, that IP is refused until the window (counted from its first failure) has passed.
  * Keyed by IP, not by username, so an attacker cannot lock the real user out from elsewhere.
  * A successful login does not reset the counter (a guesser could interleave their own account).
+ *
+ * <p>An attempt is counted when it <em>starts</em> ({@link #tryStart}), not when its password check
+ * ends, so 500 parallel attempts from one address cannot all run before the first failure is
+ * recorded: only {@code maxFailures} of them start. An attempt that turns out not to be a failure
+ * (right password, directory unreachable, no slot to check it) is given back with {@link #refund}.
  * Thread-safe; memory bounded.
  */
 public final class LoginThrottle {
@@ -28,6 +33,31 @@ public final class LoginThrottle {
     public boolean allows(String sourceIp) {
         AtomicInteger count = failures.getIfPresent(sourceIp);
         return count == null || count.get() < maxFailures;
+    }
+
+    /**
+     * Counts an attempt that starts now; false (and nothing counted) when the source has used up its
+     * attempts for this window.
+     */
+    public boolean tryStart(String sourceIp) {
+        AtomicInteger count = failures.asMap().computeIfAbsent(sourceIp, ip -> new AtomicInteger());
+        while (true) {
+            int seen = count.get();
+            if (seen >= maxFailures) {
+                return false;
+            }
+            if (count.compareAndSet(seen, seen + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back an attempt counted by {@link #tryStart} that did not fail. */
+    public void refund(String sourceIp) {
+        AtomicInteger count = failures.getIfPresent(sourceIp);
+        if (count != null) {
+            count.updateAndGet(value -> Math.max(0, value - 1));
+        }
     }
 
     public void recordFailure(String sourceIp) {
