@@ -78,6 +78,7 @@ public final class ApiHandler extends Handler.Abstract {
             // Before any password check: a browser's cross-site write never gets to use ambient credentials.
             Problem crossSite = CrossSiteGuard.refusal(request);
             if (crossSite != null) {
+                discardBody(request, maxBodyBytes);
                 exchange.sendProblem(crossSite);
                 return true;
             }
@@ -129,6 +130,21 @@ public final class ApiHandler extends Handler.Abstract {
                 exchange.sendProblem(Problem.of(500, "internal-error", "Internal Server Error",
                         "the server could not complete the request; the log has details"));
             }
+        }
+    }
+
+    /**
+     * Reads and drops up to {@code limit} bytes of a body we refuse, so that a client still sending it
+     * gets the answer rather than a reset stream (HTTP/2) or a broken pipe.
+     */
+    private static void discardBody(Request request, int limit) {
+        try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
+            byte[] buffer = new byte[8192];
+            for (long total = 0, n; total <= limit && (n = in.read(buffer)) >= 0; total += n) {
+                // dropped
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // The answer is the refusal either way.
         }
     }
 

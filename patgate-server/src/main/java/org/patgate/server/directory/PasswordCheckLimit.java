@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * at most two checks per processor (more only queue for the CPU) and at least one. With
  * {@code PATGATE_HEAP=256m} on two cores that is 3 checks at once, at 1 GiB and four cores 8.
  *
- * <p>A check beyond the cap waits at most {@code maxWait} and only while fewer than
- * {@code maxWaiting} others already wait (so a few legitimate parallel scripts are not refused);
+ * <p>A check beyond the cap waits at most {@code maxWait} (1 s by default) and only while fewer than
+ * {@code maxWaiting} others already wait (by default four per slot, so a few legitimate parallel
+ * scripts are not refused, and at most that many request threads wait);
  * every other check is refused at once with {@link PasswordChecksBusyException}, before it
  * allocates anything. Nothing queues unbounded. Thread-safe.
  */
@@ -26,7 +27,9 @@ public final class PasswordCheckLimit {
     /** Heap one Argon2id check holds while it runs, in MiB. */
     public static final int MIB_PER_CHECK = 20;
     /** How long a check beyond the cap may wait for a slot before it is refused. */
-    public static final Duration DEFAULT_WAIT = Duration.ofMillis(500);
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(1);
+    /** How many checks may wait for a slot, per slot. */
+    public static final int WAITING_PER_PERMIT = 4;
 
     private final String what;
     private final int permits;
@@ -56,7 +59,7 @@ public final class PasswordCheckLimit {
     public static PasswordCheckLimit forHeap() {
         Runtime runtime = Runtime.getRuntime();
         int permits = permitsFor(runtime.maxMemory(), runtime.availableProcessors());
-        return new PasswordCheckLimit("password checks", permits, permits, DEFAULT_WAIT);
+        return new PasswordCheckLimit("password checks", permits, WAITING_PER_PERMIT * permits, DEFAULT_WAIT);
     }
 
     /** A quarter of the heap in checks of {@value #MIB_PER_CHECK} MiB, at most two per processor, at least one. */

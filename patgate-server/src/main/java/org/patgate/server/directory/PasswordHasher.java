@@ -49,6 +49,8 @@ public final class PasswordHasher {
 
     private final SecureRandom random = new SecureRandom();
     private final PasswordCheckLimit limit;
+    private final java.util.concurrent.atomic.AtomicInteger computing = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger peakComputing = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A hasher whose cap on parallel computations is sized from this JVM's heap. */
     public PasswordHasher() {
@@ -73,7 +75,7 @@ public final class PasswordHasher {
         Objects.requireNonNull(password, "password");
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        byte[] hash = limit.run(() -> derive(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES));
+        byte[] hash = limit.run(() -> counted(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES));
         return PREFIX + "m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
@@ -92,7 +94,7 @@ public final class PasswordHasher {
         if (phc == null) {
             return false;
         }
-        byte[] actual = limit.run(() -> derive(password, phc.salt, phc.memoryKib, phc.iterations, phc.parallelism,
+        byte[] actual = limit.run(() -> counted(password, phc.salt, phc.memoryKib, phc.iterations, phc.parallelism,
                 phc.hash.length));
         return MessageDigest.isEqual(actual, phc.hash);
     }
@@ -105,6 +107,20 @@ public final class PasswordHasher {
         Phc phc = Phc.parse(encoded);
         return phc == null || phc.memoryKib != MEMORY_KIB || phc.iterations != ITERATIONS
                 || phc.parallelism != PARALLELISM || phc.salt.length != SALT_BYTES || phc.hash.length != HASH_BYTES;
+    }
+
+    /** The most Argon2id computations this hasher ran at the same moment since it was made. */
+    public int peakComputing() {
+        return peakComputing.get();
+    }
+
+    private byte[] counted(char[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+        peakComputing.accumulateAndGet(computing.incrementAndGet(), Math::max);
+        try {
+            return derive(password, salt, memoryKib, iterations, parallelism, length);
+        } finally {
+            computing.decrementAndGet();
+        }
     }
 
     static byte[] derive(char[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
