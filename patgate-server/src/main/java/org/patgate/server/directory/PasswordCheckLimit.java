@@ -13,8 +13,9 @@ import java.util.function.Supplier;
  * 10 GB.
  *
  * <p>Sizing ({@link #forHeap}): a quarter of the maximum heap, divided by {@value #MIB_PER_CHECK} MiB,
- * at most two checks per processor (more only queue for the CPU) and at least one. With
- * {@code PATGATE_HEAP=256m} on two cores that is 3 checks at once, at 1 GiB and four cores 8.
+ * at most one check per processor (more only queue for the CPU and slow token traffic down) and
+ * at least one. With {@code PATGATE_HEAP=256m} that is 3 checks at once (2 on a two-core machine),
+ * at 1 GiB on eight cores 8.
  *
  * <p>A check beyond the cap waits at most {@code maxWait} (1 s by default) and only while fewer than
  * {@code maxWaiting} others already wait (by default four per slot, so a few legitimate parallel
@@ -62,10 +63,10 @@ public final class PasswordCheckLimit {
         return new PasswordCheckLimit("password checks", permits, WAITING_PER_PERMIT * permits, DEFAULT_WAIT);
     }
 
-    /** A quarter of the heap in checks of {@value #MIB_PER_CHECK} MiB, at most two per processor, at least one. */
+    /** A quarter of the heap in checks of {@value #MIB_PER_CHECK} MiB, at most one per processor, at least one. */
     static int permitsFor(long maxHeapBytes, int processors) {
         long byMemory = maxHeapBytes / 4 / ((long) MIB_PER_CHECK << 20);
-        return (int) Math.max(1, Math.min(byMemory, 2L * Math.max(1, processors)));
+        return (int) Math.max(1, Math.min(byMemory, Math.max(1, processors)));
     }
 
     /**

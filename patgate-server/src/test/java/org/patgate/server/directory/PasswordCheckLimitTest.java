@@ -19,11 +19,12 @@ class PasswordCheckLimitTest {
     private static final String PASSWORD = "the-right-password";
 
     @Test
-    void capIsAQuarterOfTheHeapInNineteenMebibyteChecksAtMostTwoPerCore() {
-        assertThat(PasswordCheckLimit.permitsFor(256L << 20, 2)).isEqualTo(3);
-        assertThat(PasswordCheckLimit.permitsFor(1L << 30, 2)).isEqualTo(4);
-        assertThat(PasswordCheckLimit.permitsFor(1L << 30, 8)).isEqualTo(12);
-        assertThat(PasswordCheckLimit.permitsFor(8L << 30, 4)).isEqualTo(8);
+    void capIsAQuarterOfTheHeapInNineteenMebibyteChecksAtMostOnePerCore() {
+        assertThat(PasswordCheckLimit.permitsFor(256L << 20, 4)).isEqualTo(3);
+        assertThat(PasswordCheckLimit.permitsFor(256L << 20, 2)).isEqualTo(2);
+        assertThat(PasswordCheckLimit.permitsFor(1L << 30, 8)).isEqualTo(8);
+        assertThat(PasswordCheckLimit.permitsFor(1L << 30, 32)).isEqualTo(12);
+        assertThat(PasswordCheckLimit.permitsFor(8L << 30, 4)).isEqualTo(4);
         assertThat(PasswordCheckLimit.permitsFor(32L << 20, 16)).as("never zero").isEqualTo(1);
     }
 

@@ -68,6 +68,7 @@ class LoginFloodIT {
                     config.toString()).directory(dir.toFile()).redirectErrorStream(true);
             builder.environment().put("PATGATE_BOOTSTRAP_ADMINPASSWORD", ADMIN_PASSWORD);
             builder.environment().put("PATGATE_HEAP", "256m");
+            builder.environment().put("PATGATE_AOT", "off");
             Process process = builder.start();
             StringBuffer output = new StringBuffer();
             CompletableFuture<URI> listening = new CompletableFuture<>();
@@ -84,7 +85,8 @@ class LoginFloodIT {
                 }
                 reader.join(5_000);
             }
-            assertThat(output.toString()).doesNotContain("OutOfMemoryError").doesNotContain("java.lang.OutOfMemory");
+            // The JVM runs with -XX:+ExitOnOutOfMemoryError: it would print this and end.
+            assertThat(output.toString()).doesNotContain("java.lang.OutOfMemoryError");
         }
     }
 
@@ -152,6 +154,7 @@ class LoginFloodIT {
         System.out.println("login flood: " + tokenStatuses.size() + " token requests during the burst, slowest "
                 + maxTokenMillis + " ms");
         assertThat(tokenStatuses).as("token requests during the burst").hasSizeGreaterThan(3).containsOnly(200);
+        assertThat(maxTokenMillis).as("slowest token request, ms").isLessThan(ANSWER_BOUND.toMillis());
         // A real user from an address that did not flood still signs in afterwards.
         HttpResponse<String> me = send(http, HttpRequest.newBuilder(base.resolve("/.patgate/api/v1/me"))
                 .header("Authorization", basic("admin", ADMIN_PASSWORD)).timeout(ANSWER_BOUND).build());
