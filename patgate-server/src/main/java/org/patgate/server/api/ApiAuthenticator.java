@@ -5,6 +5,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -79,7 +80,7 @@ public final class ApiAuthenticator {
         try {
             int colon = indexOf(credentials, ':');
             if (colon < 0) {
-                startAttempt(sourceIp, "");
+                startAttempt(sourceIp, "").failed();
                 audit.failure("", "auth.login", "api", sourceIp, "malformed Basic credentials");
                 throw new UnauthorizedException("wrong username or password");
             }
@@ -113,6 +114,7 @@ public final class ApiAuthenticator {
                 return principal.get();
             }
             failed = true;
+            attempt.failed();
             audit.failure(bounded(username), "auth.login", channel, sourceIp, "wrong username or password");
             throw new UnauthorizedException("wrong username or password");
         } catch (DirectoryUnavailableException e) {
@@ -133,22 +135,33 @@ public final class ApiAuthenticator {
      * are counted before any of them ends.
      *
      * @throws TooManyRequestsException when the IP or the username has used up its attempts
+     * @throws PasswordChecksBusyException when its running attempts would reach that limit (503, not counted)
      */
     public PasswordAttempt startAttempt(String sourceIp, String username) {
-        if (!throttle.tryStart(sourceIp)) {
-            throw new TooManyRequestsException("too many failed logins from your address; try again later",
-                    throttle.window());
-        }
+        refuseUnlessStarted(throttle.tryStart(sourceIp), "from your address", throttle);
         String userKey = username == null || username.isEmpty() ? null : userKey(username);
-        if (userKey != null && !userThrottle.tryStart(userKey)) {
-            throttle.refund(sourceIp);
-            throw new TooManyRequestsException("too many failed logins for this user; try again later",
-                    userThrottle.window());
+        if (userKey != null) {
+            LoginThrottle.Start start = userThrottle.tryStart(userKey);
+            if (start != LoginThrottle.Start.STARTED) {
+                throttle.finish(sourceIp, false);
+                refuseUnlessStarted(start, "for this user", userThrottle);
+            }
         }
         return new PasswordAttempt(sourceIp, userKey);
     }
 
-    /** A password attempt counted at its start; see {@link #startAttempt}. */
+    private static void refuseUnlessStarted(LoginThrottle.Start start, String whose, LoginThrottle throttle) {
+        switch (start) {
+            case STARTED -> { }
+            case THROTTLED -> throw new TooManyRequestsException("too many failed logins " + whose
+                    + "; try again later", throttle.window());
+            // Not a failure yet: enough attempts are still being checked to reach the limit.
+            case BUSY -> throw new PasswordChecksBusyException("too many logins " + whose
+                    + " are being checked at once; try again in a second", Duration.ofSeconds(1));
+        }
+    }
+
+    /** A password attempt counted at its start; see {@link #startAttempt}. Ends once. */
     public final class PasswordAttempt {
         private final String sourceIp;
         private final String userKey;
@@ -159,13 +172,22 @@ public final class ApiAuthenticator {
             this.userKey = userKey;
         }
 
-        /** The password was right, or was not checked at all: the attempt does not count. Idempotent. */
-        public synchronized void notFailed() {
+        /** The password was wrong: the attempt counts as a failure for the rest of the window. */
+        public void failed() {
+            end(true);
+        }
+
+        /** The password was right, or was not checked at all: the attempt does not count. */
+        public void notFailed() {
+            end(false);
+        }
+
+        private synchronized void end(boolean failed) {
             if (open) {
                 open = false;
-                throttle.refund(sourceIp);
+                throttle.finish(sourceIp, failed);
                 if (userKey != null) {
-                    userThrottle.refund(userKey);
+                    userThrottle.finish(userKey, failed);
                 }
             }
         }

@@ -78,7 +78,9 @@ public final class UsersResource {
             wrong = "wrong password".equals(e.fieldErrors().get("currentPassword"));
             throw e;
         } finally {
-            if (!wrong) {
+            if (wrong) {
+                attempt.failed();
+            } else {
                 attempt.notFailed();
             }
         }

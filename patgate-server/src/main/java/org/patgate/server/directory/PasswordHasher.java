@@ -72,10 +72,19 @@ public final class PasswordHasher {
      * @throws PasswordChecksBusyException when the cap is reached
      */
     public String hash(char[] password) {
+        return limit.run(() -> hashInSlot(password));
+    }
+
+    /**
+     * As {@link #hash}, for a caller that holds a slot of {@link #limit()} already, or for the one
+     * hash a node makes for itself at start (the stand-in for unknown users), which a login burst
+     * must never be able to refuse.
+     */
+    String hashInSlot(char[] password) {
         Objects.requireNonNull(password, "password");
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        byte[] hash = limit.run(() -> counted(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES));
+        byte[] hash = counted(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
         return PREFIX + "m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
@@ -87,6 +96,11 @@ public final class PasswordHasher {
      * @throws PasswordChecksBusyException when the cap is reached (nothing was checked)
      */
     public boolean verify(char[] password, String encoded) {
+        return limit.run(() -> verifyInSlot(password, encoded));
+    }
+
+    /** As {@link #verify}, for a caller that already holds a slot of {@link #limit()}. */
+    boolean verifyInSlot(char[] password, String encoded) {
         if (password == null) {
             return false;
         }
@@ -94,8 +108,7 @@ public final class PasswordHasher {
         if (phc == null) {
             return false;
         }
-        byte[] actual = limit.run(() -> counted(password, phc.salt, phc.memoryKib, phc.iterations, phc.parallelism,
-                phc.hash.length));
+        byte[] actual = counted(password, phc.salt, phc.memoryKib, phc.iterations, phc.parallelism, phc.hash.length);
         return MessageDigest.isEqual(actual, phc.hash);
     }
 

@@ -120,7 +120,7 @@ class PasswordCheckLimitTest {
         LoginThrottle throttle = new LoginThrottle(10, Duration.ofMinutes(5));
         int attempts = 500;
         CountDownLatch start = new CountDownLatch(1);
-        List<Future<Boolean>> started = new ArrayList<>();
+        List<Future<LoginThrottle.Start>> started = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < attempts; i++) {
                 started.add(pool.submit(() -> {
@@ -129,17 +129,25 @@ class PasswordCheckLimitTest {
                 }));
             }
             start.countDown();
-            int count = 0;
-            for (Future<Boolean> result : started) {
-                count += result.get() ? 1 : 0;
+            List<LoginThrottle.Start> outcomes = new ArrayList<>();
+            for (Future<LoginThrottle.Start> result : started) {
+                outcomes.add(result.get());
             }
-            assertThat(count).isEqualTo(10);
+            assertThat(outcomes).filteredOn(o -> o == LoginThrottle.Start.STARTED).hasSize(10);
+            assertThat(outcomes).filteredOn(o -> o == LoginThrottle.Start.BUSY).as("not failures yet").hasSize(490);
         }
+        for (int i = 0; i < 9; i++) {
+            throttle.finish("192.0.2.7", true);
+        }
+        throttle.finish("192.0.2.7", false);
+        assertThat(throttle.allows("192.0.2.7")).as("nine failures of ten").isTrue();
+        assertThat(throttle.tryStart("192.0.2.7")).as("the right password gave its place back")
+                .isEqualTo(LoginThrottle.Start.STARTED);
+        throttle.finish("192.0.2.7", true);
+        assertThat(throttle.tryStart("192.0.2.7")).isEqualTo(LoginThrottle.Start.THROTTLED);
         assertThat(throttle.allows("192.0.2.7")).isFalse();
-        throttle.refund("192.0.2.7");
-        assertThat(throttle.tryStart("192.0.2.7")).as("a refunded attempt may start again").isTrue();
-        assertThat(throttle.tryStart("192.0.2.7")).isFalse();
-        assertThat(throttle.tryStart("192.0.2.8")).as("other addresses are not affected").isTrue();
+        assertThat(throttle.tryStart("192.0.2.8")).as("other addresses are not affected")
+                .isEqualTo(LoginThrottle.Start.STARTED);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
