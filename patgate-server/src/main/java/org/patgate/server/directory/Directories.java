@@ -66,10 +66,16 @@ public final class Directories implements AutoCloseable {
      * @throws PasswordChecksBusyException when too many password checks or LDAP binds run already
      */
     public Optional<Principal> authenticate(String username, char[] password) {
-        if (ldap.isEmpty() || username == null || username.isEmpty() || isLocal(username)) {
+        if (ldap.isEmpty() || username == null || username.isEmpty()) {
             return local.authenticate(username, password);
         }
-        Optional<DirectoryUser> found = ldapLogins.run(() -> ldap.get().authenticate(username, password));
+        // The lookup that decides local or LDAP runs in the slot too: a burst beyond it reaches neither.
+        return ldapLogins.run(() -> isLocal(username) ? local.authenticate(username, password)
+                : authenticateWithLdap(username, password));
+    }
+
+    private Optional<Principal> authenticateWithLdap(String username, char[] password) {
+        Optional<DirectoryUser> found = ldap.get().authenticate(username, password);
         if (found.isEmpty()) {
             return Optional.empty();
         }
