@@ -5,6 +5,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.patgate.server.api.internal.Exchange;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.directory.Directories;
 import org.patgate.server.directory.LoginThrottle;
+import org.patgate.server.directory.PasswordChecksBusyException;
 import org.patgate.server.directory.Principal;
 import org.patgate.server.directory.ldap.DirectoryUnavailableException;
 import org.patgate.server.error.InvalidRequestException;
@@ -78,7 +80,9 @@ public final class ApiAuthenticator {
         try {
             int colon = indexOf(credentials, ':');
             if (colon < 0) {
-                throw fail(sourceIp, "", "api", "malformed Basic credentials");
+                startAttempt(sourceIp, "").failed();
+                audit.failure("", "auth.login", "api", sourceIp, "malformed Basic credentials");
+                throw new UnauthorizedException("wrong username or password");
             }
             String username = new String(credentials, 0, colon);
             char[] password = Arrays.copyOfRange(credentials, colon + 1, credentials.length);
@@ -94,45 +98,109 @@ public final class ApiAuthenticator {
 
     /**
      * Checks a username and password for any channel ({@code "api"}, {@code "ui"}): throttled per
-     * source IP and per username, failures audited under the channel's name.
+     * source IP and per username, counted when the check starts, failures audited under the
+     * channel's name. The password check itself runs under the hasher's cap.
      *
      * @throws TooManyRequestsException when the IP or the username has failed too often lately
+     * @throws PasswordChecksBusyException when too many password checks run already (not counted)
      * @throws UnauthorizedException when the credentials are wrong or the user is disabled
      */
     public Principal login(String username, char[] password, String sourceIp, String channel) {
-        requireAllowed(sourceIp);
-        if (!userThrottle.allows(userKey(username))) {
-            throw new TooManyRequestsException("too many failed logins for this user; try again later",
-                    userThrottle.window());
-        }
+        PasswordAttempt attempt = startAttempt(sourceIp, username);
+        boolean failed = false;
         try {
-            return directory.authenticate(username, password)
-                    .orElseThrow(() -> fail(sourceIp, username, channel, "wrong username or password"));
+            Optional<Principal> principal = directory.authenticate(username, password);
+            if (principal.isPresent()) {
+                return principal.get();
+            }
+            failed = true;
+            attempt.failed();
+            audit.failure(bounded(username), "auth.login", channel, sourceIp, "wrong username or password");
+            throw new UnauthorizedException("wrong username or password");
         } catch (DirectoryUnavailableException e) {
             // Not the caller's fault, so not throttled; the log and GET /directory have the details.
             audit.failure(bounded(username), "auth.login", channel, sourceIp, "directory unavailable");
             throw e;
+        } finally {
+            if (!failed) {
+                attempt.notFailed();
+            }
         }
     }
 
     /**
-     * Before re-checking a signed-in user's own password (to change it): refused while their address
-     * or their name is throttled, exactly as a login would be.
+     * Counts a password attempt from {@code sourceIp} for {@code username} as it starts (a login, or
+     * re-checking a signed-in user's own password to change it). The caller gives it back with
+     * {@link PasswordAttempt#notFailed} unless the password turned out wrong, so parallel attempts
+     * are counted before any of them ends.
      *
-     * @throws TooManyRequestsException when the IP or the username has failed too often lately
+     * @throws TooManyRequestsException when the IP or the username has used up its attempts
+     * @throws PasswordChecksBusyException when its running attempts would reach that limit (503, not counted)
      */
-    public void requirePasswordAttemptAllowed(String sourceIp, String username) {
-        requireAllowed(sourceIp);
-        if (!userThrottle.allows(userKey(username))) {
-            throw new TooManyRequestsException("too many failed logins for this user; try again later",
-                    userThrottle.window());
+    public PasswordAttempt startAttempt(String sourceIp, String username) {
+        refuseUnlessStarted(throttle.tryStart(sourceIp), "from your address", throttle);
+        String userKey = username == null || username.isEmpty() ? null : userKey(username);
+        if (userKey != null) {
+            LoginThrottle.Start start = userThrottle.tryStart(userKey);
+            if (start != LoginThrottle.Start.STARTED) {
+                throttle.finish(sourceIp, false);
+                refuseUnlessStarted(start, "for this user", userThrottle);
+            }
+        }
+        return new PasswordAttempt(sourceIp, userKey);
+    }
+
+    private static void refuseUnlessStarted(LoginThrottle.Start start, String whose, LoginThrottle throttle) {
+        switch (start) {
+            case STARTED -> { }
+            case THROTTLED -> throw new TooManyRequestsException("too many failed logins " + whose
+                    + "; try again later", throttle.window());
+            // Not a failure yet: enough attempts are still being checked to reach the limit.
+            case BUSY -> throw new PasswordChecksBusyException("too many logins " + whose
+                    + " are being checked at once; try again in a second", Duration.ofSeconds(1));
         }
     }
 
-    /** A wrong password given outside a login (e.g. the current one when changing it) counts as a failed login. */
-    public void recordWrongPassword(String sourceIp, String username) {
-        throttle.recordFailure(sourceIp);
-        userThrottle.recordFailure(userKey(username));
+    /** A password attempt counted at its start; see {@link #startAttempt}. Ends once. */
+    public final class PasswordAttempt {
+        private final String sourceIp;
+        private final String userKey;
+        private boolean open = true;
+
+        private PasswordAttempt(String sourceIp, String userKey) {
+            this.sourceIp = sourceIp;
+            this.userKey = userKey;
+        }
+
+        /** The password was wrong: the attempt counts as a failure for the rest of the window. */
+        public void failed() {
+            end(true);
+        }
+
+        /** The password was right, or was not checked at all: the attempt does not count. */
+        public void notFailed() {
+            end(false);
+        }
+
+        private synchronized void end(boolean failed) {
+            if (open) {
+                open = false;
+                throttle.finish(sourceIp, failed);
+                if (userKey != null) {
+                    userThrottle.finish(userKey, failed);
+                }
+            }
+        }
+    }
+
+    /**
+     * After the caller changed their own password: when they called with their UI session (no
+     * Authorization header), that session stays signed in; every other session of theirs ends.
+     */
+    public void keepCallerSession(org.eclipse.jetty.server.Request request, Principal principal) {
+        if (sessions != null && request.getHeaders().get(HttpHeader.AUTHORIZATION) == null) {
+            sessions.keepAfterPasswordChange(request, principal);
+        }
     }
 
     private void requireAllowed(String sourceIp) {
@@ -140,15 +208,6 @@ public final class ApiAuthenticator {
             throw new TooManyRequestsException("too many failed logins from your address; try again later",
                     throttle.window());
         }
-    }
-
-    private UnauthorizedException fail(String sourceIp, String username, String channel, String reason) {
-        throttle.recordFailure(sourceIp);
-        if (!username.isEmpty()) {
-            userThrottle.recordFailure(userKey(username));
-        }
-        audit.failure(bounded(username), "auth.login", channel, sourceIp, reason);
-        return new UnauthorizedException("wrong username or password");
     }
 
     private static String userKey(String username) {

@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.patgate.server.api.internal.Exchange;
 import org.patgate.server.api.internal.Problem;
+import org.patgate.server.directory.PasswordChecksBusyException;
 import org.patgate.server.directory.Principal;
 import org.patgate.server.directory.ldap.DirectoryUnavailableException;
 import org.patgate.server.error.ConflictException;
@@ -74,6 +75,13 @@ public final class ApiHandler extends Handler.Abstract {
                 found.route().action().handle(resources, exchange, null);
                 return true;
             }
+            // Before any password check: a browser's cross-site write never gets to use ambient credentials.
+            Problem crossSite = CrossSiteGuard.refusal(request);
+            if (crossSite != null) {
+                discardBody(request, maxBodyBytes);
+                exchange.sendProblem(crossSite);
+                return true;
+            }
             // Authenticate before saying anything about the path, so that probing needs credentials.
             Principal principal = authenticator.authenticate(exchange);
             switch (match) {
@@ -116,11 +124,30 @@ public final class ApiHandler extends Handler.Abstract {
             // A request body cut for arriving too slowly (limits.minRequestBodyRate): 408, the client's fault.
             case org.eclipse.jetty.http.HttpException.RuntimeException h when h.getCode() == 408 -> exchange.sendProblem(
                     Problem.of(408, "request-timeout", "Request Timeout", h.getMessage()));
+            case PasswordChecksBusyException b -> {
+                exchange.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(b.retryAfter().toSeconds()));
+                exchange.sendProblem(Problem.of(503, "busy", "Service Unavailable", b.getMessage()));
+            }
             default -> {
                 LOG.error("management API call {} {} failed", exchange.method(), exchange.path(), e);
                 exchange.sendProblem(Problem.of(500, "internal-error", "Internal Server Error",
                         "the server could not complete the request; the log has details"));
             }
+        }
+    }
+
+    /**
+     * Reads and drops up to {@code limit} bytes of a body we refuse, so that a client still sending it
+     * gets the answer rather than a reset stream (HTTP/2) or a broken pipe.
+     */
+    private static void discardBody(Request request, int limit) {
+        try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
+            byte[] buffer = new byte[8192];
+            for (long total = 0, n; total <= limit && (n = in.read(buffer)) >= 0; total += n) {
+                // dropped
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // The answer is the refusal either way.
         }
     }
 

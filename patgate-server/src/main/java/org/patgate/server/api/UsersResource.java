@@ -63,18 +63,28 @@ public final class UsersResource {
                 principal.permissions().stream().map(Permission::wireName).sorted().toList()));
     }
 
-    /** Wrong current passwords count as failed logins, so a stolen session cannot guess its way to a new password. */
+    /**
+     * Wrong current passwords count as failed logins (counted when the check starts), so a stolen
+     * session cannot guess its way to a new password. Every other session of the user ends; the
+     * UI session that made the call, if any, stays.
+     */
     void changeOwnPassword(Exchange exchange, Principal principal) {
-        authenticator.requirePasswordAttemptAllowed(exchange.sourceIp(), principal.username());
         PasswordBody body = exchange.readJson(PasswordBody.class);
+        ApiAuthenticator.PasswordAttempt attempt = authenticator.startAttempt(exchange.sourceIp(), principal.username());
+        boolean wrong = false;
         try {
             service.changeOwnPassword(principal, exchange.sourceIp(), body.currentPassword(), body.newPassword());
         } catch (InvalidRequestException e) {
-            if ("wrong password".equals(e.fieldErrors().get("currentPassword"))) {
-                authenticator.recordWrongPassword(exchange.sourceIp(), principal.username());
-            }
+            wrong = "wrong password".equals(e.fieldErrors().get("currentPassword"));
             throw e;
+        } finally {
+            if (wrong) {
+                attempt.failed();
+            } else {
+                attempt.notFailed();
+            }
         }
+        authenticator.keepCallerSession(exchange.request(), principal);
         exchange.sendNoContent();
     }
 

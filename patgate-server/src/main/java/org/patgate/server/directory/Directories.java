@@ -42,6 +42,10 @@ public final class Directories implements AutoCloseable {
     private final LocalDirectory local;
     private final Optional<LdapDirectory> ldap;
     private final Permissions permissions;
+    /** LDAP binds are no Argon2, but each holds a thread and a connection: a login burst may not pile them up. */
+    private final PasswordCheckLimit ldapLogins = new PasswordCheckLimit("LDAP logins", MAX_LDAP_LOGINS,
+            MAX_LDAP_LOGINS, PasswordCheckLimit.DEFAULT_WAIT);
+    static final int MAX_LDAP_LOGINS = 16;
 
     /**
      * @param ldap the LDAP directory, or empty for local users only; closed by {@link #close()}
@@ -59,11 +63,18 @@ public final class Directories implements AutoCloseable {
      * their shadow row on the first success). Empty on any mismatch, unknown or disabled user.
      *
      * @throws DirectoryUnavailableException when the username is not local and LDAP cannot be asked
+     * @throws PasswordChecksBusyException when too many password checks or LDAP binds run already
      */
     public Optional<Principal> authenticate(String username, char[] password) {
-        if (ldap.isEmpty() || username == null || username.isEmpty() || isLocal(username)) {
+        if (ldap.isEmpty() || username == null || username.isEmpty()) {
             return local.authenticate(username, password);
         }
+        // The lookup that decides local or LDAP runs in the slot too: a burst beyond it reaches neither.
+        return ldapLogins.run(() -> isLocal(username) ? local.authenticate(username, password)
+                : authenticateWithLdap(username, password));
+    }
+
+    private Optional<Principal> authenticateWithLdap(String username, char[] password) {
         Optional<DirectoryUser> found = ldap.get().authenticate(username, password);
         if (found.isEmpty()) {
             return Optional.empty();
@@ -172,6 +183,25 @@ public final class Directories implements AutoCloseable {
             return row;
         }
         return ldap.get().lookup(username).flatMap(this::shadowRow);
+    }
+
+    /**
+     * A fingerprint of the user's stored password hash that changes whenever the password is
+     * changed or reset (sessions signed in with an older password end); empty for a user without
+     * a stored password (LDAP users) or one that no longer exists.
+     */
+    public String passwordStamp(long userId) {
+        return database.users().findById(userId).map(UserRecord::passwordHash)
+                .map(Directories::sha256Hex).orElse("");
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** The LDAP directory, when one is configured (status and connection test). */

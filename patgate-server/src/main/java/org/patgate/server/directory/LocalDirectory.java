@@ -26,17 +26,27 @@ public final class LocalDirectory {
         this.hasher = hasher;
         this.permissions = permissions;
         this.dummyHash = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> hasher.hash("not-a-real-password-only-for-timing".toCharArray()),
+                () -> hasher.hashInSlot("not-a-real-password-only-for-timing".toCharArray()),
                 task -> Thread.ofVirtual().name("patgate-dummy-hash").start(task));
     }
 
-    /** Checks a username and password; empty on any mismatch, unknown or disabled user. */
+    /**
+     * Checks a username and password; empty on any mismatch, unknown or disabled user. The lookup
+     * and the check run in one slot of the hasher's cap, so a login burst beyond the cap is refused
+     * before it reaches the database too.
+     *
+     * @throws PasswordChecksBusyException when the cap is reached
+     */
     public Optional<Principal> authenticate(String username, char[] password) {
+        return hasher.limit().run(() -> authenticateInSlot(username, password));
+    }
+
+    private Optional<Principal> authenticateInSlot(String username, char[] password) {
         Optional<UserRecord> user = username == null || username.isEmpty()
                 ? Optional.empty()
                 : database.users().findByUsername(username);
         String hash = user.map(UserRecord::passwordHash).orElse(null);
-        boolean matches = hasher.verify(password, hash == null ? dummyHash.join() : hash) && hash != null;
+        boolean matches = hasher.verifyInSlot(password, hash == null ? dummyHash.join() : hash) && hash != null;
         if (!matches || !user.get().enabled()) {
             return Optional.empty();
         }

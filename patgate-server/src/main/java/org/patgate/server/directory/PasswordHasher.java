@@ -20,6 +20,10 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * them on the next successful login) and never throws for malformed input: it answers false.
  * The bounds stop a tampered hash from making a login allocate gigabytes.
  *
+ * <p>Every hash and check runs under a {@link PasswordCheckLimit} (by default sized from the heap),
+ * so a burst of logins cannot run more Argon2id computations at once than the heap can hold; a
+ * call beyond the cap throws {@link PasswordChecksBusyException} before it allocates anything.
+ *
  * <p>Thread-safe; each call uses its own generator.
  */
 public final class PasswordHasher {
@@ -44,16 +48,43 @@ public final class PasswordHasher {
     private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
 
     private final SecureRandom random = new SecureRandom();
+    private final PasswordCheckLimit limit;
+    private final java.util.concurrent.atomic.AtomicInteger computing = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger peakComputing = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** A hasher whose cap on parallel computations is sized from this JVM's heap. */
     public PasswordHasher() {
+        this(PasswordCheckLimit.forHeap());
     }
 
-    /** A new PHC string for {@code password}, with a fresh random salt. */
+    public PasswordHasher(PasswordCheckLimit limit) {
+        this.limit = Objects.requireNonNull(limit, "limit");
+    }
+
+    /** The cap on hashes and checks running at once. */
+    public PasswordCheckLimit limit() {
+        return limit;
+    }
+
+    /**
+     * A new PHC string for {@code password}, with a fresh random salt.
+     *
+     * @throws PasswordChecksBusyException when the cap is reached
+     */
     public String hash(char[] password) {
+        return limit.run(() -> hashInSlot(password));
+    }
+
+    /**
+     * As {@link #hash}, for a caller that holds a slot of {@link #limit()} already, or for the one
+     * hash a node makes for itself at start (the stand-in for unknown users), which a login burst
+     * must never be able to refuse.
+     */
+    String hashInSlot(char[] password) {
         Objects.requireNonNull(password, "password");
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        byte[] hash = derive(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
+        byte[] hash = counted(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
         return PREFIX + "m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
@@ -61,8 +92,15 @@ public final class PasswordHasher {
     /**
      * Whether {@code password} matches {@code encoded}; the tag comparison is constant-time.
      * False for a null password and for any malformed, out-of-bounds or non-Argon2id string.
+     *
+     * @throws PasswordChecksBusyException when the cap is reached (nothing was checked)
      */
     public boolean verify(char[] password, String encoded) {
+        return limit.run(() -> verifyInSlot(password, encoded));
+    }
+
+    /** As {@link #verify}, for a caller that already holds a slot of {@link #limit()}. */
+    boolean verifyInSlot(char[] password, String encoded) {
         if (password == null) {
             return false;
         }
@@ -70,7 +108,7 @@ public final class PasswordHasher {
         if (phc == null) {
             return false;
         }
-        byte[] actual = derive(password, phc.salt, phc.memoryKib, phc.iterations, phc.parallelism, phc.hash.length);
+        byte[] actual = counted(password, phc.salt, phc.memoryKib, phc.iterations, phc.parallelism, phc.hash.length);
         return MessageDigest.isEqual(actual, phc.hash);
     }
 
@@ -82,6 +120,20 @@ public final class PasswordHasher {
         Phc phc = Phc.parse(encoded);
         return phc == null || phc.memoryKib != MEMORY_KIB || phc.iterations != ITERATIONS
                 || phc.parallelism != PARALLELISM || phc.salt.length != SALT_BYTES || phc.hash.length != HASH_BYTES;
+    }
+
+    /** The most Argon2id computations this hasher ran at the same moment since it was made. */
+    public int peakComputing() {
+        return peakComputing.get();
+    }
+
+    private byte[] counted(char[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+        peakComputing.accumulateAndGet(computing.incrementAndGet(), Math::max);
+        try {
+            return derive(password, salt, memoryKib, iterations, parallelism, length);
+        } finally {
+            computing.decrementAndGet();
+        }
     }
 
     static byte[] derive(char[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {

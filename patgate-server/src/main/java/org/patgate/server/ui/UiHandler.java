@@ -187,6 +187,10 @@ public final class UiHandler extends Handler.Abstract {
             case InvalidRequestException i -> error(exchange, 400, "Bad request", i.getMessage());
             case ConflictException c -> error(exchange, 409, "Not possible right now", c.getMessage());
             case TooManyRequestsException t -> error(exchange, 429, "Too many attempts", t.getMessage());
+            case org.patgate.server.directory.PasswordChecksBusyException b -> {
+                exchange.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(b.retryAfter().toSeconds()));
+                error(exchange, 503, "Busy", "Too many sign-ins are being checked right now. Try again in a moment.");
+            }
             default -> {
                 LOG.error("UI request {} {} failed", exchange.method(), exchange.request().getHttpURI().getPath(), e);
                 error(exchange, 500, "Something went wrong", "The server could not complete the request; the log has details.");

@@ -29,7 +29,10 @@ import org.patgate.server.directory.Principal;
  * after sign-in, whichever comes first, and on sign-out; the store holds at most
  * {@code maxSessions} (the least recently used go first). Each session carries its own CSRF token.
  * The principal is re-read from the directory on every use, so a disabled user or a revoked
- * permission takes effect at once. Thread-safe.
+ * permission takes effect at once. A session also remembers a fingerprint of the user's stored
+ * password from its sign-in: once the password is changed or reset (by any path: API, UI, CLI,
+ * another node), every session signed in with the old one ends at its next use; the session that
+ * changed its own password is carried over with {@link #keepAfterPasswordChange}. Thread-safe.
  */
 public final class UiSessions {
 
@@ -69,13 +72,15 @@ public final class UiSessions {
         private final String csrfToken;
         private final Instant createdAt;
         private volatile Instant lastUsedAt;
+        private volatile String passwordStamp;
 
-        UiSession(long userId, String username, String csrfToken, Instant createdAt) {
+        UiSession(long userId, String username, String csrfToken, Instant createdAt, String passwordStamp) {
             this.userId = userId;
             this.username = username;
             this.csrfToken = csrfToken;
             this.createdAt = createdAt;
             this.lastUsedAt = createdAt;
+            this.passwordStamp = passwordStamp;
         }
 
         public String csrfToken() {
@@ -104,8 +109,22 @@ public final class UiSessions {
             signOut(previousId);
         }
         String id = randomToken();
-        sessions.put(key(id), new UiSession(principal.userId(), principal.username(), randomToken(), clock.instant()));
+        sessions.put(key(id), new UiSession(principal.userId(), principal.username(), randomToken(), clock.instant(),
+                directory.passwordStamp(principal.userId())));
         return id;
+    }
+
+    /**
+     * After {@code principal} changed their own password in the request's session: that session
+     * stays signed in (all others of the user end at their next use). Nothing happens when the
+     * request's session belongs to someone else or there is none.
+     */
+    public void keepAfterPasswordChange(Request request, Principal principal) {
+        String id = sessionId(request);
+        UiSession session = id == null ? null : sessions.getIfPresent(key(id));
+        if (session != null && session.userId == principal.userId()) {
+            session.passwordStamp = directory.passwordStamp(principal.userId());
+        }
     }
 
     public void signOut(String id) {
@@ -135,7 +154,9 @@ public final class UiSessions {
             // Fail closed for now, but keep the session: it works again once the directory answers.
             return Optional.empty();
         }
-        if (principal.isEmpty()) {
+        // The password changed since sign-in (or was reset): this session was made with the old one.
+        if (principal.isEmpty() || !MessageDigest.isEqual(session.passwordStamp.getBytes(StandardCharsets.US_ASCII),
+                directory.passwordStamp(session.userId).getBytes(StandardCharsets.US_ASCII))) {
             sessions.invalidate(key);
             return Optional.empty();
         }

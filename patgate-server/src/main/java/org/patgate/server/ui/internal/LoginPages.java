@@ -10,6 +10,7 @@ import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.patgate.server.api.ApiAuthenticator;
+import org.patgate.server.directory.PasswordChecksBusyException;
 import org.patgate.server.directory.Principal;
 import org.patgate.server.error.TooManyRequestsException;
 import org.patgate.server.error.UnauthorizedException;
@@ -85,6 +86,11 @@ public final class LoginPages {
             exchange.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(e.retryAfter().toSeconds()));
             show(exchange, 429, expected, username, "Too many failed sign-ins. Try again in "
                     + Math.max(1, e.retryAfter().toMinutes()) + " minutes.");
+            return;
+        } catch (PasswordChecksBusyException e) {
+            exchange.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(e.retryAfter().toSeconds()));
+            show(exchange, 503, expected, username, "Too many sign-ins are being checked right now. "
+                    + "Try again in a moment.");
             return;
         } finally {
             Arrays.fill(secret, '\0');
