@@ -16,7 +16,9 @@ import org.eclipse.jetty.server.Request;
  * with {@code os_username}/{@code os_password} from either. Such a body is read whole, up to
  * {@value #LIMIT} bytes (larger form bodies there are refused with 413, without being read), checked,
  * and then replayed to the upstream unchanged; every other body streams as before. Multipart bodies are
- * not looked into (servlet containers do not read their fields as login parameters). Thread-safe.
+ * not looked into (servlet containers do not read their fields as login parameters). The same look
+ * refuses a {@code _method} form field on requests made with a token that has rules (some frameworks
+ * read it as the method), wherever the path. Thread-safe.
  */
 final class FormPasswordGuard {
 
@@ -47,13 +49,18 @@ final class FormPasswordGuard {
         return false;
     }
 
-    static void inspect(Request request, AccessDecider decider, Outcome outcome) {
+    /**
+     * @param decider            asked about password fields, or null when passwords are not blocked here
+     * @param overrideRefusedFor the id of a token with rules, whose requests may not carry a
+     *                           {@code _method} form field; null when overrides are not looked for
+     */
+    static void inspect(Request request, AccessDecider decider, String overrideRefusedFor, Outcome outcome) {
         String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
         if (encoding != null && !encoding.strip().equalsIgnoreCase("identity")) {
             // A compressed form cannot be looked into without inflating it; an upstream that inflates would read it.
             outcome.refuse(new GatewayDecision.Refuse(415, "unsupported-media-type", "Unsupported Media Type",
-                    "encoded (compressed) form bodies are not accepted on the REST API while password authentication "
-                            + "is blocked", false, null));
+                    "encoded (compressed) form bodies are not accepted where the gateway looks into them (REST "
+                            + "paths while password authentication is blocked, tokens with rules)", false, null));
             return;
         }
         long length = request.getLength();
@@ -66,7 +73,12 @@ final class FormPasswordGuard {
                 outcome.refuse(tooLarge());
                 return;
             }
-            String username = passwordFields(body);
+            if (overrideRefusedFor != null && hasOverrideField(body)) {
+                outcome.refuse(GatewayDecision.Refuse.forbidden("this token's rules do not allow method overrides "
+                        + "(a '_method' form field)", overrideRefusedFor));
+                return;
+            }
+            String username = decider == null ? null : passwordFields(body);
             GatewayDecision.Refuse refusal = username == null ? null : decider.refuseFormPassword(username);
             if (refusal != null) {
                 outcome.refuse(refusal);
@@ -78,8 +90,9 @@ final class FormPasswordGuard {
 
     private static GatewayDecision.Refuse tooLarge() {
         return new GatewayDecision.Refuse(413, "content-too-large", "Content Too Large",
-                "form-encoded bodies on the REST API are limited to " + LIMIT + " bytes while password "
-                        + "authentication is blocked; send JSON, or multipart for uploads", false, null);
+                "form-encoded bodies are limited to " + LIMIT + " bytes where the gateway looks into them (REST "
+                        + "paths while password authentication is blocked, tokens with rules); send JSON, or multipart "
+                        + "for uploads", false, null);
     }
 
     /**
@@ -101,6 +114,17 @@ final class FormPasswordGuard {
             }
         }
         return password ? username : null;
+    }
+
+    /** Whether the form has a {@code _method} field (name decoded, case and blanks ignored). */
+    static boolean hasOverrideField(byte[] body) {
+        for (String pair : new String(body, StandardCharsets.ISO_8859_1).split("&")) {
+            int equals = pair.indexOf('=');
+            if (decode(equals < 0 ? pair : pair.substring(0, equals)).strip().equalsIgnoreCase("_method")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String decode(String raw) {

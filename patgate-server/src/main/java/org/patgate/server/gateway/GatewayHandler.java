@@ -110,28 +110,36 @@ public final class GatewayHandler extends Handler.Wrapper {
             return true;
         }
         GatewayDecision.Forward forward = (GatewayDecision.Forward) decision;
-        if (FormPasswordGuard.isForm(request.getHeaders()) && decider.inspectsFormBodies(decodedPath)) {
-            // Password fields in a form body would log in past the password block: look before forwarding.
-            String path = decodedPath;
-            String encoded = encodedPath;
-            InetAddress from = client;
-            FormPasswordGuard.inspect(request, decider, new FormPasswordGuard.Outcome() {
-                @Override
-                public void forward(Request replayed) {
-                    try {
-                        GatewayHandler.this.forward(replayed, response, callback, forward, encoded, path, from, start,
-                                arrived);
-                    } catch (Throwable failure) {
-                        callback.failed(failure);
+        if (FormPasswordGuard.isForm(request.getHeaders())) {
+            // Password fields in a form body would log in past the password block, and a token with rules
+            // names the methods it may use (a '_method' form field would let the upstream act on another):
+            // look into the form before forwarding.
+            boolean passwordsBlocked = decider.inspectsFormBodies(decodedPath);
+            String overrideRefusedFor = forward.token() != null && !forward.token().rules().isEmpty()
+                    ? forward.tokenId() : null;
+            if (passwordsBlocked || overrideRefusedFor != null) {
+                String path = decodedPath;
+                String encoded = encodedPath;
+                InetAddress from = client;
+                FormPasswordGuard.Outcome outcome = new FormPasswordGuard.Outcome() {
+                    @Override
+                    public void forward(Request replayed) {
+                        try {
+                            GatewayHandler.this.forward(replayed, response, callback, forward, encoded, path, from, start,
+                                    arrived);
+                        } catch (Throwable failure) {
+                            callback.failed(failure);
+                        }
                     }
-                }
 
-                @Override
-                public void refuse(GatewayDecision.Refuse refusal) {
-                    answer(request, response, callback, refusal);
-                }
-            });
-            return true;
+                    @Override
+                    public void refuse(GatewayDecision.Refuse refusal) {
+                        answer(request, response, callback, refusal);
+                    }
+                };
+                FormPasswordGuard.inspect(request, passwordsBlocked ? decider : null, overrideRefusedFor, outcome);
+                return true;
+            }
         }
         return forward(request, response, callback, forward, encodedPath, decodedPath, client, start, arrived);
     }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.patgate.server.testing.GatewayFixture;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.TestServer.Answer;
@@ -151,5 +152,33 @@ class TokenRulesTest {
 
         assertThat(answer.status()).isEqualTo(403);
         assertThat(gw.upstream.received()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "form body {0} is refused for a token with rules")
+    @ValueSource(strings = {"_method=DELETE", "a=1&_method=DELETE", "_METHOD=DELETE", "%5Fmethod=DELETE",
+        "%5f%6Dethod=PUT", "+_method=DELETE", "_method", "x=%26&_method=delete"})
+    void methodOverrideInAFormBodyIsRefusedForTokensWithRules(String form) {
+        String poster = create(Map.of("name", "commenter " + form.hashCode(), "scope", "read-write", "rules", Map.of(
+                "allow", List.of(Map.of("methods", List.of("POST"), "path", "/rest/api/2/issue/*/comment"),
+                        Map.of("methods", List.of("POST"), "path", "/outside/**")))))
+                .get("token").asText();
+        for (String path : List.of("/rest/api/2/issue/X-1/comment", "/outside/form")) {
+            Answer answer = gw.send("POST", path, Map.of("Authorization", "Bearer " + poster,
+                    "Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"), form);
+
+            assertThat(answer.status()).as(path + " " + answer.body()).isEqualTo(403);
+            assertThat(answer.body()).contains("method overrides");
+        }
+        assertThat(gw.upstream.received()).isEmpty();
+
+        // The same token's ordinary form and a JSON body naming _method pass, unchanged.
+        Answer plain = gw.send("POST", "/rest/api/2/issue/X-1/comment", Map.of("Authorization", "Bearer " + poster,
+                "Content-Type", "application/x-www-form-urlencoded"), "body=method&x_method=1");
+        assertThat(plain.status()).as(plain.body()).isEqualTo(200);
+        Answer json = gw.send("POST", "/rest/api/2/issue/X-1/comment", Map.of("Authorization", "Bearer " + poster,
+                "Content-Type", "application/json"), "{\"_method\":\"DELETE\"}");
+        assertThat(json.status()).as(json.body()).isEqualTo(200);
+        assertThat(gw.upstream.received()).extracting(r -> r.bodyBytes()).containsExactly(
+                (long) "body=method&x_method=1".length(), (long) "{\"_method\":\"DELETE\"}".length());
     }
 }
