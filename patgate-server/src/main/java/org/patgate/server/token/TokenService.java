@@ -296,8 +296,11 @@ public final class TokenService {
             case "pending" -> "waiting for an administrator's approval";
             case "denied" -> decisions.find(token.id()).map(d -> "denied by " + d.decidedBy()
                     + (d.reason() == null ? "" : ": " + d.reason())).orElse("denied");
-            default -> database.users().findById(token.ownerId()).map(directory::whyNoTokens)
-                    .orElse("its owner is disabled or no longer holds the use-tokens permission");
+            // whyNoTokens answers null for an owner who may use tokens: that token works.
+            default -> {
+                Optional<UserRecord> owner = database.users().findById(token.ownerId());
+                yield owner.isEmpty() ? "its owner no longer exists" : directory.whyNoTokens(owner.get());
+            }
         };
     }
 
