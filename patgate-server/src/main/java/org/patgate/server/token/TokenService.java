@@ -101,9 +101,17 @@ public final class TokenService {
         }
         String secret = format.generate(random);
         TokenStatus status = outcome.pending() ? TokenStatus.PENDING : TokenStatus.ACTIVE;
-        TokenRecord token = database.tokens().insert(new NewToken(newId(), digester.digest(secret).hex(),
+        NewToken row = new NewToken(newId(), digester.digest(secret).hex(),
                 TokenFormat.hintOf(secret), request.name().strip(), owner.id(), actor.userId(), request.scope(),
-                outcome.allowedIps(), request.expiresAt(), now, status, TokenRulesCodec.toJson(request.rules())));
+                outcome.allowedIps(), request.expiresAt(), now, status, TokenRulesCodec.toJson(request.rules()));
+        EffectivePolicy.Limit limit = policy.maxActiveTokens();
+        // The count above was a quick answer; this one, under the owner's row lock, is the one that holds.
+        TokenRecord token = limit == null || status != TokenStatus.ACTIVE ? database.tokens().insert(row)
+                : database.tokens().insertWithinLimit(row, limit.value(), now).orElseThrow(() -> {
+                    audit.failure(actor.username(), "token.create", owner.username(), sourceIp,
+                            "refused by policy: too many tokens");
+                    return new ConflictException(PolicyCheck.tooManyTokens(limit));
+                });
         audit.success(actor.username(), "token.create", token.id(), sourceIp, "owner=" + owner.username() + " scope="
                 + token.scope().wireName() + " status=" + status.wireName() + " name=" + token.name());
         return new IssuedToken(token, secret);
@@ -228,12 +236,21 @@ public final class TokenService {
             throw new ConflictException("token " + id + " is " + state + " and cannot be rotated");
         }
         String secret = format.generate(random);
-        if (!database.tokens().rotate(id, digester.digest(secret).hex(), TokenFormat.hintOf(secret), now())) {
+        String digest = digester.digest(secret).hex();
+        Instant at = now();
+        // Compare-and-set on the digest read above: of two concurrent rotations only one wins, so no
+        // caller is handed a secret that another rotation overwrote in the same instant.
+        if (!database.tokens().rotate(id, token.digestHex(), digest, TokenFormat.hintOf(secret), at)) {
             throw new ConflictException("token " + id + " changed while rotating; try again");
         }
         verifier.invalidate(token.digestHex());
         audit.success(actor.username(), "token.rotate", id, sourceIp, "owner=" + token.ownerUsername());
-        return new IssuedToken(database.tokens().findById(id).orElseThrow(), secret);
+        // Described as this rotation left it (a re-read could already show a later rotation's hint).
+        return new IssuedToken(new TokenRecord(token.id(), digest, TokenFormat.hintOf(secret), token.name(),
+                token.ownerId(), token.ownerUsername(), token.creatorId(), token.creatorUsername(), token.scope(),
+                token.allowedIps(), token.expiresAt(), token.createdAt(), token.status(), token.revokedAt(),
+                token.revokedByUsername(), at, token.lastUsedAt(), token.lastUsedIp(), token.lastUsedAgent(),
+                token.rulesJson()), secret);
     }
 
     private TokenRecord visible(Principal actor, String id) {
@@ -265,17 +282,22 @@ public final class TokenService {
             throw new InvalidRequestException("reason: at most 1000 characters, no control characters",
                     Map.of("reason", "at most 1000 characters, no control characters"));
         }
+        EffectivePolicy.Limit limit = null;
+        UserRecord owner = null;
         if (approve) {
-            UserRecord owner = database.users().findById(token.ownerId())
+            owner = database.users().findById(token.ownerId())
                     .orElseThrow(() -> new ConflictException("the owner of token " + id + " no longer exists"));
-            EffectivePolicy.Limit limit = policies.effectiveFor(directory.toPrincipal(owner).groups()).maxActiveTokens();
-            if (limit != null && database.tokens().countActive(owner.id(), now()) >= limit.value()) {
-                throw new ConflictException(owner.username() + " already has " + limit.value() + " active tokens, the most "
-                        + "the policy of group '" + limit.group() + "' allows; deny this one or revoke another first");
-            }
+            limit = policies.effectiveFor(directory.toPrincipal(owner).groups()).maxActiveTokens();
         }
-        if (!decisions.decide(id, approve, why, actor.userId(), now())) {
-            throw new ConflictException("token " + id + " is " + token.effectiveStatus(now()) + ", not pending");
+        // Counted and changed in one transaction under the owner's row lock: parallel approvals hold the limit.
+        switch (decisions.decide(id, approve, why, actor.userId(), now(), token.ownerId(),
+                limit == null ? null : limit.value())) {
+            case LIMIT_REACHED -> throw new ConflictException(owner.username() + " already has " + limit.value()
+                    + " active tokens, the most the policy of group '" + limit.group() + "' allows; deny this one or "
+                    + "revoke another first");
+            case NOT_PENDING -> throw new ConflictException("token " + id + " is " + database.tokens().findById(id)
+                    .map(t -> t.effectiveStatus(now())).orElse("gone") + ", not pending");
+            case DECIDED -> { }
         }
         verifier.invalidate(token.digestHex());
         audit.success(actor.username(), approve ? "token.approve" : "token.deny", id, sourceIp,
