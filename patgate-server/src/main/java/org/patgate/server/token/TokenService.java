@@ -15,6 +15,7 @@ import org.patgate.core.PatgateException;
 import org.patgate.core.net.IpRangeSet;
 import org.patgate.core.token.Base62;
 import org.patgate.core.token.TokenDigester;
+import org.patgate.core.text.UnsafeText;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.directory.Principal;
@@ -278,9 +279,10 @@ public final class TokenService {
         if (!approve && (why == null || why.isEmpty())) {
             throw new InvalidRequestException("reason: required when denying a token", Map.of("reason", "required"));
         }
-        if (why != null && (why.length() > 1000 || why.chars().anyMatch(Character::isISOControl))) {
-            throw new InvalidRequestException("reason: at most 1000 characters, no control characters",
-                    Map.of("reason", "at most 1000 characters, no control characters"));
+        if (why != null && (why.length() > 1000 || UnsafeText.firstUnsafe(why) != null)) {
+            throw new InvalidRequestException("reason: at most 1000 characters, no control or bidirectional formatting "
+                    + "characters", Map.of("reason", "at most 1000 characters, no control or bidirectional formatting "
+                    + "characters"));
         }
         EffectivePolicy.Limit limit = null;
         UserRecord owner = null;
@@ -377,8 +379,11 @@ public final class TokenService {
         String name = request.name();
         if (name == null || name.isBlank()) {
             errors.put("name", "required");
-        } else if (name.strip().length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
-            errors.put("name", "at most " + MAX_NAME_LENGTH + " characters, no control characters");
+        } else if (name.strip().length() > MAX_NAME_LENGTH) {
+            errors.put("name", "at most " + MAX_NAME_LENGTH + " characters");
+        } else if (UnsafeText.firstUnsafe(name) != null) {
+            errors.put("name", "no control or bidirectional formatting characters (found " + UnsafeText.firstUnsafe(name)
+                    + ")");
         }
         if (request.scope() == null) {
             errors.put("scope", "required: read-only or read-write");
