@@ -170,7 +170,7 @@ class AtomicPolicyTest {
     void parallelCreationsOfOneUsernameHaveOneWinner() throws Exception {
         Session admin = Session.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
 
-        List<Answer> answers = parallel(20, i -> admin.send("POST", API + "/users",
+        List<Answer> answers = parallel(8, i -> admin.send("POST", API + "/users",
                 Map.of("username", i % 2 == 0 ? "twin" : "TWIN", "password", PW)));
 
         assertThat(answers.stream().filter(a -> a.status() == 201)).as(summary(answers)).hasSize(1);
