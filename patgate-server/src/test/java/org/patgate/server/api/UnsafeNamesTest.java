@@ -17,7 +17,7 @@ import org.patgate.server.testing.TestServer.Answer;
 
 /**
  * Every name a client gives (token names, usernames, display names, group names in memberships,
- * permissions and policies) refuses control characters and the bidirectional formatting characters
+ * permissions and policies) and every denial reason refuses control characters and the bidirectional formatting characters
  * that make a name display as something else: 400 problem+json naming the field, nothing stored.
  * The web UI and the CLI create through the same services, so they share this validation.
  */
@@ -33,11 +33,17 @@ class UnsafeNamesTest {
     @TempDir
     static Path dir;
     static TestServer server;
+    static String pendingId;
 
     @BeforeAll
     static void start() {
         server = TestServer.h2(dir);
         server.createUser("namer", PW);
+        server.createUser("pender", PW, "approval-needed");
+        assertThat(server.asAdmin("PUT", API + "/policies/groups/approval-needed", Map.of("approvalRequired", true))
+                .status()).isEqualTo(200);
+        pendingId = server.call("POST", API + "/tokens", "pender", PW, Map.of("name", "waits", "scope", "read-only"))
+                .json().get("id").asText();
     }
 
     @AfterAll
@@ -45,7 +51,7 @@ class UnsafeNamesTest {
         server.close();
     }
 
-    enum Field { TOKEN_NAME, USERNAME, DISPLAY_NAME_NEW, DISPLAY_NAME_CHANGED, GROUP_OF_USER, PERMISSION_GROUP, POLICY_GROUP }
+    enum Field { TOKEN_NAME, USERNAME, DISPLAY_NAME_NEW, DISPLAY_NAME_CHANGED, GROUP_OF_USER, PERMISSION_GROUP, POLICY_GROUP, DENIAL_REASON }
 
     static Stream<Arguments> cases() {
         return Stream.of(Field.values()).flatMap(f -> UNSAFE.stream().map(c -> Arguments.of(f,
@@ -69,6 +75,7 @@ class UnsafeNamesTest {
                     Map.of("permissions", List.of("use-tokens")));
             case POLICY_GROUP -> server.asAdmin("PUT", API + "/policies/groups/" + encode(name),
                     Map.of("maxActiveTokens", 1));
+            case DENIAL_REASON -> server.asAdmin("POST", API + "/tokens/" + pendingId + "/deny", Map.of("reason", name));
         };
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(400);
@@ -89,6 +96,7 @@ class UnsafeNamesTest {
             case DISPLAY_NAME_NEW, DISPLAY_NAME_CHANGED -> "displayName";
             case GROUP_OF_USER -> "groups";
             case PERMISSION_GROUP, POLICY_GROUP -> "group";
+            case DENIAL_REASON -> "reason";
         });
         assertThat(answer.body()).as("the refusal does not echo the raw character").doesNotContain(c);
     }
