@@ -66,8 +66,11 @@ public final class TokenRepository {
     private static final String RECORD_USE = """
             UPDATE tokens SET last_used_at = ?, last_used_ip = ?, last_used_agent = ?
             WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)""";
-    // Serialises count-then-insert per owner on H2 and PostgreSQL alike, across nodes.
+    // Serialises count-then-insert per owner on H2 and PostgreSQL alike, across nodes. On PostgreSQL
+    // NO KEY UPDATE: it still excludes other lockers of the row, but not the KEY SHARE locks that
+    // foreign-key checks take on it (a token created by this user for another), which deadlock otherwise.
     private static final String LOCK_OWNER = "SELECT id FROM users WHERE id = ? FOR UPDATE";
+    private static final String LOCK_OWNER_POSTGRESQL = "SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE";
     private static final String ROTATE_FROM = """
             UPDATE tokens SET digest = ?, hint = ?, rotated_at = ?
             WHERE id = ? AND status = 'active' AND digest = ?""";
@@ -110,7 +113,9 @@ public final class TokenRepository {
      * An owner who no longer exists has none (and the insert that follows fails on its foreign key).
      */
     static long lockOwnerAndCountActive(java.sql.Connection connection, long ownerId, Instant now) throws SQLException {
-        Jdbc.list(connection, LOCK_OWNER, statement -> statement.setLong(1, ownerId), row -> row.getLong(1));
+        String lock = connection.getMetaData().getDatabaseProductName().startsWith("PostgreSQL") ? LOCK_OWNER_POSTGRESQL
+                : LOCK_OWNER;
+        Jdbc.list(connection, lock, statement -> statement.setLong(1, ownerId), row -> row.getLong(1));
         return Jdbc.one(connection, COUNT_ACTIVE, statement -> {
             statement.setLong(1, ownerId);
             Jdbc.setInstant(statement, 2, now);

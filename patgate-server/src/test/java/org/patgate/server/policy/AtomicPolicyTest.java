@@ -109,6 +109,27 @@ class AtomicPolicyTest {
     }
 
     @Test
+    void twoUsersCreatingTokensForEachOtherInParallelNeitherDeadlockNorExceedTheLimit() throws Exception {
+        policy("crossing", Map.of("maxActiveTokens", 5));
+        assertThat(server.asAdmin("PUT", API + "/permissions/groups/crossing",
+                Map.of("permissions", List.of("use-tokens", "create-tokens", "create-tokens-for-others"))).status())
+                .isEqualTo(200);
+        server.createUser("ann", PW, "crossing");
+        server.createUser("ben", PW, "crossing");
+        Session ann = Session.signIn("ann", PW);
+        Session ben = Session.signIn("ben", PW);
+
+        // Each creation locks its owner's row while its foreign key points at the creator's.
+        List<Answer> answers = parallel(PARALLEL, i -> i % 2 == 0
+                ? ann.send("POST", API + "/tokens", Map.of("name", "for-ben-" + i, "owner", "ben", "scope", "read-only"))
+                : ben.send("POST", API + "/tokens", Map.of("name", "for-ann-" + i, "owner", "ann", "scope", "read-only")));
+
+        assertExactlyTheLimitWon(answers, 201, 10, "at most 5 active tokens per user", "crossing");
+        assertThat(activeTokensOf("ann")).isEqualTo(5);
+        assertThat(activeTokensOf("ben")).isEqualTo(5);
+    }
+
+    @Test
     void parallelApprovalsYieldExactlyTheLimit() throws Exception {
         policy("limited-approved", Map.of("maxActiveTokens", 4, "approvalRequired", true));
         server.createUser("waiter", PW, "limited-approved");
