@@ -247,11 +247,7 @@ public final class TokenService {
         verifier.invalidate(token.digestHex());
         audit.success(actor.username(), "token.rotate", id, sourceIp, "owner=" + token.ownerUsername());
         // Described as this rotation left it (a re-read could already show a later rotation's hint).
-        return new IssuedToken(new TokenRecord(token.id(), digest, TokenFormat.hintOf(secret), token.name(),
-                token.ownerId(), token.ownerUsername(), token.creatorId(), token.creatorUsername(), token.scope(),
-                token.allowedIps(), token.expiresAt(), token.createdAt(), token.status(), token.revokedAt(),
-                token.revokedByUsername(), at, token.lastUsedAt(), token.lastUsedIp(), token.lastUsedAgent(),
-                token.rulesJson()), secret);
+        return new IssuedToken(token.rotatedTo(digest, TokenFormat.hintOf(secret), at), secret);
     }
 
     private TokenRecord visible(Principal actor, String id) {
