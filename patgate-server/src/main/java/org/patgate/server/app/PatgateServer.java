@@ -170,17 +170,21 @@ public final class PatgateServer implements AutoCloseable {
             TokenVerifier verifier = new TokenVerifier(format, digester, database.tokens(), database.users(),
                     directory::mayUseTokens, clock,
                     config.tokens().cacheTtl(), config.tokens().negativeCacheTtl(), 100_000);
-            UserService users = new UserService(database, hasher, directory, audit, config.admin().group(), random,
-                    verifier::invalidateOwner, permissions);
-            TokenService tokens = new TokenService(database, format, digester, verifier, audit, random, clock,
-                    config.tokens().maxLifetimeDays(), directory, policies,
-                    new TokenDecisionRepository(database.dataSource()));
-            ActivityRepository activityStore = new ActivityRepository(database.dataSource());
             SigningKeys signingKeys = new SigningKeys(new JwtKeyRepository(database.dataSource()),
                     digester.digest("patgate identity JWT key encryption v1").bytes(), clock,
                     config.identity().jwt().keyRotation());
             JwtIssuer jwtIssuer = new JwtIssuer(signingKeys, directory::groupsOf, clock, config.identity().jwt().issuer(),
-                    config.identity().jwt().audience(), config.identity().jwt().lifetime());
+                    config.identity().jwt().audience(), config.identity().jwt().lifetime(), config.tokens().cacheTtl());
+            // A user's groups or state changed: cached token checks and identity JWTs of theirs go at once.
+            UserService users = new UserService(database, hasher, directory, audit, config.admin().group(), random,
+                    ownerId -> {
+                        verifier.invalidateOwner(ownerId);
+                        jwtIssuer.invalidateOwner(ownerId);
+                    }, permissions);
+            TokenService tokens = new TokenService(database, format, digester, verifier, audit, random, clock,
+                    config.tokens().maxLifetimeDays(), directory, policies,
+                    new TokenDecisionRepository(database.dataSource()));
+            ActivityRepository activityStore = new ActivityRepository(database.dataSource());
 
             settings = new SettingsService(new SettingsRepository(database.dataSource()), config.rest(),
                     restRules(directory), audit, clock, config.tokens().cacheTtl());

@@ -35,8 +35,9 @@ public final class Directories implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Directories.class);
 
-    /** Why a token's owner may not use tokens; shown in the token view. Local owners keep the wording of before. */
-    static final String NO_PERMISSION = "its owner is disabled or no longer holds the use-tokens permission";
+    /** Why a token's owner may not use tokens; shown in the token view. */
+    static final String DISABLED = "its owner is disabled";
+    static final String NO_PERMISSION = "its owner no longer holds the use-tokens permission";
 
     private final Database database;
     private final LocalDirectory local;
@@ -115,11 +116,11 @@ public final class Directories implements AutoCloseable {
      * Never throws: a directory that cannot answer is a reason.
      */
     public String whyNoTokens(UserRecord user) {
+        if (!user.enabled()) {
+            return DISABLED;
+        }
         if (!isLdapRow(user)) {
             return local.mayUseTokens(user) ? null : NO_PERMISSION;
-        }
-        if (!user.enabled()) {
-            return NO_PERMISSION;
         }
         try {
             Optional<Set<String>> groups = ldapGroups(user.username());

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
+import org.patgate.core.text.UnsafeText;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.error.ConflictException;
 import org.patgate.server.error.ForbiddenException;
@@ -326,8 +327,11 @@ public final class UserService {
     }
 
     private static void profileErrors(String displayName, String email, List<String> groups, Map<String, String> errors) {
-        if (displayName != null && (displayName.length() > 255 || displayName.chars().anyMatch(Character::isISOControl))) {
-            errors.put("displayName", "at most 255 characters, no control characters");
+        if (displayName != null && displayName.length() > 255) {
+            errors.put("displayName", "at most 255 characters");
+        } else if (UnsafeText.firstUnsafe(displayName) != null) {
+            errors.put("displayName", "no control or bidirectional formatting characters (found "
+                    + UnsafeText.firstUnsafe(displayName) + ")");
         }
         if (email != null && !email.isEmpty() && !EMAIL.matcher(email).matches()) {
             errors.put("email", "not an email address");
@@ -417,7 +421,7 @@ public final class UserService {
         if (value == null) {
             return "";
         }
-        String printable = value.codePoints().filter(c -> !Character.isISOControl(c))
+        String printable = value.codePoints().filter(c -> !UnsafeText.isUnsafe(c))
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
         return printable.length() > 64 ? printable.substring(0, 64) + "…" : printable;
     }

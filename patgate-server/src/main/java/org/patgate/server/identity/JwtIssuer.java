@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import org.patgate.core.PatgateException;
 import org.patgate.server.api.internal.Json;
@@ -22,7 +23,10 @@ import org.patgate.server.token.TokenVerifier.VerifiedToken;
  * Issues the short-lived ES256 JWT that tells the upstream who is calling (identity mode
  * {@code jwt}): {@code sub} = username, {@code groups}, {@code tid} = token id, {@code scope},
  * {@code iss}, {@code aud}, {@code iat}, {@code exp}, {@code jti}. A JWT is reused for the same
- * token during the first half of its lifetime, so signing is not on every request. Thread-safe.
+ * token during the first half of its lifetime, but never longer than {@code maxReuse} (the token
+ * cache's TTL, so its groups are never staler than the verifier's view of the owner), so signing is
+ * not on every request. A change of the owner's groups on this node ({@link #invalidateOwner})
+ * drops the owner's JWTs at once: the next request carries the new groups. Thread-safe.
  */
 public final class JwtIssuer {
 
@@ -34,23 +38,49 @@ public final class JwtIssuer {
     private final String issuer;
     private final String audience;
     private final Duration lifetime;
-    private final Cache<String, String> recent;
+    private final Cache<String, Issued> recent;
     private final SecureRandom random = new SecureRandom();
 
+    // Bumped by every invalidateOwner: a JWT signed under an older generation (possibly with groups
+    // read just before the change) is never handed out again. Changes are rare; re-signing is cheap.
+    private final AtomicLong generation = new AtomicLong();
+
+    /** A signed JWT and the generation it was signed under. */
+    private record Issued(long generation, String jwt) {}
+
+    /**
+     * @param maxReuse the longest a signed JWT is handed out again (at most half its lifetime is used
+     *                 when that is shorter); zero signs on every request
+     */
     public JwtIssuer(SigningKeys keys, LongFunction<Set<String>> groupsOf, Clock clock, String issuer, String audience,
-            Duration lifetime) {
+            Duration lifetime, Duration maxReuse) {
         this.keys = keys;
         this.groupsOf = groupsOf;
         this.clock = clock;
         this.issuer = issuer;
         this.audience = audience;
         this.lifetime = lifetime;
-        this.recent = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(lifetime.dividedBy(2)).build();
+        Duration reuse = lifetime.dividedBy(2).compareTo(maxReuse) < 0 ? lifetime.dividedBy(2) : maxReuse;
+        this.recent = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(reuse).build();
     }
 
     /** A signed JWT for a request made with this token. */
     public String issue(VerifiedToken token) {
-        return recent.get(token.id(), id -> sign(token));
+        long current = generation.get();
+        Issued issued = recent.get(token.id(), id -> new Issued(current, sign(token)));
+        if (issued.generation() != current) {
+            issued = new Issued(current, sign(token));
+            recent.put(token.id(), issued);
+        }
+        return issued.jwt();
+    }
+
+    /**
+     * The groups or state of this owner changed: no JWT signed before now is handed out again (for
+     * simplicity not only the owner's), so the next request carries the groups read afresh.
+     */
+    public void invalidateOwner(long ownerId) {
+        generation.incrementAndGet();
     }
 
     private String sign(VerifiedToken token) {

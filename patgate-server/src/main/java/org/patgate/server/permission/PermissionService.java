@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.patgate.core.text.UnsafeText;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.directory.Principal;
 import org.patgate.server.error.ForbiddenException;
@@ -47,7 +48,7 @@ public final class PermissionService {
     public Set<Permission> replace(Principal actor, String sourceIp, String group, List<String> wireNames) {
         requireAdmin(actor);
         if (!group.equals(GrantRepository.EVERYONE) && !GROUP_NAME.matcher(group).matches()) {
-            throw new InvalidRequestException("not a group name: '" + group + "'", Map.of("group", "not a group name"));
+            throw new InvalidRequestException("not a group name: '" + UnsafeText.escape(group) + "'", Map.of("group", "not a group name"));
         }
         if (wireNames == null) {
             throw new InvalidRequestException("permissions: required (a list, may be empty)",

@@ -67,10 +67,15 @@ public final class PolicyCheck {
         String conflict = null;
         EffectivePolicy.Limit active = policy.maxActiveTokens();
         if (active != null && activeTokens >= active.value()) {
-            conflict = "at most " + active.value() + " active tokens per user (policy of group '" + active.group()
-                    + "'); revoke one first";
+            conflict = tooManyTokens(active);
         }
         return new Outcome(errors, conflict, ips, policy.approvalRequired());
+    }
+
+    /** The refusal of a token beyond the policy's {@code maxActiveTokens}. */
+    public static String tooManyTokens(EffectivePolicy.Limit active) {
+        return "at most " + active.value() + " active tokens per user (policy of group '" + active.group()
+                + "'); revoke one first";
     }
 
     private static String describe(List<EffectivePolicy.RangeRule> rules) {

@@ -2,6 +2,7 @@ package org.patgate.server.policy;
 
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.patgate.core.text.UnsafeText;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.directory.Principal;
 import org.patgate.server.error.ForbiddenException;
@@ -56,7 +57,7 @@ public final class PolicyService {
 
     private static void requireGroupName(String group) {
         if (!group.equals(GrantRepository.EVERYONE) && !GROUP_NAME.matcher(group).matches()) {
-            throw new InvalidRequestException("not a group name: '" + group + "'", Map.of("group", "not a group name"));
+            throw new InvalidRequestException("not a group name: '" + UnsafeText.escape(group) + "'", Map.of("group", "not a group name"));
         }
     }
 

@@ -96,6 +96,10 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(maxPoolSize);
         config.setMinimumIdle(Math.min(2, maxPoolSize));
         config.setConnectionTimeout(10_000);
+        if (kind == Kind.H2) {
+            // Row locks (per-owner token limits) are waited for like on PostgreSQL, not failed after H2's 1 s default.
+            config.setConnectionInitSql("SET LOCK_TIMEOUT 10000");
+        }
         if (kind == Kind.POSTGRESQL) {
             config.addDataSourceProperty("ApplicationName", "patgate");
             // Error details quote row values (hashes, digests); keep them out of exception messages.

@@ -23,18 +23,28 @@ public final class TokenDecisionRepository {
         this.jdbc = new Jdbc(dataSource);
     }
 
+    /** What {@link #decide} did. */
+    public enum Outcome { DECIDED, NOT_PENDING, LIMIT_REACHED }
+
     /**
-     * Approves ({@code active}) or denies ({@code denied}) a pending token; false if it was not
-     * pending any more.
+     * Approves ({@code active}) or denies ({@code denied}) a pending token. An approval under a limit
+     * ({@code maxActive} not null) counts the owner's active tokens with the owner's user row locked,
+     * in the same transaction as the status change, so concurrent approvals and creations for one
+     * owner never exceed it.
      */
-    public boolean decide(String tokenId, boolean approve, String reason, long decidedBy, java.time.Instant at) {
+    public Outcome decide(String tokenId, boolean approve, String reason, long decidedBy, java.time.Instant at,
+            long ownerId, Integer maxActive) {
         return jdbc.inTransaction("decide on token " + tokenId, connection -> {
+            if (approve && maxActive != null
+                    && TokenRepository.lockOwnerAndCountActive(connection, ownerId, at) >= maxActive) {
+                return Outcome.LIMIT_REACHED;
+            }
             int changed = Jdbc.update(connection, SET_STATUS, s -> {
                 s.setString(1, approve ? "active" : "denied");
                 s.setString(2, tokenId);
             });
             if (changed == 0) {
-                return false;
+                return Outcome.NOT_PENDING;
             }
             Jdbc.update(connection, INSERT, s -> {
                 s.setString(1, tokenId);
@@ -43,7 +53,7 @@ public final class TokenDecisionRepository {
                 s.setLong(4, decidedBy);
                 Jdbc.setInstant(s, 5, at);
             });
-            return true;
+            return Outcome.DECIDED;
         });
     }
 

@@ -56,6 +56,13 @@ public record TokenRecord(String id, String digestHex, String hint, String name,
         return isExpiredAt(now) ? "expired" : "active";
     }
 
+    /** This token as a rotation to a new secret (digest and hint) at {@code at} leaves it. */
+    public TokenRecord rotatedTo(String newDigestHex, String newHint, Instant at) {
+        return new TokenRecord(id, newDigestHex, newHint, name, ownerId, ownerUsername, creatorId, creatorUsername,
+                scope, allowedIps, expiresAt, createdAt, status, revokedAt, revokedByUsername, at, lastUsedAt, lastUsedIp,
+                lastUsedAgent, rulesJson);
+    }
+
     @Override
     public String toString() {
         return "TokenRecord[id=" + id + ", hint=" + hint + ", name=" + name + ", owner=" + ownerUsername

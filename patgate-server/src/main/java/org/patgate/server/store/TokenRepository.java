@@ -66,6 +66,14 @@ public final class TokenRepository {
     private static final String RECORD_USE = """
             UPDATE tokens SET last_used_at = ?, last_used_ip = ?, last_used_agent = ?
             WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)""";
+    // Serialises count-then-insert per owner on H2 and PostgreSQL alike, across nodes. On PostgreSQL
+    // NO KEY UPDATE: it still excludes other lockers of the row, but not the KEY SHARE locks that
+    // foreign-key checks take on it (a token created by this user for another), which deadlock otherwise.
+    private static final String LOCK_OWNER = "SELECT id FROM users WHERE id = ? FOR UPDATE";
+    private static final String LOCK_OWNER_POSTGRESQL = "SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE";
+    private static final String ROTATE_FROM = """
+            UPDATE tokens SET digest = ?, hint = ?, rotated_at = ?
+            WHERE id = ? AND status = 'active' AND digest = ?""";
     private static final String COUNT_ACTIVE = """
             SELECT COUNT(*) FROM tokens
             WHERE owner_id = ? AND status = 'active' AND (expires_at IS NULL OR expires_at > ?)""";
@@ -84,24 +92,53 @@ public final class TokenRepository {
     /** Inserts a token and returns it as stored. A taken id or digest is a {@link DuplicateKeyException}. */
     public TokenRecord insert(NewToken token) {
         Objects.requireNonNull(token, "token");
-        return jdbc.inTransaction("insert token " + token.id(), connection -> {
-            Jdbc.update(connection, INSERT, statement -> {
-                statement.setString(1, token.id());
-                statement.setString(2, token.digestHex());
-                statement.setString(3, token.hint());
-                statement.setString(4, token.name());
-                statement.setLong(5, token.ownerId());
-                statement.setLong(6, token.creatorId());
-                statement.setString(7, token.scope().wireName());
-                statement.setString(8, String.join(",", token.allowedIps()));
-                Jdbc.setInstant(statement, 9, token.expiresAt());
-                Jdbc.setInstant(statement, 10, token.createdAt());
-                statement.setString(11, token.status().wireName());
-                statement.setString(12, token.rulesJson());
-            });
-            return Jdbc.one(connection, FIND_BY_ID, statement -> statement.setString(1, token.id()),
-                    TokenRepository::map).orElseThrow(() -> new SQLException("inserted token not found"));
+        return jdbc.inTransaction("insert token " + token.id(), connection -> insert(connection, token));
+    }
+
+    /**
+     * Inserts a token unless its owner already holds {@code maxActive} tokens that are active and
+     * unexpired at {@code now}; empty then, and nothing is inserted. Count and insert run in one
+     * transaction holding the owner's user row locked ({@code SELECT … FOR UPDATE}), so concurrent
+     * creations and approvals for one owner, on any node, count one after another.
+     */
+    public Optional<TokenRecord> insertWithinLimit(NewToken token, long maxActive, Instant now) {
+        Objects.requireNonNull(token, "token");
+        return jdbc.inTransaction("insert token " + token.id(), connection ->
+                lockOwnerAndCountActive(connection, token.ownerId(), now) >= maxActive ? Optional.empty()
+                        : Optional.of(insert(connection, token)));
+    }
+
+    /**
+     * Locks the owner's user row until the transaction ends and counts their active, unexpired tokens.
+     * An owner who no longer exists has none (and the insert that follows fails on its foreign key).
+     */
+    static long lockOwnerAndCountActive(java.sql.Connection connection, long ownerId, Instant now) throws SQLException {
+        String lock = connection.getMetaData().getDatabaseProductName().startsWith("PostgreSQL") ? LOCK_OWNER_POSTGRESQL
+                : LOCK_OWNER;
+        Jdbc.list(connection, lock, statement -> statement.setLong(1, ownerId), row -> row.getLong(1));
+        return Jdbc.one(connection, COUNT_ACTIVE, statement -> {
+            statement.setLong(1, ownerId);
+            Jdbc.setInstant(statement, 2, now);
+        }, row -> row.getLong(1)).orElse(0L);
+    }
+
+    private static TokenRecord insert(java.sql.Connection connection, NewToken token) throws SQLException {
+        Jdbc.update(connection, INSERT, statement -> {
+            statement.setString(1, token.id());
+            statement.setString(2, token.digestHex());
+            statement.setString(3, token.hint());
+            statement.setString(4, token.name());
+            statement.setLong(5, token.ownerId());
+            statement.setLong(6, token.creatorId());
+            statement.setString(7, token.scope().wireName());
+            statement.setString(8, String.join(",", token.allowedIps()));
+            Jdbc.setInstant(statement, 9, token.expiresAt());
+            Jdbc.setInstant(statement, 10, token.createdAt());
+            statement.setString(11, token.status().wireName());
+            statement.setString(12, token.rulesJson());
         });
+        return Jdbc.one(connection, FIND_BY_ID, statement -> statement.setString(1, token.id()),
+                TokenRepository::map).orElseThrow(() -> new SQLException("inserted token not found"));
     }
 
     public Optional<TokenRecord> findById(String id) {
@@ -168,6 +205,25 @@ public final class TokenRepository {
      * Replaces the digest and hint of an active token (the old secret stops working at once);
      * true if it changed. Tokens in any other status are left alone.
      */
+    /**
+     * Rotates an active token whose digest is still {@code expectedDigestHex}: of concurrent rotations
+     * of the same token exactly one wins, so no caller is handed a secret that was overwritten at once.
+     */
+    public boolean rotate(String id, String expectedDigestHex, String newDigestHex, String newHint, Instant at) {
+        Objects.requireNonNull(id, "id");
+        String expected = NewToken.normalizeDigest(expectedDigestHex);
+        String digest = NewToken.normalizeDigest(newDigestHex);
+        NewUser.requireLength("hint", newHint, 8);
+        Objects.requireNonNull(at, "at");
+        return jdbc.update("rotate token " + id, ROTATE_FROM, statement -> {
+            statement.setString(1, digest);
+            statement.setString(2, newHint);
+            Jdbc.setInstant(statement, 3, at);
+            statement.setString(4, id);
+            statement.setString(5, expected);
+        }) == 1;
+    }
+
     public boolean rotate(String id, String newDigestHex, String newHint, Instant at) {
         Objects.requireNonNull(id, "id");
         String digest = NewToken.normalizeDigest(newDigestHex);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.patgate.core.PatgateException;
 import org.patgate.core.net.IpRangeSet;
+import org.patgate.core.text.UnsafeText;
 import org.patgate.core.token.Base62;
 import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
@@ -101,9 +102,17 @@ public final class TokenService {
         }
         String secret = format.generate(random);
         TokenStatus status = outcome.pending() ? TokenStatus.PENDING : TokenStatus.ACTIVE;
-        TokenRecord token = database.tokens().insert(new NewToken(newId(), digester.digest(secret).hex(),
+        NewToken row = new NewToken(newId(), digester.digest(secret).hex(),
                 TokenFormat.hintOf(secret), request.name().strip(), owner.id(), actor.userId(), request.scope(),
-                outcome.allowedIps(), request.expiresAt(), now, status, TokenRulesCodec.toJson(request.rules())));
+                outcome.allowedIps(), request.expiresAt(), now, status, TokenRulesCodec.toJson(request.rules()));
+        EffectivePolicy.Limit limit = policy.maxActiveTokens();
+        // The count above was a quick answer; this one, under the owner's row lock, is the one that holds.
+        TokenRecord token = limit == null || status != TokenStatus.ACTIVE ? database.tokens().insert(row)
+                : database.tokens().insertWithinLimit(row, limit.value(), now).orElseThrow(() -> {
+                    audit.failure(actor.username(), "token.create", owner.username(), sourceIp,
+                            "refused by policy: too many tokens");
+                    return new ConflictException(PolicyCheck.tooManyTokens(limit));
+                });
         audit.success(actor.username(), "token.create", token.id(), sourceIp, "owner=" + owner.username() + " scope="
                 + token.scope().wireName() + " status=" + status.wireName() + " name=" + token.name());
         return new IssuedToken(token, secret);
@@ -228,12 +237,17 @@ public final class TokenService {
             throw new ConflictException("token " + id + " is " + state + " and cannot be rotated");
         }
         String secret = format.generate(random);
-        if (!database.tokens().rotate(id, digester.digest(secret).hex(), TokenFormat.hintOf(secret), now())) {
+        String digest = digester.digest(secret).hex();
+        Instant at = now();
+        // Compare-and-set on the digest read above: of two concurrent rotations only one wins, so no
+        // caller is handed a secret that another rotation overwrote in the same instant.
+        if (!database.tokens().rotate(id, token.digestHex(), digest, TokenFormat.hintOf(secret), at)) {
             throw new ConflictException("token " + id + " changed while rotating; try again");
         }
         verifier.invalidate(token.digestHex());
         audit.success(actor.username(), "token.rotate", id, sourceIp, "owner=" + token.ownerUsername());
-        return new IssuedToken(database.tokens().findById(id).orElseThrow(), secret);
+        // Described as this rotation left it (a re-read could already show a later rotation's hint).
+        return new IssuedToken(token.rotatedTo(digest, TokenFormat.hintOf(secret), at), secret);
     }
 
     private TokenRecord visible(Principal actor, String id) {
@@ -261,21 +275,27 @@ public final class TokenService {
         if (!approve && (why == null || why.isEmpty())) {
             throw new InvalidRequestException("reason: required when denying a token", Map.of("reason", "required"));
         }
-        if (why != null && (why.length() > 1000 || why.chars().anyMatch(Character::isISOControl))) {
-            throw new InvalidRequestException("reason: at most 1000 characters, no control characters",
-                    Map.of("reason", "at most 1000 characters, no control characters"));
+        if (why != null && (why.length() > 1000 || UnsafeText.firstUnsafe(why) != null)) {
+            throw new InvalidRequestException("reason: at most 1000 characters, no control or bidirectional formatting "
+                    + "characters", Map.of("reason", "at most 1000 characters, no control or bidirectional formatting "
+                    + "characters"));
         }
+        EffectivePolicy.Limit limit = null;
+        UserRecord owner = null;
         if (approve) {
-            UserRecord owner = database.users().findById(token.ownerId())
+            owner = database.users().findById(token.ownerId())
                     .orElseThrow(() -> new ConflictException("the owner of token " + id + " no longer exists"));
-            EffectivePolicy.Limit limit = policies.effectiveFor(directory.toPrincipal(owner).groups()).maxActiveTokens();
-            if (limit != null && database.tokens().countActive(owner.id(), now()) >= limit.value()) {
-                throw new ConflictException(owner.username() + " already has " + limit.value() + " active tokens, the most "
-                        + "the policy of group '" + limit.group() + "' allows; deny this one or revoke another first");
-            }
+            limit = policies.effectiveFor(directory.toPrincipal(owner).groups()).maxActiveTokens();
         }
-        if (!decisions.decide(id, approve, why, actor.userId(), now())) {
-            throw new ConflictException("token " + id + " is " + token.effectiveStatus(now()) + ", not pending");
+        // Counted and changed in one transaction under the owner's row lock: parallel approvals hold the limit.
+        switch (decisions.decide(id, approve, why, actor.userId(), now(), token.ownerId(),
+                limit == null ? null : limit.value())) {
+            case LIMIT_REACHED -> throw new ConflictException(owner.username() + " already has " + limit.value()
+                    + " active tokens, the most the policy of group '" + limit.group() + "' allows; deny this one or "
+                    + "revoke another first");
+            case NOT_PENDING -> throw new ConflictException("token " + id + " is " + database.tokens().findById(id)
+                    .map(t -> t.effectiveStatus(now())).orElse("gone") + ", not pending");
+            case DECIDED -> { }
         }
         verifier.invalidate(token.digestHex());
         audit.success(actor.username(), approve ? "token.approve" : "token.deny", id, sourceIp,
@@ -296,8 +316,11 @@ public final class TokenService {
             case "pending" -> "waiting for an administrator's approval";
             case "denied" -> decisions.find(token.id()).map(d -> "denied by " + d.decidedBy()
                     + (d.reason() == null ? "" : ": " + d.reason())).orElse("denied");
-            default -> database.users().findById(token.ownerId()).map(directory::whyNoTokens)
-                    .orElse("its owner is disabled or no longer holds the use-tokens permission");
+            // whyNoTokens answers null for an owner who may use tokens: that token works.
+            default -> {
+                Optional<UserRecord> owner = database.users().findById(token.ownerId());
+                yield owner.isEmpty() ? "its owner no longer exists" : directory.whyNoTokens(owner.get());
+            }
         };
     }
 
@@ -352,8 +375,11 @@ public final class TokenService {
         String name = request.name();
         if (name == null || name.isBlank()) {
             errors.put("name", "required");
-        } else if (name.strip().length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
-            errors.put("name", "at most " + MAX_NAME_LENGTH + " characters, no control characters");
+        } else if (name.strip().length() > MAX_NAME_LENGTH) {
+            errors.put("name", "at most " + MAX_NAME_LENGTH + " characters");
+        } else if (UnsafeText.firstUnsafe(name) != null) {
+            errors.put("name", "no control or bidirectional formatting characters (found " + UnsafeText.firstUnsafe(name)
+                    + ")");
         }
         if (request.scope() == null) {
             errors.put("scope", "required: read-only or read-write");

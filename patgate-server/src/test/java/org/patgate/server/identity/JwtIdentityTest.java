@@ -123,4 +123,28 @@ class JwtIdentityTest {
             gw.server.clock().advance(Duration.ofMinutes(-61));
         }
     }
+
+    @Test
+    void aGroupRemovalReachesTheVeryNextJwt() throws Exception {
+        String api = "/.patgate/api/v1";
+        gw.server.createUser("gina", "gina-password-123", "payments", "auditors");
+        String token = gw.server.call("POST", api + "/tokens", "gina", "gina-password-123",
+                Map.of("name", "gina's", "scope", "read-only")).json().get("token").asText();
+        gw.bearer("GET", "/rest/api/2/myself", token);
+        assertThat(receivedJwt().getJWTClaimsSet().getStringListClaim("groups")).containsExactly("auditors", "payments");
+        gw.bearer("GET", "/rest/api/2/myself", token);
+        assertThat(receivedJwt().getJWTClaimsSet().getStringListClaim("groups")).as("reused while nothing changed")
+                .containsExactly("auditors", "payments");
+
+        assertThat(gw.server.asAdmin("PATCH", api + "/users/gina", Map.of("groups", List.of("auditors"))).status())
+                .isEqualTo(200);
+        gw.bearer("GET", "/rest/api/2/myself", token);
+        SignedJWT after = receivedJwt();
+        assertThat(verifies(after, jwks())).isTrue();
+        assertThat(after.getJWTClaimsSet().getStringListClaim("groups")).containsExactly("auditors");
+
+        assertThat(gw.server.asAdmin("PATCH", api + "/users/gina", Map.of("groups", List.of())).status()).isEqualTo(200);
+        gw.bearer("GET", "/rest/api/2/myself", token);
+        assertThat(receivedJwt().getJWTClaimsSet().getStringListClaim("groups")).isEmpty();
+    }
 }

@@ -1,11 +1,16 @@
 package org.patgate.server.ui;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.logging.Level;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -44,5 +49,37 @@ final class HeadlessChromium {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         return new ChromeDriver(service, options);
+    }
+
+    /**
+     * The banners ({@code .alert}) the page shows, each as "kind: text" with kind one of error,
+     * warning, info, success.
+     */
+    static List<String> banners(ChromeDriver browser) {
+        return browser.findElements(By.cssSelector(".alert")).stream().filter(WebElement::isDisplayed)
+                .map(b -> kind(b.getDomAttribute("class")) + ": " + b.getText().strip()).toList();
+    }
+
+    /**
+     * Saves a screenshot of the page after asserting what it shows: exactly the given banners, in
+     * order, each given as "kind: text it starts with"; none at all when none are given. A journey's
+     * screenshot can so never show a banner its test did not expect.
+     */
+    static void screenshot(ChromeDriver browser, Path dir, String name, String... banners) throws IOException {
+        List<String> shown = banners(browser);
+        assertThat(shown).as("banners on " + name + " (" + browser.getCurrentUrl() + ")").hasSize(banners.length);
+        for (int i = 0; i < banners.length; i++) {
+            assertThat(shown.get(i)).as("banner " + (i + 1) + " on " + name).startsWith(banners[i]);
+        }
+        Files.write(dir.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static String kind(String classes) {
+        for (String kind : List.of("error", "warning", "info", "success")) {
+            if ((" " + classes + " ").contains(" " + kind + " ")) {
+                return kind;
+            }
+        }
+        return "alert";
     }
 }

@@ -14,8 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -81,7 +79,7 @@ class UiAdminJourneyTest {
         submitSettings();
         assertThat(browser.findElement(By.id("passwordAuth-source")).getText()).isEqualTo("stored");
         assertThat(browser.findElement(By.id("paths-source")).getText()).isEqualTo("from configuration");
-        screenshot("07-admin-settings");
+        screenshot("07-admin-settings", "success: Settings saved");
         assertThat(passwordRequest()).isEqualTo(200);
         assertThat(fixture.upstream.last().path()).isEqualTo(REST);
 
@@ -92,7 +90,7 @@ class UiAdminJourneyTest {
         submit("#settings-form button[type=submit]");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("paths-error")));
         assertThat(browser.findElement(By.id("paths-error")).getText()).startsWith("line 2:");
-        screenshot("08-admin-settings-error");
+        screenshot("08-admin-settings-error", "error: ");
         assertThat(passwordRequest()).as("the refused form changed nothing").isEqualTo(200);
 
         // Block again: refused.
@@ -132,7 +130,7 @@ class UiAdminJourneyTest {
                 .getDomProperty("value")).isEqualTo("90");
         assertThat(fixture.server.asAdmin("GET", "/.patgate/api/v1/policies/groups/integrations", null).json()
                 .get("policy").get("maxLifetimeDays").asInt()).isEqualTo(90);
-        screenshot("09-admin-permissions");
+        screenshot("09-admin-permissions", "success: Saved the changes to integrations");
 
         // The audit log has every change, newest first, and the same filter downloads as CSV.
         browser.findElement(By.linkText("Audit")).click();
@@ -199,7 +197,7 @@ class UiAdminJourneyTest {
                 .orElseThrow(() -> new AssertionError("no card for group " + name));
     }
 
-    private static void screenshot(String name) throws IOException {
-        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    private static void screenshot(String name, String... banners) throws IOException {
+        HeadlessChromium.screenshot(browser, SHOTS, name, banners);
     }
 }

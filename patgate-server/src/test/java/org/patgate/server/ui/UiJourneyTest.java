@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -85,7 +84,7 @@ class UiJourneyTest {
         assertThat(browser.findElement(By.id("curl")).getText()).contains("Authorization: Bearer " + secret);
         browser.findElement(By.cssSelector("[data-copy=secret]")).click();
         wait.until(d -> !d.findElement(By.id("copy-status")).getText().isEmpty());
-        screenshot("03-secret-shown-once");
+        screenshot("03-secret-shown-once", "warning: Copy the token now.");
 
         // Use it through the gateway: reads pass, writes are refused.
         assertThat(fixture.bearer("GET", "/rest/api/2/issue/PAT-1", secret).status()).isEqualTo(200);
@@ -104,6 +103,9 @@ class UiJourneyTest {
         assertThat(browser.findElements(By.cssSelector("#chart canvas"))).isNotEmpty();
         assertThat(browser.findElement(By.id("activity")).getText()).contains("GET /rest/api/2/issue/PAT-1", "200",
                 "DELETE /rest/api/2/issue/PAT-1", "403");
+        // A working token's page says so: active, and no banner claiming it does not work.
+        assertThat(browser.findElement(By.cssSelector("h1 .status")).getText()).isEqualToIgnoringCase("active");
+        assertThat(browser.findElements(By.id("status-reason"))).isEmpty();
         screenshot("04-token-activity");
 
         // Revoke from the list: htmx asks for confirmation and swaps the row.
@@ -119,7 +121,9 @@ class UiJourneyTest {
         // The gateway refuses it from now on.
         assertThat(fixture.bearer("GET", "/rest/api/2/issue/PAT-1", secret).status()).isEqualTo(401);
         open("/.patgate/tokens/" + rowOf("nightly-report").getDomAttribute("id").substring("token-".length()));
-        assertThat(browser.findElement(By.id("status-reason")).getText()).contains("revoked by alice");
+        assertThat(browser.findElement(By.cssSelector("h1 .status")).getText()).isEqualToIgnoringCase("revoked");
+        assertThat(HeadlessChromium.banners(browser)).singleElement().asString()
+                .startsWith("error: This token does not work: revoked by alice at ");
 
         // Sign out, then the admin sees every token in the token manager.
         browser.findElement(By.cssSelector("form.signout button")).click();
@@ -154,7 +158,7 @@ class UiJourneyTest {
                 .orElseThrow(() -> new AssertionError("no row for " + name));
     }
 
-    private static void screenshot(String name) throws IOException {
-        Files.write(SHOTS.resolve(name + ".png"), ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    private static void screenshot(String name, String... banners) throws IOException {
+        HeadlessChromium.screenshot(browser, SHOTS, name, banners);
     }
 }

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -102,7 +101,7 @@ class UiManagerJourneyTest {
         assertThat(browser.findElement(By.id("revoked-status")).getText()).isEqualTo("2 tokens revoked.");
         assertThat(browser.getCurrentUrl()).contains("owner=alice").contains("sort=name");
         assertThat(browser.findElement(By.tagName("tbody")).getText()).doesNotContain("active");
-        screenshot("13-bulk-revoked");
+        screenshot("13-bulk-revoked", "success: 2 tokens revoked.");
         assertThat(fixture.bearer("GET", PATH, fixture.readOnly).status()).isEqualTo(401);
         assertThat(fixture.bearer("GET", PATH, fixture.readWrite).status()).isEqualTo(401);
 
@@ -134,6 +133,13 @@ class UiManagerJourneyTest {
         rowOf("carol-ci").findElement(By.cssSelector("button.primary")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "No tokens are waiting"));
         assertThat(fixture.bearer("GET", PATH, secret).status()).isEqualTo(200);
+        // Its page now says it works: active, no banner.
+        browser.findElement(By.linkText("Token manager")).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Token manager"));
+        browser.findElement(By.linkText("carol-ci")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "carol-ci"));
+        assertThat(browser.findElement(By.cssSelector("h1 .status")).getText()).isEqualToIgnoringCase("active");
+        assertThat(HeadlessChromium.banners(browser)).isEmpty();
 
         // Users and groups: carol's group with its member count.
         browser.findElement(By.linkText("Users & groups")).click();
@@ -173,7 +179,7 @@ class UiManagerJourneyTest {
                 .orElseThrow(() -> new AssertionError("no row for " + name));
     }
 
-    private static void screenshot(String name) throws IOException {
-        Files.write(SHOTS.resolve(name + ".png"), ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    private static void screenshot(String name, String... banners) throws IOException {
+        HeadlessChromium.screenshot(browser, SHOTS, name, banners);
     }
 }

@@ -3,10 +3,16 @@ package org.patgate.server.api.internal;
 import java.util.List;
 
 /**
- * RFC 4180 CSV rows (comma-separated, CRLF line ends, fields with a comma, quote or line break
- * quoted, quotes doubled) that are safe to open in a spreadsheet: a cell starting with {@code =},
- * {@code +}, {@code -}, {@code @}, tab or carriage return gets a leading {@code '} so it is shown
- * as text, never evaluated as a formula (CSV injection). Stateless.
+ * RFC 4180 CSV rows (comma-separated, CRLF line ends, quotes doubled) that are safe to open in a
+ * spreadsheet (CSV injection), also in locales whose spreadsheets split on {@code ;}:
+ * <ul>
+ * <li>a formula start ({@code =}, {@code +}, {@code -}, {@code @}, tab, carriage return) at the
+ *     start of a cell, or after a {@code ,}, {@code ;} or line break inside it (spaces and quotes
+ *     between ignored), gets a {@code '} in front, so whichever separator the reader splits on, and even a
+ *     reader that ignores quotes, no piece begins a formula;
+ * <li>a cell holding a {@code ,}, {@code ;}, quote, tab or line break is quoted.
+ * </ul>
+ * Stateless.
  */
 public final class Csv {
 
@@ -29,12 +35,26 @@ public final class Csv {
         if (value == null || value.isEmpty()) {
             return "";
         }
-        String text = switch (value.charAt(0)) {
-            case '=', '+', '-', '@', '\t', '\r' -> "'" + value;
-            default -> value;
-        };
-        boolean quote = text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0
-                || text.indexOf('\r') >= 0;
-        return quote ? '"' + text.replace("\"", "\"\"") + '"' : text;
+        StringBuilder text = new StringBuilder(value.length() + 4);
+        boolean pieceStart = true;
+        boolean quote = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (pieceStart && isFormulaStart(c)) {
+                text.append('\'');
+            }
+            text.append(c);
+            if (c == ',' || c == ';' || c == '\n' || c == '\r') {
+                pieceStart = true;
+            } else if (c != ' ' && c != '"') {
+                pieceStart = false;
+            }
+            quote |= c == ',' || c == ';' || c == '"' || c == '\n' || c == '\r' || c == '\t';
+        }
+        return quote ? '"' + text.toString().replace("\"", "\"\"") + '"' : text.toString();
+    }
+
+    private static boolean isFormulaStart(char c) {
+        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
     }
 }

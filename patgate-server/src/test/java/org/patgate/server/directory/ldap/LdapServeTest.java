@@ -164,7 +164,7 @@ class LdapServeTest {
         JsonNode view = server.asAdmin("GET", "/.patgate/api/v1/tokens/" + token.id(), null).json();
         assertThat(view.get("usable").asBoolean()).isFalse();
         assertThat(view.get("statusReason").asText())
-                .isEqualTo("its owner is disabled or no longer holds the use-tokens permission");
+                .isEqualTo("its owner no longer holds the use-tokens permission");
     }
 
     @Test

@@ -1,0 +1,49 @@
+package org.patgate.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.TestServer;
+
+/** The web UI's token form refuses the same unsafe names as the API: nothing is created, the field says why. */
+class UiUnsafeNamesTest {
+
+    static final String PASSWORD = "alice-password-123";
+
+    @TempDir
+    static Path dir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.h2(dir);
+        server.createUser("alice", PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u202e", "\u2066", "\u200f", "\n", "\u001b"})
+    void theTokenFormRefusesControlAndBidiCharactersInTheName(String c) {
+        UiClient alice = new UiClient(server.baseUri());
+        assertThat(alice.signIn("alice", PASSWORD).status()).isEqualTo(303);
+
+        UiClient.Answer answer = alice.post("/.patgate/tokens", Map.of("name", "report" + c + "fdp.exe",
+                "scope", "read-only", "_csrf", alice.csrf()));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        // (The form shows the typed name again for correction, to the user who typed it.)
+        assertThat(answer.body()).contains("no control or bidirectional formatting characters (found U+");
+        assertThat(server.call("GET", "/.patgate/api/v1/tokens", "alice", PASSWORD, null).json().get("total").asLong())
+                .isZero();
+    }
+}
