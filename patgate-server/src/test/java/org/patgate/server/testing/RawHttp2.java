@@ -61,6 +61,21 @@ public final class RawHttp2 implements AutoCloseable {
     }
 
     public Answer send(String method, String pathAndQuery, Map<String, String> headers, String body) {
+        return exchange(method, pathAndQuery, headers, body, false, java.time.Duration.ZERO);
+    }
+
+    /**
+     * As {@link #send}, but waits for the answer's end: {@code reset} is true when the stream was reset
+     * at any point before it ended cleanly, even after the response headers arrived. The body is sent
+     * {@code bodyDelay} after the headers (a slow client's body still on its way).
+     */
+    public Answer sendToTheEnd(String method, String pathAndQuery, Map<String, String> headers, String body,
+            java.time.Duration bodyDelay) {
+        return exchange(method, pathAndQuery, headers, body, true, bodyDelay);
+    }
+
+    private Answer exchange(String method, String pathAndQuery, Map<String, String> headers, String body,
+            boolean toTheEnd, java.time.Duration bodyDelay) {
         try {
             HttpFields.Mutable fields = HttpFields.build();
             headers.forEach(fields::add);
@@ -68,11 +83,15 @@ public final class RawHttp2 implements AutoCloseable {
                     .scheme("http").host(base.getHost()).port(base.getPort()).pathQuery(pathAndQuery),
                     HttpVersion.HTTP_2, fields);
             CompletableFuture<Answer> answer = new CompletableFuture<>();
+            CompletableFuture<Boolean> ended = new CompletableFuture<>();
             Stream stream = session.newStream(new HeadersFrame(request, null, body == null), new Stream.Listener() {
                 @Override
                 public void onHeaders(Stream stream, HeadersFrame frame) {
                     if (frame.getMetaData() instanceof MetaData.Response response) {
                         answer.complete(new Answer(response.getStatus(), response.getHttpFields(), false));
+                    }
+                    if (frame.isEndStream()) {
+                        ended.complete(true);
                     }
                     stream.demand();
                 }
@@ -82,6 +101,9 @@ public final class RawHttp2 implements AutoCloseable {
                     Stream.Data data = stream.readData();
                     if (data != null) {
                         data.release();
+                        if (data.frame().isEndStream()) {
+                            ended.complete(true);
+                        }
                     }
                     if (data == null || !data.frame().isEndStream()) {
                         stream.demand();
@@ -91,13 +113,21 @@ public final class RawHttp2 implements AutoCloseable {
                 @Override
                 public void onReset(Stream stream, ResetFrame frame, Callback callback) {
                     answer.complete(new Answer(0, HttpFields.EMPTY, true));
+                    ended.complete(false);
                     callback.succeeded();
                 }
             }).get(5, TimeUnit.SECONDS);
             if (body != null) {
+                Thread.sleep(bodyDelay.toMillis());
                 stream.data(new DataFrame(stream.getId(), ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), true));
             }
-            return answer.get(10, TimeUnit.SECONDS);
+            Answer headersAnswer = answer.get(10, TimeUnit.SECONDS);
+            if (!toTheEnd) {
+                return headersAnswer;
+            }
+            boolean clean = ended.get(10, TimeUnit.SECONDS);
+            // A reset after the end of the answer is harmless; one before it is what clients report.
+            return new Answer(headersAnswer.status(), headersAnswer.headers(), !clean || headersAnswer.reset());
         } catch (Exception e) {
             throw new AssertionError("HTTP/2 " + method + " " + pathAndQuery + " failed: " + e, e);
         }

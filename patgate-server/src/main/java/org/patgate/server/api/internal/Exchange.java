@@ -34,6 +34,7 @@ public final class Exchange {
     private final String sourceIp;
     private Fields query;
     private Map<String, String> pathParameters = Map.of();
+    private boolean bodyRead;
 
     /** @param sourceIp the client's address as resolved through the trusted proxies */
     public Exchange(Request request, Response response, Callback callback, List<String> segments, int maxBodyBytes,
@@ -155,6 +156,7 @@ public final class Exchange {
     }
 
     private byte[] readBody() {
+        bodyRead = true;
         long declared = request.getLength();
         if (declared > maxBodyBytes) {
             throw new PayloadTooLargeException(maxBodyBytes);
@@ -180,6 +182,7 @@ public final class Exchange {
      * connection is failed instead.
      */
     public void sendStream(int status, String contentType, Consumer<OutputStream> writer) {
+        drainUnreadBody();
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -199,6 +202,7 @@ public final class Exchange {
     }
 
     public void sendNoContent() {
+        drainUnreadBody();
         response.setStatus(HttpStatus.NO_CONTENT_204);
         callback.succeeded();
     }
@@ -211,7 +215,29 @@ public final class Exchange {
         return response;
     }
 
+    /**
+     * Reads and drops a body the route did not read (e.g. {@code {}} sent to {@code /rotate}), up to
+     * the body limit: answering over HTTP/2 with the body unread makes Jetty reset the stream, and some
+     * clients report the reset instead of the answer. Larger bodies are left unread.
+     */
+    private void drainUnreadBody() {
+        if (bodyRead) {
+            return;
+        }
+        bodyRead = true;
+        long declared = request.getLength();
+        if (declared == 0 || declared > maxBodyBytes) {
+            return;
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            in.readNBytes(maxBodyBytes + 1);
+        } catch (IOException | RuntimeException e) {
+            // The answer goes out anyway; the client may then see the stream reset.
+        }
+    }
+
     private void send(int status, String contentType, byte[] body) {
+        drainUnreadBody();
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
