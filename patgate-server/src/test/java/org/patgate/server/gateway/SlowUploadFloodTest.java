@@ -35,6 +35,7 @@ import org.patgate.server.testing.TestServer;
  * docs/security.md). Every slow upload ends with 408 (cut by the body rate), 503 (anonymous budget
  * used up) or 429 (its address's cap), none hangs, and the node is healthy and idle afterwards.
  */
+@org.junit.jupiter.api.Tag("alone")
 class SlowUploadFloodTest {
 
     static final Duration TOKEN_P99_BOUND = Duration.ofSeconds(1);

@@ -33,6 +33,7 @@ import org.patgate.server.testing.SlowUploads;
  * for a connection, bodies at 100 bytes/s after a 1 s grace. Exchanges are held open with the
  * upstream's 3-second {@code /test/slow}; client addresses come through a trusted proxy.
  */
+@org.junit.jupiter.api.Tag("alone")
 class TrafficBudgetTest {
 
     @TempDir
