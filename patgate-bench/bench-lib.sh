@@ -1,8 +1,13 @@
 # Shared by run-jmh.sh and run-load.sh (sourced, not run). Needs $root (the repository root).
 
-# The Java to run: JAVA_HOME if set, else java on PATH.
+# shellcheck source=../bin/jdk.sh
+. "$root/bin/jdk.sh"
+
+# The Java to run, found as bin/patgate finds it: JAVA_HOME or java on PATH when 21+, else the newest
+# JDK 21+ installed in the usual places; none: one line saying what to install, and failure.
 bench_java() {
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then echo "$JAVA_HOME/bin/java"; else command -v java; fi
+  patgate_find_java run bench || return 1
+  echo "$PATGATE_JAVA_CMD"
 }
 
 # Is any source or pom newer than the given file (or the file missing)?
