@@ -75,6 +75,14 @@ public final class Directories implements AutoCloseable {
                 : authenticateWithLdap(username, password));
     }
 
+    /**
+     * A local login verified lately whose password is unchanged (see {@link LocalDirectory#verifiedRecently});
+     * empty otherwise. LDAP logins are never remembered: the directory checks each one.
+     */
+    public Optional<Principal> verifiedRecently(String username, char[] password) {
+        return local.verifiedRecently(username, password);
+    }
+
     private Optional<Principal> authenticateWithLdap(String username, char[] password) {
         Optional<DirectoryUser> found = ldap.get().authenticate(username, password);
         if (found.isEmpty()) {

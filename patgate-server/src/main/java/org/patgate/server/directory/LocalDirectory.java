@@ -20,6 +20,7 @@ public final class LocalDirectory {
     private final Permissions permissions;
     /** Hashed once, off the start-up path (an Argon2id hash costs a noticeable part of a start). */
     private final java.util.concurrent.CompletableFuture<String> dummyHash;
+    private final RecentLogins recentLogins = new RecentLogins();
 
     public LocalDirectory(Database database, PasswordHasher hasher, Permissions permissions) {
         this.database = database;
@@ -41,6 +42,28 @@ public final class LocalDirectory {
         return hasher.limit().run(() -> authenticateInSlot(username, password));
     }
 
+    /**
+     * The principal when this username and password were verified lately and the user's password
+     * hash is still the one they were verified against (see {@link RecentLogins}); empty otherwise,
+     * and then the caller checks the password in full. Costs no password check and, unless the
+     * credentials were verified lately, no database read.
+     */
+    public Optional<Principal> verifiedRecently(String username, char[] password) {
+        if (username == null || username.isEmpty() || password == null) {
+            return Optional.empty();
+        }
+        String verifiedHash = recentLogins.hashVerifiedFor(username, password);
+        if (verifiedHash == null) {
+            return Optional.empty();
+        }
+        Optional<UserRecord> user = database.users().findByUsername(username);
+        if (user.isEmpty() || !user.get().enabled() || !RecentLogins.stillCurrent(verifiedHash, user.get().passwordHash())) {
+            recentLogins.forget(username, password);
+            return Optional.empty();
+        }
+        return Optional.of(toPrincipal(user.get()));
+    }
+
     private Optional<Principal> authenticateInSlot(String username, char[] password) {
         Optional<UserRecord> user = username == null || username.isEmpty()
                 ? Optional.empty()
@@ -50,6 +73,7 @@ public final class LocalDirectory {
         if (!matches || !user.get().enabled()) {
             return Optional.empty();
         }
+        recentLogins.remember(username, password, hash);
         return Optional.of(toPrincipal(user.get()));
     }
 

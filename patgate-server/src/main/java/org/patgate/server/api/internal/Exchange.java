@@ -156,16 +156,16 @@ public final class Exchange {
     }
 
     private byte[] readBody() {
-        bodyRead = true;
         long declared = request.getLength();
         if (declared > maxBodyBytes) {
-            throw new PayloadTooLargeException(maxBodyBytes);
+            throw new PayloadTooLargeException(maxBodyBytes); // the answer drains what it can
         }
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] body = in.readNBytes(maxBodyBytes + 1);
             if (body.length > maxBodyBytes) {
                 throw new PayloadTooLargeException(maxBodyBytes);
             }
+            bodyRead = true;
             return body;
         } catch (IOException e) {
             throw new InvalidRequestException("the request body could not be read");
@@ -215,10 +215,15 @@ public final class Exchange {
         return response;
     }
 
+    /** Unread bodies up to this size are read and dropped before answering (see {@link #drainUnreadBody}). */
+    private static final int DRAIN_LIMIT = 1024 * 1024;
+
     /**
-     * Reads and drops a body the route did not read (e.g. {@code {}} sent to {@code /rotate}), up to
-     * the body limit: answering over HTTP/2 with the body unread makes Jetty reset the stream, and some
-     * clients report the reset instead of the answer. Larger bodies are left unread.
+     * Reads and drops a body the route did not read (e.g. {@code {}} sent to {@code /rotate}, or a body
+     * refused as too large), up to {@value #DRAIN_LIMIT} bytes: answering over HTTP/2 with the body
+     * unread makes Jetty reset the stream, and clients such as the JDK's then report the reset instead
+     * of the answer. Larger bodies are left unread (the stream is reset). Slow bodies are cut by the
+     * minimum body rate.
      */
     private void drainUnreadBody() {
         if (bodyRead) {
@@ -226,11 +231,16 @@ public final class Exchange {
         }
         bodyRead = true;
         long declared = request.getLength();
-        if (declared == 0 || declared > maxBodyBytes) {
+        if (declared == 0 || declared > DRAIN_LIMIT) {
             return;
         }
         try (InputStream in = Content.Source.asInputStream(request)) {
-            in.readNBytes(maxBodyBytes + 1);
+            byte[] chunk = new byte[8192];
+            long total = 0;
+            int read;
+            while (total <= DRAIN_LIMIT && (read = in.read(chunk)) > 0) {
+                total += read;
+            }
         } catch (IOException | RuntimeException e) {
             // The answer goes out anyway; the client may then see the stream reset.
         }
