@@ -15,6 +15,7 @@ import org.patgate.server.store.ActivityRepository;
 import org.patgate.server.testing.GatewayFixture;
 
 /** Token activity: recorded off the request path, shown by the API, bounded per token, losses counted. */
+@org.junit.jupiter.api.Tag("alone")
 class ActivityTest {
 
     @TempDir
