@@ -78,8 +78,7 @@ public final class ApiHandler extends Handler.Abstract {
             // Before any password check: a browser's cross-site write never gets to use ambient credentials.
             Problem crossSite = CrossSiteGuard.refusal(request);
             if (crossSite != null) {
-                discardBody(request, maxBodyBytes);
-                exchange.sendProblem(crossSite);
+                exchange.sendProblem(crossSite); // drains the unread body first (HTTP/2 clients see the answer)
                 return true;
             }
             // Authenticate before saying anything about the path, so that probing needs credentials.
@@ -140,16 +139,6 @@ public final class ApiHandler extends Handler.Abstract {
      * Reads and drops up to {@code limit} bytes of a body we refuse, so that a client still sending it
      * gets the answer rather than a reset stream (HTTP/2) or a broken pipe.
      */
-    private static void discardBody(Request request, int limit) {
-        try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
-            byte[] buffer = new byte[8192];
-            for (long total = 0, n; total <= limit && (n = in.read(buffer)) >= 0; total += n) {
-                // dropped
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // The answer is the refusal either way.
-        }
-    }
 
     /** Answers 405 with the allowed methods; for resources that know the path but not the method. */
     static boolean methodNotAllowed(Exchange exchange, String allowed) {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
+import org.patgate.server.api.internal.Exchange;
 import org.patgate.server.api.internal.Problem;
 import org.patgate.server.ui.UiSessions;
 
@@ -55,7 +56,7 @@ final class CrossSiteGuard {
             return crossSite("the request's Origin is not this server");
         }
         List<String> contentTypes = request.getHeaders().getValuesList(HttpHeader.CONTENT_TYPE);
-        boolean json = contentTypes.size() == 1 && isJson(contentTypes.getFirst());
+        boolean json = contentTypes.size() == 1 && Exchange.isJson(contentTypes.getFirst());
         if (!contentTypes.isEmpty() && !json) {
             return Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
                     "state-changing API calls take Content-Type: application/json (or no body and no content type)");
@@ -84,9 +85,6 @@ final class CrossSiteGuard {
         return false;
     }
 
-    private static boolean isJson(String contentType) {
-        return contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals("application/json");
-    }
 
     /** RFC 6454: scheme "://" host [":" port], nothing more; compared with the request's Host by host and port. */
     static boolean isSameOrigin(String origin, Request request) {

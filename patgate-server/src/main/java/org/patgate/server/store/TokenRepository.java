@@ -56,9 +56,6 @@ public final class TokenRepository {
     private static final String REVOKE = """
             UPDATE tokens SET status = 'revoked', revoked_at = ?, revoked_by = ?
             WHERE id = ? AND status <> 'revoked'""";
-    private static final String ROTATE = """
-            UPDATE tokens SET digest = ?, hint = ?, rotated_at = ?
-            WHERE id = ? AND status = 'active'""";
     private static final String SET_STATUS = """
             UPDATE tokens SET status = ?, revoked_at = CASE WHEN ? = 'revoked' THEN ? ELSE revoked_at END
             WHERE id = ? AND status = ?""";
@@ -202,12 +199,10 @@ public final class TokenRepository {
     }
 
     /**
-     * Replaces the digest and hint of an active token (the old secret stops working at once);
-     * true if it changed. Tokens in any other status are left alone.
-     */
-    /**
-     * Rotates an active token whose digest is still {@code expectedDigestHex}: of concurrent rotations
-     * of the same token exactly one wins, so no caller is handed a secret that was overwritten at once.
+     * Replaces the digest and hint of an active token whose digest is still {@code expectedDigestHex}
+     * (the old secret stops working at once); true if it changed. Tokens in any other status are left
+     * alone, and of concurrent rotations of the same token exactly one wins, so no caller is handed a
+     * secret that was overwritten at once.
      */
     public boolean rotate(String id, String expectedDigestHex, String newDigestHex, String newHint, Instant at) {
         Objects.requireNonNull(id, "id");
@@ -224,19 +219,6 @@ public final class TokenRepository {
         }) == 1;
     }
 
-    public boolean rotate(String id, String newDigestHex, String newHint, Instant at) {
-        Objects.requireNonNull(id, "id");
-        String digest = NewToken.normalizeDigest(newDigestHex);
-        Objects.requireNonNull(newHint, "newHint");
-        NewUser.requireLength("hint", newHint, 8);
-        Objects.requireNonNull(at, "at");
-        return jdbc.update("rotate token " + id, ROTATE, statement -> {
-            statement.setString(1, digest);
-            statement.setString(2, newHint);
-            Jdbc.setInstant(statement, 3, at);
-            statement.setString(4, id);
-        }) == 1;
-    }
 
     /**
      * Moves a token from {@code from} to {@code to} only if it is currently {@code from}

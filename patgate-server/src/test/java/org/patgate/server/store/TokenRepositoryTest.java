@@ -195,7 +195,7 @@ class TokenRepositoryTest extends StoreTestBase {
         String newDigest = digest(5000);
         Instant at = T0.plusSeconds(30);
 
-        assertThat(db.tokens().rotate(token.id(), newDigest, "newhint", at)).isTrue();
+        assertThat(db.tokens().rotate(token.id(), token.digestHex(), newDigest, "newhint", at)).isTrue();
         assertThat(db.tokens().findByDigest(token.digestHex())).isEmpty();
         TokenRecord rotated = db.tokens().findByDigest(newDigest).orElseThrow();
         assertThat(rotated.id()).isEqualTo(token.id());
@@ -204,13 +204,13 @@ class TokenRepositoryTest extends StoreTestBase {
         assertThat(rotated.createdAt()).isEqualTo(token.createdAt());
 
         assertThat(db.tokens().revoke(token.id(), admin.id(), at)).isTrue();
-        assertThat(db.tokens().rotate(token.id(), digest(5001), "again", at)).isFalse();
+        assertThat(db.tokens().rotate(token.id(), newDigest, digest(5001), "again", at)).isFalse();
         assertThat(db.tokens().findByDigest(digest(5001))).isEmpty();
         assertThat(db.tokens().findByDigest(newDigest)).isPresent();
 
         TokenRecord pending = insert("pending", T0, null, TokenStatus.PENDING);
-        assertThat(db.tokens().rotate(pending.id(), digest(5002), "p", at)).isFalse();
-        assertThat(db.tokens().rotate("unknown", digest(5003), "u", at)).isFalse();
+        assertThat(db.tokens().rotate(pending.id(), pending.digestHex(), digest(5002), "p", at)).isFalse();
+        assertThat(db.tokens().rotate("unknown", digest(5004), digest(5003), "u", at)).isFalse();
     }
 
     @Test
@@ -218,7 +218,7 @@ class TokenRepositoryTest extends StoreTestBase {
         TokenRecord one = insert("one", T0, null, TokenStatus.ACTIVE);
         TokenRecord two = insert("two", T0, null, TokenStatus.ACTIVE);
 
-        assertThatThrownBy(() -> db.tokens().rotate(one.id(), two.digestHex(), "x", T0))
+        assertThatThrownBy(() -> db.tokens().rotate(one.id(), one.digestHex(), two.digestHex(), "x", T0))
                 .isInstanceOf(DuplicateKeyException.class);
     }
 

@@ -149,10 +149,14 @@ public final class Exchange {
 
     private void requireJsonMediaType() {
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        if (!mediaType.equals("application/json")) {
+        if (contentType == null || !isJson(contentType)) {
             throw new UnsupportedMediaTypeException("send the body as application/json");
         }
+    }
+
+    /** Whether a {@code Content-Type} value is {@code application/json} (any case, parameters ignored). */
+    public static boolean isJson(String contentType) {
+        return contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals("application/json");
     }
 
     private byte[] readBody() {
