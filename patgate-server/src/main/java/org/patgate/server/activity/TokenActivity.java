@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.patgate.server.directory.Principal;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.store.ActivityRepository;
 import org.patgate.server.store.HourlyUsage;
 import org.patgate.server.store.TokenRequestRecord;

@@ -3,7 +3,7 @@ package org.patgate.server.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import org.patgate.server.api.internal.Exchange;
+import org.patgate.server.http.Exchange;
 import org.patgate.server.error.NotFoundException;
 
 /**

@@ -1,5 +1,6 @@
 package org.patgate.server.api;
 
+import org.patgate.server.auth.ApiAuthenticator;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
@@ -7,18 +8,11 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.patgate.server.api.internal.Exchange;
-import org.patgate.server.api.internal.Problem;
-import org.patgate.server.directory.PasswordChecksBusyException;
-import org.patgate.server.directory.Principal;
-import org.patgate.server.directory.ldap.DirectoryUnavailableException;
-import org.patgate.server.error.ConflictException;
-import org.patgate.server.error.ForbiddenException;
-import org.patgate.server.error.InvalidRequestException;
-import org.patgate.server.error.NotFoundException;
-import org.patgate.server.error.TooManyRequestsException;
-import org.patgate.server.error.UnauthorizedException;
-import org.patgate.server.gateway.ClientAddressResolver;
+import org.patgate.server.http.Exchange;
+import org.patgate.server.http.Problem;
+import org.patgate.server.http.Problems;
+import org.patgate.server.principal.Principal;
+import org.patgate.server.http.ClientAddressResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,46 +93,13 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     private static void answer(Exchange exchange, RuntimeException e) {
-        switch (e) {
-            case Exchange.UnsupportedMediaTypeException u ->
-                    exchange.sendProblem(Problem.of(415, "unsupported-media-type", "Unsupported Media Type", u.getMessage()));
-            case Exchange.PayloadTooLargeException p ->
-                    exchange.sendProblem(Problem.of(413, "payload-too-large", "Payload Too Large", p.getMessage()));
-            case InvalidRequestException i -> exchange.sendProblem(
-                    Problem.of(400, "invalid-request", "Bad Request", i.getMessage()).withErrors(i.fieldErrors()));
-            case UnauthorizedException u -> {
-                exchange.response().getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"patgate\", charset=\"UTF-8\"");
-                exchange.sendProblem(Problem.of(401, "unauthorized", "Unauthorized", u.getMessage()));
-            }
-            case DirectoryUnavailableException d -> exchange.sendProblem(Problem.of(503, "directory-unavailable",
-                    "Service Unavailable", "directory unavailable: the LDAP directory cannot be reached, so directory "
-                            + "users cannot be checked right now; try again later (admins: GET /directory shows why)"));
-            case ForbiddenException f -> exchange.sendProblem(Problem.of(403, "forbidden", "Forbidden", f.getMessage()));
-            case NotFoundException n -> exchange.sendProblem(Problem.of(404, "not-found", "Not Found", n.getMessage()));
-            case ConflictException c -> exchange.sendProblem(Problem.of(409, "conflict", "Conflict", c.getMessage()));
-            case TooManyRequestsException t -> {
-                exchange.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(t.retryAfter().toSeconds()));
-                exchange.sendProblem(Problem.of(429, "too-many-requests", "Too Many Requests", t.getMessage()));
-            }
-            // A request body cut for arriving too slowly (limits.minRequestBodyRate): 408, the client's fault.
-            case org.eclipse.jetty.http.HttpException.RuntimeException h when h.getCode() == 408 -> exchange.sendProblem(
-                    Problem.of(408, "request-timeout", "Request Timeout", h.getMessage()));
-            case PasswordChecksBusyException b -> {
-                exchange.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(b.retryAfter().toSeconds()));
-                exchange.sendProblem(Problem.of(503, "busy", "Service Unavailable", b.getMessage()));
-            }
-            default -> {
-                LOG.error("management API call {} {} failed", exchange.method(), exchange.path(), e);
-                exchange.sendProblem(Problem.of(500, "internal-error", "Internal Server Error",
-                        "the server could not complete the request; the log has details"));
-            }
+        Problems.Answer answer = Problems.answer(e);
+        if (!answer.expected()) {
+            LOG.error("management API call {} {} failed", exchange.method(), exchange.path(), e);
         }
+        answer.headers().forEach(exchange.response().getHeaders()::put);
+        exchange.sendProblem(answer.problem());
     }
-
-    /**
-     * Reads and drops up to {@code limit} bytes of a body we refuse, so that a client still sending it
-     * gets the answer rather than a reset stream (HTTP/2) or a broken pipe.
-     */
 
     /** Answers 405 with the allowed methods; for resources that know the path but not the method. */
     static boolean methodNotAllowed(Exchange exchange, String allowed) {

@@ -1,10 +1,11 @@
 package org.patgate.server.api;
 
+import org.patgate.server.audit.AuditExport;
 import java.time.Clock;
 import java.time.Instant;
 import org.patgate.server.api.TokenViews.PageView;
-import org.patgate.server.api.internal.Exchange;
-import org.patgate.server.directory.Principal;
+import org.patgate.server.http.Exchange;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.store.AuditEvent;
 import org.patgate.server.store.AuditQuery;
 import org.patgate.server.store.AuditRepository;

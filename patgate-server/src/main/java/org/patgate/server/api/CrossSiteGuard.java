@@ -7,9 +7,9 @@ import java.util.Locale;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
-import org.patgate.server.api.internal.Exchange;
-import org.patgate.server.api.internal.Problem;
-import org.patgate.server.ui.UiSessions;
+import org.patgate.server.http.Exchange;
+import org.patgate.server.http.Problem;
+import org.patgate.server.auth.UiSessions;
 
 /**
  * Refuses state-changing management API calls that a browser could send from another site with

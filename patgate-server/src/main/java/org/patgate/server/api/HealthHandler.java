@@ -10,7 +10,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.patgate.server.activity.ActivityRecorder;
-import org.patgate.server.api.internal.Json;
+import org.patgate.server.http.Json;
 import org.patgate.server.store.Database;
 
 /**

@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.patgate.server.api.internal.Exchange;
+import org.patgate.server.http.Exchange;
 import org.patgate.server.api.internal.GroupTarget;
-import org.patgate.server.directory.Principal;
-import org.patgate.server.permission.Permission;
+import org.patgate.server.principal.Principal;
+import org.patgate.server.principal.Permission;
 import org.patgate.server.permission.PermissionService;
 import org.patgate.server.store.GrantRepository;
 

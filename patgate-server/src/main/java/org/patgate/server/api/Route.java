@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.patgate.core.PatgateException;
-import org.patgate.server.api.internal.Exchange;
-import org.patgate.server.directory.Principal;
+import org.patgate.server.http.Exchange;
+import org.patgate.server.principal.Principal;
 
 /**
  * One management API route: an HTTP method, a path template relative to {@link ApiHandler#PREFIX}

@@ -1,15 +1,16 @@
 package org.patgate.server.api;
 
+import org.patgate.server.auth.ApiAuthenticator;
 import java.time.Instant;
 import java.util.List;
 import org.patgate.server.api.TokenViews.PageView;
-import org.patgate.server.api.internal.Exchange;
-import org.patgate.server.directory.Principal;
+import org.patgate.server.http.Exchange;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.directory.UserService;
 import org.patgate.server.directory.UserService.NewUserRequest;
 import org.patgate.server.directory.UserService.UserChange;
-import org.patgate.server.permission.Permission;
+import org.patgate.server.principal.Permission;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.UserRecord;

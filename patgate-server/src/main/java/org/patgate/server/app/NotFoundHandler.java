@@ -6,8 +6,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.patgate.server.api.internal.Json;
-import org.patgate.server.api.internal.Problem;
+import org.patgate.server.http.Json;
+import org.patgate.server.http.Problem;
 import org.patgate.server.gateway.ReservedPaths;
 
 /**

@@ -9,8 +9,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
-import org.patgate.server.api.internal.Json;
-import org.patgate.server.api.internal.Problem;
+import org.patgate.server.http.Json;
+import org.patgate.server.http.Problem;
 
 /**
  * Makes Jetty's own error answers (unparseable requests, ambiguous URIs, upstream 502/504) RFC 9457

@@ -2,7 +2,6 @@ package org.patgate.server.config;
 
 import java.util.Objects;
 import java.util.Optional;
-import org.patgate.server.directory.ldap.LdapSettings;
 
 /**
  * Where users and groups come from ({@code directory.*}). PATgate's own (local) directory always

@@ -4,7 +4,7 @@ import java.util.List;
 import org.patgate.core.token.Scope;
 import org.patgate.server.app.PatgateServer;
 import org.patgate.server.directory.PasswordHasher;
-import org.patgate.server.directory.Principal;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.directory.UserService;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.NewUser;

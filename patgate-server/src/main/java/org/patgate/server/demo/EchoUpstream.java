@@ -13,7 +13,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.patgate.server.api.internal.Json;
+import org.patgate.server.http.Json;
 
 /**
  * The demo's upstream: a tiny HTTP server on a loopback port that answers every request with

@@ -1,5 +1,6 @@
 package org.patgate.server.directory;
 
+import org.patgate.server.principal.Principal;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -7,7 +8,7 @@ import org.patgate.server.directory.ldap.DirectoryUnavailableException;
 import org.patgate.server.directory.ldap.DirectoryUser;
 import org.patgate.server.directory.ldap.LdapDirectory;
 import org.patgate.server.error.ConflictException;
-import org.patgate.server.permission.Permission;
+import org.patgate.server.principal.Permission;
 import org.patgate.server.permission.Permissions;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.DuplicateKeyException;

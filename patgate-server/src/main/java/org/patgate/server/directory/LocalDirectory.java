@@ -1,9 +1,10 @@
 package org.patgate.server.directory;
 
+import org.patgate.server.principal.Principal;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import org.patgate.server.permission.Permission;
+import org.patgate.server.principal.Permission;
 import org.patgate.server.permission.Permissions;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.UserRecord;

@@ -1,5 +1,6 @@
 package org.patgate.server.directory;
 
+import org.patgate.server.principal.Principal;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.patgate.server.error.ConflictException;
 import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
-import org.patgate.server.permission.Permission;
+import org.patgate.server.principal.Permission;
 import org.patgate.server.permission.Permissions;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.DuplicateKeyException;

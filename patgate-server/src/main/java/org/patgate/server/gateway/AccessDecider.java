@@ -1,5 +1,6 @@
 package org.patgate.server.gateway;
 
+import org.patgate.server.settings.RestRules;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.function.Supplier;

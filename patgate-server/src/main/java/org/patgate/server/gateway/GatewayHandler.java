@@ -1,5 +1,6 @@
 package org.patgate.server.gateway;
 
+import org.patgate.server.http.ClientAddressResolver;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.nio.ByteBuffer;
@@ -18,8 +19,9 @@ import org.patgate.core.path.NormalizedPath;
 import org.patgate.core.path.PathNormalizer;
 import org.patgate.server.activity.ActivityRecorder;
 import org.patgate.server.activity.TokenUseEvent;
-import org.patgate.server.api.internal.Json;
-import org.patgate.server.api.internal.Problem;
+import org.patgate.server.http.Json;
+import org.patgate.server.http.Problem;
+import org.patgate.server.http.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,9 +100,12 @@ public final class GatewayHandler extends Handler.Wrapper {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.error("refusing a request because deciding failed", e);
-            decision = new GatewayDecision.Refuse(500, "internal-error", "Internal Server Error",
-                    "the gateway could not decide on this request", false, null);
+            Problems.Answer answer = Problems.answer(e);
+            if (!answer.expected()) {
+                LOG.error("refusing a request because deciding failed", e);
+            }
+            decision = new GatewayDecision.Refuse(answer.status(), answer.slug(), answer.problem().title(),
+                    answer.problem().detail(), false, null);
         }
         if (decision instanceof GatewayDecision.Refuse refuse) {
             refuse(request, response, callback, refuse);

@@ -7,7 +7,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.patgate.server.api.internal.Json;
+import org.patgate.server.http.Json;
 
 /**
  * {@code GET /.patgate/jwks.json}: the public keys an upstream uses to verify identity JWTs

@@ -1,5 +1,6 @@
 package org.patgate.server.permission;
 
+import org.patgate.server.principal.Permission;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.patgate.core.text.UnsafeText;
 import org.patgate.server.audit.AuditLog;
-import org.patgate.server.directory.Principal;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.store.GrantRepository;

@@ -1,5 +1,6 @@
 package org.patgate.server.permission;
 
+import org.patgate.server.principal.Permission;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Locale;

@@ -11,7 +11,10 @@ import org.patgate.core.path.PathPattern;
 import org.patgate.core.rules.MethodPathRule;
 import org.patgate.core.rules.RulePresets;
 import org.patgate.core.rules.TokenRules;
-import org.patgate.server.api.internal.Json;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.patgate.server.error.InvalidRequestException;
 
 /**
@@ -21,6 +24,16 @@ import org.patgate.server.error.InvalidRequestException;
  * is stored is exactly what is enforced. Thread-safe.
  */
 public final class TokenRulesCodec {
+
+    /**
+     * The stored form's own mapper: strict (unknown fields, duplicate keys, trailing data fail), so
+     * that a document this version does not fully understand refuses everything.
+     */
+    private static final ObjectMapper STORED = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /** One rule as JSON. */
     public record RuleJson(List<String> methods, String path) {}
@@ -77,7 +90,15 @@ public final class TokenRulesCodec {
         if (rules == null || rules.isEmpty()) {
             return null;
         }
-        return new String(Json.write(toView(rules)), java.nio.charset.StandardCharsets.UTF_8);
+        return write(toView(rules));
+    }
+
+    private static String write(RulesJson view) {
+        try {
+            return STORED.writeValueAsString(view);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise token rules", e);
+        }
     }
 
     /** Rules as the API shows them; null for none. */
@@ -94,7 +115,7 @@ public final class TokenRulesCodec {
             return TokenRules.NONE;
         }
         try {
-            RulesJson parsed = Json.MAPPER.readValue(json, RulesJson.class);
+            RulesJson parsed = STORED.readValue(json, RulesJson.class);
             return new TokenRules(parsed.preset(), rules("allow", parsed.allow()), rules("deny", parsed.deny()));
         } catch (JsonProcessingException | RuntimeException e) {
             return new TokenRules(null, List.of(), List.of(MethodPathRule.of("/**")));

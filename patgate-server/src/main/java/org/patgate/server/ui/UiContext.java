@@ -1,11 +1,12 @@
 package org.patgate.server.ui;
 
+import org.patgate.server.auth.UiSessions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import org.patgate.core.net.IpRangeSet;
 import org.patgate.server.activity.TokenActivity;
-import org.patgate.server.api.ApiAuthenticator;
+import org.patgate.server.auth.ApiAuthenticator;
 import org.patgate.server.directory.UserService;
 import org.patgate.server.permission.PermissionService;
 import org.patgate.server.policy.Policies;

@@ -1,5 +1,6 @@
 package org.patgate.server.ui;
 
+import org.patgate.server.auth.UiSessions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +11,9 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.patgate.server.error.ConflictException;
-import org.patgate.server.error.ForbiddenException;
-import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
-import org.patgate.server.error.TooManyRequestsException;
-import org.patgate.server.gateway.ClientAddressResolver;
+import org.patgate.server.http.ClientAddressResolver;
+import org.patgate.server.http.Problems;
 import org.patgate.server.ui.internal.AdminPages;
 import org.patgate.server.ui.internal.LoginPages;
 import org.patgate.server.ui.internal.StaticAssets;
@@ -180,22 +178,29 @@ public final class UiHandler extends Handler.Abstract {
         }
     }
 
+    /** Page titles for the answers of the shared table ({@link Problems}), in the UI's words. */
+    private static final Map<String, String> TITLES = Map.of("not-found", "Not found", "forbidden", "Forbidden",
+            "invalid-request", "Bad request", "conflict", "Not possible right now", "too-many-requests",
+            "Too many attempts", "busy", "Busy", "unauthorized", "Sign in again", "directory-unavailable",
+            "Directory unavailable");
+
     private void fail(UiExchange exchange, RuntimeException e) {
-        switch (e) {
-            case NotFoundException n -> error(exchange, 404, "Not found", n.getMessage());
-            case ForbiddenException f -> error(exchange, 403, "Forbidden", f.getMessage());
-            case InvalidRequestException i -> error(exchange, 400, "Bad request", i.getMessage());
-            case ConflictException c -> error(exchange, 409, "Not possible right now", c.getMessage());
-            case TooManyRequestsException t -> error(exchange, 429, "Too many attempts", t.getMessage());
-            case org.patgate.server.directory.PasswordChecksBusyException b -> {
-                exchange.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(b.retryAfter().toSeconds()));
-                error(exchange, 503, "Busy", "Too many sign-ins are being checked right now. Try again in a moment.");
-            }
-            default -> {
-                LOG.error("UI request {} {} failed", exchange.method(), exchange.request().getHttpURI().getPath(), e);
-                error(exchange, 500, "Something went wrong", "The server could not complete the request; the log has details.");
-            }
+        Problems.Answer answer = Problems.answer(e);
+        if (!answer.expected()) {
+            LOG.error("UI request {} {} failed", exchange.method(), exchange.request().getHttpURI().getPath(), e);
+            error(exchange, 500, "Something went wrong", "The server could not complete the request; the log has details.");
+            return;
         }
+        // Retry-After only: a Basic challenge on a page would make the browser ask for a password.
+        String retryAfter = answer.headers().get(HttpHeader.RETRY_AFTER.asString());
+        if (retryAfter != null) {
+            exchange.response().getHeaders().put(HttpHeader.RETRY_AFTER, retryAfter);
+        }
+        String message = switch (answer.slug()) {
+            case "busy" -> "Too many sign-ins are being checked right now. Try again in a moment.";
+            default -> answer.problem().detail();
+        };
+        error(exchange, answer.status(), TITLES.getOrDefault(answer.slug(), answer.problem().title()), message);
     }
 
     private static void error(UiExchange exchange, int status, String title, String message) {

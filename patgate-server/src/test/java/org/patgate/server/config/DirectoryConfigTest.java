@@ -13,9 +13,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.directory.ldap.LdapSettings;
-import org.patgate.server.directory.ldap.LdapSettings.GroupMembership;
-import org.patgate.server.directory.ldap.LdapSettings.Security;
+import org.patgate.server.config.LdapSettings.GroupMembership;
+import org.patgate.server.config.LdapSettings.Security;
 
 /** The {@code directory.ldap} keys: loading, presets, validation with key names, masking. */
 class DirectoryConfigTest {

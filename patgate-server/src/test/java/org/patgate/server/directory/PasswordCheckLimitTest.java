@@ -1,5 +1,6 @@
 package org.patgate.server.directory;
 
+import org.patgate.server.auth.LoginThrottle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

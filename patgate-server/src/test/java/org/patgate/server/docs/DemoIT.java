@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.api.internal.Json;
+import org.patgate.server.http.Json;
 
 /**
  * Runs {@code bin/patgate demo} as a user would and follows its "Try this" list: every {@code curl}

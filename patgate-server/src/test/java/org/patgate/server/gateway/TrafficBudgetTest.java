@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.patgate.server.api.internal.Json;
+import org.patgate.server.http.Json;
 import org.patgate.server.testing.GatewayFixture;
 import org.patgate.server.testing.SlowUploads;
 

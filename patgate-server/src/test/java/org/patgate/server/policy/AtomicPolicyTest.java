@@ -32,7 +32,7 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.patgate.server.api.internal.Json;
+import org.patgate.server.http.Json;
 import org.patgate.server.testing.PostgresFixture;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;

@@ -15,7 +15,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.patgate.server.api.internal.Json;
+import org.patgate.server.http.Json;
 import org.patgate.server.app.PatgateServer;
 import org.patgate.server.config.PatgateConfig;
 

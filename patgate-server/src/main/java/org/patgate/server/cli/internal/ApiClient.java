@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import org.patgate.core.PatgateException;
-import org.patgate.server.api.internal.Json;
+import org.patgate.server.http.Json;
 
 /**
  * A small client of the management API for the CLI: HTTP Basic, JSON in and out, and problem+json

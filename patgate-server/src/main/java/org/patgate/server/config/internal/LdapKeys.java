@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.DirectoryConfig;
-import org.patgate.server.directory.ldap.LdapSettings;
-import org.patgate.server.directory.ldap.LdapSettings.GroupMembership;
-import org.patgate.server.directory.ldap.LdapSettings.Security;
+import org.patgate.server.config.LdapSettings;
+import org.patgate.server.config.LdapSettings.GroupMembership;
+import org.patgate.server.config.LdapSettings.Security;
 
 /**
  * Reads the {@code directory.ldap.*} keys. The section is off until {@code urls} is set; setting any

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.PatgateConfig;
-import org.patgate.server.directory.ldap.LdapSettings;
+import org.patgate.server.config.LdapSettings;
 
 /** Writes a configuration as YAML with secrets masked; see {@link PatgateConfig#toMaskedYaml()}. */
 public final class MaskedYaml {

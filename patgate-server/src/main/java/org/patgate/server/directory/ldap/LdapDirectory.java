@@ -1,5 +1,6 @@
 package org.patgate.server.directory.ldap;
 
+import org.patgate.server.config.LdapSettings;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.unboundid.ldap.sdk.LDAPConnection;

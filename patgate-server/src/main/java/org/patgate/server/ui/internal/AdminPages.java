@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.patgate.server.directory.Principal;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.store.Page;

@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.patgate.server.api.AuditExport;
+import org.patgate.server.audit.AuditExport;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.store.AuditEvent;
 import org.patgate.server.store.AuditRepository;

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.patgate.core.rules.RulePresets;
 import org.patgate.core.token.Scope;
-import org.patgate.server.directory.Principal;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.policy.EffectivePolicy;
 import org.patgate.server.policy.Policies;
 

@@ -9,13 +9,13 @@ import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
-import org.patgate.server.api.ApiAuthenticator;
+import org.patgate.server.auth.ApiAuthenticator;
 import org.patgate.server.directory.PasswordChecksBusyException;
-import org.patgate.server.directory.Principal;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.error.TooManyRequestsException;
 import org.patgate.server.error.UnauthorizedException;
 import org.patgate.server.ui.UiContext;
-import org.patgate.server.ui.UiSessions;
+import org.patgate.server.auth.UiSessions;
 
 /**
  * Sign-in and sign-out. Sign-in checks passwords through the management API's authenticator (same

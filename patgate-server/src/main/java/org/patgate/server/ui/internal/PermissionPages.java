@@ -13,7 +13,7 @@ import java.util.TreeSet;
 import org.patgate.core.token.Scope;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
-import org.patgate.server.permission.Permission;
+import org.patgate.server.principal.Permission;
 import org.patgate.server.permission.PermissionService;
 import org.patgate.server.policy.Policy;
 import org.patgate.server.policy.PolicyService;

@@ -10,9 +10,9 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import org.patgate.server.directory.Principal;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.error.InvalidRequestException;
-import org.patgate.server.ui.UiSessions;
+import org.patgate.server.auth.UiSessions;
 
 /**
  * One UI request: the Jetty request, response and callback, the session (if any), the resolved

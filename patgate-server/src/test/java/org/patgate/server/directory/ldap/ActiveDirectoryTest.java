@@ -1,12 +1,13 @@
 package org.patgate.server.directory.ldap;
 
+import org.patgate.server.config.LdapSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.patgate.server.directory.ldap.LdapSettings.GroupMembership;
+import org.patgate.server.config.LdapSettings.GroupMembership;
 
 /**
  * The Active Directory preset against an AD-shaped tree. The in-memory server cannot evaluate

@@ -1,5 +1,6 @@
 package org.patgate.server.directory.ldap;
 
+import org.patgate.server.config.LdapSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

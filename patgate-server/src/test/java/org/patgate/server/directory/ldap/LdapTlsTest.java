@@ -1,5 +1,6 @@
 package org.patgate.server.directory.ldap;
 
+import org.patgate.server.config.LdapSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.patgate.server.config.ConfigException;
-import org.patgate.server.directory.ldap.LdapSettings.Security;
+import org.patgate.server.config.LdapSettings.Security;
 import org.patgate.server.directory.ldap.LdapTestServer.Tls;
 import org.patgate.server.directory.ldap.LdapTestServer.Transport;
 

@@ -1,5 +1,6 @@
 package org.patgate.server.directory.ldap;
 
+import org.patgate.server.config.LdapSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.patgate.server.directory.ldap.LdapSettings.GroupMembership;
+import org.patgate.server.config.LdapSettings.GroupMembership;
 
 class OpenLdapDirectoryTest {
 

@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.patgate.server.directory.ldap.DirectoryUser;
-import org.patgate.server.directory.ldap.LdapSettings;
-import org.patgate.server.directory.ldap.LdapSettings.GroupMembership;
+import org.patgate.server.config.LdapSettings;
+import org.patgate.server.config.LdapSettings.GroupMembership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -28,8 +28,8 @@ import javax.net.SocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.patgate.server.config.ConfigException;
-import org.patgate.server.directory.ldap.LdapSettings;
-import org.patgate.server.directory.ldap.LdapSettings.Security;
+import org.patgate.server.config.LdapSettings;
+import org.patgate.server.config.LdapSettings.Security;
 
 /**
  * Connections to the configured servers: a lazily created pool bound as the service account for

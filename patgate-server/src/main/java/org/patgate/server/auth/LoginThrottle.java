@@ -1,4 +1,4 @@
-package org.patgate.server.directory;
+package org.patgate.server.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

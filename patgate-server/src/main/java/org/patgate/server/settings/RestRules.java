@@ -1,4 +1,4 @@
-package org.patgate.server.gateway;
+package org.patgate.server.settings;
 
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -7,7 +7,7 @@ import org.patgate.core.net.IpRangeSet;
 import org.patgate.core.path.PathPatternSet;
 
 /**
- * The {@code rest.*} rules the {@link AccessDecider} applies, compiled once: where tokens are enforced,
+ * The {@code rest.*} rules the gateway's {@code AccessDecider} applies, compiled once: where tokens are enforced,
  * what a read-only token may POST, whether passwords are refused (and who is exempt), whether requests
  * without credentials pass, where the REST API may be used from ({@code restAllowedIps}; empty =
  * anywhere), and which cookies are the upstream's sessions ({@code sessionCookies}, exact names). Built once per settings change and then shared by every request. Immutable and

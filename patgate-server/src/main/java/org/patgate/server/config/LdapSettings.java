@@ -1,4 +1,4 @@
-package org.patgate.server.directory.ldap;
+package org.patgate.server.config;
 
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Filter;
@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.patgate.server.config.ConfigException;
 
 /**
  * How to reach and read an LDAP or Active Directory server. Validated once in the constructor;

@@ -1,4 +1,4 @@
-package org.patgate.server.api.internal;
+package org.patgate.server.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

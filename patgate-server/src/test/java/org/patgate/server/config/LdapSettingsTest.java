@@ -1,4 +1,4 @@
-package org.patgate.server.directory.ldap;
+package org.patgate.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,9 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.patgate.server.config.ConfigException;
-import org.patgate.server.directory.ldap.LdapSettings.GroupMembership;
-import org.patgate.server.directory.ldap.LdapSettings.Security;
+import org.patgate.server.config.LdapSettings.GroupMembership;
+import org.patgate.server.config.LdapSettings.Security;
 
 class LdapSettingsTest {
 

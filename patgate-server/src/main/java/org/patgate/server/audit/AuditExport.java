@@ -1,4 +1,4 @@
-package org.patgate.server.api;
+package org.patgate.server.audit;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,8 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.patgate.server.api.internal.Csv;
-import org.patgate.server.directory.Principal;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.store.AuditEvent;

@@ -1,4 +1,4 @@
-package org.patgate.server.api;
+package org.patgate.server.auth;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -12,17 +12,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
-import org.patgate.server.api.internal.Exchange;
+import org.patgate.server.http.Exchange;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.directory.Directories;
-import org.patgate.server.directory.LoginThrottle;
 import org.patgate.server.directory.PasswordChecksBusyException;
-import org.patgate.server.directory.Principal;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.directory.ldap.DirectoryUnavailableException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.TooManyRequestsException;
 import org.patgate.server.error.UnauthorizedException;
-import org.patgate.server.ui.UiSessions;
 
 /**
  * Authenticates management API calls with HTTP Basic and directory credentials (RFC 7617, UTF-8),

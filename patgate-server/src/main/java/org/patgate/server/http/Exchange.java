@@ -1,4 +1,4 @@
-package org.patgate.server.api.internal;
+package org.patgate.server.http;
 
 import java.io.IOException;
 import java.io.InputStream;

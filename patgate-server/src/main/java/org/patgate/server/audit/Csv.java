@@ -1,4 +1,4 @@
-package org.patgate.server.api.internal;
+package org.patgate.server.audit;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.patgate.server.gateway;
+package org.patgate.server.http;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

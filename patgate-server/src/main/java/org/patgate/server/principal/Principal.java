@@ -1,7 +1,6 @@
-package org.patgate.server.directory;
+package org.patgate.server.principal;
 
 import java.util.Set;
-import org.patgate.server.permission.Permission;
 
 /**
  * An authenticated user as the rest of the server sees them: who, which groups, and which

@@ -1,4 +1,4 @@
-package org.patgate.server.api.internal;
+package org.patgate.server.http;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,4 +1,4 @@
-package org.patgate.server.api.internal;
+package org.patgate.server.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;

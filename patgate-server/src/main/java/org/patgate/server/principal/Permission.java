@@ -1,4 +1,4 @@
-package org.patgate.server.permission;
+package org.patgate.server.principal;
 
 import java.util.Locale;
 import org.patgate.server.error.InvalidRequestException;

@@ -1,4 +1,4 @@
-package org.patgate.server.ui;
+package org.patgate.server.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -20,7 +20,7 @@ import org.eclipse.jetty.server.Request;
 import org.patgate.core.net.IpRangeSet;
 import org.patgate.server.directory.Directories;
 import org.patgate.server.directory.ldap.DirectoryUnavailableException;
-import org.patgate.server.directory.Principal;
+import org.patgate.server.principal.Principal;
 
 /**
  * Server-side sessions of the web UI. A session id is 256 random bits, sent only in an HttpOnly
