@@ -29,10 +29,11 @@ import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestConfig;
+import org.patgate.server.config.Setting;
 import org.patgate.server.config.TokensConfig;
 import org.patgate.server.config.UpstreamConfig;
 import org.patgate.server.config.UpstreamProduct;
-import org.patgate.server.config.internal.ConfigReader.Setting;
+import org.patgate.server.config.internal.ConfigReader.RawValue;
 
 /**
  * Builds a {@link PatgateConfig} from an optional YAML file and the environment: file values
@@ -49,7 +50,7 @@ public final class ConfigLoader {
 
     public static PatgateConfig load(Path yamlFile, Map<String, String> env) {
         List<String> problems = new ArrayList<>();
-        Map<String, Setting> settings = new HashMap<>();
+        Map<String, RawValue> settings = new HashMap<>();
         if (yamlFile != null) {
             collectFileSettings(yamlFile, settings, problems);
         }
@@ -61,7 +62,7 @@ public final class ConfigLoader {
         return config;
     }
 
-    private static void collectFileSettings(Path file, Map<String, Setting> settings, List<String> problems) {
+    private static void collectFileSettings(Path file, Map<String, RawValue> settings, List<String> problems) {
         String source = file.toString();
         YamlTree root;
         try (Reader reader = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
@@ -82,7 +83,7 @@ public final class ConfigLoader {
             String name = entry.getKey();
             YamlTree value = entry.getValue();
             if (name.indexOf('.') < 0 && ConfigKeys.byPath(name).isPresent()) {
-                settings.put(name, new Setting(value, source + " line " + value.line()));
+                settings.put(name, new RawValue(value, source + " line " + value.line()));
             } else if (name.indexOf('.') < 0 && ConfigKeys.isSection(name)) {
                 collectSection(name, value, source, settings, problems);
             } else {
@@ -92,7 +93,7 @@ public final class ConfigLoader {
     }
 
     private static void collectSection(String section, YamlTree value, String source,
-            Map<String, Setting> settings, List<String> problems) {
+            Map<String, RawValue> settings, List<String> problems) {
         if (value instanceof YamlTree.Null) {
             return;
         }
@@ -104,7 +105,7 @@ public final class ConfigLoader {
         for (Map.Entry<String, YamlTree> entry : mapping.entries().entrySet()) {
             String path = section + "." + entry.getKey();
             if (ConfigKeys.byPath(path).isPresent()) {
-                settings.put(path, new Setting(entry.getValue(), source + " line " + entry.getValue().line()));
+                settings.put(path, new RawValue(entry.getValue(), source + " line " + entry.getValue().line()));
             } else if (ConfigKeys.isSection(path)) {
                 collectSection(path, entry.getValue(), source, settings, problems);
             } else {
@@ -113,7 +114,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static void collectEnvSettings(Map<String, String> env, Map<String, Setting> settings,
+    private static void collectEnvSettings(Map<String, String> env, Map<String, RawValue> settings,
             List<String> problems) {
         // Sorted so problems come out in a stable order whatever the map's iteration order.
         for (Map.Entry<String, String> entry : new TreeMap<>(env).entrySet()) {
@@ -133,7 +134,7 @@ public final class ConfigLoader {
                             .map(String::strip).filter(item -> !item.isEmpty())
                             .<YamlTree>map(item -> new YamlTree.Scalar(item, 0)).toList(), 0)
                     : new YamlTree.Scalar(value, 0);
-            settings.put(key.path(), new Setting(tree, "from " + name));
+            settings.put(key.path(), new RawValue(tree, "from " + name));
         }
     }
 
@@ -156,16 +157,8 @@ public final class ConfigLoader {
                 in.text("database.username", "", ConfigRules::plainText),
                 in.text("database.password", "", value -> { }),
                 in.integer("database.maxPoolSize", 10, ConfigRules.range(1, 1000))));
-        RestConfig rest = record(problems, () -> new RestConfig(
-                // The product's preset gives the defaults; keys that are set win.
-                in.list("rest.paths", product.restPaths(), ConfigRules::pathPattern),
-                in.choice("rest.passwordAuth", RestConfig.PasswordAuth.BLOCK, RestConfig.PasswordAuth.class),
-                in.list("rest.readOnlyPosts", product.readOnlyPosts(), ConfigRules::pathPattern),
-                in.choice("rest.anonymous", RestConfig.Anonymous.DENY, RestConfig.Anonymous.class),
-                in.list("rest.passwordExemptUsers", List.of(), ConfigRules::name),
-                in.list("rest.passwordExemptGroups", List.of(), ConfigRules::name),
-                in.list("rest.allowedIps", List.of(), ConfigRules::cidr),
-                in.list("rest.sessionCookies", product.sessionCookies(), ConfigRules::cookieName)));
+        // The product's preset gives the defaults; keys that are set win.
+        RestConfig rest = record(problems, () -> RestConfig.from(setting -> read(in, setting, product)));
         IdentityConfig identity = record(problems, () -> new IdentityConfig(
                 in.choice("identity.mode", IdentityConfig.Mode.HEADER, IdentityConfig.Mode.class),
                 in.text("identity.header", "X-Forwarded-User", ConfigRules::headerName),
@@ -208,6 +201,10 @@ public final class ConfigLoader {
         }
         return new PatgateConfig(listen, upstream, database, rest, identity, trustedProxies, bootstrap, tokens,
                 admin, api, activity, directory, limits);
+    }
+
+    private static <T> T read(ConfigReader in, Setting<?, T> setting, UpstreamProduct product) {
+        return in.read(setting, setting.defaultFor(product));
     }
 
     /**

@@ -15,6 +15,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.patgate.server.config.ConfigException;
+import org.patgate.server.config.Setting;
+import org.patgate.server.config.SettingType;
 
 /**
  * Typed access to the merged settings (file + environment). A bad value becomes one problem line
@@ -24,13 +26,13 @@ import org.patgate.server.config.ConfigException;
 final class ConfigReader {
 
     /** A raw value and where it came from ("patgate.yml line 3", "PATGATE_LISTEN_PORT"). */
-    record Setting(YamlTree value, String origin) {
+    record RawValue(YamlTree value, String origin) {
     }
 
-    private final Map<String, Setting> settings;
+    private final Map<String, RawValue> settings;
     private final List<String> problems;
 
-    ConfigReader(Map<String, Setting> settings, List<String> problems) {
+    ConfigReader(Map<String, RawValue> settings, List<String> problems) {
         this.settings = settings;
         this.problems = problems;
     }
@@ -79,6 +81,17 @@ final class ConfigReader {
         }, path -> { });
     }
 
+    /** A declared setting's value, read by its type and checked by its item rule; the whole-value rule is its record's. */
+    @SuppressWarnings("unchecked")
+    <T> T read(Setting<?, T> setting, T fallback) {
+        SettingType<?> type = setting.type();
+        if (type instanceof SettingType.Choice<?> choice) {
+            return scalar(setting.key(), fallback, text -> (T) choice.parse(text), value -> { });
+        }
+        SettingType.Texts texts = (SettingType.Texts) type;
+        return (T) list(setting.key(), (List<String>) fallback, texts.itemRule());
+    }
+
     /** An enum written in lower case in YAML ({@code block}); matched ignoring case. */
     <E extends Enum<E>> E choice(String key, E fallback, Class<E> type) {
         List<String> names = Stream.of(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
@@ -96,7 +109,7 @@ final class ConfigReader {
     }
 
     List<String> list(String key, List<String> fallback, Consumer<String> itemRule) {
-        Setting setting = settings.get(key);
+        RawValue setting = settings.get(key);
         if (setting == null || setting.value() instanceof YamlTree.Null) {
             return fallback;
         }
@@ -125,7 +138,7 @@ final class ConfigReader {
     }
 
     private <T> T scalar(String key, T fallback, Function<String, T> parse, Consumer<? super T> rule) {
-        Setting setting = settings.get(key);
+        RawValue setting = settings.get(key);
         if (setting == null || setting.value() instanceof YamlTree.Null) {
             return fallback;
         }
@@ -178,7 +191,7 @@ final class ConfigReader {
                 .collect(Collectors.joining()) + "'";
     }
 
-    private static String origin(Setting setting) {
+    private static String origin(RawValue setting) {
         return " (" + setting.origin() + ")";
     }
 }

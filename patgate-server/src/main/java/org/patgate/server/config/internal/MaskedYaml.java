@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.LdapSettings;
+import org.patgate.server.config.RestKeys;
+import org.patgate.server.config.Setting;
 
 /** Writes a configuration as YAML with secrets masked; see {@link PatgateConfig#toMaskedYaml()}. */
 public final class MaskedYaml {
@@ -34,15 +37,7 @@ public final class MaskedYaml {
                 "username", config.database().username(),
                 "password", Masking.secret(config.database().password()),
                 "maxPoolSize", config.database().maxPoolSize()));
-        root.put("rest", section(
-                "paths", config.rest().paths(),
-                "passwordAuth", lower(config.rest().passwordAuth()),
-                "readOnlyPosts", config.rest().readOnlyPosts(),
-                "anonymous", lower(config.rest().anonymous()),
-                "passwordExemptUsers", config.rest().passwordExemptUsers(),
-                "passwordExemptGroups", config.rest().passwordExemptGroups(),
-                "allowedIps", config.rest().allowedIps(),
-                "sessionCookies", config.rest().sessionCookies()));
+        root.put("rest", declared(config.rest(), RestKeys.ALL));
         root.put("identity", section("mode", lower(config.identity().mode()), "header", config.identity().header(),
                 "jwt", section("issuer", config.identity().jwt().issuer(), "audience", config.identity().jwt().audience(),
                         "lifetime", Durations.format(config.identity().jwt().lifetime()),
@@ -102,6 +97,16 @@ public final class MaskedYaml {
                 "responseTimeout", Durations.format(ldap.responseTimeout()),
                 "poolSize", ldap.poolSize(),
                 "membershipCacheTtl", Durations.format(ldap.membershipCacheTtl()));
+    }
+
+    /** A section of declared settings, in declaration order, secrets masked. */
+    private static <C> Map<String, Object> declared(C config, List<Setting<C, ?>> settings) {
+        Map<String, Object> section = new LinkedHashMap<>();
+        for (Setting<C, ?> setting : settings) {
+            Object value = setting.wireValueIn(config);
+            section.put(setting.field(), setting.secret() ? Masking.secret(String.valueOf(value)) : value);
+        }
+        return section;
     }
 
     private static Map<String, Object> section(Object... namesAndValues) {
