@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.config.internal.ConfigKeys;
@@ -20,7 +21,8 @@ import org.patgate.server.config.internal.ConfigKeys;
 /**
  * Keeps docs/configuration.md honest: every {@code yaml} block loads, every {@code sh} block (which
  * holds only {@code PATGATE_...=...} lines) loads as an environment, and the key table lists every
- * key with its real environment variable and real default.
+ * key with its real environment variable and real default. The keys come from their declarations
+ * ({@link RestKeys} and {@link ConfigKeys}), not from a list kept here.
  */
 class ConfigurationDocTest {
 
@@ -76,6 +78,29 @@ class ConfigurationDocTest {
         Map<String, String> actual = new LinkedHashMap<>();
         ConfigKeys.ALL.forEach(key -> actual.put(key.path(), key.envName()));
         assertThat(documented).containsExactlyInAnyOrderEntriesOf(actual);
+    }
+
+    @Test
+    void declaredSettingsAreDocumentedWithTheirEnvironmentVariableAndGenericDefault() throws IOException {
+        Map<String, String[]> documented = new LinkedHashMap<>();
+        for (String[] row : keyRows()) {
+            documented.put(row[0], row);
+        }
+
+        for (Setting<RestConfig, ?> setting : RestKeys.ALL) {
+            String[] row = documented.get(setting.key());
+            assertThat(row).as("row of %s", setting.key()).isNotNull();
+            assertThat(row[2]).as("environment variable of %s", setting.key()).isEqualTo(setting.envName());
+            assertThat(row[1]).as("default of %s", setting.key()).isEqualTo(shown(setting));
+        }
+    }
+
+    /** A default as the key table writes it: {@code block}, {@code ["/rest/**"]}. */
+    private static <T> String shown(Setting<RestConfig, T> setting) {
+        Object wire = setting.toWire(setting.defaultFor(UpstreamProduct.GENERIC));
+        return wire instanceof List<?> items
+                ? items.stream().map(item -> "\"" + item + "\"").collect(Collectors.joining(", ", "[", "]"))
+                : String.valueOf(wire);
     }
 
     @Test
