@@ -41,6 +41,16 @@ public record Setting<C, T>(String key, SettingType<T> type, Function<UpstreamPr
         Objects.requireNonNull(doc, "doc");
     }
 
+    /**
+     * A setting that is not a secret, whose default does not depend on the upstream product, and
+     * whose title is its field name (it has no form of its own).
+     */
+    public static <C, T> Setting<C, T> of(String key, SettingType<T> type, T defaultValue, Consumer<? super T> rule,
+            Function<C, T> read, String doc) {
+        return new Setting<>(key, type, product -> defaultValue, rule, read, false,
+                key.substring(key.lastIndexOf('.') + 1), doc);
+    }
+
     /** The last part of the key: the field name in JSON and forms ({@code paths} of {@code rest.paths}). */
     public String field() {
         return key.substring(key.lastIndexOf('.') + 1);

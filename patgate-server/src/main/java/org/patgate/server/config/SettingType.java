@@ -1,11 +1,13 @@
 package org.patgate.server.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.patgate.server.config.internal.Durations;
 
 /**
  * The type of a {@link Setting}'s value: how it is read from text (the configuration file, an
@@ -140,6 +142,102 @@ public sealed interface SettingType<T> {
         @Override
         public List<String> copy(List<String> value) {
             return List.copyOf(value);
+        }
+    }
+
+    /** One line of text; the setting's rule says what text is valid. */
+    record Text() implements SettingType<String> {
+
+        @Override
+        public boolean list() {
+            return false;
+        }
+
+        @Override
+        public Object toWire(String value) {
+            return value;
+        }
+
+        @Override
+        public String fromWire(Object wire) {
+            if (!(wire instanceof String text)) {
+                throw new ConfigException("must be a string");
+            }
+            return text;
+        }
+
+        @Override
+        public Optional<Setting.Problem> itemProblem(String key, String value) {
+            return Optional.empty();
+        }
+
+        @Override
+        public String copy(String value) {
+            return value;
+        }
+    }
+
+    /** A decimal integer; the setting's rule gives its range. */
+    record Int() implements SettingType<Integer> {
+
+        @Override
+        public boolean list() {
+            return false;
+        }
+
+        @Override
+        public Object toWire(Integer value) {
+            return value;
+        }
+
+        @Override
+        public Integer fromWire(Object wire) {
+            if (!(wire instanceof Integer number)) {
+                throw new ConfigException("must be an integer");
+            }
+            return number;
+        }
+
+        @Override
+        public Optional<Setting.Problem> itemProblem(String key, Integer value) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Integer copy(Integer value) {
+            return value;
+        }
+    }
+
+    /** A duration written like {@code 500ms}, {@code 5s}, {@code 2m} or {@code PT5S}. */
+    record Span() implements SettingType<Duration> {
+
+        @Override
+        public boolean list() {
+            return false;
+        }
+
+        @Override
+        public Object toWire(Duration value) {
+            return Durations.format(value);
+        }
+
+        @Override
+        public Duration fromWire(Object wire) {
+            if (!(wire instanceof String text)) {
+                throw new ConfigException("must be " + Durations.SYNTAX);
+            }
+            return Durations.parse(text);
+        }
+
+        @Override
+        public Optional<Setting.Problem> itemProblem(String key, Duration value) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Duration copy(Duration value) {
+            return value;
         }
     }
 }

@@ -7,13 +7,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.patgate.server.config.ActivityConfig;
+import org.patgate.server.config.AdminConfig;
+import org.patgate.server.config.ApiConfig;
+import org.patgate.server.config.LimitsConfig;
+import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.RestKeys;
 import org.patgate.server.config.Setting;
 
 /**
  * Every configuration key PATgate knows, with its environment variable name. The single source of
  * truth for unknown-key detection, env overrides, masking and the documentation test. Keys declared
- * as {@link Setting}s ({@link RestKeys}) are taken from their declarations; the others are listed here.
+ * as {@link Setting}s ({@link RestKeys}, the {@code KEYS} of the records of {@code listen.*},
+ * {@code admin.*}, {@code api.*}, {@code activity.*} and {@code limits.*}) are taken from their
+ * declarations; the others are listed here.
  */
 public final class ConfigKeys {
 
@@ -44,9 +51,14 @@ public final class ConfigKeys {
             "PATGATE_URL", "PATGATE_USER", "PATGATE_PASSWORD", "PATGATE_TOKEN", "PATGATE_NEW_PASSWORD",
             "PATGATE_DEBUG", "PATGATE_JAR", "PATGATE_AOT", "PATGATE_JDK_SEARCH");
 
+    /** Every key declared as a {@link Setting}, family by family. */
+    public static final List<Setting<?, ?>> DECLARED = Stream.<List<? extends Setting<?, ?>>>of(ListenConfig.KEYS,
+            RestKeys.ALL, AdminConfig.KEYS, ApiConfig.KEYS, ActivityConfig.KEYS, LimitsConfig.KEYS)
+            .<Setting<?, ?>>flatMap(List::stream).toList();
+
     public static final List<Key> ALL = Stream.of(
-            Stream.of(scalar("listen.host"), scalar("listen.port"),
-                    scalar("upstream.url"), scalar("upstream.connectTimeout"), scalar("upstream.readTimeout"),
+            ListenConfig.KEYS.stream().map(Key::of),
+            Stream.of(scalar("upstream.url"), scalar("upstream.connectTimeout"), scalar("upstream.readTimeout"),
                     scalar("upstream.product"),
                     scalar("database.url"), scalar("database.username"), secret("database.password"),
                     scalar("database.maxPoolSize")),
@@ -57,14 +69,12 @@ public final class ConfigKeys {
                     list("trustedProxies"),
                     scalar("bootstrap.adminUsername"), secret("bootstrap.adminPassword"),
                     scalar("tokens.prefix"), secret("tokens.pepper"), scalar("tokens.pepperFile"),
-                    scalar("tokens.cacheTtl"), scalar("tokens.negativeCacheTtl"), scalar("tokens.maxLifetimeDays"),
-                    scalar("admin.group"),
-                    scalar("api.maxBodyBytes"),
-                    scalar("activity.queueSize"), scalar("activity.flushInterval"), scalar("activity.recentRequests"),
-                    scalar("limits.upstreamConnections"), scalar("limits.anonymousExchanges"),
-                    scalar("limits.clientExchanges"), scalar("limits.upstreamWait"),
-                    scalar("limits.minRequestBodyRate"), scalar("limits.requestBodyGrace"),
-                    scalar("directory.ldap.preset"), list("directory.ldap.urls"), scalar("directory.ldap.security"),
+                    scalar("tokens.cacheTtl"), scalar("tokens.negativeCacheTtl"), scalar("tokens.maxLifetimeDays")),
+            AdminConfig.KEYS.stream().map(Key::of),
+            ApiConfig.KEYS.stream().map(Key::of),
+            ActivityConfig.KEYS.stream().map(Key::of),
+            LimitsConfig.KEYS.stream().map(Key::of),
+            Stream.of(scalar("directory.ldap.preset"), list("directory.ldap.urls"), scalar("directory.ldap.security"),
                     scalar("directory.ldap.trustStore"), secret("directory.ldap.trustStorePassword"),
                     scalar("directory.ldap.bindDn"), secret("directory.ldap.bindPassword"),
                     scalar("directory.ldap.userBaseDn"), scalar("directory.ldap.userFilter"),

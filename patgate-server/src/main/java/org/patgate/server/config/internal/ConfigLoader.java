@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.patgate.server.config.ActivityConfig;
 import org.patgate.server.config.AdminConfig;
@@ -144,9 +145,9 @@ public final class ConfigLoader {
     }
 
     private static PatgateConfig build(ConfigReader in, List<String> problems) {
-        ListenConfig listen = record(problems, () -> new ListenConfig(
-                in.text("listen.host", "127.0.0.1", ConfigRules::host),
-                in.integer("listen.port", 8080, ConfigRules::port)));
+        // Keys declared as settings: read by their declarations, in the order of their records.
+        Function<Setting<?, ?>, Object> declared = setting -> read(in, setting, UpstreamProduct.GENERIC);
+        ListenConfig listen = record(problems, () -> ListenConfig.from(declared));
         UpstreamProduct product = in.choice("upstream.product", UpstreamProduct.GENERIC, UpstreamProduct.class);
         UpstreamConfig upstream = record(problems, () -> new UpstreamConfig(
                 in.uri("upstream.url", URI.create("http://127.0.0.1:9000"), ConfigRules::httpUrl),
@@ -158,7 +159,8 @@ public final class ConfigLoader {
                 in.text("database.password", "", value -> { }),
                 in.integer("database.maxPoolSize", 10, ConfigRules.range(1, 1000))));
         // The product's preset gives the defaults; keys that are set win.
-        RestConfig rest = record(problems, () -> RestConfig.from(setting -> read(in, setting, product)));
+        Function<Setting<?, ?>, Object> preset = setting -> read(in, setting, product);
+        RestConfig rest = record(problems, () -> RestConfig.from(preset));
         IdentityConfig identity = record(problems, () -> new IdentityConfig(
                 in.choice("identity.mode", IdentityConfig.Mode.HEADER, IdentityConfig.Mode.class),
                 in.text("identity.header", "X-Forwarded-User", ConfigRules::headerName),
@@ -178,24 +180,11 @@ public final class ConfigLoader {
                 in.duration("tokens.cacheTtl", Duration.ofSeconds(30), ConfigRules::notNegative),
                 in.duration("tokens.negativeCacheTtl", Duration.ofSeconds(5), ConfigRules::notNegative),
                 in.integer("tokens.maxLifetimeDays", 0, ConfigRules.range(0, 36500))));
-        AdminConfig admin = record(problems, () -> new AdminConfig(
-                in.text("admin.group", "patgate-admins", ConfigRules::name)));
-        ApiConfig api = record(problems, () -> new ApiConfig(
-                in.integer("api.maxBodyBytes", 65536, ConfigRules.range(ApiConfig.MIN_BODY_BYTES, ApiConfig.MAX_BODY_BYTES))));
-        ActivityConfig activity = record(problems, () -> new ActivityConfig(
-                in.integer("activity.queueSize", 100_000, ConfigRules.range(100, 10_000_000)),
-                in.duration("activity.flushInterval", Duration.ofSeconds(1), ConfigRules::positive),
-                in.integer("activity.recentRequests", 100, ConfigRules.range(0, 10_000))));
+        AdminConfig admin = record(problems, () -> AdminConfig.from(declared));
+        ApiConfig api = record(problems, () -> ApiConfig.from(declared));
+        ActivityConfig activity = record(problems, () -> ActivityConfig.from(declared));
         DirectoryConfig directory = LdapKeys.read(in, problems);
-        LimitsConfig defaultLimits = LimitsConfig.defaults();
-        LimitsConfig limits = record(problems, () -> new LimitsConfig(
-                in.integer("limits.upstreamConnections", defaultLimits.upstreamConnections(), ConfigRules.range(2, 10_000)),
-                in.integer("limits.anonymousExchanges", defaultLimits.anonymousExchanges(), ConfigRules.range(1, 10_000)),
-                in.integer("limits.clientExchanges", defaultLimits.clientExchanges(), ConfigRules.range(1, 10_000)),
-                in.duration("limits.upstreamWait", defaultLimits.upstreamWait(), ConfigRules::notNegative),
-                in.integer("limits.minRequestBodyRate", defaultLimits.minRequestBodyRate(),
-                        ConfigRules.range(1, 1_000_000_000)),
-                in.duration("limits.requestBodyGrace", defaultLimits.requestBodyGrace(), ConfigRules::positive)));
+        LimitsConfig limits = record(problems, () -> LimitsConfig.from(declared));
         if (!problems.isEmpty()) {
             return null;
         }

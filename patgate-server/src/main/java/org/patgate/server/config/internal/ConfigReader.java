@@ -81,15 +81,22 @@ final class ConfigReader {
         }, path -> { });
     }
 
-    /** A declared setting's value, read by its type and checked by its item rule; the whole-value rule is its record's. */
+    /**
+     * A declared setting's value, read by its type. A single value is checked against the setting's
+     * rule here (the message shows the value); a list's items are, and the rule of the whole list is
+     * its record's.
+     */
     @SuppressWarnings("unchecked")
     <T> T read(Setting<?, T> setting, T fallback) {
-        SettingType<?> type = setting.type();
-        if (type instanceof SettingType.Choice<?> choice) {
-            return scalar(setting.key(), fallback, text -> (T) choice.parse(text), value -> { });
-        }
-        SettingType.Texts texts = (SettingType.Texts) type;
-        return (T) list(setting.key(), (List<String>) fallback, texts.itemRule());
+        String key = setting.key();
+        Consumer<Object> rule = (Consumer<Object>) setting.rule();
+        return switch ((SettingType<?>) setting.type()) {
+            case SettingType.Choice<?> choice -> scalar(key, fallback, text -> (T) choice.parse(text), value -> { });
+            case SettingType.Texts texts -> (T) list(key, (List<String>) fallback, texts.itemRule());
+            case SettingType.Text text -> (T) text(key, (String) fallback, rule::accept);
+            case SettingType.Int number -> (T) (Integer) integer(key, (Integer) fallback, rule::accept);
+            case SettingType.Span span -> (T) duration(key, (Duration) fallback, rule::accept);
+        };
     }
 
     /** An enum written in lower case in YAML ({@code block}); matched ignoring case. */

@@ -8,9 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.patgate.server.config.ActivityConfig;
+import org.patgate.server.config.AdminConfig;
+import org.patgate.server.config.ApiConfig;
 import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.LdapSettings;
+import org.patgate.server.config.LimitsConfig;
+import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.RestKeys;
 import org.patgate.server.config.Setting;
 
@@ -26,7 +31,7 @@ public final class MaskedYaml {
 
     public static String write(PatgateConfig config) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("listen", section("host", config.listen().host(), "port", config.listen().port()));
+        root.put("listen", declared(config.listen(), ListenConfig.KEYS));
         root.put("upstream", section(
                 "url", config.upstream().url().toString(),
                 "connectTimeout", Durations.format(config.upstream().connectTimeout()),
@@ -53,19 +58,10 @@ public final class MaskedYaml {
                 "cacheTtl", Durations.format(config.tokens().cacheTtl()),
                 "negativeCacheTtl", Durations.format(config.tokens().negativeCacheTtl()),
                 "maxLifetimeDays", config.tokens().maxLifetimeDays()));
-        root.put("admin", section("group", config.admin().group()));
-        root.put("api", section("maxBodyBytes", config.api().maxBodyBytes()));
-        root.put("activity", section(
-                "queueSize", config.activity().queueSize(),
-                "flushInterval", Durations.format(config.activity().flushInterval()),
-                "recentRequests", config.activity().recentRequests()));
-        root.put("limits", section(
-                "upstreamConnections", config.limits().upstreamConnections(),
-                "anonymousExchanges", config.limits().anonymousExchanges(),
-                "clientExchanges", config.limits().clientExchanges(),
-                "upstreamWait", Durations.format(config.limits().upstreamWait()),
-                "minRequestBodyRate", config.limits().minRequestBodyRate(),
-                "requestBodyGrace", Durations.format(config.limits().requestBodyGrace())));
+        root.put("admin", declared(config.admin(), AdminConfig.KEYS));
+        root.put("api", declared(config.api(), ApiConfig.KEYS));
+        root.put("activity", declared(config.activity(), ActivityConfig.KEYS));
+        root.put("limits", declared(config.limits(), LimitsConfig.KEYS));
         config.directory().ldap().ifPresent(ldap -> root.put("directory", section("ldap", ldap(ldap))));
         try {
             return YAML.writeValueAsString(root);
