@@ -51,6 +51,13 @@ public record Setting<C, T>(String key, SettingType<T> type, Function<UpstreamPr
                 key.substring(key.lastIndexOf('.') + 1), doc);
     }
 
+    /** A secret line of text (masked when printed, never echoed in errors) with a constant default. */
+    public static <C> Setting<C, String> secret(String key, String defaultValue, Consumer<? super String> rule,
+            Function<C, String> read, String doc) {
+        return new Setting<>(key, new SettingType.Text(), product -> defaultValue, rule, read, true,
+                key.substring(key.lastIndexOf('.') + 1), doc);
+    }
+
     /** The last part of the key: the field name in JSON and forms ({@code paths} of {@code rest.paths}). */
     public String field() {
         return key.substring(key.lastIndexOf('.') + 1);

@@ -1,5 +1,9 @@
 package org.patgate.server.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -237,6 +241,75 @@ public sealed interface SettingType<T> {
 
         @Override
         public Duration copy(Duration value) {
+            return value;
+        }
+    }
+
+    /** An absolute URL; the setting's rule says which. */
+    record Url() implements SettingType<URI> {
+
+        @Override
+        public boolean list() {
+            return false;
+        }
+
+        @Override
+        public Object toWire(URI value) {
+            return value.toString();
+        }
+
+        @Override
+        public URI fromWire(Object wire) {
+            try {
+                return new URI(((String) wire).strip());
+            } catch (ClassCastException | URISyntaxException e) {
+                throw new ConfigException("must be an absolute http(s) URL");
+            }
+        }
+
+        @Override
+        public Optional<Setting.Problem> itemProblem(String key, URI value) {
+            return Optional.empty();
+        }
+
+        @Override
+        public URI copy(URI value) {
+            return value;
+        }
+    }
+
+    /** A file path, relative to the working directory unless absolute. */
+    record FilePath() implements SettingType<Path> {
+
+        @Override
+        public boolean list() {
+            return false;
+        }
+
+        @Override
+        public Object toWire(Path value) {
+            return value.toString();
+        }
+
+        @Override
+        public Path fromWire(Object wire) {
+            if (!(wire instanceof String text) || text.isBlank()) {
+                throw new ConfigException("must not be empty");
+            }
+            try {
+                return Path.of(text);
+            } catch (InvalidPathException e) {
+                throw new ConfigException("must be a valid file path");
+            }
+        }
+
+        @Override
+        public Optional<Setting.Problem> itemProblem(String key, Path value) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Path copy(Path value) {
             return value;
         }
     }

@@ -10,17 +10,19 @@ import java.util.stream.Stream;
 import org.patgate.server.config.ActivityConfig;
 import org.patgate.server.config.AdminConfig;
 import org.patgate.server.config.ApiConfig;
+import org.patgate.server.config.BootstrapConfig;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.RestKeys;
 import org.patgate.server.config.Setting;
+import org.patgate.server.config.TokensConfig;
+import org.patgate.server.config.UpstreamConfig;
 
 /**
  * Every configuration key PATgate knows, with its environment variable name. The single source of
  * truth for unknown-key detection, env overrides, masking and the documentation test. Keys declared
- * as {@link Setting}s ({@link RestKeys}, the {@code KEYS} of the records of {@code listen.*},
- * {@code admin.*}, {@code api.*}, {@code activity.*} and {@code limits.*}) are taken from their
- * declarations; the others are listed here.
+ * as {@link Setting}s ({@link #DECLARED}: {@link RestKeys} and the {@code KEYS} of the other
+ * configuration records) are taken from their declarations; the others are listed here.
  */
 public final class ConfigKeys {
 
@@ -53,23 +55,22 @@ public final class ConfigKeys {
 
     /** Every key declared as a {@link Setting}, family by family. */
     public static final List<Setting<?, ?>> DECLARED = Stream.<List<? extends Setting<?, ?>>>of(ListenConfig.KEYS,
-            RestKeys.ALL, AdminConfig.KEYS, ApiConfig.KEYS, ActivityConfig.KEYS, LimitsConfig.KEYS)
+            UpstreamConfig.KEYS, RestKeys.ALL, BootstrapConfig.KEYS, TokensConfig.KEYS, AdminConfig.KEYS, ApiConfig.KEYS,
+            ActivityConfig.KEYS, LimitsConfig.KEYS)
             .<Setting<?, ?>>flatMap(List::stream).toList();
 
     public static final List<Key> ALL = Stream.of(
             ListenConfig.KEYS.stream().map(Key::of),
-            Stream.of(scalar("upstream.url"), scalar("upstream.connectTimeout"), scalar("upstream.readTimeout"),
-                    scalar("upstream.product"),
-                    scalar("database.url"), scalar("database.username"), secret("database.password"),
+            UpstreamConfig.KEYS.stream().map(Key::of),
+            Stream.of(scalar("database.url"), scalar("database.username"), secret("database.password"),
                     scalar("database.maxPoolSize")),
             RestKeys.ALL.stream().map(Key::of),
             Stream.of(scalar("identity.mode"), scalar("identity.header"),
                     scalar("identity.jwt.issuer"), scalar("identity.jwt.audience"), scalar("identity.jwt.lifetime"),
                     scalar("identity.jwt.keyRotation"),
-                    list("trustedProxies"),
-                    scalar("bootstrap.adminUsername"), secret("bootstrap.adminPassword"),
-                    scalar("tokens.prefix"), secret("tokens.pepper"), scalar("tokens.pepperFile"),
-                    scalar("tokens.cacheTtl"), scalar("tokens.negativeCacheTtl"), scalar("tokens.maxLifetimeDays")),
+                    list("trustedProxies")),
+            BootstrapConfig.KEYS.stream().map(Key::of),
+            TokensConfig.KEYS.stream().map(Key::of),
             AdminConfig.KEYS.stream().map(Key::of),
             ApiConfig.KEYS.stream().map(Key::of),
             ActivityConfig.KEYS.stream().map(Key::of),

@@ -3,7 +3,6 @@ package org.patgate.server.config.internal;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.net.URI;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -148,11 +147,10 @@ public final class ConfigLoader {
         // Keys declared as settings: read by their declarations, in the order of their records.
         Function<Setting<?, ?>, Object> declared = setting -> read(in, setting, UpstreamProduct.GENERIC);
         ListenConfig listen = record(problems, () -> ListenConfig.from(declared));
-        UpstreamProduct product = in.choice("upstream.product", UpstreamProduct.GENERIC, UpstreamProduct.class);
-        UpstreamConfig upstream = record(problems, () -> new UpstreamConfig(
-                in.uri("upstream.url", URI.create("http://127.0.0.1:9000"), ConfigRules::httpUrl),
-                in.duration("upstream.connectTimeout", Duration.ofSeconds(5), ConfigRules::positive),
-                in.duration("upstream.readTimeout", Duration.ofSeconds(60), ConfigRules::positive), product));
+        // Read first: its preset gives the rest.* defaults.
+        UpstreamProduct product = read(in, UpstreamConfig.PRODUCT, UpstreamProduct.GENERIC);
+        UpstreamConfig upstream = record(problems, () -> UpstreamConfig.from(
+                setting -> setting == UpstreamConfig.PRODUCT ? product : declared.apply(setting)));
         DatabaseConfig database = record(problems, () -> new DatabaseConfig(
                 in.text("database.url", "jdbc:h2:file:./data/patgate", ConfigRules::jdbcUrl),
                 in.text("database.username", "", ConfigRules::plainText),
@@ -170,16 +168,8 @@ public final class ConfigLoader {
                         in.duration("identity.jwt.lifetime", Duration.ofSeconds(60), ConfigRules::positive),
                         in.duration("identity.jwt.keyRotation", Duration.ofDays(30), ConfigRules::positive))));
         List<String> trustedProxies = in.list("trustedProxies", List.of(), TrustRules::trustedProxy);
-        BootstrapConfig bootstrap = record(problems, () -> new BootstrapConfig(
-                in.text("bootstrap.adminUsername", "admin", ConfigRules::name),
-                in.text("bootstrap.adminPassword", "", value -> { })));
-        TokensConfig tokens = record(problems, () -> new TokensConfig(
-                in.text("tokens.prefix", "pat_", ConfigRules::tokenPrefix),
-                in.text("tokens.pepper", "", ConfigRules::pepper),
-                in.path("tokens.pepperFile", Path.of("./data/pepper")),
-                in.duration("tokens.cacheTtl", Duration.ofSeconds(30), ConfigRules::notNegative),
-                in.duration("tokens.negativeCacheTtl", Duration.ofSeconds(5), ConfigRules::notNegative),
-                in.integer("tokens.maxLifetimeDays", 0, ConfigRules.range(0, 36500))));
+        BootstrapConfig bootstrap = record(problems, () -> BootstrapConfig.from(declared));
+        TokensConfig tokens = record(problems, () -> TokensConfig.from(declared));
         AdminConfig admin = record(problems, () -> AdminConfig.from(declared));
         ApiConfig api = record(problems, () -> ApiConfig.from(declared));
         ActivityConfig activity = record(problems, () -> ActivityConfig.from(declared));

@@ -96,6 +96,8 @@ final class ConfigReader {
             case SettingType.Text text -> (T) text(key, (String) fallback, rule::accept);
             case SettingType.Int number -> (T) (Integer) integer(key, (Integer) fallback, rule::accept);
             case SettingType.Span span -> (T) duration(key, (Duration) fallback, rule::accept);
+            case SettingType.Url url -> (T) uri(key, (URI) fallback, rule::accept);
+            case SettingType.FilePath file -> (T) path(key, (Path) fallback);
         };
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.patgate.server.config.ActivityConfig;
 import org.patgate.server.config.AdminConfig;
 import org.patgate.server.config.ApiConfig;
+import org.patgate.server.config.BootstrapConfig;
 import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.LdapSettings;
@@ -18,6 +19,8 @@ import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.RestKeys;
 import org.patgate.server.config.Setting;
+import org.patgate.server.config.TokensConfig;
+import org.patgate.server.config.UpstreamConfig;
 
 /** Writes a configuration as YAML with secrets masked; see {@link PatgateConfig#toMaskedYaml()}. */
 public final class MaskedYaml {
@@ -32,11 +35,7 @@ public final class MaskedYaml {
     public static String write(PatgateConfig config) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("listen", declared(config.listen(), ListenConfig.KEYS));
-        root.put("upstream", section(
-                "url", config.upstream().url().toString(),
-                "connectTimeout", Durations.format(config.upstream().connectTimeout()),
-                "readTimeout", Durations.format(config.upstream().readTimeout()),
-                "product", lower(config.upstream().product())));
+        root.put("upstream", declared(config.upstream(), UpstreamConfig.KEYS));
         root.put("database", section(
                 "url", Masking.url(config.database().url()),
                 "username", config.database().username(),
@@ -48,16 +47,8 @@ public final class MaskedYaml {
                         "lifetime", Durations.format(config.identity().jwt().lifetime()),
                         "keyRotation", Durations.format(config.identity().jwt().keyRotation()))));
         root.put("trustedProxies", config.trustedProxies());
-        root.put("bootstrap", section(
-                "adminUsername", config.bootstrap().adminUsername(),
-                "adminPassword", Masking.secret(config.bootstrap().adminPassword())));
-        root.put("tokens", section(
-                "prefix", config.tokens().prefix(),
-                "pepper", Masking.secret(config.tokens().pepper()),
-                "pepperFile", config.tokens().pepperFile().toString(),
-                "cacheTtl", Durations.format(config.tokens().cacheTtl()),
-                "negativeCacheTtl", Durations.format(config.tokens().negativeCacheTtl()),
-                "maxLifetimeDays", config.tokens().maxLifetimeDays()));
+        root.put("bootstrap", declared(config.bootstrap(), BootstrapConfig.KEYS));
+        root.put("tokens", declared(config.tokens(), TokensConfig.KEYS));
         root.put("admin", declared(config.admin(), AdminConfig.KEYS));
         root.put("api", declared(config.api(), ApiConfig.KEYS));
         root.put("activity", declared(config.activity(), ActivityConfig.KEYS));
