@@ -11,6 +11,7 @@ import org.patgate.server.config.ActivityConfig;
 import org.patgate.server.config.AdminConfig;
 import org.patgate.server.config.ApiConfig;
 import org.patgate.server.config.BootstrapConfig;
+import org.patgate.server.config.DatabaseConfig;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.RestKeys;
@@ -55,15 +56,14 @@ public final class ConfigKeys {
 
     /** Every key declared as a {@link Setting}, family by family. */
     public static final List<Setting<?, ?>> DECLARED = Stream.<List<? extends Setting<?, ?>>>of(ListenConfig.KEYS,
-            UpstreamConfig.KEYS, RestKeys.ALL, BootstrapConfig.KEYS, TokensConfig.KEYS, AdminConfig.KEYS, ApiConfig.KEYS,
-            ActivityConfig.KEYS, LimitsConfig.KEYS)
+            UpstreamConfig.KEYS, DatabaseConfig.KEYS, RestKeys.ALL, BootstrapConfig.KEYS, TokensConfig.KEYS,
+            AdminConfig.KEYS, ApiConfig.KEYS, ActivityConfig.KEYS, LimitsConfig.KEYS)
             .<Setting<?, ?>>flatMap(List::stream).toList();
 
     public static final List<Key> ALL = Stream.of(
             ListenConfig.KEYS.stream().map(Key::of),
             UpstreamConfig.KEYS.stream().map(Key::of),
-            Stream.of(scalar("database.url"), scalar("database.username"), secret("database.password"),
-                    scalar("database.maxPoolSize")),
+            DatabaseConfig.KEYS.stream().map(Key::of),
             RestKeys.ALL.stream().map(Key::of),
             Stream.of(scalar("identity.mode"), scalar("identity.header"),
                     scalar("identity.jwt.issuer"), scalar("identity.jwt.audience"), scalar("identity.jwt.lifetime"),

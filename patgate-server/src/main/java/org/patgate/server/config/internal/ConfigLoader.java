@@ -151,11 +151,7 @@ public final class ConfigLoader {
         UpstreamProduct product = read(in, UpstreamConfig.PRODUCT, UpstreamProduct.GENERIC);
         UpstreamConfig upstream = record(problems, () -> UpstreamConfig.from(
                 setting -> setting == UpstreamConfig.PRODUCT ? product : declared.apply(setting)));
-        DatabaseConfig database = record(problems, () -> new DatabaseConfig(
-                in.text("database.url", "jdbc:h2:file:./data/patgate", ConfigRules::jdbcUrl),
-                in.text("database.username", "", ConfigRules::plainText),
-                in.text("database.password", "", value -> { }),
-                in.integer("database.maxPoolSize", 10, ConfigRules.range(1, 1000))));
+        DatabaseConfig database = record(problems, () -> DatabaseConfig.from(declared));
         // The product's preset gives the defaults; keys that are set win.
         Function<Setting<?, ?>, Object> preset = setting -> read(in, setting, product);
         RestConfig rest = record(problems, () -> RestConfig.from(preset));

@@ -13,6 +13,7 @@ import org.patgate.server.config.AdminConfig;
 import org.patgate.server.config.ApiConfig;
 import org.patgate.server.config.BootstrapConfig;
 import org.patgate.server.config.ConfigException;
+import org.patgate.server.config.DatabaseConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.LdapSettings;
 import org.patgate.server.config.LimitsConfig;
@@ -36,11 +37,7 @@ public final class MaskedYaml {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("listen", declared(config.listen(), ListenConfig.KEYS));
         root.put("upstream", declared(config.upstream(), UpstreamConfig.KEYS));
-        root.put("database", section(
-                "url", Masking.url(config.database().url()),
-                "username", config.database().username(),
-                "password", Masking.secret(config.database().password()),
-                "maxPoolSize", config.database().maxPoolSize()));
+        root.put("database", declared(config.database(), DatabaseConfig.KEYS));
         root.put("rest", declared(config.rest(), RestKeys.ALL));
         root.put("identity", section("mode", lower(config.identity().mode()), "header", config.identity().header(),
                 "jwt", section("issuer", config.identity().jwt().issuer(), "audience", config.identity().jwt().audience(),
@@ -91,7 +88,9 @@ public final class MaskedYaml {
         Map<String, Object> section = new LinkedHashMap<>();
         for (Setting<C, ?> setting : settings) {
             Object value = setting.wireValueIn(config);
-            section.put(setting.field(), setting.secret() ? Masking.secret(String.valueOf(value)) : value);
+            // A secret is masked whole; a URL may carry a password (";PASSWORD=", "user:secret@"), masked in place.
+            section.put(setting.field(), setting.secret() ? Masking.secret(String.valueOf(value))
+                    : setting.key().endsWith(".url") && value instanceof String url ? Masking.url(url) : value);
         }
         return section;
     }
