@@ -23,7 +23,9 @@ import org.patgate.server.config.internal.Durations;
 public sealed interface SettingType<T> {
 
     /** Whether the value is a list (comma-separated when it comes from the environment). */
-    boolean list();
+    default boolean list() {
+        return false;
+    }
 
     /** The value as JSON and YAML write it: an enum by its lower-case name, a list as it is. */
     Object toWire(T value);
@@ -34,19 +36,18 @@ public sealed interface SettingType<T> {
      */
     T fromWire(Object wire);
 
-    /** The first item that breaks the item rule, as its key ({@code rest.paths[2]}) and reason. */
-    Optional<Setting.Problem> itemProblem(String key, T value);
+    /** The first item that breaks the item rule, as its key ({@code rest.paths[2]}) and reason; none for one value. */
+    default Optional<Setting.Problem> itemProblem(String key, T value) {
+        return Optional.empty();
+    }
 
-    /** The value as a setting holds it: lists copied and unmodifiable. */
-    T copy(T value);
+    /** The value as a setting holds it: lists copied and unmodifiable; a single value as it is. */
+    default T copy(T value) {
+        return value;
+    }
 
     /** One of an enum's constants, written in lower case ({@code block}) and read ignoring case. */
     record Choice<E extends Enum<E>>(Class<E> enumType) implements SettingType<E> {
-
-        @Override
-        public boolean list() {
-            return false;
-        }
 
         /** The constant named {@code text} (surrounding space and case ignored). */
         public E parse(String text) {
@@ -81,16 +82,6 @@ public sealed interface SettingType<T> {
                 throw new ConfigException("must be " + expected());
             }
             return parse(text);
-        }
-
-        @Override
-        public Optional<Setting.Problem> itemProblem(String key, E value) {
-            return Optional.empty();
-        }
-
-        @Override
-        public E copy(E value) {
-            return value;
         }
 
         private static String wireName(Enum<?> value) {
@@ -153,11 +144,6 @@ public sealed interface SettingType<T> {
     record Text() implements SettingType<String> {
 
         @Override
-        public boolean list() {
-            return false;
-        }
-
-        @Override
         public Object toWire(String value) {
             return value;
         }
@@ -169,25 +155,10 @@ public sealed interface SettingType<T> {
             }
             return text;
         }
-
-        @Override
-        public Optional<Setting.Problem> itemProblem(String key, String value) {
-            return Optional.empty();
-        }
-
-        @Override
-        public String copy(String value) {
-            return value;
-        }
     }
 
     /** A decimal integer; the setting's rule gives its range. */
     record Int() implements SettingType<Integer> {
-
-        @Override
-        public boolean list() {
-            return false;
-        }
 
         @Override
         public Object toWire(Integer value) {
@@ -201,25 +172,10 @@ public sealed interface SettingType<T> {
             }
             return number;
         }
-
-        @Override
-        public Optional<Setting.Problem> itemProblem(String key, Integer value) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Integer copy(Integer value) {
-            return value;
-        }
     }
 
     /** A duration written like {@code 500ms}, {@code 5s}, {@code 2m} or {@code PT5S}. */
     record Span() implements SettingType<Duration> {
-
-        @Override
-        public boolean list() {
-            return false;
-        }
 
         @Override
         public Object toWire(Duration value) {
@@ -233,25 +189,10 @@ public sealed interface SettingType<T> {
             }
             return Durations.parse(text);
         }
-
-        @Override
-        public Optional<Setting.Problem> itemProblem(String key, Duration value) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Duration copy(Duration value) {
-            return value;
-        }
     }
 
     /** An absolute URL; the setting's rule says which. */
     record Url() implements SettingType<URI> {
-
-        @Override
-        public boolean list() {
-            return false;
-        }
 
         @Override
         public Object toWire(URI value) {
@@ -266,25 +207,10 @@ public sealed interface SettingType<T> {
                 throw new ConfigException("must be an absolute http(s) URL");
             }
         }
-
-        @Override
-        public Optional<Setting.Problem> itemProblem(String key, URI value) {
-            return Optional.empty();
-        }
-
-        @Override
-        public URI copy(URI value) {
-            return value;
-        }
     }
 
     /** A file path, relative to the working directory unless absolute. */
     record FilePath() implements SettingType<Path> {
-
-        @Override
-        public boolean list() {
-            return false;
-        }
 
         @Override
         public Object toWire(Path value) {
@@ -301,16 +227,6 @@ public sealed interface SettingType<T> {
             } catch (InvalidPathException e) {
                 throw new ConfigException("must be a valid file path");
             }
-        }
-
-        @Override
-        public Optional<Setting.Problem> itemProblem(String key, Path value) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Path copy(Path value) {
-            return value;
         }
     }
 }
