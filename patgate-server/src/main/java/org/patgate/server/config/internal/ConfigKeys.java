@@ -14,6 +14,7 @@ import org.patgate.server.config.BootstrapConfig;
 import org.patgate.server.config.DatabaseConfig;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
+import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestKeys;
 import org.patgate.server.config.Setting;
 import org.patgate.server.config.TokensConfig;
@@ -56,8 +57,9 @@ public final class ConfigKeys {
 
     /** Every key declared as a {@link Setting}, family by family. */
     public static final List<Setting<?, ?>> DECLARED = Stream.<List<? extends Setting<?, ?>>>of(ListenConfig.KEYS,
-            UpstreamConfig.KEYS, DatabaseConfig.KEYS, RestKeys.ALL, BootstrapConfig.KEYS, TokensConfig.KEYS,
-            AdminConfig.KEYS, ApiConfig.KEYS, ActivityConfig.KEYS, LimitsConfig.KEYS)
+            UpstreamConfig.KEYS, DatabaseConfig.KEYS, RestKeys.ALL, List.of(PatgateConfig.TRUSTED_PROXIES),
+            BootstrapConfig.KEYS, TokensConfig.KEYS, AdminConfig.KEYS, ApiConfig.KEYS, ActivityConfig.KEYS,
+            LimitsConfig.KEYS)
             .<Setting<?, ?>>flatMap(List::stream).toList();
 
     public static final List<Key> ALL = Stream.of(
@@ -67,8 +69,8 @@ public final class ConfigKeys {
             RestKeys.ALL.stream().map(Key::of),
             Stream.of(scalar("identity.mode"), scalar("identity.header"),
                     scalar("identity.jwt.issuer"), scalar("identity.jwt.audience"), scalar("identity.jwt.lifetime"),
-                    scalar("identity.jwt.keyRotation"),
-                    list("trustedProxies")),
+                    scalar("identity.jwt.keyRotation")),
+            Stream.of(Key.of(PatgateConfig.TRUSTED_PROXIES)),
             BootstrapConfig.KEYS.stream().map(Key::of),
             TokensConfig.KEYS.stream().map(Key::of),
             AdminConfig.KEYS.stream().map(Key::of),

@@ -163,7 +163,7 @@ public final class ConfigLoader {
                         in.text("identity.jwt.audience", "upstream", ConfigRules::plainText),
                         in.duration("identity.jwt.lifetime", Duration.ofSeconds(60), ConfigRules::positive),
                         in.duration("identity.jwt.keyRotation", Duration.ofDays(30), ConfigRules::positive))));
-        List<String> trustedProxies = in.list("trustedProxies", List.of(), TrustRules::trustedProxy);
+        List<String> trustedProxies = read(in, PatgateConfig.TRUSTED_PROXIES, UpstreamProduct.GENERIC);
         BootstrapConfig bootstrap = record(problems, () -> BootstrapConfig.from(declared));
         TokensConfig tokens = record(problems, () -> TokensConfig.from(declared));
         AdminConfig admin = record(problems, () -> AdminConfig.from(declared));

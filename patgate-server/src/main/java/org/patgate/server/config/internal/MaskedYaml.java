@@ -43,7 +43,7 @@ public final class MaskedYaml {
                 "jwt", section("issuer", config.identity().jwt().issuer(), "audience", config.identity().jwt().audience(),
                         "lifetime", Durations.format(config.identity().jwt().lifetime()),
                         "keyRotation", Durations.format(config.identity().jwt().keyRotation()))));
-        root.put("trustedProxies", config.trustedProxies());
+        root.put(PatgateConfig.TRUSTED_PROXIES.field(), PatgateConfig.TRUSTED_PROXIES.wireValueIn(config));
         root.put("bootstrap", declared(config.bootstrap(), BootstrapConfig.KEYS));
         root.put("tokens", declared(config.tokens(), TokensConfig.KEYS));
         root.put("admin", declared(config.admin(), AdminConfig.KEYS));
