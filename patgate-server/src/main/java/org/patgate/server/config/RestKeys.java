@@ -19,7 +19,8 @@ public final class RestKeys {
             "rest.passwordAuth", new SettingType.Choice<>(RestConfig.PasswordAuth.class),
             product -> RestConfig.PasswordAuth.BLOCK, value -> { }, RestConfig::passwordAuth, false,
             "Password authentication on REST paths",
-            "Block: a password (HTTP Basic) on a REST path is refused with 401; scripts must use a personal access token.");
+            "Block: a password (HTTP Basic) on a REST path is refused with 401; "
+                    + "scripts must use a personal access token.");
 
     public static final Setting<RestConfig, List<String>> PATHS = list("rest.paths", ConfigRules::pathPattern,
             UpstreamProduct::restPaths, RestKeys::atLeastOne, RestConfig::paths, "REST paths",

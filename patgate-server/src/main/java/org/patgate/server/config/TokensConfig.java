@@ -20,7 +20,8 @@ public record TokensConfig(String prefix, String pepper, Path pepperFile, Durati
     public static final Setting<TokensConfig, String> PREFIX = Setting.of("tokens.prefix", new SettingType.Text(),
             "pat_", ConfigRules::tokenPrefix, TokensConfig::prefix, "The prefix of every token, for secret scanners.");
     public static final Setting<TokensConfig, String> PEPPER = Setting.secret("tokens.pepper", "", ConfigRules::pepper,
-            TokensConfig::pepper, "The HMAC key of token digests (base64 or hex, 32 bytes or more); empty: the pepper file.");
+            TokensConfig::pepper,
+            "The HMAC key of token digests (base64 or hex, 32 bytes or more); empty: the pepper file.");
     public static final Setting<TokensConfig, Path> PEPPER_FILE = Setting.of("tokens.pepperFile",
             new SettingType.FilePath(), Path.of("./data/pepper"), value -> { }, TokensConfig::pepperFile,
             "Where the pepper is kept when it is not given inline (created at first start).");

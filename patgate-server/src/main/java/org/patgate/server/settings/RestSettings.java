@@ -115,7 +115,8 @@ public record RestSettings(Map<Setting<RestConfig, ?>, Object> values) {
 
     /** Records the first problem of a value under its key, or gives the value as held (lists copied). */
     @SuppressWarnings("unchecked")
-    private static <T> Optional<Object> check(Setting<RestConfig, T> setting, Object value, Map<String, String> errors) {
+    private static <T> Optional<Object> check(Setting<RestConfig, T> setting, Object value,
+            Map<String, String> errors) {
         T typed = (T) value;
         Optional<Setting.Problem> problem = setting.problem(typed);
         if (problem.isPresent()) {

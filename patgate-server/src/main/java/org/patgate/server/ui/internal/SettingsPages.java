@@ -63,7 +63,8 @@ final class SettingsPages {
             Object sent = setting.type().list() ? lines(submitted.get(field)) : submitted.get(field).strip();
             // An unchanged value that follows the configuration goes on following it.
             boolean unchanged = String.valueOf(now).equals(String.valueOf(sent));
-            values.put(field, before.source(setting) == SettingsService.Source.CONFIGURATION && unchanged ? null : sent);
+            boolean following = before.source(setting) == SettingsService.Source.CONFIGURATION;
+            values.put(field, following && unchanged ? null : sent);
         }
         try {
             RestSettings wanted = RestSettings.fromWire(values);
