@@ -1,10 +1,13 @@
 package org.patgate.server.api;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.patgate.server.config.RestConfig;
+import org.patgate.server.config.RestKeys;
+import org.patgate.server.config.Setting;
 import org.patgate.server.http.Exchange;
 import org.patgate.server.principal.Principal;
 import org.patgate.server.error.InvalidRequestException;
@@ -24,17 +27,13 @@ public final class SettingsResource {
         this.service = service;
     }
 
-    /** The PUT body: {@code {"rest": {...}}}, each field as its {@code rest.*} configuration key. */
-    record SettingsBody(RestBody rest) {}
-
-    record RestBody(String passwordAuth, List<String> paths, List<String> readOnlyPosts, String anonymous,
-            List<String> passwordExemptUsers, List<String> passwordExemptGroups, List<String> allowedIps,
-            List<String> sessionCookies) {}
+    /** The PUT body: {@code {"rest": {...}}}, each field as its {@code rest.*} configuration key ({@link RestKeys}). */
+    record SettingsBody(@JsonDeserialize(using = SettingsFields.class) Map<String, Object> rest) {}
 
     /** One value in force and where it comes from: {@code configuration} or {@code stored}. */
-    record Setting(Object value, String source) {}
+    record InForce(Object value, String source) {}
 
-    record SettingsView(Map<String, Setting> rest, String updatedBy, Instant updatedAt, String refreshInterval) {}
+    record SettingsView(Map<String, InForce> rest, String updatedBy, Instant updatedAt, String refreshInterval) {}
 
     /** {@code GET /settings}: the values in force and where each comes from (admins). */
     void get(Exchange exchange, Principal principal) {
@@ -49,10 +48,7 @@ public final class SettingsResource {
             throw new InvalidRequestException("rest: required; {\"rest\": {}} makes every value follow the configuration",
                     Map.of("rest", "required"));
         }
-        RestBody rest = body.rest();
-        RestSettings settings = RestSettings.fromWire(rest.passwordAuth(), rest.paths(), rest.readOnlyPosts(),
-                rest.anonymous(), rest.passwordExemptUsers(), rest.passwordExemptGroups(), rest.allowedIps(),
-                rest.sessionCookies());
+        RestSettings settings = RestSettings.fromWire(body.rest());
         exchange.sendJson(200, view(service.update(principal, exchange.sourceIp(), settings)));
     }
 
@@ -62,11 +58,10 @@ public final class SettingsResource {
     }
 
     private static SettingsView view(SettingsService.Current current) {
-        Map<String, Setting> rest = new LinkedHashMap<>();
-        for (String field : RestSettings.FIELDS) {
-            Object value = RestSettings.value(current.effective(), field);
-            rest.put(field, new Setting(value instanceof Enum<?> e ? RestSettings.wireName(e) : value,
-                    current.source(field).name().toLowerCase(Locale.ROOT)));
+        Map<String, InForce> rest = new LinkedHashMap<>();
+        for (Setting<RestConfig, ?> setting : RestKeys.ALL) {
+            rest.put(setting.field(), new InForce(setting.wireValueIn(current.effective()),
+                    current.source(setting).name().toLowerCase(Locale.ROOT)));
         }
         return new SettingsView(rest, current.updatedBy(), current.updatedAt(), current.refreshInterval().toString());
     }

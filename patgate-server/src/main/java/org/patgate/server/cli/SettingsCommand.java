@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.patgate.core.PatgateException;
+import org.patgate.server.config.RestKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,25 +73,24 @@ final class SettingsCommand implements Runnable {
 
         @Override
         public Integer call() {
+            // Each option is the field of its declared rest.* key; options not given are left out.
+            Map<String, Object> rest = new LinkedHashMap<>();
+            rest.put(RestKeys.PASSWORD_AUTH.field(), passwordAuth);
+            rest.put(RestKeys.PATHS.field(), paths);
+            rest.put(RestKeys.READ_ONLY_POSTS.field(), readOnlyPosts);
+            rest.put(RestKeys.ANONYMOUS.field(), anonymous);
+            rest.put(RestKeys.PASSWORD_EXEMPT_USERS.field(), passwordExemptUsers);
+            rest.put(RestKeys.PASSWORD_EXEMPT_GROUPS.field(), passwordExemptGroups);
+            rest.put(RestKeys.ALLOWED_IPS.field(), allowedIps);
+            rest.put(RestKeys.SESSION_COOKIES.field(), sessionCookies);
+            rest.values().removeIf(java.util.Objects::isNull);
             Object body;
             if (file != null) {
-                if (passwordAuth != null || paths != null || readOnlyPosts != null || anonymous != null
-                        || passwordExemptUsers != null || passwordExemptGroups != null || allowedIps != null
-                        || sessionCookies != null) {
+                if (!rest.isEmpty()) {
                     throw new ParameterException(spec.commandLine(), "give either --file or the setting options, not both");
                 }
                 body = readFile(file);
             } else {
-                Map<String, Object> rest = new LinkedHashMap<>();
-                rest.put("passwordAuth", passwordAuth);
-                rest.put("paths", paths);
-                rest.put("readOnlyPosts", readOnlyPosts);
-                rest.put("anonymous", anonymous);
-                rest.put("passwordExemptUsers", passwordExemptUsers);
-                rest.put("passwordExemptGroups", passwordExemptGroups);
-                rest.put("allowedIps", allowedIps);
-                rest.put("sessionCookies", sessionCookies);
-                rest.values().removeIf(java.util.Objects::isNull);
                 body = Map.of("rest", rest);
             }
             print(spec, client, client.connect(spec).put("settings", body));

@@ -1,20 +1,41 @@
 package org.patgate.server.config;
 
+import java.util.List;
+import java.util.function.Function;
 import org.patgate.server.config.internal.ConfigRules;
 import org.patgate.server.config.internal.Masking;
 
 /**
  * The JDBC database ({@code database.*}): H2 ({@code jdbc:h2:}) or PostgreSQL
  * ({@code jdbc:postgresql:}). {@link #password()} is a secret and is masked by {@link #toString()}.
- * Immutable and thread-safe.
+ * Declares its keys ({@link #KEYS}). Immutable and thread-safe.
  */
 public record DatabaseConfig(String url, String username, String password, int maxPoolSize) {
 
+    public static final Setting<DatabaseConfig, String> URL = Setting.of("database.url", new SettingType.Text(),
+            "jdbc:h2:file:./data/patgate", ConfigRules::jdbcUrl, DatabaseConfig::url,
+            "The JDBC URL: jdbc:h2: or jdbc:postgresql:; a password in it is masked when shown.");
+    public static final Setting<DatabaseConfig, String> USERNAME = Setting.of("database.username",
+            new SettingType.Text(), "", ConfigRules::plainText, DatabaseConfig::username, "The database user.");
+    public static final Setting<DatabaseConfig, String> PASSWORD = Setting.secret("database.password", "",
+            value -> { }, DatabaseConfig::password, "The database user's password.");
+    public static final Setting<DatabaseConfig, Integer> MAX_POOL_SIZE = Setting.of("database.maxPoolSize",
+            new SettingType.Int(), 10, ConfigRules.range(1, 1000), DatabaseConfig::maxPoolSize,
+            "The most database connections the node holds.");
+    /** Every {@code database.*} key. */
+    public static final List<Setting<DatabaseConfig, ?>> KEYS = List.of(URL, USERNAME, PASSWORD, MAX_POOL_SIZE);
+
     public DatabaseConfig {
-        ConfigRules.require("database.url", url, ConfigRules::jdbcUrl);
-        ConfigRules.require("database.username", username, ConfigRules::plainText);
-        ConfigRules.require("database.password", password, value -> { });
-        ConfigRules.require("database.maxPoolSize", maxPoolSize, ConfigRules.range(1, 1000));
+        URL.require(url);
+        USERNAME.require(username);
+        PASSWORD.require(password);
+        MAX_POOL_SIZE.require(maxPoolSize);
+    }
+
+    /** Builds the section from one value per key in {@link #KEYS}. */
+    public static DatabaseConfig from(Function<? super Setting<DatabaseConfig, ?>, Object> values) {
+        return new DatabaseConfig(URL.pick(values), USERNAME.pick(values), PASSWORD.pick(values),
+                MAX_POOL_SIZE.pick(values));
     }
 
     @Override

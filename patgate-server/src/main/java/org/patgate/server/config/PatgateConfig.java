@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.Set;
 import org.patgate.server.config.internal.ConfigKeys;
 import org.patgate.server.config.internal.ConfigLoader;
-import org.patgate.server.config.internal.ConfigRules;
 import org.patgate.server.config.internal.MaskedYaml;
 import org.patgate.server.config.internal.TrustRules;
 
@@ -28,6 +27,15 @@ public record PatgateConfig(ListenConfig listen, UpstreamConfig upstream, Databa
         LimitsConfig limits) {
 
     /**
+     * {@code trustedProxies}: the only top-level key; the others are declared by their sections' records.
+     * Declared before {@link #LAUNCHER_ENV}, whose initialisation reads every declaration.
+     */
+    public static final Setting<PatgateConfig, List<String>> TRUSTED_PROXIES = new Setting<>("trustedProxies",
+            new SettingType.Texts(TrustRules::trustedProxy), product -> List.of(), value -> { },
+            PatgateConfig::trustedProxies, false, "Trusted proxies",
+            "Addresses or CIDR ranges of proxies whose X-Forwarded-For is believed.");
+
+    /**
      * {@code PATGATE_} variables used by the launcher and CLI rather than the configuration
      * ({@code PATGATE_JAVA_OPTS}, {@code PATGATE_HEAP}, {@code PATGATE_CONFIG}, {@code PATGATE_HOME},
      * {@code PATGATE_URL}, {@code PATGATE_USER}, {@code PATGATE_PASSWORD}, {@code PATGATE_TOKEN});
@@ -41,7 +49,7 @@ public record PatgateConfig(ListenConfig listen, UpstreamConfig upstream, Databa
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(rest, "rest");
         Objects.requireNonNull(identity, "identity");
-        trustedProxies = ConfigRules.requireEach("trustedProxies", trustedProxies, TrustRules::trustedProxy);
+        trustedProxies = TRUSTED_PROXIES.require(trustedProxies);
         Objects.requireNonNull(bootstrap, "bootstrap");
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(admin, "admin");

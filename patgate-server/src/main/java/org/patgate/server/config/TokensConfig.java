@@ -2,6 +2,8 @@ package org.patgate.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
 import org.patgate.server.config.internal.ConfigRules;
 import org.patgate.server.config.internal.Masking;
 
@@ -9,19 +11,47 @@ import org.patgate.server.config.internal.Masking;
  * Token settings ({@code tokens.*}). {@link #pepper()} is the HMAC key for token digests, given
  * inline (secret; {@code null} is read as empty) or, when empty, read from {@link #pepperFile()} by
  * {@link PepperSource}. Cache TTLs of zero disable the cache; {@code maxLifetimeDays} 0 means
- * unlimited. {@link #toString()} masks the pepper. Immutable and thread-safe.
+ * unlimited. {@link #toString()} masks the pepper. Declares its keys ({@link #KEYS}). Immutable and
+ * thread-safe.
  */
 public record TokensConfig(String prefix, String pepper, Path pepperFile, Duration cacheTtl,
         Duration negativeCacheTtl, int maxLifetimeDays) {
 
+    public static final Setting<TokensConfig, String> PREFIX = Setting.of("tokens.prefix", new SettingType.Text(),
+            "pat_", ConfigRules::tokenPrefix, TokensConfig::prefix, "The prefix of every token, for secret scanners.");
+    public static final Setting<TokensConfig, String> PEPPER = Setting.secret("tokens.pepper", "", ConfigRules::pepper,
+            TokensConfig::pepper,
+            "The HMAC key of token digests (base64 or hex, 32 bytes or more); empty: the pepper file.");
+    public static final Setting<TokensConfig, Path> PEPPER_FILE = Setting.of("tokens.pepperFile",
+            new SettingType.FilePath(), Path.of("./data/pepper"), value -> { }, TokensConfig::pepperFile,
+            "Where the pepper is kept when it is not given inline (created at first start).");
+    public static final Setting<TokensConfig, Duration> CACHE_TTL = Setting.of("tokens.cacheTtl",
+            new SettingType.Span(), Duration.ofSeconds(30), ConfigRules::notNegative, TokensConfig::cacheTtl,
+            "How long a looked-up token is cached; 0 disables the cache.");
+    public static final Setting<TokensConfig, Duration> NEGATIVE_CACHE_TTL = Setting.of("tokens.negativeCacheTtl",
+            new SettingType.Span(), Duration.ofSeconds(5), ConfigRules::notNegative, TokensConfig::negativeCacheTtl,
+            "How long an unknown token is remembered as unknown; 0 disables it.");
+    public static final Setting<TokensConfig, Integer> MAX_LIFETIME_DAYS = Setting.of("tokens.maxLifetimeDays",
+            new SettingType.Int(), 0, ConfigRules.range(0, 36500), TokensConfig::maxLifetimeDays,
+            "The longest lifetime of a new token in days; 0: unlimited.");
+    /** Every {@code tokens.*} key. */
+    public static final List<Setting<TokensConfig, ?>> KEYS = List.of(PREFIX, PEPPER, PEPPER_FILE, CACHE_TTL,
+            NEGATIVE_CACHE_TTL, MAX_LIFETIME_DAYS);
+
     public TokensConfig {
-        ConfigRules.require("tokens.prefix", prefix, ConfigRules::tokenPrefix);
+        PREFIX.require(prefix);
         pepper = pepper == null ? "" : pepper;
-        ConfigRules.require("tokens.pepper", pepper, ConfigRules::pepper);
-        ConfigRules.require("tokens.pepperFile", pepperFile, value -> { });
-        ConfigRules.require("tokens.cacheTtl", cacheTtl, ConfigRules::notNegative);
-        ConfigRules.require("tokens.negativeCacheTtl", negativeCacheTtl, ConfigRules::notNegative);
-        ConfigRules.require("tokens.maxLifetimeDays", maxLifetimeDays, ConfigRules.range(0, 36500));
+        PEPPER.require(pepper);
+        PEPPER_FILE.require(pepperFile);
+        CACHE_TTL.require(cacheTtl);
+        NEGATIVE_CACHE_TTL.require(negativeCacheTtl);
+        MAX_LIFETIME_DAYS.require(maxLifetimeDays);
+    }
+
+    /** Builds the section from one value per key in {@link #KEYS}. */
+    public static TokensConfig from(Function<? super Setting<TokensConfig, ?>, Object> values) {
+        return new TokensConfig(PREFIX.pick(values), PEPPER.pick(values), PEPPER_FILE.pick(values),
+                CACHE_TTL.pick(values), NEGATIVE_CACHE_TTL.pick(values), MAX_LIFETIME_DAYS.pick(values));
     }
 
     @Override

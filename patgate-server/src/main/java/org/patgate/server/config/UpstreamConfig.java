@@ -2,12 +2,14 @@ package org.patgate.server.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
 import org.patgate.server.config.internal.ConfigRules;
 
 /**
  * The application behind the gateway ({@code upstream.*}): an absolute http(s) URL without
  * credentials, query or fragment, positive timeouts, and what product it is (whose preset gives the
- * {@code rest.*} defaults). Immutable and thread-safe.
+ * {@code rest.*} defaults). Declares its keys ({@link #KEYS}). Immutable and thread-safe.
  */
 public record UpstreamConfig(URI url, Duration connectTimeout, Duration readTimeout, UpstreamProduct product) {
 
@@ -16,10 +18,31 @@ public record UpstreamConfig(URI url, Duration connectTimeout, Duration readTime
         this(url, connectTimeout, readTimeout, UpstreamProduct.GENERIC);
     }
 
+    public static final Setting<UpstreamConfig, URI> URL = Setting.of("upstream.url", new SettingType.Url(),
+            URI.create("http://127.0.0.1:9000"), ConfigRules::httpUrl, UpstreamConfig::url,
+            "The application behind the gateway: an absolute http(s) URL.");
+    public static final Setting<UpstreamConfig, Duration> CONNECT_TIMEOUT = Setting.of("upstream.connectTimeout",
+            new SettingType.Span(), Duration.ofSeconds(5), ConfigRules::positive, UpstreamConfig::connectTimeout,
+            "How long connecting to the upstream may take.");
+    public static final Setting<UpstreamConfig, Duration> READ_TIMEOUT = Setting.of("upstream.readTimeout",
+            new SettingType.Span(), Duration.ofSeconds(60), ConfigRules::positive, UpstreamConfig::readTimeout,
+            "How long the upstream may stay silent while answering.");
+    public static final Setting<UpstreamConfig, UpstreamProduct> PRODUCT = Setting.of("upstream.product",
+            new SettingType.Choice<>(UpstreamProduct.class), UpstreamProduct.GENERIC, value -> { },
+            UpstreamConfig::product, "What the upstream is; its preset gives the rest.* defaults.");
+    /** Every {@code upstream.*} key. */
+    public static final List<Setting<UpstreamConfig, ?>> KEYS = List.of(URL, CONNECT_TIMEOUT, READ_TIMEOUT, PRODUCT);
+
     public UpstreamConfig {
-        ConfigRules.require("upstream.product", product, value -> { });
-        ConfigRules.require("upstream.url", url, ConfigRules::httpUrl);
-        ConfigRules.require("upstream.connectTimeout", connectTimeout, ConfigRules::positive);
-        ConfigRules.require("upstream.readTimeout", readTimeout, ConfigRules::positive);
+        PRODUCT.require(product);
+        URL.require(url);
+        CONNECT_TIMEOUT.require(connectTimeout);
+        READ_TIMEOUT.require(readTimeout);
+    }
+
+    /** Builds the section from one value per key in {@link #KEYS}. */
+    public static UpstreamConfig from(Function<? super Setting<UpstreamConfig, ?>, Object> values) {
+        return new UpstreamConfig(URL.pick(values), CONNECT_TIMEOUT.pick(values), READ_TIMEOUT.pick(values),
+                PRODUCT.pick(values));
     }
 }

@@ -17,6 +17,8 @@ import java.util.function.Supplier;
 import org.patgate.core.PatgateException;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.config.RestConfig;
+import org.patgate.server.config.RestKeys;
+import org.patgate.server.config.Setting;
 import org.patgate.server.principal.Principal;
 import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.settings.internal.SettingsDocument;
@@ -109,9 +111,9 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
     public record Current(RestConfig effective, RestSettings stored, String updatedBy, Instant updatedAt,
             Duration refreshInterval) {
 
-        /** Where a field's value comes from: {@link Source#STORED} or {@link Source#CONFIGURATION}. */
-        public Source source(String field) {
-            return stored.isSet(field) ? Source.STORED : Source.CONFIGURATION;
+        /** Where a setting's value comes from: {@link Source#STORED} or {@link Source#CONFIGURATION}. */
+        public Source source(Setting<RestConfig, ?> setting) {
+            return stored.isSet(setting) ? Source.STORED : Source.CONFIGURATION;
         }
     }
 
@@ -221,11 +223,11 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
     }
 
     private void logOverrides(Snapshot snapshot) {
-        for (String field : RestSettings.FIELDS) {
-            if (snapshot.stored().isSet(field)
-                    && !snapshot.stored().value(field).equals(RestSettings.value(config, field))) {
+        for (Setting<RestConfig, ?> setting : RestKeys.ALL) {
+            if (snapshot.stored().isSet(setting)
+                    && !snapshot.stored().get(setting).equals(setting.valueIn(config))) {
                 LOG.warn("{} is set by an administrator ({} on {}) and overrides the configuration's value; "
-                        + "GET /.patgate/api/v1/settings shows it, DELETE resets it", RestSettings.key(field),
+                        + "GET /.patgate/api/v1/settings shows it, DELETE resets it", setting.key(),
                         snapshot.updatedBy(), snapshot.updatedAt());
             }
         }
@@ -234,22 +236,18 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
     /** "rest.passwordAuth: block -> allow (stored)"; values only, settings hold no secrets. */
     private static String describeChange(Snapshot before, Snapshot after) {
         List<String> changes = new ArrayList<>();
-        for (String field : RestSettings.FIELDS) {
-            Object was = shown(RestSettings.value(before.effective(), field));
-            Object is = shown(RestSettings.value(after.effective(), field));
-            boolean wasStored = before.stored().isSet(field);
-            boolean isStored = after.stored().isSet(field);
+        for (Setting<RestConfig, ?> setting : RestKeys.ALL) {
+            Object was = setting.wireValueIn(before.effective());
+            Object is = setting.wireValueIn(after.effective());
+            boolean wasStored = before.stored().isSet(setting);
+            boolean isStored = after.stored().isSet(setting);
             if (was.equals(is) && wasStored == isStored) {
                 continue;
             }
-            changes.add(RestSettings.key(field) + ": " + was + " -> " + is
+            changes.add(setting.key() + ": " + was + " -> " + is
                     + (isStored ? " (stored)" : " (configuration)"));
         }
         return changes.isEmpty() ? "no change" : String.join("; ", changes);
-    }
-
-    private static Object shown(Object value) {
-        return value instanceof Enum<?> e ? RestSettings.wireName(e) : value;
     }
 
     private static void requireAdmin(Principal actor) {

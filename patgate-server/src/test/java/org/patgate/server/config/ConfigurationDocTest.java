@@ -13,14 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.config.internal.ConfigKeys;
+import org.patgate.server.config.internal.Durations;
 
 /**
  * Keeps docs/configuration.md honest: every {@code yaml} block loads, every {@code sh} block (which
  * holds only {@code PATGATE_...=...} lines) loads as an environment, and the key table lists every
- * key with its real environment variable and real default.
+ * key with its real environment variable and real default. The keys come from their declarations
+ * ({@link ConfigKeys#DECLARED}, {@link ConfigKeys#ALL}), not from a list kept here.
  */
 class ConfigurationDocTest {
 
@@ -76,6 +79,37 @@ class ConfigurationDocTest {
         Map<String, String> actual = new LinkedHashMap<>();
         ConfigKeys.ALL.forEach(key -> actual.put(key.path(), key.envName()));
         assertThat(documented).containsExactlyInAnyOrderEntriesOf(actual);
+    }
+
+    @Test
+    void declaredSettingsAreDocumentedWithTheirEnvironmentVariableAndDefault() throws IOException {
+        Map<String, String[]> documented = new LinkedHashMap<>();
+        for (String[] row : keyRows()) {
+            documented.put(row[0], row);
+        }
+
+        assertThat(ConfigKeys.DECLARED).extracting(Setting::key).contains("rest.sessionCookies", "limits.upstreamWait");
+        for (Setting<?, ?> setting : ConfigKeys.DECLARED) {
+            String[] row = documented.get(setting.key());
+            assertThat(row).as("row of %s", setting.key()).isNotNull();
+            assertThat(row[2]).as("environment variable of %s", setting.key()).isEqualTo(setting.envName());
+            String documentedDefault = unquote(row[1]);
+            if (setting.type() instanceof SettingType.Span) {
+                // 60s and 1m are the same duration.
+                assertThat(Durations.parse(documentedDefault)).as("default of %s", setting.key())
+                        .isEqualTo(setting.defaultFor(UpstreamProduct.GENERIC));
+            } else {
+                assertThat(documentedDefault).as("default of %s", setting.key()).isEqualTo(shown(setting));
+            }
+        }
+    }
+
+    /** A default as the key table writes it: {@code block}, {@code 5s}, {@code ["/rest/**"]} (generic product). */
+    private static <T> String shown(Setting<?, T> setting) {
+        Object wire = setting.toWire(setting.defaultFor(UpstreamProduct.GENERIC));
+        return wire instanceof List<?> items
+                ? items.stream().map(item -> "\"" + item + "\"").collect(Collectors.joining(", ", "[", "]"))
+                : String.valueOf(wire);
     }
 
     @Test

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.patgate.server.config.RestConfig;
+import org.patgate.server.config.RestKeys;
 
 /** RestSettings apply the configuration's own rules to runtime values, and win over the configuration field by field. */
 class RestSettingsTest {
@@ -17,9 +20,10 @@ class RestSettingsTest {
 
     @Test
     void theConfigurationsRulesRefuseWhatItWouldRefuseAndNameEveryField() {
-        InvalidSettingsException e = catchThrowableOfType(InvalidSettingsException.class, () -> RestSettings.fromWire(
-                "sometimes", List.of("/rest/**", "/a/**/b"), List.of("/x;y"), "ALLOW", List.of("two words"),
-                List.of(""), List.of("10.0.0.010")));
+        InvalidSettingsException e = catchThrowableOfType(InvalidSettingsException.class, () -> RestSettings.fromWire(wire(
+                "passwordAuth", "sometimes", "paths", List.of("/rest/**", "/a/**/b"), "readOnlyPosts", List.of("/x;y"),
+                "anonymous", "ALLOW", "passwordExemptUsers", List.of("two words"), "passwordExemptGroups", List.of(""),
+                "allowedIps", List.of("10.0.0.010"))));
 
         assertThat(e.fieldErrors()).containsOnlyKeys("rest.passwordAuth", "rest.paths[1]", "rest.readOnlyPosts[0]",
                 "rest.passwordExemptUsers[0]", "rest.passwordExemptGroups[0]", "rest.allowedIps[0]");
@@ -31,24 +35,24 @@ class RestSettingsTest {
 
     @Test
     void emptyPathsAndMissingItemsAreRefused() {
-        assertThatThrownBy(() -> RestSettings.fromWire(null, List.of(), null, null, null, null, null))
+        assertThatThrownBy(() -> RestSettings.fromWire(wire("paths", List.of())))
                 .isInstanceOf(InvalidSettingsException.class).hasMessage("rest.paths: must list at least one path pattern");
-        assertThatThrownBy(() -> RestSettings.fromWire(null, null, null, null, null, null, Arrays.asList("::1", null)))
+        assertThatThrownBy(() -> RestSettings.fromWire(wire("allowedIps", Arrays.asList("::1", null))))
                 .isInstanceOf(InvalidSettingsException.class).hasMessage("rest.allowedIps[1]: must be set");
     }
 
     @Test
     void enumsAreReadIgnoringCaseLikeTheConfiguration() {
-        RestSettings settings = RestSettings.fromWire(" Allow ", null, null, "allow", null, null, null);
+        RestSettings settings = RestSettings.fromWire(wire("passwordAuth", " Allow ", "anonymous", "allow"));
 
-        assertThat(settings.passwordAuth()).isEqualTo(RestConfig.PasswordAuth.ALLOW);
-        assertThat(settings.anonymous()).isEqualTo(RestConfig.Anonymous.ALLOW);
+        assertThat(settings.get(RestKeys.PASSWORD_AUTH)).isEqualTo(RestConfig.PasswordAuth.ALLOW);
+        assertThat(settings.get(RestKeys.ANONYMOUS)).isEqualTo(RestConfig.Anonymous.ALLOW);
     }
 
     @Test
     void setFieldsWinOverTheConfigurationAndUnsetOnesFollowIt() {
-        RestSettings settings = new RestSettings(RestConfig.PasswordAuth.ALLOW, null, List.of(), null, null, null,
-                List.of());
+        RestSettings settings = RestSettings.NONE.with(RestKeys.PASSWORD_AUTH, RestConfig.PasswordAuth.ALLOW)
+                .with(RestKeys.READ_ONLY_POSTS, List.of()).with(RestKeys.ALLOWED_IPS, List.of());
 
         RestConfig effective = settings.over(CONFIG);
 
@@ -57,18 +61,27 @@ class RestSettingsTest {
         assertThat(effective.allowedIps()).isEmpty();
         assertThat(effective.paths()).isEqualTo(CONFIG.paths());
         assertThat(effective.passwordExemptUsers()).containsExactly("legacy");
-        assertThat(settings.isSet("readOnlyPosts")).isTrue();
-        assertThat(settings.isSet("paths")).isFalse();
+        assertThat(settings.isSet(RestKeys.READ_ONLY_POSTS)).isTrue();
+        assertThat(settings.isSet(RestKeys.PATHS)).isFalse();
         assertThat(RestSettings.NONE.over(CONFIG)).isEqualTo(CONFIG);
     }
 
     @Test
     void listsAreCopied() {
         java.util.ArrayList<String> paths = new java.util.ArrayList<>(List.of("/rest/**"));
-        RestSettings settings = new RestSettings(null, paths, null, null, null, null, null);
+        RestSettings settings = RestSettings.NONE.with(RestKeys.PATHS, paths);
 
         paths.add("/api/**");
 
-        assertThat(settings.paths()).containsExactly("/rest/**");
+        assertThat(settings.get(RestKeys.PATHS)).containsExactly("/rest/**");
+    }
+
+    /** A wire form: field names and values, in order. */
+    private static Map<String, Object> wire(Object... namesAndValues) {
+        Map<String, Object> wire = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            wire.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return wire;
     }
 }

@@ -125,6 +125,13 @@ class SettingsApiTest {
             assertThat(gateway.server.asAdmin("PUT", SETTINGS, Map.of("rest", Map.of("colour", "red"))).status())
                     .as("unknown field").isEqualTo(400);
             assertThat(gateway.server.asAdmin("PUT", SETTINGS, Map.of()).json().get("errors").has("rest")).isTrue();
+            assertThat(gateway.server.asAdmin("PUT", SETTINGS, Map.of("rest", Map.of("paths", "/rest/**"))).json()
+                    .get("errors").get("rest.paths").asText()).as("a list given a string").isEqualTo("wrong type or value");
+            assertThat(gateway.server.asAdmin("PUT", SETTINGS, Map.of("rest", Map.of("paths", List.of("/a/**", 7))))
+                    .json().get("errors").get("rest.paths[1]").asText()).as("an item given a number")
+                    .isEqualTo("wrong type or value");
+            assertThat(gateway.server.asAdmin("PUT", SETTINGS, Map.of("rest", Map.of("anonymous", List.of("allow"))))
+                    .json().get("errors").get("rest.anonymous").asText()).isEqualTo("wrong type or value");
             assertThat(gateway.server.asAdmin("GET", SETTINGS, null).body()).isEqualTo(before);
         }
     }

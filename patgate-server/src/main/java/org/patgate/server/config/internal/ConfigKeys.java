@@ -6,10 +6,25 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.patgate.server.config.ActivityConfig;
+import org.patgate.server.config.AdminConfig;
+import org.patgate.server.config.ApiConfig;
+import org.patgate.server.config.BootstrapConfig;
+import org.patgate.server.config.DatabaseConfig;
+import org.patgate.server.config.LimitsConfig;
+import org.patgate.server.config.ListenConfig;
+import org.patgate.server.config.PatgateConfig;
+import org.patgate.server.config.RestKeys;
+import org.patgate.server.config.Setting;
+import org.patgate.server.config.TokensConfig;
+import org.patgate.server.config.UpstreamConfig;
 
 /**
  * Every configuration key PATgate knows, with its environment variable name. The single source of
- * truth for unknown-key detection, env overrides, masking and the documentation test.
+ * truth for unknown-key detection, env overrides, masking and the documentation test. Keys declared
+ * as {@link Setting}s ({@link #DECLARED}: {@link RestKeys} and the {@code KEYS} of the other
+ * configuration records) are taken from their declarations; the others are listed here.
  */
 public final class ConfigKeys {
 
@@ -21,6 +36,11 @@ public final class ConfigKeys {
         /** {@code PATGATE_} + the path upper-cased with dots as underscores; no camel-case splitting. */
         public String envName() {
             return ENV_PREFIX + path.replace('.', '_').toUpperCase(Locale.ROOT);
+        }
+
+        /** The key of a declared setting. */
+        static Key of(Setting<?, ?> setting) {
+            return new Key(setting.key(), setting.type().list() ? Shape.LIST : Shape.SCALAR, setting.secret());
         }
     }
 
@@ -35,37 +55,39 @@ public final class ConfigKeys {
             "PATGATE_URL", "PATGATE_USER", "PATGATE_PASSWORD", "PATGATE_TOKEN", "PATGATE_NEW_PASSWORD",
             "PATGATE_DEBUG", "PATGATE_JAR", "PATGATE_AOT", "PATGATE_JDK_SEARCH");
 
-    public static final List<Key> ALL = List.of(
-            scalar("listen.host"), scalar("listen.port"),
-            scalar("upstream.url"), scalar("upstream.connectTimeout"), scalar("upstream.readTimeout"),
-            scalar("upstream.product"),
-            scalar("database.url"), scalar("database.username"), secret("database.password"),
-            scalar("database.maxPoolSize"),
-            list("rest.paths"), scalar("rest.passwordAuth"), list("rest.readOnlyPosts"),
-            scalar("rest.anonymous"), list("rest.passwordExemptUsers"), list("rest.passwordExemptGroups"),
-            list("rest.allowedIps"), list("rest.sessionCookies"),
-            scalar("identity.mode"), scalar("identity.header"),
-            scalar("identity.jwt.issuer"), scalar("identity.jwt.audience"), scalar("identity.jwt.lifetime"),
-            scalar("identity.jwt.keyRotation"),
-            list("trustedProxies"),
-            scalar("bootstrap.adminUsername"), secret("bootstrap.adminPassword"),
-            scalar("tokens.prefix"), secret("tokens.pepper"), scalar("tokens.pepperFile"),
-            scalar("tokens.cacheTtl"), scalar("tokens.negativeCacheTtl"), scalar("tokens.maxLifetimeDays"),
-            scalar("admin.group"),
-            scalar("api.maxBodyBytes"),
-            scalar("activity.queueSize"), scalar("activity.flushInterval"), scalar("activity.recentRequests"),
-            scalar("limits.upstreamConnections"), scalar("limits.anonymousExchanges"), scalar("limits.clientExchanges"),
-            scalar("limits.upstreamWait"), scalar("limits.minRequestBodyRate"), scalar("limits.requestBodyGrace"),
-            scalar("directory.ldap.preset"), list("directory.ldap.urls"), scalar("directory.ldap.security"),
-            scalar("directory.ldap.trustStore"), secret("directory.ldap.trustStorePassword"),
-            scalar("directory.ldap.bindDn"), secret("directory.ldap.bindPassword"),
-            scalar("directory.ldap.userBaseDn"), scalar("directory.ldap.userFilter"),
-            scalar("directory.ldap.usernameAttribute"), scalar("directory.ldap.displayNameAttribute"),
-            scalar("directory.ldap.emailAttribute"), scalar("directory.ldap.groupBaseDn"),
-            scalar("directory.ldap.membership"), scalar("directory.ldap.groupFilter"),
-            scalar("directory.ldap.groupNameAttribute"), scalar("directory.ldap.nestedGroups"),
-            scalar("directory.ldap.connectTimeout"), scalar("directory.ldap.responseTimeout"),
-            scalar("directory.ldap.poolSize"), scalar("directory.ldap.membershipCacheTtl"));
+    /** Every key declared as a {@link Setting}, family by family. */
+    public static final List<Setting<?, ?>> DECLARED = Stream.<List<? extends Setting<?, ?>>>of(ListenConfig.KEYS,
+            UpstreamConfig.KEYS, DatabaseConfig.KEYS, RestKeys.ALL, List.of(PatgateConfig.TRUSTED_PROXIES),
+            BootstrapConfig.KEYS, TokensConfig.KEYS, AdminConfig.KEYS, ApiConfig.KEYS, ActivityConfig.KEYS,
+            LimitsConfig.KEYS)
+            .<Setting<?, ?>>flatMap(List::stream).toList();
+
+    public static final List<Key> ALL = Stream.of(
+            ListenConfig.KEYS.stream().map(Key::of),
+            UpstreamConfig.KEYS.stream().map(Key::of),
+            DatabaseConfig.KEYS.stream().map(Key::of),
+            RestKeys.ALL.stream().map(Key::of),
+            Stream.of(scalar("identity.mode"), scalar("identity.header"),
+                    scalar("identity.jwt.issuer"), scalar("identity.jwt.audience"), scalar("identity.jwt.lifetime"),
+                    scalar("identity.jwt.keyRotation")),
+            Stream.of(Key.of(PatgateConfig.TRUSTED_PROXIES)),
+            BootstrapConfig.KEYS.stream().map(Key::of),
+            TokensConfig.KEYS.stream().map(Key::of),
+            AdminConfig.KEYS.stream().map(Key::of),
+            ApiConfig.KEYS.stream().map(Key::of),
+            ActivityConfig.KEYS.stream().map(Key::of),
+            LimitsConfig.KEYS.stream().map(Key::of),
+            Stream.of(scalar("directory.ldap.preset"), list("directory.ldap.urls"), scalar("directory.ldap.security"),
+                    scalar("directory.ldap.trustStore"), secret("directory.ldap.trustStorePassword"),
+                    scalar("directory.ldap.bindDn"), secret("directory.ldap.bindPassword"),
+                    scalar("directory.ldap.userBaseDn"), scalar("directory.ldap.userFilter"),
+                    scalar("directory.ldap.usernameAttribute"), scalar("directory.ldap.displayNameAttribute"),
+                    scalar("directory.ldap.emailAttribute"), scalar("directory.ldap.groupBaseDn"),
+                    scalar("directory.ldap.membership"), scalar("directory.ldap.groupFilter"),
+                    scalar("directory.ldap.groupNameAttribute"), scalar("directory.ldap.nestedGroups"),
+                    scalar("directory.ldap.connectTimeout"), scalar("directory.ldap.responseTimeout"),
+                    scalar("directory.ldap.poolSize"), scalar("directory.ldap.membershipCacheTtl")))
+            .flatMap(keys -> keys).toList();
 
     private static final Map<String, Key> BY_PATH = new LinkedHashMap<>();
     private static final Map<String, Key> BY_ENV = new LinkedHashMap<>();

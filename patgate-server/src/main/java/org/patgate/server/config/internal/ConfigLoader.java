@@ -3,7 +3,6 @@ package org.patgate.server.config.internal;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.net.URI;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.patgate.server.config.ActivityConfig;
 import org.patgate.server.config.AdminConfig;
@@ -29,10 +29,11 @@ import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestConfig;
+import org.patgate.server.config.Setting;
 import org.patgate.server.config.TokensConfig;
 import org.patgate.server.config.UpstreamConfig;
 import org.patgate.server.config.UpstreamProduct;
-import org.patgate.server.config.internal.ConfigReader.Setting;
+import org.patgate.server.config.internal.ConfigReader.RawValue;
 
 /**
  * Builds a {@link PatgateConfig} from an optional YAML file and the environment: file values
@@ -49,7 +50,7 @@ public final class ConfigLoader {
 
     public static PatgateConfig load(Path yamlFile, Map<String, String> env) {
         List<String> problems = new ArrayList<>();
-        Map<String, Setting> settings = new HashMap<>();
+        Map<String, RawValue> settings = new HashMap<>();
         if (yamlFile != null) {
             collectFileSettings(yamlFile, settings, problems);
         }
@@ -61,7 +62,7 @@ public final class ConfigLoader {
         return config;
     }
 
-    private static void collectFileSettings(Path file, Map<String, Setting> settings, List<String> problems) {
+    private static void collectFileSettings(Path file, Map<String, RawValue> settings, List<String> problems) {
         String source = file.toString();
         YamlTree root;
         try (Reader reader = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
@@ -82,7 +83,7 @@ public final class ConfigLoader {
             String name = entry.getKey();
             YamlTree value = entry.getValue();
             if (name.indexOf('.') < 0 && ConfigKeys.byPath(name).isPresent()) {
-                settings.put(name, new Setting(value, source + " line " + value.line()));
+                settings.put(name, new RawValue(value, source + " line " + value.line()));
             } else if (name.indexOf('.') < 0 && ConfigKeys.isSection(name)) {
                 collectSection(name, value, source, settings, problems);
             } else {
@@ -92,7 +93,7 @@ public final class ConfigLoader {
     }
 
     private static void collectSection(String section, YamlTree value, String source,
-            Map<String, Setting> settings, List<String> problems) {
+            Map<String, RawValue> settings, List<String> problems) {
         if (value instanceof YamlTree.Null) {
             return;
         }
@@ -104,7 +105,7 @@ public final class ConfigLoader {
         for (Map.Entry<String, YamlTree> entry : mapping.entries().entrySet()) {
             String path = section + "." + entry.getKey();
             if (ConfigKeys.byPath(path).isPresent()) {
-                settings.put(path, new Setting(entry.getValue(), source + " line " + entry.getValue().line()));
+                settings.put(path, new RawValue(entry.getValue(), source + " line " + entry.getValue().line()));
             } else if (ConfigKeys.isSection(path)) {
                 collectSection(path, entry.getValue(), source, settings, problems);
             } else {
@@ -113,7 +114,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static void collectEnvSettings(Map<String, String> env, Map<String, Setting> settings,
+    private static void collectEnvSettings(Map<String, String> env, Map<String, RawValue> settings,
             List<String> problems) {
         // Sorted so problems come out in a stable order whatever the map's iteration order.
         for (Map.Entry<String, String> entry : new TreeMap<>(env).entrySet()) {
@@ -133,7 +134,7 @@ public final class ConfigLoader {
                             .map(String::strip).filter(item -> !item.isEmpty())
                             .<YamlTree>map(item -> new YamlTree.Scalar(item, 0)).toList(), 0)
                     : new YamlTree.Scalar(value, 0);
-            settings.put(key.path(), new Setting(tree, "from " + name));
+            settings.put(key.path(), new RawValue(tree, "from " + name));
         }
     }
 
@@ -143,29 +144,17 @@ public final class ConfigLoader {
     }
 
     private static PatgateConfig build(ConfigReader in, List<String> problems) {
-        ListenConfig listen = record(problems, () -> new ListenConfig(
-                in.text("listen.host", "127.0.0.1", ConfigRules::host),
-                in.integer("listen.port", 8080, ConfigRules::port)));
-        UpstreamProduct product = in.choice("upstream.product", UpstreamProduct.GENERIC, UpstreamProduct.class);
-        UpstreamConfig upstream = record(problems, () -> new UpstreamConfig(
-                in.uri("upstream.url", URI.create("http://127.0.0.1:9000"), ConfigRules::httpUrl),
-                in.duration("upstream.connectTimeout", Duration.ofSeconds(5), ConfigRules::positive),
-                in.duration("upstream.readTimeout", Duration.ofSeconds(60), ConfigRules::positive), product));
-        DatabaseConfig database = record(problems, () -> new DatabaseConfig(
-                in.text("database.url", "jdbc:h2:file:./data/patgate", ConfigRules::jdbcUrl),
-                in.text("database.username", "", ConfigRules::plainText),
-                in.text("database.password", "", value -> { }),
-                in.integer("database.maxPoolSize", 10, ConfigRules.range(1, 1000))));
-        RestConfig rest = record(problems, () -> new RestConfig(
-                // The product's preset gives the defaults; keys that are set win.
-                in.list("rest.paths", product.restPaths(), ConfigRules::pathPattern),
-                in.choice("rest.passwordAuth", RestConfig.PasswordAuth.BLOCK, RestConfig.PasswordAuth.class),
-                in.list("rest.readOnlyPosts", product.readOnlyPosts(), ConfigRules::pathPattern),
-                in.choice("rest.anonymous", RestConfig.Anonymous.DENY, RestConfig.Anonymous.class),
-                in.list("rest.passwordExemptUsers", List.of(), ConfigRules::name),
-                in.list("rest.passwordExemptGroups", List.of(), ConfigRules::name),
-                in.list("rest.allowedIps", List.of(), ConfigRules::cidr),
-                in.list("rest.sessionCookies", product.sessionCookies(), ConfigRules::cookieName)));
+        // Keys declared as settings: read by their declarations, in the order of their records.
+        Function<Setting<?, ?>, Object> declared = setting -> read(in, setting, UpstreamProduct.GENERIC);
+        ListenConfig listen = record(problems, () -> ListenConfig.from(declared));
+        // Read first: its preset gives the rest.* defaults.
+        UpstreamProduct product = read(in, UpstreamConfig.PRODUCT, UpstreamProduct.GENERIC);
+        UpstreamConfig upstream = record(problems, () -> UpstreamConfig.from(
+                setting -> setting == UpstreamConfig.PRODUCT ? product : declared.apply(setting)));
+        DatabaseConfig database = record(problems, () -> DatabaseConfig.from(declared));
+        // The product's preset gives the defaults; keys that are set win.
+        Function<Setting<?, ?>, Object> preset = setting -> read(in, setting, product);
+        RestConfig rest = record(problems, () -> RestConfig.from(preset));
         IdentityConfig identity = record(problems, () -> new IdentityConfig(
                 in.choice("identity.mode", IdentityConfig.Mode.HEADER, IdentityConfig.Mode.class),
                 in.text("identity.header", "X-Forwarded-User", ConfigRules::headerName),
@@ -174,40 +163,23 @@ public final class ConfigLoader {
                         in.text("identity.jwt.audience", "upstream", ConfigRules::plainText),
                         in.duration("identity.jwt.lifetime", Duration.ofSeconds(60), ConfigRules::positive),
                         in.duration("identity.jwt.keyRotation", Duration.ofDays(30), ConfigRules::positive))));
-        List<String> trustedProxies = in.list("trustedProxies", List.of(), TrustRules::trustedProxy);
-        BootstrapConfig bootstrap = record(problems, () -> new BootstrapConfig(
-                in.text("bootstrap.adminUsername", "admin", ConfigRules::name),
-                in.text("bootstrap.adminPassword", "", value -> { })));
-        TokensConfig tokens = record(problems, () -> new TokensConfig(
-                in.text("tokens.prefix", "pat_", ConfigRules::tokenPrefix),
-                in.text("tokens.pepper", "", ConfigRules::pepper),
-                in.path("tokens.pepperFile", Path.of("./data/pepper")),
-                in.duration("tokens.cacheTtl", Duration.ofSeconds(30), ConfigRules::notNegative),
-                in.duration("tokens.negativeCacheTtl", Duration.ofSeconds(5), ConfigRules::notNegative),
-                in.integer("tokens.maxLifetimeDays", 0, ConfigRules.range(0, 36500))));
-        AdminConfig admin = record(problems, () -> new AdminConfig(
-                in.text("admin.group", "patgate-admins", ConfigRules::name)));
-        ApiConfig api = record(problems, () -> new ApiConfig(
-                in.integer("api.maxBodyBytes", 65536, ConfigRules.range(ApiConfig.MIN_BODY_BYTES, ApiConfig.MAX_BODY_BYTES))));
-        ActivityConfig activity = record(problems, () -> new ActivityConfig(
-                in.integer("activity.queueSize", 100_000, ConfigRules.range(100, 10_000_000)),
-                in.duration("activity.flushInterval", Duration.ofSeconds(1), ConfigRules::positive),
-                in.integer("activity.recentRequests", 100, ConfigRules.range(0, 10_000))));
+        List<String> trustedProxies = read(in, PatgateConfig.TRUSTED_PROXIES, UpstreamProduct.GENERIC);
+        BootstrapConfig bootstrap = record(problems, () -> BootstrapConfig.from(declared));
+        TokensConfig tokens = record(problems, () -> TokensConfig.from(declared));
+        AdminConfig admin = record(problems, () -> AdminConfig.from(declared));
+        ApiConfig api = record(problems, () -> ApiConfig.from(declared));
+        ActivityConfig activity = record(problems, () -> ActivityConfig.from(declared));
         DirectoryConfig directory = LdapKeys.read(in, problems);
-        LimitsConfig defaultLimits = LimitsConfig.defaults();
-        LimitsConfig limits = record(problems, () -> new LimitsConfig(
-                in.integer("limits.upstreamConnections", defaultLimits.upstreamConnections(), ConfigRules.range(2, 10_000)),
-                in.integer("limits.anonymousExchanges", defaultLimits.anonymousExchanges(), ConfigRules.range(1, 10_000)),
-                in.integer("limits.clientExchanges", defaultLimits.clientExchanges(), ConfigRules.range(1, 10_000)),
-                in.duration("limits.upstreamWait", defaultLimits.upstreamWait(), ConfigRules::notNegative),
-                in.integer("limits.minRequestBodyRate", defaultLimits.minRequestBodyRate(),
-                        ConfigRules.range(1, 1_000_000_000)),
-                in.duration("limits.requestBodyGrace", defaultLimits.requestBodyGrace(), ConfigRules::positive)));
+        LimitsConfig limits = record(problems, () -> LimitsConfig.from(declared));
         if (!problems.isEmpty()) {
             return null;
         }
         return new PatgateConfig(listen, upstream, database, rest, identity, trustedProxies, bootstrap, tokens,
                 admin, api, activity, directory, limits);
+    }
+
+    private static <T> T read(ConfigReader in, Setting<?, T> setting, UpstreamProduct product) {
+        return in.read(setting, setting.defaultFor(product));
     }
 
     /**

@@ -15,6 +15,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.patgate.server.config.ConfigException;
+import org.patgate.server.config.Setting;
+import org.patgate.server.config.SettingType;
 
 /**
  * Typed access to the merged settings (file + environment). A bad value becomes one problem line
@@ -24,13 +26,13 @@ import org.patgate.server.config.ConfigException;
 final class ConfigReader {
 
     /** A raw value and where it came from ("patgate.yml line 3", "PATGATE_LISTEN_PORT"). */
-    record Setting(YamlTree value, String origin) {
+    record RawValue(YamlTree value, String origin) {
     }
 
-    private final Map<String, Setting> settings;
+    private final Map<String, RawValue> settings;
     private final List<String> problems;
 
-    ConfigReader(Map<String, Setting> settings, List<String> problems) {
+    ConfigReader(Map<String, RawValue> settings, List<String> problems) {
         this.settings = settings;
         this.problems = problems;
     }
@@ -79,6 +81,26 @@ final class ConfigReader {
         }, path -> { });
     }
 
+    /**
+     * A declared setting's value, read by its type. A single value is checked against the setting's
+     * rule here (the message shows the value); a list's items are, and the rule of the whole list is
+     * its record's.
+     */
+    @SuppressWarnings("unchecked")
+    <T> T read(Setting<?, T> setting, T fallback) {
+        String key = setting.key();
+        Consumer<Object> rule = (Consumer<Object>) setting.rule();
+        return switch ((SettingType<?>) setting.type()) {
+            case SettingType.Choice<?> choice -> scalar(key, fallback, text -> (T) choice.parse(text), value -> { });
+            case SettingType.Texts texts -> (T) list(key, (List<String>) fallback, texts.itemRule());
+            case SettingType.Text text -> (T) text(key, (String) fallback, rule::accept);
+            case SettingType.Int number -> (T) (Integer) integer(key, (Integer) fallback, rule::accept);
+            case SettingType.Span span -> (T) duration(key, (Duration) fallback, rule::accept);
+            case SettingType.Url url -> (T) uri(key, (URI) fallback, rule::accept);
+            case SettingType.FilePath file -> (T) path(key, (Path) fallback);
+        };
+    }
+
     /** An enum written in lower case in YAML ({@code block}); matched ignoring case. */
     <E extends Enum<E>> E choice(String key, E fallback, Class<E> type) {
         List<String> names = Stream.of(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
@@ -96,7 +118,7 @@ final class ConfigReader {
     }
 
     List<String> list(String key, List<String> fallback, Consumer<String> itemRule) {
-        Setting setting = settings.get(key);
+        RawValue setting = settings.get(key);
         if (setting == null || setting.value() instanceof YamlTree.Null) {
             return fallback;
         }
@@ -125,7 +147,7 @@ final class ConfigReader {
     }
 
     private <T> T scalar(String key, T fallback, Function<String, T> parse, Consumer<? super T> rule) {
-        Setting setting = settings.get(key);
+        RawValue setting = settings.get(key);
         if (setting == null || setting.value() instanceof YamlTree.Null) {
             return fallback;
         }
@@ -178,7 +200,7 @@ final class ConfigReader {
                 .collect(Collectors.joining()) + "'";
     }
 
-    private static String origin(Setting setting) {
+    private static String origin(RawValue setting) {
         return " (" + setting.origin() + ")";
     }
 }

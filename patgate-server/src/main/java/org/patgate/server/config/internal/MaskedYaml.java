@@ -5,11 +5,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.patgate.server.config.ActivityConfig;
+import org.patgate.server.config.AdminConfig;
+import org.patgate.server.config.ApiConfig;
+import org.patgate.server.config.BootstrapConfig;
 import org.patgate.server.config.ConfigException;
+import org.patgate.server.config.DatabaseConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.LdapSettings;
+import org.patgate.server.config.LimitsConfig;
+import org.patgate.server.config.ListenConfig;
+import org.patgate.server.config.RestKeys;
+import org.patgate.server.config.Setting;
+import org.patgate.server.config.TokensConfig;
+import org.patgate.server.config.UpstreamConfig;
 
 /** Writes a configuration as YAML with secrets masked; see {@link PatgateConfig#toMaskedYaml()}. */
 public final class MaskedYaml {
@@ -23,54 +35,21 @@ public final class MaskedYaml {
 
     public static String write(PatgateConfig config) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("listen", section("host", config.listen().host(), "port", config.listen().port()));
-        root.put("upstream", section(
-                "url", config.upstream().url().toString(),
-                "connectTimeout", Durations.format(config.upstream().connectTimeout()),
-                "readTimeout", Durations.format(config.upstream().readTimeout()),
-                "product", lower(config.upstream().product())));
-        root.put("database", section(
-                "url", Masking.url(config.database().url()),
-                "username", config.database().username(),
-                "password", Masking.secret(config.database().password()),
-                "maxPoolSize", config.database().maxPoolSize()));
-        root.put("rest", section(
-                "paths", config.rest().paths(),
-                "passwordAuth", lower(config.rest().passwordAuth()),
-                "readOnlyPosts", config.rest().readOnlyPosts(),
-                "anonymous", lower(config.rest().anonymous()),
-                "passwordExemptUsers", config.rest().passwordExemptUsers(),
-                "passwordExemptGroups", config.rest().passwordExemptGroups(),
-                "allowedIps", config.rest().allowedIps(),
-                "sessionCookies", config.rest().sessionCookies()));
+        root.put("listen", declared(config.listen(), ListenConfig.KEYS));
+        root.put("upstream", declared(config.upstream(), UpstreamConfig.KEYS));
+        root.put("database", declared(config.database(), DatabaseConfig.KEYS));
+        root.put("rest", declared(config.rest(), RestKeys.ALL));
         root.put("identity", section("mode", lower(config.identity().mode()), "header", config.identity().header(),
                 "jwt", section("issuer", config.identity().jwt().issuer(), "audience", config.identity().jwt().audience(),
                         "lifetime", Durations.format(config.identity().jwt().lifetime()),
                         "keyRotation", Durations.format(config.identity().jwt().keyRotation()))));
-        root.put("trustedProxies", config.trustedProxies());
-        root.put("bootstrap", section(
-                "adminUsername", config.bootstrap().adminUsername(),
-                "adminPassword", Masking.secret(config.bootstrap().adminPassword())));
-        root.put("tokens", section(
-                "prefix", config.tokens().prefix(),
-                "pepper", Masking.secret(config.tokens().pepper()),
-                "pepperFile", config.tokens().pepperFile().toString(),
-                "cacheTtl", Durations.format(config.tokens().cacheTtl()),
-                "negativeCacheTtl", Durations.format(config.tokens().negativeCacheTtl()),
-                "maxLifetimeDays", config.tokens().maxLifetimeDays()));
-        root.put("admin", section("group", config.admin().group()));
-        root.put("api", section("maxBodyBytes", config.api().maxBodyBytes()));
-        root.put("activity", section(
-                "queueSize", config.activity().queueSize(),
-                "flushInterval", Durations.format(config.activity().flushInterval()),
-                "recentRequests", config.activity().recentRequests()));
-        root.put("limits", section(
-                "upstreamConnections", config.limits().upstreamConnections(),
-                "anonymousExchanges", config.limits().anonymousExchanges(),
-                "clientExchanges", config.limits().clientExchanges(),
-                "upstreamWait", Durations.format(config.limits().upstreamWait()),
-                "minRequestBodyRate", config.limits().minRequestBodyRate(),
-                "requestBodyGrace", Durations.format(config.limits().requestBodyGrace())));
+        root.put(PatgateConfig.TRUSTED_PROXIES.field(), PatgateConfig.TRUSTED_PROXIES.wireValueIn(config));
+        root.put("bootstrap", declared(config.bootstrap(), BootstrapConfig.KEYS));
+        root.put("tokens", declared(config.tokens(), TokensConfig.KEYS));
+        root.put("admin", declared(config.admin(), AdminConfig.KEYS));
+        root.put("api", declared(config.api(), ApiConfig.KEYS));
+        root.put("activity", declared(config.activity(), ActivityConfig.KEYS));
+        root.put("limits", declared(config.limits(), LimitsConfig.KEYS));
         config.directory().ldap().ifPresent(ldap -> root.put("directory", section("ldap", ldap(ldap))));
         try {
             return YAML.writeValueAsString(root);
@@ -102,6 +81,18 @@ public final class MaskedYaml {
                 "responseTimeout", Durations.format(ldap.responseTimeout()),
                 "poolSize", ldap.poolSize(),
                 "membershipCacheTtl", Durations.format(ldap.membershipCacheTtl()));
+    }
+
+    /** A section of declared settings, in declaration order, secrets masked. */
+    private static <C> Map<String, Object> declared(C config, List<Setting<C, ?>> settings) {
+        Map<String, Object> section = new LinkedHashMap<>();
+        for (Setting<C, ?> setting : settings) {
+            Object value = setting.wireValueIn(config);
+            // A secret is masked whole; a URL may carry a password (";PASSWORD=", "user:secret@"), masked in place.
+            section.put(setting.field(), setting.secret() ? Masking.secret(String.valueOf(value))
+                    : setting.key().endsWith(".url") && value instanceof String url ? Masking.url(url) : value);
+        }
+        return section;
     }
 
     private static Map<String, Object> section(Object... namesAndValues) {

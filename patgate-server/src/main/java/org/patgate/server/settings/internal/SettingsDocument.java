@@ -1,12 +1,14 @@
 package org.patgate.server.settings.internal;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.patgate.core.PatgateException;
+import org.patgate.server.config.RestKeys;
 import org.patgate.server.settings.RestSettings;
 
 /**
@@ -17,24 +19,15 @@ import org.patgate.server.settings.RestSettings;
 public final class SettingsDocument {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private SettingsDocument() {
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Rest(String passwordAuth, List<String> paths, List<String> readOnlyPosts, String anonymous,
-            List<String> passwordExemptUsers, List<String> passwordExemptGroups, List<String> allowedIps,
-            List<String> sessionCookies) {}
-
     public static String write(RestSettings settings) {
         try {
-            return MAPPER.writeValueAsString(new Rest(RestSettings.wireName(settings.passwordAuth()), settings.paths(),
-                    settings.readOnlyPosts(), RestSettings.wireName(settings.anonymous()),
-                    settings.passwordExemptUsers(), settings.passwordExemptGroups(), settings.allowedIps(),
-                    settings.sessionCookies()));
+            return MAPPER.writeValueAsString(settings.toWire());
         } catch (JsonProcessingException e) {
             throw new PatgateException("cannot write settings as JSON: " + e.getOriginalMessage(), e);
         }
@@ -42,13 +35,20 @@ public final class SettingsDocument {
 
     /** Parses and validates a stored document; throws when it is not valid settings. */
     public static RestSettings read(String document) {
-        Rest rest;
+        Map<String, Object> fields;
         try {
-            rest = MAPPER.readValue(document, Rest.class);
+            fields = MAPPER.readValue(document, new TypeReference<LinkedHashMap<String, Object>>() { });
         } catch (JsonProcessingException e) {
             throw new PatgateException("stored settings are not readable: " + e.getOriginalMessage(), e);
         }
-        return RestSettings.fromWire(rest.passwordAuth(), rest.paths(), rest.readOnlyPosts(), rest.anonymous(),
-                rest.passwordExemptUsers(), rest.passwordExemptGroups(), rest.allowedIps(), rest.sessionCookies());
+        if (fields == null) {
+            throw new PatgateException("stored settings are not readable: not a JSON object");
+        }
+        for (String field : fields.keySet()) {
+            if (RestKeys.byField(field).isEmpty()) {
+                throw new PatgateException("stored settings are not readable: unknown field '" + field + "'");
+            }
+        }
+        return RestSettings.fromWire(fields);
     }
 }

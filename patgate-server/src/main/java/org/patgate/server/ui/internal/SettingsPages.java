@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.patgate.server.config.RestConfig;
+import org.patgate.server.config.RestKeys;
+import org.patgate.server.config.Setting;
+import org.patgate.server.config.SettingType;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.settings.InvalidSettingsException;
 import org.patgate.server.settings.RestSettings;
@@ -23,26 +26,6 @@ import org.patgate.server.ui.UiContext;
 final class SettingsPages {
 
     static final String PATH = AdminPages.PATH + "/settings";
-
-    private static final Map<String, String> LABELS = Map.of(
-            "passwordAuth", "Password authentication on REST paths",
-            "paths", "REST paths",
-            "readOnlyPosts", "Read-only POST endpoints",
-            "anonymous", "Anonymous requests",
-            "passwordExemptUsers", "Users exempt from the password block",
-            "passwordExemptGroups", "Groups exempt from the password block",
-            "allowedIps", "Allowed client addresses (all REST requests)",
-            "sessionCookies", "Session cookie names");
-    private static final Map<String, String> HELP = Map.of(
-            "passwordAuth", "Block: a password (HTTP Basic) on a REST path is refused with 401; scripts must use a personal access token.",
-            "paths", "Path patterns where tokens are enforced, one per line, e.g. /rest/**.",
-            "readOnlyPosts", "POST endpoints a read-only token may call because they only read, one per line.",
-            "anonymous", "Whether requests without any credentials may reach the REST paths.",
-            "passwordExemptUsers", "Usernames that may still use a password, one per line (e.g. a legacy integration).",
-            "passwordExemptGroups", "Groups whose members may still use a password, one per line.",
-            "allowedIps", "Addresses or CIDR ranges every REST request must come from, one per line. Empty: any address.",
-            "sessionCookies", "The upstream's session cookies, one per line, exact names (e.g. JSESSIONID): only these let a "
-                    + "request without credentials reach the REST paths.");
 
     private final SettingsService settings;
 
@@ -74,17 +57,17 @@ final class SettingsPages {
             submitted.put(field, value == null ? "" : value);
         }
         Map<String, Object> values = new HashMap<>();
-        for (String field : RestSettings.FIELDS) {
-            Object now = RestSettings.value(before.effective(), field);
-            Object sent = now instanceof List<?> ? lines(submitted.get(field)) : submitted.get(field).strip();
+        for (Setting<RestConfig, ?> setting : RestKeys.ALL) {
+            String field = setting.field();
+            Object now = setting.wireValueIn(before.effective());
+            Object sent = setting.type().list() ? lines(submitted.get(field)) : submitted.get(field).strip();
             // An unchanged value that follows the configuration goes on following it.
-            boolean unchanged = shown(now).equals(shown(sent));
-            values.put(field, before.source(field) == SettingsService.Source.CONFIGURATION && unchanged ? null : sent);
+            boolean unchanged = String.valueOf(now).equals(String.valueOf(sent));
+            boolean following = before.source(setting) == SettingsService.Source.CONFIGURATION;
+            values.put(field, following && unchanged ? null : sent);
         }
         try {
-            RestSettings wanted = RestSettings.fromWire((String) values.get("passwordAuth"), list(values, "paths"),
-                    list(values, "readOnlyPosts"), (String) values.get("anonymous"), list(values, "passwordExemptUsers"),
-                    list(values, "passwordExemptGroups"), list(values, "allowedIps"), list(values, "sessionCookies"));
+            RestSettings wanted = RestSettings.fromWire(values);
             SettingsService.Current after = settings.update(exchange.principal(), exchange.sourceIp(), wanted);
             show(exchange, after, "Settings saved. They apply on this node now and on every node within "
                     + after.refreshInterval().toSeconds() + " s.", Map.of(), null, 200);
@@ -112,18 +95,16 @@ final class SettingsPages {
     private static void show(UiExchange exchange, SettingsService.Current current, String notice,
             Map<String, String> errors, Map<String, String> submitted, int status) {
         List<Views.SettingField> fields = new ArrayList<>();
-        for (String field : RestSettings.FIELDS) {
-            Object value = RestSettings.value(current.effective(), field);
-            boolean list = value instanceof List<?>;
+        for (Setting<RestConfig, ?> setting : RestKeys.ALL) {
+            String field = setting.field();
+            Object value = setting.wireValueIn(current.effective());
+            boolean list = setting.type().list();
             String text = submitted != null ? submitted.get(field)
-                    : list ? String.join("\n", ((List<?>) value).stream().map(String::valueOf).toList()) : shown(value);
-            List<String> choices = switch (field) {
-                case "passwordAuth" -> names(RestConfig.PasswordAuth.values());
-                case "anonymous" -> names(RestConfig.Anonymous.values());
-                default -> List.of();
-            };
-            fields.add(new Views.SettingField(field, LABELS.get(field), HELP.get(field), list, text, choices,
-                    current.source(field).name().toLowerCase(Locale.ROOT), errors.get(field)));
+                    : list ? String.join("\n", ((List<?>) value).stream().map(String::valueOf).toList())
+                    : String.valueOf(value);
+            List<String> choices = setting.type() instanceof SettingType.Choice<?> choice ? choice.names() : List.of();
+            fields.add(new Views.SettingField(field, setting.title(), setting.doc(), list, text, choices,
+                    current.source(setting).name().toLowerCase(Locale.ROOT), errors.get(field)));
         }
         Map<String, Object> params = new HashMap<>();
         params.put("shell", exchange.shell("Settings", "admin-settings"));
@@ -133,7 +114,7 @@ final class SettingsPages {
         params.put("general", errors.get("rest"));
         params.put("updated", current.updatedBy() == null ? null
                 : current.updatedBy() + " on " + Views.time(current.updatedAt()));
-        params.put("stored", RestSettings.FIELDS.stream().anyMatch(f -> current.source(f) == SettingsService.Source.STORED));
+        params.put("stored", RestKeys.ALL.stream().anyMatch(s -> current.source(s) == SettingsService.Source.STORED));
         exchange.html(status, "admin/settings.jte", params);
     }
 
@@ -162,16 +143,4 @@ final class SettingsPages {
         return text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String> list(Map<String, Object> values, String field) {
-        return (List<String>) values.get(field);
-    }
-
-    private static String shown(Object value) {
-        return value instanceof Enum<?> e ? RestSettings.wireName(e) : String.valueOf(value);
-    }
-
-    private static List<String> names(Enum<?>[] constants) {
-        return java.util.Arrays.stream(constants).map(RestSettings::wireName).toList();
-    }
 }
