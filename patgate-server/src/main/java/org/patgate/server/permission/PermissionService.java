@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 import org.patgate.core.text.UnsafeText;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.principal.Principal;
-import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.store.GrantRepository;
 
@@ -36,18 +35,18 @@ public final class PermissionService {
 
     /** Group key ("*" for everyone) to its permissions. */
     public Map<String, Set<Permission>> all(Principal actor) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change permissions");
         return permissions.all();
     }
 
     public Set<Permission> ofGroup(Principal actor, String group) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change permissions");
         return permissions.ofGroup(group);
     }
 
     /** Replaces a group's permissions; {@code group} "*" means everyone. */
     public Set<Permission> replace(Principal actor, String sourceIp, String group, List<String> wireNames) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change permissions");
         if (!group.equals(GrantRepository.EVERYONE) && !GROUP_NAME.matcher(group).matches()) {
             throw new InvalidRequestException("not a group name: '" + UnsafeText.escape(group) + "'", Map.of("group", "not a group name"));
         }
@@ -75,9 +74,4 @@ public final class PermissionService {
         return permissions.ofGroup(group);
     }
 
-    private static void requireAdmin(Principal actor) {
-        if (!actor.admin()) {
-            throw new ForbiddenException("only administrators may read or change permissions");
-        }
-    }
 }

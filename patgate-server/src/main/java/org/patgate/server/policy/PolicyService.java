@@ -5,7 +5,6 @@ import java.util.regex.Pattern;
 import org.patgate.core.text.UnsafeText;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.principal.Principal;
-import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.store.GrantRepository;
@@ -24,12 +23,12 @@ public final class PolicyService {
     }
 
     public Map<String, Policy> all(Principal actor) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change token policies");
         return policies.all();
     }
 
     public Policy get(Principal actor, String group) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change token policies");
         Policy policy = policies.ofGroup(group);
         if (policy == null) {
             throw new NotFoundException("no policy for " + shown(group));
@@ -39,7 +38,7 @@ public final class PolicyService {
 
     /** Sets a group's policy ({@code "*"} = everyone); applies to tokens created from now on. */
     public Policy put(Principal actor, String sourceIp, String group, Policy policy) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change token policies");
         requireGroupName(group);
         policies.put(group, policy);
         audit.success(actor.username(), "policy.set", shown(group), sourceIp, policy.toString());
@@ -47,7 +46,7 @@ public final class PolicyService {
     }
 
     public void delete(Principal actor, String sourceIp, String group) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change token policies");
         requireGroupName(group);
         if (!policies.delete(group)) {
             throw new NotFoundException("no policy for " + shown(group));
@@ -65,9 +64,4 @@ public final class PolicyService {
         return group.equals(GrantRepository.EVERYONE) ? "everyone" : "group '" + group + "'";
     }
 
-    private static void requireAdmin(Principal actor) {
-        if (!actor.admin()) {
-            throw new ForbiddenException("only administrators may read or change token policies");
-        }
-    }
 }

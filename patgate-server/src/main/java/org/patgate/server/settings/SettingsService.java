@@ -18,7 +18,6 @@ import org.patgate.core.PatgateException;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.config.RestConfig;
 import org.patgate.server.principal.Principal;
-import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.settings.internal.SettingsDocument;
 import org.patgate.server.store.SettingsRepository;
 import org.slf4j.Logger;
@@ -125,7 +124,7 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
 
     /** The settings in force (administrators only). */
     public Current current(Principal actor) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change settings");
         return view(current);
     }
 
@@ -135,7 +134,7 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
      * Nothing changes when the resulting values are invalid.
      */
     public Current update(Principal actor, String sourceIp, RestSettings settings) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change settings");
         Objects.requireNonNull(settings, "settings");
         synchronized (lock) {
             Snapshot before = current;
@@ -252,9 +251,4 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
         return value instanceof Enum<?> e ? RestSettings.wireName(e) : value;
     }
 
-    private static void requireAdmin(Principal actor) {
-        if (!actor.admin()) {
-            throw new ForbiddenException("only administrators may read or change settings");
-        }
-    }
 }
