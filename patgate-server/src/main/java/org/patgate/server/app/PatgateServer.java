@@ -216,9 +216,9 @@ public final class PatgateServer implements AutoCloseable {
             ApiAuthenticator authenticator = new ApiAuthenticator(directory, new LoginThrottle(10, Duration.ofMinutes(5)),
                     new LoginThrottle(20, Duration.ofMinutes(5)), audit, uiSessions);
             TokenActivity tokenActivity = new TokenActivity(tokenQueries, database.activity(), database.usage(), clock);
-            PermissionService permissionService = new PermissionService(permissions, audit, verifier::invalidateAll,
+            PermissionService permissionService = new PermissionService(database, permissions, audit, verifier::invalidateAll,
                     config.admin().group());
-            PolicyService policyService = new PolicyService(policies, audit);
+            PolicyService policyService = new PolicyService(database, policies, audit);
             AuditTrail auditTrail = new AuditTrail(database, clock);
             ApiRoutes.Resources resources = new ApiRoutes.Resources(new TokensResource(issuer, tokenQueries,
                     revocation, rotation, approvals, statusDetails, tokenActivity, clock),

@@ -10,6 +10,7 @@ import org.patgate.core.text.UnsafeText;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.principal.Principal;
 import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.store.Database;
 import org.patgate.server.store.GrantRepository;
 
 /**
@@ -21,12 +22,15 @@ public final class PermissionService {
 
     private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,254}");
 
+    private final Database database;
     private final Permissions permissions;
     private final AuditLog audit;
     private final Runnable onChange;
     private final String adminGroup;
 
-    public PermissionService(Permissions permissions, AuditLog audit, Runnable onChange, String adminGroup) {
+    public PermissionService(Database database, Permissions permissions, AuditLog audit, Runnable onChange,
+            String adminGroup) {
+        this.database = database;
         this.permissions = permissions;
         this.audit = audit;
         this.onChange = onChange;
@@ -67,10 +71,12 @@ public final class PermissionService {
             throw new InvalidRequestException("everyone cannot be given the admin permission",
                     Map.of("permissions", "admin cannot be granted to everyone"));
         }
-        permissions.replace(group, wanted);
+        database.inTransaction("set permissions of " + group, () -> {
+            permissions.replace(group, wanted);
+            audit.success(actor.username(), "group.permissions", group.equals(GrantRepository.EVERYONE) ? "everyone"
+                    : group, sourceIp, "permissions=" + String.join(",", wanted.stream().map(Permission::wireName).toList()));
+        });
         onChange.run();
-        audit.success(actor.username(), "group.permissions", group.equals(GrantRepository.EVERYONE) ? "everyone" : group,
-                sourceIp, "permissions=" + String.join(",", wanted.stream().map(Permission::wireName).toList()));
         return permissions.ofGroup(group);
     }
 

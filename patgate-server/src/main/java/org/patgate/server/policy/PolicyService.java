@@ -7,6 +7,7 @@ import org.patgate.server.audit.AuditLog;
 import org.patgate.server.principal.Principal;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
+import org.patgate.server.store.Database;
 import org.patgate.server.store.GrantRepository;
 
 /** Reads and changes token policies by group (admins only, audited). Thread-safe. */
@@ -14,10 +15,12 @@ public final class PolicyService {
 
     private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,254}");
 
+    private final Database database;
     private final Policies policies;
     private final AuditLog audit;
 
-    public PolicyService(Policies policies, AuditLog audit) {
+    public PolicyService(Database database, Policies policies, AuditLog audit) {
+        this.database = database;
         this.policies = policies;
         this.audit = audit;
     }
@@ -40,18 +43,22 @@ public final class PolicyService {
     public Policy put(Principal actor, String sourceIp, String group, Policy policy) {
         actor.requireAdmin("read or change token policies");
         requireGroupName(group);
-        policies.put(group, policy);
-        audit.success(actor.username(), "policy.set", shown(group), sourceIp, policy.toString());
+        database.inTransaction("set the token policy of " + shown(group), () -> {
+            policies.put(group, policy);
+            audit.success(actor.username(), "policy.set", shown(group), sourceIp, policy.toString());
+        });
         return policies.ofGroup(group);
     }
 
     public void delete(Principal actor, String sourceIp, String group) {
         actor.requireAdmin("read or change token policies");
         requireGroupName(group);
-        if (!policies.delete(group)) {
-            throw new NotFoundException("no policy for " + shown(group));
-        }
-        audit.success(actor.username(), "policy.delete", shown(group), sourceIp, null);
+        database.inTransaction("delete the token policy of " + shown(group), () -> {
+            if (!policies.delete(group)) {
+                throw new NotFoundException("no policy for " + shown(group));
+            }
+            audit.success(actor.username(), "policy.delete", shown(group), sourceIp, null);
+        });
     }
 
     private static void requireGroupName(String group) {

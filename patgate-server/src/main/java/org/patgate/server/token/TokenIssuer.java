@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.patgate.core.PatgateException;
 import org.patgate.core.net.IpRangeSet;
 import org.patgate.core.text.UnsafeText;
@@ -82,15 +83,21 @@ public final class TokenIssuer {
                 TokenSecrets.hintOf(secret), request.name().strip(), owner.id(), actor.userId(), request.scope(),
                 outcome.allowedIps(), request.expiresAt(), now, status, TokenRulesCodec.toJson(request.rules()));
         EffectivePolicy.Limit limit = policy.maxActiveTokens();
-        // The count above was a quick answer; this one, under the owner's row lock, is the one that holds.
-        TokenRecord token = limit == null || status != TokenStatus.ACTIVE ? database.tokens().insert(row)
-                : database.tokens().insertWithinLimit(row, limit.value(), now).orElseThrow(() -> {
-                    audit.failure(actor.username(), "token.create", owner.username(), sourceIp,
-                            "refused by policy: too many tokens");
-                    return new ConflictException(PolicyCheck.tooManyTokens(limit));
-                });
-        audit.success(actor.username(), "token.create", token.id(), sourceIp, "owner=" + owner.username() + " scope="
-                + token.scope().wireName() + " status=" + status.wireName() + " name=" + token.name());
+        // The token and its audit event are stored together; a refusal is audited outside, so it stays.
+        Optional<TokenRecord> stored = database.inTransaction("create token " + row.id(), () -> {
+            // The count above was a quick answer; this one, under the owner's row lock, is the one that holds.
+            Optional<TokenRecord> token = limit == null || status != TokenStatus.ACTIVE
+                    ? Optional.of(database.tokens().insert(row))
+                    : database.tokens().insertWithinLimit(row, limit.value(), now);
+            token.ifPresent(t -> audit.success(actor.username(), "token.create", t.id(), sourceIp, "owner="
+                    + owner.username() + " scope=" + t.scope().wireName() + " status=" + status.wireName() + " name="
+                    + t.name()));
+            return token;
+        });
+        TokenRecord token = stored.orElseThrow(() -> {
+            audit.failure(actor.username(), "token.create", owner.username(), sourceIp, "refused by policy: too many tokens");
+            return new ConflictException(PolicyCheck.tooManyTokens(limit));
+        });
         return new IssuedToken(token, secret);
     }
 
