@@ -173,8 +173,7 @@ public final class PatgateServer implements AutoCloseable {
         try {
             AuditLog audit = new AuditLog(database.audit(), clock, new SecretRedactor(format));
             PasswordHasher hasher = new PasswordHasher();
-            Permissions permissions = new Permissions(database.grants(),
-                    config.tokens().cacheTtl());
+            Permissions permissions = new Permissions(database.grants(), config.tokens().cacheTtl());
             Policies policies = new Policies(database.policies());
             // Reads the LDAP trust store now but contacts no server: PATgate starts while the directory is down.
             directory = new Directories(database, new LocalDirectory(database, hasher, permissions),
@@ -182,14 +181,14 @@ public final class PatgateServer implements AutoCloseable {
             TokenVerifier verifier = new TokenVerifier(format, digester, database.tokens(), database.users(),
                     directory::mayUseTokens, clock,
                     config.tokens().cacheTtl(), config.tokens().negativeCacheTtl(), 100_000);
-            SigningKeys signingKeys = new SigningKeys(jwtKeyStore(database),
+            SigningKeys signingKeys = new SigningKeys(new DatabaseKeyStore(database),
                     digester.digest("patgate identity JWT key encryption v1").bytes(), clock,
                     config.identity().jwt().keyRotation());
             JwtIssuer jwtIssuer = new JwtIssuer(signingKeys, directory::groupsOf, clock, config.identity().jwt().issuer(),
                     config.identity().jwt().audience(), config.identity().jwt().lifetime(), config.tokens().cacheTtl());
-            // A user's groups or state changed: cached token checks and identity JWTs of theirs go at once.
             Passwords passwords = new Passwords(database, hasher, directory, audit, random);
             Groups groups = new Groups(database, directory);
+            // A user's groups or state changed: cached token checks and identity JWTs of theirs go at once.
             UserAccounts users = new UserAccounts(database, passwords, groups, audit, config.admin().group(),
                     ownerId -> {
                         verifier.invalidateOwner(ownerId);
@@ -279,26 +278,6 @@ public final class PatgateServer implements AutoCloseable {
             throw new PatgateException("cannot start on " + config.listen().host() + ":" + config.listen().port()
                     + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The identity JWT keys, kept in the database. */
-    private static SigningKeys.KeyStore jwtKeyStore(Database database) {
-        return new SigningKeys.KeyStore() {
-            @Override
-            public java.util.List<org.patgate.server.store.JwtKeyRecord> all() {
-                return database.jwtKeys().all();
-            }
-
-            @Override
-            public void insert(org.patgate.server.store.JwtKeyRecord key) {
-                database.jwtKeys().insert(key);
-            }
-
-            @Override
-            public int deleteOlderThan(java.time.Instant cutoff) {
-                return database.jwtKeys().deleteOlderThan(cutoff);
-            }
-        };
     }
 
     /** The HTTP server: one connector for HTTP/1.1 and h2c, problem+json errors, bounded stop. */

@@ -2,7 +2,6 @@ package org.patgate.server.directory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,10 +50,7 @@ public final class UserAccounts {
     /** Creates a local user (admins only) and adds them to the named groups, creating missing groups. */
     public UserRecord create(Principal actor, String sourceIp, NewUserRequest request) {
         actor.requireAdmin("create users");
-        Map<String, String> errors = new LinkedHashMap<>();
-        UserInput.usernameErrors(request.username(), errors);
-        UserInput.passwordErrors(request.password(), "password", errors);
-        UserInput.profileErrors(request.displayName(), request.email(), request.groups(), errors);
+        Map<String, String> errors = UserInput.errors(request);
         if (!errors.isEmpty()) {
             audit.failure(actor.username(), "user.create", UserInput.safe(request.username()), sourceIp, "invalid request");
             throw InvalidRequestException.of(errors);
@@ -124,12 +120,7 @@ public final class UserAccounts {
             throw new InvalidRequestException("nothing to change: give one or more of displayName, email, groups, "
                     + "enabled, password");
         }
-        Map<String, String> errors = new LinkedHashMap<>();
-        if (change.password() != null) {
-            UserInput.passwordErrors(change.password(), "password", errors);
-        }
-        UserInput.profileErrors(change.displayName(), change.email(),
-                change.groups() == null ? List.of() : change.groups(), errors);
+        Map<String, String> errors = UserInput.errors(change);
         if (!errors.isEmpty()) {
             audit.failure(actor.username(), "user.update", user.username(), sourceIp, "invalid request");
             throw InvalidRequestException.of(errors);

@@ -1,5 +1,6 @@
 package org.patgate.server.directory;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -19,11 +20,27 @@ final class UserInput {
 
     private UserInput() {}
 
-    static void usernameErrors(String username, Map<String, String> errors) {
-        if (username == null || !USERNAME.matcher(username).matches()) {
+    /** What is wrong with a new user, by field; empty when nothing is. */
+    static Map<String, String> errors(NewUserRequest request) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (request.username() == null || !USERNAME.matcher(request.username()).matches()) {
             errors.put("username", "required; 1-64 characters of letters, digits, '.', '_', '@', '-', "
                     + "starting with a letter or digit");
         }
+        passwordErrors(request.password(), "password", errors);
+        profileErrors(request.displayName(), request.email(), request.groups(), errors);
+        return errors;
+    }
+
+    /** What is wrong with a change to a user, by field; empty when nothing is. */
+    static Map<String, String> errors(UserChange change) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (change.password() != null) {
+            passwordErrors(change.password(), "password", errors);
+        }
+        profileErrors(change.displayName(), change.email(), change.groups() == null ? List.of() : change.groups(),
+                errors);
+        return errors;
     }
 
     static void passwordErrors(char[] password, String field, Map<String, String> errors) {
@@ -34,7 +51,7 @@ final class UserInput {
         }
     }
 
-    static void profileErrors(String displayName, String email, List<String> groups, Map<String, String> errors) {
+    private static void profileErrors(String displayName, String email, List<String> groups, Map<String, String> errors) {
         if (displayName != null && displayName.length() > 255) {
             errors.put("displayName", "at most 255 characters");
         } else if (UnsafeText.firstUnsafe(displayName) != null) {
