@@ -10,7 +10,6 @@ import org.patgate.server.directory.LocalDirectory;
 import org.patgate.server.directory.PasswordHasher;
 import org.patgate.server.permission.Permissions;
 import org.patgate.server.store.Database;
-import org.patgate.server.store.GrantRepository;
 import org.patgate.server.token.TokenVerifier;
 import org.patgate.server.token.TokenVerifier.Verification;
 
@@ -43,7 +42,7 @@ final class LatencyProbe {
      */
     static Latencies measure(Database database, TokenFormat format, TokenDigester digester, List<String> samples,
             int hotSamples) {
-        Permissions permissions = new Permissions(new GrantRepository(database.dataSource()), VerifierFixture.CACHE_TTL);
+        Permissions permissions = new Permissions(database.grants(), VerifierFixture.CACHE_TTL);
         LocalDirectory directory = new LocalDirectory(database, new PasswordHasher(), permissions);
         TokenVerifier verifier = new TokenVerifier(format, digester, database.tokens(), database.users(),
                 directory::mayUseTokens, Clock.systemUTC(), VerifierFixture.CACHE_TTL,

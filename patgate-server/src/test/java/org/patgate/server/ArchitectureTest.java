@@ -63,6 +63,16 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.patgate.server..", "org.eclipse.jetty..",
                     "java.sql..", "com.fasterxml.jackson..");
 
+    /**
+     * Repositories come only from the store's {@code Database}, and only services use them: the HTTP
+     * edge, the commands and the demo go through services (the wiring in app may hand the database
+     * to services).
+     */
+    @ArchTest
+    static final ArchRule edgeNeverTouchesRepositories = noClasses().that()
+            .resideInAnyPackage(concat(EDGE, new String[] {"org.patgate.server.cli..", "org.patgate.server.demo.."}))
+            .should().dependOnClassesThat().haveSimpleNameEndingWith("Repository");
+
     @ArchTest
     static final ArchRule servicesSpeakNoHttp = noClasses().that().resideInAnyPackage(concat(SERVICES, FOUNDATION))
             .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty.server..",

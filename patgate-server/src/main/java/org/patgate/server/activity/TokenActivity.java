@@ -12,11 +12,11 @@ import org.patgate.server.store.ActivityRepository;
 import org.patgate.server.store.HourlyUsage;
 import org.patgate.server.store.TokenRequestRecord;
 import org.patgate.server.store.UsageRepository;
-import org.patgate.server.token.TokenService;
+import org.patgate.server.token.TokenQueries;
 
 /**
  * What a token has been used for, as its owner (or an admin) may see it: the recent requests and
- * requests per hour. Visibility is the token service's: a token the caller may not see is not found.
+ * requests per hour. Visibility is {@link TokenQueries}': a token the caller may not see is not found.
  * The hourly counts come from the per-hour counters, which count every request (the recent requests
  * are only the newest {@code activity.recentRequests}). The web UI and the API both read it here.
  * Thread-safe.
@@ -26,12 +26,12 @@ public final class TokenActivity {
     /** How far back hourly counts go: as long as the counters are kept. */
     public static final int MAX_HOURS = (int) ActivityRecorder.USAGE_RETENTION.toHours();
 
-    private final TokenService tokens;
+    private final TokenQueries tokens;
     private final ActivityRepository store;
     private final UsageRepository usage;
     private final Clock clock;
 
-    public TokenActivity(TokenService tokens, ActivityRepository store, UsageRepository usage, Clock clock) {
+    public TokenActivity(TokenQueries tokens, ActivityRepository store, UsageRepository usage, Clock clock) {
         this.tokens = tokens;
         this.store = store;
         this.usage = usage;

@@ -11,7 +11,6 @@ import org.patgate.server.principal.Principal;
 import org.patgate.server.directory.ldap.DirectoryStatus;
 import org.patgate.server.directory.ldap.LdapDirectory;
 import org.patgate.server.error.ConflictException;
-import org.patgate.server.error.ForbiddenException;
 
 /**
  * {@code GET /directory}: which user directories are in use and how the LDAP one is doing, and
@@ -38,7 +37,7 @@ public final class DirectoryResource {
 
     /** {@code GET /directory}: the user directories and their state (admins). */
     void status(Exchange exchange, Principal principal) {
-        requireAdmin(principal);
+        principal.requireAdmin("see or test the user directories");
         List<DirectoryView> views = new ArrayList<>();
         views.add(new DirectoryView("local", "up", null, null, null, null, null));
         directories.ldap().ifPresent(ldap -> views.add(view(ldap, ldap.status())));
@@ -47,7 +46,7 @@ public final class DirectoryResource {
 
     /** {@code POST /directory/test}: binds and searches with the service account now, audited (admins). */
     void test(Exchange exchange, Principal principal) {
-        requireAdmin(principal);
+        principal.requireAdmin("see or test the user directories");
         LdapDirectory ldap = directories.ldap().orElseThrow(() -> new ConflictException(
                 "no LDAP directory is configured (directory.ldap.urls); local users need no connection test"));
         DirectoryStatus status = ldap.testConnection();
@@ -66,9 +65,4 @@ public final class DirectoryResource {
                 status.latency() == null ? null : status.latency().toMillis(), status.checkedAt(), status.lastError());
     }
 
-    private static void requireAdmin(Principal principal) {
-        if (!principal.admin()) {
-            throw new ForbiddenException("only administrators may see or test the user directories");
-        }
-    }
 }

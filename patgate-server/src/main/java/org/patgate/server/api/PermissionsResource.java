@@ -9,7 +9,7 @@ import org.patgate.server.api.internal.GroupTarget;
 import org.patgate.server.principal.Principal;
 import org.patgate.server.principal.Permission;
 import org.patgate.server.permission.PermissionService;
-import org.patgate.server.store.GrantRepository;
+import org.patgate.server.permission.Permissions;
 
 /**
  * {@code /permissions} (admins): {@code GET /permissions}, {@code GET|PUT /permissions/everyone},
@@ -34,7 +34,7 @@ public final class PermissionsResource {
         Map<String, List<String>> groups = new TreeMap<>();
         List<String> everyone = List.of();
         for (Map.Entry<String, Set<Permission>> entry : service.all(principal).entrySet()) {
-            if (entry.getKey().equals(GrantRepository.EVERYONE)) {
+            if (entry.getKey().equals(Permissions.EVERYONE)) {
                 everyone = names(entry.getValue());
             } else {
                 groups.put(entry.getKey(), names(entry.getValue()));

@@ -12,7 +12,7 @@ import org.patgate.server.principal.Principal;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.policy.Policy;
 import org.patgate.server.policy.PolicyService;
-import org.patgate.server.store.GrantRepository;
+import org.patgate.server.permission.Permissions;
 
 /**
  * {@code /policies} (admins): {@code GET /policies}; {@code GET|PUT|DELETE /policies/everyone} and
@@ -62,7 +62,7 @@ public final class PoliciesResource {
         PolicyBody everyone = null;
         Map<String, PolicyBody> groups = new TreeMap<>();
         for (Map.Entry<String, Policy> entry : service.all(principal).entrySet()) {
-            if (entry.getKey().equals(GrantRepository.EVERYONE)) {
+            if (entry.getKey().equals(Permissions.EVERYONE)) {
                 everyone = PolicyBody.of(entry.getValue());
             } else {
                 groups.put(entry.getKey(), PolicyBody.of(entry.getValue()));

@@ -20,7 +20,6 @@ import org.patgate.server.http.Exchange;
 import org.patgate.server.principal.Principal;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.activity.TokenActivity;
-import org.patgate.server.store.ActivityRepository;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.TokenRequestRecord;
 import org.patgate.server.store.PageRequest;
@@ -29,54 +28,69 @@ import org.patgate.server.token.IssuedToken;
 import org.patgate.server.token.TokenFilter;
 import org.patgate.server.token.TokenRequest;
 import org.patgate.server.token.TokenRulesCodec;
-import org.patgate.server.token.TokenService;
+import org.patgate.server.token.TokenApprovals;
+import org.patgate.server.token.TokenIssuer;
+import org.patgate.server.token.TokenQueries;
+import org.patgate.server.token.TokenRevocation;
+import org.patgate.server.token.TokenRotation;
+import org.patgate.server.token.TokenStatusDetails;
 
 /**
  * {@code /tokens}: create, list, get, revoke (one or many), rotate, approve, deny, activity; plus
- * {@code /approvals} and {@code /presets}. Translates JSON to
- * {@link TokenService} calls; all rules live in the service. Thread-safe.
+ * {@code /approvals} and {@code /presets}. Translates JSON to calls of the token services
+ * ({@link TokenIssuer}, {@link TokenQueries}, {@link TokenRevocation}, {@link TokenRotation},
+ * {@link TokenApprovals}); all rules live there. Thread-safe.
  */
 public final class TokensResource {
 
     private static final int MAX_EXPIRES_IN_DAYS = 3650;
 
-    private final TokenService service;
-    private final ActivityRepository activity;
+    private final TokenIssuer issuer;
+    private final TokenQueries queries;
+    private final TokenRevocation revocation;
+    private final TokenRotation rotation;
+    private final TokenApprovals approvals;
+    private final TokenStatusDetails details;
     private final TokenActivity usage;
     private final Clock clock;
 
-    public TokensResource(TokenService service, ActivityRepository activity, TokenActivity usage, Clock clock) {
-        this.service = service;
-        this.activity = activity;
+    public TokensResource(TokenIssuer issuer, TokenQueries queries, TokenRevocation revocation, TokenRotation rotation,
+            TokenApprovals approvals, TokenStatusDetails details, TokenActivity usage, Clock clock) {
+        this.issuer = issuer;
+        this.queries = queries;
+        this.revocation = revocation;
+        this.rotation = rotation;
+        this.approvals = approvals;
+        this.details = details;
         this.usage = usage;
         this.clock = clock;
     }
 
     void get(Exchange exchange, Principal principal) {
-        exchange.sendJson(200, detail(service.get(principal, exchange.pathParameter("id"))));
+        exchange.sendJson(200, detail(queries.get(principal, exchange.pathParameter("id"))));
     }
 
     void revoke(Exchange exchange, Principal principal) {
-        service.revoke(principal, exchange.sourceIp(), exchange.pathParameter("id"));
+        revocation.revoke(principal, exchange.sourceIp(), exchange.pathParameter("id"));
         exchange.sendNoContent();
     }
 
     void rotate(Exchange exchange, Principal principal) {
-        IssuedToken rotated = service.rotate(principal, exchange.sourceIp(), exchange.pathParameter("id"));
+        IssuedToken rotated = rotation.rotate(principal, exchange.sourceIp(), exchange.pathParameter("id"));
         exchange.sendJson(200, IssuedTokenView.of(rotated.token(), rotated.secret(), clock.instant()));
     }
 
     void decide(Exchange exchange, Principal principal, boolean approve) {
         DecisionBody body = exchange.readOptionalJson(DecisionBody.class);
-        TokenRecord decided = service.decide(principal, exchange.sourceIp(), exchange.pathParameter("id"), approve,
+        TokenRecord decided = approvals.decide(principal, exchange.sourceIp(), exchange.pathParameter("id"), approve,
                 body == null ? null : body.reason());
         exchange.sendJson(200, detail(decided));
     }
 
     void activity(Exchange exchange, Principal principal) {
-        TokenRecord token = service.get(principal, exchange.pathParameter("id"));
+        TokenRecord token = queries.get(principal, exchange.pathParameter("id"));
         int limit = exchange.queryInt("size", 100, 1, 10_000);
-        List<RequestView> recent = activity.recent(token.id(), limit).stream().map(RequestView::of).toList();
+        List<RequestView> recent = usage.recent(principal, token.id(), limit).stream().map(RequestView::of).toList();
         exchange.sendJson(200, new ActivityView(token.id(), token.lastUsedAt(), token.lastUsedIp(),
                 token.lastUsedAgent(), recent));
     }
@@ -134,9 +148,9 @@ public final class TokensResource {
             if (body.ids().isEmpty()) {
                 throw new InvalidRequestException("ids: must not be empty", Map.of("ids", "must not be empty"));
             }
-            revoked = service.revokeAll(principal, exchange.sourceIp(), body.ids());
+            revoked = revocation.revokeAll(principal, exchange.sourceIp(), body.ids());
         } else {
-            revoked = service.revokeMatching(principal, exchange.sourceIp(), filter);
+            revoked = revocation.revokeMatching(principal, exchange.sourceIp(), filter);
         }
         exchange.sendJson(200, new RevokedView(revoked.size(), revoked));
     }
@@ -151,9 +165,9 @@ public final class TokensResource {
     record DecisionView(String decision, String reason, String decidedBy, Instant decidedAt) {}
 
     private TokenDetailView detail(TokenRecord token) {
-        DecisionView decision = service.decisionOn(token)
+        DecisionView decision = details.decisionOn(token)
                 .map(d -> new DecisionView(d.decision(), d.reason(), d.decidedBy(), d.decidedAt())).orElse(null);
-        String reason = service.statusReason(token);
+        String reason = details.statusReason(token);
         return new TokenDetailView(TokenView.of(token, clock.instant()), reason == null, reason, decision);
     }
 
@@ -161,7 +175,7 @@ public final class TokensResource {
     void approvals(Exchange exchange, Principal principal) {
         PageRequest page = new PageRequest(exchange.queryInt("page", 1, 1, 1_000_000) - 1,
                 exchange.queryInt("size", 20, 1, 200));
-        Page<TokenRecord> result = service.pending(principal, page);
+        Page<TokenRecord> result = approvals.pending(principal, page);
         Instant now = clock.instant();
         exchange.sendJson(200, new PageView<>(result.items().stream().map(t -> TokenView.of(t, now)).toList(),
                 result.total(), result.page() + 1, result.size()));
@@ -186,7 +200,7 @@ public final class TokensResource {
         TokenFilter filter = TokenFilter.parse(exchange.query("owner"), exchange.query("status"), exchange.query("scope"),
                 exchange.query("q"), exchange.query("expiresBefore"), exchange.query("lastUsedBefore"),
                 exchange.query("sort"));
-        Page<TokenRecord> result = service.list(principal, filter, page);
+        Page<TokenRecord> result = queries.list(principal, filter, page);
         Instant now = clock.instant();
         exchange.sendJson(200, new PageView<>(result.items().stream().map(t -> TokenView.of(t, now)).toList(),
                 result.total(), result.page() + 1, result.size()));
@@ -194,7 +208,7 @@ public final class TokensResource {
 
     void create(Exchange exchange, Principal principal) {
         CreateTokenBody body = exchange.readJson(CreateTokenBody.class);
-        IssuedToken issued = service.create(principal, exchange.sourceIp(), new TokenRequest(body.name(), body.owner(),
+        IssuedToken issued = issuer.create(principal, exchange.sourceIp(), new TokenRequest(body.name(), body.owner(),
                 expiry(body), scope(body.scope()), body.allowedIps(), TokenRulesCodec.fromRequest(body.rules())));
         exchange.response().getHeaders().put("Location", ApiHandler.PREFIX + "tokens/" + issued.token().id());
         exchange.sendJson(201, IssuedTokenView.of(issued.token(), issued.secret(), clock.instant()));

@@ -7,9 +7,11 @@ import org.patgate.server.api.TokenViews.PageView;
 import org.patgate.server.http.Exchange;
 import org.patgate.server.principal.Principal;
 import org.patgate.server.error.InvalidRequestException;
-import org.patgate.server.directory.UserService;
-import org.patgate.server.directory.UserService.NewUserRequest;
-import org.patgate.server.directory.UserService.UserChange;
+import org.patgate.server.directory.Groups;
+import org.patgate.server.directory.NewUserRequest;
+import org.patgate.server.directory.Passwords;
+import org.patgate.server.directory.UserAccounts;
+import org.patgate.server.directory.UserChange;
 import org.patgate.server.principal.Permission;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
@@ -18,10 +20,14 @@ import org.patgate.server.store.UserRecord;
 /** {@code /users} and {@code /groups} (admins), {@code /me} and {@code /me/password}. Thread-safe. */
 public final class UsersResource {
 
-    private final UserService service;
+    private final UserAccounts service;
+    private final Groups groups;
+    private final Passwords passwords;
     private final ApiAuthenticator authenticator;
 
-    public UsersResource(UserService service, ApiAuthenticator authenticator) {
+    public UsersResource(UserAccounts service, Groups groups, Passwords passwords, ApiAuthenticator authenticator) {
+        this.groups = groups;
+        this.passwords = passwords;
         this.service = service;
         this.authenticator = authenticator;
     }
@@ -74,7 +80,7 @@ public final class UsersResource {
         ApiAuthenticator.PasswordAttempt attempt = authenticator.startAttempt(exchange.sourceIp(), principal.username());
         boolean wrong = false;
         try {
-            service.changeOwnPassword(principal, exchange.sourceIp(), body.currentPassword(), body.newPassword());
+            passwords.changeOwnPassword(principal, exchange.sourceIp(), body.currentPassword(), body.newPassword());
         } catch (InvalidRequestException e) {
             wrong = "wrong password".equals(e.fieldErrors().get("currentPassword"));
             throw e;
@@ -122,12 +128,12 @@ public final class UsersResource {
     }
 
     void groups(Exchange exchange, Principal principal) {
-        exchange.sendJson(200, new GroupsView(service.groups(principal).stream()
+        exchange.sendJson(200, new GroupsView(groups.all(principal).stream()
                 .map(g -> new GroupView(g.group().name(), g.group().description(), g.members())).toList()));
     }
 
     private UserView view(UserRecord user) {
-        return new UserView(user.id(), user.username(), user.displayName(), user.email(), service.groupsOf(user),
+        return new UserView(user.id(), user.username(), user.displayName(), user.email(), groups.groupsOf(user),
                 user.enabled(), user.source(), user.createdAt());
     }
 }

@@ -17,8 +17,17 @@ import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.server.activity.ActivityRecorder;
 import org.patgate.server.activity.TokenActivity;
-import org.patgate.server.ui.UiContext;
 import org.patgate.server.ui.UiHandler;
+import org.patgate.server.ui.internal.AdminPages;
+import org.patgate.server.ui.internal.AuditPages;
+import org.patgate.server.ui.internal.CreationLimits;
+import org.patgate.server.ui.internal.CurlExample;
+import org.patgate.server.ui.internal.LoginPages;
+import org.patgate.server.ui.internal.PermissionPages;
+import org.patgate.server.ui.internal.SettingsPages;
+import org.patgate.server.ui.internal.TokenManagerPages;
+import org.patgate.server.ui.internal.TokenPages;
+import org.patgate.server.ui.internal.UserPages;
 import org.patgate.server.auth.UiSessions;
 import org.patgate.server.auth.ApiAuthenticator;
 import org.patgate.server.api.ApiDocsResource;
@@ -31,6 +40,7 @@ import org.patgate.server.permission.PermissionService;
 import org.patgate.server.api.TokensResource;
 import org.patgate.server.api.UsersResource;
 import org.patgate.server.audit.AuditLog;
+import org.patgate.server.audit.AuditTrail;
 import org.patgate.server.audit.SecretRedactor;
 import org.patgate.core.decision.ReadOnlyPolicy;
 import org.patgate.core.net.IpRangeSet;
@@ -49,13 +59,11 @@ import org.patgate.server.gateway.RequestBodyRate;
 import org.patgate.server.identity.JwksHandler;
 import org.patgate.server.identity.JwtIssuer;
 import org.patgate.server.identity.SigningKeys;
-import org.patgate.server.store.JwtKeyRepository;
 import org.patgate.server.gateway.PasswordExemptions;
 import org.patgate.server.gateway.PasswordsOutsideRestPaths;
 import org.patgate.server.settings.RestRules;
 import org.patgate.server.api.SettingsResource;
 import org.patgate.server.settings.SettingsService;
-import org.patgate.server.store.SettingsRepository;
 import org.patgate.server.gateway.UpstreamProxy;
 import org.patgate.server.config.PepperSource;
 import org.patgate.server.directory.Directories;
@@ -64,18 +72,22 @@ import org.patgate.server.directory.ldap.LdapDirectory;
 import org.patgate.server.api.DirectoryResource;
 import org.patgate.server.auth.LoginThrottle;
 import org.patgate.server.directory.PasswordHasher;
-import org.patgate.server.directory.UserService;
+import org.patgate.server.directory.AdminBootstrap;
+import org.patgate.server.directory.Groups;
+import org.patgate.server.directory.Passwords;
+import org.patgate.server.directory.UserAccounts;
 import org.patgate.server.permission.Permissions;
 import org.patgate.server.policy.Policies;
 import org.patgate.server.policy.PolicyService;
 import org.patgate.server.api.PoliciesResource;
-import org.patgate.server.store.PolicyRepository;
-import org.patgate.server.store.TokenDecisionRepository;
-import org.patgate.server.store.ActivityRepository;
-import org.patgate.server.store.UsageRepository;
-import org.patgate.server.store.GrantRepository;
 import org.patgate.server.store.Database;
-import org.patgate.server.token.TokenService;
+import org.patgate.server.token.TokenApprovals;
+import org.patgate.server.token.TokenIssuer;
+import org.patgate.server.token.TokenQueries;
+import org.patgate.server.token.TokenRevocation;
+import org.patgate.server.token.TokenRotation;
+import org.patgate.server.token.TokenSecrets;
+import org.patgate.server.token.TokenStatusDetails;
 import org.patgate.server.token.TokenVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,15 +106,15 @@ public final class PatgateServer implements AutoCloseable {
     private final Database database;
     private final Server jetty;
     private final ServerConnector connector;
-    private final TokenService tokenService;
+    private final TokenIssuer tokenIssuer;
     private final TokenVerifier tokenVerifier;
-    private final UserService userService;
+    private final UserAccounts userAccounts;
     private final ActivityRecorder activity;
     private final SettingsService settings;
     private final Directories directories;
 
     private PatgateServer(PatgateConfig config, Database database, Server jetty, ServerConnector connector,
-            TokenService tokenService, TokenVerifier tokenVerifier, UserService userService, ActivityRecorder activity,
+            TokenIssuer tokenIssuer, TokenVerifier tokenVerifier, UserAccounts userAccounts, ActivityRecorder activity,
             SettingsService settings, Directories directories) {
         this.settings = settings;
         this.activity = activity;
@@ -111,9 +123,9 @@ public final class PatgateServer implements AutoCloseable {
         this.database = database;
         this.jetty = jetty;
         this.connector = connector;
-        this.tokenService = tokenService;
+        this.tokenIssuer = tokenIssuer;
         this.tokenVerifier = tokenVerifier;
-        this.userService = userService;
+        this.userAccounts = userAccounts;
     }
 
     /**
@@ -161,35 +173,40 @@ public final class PatgateServer implements AutoCloseable {
         try {
             AuditLog audit = new AuditLog(database.audit(), clock, new SecretRedactor(format));
             PasswordHasher hasher = new PasswordHasher();
-            Permissions permissions = new Permissions(new GrantRepository(database.dataSource()),
-                    config.tokens().cacheTtl());
-            Policies policies = new Policies(new PolicyRepository(database.dataSource()));
+            Permissions permissions = new Permissions(database.grants(), config.tokens().cacheTtl());
+            Policies policies = new Policies(database.policies());
             // Reads the LDAP trust store now but contacts no server: PATgate starts while the directory is down.
             directory = new Directories(database, new LocalDirectory(database, hasher, permissions),
                     config.directory().ldap().map(ldap -> LdapDirectory.connect(ldap, clock)), permissions);
             TokenVerifier verifier = new TokenVerifier(format, digester, database.tokens(), database.users(),
                     directory::mayUseTokens, clock,
                     config.tokens().cacheTtl(), config.tokens().negativeCacheTtl(), 100_000);
-            SigningKeys signingKeys = new SigningKeys(new JwtKeyRepository(database.dataSource()),
+            SigningKeys signingKeys = new SigningKeys(new DatabaseKeyStore(database),
                     digester.digest("patgate identity JWT key encryption v1").bytes(), clock,
                     config.identity().jwt().keyRotation());
             JwtIssuer jwtIssuer = new JwtIssuer(signingKeys, directory::groupsOf, clock, config.identity().jwt().issuer(),
                     config.identity().jwt().audience(), config.identity().jwt().lifetime(), config.tokens().cacheTtl());
+            Passwords passwords = new Passwords(database, hasher, directory, audit, random);
+            Groups groups = new Groups(database, directory);
             // A user's groups or state changed: cached token checks and identity JWTs of theirs go at once.
-            UserService users = new UserService(database, hasher, directory, audit, config.admin().group(), random,
+            UserAccounts users = new UserAccounts(database, passwords, groups, audit, config.admin().group(),
                     ownerId -> {
                         verifier.invalidateOwner(ownerId);
                         jwtIssuer.invalidateOwner(ownerId);
-                    }, permissions);
-            TokenService tokens = new TokenService(database, format, digester, verifier, audit, random, clock,
-                    config.tokens().maxLifetimeDays(), directory, policies,
-                    new TokenDecisionRepository(database.dataSource()));
-            ActivityRepository activityStore = new ActivityRepository(database.dataSource());
+                    });
+            TokenSecrets secrets = new TokenSecrets(format, digester, random);
+            TokenQueries tokenQueries = new TokenQueries(database, clock);
+            TokenIssuer issuer = new TokenIssuer(database, secrets, directory, policies, audit, clock,
+                    config.tokens().maxLifetimeDays());
+            TokenRevocation revocation = new TokenRevocation(database, tokenQueries, verifier, audit, clock);
+            TokenRotation rotation = new TokenRotation(database, tokenQueries, secrets, verifier, audit, clock);
+            TokenApprovals approvals = new TokenApprovals(database, tokenQueries, verifier, directory, policies, audit,
+                    clock);
+            TokenStatusDetails statusDetails = new TokenStatusDetails(database, directory, clock);
 
-            settings = new SettingsService(new SettingsRepository(database.dataSource()), config.rest(),
+            settings = new SettingsService(database.settings(), config.rest(),
                     restRules(directory), audit, clock, config.tokens().cacheTtl());
-            UsageRepository usageStore = new UsageRepository(database.dataSource(), database.kind());
-            activity = new ActivityRecorder(database.tokens(), activityStore, usageStore, clock, config.activity().queueSize(),
+            activity = new ActivityRecorder(database.tokens(), database.activity(), database.usage(), clock, config.activity().queueSize(),
                     config.activity().flushInterval(), config.activity().recentRequests());
 
             // The web UI's sessions are also accepted by the API (with their CSRF header); one throttle for both.
@@ -197,22 +214,28 @@ public final class PatgateServer implements AutoCloseable {
                     Duration.ofMinutes(30), Duration.ofHours(12), 10_000);
             ApiAuthenticator authenticator = new ApiAuthenticator(directory, new LoginThrottle(10, Duration.ofMinutes(5)),
                     new LoginThrottle(20, Duration.ofMinutes(5)), audit, uiSessions);
-            TokenActivity tokenActivity = new TokenActivity(tokens, activityStore, usageStore, clock);
-            PermissionService permissionService = new PermissionService(permissions, audit, verifier::invalidateAll,
+            TokenActivity tokenActivity = new TokenActivity(tokenQueries, database.activity(), database.usage(), clock);
+            PermissionService permissionService = new PermissionService(database, permissions, audit, verifier::invalidateAll,
                     config.admin().group());
-            PolicyService policyService = new PolicyService(policies, audit);
-            ApiRoutes.Resources resources = new ApiRoutes.Resources(new TokensResource(tokens, activityStore,
-                    tokenActivity, clock),
-                    new UsersResource(users, authenticator), new AuditResource(database.audit(), clock),
+            PolicyService policyService = new PolicyService(database, policies, audit);
+            AuditTrail auditTrail = new AuditTrail(database, clock);
+            ApiRoutes.Resources resources = new ApiRoutes.Resources(new TokensResource(issuer, tokenQueries,
+                    revocation, rotation, approvals, statusDetails, tokenActivity, clock),
+                    new UsersResource(users, groups, passwords, authenticator), new AuditResource(auditTrail),
                     new PermissionsResource(permissionService),
                     new PoliciesResource(policyService), new SettingsResource(settings),
                     new DirectoryResource(directory, audit), new ApiDocsResource());
             ApiHandler api = new ApiHandler(authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(),
                     new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())));
-            UiHandler ui = new UiHandler(new UiContext(uiSessions, authenticator, tokens,
-                    tokenActivity, users, policies, config.tokens().maxLifetimeDays(),
-                    IpRangeSet.of(config.trustedProxies()), config.rest().paths(), clock,
-                    permissionService, policyService, settings, database.audit()));
+            UiHandler ui = new UiHandler(uiSessions, IpRangeSet.of(config.trustedProxies()),
+                    new LoginPages(uiSessions, authenticator),
+                    new TokenPages(issuer, tokenQueries, revocation, rotation, statusDetails, tokenActivity,
+                            new CreationLimits(policies, config.tokens().maxLifetimeDays(), clock),
+                            new CurlExample(uiSessions, config.rest().paths()), clock),
+                    new AdminPages(approvals, new TokenManagerPages(tokenQueries, revocation, clock),
+                            new UserPages(users, groups, passwords, tokenQueries),
+                            new PermissionPages(permissionService, policyService), new SettingsPages(settings),
+                            new AuditPages(auditTrail), clock));
             PasswordsOutsideRestPaths passwordsOutside = new PasswordsOutsideRestPaths();
             ExchangeBudget exchanges = new ExchangeBudget(config.limits());
             RequestBodyRate bodyRate = new RequestBodyRate(config.limits().minRequestBodyRate(),
@@ -232,9 +255,9 @@ public final class PatgateServer implements AutoCloseable {
 
             jetty.setHandler(bodyRate);
             // Last before serving: a generated one-time admin password is shown only by a start that got this far.
-            users.bootstrapAdmin(config.bootstrap().adminUsername(), config.bootstrap().adminPassword(), announce);
+            new AdminBootstrap(database, passwords, permissions, audit, config.admin().group()).bootstrapAdmin(config.bootstrap().adminUsername(), config.bootstrap().adminPassword(), announce);
             jetty.start();
-            PatgateServer server = new PatgateServer(config, database, jetty, connector, tokens, verifier, users,
+            PatgateServer server = new PatgateServer(config, database, jetty, connector, issuer, verifier, users,
                     activity, settings, directory);
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
             return server;
@@ -331,16 +354,20 @@ public final class PatgateServer implements AutoCloseable {
         return database;
     }
 
-    public TokenService tokens() {
-        return tokenService;
+    public TokenIssuer tokenIssuer() {
+        return tokenIssuer;
     }
 
     public TokenVerifier verifier() {
         return tokenVerifier;
     }
 
-    public UserService users() {
-        return userService;
+    public UserAccounts userAccounts() {
+        return userAccounts;
+    }
+
+    public Directories directories() {
+        return directories;
     }
 
     public ActivityRecorder activity() {

@@ -49,9 +49,7 @@ public final class AuditExport {
      */
     public static AuditQuery query(Function<String, String> parameter, Principal principal, Instant latest,
             PageRequest page) {
-        if (!principal.admin()) {
-            throw new ForbiddenException("only administrators may read the audit log");
-        }
+        principal.requireAdmin("read the audit log");
         Instant from = instant(parameter, "from");
         Instant to = instant(parameter, "to");
         if (from != null && to != null && !from.isBefore(to)) {

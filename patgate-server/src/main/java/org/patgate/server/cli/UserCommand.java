@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.patgate.core.PatgateException;
-import org.patgate.server.directory.UserService;
+import org.patgate.server.directory.Passwords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,7 +80,7 @@ final class UserCommand implements Runnable {
 
         private char[] newPassword() {
             if (generate) {
-                return UserService.generatePassword(new SecureRandom());
+                return Passwords.generate(new SecureRandom());
             }
             return UserCommand.newPassword(spec, username);
         }

@@ -1,14 +1,16 @@
 package org.patgate.server.demo;
 
+import java.security.SecureRandom;
 import java.util.List;
 import org.patgate.core.token.Scope;
 import org.patgate.server.app.PatgateServer;
-import org.patgate.server.directory.PasswordHasher;
+import org.patgate.server.directory.Directories;
+import org.patgate.server.directory.NewUserRequest;
+import org.patgate.server.directory.Passwords;
+import org.patgate.server.directory.UserAccounts;
+import org.patgate.server.directory.UserChange;
+import org.patgate.server.error.ConflictException;
 import org.patgate.server.principal.Principal;
-import org.patgate.server.directory.UserService;
-import org.patgate.server.store.Database;
-import org.patgate.server.store.NewUser;
-import org.patgate.server.store.UserRecord;
 import org.patgate.server.token.IssuedToken;
 import org.patgate.server.token.TokenRequest;
 
@@ -30,22 +32,29 @@ public final class DemoSetup {
 
     private DemoSetup() {}
 
+    /**
+     * Sets the demo passwords and tokens through the same services an admin uses (and so in the
+     * audit trail): the bootstrap admin sets its own password, creates or re-enables alice.
+     */
     public static DemoCredentials prepare(PatgateServer server, String adminUsername) {
-        Database database = server.database();
-        UserService users = server.users();
-        PasswordHasher hasher = new PasswordHasher();
-        String adminPassword = new String(users.generatePassword());
-        String alicePassword = new String(users.generatePassword());
-        UserRecord admin = database.users().findByUsername(adminUsername).orElseThrow();
-        database.users().setPasswordHash(admin.id(), hasher.hash(adminPassword.toCharArray()));
-        UserRecord alice = database.users().findByUsername("alice").orElseGet(() -> database.users().create(
-                new NewUser("alice", "Alice Example", "alice@example.com", null, "local", true)));
-        database.users().setPasswordHash(alice.id(), hasher.hash(alicePassword.toCharArray()));
-        database.users().setEnabled(alice.id(), true);
-        Principal alicePrincipal = users.directory().toPrincipal(database.users().findById(alice.id()).orElseThrow());
-        IssuedToken readOnly = server.tokens().create(alicePrincipal, "127.0.0.1",
+        UserAccounts users = server.userAccounts();
+        Directories directories = server.directories();
+        SecureRandom random = new SecureRandom();
+        String adminPassword = new String(Passwords.generate(random));
+        String alicePassword = new String(Passwords.generate(random));
+        String here = "127.0.0.1";
+        Principal admin = directories.lookup(adminUsername).orElseThrow();
+        users.update(admin, here, adminUsername, new UserChange(null, null, null, null, adminPassword.toCharArray()));
+        try {
+            users.create(admin, here, new NewUserRequest("alice", alicePassword.toCharArray(), "Alice Example",
+                    "alice@example.com", List.of()));
+        } catch (ConflictException alreadyThere) {
+            users.update(admin, here, "alice", new UserChange(null, null, null, true, alicePassword.toCharArray()));
+        }
+        Principal alicePrincipal = directories.lookup("alice").orElseThrow();
+        IssuedToken readOnly = server.tokenIssuer().create(alicePrincipal, here,
                 new TokenRequest("demo read-only", null, null, Scope.READ_ONLY, List.of()));
-        IssuedToken readWrite = server.tokens().create(alicePrincipal, "127.0.0.1",
+        IssuedToken readWrite = server.tokenIssuer().create(alicePrincipal, here,
                 new TokenRequest("demo read-write", null, null, Scope.READ_WRITE, List.of()));
         return new DemoCredentials(adminPassword, alicePassword, readOnly, readWrite);
     }

@@ -22,7 +22,6 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.patgate.core.PatgateException;
 import org.patgate.server.store.JwtKeyRecord;
-import org.patgate.server.store.JwtKeyRepository;
 
 /**
  * The ES256 (P-256) keys that sign identity JWTs. A key is used for {@code rotation}, then a new
@@ -46,7 +45,18 @@ public final class SigningKeys {
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64URL_DECODER = Base64.getUrlDecoder();
 
-    private final JwtKeyRepository repository;
+    /** Where the signing keys are kept (the database's jwt_keys table): shared by every node. */
+    public interface KeyStore {
+        /** Every stored key, newest first. */
+        List<JwtKeyRecord> all();
+
+        void insert(JwtKeyRecord key);
+
+        /** Removes keys created before {@code cutoff}; returns how many. */
+        int deleteOlderThan(Instant cutoff);
+    }
+
+    private final KeyStore repository;
     private final SecretKeySpec encryptionKey;
     private final Clock clock;
     private final Duration rotation;
@@ -55,7 +65,7 @@ public final class SigningKeys {
     private Instant activeCreatedAt;
 
     /** @param encryptionKey 32 bytes derived from the pepper, for the private keys at rest */
-    public SigningKeys(JwtKeyRepository repository, byte[] encryptionKey, Clock clock, Duration rotation) {
+    public SigningKeys(KeyStore repository, byte[] encryptionKey, Clock clock, Duration rotation) {
         if (encryptionKey.length != 32) {
             throw new IllegalArgumentException("the key-encryption key must be 32 bytes");
         }

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 import org.patgate.core.text.UnsafeText;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.principal.Principal;
-import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.store.Database;
 import org.patgate.server.store.GrantRepository;
 
 /**
@@ -22,12 +22,15 @@ public final class PermissionService {
 
     private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,254}");
 
+    private final Database database;
     private final Permissions permissions;
     private final AuditLog audit;
     private final Runnable onChange;
     private final String adminGroup;
 
-    public PermissionService(Permissions permissions, AuditLog audit, Runnable onChange, String adminGroup) {
+    public PermissionService(Database database, Permissions permissions, AuditLog audit, Runnable onChange,
+            String adminGroup) {
+        this.database = database;
         this.permissions = permissions;
         this.audit = audit;
         this.onChange = onChange;
@@ -36,18 +39,18 @@ public final class PermissionService {
 
     /** Group key ("*" for everyone) to its permissions. */
     public Map<String, Set<Permission>> all(Principal actor) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change permissions");
         return permissions.all();
     }
 
     public Set<Permission> ofGroup(Principal actor, String group) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change permissions");
         return permissions.ofGroup(group);
     }
 
     /** Replaces a group's permissions; {@code group} "*" means everyone. */
     public Set<Permission> replace(Principal actor, String sourceIp, String group, List<String> wireNames) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change permissions");
         if (!group.equals(GrantRepository.EVERYONE) && !GROUP_NAME.matcher(group).matches()) {
             throw new InvalidRequestException("not a group name: '" + UnsafeText.escape(group) + "'", Map.of("group", "not a group name"));
         }
@@ -68,16 +71,13 @@ public final class PermissionService {
             throw new InvalidRequestException("everyone cannot be given the admin permission",
                     Map.of("permissions", "admin cannot be granted to everyone"));
         }
-        permissions.replace(group, wanted);
+        database.inTransaction("set permissions of " + group, () -> {
+            permissions.replace(group, wanted);
+            audit.success(actor.username(), "group.permissions", group.equals(GrantRepository.EVERYONE) ? "everyone"
+                    : group, sourceIp, "permissions=" + String.join(",", wanted.stream().map(Permission::wireName).toList()));
+        });
         onChange.run();
-        audit.success(actor.username(), "group.permissions", group.equals(GrantRepository.EVERYONE) ? "everyone" : group,
-                sourceIp, "permissions=" + String.join(",", wanted.stream().map(Permission::wireName).toList()));
         return permissions.ofGroup(group);
     }
 
-    private static void requireAdmin(Principal actor) {
-        if (!actor.admin()) {
-            throw new ForbiddenException("only administrators may read or change permissions");
-        }
-    }
 }

@@ -17,6 +17,9 @@ import org.patgate.server.store.GrantRepository;
  */
 public final class Permissions {
 
+    /** The group key that stands for every user. */
+    public static final String EVERYONE = GrantRepository.EVERYONE;
+
     private final GrantRepository grants;
     private final AtomicReference<Map<String, Set<Permission>>> byGroup = new AtomicReference<>();
     private final long maxAgeNanos;
@@ -30,6 +33,11 @@ public final class Permissions {
         this.grants = grants;
         this.maxAgeNanos = maxAge.toNanos();
         reload();
+    }
+
+    /** The key grants of {@code group} are stored under: lower case, or {@link #EVERYONE}. */
+    public static String key(String group) {
+        return GrantRepository.key(group);
     }
 
     /** The permissions of a member of these groups (plus what everyone holds); ADMIN implies all. */

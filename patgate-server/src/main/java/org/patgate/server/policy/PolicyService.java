@@ -5,9 +5,9 @@ import java.util.regex.Pattern;
 import org.patgate.core.text.UnsafeText;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.principal.Principal;
-import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
+import org.patgate.server.store.Database;
 import org.patgate.server.store.GrantRepository;
 
 /** Reads and changes token policies by group (admins only, audited). Thread-safe. */
@@ -15,21 +15,23 @@ public final class PolicyService {
 
     private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,254}");
 
+    private final Database database;
     private final Policies policies;
     private final AuditLog audit;
 
-    public PolicyService(Policies policies, AuditLog audit) {
+    public PolicyService(Database database, Policies policies, AuditLog audit) {
+        this.database = database;
         this.policies = policies;
         this.audit = audit;
     }
 
     public Map<String, Policy> all(Principal actor) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change token policies");
         return policies.all();
     }
 
     public Policy get(Principal actor, String group) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change token policies");
         Policy policy = policies.ofGroup(group);
         if (policy == null) {
             throw new NotFoundException("no policy for " + shown(group));
@@ -39,20 +41,24 @@ public final class PolicyService {
 
     /** Sets a group's policy ({@code "*"} = everyone); applies to tokens created from now on. */
     public Policy put(Principal actor, String sourceIp, String group, Policy policy) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change token policies");
         requireGroupName(group);
-        policies.put(group, policy);
-        audit.success(actor.username(), "policy.set", shown(group), sourceIp, policy.toString());
+        database.inTransaction("set the token policy of " + shown(group), () -> {
+            policies.put(group, policy);
+            audit.success(actor.username(), "policy.set", shown(group), sourceIp, policy.toString());
+        });
         return policies.ofGroup(group);
     }
 
     public void delete(Principal actor, String sourceIp, String group) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change token policies");
         requireGroupName(group);
-        if (!policies.delete(group)) {
-            throw new NotFoundException("no policy for " + shown(group));
-        }
-        audit.success(actor.username(), "policy.delete", shown(group), sourceIp, null);
+        database.inTransaction("delete the token policy of " + shown(group), () -> {
+            if (!policies.delete(group)) {
+                throw new NotFoundException("no policy for " + shown(group));
+            }
+            audit.success(actor.username(), "policy.delete", shown(group), sourceIp, null);
+        });
     }
 
     private static void requireGroupName(String group) {
@@ -65,9 +71,4 @@ public final class PolicyService {
         return group.equals(GrantRepository.EVERYONE) ? "everyone" : "group '" + group + "'";
     }
 
-    private static void requireAdmin(Principal actor) {
-        if (!actor.admin()) {
-            throw new ForbiddenException("only administrators may read or change token policies");
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package org.patgate.server.principal;
 
 import java.util.Set;
+import org.patgate.server.error.ForbiddenException;
 
 /**
  * An authenticated user as the rest of the server sees them: who, which groups, and which
@@ -20,6 +21,16 @@ public record Principal(long userId, String username, String displayName, Set<St
     /** Whether the user administers PATgate. */
     public boolean admin() {
         return permissions.contains(Permission.ADMIN);
+    }
+
+    /**
+     * The one admin check of every admin-only action: throws {@link ForbiddenException} saying
+     * "only administrators may {@code what}" unless the user administers PATgate.
+     */
+    public void requireAdmin(String what) {
+        if (!admin()) {
+            throw new ForbiddenException("only administrators may " + what);
+        }
     }
 
     public boolean has(Permission permission) {

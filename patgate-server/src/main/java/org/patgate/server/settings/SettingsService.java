@@ -20,7 +20,6 @@ import org.patgate.server.config.RestConfig;
 import org.patgate.server.config.RestKeys;
 import org.patgate.server.config.Setting;
 import org.patgate.server.principal.Principal;
-import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.settings.internal.SettingsDocument;
 import org.patgate.server.store.SettingsRepository;
 import org.slf4j.Logger;
@@ -127,7 +126,7 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
 
     /** The settings in force (administrators only). */
     public Current current(Principal actor) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change settings");
         return view(current);
     }
 
@@ -137,7 +136,7 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
      * Nothing changes when the resulting values are invalid.
      */
     public Current update(Principal actor, String sourceIp, RestSettings settings) {
-        requireAdmin(actor);
+        actor.requireAdmin("read or change settings");
         Objects.requireNonNull(settings, "settings");
         synchronized (lock) {
             Snapshot before = current;
@@ -250,9 +249,4 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
         return changes.isEmpty() ? "no change" : String.join("; ", changes);
     }
 
-    private static void requireAdmin(Principal actor) {
-        if (!actor.admin()) {
-            throw new ForbiddenException("only administrators may read or change settings");
-        }
-    }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import javax.sql.DataSource;
 import org.patgate.server.store.internal.Jdbc;
 
 /**
@@ -28,8 +27,8 @@ public final class ActivityRepository {
 
     private final Jdbc jdbc;
 
-    public ActivityRepository(DataSource dataSource) {
-        this.jdbc = new Jdbc(dataSource);
+    ActivityRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     /**

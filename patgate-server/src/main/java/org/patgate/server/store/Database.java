@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.patgate.server.store.internal.Jdbc;
@@ -13,8 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The PATgate database: a HikariCP connection pool on an H2 or PostgreSQL URL, migrated by
- * Flyway on {@link #open}, and the repositories working on it. Thread-safe; repositories are
- * shared and stateless. {@link #close()} closes the pool (and thereby an embedded H2 database).
+ * Flyway on {@link #open}, and the repositories working on it: the only place repositories come
+ * from. {@link #inTransaction} runs several repository calls as one transaction. Thread-safe;
+ * repositories are shared and stateless. {@link #close()} closes the pool (and thereby an embedded
+ * H2 database).
  */
 public final class Database implements AutoCloseable {
 
@@ -29,15 +32,30 @@ public final class Database implements AutoCloseable {
     private final GroupRepository groups;
     private final TokenRepository tokens;
     private final AuditRepository audit;
+    private final GrantRepository grants;
+    private final PolicyRepository policies;
+    private final TokenDecisionRepository tokenDecisions;
+    private final ActivityRepository activity;
+    private final UsageRepository usage;
+    private final SettingsRepository settings;
+    private final JwtKeyRepository jwtKeys;
+    private final Jdbc jdbc;
 
     private Database(HikariDataSource dataSource, Kind kind, Clock clock) {
         this.dataSource = dataSource;
         this.kind = kind;
-        Jdbc jdbc = new Jdbc(dataSource);
+        this.jdbc = new Jdbc(dataSource);
         this.users = new UserRepository(jdbc, clock);
         this.groups = new GroupRepository(jdbc, clock);
         this.tokens = new TokenRepository(jdbc, clock);
         this.audit = new AuditRepository(jdbc);
+        this.grants = new GrantRepository(jdbc);
+        this.policies = new PolicyRepository(jdbc);
+        this.tokenDecisions = new TokenDecisionRepository(jdbc);
+        this.activity = new ActivityRepository(jdbc);
+        this.usage = new UsageRepository(jdbc, kind);
+        this.settings = new SettingsRepository(jdbc);
+        this.jwtKeys = new JwtKeyRepository(jdbc);
     }
 
     /**
@@ -159,6 +177,53 @@ public final class Database implements AutoCloseable {
 
     public AuditRepository audit() {
         return audit;
+    }
+
+    public GrantRepository grants() {
+        return grants;
+    }
+
+    public PolicyRepository policies() {
+        return policies;
+    }
+
+    public TokenDecisionRepository tokenDecisions() {
+        return tokenDecisions;
+    }
+
+    public ActivityRepository activity() {
+        return activity;
+    }
+
+    public UsageRepository usage() {
+        return usage;
+    }
+
+    public SettingsRepository settings() {
+        return settings;
+    }
+
+    public JwtKeyRepository jwtKeys() {
+        return jwtKeys;
+    }
+
+    /**
+     * Runs {@code work} as one transaction: every repository call it makes on this thread uses the
+     * same connection, and all of it commits when {@code work} returns or rolls back when it
+     * throws (the exception is rethrown). Nested calls join the outer transaction. Keep side effects
+     * outside the store (cache invalidation, messages) after this returns, and record failures
+     * that must stay in the audit trail outside it: a rollback takes them along.
+     */
+    public <T> T inTransaction(String operation, Supplier<T> work) {
+        return jdbc.inTransaction(operation, connection -> work.get());
+    }
+
+    /** As {@link #inTransaction(String, Supplier)} for work without a result. */
+    public void inTransaction(String operation, Runnable work) {
+        inTransaction(operation, () -> {
+            work.run();
+            return null;
+        });
     }
 
     /** Closes the pool; idempotent. Calls in flight may fail with a {@link StoreException}. */

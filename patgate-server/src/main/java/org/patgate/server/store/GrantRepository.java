@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import javax.sql.DataSource;
 import org.patgate.server.store.internal.Jdbc;
 
 /**
@@ -25,8 +24,8 @@ public final class GrantRepository {
 
     private final Jdbc jdbc;
 
-    public GrantRepository(DataSource dataSource) {
-        this.jdbc = new Jdbc(dataSource);
+    GrantRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     /** Every grant: group key to its permission names, sorted. */

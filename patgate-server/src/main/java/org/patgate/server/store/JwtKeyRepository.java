@@ -1,7 +1,6 @@
 package org.patgate.server.store;
 
 import java.util.List;
-import javax.sql.DataSource;
 import org.patgate.server.store.internal.Jdbc;
 
 /** Signing keys for identity JWTs ({@code jwt_keys}), newest first. Thread-safe. */
@@ -15,8 +14,8 @@ public final class JwtKeyRepository {
 
     private final Jdbc jdbc;
 
-    public JwtKeyRepository(DataSource dataSource) {
-        this.jdbc = new Jdbc(dataSource);
+    JwtKeyRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     public List<JwtKeyRecord> all() {

@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
-import javax.sql.DataSource;
 import org.patgate.server.store.internal.Jdbc;
 
 /** Token policies by group ({@code group_policies}). Thread-safe. */
@@ -20,8 +19,8 @@ public final class PolicyRepository {
 
     private final Jdbc jdbc;
 
-    public PolicyRepository(DataSource dataSource) {
-        this.jdbc = new Jdbc(dataSource);
+    PolicyRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     public List<PolicyRecord> all() {

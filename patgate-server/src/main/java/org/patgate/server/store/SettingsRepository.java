@@ -3,7 +3,6 @@ package org.patgate.server.store;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.patgate.server.store.internal.Jdbc;
 
 /**
@@ -21,8 +20,8 @@ public final class SettingsRepository {
 
     private final Jdbc jdbc;
 
-    public SettingsRepository(DataSource dataSource) {
-        this.jdbc = new Jdbc(dataSource);
+    SettingsRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     /** One stored section: its JSON document and who stored it when. */

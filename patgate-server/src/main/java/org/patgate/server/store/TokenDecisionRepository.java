@@ -1,7 +1,6 @@
 package org.patgate.server.store;
 
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.patgate.server.store.internal.Jdbc;
 
 /**
@@ -19,8 +18,8 @@ public final class TokenDecisionRepository {
 
     private final Jdbc jdbc;
 
-    public TokenDecisionRepository(DataSource dataSource) {
-        this.jdbc = new Jdbc(dataSource);
+    TokenDecisionRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     /** What {@link #decide} did. */

@@ -6,7 +6,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import javax.sql.DataSource;
 import org.patgate.server.store.internal.Jdbc;
 
 /**
@@ -47,8 +46,8 @@ public final class UsageRepository {
     private final Jdbc jdbc;
     private final String add;
 
-    public UsageRepository(DataSource dataSource, Database.Kind kind) {
-        this.jdbc = new Jdbc(dataSource);
+    UsageRepository(Jdbc jdbc, Database.Kind kind) {
+        this.jdbc = jdbc;
         this.add = kind == Database.Kind.POSTGRESQL ? ADD_POSTGRESQL : ADD_H2;
     }
 

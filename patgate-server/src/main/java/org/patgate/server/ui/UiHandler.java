@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.patgate.core.net.IpRangeSet;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.http.Problems;
@@ -47,14 +48,21 @@ public final class UiHandler extends Handler.Abstract {
     private final TokenPages tokens;
     private final AdminPages admin;
 
-    public UiHandler(UiContext context) {
-        this.sessions = context.sessions();
-        this.addresses = new ClientAddressResolver(context.trustedProxies());
+    /**
+     * @param trustedProxies whose {@code X-Forwarded-For} is believed for the caller's address
+     * @param login          sign-in and sign-out
+     * @param tokens         the signed-in user's tokens
+     * @param admin          the administration pages
+     */
+    public UiHandler(UiSessions sessions, IpRangeSet trustedProxies, LoginPages login, TokenPages tokens,
+            AdminPages admin) {
+        this.sessions = sessions;
+        this.addresses = new ClientAddressResolver(trustedProxies);
         this.assets = new StaticAssets(webjarVersion("org.webjars.npm", "htmx.org"),
                 webjarVersion("org.webjars.npm", "uplot"), webjarVersion("org.webjars", "swagger-ui"));
-        this.login = new LoginPages(context);
-        this.tokens = new TokenPages(context);
-        this.admin = new AdminPages(context, tokens);
+        this.login = login;
+        this.tokens = tokens;
+        this.admin = admin;
     }
 
     /** The names under {@code /.patgate/static/} this handler serves. */

@@ -153,13 +153,12 @@ class ActivityTest {
 
     @Test
     void aFullQueueDropsAndCountsInsteadOfBlocking() {
-        ActivityRepository store = new ActivityRepository(gw.server.server().database().dataSource());
+        ActivityRepository store = gw.server.server().database().activity();
         String token = gw.createToken("read-write", java.util.List.of());
         String tokenId = gw.server.server().verifier().verify(token) instanceof
                 org.patgate.server.token.TokenVerifier.Verification.Valid v ? v.token().id() : null;
         try (ActivityRecorder recorder = new ActivityRecorder(gw.server.server().database().tokens(), store,
-                new org.patgate.server.store.UsageRepository(gw.server.server().database().dataSource(),
-                        gw.server.server().database().kind()), java.time.Clock.systemUTC(), 100,
+                gw.server.server().database().usage(), java.time.Clock.systemUTC(), 100,
                 Duration.ofMinutes(10), 3)) {
             long started = System.nanoTime();
             for (int i = 0; i < 5_000; i++) {

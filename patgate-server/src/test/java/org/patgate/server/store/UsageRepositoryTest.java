@@ -24,7 +24,7 @@ class UsageRepositoryTest extends StoreTestBase {
 
     @BeforeEach
     void tokens() {
-        usage = new UsageRepository(db.dataSource(), db.kind());
+        usage = db.usage();
         UserRecord alice = user("alice");
         for (String id : List.of("t1", "t2")) {
             db.tokens().insert(new NewToken(id, String.format("%064x", id.hashCode()), "h", id, alice.id(), alice.id(),

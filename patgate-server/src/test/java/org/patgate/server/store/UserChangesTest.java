@@ -43,7 +43,7 @@ class UserChangesTest extends StoreTestBase {
         db.groups().addMember(group.id(), dave.id());
         TokenRecord own = token(dave, dave);
         db.tokens().recordUses(List.of(new TokenUse(own.id(), T0, "192.0.2.1", "x")));
-        ActivityRepository activity = new ActivityRepository(dataSource());
+        ActivityRepository activity = db.activity();
         activity.append(List.of(new TokenRequestRecord(own.id(), T0, "GET", "/rest", 200, 1000, "192.0.2.1", "x")), 10);
         assertThat(activity.recent(own.id(), 10)).hasSize(1);
 

@@ -19,8 +19,11 @@ import org.patgate.server.store.StoreException;
 
 /**
  * Small plain-JDBC helper shared by the repositories: runs a statement on a pooled connection,
- * maps rows, and turns {@link SQLException} into {@link StoreException}. Thread-safe (holds only
- * the data source). Not for use outside the store package.
+ * maps rows, and turns {@link SQLException} into {@link StoreException}. Inside
+ * {@link #inTransaction} every statement the same thread runs through this helper uses that
+ * transaction's connection, so several repository calls commit or roll back together. Thread-safe
+ * (holds the data source and the calling thread's open transaction). Not for use outside the store
+ * package.
  */
 public final class Jdbc {
 
@@ -28,6 +31,8 @@ public final class Jdbc {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final DataSource dataSource;
+    /** The connection of the transaction the current thread has open, if any. */
+    private final ThreadLocal<Connection> transaction = new ThreadLocal<>();
 
     public Jdbc(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -50,8 +55,19 @@ public final class Jdbc {
 
     public static final Binder NO_PARAMETERS = statement -> { };
 
-    /** Runs {@code work} on one pooled connection in auto-commit mode. */
+    /**
+     * Runs {@code work} on the current thread's transaction connection when one is open, else on
+     * one pooled connection in auto-commit mode.
+     */
     public <T> T withConnection(String operation, Work<T> work) {
+        Connection open = transaction.get();
+        if (open != null) {
+            try {
+                return work.run(open);
+            } catch (SQLException e) {
+                throw translate(operation, e);
+            }
+        }
         try (Connection connection = dataSource.getConnection()) {
             return work.run(connection);
         } catch (SQLException e) {
@@ -59,16 +75,24 @@ public final class Jdbc {
         }
     }
 
-    /** Runs {@code work} in one transaction: commits if it returns, rolls back if it throws. */
+    /**
+     * Runs {@code work} in one transaction: commits if it returns, rolls back if it throws. Called
+     * inside a transaction already open on this thread, {@code work} joins it (the outermost call
+     * commits or rolls back).
+     */
     public <T> T inTransaction(String operation, Work<T> work) {
+        if (transaction.get() != null) {
+            return withConnection(operation, work);
+        }
         return withConnection(operation, connection -> {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
+            transaction.set(connection);
             try {
                 T result = work.run(connection);
                 connection.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
                 try {
                     connection.rollback();
                 } catch (SQLException rollbackFailure) {
@@ -76,6 +100,7 @@ public final class Jdbc {
                 }
                 throw e;
             } finally {
+                transaction.remove();
                 connection.setAutoCommit(autoCommit);
             }
         });

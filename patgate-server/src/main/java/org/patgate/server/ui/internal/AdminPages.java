@@ -5,13 +5,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.patgate.server.principal.Principal;
-import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.TokenRecord;
-import org.patgate.server.token.TokenService;
-import org.patgate.server.ui.UiContext;
+import org.patgate.server.token.TokenApprovals;
 
 /**
  * The administrators' pages under {@code /.patgate/admin/}: token manager, approvals, users,
@@ -22,7 +20,7 @@ public final class AdminPages {
 
     public static final String PATH = "/.patgate/admin";
 
-    private final TokenService tokens;
+    private final TokenApprovals approvals;
     private final java.time.Clock clock;
     private final PermissionPages permissions;
     private final SettingsPages settings;
@@ -30,21 +28,20 @@ public final class AdminPages {
     private final TokenManagerPages tokenManager;
     private final UserPages userPages;
 
-    public AdminPages(UiContext context, TokenPages tokenPages) {
-        this.tokens = context.tokens();
-        this.clock = context.clock();
-        this.permissions = new PermissionPages(context);
-        this.settings = new SettingsPages(context);
-        this.audit = new AuditPages(context);
-        this.tokenManager = new TokenManagerPages(context);
-        this.userPages = new UserPages(context);
+    public AdminPages(TokenApprovals approvals, TokenManagerPages tokenManager, UserPages userPages,
+            PermissionPages permissions, SettingsPages settings, AuditPages audit, java.time.Clock clock) {
+        this.approvals = approvals;
+        this.tokenManager = tokenManager;
+        this.userPages = userPages;
+        this.permissions = permissions;
+        this.settings = settings;
+        this.audit = audit;
+        this.clock = clock;
     }
 
     public void handle(UiExchange exchange) {
         Principal me = exchange.principal();
-        if (!me.admin()) {
-            throw new ForbiddenException("this page is for PATgate administrators");
-        }
+        me.requireAdmin("open the administration pages");
         List<String> path = exchange.segments();
         String section = path.size() == 1 ? "" : path.get(1);
         boolean post = exchange.method().equals("POST");
@@ -78,7 +75,7 @@ public final class AdminPages {
 
     private void approvals(UiExchange exchange) {
         int page = TokenPages.pageNumber(exchange.query("page"));
-        Page<TokenRecord> result = tokens.pending(exchange.principal(), new PageRequest(page - 1, TokenPages.PAGE_SIZE));
+        Page<TokenRecord> result = approvals.pending(exchange.principal(), new PageRequest(page - 1, TokenPages.PAGE_SIZE));
         Instant now = clock.instant();
         Map<String, Object> params = new HashMap<>();
         params.put("shell", exchange.shell("Approvals", "admin-approvals"));
@@ -88,7 +85,7 @@ public final class AdminPages {
     }
 
     private void decide(UiExchange exchange, String id, boolean approve) {
-        tokens.decide(exchange.principal(), exchange.sourceIp(), id, approve, exchange.field("reason"));
+        approvals.decide(exchange.principal(), exchange.sourceIp(), id, approve, exchange.field("reason"));
         exchange.redirect(PATH + "/approvals");
     }
 }

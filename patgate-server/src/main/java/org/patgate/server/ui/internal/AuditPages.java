@@ -2,7 +2,6 @@ package org.patgate.server.ui.internal;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -10,12 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.patgate.server.audit.AuditExport;
+import org.patgate.server.audit.AuditTrail;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.store.AuditEvent;
-import org.patgate.server.store.AuditRepository;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
-import org.patgate.server.ui.UiContext;
 
 /**
  * {@code /.patgate/admin/audit}: the audit trail, newest first, filtered by actor, action, target
@@ -24,17 +22,15 @@ import org.patgate.server.ui.UiContext;
  * CSV are the API's ({@link AuditExport}); the form's {@code datetime-local} values are read as UTC.
  * Thread-safe.
  */
-final class AuditPages {
+public final class AuditPages {
 
     static final String PATH = AdminPages.PATH + "/audit";
     private static final List<String> FILTERS = List.of("actor", "action", "target", "from", "to");
 
-    private final AuditRepository audit;
-    private final Clock clock;
+    private final AuditTrail trail;
 
-    AuditPages(UiContext context) {
-        this.audit = context.audit();
-        this.clock = context.clock();
+    public AuditPages(AuditTrail trail) {
+        this.trail = trail;
     }
 
     void list(UiExchange exchange) {
@@ -42,8 +38,8 @@ final class AuditPages {
         Page<AuditEvent> result;
         String problem = null;
         try {
-            result = audit.search(AuditExport.query(parameters(exchange), exchange.principal(), null,
-                    new PageRequest(page - 1, TokenPages.PAGE_SIZE)));
+            result = trail.search(exchange.principal(), parameters(exchange),
+                    new PageRequest(page - 1, TokenPages.PAGE_SIZE));
         } catch (InvalidRequestException e) {
             result = new Page<>(List.of(), 0, 0, TokenPages.PAGE_SIZE);
             problem = e.getMessage();
@@ -68,9 +64,7 @@ final class AuditPages {
     }
 
     void csv(UiExchange exchange) {
-        var query = AuditExport.query(parameters(exchange), exchange.principal(), AuditExport.exportLatest(clock),
-                new PageRequest(0, 1));
-        var writer = AuditExport.csv(audit, query);
+        var writer = trail.export(exchange.principal(), parameters(exchange));
         exchange.response().getHeaders().put("Content-Disposition", AuditExport.CONTENT_DISPOSITION);
         exchange.sendStream(200, AuditExport.CONTENT_TYPE, writer);
     }

@@ -15,13 +15,13 @@ import org.patgate.server.policy.Policies;
  * The limits shown beside the create form, from the same policies the token service enforces
  * (the service has the last word; this only tells the user beforehand). Thread-safe.
  */
-final class CreationLimits {
+public final class CreationLimits {
 
     private final Policies policies;
     private final int serverMaxDays;
     private final Clock clock;
 
-    CreationLimits(Policies policies, int serverMaxDays, Clock clock) {
+    public CreationLimits(Policies policies, int serverMaxDays, Clock clock) {
         this.policies = policies;
         this.serverMaxDays = serverMaxDays;
         this.clock = clock;

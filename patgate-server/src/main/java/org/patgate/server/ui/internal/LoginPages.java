@@ -14,7 +14,6 @@ import org.patgate.server.directory.PasswordChecksBusyException;
 import org.patgate.server.principal.Principal;
 import org.patgate.server.error.TooManyRequestsException;
 import org.patgate.server.error.UnauthorizedException;
-import org.patgate.server.ui.UiContext;
 import org.patgate.server.auth.UiSessions;
 
 /**
@@ -32,9 +31,9 @@ public final class LoginPages {
     private final UiSessions sessions;
     private final ApiAuthenticator authenticator;
 
-    public LoginPages(UiContext context) {
-        this.sessions = context.sessions();
-        this.authenticator = context.authenticator();
+    public LoginPages(UiSessions sessions, ApiAuthenticator authenticator) {
+        this.sessions = sessions;
+        this.authenticator = authenticator;
     }
 
     /** The sign-in URL that returns to {@code path} afterwards, when that is one of our pages. */

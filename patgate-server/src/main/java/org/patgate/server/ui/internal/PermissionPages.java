@@ -17,8 +17,7 @@ import org.patgate.server.principal.Permission;
 import org.patgate.server.permission.PermissionService;
 import org.patgate.server.policy.Policy;
 import org.patgate.server.policy.PolicyService;
-import org.patgate.server.store.GrantRepository;
-import org.patgate.server.ui.UiContext;
+import org.patgate.server.permission.Permissions;
 
 /**
  * {@code /.patgate/admin/permissions}: what "everyone" and each group may do, and each group's token
@@ -26,7 +25,7 @@ import org.patgate.server.ui.UiContext;
  * permission and policy resources do; a refused change is shown on its group's card and nothing
  * changes. The group is a form field ({@code *} for everyone), so any group name works. Thread-safe.
  */
-final class PermissionPages {
+public final class PermissionPages {
 
     static final String PATH = AdminPages.PATH + "/permissions";
 
@@ -36,9 +35,9 @@ final class PermissionPages {
     private final PermissionService permissions;
     private final PolicyService policies;
 
-    PermissionPages(UiContext context) {
-        this.permissions = context.permissionService();
-        this.policies = context.policyService();
+    public PermissionPages(PermissionService permissions, PolicyService policies) {
+        this.permissions = permissions;
+        this.policies = policies;
     }
 
     void handle(UiExchange exchange) {
@@ -73,11 +72,11 @@ final class PermissionPages {
                 default -> throw new NotFoundException("no such page");
             }
         } catch (InvalidRequestException e) {
-            show(exchange, action.equals("groups") ? "+new" : GrantRepository.key(group),
+            show(exchange, action.equals("groups") ? "+new" : Permissions.key(group),
                     e.getMessage(), action.equals("policy") ? policy(exchange) : null, 400);
             return;
         }
-        exchange.redirect(PATH + "?saved=" + URLEncoder.encode(shown(GrantRepository.key(group)), StandardCharsets.UTF_8));
+        exchange.redirect(PATH + "?saved=" + URLEncoder.encode(shown(Permissions.key(group)), StandardCharsets.UTF_8));
     }
 
     /**
@@ -89,9 +88,9 @@ final class PermissionPages {
         Map<String, Policy> byGroup = policies.all(exchange.principal());
         Set<String> keys = new TreeSet<>(grants.keySet());
         keys.addAll(byGroup.keySet());
-        keys.remove(GrantRepository.EVERYONE);
+        keys.remove(Permissions.EVERYONE);
         List<String> ordered = new ArrayList<>();
-        ordered.add(GrantRepository.EVERYONE);
+        ordered.add(Permissions.EVERYONE);
         ordered.addAll(keys);
         List<Views.GroupAccess> groups = new ArrayList<>();
         for (String key : ordered) {
@@ -146,7 +145,7 @@ final class PermissionPages {
     }
 
     private static String shown(String key) {
-        return key.equals(GrantRepository.EVERYONE) ? "everyone" : key;
+        return key.equals(Permissions.EVERYONE) ? "everyone" : key;
     }
 
     /** Makes a {@link Policy} of the form; every number that is not one is refused at once, by its field. */

@@ -14,7 +14,6 @@ import org.patgate.server.error.NotFoundException;
 import org.patgate.server.settings.InvalidSettingsException;
 import org.patgate.server.settings.RestSettings;
 import org.patgate.server.settings.SettingsService;
-import org.patgate.server.ui.UiContext;
 
 /**
  * {@code /.patgate/admin/settings}: the {@code rest.*} settings in force and where each comes from,
@@ -23,14 +22,14 @@ import org.patgate.server.ui.UiContext;
  * is saved unchanged, so saving one change does not pin every other value. Admins only (checked by
  * the caller and again by the service). Thread-safe.
  */
-final class SettingsPages {
+public final class SettingsPages {
 
     static final String PATH = AdminPages.PATH + "/settings";
 
     private final SettingsService settings;
 
-    SettingsPages(UiContext context) {
-        this.settings = context.settings();
+    public SettingsPages(SettingsService settings) {
+        this.settings = settings;
     }
 
     void handle(UiExchange exchange) {

@@ -21,15 +21,15 @@ import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.TokenRecord;
 import org.patgate.server.store.TokenSort;
 import org.patgate.server.token.TokenFilter;
-import org.patgate.server.token.TokenService;
-import org.patgate.server.ui.UiContext;
+import org.patgate.server.token.TokenQueries;
+import org.patgate.server.token.TokenRevocation;
 
 /**
  * The admin token manager under {@code /.patgate/admin/tokens}: every token, filtered by owner,
  * status, scope, name, "expires before" and "last used before" (stale tokens), sorted and paged
  * with the filter kept; bulk revocation of the selected tokens or of every token matching the
  * filter, each confirmed first with the count. Revocations go through
- * {@link TokenService#revokeAll} and {@link TokenService#revokeMatching}, as the API's bulk revoke
+ * {@link TokenRevocation#revokeAll} and {@link TokenRevocation#revokeMatching}, as the API's bulk revoke
  * does. The caller is an admin (checked by {@link AdminPages}). Thread-safe.
  */
 public final class TokenManagerPages {
@@ -38,12 +38,14 @@ public final class TokenManagerPages {
     /** The sorts offered, in the API's wire names, with their labels. */
     static final Map<String, String> SORTS = sorts();
 
-    private final TokenService tokens;
+    private final TokenQueries tokens;
+    private final TokenRevocation revocation;
     private final Clock clock;
 
-    public TokenManagerPages(UiContext context) {
-        this.tokens = context.tokens();
-        this.clock = context.clock();
+    public TokenManagerPages(TokenQueries tokens, TokenRevocation revocation, Clock clock) {
+        this.tokens = tokens;
+        this.revocation = revocation;
+        this.clock = clock;
     }
 
     /** {@code path} is the segments after {@code /.patgate/}: {@code admin, tokens[, revoke]}. */
@@ -202,8 +204,8 @@ public final class TokenManagerPages {
             exchange.html(200, "admin/tokens_revoke.jte", params);
             return;
         }
-        List<String> revoked = selected ? tokens.revokeAll(exchange.principal(), exchange.sourceIp(), ids)
-                : tokens.revokeMatching(exchange.principal(), exchange.sourceIp(), form.toFilter());
+        List<String> revoked = selected ? revocation.revokeAll(exchange.principal(), exchange.sourceIp(), ids)
+                : revocation.revokeMatching(exchange.principal(), exchange.sourceIp(), form.toFilter());
         exchange.redirect(PATH + "?" + form.query() + "revoked=" + revoked.size());
     }
 

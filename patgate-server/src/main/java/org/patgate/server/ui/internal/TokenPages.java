@@ -12,8 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import org.eclipse.jetty.server.Request;
 import org.patgate.core.PatgateException;
 import org.patgate.core.rules.TokenRules;
 import org.patgate.core.token.Scope;
@@ -29,32 +27,43 @@ import org.patgate.server.store.TokenRecord;
 import org.patgate.server.token.IssuedToken;
 import org.patgate.server.token.TokenRequest;
 import org.patgate.server.token.TokenRulesCodec;
-import org.patgate.server.token.TokenService;
-import org.patgate.server.ui.UiContext;
+import org.patgate.server.token.TokenIssuer;
+import org.patgate.server.token.TokenQueries;
+import org.patgate.server.token.TokenRevocation;
+import org.patgate.server.token.TokenRotation;
+import org.patgate.server.token.TokenStatusDetails;
 
 /**
  * "My tokens": list, create (secret shown once), detail with activity, revoke and rotate (both
  * confirmed first). Every action is a plain form POST; htmx requests get the changed fragment
- * instead of a page. All rules stay in {@link TokenService}. Thread-safe.
+ * instead of a page. All rules stay in the token services. Thread-safe.
  */
 public final class TokenPages {
 
     public static final String PATH = "/.patgate/tokens";
     static final int PAGE_SIZE = 25;
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]{2,45}](:[0-9]{1,5})?");
 
-    private final UiContext context;
-    private final TokenService tokens;
+    private final TokenIssuer issuer;
+    private final TokenQueries tokens;
+    private final TokenRevocation revocation;
+    private final TokenRotation rotation;
+    private final TokenStatusDetails details;
     private final TokenActivity activity;
-    private final Clock clock;
     private final CreationLimits limits;
+    private final CurlExample curl;
+    private final Clock clock;
 
-    public TokenPages(UiContext context) {
-        this.context = context;
-        this.tokens = context.tokens();
-        this.activity = context.activity();
-        this.clock = context.clock();
-        this.limits = new CreationLimits(context.policies(), context.serverMaxLifetimeDays(), clock);
+    public TokenPages(TokenIssuer issuer, TokenQueries tokens, TokenRevocation revocation, TokenRotation rotation,
+            TokenStatusDetails details, TokenActivity activity, CreationLimits limits, CurlExample curl, Clock clock) {
+        this.issuer = issuer;
+        this.tokens = tokens;
+        this.revocation = revocation;
+        this.rotation = rotation;
+        this.details = details;
+        this.activity = activity;
+        this.limits = limits;
+        this.curl = curl;
+        this.clock = clock;
     }
 
     public void handle(UiExchange exchange) {
@@ -133,7 +142,7 @@ public final class TokenPages {
         }
         IssuedToken issued;
         try {
-            issued = tokens.create(exchange.principal(), exchange.sourceIp(),
+            issued = issuer.create(exchange.principal(), exchange.sourceIp(),
                     new TokenRequest(form.name(), form.owner().isEmpty() ? null : form.owner(), expiresAt, scope, ips, rules));
         } catch (InvalidRequestException e) {
             Map<String, String> fields = new LinkedHashMap<>();
@@ -170,21 +179,20 @@ public final class TokenPages {
     /** The one page that ever shows the secret; never cached (every UI answer is no-store). */
     private void secret(UiExchange exchange, IssuedToken issued, boolean rotated) {
         Views.TokenRow row = Views.TokenRow.of(issued.token(), clock.instant());
-        String curl = "curl -H \"Authorization: Bearer " + issued.secret() + "\" " + origin(exchange.request())
-                + examplePath();
+        String command = curl.command(exchange.request(), issued.secret());
         Map<String, Object> params = new HashMap<>();
         params.put("shell", exchange.shell(rotated ? "Token rotated" : "Token created", "tokens"));
-        params.put("issued", new Views.Issued(row, issued.secret(), curl, rotated));
+        params.put("issued", new Views.Issued(row, issued.secret(), command, rotated));
         exchange.html(rotated ? 200 : 201, "token_secret.jte", params);
     }
 
     private void detail(UiExchange exchange, String id) {
         Principal me = exchange.principal();
         TokenRecord token = tokens.get(me, id);
-        String decision = tokens.decisionOn(token).map(d -> d.decision() + " by " + d.decidedBy() + " at "
+        String decision = details.decisionOn(token).map(d -> d.decision() + " by " + d.decidedBy() + " at "
                 + Views.time(d.decidedAt()) + (d.reason() == null ? "" : ": " + d.reason())).orElse(null);
         Views.TokenDetail detail = new Views.TokenDetail(Views.TokenRow.of(token, clock.instant()),
-                token.creatorUsername(), token.allowedIps(), tokens.statusReason(token), decision,
+                token.creatorUsername(), token.allowedIps(), details.statusReason(token), decision,
                 token.lastUsedAgent(), Views.time(token.rotatedAt()));
         Map<String, Object> params = new HashMap<>();
         params.put("shell", exchange.shell("Token " + token.name(), me.username().equals(token.ownerUsername())
@@ -214,7 +222,7 @@ public final class TokenPages {
             confirm(exchange, token, "revoke");
             return;
         }
-        TokenRecord revoked = tokens.revoke(exchange.principal(), exchange.sourceIp(), id);
+        TokenRecord revoked = revocation.revoke(exchange.principal(), exchange.sourceIp(), id);
         if (exchange.htmx()) {
             Map<String, Object> params = new HashMap<>();
             params.put("row", Views.TokenRow.of(revoked, clock.instant()));
@@ -233,7 +241,7 @@ public final class TokenPages {
             confirm(exchange, token, "rotate");
             return;
         }
-        secret(exchange, tokens.rotate(exchange.principal(), exchange.sourceIp(), id), true);
+        secret(exchange, rotation.rotate(exchange.principal(), exchange.sourceIp(), id), true);
     }
 
     private void confirm(UiExchange exchange, TokenRecord token, String action) {
@@ -263,22 +271,6 @@ public final class TokenPages {
         long pages = Math.max(1, (page.total() + page.size() - 1) / page.size());
         return new Views.Paging(page.total(), number, number > 1 ? base + "page=" + (number - 1) : null,
                 number < pages ? base + "page=" + (number + 1) : null);
-    }
-
-    /** Where the browser reached us, for the example: the Host it sent when that is a plain host name. */
-    private String origin(Request request) {
-        String scheme = context.sessions().isSecure(request) ? "https" : "http";
-        String host = request.getHeaders().get("Host");
-        if (host == null || !HOST.matcher(host).matches()) {
-            host = Request.getServerName(request) + ":" + Request.getServerPort(request);
-        }
-        return scheme + "://" + host;
-    }
-
-    private String examplePath() {
-        String first = context.restPaths().isEmpty() ? "/rest/**" : context.restPaths().getFirst();
-        String prefix = first.replaceAll("\\*+$", "");
-        return prefix.equals("/rest/") ? "/rest/api/2/myself" : prefix;
     }
 
     private static String value(String field) {

@@ -6,7 +6,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.patgate.server.directory.UserService;
+import org.patgate.server.directory.Groups;
+import org.patgate.server.directory.NewUserRequest;
+import org.patgate.server.directory.Passwords;
+import org.patgate.server.directory.UserAccounts;
+import org.patgate.server.directory.UserChange;
 import org.patgate.server.error.ConflictException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
@@ -15,27 +19,30 @@ import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.UserRecord;
 import org.patgate.server.token.TokenFilter;
-import org.patgate.server.token.TokenService;
-import org.patgate.server.ui.UiContext;
+import org.patgate.server.token.TokenQueries;
 
 /**
  * Users and groups under {@code /.patgate/admin/users}: the list with every group's member count,
  * and for local users create (given or generated password, shown once), edit profile and groups,
  * enable or disable, reset the password and delete (confirmed, with the number of tokens that go
  * with the user). Directory (LDAP) users are shown read-only apart from enabling: the directory owns
- * them. Everything goes through {@link UserService}; the caller is an admin (checked by
+ * them. Everything goes through {@link UserAccounts}; the caller is an admin (checked by
  * {@link AdminPages}). Thread-safe.
  */
 public final class UserPages {
 
     static final String PATH = AdminPages.PATH + "/users";
 
-    private final UserService users;
-    private final TokenService tokens;
+    private final UserAccounts users;
+    private final Groups groups;
+    private final Passwords passwords;
+    private final TokenQueries tokens;
 
-    public UserPages(UiContext context) {
-        this.users = context.users();
-        this.tokens = context.tokens();
+    public UserPages(UserAccounts users, Groups groups, Passwords passwords, TokenQueries tokens) {
+        this.users = users;
+        this.groups = groups;
+        this.passwords = passwords;
+        this.tokens = tokens;
     }
 
     /** A user as the edit page shows it; {@code local} false for directory users. Immutable. */
@@ -90,8 +97,8 @@ public final class UserPages {
         params.put("shell", exchange.shell("Users & groups", "admin-users"));
         params.put("rows", result.items().stream().map(u -> new Views.UserRow(u.username(),
                 u.displayName() == null ? "" : u.displayName(), u.email() == null ? "" : u.email(), u.enabled(),
-                Views.time(u.createdAt()), String.join(", ", users.groupsOf(u)))).toList());
-        params.put("groups", users.groups(exchange.principal()).stream()
+                Views.time(u.createdAt()), String.join(", ", groups.groupsOf(u)))).toList());
+        params.put("groups", groups.all(exchange.principal()).stream()
                 .map(g -> new GroupRow(g.group().name(), g.group().description() == null ? "" : g.group().description(),
                         g.members())).toList());
         params.put("q", text == null ? "" : text);
@@ -106,7 +113,7 @@ public final class UserPages {
         params.put("form", form);
         params.put("errors", errors);
         params.put("error", error);
-        params.put("minPassword", UserService.MIN_PASSWORD_LENGTH);
+        params.put("minPassword", Passwords.MIN_PASSWORD_LENGTH);
         exchange.html(status, "admin/user_new.jte", params);
     }
 
@@ -115,11 +122,11 @@ public final class UserPages {
                 value(exchange.field("email")), value(exchange.field("groups")));
         String given = exchange.field("password");
         boolean generated = given == null || given.isEmpty();
-        char[] password = generated ? users.generatePassword() : given.toCharArray();
+        char[] password = generated ? passwords.generate() : given.toCharArray();
         // create() wipes the array it hashes; keep a copy to show a generated password once.
         char[] shown = generated ? password.clone() : null;
         try {
-            UserRecord user = users.create(exchange.principal(), exchange.sourceIp(), new UserService.NewUserRequest(
+            UserRecord user = users.create(exchange.principal(), exchange.sourceIp(), new NewUserRequest(
                     form.username(), password, form.displayName(), form.email(), groups(form.groups())));
             if (generated) {
                 passwordPage(exchange, 201, user.username(), shown, true);
@@ -145,17 +152,17 @@ public final class UserPages {
         Map<String, Object> params = new HashMap<>();
         params.put("shell", exchange.shell("User " + user.username(), "admin-users"));
         params.put("user", new UserDetail(user.username(), user.displayName() == null ? "" : user.displayName(),
-                user.email() == null ? "" : user.email(), String.join(", ", users.groupsOf(user)), user.enabled(),
+                user.email() == null ? "" : user.email(), String.join(", ", groups.groupsOf(user)), user.enabled(),
                 user.source(), NewUser.SOURCE_LOCAL.equals(user.source()),
                 Views.time(user.createdAt()), owned));
         params.put("errors", errors);
         params.put("error", error);
-        params.put("minPassword", UserService.MIN_PASSWORD_LENGTH);
+        params.put("minPassword", Passwords.MIN_PASSWORD_LENGTH);
         exchange.html(status, "admin/user_edit.jte", params);
     }
 
     private void update(UiExchange exchange, String username) {
-        UserService.UserChange change = new UserService.UserChange(value(exchange.field("displayName")),
+        UserChange change = new UserChange(value(exchange.field("displayName")),
                 value(exchange.field("email")), groups(value(exchange.field("groups"))), null, null);
         try {
             UserRecord user = users.update(exchange.principal(), exchange.sourceIp(), username, change);
@@ -170,11 +177,11 @@ public final class UserPages {
     private void resetPassword(UiExchange exchange, String username) {
         String given = exchange.field("password");
         boolean generated = given == null || given.isEmpty();
-        char[] password = generated ? users.generatePassword() : given.toCharArray();
+        char[] password = generated ? passwords.generate() : given.toCharArray();
         char[] shown = generated ? password.clone() : null;
         try {
             UserRecord user = users.update(exchange.principal(), exchange.sourceIp(), username,
-                    new UserService.UserChange(null, null, null, null, password));
+                    new UserChange(null, null, null, null, password));
             if (generated) {
                 passwordPage(exchange, 200, user.username(), shown, false);
             } else {
