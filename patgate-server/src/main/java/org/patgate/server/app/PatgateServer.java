@@ -204,7 +204,7 @@ public final class PatgateServer implements AutoCloseable {
                     clock);
             TokenStatusDetails statusDetails = new TokenStatusDetails(database, directory, clock);
 
-            settings = new SettingsService(database.settings(), config.rest(),
+            settings = new SettingsService(database, config.rest(),
                     restRules(directory), audit, clock, config.tokens().cacheTtl());
             activity = new ActivityRecorder(database.tokens(), database.activity(), database.usage(), clock, config.activity().queueSize(),
                     config.activity().flushInterval(), config.activity().recentRequests());

@@ -21,6 +21,7 @@ import org.patgate.server.config.RestKeys;
 import org.patgate.server.config.Setting;
 import org.patgate.server.principal.Principal;
 import org.patgate.server.settings.internal.SettingsDocument;
+import org.patgate.server.store.Database;
 import org.patgate.server.store.SettingsRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,7 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
 
     private static final Logger LOG = LoggerFactory.getLogger(SettingsService.class);
 
+    private final Database database;
     private final SettingsRepository repository;
     private final RestConfig config;
     private final Function<RestConfig, RestRules> compiler;
@@ -75,9 +77,10 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
      * @param config   the {@code rest.*} configuration: the defaults
      * @param compiler builds the gateway's rules from values in force (called once per change)
      */
-    public SettingsService(SettingsRepository repository, RestConfig config, Function<RestConfig, RestRules> compiler,
+    public SettingsService(Database database, RestConfig config, Function<RestConfig, RestRules> compiler,
             AuditLog audit, Clock clock, Duration refreshInterval) {
-        this.repository = Objects.requireNonNull(repository, "repository");
+        this.database = Objects.requireNonNull(database, "database");
+        this.repository = database.settings();
         this.config = Objects.requireNonNull(config, "config");
         this.compiler = Objects.requireNonNull(compiler, "compiler");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -144,14 +147,18 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
             Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
             boolean reset = settings.equals(RestSettings.NONE);
             Snapshot after = reset ? compile(settings, null, null) : compile(settings, actor.username(), now);
-            if (reset) {
-                repository.delete(REST);
-            } else {
-                repository.put(new SettingsRepository.Row(REST, SettingsDocument.write(settings), actor.username(), now));
-            }
-            current = after;
             String change = describeChange(before, after);
-            audit.success(actor.username(), reset ? "settings.reset" : "settings.update", REST, sourceIp, change);
+            // The stored document and its audit event commit together; the rules change after the commit.
+            database.inTransaction("store the REST settings", () -> {
+                if (reset) {
+                    repository.delete(REST);
+                } else {
+                    repository.put(new SettingsRepository.Row(REST, SettingsDocument.write(settings), actor.username(),
+                            now));
+                }
+                audit.success(actor.username(), reset ? "settings.reset" : "settings.update", REST, sourceIp, change);
+            });
+            current = after;
             LOG.info("REST settings changed by {}: {}", actor.username(), change);
             return view(after);
         }
