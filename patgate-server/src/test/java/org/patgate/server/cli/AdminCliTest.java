@@ -4,32 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 
 /** The admin CLI commands against a running server: permissions, policies, approvals. */
 class AdminCliTest {
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.h2(dir);
-        server.createUser("intern", "intern-password-12", "interns");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder()
+            .user("intern", "intern-password-12", "interns")
+            .build();
 
     record Result(int exitCode, String out, String err) {}
 

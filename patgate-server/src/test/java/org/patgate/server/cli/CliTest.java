@@ -8,29 +8,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.token.TokenVerifier;
 
 /** The CLI against a running server over HTTP: exit codes, output, and credentials from env only. */
 class CliTest {
 
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder().build();
+
     @TempDir
     static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.h2(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     record Result(int exitCode, String out, String err) {}
 

@@ -8,10 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 
 /** CLI parity for the admin scripts: token filters and bulk revoke, user update/delete/passwd, audit. */
@@ -19,20 +19,13 @@ class ManagerCliTest {
 
     private static final String PASSWORD = "cli-manager-password";
 
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder()
+            .user("quinn", PASSWORD, "staff")
+            .build();
+
     @TempDir
     static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.h2(dir);
-        server.createUser("quinn", PASSWORD, "staff");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     record Result(int exitCode, String out, String err) {}
 

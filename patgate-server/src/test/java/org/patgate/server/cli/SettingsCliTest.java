@@ -8,29 +8,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 
 /** {@code patgate settings get|set|reset} against a running server. */
 class SettingsCliTest {
 
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder()
+            .user("carol", "carol-password-12")
+            .build();
+
     @TempDir
     static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.h2(dir);
-        server.createUser("carol", "carol-password-12");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     record Result(int exitCode, String out, String err) {}
 

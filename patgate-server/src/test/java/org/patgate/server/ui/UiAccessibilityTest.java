@@ -16,7 +16,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 
 /**
@@ -54,14 +54,14 @@ class UiAccessibilityTest {
 
     @TempDir
     static Path dir;
-    static GatewayFixture fixture;
+    static RunningGateway fixture;
     static ChromeDriver browser;
     static WebDriverWait wait;
 
     @BeforeAll
     static void start() throws Exception {
         HeadlessChromium.assumeInstalled();
-        fixture = new GatewayFixture(dir.resolve("node"), Map.of());
+        fixture = RunningGateway.start(dir.resolve("node"), Map.of());
         browser = HeadlessChromium.start(dir);
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
     }

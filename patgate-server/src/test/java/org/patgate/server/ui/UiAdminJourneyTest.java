@@ -21,7 +21,7 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 
 /**
@@ -38,14 +38,14 @@ class UiAdminJourneyTest {
 
     @TempDir
     static Path dir;
-    static GatewayFixture fixture;
+    static RunningGateway fixture;
     static ChromeDriver browser;
     static WebDriverWait wait;
 
     @BeforeAll
     static void start() throws Exception {
         HeadlessChromium.assumeInstalled();
-        fixture = new GatewayFixture(dir.resolve("node"), Map.of());
+        fixture = RunningGateway.start(dir.resolve("node"), Map.of());
         browser = HeadlessChromium.start(dir);
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
         Files.createDirectories(SHOTS);
@@ -157,7 +157,7 @@ class UiAdminJourneyTest {
 
     /** A REST request through the gateway with alice's directory password (HTTP Basic). */
     private static int passwordRequest() {
-        return fixture.send("GET", REST, Map.of("Authorization", TestServer.basic("alice", GatewayFixture.ALICE_PASSWORD)),
+        return fixture.send("GET", REST, Map.of("Authorization", TestServer.basic("alice", RunningGateway.ALICE_PASSWORD)),
                 null).status();
     }
 

@@ -2,14 +2,12 @@ package org.patgate.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 
 /**
@@ -23,20 +21,10 @@ class UiAdminPagesTest {
     private static final String XSS = "<script>alert(1)</script>";
     private static final String ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.h2(dir);
-        server.createUser("alice", ALICE_PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder()
+            .user("alice", ALICE_PASSWORD)
+            .build();
 
     private static UiClient signedIn(String user, String password) {
         UiClient client = new UiClient(server.baseUri());

@@ -22,7 +22,7 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 
 /**
@@ -37,14 +37,14 @@ class UiJourneyTest {
 
     @TempDir
     static Path dir;
-    static GatewayFixture fixture;
+    static RunningGateway fixture;
     static ChromeDriver browser;
     static WebDriverWait wait;
 
     @BeforeAll
     static void start() throws Exception {
         HeadlessChromium.assumeInstalled();
-        fixture = new GatewayFixture(dir.resolve("node"), Map.of("PATGATE_ACTIVITY_FLUSHINTERVAL", "100ms"));
+        fixture = RunningGateway.start(dir.resolve("node"), Map.of("PATGATE_ACTIVITY_FLUSHINTERVAL", "100ms"));
         browser = HeadlessChromium.start(dir);
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
         Files.createDirectories(SHOTS);
@@ -65,7 +65,7 @@ class UiJourneyTest {
         // Sign in: the protected page sends us to the form and back.
         open("/.patgate/tokens");
         assertThat(browser.getCurrentUrl()).contains("/.patgate/login");
-        signIn("alice", GatewayFixture.ALICE_PASSWORD);
+        signIn("alice", RunningGateway.ALICE_PASSWORD);
         wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "My tokens"));
         screenshot("01-my-tokens");
 

@@ -20,7 +20,8 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.RunningGateway;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 
 /**
@@ -39,14 +40,14 @@ class UiManagerJourneyTest {
 
     @TempDir
     static Path dir;
-    static GatewayFixture fixture;
+    static RunningGateway fixture;
     static ChromeDriver browser;
     static WebDriverWait wait;
 
     @BeforeAll
     static void start() throws Exception {
         HeadlessChromium.assumeInstalled();
-        fixture = new GatewayFixture(dir.resolve("node"), Map.of());
+        fixture = RunningGateway.start(dir.resolve("node"), Map.of());
         browser = HeadlessChromium.start(dir);
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
         Files.createDirectories(SHOTS);
@@ -64,7 +65,7 @@ class UiManagerJourneyTest {
 
     @Test
     void adminFiltersBulkRevokesApprovesAndCreatesATokenForAnotherUser() throws Exception {
-        TestServer server = fixture.server;
+        RunningServer server = fixture.server;
         // Set-up through the API: a group whose tokens need approval, and a member with a pending token.
         server.createUser("carol", CAROL_PASSWORD, "contractors");
         assertThat(server.asAdmin("PUT", "/.patgate/api/v1/policies/groups/contractors",
@@ -74,8 +75,8 @@ class UiManagerJourneyTest {
         assertThat(pending.get("status").asText()).isEqualTo("pending");
         String carolsSecret = pending.get("token").asText();
         assertThat(fixture.bearer("GET", PATH, carolsSecret).status()).isEqualTo(401);
-        assertThat(fixture.bearer("GET", PATH, fixture.readOnly).status()).isEqualTo(200);
-        assertThat(fixture.bearer("GET", PATH, fixture.readWrite).status()).isEqualTo(200);
+        assertThat(fixture.bearer("GET", PATH, fixture.readOnly()).status()).isEqualTo(200);
+        assertThat(fixture.bearer("GET", PATH, fixture.readWrite()).status()).isEqualTo(200);
 
         open("/.patgate/admin/tokens");
         signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
@@ -102,8 +103,8 @@ class UiManagerJourneyTest {
         assertThat(browser.getCurrentUrl()).contains("owner=alice").contains("sort=name");
         assertThat(browser.findElement(By.tagName("tbody")).getText()).doesNotContain("active");
         screenshot("13-bulk-revoked", "success: 2 tokens revoked.");
-        assertThat(fixture.bearer("GET", PATH, fixture.readOnly).status()).isEqualTo(401);
-        assertThat(fixture.bearer("GET", PATH, fixture.readWrite).status()).isEqualTo(401);
+        assertThat(fixture.bearer("GET", PATH, fixture.readOnly()).status()).isEqualTo(401);
+        assertThat(fixture.bearer("GET", PATH, fixture.readWrite()).status()).isEqualTo(401);
 
         // Approve carol's pending token on the approvals page; the gateway lets it through from now on.
         browser.findElement(By.linkText("Approvals")).click();

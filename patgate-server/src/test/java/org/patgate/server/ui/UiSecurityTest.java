@@ -6,10 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 
 /**
@@ -21,22 +22,16 @@ class UiSecurityTest {
     private static final String ALICE_PASSWORD = "alice-password-123";
     private static final String XSS = "<script>alert(1)</script>";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder()
+            .user("alice", ALICE_PASSWORD)
+            .build();
     static String adminTokenId;
 
     @BeforeAll
     static void start() {
-        server = TestServer.h2(dir);
-        server.createUser("alice", ALICE_PASSWORD);
         var created = server.asAdmin("POST", "/.patgate/api/v1/tokens", Map.of("name", "admin's", "scope", "read-only"));
         adminTokenId = created.json().get("id").asText();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     private static UiClient alice() {

@@ -1,0 +1,191 @@
+package org.patgate.server.testing;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A gateway in front of a {@link RecordingUpstream}, with user alice holding a read-only and a
+ * read-write token, for end-to-end gateway tests over loopback sockets. As an extension it runs for
+ * the test class (static field) or for each test (instance field), like {@link RunningServer}:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final RunningGateway gw = RunningGateway.builder().env("PATGATE_UPSTREAM_READTIMEOUT", "1s").build();
+ * }</pre>
+ *
+ * Tests that start nodes of their own (several nodes on one database, restarts) use
+ * {@link #start(Path, Map)} and close what they get. The upstream's record is cleared before each
+ * test.
+ */
+public final class RunningGateway implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
+        AutoCloseable {
+
+    public static final String ALICE_PASSWORD = "alice-password-123";
+
+    public final RecordingUpstream upstream;
+    public final RunningServer server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final Path dir;
+    private TestServer node;
+    private String readOnly;
+    private String readWrite;
+    private String readWriteId;
+    private boolean perTest;
+
+    private RunningGateway(Map<String, String> env, Path dir) {
+        try {
+            upstream = new RecordingUpstream();
+        } catch (Exception e) {
+            throw new IllegalStateException("the recording upstream did not start", e);
+        }
+        Map<String, String> all = new HashMap<>(env);
+        all.putIfAbsent("PATGATE_UPSTREAM_URL", upstream.url()); // a test may put another upstream in front
+        this.dir = dir;
+        this.server = RunningServer.builder().env(all).user("alice", ALICE_PASSWORD).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** What the gateway starts with: env overrides an operator would set. */
+    public static final class Builder {
+        private final Map<String, String> env = new HashMap<>();
+
+        private Builder() {}
+
+        public Builder env(String name, String value) {
+            env.put(name, value);
+            return this;
+        }
+
+        public Builder env(Map<String, String> overrides) {
+            env.putAll(overrides);
+            return this;
+        }
+
+        public RunningGateway build() {
+            return new RunningGateway(env, null);
+        }
+    }
+
+    /**
+     * A gateway started now, its database and pepper in {@code dir} (so a second node started on the
+     * same directory shares them); close it when done.
+     */
+    public static RunningGateway start(Path dir, Map<String, String> env) {
+        RunningGateway gateway = new RunningGateway(env, dir);
+        gateway.startNode();
+        return gateway;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        startNode();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (readOnly == null) { // registered on an instance field: one gateway per test
+            perTest = true;
+            startNode();
+        }
+        upstream.clear();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (perTest) {
+            close();
+        }
+    }
+
+    private void startNode() {
+        if (dir == null) {
+            server.start();
+        } else {
+            server.attach(TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "",
+                    server.configuredEnv()));
+        }
+        readOnly = createToken("read-only", List.of());
+        var rw = server.createToken("alice", ALICE_PASSWORD, Map.of("name", "rw", "scope", "read-write"));
+        readWrite = rw.get("token").asText();
+        readWriteId = rw.get("id").asText();
+        upstream.clear();
+    }
+
+    /** Alice's read-only token, created at start. */
+    public String readOnly() {
+        return readOnly;
+    }
+
+    /** Alice's read-write token, created at start. */
+    public String readWrite() {
+        return readWrite;
+    }
+
+    public String readWriteId() {
+        return readWriteId;
+    }
+
+    /** A new token of alice's with the given scope and IP binding; answers its secret. */
+    public String createToken(String scope, List<String> allowedIps) {
+        return server.createToken("alice", ALICE_PASSWORD,
+                Map.of("name", "t-" + System.nanoTime(), "scope", scope, "allowedIps", allowedIps)).get("token").asText();
+    }
+
+    public URI base() {
+        return server.baseUri();
+    }
+
+    /** A request through the gateway with the JDK client. */
+    public TestServer.Answer send(String method, String pathAndQuery, Map<String, String> headers, String body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base() + pathAndQuery))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(builder::header);
+        try {
+            HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            return new TestServer.Answer(response.statusCode(), response.headers(), response.body());
+        } catch (Exception e) {
+            throw new AssertionError(method + " " + pathAndQuery + ": " + e, e);
+        }
+    }
+
+    public TestServer.Answer bearer(String method, String pathAndQuery, String token) {
+        return send(method, pathAndQuery, Map.of("Authorization", "Bearer " + token), null);
+    }
+
+    /** Stops the node and the upstream. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } finally {
+            readOnly = null;
+            try {
+                upstream.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("the recording upstream did not stop", e);
+            }
+        }
+    }
+}
