@@ -9,10 +9,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.store.ActivityRepository;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 
 /** Token activity: recorded off the request path, shown by the API, bounded per token, losses counted. */
 @org.junit.jupiter.api.Tag("alone")
+@EndToEndTest
 class ActivityTest {
 
     @RegisterExtension

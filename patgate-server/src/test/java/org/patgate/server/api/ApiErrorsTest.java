@@ -10,11 +10,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 
 /** Every way a management API call can go wrong answers RFC 9457 problem+json with a useful detail. */
+@EndToEndTest
 class ApiErrorsTest {
 
     private static final String API = "/.patgate/api/v1";

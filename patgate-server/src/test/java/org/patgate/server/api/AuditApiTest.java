@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
@@ -28,6 +29,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * <p>The scenario runs on the server's hand-moved clock, one second apart per action, so every
  * time filter below names an exact instant at which an event was recorded.
  */
+@EndToEndTest
 class AuditApiTest {
 
     private static final String AUDIT = "/.patgate/api/v1/audit";

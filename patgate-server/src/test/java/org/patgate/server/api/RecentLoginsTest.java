@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer.Answer;
 
@@ -19,6 +20,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * password pass without another Argon2id check (so the password-check cap does not refuse them), for
  * as long as the user's password and state are unchanged.
  */
+@EndToEndTest
 class RecentLoginsTest {
 
     private static final String ME = "/.patgate/api/v1/me";

@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer.Answer;
 import org.patgate.server.token.TokenVerifier;
 
 /** The token lifecycle over the real management API: create, list, get, rotate, revoke, ownership. */
+@EndToEndTest
 class TokenApiTest {
 
     private static final String TOKENS = "/.patgate/api/v1/tokens";

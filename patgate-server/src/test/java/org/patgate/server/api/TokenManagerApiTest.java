@@ -12,11 +12,13 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer.Answer;
 import org.patgate.server.token.TokenVerifier;
 
 /** The admin token manager over the API: filters, sorting, bulk revocation and who may do what. */
+@EndToEndTest
 class TokenManagerApiTest {
 
     private static final String TOKENS = "/.patgate/api/v1/tokens";

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer.Answer;
 
@@ -20,6 +21,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * is true exactly when the gateway accepts the token (a request it then forbids is a 403, not a 401),
  * and {@code statusReason} names the true reason for each token that does not work.
  */
+@EndToEndTest
 class TokenStatusTruthTest {
 
     static final String API = "/.patgate/api/v1";

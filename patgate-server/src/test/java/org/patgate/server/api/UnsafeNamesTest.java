@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer.Answer;
 
@@ -19,6 +20,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * that make a name display as something else: 400 problem+json naming the field, nothing stored.
  * The web UI and the CLI create through the same services, so they share this validation.
  */
+@EndToEndTest
 class UnsafeNamesTest {
 
     static final String API = "/.patgate/api/v1";

@@ -10,12 +10,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 import org.patgate.server.token.TokenVerifier;
 
 /** The local directory over the API: change, delete, own password, groups, audit filters and CSV export. */
+@EndToEndTest
 class UserManagementApiTest {
 
     private static final String API = "/.patgate/api/v1";

@@ -6,9 +6,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.testing.CliRunner;
 import org.patgate.server.testing.CliRunner.Result;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 
 /** The admin CLI commands against a running server: permissions, policies, approvals. */
+@EndToEndTest
 class AdminCliTest {
 
     @RegisterExtension

@@ -11,11 +11,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.testing.CliRunner;
 import org.patgate.server.testing.CliRunner.Result;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.token.TokenVerifier;
 
 /** The CLI against a running server over HTTP: exit codes, output, and credentials from env only. */
+@EndToEndTest
 class CliTest {
 
     @RegisterExtension

@@ -10,10 +10,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.testing.CliRunner;
 import org.patgate.server.testing.CliRunner.Result;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 
 /** CLI parity for the admin scripts: token filters and bulk revoke, user update/delete/passwd, audit. */
+@EndToEndTest
 class ManagerCliTest {
 
     private static final String PASSWORD = "cli-manager-password";

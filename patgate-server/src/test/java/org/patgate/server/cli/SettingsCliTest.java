@@ -9,9 +9,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.testing.CliRunner;
 import org.patgate.server.testing.CliRunner.Result;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 
 /** {@code patgate settings get|set|reset} against a running server. */
+@EndToEndTest
 class SettingsCliTest {
 
     @RegisterExtension

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
@@ -23,6 +24,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * (disabled while they fail; see security.md's "not yet covered") that permission and policy
  * changes reach other nodes and that approvals respect a policy's token limit.
  */
+@EndToEndTest
 class SecurityClaimsTest {
 
     private static final String API = "/.patgate/api/v1";

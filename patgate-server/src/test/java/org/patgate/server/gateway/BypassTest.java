@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RawHttp.RawAnswer;
 import org.patgate.server.testing.RecordingUpstream.Received;
@@ -25,6 +26,7 @@ import org.patgate.server.testing.RunningGateway;
  * one must be denied (and the upstream must receive nothing) or be forwarded in a normalised, safe
  * form (checked on what the upstream received). Requests are written byte for byte on a socket.
  */
+@EndToEndTest
 class BypassTest {
 
     @RegisterExtension

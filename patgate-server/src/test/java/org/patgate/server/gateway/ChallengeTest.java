@@ -19,6 +19,7 @@ import org.eclipse.jetty.client.BasicAuthentication;
 import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp2;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
@@ -31,6 +32,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * authentication store, {@code curl --anyauth}, Python's {@code HTTPBasicAuthHandler} — then send
  * the token as the Basic password and get through, with the token never reaching the upstream.
  */
+@EndToEndTest
 class ChallengeTest {
 
     static final String REST = "/rest/api/2/myself";

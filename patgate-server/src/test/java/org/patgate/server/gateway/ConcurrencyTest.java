@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RecordingUpstream.Received;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer.Answer;
@@ -36,6 +37,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * go either way. Each client pauses before its last quarter until the revoke has returned, so
  * there are always requests on both sides of it.
  */
+@EndToEndTest
 class ConcurrencyTest {
 
     private static final int THREADS = 8;

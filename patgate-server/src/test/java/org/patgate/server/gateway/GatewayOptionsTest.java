@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
@@ -15,6 +16,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * Gateway settings that change the rules: anonymous access, password exemptions by user and group,
  * a trusted proxy in front, and identity mode {@code none}.
  */
+@EndToEndTest
 class GatewayOptionsTest {
 
     @RegisterExtension

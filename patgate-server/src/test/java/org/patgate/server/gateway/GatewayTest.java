@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RecordingUpstream.Received;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 
 /** The gateway's rules end to end: what is refused never reaches the upstream; what passes is cleaned. */
+@EndToEndTest
 class GatewayTest {
 
     @RegisterExtension

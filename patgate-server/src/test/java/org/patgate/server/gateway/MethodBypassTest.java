@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.patgate.core.decision.ForwardedMethods;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RawHttp2;
 import org.patgate.server.testing.RunningGateway;
@@ -26,6 +27,7 @@ import org.patgate.server.testing.RunningGateway;
  * read-only tokens and their {@code Destination} is decided like the path; read-only POSTs pass only
  * with a JSON body.
  */
+@EndToEndTest
 class MethodBypassTest {
 
     @RegisterExtension

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.UpstreamProduct;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * defaults (paths with common context paths, read-only POSTs, session cookie names), explicit keys
  * win, and password Basic seen outside {@code rest.paths} is counted in health and warned about once.
  */
+@EndToEndTest
 class ProductPresetTest {
 
     @TempDir

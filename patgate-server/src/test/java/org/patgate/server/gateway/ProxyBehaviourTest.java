@@ -12,11 +12,13 @@ import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 
 /** The proxy itself: timeouts, unreachable upstreams, redirects, cookies, h2c, bodies. */
+@EndToEndTest
 class ProxyBehaviourTest {
 
     @RegisterExtension

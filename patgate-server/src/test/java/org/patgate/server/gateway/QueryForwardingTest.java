@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RawHttp2;
 import org.patgate.server.testing.RunningGateway;
@@ -21,6 +22,7 @@ import org.patgate.server.testing.RunningGateway;
  * forwarded faithfully (malformed percent-encoding, bytes that are not UTF-8, control characters) is
  * a 4xx problem without internals, never a 500.
  */
+@EndToEndTest
 class QueryForwardingTest {
 
     @RegisterExtension

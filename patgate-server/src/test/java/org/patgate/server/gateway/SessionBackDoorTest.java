@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RawHttp.RawAnswer;
 import org.patgate.server.testing.RecordingUpstream.Received;
@@ -27,6 +28,7 @@ import org.patgate.server.testing.RunningGateway;
  * token, and {@code rest.anonymous: deny} is lifted only by a configured session cookie name
  * (exact, non-empty), never by any cookie.
  */
+@EndToEndTest
 class SessionBackDoorTest {
 
     @RegisterExtension

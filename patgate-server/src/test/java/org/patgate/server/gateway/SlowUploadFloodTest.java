@@ -23,6 +23,7 @@ import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.SlowUploads;
 import org.patgate.server.testing.TestServer;
@@ -36,6 +37,7 @@ import org.patgate.server.testing.TestServer;
  * used up) or 429 (its address's cap), none hangs, and the node is healthy and idle afterwards.
  */
 @org.junit.jupiter.api.Tag("alone")
+@EndToEndTest
 class SlowUploadFloodTest {
 
     static final Duration TOKEN_P99_BOUND = Duration.ofSeconds(1);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RawHttp.RawAnswer;
@@ -36,6 +37,7 @@ import org.patgate.server.testing.RawRecordingUpstream;
  * hold no copy of it. Cases named "accepted" must be served (token verified, then removed); all
  * others must be refused before the upstream.
  */
+@EndToEndTest
 class TokenLeakTest {
 
     static Path dir;

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer.Answer;
@@ -21,6 +22,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * Fine-grained rules per token: the "Jira: read issues and search only" preset and custom
  * allow/deny lists, with the gateway's path and method tricks re-run against the rules.
  */
+@EndToEndTest
 class TokenRulesTest {
 
     static final String TOKENS = "/.patgate/api/v1/tokens";

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.patgate.server.http.Json;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.SlowUploads;
 
@@ -33,6 +34,7 @@ import org.patgate.server.testing.SlowUploads;
  * upstream's 3-second {@code /test/slow}; client addresses come through a trusted proxy.
  */
 @org.junit.jupiter.api.Tag("alone")
+@EndToEndTest
 class TrafficBudgetTest {
 
     @RegisterExtension

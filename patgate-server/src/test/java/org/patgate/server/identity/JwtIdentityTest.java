@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer.Answer;
 
@@ -24,6 +25,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * Identity mode {@code jwt}: the upstream receives an ES256 JWT it can verify with the published
  * JWK Set, using an independent JOSE library as a real upstream would.
  */
+@EndToEndTest
 class JwtIdentityTest {
 
     static final String HEADER = "X-Identity-JWT";

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * CR, LF, other control characters or bidirectional overrides come out escaped on their own line,
  * for PATgate's loggers and for Jetty's alike.
  */
+@EndToEndTest
 class LogForgingTest {
 
     /** What an attacker wants to appear as a log line of its own. */

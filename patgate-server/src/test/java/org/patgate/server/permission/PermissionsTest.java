@@ -8,10 +8,12 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer.Answer;
 
 /** Permissions by group, end to end: defaults, narrowing, create-for-others, manage-all, use-tokens. */
+@EndToEndTest
 class PermissionsTest {
 
     static final String API = "/.patgate/api/v1";

@@ -8,10 +8,12 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer.Answer;
 
 /** Token policies by group, over the real API and gateway; every refusal names its limit and group. */
+@EndToEndTest
 class PolicyTest {
 
     static final String API = "/.patgate/api/v1";

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.RecordingUpstream;
 import org.patgate.server.testing.TestServer;
@@ -18,6 +19,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * applies to the very next gateway request, invalid input changes nothing, only admins may change,
  * every change is audited, survives a restart and reaches a second node on the same database.
  */
+@EndToEndTest
 class SettingsApiTest {
 
     static final String SETTINGS = "/.patgate/api/v1/settings";

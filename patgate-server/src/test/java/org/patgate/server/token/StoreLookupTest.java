@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.core.token.TokenParse;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.MutableClock;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
@@ -37,6 +38,7 @@ import org.patgate.server.token.TokenVerifier.Verification;
  * <p>Both TTLs are set to ten minutes here, so "within the TTL" holds on the slowest machine;
  * expiry of the negative cache is proved separately with a verifier of its own.
  */
+@EndToEndTest
 class StoreLookupTest {
 
     private static final String TOKENS = "/.patgate/api/v1/tokens";

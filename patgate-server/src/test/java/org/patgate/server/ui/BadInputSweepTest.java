@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.patgate.server.api.ApiRoutes;
 import org.patgate.server.api.Route;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
@@ -24,6 +25,7 @@ import org.patgate.server.testing.TestServer;
  * UI, a redirect to a local page) without stack text, exception names or internal addresses. Also:
  * sign-in never redirects off the site, whatever {@code next=} says.
  */
+@EndToEndTest
 class BadInputSweepTest {
 
     @RegisterExtension

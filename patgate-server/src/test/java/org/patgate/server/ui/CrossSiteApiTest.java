@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.api.ApiRoutes;
 import org.patgate.server.api.Route;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
@@ -20,6 +21,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * Ambient credentials (browser-cached Basic, the UI session cookie) cannot change anything in the
  * management API from another site, on every state-changing route; scripts keep working.
  */
+@EndToEndTest
 class CrossSiteApiTest {
 
     private static final String API = "/.patgate/api/v1";

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 
 /** A password change or reset ends the user's other sessions: a stolen session does not outlive it. */
+@EndToEndTest
 class SessionEndsOnPasswordChangeTest {
 
     private static final String API = "/.patgate/api/v1";

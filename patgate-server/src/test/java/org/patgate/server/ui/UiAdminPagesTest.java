@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 
@@ -15,6 +16,7 @@ import org.patgate.server.testing.TestServer;
  * their changes reach the same services the API uses (checked through the API), that refused input
  * changes nothing, and their security (admins only, CSRF on every POST, escaped output).
  */
+@EndToEndTest
 class UiAdminPagesTest {
 
     private static final String ALICE_PASSWORD = "alice-password-123";

@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 
@@ -18,6 +19,7 @@ import org.patgate.server.testing.TestServer;
  * bulk revocation (selected and matching, each confirmed with the count), creating a token for
  * another user, and the users' lifecycle; with their access control, CSRF and escaping.
  */
+@EndToEndTest
 class UiManagerPagesTest {
 
     private static final String PASSWORD = "member-password-123";

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.http.Json;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RecordingUpstream;
 import org.patgate.server.testing.TestServer;
 
@@ -23,6 +24,7 @@ import org.patgate.server.testing.TestServer;
  * The token pages as plain forms (no JavaScript): the create form's policy limits, rotate and
  * revoke with their confirmation step, the htmx fragment, and the hourly activity the chart draws.
  */
+@EndToEndTest
 class UiPagesTest {
 
     private static final String PASSWORD = "erin-password-123";

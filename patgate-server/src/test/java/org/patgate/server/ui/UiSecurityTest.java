@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 
@@ -17,6 +18,7 @@ import org.patgate.server.testing.TestServer;
  * The web UI's security properties over plain HTTP (no browser): CSRF, session handling, cookie
  * flags, access control, escaping, security headers on every route, login throttling.
  */
+@EndToEndTest
 class UiSecurityTest {
 
     private static final String ALICE_PASSWORD = "alice-password-123";

@@ -6,9 +6,11 @@ import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningServer;
 
 /** The web UI's token form refuses the same unsafe names as the API: nothing is created, the field says why. */
+@EndToEndTest
 class UiUnsafeNamesTest {
 
     static final String PASSWORD = "alice-password-123";

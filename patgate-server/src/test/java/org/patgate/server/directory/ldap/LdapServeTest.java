@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.cli.Main;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.LdapTest;
 import org.patgate.server.testing.RecordingUpstream;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
@@ -28,6 +30,8 @@ import org.patgate.server.testing.TestServer.Answer;
  * test clock: the membership cache TTL passes without sleeping. The token cache is off
  * ({@code tokens.cacheTtl: 0s}) so the membership cache alone bounds how long changes take.
  */
+@LdapTest
+@EndToEndTest
 class LdapServeTest {
 
     private static final Duration TTL = Duration.ofSeconds(60);
