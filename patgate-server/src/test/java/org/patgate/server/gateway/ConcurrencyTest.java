@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.testing.EndToEndTest;
@@ -57,12 +56,9 @@ class ConcurrencyTest {
     record Sent(Kind kind, long ticket, String path, int status) {}
 
     @RegisterExtension
-    static final RunningGateway gw = RunningGateway.builder().build();
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw.server.createUser("rita", "rita-password-12345");
-    }
+    static final RunningGateway gw = RunningGateway.builder()
+            .user("rita", "rita-password-12345")
+            .build();
 
     @Test
     void revokedTokenIsNeverForwardedAfterTheRevokeReturnedAndNothingLeaks() throws Exception {

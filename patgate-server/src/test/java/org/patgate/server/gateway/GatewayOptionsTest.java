@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.testing.EndToEndTest;
@@ -26,12 +25,9 @@ class GatewayOptionsTest {
                 "PATGATE_REST_PASSWORDEXEMPTGROUPS", "migrating",
                 "PATGATE_TRUSTEDPROXIES", "127.0.0.1",
                 "PATGATE_IDENTITY_MODE", "none",
-                "PATGATE_REST_ALLOWEDIPS", "127.0.0.0/8,198.51.100.0/24")).build();
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw.server.createUser("carol", "carol-password-123", "migrating");
-    }
+                "PATGATE_REST_ALLOWEDIPS", "127.0.0.0/8,198.51.100.0/24"))
+            .user("carol", "carol-password-123", "migrating")
+            .build();
 
     @Test
     void anonymousRequestsPassWhenAllowed() {

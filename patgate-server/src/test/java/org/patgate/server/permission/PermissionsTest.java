@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.testing.EndToEndTest;
@@ -20,15 +19,12 @@ class PermissionsTest {
     static final String PW = "password-for-tests-1";
 
     @RegisterExtension
-    final RunningGateway gw = RunningGateway.builder().build();
-
-    @BeforeEach
-    void start() {
-        gw.server.createUser("dev", PW, "developers");
-        gw.server.createUser("ops", PW, "service-managers");
-        gw.server.createUser("auditor", PW, "token-auditors");
-        gw.server.createUser("svc-backup", PW);
-    }
+    final RunningGateway gw = RunningGateway.builder()
+            .user("dev", PW, "developers")
+            .user("ops", PW, "service-managers")
+            .user("auditor", PW, "token-auditors")
+            .user("svc-backup", PW)
+            .build();
 
     private Answer as(String user, String method, String path, Object body) {
         return gw.server.call(method, path, user, user.equals("alice") ? RunningGateway.ALICE_PASSWORD : PW, body);

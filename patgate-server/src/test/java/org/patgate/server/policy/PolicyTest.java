@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.testing.EndToEndTest;
@@ -20,14 +19,11 @@ class PolicyTest {
     static final String PW = "password-for-tests-1";
 
     @RegisterExtension
-    final RunningGateway gw = RunningGateway.builder().build();
-
-    @BeforeEach
-    void start() {
-        gw.server.createUser("carl", PW, "contractors");
-        gw.server.createUser("ivy", PW, "interns");
-        gw.server.createUser("both", PW, "contractors", "short-lived");
-    }
+    final RunningGateway gw = RunningGateway.builder()
+            .user("carl", PW, "contractors")
+            .user("ivy", PW, "interns")
+            .user("both", PW, "contractors", "short-lived")
+            .build();
 
     private Answer as(String user, String method, String path, Object body) {
         return gw.server.call(method, path, user, PW, body);

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ public final class RunningGateway implements BeforeAllCallback, AfterAllCallback
     private String readWriteId;
     private boolean perTest;
 
-    private RunningGateway(Map<String, String> env, Path dir) {
+    private RunningGateway(Map<String, String> env, List<String[]> users, Path dir) {
         try {
             upstream = new RecordingUpstream();
         } catch (Exception e) {
@@ -54,16 +55,19 @@ public final class RunningGateway implements BeforeAllCallback, AfterAllCallback
         Map<String, String> all = new HashMap<>(env);
         all.putIfAbsent("PATGATE_UPSTREAM_URL", upstream.url()); // a test may put another upstream in front
         this.dir = dir;
-        this.server = RunningServer.builder().env(all).user("alice", ALICE_PASSWORD).build();
+        RunningServer.Builder server = RunningServer.builder().env(all).user("alice", ALICE_PASSWORD);
+        users.forEach(user -> server.user(user[0], user[1], java.util.Arrays.copyOfRange(user, 2, user.length)));
+        this.server = server.build();
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** What the gateway starts with: env overrides an operator would set. */
+    /** What the gateway starts with: env overrides an operator would set, local users besides alice. */
     public static final class Builder {
         private final Map<String, String> env = new HashMap<>();
+        private final List<String[]> users = new ArrayList<>();
 
         private Builder() {}
 
@@ -77,8 +81,16 @@ public final class RunningGateway implements BeforeAllCallback, AfterAllCallback
             return this;
         }
 
+        /** A local user created through the admin API right after start. */
+        public Builder user(String name, String password, String... groups) {
+            List<String> user = new ArrayList<>(List.of(name, password));
+            user.addAll(List.of(groups));
+            users.add(user.toArray(String[]::new));
+            return this;
+        }
+
         public RunningGateway build() {
-            return new RunningGateway(env, null);
+            return new RunningGateway(env, users, null);
         }
     }
 
@@ -87,7 +99,7 @@ public final class RunningGateway implements BeforeAllCallback, AfterAllCallback
      * same directory shares them); close it when done.
      */
     public static RunningGateway start(Path dir, Map<String, String> env) {
-        RunningGateway gateway = new RunningGateway(env, dir);
+        RunningGateway gateway = new RunningGateway(env, List.of(), dir);
         gateway.startNode();
         return gateway;
     }
