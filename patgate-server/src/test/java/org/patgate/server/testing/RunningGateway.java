@@ -1,11 +1,7 @@
 package org.patgate.server.testing;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,8 +33,6 @@ public final class RunningGateway implements BeforeAllCallback, AfterAllCallback
 
     public final RecordingUpstream upstream;
     public final RunningServer server;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
     private final Path dir;
     private TestServer node;
     private String readOnly;
@@ -168,18 +162,9 @@ public final class RunningGateway implements BeforeAllCallback, AfterAllCallback
         return server.baseUri();
     }
 
-    /** A request through the gateway with the JDK client. */
+    /** A request through the gateway with the JDK client (redirects not followed). */
     public TestServer.Answer send(String method, String pathAndQuery, Map<String, String> headers, String body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base() + pathAndQuery))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(builder::header);
-        try {
-            HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-            return new TestServer.Answer(response.statusCode(), response.headers(), response.body());
-        } catch (Exception e) {
-            throw new AssertionError(method + " " + pathAndQuery + ": " + e, e);
-        }
+        return server.raw(method, pathAndQuery, headers, body);
     }
 
     public TestServer.Answer bearer(String method, String pathAndQuery, String token) {

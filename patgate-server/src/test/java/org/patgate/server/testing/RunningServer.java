@@ -43,6 +43,8 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback,
 
     private final Map<String, String> env;
     private final List<User> users;
+    private final boolean withUpstream;
+    private RecordingUpstream upstream;
     private Path dir;
     private TestServer node;
     private boolean perTest;
@@ -50,6 +52,7 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback,
     private RunningServer(Builder builder) {
         this.env = Map.copyOf(builder.env);
         this.users = List.copyOf(builder.users);
+        this.withUpstream = builder.withUpstream;
     }
 
     public static Builder builder() {
@@ -60,8 +63,15 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback,
     public static final class Builder {
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<User> users = new ArrayList<>();
+        private boolean withUpstream;
 
         private Builder() {}
+
+        /** Puts a {@link RecordingUpstream} behind the node, started and stopped with it. */
+        public Builder withUpstream() {
+            withUpstream = true;
+            return this;
+        }
 
         /** An env override, as {@code PATGATE_…} variables are read at start. */
         public Builder env(String name, String value) {
@@ -117,7 +127,16 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback,
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        node = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "", env);
+        Map<String, String> all = new LinkedHashMap<>(env);
+        if (withUpstream) {
+            try {
+                upstream = new RecordingUpstream();
+            } catch (Exception e) {
+                throw new IllegalStateException("the recording upstream did not start", e);
+            }
+            all.putIfAbsent("PATGATE_UPSTREAM_URL", upstream.url());
+        }
+        node = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "", all);
         users.forEach(user -> node.createUser(user.name(), user.password(), user.groups().toArray(String[]::new)));
     }
 
@@ -139,8 +158,24 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback,
             }
         } finally {
             node = null;
-            FileTrees.deleteQuietly(dir);
-            dir = null;
+            try {
+                closeUpstream();
+            } finally {
+                FileTrees.deleteQuietly(dir);
+                dir = null;
+            }
+        }
+    }
+
+    private void closeUpstream() {
+        try {
+            if (upstream != null) {
+                upstream.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("the recording upstream did not stop", e);
+        } finally {
+            upstream = null;
         }
     }
 
@@ -149,6 +184,15 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback,
             throw new IllegalStateException("the server runs only between the extension's before and after callbacks");
         }
         return node;
+    }
+
+    /** The upstream behind the node, when built {@link Builder#withUpstream() with one}. */
+    public RecordingUpstream upstream() {
+        node();
+        if (upstream == null) {
+            throw new IllegalStateException("this server was built without an upstream");
+        }
+        return upstream;
     }
 
     /** The scratch directory of the running node (database, pepper file). */
