@@ -2,9 +2,11 @@ package org.patgate.server.testing;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.patgate.server.cli.Main;
@@ -29,15 +31,20 @@ public final class CliRunner implements TestExecutionExceptionHandler {
     /** What one command did. */
     public record Result(int exitCode, String out, String err) {}
 
-    private final RunningServer server;
+    private final Supplier<URI> server;
     private volatile String lastCommand;
 
-    private CliRunner(RunningServer server) {
+    private CliRunner(Supplier<URI> server) {
         this.server = server;
     }
 
     /** A runner whose commands talk to {@code server} (read when a command runs, so after its start). */
     public static CliRunner against(RunningServer server) {
+        return new CliRunner(server::baseUri);
+    }
+
+    /** A runner whose commands talk to the server at the URL {@code server} answers when a command runs. */
+    public static CliRunner against(Supplier<URI> server) {
         return new CliRunner(server);
     }
 
@@ -55,7 +62,7 @@ public final class CliRunner implements TestExecutionExceptionHandler {
     /** The env of a caller signed in as {@code user}: the server's URL and the credentials. */
     public Map<String, String> as(String user, String password) {
         Map<String, String> env = new HashMap<>();
-        env.put("PATGATE_URL", server.baseUri().toString());
+        env.put("PATGATE_URL", server.get().toString());
         env.put("PATGATE_USER", user);
         env.put("PATGATE_PASSWORD", password);
         return env;
