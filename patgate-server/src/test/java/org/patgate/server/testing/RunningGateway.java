@@ -2,8 +2,6 @@ package org.patgate.server.testing;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -34,24 +32,22 @@ public final class RunningGateway implements BeforeAllCallback, AfterAllCallback
     public final RecordingUpstream upstream;
     public final RunningServer server;
     private final Path dir;
-    private TestServer node;
     private String readOnly;
     private String readWrite;
     private String readWriteId;
     private boolean perTest;
 
-    private RunningGateway(Map<String, String> env, List<String[]> users, Path dir) {
+    private RunningGateway(Builder builder, Path dir) {
         try {
             upstream = new RecordingUpstream();
         } catch (Exception e) {
             throw new IllegalStateException("the recording upstream did not start", e);
         }
-        Map<String, String> all = new HashMap<>(env);
-        all.putIfAbsent("PATGATE_UPSTREAM_URL", upstream.url()); // a test may put another upstream in front
+        if (!builder.ownUpstream) { // a test may put another upstream in front
+            builder.server.env("PATGATE_UPSTREAM_URL", upstream.url());
+        }
         this.dir = dir;
-        RunningServer.Builder server = RunningServer.builder().env(all).user("alice", ALICE_PASSWORD);
-        users.forEach(user -> server.user(user[0], user[1], java.util.Arrays.copyOfRange(user, 2, user.length)));
-        this.server = server.build();
+        this.server = builder.server.build();
     }
 
     public static Builder builder() {
@@ -60,31 +56,30 @@ public final class RunningGateway implements BeforeAllCallback, AfterAllCallback
 
     /** What the gateway starts with: env overrides an operator would set, local users besides alice. */
     public static final class Builder {
-        private final Map<String, String> env = new HashMap<>();
-        private final List<String[]> users = new ArrayList<>();
+        private boolean ownUpstream;
+        private final RunningServer.Builder server = RunningServer.builder().user("alice", ALICE_PASSWORD);
 
         private Builder() {}
 
         public Builder env(String name, String value) {
-            env.put(name, value);
+            ownUpstream |= name.equals("PATGATE_UPSTREAM_URL");
+            server.env(name, value);
             return this;
         }
 
         public Builder env(Map<String, String> overrides) {
-            env.putAll(overrides);
+            overrides.forEach(this::env);
             return this;
         }
 
-        /** A local user created through the admin API right after start. */
+        /** A local user created through the admin API right after start, after alice. */
         public Builder user(String name, String password, String... groups) {
-            List<String> user = new ArrayList<>(List.of(name, password));
-            user.addAll(List.of(groups));
-            users.add(user.toArray(String[]::new));
+            server.user(name, password, groups);
             return this;
         }
 
         public RunningGateway build() {
-            return new RunningGateway(env, users, null);
+            return new RunningGateway(this, null);
         }
     }
 
@@ -93,7 +88,7 @@ public final class RunningGateway implements BeforeAllCallback, AfterAllCallback
      * same directory shares them); close it when done.
      */
     public static RunningGateway start(Path dir, Map<String, String> env) {
-        RunningGateway gateway = new RunningGateway(env, List.of(), dir);
+        RunningGateway gateway = new RunningGateway(builder().env(env), dir);
         gateway.startNode();
         return gateway;
     }
