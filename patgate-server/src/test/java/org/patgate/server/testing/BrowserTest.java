@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * Tags a test class (and its subclasses) {@code browser}: its tests drive a real headless Chromium
- * (Selenium) and skip when it is not installed. Select them or leave them
- * out with {@code -Dgroups=browser} or {@code -DexcludedGroups=browser}.
+ * (Selenium) and skip when it is not installed. Run only them with
+ * {@code -Dgroups=browser}, all but them with {@code -Dgroups='!browser'}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * Tags a test class (and its subclasses) {@code e2e}: its tests start a full PATgate node and speak to
- * it over loopback sockets. Select them or leave them
- * out with {@code -Dgroups=e2e} or {@code -DexcludedGroups=e2e}.
+ * it over loopback sockets. Run only them with
+ * {@code -Dgroups=e2e}, all but them with {@code -Dgroups='!e2e'}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * Tags a test class (and its subclasses) {@code ldap}: its tests start an in-memory LDAP directory
- * (UnboundID). Select them or leave them
- * out with {@code -Dgroups=ldap} or {@code -DexcludedGroups=ldap}.
+ * (UnboundID). Run only them with
+ * {@code -Dgroups=ldap}, all but them with {@code -Dgroups='!ldap'}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -8,8 +8,8 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.Tag;
 
 /**
- * Tags a test class (and its subclasses) {@code postgres}: its tests start an embedded PostgreSQL. Select them or leave them
- * out with {@code -Dgroups=postgres} or {@code -DexcludedGroups=postgres}.
+ * Tags a test class (and its subclasses) {@code postgres}: its tests start an embedded PostgreSQL.
+ * Run only them with {@code -Dgroups=postgres}, all but them with {@code -Dgroups='!postgres'}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
