@@ -29,9 +29,7 @@ class UiAdminPagesTest {
             .build();
 
     private static UiClient signedIn(String user, String password) {
-        UiClient client = new UiClient(server.baseUri());
-        assertThat(client.signIn(user, password).status()).isEqualTo(303);
-        return client;
+        return UiClient.signedIn(server.baseUri(), user, password);
     }
 
     private static UiClient admin() {

@@ -33,9 +33,7 @@ class UiManagerPagesTest {
             .build();
 
     private static UiClient signIn(String user, String password) {
-        UiClient client = new UiClient(server.baseUri());
-        assertThat(client.signIn(user, password).status()).isEqualTo(303);
-        return client;
+        return UiClient.signedIn(server.baseUri(), user, password);
     }
 
     private static UiClient admin() {

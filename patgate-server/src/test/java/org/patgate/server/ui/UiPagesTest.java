@@ -32,9 +32,7 @@ class UiPagesTest {
             .build();
 
     private static UiClient erin() {
-        UiClient client = new UiClient(server.baseUri());
-        assertThat(client.signIn("erin", PASSWORD).status()).isEqualTo(303);
-        return client;
+        return UiClient.signedIn(server.baseUri(), "erin", PASSWORD);
     }
 
     private static String today(int plusDays) {

@@ -37,15 +37,11 @@ class UiSecurityTest {
     }
 
     private static UiClient alice() {
-        UiClient client = new UiClient(server.baseUri());
-        assertThat(client.signIn("alice", ALICE_PASSWORD).status()).isEqualTo(303);
-        return client;
+        return UiClient.signedIn(server.baseUri(), "alice", ALICE_PASSWORD);
     }
 
     private static UiClient admin() {
-        UiClient client = new UiClient(server.baseUri());
-        assertThat(client.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD).status()).isEqualTo(303);
-        return client;
+        return UiClient.signedIn(server.baseUri(), TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
     }
 
     private static long aliceTokenCount() {
