@@ -3,37 +3,25 @@ package org.patgate.server.activity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.store.ActivityRepository;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningGateway;
 
 /** Token activity: recorded off the request path, shown by the API, bounded per token, losses counted. */
 @org.junit.jupiter.api.Tag("alone")
+@EndToEndTest
 class ActivityTest {
 
-    @TempDir
-    static Path dir;
-    static GatewayFixture gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = new GatewayFixture(dir, Map.of("PATGATE_ACTIVITY_RECENTREQUESTS", "3"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().env(Map.of("PATGATE_ACTIVITY_RECENTREQUESTS", "3")).build();
 
     private static JsonNode activity() {
-        return activityOf(gw.readWriteId);
+        return activityOf(gw.readWriteId());
     }
 
     /**
@@ -47,7 +35,7 @@ class ActivityTest {
         do {
             gw.server.server().activity().flush();
             activity = gw.server.call("GET", "/.patgate/api/v1/tokens/" + tokenId + "/activity", "alice",
-                    GatewayFixture.ALICE_PASSWORD, null).json();
+                    RunningGateway.ALICE_PASSWORD, null).json();
         } while (!expectedSeen() && System.nanoTime() < deadline);
         return activity;
     }
@@ -65,7 +53,7 @@ class ActivityTest {
 
     @Test
     void requestsWithATokenAppearInItsActivityWithoutQueryOrSecret() {
-        var answer = gw.send("GET", "/rest/api/2/issue/DEMO-7?fields=summary", Map.of("Authorization", "Bearer " + gw.readWrite,
+        var answer = gw.send("GET", "/rest/api/2/issue/DEMO-7?fields=summary", Map.of("Authorization", "Bearer " + gw.readWrite(),
                 "User-Agent", "nightly-report/1.0"), null);
         assertThat(answer.status()).isEqualTo(200);
         sent(1);
@@ -84,19 +72,19 @@ class ActivityTest {
         assertThat(activity.get("lastUsedIp").asText()).isEqualTo("127.0.0.1");
         assertThat(activity.get("lastUsedAgent").asText()).isEqualTo("nightly-report/1.0");
         assertThat(Instant.parse(activity.get("lastUsedAt").asText())).isAfter(Instant.now().minusSeconds(600));
-        assertThat(activity.toString()).doesNotContain(gw.readWrite).doesNotContain("fields=summary");
+        assertThat(activity.toString()).doesNotContain(gw.readWrite()).doesNotContain("fields=summary");
     }
 
     @Test
     void refusedRequestsOfAKnownTokenAreRecordedWithTheirStatus() {
         String roId = null;
-        for (JsonNode t : gw.server.call("GET", "/.patgate/api/v1/tokens?size=100", "alice", GatewayFixture.ALICE_PASSWORD,
+        for (JsonNode t : gw.server.call("GET", "/.patgate/api/v1/tokens?size=100", "alice", RunningGateway.ALICE_PASSWORD,
                 null).json().get("items")) {
-            if (gw.readOnly.endsWith(t.get("hint").asText().substring(1))) {
+            if (gw.readOnly().endsWith(t.get("hint").asText().substring(1))) {
                 roId = t.get("id").asText();
             }
         }
-        assertThat(gw.bearer("DELETE", "/rest/api/2/issue/DEMO-8", gw.readOnly).status()).isEqualTo(403);
+        assertThat(gw.bearer("DELETE", "/rest/api/2/issue/DEMO-8", gw.readOnly()).status()).isEqualTo(403);
         sent(1);
 
         JsonNode items = activityOf(roId).get("items");
@@ -109,7 +97,7 @@ class ActivityTest {
     @Test
     void onlyTheNewestRequestsAreKeptPerToken() {
         for (int i = 0; i < 6; i++) {
-            gw.bearer("GET", "/rest/api/2/issue/KEEP-" + i, gw.readWrite);
+            gw.bearer("GET", "/rest/api/2/issue/KEEP-" + i, gw.readWrite());
             gw.server.clock().advance(Duration.ofMillis(1));
         }
         sent(6);
@@ -136,7 +124,7 @@ class ActivityTest {
 
         Instant now = gw.server.clock().instant();
         JsonNode usage = gw.server.call("GET", "/.patgate/api/v1/tokens/" + tokenId + "/usage?hours=3", "alice",
-                GatewayFixture.ALICE_PASSWORD, null).json();
+                RunningGateway.ALICE_PASSWORD, null).json();
 
         assertThat(activityOf(tokenId).get("items")).as("rows kept").hasSize(3);
         JsonNode items = usage.get("items");
@@ -148,7 +136,7 @@ class ActivityTest {
         assertThat(current.get("failed").asLong()).isEqualTo(2);
         assertThat(items.get(0).get("requests").asLong()).isZero();
         assertThat(gw.server.call("GET", "/.patgate/api/v1/tokens/" + tokenId + "/usage?hours=0", "alice",
-                GatewayFixture.ALICE_PASSWORD, null).status()).isEqualTo(400);
+                RunningGateway.ALICE_PASSWORD, null).status()).isEqualTo(400);
     }
 
     @Test

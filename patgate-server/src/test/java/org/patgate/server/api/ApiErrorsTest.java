@@ -2,41 +2,30 @@ package org.patgate.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 
 /** Every way a management API call can go wrong answers RFC 9457 problem+json with a useful detail. */
+@EndToEndTest
 class ApiErrorsTest {
 
     private static final String API = "/.patgate/api/v1";
     private static final String PASSWORD = "erin-password-1234";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "",
-                Map.of("PATGATE_API_MAXBODYBYTES", "2048"));
-        server.createUser("erin", PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder().env(Map.of("PATGATE_API_MAXBODYBYTES", "2048"))
+            .user("erin", PASSWORD)
+            .build();
 
     static Stream<Arguments> badTokenRequests() {
         return Stream.of(

@@ -12,10 +12,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 
@@ -27,6 +29,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * <p>The scenario runs on the server's hand-moved clock, one second apart per action, so every
  * time filter below names an exact instant at which an event was recorded.
  */
+@EndToEndTest
 class AuditApiTest {
 
     private static final String AUDIT = "/.patgate/api/v1/audit";
@@ -35,9 +38,11 @@ class AuditApiTest {
     private static final String BOB_PASSWORD = "bob-password-12345";
     private static final String WRONG_PASSWORD = "not-alices-password-987";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder()
+            .user("alice", ALICE_PASSWORD)
+            .user("bob", BOB_PASSWORD)
+            .build();
     /** When each scenario step happened: T[1] .. T[6]. */
     static final Instant[] T = new Instant[7];
     static String tokenA;
@@ -46,9 +51,6 @@ class AuditApiTest {
 
     @BeforeAll
     static void scenario() {
-        server = TestServer.h2(dir);
-        server.createUser("alice", ALICE_PASSWORD);
-        server.createUser("bob", BOB_PASSWORD);
         Instant base = server.clock().instant().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
         for (int i = 1; i < T.length; i++) {
             T[i] = base.plusSeconds(i);
@@ -69,11 +71,6 @@ class AuditApiTest {
         assertThat(server.call("GET", TOKENS, "mallory", WRONG_PASSWORD, null).status()).isEqualTo(401);
         at(6);
         tokenC = create("alice", ALICE_PASSWORD, "c");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     private static void at(int step) {

@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.TestServer;
 
 /**
@@ -24,6 +25,7 @@ import org.patgate.server.testing.TestServer;
  * every spec operation is a route (parameter names aside), path parameters are declared, every
  * {@code $ref} resolves, and the server serves exactly this file without authentication.
  */
+@EndToEndTest
 class OpenApiConsistencyTest {
 
     static final Path SPEC = Path.of("../docs/openapi.yaml");

@@ -2,7 +2,6 @@ package org.patgate.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,11 +9,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.testing.TestServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer.Answer;
 
 /**
@@ -22,24 +20,14 @@ import org.patgate.server.testing.TestServer.Answer;
  * password pass without another Argon2id check (so the password-check cap does not refuse them), for
  * as long as the user's password and state are unchanged.
  */
+@EndToEndTest
 class RecentLoginsTest {
 
     private static final String ME = "/.patgate/api/v1/me";
     private static final String PASSWORD = "script-password-123";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.h2(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder().build();
 
     @Test
     void parallelCallsWithCredentialsVerifiedAMomentAgoAllSucceed() throws Exception {

@@ -3,41 +3,30 @@ package org.patgate.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.testing.TestServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer.Answer;
 import org.patgate.server.token.TokenVerifier;
 
 /** The token lifecycle over the real management API: create, list, get, rotate, revoke, ownership. */
+@EndToEndTest
 class TokenApiTest {
 
     private static final String TOKENS = "/.patgate/api/v1/tokens";
     private static final String ALICE_PASSWORD = "alice-password-123";
     private static final String BOB_PASSWORD = "bob-password-12345";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.h2(dir);
-        server.createUser("alice", ALICE_PASSWORD, "developers");
-        server.createUser("bob", BOB_PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder()
+            .user("alice", ALICE_PASSWORD, "developers")
+            .user("bob", BOB_PASSWORD)
+            .build();
 
     private static Answer alice(String method, String path, Object body) {
         return server.call(method, path, "alice", ALICE_PASSWORD, body);

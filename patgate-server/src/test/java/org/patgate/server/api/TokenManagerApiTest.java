@@ -4,43 +4,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.patgate.server.api.ApiErrorsTest.assertProblem;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.testing.TestServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer.Answer;
 import org.patgate.server.token.TokenVerifier;
 
 /** The admin token manager over the API: filters, sorting, bulk revocation and who may do what. */
+@EndToEndTest
 class TokenManagerApiTest {
 
     private static final String TOKENS = "/.patgate/api/v1/tokens";
     private static final String PASSWORD = "manager-test-password";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder()
+            .user("carol", PASSWORD)
+            .user("dan", PASSWORD)
+            .user("helpdesk", PASSWORD, "helpdesk")
+            .build();
 
     @BeforeAll
     static void start() {
-        server = TestServer.h2(dir);
-        server.createUser("carol", PASSWORD);
-        server.createUser("dan", PASSWORD);
-        server.createUser("helpdesk", PASSWORD, "helpdesk");
         assertThat(server.asAdmin("PUT", "/.patgate/api/v1/permissions/groups/helpdesk",
                 Map.of("permissions", List.of("manage-all-tokens"))).status()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     private static Answer as(String user, String method, String path, Object body) {

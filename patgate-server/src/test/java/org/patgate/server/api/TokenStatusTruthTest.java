@@ -3,18 +3,17 @@ package org.patgate.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer.Answer;
 
 /**
@@ -22,6 +21,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * is true exactly when the gateway accepts the token (a request it then forbids is a 403, not a 401),
  * and {@code statusReason} names the true reason for each token that does not work.
  */
+@EndToEndTest
 class TokenStatusTruthTest {
 
     static final String API = "/.patgate/api/v1";
@@ -30,21 +30,14 @@ class TokenStatusTruthTest {
     static final String TOKEN_USERS = "token-users";
     static final AtomicInteger USERS = new AtomicInteger();
 
-    @TempDir
-    static Path dir;
-    static GatewayFixture gw;
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().build();
 
     @BeforeAll
     static void start() throws Exception {
-        gw = new GatewayFixture(dir, Map.of());
         grant("everyone", "create-tokens");
         grant("groups/" + TOKEN_USERS, "use-tokens", "create-tokens");
         policy(Map.of());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
     }
 
     /** A token in a given state, and what PATgate must say about it and do with it. */

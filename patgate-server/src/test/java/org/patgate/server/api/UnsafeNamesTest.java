@@ -2,17 +2,16 @@ package org.patgate.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.patgate.server.testing.TestServer;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer.Answer;
 
 /**
@@ -21,6 +20,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * that make a name display as something else: 400 problem+json naming the field, nothing stored.
  * The web UI and the CLI create through the same services, so they share this validation.
  */
+@EndToEndTest
 class UnsafeNamesTest {
 
     static final String API = "/.patgate/api/v1";
@@ -30,25 +30,19 @@ class UnsafeNamesTest {
     static final List<String> UNSAFE = List.of("\n", "\r", "\u0000", "\u001b", "\u007f", "\u0085", "\u2028",
             "\u202a", "\u202b", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c");
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder()
+            .user("namer", PW)
+            .user("pender", PW, "approval-needed")
+            .build();
     static String pendingId;
 
     @BeforeAll
     static void start() {
-        server = TestServer.h2(dir);
-        server.createUser("namer", PW);
-        server.createUser("pender", PW, "approval-needed");
         assertThat(server.asAdmin("PUT", API + "/policies/groups/approval-needed", Map.of("approvalRequired", true))
                 .status()).isEqualTo(200);
         pendingId = server.call("POST", API + "/tokens", "pender", PW, Map.of("name", "waits", "scope", "read-only"))
                 .json().get("id").asText();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     enum Field { TOKEN_NAME, USERNAME, DISPLAY_NAME_NEW, DISPLAY_NAME_CHANGED, GROUP_OF_USER, PERMISSION_GROUP, POLICY_GROUP, DENIAL_REASON }

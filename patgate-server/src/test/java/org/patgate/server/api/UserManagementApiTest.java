@@ -7,33 +7,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 import org.patgate.server.token.TokenVerifier;
 
 /** The local directory over the API: change, delete, own password, groups, audit filters and CSV export. */
+@EndToEndTest
 class UserManagementApiTest {
 
     private static final String API = "/.patgate/api/v1";
     private static final String PASSWORD = "user-test-password-1";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.h2(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder().build();
 
     private static String tokenOf(String user) {
         Answer created = server.call("POST", API + "/tokens", user, PASSWORD, Map.of("name", "t"));

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.testing.DatabaseDump;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.TestServer;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * password or pepper — appears anywhere in the database or the log output, while the audit trail
  * names every action.
  */
+@EndToEndTest
 class SecretsNeverStoredTest {
 
     @TempDir

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.docs.HttpExamples.Example;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RecordingUpstream;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
@@ -43,6 +44,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * says it is allowed. The JWTs the application received must verify the way the page tells an
  * application to verify them.
  */
+@EndToEndTest
 class AdminGuideExamplesTest {
 
     static final Path DOC = Path.of("../docs/admin-guide.md");

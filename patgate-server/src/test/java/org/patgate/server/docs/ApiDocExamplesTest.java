@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.docs.HttpExamples.Example;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 
@@ -21,6 +22,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * problem {@code type}, and every field the page shows. Token ids and secrets shown in the page's
  * create answers stand for the ones the server really issues (see {@link HttpExamples}).
  */
+@EndToEndTest
 class ApiDocExamplesTest {
 
     static final Path DOC = Path.of("../docs/api.md");

@@ -11,49 +11,44 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RawHttp.RawAnswer;
 import org.patgate.server.testing.RecordingUpstream.Received;
+import org.patgate.server.testing.RunningGateway;
 
 /**
  * Crafted requests that try to get past the gateway, each a test case named after its trick. Every
  * one must be denied (and the upstream must receive nothing) or be forwarded in a normalised, safe
  * form (checked on what the upstream received). Requests are written byte for byte on a socket.
  */
+@EndToEndTest
 class BypassTest {
 
-    static Path dir;
-    static GatewayFixture gw;
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().build();
     static String revoked;
     static String expired;
     static String ipBound;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = java.nio.file.Files.createTempDirectory("patgate-bypass");
-        gw = new GatewayFixture(dir, Map.of());
         revoked = gw.createToken("read-write", List.of());
         String revokedId = idOf(revoked);
-        gw.server.call("DELETE", "/.patgate/api/v1/tokens/" + revokedId, "alice", GatewayFixture.ALICE_PASSWORD, null);
+        gw.server.call("DELETE", "/.patgate/api/v1/tokens/" + revokedId, "alice", RunningGateway.ALICE_PASSWORD, null);
         Instant in = gw.server.clock().instant().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        expired = gw.server.call("POST", "/.patgate/api/v1/tokens", "alice", GatewayFixture.ALICE_PASSWORD,
+        expired = gw.server.call("POST", "/.patgate/api/v1/tokens", "alice", RunningGateway.ALICE_PASSWORD,
                 Map.of("name", "expiring", "scope", "read-write", "expiresAt", in.toString())).json().get("token").asText();
         gw.server.clock().set(in.plus(Duration.ofSeconds(1)));
         ipBound = gw.createToken("read-write", List.of("192.0.2.0/24"));
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
-
     private static String idOf(String token) {
-        var items = gw.server.call("GET", "/.patgate/api/v1/tokens?size=200", "alice", GatewayFixture.ALICE_PASSWORD, null)
+        var items = gw.server.call("GET", "/.patgate/api/v1/tokens?size=200", "alice", RunningGateway.ALICE_PASSWORD, null)
                 .json().get("items");
         for (var item : items) {
             if (token.endsWith(item.get("hint").asText().substring(1))) {
@@ -188,7 +183,7 @@ class BypassTest {
                 r -> r.header("X-Original-URL").isEmpty() && r.path().equals("/secure/Dashboard.jspa")));
         cases.add(forwarded("X-Rewrite-URL removed", get("/secure/Dashboard.jspa", "X-Rewrite-URL: /rest/api/2/user"),
                 r -> r.header("X-Rewrite-URL").isEmpty()));
-        cases.add(denied("password via Basic on REST", get(ME, "Authorization: Basic " + b64("alice:" + GatewayFixture.ALICE_PASSWORD)), 401));
+        cases.add(denied("password via Basic on REST", get(ME, "Authorization: Basic " + b64("alice:" + RunningGateway.ALICE_PASSWORD)), 401));
         cases.add(denied("os_password in query", get(ME + "?os_username=alice&os_password=x"), 401));
         cases.add(denied("Digest scheme on REST", get(ME, "Authorization: Digest username=\"alice\""), 401));
         // Token tricks.
@@ -242,12 +237,12 @@ class BypassTest {
     }
 
     static String fill(String request) {
-        String rw = gw.readWrite;
+        String rw = gw.readWrite();
         char last = rw.charAt(rw.length() - 1);
         String badsum = rw.substring(0, rw.length() - 1) + (last == 'A' ? 'B' : 'A');
         String forged = new org.patgate.core.token.TokenFormat("pat_").generate(new java.security.SecureRandom());
         String other = new org.patgate.core.token.TokenFormat("acme_").generate(new java.security.SecureRandom());
-        return request.replace("{host}", "127.0.0.1:" + gw.base().getPort()).replace("{ro}", gw.readOnly)
+        return request.replace("{host}", "127.0.0.1:" + gw.base().getPort()).replace("{ro}", gw.readOnly())
                 .replace("{rw}", rw).replace("{badsum}", badsum).replace("{forged}", forged)
                 .replace("{revoked}", revoked).replace("{expired}", expired).replace("{otherprefix}", other)
                 .replace("{ip}", ipBound);

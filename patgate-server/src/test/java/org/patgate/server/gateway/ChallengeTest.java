@@ -10,8 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +17,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.BasicAuthentication;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.patgate.server.testing.GatewayFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp2;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 
@@ -35,36 +32,21 @@ import org.patgate.server.testing.TestServer.Answer;
  * authentication store, {@code curl --anyauth}, Python's {@code HTTPBasicAuthHandler} — then send
  * the token as the Basic password and get through, with the token never reaching the upstream.
  */
+@EndToEndTest
 class ChallengeTest {
 
     static final String REST = "/rest/api/2/myself";
     static final List<String> CHALLENGES = List.of("Bearer realm=\"patgate\"", "Basic realm=\"patgate\"");
 
-    static Path dir;
-    static GatewayFixture gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dir = Files.createTempDirectory("patgate-challenge");
-        gw = new GatewayFixture(dir, Map.of());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        gw.upstream.clear();
-    }
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().build();
 
     @Test
     void every401OnARestPathOffersBearerThenBasic() {
         List<Answer> answers = List.of(
                 gw.send("GET", REST, Map.of(), null),
                 gw.bearer("GET", REST, "pat_" + "A".repeat(34)),
-                gw.send("GET", REST, Map.of("Authorization", TestServer.basic("alice", GatewayFixture.ALICE_PASSWORD)), null),
+                gw.send("GET", REST, Map.of("Authorization", TestServer.basic("alice", RunningGateway.ALICE_PASSWORD)), null),
                 gw.send("GET", REST, Map.of("Authorization", "Digest username=\"alice\""), null),
                 gw.send("POST", REST, Map.of("Content-Type", "application/json"), "{}"));
 
@@ -86,7 +68,7 @@ class ChallengeTest {
 
     @Test
     void refusalsThatAreNot401CarryNoChallenge() {
-        Answer forbidden = gw.bearer("DELETE", "/rest/api/2/issue/X-1", gw.readOnly);
+        Answer forbidden = gw.bearer("DELETE", "/rest/api/2/issue/X-1", gw.readOnly());
 
         assertThat(forbidden.status()).isEqualTo(403);
         assertThat(forbidden.headers().allValues("www-authenticate")).isEmpty();
@@ -105,7 +87,7 @@ class ChallengeTest {
             @Override
             protected PasswordAuthentication getPasswordAuthentication() {
                 asked.add(getRequestingScheme().toLowerCase(java.util.Locale.ROOT) + " " + getRequestingPrompt());
-                return new PasswordAuthentication("alice", gw.readWrite.toCharArray());
+                return new PasswordAuthentication("alice", gw.readWrite().toCharArray());
             }
         }).build();
 
@@ -123,7 +105,7 @@ class ChallengeTest {
         client.start();
         try {
             URI base = gw.base();
-            client.getAuthenticationStore().addAuthentication(new BasicAuthentication(base, "patgate", "alice", gw.readWrite));
+            client.getAuthenticationStore().addAuthentication(new BasicAuthentication(base, "patgate", "alice", gw.readWrite()));
 
             ContentResponse response = client.newRequest(base.resolve(REST)).timeout(30, TimeUnit.SECONDS).send();
 
@@ -155,7 +137,7 @@ class ChallengeTest {
         assumeTrue(out != null && out.startsWith("curl"), "curl is not installed");
 
         String status = run(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--anyauth", "-u",
-                "alice:" + gw.readWrite, gw.base() + REST));
+                "alice:" + gw.readWrite(), gw.base() + REST));
 
         assertThat(status).isEqualTo("200");
         assertForwardedAsAlice();
@@ -172,7 +154,7 @@ class ChallengeTest {
                 "opener = urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(manager))",
                 "print(opener.open(sys.argv[1], timeout=20).status)");
 
-        String status = run(List.of("python3", "-c", script, gw.base() + REST, gw.readWrite));
+        String status = run(List.of("python3", "-c", script, gw.base() + REST, gw.readWrite()));
 
         assertThat(status).isEqualTo("200");
         assertForwardedAsAlice();

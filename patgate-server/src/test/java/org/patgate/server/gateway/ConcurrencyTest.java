@@ -3,7 +3,6 @@ package org.patgate.server.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,13 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.testing.GatewayFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RecordingUpstream.Received;
-import org.patgate.server.testing.TestServer;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer.Answer;
 
 /**
@@ -39,6 +36,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * go either way. Each client pauses before its last quarter until the revoke has returned, so
  * there are always requests on both sides of it.
  */
+@EndToEndTest
 class ConcurrencyTest {
 
     private static final int THREADS = 8;
@@ -57,20 +55,10 @@ class ConcurrencyTest {
     /** One request as the client saw it. */
     record Sent(Kind kind, long ticket, String path, int status) {}
 
-    @TempDir
-    static Path dir;
-    static GatewayFixture gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = new GatewayFixture(dir, Map.of());
-        gw.server.createUser("rita", "rita-password-12345");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder()
+            .user("rita", "rita-password-12345")
+            .build();
 
     @Test
     void revokedTokenIsNeverForwardedAfterTheRevokeReturnedAndNothingLeaks() throws Exception {
@@ -79,7 +67,7 @@ class ConcurrencyTest {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         JsonNode doomedToken = created.json();
         String doomed = doomedToken.get("token").asText();
-        String valid = gw.readWrite;
+        String valid = gw.readWrite();
         // a near miss of a real token: right shape, wrong checksum
         String garbage = valid.substring(0, valid.length() - 1) + (valid.endsWith("A") ? "B" : "A");
         Map<Kind, String> secrets = Map.of(Kind.VALID, valid, Kind.DOOMED, doomed, Kind.GARBAGE, garbage);

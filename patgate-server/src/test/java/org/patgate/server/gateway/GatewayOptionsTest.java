@@ -2,15 +2,12 @@ package org.patgate.server.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.testing.GatewayFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 
@@ -18,33 +15,19 @@ import org.patgate.server.testing.TestServer.Answer;
  * Gateway settings that change the rules: anonymous access, password exemptions by user and group,
  * a trusted proxy in front, and identity mode {@code none}.
  */
+@EndToEndTest
 class GatewayOptionsTest {
 
-    @TempDir
-    static Path dir;
-    static GatewayFixture gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = new GatewayFixture(dir, Map.of(
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().env(Map.of(
                 "PATGATE_REST_ANONYMOUS", "allow",
                 "PATGATE_REST_PASSWORDEXEMPTUSERS", "legacy-sync",
                 "PATGATE_REST_PASSWORDEXEMPTGROUPS", "migrating",
                 "PATGATE_TRUSTEDPROXIES", "127.0.0.1",
                 "PATGATE_IDENTITY_MODE", "none",
-                "PATGATE_REST_ALLOWEDIPS", "127.0.0.0/8,198.51.100.0/24"));
-        gw.server.createUser("carol", "carol-password-123", "migrating");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        gw.upstream.clear();
-    }
+                "PATGATE_REST_ALLOWEDIPS", "127.0.0.0/8,198.51.100.0/24"))
+            .user("carol", "carol-password-123", "migrating")
+            .build();
 
     @Test
     void anonymousRequestsPassWhenAllowed() {
@@ -68,7 +51,7 @@ class GatewayOptionsTest {
         Answer carol = gw.send("GET", "/rest/api/2/myself",
                 Map.of("Authorization", TestServer.basic("carol", "carol-password-123")), null);
         Answer alice = gw.send("GET", "/rest/api/2/myself",
-                Map.of("Authorization", TestServer.basic("alice", GatewayFixture.ALICE_PASSWORD)), null);
+                Map.of("Authorization", TestServer.basic("alice", RunningGateway.ALICE_PASSWORD)), null);
 
         assertThat(carol.status()).isEqualTo(200);
         assertThat(alice.status()).as("not exempt").isEqualTo(401);
@@ -99,11 +82,11 @@ class GatewayOptionsTest {
 
     @Test
     void globalRestRangesApplyToEveryRestRequest() {
-        Answer token = gw.send("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + gw.readWrite,
+        Answer token = gw.send("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + gw.readWrite(),
                 "X-Forwarded-For", "203.0.113.5"), null);
         Answer anonymous = gw.send("GET", "/rest/api/2/serverInfo", Map.of("X-Forwarded-For", "203.0.113.5"), null);
         Answer ui = gw.send("GET", "/secure/Dashboard.jspa", Map.of("X-Forwarded-For", "203.0.113.5"), null);
-        Answer inside = gw.send("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + gw.readWrite,
+        Answer inside = gw.send("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + gw.readWrite(),
                 "X-Forwarded-For", "198.51.100.9"), null);
 
         assertThat(token.status()).isEqualTo(403);
@@ -116,14 +99,14 @@ class GatewayOptionsTest {
 
     @Test
     void identityModeNoneForwardsNoIdentityButStillEnforcesTokens() {
-        Answer answer = gw.send("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + gw.readWrite,
+        Answer answer = gw.send("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + gw.readWrite(),
                 "X-Forwarded-User", "admin"), null);
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(gw.upstream.last().header("X-Forwarded-User")).isEmpty();
         assertThat(gw.upstream.last().header("Authorization")).isEmpty();
         gw.upstream.clear();
-        assertThat(gw.bearer("DELETE", "/rest/api/2/issue/X-1", gw.readOnly).status()).isEqualTo(403);
+        assertThat(gw.bearer("DELETE", "/rest/api/2/issue/X-1", gw.readOnly()).status()).isEqualTo(403);
         assertThat(gw.upstream.received()).isEmpty();
     }
 }

@@ -2,40 +2,22 @@ package org.patgate.server.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.testing.GatewayFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RecordingUpstream.Received;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 
 /** The gateway's rules end to end: what is refused never reaches the upstream; what passes is cleaned. */
+@EndToEndTest
 class GatewayTest {
 
-    @TempDir
-    static Path dir;
-    static GatewayFixture gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = new GatewayFixture(dir, Map.of());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        gw.upstream.clear();
-    }
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().build();
 
     private static void assertRefused(Answer answer, int status) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(status);
@@ -45,7 +27,7 @@ class GatewayTest {
 
     @Test
     void validTokenReachesUpstreamAsItsOwnerWithoutTheToken() {
-        Answer answer = gw.bearer("GET", "/rest/api/2/issue/DEMO-1?expand=names", gw.readOnly);
+        Answer answer = gw.bearer("GET", "/rest/api/2/issue/DEMO-1?expand=names", gw.readOnly());
 
         assertThat(answer.status()).isEqualTo(200);
         Received received = gw.upstream.last();
@@ -54,7 +36,7 @@ class GatewayTest {
         assertThat(received.query()).isEqualTo("expand=names");
         assertThat(received.header("X-Forwarded-User")).containsExactly("alice");
         assertThat(received.header("Authorization")).isEmpty();
-        assertThat(received.headers().toString()).doesNotContain(gw.readOnly);
+        assertThat(received.headers().toString()).doesNotContain(gw.readOnly());
     }
 
     @Test
@@ -77,14 +59,14 @@ class GatewayTest {
     void revokedTokenIsRefusedOnTheNextRequest() {
         String token = gw.createToken("read-write", List.of());
         assertThat(gw.bearer("GET", "/rest/api/2/myself", token).status()).isEqualTo(200);
-        var list = gw.server.call("GET", "/.patgate/api/v1/tokens?size=200", "alice", GatewayFixture.ALICE_PASSWORD, null).json();
+        var list = gw.server.call("GET", "/.patgate/api/v1/tokens?size=200", "alice", RunningGateway.ALICE_PASSWORD, null).json();
         String id = null;
         for (var t : list.get("items")) {
             if (token.endsWith(t.get("hint").asText().substring(1))) {
                 id = t.get("id").asText();
             }
         }
-        assertThat(gw.server.call("DELETE", "/.patgate/api/v1/tokens/" + id, "alice", GatewayFixture.ALICE_PASSWORD, null)
+        assertThat(gw.server.call("DELETE", "/.patgate/api/v1/tokens/" + id, "alice", RunningGateway.ALICE_PASSWORD, null)
                 .status()).isEqualTo(204);
         gw.upstream.clear();
 
@@ -98,13 +80,13 @@ class GatewayTest {
     void readOnlyTokenCannotWrite() {
         for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
             gw.upstream.clear();
-            assertRefused(gw.bearer(method, "/rest/api/2/issue/DEMO-1", gw.readOnly), 403);
+            assertRefused(gw.bearer(method, "/rest/api/2/issue/DEMO-1", gw.readOnly()), 403);
         }
     }
 
     @Test
     void readOnlyTokenMaySearchWithPost() {
-        Answer answer = gw.send("POST", "/rest/api/2/search", Map.of("Authorization", "Bearer " + gw.readOnly,
+        Answer answer = gw.send("POST", "/rest/api/2/search", Map.of("Authorization", "Bearer " + gw.readOnly(),
                 "Content-Type", "application/json"), "{\"jql\":\"project = DEMO\"}");
 
         assertThat(answer.status()).isEqualTo(200);
@@ -113,15 +95,15 @@ class GatewayTest {
 
     @Test
     void readOnlyTokenWithMethodOverrideIsRefused() {
-        assertRefused(gw.send("GET", "/rest/api/2/issue/DEMO-1", Map.of("Authorization", "Bearer " + gw.readOnly,
+        assertRefused(gw.send("GET", "/rest/api/2/issue/DEMO-1", Map.of("Authorization", "Bearer " + gw.readOnly(),
                 "X-HTTP-Method-Override", "DELETE"), null), 403);
-        assertRefused(gw.send("POST", "/rest/api/2/search", Map.of("Authorization", "Bearer " + gw.readOnly,
+        assertRefused(gw.send("POST", "/rest/api/2/search", Map.of("Authorization", "Bearer " + gw.readOnly(),
                 "X-Method-Override", "DELETE"), "{}"), 403);
     }
 
     @Test
     void readWriteTokenMayWrite() {
-        Answer answer = gw.send("POST", "/rest/api/2/issue", Map.of("Authorization", "Bearer " + gw.readWrite,
+        Answer answer = gw.send("POST", "/rest/api/2/issue", Map.of("Authorization", "Bearer " + gw.readWrite(),
                 "Content-Type", "application/json"), "{\"fields\":{}}");
 
         assertThat(answer.status()).isEqualTo(200);
@@ -132,7 +114,7 @@ class GatewayTest {
     @Test
     void tokenAsBasicPasswordWorksWhateverTheUsername() {
         Answer answer = gw.send("GET", "/rest/api/2/myself",
-                Map.of("Authorization", TestServer.basic("anything", gw.readWrite)), null);
+                Map.of("Authorization", TestServer.basic("anything", gw.readWrite())), null);
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(gw.upstream.last().header("X-Forwarded-User")).containsExactly("alice");
@@ -142,7 +124,7 @@ class GatewayTest {
     @Test
     void passwordOnRestPathIsRefusedWithAHint() {
         Answer answer = gw.send("GET", "/rest/api/2/myself",
-                Map.of("Authorization", TestServer.basic("alice", GatewayFixture.ALICE_PASSWORD)), null);
+                Map.of("Authorization", TestServer.basic("alice", RunningGateway.ALICE_PASSWORD)), null);
 
         assertRefused(answer, 401);
         assertThat(answer.json().get("detail").asText()).contains("password authentication is disabled")
@@ -179,17 +161,17 @@ class GatewayTest {
     void tokenOutsideRestPathsIsStillEnforced() {
         assertRefused(gw.bearer("GET", "/secure/Dashboard.jspa", "pat_" + "B".repeat(34)), 401);
         gw.upstream.clear();
-        assertRefused(gw.bearer("POST", "/secure/CreateIssue.jspa", gw.readOnly), 403);
+        assertRefused(gw.bearer("POST", "/secure/CreateIssue.jspa", gw.readOnly()), 403);
     }
 
     @Test
     void tokenInTheQueryStringIsRefused() {
-        assertRefused(gw.send("GET", "/rest/api/2/myself?access_token=" + gw.readWrite, Map.of(), null), 401);
+        assertRefused(gw.send("GET", "/rest/api/2/myself?access_token=" + gw.readWrite(), Map.of(), null), 401);
     }
 
     @Test
     void forwardedHeadersAreSetFromTheRealPeer() {
-        gw.send("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + gw.readWrite,
+        gw.send("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + gw.readWrite(),
                 "X-Forwarded-For", "203.0.113.9", "Forwarded", "for=203.0.113.9"), null);
 
         Received received = gw.upstream.last();

@@ -2,7 +2,6 @@ package org.patgate.server.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,13 +9,14 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.patgate.core.decision.ForwardedMethods;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RawHttp2;
+import org.patgate.server.testing.RunningGateway;
 
 /**
  * The method class of bypasses: a method is compared the way the upstream will see it. Every spelling
@@ -27,19 +27,18 @@ import org.patgate.server.testing.RawHttp2;
  * read-only tokens and their {@code Destination} is decided like the path; read-only POSTs pass only
  * with a JSON body.
  */
+@EndToEndTest
 class MethodBypassTest {
 
-    static Path dir;
-    static GatewayFixture gw;
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().build();
     static Map<String, String> tokens;
     static RawHttp2 http2;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = java.nio.file.Files.createTempDirectory("patgate-methods");
-        gw = new GatewayFixture(dir, Map.of());
         List<String> writes = List.of("POST", "PUT", "PATCH", "DELETE", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK");
-        tokens = Map.of("ro", gw.readOnly, "rw", gw.readWrite,
+        tokens = Map.of("ro", gw.readOnly(), "rw", gw.readWrite(),
                 "deny", token(Map.of("deny", List.of(Map.of("methods", writes, "path", "/rest/**"),
                         Map.of("methods", writes, "path", "/dav/locked/**")))),
                 "preset", token(Map.of("preset", "jira-read-only")),
@@ -49,7 +48,7 @@ class MethodBypassTest {
     }
 
     static String token(Map<String, Object> rules) {
-        var created = gw.server.call("POST", "/.patgate/api/v1/tokens", "alice", GatewayFixture.ALICE_PASSWORD,
+        var created = gw.server.call("POST", "/.patgate/api/v1/tokens", "alice", RunningGateway.ALICE_PASSWORD,
                 Map.of("name", "rules-" + System.nanoTime(), "scope", "read-write", "rules", rules));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().get("token").asText();
@@ -59,11 +58,6 @@ class MethodBypassTest {
     static void stop() throws Exception {
         http2.close();
         gw.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        gw.upstream.clear();
     }
 
     /** A request and what must happen: refused with one of the statuses, or forwarded with exactly this method. */

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.UpstreamProduct;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningGateway;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * defaults (paths with common context paths, read-only POSTs, session cookie names), explicit keys
  * win, and password Basic seen outside {@code rest.paths} is counted in health and warned about once.
  */
+@EndToEndTest
 class ProductPresetTest {
 
     @TempDir
@@ -80,7 +82,7 @@ class ProductPresetTest {
     void passwordBasicIsRefusedOnEveryPresetPathAndOnlyTheProductsSessionCookiesCount(UpstreamProduct product)
             throws Exception {
         Path dir = Files.createDirectory(tmp.resolve(product.name()));
-        try (GatewayFixture gw = new GatewayFixture(dir, Map.of("PATGATE_UPSTREAM_PRODUCT", product.name().toLowerCase()))) {
+        try (RunningGateway gw = RunningGateway.start(dir, Map.of("PATGATE_UPSTREAM_PRODUCT", product.name().toLowerCase()))) {
             for (String pattern : product.restPaths()) {
                 String path = pattern.replace("/**", "/api/content/1").replace("/*/", "/x/");
                 gw.upstream.clear();
@@ -89,7 +91,7 @@ class ProductPresetTest {
                 assertThat(answer.body()).contains("password authentication is disabled");
                 assertThat(gw.upstream.received()).as(path).isEmpty();
 
-                var token = gw.bearer("GET", path, gw.readWrite);
+                var token = gw.bearer("GET", path, gw.readWrite());
                 assertThat(token.status()).as(path).isEqualTo(200);
                 assertThat(gw.upstream.last().header("X-Forwarded-User")).containsExactly("alice");
             }
@@ -109,7 +111,7 @@ class ProductPresetTest {
         logs.start();
         logger.addAppender(logs);
         Path dir = Files.createDirectory(tmp.resolve("generic"));
-        try (GatewayFixture gw = new GatewayFixture(dir, Map.of())) {
+        try (RunningGateway gw = RunningGateway.start(dir, Map.of())) {
             assertThat(health(gw)).isZero();
             for (int i = 0; i < 3; i++) {
                 var answer = gw.send("GET", "/wiki/rest/api/content/" + i, Map.of("Authorization", PASSWORD_BASIC), null);
@@ -129,7 +131,7 @@ class ProductPresetTest {
         }
     }
 
-    private static long health(GatewayFixture gw) {
+    private static long health(RunningGateway gw) {
         return gw.server.call("GET", "/.patgate/health", null, null, null).json().get("gateway")
                 .get("passwordAuthOutsideRestPaths").asLong();
     }

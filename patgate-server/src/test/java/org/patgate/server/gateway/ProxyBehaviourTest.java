@@ -9,34 +9,27 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 
 /** The proxy itself: timeouts, unreachable upstreams, redirects, cookies, h2c, bodies. */
+@EndToEndTest
 class ProxyBehaviourTest {
+
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().env(Map.of("PATGATE_UPSTREAM_READTIMEOUT", "1s")).build();
 
     @TempDir
     static Path dir;
-    static GatewayFixture gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = new GatewayFixture(dir, Map.of("PATGATE_UPSTREAM_READTIMEOUT", "1s"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
 
     @Test
     void slowUpstreamAnswers504Problem() {
-        Answer answer = gw.bearer("GET", "/test/slow", gw.readWrite);
+        Answer answer = gw.bearer("GET", "/test/slow", gw.readWrite());
 
         assertThat(answer.status()).isEqualTo(504);
         assertThat(answer.contentType()).isEqualTo("application/problem+json");
@@ -61,7 +54,7 @@ class ProxyBehaviourTest {
 
     @Test
     void redirectsAndCookiesPassUntouched() {
-        Answer answer = gw.bearer("GET", "/test/redirect", gw.readWrite);
+        Answer answer = gw.bearer("GET", "/test/redirect", gw.readWrite());
 
         assertThat(answer.status()).isEqualTo(302);
         assertThat(answer.headers().firstValue("location")).hasValue("/secure/Dashboard.jspa?from=redirect");
@@ -72,7 +65,7 @@ class ProxyBehaviourTest {
     @Test
     void requestBodiesArriveWhole() {
         String body = "{\"fields\":{\"summary\":\"" + "s".repeat(200_000) + "\"}}";
-        Answer answer = gw.send("POST", "/rest/api/2/issue", Map.of("Authorization", "Bearer " + gw.readWrite,
+        Answer answer = gw.send("POST", "/rest/api/2/issue", Map.of("Authorization", "Bearer " + gw.readWrite(),
                 "Content-Type", "application/json"), body);
 
         assertThat(answer.status()).isEqualTo(200);
@@ -86,7 +79,7 @@ class ProxyBehaviourTest {
         client.start();
         try {
             ContentResponse response = client.newRequest(gw.base().resolve("/rest/api/2/myself"))
-                    .headers(h -> h.put("Authorization", "Bearer " + gw.readWrite))
+                    .headers(h -> h.put("Authorization", "Bearer " + gw.readWrite()))
                     .timeout(10, java.util.concurrent.TimeUnit.SECONDS).send();
 
             assertThat(response.getVersion().asString()).isEqualTo("HTTP/2.0");

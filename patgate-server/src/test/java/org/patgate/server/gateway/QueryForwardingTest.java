@@ -3,19 +3,17 @@ package org.patgate.server.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RawHttp2;
+import org.patgate.server.testing.RunningGateway;
 
 /**
  * Real clients' query strings reach the upstream as the client sent them: JQL with raw {@code "},
@@ -24,26 +22,11 @@ import org.patgate.server.testing.RawHttp2;
  * forwarded faithfully (malformed percent-encoding, bytes that are not UTF-8, control characters) is
  * a 4xx problem without internals, never a 500.
  */
+@EndToEndTest
 class QueryForwardingTest {
 
-    static Path dir;
-    static GatewayFixture gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dir = java.nio.file.Files.createTempDirectory("patgate-query");
-        gw = new GatewayFixture(dir, Map.of());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        gw.upstream.clear();
-    }
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().build();
 
     static final String JQL = "jql=project%20=%20\"DEMO\"%20AND%20summary%20~%20\"a|b\"%20ORDER%20BY%20key";
 
@@ -64,7 +47,7 @@ class QueryForwardingTest {
     @ParameterizedTest(name = "HTTP/1.1 ?{0}")
     @MethodSource("verbatim")
     void rawQueryReachesTheUpstreamUnchangedOverHttp11(String query) {
-        RawHttp.RawAnswer answer = RawHttp.send(gw.base(), get("/rest/api/2/search?" + query, gw.readWrite));
+        RawHttp.RawAnswer answer = RawHttp.send(gw.base(), get("/rest/api/2/search?" + query, gw.readWrite()));
 
         assertThat(answer.status()).as(answer.text()).isEqualTo(200);
         assertThat(gw.upstream.last().query()).isEqualTo(query);
@@ -75,7 +58,7 @@ class QueryForwardingTest {
     @MethodSource("verbatim")
     void rawQueryReachesTheUpstreamUnchangedOverHttp2(String query) {
         RawHttp2.Answer answer = RawHttp2.send(gw.base(), "GET", "/rest/api/2/search?" + query,
-                Map.of("Authorization", "Bearer " + gw.readWrite), null);
+                Map.of("Authorization", "Bearer " + gw.readWrite()), null);
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(gw.upstream.last().query()).isEqualTo(query);
@@ -83,7 +66,7 @@ class QueryForwardingTest {
 
     @Test
     void withoutAQueryNoneIsForwarded() {
-        assertThat(RawHttp.send(gw.base(), get("/rest/api/2/search", gw.readWrite)).status()).isEqualTo(200);
+        assertThat(RawHttp.send(gw.base(), get("/rest/api/2/search", gw.readWrite())).status()).isEqualTo(200);
         assertThat(gw.upstream.last().query()).isNull();
     }
 
@@ -92,7 +75,7 @@ class QueryForwardingTest {
         // "ä" as its two UTF-8 bytes on the wire: an HTTP/1.1 request line is bytes, the upstream gets the same text encoded.
         String utf8 = new String("jql=\u00e4".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
 
-        RawHttp.RawAnswer answer = RawHttp.send(gw.base(), get("/rest/api/2/search?" + utf8, gw.readWrite));
+        RawHttp.RawAnswer answer = RawHttp.send(gw.base(), get("/rest/api/2/search?" + utf8, gw.readWrite()));
 
         assertThat(answer.status()).as(answer.text()).isEqualTo(200);
         assertThat(gw.upstream.last().query()).isEqualTo("jql=%C3%A4");
@@ -101,7 +84,7 @@ class QueryForwardingTest {
     @Test
     void spacesAndUnicodeInAnHttp2PathAreForwardedPercentEncoded() {
         RawHttp2.Answer answer = RawHttp2.send(gw.base(), "GET", "/rest/api/2/search?jql=summary ~ \"a|b\" AND x = \u00e4{}",
-                Map.of("Authorization", "Bearer " + gw.readWrite), null);
+                Map.of("Authorization", "Bearer " + gw.readWrite()), null);
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(gw.upstream.last().query()).isEqualTo("jql=summary%20~%20\"a|b\"%20AND%20x%20=%20%C3%A4{}");
@@ -124,7 +107,7 @@ class QueryForwardingTest {
     @ParameterizedTest(name = "HTTP/1.1 {0}")
     @MethodSource("refused")
     void unforwardableQueriesAre4xxOverHttp11(String name, String query) {
-        RawHttp.RawAnswer answer = RawHttp.send(gw.base(), get("/rest/api/2/search?" + query, gw.readWrite));
+        RawHttp.RawAnswer answer = RawHttp.send(gw.base(), get("/rest/api/2/search?" + query, gw.readWrite()));
 
         assertThat(answer.status()).as(answer.text()).isBetween(400, 499);
         assertThat(answer.text()).contains("application/problem+json").doesNotContain("Exception")
@@ -136,7 +119,7 @@ class QueryForwardingTest {
     void unforwardableQueriesAre4xxOverHttp2() {
         for (String query : new String[] {"x=%zz", "x=%", "x=\u00e9\u0001", "x=a\u007fb"}) {
             RawHttp2.Answer answer = RawHttp2.send(gw.base(), "GET", "/rest/api/2/search?" + query,
-                    Map.of("Authorization", "Bearer " + gw.readWrite), null);
+                    Map.of("Authorization", "Bearer " + gw.readWrite()), null);
 
             assertThat(answer.status()).as(query + " " + answer).isBetween(400, 499);
         }

@@ -2,8 +2,6 @@ package org.patgate.server.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,15 +12,15 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RawHttp.RawAnswer;
 import org.patgate.server.testing.RecordingUpstream.Received;
+import org.patgate.server.testing.RunningGateway;
 
 /**
  * Sessions are not a password back door: with {@code rest.passwordAuth: block} (the default),
@@ -30,21 +28,11 @@ import org.patgate.server.testing.RecordingUpstream.Received;
  * token, and {@code rest.anonymous: deny} is lifted only by a configured session cookie name
  * (exact, non-empty), never by any cookie.
  */
+@EndToEndTest
 class SessionBackDoorTest {
 
-    static Path dir;
-    static GatewayFixture gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dir = Files.createTempDirectory("patgate-session");
-        gw = new GatewayFixture(dir, Map.of());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().build();
 
     record Case(String name, String request, List<Integer> deniedWith, Predicate<Received> forwardedAs) {
         @Override
@@ -150,7 +138,7 @@ class SessionBackDoorTest {
         gw.upstream.clear();
 
         RawAnswer answer = RawHttp.send(gw.base(), trick.request()
-                .replace("{host}", "127.0.0.1:" + gw.base().getPort()).replace("{rw}", gw.readWrite));
+                .replace("{host}", "127.0.0.1:" + gw.base().getPort()).replace("{rw}", gw.readWrite()));
 
         if (trick.forwardedAs() == null) {
             assertThat(answer.status()).as(answer.text()).isIn(trick.deniedWith().toArray());

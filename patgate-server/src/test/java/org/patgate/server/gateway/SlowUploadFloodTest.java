@@ -23,7 +23,8 @@ import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.SlowUploads;
 import org.patgate.server.testing.TestServer;
 
@@ -36,6 +37,7 @@ import org.patgate.server.testing.TestServer;
  * used up) or 429 (its address's cap), none hangs, and the node is healthy and idle afterwards.
  */
 @org.junit.jupiter.api.Tag("alone")
+@EndToEndTest
 class SlowUploadFloodTest {
 
     static final Duration TOKEN_P99_BOUND = Duration.ofSeconds(1);
@@ -55,7 +57,7 @@ class SlowUploadFloodTest {
 
     @Test
     void slowAnonymousUploadsOverHttp1AndHttp2NeverStarveTokenRequests() throws Exception {
-        try (GatewayFixture gw = new GatewayFixture(dir, Map.of(
+        try (RunningGateway gw = RunningGateway.start(dir, Map.of(
                 "PATGATE_TRUSTEDPROXIES", "127.0.0.1/32",
                 "PATGATE_LIMITS_UPSTREAMCONNECTIONS", "48",
                 "PATGATE_LIMITS_ANONYMOUSEXCHANGES", "32",
@@ -119,12 +121,12 @@ class SlowUploadFloodTest {
                             int status;
                             try {
                                 status = overHttp2 ? h2cClient.newRequest(gw.base().resolve("/rest/api/2/myself"))
-                                        .headers(h -> h.put("Authorization", "Bearer " + gw.readWrite)
+                                        .headers(h -> h.put("Authorization", "Bearer " + gw.readWrite())
                                                 .put("X-Forwarded-For", scriptAddress))
                                         .timeout(10, TimeUnit.SECONDS).send().getStatus()
                                         : http1Client.send(HttpRequest.newBuilder(gw.base().resolve("/rest/api/2/myself"))
                                                 .timeout(Duration.ofSeconds(10))
-                                                .header("Authorization", "Bearer " + gw.readWrite)
+                                                .header("Authorization", "Bearer " + gw.readWrite())
                                                 .header("X-Forwarded-For", scriptAddress).build(),
                                                 HttpResponse.BodyHandlers.ofString()).statusCode();
                             } catch (Exception e) {
@@ -177,7 +179,7 @@ class SlowUploadFloodTest {
 
     /** The connection's h2c session, replaced by a new one when the server has closed it. */
     private static Session session(java.util.concurrent.atomic.AtomicReferenceArray<Session> sessions, int connection,
-            HTTP2Client http2, GatewayFixture gw) throws Exception {
+            HTTP2Client http2, RunningGateway gw) throws Exception {
         Session session = sessions.get(connection);
         if (!session.isClosed()) {
             return session;
@@ -190,7 +192,7 @@ class SlowUploadFloodTest {
         }
     }
 
-    private static void assertNodeIsHealthyAndIdle(GatewayFixture gw) throws InterruptedException {
+    private static void assertNodeIsHealthyAndIdle(RunningGateway gw) throws InterruptedException {
         JsonNode limits = null;
         for (int i = 0; i < 50; i++) {
             TestServer.Answer health = gw.send("GET", "/.patgate/health", Map.of(), null);
@@ -208,7 +210,7 @@ class SlowUploadFloodTest {
         assertThat(limits.get("refused").get("anonymousExchanges").asLong()).isPositive();
         assertThat(limits.get("refused").get("clientExchanges").asLong()).isPositive();
         assertThat(limits.get("refused").get("slowRequestBodies").asLong()).isPositive();
-        assertThat(gw.bearer("GET", "/rest/api/2/myself", gw.readWrite).status()).isEqualTo(200);
+        assertThat(gw.bearer("GET", "/rest/api/2/myself", gw.readWrite()).status()).isEqualTo(200);
         assertThat(gw.send("POST", "/upload/normal", Map.of("Content-Type", "text/plain"), "x".repeat(100_000)).status())
                 .isEqualTo(200);
     }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RawHttp.RawAnswer;
 import org.patgate.server.testing.RawRecordingUpstream;
@@ -36,17 +37,18 @@ import org.patgate.server.testing.RawRecordingUpstream;
  * hold no copy of it. Cases named "accepted" must be served (token verified, then removed); all
  * others must be refused before the upstream.
  */
+@EndToEndTest
 class TokenLeakTest {
 
     static Path dir;
     static RawRecordingUpstream upstream;
-    static GatewayFixture gw;
+    static RunningGateway gw;
 
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("patgate-token-leak");
         upstream = new RawRecordingUpstream();
-        gw = new GatewayFixture(dir, Map.of("PATGATE_UPSTREAM_URL", upstream.url()));
+        gw = RunningGateway.start(dir, Map.of("PATGATE_UPSTREAM_URL", upstream.url()));
     }
 
     @AfterAll
@@ -144,14 +146,14 @@ class TokenLeakTest {
     private static final Pattern BASE64 = Pattern.compile("\\{b64:([^{}]*)\\}");
 
     static String fill(String request) {
-        String rw = gw.readWrite;
+        String rw = gw.readWrite();
         char last = rw.charAt(rw.length() - 1);
         String text = request.replace("{host}", "127.0.0.1:" + gw.base().getPort())
                 .replace("{rw%25}", rw.replace("_", "%255F")).replace("{rw%}", rw.replace("_", "%5F"))
                 .replace("{rw%61}", "p%61t%5f" + rw.substring(4))
                 .replace("{truncated}", rw.substring(0, rw.length() - 2))
                 .replace("{badsum}", rw.substring(0, rw.length() - 1) + (last == 'A' ? 'B' : 'A'))
-                .replace("{rw}", rw).replace("{ro}", gw.readOnly);
+                .replace("{rw}", rw).replace("{ro}", gw.readOnly());
         Matcher matcher = BASE64.matcher(text);
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {
@@ -186,19 +188,19 @@ class TokenLeakTest {
             for (String header : List.of("x-api-key", "cookie", "proxy-authorization", "x-auth-token")) {
                 upstream.clear();
                 ContentResponse refused = client.newRequest(gw.base().resolve(PAGE))
-                        .headers(h -> h.put(header, "t=" + gw.readWrite)).timeout(10, TimeUnit.SECONDS).send();
+                        .headers(h -> h.put(header, "t=" + gw.readWrite())).timeout(10, TimeUnit.SECONDS).send();
                 assertThat(refused.getVersion().asString()).isEqualTo("HTTP/2.0");
                 assertThat(refused.getStatus()).as(header).isEqualTo(401);
                 assertThat(upstream.received()).as(header).isEmpty();
             }
             upstream.clear();
             ContentResponse tokenScheme = client.newRequest(gw.base().resolve(PAGE))
-                    .headers(h -> h.put("authorization", "Token " + gw.readWrite)).timeout(10, TimeUnit.SECONDS).send();
+                    .headers(h -> h.put("authorization", "Token " + gw.readWrite())).timeout(10, TimeUnit.SECONDS).send();
             assertThat(tokenScheme.getStatus()).isEqualTo(401);
             assertThat(upstream.received()).isEmpty();
 
             ContentResponse served = client.newRequest(gw.base().resolve(ME))
-                    .headers(h -> h.put("authorization", "Bearer\t" + gw.readWrite))
+                    .headers(h -> h.put("authorization", "Bearer\t" + gw.readWrite()))
                     .timeout(10, TimeUnit.SECONDS).send();
             assertThat(served.getStatus()).isEqualTo(200);
             assertThat(upstream.received()).hasSize(1);
@@ -215,10 +217,10 @@ class TokenLeakTest {
         try {
             upstream.clear();
             ContentResponse response = client.newRequest(gw.base().resolve(ME)).method("POST")
-                    .headers(h -> h.put("authorization", "Bearer " + gw.readWrite))
+                    .headers(h -> h.put("authorization", "Bearer " + gw.readWrite()))
                     .body(new StringRequestContent("application/json", "{\"a\":1}"))
-                    .trailersSupplier(() -> HttpFields.build().put("x-api-key", gw.readWrite)
-                            .put("authorization", "Bearer " + gw.readOnly))
+                    .trailersSupplier(() -> HttpFields.build().put("x-api-key", gw.readWrite())
+                            .put("authorization", "Bearer " + gw.readOnly()))
                     .timeout(10, TimeUnit.SECONDS).send();
 
             assertThat(response.getStatus()).isEqualTo(200);
@@ -232,7 +234,7 @@ class TokenLeakTest {
 
     /** Neither token, nor its part after the prefix (in case the prefix was re-encoded), in any raw byte received. */
     static void assertNoTokenBytes() {
-        for (String token : List.of(gw.readWrite, gw.readOnly)) {
+        for (String token : List.of(gw.readWrite(), gw.readOnly())) {
             String afterPrefix = token.substring("pat_".length());
             for (String received : upstream.received()) {
                 assertThat(received).as("what the upstream received").doesNotContain(token).doesNotContain(afterPrefix)

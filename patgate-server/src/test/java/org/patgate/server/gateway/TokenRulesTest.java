@@ -3,38 +3,36 @@ package org.patgate.server.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer.Answer;
 
 /**
  * Fine-grained rules per token: the "Jira: read issues and search only" preset and custom
  * allow/deny lists, with the gateway's path and method tricks re-run against the rules.
  */
+@EndToEndTest
 class TokenRulesTest {
 
     static final String TOKENS = "/.patgate/api/v1/tokens";
-    static Path dir;
-    static GatewayFixture gw;
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().build();
     static String jira;
     static String custom;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = java.nio.file.Files.createTempDirectory("patgate-rules");
-        gw = new GatewayFixture(dir, Map.of());
         jira = create(Map.of("name", "report", "scope", "read-write", "rules", Map.of("preset", "jira-read-issues-and-search")))
                 .get("token").asText();
         custom = create(Map.of("name", "custom", "scope", "read-write", "rules", Map.of(
@@ -43,18 +41,8 @@ class TokenRulesTest {
                 .get("token").asText();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        gw.upstream.clear();
-    }
-
     static JsonNode create(Map<String, Object> body) {
-        Answer created = gw.server.call("POST", TOKENS, "alice", GatewayFixture.ALICE_PASSWORD, body);
+        Answer created = gw.server.call("POST", TOKENS, "alice", RunningGateway.ALICE_PASSWORD, body);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json();
     }
@@ -77,25 +65,25 @@ class TokenRulesTest {
 
     @Test
     void rulesAreShownOnTheTokenAndUnknownPresetsRefused() {
-        JsonNode listed = gw.server.call("GET", TOKENS + "?q=report", "alice", GatewayFixture.ALICE_PASSWORD, null)
+        JsonNode listed = gw.server.call("GET", TOKENS + "?q=report", "alice", RunningGateway.ALICE_PASSWORD, null)
                 .json().get("items").get(0);
         assertThat(listed.get("rules").get("preset").asText()).isEqualTo("jira-read-issues-and-search");
         assertThat(listed.get("rules").get("allow")).isNotEmpty();
 
-        JsonNode presets = gw.server.call("GET", "/.patgate/api/v1/presets", "alice", GatewayFixture.ALICE_PASSWORD, null)
+        JsonNode presets = gw.server.call("GET", "/.patgate/api/v1/presets", "alice", RunningGateway.ALICE_PASSWORD, null)
                 .json().get("items");
         assertThat(presets).extracting(p -> p.get("name").asText())
                 .contains("jira-read-issues-and-search", "jira-read-only", "confluence-read-only", "bitbucket-read-only");
 
-        Answer unknown = gw.server.call("POST", TOKENS, "alice", GatewayFixture.ALICE_PASSWORD,
+        Answer unknown = gw.server.call("POST", TOKENS, "alice", RunningGateway.ALICE_PASSWORD,
                 Map.of("name", "x", "rules", Map.of("preset", "everything")));
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.json().get("detail").asText()).contains("jira-read-issues-and-search");
-        Answer badPattern = gw.server.call("POST", TOKENS, "alice", GatewayFixture.ALICE_PASSWORD,
+        Answer badPattern = gw.server.call("POST", TOKENS, "alice", RunningGateway.ALICE_PASSWORD,
                 Map.of("name", "x", "rules", Map.of("allow", List.of(Map.of("path", "/rest/../admin")))));
         assertThat(badPattern.status()).isEqualTo(400);
         assertThat(badPattern.json().get("detail").asText()).startsWith("rules.allow[0]");
-        Answer badMethod = gw.server.call("POST", TOKENS, "alice", GatewayFixture.ALICE_PASSWORD,
+        Answer badMethod = gw.server.call("POST", TOKENS, "alice", RunningGateway.ALICE_PASSWORD,
                 Map.of("name", "x", "rules", Map.of("allow", List.of(Map.of("methods", List.of("get"), "path", "/x")))));
         assertThat(badMethod.status()).isEqualTo(400);
     }

@@ -3,7 +3,6 @@ package org.patgate.server.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +19,12 @@ import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.patgate.server.http.Json;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.SlowUploads;
 
 /**
@@ -34,24 +34,23 @@ import org.patgate.server.testing.SlowUploads;
  * upstream's 3-second {@code /test/slow}; client addresses come through a trusted proxy.
  */
 @org.junit.jupiter.api.Tag("alone")
+@EndToEndTest
 class TrafficBudgetTest {
 
-    @TempDir
-    static Path dir;
-    static GatewayFixture gw;
-    static HttpClient http1;
-    static HttpClient http2;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = new GatewayFixture(dir, Map.of(
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().env(Map.of(
                 "PATGATE_TRUSTEDPROXIES", "127.0.0.1/32",
                 "PATGATE_LIMITS_UPSTREAMCONNECTIONS", "4",
                 "PATGATE_LIMITS_ANONYMOUSEXCHANGES", "2",
                 "PATGATE_LIMITS_CLIENTEXCHANGES", "2",
                 "PATGATE_LIMITS_UPSTREAMWAIT", "500ms",
                 "PATGATE_LIMITS_MINREQUESTBODYRATE", "100",
-                "PATGATE_LIMITS_REQUESTBODYGRACE", "1s"));
+                "PATGATE_LIMITS_REQUESTBODYGRACE", "1s")).build();
+    static HttpClient http1;
+    static HttpClient http2;
+
+    @BeforeAll
+    static void start() throws Exception {
         http1 = new HttpClient(new HttpClientTransportOverHTTP());
         http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
         http1.start();
@@ -78,13 +77,13 @@ class TrafficBudgetTest {
     @ValueSource(strings = {"HTTP/1.1", "HTTP/2"})
     void theNextExchangeFromOneAddressIsRefusedAtOnceWith429WhileOtherAddressesAndBudgetsPass(String protocol)
             throws Exception {
-        List<CompletableFuture<ContentResponse>> held = hold(protocol, gw.readWrite, "203.0.113.1", "203.0.113.1");
+        List<CompletableFuture<ContentResponse>> held = hold(protocol, gw.readWrite(), "203.0.113.1", "203.0.113.1");
 
-        ContentResponse refused = send(protocol, "/rest/api/2/myself", gw.readWrite, "203.0.113.1").get(5, TimeUnit.SECONDS);
+        ContentResponse refused = send(protocol, "/rest/api/2/myself", gw.readWrite(), "203.0.113.1").get(5, TimeUnit.SECONDS);
 
         assertThat(held).noneMatch(CompletableFuture::isDone);
         assertLimitProblem(refused, 429, "limits.clientExchanges");
-        assertThat(send(protocol, "/rest/api/2/myself", gw.readWrite, "203.0.113.2").get(5, TimeUnit.SECONDS)
+        assertThat(send(protocol, "/rest/api/2/myself", gw.readWrite(), "203.0.113.2").get(5, TimeUnit.SECONDS)
                 .getStatus()).as("another address").isEqualTo(200);
         assertThat(send(protocol, "/anything", null, "203.0.113.1").get(5, TimeUnit.SECONDS).getStatus())
                 .as("the same address without a token: its own budget").isEqualTo(200);
@@ -101,7 +100,7 @@ class TrafficBudgetTest {
         assertLimitProblem(refused, 503, "limits.anonymousExchanges");
         List<CompletableFuture<ContentResponse>> tokens = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            tokens.add(send(protocol, "/rest/api/2/myself", gw.readWrite, "198.51.100.3"));
+            tokens.add(send(protocol, "/rest/api/2/myself", gw.readWrite(), "198.51.100.3"));
         }
         for (CompletableFuture<ContentResponse> token : tokens) {
             assertThat(token.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
@@ -114,11 +113,11 @@ class TrafficBudgetTest {
     @ValueSource(strings = {"HTTP/1.1", "HTTP/2"})
     void waitingForAnUpstreamConnectionIsBoundedAndAnswered503(String protocol) throws Exception {
         List<CompletableFuture<ContentResponse>> held = new ArrayList<>(hold(protocol, null, "192.0.2.1", "192.0.2.2"));
-        held.addAll(hold(protocol, gw.readWrite, "192.0.2.3", "192.0.2.4"));
+        held.addAll(hold(protocol, gw.readWrite(), "192.0.2.3", "192.0.2.4"));
         long before = limits().get("refused").get("upstreamWait").asLong();
 
         long start = System.nanoTime();
-        ContentResponse refused = send(protocol, "/rest/api/2/myself", gw.readWrite, "192.0.2.5").get(5, TimeUnit.SECONDS);
+        ContentResponse refused = send(protocol, "/rest/api/2/myself", gw.readWrite(), "192.0.2.5").get(5, TimeUnit.SECONDS);
         Duration waited = Duration.ofNanos(System.nanoTime() - start);
 
         assertLimitProblem(refused, 503, "limits.upstreamWait");
@@ -180,7 +179,7 @@ class TrafficBudgetTest {
     @org.junit.jupiter.api.Test
     void aTrickledBodyToTheManagementApiIs408NotA500() {
         String credentials = "Authorization: " + org.patgate.server.testing.TestServer.basic("alice",
-                GatewayFixture.ALICE_PASSWORD) + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n";
+                RunningGateway.ALICE_PASSWORD) + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n";
 
         int status = SlowUploads.http1(gw.base(), "/.patgate/api/v1/tokens", "192.0.2.12", credentials,
                 Duration.ofMillis(200), System.nanoTime() + Duration.ofSeconds(10).toNanos());

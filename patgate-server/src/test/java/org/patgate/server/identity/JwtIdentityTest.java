@@ -11,46 +11,28 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.testing.GatewayFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer.Answer;
 
 /**
  * Identity mode {@code jwt}: the upstream receives an ES256 JWT it can verify with the published
  * JWK Set, using an independent JOSE library as a real upstream would.
  */
+@EndToEndTest
 class JwtIdentityTest {
 
     static final String HEADER = "X-Identity-JWT";
 
-    @TempDir
-    static Path dir;
-    static GatewayFixture gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = new GatewayFixture(dir, Map.of("PATGATE_IDENTITY_MODE", "jwt", "PATGATE_IDENTITY_HEADER", HEADER,
-                "PATGATE_IDENTITY_JWT_AUDIENCE", "jira-prod", "PATGATE_IDENTITY_JWT_KEYROTATION", "1h"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        gw.upstream.clear();
-    }
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().env(Map.of("PATGATE_IDENTITY_MODE", "jwt", "PATGATE_IDENTITY_HEADER", HEADER,
+                "PATGATE_IDENTITY_JWT_AUDIENCE", "jira-prod", "PATGATE_IDENTITY_JWT_KEYROTATION", "1h")).build();
 
     private static JWKSet jwks() throws Exception {
         Answer answer = gw.send("GET", "/.patgate/jwks.json", Map.of(), null);
@@ -72,7 +54,7 @@ class JwtIdentityTest {
 
     @Test
     void upstreamReceivesAVerifiableJwtNamingTheCaller() throws Exception {
-        assertThat(gw.bearer("GET", "/rest/api/2/myself", gw.readWrite).status()).isEqualTo(200);
+        assertThat(gw.bearer("GET", "/rest/api/2/myself", gw.readWrite()).status()).isEqualTo(200);
 
         SignedJWT jwt = receivedJwt();
         assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
@@ -82,12 +64,12 @@ class JwtIdentityTest {
         assertThat(claims.getAudience()).containsExactly("jira-prod");
         assertThat(claims.getIssuer()).isEqualTo("patgate");
         assertThat(claims.getStringClaim("scope")).isEqualTo("read-write");
-        assertThat(claims.getStringClaim("tid")).isEqualTo(gw.readWriteId);
+        assertThat(claims.getStringClaim("tid")).isEqualTo(gw.readWriteId());
         assertThat(claims.getStringListClaim("groups")).isNotNull();
         assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).isEqualTo(60_000);
         assertThat(claims.getJWTID()).isNotBlank();
         assertThat(gw.upstream.last().header("X-Forwarded-User")).isEmpty();
-        assertThat(gw.upstream.last().headers().toString()).doesNotContain(gw.readWrite);
+        assertThat(gw.upstream.last().headers().toString()).doesNotContain(gw.readWrite());
     }
 
     @Test
@@ -105,7 +87,7 @@ class JwtIdentityTest {
 
     @Test
     void keysRotateAndTheOldKeyStaysPublished() throws Exception {
-        gw.bearer("GET", "/rest/api/2/myself", gw.readOnly);
+        gw.bearer("GET", "/rest/api/2/myself", gw.readOnly());
         SignedJWT before = receivedJwt();
 
         gw.server.clock().advance(Duration.ofMinutes(61));

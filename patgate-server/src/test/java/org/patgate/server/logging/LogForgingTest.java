@@ -8,15 +8,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.testing.GatewayFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * CR, LF, other control characters or bidirectional overrides come out escaped on their own line,
  * for PATgate's loggers and for Jetty's alike.
  */
+@EndToEndTest
 class LogForgingTest {
 
     /** What an attacker wants to appear as a log line of its own. */
@@ -34,9 +35,8 @@ class LogForgingTest {
     static final Pattern LOG_LINE = Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (INFO |WARN |ERROR|DEBUG|TRACE) .*");
     static final Pattern THROWABLE_HEADER = Pattern.compile("^[a-z][\\w.$]*\\.[A-Z]\\w*(Exception|Error)\\b.*");
 
-    @TempDir
-    static Path dir;
-    static GatewayFixture gw;
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().build();
     static PrintStream originalOut;
     static final ByteArrayOutputStream CAPTURED = new ByteArrayOutputStream();
 
@@ -47,7 +47,6 @@ class LogForgingTest {
         URL production = LogForgingTest.class.getResource("/logback.xml");
         assertThat(production.getPath()).as("the shipped configuration, not the test one").doesNotContain("test-classes");
         configure(production);
-        gw = new GatewayFixture(dir, Map.of());
     }
 
     @AfterAll

@@ -3,42 +3,31 @@ package org.patgate.server.permission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.testing.GatewayFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer.Answer;
 
 /** Permissions by group, end to end: defaults, narrowing, create-for-others, manage-all, use-tokens. */
+@EndToEndTest
 class PermissionsTest {
 
     static final String API = "/.patgate/api/v1";
     static final String PW = "password-for-tests-1";
 
-    @TempDir
-    Path dir;
-    GatewayFixture gw;
-
-    @BeforeEach
-    void start() throws Exception {
-        gw = new GatewayFixture(dir, Map.of());
-        gw.server.createUser("dev", PW, "developers");
-        gw.server.createUser("ops", PW, "service-managers");
-        gw.server.createUser("auditor", PW, "token-auditors");
-        gw.server.createUser("svc-backup", PW);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        gw.close();
-    }
+    @RegisterExtension
+    final RunningGateway gw = RunningGateway.builder()
+            .user("dev", PW, "developers")
+            .user("ops", PW, "service-managers")
+            .user("auditor", PW, "token-auditors")
+            .user("svc-backup", PW)
+            .build();
 
     private Answer as(String user, String method, String path, Object body) {
-        return gw.server.call(method, path, user, user.equals("alice") ? GatewayFixture.ALICE_PASSWORD : PW, body);
+        return gw.server.call(method, path, user, user.equals("alice") ? RunningGateway.ALICE_PASSWORD : PW, body);
     }
 
     private void grant(String target, String... permissions) {

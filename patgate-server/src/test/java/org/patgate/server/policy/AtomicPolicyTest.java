@@ -33,7 +33,9 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.patgate.server.http.Json;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.PostgresFixture;
+import org.patgate.server.testing.PostgresTest;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 import org.patgate.server.token.TokenVerifier;
@@ -47,6 +49,8 @@ import org.patgate.server.token.TokenVerifier;
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(AtomicPolicyTest.Backend.class)
+@PostgresTest
+@EndToEndTest
 class AtomicPolicyTest {
 
     enum Backend { H2, POSTGRESQL }

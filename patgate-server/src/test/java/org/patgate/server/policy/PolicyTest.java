@@ -3,38 +3,27 @@ package org.patgate.server.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.testing.GatewayFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer.Answer;
 
 /** Token policies by group, over the real API and gateway; every refusal names its limit and group. */
+@EndToEndTest
 class PolicyTest {
 
     static final String API = "/.patgate/api/v1";
     static final String PW = "password-for-tests-1";
 
-    @TempDir
-    Path dir;
-    GatewayFixture gw;
-
-    @BeforeEach
-    void start() throws Exception {
-        gw = new GatewayFixture(dir, Map.of());
-        gw.server.createUser("carl", PW, "contractors");
-        gw.server.createUser("ivy", PW, "interns");
-        gw.server.createUser("both", PW, "contractors", "short-lived");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        gw.close();
-    }
+    @RegisterExtension
+    final RunningGateway gw = RunningGateway.builder()
+            .user("carl", PW, "contractors")
+            .user("ivy", PW, "interns")
+            .user("both", PW, "contractors", "short-lived")
+            .build();
 
     private Answer as(String user, String method, String path, Object body) {
         return gw.server.call(method, path, user, PW, body);

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.RecordingUpstream;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
@@ -18,27 +19,28 @@ import org.patgate.server.testing.TestServer.Answer;
  * applies to the very next gateway request, invalid input changes nothing, only admins may change,
  * every change is audited, survives a restart and reaches a second node on the same database.
  */
+@EndToEndTest
 class SettingsApiTest {
 
     static final String SETTINGS = "/.patgate/api/v1/settings";
-    static final String ALICE_BASIC = TestServer.basic("alice", GatewayFixture.ALICE_PASSWORD);
+    static final String ALICE_BASIC = TestServer.basic("alice", RunningGateway.ALICE_PASSWORD);
 
     @TempDir
     Path dir;
 
-    private static Answer put(GatewayFixture gateway, Map<String, Object> rest) {
+    private static Answer put(RunningGateway gateway, Map<String, Object> rest) {
         Answer answer = gateway.server.asAdmin("PUT", SETTINGS, Map.of("rest", rest));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         return answer;
     }
 
-    private static Answer password(GatewayFixture gateway, String path) {
+    private static Answer password(RunningGateway gateway, String path) {
         return gateway.send("GET", path, Map.of("Authorization", ALICE_BASIC), null);
     }
 
     @Test
     void allowingPasswordsLetsTheNextPasswordRequestThroughAndBlockingRefusesItAgain() throws Exception {
-        try (GatewayFixture gateway = new GatewayFixture(dir, Map.of())) {
+        try (RunningGateway gateway = RunningGateway.start(dir, Map.of())) {
             assertThat(password(gateway, "/rest/api/2/myself").status()).as("configuration: block").isEqualTo(401);
 
             put(gateway, Map.of("passwordAuth", "allow"));
@@ -57,7 +59,7 @@ class SettingsApiTest {
 
     @Test
     void changingTheRestPathsMovesWhereTokensAreEnforced() throws Exception {
-        try (GatewayFixture gateway = new GatewayFixture(dir, Map.of())) {
+        try (RunningGateway gateway = RunningGateway.start(dir, Map.of())) {
             assertThat(gateway.send("GET", "/rest/api/2/myself", Map.of(), null).status()).isEqualTo(401);
             assertThat(gateway.send("GET", "/api/v4/projects", Map.of(), null).status()).isEqualTo(200);
 
@@ -66,14 +68,14 @@ class SettingsApiTest {
             assertThat(gateway.send("GET", "/api/v4/projects", Map.of(), null).status()).as("now enforced").isEqualTo(401);
             assertThat(password(gateway, "/api/v4/projects").status()).as("passwords refused there").isEqualTo(401);
             assertThat(gateway.send("GET", "/rest/api/2/myself", Map.of(), null).status()).as("no longer").isEqualTo(200);
-            assertThat(gateway.bearer("GET", "/api/v4/projects", gateway.readOnly).status()).isEqualTo(200);
+            assertThat(gateway.bearer("GET", "/api/v4/projects", gateway.readOnly()).status()).isEqualTo(200);
         }
     }
 
     @Test
     void theReadOnlyPostAllowlistDecidesAReadOnlyTokensPost() throws Exception {
-        try (GatewayFixture gateway = new GatewayFixture(dir, Map.of())) {
-            Map<String, String> bearer = Map.of("Authorization", "Bearer " + gateway.readOnly,
+        try (RunningGateway gateway = RunningGateway.start(dir, Map.of())) {
+            Map<String, String> bearer = Map.of("Authorization", "Bearer " + gateway.readOnly(),
                     "Content-Type", "application/json");
             assertThat(gateway.send("POST", "/rest/reports/query", bearer, "{}").status()).isEqualTo(403);
 
@@ -89,22 +91,22 @@ class SettingsApiTest {
 
     @Test
     void allowedIpsRefuseTheNextRequestFromLoopbackButNeverLockOutTheManagementApi() throws Exception {
-        try (GatewayFixture gateway = new GatewayFixture(dir, Map.of())) {
-            assertThat(gateway.bearer("GET", "/rest/api/2/myself", gateway.readWrite).status()).isEqualTo(200);
+        try (RunningGateway gateway = RunningGateway.start(dir, Map.of())) {
+            assertThat(gateway.bearer("GET", "/rest/api/2/myself", gateway.readWrite()).status()).isEqualTo(200);
 
             put(gateway, Map.of("allowedIps", List.of("10.0.0.0/8")));
-            Answer refused = gateway.bearer("GET", "/rest/api/2/myself", gateway.readWrite);
+            Answer refused = gateway.bearer("GET", "/rest/api/2/myself", gateway.readWrite());
             assertThat(refused.status()).isEqualTo(403);
             assertThat(refused.body()).contains("may not be used from your address");
 
             put(gateway, Map.of("allowedIps", List.of("10.0.0.0/8", "127.0.0.0/8")));
-            assertThat(gateway.bearer("GET", "/rest/api/2/myself", gateway.readWrite).status()).isEqualTo(200);
+            assertThat(gateway.bearer("GET", "/rest/api/2/myself", gateway.readWrite()).status()).isEqualTo(200);
         }
     }
 
     @Test
     void invalidSettingsAreRefusedWithEveryFieldNamedAndNothingChanges() throws Exception {
-        try (GatewayFixture gateway = new GatewayFixture(dir, Map.of())) {
+        try (RunningGateway gateway = RunningGateway.start(dir, Map.of())) {
             put(gateway, Map.of("passwordAuth", "allow"));
             String before = gateway.server.asAdmin("GET", SETTINGS, null).body();
 
@@ -138,14 +140,14 @@ class SettingsApiTest {
 
     @Test
     void onlyAdministratorsReadOrChangeSettings() throws Exception {
-        try (GatewayFixture gateway = new GatewayFixture(dir, Map.of())) {
+        try (RunningGateway gateway = RunningGateway.start(dir, Map.of())) {
             String alice = "alice";
-            assertThat(gateway.server.call("GET", SETTINGS, alice, GatewayFixture.ALICE_PASSWORD, null).status())
+            assertThat(gateway.server.call("GET", SETTINGS, alice, RunningGateway.ALICE_PASSWORD, null).status())
                     .isEqualTo(403);
-            Answer put = gateway.server.call("PUT", SETTINGS, alice, GatewayFixture.ALICE_PASSWORD,
+            Answer put = gateway.server.call("PUT", SETTINGS, alice, RunningGateway.ALICE_PASSWORD,
                     Map.of("rest", Map.of("passwordAuth", "allow")));
             assertThat(put.status()).isEqualTo(403);
-            assertThat(gateway.server.call("DELETE", SETTINGS, alice, GatewayFixture.ALICE_PASSWORD, null).status())
+            assertThat(gateway.server.call("DELETE", SETTINGS, alice, RunningGateway.ALICE_PASSWORD, null).status())
                     .isEqualTo(403);
             assertThat(gateway.server.call("GET", SETTINGS, null, null, null).status()).isEqualTo(401);
             assertThat(password(gateway, "/rest/api/2/myself").status()).as("unchanged").isEqualTo(401);
@@ -154,7 +156,7 @@ class SettingsApiTest {
 
     @Test
     void getShowsEachValueInForceAndWhereItComesFrom() throws Exception {
-        try (GatewayFixture gateway = new GatewayFixture(dir, Map.of("PATGATE_REST_ALLOWEDIPS", "127.0.0.0/8"))) {
+        try (RunningGateway gateway = RunningGateway.start(dir, Map.of("PATGATE_REST_ALLOWEDIPS", "127.0.0.0/8"))) {
             JsonNode fresh = gateway.server.asAdmin("GET", SETTINGS, null).json();
             assertThat(fresh.get("rest").get("passwordAuth").get("value").asText()).isEqualTo("block");
             assertThat(fresh.get("rest").get("allowedIps").get("value").get(0).asText()).isEqualTo("127.0.0.0/8");
@@ -176,7 +178,7 @@ class SettingsApiTest {
 
     @Test
     void everyChangeIsAuditedWithBeforeAndAfter() throws Exception {
-        try (GatewayFixture gateway = new GatewayFixture(dir, Map.of())) {
+        try (RunningGateway gateway = RunningGateway.start(dir, Map.of())) {
             put(gateway, Map.of("passwordAuth", "allow", "allowedIps", List.of("127.0.0.1")));
             gateway.server.asAdmin("DELETE", SETTINGS, null);
 
@@ -195,7 +197,7 @@ class SettingsApiTest {
 
     @Test
     void storedSettingsSurviveARestartAndWinOverTheConfiguration() throws Exception {
-        try (GatewayFixture gateway = new GatewayFixture(dir, Map.of())) {
+        try (RunningGateway gateway = RunningGateway.start(dir, Map.of())) {
             put(gateway, Map.of("passwordAuth", "allow"));
         }
         try (RecordingUpstream upstream = new RecordingUpstream();
@@ -210,7 +212,7 @@ class SettingsApiTest {
 
     @Test
     void aChangeOnOneNodeReachesAnotherNodeWithinItsRefreshInterval() throws Exception {
-        try (GatewayFixture nodeA = new GatewayFixture(dir, Map.of());
+        try (RunningGateway nodeA = RunningGateway.start(dir, Map.of());
                 TestServer nodeB = TestServer.start(dir, jdbcUrl(), "", "",
                         Map.of("PATGATE_UPSTREAM_URL", nodeA.upstream.url(), "PATGATE_TOKENS_CACHETTL", "1s"))) {
             Map<String, String> basic = Map.of("Authorization", ALICE_BASIC);

@@ -5,12 +5,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
+import org.patgate.server.testing.PostgresTest;
 
 /**
  * Base of the store tests. Subclasses are {@code @ParameterizedClass} over {@link StoreBackend},
  * so every test runs once on H2 and once on a real PostgreSQL; each backend gets one fresh
  * database per test class, emptied before each test.
  */
+@PostgresTest
 abstract class StoreTestBase {
 
     /** Nanosecond precision on purpose: the store keeps microseconds. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.condition.OS;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.NewUser;
 
+@PostgresTest
 class PostgresFixtureTest {
 
     @Test

@@ -3,7 +3,6 @@ package org.patgate.server.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,16 +16,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.core.token.TokenParse;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.MutableClock;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 import org.patgate.server.token.TokenVerifier.Reason;
@@ -40,30 +38,19 @@ import org.patgate.server.token.TokenVerifier.Verification;
  * <p>Both TTLs are set to ten minutes here, so "within the TTL" holds on the slowest machine;
  * expiry of the negative cache is proved separately with a verifier of its own.
  */
+@EndToEndTest
 class StoreLookupTest {
 
     private static final String TOKENS = "/.patgate/api/v1/tokens";
     private static final TokenFormat FORMAT = TokenFormat.withDefaultPrefix();
 
-    @TempDir
-    static Path dir;
-    static GatewayFixture gw;
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().env(Map.of("PATGATE_TOKENS_CACHETTL", "10m", "PATGATE_TOKENS_NEGATIVECACHETTL", "10m")).build();
     static TokenVerifier verifier;
 
     @BeforeAll
     static void start() throws Exception {
-        gw = new GatewayFixture(dir, Map.of("PATGATE_TOKENS_CACHETTL", "10m", "PATGATE_TOKENS_NEGATIVECACHETTL", "10m"));
         verifier = gw.server.server().verifier();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        gw.upstream.clear();
     }
 
     @Test
@@ -153,7 +140,7 @@ class StoreLookupTest {
         assertThat(verifier.storeLookups() - before).isEqualTo(1);
 
         Answer revoked = gw.server.call("DELETE", TOKENS + "/" + created.get("id").asText(), "alice",
-                GatewayFixture.ALICE_PASSWORD, null);
+                RunningGateway.ALICE_PASSWORD, null);
         assertThat(revoked.status()).isEqualTo(204);
         for (int i = 0; i < 1_000; i++) {
             assertThat(verifier.verify(secret)).isEqualTo(new Verification.Refused(Reason.REVOKED));
@@ -215,7 +202,7 @@ class StoreLookupTest {
     }
 
     private static JsonNode createAliceToken() {
-        Answer created = gw.server.call("POST", TOKENS, "alice", GatewayFixture.ALICE_PASSWORD,
+        Answer created = gw.server.call("POST", TOKENS, "alice", RunningGateway.ALICE_PASSWORD,
                 Map.of("name", "lookup-" + System.nanoTime(), "scope", "read-write"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json();

@@ -25,7 +25,9 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.patgate.core.token.Scope;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.PostgresFixture;
+import org.patgate.server.testing.PostgresTest;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 import org.patgate.server.token.TokenVerifier.Reason;
@@ -39,6 +41,8 @@ import org.patgate.server.token.TokenVerifier.Verification;
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(TokenLookupOnBothDatabasesTest.Backend.class)
+@PostgresTest
+@EndToEndTest
 class TokenLookupOnBothDatabasesTest {
 
     enum Backend { H2, POSTGRESQL }

@@ -2,22 +2,20 @@ package org.patgate.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.patgate.server.api.ApiRoutes;
 import org.patgate.server.api.Route;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 
 /**
@@ -27,26 +25,20 @@ import org.patgate.server.testing.TestServer;
  * UI, a redirect to a local page) without stack text, exception names or internal addresses. Also:
  * sign-in never redirects off the site, whatever {@code next=} says.
  */
+@EndToEndTest
 class BadInputSweepTest {
 
-    static Path dir;
-    static GatewayFixture gw;
+    @RegisterExtension
+    static final RunningGateway gw = RunningGateway.builder().build();
     static String cookie;
     static String csrf;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("patgate-badinput");
-        gw = new GatewayFixture(dir, Map.of());
         UiClient admin = new UiClient(gw.base());
         assertThat(admin.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD).status()).isEqualTo(303);
         csrf = admin.csrf();
         cookie = admin.cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
     }
 
     static final List<String> BAD_SEGMENTS = List.of("%zz", "%", "%E0%80", "%C0%AE%C0%AE", "%00", "x%0Ay", "%FF%FE",

@@ -2,18 +2,18 @@ package org.patgate.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.api.ApiRoutes;
 import org.patgate.server.api.Route;
+import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
 
@@ -21,26 +21,21 @@ import org.patgate.server.testing.TestServer.Answer;
  * Ambient credentials (browser-cached Basic, the UI session cookie) cannot change anything in the
  * management API from another site, on every state-changing route; scripts keep working.
  */
+@EndToEndTest
 class CrossSiteApiTest {
 
     private static final String API = "/.patgate/api/v1";
     private static final String PASSWORD = "cross-site-password-1";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder()
+            .user("carol", PASSWORD)
+            .build();
     static String self;
 
     @BeforeAll
     static void start() {
-        server = TestServer.h2(dir);
-        server.createUser("carol", PASSWORD);
         self = "http://127.0.0.1:" + server.baseUri().getPort();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     /** Every route that is not GET, with its parameters filled in. */

@@ -2,21 +2,17 @@ package org.patgate.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.BrowserTest;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.HeadlessBrowser;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 
 /**
@@ -25,8 +21,9 @@ import org.patgate.server.testing.TestServer;
  * button with a name, every image with {@code alt}, and no positive {@code tabindex} that would break
  * the keyboard order. Skips when Chromium or its driver is not installed.
  */
+@BrowserTest
+@EndToEndTest
 class UiAccessibilityTest {
-
 
     /** Runs in the page; answers what is wrong, one string per problem. */
     private static final String CHECKS = """
@@ -52,29 +49,11 @@ class UiAccessibilityTest {
             }
             return problems;""";
 
-    @TempDir
-    static Path dir;
-    static GatewayFixture fixture;
-    static ChromeDriver browser;
-    static WebDriverWait wait;
+    @RegisterExtension
+    static final RunningGateway fixture = RunningGateway.builder().build();
 
-    @BeforeAll
-    static void start() throws Exception {
-        HeadlessChromium.assumeInstalled();
-        fixture = new GatewayFixture(dir.resolve("node"), Map.of());
-        browser = HeadlessChromium.start(dir);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final HeadlessBrowser browser = HeadlessBrowser.on(fixture::base);
 
     @Test
     void everyPagePassesTheBasicAccessibilityChecks() {
@@ -87,7 +66,7 @@ class UiAccessibilityTest {
         browser.findElement(By.id("username")).sendKeys(TestServer.ADMIN);
         browser.findElement(By.id("password")).sendKeys(TestServer.ADMIN_PASSWORD);
         browser.findElement(By.cssSelector("form button[type=submit]")).click();
-        wait.until(ExpectedConditions.urlContains("/.patgate/tokens"));
+        browser.until(ExpectedConditions.urlContains("/.patgate/tokens"));
 
         for (String page : List.of("/.patgate/tokens", "/.patgate/tokens/new", "/.patgate/tokens/" + tokenId,
                 "/.patgate/tokens/" + tokenId + "/revoke", "/.patgate/admin/tokens", "/.patgate/admin/approvals",

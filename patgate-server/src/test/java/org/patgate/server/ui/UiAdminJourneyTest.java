@@ -2,17 +2,11 @@ package org.patgate.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -20,8 +14,10 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.BrowserTest;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.HeadlessBrowser;
+import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 
 /**
@@ -31,35 +27,17 @@ import org.patgate.server.testing.TestServer;
  * in the audit log. Skips when Chromium or its driver is not installed. Screenshots go to
  * {@code target/ui-screenshots/}.
  */
+@BrowserTest
+@EndToEndTest
 class UiAdminJourneyTest {
 
-    private static final Path SHOTS = Path.of("target", "ui-screenshots");
     private static final String REST = "/rest/api/2/myself";
 
-    @TempDir
-    static Path dir;
-    static GatewayFixture fixture;
-    static ChromeDriver browser;
-    static WebDriverWait wait;
+    @RegisterExtension
+    static final RunningGateway fixture = RunningGateway.builder().build();
 
-    @BeforeAll
-    static void start() throws Exception {
-        HeadlessChromium.assumeInstalled();
-        fixture = new GatewayFixture(dir.resolve("node"), Map.of());
-        browser = HeadlessChromium.start(dir);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-        Files.createDirectories(SHOTS);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final HeadlessBrowser browser = HeadlessBrowser.on(fixture::base);
 
     @Test
     void adminAllowsThenBlocksPasswordsOnTheRestApiAndFindsTheChangesInTheAuditLog() throws Exception {
@@ -70,8 +48,8 @@ class UiAdminJourneyTest {
         browser.findElement(By.id("username")).sendKeys(TestServer.ADMIN);
         browser.findElement(By.id("password")).sendKeys(TestServer.ADMIN_PASSWORD);
         browser.findElement(By.cssSelector("form button[type=submit]")).click();
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText("Settings"))).click();
-        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Settings"));
+        browser.until(ExpectedConditions.presenceOfElementLocated(By.linkText("Settings"))).click();
+        browser.until(ExpectedConditions.textToBe(By.tagName("h1"), "Settings"));
         assertThat(browser.findElement(By.id("passwordAuth-source")).getText()).isEqualTo("from configuration");
 
         // Allow passwords: a Basic-password request now passes the gateway.
@@ -79,7 +57,7 @@ class UiAdminJourneyTest {
         submitSettings();
         assertThat(browser.findElement(By.id("passwordAuth-source")).getText()).isEqualTo("stored");
         assertThat(browser.findElement(By.id("paths-source")).getText()).isEqualTo("from configuration");
-        screenshot("07-admin-settings", "success: Settings saved");
+        browser.screenshot("07-admin-settings", "success: Settings saved");
         assertThat(passwordRequest()).isEqualTo(200);
         assertThat(fixture.upstream.last().path()).isEqualTo(REST);
 
@@ -88,9 +66,9 @@ class UiAdminJourneyTest {
         WebElement paths = browser.findElement(By.id("paths"));
         paths.sendKeys("\nno-leading-slash/**");
         submit("#settings-form button[type=submit]");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("paths-error")));
+        browser.until(ExpectedConditions.visibilityOfElementLocated(By.id("paths-error")));
         assertThat(browser.findElement(By.id("paths-error")).getText()).startsWith("line 2:");
-        screenshot("08-admin-settings-error", "error: ");
+        browser.screenshot("08-admin-settings-error", "error: ");
         assertThat(passwordRequest()).as("the refused form changed nothing").isEqualTo(200);
 
         // Block again: refused.
@@ -103,21 +81,21 @@ class UiAdminJourneyTest {
 
         // Reset to the configuration, after confirming.
         browser.findElement(By.id("reset-settings")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Reset every setting"));
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Reset every setting"));
         submit("form.form-actions button.danger");
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"),
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"),
                 "follows the configuration again"));
         assertThat(browser.findElement(By.id("passwordAuth-source")).getText()).isEqualTo("from configuration");
         assertThat(browser.findElements(By.id("reset-settings"))).isEmpty();
 
         // Permissions & policies: add a group and give it a policy.
         browser.findElement(By.linkText("Permissions & policies")).click();
-        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Permissions & policies"));
+        browser.until(ExpectedConditions.textToBe(By.tagName("h1"), "Permissions & policies"));
         browser.findElement(By.id("new-group")).sendKeys("integrations");
         browser.findElement(By.id("new-perm-use-tokens")).click();
         browser.findElement(By.id("new-perm-create-tokens-for-others")).click();
         submit("#group-new button[type=submit]");
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "integrations"));
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "integrations"));
         WebElement card = groupCard("integrations");
         String id = card.getDomAttribute("id");
         assertThat(browser.findElement(By.id(id + "-perm-create-tokens-for-others")).isSelected()).isTrue();
@@ -125,26 +103,26 @@ class UiAdminJourneyTest {
         browser.findElement(By.id(id + "-expiryRequired")).click();
         browser.findElement(By.id(id + "-scope-read-only")).click();
         submit("#" + id + " form.policy button[type=submit]");
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "integrations"));
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "integrations"));
         assertThat(browser.findElement(By.id(groupCard("integrations").getDomAttribute("id") + "-maxLifetimeDays"))
                 .getDomProperty("value")).isEqualTo("90");
         assertThat(fixture.server.asAdmin("GET", "/.patgate/api/v1/policies/groups/integrations", null).json()
                 .get("policy").get("maxLifetimeDays").asInt()).isEqualTo(90);
-        screenshot("09-admin-permissions", "success: Saved the changes to integrations");
+        browser.screenshot("09-admin-permissions", "success: Saved the changes to integrations");
 
         // The audit log has every change, newest first, and the same filter downloads as CSV.
         browser.findElement(By.linkText("Audit")).click();
-        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Audit log"));
+        browser.until(ExpectedConditions.textToBe(By.tagName("h1"), "Audit log"));
         browser.findElement(By.id("action")).sendKeys("settings.update");
         submit("form.filters button[type=submit]");
-        wait.until(ExpectedConditions.urlContains("action=settings.update"));
+        browser.until(ExpectedConditions.urlContains("action=settings.update"));
         List<WebElement> rows = browser.findElements(By.cssSelector("#audit tbody tr"));
         assertThat(rows).hasSize(2);
         assertThat(rows.getFirst().getText()).contains("rest.passwordAuth: allow -> block");
         assertThat(rows.get(1).getText()).contains("rest.passwordAuth: block -> allow");
         assertThat(browser.findElement(By.id("audit-csv")).getDomAttribute("href"))
                 .isEqualTo("/.patgate/admin/audit.csv?action=settings.update");
-        screenshot("10-admin-audit");
+        browser.screenshot("10-admin-audit");
 
         List<LogEntry> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getMessage().contains("Content Security Policy") || e.getLevel().equals(Level.SEVERE))
@@ -157,20 +135,20 @@ class UiAdminJourneyTest {
 
     /** A REST request through the gateway with alice's directory password (HTTP Basic). */
     private static int passwordRequest() {
-        return fixture.send("GET", REST, Map.of("Authorization", TestServer.basic("alice", GatewayFixture.ALICE_PASSWORD)),
+        return fixture.send("GET", REST, Map.of("Authorization", TestServer.basic("alice", RunningGateway.ALICE_PASSWORD)),
                 null).status();
     }
 
     private static void submitSettings() {
         submit("#settings-form button[type=submit]");
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "Settings saved"));
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "Settings saved"));
     }
 
     /** Clicks a submit button and waits for the next page to replace this one. */
     private static void submit(String css) {
         WebElement button = browser.findElement(By.cssSelector(css));
         button.click();
-        wait.until(driver -> isGone(button));
+        browser.until(driver -> isGone(button));
     }
 
     /**
@@ -195,9 +173,5 @@ class UiAdminJourneyTest {
         return browser.findElements(By.cssSelector("section.group-access")).stream()
                 .filter(s -> s.findElement(By.tagName("h2")).getText().equals("Group " + name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no card for group " + name));
-    }
-
-    private static void screenshot(String name, String... banners) throws IOException {
-        HeadlessChromium.screenshot(browser, SHOTS, name, banners);
     }
 }

@@ -2,14 +2,13 @@ package org.patgate.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 
 /**
@@ -17,31 +16,20 @@ import org.patgate.server.testing.TestServer;
  * their changes reach the same services the API uses (checked through the API), that refused input
  * changes nothing, and their security (admins only, CSRF on every POST, escaped output).
  */
+@EndToEndTest
 class UiAdminPagesTest {
 
     private static final String ALICE_PASSWORD = "alice-password-123";
     private static final String XSS = "<script>alert(1)</script>";
     private static final String ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.h2(dir);
-        server.createUser("alice", ALICE_PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder()
+            .user("alice", ALICE_PASSWORD)
+            .build();
 
     private static UiClient signedIn(String user, String password) {
-        UiClient client = new UiClient(server.baseUri());
-        assertThat(client.signIn(user, password).status()).isEqualTo(303);
-        return client;
+        return UiClient.signedIn(server.baseUri(), user, password);
     }
 
     private static UiClient admin() {

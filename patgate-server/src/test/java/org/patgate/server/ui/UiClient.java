@@ -98,6 +98,16 @@ final class UiClient {
         }
     }
 
+    /** A client signed in through the form as {@code username}; fails the test if signing in does not work. */
+    static UiClient signedIn(URI base, String username, String password) {
+        UiClient client = new UiClient(base);
+        Answer answer = client.signIn(username, password);
+        if (answer.status() != 303) {
+            throw new AssertionError("signing in as " + username + ": expected 303, got " + answer.status());
+        }
+        return client;
+    }
+
     /** Signs in through the form and returns the answer to the form's POST. */
     Answer signIn(String username, String password) {
         Answer form = get("/.patgate/login");

@@ -2,25 +2,23 @@ package org.patgate.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.patgate.server.testing.GatewayFixture;
+import org.patgate.server.testing.BrowserTest;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.HeadlessBrowser;
+import org.patgate.server.testing.RunningGateway;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 
 /**
@@ -31,40 +29,22 @@ import org.patgate.server.testing.TestServer;
  * Skips when Chromium or its driver is not installed. Screenshots go to
  * {@code target/ui-screenshots/}.
  */
+@BrowserTest
+@EndToEndTest
 class UiManagerJourneyTest {
 
-    private static final Path SHOTS = Path.of("target", "ui-screenshots");
     private static final String CAROL_PASSWORD = "carol-password-123";
     private static final String PATH = "/rest/api/2/myself";
 
-    @TempDir
-    static Path dir;
-    static GatewayFixture fixture;
-    static ChromeDriver browser;
-    static WebDriverWait wait;
+    @RegisterExtension
+    static final RunningGateway fixture = RunningGateway.builder().build();
 
-    @BeforeAll
-    static void start() throws Exception {
-        HeadlessChromium.assumeInstalled();
-        fixture = new GatewayFixture(dir.resolve("node"), Map.of());
-        browser = HeadlessChromium.start(dir);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-        Files.createDirectories(SHOTS);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final HeadlessBrowser browser = HeadlessBrowser.on(fixture::base);
 
     @Test
     void adminFiltersBulkRevokesApprovesAndCreatesATokenForAnotherUser() throws Exception {
-        TestServer server = fixture.server;
+        RunningServer server = fixture.server;
         // Set-up through the API: a group whose tokens need approval, and a member with a pending token.
         server.createUser("carol", CAROL_PASSWORD, "contractors");
         assertThat(server.asAdmin("PUT", "/.patgate/api/v1/policies/groups/contractors",
@@ -74,112 +54,92 @@ class UiManagerJourneyTest {
         assertThat(pending.get("status").asText()).isEqualTo("pending");
         String carolsSecret = pending.get("token").asText();
         assertThat(fixture.bearer("GET", PATH, carolsSecret).status()).isEqualTo(401);
-        assertThat(fixture.bearer("GET", PATH, fixture.readOnly).status()).isEqualTo(200);
-        assertThat(fixture.bearer("GET", PATH, fixture.readWrite).status()).isEqualTo(200);
+        assertThat(fixture.bearer("GET", PATH, fixture.readOnly()).status()).isEqualTo(200);
+        assertThat(fixture.bearer("GET", PATH, fixture.readWrite()).status()).isEqualTo(200);
 
-        open("/.patgate/admin/tokens");
-        signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
-        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Token manager"));
+        browser.open("/.patgate/admin/tokens");
+        browser.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
+        browser.until(ExpectedConditions.textToBe(By.tagName("h1"), "Token manager"));
 
         // Filter by owner: alice's two tokens, nobody else's.
         browser.findElement(By.id("owner")).sendKeys("alice");
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sort"))).selectByValue("name");
         browser.findElement(By.cssSelector("form.filters button[type=submit]")).click();
-        wait.until(ExpectedConditions.urlContains("owner=alice"));
+        browser.until(ExpectedConditions.urlContains("owner=alice"));
         String table = browser.findElement(By.tagName("tbody")).getText();
         assertThat(table).contains("alice").doesNotContain("carol-sync");
         assertThat(browser.findElements(By.cssSelector("tbody tr"))).hasSize(2);
-        screenshot("11-token-manager-filtered");
+        browser.screenshot("11-token-manager-filtered");
 
         // Revoke every token matching the filter, after a confirmation that shows the count.
         browser.findElement(By.id("revoke-matching")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("revoke-count")));
+        browser.until(ExpectedConditions.visibilityOfElementLocated(By.id("revoke-count")));
         assertThat(browser.findElement(By.id("revoke-count")).getText()).startsWith("2 tokens will be revoked");
-        screenshot("12-bulk-revoke-confirm");
+        browser.screenshot("12-bulk-revoke-confirm");
         browser.findElement(By.id("confirm-revoke")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("revoked-status")));
+        browser.until(ExpectedConditions.visibilityOfElementLocated(By.id("revoked-status")));
         assertThat(browser.findElement(By.id("revoked-status")).getText()).isEqualTo("2 tokens revoked.");
         assertThat(browser.getCurrentUrl()).contains("owner=alice").contains("sort=name");
         assertThat(browser.findElement(By.tagName("tbody")).getText()).doesNotContain("active");
-        screenshot("13-bulk-revoked", "success: 2 tokens revoked.");
-        assertThat(fixture.bearer("GET", PATH, fixture.readOnly).status()).isEqualTo(401);
-        assertThat(fixture.bearer("GET", PATH, fixture.readWrite).status()).isEqualTo(401);
+        browser.screenshot("13-bulk-revoked", "success: 2 tokens revoked.");
+        assertThat(fixture.bearer("GET", PATH, fixture.readOnly()).status()).isEqualTo(401);
+        assertThat(fixture.bearer("GET", PATH, fixture.readWrite()).status()).isEqualTo(401);
 
         // Approve carol's pending token on the approvals page; the gateway lets it through from now on.
         browser.findElement(By.linkText("Approvals")).click();
-        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Approvals"));
-        WebElement row = rowOf("carol-sync");
+        browser.until(ExpectedConditions.textToBe(By.tagName("h1"), "Approvals"));
+        WebElement row = browser.rowOf("carol-sync");
         assertThat(row.getText()).contains("carol");
-        screenshot("14-approvals");
+        browser.screenshot("14-approvals");
         row.findElement(By.cssSelector("button.primary")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "No tokens are waiting"));
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "No tokens are waiting"));
         assertThat(fixture.bearer("GET", PATH, carolsSecret).status()).isEqualTo(200);
 
         // Create a token for carol from the token manager; its secret is shown once, and works.
         browser.findElement(By.linkText("Token manager")).click();
         browser.findElement(By.linkText("New token for a user")).click();
-        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "New token"));
+        browser.until(ExpectedConditions.textToBe(By.tagName("h1"), "New token"));
         browser.findElement(By.id("owner")).sendKeys("carol");
         browser.findElement(By.id("name")).sendKeys("carol-ci");
-        screenshot("15-token-for-another-user");
+        browser.screenshot("15-token-for-another-user");
         browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
-        WebElement secretField = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret")));
+        WebElement secretField = browser.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret")));
         String secret = secretField.getDomProperty("value");
         assertThat(browser.findElement(By.id("owner-note")).getText()).contains("carol");
         // carol's policy asks for approval: the new token waits like any other of hers.
         assertThat(browser.findElement(By.cssSelector(".facts")).getText()).containsIgnoringCase("pending");
         assertThat(fixture.bearer("GET", PATH, secret).status()).isEqualTo(401);
         browser.findElement(By.linkText("Approvals")).click();
-        rowOf("carol-ci").findElement(By.cssSelector("button.primary")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "No tokens are waiting"));
+        browser.rowOf("carol-ci").findElement(By.cssSelector("button.primary")).click();
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "No tokens are waiting"));
         assertThat(fixture.bearer("GET", PATH, secret).status()).isEqualTo(200);
         // Its page now says it works: active, no banner.
         browser.findElement(By.linkText("Token manager")).click();
-        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Token manager"));
+        browser.until(ExpectedConditions.textToBe(By.tagName("h1"), "Token manager"));
         browser.findElement(By.linkText("carol-ci")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "carol-ci"));
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "carol-ci"));
         assertThat(browser.findElement(By.cssSelector("h1 .status")).getText()).isEqualToIgnoringCase("active");
-        assertThat(HeadlessChromium.banners(browser)).isEmpty();
+        assertThat(browser.banners()).isEmpty();
 
         // Users and groups: carol's group with its member count.
         browser.findElement(By.linkText("Users & groups")).click();
-        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Users & groups"));
+        browser.until(ExpectedConditions.textToBe(By.tagName("h1"), "Users & groups"));
         assertThat(browser.findElement(By.id("groups")).getText()).contains("contractors");
         browser.findElement(By.linkText("carol")).click();
-        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "User carol"));
+        browser.until(ExpectedConditions.textToBe(By.tagName("h1"), "User carol"));
         assertThat(browser.findElement(By.cssSelector(".facts")).getText()).contains("2 tokens");
-        screenshot("16-user");
+        browser.screenshot("16-user");
 
         // The API's description, rendered by Swagger UI under the page's strict CSP.
         browser.findElement(By.linkText("API")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).until(
                 ExpectedConditions.presenceOfElementLocated(By.cssSelector("#swagger-ui .opblock")));
         assertThat(browser.findElement(By.id("swagger-ui")).getText()).contains("/tokens");
-        screenshot("17-api-docs");
+        browser.screenshot("17-api-docs");
 
         List<LogEntry> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getMessage().contains("Content Security Policy") || e.getLevel().equals(Level.SEVERE))
                 .toList();
         assertThat(violations).as("browser console errors and CSP violations").isEmpty();
-    }
-
-    private static void open(String path) {
-        browser.get(fixture.base() + path);
-    }
-
-    private static void signIn(String username, String password) {
-        browser.findElement(By.id("username")).sendKeys(username);
-        browser.findElement(By.id("password")).sendKeys(password);
-        browser.findElement(By.cssSelector("form button[type=submit]")).click();
-    }
-
-    private static WebElement rowOf(String name) {
-        return browser.findElements(By.cssSelector("tbody tr")).stream()
-                .filter(r -> r.findElement(By.tagName("th")).getText().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no row for " + name));
-    }
-
-    private static void screenshot(String name, String... banners) throws IOException {
-        HeadlessChromium.screenshot(browser, SHOTS, name, banners);
     }
 }

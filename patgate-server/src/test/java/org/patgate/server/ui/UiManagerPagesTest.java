@@ -2,17 +2,16 @@ package org.patgate.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 
 /**
@@ -20,32 +19,21 @@ import org.patgate.server.testing.TestServer;
  * bulk revocation (selected and matching, each confirmed with the count), creating a token for
  * another user, and the users' lifecycle; with their access control, CSRF and escaping.
  */
+@EndToEndTest
 class UiManagerPagesTest {
 
     private static final String PASSWORD = "member-password-123";
     private static final String XSS = "<script>alert(1)</script>";
     private static final Pattern SECRET = Pattern.compile("id=\"secret\"[^>]*value=\"([^\"]+)\"");
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.h2(dir);
-        server.createUser("frank", PASSWORD);
-        server.createUser("grace", PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder()
+            .user("frank", PASSWORD)
+            .user("grace", PASSWORD)
+            .build();
 
     private static UiClient signIn(String user, String password) {
-        UiClient client = new UiClient(server.baseUri());
-        assertThat(client.signIn(user, password).status()).isEqualTo(303);
-        return client;
+        return UiClient.signedIn(server.baseUri(), user, password);
     }
 
     private static UiClient admin() {

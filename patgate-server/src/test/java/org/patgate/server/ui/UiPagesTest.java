@@ -3,7 +3,6 @@ package org.patgate.server.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -11,46 +10,29 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.http.Json;
-import org.patgate.server.testing.RecordingUpstream;
-import org.patgate.server.testing.TestServer;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningServer;
 
 /**
  * The token pages as plain forms (no JavaScript): the create form's policy limits, rotate and
  * revoke with their confirmation step, the htmx fragment, and the hourly activity the chart draws.
  */
+@EndToEndTest
 class UiPagesTest {
 
     private static final String PASSWORD = "erin-password-123";
 
-    @TempDir
-    static Path dir;
-    static RecordingUpstream upstream;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        upstream = new RecordingUpstream();
-        server = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "",
-                Map.of("PATGATE_UPSTREAM_URL", upstream.url(), "PATGATE_TOKENS_MAXLIFETIMEDAYS", "30",
-                        "PATGATE_ACTIVITY_FLUSHINTERVAL", "50ms"));
-        server.createUser("erin", PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder().withUpstream()
+            .env(Map.of("PATGATE_TOKENS_MAXLIFETIMEDAYS", "30", "PATGATE_ACTIVITY_FLUSHINTERVAL", "50ms"))
+            .user("erin", PASSWORD)
+            .build();
 
     private static UiClient erin() {
-        UiClient client = new UiClient(server.baseUri());
-        assertThat(client.signIn("erin", PASSWORD).status()).isEqualTo(303);
-        return client;
+        return UiClient.signedIn(server.baseUri(), "erin", PASSWORD);
     }
 
     private static String today(int plusDays) {

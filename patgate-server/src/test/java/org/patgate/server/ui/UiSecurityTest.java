@@ -6,49 +6,42 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningServer;
 import org.patgate.server.testing.TestServer;
 
 /**
  * The web UI's security properties over plain HTTP (no browser): CSRF, session handling, cookie
  * flags, access control, escaping, security headers on every route, login throttling.
  */
+@EndToEndTest
 class UiSecurityTest {
 
     private static final String ALICE_PASSWORD = "alice-password-123";
     private static final String XSS = "<script>alert(1)</script>";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder()
+            .user("alice", ALICE_PASSWORD)
+            .build();
     static String adminTokenId;
 
     @BeforeAll
     static void start() {
-        server = TestServer.h2(dir);
-        server.createUser("alice", ALICE_PASSWORD);
         var created = server.asAdmin("POST", "/.patgate/api/v1/tokens", Map.of("name", "admin's", "scope", "read-only"));
         adminTokenId = created.json().get("id").asText();
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     private static UiClient alice() {
-        UiClient client = new UiClient(server.baseUri());
-        assertThat(client.signIn("alice", ALICE_PASSWORD).status()).isEqualTo(303);
-        return client;
+        return UiClient.signedIn(server.baseUri(), "alice", ALICE_PASSWORD);
     }
 
     private static UiClient admin() {
-        UiClient client = new UiClient(server.baseUri());
-        assertThat(client.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD).status()).isEqualTo(303);
-        return client;
+        return UiClient.signedIn(server.baseUri(), TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
     }
 
     private static long aliceTokenCount() {

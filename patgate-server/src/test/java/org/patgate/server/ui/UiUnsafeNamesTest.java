@@ -2,34 +2,23 @@ package org.patgate.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.testing.TestServer;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RunningServer;
 
 /** The web UI's token form refuses the same unsafe names as the API: nothing is created, the field says why. */
+@EndToEndTest
 class UiUnsafeNamesTest {
 
     static final String PASSWORD = "alice-password-123";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.h2(dir);
-        server.createUser("alice", PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.builder()
+            .user("alice", PASSWORD)
+            .build();
 
     @ParameterizedTest
     @ValueSource(strings = {"\u202e", "\u2066", "\u200f", "\n", "\u001b"})

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.patgate.server.config.LdapSettings.GroupMembership;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.LdapTest;
 
 /**
  * The Active Directory preset against an AD-shaped tree. The in-memory server cannot evaluate
@@ -15,6 +17,8 @@ import org.patgate.server.config.LdapSettings.GroupMembership;
  * {@code memberOf} and {@code member}; for AD_IN_CHAIN the tests prove the filter that goes on the
  * wire (the test server answers it as a direct-membership match).
  */
+@LdapTest
+@EndToEndTest
 class ActiveDirectoryTest {
 
     private static LdapTestServer server;

@@ -10,9 +10,13 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.LdapTest;
 import org.patgate.server.testing.MutableClock;
 
 /** The directory goes away and comes back on the same port; the clock is moved by hand. */
+@LdapTest
+@EndToEndTest
 class LdapOutageTest {
 
     private static final Duration TTL = Duration.ofSeconds(30);

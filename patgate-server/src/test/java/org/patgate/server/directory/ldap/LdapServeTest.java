@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,8 +13,12 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.patgate.server.cli.Main;
+import org.patgate.server.testing.CliRunner;
+import org.patgate.server.testing.CliRunner.Result;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.LdapTest;
 import org.patgate.server.testing.RecordingUpstream;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
@@ -28,6 +30,8 @@ import org.patgate.server.testing.TestServer.Answer;
  * test clock: the membership cache TTL passes without sleeping. The token cache is off
  * ({@code tokens.cacheTtl: 0s}) so the membership cache alone bounds how long changes take.
  */
+@LdapTest
+@EndToEndTest
 class LdapServeTest {
 
     private static final Duration TTL = Duration.ofSeconds(60);
@@ -51,6 +55,9 @@ class LdapServeTest {
     private LdapTestServer ldap;
     private RecordingUpstream upstream;
     private TestServer server;
+
+    @RegisterExtension
+    final CliRunner cli = CliRunner.against(() -> server.baseUri());
 
     @BeforeEach
     void start() throws Exception {
@@ -296,29 +303,27 @@ class LdapServeTest {
 
     @Test
     void cliLogsInAsAnLdapUserAndAdminsSeeTheDirectory() {
-        Cli created = cli("alice", "alice-pass", "token", "create", "--name", "from-cli");
-        assertThat(created.code()).as(created.err()).isZero();
+        Result created = cli.run("alice", "alice-pass", "token", "create", "--name", "from-cli");
+        assertThat(created.exitCode()).as(created.err()).isZero();
 
-        Cli status = cli("dave", "dave-pass", "directory", "status");
-        assertThat(status.code()).as(status.err()).isZero();
+        Result status = cli.run("dave", "dave-pass", "directory", "status");
+        assertThat(status.exitCode()).as(status.err()).isZero();
         assertThat(status.out()).contains("local").contains("ldap");
 
-        Cli test = cli("dave", "dave-pass", "directory", "test");
-        assertThat(test.code()).as(test.err()).isZero();
+        Result test = cli.run("dave", "dave-pass", "directory", "test");
+        assertThat(test.exitCode()).as(test.err()).isZero();
         assertThat(test.out()).contains("up").contains("server " + ldap.url());
 
         ldap.stop();
-        Cli down = cli(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, "directory", "test");
-        assertThat(down.code()).isEqualTo(1);
+        Result down = cli.run(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, "directory", "test");
+        assertThat(down.exitCode()).isEqualTo(1);
         assertThat(down.out()).contains("down").contains("last error");
-        Cli unavailable = cli("alice", "alice-pass", "token", "list");
-        assertThat(unavailable.code()).isEqualTo(1);
+        Result unavailable = cli.run("alice", "alice-pass", "token", "list");
+        assertThat(unavailable.exitCode()).isEqualTo(1);
         assertThat(unavailable.err()).contains("directory unavailable").contains("503");
     }
 
     private record Created(String id, String secret) {}
-
-    private record Cli(int code, String out, String err) {}
 
     private Created createToken(String user, String password) {
         Answer created = server.call("POST", "/.patgate/api/v1/tokens", user, password,
@@ -335,14 +340,5 @@ class LdapServeTest {
         Answer answer = server.asAdmin("PUT", "/.patgate/api/v1/permissions/" + target,
                 Map.of("permissions", permissions));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-    }
-
-    private Cli cli(String user, String password, String... args) {
-        Map<String, String> env = Map.of("PATGATE_URL", server.baseUri().toString(), "PATGATE_USER", user,
-                "PATGATE_PASSWORD", password);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Cli(code, out.toString(), err.toString());
     }
 }

@@ -17,8 +17,12 @@ import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.LdapSettings.Security;
 import org.patgate.server.directory.ldap.LdapTestServer.Tls;
 import org.patgate.server.directory.ldap.LdapTestServer.Transport;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.LdapTest;
 
 /** LDAPS and StartTLS with a self-signed certificate generated here and trusted through a trust store file. */
+@LdapTest
+@EndToEndTest
 class LdapTlsTest {
 
     @TempDir

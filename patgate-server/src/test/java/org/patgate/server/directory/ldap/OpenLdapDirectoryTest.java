@@ -11,7 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.patgate.server.config.LdapSettings.GroupMembership;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.LdapTest;
 
+@LdapTest
+@EndToEndTest
 class OpenLdapDirectoryTest {
 
     private static LdapTestServer server;
