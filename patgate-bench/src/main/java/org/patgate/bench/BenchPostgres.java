@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -70,8 +71,8 @@ final class BenchPostgres implements AutoCloseable {
         Path workDir = Files.createTempDirectory("patgate-scale-postgres-");
         Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwx--x--x"));
         boolean root = "root".equals(System.getProperty("user.name"));
-        BenchPostgres server = new BenchPostgres(workDir, root ? privilegeDrop() : List.of(),
-                "pg-" + Long.toHexString(new java.security.SecureRandom().nextLong()));
+        BenchPostgres server = new BenchPostgres(
+                workDir, root ? privilegeDrop() : List.of(), "pg-" + Long.toHexString(new SecureRandom().nextLong()));
         try {
             server.initdb();
             server.startOnFreePort();
@@ -107,7 +108,8 @@ final class BenchPostgres implements AutoCloseable {
     }
 
     private void initdb() throws IOException, InterruptedException {
-        Files.createDirectory(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectory(
+                dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path passwordFile = workDir.resolve("pwfile");
         Files.writeString(passwordFile, password, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
@@ -118,8 +120,19 @@ final class BenchPostgres implements AutoCloseable {
                     Files.setAttribute(path, "unix:gid", UNPRIVILEGED_ID);
                 }
             }
-            Process initdb = command("initdb", "-D", dataDir.toString(), "-U", SUPERUSER, "--auth=scram-sha-256",
-                    "--pwfile=" + passwordFile, "-E", "UTF8", "--no-locale", "--no-sync").start();
+            Process initdb = command(
+                            "initdb",
+                            "-D",
+                            dataDir.toString(),
+                            "-U",
+                            SUPERUSER,
+                            "--auth=scram-sha-256",
+                            "--pwfile=" + passwordFile,
+                            "-E",
+                            "UTF8",
+                            "--no-locale",
+                            "--no-sync")
+                    .start();
             if (!initdb.waitFor(120, TimeUnit.SECONDS) || initdb.exitValue() != 0) {
                 initdb.destroyForcibly();
                 throw new IllegalStateException("initdb failed; log:\n" + logTail());
@@ -132,20 +145,33 @@ final class BenchPostgres implements AutoCloseable {
     private void startOnFreePort() throws IOException, InterruptedException {
         for (int attempt = 1; attempt <= 3; attempt++) {
             port = freePort();
-            postmaster = command("postgres", "-D", dataDir.toString(), "-p", Integer.toString(port),
-                    "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + dataDir,
-                    "-c", "fsync=off", "-c", "synchronous_commit=off").start();
+            postmaster = command(
+                            "postgres",
+                            "-D",
+                            dataDir.toString(),
+                            "-p",
+                            Integer.toString(port),
+                            "-c",
+                            "listen_addresses=127.0.0.1",
+                            "-c",
+                            "unix_socket_directories=" + dataDir,
+                            "-c",
+                            "fsync=off",
+                            "-c",
+                            "synchronous_commit=off")
+                    .start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline && postmaster.isAlive()) {
-                try (Connection probe = DriverManager.getConnection(jdbcUrl("postgres") + "?connectTimeout=2",
-                        SUPERUSER, password)) {
+                try (Connection probe =
+                        DriverManager.getConnection(jdbcUrl("postgres") + "?connectTimeout=2", SUPERUSER, password)) {
                     return;
                 } catch (SQLException notYet) {
                     Thread.sleep(50);
                 }
             }
             if (postmaster.isAlive()) {
-                throw new IllegalStateException("PostgreSQL did not accept connections within 30 s; log:\n" + logTail());
+                throw new IllegalStateException(
+                        "PostgreSQL did not accept connections within 30 s; log:\n" + logTail());
             }
             // most likely the port was taken meanwhile: try another
         }
@@ -160,7 +186,9 @@ final class BenchPostgres implements AutoCloseable {
         if (process != null && process.isAlive()) {
             try {
                 // with runuser the launched process is only a wrapper: signal the postmaster itself
-                long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).getFirst().trim());
+                long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid"))
+                        .getFirst()
+                        .trim());
                 new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor(2, TimeUnit.SECONDS);
                 if (!process.waitFor(20, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
@@ -188,7 +216,8 @@ final class BenchPostgres implements AutoCloseable {
         List<String> command = new ArrayList<>(asServiceUser);
         command.add(binaries().resolve("bin").resolve(program).toString());
         command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("PG"));
         builder.environment().put("LC_ALL", "C");
@@ -198,7 +227,8 @@ final class BenchPostgres implements AutoCloseable {
     private static List<String> privilegeDrop() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             if (Files.isExecutable(Path.of(dir, "setpriv"))) {
-                return List.of("setpriv", "--reuid=" + UNPRIVILEGED_ID, "--regid=" + UNPRIVILEGED_ID, "--clear-groups", "--");
+                return List.of(
+                        "setpriv", "--reuid=" + UNPRIVILEGED_ID, "--regid=" + UNPRIVILEGED_ID, "--clear-groups", "--");
             }
         }
         return List.of("runuser", "-u", "nobody", "--");
@@ -264,8 +294,9 @@ final class BenchPostgres implements AutoCloseable {
                     Files.copy(into.resolve(entry.getLinkName()), path);
                 } else {
                     Files.copy(tar, path);
-                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
-                            (entry.getMode() & 0111) != 0 ? "rwxr-xr-x" : "rw-r--r--"));
+                    Files.setPosixFilePermissions(
+                            path,
+                            PosixFilePermissions.fromString((entry.getMode() & 0111) != 0 ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }
         }
@@ -273,7 +304,8 @@ final class BenchPostgres implements AutoCloseable {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -23,7 +23,8 @@ public final class DocSection {
         int from = document.indexOf(begin);
         int to = from < 0 ? -1 : document.indexOf(end, from);
         if (from < 0 || to < 0) {
-            String separator = document.isEmpty() || document.endsWith("\n\n") ? "" : document.endsWith("\n") ? "\n" : "\n\n";
+            String separator =
+                    document.isEmpty() || document.endsWith("\n\n") ? "" : document.endsWith("\n") ? "\n" : "\n\n";
             return document + separator + section + "\n";
         }
         return document.substring(0, from) + section + document.substring(to + end.length());

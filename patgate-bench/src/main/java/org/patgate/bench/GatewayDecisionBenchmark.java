@@ -47,15 +47,25 @@ public class GatewayDecisionBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         fixture = new VerifierFixture(org.patgate.core.token.Scope.READ_ONLY);
-        decider = new AccessDecider(fixture.verifier, PathPatternSet.of(List.of("/rest/**")),
-                new ReadOnlyPolicy(PathPatternSet.of(List.of("/rest/api/2/search"))), true, false, user -> false,
+        decider = new AccessDecider(
+                fixture.verifier,
+                PathPatternSet.of(List.of("/rest/**")),
+                new ReadOnlyPolicy(PathPatternSet.of(List.of("/rest/api/2/search"))),
+                true,
+                false,
+                user -> false,
                 org.patgate.core.net.IpRangeSet.of(List.of()));
-        readOnlyGet = new AccessDecider.RequestFacts("GET", "/rest/api/2/issue/PROJ-1",
-                InetAddress.getByName("127.0.0.1"), new Credentials.Token(fixture.knownToken, false), false);
-        VerifierFixture.require(decider.decide(readOnlyGet) instanceof GatewayDecision.Forward f
-                && f.tokenId() != null, "a read-only GET with a cached token is forwarded");
-        VerifierFixture.require(PathNormalizer.normalize(JIRA_PATH) instanceof NormalizedPath.Ok,
-                "the Jira path normalises");
+        readOnlyGet = new AccessDecider.RequestFacts(
+                "GET",
+                "/rest/api/2/issue/PROJ-1",
+                InetAddress.getByName("127.0.0.1"),
+                new Credentials.Token(fixture.knownToken, false),
+                false);
+        VerifierFixture.require(
+                decider.decide(readOnlyGet) instanceof GatewayDecision.Forward f && f.tokenId() != null,
+                "a read-only GET with a cached token is forwarded");
+        VerifierFixture.require(
+                PathNormalizer.normalize(JIRA_PATH) instanceof NormalizedPath.Ok, "the Jira path normalises");
     }
 
     @TearDown(Level.Trial)

@@ -47,8 +47,8 @@ public final class JmhReport {
                 String name = fullName.substring(fullName.lastIndexOf('.') + 1);
                 JsonNode primary = result.path("primaryMetric");
                 if (!"ns/op".equals(primary.path("scoreUnit").asText())) {
-                    throw new IOException(fullName + " reports " + primary.path("scoreUnit").asText()
-                            + ", expected ns/op (AverageTime in nanoseconds)");
+                    throw new IOException(fullName + " reports "
+                            + primary.path("scoreUnit").asText() + ", expected ns/op (AverageTime in nanoseconds)");
                 }
                 List<Double> raw = raw(primary);
                 medians.put(name, Stats.median(raw));
@@ -69,9 +69,13 @@ public final class JmhReport {
         List<Row> rows = new ArrayList<>();
         runMedians.forEach((name, medians) -> {
             List<Double> all = iterations.get(name);
-            rows.add(new Row(name, Stats.median(medians), all.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+            rows.add(new Row(
+                    name,
+                    Stats.median(medians),
+                    all.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
                     all.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
-                    Stats.median(bytes.getOrDefault(name, List.of())), Stats.median(runRatios.getOrDefault(name, List.of()))));
+                    Stats.median(bytes.getOrDefault(name, List.of())),
+                    Stats.median(runRatios.getOrDefault(name, List.of()))));
         });
         // The floor first: every other row is read against it.
         rows.sort(Comparator.comparing((Row row) -> !row.benchmark().equals(FLOOR)));
@@ -91,22 +95,44 @@ public final class JmhReport {
     /** The markdown section: table, then one line per target. */
     static String render(List<Row> rows) {
         StringBuilder out = new StringBuilder();
-        out.append("| Benchmark | median ns/op | fastest–slowest iteration | B/op | × ").append(FLOOR).append(" |\n");
+        out.append("| Benchmark | median ns/op | fastest–slowest iteration | B/op | × ")
+                .append(FLOOR)
+                .append(" |\n");
         out.append("|---|---:|---:|---:|---:|\n");
         for (Row row : rows) {
-            out.append("| `").append(row.benchmark()).append("` | ").append(Stats.format(row.medianNs(), 1))
-                    .append(" | ").append(Stats.format(row.minNs(), 0)).append("–").append(Stats.format(row.maxNs(), 0))
-                    .append(" | ").append(Stats.format(row.bytesPerOp(), 0))
-                    .append(" | ").append(Stats.format(row.ratioToFloor(), 2)).append("× |\n");
+            out.append("| `")
+                    .append(row.benchmark())
+                    .append("` | ")
+                    .append(Stats.format(row.medianNs(), 1))
+                    .append(" | ")
+                    .append(Stats.format(row.minNs(), 0))
+                    .append("–")
+                    .append(Stats.format(row.maxNs(), 0))
+                    .append(" | ")
+                    .append(Stats.format(row.bytesPerOp(), 0))
+                    .append(" | ")
+                    .append(Stats.format(row.ratioToFloor(), 2))
+                    .append("× |\n");
         }
         out.append('\n');
         TARGETS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(target -> {
-            double ratio = rows.stream().filter(r -> r.benchmark().equals(target.getKey()))
-                    .mapToDouble(Row::ratioToFloor).findFirst().orElse(Double.NaN);
+            double ratio = rows.stream()
+                    .filter(r -> r.benchmark().equals(target.getKey()))
+                    .mapToDouble(Row::ratioToFloor)
+                    .findFirst()
+                    .orElse(Double.NaN);
             String verdict = Double.isNaN(ratio) ? "not measured" : ratio <= target.getValue() ? "met" : "MISSED";
-            out.append("- Target `").append(target.getKey()).append("` ≤ ").append(Stats.format(target.getValue(), 0))
-                    .append("× `").append(FLOOR).append("`: ").append(Stats.format(ratio, 2))
-                    .append("× — ").append(verdict).append('\n');
+            out.append("- Target `")
+                    .append(target.getKey())
+                    .append("` ≤ ")
+                    .append(Stats.format(target.getValue(), 0))
+                    .append("× `")
+                    .append(FLOOR)
+                    .append("`: ")
+                    .append(Stats.format(ratio, 2))
+                    .append("× — ")
+                    .append(verdict)
+                    .append('\n');
         });
         return out.toString();
     }

@@ -40,13 +40,20 @@ final class LatencyProbe {
      * @param samples stored plaintext tokens never verified before; a fifth (at most 2000) warm up the
      *                JIT and the connection pool, the rest are the cold samples
      */
-    static Latencies measure(Database database, TokenFormat format, TokenDigester digester, List<String> samples,
-            int hotSamples) {
+    static Latencies measure(
+            Database database, TokenFormat format, TokenDigester digester, List<String> samples, int hotSamples) {
         Permissions permissions = new Permissions(database.grants(), VerifierFixture.CACHE_TTL);
         LocalDirectory directory = new LocalDirectory(database, new PasswordHasher(), permissions);
-        TokenVerifier verifier = new TokenVerifier(format, digester, database.tokens(), database.users(),
-                directory::mayUseTokens, Clock.systemUTC(), VerifierFixture.CACHE_TTL,
-                VerifierFixture.NEGATIVE_CACHE_TTL, VerifierFixture.CACHE_SIZE);
+        TokenVerifier verifier = new TokenVerifier(
+                format,
+                digester,
+                database.tokens(),
+                database.users(),
+                directory::mayUseTokens,
+                Clock.systemUTC(),
+                VerifierFixture.CACHE_TTL,
+                VerifierFixture.NEGATIVE_CACHE_TTL,
+                VerifierFixture.CACHE_SIZE);
         int warmup = Math.min(2000, samples.size() / 5);
         List<String> warm = samples.subList(0, warmup);
         List<String> cold = samples.subList(warmup, samples.size());
@@ -86,11 +93,13 @@ final class LatencyProbe {
                 long start = System.nanoTime();
                 Verification answer = verifier.verify(token);
                 unknownNanos[i] = System.nanoTime() - start;
-                if (!(answer instanceof Verification.Refused refused) || refused.reason() != TokenVerifier.Reason.UNKNOWN) {
+                if (!(answer instanceof Verification.Refused refused)
+                        || refused.reason() != TokenVerifier.Reason.UNKNOWN) {
                     throw new IllegalStateException("an unstored token was answered " + answer);
                 }
             }
-            expect(verifier.storeLookups() - lookupsBefore == 2L * (coldUntil - coldFrom),
+            expect(
+                    verifier.storeLookups() - lookupsBefore == 2L * (coldUntil - coldFrom),
                     "one store lookup per cold and per unknown sample");
             lookupsBefore = verifier.storeLookups();
             int hotUntil = hotSamples * round / ROUNDS;

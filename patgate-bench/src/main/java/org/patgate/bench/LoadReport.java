@@ -21,8 +21,8 @@ import java.util.stream.Stream;
  */
 public final class LoadReport {
 
-    static final List<String> CASE_ORDER = List.of("direct", "nginx", "patgate", "patgate-deny", "patgate-unknown",
-            "patgate-baseline");
+    static final List<String> CASE_ORDER =
+            List.of("direct", "nginx", "patgate", "patgate-deny", "patgate-unknown", "patgate-baseline");
 
     private static final Pattern FILE = Pattern.compile("(.+)-c(\\d+)-r(\\d+)\\.txt");
     private static final Pattern REQUESTS = Pattern.compile("(?m)^Requests/sec:\\s+([0-9.]+)");
@@ -38,15 +38,23 @@ public final class LoadReport {
      * One wrk run's numbers; latencies in milliseconds; {@code cpuMicrosPerRequest} is the CPU time
      * the measured proxy process used per request (NaN when the run did not record it).
      */
-    record Run(String caseName, int connections, int round, double requestsPerSecond, double p50Ms, double p99Ms,
-            long non2xx, long socketErrors, double cpuMicrosPerRequest) {}
+    record Run(
+            String caseName,
+            int connections,
+            int round,
+            double requestsPerSecond,
+            double p50Ms,
+            double p99Ms,
+            long non2xx,
+            long socketErrors,
+            double cpuMicrosPerRequest) {}
 
     /** Parses wrk {@code --latency} output. */
     static Run parse(String caseName, int connections, int round, String wrkOutput) {
         Matcher requests = REQUESTS.matcher(wrkOutput);
         if (!requests.find()) {
-            throw new IllegalArgumentException("no 'Requests/sec' in the wrk output of " + caseName + " -c" + connections
-                    + " round " + round);
+            throw new IllegalArgumentException(
+                    "no 'Requests/sec' in the wrk output of " + caseName + " -c" + connections + " round " + round);
         }
         Matcher non2xx = NON_2XX.matcher(wrkOutput);
         Matcher errors = SOCKET_ERRORS.matcher(wrkOutput);
@@ -61,13 +69,21 @@ public final class LoadReport {
         double cpuPerRequest = total.find() && cpu.find() && Long.parseLong(total.group(1)) > 0
                 ? Long.parseLong(cpu.group(1)) * 1000.0 / Long.parseLong(total.group(1))
                 : Double.NaN;
-        return new Run(caseName, connections, round, Double.parseDouble(requests.group(1)),
-                percentile(wrkOutput, "50"), percentile(wrkOutput, "99"),
-                non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0, socketErrors, cpuPerRequest);
+        return new Run(
+                caseName,
+                connections,
+                round,
+                Double.parseDouble(requests.group(1)),
+                percentile(wrkOutput, "50"),
+                percentile(wrkOutput, "99"),
+                non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0,
+                socketErrors,
+                cpuPerRequest);
     }
 
     private static double percentile(String wrkOutput, String percent) {
-        Matcher line = Pattern.compile("(?m)^\\s+" + percent + "%\\s+([0-9.]+)(us|ms|s|m)\\s*$").matcher(wrkOutput);
+        Matcher line = Pattern.compile("(?m)^\\s+" + percent + "%\\s+([0-9.]+)(us|ms|s|m)\\s*$")
+                .matcher(wrkOutput);
         if (!line.find()) {
             return Double.NaN;
         }
@@ -86,7 +102,10 @@ public final class LoadReport {
             for (Path file : files.sorted().toList()) {
                 Matcher name = FILE.matcher(file.getFileName().toString());
                 if (name.matches()) {
-                    runs.add(parse(name.group(1), Integer.parseInt(name.group(2)), Integer.parseInt(name.group(3)),
+                    runs.add(parse(
+                            name.group(1),
+                            Integer.parseInt(name.group(2)),
+                            Integer.parseInt(name.group(3)),
                             Files.readString(file)));
                 }
             }
@@ -95,25 +114,40 @@ public final class LoadReport {
     }
 
     /** Medians over rounds of one case at one connection count. */
-    record Summary(String caseName, int connections, double requestsPerSecond, double p50Ms, double p99Ms,
-            long non2xx, long socketErrors, List<Double> rounds, double cpuMicrosPerRequest) {}
+    record Summary(
+            String caseName,
+            int connections,
+            double requestsPerSecond,
+            double p50Ms,
+            double p99Ms,
+            long non2xx,
+            long socketErrors,
+            List<Double> rounds,
+            double cpuMicrosPerRequest) {}
 
     static List<Summary> summarise(List<Run> runs) {
         Map<String, Map<Integer, List<Run>>> grouped = new TreeMap<>(caseOrder());
         for (Run run : runs) {
-            grouped.computeIfAbsent(run.caseName(), k -> new TreeMap<>()).computeIfAbsent(run.connections(),
-                    k -> new ArrayList<>()).add(run);
+            grouped.computeIfAbsent(run.caseName(), k -> new TreeMap<>())
+                    .computeIfAbsent(run.connections(), k -> new ArrayList<>())
+                    .add(run);
         }
         List<Summary> summaries = new ArrayList<>();
         grouped.forEach((caseName, byConnections) -> byConnections.forEach((connections, list) -> {
             list.sort(Comparator.comparingInt(Run::round));
-            summaries.add(new Summary(caseName, connections,
+            summaries.add(new Summary(
+                    caseName,
+                    connections,
                     Stats.median(list.stream().map(Run::requestsPerSecond).toList()),
                     Stats.median(list.stream().map(Run::p50Ms).toList()),
                     Stats.median(list.stream().map(Run::p99Ms).toList()),
-                    list.stream().mapToLong(Run::non2xx).sum(), list.stream().mapToLong(Run::socketErrors).sum(),
+                    list.stream().mapToLong(Run::non2xx).sum(),
+                    list.stream().mapToLong(Run::socketErrors).sum(),
                     list.stream().map(Run::requestsPerSecond).toList(),
-                    Stats.median(list.stream().map(Run::cpuMicrosPerRequest).filter(v -> !v.isNaN()).toList())));
+                    Stats.median(list.stream()
+                            .map(Run::cpuMicrosPerRequest)
+                            .filter(v -> !v.isNaN())
+                            .toList())));
         }));
         summaries.sort(Comparator.comparingInt(Summary::connections).thenComparing(Summary::caseName, caseOrder()));
         return summaries;
@@ -126,18 +160,35 @@ public final class LoadReport {
 
     static String render(List<Summary> summaries) {
         StringBuilder out = new StringBuilder();
-        out.append("| Case | Connections | req/s (median) | p50 ms | p99 ms | proxy CPU µs/req | non-2xx | socket errors"
-                + " | req/s per round |\n");
+        out.append(
+                "| Case | Connections | req/s (median) | p50 ms | p99 ms | proxy CPU µs/req | non-2xx | socket errors"
+                        + " | req/s per round |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Summary s : summaries) {
-            out.append("| ").append(s.caseName()).append(" | ").append(s.connections()).append(" | ")
-                    .append(Stats.format(s.requestsPerSecond(), 0)).append(" | ").append(Stats.format(s.p50Ms(), 2))
-                    .append(" | ").append(Stats.format(s.p99Ms(), 2)).append(" | ")
-                    .append(Stats.format(s.cpuMicrosPerRequest(), 1)).append(" | ").append(s.non2xx()).append(" | ")
-                    .append(s.socketErrors()).append(" | ")
-                    .append(String.join(", ", s.rounds().stream().map(r -> Stats.format(r, 0)).toList())).append(" |\n");
+            out.append("| ")
+                    .append(s.caseName())
+                    .append(" | ")
+                    .append(s.connections())
+                    .append(" | ")
+                    .append(Stats.format(s.requestsPerSecond(), 0))
+                    .append(" | ")
+                    .append(Stats.format(s.p50Ms(), 2))
+                    .append(" | ")
+                    .append(Stats.format(s.p99Ms(), 2))
+                    .append(" | ")
+                    .append(Stats.format(s.cpuMicrosPerRequest(), 1))
+                    .append(" | ")
+                    .append(s.non2xx())
+                    .append(" | ")
+                    .append(s.socketErrors())
+                    .append(" | ")
+                    .append(String.join(
+                            ", ",
+                            s.rounds().stream().map(r -> Stats.format(r, 0)).toList()))
+                    .append(" |\n");
         }
-        List<Integer> connectionCounts = summaries.stream().map(Summary::connections).distinct().sorted().toList();
+        List<Integer> connectionCounts =
+                summaries.stream().map(Summary::connections).distinct().sorted().toList();
         out.append("\n| Ratio (medians) |");
         connectionCounts.forEach(c -> out.append(" c=").append(c).append(" |"));
         out.append("\n|---|");
@@ -147,71 +198,130 @@ public final class LoadReport {
         ratioRow(out, summaries, connectionCounts, "req/s patgate / direct", "patgate", "direct", false);
         ratioRow(out, summaries, connectionCounts, "req/s nginx / direct", "nginx", "direct", false);
         ratioRow(out, summaries, connectionCounts, "req/s patgate-deny / patgate", "patgate-deny", "patgate", false);
-        ratioRow(out, summaries, connectionCounts, "req/s patgate-unknown / patgate", "patgate-unknown", "patgate", false);
+        ratioRow(
+                out,
+                summaries,
+                connectionCounts,
+                "req/s patgate-unknown / patgate",
+                "patgate-unknown",
+                "patgate",
+                false);
         ratioRow(out, summaries, connectionCounts, "p99 patgate / nginx", "patgate", "nginx", true);
         if (summaries.stream().anyMatch(s -> s.caseName().equals("patgate-baseline"))) {
-            ratioRow(out, summaries, connectionCounts, "req/s patgate / patgate-baseline (before/after)", "patgate",
-                    "patgate-baseline", false);
+            ratioRow(
+                    out,
+                    summaries,
+                    connectionCounts,
+                    "req/s patgate / patgate-baseline (before/after)",
+                    "patgate",
+                    "patgate-baseline",
+                    false);
         }
         cpuRow(out, summaries, connectionCounts, "patgate", "nginx");
         cpuRow(out, summaries, connectionCounts, "patgate", "patgate-baseline");
         if (!connectionCounts.isEmpty()) {
             int c = connectionCounts.getLast();
             out.append('\n');
-            target(out, "patgate ≥ 0.8× nginx req/s at c=" + c,
-                    value(summaries, "patgate", c, false) / value(summaries, "nginx", c, false), 0.8, true);
-            target(out, "patgate p99 ≤ 2× nginx p99 at c=" + c,
-                    value(summaries, "patgate", c, true) / value(summaries, "nginx", c, true), 2.0, false);
-            target(out, "patgate-deny ≥ 1.5× patgate req/s at c=" + c,
-                    value(summaries, "patgate-deny", c, false) / value(summaries, "patgate", c, false), 1.5, true);
+            target(
+                    out,
+                    "patgate ≥ 0.8× nginx req/s at c=" + c,
+                    value(summaries, "patgate", c, false) / value(summaries, "nginx", c, false),
+                    0.8,
+                    true);
+            target(
+                    out,
+                    "patgate p99 ≤ 2× nginx p99 at c=" + c,
+                    value(summaries, "patgate", c, true) / value(summaries, "nginx", c, true),
+                    2.0,
+                    false);
+            target(
+                    out,
+                    "patgate-deny ≥ 1.5× patgate req/s at c=" + c,
+                    value(summaries, "patgate-deny", c, false) / value(summaries, "patgate", c, false),
+                    1.5,
+                    true);
         }
-        summaries.stream().filter(s -> s.caseName().equals("patgate") || s.caseName().equals("patgate-baseline")
+        summaries.stream()
+                .filter(s -> s.caseName().equals("patgate")
+                        || s.caseName().equals("patgate-baseline")
                         || !s.caseName().startsWith("patgate"))
                 .filter(s -> s.non2xx() > 0 || s.socketErrors() > 0)
-                .forEach(s -> out.append("- Warning: ").append(s.caseName()).append(" c=").append(s.connections())
-                        .append(" had ").append(s.non2xx()).append(" non-2xx responses and ").append(s.socketErrors())
+                .forEach(s -> out.append("- Warning: ")
+                        .append(s.caseName())
+                        .append(" c=")
+                        .append(s.connections())
+                        .append(" had ")
+                        .append(s.non2xx())
+                        .append(" non-2xx responses and ")
+                        .append(s.socketErrors())
                         .append(" socket errors; its numbers are suspect.\n"));
         return out.toString();
     }
 
-    private static void ratioRow(StringBuilder out, List<Summary> summaries, List<Integer> connectionCounts, String label,
-            String numerator, String denominator, boolean p99) {
+    private static void ratioRow(
+            StringBuilder out,
+            List<Summary> summaries,
+            List<Integer> connectionCounts,
+            String label,
+            String numerator,
+            String denominator,
+            boolean p99) {
         out.append("| ").append(label).append(" |");
         for (int c : connectionCounts) {
-            out.append(' ').append(Stats.ratio(value(summaries, numerator, c, p99), value(summaries, denominator, c, p99)))
+            out.append(' ')
+                    .append(Stats.ratio(value(summaries, numerator, c, p99), value(summaries, denominator, c, p99)))
                     .append(" |");
         }
         out.append('\n');
     }
 
     /** Proxy CPU per request, PATgate against nginx: the cost that does not depend on who else uses the CPUs. */
-    private static void cpuRow(StringBuilder out, List<Summary> summaries, List<Integer> connectionCounts,
-            String numerator, String denominator) {
+    private static void cpuRow(
+            StringBuilder out,
+            List<Summary> summaries,
+            List<Integer> connectionCounts,
+            String numerator,
+            String denominator) {
         if (summaries.stream().noneMatch(s -> s.caseName().equals(denominator))) {
             return;
         }
-        out.append("| proxy CPU per request ").append(numerator).append(" / ").append(denominator).append(" |");
+        out.append("| proxy CPU per request ")
+                .append(numerator)
+                .append(" / ")
+                .append(denominator)
+                .append(" |");
         for (int c : connectionCounts) {
-            out.append(' ').append(Stats.ratio(cpu(summaries, numerator, c), cpu(summaries, denominator, c))).append(" |");
+            out.append(' ')
+                    .append(Stats.ratio(cpu(summaries, numerator, c), cpu(summaries, denominator, c)))
+                    .append(" |");
         }
         out.append('\n');
     }
 
     private static double cpu(List<Summary> summaries, String caseName, int connections) {
-        return summaries.stream().filter(s -> s.caseName().equals(caseName) && s.connections() == connections)
-                .findFirst().map(Summary::cpuMicrosPerRequest).orElse(Double.NaN);
+        return summaries.stream()
+                .filter(s -> s.caseName().equals(caseName) && s.connections() == connections)
+                .findFirst()
+                .map(Summary::cpuMicrosPerRequest)
+                .orElse(Double.NaN);
     }
 
     private static void target(StringBuilder out, String what, double ratio, double limit, boolean atLeast) {
-        String verdict = Double.isNaN(ratio) ? "not measured"
-                : (atLeast ? ratio >= limit : ratio <= limit) ? "met" : "MISSED";
-        out.append("- Target: ").append(what).append(": ").append(Stats.format(ratio, 2)).append("× — ")
-                .append(verdict).append('\n');
+        String verdict =
+                Double.isNaN(ratio) ? "not measured" : (atLeast ? ratio >= limit : ratio <= limit) ? "met" : "MISSED";
+        out.append("- Target: ")
+                .append(what)
+                .append(": ")
+                .append(Stats.format(ratio, 2))
+                .append("× — ")
+                .append(verdict)
+                .append('\n');
     }
 
     private static double value(List<Summary> summaries, String caseName, int connections, boolean p99) {
         Optional<Summary> found = summaries.stream()
-                .filter(s -> s.caseName().equals(caseName) && s.connections() == connections).findFirst();
+                .filter(s -> s.caseName().equals(caseName) && s.connections() == connections)
+                .findFirst();
         return found.map(s -> p99 ? s.p99Ms() : s.requestsPerSecond()).orElse(Double.NaN);
     }
 

@@ -71,18 +71,21 @@ public final class ScaleBenchmark {
     private String run() throws Exception {
         Path work = Files.createTempDirectory("patgate-scale-");
         try {
-            Path pepperFile = ScaleFiles.writePrivate(work.resolve("pepper"), Base64.getEncoder().encodeToString(pepper));
+            Path pepperFile = ScaleFiles.writePrivate(
+                    work.resolve("pepper"), Base64.getEncoder().encodeToString(pepper));
             List<StoreRun> runs = new ArrayList<>();
             for (String store : options.getOrDefault("stores", "h2,postgresql").split(",")) {
-                runs.add(switch (store.strip().toLowerCase(Locale.ROOT)) {
-                    case "h2" -> measure(new Target.H2(work), work, pepperFile);
-                    case "postgresql" -> {
-                        try (BenchPostgres postgres = BenchPostgres.start()) {
-                            yield measure(new Target.Postgres(postgres), work, pepperFile);
-                        }
-                    }
-                    default -> throw new IllegalArgumentException("unknown store '" + store + "' (h2, postgresql)");
-                });
+                runs.add(
+                        switch (store.strip().toLowerCase(Locale.ROOT)) {
+                            case "h2" -> measure(new Target.H2(work), work, pepperFile);
+                            case "postgresql" -> {
+                                try (BenchPostgres postgres = BenchPostgres.start()) {
+                                    yield measure(new Target.Postgres(postgres), work, pepperFile);
+                                }
+                            }
+                            default ->
+                                throw new IllegalArgumentException("unknown store '" + store + "' (h2, postgresql)");
+                        });
             }
             return ScaleReport.markdown(runs);
         } finally {
@@ -146,12 +149,14 @@ public final class ScaleBenchmark {
             urls.put(count, url);
             progress("%s: seeding %,d tokens over %,d owners", kind, count, OWNERS);
             try (Database database = Database.open(url, target.username(), target.password(), 10)) {
-                TokenSeeder.Seeded seeded = new TokenSeeder(database, format, digester)
-                        .seed(count, OWNERS, count == tokens ? samples : 0);
+                TokenSeeder.Seeded seeded =
+                        new TokenSeeder(database, format, digester).seed(count, OWNERS, count == tokens ? samples : 0);
                 progress("%s: seeded %,d tokens in %.1f s", kind, count, seeded.millis() / 1000.0);
                 if (count == tokens) {
                     title = kind + " " + productVersion(database)
-                            + (target instanceof Target.H2 ? " (embedded file database)" : " (embedded server on loopback)");
+                            + (target instanceof Target.H2
+                                    ? " (embedded file database)"
+                                    : " (embedded server on loopback)");
                     seeding = "Seeded " + ScaleReport.thousands(count) + " active tokens over "
                             + ScaleReport.thousands(OWNERS) + " owners in " + Stats.format(seeded.millis() / 1000.0, 1)
                             + " s (" + (target instanceof Target.H2 ? "JDBC batches" : "COPY") + ", then ANALYZE); "
@@ -169,14 +174,21 @@ public final class ScaleBenchmark {
         }
         for (int round = 1; round <= startups; round++) {
             for (int count : counts) { // interleaved, so a disturbance hits both sizes alike
-                Startup startup = probe.measure(urls.get(count), target.username(), target.password(), pepperFile,
-                        adminPassword);
-                progress("%s: start-up with %,d tokens: %d ms (CPU %d ms), heap %.1f MiB", kind, count,
-                        startup.millisToHealthy(), startup.cpuMillisToHealthy(), startup.heapUsedBytes() / 1048576.0);
+                Startup startup =
+                        probe.measure(urls.get(count), target.username(), target.password(), pepperFile, adminPassword);
+                progress(
+                        "%s: start-up with %,d tokens: %d ms (CPU %d ms), heap %.1f MiB",
+                        kind,
+                        count,
+                        startup.millisToHealthy(),
+                        startup.cpuMillisToHealthy(),
+                        startup.heapUsedBytes() / 1048576.0);
                 starts.get(count).add(startup);
             }
         }
-        List<StartupRuns> startupRuns = counts.stream().map(count -> new StartupRuns(count, starts.get(count))).toList();
+        List<StartupRuns> startupRuns = counts.stream()
+                .map(count -> new StartupRuns(count, starts.get(count)))
+                .toList();
         return new StoreRun(title, seeding, latencies, startupRuns);
     }
 

@@ -20,17 +20,22 @@ final class ScaleReport {
     /** Start-ups of one database: how many tokens it held and each measured start. */
     record StartupRuns(int tokens, List<Startup> runs) {
         double medianMillis() {
-            return Stats.median(runs.stream().map(run -> (double) run.millisToHealthy()).toList());
+            return Stats.median(
+                    runs.stream().map(run -> (double) run.millisToHealthy()).toList());
         }
 
         double medianCpuMillis() {
-            return Stats.median(runs.stream().filter(run -> run.cpuMillisToHealthy() >= 0)
-                    .map(run -> (double) run.cpuMillisToHealthy()).toList());
+            return Stats.median(runs.stream()
+                    .filter(run -> run.cpuMillisToHealthy() >= 0)
+                    .map(run -> (double) run.cpuMillisToHealthy())
+                    .toList());
         }
 
         double medianHeapMib() {
-            List<Double> heaps = runs.stream().filter(run -> run.heapUsedBytes() >= 0)
-                    .map(run -> run.heapUsedBytes() / 1048576.0).toList();
+            List<Double> heaps = runs.stream()
+                    .filter(run -> run.heapUsedBytes() >= 0)
+                    .map(run -> run.heapUsedBytes() / 1048576.0)
+                    .toList();
             return Stats.median(heaps);
         }
     }
@@ -43,23 +48,47 @@ final class ScaleReport {
     static String markdown(List<StoreRun> stores) {
         StringBuilder out = new StringBuilder();
         for (StoreRun store : stores) {
-            out.append("### ").append(store.title()).append("\n\n").append(store.seeding()).append("\n\n");
-            out.append("| check (`TokenVerifier.verify`, in process) | samples | p50 µs | p90 µs | p99 µs | max µs | p99 / 5 ms |\n");
+            out.append("### ")
+                    .append(store.title())
+                    .append("\n\n")
+                    .append(store.seeding())
+                    .append("\n\n");
+            out.append(
+                    "| check (`TokenVerifier.verify`, in process) | samples | p50 µs | p90 µs | p99 µs | max µs | p99 / 5 ms |\n");
             out.append("|---|---:|---:|---:|---:|---:|---:|\n");
-            latencyRow(out, "hot: the same stored token again (cache hit)", store.latencies().hot());
-            latencyRow(out, "cold: a stored token not seen since start (cache miss, store lookup)", store.latencies().cold());
-            latencyRow(out, "unknown: well-formed, valid checksum, not stored (miss, lookup finds nothing)",
+            latencyRow(
+                    out,
+                    "hot: the same stored token again (cache hit)",
+                    store.latencies().hot());
+            latencyRow(
+                    out,
+                    "cold: a stored token not seen since start (cache miss, store lookup)",
+                    store.latencies().cold());
+            latencyRow(
+                    out,
+                    "unknown: well-formed, valid checksum, not stored (miss, lookup finds nothing)",
                     store.latencies().unknown());
             out.append("\n| tokens in the store | starts | start-up to healthy, median ms | min–max ms"
                     + " | server CPU until healthy, median ms | heap used after start + full GC, median MiB |\n");
             out.append("|---:|---:|---:|---:|---:|---:|\n");
             for (StartupRuns runs : store.startups()) {
-                LongSummary millis = LongSummary.of(runs.runs().stream().mapToLong(Startup::millisToHealthy).toArray());
-                out.append("| ").append(thousands(runs.tokens())).append(" | ").append(runs.runs().size())
-                        .append(" | ").append(Stats.format(runs.medianMillis(), 0))
-                        .append(" | ").append(millis.min()).append("–").append(millis.max())
-                        .append(" | ").append(Stats.format(runs.medianCpuMillis(), 0))
-                        .append(" | ").append(Stats.format(runs.medianHeapMib(), 1)).append(" |\n");
+                LongSummary millis = LongSummary.of(
+                        runs.runs().stream().mapToLong(Startup::millisToHealthy).toArray());
+                out.append("| ")
+                        .append(thousands(runs.tokens()))
+                        .append(" | ")
+                        .append(runs.runs().size())
+                        .append(" | ")
+                        .append(Stats.format(runs.medianMillis(), 0))
+                        .append(" | ")
+                        .append(millis.min())
+                        .append("–")
+                        .append(millis.max())
+                        .append(" | ")
+                        .append(Stats.format(runs.medianCpuMillis(), 0))
+                        .append(" | ")
+                        .append(Stats.format(runs.medianHeapMib(), 1))
+                        .append(" |\n");
             }
             out.append('\n');
         }
@@ -105,12 +134,21 @@ final class ScaleReport {
 
     private static void latencyRow(StringBuilder out, String label, long[] nanos) {
         double p99 = LatencyProbe.percentileMicros(nanos, 99);
-        out.append("| ").append(label).append(" | ").append(nanos.length)
-                .append(" | ").append(micros(LatencyProbe.percentileMicros(nanos, 50)))
-                .append(" | ").append(micros(LatencyProbe.percentileMicros(nanos, 90)))
-                .append(" | ").append(micros(p99))
-                .append(" | ").append(micros(LatencyProbe.percentileMicros(nanos, 100)))
-                .append(" | ").append(Stats.format(p99 / COLD_P99_TARGET_MICROS, 3)).append(" |\n");
+        out.append("| ")
+                .append(label)
+                .append(" | ")
+                .append(nanos.length)
+                .append(" | ")
+                .append(micros(LatencyProbe.percentileMicros(nanos, 50)))
+                .append(" | ")
+                .append(micros(LatencyProbe.percentileMicros(nanos, 90)))
+                .append(" | ")
+                .append(micros(p99))
+                .append(" | ")
+                .append(micros(LatencyProbe.percentileMicros(nanos, 100)))
+                .append(" | ")
+                .append(Stats.format(p99 / COLD_P99_TARGET_MICROS, 3))
+                .append(" |\n");
     }
 
     private static String micros(double value) {

@@ -39,7 +39,8 @@ final class StartupProbe {
     private final Path java;
     private final Path patgateJar;
     private final Path workDir;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     StartupProbe(Path java, Path patgateJar, Path workDir) {
         this.java = java;
@@ -57,19 +58,28 @@ final class StartupProbe {
                 database: { url: "%s", username: "%s", password: "%s" }
                 tokens: { pepperFile: "%s" }
                 bootstrap: { adminUsername: admin, adminPassword: "%s" }
-                """.formatted(port, jdbcUrl, username, password, pepperFile, adminPassword));
+                """.formatted(
+                        port, jdbcUrl, username, password, pepperFile, adminPassword));
         Path log = workDir.resolve("patgate-" + port + ".log");
         // As an admin starts it: through bin/patgate (with its ahead-of-time cache on Java 25+), heap 256m.
-        Path launcher = patgateJar.toAbsolutePath().getParent().getParent().getParent().resolve("bin/patgate");
+        Path launcher =
+                patgateJar.toAbsolutePath().getParent().getParent().getParent().resolve("bin/patgate");
         ProcessBuilder builder = Files.isExecutable(launcher)
                 ? new ProcessBuilder(launcher.toString(), "serve", "--config", config.toString())
-                : new ProcessBuilder(java.toString(), "-Xmx256m", "-jar", patgateJar.toString(), "serve", "--config",
+                : new ProcessBuilder(
+                        java.toString(),
+                        "-Xmx256m",
+                        "-jar",
+                        patgateJar.toString(),
+                        "serve",
+                        "--config",
                         config.toString());
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("PATGATE_"));
         builder.environment().put("PATGATE_HEAP", "256m");
         builder.environment().put("PATGATE_JAR", patgateJar.toAbsolutePath().toString());
-        builder.environment().put("JAVA_HOME", java.toAbsolutePath().getParent().getParent().toString());
+        builder.environment()
+                .put("JAVA_HOME", java.toAbsolutePath().getParent().getParent().toString());
         long start = System.nanoTime();
         Process server = builder.start();
         try {
@@ -90,10 +100,12 @@ final class StartupProbe {
 
     private long awaitHealthy(Process server, int port, long start, Path log) throws IOException, InterruptedException {
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/.patgate/health"))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(2))
+                .build();
         while (System.nanoTime() - start < START_TIMEOUT.toNanos()) {
             if (!server.isAlive()) {
-                throw new IllegalStateException("the server exited with " + server.exitValue() + "; log:\n" + tail(log));
+                throw new IllegalStateException(
+                        "the server exited with " + server.exitValue() + "; log:\n" + tail(log));
             }
             try {
                 if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -131,7 +143,8 @@ final class StartupProbe {
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+        Process process =
+                new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + output);

@@ -64,7 +64,8 @@ public class TokenCheckBenchmark {
         tokenBytes = token.getBytes(StandardCharsets.US_ASCII);
         fixture = new VerifierFixture(org.patgate.core.token.Scope.READ_WRITE);
         // Built like TokenVerifier's cache (size bound, per-entry expiry), to show what a hit costs alone.
-        cache = Caffeine.newBuilder().maximumSize(VerifierFixture.CACHE_SIZE)
+        cache = Caffeine.newBuilder()
+                .maximumSize(VerifierFixture.CACHE_SIZE)
                 .expireAfter(Expiry.<TokenDigest, Object>creating((key, value) -> VerifierFixture.CACHE_TTL))
                 .build();
         digest = digester.digest(token);

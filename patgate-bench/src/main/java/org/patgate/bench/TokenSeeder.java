@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,8 +81,15 @@ final class TokenSeeder {
         long start = System.nanoTime();
         long[] owners = new long[users];
         for (int i = 0; i < users; i++) {
-            owners[i] = database.users().create(new NewUser(String.format("scale-user-%05d", i), "Scale User " + i,
-                    null, null, NewUser.SOURCE_LOCAL, true)).id();
+            owners[i] = database.users()
+                    .create(new NewUser(
+                            String.format("scale-user-%05d", i),
+                            "Scale User " + i,
+                            null,
+                            null,
+                            NewUser.SOURCE_LOCAL,
+                            true))
+                    .id();
         }
         BitSet sampled = chooseSamples(tokens, Math.min(samples, tokens));
         List<String> kept = new ArrayList<>(samples);
@@ -133,7 +141,7 @@ final class TokenSeeder {
                     sink.accept(rows);
                 }
                 if (following % 100_000 == 0) {
-                    LOG.info(String.format(java.util.Locale.ROOT, "  %,d tokens written", following));
+                    LOG.info(String.format(Locale.ROOT, "  %,d tokens written", following));
                 }
             }
         } catch (InterruptedException e) {
@@ -146,7 +154,8 @@ final class TokenSeeder {
         }
     }
 
-    private List<Future<Row[]>> submit(ExecutorService pool, int parts, int from, int to, long[] owners, BitSet sampled) {
+    private List<Future<Row[]>> submit(
+            ExecutorService pool, int parts, int from, int to, long[] owners, BitSet sampled) {
         List<Future<Row[]>> futures = new ArrayList<>(parts);
         for (int part = 0; part < parts; part++) {
             int partFrom = from + (to - from) * part / parts;
@@ -157,8 +166,13 @@ final class TokenSeeder {
                 for (int i = partFrom; i < partTo; i++) {
                     String token = format.generate(random);
                     long owner = owners[i % owners.length];
-                    rows[i - partFrom] = new Row(id(i), digester.digest(token).hex(), TokenFormat.hintOf(token), owner,
-                            scope(i), sampled.get(i) ? token : null);
+                    rows[i - partFrom] = new Row(
+                            id(i),
+                            digester.digest(token).hex(),
+                            TokenFormat.hintOf(token),
+                            owner,
+                            scope(i),
+                            sampled.get(i) ? token : null);
                 }
                 return rows;
             }));
@@ -166,8 +180,9 @@ final class TokenSeeder {
         return futures;
     }
 
-    private void insertBatches(Connection connection, int tokens, long[] owners, Instant createdAt, BitSet sampled,
-            List<String> kept) throws SQLException {
+    private void insertBatches(
+            Connection connection, int tokens, long[] owners, Instant createdAt, BitSet sampled, List<String> kept)
+            throws SQLException {
         Timestamp created = Timestamp.from(createdAt);
         try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
             generate(tokens, owners, sampled, kept, rows -> {
@@ -189,8 +204,9 @@ final class TokenSeeder {
         }
     }
 
-    private void copy(Connection connection, int tokens, long[] owners, Instant createdAt, BitSet sampled,
-            List<String> kept) throws SQLException {
+    private void copy(
+            Connection connection, int tokens, long[] owners, Instant createdAt, BitSet sampled, List<String> kept)
+            throws SQLException {
         String created = createdAt.toString(); // ISO-8601 with Z: PostgreSQL reads it as UTC
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
         try {
@@ -199,10 +215,22 @@ final class TokenSeeder {
                 text.setLength(0);
                 for (Row row : rows) {
                     // text format: tab-separated, \N is NULL; no value here contains a tab or backslash
-                    text.append(row.id()).append('\t').append(row.digestHex()).append('\t').append(row.hint())
-                            .append("\tscale token ").append(row.id()).append('\t').append(row.ownerId())
-                            .append('\t').append(row.ownerId()).append('\t').append(row.scope())
-                            .append("\t\t\\N\t").append(created).append("\tactive\t\\N\n");
+                    text.append(row.id())
+                            .append('\t')
+                            .append(row.digestHex())
+                            .append('\t')
+                            .append(row.hint())
+                            .append("\tscale token ")
+                            .append(row.id())
+                            .append('\t')
+                            .append(row.ownerId())
+                            .append('\t')
+                            .append(row.ownerId())
+                            .append('\t')
+                            .append(row.scope())
+                            .append("\t\t\\N\t")
+                            .append(created)
+                            .append("\tactive\t\\N\n");
                 }
                 byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
                 copy.writeToCopy(bytes, 0, bytes.length);

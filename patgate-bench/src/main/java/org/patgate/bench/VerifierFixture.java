@@ -27,6 +27,7 @@ final class VerifierFixture implements AutoCloseable {
 
     /** The server's defaults ({@code tokens.cacheTtl}, {@code tokens.negativeCacheTtl}). */
     static final Duration CACHE_TTL = Duration.ofSeconds(30);
+
     static final Duration NEGATIVE_CACHE_TTL = Duration.ofSeconds(5);
     static final long CACHE_SIZE = 100_000;
 
@@ -50,23 +51,44 @@ final class VerifierFixture implements AutoCloseable {
         format = TokenFormat.withDefaultPrefix();
         TokenDigester digester = new TokenDigester(pepper);
         database = Database.open("jdbc:h2:mem:bench" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1", "", "", 2);
-        UserRecord owner = database.users().create(new NewUser("bench", "Bench User", null, null,
-                NewUser.SOURCE_LOCAL, true));
+        UserRecord owner =
+                database.users().create(new NewUser("bench", "Bench User", null, null, NewUser.SOURCE_LOCAL, true));
         knownToken = format.generate(random);
-        database.tokens().insert(new NewToken("bench1", digester.digest(knownToken).hex(),
-                TokenFormat.hintOf(knownToken), "bench", owner.id(), owner.id(), scope, List.of(), null,
-                Instant.now().truncatedTo(ChronoUnit.MICROS), TokenStatus.ACTIVE));
+        database.tokens()
+                .insert(new NewToken(
+                        "bench1",
+                        digester.digest(knownToken).hex(),
+                        TokenFormat.hintOf(knownToken),
+                        "bench",
+                        owner.id(),
+                        owner.id(),
+                        scope,
+                        List.of(),
+                        null,
+                        Instant.now().truncatedTo(ChronoUnit.MICROS),
+                        TokenStatus.ACTIVE));
         unknownToken = format.generate(random);
         malformedToken = withBrokenChecksum(knownToken);
-        verifier = new TokenVerifier(format, digester, database.tokens(), database.users(),
-                org.patgate.server.store.UserRecord::enabled, Clock.systemUTC(),
-                CACHE_TTL, NEGATIVE_CACHE_TTL, CACHE_SIZE);
+        verifier = new TokenVerifier(
+                format,
+                digester,
+                database.tokens(),
+                database.users(),
+                org.patgate.server.store.UserRecord::enabled,
+                Clock.systemUTC(),
+                CACHE_TTL,
+                NEGATIVE_CACHE_TTL,
+                CACHE_SIZE);
         // Warm both caches once so the measured calls are hits, and prove the fixture is what it claims.
         require(verifier.verify(knownToken) instanceof TokenVerifier.Verification.Valid, "known token is valid");
-        require(verifier.verify(unknownToken) instanceof TokenVerifier.Verification.Refused r
-                && r.reason() == TokenVerifier.Reason.UNKNOWN, "unknown token is refused as unknown");
-        require(verifier.verify(malformedToken) instanceof TokenVerifier.Verification.Refused r
-                && r.reason() == TokenVerifier.Reason.MALFORMED, "broken checksum is refused as malformed");
+        require(
+                verifier.verify(unknownToken) instanceof TokenVerifier.Verification.Refused r
+                        && r.reason() == TokenVerifier.Reason.UNKNOWN,
+                "unknown token is refused as unknown");
+        require(
+                verifier.verify(malformedToken) instanceof TokenVerifier.Verification.Refused r
+                        && r.reason() == TokenVerifier.Reason.MALFORMED,
+                "broken checksum is refused as malformed");
     }
 
     private static String withBrokenChecksum(String token) {

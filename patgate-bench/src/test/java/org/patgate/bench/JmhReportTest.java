@@ -42,7 +42,9 @@ class JmhReportTest {
 
         List<JmhReport.Row> rows = JmhReport.read(List.of(quiet, loaded, quiet));
 
-        assertThat(rows).filteredOn(row -> row.benchmark().equals("verifyCachedToken")).singleElement()
+        assertThat(rows)
+                .filteredOn(row -> row.benchmark().equals("verifyCachedToken"))
+                .singleElement()
                 .satisfies(row -> assertThat(row.ratioToFloor()).isEqualTo(2.0));
     }
 
@@ -57,7 +59,9 @@ class JmhReportTest {
         assertThat(table).contains("| `verifyCachedToken` | 500.0 | 500–500 | 128 | 2.50× |");
         assertThat(table).contains("Target `verifyCachedToken` ≤ 3× `bareHmacFloor`: 2.50× — met");
         assertThat(table).contains("Target `fullDecisionReadOnly` ≤ 3× `bareHmacFloor`: 3.50× — MISSED");
-        assertThat(table.indexOf("`bareHmacFloor` |")).as("floor row first").isLessThan(table.indexOf("`verifyCachedToken` |"));
+        assertThat(table.indexOf("`bareHmacFloor` |"))
+                .as("floor row first")
+                .isLessThan(table.indexOf("`verifyCachedToken` |"));
     }
 
     @Test

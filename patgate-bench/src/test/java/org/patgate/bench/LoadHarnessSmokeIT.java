@@ -22,14 +22,18 @@ class LoadHarnessSmokeIT {
     @Test
     void quickRunPrintsTheResultTableAndRatios() throws Exception {
         Path script = ROOT.resolve("patgate-bench/run-load.sh");
-        assumeTrue(Files.isRegularFile(ROOT.resolve("patgate-server/target/patgate.jar")),
+        assumeTrue(
+                Files.isRegularFile(ROOT.resolve("patgate-server/target/patgate.jar")),
                 "the PATgate jar is built by the reactor before this module's integration tests");
         Path doc = ROOT.resolve("docs/benchmarks.md");
         String docBefore = Files.exists(doc) ? Files.readString(doc) : null;
         Path output = Files.createTempFile("run-load", ".log");
 
-        ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), "--quick", "--connections", "64", "--no-write")
-                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        "bash", script.toString(), "--quick", "--connections", "64", "--no-write")
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("BENCH_CLASSPATH", System.getProperty("java.class.path"));
         Process process = builder.start();
@@ -41,16 +45,20 @@ class LoadHarnessSmokeIT {
         String log = read(output);
         Files.deleteIfExists(output);
 
-        assertThat(finished).as("run-load.sh finished within 120 s; output:%n%s", log).isTrue();
+        assertThat(finished)
+                .as("run-load.sh finished within 120 s; output:%n%s", log)
+                .isTrue();
         assumeTrue(process.exitValue() != 3, "wrk or nginx is missing and could not be installed");
         assertThat(process.exitValue()).as("exit status; output:%n%s", log).isZero();
-        assertThat(log).containsPattern("\\| nginx \\| 64 \\| \\d+ \\|")
+        assertThat(log)
+                .containsPattern("\\| nginx \\| 64 \\| \\d+ \\|")
                 .containsPattern("\\| patgate \\| 64 \\| \\d+ \\|")
                 .containsPattern("\\| patgate-deny \\| 64 \\| \\d+ \\|")
                 .containsPattern("\\| req/s patgate / nginx \\| \\d+\\.\\d+× \\|")
                 .contains("Target: patgate ≥ 0.8× nginx req/s at c=64")
                 .doesNotContain("Warning: patgate c=");
-        assertThat(Files.exists(doc) ? Files.readString(doc) : null).as("--no-write leaves the doc alone")
+        assertThat(Files.exists(doc) ? Files.readString(doc) : null)
+                .as("--no-write leaves the doc alone")
                 .isEqualTo(docBefore);
     }
 

@@ -90,11 +90,12 @@ class LoadReportTest {
     @Test
     void proxyCpuPerRequestComesFromTheRecordedCpuTimeAndTheRequestCount() {
         LoadReport.Run patgate = LoadReport.parse("patgate", 64, 1, WRK_OUTPUT + "Proxy CPU ms: 709\n");
-        LoadReport.Run nginx = LoadReport.parse("nginx", 64, 1, WRK_OUTPUT.replace("14181 requests", "28362 requests")
-                + "Proxy CPU ms: 567\n");
+        LoadReport.Run nginx = LoadReport.parse(
+                "nginx", 64, 1, WRK_OUTPUT.replace("14181 requests", "28362 requests") + "Proxy CPU ms: 567\n");
 
         assertThat(patgate.cpuMicrosPerRequest()).isCloseTo(50.0, org.assertj.core.data.Offset.offset(0.01));
-        assertThat(LoadReport.parse("x", 64, 1, WRK_OUTPUT).cpuMicrosPerRequest()).isNaN();
+        assertThat(LoadReport.parse("x", 64, 1, WRK_OUTPUT).cpuMicrosPerRequest())
+                .isNaN();
         String report = LoadReport.render(LoadReport.summarise(List.of(patgate, nginx)));
         assertThat(report).contains("| proxy CPU per request patgate / nginx | 2.50× |");
     }

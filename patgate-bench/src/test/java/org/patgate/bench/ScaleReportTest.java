@@ -17,12 +17,19 @@ class ScaleReportTest {
         return LongStream.rangeClosed(1, n).map(micros -> micros * 1000).toArray();
     }
 
-    private static StoreRun store(String title, long coldMaxMicros, long smallHeapMib, long largeHeapMib, long startupMillis) {
-        return new StoreRun(title, "Seeded for the test.",
+    private static StoreRun store(
+            String title, long coldMaxMicros, long smallHeapMib, long largeHeapMib, long startupMillis) {
+        return new StoreRun(
+                title,
+                "Seeded for the test.",
                 new Latencies(microsUpTo(100), microsUpTo(coldMaxMicros), microsUpTo(200)),
-                List.of(new StartupRuns(1000, List.of(new Startup(startupMillis, 900, smallHeapMib << 20))),
-                        new StartupRuns(1_000_000, List.of(new Startup(startupMillis + 100, 950, largeHeapMib << 20),
-                                new Startup(startupMillis + 300, 990, largeHeapMib << 20)))));
+                List.of(
+                        new StartupRuns(1000, List.of(new Startup(startupMillis, 900, smallHeapMib << 20))),
+                        new StartupRuns(
+                                1_000_000,
+                                List.of(
+                                        new Startup(startupMillis + 100, 950, largeHeapMib << 20),
+                                        new Startup(startupMillis + 300, 990, largeHeapMib << 20)))));
     }
 
     @Test
@@ -38,9 +45,11 @@ class ScaleReportTest {
     void tablesShowPercentilesSampleCountsAndStartupsPerStoreSize() {
         String markdown = ScaleReport.markdown(List.of(store("PostgreSQL 14 (test)", 1000, 20, 20, 2000)));
 
-        assertThat(markdown).contains("### PostgreSQL 14 (test)", "Seeded for the test.")
+        assertThat(markdown)
+                .contains("### PostgreSQL 14 (test)", "Seeded for the test.")
                 .contains("| hot: the same stored token again (cache hit) | 100 | 50.0 | 90.0 | 99.0 | 100 | 0.020 |")
-                .contains("| cold: a stored token not seen since start (cache miss, store lookup) | 1000 | 500 | 900 | 990 | 1000 | 0.198 |")
+                .contains(
+                        "| cold: a stored token not seen since start (cache miss, store lookup) | 1000 | 500 | 900 | 990 | 1000 | 0.198 |")
                 .contains("| 1,000 | 1 | 2000 | 2000–2000 | 900 | 20.0 |")
                 .contains("| 1,000,000 | 2 | 2200 | 2100–2300 | 970 | 20.0 |");
     }
@@ -49,7 +58,8 @@ class ScaleReportTest {
     void targetsMetAreMarkedMet() {
         String targets = ScaleReport.targets(List.of(store("PostgreSQL 14 (test)", 4000, 20, 21, 2000)));
 
-        assertThat(targets).contains("Cold-token check p99 ≤ 5 ms (PostgreSQL): 3.96 ms, 79 % of the target — **met**")
+        assertThat(targets)
+                .contains("Cold-token check p99 ≤ 5 ms (PostgreSQL): 3.96 ms, 79 % of the target — **met**")
                 .contains("Start-up ≤ 3 s with 1,000,000 tokens (PostgreSQL): 2.20 s — **met**")
                 .contains("(PostgreSQL): 20.0 MiB with 1,000 tokens, 21.0 MiB with 1,000,000 — **met**")
                 .doesNotContain("missed");
@@ -59,7 +69,8 @@ class ScaleReportTest {
     void slowColdChecksSlowStartsAndGrowingHeapAreMarkedMissed() {
         String targets = ScaleReport.targets(List.of(store("H2 2.5 (test)", 6000, 20, 60, 4000)));
 
-        assertThat(targets).contains("Cold-token check p99 ≤ 5 ms (H2): 5.94 ms, 119 % of the target — **missed**"
+        assertThat(targets)
+                .contains("Cold-token check p99 ≤ 5 ms (H2): 5.94 ms, 119 % of the target — **missed**"
                         + " (the issue sets this target for PostgreSQL)")
                 .contains("Start-up ≤ 3 s with 1,000,000 tokens (H2): 4.20 s — **missed**")
                 .contains("20.0 MiB with 1,000 tokens, 60.0 MiB with 1,000,000 — **missed**");

@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.Arrays;
 
 /**
  * The package floors of docs/architecture.md, checked on the compiled classes: a package may use the
@@ -19,49 +20,83 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
 
     /** Start-up and wiring: the launcher, the commands and the demo. Nothing depends on them. */
-    static final String[] LAUNCH = {"org.patgate.server.app..", "org.patgate.server.cli..", "org.patgate.server.demo.."};
+    static final String[] LAUNCH = {"org.patgate.server.app..", "org.patgate.server.cli..", "org.patgate.server.demo.."
+    };
 
     /** HTTP: shared plumbing, authentication of callers, the gateway, identity headers, API and UI. */
-    static final String[] EDGE = {"org.patgate.server.http..", "org.patgate.server.auth..",
-            "org.patgate.server.gateway..", "org.patgate.server.identity..", "org.patgate.server.api..",
-            "org.patgate.server.ui.."};
+    static final String[] EDGE = {
+        "org.patgate.server.http..",
+        "org.patgate.server.auth..",
+        "org.patgate.server.gateway..",
+        "org.patgate.server.identity..",
+        "org.patgate.server.api..",
+        "org.patgate.server.ui.."
+    };
 
     /** What PATgate does, without HTTP: tokens, users and directories, permissions, policies, settings. */
-    static final String[] SERVICES = {"org.patgate.server.audit..", "org.patgate.server.directory..",
-            "org.patgate.server.permission..", "org.patgate.server.policy..", "org.patgate.server.token..",
-            "org.patgate.server.activity..", "org.patgate.server.settings.."};
+    static final String[] SERVICES = {
+        "org.patgate.server.audit..",
+        "org.patgate.server.directory..",
+        "org.patgate.server.permission..",
+        "org.patgate.server.policy..",
+        "org.patgate.server.token..",
+        "org.patgate.server.activity..",
+        "org.patgate.server.settings.."
+    };
 
     /** What everything stands on: storage, configuration, errors, the caller's identity, logging. */
-    static final String[] FOUNDATION = {"org.patgate.server.store..", "org.patgate.server.config..",
-            "org.patgate.server.error..", "org.patgate.server.principal..", "org.patgate.server.logging.."};
+    static final String[] FOUNDATION = {
+        "org.patgate.server.store..",
+        "org.patgate.server.config..",
+        "org.patgate.server.error..",
+        "org.patgate.server.principal..",
+        "org.patgate.server.logging.."
+    };
 
     @ArchTest
-    static final ArchRule noCyclesBetweenPackages = slices().matching("org.patgate.server.(*)..")
-            .should().beFreeOfCycles();
+    static final ArchRule noCyclesBetweenPackages =
+            slices().matching("org.patgate.server.(*)..").should().beFreeOfCycles();
 
     @ArchTest
-    static final ArchRule noCyclesInCore = slices().matching("org.patgate.core.(*)..").should().beFreeOfCycles();
+    static final ArchRule noCyclesInCore =
+            slices().matching("org.patgate.core.(*)..").should().beFreeOfCycles();
 
     @ArchTest
-    static final ArchRule floors = layeredArchitecture().consideringOnlyDependenciesInLayers()
-            .layer("Launch").definedBy(LAUNCH)
-            .layer("Edge").definedBy(EDGE)
-            .layer("Services").definedBy(SERVICES)
-            .layer("Foundation").definedBy(FOUNDATION)
-            .whereLayer("Launch").mayNotBeAccessedByAnyLayer()
-            .whereLayer("Edge").mayOnlyBeAccessedByLayers("Launch")
-            .whereLayer("Services").mayOnlyBeAccessedByLayers("Launch", "Edge")
-            .whereLayer("Foundation").mayOnlyBeAccessedByLayers("Launch", "Edge", "Services");
+    static final ArchRule floors = layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .layer("Launch")
+            .definedBy(LAUNCH)
+            .layer("Edge")
+            .definedBy(EDGE)
+            .layer("Services")
+            .definedBy(SERVICES)
+            .layer("Foundation")
+            .definedBy(FOUNDATION)
+            .whereLayer("Launch")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("Edge")
+            .mayOnlyBeAccessedByLayers("Launch")
+            .whereLayer("Services")
+            .mayOnlyBeAccessedByLayers("Launch", "Edge")
+            .whereLayer("Foundation")
+            .mayOnlyBeAccessedByLayers("Launch", "Edge", "Services");
 
     @ArchTest
-    static final ArchRule everyPackageHasAFloor = classes().that().resideInAPackage("org.patgate.server..")
-            .and().resideOutsideOfPackage("org.patgate.server")
-            .should().resideInAnyPackage(concat(LAUNCH, EDGE, SERVICES, FOUNDATION));
+    static final ArchRule everyPackageHasAFloor = classes()
+            .that()
+            .resideInAPackage("org.patgate.server..")
+            .and()
+            .resideOutsideOfPackage("org.patgate.server")
+            .should()
+            .resideInAnyPackage(concat(LAUNCH, EDGE, SERVICES, FOUNDATION));
 
     @ArchTest
-    static final ArchRule coreStandsAlone = noClasses().that().resideInAPackage("org.patgate.core..")
-            .should().dependOnClassesThat().resideInAnyPackage("org.patgate.server..", "org.eclipse.jetty..",
-                    "java.sql..", "com.fasterxml.jackson..");
+    static final ArchRule coreStandsAlone = noClasses()
+            .that()
+            .resideInAPackage("org.patgate.core..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("org.patgate.server..", "org.eclipse.jetty..", "java.sql..", "com.fasterxml.jackson..");
 
     /**
      * Repositories come only from the store's {@code Database}, and only services use them: the HTTP
@@ -69,16 +104,22 @@ class ArchitectureTest {
      * to services).
      */
     @ArchTest
-    static final ArchRule edgeNeverTouchesRepositories = noClasses().that()
+    static final ArchRule edgeNeverTouchesRepositories = noClasses()
+            .that()
             .resideInAnyPackage(concat(EDGE, new String[] {"org.patgate.server.cli..", "org.patgate.server.demo.."}))
-            .should().dependOnClassesThat().haveSimpleNameEndingWith("Repository");
+            .should()
+            .dependOnClassesThat()
+            .haveSimpleNameEndingWith("Repository");
 
     @ArchTest
-    static final ArchRule servicesSpeakNoHttp = noClasses().that().resideInAnyPackage(concat(SERVICES, FOUNDATION))
-            .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty.server..",
-                    "org.eclipse.jetty.http..");
+    static final ArchRule servicesSpeakNoHttp = noClasses()
+            .that()
+            .resideInAnyPackage(concat(SERVICES, FOUNDATION))
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("org.eclipse.jetty.server..", "org.eclipse.jetty.http..");
 
     private static String[] concat(String[]... groups) {
-        return java.util.Arrays.stream(groups).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+        return Arrays.stream(groups).flatMap(Arrays::stream).toArray(String[]::new);
     }
 }

@@ -39,7 +39,8 @@ public final class BenchCommand {
                     if (rest.isEmpty()) {
                         usage("usage: jmh-report RESULT.json...");
                     }
-                    System.out.print(JmhReport.markdown(rest.stream().map(Path::of).toList()));
+                    System.out.print(
+                            JmhReport.markdown(rest.stream().map(Path::of).toList()));
                 }
                 case "load-report" -> {
                     if (rest.size() != 1) {
@@ -52,10 +53,13 @@ public final class BenchCommand {
                     if (rest.size() != 2) {
                         usage("usage: doc-section FILE SECTION-NAME  (body on standard input)");
                     }
-                    DocSection.write(Path.of(rest.get(0)), rest.get(1),
+                    DocSection.write(
+                            Path.of(rest.get(0)),
+                            rest.get(1),
                             new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
                 }
-                case "token-sample" -> System.out.println(TokenSample.generate(rest.isEmpty() ? null : rest.getFirst()));
+                case "token-sample" ->
+                    System.out.println(TokenSample.generate(rest.isEmpty() ? null : rest.getFirst()));
                 default -> usage("unknown command '" + args[0] + "'");
             }
         } catch (Exception e) {

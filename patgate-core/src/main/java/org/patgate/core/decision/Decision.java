@@ -9,8 +9,7 @@ import java.util.Objects;
 public sealed interface Decision {
 
     /** The request may be forwarded. */
-    record Allow() implements Decision {
-    }
+    record Allow() implements Decision {}
 
     /**
      * The request is answered by the gateway and never reaches the upstream.

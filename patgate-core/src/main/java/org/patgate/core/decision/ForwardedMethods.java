@@ -24,10 +24,12 @@ public final class ForwardedMethods {
     public static final List<String> STANDARD = List.of("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE");
 
     /** RFC 4918: the WebDAV methods Confluence serves (its WebDAV plugin). */
-    public static final List<String> WEBDAV = List.of("PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK");
+    public static final List<String> WEBDAV =
+            List.of("PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK");
 
     /** Every method the gateway forwards, in the order of the {@code Allow} header. */
-    public static final List<String> ALL = Stream.concat(STANDARD.stream(), WEBDAV.stream()).toList();
+    public static final List<String> ALL =
+            Stream.concat(STANDARD.stream(), WEBDAV.stream()).toList();
 
     /** The value of the {@code Allow} header sent with a {@code 405}. */
     public static final String ALLOW_HEADER = String.join(", ", ALL);
@@ -38,11 +40,10 @@ public final class ForwardedMethods {
     private static final Decision.Deny INVALID = Decision.Deny.badRequest("invalid request method");
     private static final Decision.Deny WRONG_CASE = Decision.Deny.methodNotAllowed(
             "request methods are case-sensitive (RFC 9110 section 9.1): send the method in upper case");
-    private static final Decision.Deny NOT_FORWARDED = Decision.Deny.methodNotAllowed(
-            "this request method is not forwarded; allowed: " + ALLOW_HEADER);
+    private static final Decision.Deny NOT_FORWARDED =
+            Decision.Deny.methodNotAllowed("this request method is not forwarded; allowed: " + ALLOW_HEADER);
 
-    private ForwardedMethods() {
-    }
+    private ForwardedMethods() {}
 
     /**
      * Whether {@code method}, exactly as received, may be forwarded.

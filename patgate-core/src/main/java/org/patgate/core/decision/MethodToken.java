@@ -3,7 +3,8 @@ package org.patgate.core.decision;
 /** Validates HTTP request methods. Stateless and thread-safe. */
 public final class MethodToken {
 
-    // RFC 9110 §5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
+    // RFC 9110 §5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
+    // / DIGIT / ALPHA
     private static final boolean[] TCHAR = new boolean[128];
 
     static {
@@ -13,8 +14,7 @@ public final class MethodToken {
         }
     }
 
-    private MethodToken() {
-    }
+    private MethodToken() {}
 
     /** Whether {@code method} is a non-empty RFC 9110 token (RFC 9110 §9.1: method = token). */
     public static boolean isValid(String method) {

@@ -2,7 +2,6 @@ package org.patgate.core.decision;
 
 import java.util.List;
 import java.util.Objects;
-
 import org.patgate.core.path.PathPatternSet;
 
 /**
@@ -26,8 +25,7 @@ public final class ReadOnlyPolicy {
      * Jira's JQL search endpoints: {@code POST} there only reads. The usual default for the
      * read-only POST allowlist.
      */
-    public static final List<String> DEFAULT_READ_ONLY_POSTS =
-            List.of("/rest/api/2/search", "/rest/api/latest/search");
+    public static final List<String> DEFAULT_READ_ONLY_POSTS = List.of("/rest/api/2/search", "/rest/api/latest/search");
 
     /** The query or form parameter some frameworks read as a method override. */
     public static final String OVERRIDE_PARAMETER = "_method";
@@ -39,8 +37,8 @@ public final class ReadOnlyPolicy {
             Decision.Deny.forbidden("a read-only token allows only GET, HEAD and OPTIONS requests");
     private static final Decision.Deny POST_NOT_ALLOWLISTED =
             Decision.Deny.forbidden("a read-only token cannot POST to this path");
-    private static final Decision.Deny POST_NOT_JSON = Decision.Deny.forbidden(
-            "a read-only token can POST here only with 'Content-Type: application/json'"
+    private static final Decision.Deny POST_NOT_JSON =
+            Decision.Deny.forbidden("a read-only token can POST here only with 'Content-Type: application/json'"
                     + " (or a git fetch's 'application/x-git-upload-pack-request')");
 
     private final PathPatternSet readOnlyPosts;
@@ -73,9 +71,12 @@ public final class ReadOnlyPolicy {
         }
         return switch (method) {
             case "GET", "HEAD", "OPTIONS" -> Decision.ALLOW;
-            case "POST" -> !readOnlyPosts.matches(decodedNormalizedPath) ? POST_NOT_ALLOWLISTED
-                    : isJson(contentType) || isGitFetch(decodedNormalizedPath, contentType) ? Decision.ALLOW
-                    : POST_NOT_JSON;
+            case "POST" ->
+                !readOnlyPosts.matches(decodedNormalizedPath)
+                        ? POST_NOT_ALLOWLISTED
+                        : isJson(contentType) || isGitFetch(decodedNormalizedPath, contentType)
+                                ? Decision.ALLOW
+                                : POST_NOT_JSON;
             default -> UNSAFE_METHOD;
         };
     }
@@ -112,7 +113,8 @@ public final class ReadOnlyPolicy {
             // RFC 9110 §5.6.6: parameter = token "=" ( token / quoted-string ), OWS around ';'.
             String parameter = parts[i].strip();
             int equals = parameter.indexOf('=');
-            if (equals <= 0 || !MethodToken.isValid(parameter.substring(0, equals))
+            if (equals <= 0
+                    || !MethodToken.isValid(parameter.substring(0, equals))
                     || !isParameterValue(parameter.substring(equals + 1))) {
                 return false;
             }

@@ -13,8 +13,7 @@ import java.util.Optional;
  */
 public final class IpAddresses {
 
-    private IpAddresses() {
-    }
+    private IpAddresses() {}
 
     /**
      * The address written in {@code text}: dotted-quad IPv4 (no leading zeros) or IPv6 text

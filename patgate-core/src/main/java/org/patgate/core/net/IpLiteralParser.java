@@ -137,7 +137,8 @@ final class IpLiteralParser {
             for (int k = start; k < i; k++) {
                 int digit = Character.digit(text.charAt(k), 16);
                 if (digit < 0 || text.charAt(k) > 'f') {
-                    return fail("'" + text.charAt(k) + "' is not a hex digit in IPv6 group '" + text.substring(start, i) + "'");
+                    return fail("'" + text.charAt(k) + "' is not a hex digit in IPv6 group '" + text.substring(start, i)
+                            + "'");
                 }
                 value = value << 4 | digit;
             }

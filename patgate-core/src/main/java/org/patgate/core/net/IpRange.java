@@ -68,8 +68,10 @@ public final class IpRange {
         if (IpAddresses.isIpv4Mapped(address) && prefixLength >= 96) {
             byte[] v4 = Arrays.copyOfRange(address, 12, 16);
             String hint = withHostBitsCleared(v4, prefixLength - 96);
-            throw invalid(cidr, "IPv4-mapped IPv6 ranges are not accepted: write the IPv4 range " + hint
-                    + " (IPv4-mapped clients are matched against IPv4 ranges)");
+            throw invalid(
+                    cidr,
+                    "IPv4-mapped IPv6 ranges are not accepted: write the IPv4 range " + hint
+                            + " (IPv4-mapped clients are matched against IPv4 ranges)");
         }
         IpRange range = new IpRange(address, prefixLength);
         if (!range.hasNoHostBits(address)) {
@@ -132,9 +134,7 @@ public final class IpRange {
     }
 
     private boolean hasNoHostBits(byte[] address) {
-        return ipv6
-                ? toLong(address, 0, 8) == hi && toLong(address, 8, 8) == lo
-                : toLong(address, 0, 4) == lo;
+        return ipv6 ? toLong(address, 0, 8) == hi && toLong(address, 8, 8) == lo : toLong(address, 0, 4) == lo;
     }
 
     private static String withHostBitsCleared(byte[] address, int prefix) {
@@ -180,7 +180,8 @@ public final class IpRange {
     /** Canonical text of an address: dotted quad, or RFC 5952 IPv6. */
     static String format(byte[] address) {
         if (address.length == 4) {
-            return (address[0] & 0xFF) + "." + (address[1] & 0xFF) + "." + (address[2] & 0xFF) + "." + (address[3] & 0xFF);
+            return (address[0] & 0xFF) + "." + (address[1] & 0xFF) + "." + (address[2] & 0xFF) + "."
+                    + (address[3] & 0xFF);
         }
         int[] groups = new int[8];
         for (int i = 0; i < 8; i++) {
@@ -220,8 +221,11 @@ public final class IpRange {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof IpRange that && ipv6 == that.ipv6 && prefixLength == that.prefixLength
-                && hi == that.hi && lo == that.lo;
+        return other instanceof IpRange that
+                && ipv6 == that.ipv6
+                && prefixLength == that.prefixLength
+                && hi == that.hi
+                && lo == that.lo;
     }
 
     @Override

@@ -49,7 +49,8 @@ public final class PathNormalizer {
     private static final NormalizedPath CONTROL_CHARACTER = refused("request path contains a control character");
     private static final NormalizedPath BACKSLASH = refused("request path contains a backslash");
     private static final NormalizedPath MALFORMED_ESCAPE = refused("malformed percent-encoding in request path");
-    private static final NormalizedPath INVALID_UTF8 = refused("percent-encoded bytes in request path are not valid UTF-8");
+    private static final NormalizedPath INVALID_UTF8 =
+            refused("percent-encoded bytes in request path are not valid UTF-8");
     private static final NormalizedPath ENCODED_SEPARATOR = refused("encoded '/' or '\\' in request path");
     private static final NormalizedPath ENCODED_SEMICOLON = refused("encoded ';' in request path");
     private static final NormalizedPath DOUBLE_ENCODING = refused("double percent-encoding in request path");
@@ -71,8 +72,7 @@ public final class PathNormalizer {
         }
     }
 
-    private PathNormalizer() {
-    }
+    private PathNormalizer() {}
 
     /**
      * Normalises a raw request-target path (as on the wire, without the query).
@@ -105,8 +105,8 @@ public final class PathNormalizer {
                 if (segmentLength == 0 && i < length) {
                     return false;
                 }
-                if (path.charAt(i - 1) == '.' && (segmentLength == 1
-                        || segmentLength == 2 && path.charAt(i - 2) == '.')) {
+                if (path.charAt(i - 1) == '.'
+                        && (segmentLength == 1 || segmentLength == 2 && path.charAt(i - 2) == '.')) {
                     return false;
                 }
                 segmentStart = i + 1;
@@ -234,7 +234,8 @@ public final class PathNormalizer {
 
             int segmentLength = decoded.length() - decodedMark - 1;
             boolean dot = segmentLength == 1 && decoded.charAt(decodedMark + 1) == '.';
-            boolean dotDot = segmentLength == 2 && decoded.charAt(decodedMark + 1) == '.'
+            boolean dotDot = segmentLength == 2
+                    && decoded.charAt(decodedMark + 1) == '.'
                     && decoded.charAt(decodedMark + 2) == '.';
             trailingSlash = segmentLength == 0 || dot || dotDot;
             if (trailingSlash) {

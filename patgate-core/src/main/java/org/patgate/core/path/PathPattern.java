@@ -59,7 +59,9 @@ public final class PathPattern {
         }
         // A trailing '/' is ignored for matching, so "/a/" is the pattern "/a" and "/" has no segments.
         int end = pattern.length() > 1 && pattern.endsWith("/") ? pattern.length() - 1 : pattern.length();
-        String[] segments = pattern.length() == 1 ? new String[0] : pattern.substring(1, end).split("/", -1);
+        String[] segments = pattern.length() == 1
+                ? new String[0]
+                : pattern.substring(1, end).split("/", -1);
         for (int i = 0; i < segments.length; i++) {
             String segment = segments[i];
             if (segment.isEmpty()) {
@@ -113,7 +115,8 @@ public final class PathPattern {
                 if (segmentLength == 0) {
                     return false;
                 }
-            } else if (segmentLength != segment.length() || !path.regionMatches(segmentStart, segment, 0, segmentLength)) {
+            } else if (segmentLength != segment.length()
+                    || !path.regionMatches(segmentStart, segment, 0, segmentLength)) {
                 return false;
             }
             position = segmentEnd;
@@ -138,7 +141,9 @@ public final class PathPattern {
                 int segmentLength = i - segmentStart;
                 if (segmentLength == 0 && i < length // only the virtual segment after a trailing '/' may be empty
                         || segmentLength == 1 && path.charAt(segmentStart) == '.'
-                        || segmentLength == 2 && path.charAt(segmentStart) == '.' && path.charAt(segmentStart + 1) == '.') {
+                        || segmentLength == 2
+                                && path.charAt(segmentStart) == '.'
+                                && path.charAt(segmentStart + 1) == '.') {
                     throw new IllegalArgumentException("path is not normalised: empty or dot segment");
                 }
                 segmentStart = i + 1;

@@ -1,5 +1,6 @@
 package org.patgate.core.rules;
 
+import java.util.Locale;
 import java.util.Set;
 import org.patgate.core.PatgateException;
 import org.patgate.core.decision.MethodToken;
@@ -15,7 +16,7 @@ public record MethodPathRule(Set<String> methods, PathPattern path) {
     public MethodPathRule {
         methods = Set.copyOf(methods);
         for (String method : methods) {
-            if (!MethodToken.isValid(method) || !method.equals(method.toUpperCase(java.util.Locale.ROOT))) {
+            if (!MethodToken.isValid(method) || !method.equals(method.toUpperCase(Locale.ROOT))) {
                 throw new PatgateException("rule method '" + method + "' is not an upper-case HTTP method");
             }
         }
@@ -30,8 +31,8 @@ public record MethodPathRule(Set<String> methods, PathPattern path) {
 
     /** Whether the request is covered by this rule. */
     public boolean matches(String method, String normalizedPath) {
-        boolean methodMatches = methods.isEmpty() || methods.contains(method)
-                || (method.equals("HEAD") && methods.contains("GET"));
+        boolean methodMatches =
+                methods.isEmpty() || methods.contains(method) || (method.equals("HEAD") && methods.contains("GET"));
         return methodMatches && path.matches(normalizedPath);
     }
 }

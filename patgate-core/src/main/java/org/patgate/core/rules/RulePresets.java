@@ -1,5 +1,6 @@
 package org.patgate.core.rules;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,25 +17,33 @@ public final class RulePresets {
     private static final Map<String, String> DESCRIPTIONS = new LinkedHashMap<>();
 
     static {
-        add("jira-read-issues-and-search", "Jira: read issues and search only",
+        add(
+                "jira-read-issues-and-search",
+                "Jira: read issues and search only",
                 MethodPathRule.of("/rest/api/2/issue/**", "GET"),
                 MethodPathRule.of("/rest/api/3/issue/**", "GET"),
                 MethodPathRule.of("/rest/api/2/search", "GET", "POST"),
                 MethodPathRule.of("/rest/api/3/search", "GET", "POST"),
                 MethodPathRule.of("/rest/api/2/search/jql", "GET", "POST"),
                 MethodPathRule.of("/rest/api/3/search/jql", "GET", "POST"));
-        add("jira-read-only", "Jira: read everything in the REST API",
+        add(
+                "jira-read-only",
+                "Jira: read everything in the REST API",
                 MethodPathRule.of("/rest/**", "GET", "OPTIONS"),
                 MethodPathRule.of("/rest/api/2/search", "POST"),
                 MethodPathRule.of("/rest/api/3/search", "POST"),
                 MethodPathRule.of("/rest/api/2/search/jql", "POST"),
                 MethodPathRule.of("/rest/api/3/search/jql", "POST"));
-        add("confluence-read-only", "Confluence: read content, spaces and search",
+        add(
+                "confluence-read-only",
+                "Confluence: read content, spaces and search",
                 MethodPathRule.of("/rest/api/content/**", "GET"),
                 MethodPathRule.of("/rest/api/space/**", "GET"),
                 MethodPathRule.of("/rest/api/search", "GET"),
                 MethodPathRule.of("/rest/api/content/search", "GET"));
-        add("bitbucket-read-only", "Bitbucket: read projects, repositories and pull requests",
+        add(
+                "bitbucket-read-only",
+                "Bitbucket: read projects, repositories and pull requests",
                 MethodPathRule.of("/rest/api/1.0/**", "GET"),
                 MethodPathRule.of("/rest/api/latest/**", "GET"));
     }
@@ -53,6 +62,6 @@ public final class RulePresets {
 
     /** Preset name to a one-line description, in a stable order. */
     public static Map<String, String> all() {
-        return java.util.Collections.unmodifiableMap(DESCRIPTIONS);
+        return Collections.unmodifiableMap(DESCRIPTIONS);
     }
 }

@@ -19,7 +19,11 @@ public final class UnsafeText {
 
     /** The bidirectional formatting characters: embeddings, overrides, isolates and the invisible marks. */
     public static boolean isBidiControl(int c) {
-        return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+        return c == 0x061C
+                || c == 0x200E
+                || c == 0x200F
+                || (c >= 0x202A && c <= 0x202E)
+                || (c >= 0x2066 && c <= 0x2069);
     }
 
     /** The first unsafe character of {@code text} as {@code U+XXXX}, or null when there is none. */
@@ -27,7 +31,10 @@ public final class UnsafeText {
         if (text == null) {
             return null;
         }
-        return text.codePoints().filter(UnsafeText::isUnsafe).mapToObj(c -> String.format("U+%04X", c)).findFirst()
+        return text.codePoints()
+                .filter(UnsafeText::isUnsafe)
+                .mapToObj(c -> String.format("U+%04X", c))
+                .findFirst()
                 .orElse(null);
     }
 

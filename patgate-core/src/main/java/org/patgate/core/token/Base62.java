@@ -1,5 +1,6 @@
 package org.patgate.core.token;
 
+import java.util.Arrays;
 import org.patgate.core.PatgateException;
 
 /**
@@ -20,14 +21,13 @@ public final class Base62 {
     private static final byte[] VALUES = new byte[128];
 
     static {
-        java.util.Arrays.fill(VALUES, (byte) -1);
+        Arrays.fill(VALUES, (byte) -1);
         for (int i = 0; i < DIGITS.length; i++) {
             VALUES[DIGITS[i]] = (byte) i;
         }
     }
 
-    private Base62() {
-    }
+    private Base62() {}
 
     /** The digit for {@code value} (0..61). */
     public static char digit(int value) {

@@ -22,8 +22,7 @@ final class Crc32 {
         }
     }
 
-    private Crc32() {
-    }
+    private Crc32() {}
 
     /** Feeds {@code text[from, to)} into the running register {@code state}. */
     static int update(int state, CharSequence text, int from, int to) {

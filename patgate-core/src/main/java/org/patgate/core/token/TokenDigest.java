@@ -19,8 +19,8 @@ public record TokenDigest(byte[] bytes) {
 
     public TokenDigest {
         if (bytes == null || bytes.length != LENGTH) {
-            throw new PatgateException("a token digest has " + LENGTH + " bytes, got "
-                    + (bytes == null ? "null" : bytes.length));
+            throw new PatgateException(
+                    "a token digest has " + LENGTH + " bytes, got " + (bytes == null ? "null" : bytes.length));
         }
         bytes = bytes.clone();
     }

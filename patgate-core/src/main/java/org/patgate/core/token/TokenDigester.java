@@ -37,14 +37,16 @@ public final class TokenDigester {
      */
     public TokenDigester(byte[] pepper) {
         if (pepper == null) {
-            throw new InvalidPepperException("token pepper is missing: it needs at least " + MIN_PEPPER_BYTES + " bytes");
+            throw new InvalidPepperException(
+                    "token pepper is missing: it needs at least " + MIN_PEPPER_BYTES + " bytes");
         }
         if (pepper.length < MIN_PEPPER_BYTES) {
             throw new InvalidPepperException("token pepper has " + pepper.length + " bytes: it needs at least "
                     + MIN_PEPPER_BYTES + " (generate 32 random bytes)");
         }
         this.key = new SecretKeySpec(pepper, ALGORITHM); // SecretKeySpec copies the bytes
-        this.pool = new AtomicReferenceArray<>(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+        this.pool =
+                new AtomicReferenceArray<>(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
         // Fail at start, not on the first request, if the JDK lacks HMAC-SHA256.
         release(newWorker());
     }
@@ -119,6 +121,5 @@ public final class TokenDigester {
         return "TokenDigester[" + ALGORITHM + ", pepper=***]";
     }
 
-    private record Worker(Mac mac, byte[] scratch, byte[] result) {
-    }
+    private record Worker(Mac mac, byte[] scratch, byte[] result) {}
 }

@@ -21,6 +21,7 @@ public final class TokenFormat {
     public static final int BODY_LENGTH = 28;
     /** Base62 characters of the checksum: 62^6 > 2^32, so any CRC32 value fits. */
     public static final int CHECKSUM_LENGTH = 6;
+
     public static final int MIN_PREFIX_LENGTH = 2;
     public static final int MAX_PREFIX_LENGTH = 16;
 
@@ -60,8 +61,8 @@ public final class TokenFormat {
                     + ", ending in '_' (e.g. '" + DEFAULT_PREFIX + "')");
         }
         if (prefix.charAt(length - 1) != '_') {
-            throw new InvalidTokenFormatException("token prefix '" + prefix
-                    + "' must end with '_' (e.g. '" + DEFAULT_PREFIX + "'): the separator keeps tokens recognisable");
+            throw new InvalidTokenFormatException("token prefix '" + prefix + "' must end with '_' (e.g. '"
+                    + DEFAULT_PREFIX + "'): the separator keeps tokens recognisable");
         }
         for (int i = 0; i < length - 1; i++) {
             char c = prefix.charAt(i);

@@ -26,9 +26,11 @@ class ForwardedMethodsTest {
 
     /** Every method in lower case, capitalised, and with one letter flipped. */
     static Stream<String> otherSpellings() {
-        return ForwardedMethods.ALL.stream().flatMap(m -> Stream.of(m.toLowerCase(Locale.ROOT),
-                m.charAt(0) + m.substring(1).toLowerCase(Locale.ROOT),
-                m.substring(0, m.length() - 1) + Character.toLowerCase(m.charAt(m.length() - 1))));
+        return ForwardedMethods.ALL.stream()
+                .flatMap(m -> Stream.of(
+                        m.toLowerCase(Locale.ROOT),
+                        m.charAt(0) + m.substring(1).toLowerCase(Locale.ROOT),
+                        m.substring(0, m.length() - 1) + Character.toLowerCase(m.charAt(m.length() - 1))));
     }
 
     @ParameterizedTest(name = "{0} is 405")
@@ -41,8 +43,27 @@ class ForwardedMethodsTest {
     }
 
     @ParameterizedTest(name = "{0} is 405")
-    @ValueSource(strings = {"CONNECT", "TRACE", "TRACK", "connect", "trace", "DEBUG", "FOO", "M-SEARCH", "REPORT", "SEARCH",
-        "QUERY", "PRI", "BIND", "PURGE", "GET2", "GET.", "GETS", "POST_"})
+    @ValueSource(
+            strings = {
+                "CONNECT",
+                "TRACE",
+                "TRACK",
+                "connect",
+                "trace",
+                "DEBUG",
+                "FOO",
+                "M-SEARCH",
+                "REPORT",
+                "SEARCH",
+                "QUERY",
+                "PRI",
+                "BIND",
+                "PURGE",
+                "GET2",
+                "GET.",
+                "GETS",
+                "POST_"
+            })
     void nonProxyableAndUnknownMethodsAre405(String method) {
         assertThat(ForwardedMethods.check(method)).isInstanceOfSatisfying(Decision.Deny.class, deny -> {
             assertThat(deny.status()).isEqualTo(405);
@@ -66,7 +87,8 @@ class ForwardedMethodsTest {
     @Test
     void allowHeaderListsEveryForwardedMethod() {
         assertThat(ForwardedMethods.ALLOW_HEADER)
-                .isEqualTo("GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK");
+                .isEqualTo(
+                        "GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK");
     }
 
     @ParameterizedTest(name = "deny rule on DELETE is not passed by {0}")
@@ -74,9 +96,11 @@ class ForwardedMethodsTest {
     void rulesRefuseOtherSpellingsBeforeLookingAtRules(String method) {
         TokenRules denyDelete = new TokenRules(null, List.of(), List.of(MethodPathRule.of("/rest/**", "DELETE")));
 
-        assertThat(denyDelete.decide("DELETE", "/rest/api/2/issue/X-1").isAllowed()).isFalse();
-        assertThat(denyDelete.decide(method, "/rest/api/2/issue/X-1")).isInstanceOfSatisfying(Decision.Deny.class,
-                deny -> assertThat(deny.status()).isEqualTo(405));
+        assertThat(denyDelete.decide("DELETE", "/rest/api/2/issue/X-1").isAllowed())
+                .isFalse();
+        assertThat(denyDelete.decide(method, "/rest/api/2/issue/X-1"))
+                .isInstanceOfSatisfying(
+                        Decision.Deny.class, deny -> assertThat(deny.status()).isEqualTo(405));
         assertThat(denyDelete.decide("GET", "/rest/api/2/issue/X-1")).isEqualTo(Decision.ALLOW);
     }
 

@@ -15,8 +15,29 @@ class MethodTokenTest {
     }
 
     @ParameterizedTest(name = "\"{0}\" is not a token")
-    @ValueSource(strings = {"", " ", "GE T", "GET\r", "GET\n", "G\u0000", "G(ET)", "G,ET", "G/ET", "G:ET", "G;ET", "G=ET", "G\"ET",
-        "G@ET", "G[ET]", "G{ET}", "G\\ET", "G\u00c9T", "G\u007fT", "GET?"})
+    @ValueSource(
+            strings = {
+                "",
+                " ",
+                "GE T",
+                "GET\r",
+                "GET\n",
+                "G\u0000",
+                "G(ET)",
+                "G,ET",
+                "G/ET",
+                "G:ET",
+                "G;ET",
+                "G=ET",
+                "G\"ET",
+                "G@ET",
+                "G[ET]",
+                "G{ET}",
+                "G\\ET",
+                "G\u00c9T",
+                "G\u007fT",
+                "GET?"
+            })
     void separatorsControlsAndNonAsciiAreInvalid(String method) {
         assertThat(MethodToken.isValid(method)).isFalse();
     }

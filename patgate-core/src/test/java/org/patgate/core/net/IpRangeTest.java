@@ -3,6 +3,7 @@ package org.patgate.core.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -136,7 +137,8 @@ class IpRangeTest {
         assertThat(IpRange.parse("0.0.0.0/0").contains(ip("0.0.0.0"))).isTrue();
         assertThat(IpRange.parse("0.0.0.0/0").contains(ip("255.255.255.255"))).isTrue();
         assertThat(IpRange.parse("0.0.0.0/0").contains(ip("::1"))).isFalse();
-        assertThat(IpRange.parse("::/0").contains(ip("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"))).isTrue();
+        assertThat(IpRange.parse("::/0").contains(ip("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")))
+                .isTrue();
         assertThat(IpRange.parse("::/0").contains(ip("::"))).isTrue();
         assertThat(IpRange.parse("::/0").contains(ip("10.1.2.3"))).isFalse();
     }
@@ -146,14 +148,15 @@ class IpRangeTest {
         IpRange range = IpRange.parse("10.0.0.0/8");
         // Built as an Inet6Address explicitly: InetAddress.getByAddress would unwrap it to IPv4.
         byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 20, 30, 40};
-        InetAddress client = java.net.Inet6Address.getByAddress(null, mapped, -1);
-        assertThat(client).isInstanceOf(java.net.Inet6Address.class);
+        InetAddress client = Inet6Address.getByAddress(null, mapped, -1);
+        assertThat(client).isInstanceOf(Inet6Address.class);
         assertThat(range.contains(client)).isTrue();
         mapped[12] = 11;
-        assertThat(range.contains(java.net.Inet6Address.getByAddress(null, mapped, -1))).isFalse();
+        assertThat(range.contains(Inet6Address.getByAddress(null, mapped, -1))).isFalse();
         assertThat(range.contains(ip("::ffff:10.0.0.1"))).isTrue();
         // Mapped clients are IPv4 clients: an IPv6 catch-all does not let them in.
-        assertThat(IpRange.parse("::/0").contains(java.net.Inet6Address.getByAddress(null, mapped, -1))).isFalse();
+        assertThat(IpRange.parse("::/0").contains(Inet6Address.getByAddress(null, mapped, -1)))
+                .isFalse();
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /** Keeps the example tables in the normalisation document true. */
@@ -26,8 +25,11 @@ class PathNormalisationDocTest {
             if (row[1].equals("refused")) {
                 assertThat(actual).as("doc row %s", row[0]).isInstanceOf(NormalizedPath.Refused.class);
             } else {
-                assertThat(actual).as("doc row %s", row[0]).isInstanceOfSatisfying(NormalizedPath.Ok.class,
-                        ok -> assertThat(ok.decoded()).isEqualTo(row[1]));
+                assertThat(actual)
+                        .as("doc row %s", row[0])
+                        .isInstanceOfSatisfying(
+                                NormalizedPath.Ok.class,
+                                ok -> assertThat(ok.decoded()).isEqualTo(row[1]));
             }
         }
     }
@@ -38,8 +40,11 @@ class PathNormalisationDocTest {
 
         assertThat(rows).hasSizeGreaterThanOrEqualTo(5);
         for (String[] row : rows) {
-            assertThat(PathNormalizer.normalize(row[0])).as("doc row %s", row[0])
-                    .isInstanceOfSatisfying(NormalizedPath.Ok.class, ok -> assertThat(ok.encoded()).isEqualTo(row[1]));
+            assertThat(PathNormalizer.normalize(row[0]))
+                    .as("doc row %s", row[0])
+                    .isInstanceOfSatisfying(
+                            NormalizedPath.Ok.class,
+                            ok -> assertThat(ok.encoded()).isEqualTo(row[1]));
         }
     }
 
@@ -66,7 +71,11 @@ class PathNormalisationDocTest {
         if (trimmed.equals("refused")) {
             return trimmed;
         }
-        assertThat(trimmed).as("cell is a code span").startsWith("`").endsWith("`").hasSizeGreaterThan(2);
+        assertThat(trimmed)
+                .as("cell is a code span")
+                .startsWith("`")
+                .endsWith("`")
+                .hasSizeGreaterThan(2);
         return trimmed.substring(1, trimmed.length() - 1);
     }
 }

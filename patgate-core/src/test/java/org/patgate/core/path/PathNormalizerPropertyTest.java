@@ -8,11 +8,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,12 +23,75 @@ import org.junit.jupiter.api.Test;
 class PathNormalizerPropertyTest {
 
     private static final String[] PIECES = {
-        "/", "/", "/", "/", "a", "b", "Rest", "X-1", ".", ".", "..", "..", "...", "%2e", "%2E", "%2e%2e",
-        ";", ";x=1", ";jsessionid=A1", "%25", "%252F", "%2F", "%2f", "%5C", "%3B", "%3b", "%00", "%0A", "%7F",
-        "%41", "%7E", "%C3%A9", "%C3", "%A9", "%80", "%C0%AE", "%C0%AF", "%E0%80%AE", "%ED%A0%80",
-        "%F0%9F%98%80", "%F4%90%80%80", "%EF%BC%8F", "%C2%85", "%", "%4", "%zz", "\\", " ", "\u00e9", "?",
-        "#", ":", "@", "~", "!", "=", "%20", "%3F", "%3A", "32", "2F", "\u0000", "\t", "\u007f", "//", "/./",
-        "/../", "/..;/", "/.;x/",
+        "/",
+        "/",
+        "/",
+        "/",
+        "a",
+        "b",
+        "Rest",
+        "X-1",
+        ".",
+        ".",
+        "..",
+        "..",
+        "...",
+        "%2e",
+        "%2E",
+        "%2e%2e",
+        ";",
+        ";x=1",
+        ";jsessionid=A1",
+        "%25",
+        "%252F",
+        "%2F",
+        "%2f",
+        "%5C",
+        "%3B",
+        "%3b",
+        "%00",
+        "%0A",
+        "%7F",
+        "%41",
+        "%7E",
+        "%C3%A9",
+        "%C3",
+        "%A9",
+        "%80",
+        "%C0%AE",
+        "%C0%AF",
+        "%E0%80%AE",
+        "%ED%A0%80",
+        "%F0%9F%98%80",
+        "%F4%90%80%80",
+        "%EF%BC%8F",
+        "%C2%85",
+        "%",
+        "%4",
+        "%zz",
+        "\\",
+        " ",
+        "\u00e9",
+        "?",
+        "#",
+        ":",
+        "@",
+        "~",
+        "!",
+        "=",
+        "%20",
+        "%3F",
+        "%3A",
+        "32",
+        "2F",
+        "\u0000",
+        "\t",
+        "\u007f",
+        "//",
+        "/./",
+        "/../",
+        "/..;/",
+        "/.;x/",
     };
 
     private static final Pattern ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
@@ -44,11 +107,12 @@ class PathNormalizerPropertyTest {
             StringBuilder raw = new StringBuilder(random.nextInt(10) == 0 ? "" : "/");
             int pieces = random.nextInt(14);
             for (int p = 0; p < pieces; p++) {
-                raw.append(switch (random.nextInt(12)) {
-                    case 0 -> "%" + hex(random.nextInt(256));
-                    case 1 -> String.valueOf((char) random.nextInt(256));
-                    default -> PIECES[random.nextInt(PIECES.length)];
-                });
+                raw.append(
+                        switch (random.nextInt(12)) {
+                            case 0 -> "%" + hex(random.nextInt(256));
+                            case 1 -> String.valueOf((char) random.nextInt(256));
+                            default -> PIECES[random.nextInt(PIECES.length)];
+                        });
             }
             if (checkAgainstReference(raw.toString())) {
                 ok++;
@@ -128,9 +192,12 @@ class PathNormalizerPropertyTest {
         }
         assertThat(actual).as(shown).isEqualTo(expected);
         NormalizedPath.Ok ok = (NormalizedPath.Ok) actual;
-        assertThat(PathNormalizer.normalize(ok.encoded())).as("fixpoint of " + shown).isEqualTo(ok);
+        assertThat(PathNormalizer.normalize(ok.encoded()))
+                .as("fixpoint of " + shown)
+                .isEqualTo(ok);
         String decoded = ok.decoded();
-        assertThat(decoded).as(shown)
+        assertThat(decoded)
+                .as(shown)
                 .startsWith("/")
                 .doesNotContain("/../", "/./", "//", "\\", ";")
                 .doesNotEndWith("/..")
@@ -151,7 +218,8 @@ class PathNormalizerPropertyTest {
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {
-                if (i + 2 >= raw.length() || !ESCAPE.matcher(raw.substring(i, i + 3)).matches()) {
+                if (i + 2 >= raw.length()
+                        || !ESCAPE.matcher(raw.substring(i, i + 3)).matches()) {
                     return refused;
                 }
             } else if (c != '/' && c != ';' && LITERAL.indexOf(c) < 0) {
@@ -165,7 +233,8 @@ class PathNormalizerPropertyTest {
             String content = parameters >= 0 ? rawSegment.substring(0, parameters) : rawSegment;
             String segment;
             try {
-                segment = StandardCharsets.UTF_8.newDecoder()
+                segment = StandardCharsets.UTF_8
+                        .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
                         .decode(ByteBuffer.wrap(percentDecode(content)))
@@ -173,8 +242,10 @@ class PathNormalizerPropertyTest {
             } catch (CharacterCodingException e) {
                 return refused;
             }
-            if (segment.codePoints().anyMatch(cp -> cp < 0x20 || cp >= 0x7F && cp <= 0x9F
-                    || cp == '/' || cp == '\\' || cp == ';') || ESCAPE.matcher(segment).find()) {
+            if (segment.codePoints()
+                            .anyMatch(
+                                    cp -> cp < 0x20 || cp >= 0x7F && cp <= 0x9F || cp == '/' || cp == '\\' || cp == ';')
+                    || ESCAPE.matcher(segment).find()) {
                 return refused;
             }
             trailingSlash = segment.isEmpty() || segment.equals(".") || segment.equals("..");
@@ -204,7 +275,8 @@ class PathNormalizerPropertyTest {
             encoded.add(out.toString());
         }
         String suffix = trailingSlash ? "/" : "";
-        return new NormalizedPath.Ok("/" + String.join("/", segments) + suffix, "/" + String.join("/", encoded) + suffix);
+        return new NormalizedPath.Ok(
+                "/" + String.join("/", segments) + suffix, "/" + String.join("/", encoded) + suffix);
     }
 
     private static byte[] percentDecode(String text) {
@@ -219,7 +291,7 @@ class PathNormalizerPropertyTest {
                 out[length++] = (byte) c;
             }
         }
-        return java.util.Arrays.copyOf(out, length);
+        return Arrays.copyOf(out, length);
     }
 
     private static String hex(int b) {
@@ -228,7 +300,9 @@ class PathNormalizerPropertyTest {
 
     private static String escape(String raw) {
         StringBuilder out = new StringBuilder("raw path \"");
-        raw.chars().forEach(c -> out.append(c >= 0x20 && c < 0x7F ? String.valueOf((char) c) : String.format("\\u%04x", c)));
+        raw.chars()
+                .forEach(c ->
+                        out.append(c >= 0x20 && c < 0x7F ? String.valueOf((char) c) : String.format("\\u%04x", c)));
         return out.append('"').toString();
     }
 }

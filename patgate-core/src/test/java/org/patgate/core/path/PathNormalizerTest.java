@@ -3,7 +3,6 @@ package org.patgate.core.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -103,7 +102,11 @@ class PathNormalizerTest {
                 ok("encoded e-acute", "/caf%C3%A9", "/caf\u00e9", "/caf%C3%A9"),
                 ok("lower-case escapes re-encoded upper case", "/caf%c3%a9", "/caf\u00e9", "/caf%C3%A9"),
                 ok("fullwidth solidus is just a character", "/a%EF%BC%8Fb", "/a\uFF0Fb", "/a%EF%BC%8Fb"),
-                ok("fullwidth full stops are not dots", "/a/%EF%BC%8E%EF%BC%8E/b", "/a/\uFF0E\uFF0E/b", "/a/%EF%BC%8E%EF%BC%8E/b"),
+                ok(
+                        "fullwidth full stops are not dots",
+                        "/a/%EF%BC%8E%EF%BC%8E/b",
+                        "/a/\uFF0E\uFF0E/b",
+                        "/a/%EF%BC%8E%EF%BC%8E/b"),
                 ok("four-byte character", "/%F0%9F%98%80", "/\uD83D\uDE00", "/%F0%9F%98%80"),
                 ok("highest code point", "/%F4%8F%BF%BF", "/\uDBFF\uDFFF", "/%F4%8F%BF%BF"),
                 refused("overlong dot-dot", "/a/%C0%AE%C0%AE/b"),
@@ -174,8 +177,10 @@ class PathNormalizerTest {
         if (expectedDecoded == REFUSED) {
             assertThat(result).as(trick).isInstanceOf(NormalizedPath.Refused.class);
         } else {
-            assertThat(result).as(trick).isEqualTo(new NormalizedPath.Ok(expectedDecoded,
-                    expectedEncoded != null ? expectedEncoded : expectedDecoded));
+            assertThat(result)
+                    .as(trick)
+                    .isEqualTo(new NormalizedPath.Ok(
+                            expectedDecoded, expectedEncoded != null ? expectedEncoded : expectedDecoded));
         }
     }
 
@@ -200,8 +205,10 @@ class PathNormalizerTest {
     void refusalReasonDoesNotEchoThePath() {
         NormalizedPath result = PathNormalizer.normalize("/<script>alert(1)</script>%0A");
 
-        assertThat(result).isInstanceOfSatisfying(NormalizedPath.Refused.class,
-                refused -> assertThat(refused.reason()).isNotBlank().doesNotContain("script"));
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        NormalizedPath.Refused.class,
+                        refused -> assertThat(refused.reason()).isNotBlank().doesNotContain("script"));
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -13,7 +12,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PathPatternTest {
 
     @ParameterizedTest(name = "/rest/** does not match {0}")
-    @ValueSource(strings = {"/restore", "/rest-api", "/rest-api/x", "/res", "/", "/REST/api", "/api/rest", "/rest\uFF0Fadmin"})
+    @ValueSource(
+            strings = {"/restore", "/rest-api", "/rest-api/x", "/res", "/", "/REST/api", "/api/rest", "/rest\uFF0Fadmin"
+            })
     void doubleStarDoesNotMatchPrefixLookalikes(String path) {
         assertThat(PathPattern.parse("/rest/**").matches(path)).isFalse();
     }
@@ -82,13 +83,25 @@ class PathPatternTest {
 
     @Test
     void patternsMatchDecodedCharacters() {
-        assertThat(PathPattern.parse("/wiki/spaces/caf\u00e9/**").matches("/wiki/spaces/caf\u00e9/pages")).isTrue();
+        assertThat(PathPattern.parse("/wiki/spaces/caf\u00e9/**").matches("/wiki/spaces/caf\u00e9/pages"))
+                .isTrue();
         assertThat(PathPattern.parse("/files/a b").matches("/files/a b")).isTrue();
     }
 
     @ParameterizedTest(name = "matching refuses unnormalised {0}")
-    @ValueSource(strings = {"/rest/api/2/search/../issue", "/rest/./x", "/rest/..", "/rest//x", "//rest", "rest", "",
-        "/rest;x", "/rest\\x", "/rest/\u0000"})
+    @ValueSource(
+            strings = {
+                "/rest/api/2/search/../issue",
+                "/rest/./x",
+                "/rest/..",
+                "/rest//x",
+                "//rest",
+                "rest",
+                "",
+                "/rest;x",
+                "/rest\\x",
+                "/rest/\u0000"
+            })
     void matchingAnUnnormalisedPathThrowsInsteadOfGuessing(String path) {
         assertThatThrownBy(() -> PathPattern.parse("/rest/**").matches(path))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -150,7 +163,9 @@ class PathPatternTest {
         assertThat(set.matches("/rest/api/2/search")).isTrue();
         assertThat(set.matches("/wiki/rest/api/content")).isTrue();
         assertThat(set.matches("/rest/api/2/issue")).isFalse();
-        assertThat(set.patterns()).extracting(PathPattern::toString).containsExactly("/rest/api/2/search", "/wiki/rest/**");
+        assertThat(set.patterns())
+                .extracting(PathPattern::toString)
+                .containsExactly("/rest/api/2/search", "/wiki/rest/**");
     }
 
     @Test

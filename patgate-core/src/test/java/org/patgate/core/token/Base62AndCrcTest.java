@@ -65,7 +65,8 @@ class Base62AndCrcTest {
             String text = new String(chars);
             CRC32 jdk = new CRC32();
             jdk.update(text.getBytes(StandardCharsets.US_ASCII));
-            assertThat(Crc32.finish(Crc32.update(Crc32.INITIAL, text, 0, text.length()))).isEqualTo(jdk.getValue());
+            assertThat(Crc32.finish(Crc32.update(Crc32.INITIAL, text, 0, text.length())))
+                    .isEqualTo(jdk.getValue());
         }
         // Classic check value of CRC-32/ISO-HDLC.
         assertThat(Crc32.finish(Crc32.update(Crc32.INITIAL, "123456789", 0, 9))).isEqualTo(0xCBF43926L);

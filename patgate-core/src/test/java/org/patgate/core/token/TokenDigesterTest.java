@@ -33,7 +33,10 @@ class TokenDigesterTest {
             byte[] expected = mac.doFinal(token.getBytes(StandardCharsets.US_ASCII));
             TokenDigest digest = digester.digest(token);
             assertThat(digest.bytes()).isEqualTo(expected);
-            assertThat(digest.hex()).isEqualTo(HexFormat.of().formatHex(expected)).hasSize(64).isLowerCase();
+            assertThat(digest.hex())
+                    .isEqualTo(HexFormat.of().formatHex(expected))
+                    .hasSize(64)
+                    .isLowerCase();
         }
     }
 
@@ -52,7 +55,9 @@ class TokenDigesterTest {
         TokenDigest one = new TokenDigester(pepper).digest(token);
         TokenDigest other = new TokenDigester(randomBytes(32)).digest(token);
         assertThat(one).isNotEqualTo(other);
-        assertThat(new TokenDigester(pepper.clone()).digest(token)).isEqualTo(one).hasSameHashCodeAs(one);
+        assertThat(new TokenDigester(pepper.clone()).digest(token))
+                .isEqualTo(one)
+                .hasSameHashCodeAs(one);
     }
 
     @Test
@@ -73,7 +78,8 @@ class TokenDigesterTest {
         for (int i = 0; i < 200; i++) {
             tokens.add(format.generate(random));
         }
-        List<TokenDigest> expected = tokens.stream().map(new TokenDigester(pepper)::digest).toList();
+        List<TokenDigest> expected =
+                tokens.stream().map(new TokenDigester(pepper)::digest).toList();
         try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
             List<Future<Boolean>> results = new ArrayList<>();
             for (int thread = 0; thread < 32; thread++) {
@@ -98,8 +104,10 @@ class TokenDigesterTest {
     void shortOrMissingPepperIsRefusedWithoutShowingIt() {
         byte[] shortPepper = "0123456789abcdef0123456789abcde".getBytes(StandardCharsets.US_ASCII);
         assertThatThrownBy(() -> new TokenDigester(shortPepper))
-                .isInstanceOf(InvalidPepperException.class).isInstanceOf(PatgateException.class)
-                .hasMessageContaining("31 bytes").hasMessageContaining("32")
+                .isInstanceOf(InvalidPepperException.class)
+                .isInstanceOf(PatgateException.class)
+                .hasMessageContaining("31 bytes")
+                .hasMessageContaining("32")
                 .hasMessageNotContaining("0123456789");
         assertThatThrownBy(() -> new TokenDigester(null)).isInstanceOf(InvalidPepperException.class);
         assertThatThrownBy(() -> new TokenDigester(new byte[0])).isInstanceOf(InvalidPepperException.class);
@@ -110,15 +118,19 @@ class TokenDigesterTest {
         byte[] textPepper = "pepper-pepper-pepper-pepper-pepper".getBytes(StandardCharsets.US_ASCII);
         TokenDigester digester = new TokenDigester(textPepper);
         TokenDigest digest = digester.digest(format.generate(new SecureRandom()));
-        assertThat(digester.toString()).doesNotContain("pepper-").doesNotContain(HexFormat.of().formatHex(textPepper));
-        assertThat(digest.toString()).isEqualTo("TokenDigest[" + digest.hex().substring(0, 4) + "…]")
+        assertThat(digester.toString())
+                .doesNotContain("pepper-")
+                .doesNotContain(HexFormat.of().formatHex(textPepper));
+        assertThat(digest.toString())
+                .isEqualTo("TokenDigest[" + digest.hex().substring(0, 4) + "…]")
                 .doesNotContain(digest.hex().substring(0, 8));
     }
 
     @Test
     void nonAsciiInputIsRefusedWithoutEchoingIt() {
         TokenDigester digester = new TokenDigester(pepper);
-        assertThatThrownBy(() -> digester.digest("pat_s\u00e9cret")).isInstanceOf(PatgateException.class)
+        assertThatThrownBy(() -> digester.digest("pat_s\u00e9cret"))
+                .isInstanceOf(PatgateException.class)
                 .hasMessageNotContaining("cret");
         // The failed call must not poison the pooled Mac.
         String token = format.generate(new SecureRandom());
@@ -131,7 +143,8 @@ class TokenDigesterTest {
         assertThat(TokenDigest.fromHex(digest.hex())).isEqualTo(digest);
         assertThat(TokenDigest.fromHex(digest.hex().toUpperCase())).isEqualTo(digest);
         assertThatThrownBy(() -> TokenDigest.fromHex(digest.hex().substring(2))).isInstanceOf(PatgateException.class);
-        assertThatThrownBy(() -> TokenDigest.fromHex("g" + digest.hex().substring(1))).isInstanceOf(PatgateException.class);
+        assertThatThrownBy(() -> TokenDigest.fromHex("g" + digest.hex().substring(1)))
+                .isInstanceOf(PatgateException.class);
         assertThatThrownBy(() -> TokenDigest.fromHex(null)).isInstanceOf(PatgateException.class);
     }
 

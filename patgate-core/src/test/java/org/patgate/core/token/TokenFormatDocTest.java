@@ -32,7 +32,8 @@ class TokenFormatDocTest {
     @Test
     void publishedRegexIsTheOneTheCodeUses() {
         assertThat(blocks.get("regex")).as("```regex blocks").hasSize(1);
-        assertThat(blocks.get("regex").get(0).strip()).isEqualTo(TokenFormat.withDefaultPrefix().regex());
+        assertThat(blocks.get("regex").get(0).strip())
+                .isEqualTo(TokenFormat.withDefaultPrefix().regex());
     }
 
     @Test
@@ -46,7 +47,9 @@ class TokenFormatDocTest {
             Pattern pattern = Pattern.compile(publishedRegex.replace(TokenFormat.DEFAULT_PREFIX, prefix));
             assertThat(pattern.matcher(token).matches()).as(token).isTrue();
             if (prefix.equals(TokenFormat.DEFAULT_PREFIX)) {
-                assertThat(Pattern.compile(publishedRegex).matcher(token).matches()).as(token).isTrue();
+                assertThat(Pattern.compile(publishedRegex).matcher(token).matches())
+                        .as(token)
+                        .isTrue();
             }
         }
     }
@@ -58,17 +61,25 @@ class TokenFormatDocTest {
         String checksum = token.substring(4 + TokenFormat.BODY_LENGTH);
         CRC32 crc = new CRC32();
         crc.update(token.substring(0, 4 + TokenFormat.BODY_LENGTH).getBytes(StandardCharsets.US_ASCII));
-        assertThat(doc).contains("`" + body + "`", "`" + checksum + "`", "`" + TokenFormat.hintOf(token) + "`",
-                String.format("`0x%08x` = %d", crc.getValue(), crc.getValue()));
+        assertThat(doc)
+                .contains(
+                        "`" + body + "`",
+                        "`" + checksum + "`",
+                        "`" + TokenFormat.hintOf(token) + "`",
+                        String.format("`0x%08x` = %d", crc.getValue(), crc.getValue()));
         assertThat(blocks.get("python")).singleElement().asString().contains('"' + token + '"');
     }
 
     @Test
     void scannerExamplesUseTheCustomPrefixExample() {
-        String custom = exampleTokens().stream().filter(t -> !t.startsWith(TokenFormat.DEFAULT_PREFIX))
-                .findFirst().orElseThrow();
+        String custom = exampleTokens().stream()
+                .filter(t -> !t.startsWith(TokenFormat.DEFAULT_PREFIX))
+                .findFirst()
+                .orElseThrow();
         TokenFormat format = new TokenFormat(custom.substring(0, custom.indexOf('_') + 1));
-        assertThat(blocks.get("toml")).singleElement().asString()
+        assertThat(blocks.get("toml"))
+                .singleElement()
+                .asString()
                 .contains("regex = '''" + format.regex() + "'''")
                 .contains("keywords = [\"" + format.prefix() + "\"]");
         assertThat(doc).contains("Secret format: `" + format.prefix() + "[0-9A-Za-z]{34}`");

@@ -77,7 +77,9 @@ class TokenFormatTest {
         // Cyrillic 'а', fullwidth '０' and 'Ł' (U+0141, whose low byte is ASCII 'A') in the body.
         for (char lookAlike : new char[] {'\u0430', '\uff10', '\u0141', '\u0391'}) {
             String mutated = token.substring(0, 10) + lookAlike + token.substring(11);
-            assertThat(format.parse(mutated)).as("U+%04X", (int) lookAlike).isEqualTo(Invalid.of(Reason.ILLEGAL_CHARACTER));
+            assertThat(format.parse(mutated))
+                    .as("U+%04X", (int) lookAlike)
+                    .isEqualTo(Invalid.of(Reason.ILLEGAL_CHARACTER));
         }
     }
 
@@ -134,7 +136,8 @@ class TokenFormatTest {
 
     @Test
     void refusedPrefixesNameTheRule() {
-        assertThatThrownBy(() -> new TokenFormat(null)).isInstanceOf(InvalidTokenFormatException.class)
+        assertThatThrownBy(() -> new TokenFormat(null))
+                .isInstanceOf(InvalidTokenFormatException.class)
                 .hasMessageContaining("missing");
         assertThatThrownBy(() -> new TokenFormat("_")).hasMessageContaining("2 to 16");
         assertThatThrownBy(() -> new TokenFormat("")).hasMessageContaining("2 to 16");
@@ -142,7 +145,8 @@ class TokenFormatTest {
         assertThatThrownBy(() -> new TokenFormat("pat")).hasMessageContaining("must end with '_'");
         assertThatThrownBy(() -> new TokenFormat("pat-")).hasMessageContaining("must end with '_'");
         for (String prefix : new String[] {"Pat_", "pa_t_", "pat__", "p\u00e4t_", "pa t_", "pat-x_"}) {
-            assertThatThrownBy(() -> new TokenFormat(prefix)).as(prefix)
+            assertThatThrownBy(() -> new TokenFormat(prefix))
+                    .as(prefix)
                     .isInstanceOf(InvalidTokenFormatException.class)
                     .isInstanceOf(PatgateException.class)
                     .hasMessageContaining("only lower-case letters a-z and digits 0-9");
@@ -160,7 +164,9 @@ class TokenFormatTest {
     @Test
     void validResultDoesNotPrintTheSecret() {
         String token = format.generate(new SecureRandom());
-        assertThat(format.parse(token).toString()).doesNotContain(token.substring(4, 32)).endsWith(TokenFormat.hintOf(token) + "]");
+        assertThat(format.parse(token).toString())
+                .doesNotContain(token.substring(4, 32))
+                .endsWith(TokenFormat.hintOf(token) + "]");
     }
 
     @Test

@@ -19,7 +19,9 @@ import org.patgate.core.token.TokenParse.Reason;
 class TokenMutationTest {
 
     private static final int TOKENS = 300;
-    private static final char[] NON_BASE62 = {'-', '_', ' ', '.', '/', '+', '=', '\u0000', '\n', '\u00e9', '\u0430', '\uff10', '\u0141', '\u200b'};
+    private static final char[] NON_BASE62 = {
+        '-', '_', ' ', '.', '/', '+', '=', '\u0000', '\n', '\u00e9', '\u0430', '\uff10', '\u0141', '\u200b'
+    };
 
     private final TokenFormat format = TokenFormat.withDefaultPrefix();
     private final int prefixLength = format.prefix().length();
@@ -33,9 +35,9 @@ class TokenMutationTest {
             for (int position = 0; position < token.length(); position++) {
                 for (char replacement : replacementsFor(token.charAt(position), random)) {
                     String mutated = token.substring(0, position) + replacement + token.substring(position + 1);
-                    Reason expected = position < prefixLength ? Reason.WRONG_PREFIX
-                            : Base62.isDigit(replacement) ? Reason.BAD_CHECKSUM
-                            : Reason.ILLEGAL_CHARACTER;
+                    Reason expected = position < prefixLength
+                            ? Reason.WRONG_PREFIX
+                            : Base62.isDigit(replacement) ? Reason.BAD_CHECKSUM : Reason.ILLEGAL_CHARACTER;
                     assertThat(format.parse(mutated))
                             .as("%s with U+%04X at %d", token, (int) replacement, position)
                             .isEqualTo(Invalid.of(expected));
@@ -61,7 +63,9 @@ class TokenMutationTest {
                 chars[i + 1] = token.charAt(i);
                 String swapped = new String(chars);
                 Reason expected = i < prefixLength ? Reason.WRONG_PREFIX : Reason.BAD_CHECKSUM;
-                assertThat(format.parse(swapped)).as("%s swapped at %d", token, i).isEqualTo(Invalid.of(expected));
+                assertThat(format.parse(swapped))
+                        .as("%s swapped at %d", token, i)
+                        .isEqualTo(Invalid.of(expected));
                 checked++;
             }
         }
@@ -74,10 +78,10 @@ class TokenMutationTest {
         for (int t = 0; t < TOKENS; t++) {
             String token = format.generate(random);
             for (int length = 0; length < token.length(); length++) {
-                Reason expected = length == 0 ? Reason.EMPTY
-                        : length < prefixLength ? Reason.WRONG_PREFIX
-                        : Reason.WRONG_LENGTH;
-                assertThat(format.parse(token.substring(0, length))).as("%s cut to %d", token, length)
+                Reason expected =
+                        length == 0 ? Reason.EMPTY : length < prefixLength ? Reason.WRONG_PREFIX : Reason.WRONG_LENGTH;
+                assertThat(format.parse(token.substring(0, length)))
+                        .as("%s cut to %d", token, length)
                         .isEqualTo(Invalid.of(expected));
                 // Dropping a character from the middle shifts the rest: also a wrong length.
                 if (length >= prefixLength) {

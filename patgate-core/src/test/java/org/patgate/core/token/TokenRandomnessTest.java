@@ -3,6 +3,7 @@ package org.patgate.core.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.IntSupplier;
@@ -60,7 +61,7 @@ class TokenRandomnessTest {
     void theUniformityCheckCatchesAConstantPosition() {
         SecureRandom random = Tokens.seededRandom(101);
         int[][] counts = countsFrom(() -> random.nextInt(Base62.RADIX));
-        java.util.Arrays.fill(counts[5], 0);
+        Arrays.fill(counts[5], 0);
         counts[5][17] = SAMPLES;
         assertThat(chiSquare(counts[5])).isGreaterThan(POSITION_BOUND);
     }
@@ -69,10 +70,13 @@ class TokenRandomnessTest {
         double expected = (double) SAMPLES / Base62.RADIX;
         for (int p = 0; p < POSITIONS; p++) {
             for (int c = 0; c < Base62.RADIX; c++) {
-                assertThat(counts[p][c]).as("'%s' at body position %d", Base62.digit(c), p)
+                assertThat(counts[p][c])
+                        .as("'%s' at body position %d", Base62.digit(c), p)
                         .isBetween((int) (expected / 2), (int) (expected * 1.5));
             }
-            assertThat(chiSquare(counts[p])).as("chi-square at body position %d", p).isLessThan(POSITION_BOUND);
+            assertThat(chiSquare(counts[p]))
+                    .as("chi-square at body position %d", p)
+                    .isLessThan(POSITION_BOUND);
         }
         assertThat(total(counts)).isLessThan(TOTAL_BOUND);
     }

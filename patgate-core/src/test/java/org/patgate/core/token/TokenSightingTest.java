@@ -19,16 +19,21 @@ class TokenSightingTest {
         assertThat(format.looksLikeTokenIn("\t" + token + "  ")).isTrue();
         // Glued to other letters: the checksum still proves it is a token.
         assertThat(format.looksLikeTokenIn("xyz" + token + "abc")).isTrue();
-        assertThat(format.looksLikeTokenIn(new StringBuilder("x:").append(token))).isTrue();
+        assertThat(format.looksLikeTokenIn(new StringBuilder("x:").append(token)))
+                .isTrue();
     }
 
     @Test
     void nearMissesAtTheStartOfAWordCountAsTokens() {
-        assertThat(format.looksLikeTokenIn(token.substring(0, token.length() - 1))).as("truncated").isTrue();
+        assertThat(format.looksLikeTokenIn(token.substring(0, token.length() - 1)))
+                .as("truncated")
+                .isTrue();
         char last = token.charAt(token.length() - 1);
         assertThat(format.looksLikeTokenIn(token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A')))
-                .as("bad checksum").isTrue();
-        assertThat(format.looksLikeTokenIn("pat_" + "a".repeat(TokenFormat.NEAR_MISS_BODY))).isTrue();
+                .as("bad checksum")
+                .isTrue();
+        assertThat(format.looksLikeTokenIn("pat_" + "a".repeat(TokenFormat.NEAR_MISS_BODY)))
+                .isTrue();
     }
 
     @Test
@@ -36,11 +41,17 @@ class TokenSightingTest {
         assertThat(format.looksLikeTokenIn(null)).isFalse();
         assertThat(format.looksLikeTokenIn("")).isFalse();
         assertThat(format.looksLikeTokenIn("pat_")).isFalse();
-        assertThat(format.looksLikeTokenIn("pat_" + "a".repeat(TokenFormat.NEAR_MISS_BODY - 1))).isFalse();
-        assertThat(format.looksLikeTokenIn("compat_" + "a".repeat(40))).as("inside a word, wrong checksum").isFalse();
-        assertThat(format.looksLikeTokenIn("PAT_" + token.substring(4))).as("prefixes are lower-case").isFalse();
+        assertThat(format.looksLikeTokenIn("pat_" + "a".repeat(TokenFormat.NEAR_MISS_BODY - 1)))
+                .isFalse();
+        assertThat(format.looksLikeTokenIn("compat_" + "a".repeat(40)))
+                .as("inside a word, wrong checksum")
+                .isFalse();
+        assertThat(format.looksLikeTokenIn("PAT_" + token.substring(4)))
+                .as("prefixes are lower-case")
+                .isFalse();
         assertThat(format.looksLikeTokenIn(new TokenFormat("acme_").generate(new SecureRandom())))
-                .as("another installation's token").isFalse();
+                .as("another installation's token")
+                .isFalse();
     }
 
     @Test

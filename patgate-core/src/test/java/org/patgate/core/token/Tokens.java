@@ -6,8 +6,7 @@ import java.security.SecureRandom;
 /** Test helper: a deterministic SecureRandom, so a failing property run can be replayed. */
 final class Tokens {
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     static SecureRandom seededRandom(long seed) {
         try {

@@ -1,11 +1,17 @@
 package org.patgate.server.activity;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.patgate.server.store.ActivityRepository;
 import org.patgate.server.store.TokenRepository;
@@ -33,21 +39,28 @@ public final class ActivityRecorder implements AutoCloseable {
     private final TokenRepository tokens;
     private final ActivityRepository activity;
     private final UsageRepository usage;
-    private final java.time.Clock clock;
-    private java.time.Instant nextExpiry = java.time.Instant.MIN;
+    private final Clock clock;
+    private Instant nextExpiry = Instant.MIN;
     private final Duration flushInterval;
     private final int recentRequests;
     private final LongAdder dropped = new LongAdder();
     private final LongAdder written = new LongAdder();
     /** Events taken but not yet written or dropped: queued plus the writer's batch in flight. */
-    private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong pending = new AtomicLong();
+
     private final Thread writer;
     private volatile boolean running = true;
     private final Object wake = new Object();
     private boolean flushRequested; // guarded by wake
 
-    public ActivityRecorder(TokenRepository tokens, ActivityRepository activity, UsageRepository usage,
-            java.time.Clock clock, int queueSize, Duration flushInterval, int recentRequests) {
+    public ActivityRecorder(
+            TokenRepository tokens,
+            ActivityRepository activity,
+            UsageRepository usage,
+            Clock clock,
+            int queueSize,
+            Duration flushInterval,
+            int recentRequests) {
         this.queue = new ArrayBlockingQueue<>(queueSize);
         this.tokens = tokens;
         this.activity = activity;
@@ -55,7 +68,8 @@ public final class ActivityRecorder implements AutoCloseable {
         this.clock = clock;
         this.flushInterval = flushInterval;
         this.recentRequests = recentRequests;
-        this.writer = Thread.ofPlatform().daemon().name("patgate-activity-writer").unstarted(this::run);
+        this.writer =
+                Thread.ofPlatform().daemon().name("patgate-activity-writer").unstarted(this::run);
         this.writer.start();
     }
 
@@ -159,22 +173,30 @@ public final class ActivityRecorder implements AutoCloseable {
             List<TokenRequestRecord> requests = new ArrayList<>();
             // Only the newest recentRequests events of each token can survive trimming, so under load
             // a batch writes a bounded number of rows per token instead of one per request.
-            java.util.Map<String, Integer> kept = new java.util.HashMap<>();
-            java.util.Map<UsageRepository.HourKey, long[]> hourly = new java.util.HashMap<>();
+            Map<String, Integer> kept = new HashMap<>();
+            Map<UsageRepository.HourKey, long[]> hourly = new HashMap<>();
             for (int i = batch.size() - 1; i >= 0; i--) {
                 TokenUseEvent e = batch.get(i);
                 uses.add(new TokenUse(e.tokenId(), e.at(), e.clientIp(), e.userAgent()));
-                long[] counts = hourly.computeIfAbsent(new UsageRepository.HourKey(e.tokenId(), e.at()), k -> new long[2]);
+                long[] counts =
+                        hourly.computeIfAbsent(new UsageRepository.HourKey(e.tokenId(), e.at()), k -> new long[2]);
                 counts[0]++;
                 if (e.status() >= 400) {
                     counts[1]++;
                 }
                 if (kept.merge(e.tokenId(), 1, Integer::sum) <= recentRequests) {
-                    requests.add(new TokenRequestRecord(e.tokenId(), e.at(), e.method(), e.path(), e.status(),
-                            e.latencyMicros(), e.clientIp(), e.userAgent()));
+                    requests.add(new TokenRequestRecord(
+                            e.tokenId(),
+                            e.at(),
+                            e.method(),
+                            e.path(),
+                            e.status(),
+                            e.latencyMicros(),
+                            e.clientIp(),
+                            e.userAgent()));
                 }
             }
-            java.util.Collections.reverse(requests);
+            Collections.reverse(requests);
             tokens.recordUses(uses);
             usage.add(hourly);
             expireOldUsage();
@@ -192,7 +214,7 @@ public final class ActivityRecorder implements AutoCloseable {
 
     /** At most once an hour: deletes hourly counters older than the retention. */
     private void expireOldUsage() {
-        java.time.Instant now = clock.instant();
+        Instant now = clock.instant();
         if (now.isBefore(nextExpiry)) {
             return;
         }

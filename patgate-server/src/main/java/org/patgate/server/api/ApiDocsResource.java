@@ -3,8 +3,8 @@ package org.patgate.server.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import org.patgate.server.http.Exchange;
 import org.patgate.server.error.NotFoundException;
+import org.patgate.server.http.Exchange;
 
 /**
  * {@code GET /openapi.yaml}: the OpenAPI 3.1 description of this API ({@code docs/openapi.yaml},

@@ -1,6 +1,5 @@
 package org.patgate.server.api;
 
-import org.patgate.server.auth.ApiAuthenticator;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
@@ -8,11 +7,12 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.patgate.server.auth.ApiAuthenticator;
+import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.http.Exchange;
 import org.patgate.server.http.Problem;
 import org.patgate.server.http.Problems;
 import org.patgate.server.principal.Principal;
-import org.patgate.server.http.ClientAddressResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +35,12 @@ public final class ApiHandler extends Handler.Abstract {
     private final ClientAddressResolver addresses;
 
     /** An API answering {@code routes} with {@code resources}. */
-    public ApiHandler(ApiAuthenticator authenticator, ApiRoutes routes, ApiRoutes.Resources resources,
-            int maxBodyBytes, ClientAddressResolver addresses) {
+    public ApiHandler(
+            ApiAuthenticator authenticator,
+            ApiRoutes routes,
+            ApiRoutes.Resources resources,
+            int maxBodyBytes,
+            ClientAddressResolver addresses) {
         this.authenticator = authenticator;
         this.routes = routes;
         this.resources = resources;
@@ -55,11 +59,13 @@ public final class ApiHandler extends Handler.Abstract {
         if (path == null || !path.startsWith(PREFIX)) {
             return false;
         }
-        List<String> segments = Arrays.stream(path.substring(PREFIX.length()).split("/", -1)).toList();
+        List<String> segments =
+                Arrays.stream(path.substring(PREFIX.length()).split("/", -1)).toList();
         if (segments.getLast().isEmpty() && segments.size() > 1) {
             segments = segments.subList(0, segments.size() - 1);
         }
-        String sourceIp = addresses.resolve(request.getConnectionMetaData().getRemoteSocketAddress(), request.getHeaders())
+        String sourceIp = addresses
+                .resolve(request.getConnectionMetaData().getRemoteSocketAddress(), request.getHeaders())
                 .getHostAddress();
         Exchange exchange = new Exchange(request, response, callback, segments, maxBodyBytes, sourceIp);
         try {
@@ -83,8 +89,9 @@ public final class ApiHandler extends Handler.Abstract {
                     found.route().action().handle(resources, exchange, principal);
                 }
                 case ApiRoutes.Match.WrongMethod wrong -> methodNotAllowed(exchange, wrong.allow());
-                case ApiRoutes.Match.NotFound notFound -> exchange.sendProblem(Problem.of(404, "not-found",
-                        "Not Found", "no API route " + exchange.method() + " " + path));
+                case ApiRoutes.Match.NotFound notFound ->
+                    exchange.sendProblem(Problem.of(
+                            404, "not-found", "Not Found", "no API route " + exchange.method() + " " + path));
             }
         } catch (RuntimeException e) {
             answer(exchange, e);
@@ -104,7 +111,10 @@ public final class ApiHandler extends Handler.Abstract {
     /** Answers 405 with the allowed methods; for resources that know the path but not the method. */
     static boolean methodNotAllowed(Exchange exchange, String allowed) {
         exchange.response().getHeaders().put(HttpHeader.ALLOW, allowed);
-        exchange.sendProblem(Problem.of(405, "method-not-allowed", "Method Not Allowed",
+        exchange.sendProblem(Problem.of(
+                405,
+                "method-not-allowed",
+                "Method Not Allowed",
                 exchange.method() + " is not allowed here; use " + allowed));
         return true;
     }

@@ -19,14 +19,19 @@ import org.patgate.core.PatgateException;
 public final class ApiRoutes {
 
     /** The resources the routes' actions call; one set per server. */
-    public record Resources(TokensResource tokens, UsersResource users, AuditResource audit,
-            PermissionsResource permissions, PoliciesResource policies, SettingsResource settings,
-            DirectoryResource directory, ApiDocsResource docs) {}
+    public record Resources(
+            TokensResource tokens,
+            UsersResource users,
+            AuditResource audit,
+            PermissionsResource permissions,
+            PoliciesResource policies,
+            SettingsResource settings,
+            DirectoryResource directory,
+            ApiDocsResource docs) {}
 
     /** Every route of {@code /.patgate/api/v1}. */
     public static final ApiRoutes ALL = new ApiRoutes(List.of(
             open("GET", "/openapi.yaml", (r, x, p) -> r.docs().openApi(x)),
-
             route("GET", "/tokens", (r, x, p) -> r.tokens().list(x, p)),
             route("POST", "/tokens", (r, x, p) -> r.tokens().create(x, p)),
             route("POST", "/tokens/revoke", (r, x, p) -> r.tokens().revokeMany(x, p)),
@@ -39,7 +44,6 @@ public final class ApiRoutes {
             route("GET", "/tokens/{id}/usage", (r, x, p) -> r.tokens().usage(x, p)),
             route("GET", "/approvals", (r, x, p) -> r.tokens().approvals(x, p)),
             route("GET", "/presets", (r, x, p) -> r.tokens().presets(x)),
-
             route("GET", "/me", (r, x, p) -> r.users().me(x, p)),
             route("POST", "/me/password", (r, x, p) -> r.users().changeOwnPassword(x, p)),
             route("GET", "/users", (r, x, p) -> r.users().list(x, p)),
@@ -48,28 +52,32 @@ public final class ApiRoutes {
             route("PATCH", "/users/{username}", (r, x, p) -> r.users().update(x, p)),
             route("DELETE", "/users/{username}", (r, x, p) -> r.users().delete(x, p)),
             route("GET", "/groups", (r, x, p) -> r.users().groups(x, p)),
-
             route("GET", "/permissions", (r, x, p) -> r.permissions().all(x, p)),
             route("GET", "/permissions/everyone", (r, x, p) -> r.permissions().get(x, p)),
             route("PUT", "/permissions/everyone", (r, x, p) -> r.permissions().replace(x, p)),
-            route("GET", "/permissions/groups/{group}", (r, x, p) -> r.permissions().get(x, p)),
-            route("PUT", "/permissions/groups/{group}", (r, x, p) -> r.permissions().replace(x, p)),
-
+            route(
+                    "GET",
+                    "/permissions/groups/{group}",
+                    (r, x, p) -> r.permissions().get(x, p)),
+            route(
+                    "PUT",
+                    "/permissions/groups/{group}",
+                    (r, x, p) -> r.permissions().replace(x, p)),
             route("GET", "/policies", (r, x, p) -> r.policies().all(x, p)),
             route("GET", "/policies/everyone", (r, x, p) -> r.policies().get(x, p)),
             route("PUT", "/policies/everyone", (r, x, p) -> r.policies().put(x, p)),
             route("DELETE", "/policies/everyone", (r, x, p) -> r.policies().delete(x, p)),
             route("GET", "/policies/groups/{group}", (r, x, p) -> r.policies().get(x, p)),
             route("PUT", "/policies/groups/{group}", (r, x, p) -> r.policies().put(x, p)),
-            route("DELETE", "/policies/groups/{group}", (r, x, p) -> r.policies().delete(x, p)),
-
+            route(
+                    "DELETE",
+                    "/policies/groups/{group}",
+                    (r, x, p) -> r.policies().delete(x, p)),
             route("GET", "/settings", (r, x, p) -> r.settings().get(x, p)),
             route("PUT", "/settings", (r, x, p) -> r.settings().put(x, p)),
             route("DELETE", "/settings", (r, x, p) -> r.settings().reset(x, p)),
-
             route("GET", "/directory", (r, x, p) -> r.directory().status(x, p)),
             route("POST", "/directory/test", (r, x, p) -> r.directory().test(x, p)),
-
             route("GET", "/audit", (r, x, p) -> r.audit().search(x, p)),
             route("GET", "/audit.csv", (r, x, p) -> r.audit().export(x, p))));
 

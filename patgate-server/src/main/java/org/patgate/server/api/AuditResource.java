@@ -1,8 +1,8 @@
 package org.patgate.server.api;
 
+import org.patgate.server.api.TokenViews.PageView;
 import org.patgate.server.audit.AuditExport;
 import org.patgate.server.audit.AuditTrail;
-import org.patgate.server.api.TokenViews.PageView;
 import org.patgate.server.http.Exchange;
 import org.patgate.server.principal.Principal;
 import org.patgate.server.store.AuditEvent;
@@ -23,8 +23,8 @@ public final class AuditResource {
     }
 
     void search(Exchange exchange, Principal principal) {
-        PageRequest page = new PageRequest(exchange.queryInt("page", 1, 1, 1_000_000) - 1,
-                exchange.queryInt("size", 50, 1, 500));
+        PageRequest page =
+                new PageRequest(exchange.queryInt("page", 1, 1, 1_000_000) - 1, exchange.queryInt("size", 50, 1, 500));
         Page<AuditEvent> events = trail.search(principal, exchange::query, page);
         exchange.sendJson(200, new PageView<>(events.items(), events.total(), events.page() + 1, events.size()));
     }

@@ -7,9 +7,9 @@ import java.util.Locale;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
+import org.patgate.server.auth.UiSessions;
 import org.patgate.server.http.Exchange;
 import org.patgate.server.http.Problem;
-import org.patgate.server.auth.UiSessions;
 
 /**
  * Refuses state-changing management API calls that a browser could send from another site with
@@ -37,8 +37,7 @@ import org.patgate.server.auth.UiSessions;
  */
 final class CrossSiteGuard {
 
-    private CrossSiteGuard() {
-    }
+    private CrossSiteGuard() {}
 
     /** Why the call is refused, or null when it may go on to authentication. */
     static Problem refusal(Request request) {
@@ -47,8 +46,8 @@ final class CrossSiteGuard {
             return null;
         }
         List<String> fetchSite = request.getHeaders().getValuesList("Sec-Fetch-Site");
-        if (fetchSite.size() > 1 || (fetchSite.size() == 1
-                && !fetchSite.getFirst().strip().equalsIgnoreCase("same-origin"))) {
+        if (fetchSite.size() > 1
+                || (fetchSite.size() == 1 && !fetchSite.getFirst().strip().equalsIgnoreCase("same-origin"))) {
             return crossSite("the browser says this request comes from another site (Sec-Fetch-Site)");
         }
         List<String> origins = request.getHeaders().getValuesList(HttpHeader.ORIGIN);
@@ -58,7 +57,10 @@ final class CrossSiteGuard {
         List<String> contentTypes = request.getHeaders().getValuesList(HttpHeader.CONTENT_TYPE);
         boolean json = contentTypes.size() == 1 && Exchange.isJson(contentTypes.getFirst());
         if (!contentTypes.isEmpty() && !json) {
-            return Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+            return Problem.of(
+                    415,
+                    "unsupported-media-type",
+                    "Unsupported Media Type",
                     "state-changing API calls take Content-Type: application/json (or no body and no content type)");
         }
         if (!json && fromBrowser(request) && !request.getHeaders().contains(UiSessions.CSRF_HEADER)) {
@@ -69,8 +71,12 @@ final class CrossSiteGuard {
     }
 
     private static Problem crossSite(String why) {
-        return Problem.of(403, "cross-site-request", "Forbidden", why
-                + "; state-changing management API calls are accepted from this server's own pages and from scripts");
+        return Problem.of(
+                403,
+                "cross-site-request",
+                "Forbidden",
+                why
+                        + "; state-changing management API calls are accepted from this server's own pages and from scripts");
     }
 
     private static boolean fromBrowser(Request request) {
@@ -85,7 +91,6 @@ final class CrossSiteGuard {
         return false;
     }
 
-
     /** RFC 6454: scheme "://" host [":" port], nothing more; compared with the request's Host by host and port. */
     static boolean isSameOrigin(String origin, Request request) {
         URI uri;
@@ -95,15 +100,20 @@ final class CrossSiteGuard {
             return false;
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null
-                || !(uri.getRawPath() == null || uri.getRawPath().isEmpty()) || uri.getRawQuery() != null
+        if (!(scheme.equals("http") || scheme.equals("https"))
+                || uri.getHost() == null
+                || uri.getRawUserInfo() != null
+                || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                || uri.getRawQuery() != null
                 || uri.getRawFragment() != null) {
             return false;
         }
         int defaultPort = scheme.equals("https") ? 443 : 80;
         int originPort = uri.getPort() < 0 ? defaultPort : uri.getPort();
         String host = request.getHttpURI().getHost();
-        int port = request.getHttpURI().getPort() < 0 ? defaultPort : request.getHttpURI().getPort();
+        int port = request.getHttpURI().getPort() < 0
+                ? defaultPort
+                : request.getHttpURI().getPort();
         return host != null && stripBrackets(host).equalsIgnoreCase(stripBrackets(uri.getHost())) && port == originPort;
     }
 

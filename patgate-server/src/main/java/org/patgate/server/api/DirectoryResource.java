@@ -4,13 +4,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.patgate.server.http.Exchange;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.directory.Directories;
-import org.patgate.server.principal.Principal;
 import org.patgate.server.directory.ldap.DirectoryStatus;
 import org.patgate.server.directory.ldap.LdapDirectory;
 import org.patgate.server.error.ConflictException;
+import org.patgate.server.http.Exchange;
+import org.patgate.server.principal.Principal;
 
 /**
  * {@code GET /directory}: which user directories are in use and how the LDAP one is doing, and
@@ -30,8 +30,14 @@ public final class DirectoryResource {
 
     /** One directory. {@code status}: {@code up}, {@code down}, or {@code unknown} before anything was tried. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record DirectoryView(String kind, String status, List<String> urls, String serverInUse, Long latencyMs,
-            Instant checkedAt, String lastError) {}
+    record DirectoryView(
+            String kind,
+            String status,
+            List<String> urls,
+            String serverInUse,
+            Long latencyMs,
+            Instant checkedAt,
+            String lastError) {}
 
     record DirectoriesView(List<String> kinds, List<DirectoryView> directories) {}
 
@@ -41,17 +47,24 @@ public final class DirectoryResource {
         List<DirectoryView> views = new ArrayList<>();
         views.add(new DirectoryView("local", "up", null, null, null, null, null));
         directories.ldap().ifPresent(ldap -> views.add(view(ldap, ldap.status())));
-        exchange.sendJson(200, new DirectoriesView(views.stream().map(DirectoryView::kind).toList(), views));
+        exchange.sendJson(
+                200, new DirectoriesView(views.stream().map(DirectoryView::kind).toList(), views));
     }
 
     /** {@code POST /directory/test}: binds and searches with the service account now, audited (admins). */
     void test(Exchange exchange, Principal principal) {
         principal.requireAdmin("see or test the user directories");
-        LdapDirectory ldap = directories.ldap().orElseThrow(() -> new ConflictException(
-                "no LDAP directory is configured (directory.ldap.urls); local users need no connection test"));
+        LdapDirectory ldap = directories
+                .ldap()
+                .orElseThrow(() -> new ConflictException(
+                        "no LDAP directory is configured (directory.ldap.urls); local users need no connection test"));
         DirectoryStatus status = ldap.testConnection();
         if (status.reachable()) {
-            audit.success(principal.username(), "directory.test", "ldap", exchange.sourceIp(),
+            audit.success(
+                    principal.username(),
+                    "directory.test",
+                    "ldap",
+                    exchange.sourceIp(),
                     "server=" + status.serverUrl());
         } else {
             audit.failure(principal.username(), "directory.test", "ldap", exchange.sourceIp(), status.lastError());
@@ -61,8 +74,13 @@ public final class DirectoryResource {
 
     private static DirectoryView view(LdapDirectory ldap, DirectoryStatus status) {
         String state = status.checkedAt() == null ? "unknown" : status.reachable() ? "up" : "down";
-        return new DirectoryView("ldap", state, ldap.urls(), status.reachable() ? status.serverUrl() : null,
-                status.latency() == null ? null : status.latency().toMillis(), status.checkedAt(), status.lastError());
+        return new DirectoryView(
+                "ldap",
+                state,
+                ldap.urls(),
+                status.reachable() ? status.serverUrl() : null,
+                status.latency() == null ? null : status.latency().toMillis(),
+                status.checkedAt(),
+                status.lastError());
     }
-
 }

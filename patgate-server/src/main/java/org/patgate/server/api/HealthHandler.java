@@ -1,9 +1,12 @@
 package org.patgate.server.api;
 
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -24,8 +27,8 @@ public final class HealthHandler extends Handler.Abstract {
     private final Database database;
     private final String version;
     private final ActivityRecorder activity;
-    private final java.util.function.LongSupplier passwordsOutside;
-    private final java.util.function.Supplier<Map<String, Object>> limits;
+    private final LongSupplier passwordsOutside;
+    private final Supplier<Map<String, Object>> limits;
 
     public HealthHandler(Database database, ActivityRecorder activity, String version) {
         this(database, activity, version, () -> 0, Map::of);
@@ -35,8 +38,12 @@ public final class HealthHandler extends Handler.Abstract {
      * @param passwordsOutside how many password credentials the gateway saw outside {@code rest.paths}
      * @param limits           the traffic limits' current counts and refusals ({@code "limits"} in the answer)
      */
-    public HealthHandler(Database database, ActivityRecorder activity, String version,
-            java.util.function.LongSupplier passwordsOutside, java.util.function.Supplier<Map<String, Object>> limits) {
+    public HealthHandler(
+            Database database,
+            ActivityRecorder activity,
+            String version,
+            LongSupplier passwordsOutside,
+            Supplier<Map<String, Object>> limits) {
         this.database = database;
         this.activity = activity;
         this.version = version;
@@ -53,7 +60,13 @@ public final class HealthHandler extends Handler.Abstract {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", databaseUp ? "UP" : "DOWN");
         body.put("version", version);
-        body.put("database", Map.of("status", databaseUp ? "UP" : "DOWN", "kind", database.kind().name().toLowerCase()));
+        body.put(
+                "database",
+                Map.of(
+                        "status",
+                        databaseUp ? "UP" : "DOWN",
+                        "kind",
+                        database.kind().name().toLowerCase()));
         Map<String, Object> activityStats = new LinkedHashMap<>();
         activityStats.put("queued", activity.queued());
         activityStats.put("written", activity.written());
@@ -65,7 +78,7 @@ public final class HealthHandler extends Handler.Abstract {
         response.setStatus(databaseUp ? 200 : 503);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.write(true, java.nio.ByteBuffer.wrap(Json.write(body)), callback);
+        response.write(true, ByteBuffer.wrap(Json.write(body)), callback);
         return true;
     }
 

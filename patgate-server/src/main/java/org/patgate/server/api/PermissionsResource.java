@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.patgate.server.http.Exchange;
 import org.patgate.server.api.internal.GroupTarget;
-import org.patgate.server.principal.Principal;
-import org.patgate.server.principal.Permission;
+import org.patgate.server.http.Exchange;
 import org.patgate.server.permission.PermissionService;
 import org.patgate.server.permission.Permissions;
+import org.patgate.server.principal.Permission;
+import org.patgate.server.principal.Principal;
 
 /**
  * {@code /permissions} (admins): {@code GET /permissions}, {@code GET|PUT /permissions/everyone},
@@ -45,7 +45,8 @@ public final class PermissionsResource {
 
     void get(Exchange exchange, Principal principal) {
         GroupTarget target = GroupTarget.of(exchange.segments());
-        exchange.sendJson(200, new GroupPermissionsView(target.shown(), names(service.ofGroup(principal, target.key()))));
+        exchange.sendJson(
+                200, new GroupPermissionsView(target.shown(), names(service.ofGroup(principal, target.key()))));
     }
 
     void replace(Exchange exchange, Principal principal) {

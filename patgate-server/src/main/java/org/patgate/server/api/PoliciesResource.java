@@ -6,13 +6,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.patgate.core.PatgateException;
 import org.patgate.core.token.Scope;
-import org.patgate.server.http.Exchange;
 import org.patgate.server.api.internal.GroupTarget;
-import org.patgate.server.principal.Principal;
 import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.http.Exchange;
+import org.patgate.server.permission.Permissions;
 import org.patgate.server.policy.Policy;
 import org.patgate.server.policy.PolicyService;
-import org.patgate.server.permission.Permissions;
+import org.patgate.server.principal.Principal;
 
 /**
  * {@code /policies} (admins): {@code GET /policies}; {@code GET|PUT|DELETE /policies/everyone} and
@@ -27,8 +27,14 @@ public final class PoliciesResource {
     }
 
     /** A policy in JSON; absent or null limits mean "no limit". */
-    record PolicyBody(Integer maxLifetimeDays, Boolean expiryRequired, Integer maxActiveTokens, List<String> allowedScopes,
-            List<String> requiredIpRanges, Boolean approvalRequired, Integer rateLimitPerMinute) {
+    record PolicyBody(
+            Integer maxLifetimeDays,
+            Boolean expiryRequired,
+            Integer maxActiveTokens,
+            List<String> allowedScopes,
+            List<String> requiredIpRanges,
+            Boolean approvalRequired,
+            Integer rateLimitPerMinute) {
 
         Policy toPolicy() {
             EnumSet<Scope> scopes = null;
@@ -38,19 +44,36 @@ public final class PoliciesResource {
                     try {
                         scopes.add(Scope.fromWireName(scope));
                     } catch (PatgateException e) {
-                        throw new InvalidRequestException("allowedScopes: unknown scope '" + scope + "'",
+                        throw new InvalidRequestException(
+                                "allowedScopes: unknown scope '" + scope + "'",
                                 Map.of("allowedScopes", "read-only or read-write"));
                     }
                 }
             }
-            return new Policy(maxLifetimeDays, Boolean.TRUE.equals(expiryRequired), maxActiveTokens, scopes,
-                    requiredIpRanges, Boolean.TRUE.equals(approvalRequired), rateLimitPerMinute);
+            return new Policy(
+                    maxLifetimeDays,
+                    Boolean.TRUE.equals(expiryRequired),
+                    maxActiveTokens,
+                    scopes,
+                    requiredIpRanges,
+                    Boolean.TRUE.equals(approvalRequired),
+                    rateLimitPerMinute);
         }
 
         static PolicyBody of(Policy p) {
-            return new PolicyBody(p.maxLifetimeDays(), p.expiryRequired(), p.maxActiveTokens(),
-                    p.allowedScopes() == null ? null : p.allowedScopes().stream().map(Scope::wireName).sorted().toList(),
-                    p.requiredIpRanges(), p.approvalRequired(), p.rateLimitPerMinute());
+            return new PolicyBody(
+                    p.maxLifetimeDays(),
+                    p.expiryRequired(),
+                    p.maxActiveTokens(),
+                    p.allowedScopes() == null
+                            ? null
+                            : p.allowedScopes().stream()
+                                    .map(Scope::wireName)
+                                    .sorted()
+                                    .toList(),
+                    p.requiredIpRanges(),
+                    p.approvalRequired(),
+                    p.rateLimitPerMinute());
         }
     }
 
@@ -73,18 +96,25 @@ public final class PoliciesResource {
 
     void get(Exchange exchange, Principal principal) {
         GroupTarget target = GroupTarget.of(exchange.segments());
-        exchange.sendJson(200, new GroupPolicyView(target.shown(), PolicyBody.of(service.get(principal, target.key()))));
+        exchange.sendJson(
+                200, new GroupPolicyView(target.shown(), PolicyBody.of(service.get(principal, target.key()))));
     }
 
     void put(Exchange exchange, Principal principal) {
         GroupTarget target = GroupTarget.of(exchange.segments());
         Policy policy = exchange.readJson(PolicyBody.class).toPolicy();
-        exchange.sendJson(200, new GroupPolicyView(target.shown(),
-                PolicyBody.of(service.put(principal, exchange.sourceIp(), target.key(), policy))));
+        exchange.sendJson(
+                200,
+                new GroupPolicyView(
+                        target.shown(),
+                        PolicyBody.of(service.put(principal, exchange.sourceIp(), target.key(), policy))));
     }
 
     void delete(Exchange exchange, Principal principal) {
-        service.delete(principal, exchange.sourceIp(), GroupTarget.of(exchange.segments()).key());
+        service.delete(
+                principal,
+                exchange.sourceIp(),
+                GroupTarget.of(exchange.segments()).key());
         exchange.sendNoContent();
     }
 }

@@ -36,7 +36,8 @@ public record Route(String method, String template, boolean authenticated, Actio
             throw new PatgateException("route template must start with '/' and name a path: '" + template + "'");
         }
         for (String segment : template.substring(1).split("/", -1)) {
-            if (!LITERAL.matcher(segment).matches() && !PARAMETER.matcher(segment).matches()) {
+            if (!LITERAL.matcher(segment).matches()
+                    && !PARAMETER.matcher(segment).matches()) {
                 throw new PatgateException("route template '" + template + "' has a bad segment '" + segment + "'");
             }
         }
@@ -50,12 +51,18 @@ public record Route(String method, String template, boolean authenticated, Actio
 
     /** The parameter names in the template, in order. */
     public List<String> parameters() {
-        return segments().stream().filter(Route::isParameter).map(s -> s.substring(1, s.length() - 1)).toList();
+        return segments().stream()
+                .filter(Route::isParameter)
+                .map(s -> s.substring(1, s.length() - 1))
+                .toList();
     }
 
     /** The template with every parameter written {@code {}}, so templates compare regardless of names. */
     public String shape() {
-        return "/" + String.join("/", segments().stream().map(s -> isParameter(s) ? "{}" : s).toList());
+        return "/"
+                + String.join(
+                        "/",
+                        segments().stream().map(s -> isParameter(s) ? "{}" : s).toList());
     }
 
     static boolean isParameter(String segment) {

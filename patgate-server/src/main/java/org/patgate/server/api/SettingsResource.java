@@ -8,9 +8,9 @@ import java.util.Map;
 import org.patgate.server.config.RestConfig;
 import org.patgate.server.config.RestKeys;
 import org.patgate.server.config.Setting;
+import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.http.Exchange;
 import org.patgate.server.principal.Principal;
-import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.settings.RestSettings;
 import org.patgate.server.settings.SettingsService;
 
@@ -28,7 +28,8 @@ public final class SettingsResource {
     }
 
     /** The PUT body: {@code {"rest": {...}}}, each field as its {@code rest.*} configuration key ({@link RestKeys}). */
-    record SettingsBody(@JsonDeserialize(using = SettingsFields.class) Map<String, Object> rest) {}
+    record SettingsBody(
+            @JsonDeserialize(using = SettingsFields.class) Map<String, Object> rest) {}
 
     /** One value in force and where it comes from: {@code configuration} or {@code stored}. */
     record InForce(Object value, String source) {}
@@ -45,7 +46,8 @@ public final class SettingsResource {
         service.current(principal); // refuses non-admins (403) before the body is read
         SettingsBody body = exchange.readJson(SettingsBody.class);
         if (body.rest() == null) {
-            throw new InvalidRequestException("rest: required; {\"rest\": {}} makes every value follow the configuration",
+            throw new InvalidRequestException(
+                    "rest: required; {\"rest\": {}} makes every value follow the configuration",
                     Map.of("rest", "required"));
         }
         RestSettings settings = RestSettings.fromWire(body.rest());
@@ -60,9 +62,16 @@ public final class SettingsResource {
     private static SettingsView view(SettingsService.Current current) {
         Map<String, InForce> rest = new LinkedHashMap<>();
         for (Setting<RestConfig, ?> setting : RestKeys.ALL) {
-            rest.put(setting.field(), new InForce(setting.wireValueIn(current.effective()),
-                    current.source(setting).name().toLowerCase(Locale.ROOT)));
+            rest.put(
+                    setting.field(),
+                    new InForce(
+                            setting.wireValueIn(current.effective()),
+                            current.source(setting).name().toLowerCase(Locale.ROOT)));
         }
-        return new SettingsView(rest, current.updatedBy(), current.updatedAt(), current.refreshInterval().toString());
+        return new SettingsView(
+                rest,
+                current.updatedBy(),
+                current.updatedAt(),
+                current.refreshInterval().toString());
     }
 }

@@ -1,18 +1,18 @@
 package org.patgate.server.api;
 
-import org.patgate.server.auth.ApiAuthenticator;
 import java.time.Instant;
 import java.util.List;
 import org.patgate.server.api.TokenViews.PageView;
-import org.patgate.server.http.Exchange;
-import org.patgate.server.principal.Principal;
-import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.auth.ApiAuthenticator;
 import org.patgate.server.directory.Groups;
 import org.patgate.server.directory.NewUserRequest;
 import org.patgate.server.directory.Passwords;
 import org.patgate.server.directory.UserAccounts;
 import org.patgate.server.directory.UserChange;
+import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.http.Exchange;
 import org.patgate.server.principal.Permission;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.UserRecord;
@@ -32,8 +32,15 @@ public final class UsersResource {
         this.authenticator = authenticator;
     }
 
-    record UserView(long id, String username, String displayName, String email, List<String> groups, boolean enabled,
-            String source, Instant createdAt) {}
+    record UserView(
+            long id,
+            String username,
+            String displayName,
+            String email,
+            List<String> groups,
+            boolean enabled,
+            String source,
+            Instant createdAt) {}
 
     record CreateUserBody(String username, char[] password, String displayName, String email, List<String> groups) {
         @Override
@@ -66,8 +73,15 @@ public final class UsersResource {
     /** Who am I: the caller's own user, groups and admin flag. */
     void me(Exchange exchange, Principal principal) {
         UserRecord user = service.get(principal, principal.username());
-        exchange.sendJson(200, new MeView(view(user), principal.admin(),
-                principal.permissions().stream().map(Permission::wireName).sorted().toList()));
+        exchange.sendJson(
+                200,
+                new MeView(
+                        view(user),
+                        principal.admin(),
+                        principal.permissions().stream()
+                                .map(Permission::wireName)
+                                .sorted()
+                                .toList()));
     }
 
     /**
@@ -77,7 +91,8 @@ public final class UsersResource {
      */
     void changeOwnPassword(Exchange exchange, Principal principal) {
         PasswordBody body = exchange.readJson(PasswordBody.class);
-        ApiAuthenticator.PasswordAttempt attempt = authenticator.startAttempt(exchange.sourceIp(), principal.username());
+        ApiAuthenticator.PasswordAttempt attempt =
+                authenticator.startAttempt(exchange.sourceIp(), principal.username());
         boolean wrong = false;
         try {
             passwords.changeOwnPassword(principal, exchange.sourceIp(), body.currentPassword(), body.newPassword());
@@ -96,17 +111,24 @@ public final class UsersResource {
     }
 
     void list(Exchange exchange, Principal principal) {
-        PageRequest page = new PageRequest(exchange.queryInt("page", 1, 1, 1_000_000) - 1,
-                exchange.queryInt("size", 20, 1, 200));
+        PageRequest page =
+                new PageRequest(exchange.queryInt("page", 1, 1, 1_000_000) - 1, exchange.queryInt("size", 20, 1, 200));
         Page<UserRecord> users = service.list(principal, exchange.query("q"), page);
-        exchange.sendJson(200, new PageView<>(users.items().stream().map(this::view).toList(),
-                users.total(), users.page() + 1, users.size()));
+        exchange.sendJson(
+                200,
+                new PageView<>(
+                        users.items().stream().map(this::view).toList(),
+                        users.total(),
+                        users.page() + 1,
+                        users.size()));
     }
 
     void create(Exchange exchange, Principal principal) {
         CreateUserBody body = exchange.readJson(CreateUserBody.class);
-        UserRecord user = service.create(principal, exchange.sourceIp(), new NewUserRequest(
-                body.username(), body.password(), body.displayName(), body.email(), body.groups()));
+        UserRecord user = service.create(
+                principal,
+                exchange.sourceIp(),
+                new NewUserRequest(body.username(), body.password(), body.displayName(), body.email(), body.groups()));
         exchange.response().getHeaders().put("Location", ApiHandler.PREFIX + "users/" + user.username());
         exchange.sendJson(201, view(user));
     }
@@ -117,7 +139,10 @@ public final class UsersResource {
 
     void update(Exchange exchange, Principal principal) {
         UpdateUserBody body = exchange.readJson(UpdateUserBody.class);
-        UserRecord user = service.update(principal, exchange.sourceIp(), exchange.decodedPathParameter("username"),
+        UserRecord user = service.update(
+                principal,
+                exchange.sourceIp(),
+                exchange.decodedPathParameter("username"),
                 new UserChange(body.displayName(), body.email(), body.groups(), body.enabled(), body.password()));
         exchange.sendJson(200, view(user));
     }
@@ -128,12 +153,22 @@ public final class UsersResource {
     }
 
     void groups(Exchange exchange, Principal principal) {
-        exchange.sendJson(200, new GroupsView(groups.all(principal).stream()
-                .map(g -> new GroupView(g.group().name(), g.group().description(), g.members())).toList()));
+        exchange.sendJson(
+                200,
+                new GroupsView(groups.all(principal).stream()
+                        .map(g -> new GroupView(g.group().name(), g.group().description(), g.members()))
+                        .toList()));
     }
 
     private UserView view(UserRecord user) {
-        return new UserView(user.id(), user.username(), user.displayName(), user.email(), groups.groupsOf(user),
-                user.enabled(), user.source(), user.createdAt());
+        return new UserView(
+                user.id(),
+                user.username(),
+                user.displayName(),
+                user.email(),
+                groups.groupsOf(user),
+                user.enabled(),
+                user.source(),
+                user.createdAt());
     }
 }

@@ -14,8 +14,7 @@ import org.patgate.core.PatgateException;
  */
 final class ListenSocket {
 
-    private ListenSocket() {
-    }
+    private ListenSocket() {}
 
     /** Opens (binds) {@code connector} without starting it; closes it again when that fails. */
     static void bind(ServerConnector connector) {
@@ -37,20 +36,26 @@ final class ListenSocket {
             cause = cause.getCause();
         }
         if (cause instanceof UnresolvedAddressException) {
-            return new PatgateException("listen.host " + host + " cannot be resolved; set listen.host or"
-                    + " PATGATE_LISTEN_HOST to an address of this machine", e);
+            return new PatgateException(
+                    "listen.host " + host + " cannot be resolved; set listen.host or"
+                            + " PATGATE_LISTEN_HOST to an address of this machine",
+                    e);
         }
         String reason = cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(Locale.ROOT);
         if (reason.contains("in use")) {
             return new PortInUseException(port, e);
         }
         if (reason.contains("assign") || reason.contains("not available")) {
-            return new PatgateException("listen.host " + host + " is not an address of this machine; set listen.host"
-                    + " or PATGATE_LISTEN_HOST (127.0.0.1 for this machine only, 0.0.0.0 for all interfaces)", e);
+            return new PatgateException(
+                    "listen.host " + host + " is not an address of this machine; set listen.host"
+                            + " or PATGATE_LISTEN_HOST (127.0.0.1 for this machine only, 0.0.0.0 for all interfaces)",
+                    e);
         }
         if (reason.contains("permission") || reason.contains("access")) {
-            return new PatgateException("port " + port + " needs privileges this process lacks; set listen.port or"
-                    + " PATGATE_LISTEN_PORT to 1024 or above", e);
+            return new PatgateException(
+                    "port " + port + " needs privileges this process lacks; set listen.port or"
+                            + " PATGATE_LISTEN_PORT to 1024 or above",
+                    e);
         }
         return new PatgateException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), e);
     }

@@ -6,9 +6,9 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.patgate.server.gateway.ReservedPaths;
 import org.patgate.server.http.Json;
 import org.patgate.server.http.Problem;
-import org.patgate.server.gateway.ReservedPaths;
 
 /**
  * Answers 404 problem+json. With {@code reservedOnly}, only for paths under {@code /.patgate/}
@@ -29,11 +29,11 @@ public final class NotFoundHandler extends Handler.Abstract.NonBlocking {
         if (reservedOnly && !ReservedPaths.isReserved(path)) {
             return false;
         }
-        Problem problem = Problem.of(404, "not-found", "Not Found", "nothing here").at(path);
+        Problem problem =
+                Problem.of(404, "not-found", "Not Found", "nothing here").at(path);
         response.setStatus(404);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
         response.write(true, ByteBuffer.wrap(Json.write(problem)), callback);
         return true;
     }
-
 }

@@ -4,19 +4,84 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
-import org.eclipse.jetty.server.Handler;
+import java.util.function.Function;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.patgate.core.PatgateException;
+import org.patgate.core.decision.ReadOnlyPolicy;
+import org.patgate.core.net.IpRangeSet;
+import org.patgate.core.path.PathPatternSet;
 import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.server.activity.ActivityRecorder;
 import org.patgate.server.activity.TokenActivity;
+import org.patgate.server.api.ApiDocsResource;
+import org.patgate.server.api.ApiHandler;
+import org.patgate.server.api.ApiRoutes;
+import org.patgate.server.api.AuditResource;
+import org.patgate.server.api.DirectoryResource;
+import org.patgate.server.api.HealthHandler;
+import org.patgate.server.api.PermissionsResource;
+import org.patgate.server.api.PoliciesResource;
+import org.patgate.server.api.SettingsResource;
+import org.patgate.server.api.TokensResource;
+import org.patgate.server.api.UsersResource;
+import org.patgate.server.audit.AuditLog;
+import org.patgate.server.audit.AuditTrail;
+import org.patgate.server.audit.SecretRedactor;
+import org.patgate.server.auth.ApiAuthenticator;
+import org.patgate.server.auth.LoginThrottle;
+import org.patgate.server.auth.UiSessions;
+import org.patgate.server.config.IdentityConfig;
+import org.patgate.server.config.PatgateConfig;
+import org.patgate.server.config.PepperSource;
+import org.patgate.server.config.RestConfig;
+import org.patgate.server.directory.AdminBootstrap;
+import org.patgate.server.directory.Directories;
+import org.patgate.server.directory.Groups;
+import org.patgate.server.directory.LocalDirectory;
+import org.patgate.server.directory.PasswordHasher;
+import org.patgate.server.directory.Passwords;
+import org.patgate.server.directory.UserAccounts;
+import org.patgate.server.directory.ldap.LdapDirectory;
+import org.patgate.server.gateway.AccessDecider;
+import org.patgate.server.gateway.CredentialExtractor;
+import org.patgate.server.gateway.ExchangeAdmission;
+import org.patgate.server.gateway.ExchangeBudget;
+import org.patgate.server.gateway.GatewayDecision;
+import org.patgate.server.gateway.GatewayHandler;
+import org.patgate.server.gateway.PasswordExemptions;
+import org.patgate.server.gateway.PasswordsOutsideRestPaths;
+import org.patgate.server.gateway.RequestBodyRate;
+import org.patgate.server.gateway.UpstreamProxy;
+import org.patgate.server.http.ClientAddressResolver;
+import org.patgate.server.identity.JwksHandler;
+import org.patgate.server.identity.JwtIssuer;
+import org.patgate.server.identity.SigningKeys;
+import org.patgate.server.permission.PermissionService;
+import org.patgate.server.permission.Permissions;
+import org.patgate.server.policy.Policies;
+import org.patgate.server.policy.PolicyService;
+import org.patgate.server.settings.RestRules;
+import org.patgate.server.settings.SettingsService;
+import org.patgate.server.store.Database;
+import org.patgate.server.token.TokenApprovals;
+import org.patgate.server.token.TokenIssuer;
+import org.patgate.server.token.TokenQueries;
+import org.patgate.server.token.TokenRevocation;
+import org.patgate.server.token.TokenRotation;
+import org.patgate.server.token.TokenSecrets;
+import org.patgate.server.token.TokenStatusDetails;
+import org.patgate.server.token.TokenVerifier;
 import org.patgate.server.ui.UiHandler;
 import org.patgate.server.ui.internal.AdminPages;
 import org.patgate.server.ui.internal.AuditPages;
@@ -28,67 +93,6 @@ import org.patgate.server.ui.internal.SettingsPages;
 import org.patgate.server.ui.internal.TokenManagerPages;
 import org.patgate.server.ui.internal.TokenPages;
 import org.patgate.server.ui.internal.UserPages;
-import org.patgate.server.auth.UiSessions;
-import org.patgate.server.auth.ApiAuthenticator;
-import org.patgate.server.api.ApiDocsResource;
-import org.patgate.server.api.ApiHandler;
-import org.patgate.server.api.ApiRoutes;
-import org.patgate.server.api.AuditResource;
-import org.patgate.server.api.HealthHandler;
-import org.patgate.server.api.PermissionsResource;
-import org.patgate.server.permission.PermissionService;
-import org.patgate.server.api.TokensResource;
-import org.patgate.server.api.UsersResource;
-import org.patgate.server.audit.AuditLog;
-import org.patgate.server.audit.AuditTrail;
-import org.patgate.server.audit.SecretRedactor;
-import org.patgate.core.decision.ReadOnlyPolicy;
-import org.patgate.core.net.IpRangeSet;
-import org.patgate.core.path.PathPatternSet;
-import org.patgate.server.config.IdentityConfig;
-import org.patgate.server.config.PatgateConfig;
-import org.patgate.server.config.RestConfig;
-import org.patgate.server.gateway.AccessDecider;
-import org.patgate.server.http.ClientAddressResolver;
-import org.patgate.server.gateway.CredentialExtractor;
-import org.patgate.server.gateway.GatewayDecision;
-import org.patgate.server.gateway.ExchangeAdmission;
-import org.patgate.server.gateway.ExchangeBudget;
-import org.patgate.server.gateway.GatewayHandler;
-import org.patgate.server.gateway.RequestBodyRate;
-import org.patgate.server.identity.JwksHandler;
-import org.patgate.server.identity.JwtIssuer;
-import org.patgate.server.identity.SigningKeys;
-import org.patgate.server.gateway.PasswordExemptions;
-import org.patgate.server.gateway.PasswordsOutsideRestPaths;
-import org.patgate.server.settings.RestRules;
-import org.patgate.server.api.SettingsResource;
-import org.patgate.server.settings.SettingsService;
-import org.patgate.server.gateway.UpstreamProxy;
-import org.patgate.server.config.PepperSource;
-import org.patgate.server.directory.Directories;
-import org.patgate.server.directory.LocalDirectory;
-import org.patgate.server.directory.ldap.LdapDirectory;
-import org.patgate.server.api.DirectoryResource;
-import org.patgate.server.auth.LoginThrottle;
-import org.patgate.server.directory.PasswordHasher;
-import org.patgate.server.directory.AdminBootstrap;
-import org.patgate.server.directory.Groups;
-import org.patgate.server.directory.Passwords;
-import org.patgate.server.directory.UserAccounts;
-import org.patgate.server.permission.Permissions;
-import org.patgate.server.policy.Policies;
-import org.patgate.server.policy.PolicyService;
-import org.patgate.server.api.PoliciesResource;
-import org.patgate.server.store.Database;
-import org.patgate.server.token.TokenApprovals;
-import org.patgate.server.token.TokenIssuer;
-import org.patgate.server.token.TokenQueries;
-import org.patgate.server.token.TokenRevocation;
-import org.patgate.server.token.TokenRotation;
-import org.patgate.server.token.TokenSecrets;
-import org.patgate.server.token.TokenStatusDetails;
-import org.patgate.server.token.TokenVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,9 +117,17 @@ public final class PatgateServer implements AutoCloseable {
     private final SettingsService settings;
     private final Directories directories;
 
-    private PatgateServer(PatgateConfig config, Database database, Server jetty, ServerConnector connector,
-            TokenIssuer tokenIssuer, TokenVerifier tokenVerifier, UserAccounts userAccounts, ActivityRecorder activity,
-            SettingsService settings, Directories directories) {
+    private PatgateServer(
+            PatgateConfig config,
+            Database database,
+            Server jetty,
+            ServerConnector connector,
+            TokenIssuer tokenIssuer,
+            TokenVerifier tokenVerifier,
+            UserAccounts userAccounts,
+            ActivityRecorder activity,
+            SettingsService settings,
+            Directories directories) {
         this.settings = settings;
         this.activity = activity;
         this.directories = directories;
@@ -157,108 +169,198 @@ public final class PatgateServer implements AutoCloseable {
         }
     }
 
-    private static PatgateServer start(PatgateConfig config, Consumer<String> announce, Clock clock, Server jetty,
-            ServerConnector connector) {
+    private static PatgateServer start(
+            PatgateConfig config, Consumer<String> announce, Clock clock, Server jetty, ServerConnector connector) {
         SecureRandom random = new SecureRandom();
         byte[] pepper = PepperSource.resolve(config.tokens(), true, announce);
         TokenFormat format = new TokenFormat(config.tokens().prefix());
         TokenDigester digester = new TokenDigester(pepper);
-        java.util.Arrays.fill(pepper, (byte) 0);
+        Arrays.fill(pepper, (byte) 0);
 
-        Database database = Database.open(config.database().url(), config.database().username(),
-                config.database().password(), config.database().maxPoolSize());
+        Database database = Database.open(
+                config.database().url(),
+                config.database().username(),
+                config.database().password(),
+                config.database().maxPoolSize());
         ActivityRecorder activity = null;
         SettingsService settings = null;
         Directories directory = null;
         try {
             AuditLog audit = new AuditLog(database.audit(), clock, new SecretRedactor(format));
             PasswordHasher hasher = new PasswordHasher();
-            Permissions permissions = new Permissions(database.grants(), config.tokens().cacheTtl());
+            Permissions permissions =
+                    new Permissions(database.grants(), config.tokens().cacheTtl());
             Policies policies = new Policies(database.policies());
             // Reads the LDAP trust store now but contacts no server: PATgate starts while the directory is down.
-            directory = new Directories(database, new LocalDirectory(database, hasher, permissions),
-                    config.directory().ldap().map(ldap -> LdapDirectory.connect(ldap, clock)), permissions);
-            TokenVerifier verifier = new TokenVerifier(format, digester, database.tokens(), database.users(),
-                    directory::mayUseTokens, clock,
-                    config.tokens().cacheTtl(), config.tokens().negativeCacheTtl(), 100_000);
-            SigningKeys signingKeys = new SigningKeys(new DatabaseKeyStore(database),
-                    digester.digest("patgate identity JWT key encryption v1").bytes(), clock,
+            directory = new Directories(
+                    database,
+                    new LocalDirectory(database, hasher, permissions),
+                    config.directory().ldap().map(ldap -> LdapDirectory.connect(ldap, clock)),
+                    permissions);
+            TokenVerifier verifier = new TokenVerifier(
+                    format,
+                    digester,
+                    database.tokens(),
+                    database.users(),
+                    directory::mayUseTokens,
+                    clock,
+                    config.tokens().cacheTtl(),
+                    config.tokens().negativeCacheTtl(),
+                    100_000);
+            SigningKeys signingKeys = new SigningKeys(
+                    new DatabaseKeyStore(database),
+                    digester.digest("patgate identity JWT key encryption v1").bytes(),
+                    clock,
                     config.identity().jwt().keyRotation());
-            JwtIssuer jwtIssuer = new JwtIssuer(signingKeys, directory::groupsOf, clock, config.identity().jwt().issuer(),
-                    config.identity().jwt().audience(), config.identity().jwt().lifetime(), config.tokens().cacheTtl());
+            JwtIssuer jwtIssuer = new JwtIssuer(
+                    signingKeys,
+                    directory::groupsOf,
+                    clock,
+                    config.identity().jwt().issuer(),
+                    config.identity().jwt().audience(),
+                    config.identity().jwt().lifetime(),
+                    config.tokens().cacheTtl());
             Passwords passwords = new Passwords(database, hasher, directory, audit, random);
             Groups groups = new Groups(database, directory);
             // A user's groups or state changed: cached token checks and identity JWTs of theirs go at once.
-            UserAccounts users = new UserAccounts(database, passwords, groups, audit, config.admin().group(),
-                    ownerId -> {
+            UserAccounts users = new UserAccounts(
+                    database, passwords, groups, audit, config.admin().group(), ownerId -> {
                         verifier.invalidateOwner(ownerId);
                         jwtIssuer.invalidateOwner(ownerId);
                     });
             TokenSecrets secrets = new TokenSecrets(format, digester, random);
             TokenQueries tokenQueries = new TokenQueries(database, clock);
-            TokenIssuer issuer = new TokenIssuer(database, secrets, directory, policies, audit, clock,
+            TokenIssuer issuer = new TokenIssuer(
+                    database,
+                    secrets,
+                    directory,
+                    policies,
+                    audit,
+                    clock,
                     config.tokens().maxLifetimeDays());
             TokenRevocation revocation = new TokenRevocation(database, tokenQueries, verifier, audit, clock);
             TokenRotation rotation = new TokenRotation(database, tokenQueries, secrets, verifier, audit, clock);
-            TokenApprovals approvals = new TokenApprovals(database, tokenQueries, verifier, directory, policies, audit,
-                    clock);
+            TokenApprovals approvals =
+                    new TokenApprovals(database, tokenQueries, verifier, directory, policies, audit, clock);
             TokenStatusDetails statusDetails = new TokenStatusDetails(database, directory, clock);
 
-            settings = new SettingsService(database, config.rest(),
-                    restRules(directory), audit, clock, config.tokens().cacheTtl());
-            activity = new ActivityRecorder(database.tokens(), database.activity(), database.usage(), clock, config.activity().queueSize(),
-                    config.activity().flushInterval(), config.activity().recentRequests());
+            settings = new SettingsService(
+                    database,
+                    config.rest(),
+                    restRules(directory),
+                    audit,
+                    clock,
+                    config.tokens().cacheTtl());
+            activity = new ActivityRecorder(
+                    database.tokens(),
+                    database.activity(),
+                    database.usage(),
+                    clock,
+                    config.activity().queueSize(),
+                    config.activity().flushInterval(),
+                    config.activity().recentRequests());
 
             // The web UI's sessions are also accepted by the API (with their CSRF header); one throttle for both.
-            UiSessions uiSessions = new UiSessions(directory, clock, random, IpRangeSet.of(config.trustedProxies()),
-                    Duration.ofMinutes(30), Duration.ofHours(12), 10_000);
-            ApiAuthenticator authenticator = new ApiAuthenticator(directory, new LoginThrottle(10, Duration.ofMinutes(5)),
-                    new LoginThrottle(20, Duration.ofMinutes(5)), audit, uiSessions);
+            UiSessions uiSessions = new UiSessions(
+                    directory,
+                    clock,
+                    random,
+                    IpRangeSet.of(config.trustedProxies()),
+                    Duration.ofMinutes(30),
+                    Duration.ofHours(12),
+                    10_000);
+            ApiAuthenticator authenticator = new ApiAuthenticator(
+                    directory,
+                    new LoginThrottle(10, Duration.ofMinutes(5)),
+                    new LoginThrottle(20, Duration.ofMinutes(5)),
+                    audit,
+                    uiSessions);
             TokenActivity tokenActivity = new TokenActivity(tokenQueries, database.activity(), database.usage(), clock);
-            PermissionService permissionService = new PermissionService(database, permissions, audit, verifier::invalidateAll,
+            PermissionService permissionService = new PermissionService(
+                    database,
+                    permissions,
+                    audit,
+                    verifier::invalidateAll,
                     config.admin().group());
             PolicyService policyService = new PolicyService(database, policies, audit);
             AuditTrail auditTrail = new AuditTrail(database, clock);
-            ApiRoutes.Resources resources = new ApiRoutes.Resources(new TokensResource(issuer, tokenQueries,
-                    revocation, rotation, approvals, statusDetails, tokenActivity, clock),
-                    new UsersResource(users, groups, passwords, authenticator), new AuditResource(auditTrail),
+            ApiRoutes.Resources resources = new ApiRoutes.Resources(
+                    new TokensResource(
+                            issuer, tokenQueries, revocation, rotation, approvals, statusDetails, tokenActivity, clock),
+                    new UsersResource(users, groups, passwords, authenticator),
+                    new AuditResource(auditTrail),
                     new PermissionsResource(permissionService),
-                    new PoliciesResource(policyService), new SettingsResource(settings),
-                    new DirectoryResource(directory, audit), new ApiDocsResource());
-            ApiHandler api = new ApiHandler(authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(),
+                    new PoliciesResource(policyService),
+                    new SettingsResource(settings),
+                    new DirectoryResource(directory, audit),
+                    new ApiDocsResource());
+            ApiHandler api = new ApiHandler(
+                    authenticator,
+                    ApiRoutes.ALL,
+                    resources,
+                    config.api().maxBodyBytes(),
                     new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())));
-            UiHandler ui = new UiHandler(uiSessions, IpRangeSet.of(config.trustedProxies()),
+            UiHandler ui = new UiHandler(
+                    uiSessions,
+                    IpRangeSet.of(config.trustedProxies()),
                     new LoginPages(uiSessions, authenticator),
-                    new TokenPages(issuer, tokenQueries, revocation, rotation, statusDetails, tokenActivity,
+                    new TokenPages(
+                            issuer,
+                            tokenQueries,
+                            revocation,
+                            rotation,
+                            statusDetails,
+                            tokenActivity,
                             new CreationLimits(policies, config.tokens().maxLifetimeDays(), clock),
-                            new CurlExample(uiSessions, config.rest().paths()), clock),
-                    new AdminPages(approvals, new TokenManagerPages(tokenQueries, revocation, clock),
+                            new CurlExample(uiSessions, config.rest().paths()),
+                            clock),
+                    new AdminPages(
+                            approvals,
+                            new TokenManagerPages(tokenQueries, revocation, clock),
                             new UserPages(users, groups, passwords, tokenQueries),
-                            new PermissionPages(permissionService, policyService), new SettingsPages(settings),
-                            new AuditPages(auditTrail), clock));
+                            new PermissionPages(permissionService, policyService),
+                            new SettingsPages(settings),
+                            new AuditPages(auditTrail),
+                            clock));
             PasswordsOutsideRestPaths passwordsOutside = new PasswordsOutsideRestPaths();
             ExchangeBudget exchanges = new ExchangeBudget(config.limits());
-            RequestBodyRate bodyRate = new RequestBodyRate(config.limits().minRequestBodyRate(),
-                    config.limits().requestBodyGrace(), null);
-            Handler.Sequence root = new Handler.Sequence(new HealthHandler(database, activity, Version.get(),
-                    passwordsOutside::count, () -> limitCounts(exchanges, bodyRate)), api, ui);
+            RequestBodyRate bodyRate = new RequestBodyRate(
+                    config.limits().minRequestBodyRate(), config.limits().requestBodyGrace(), null);
+            Handler.Sequence root = new Handler.Sequence(
+                    new HealthHandler(
+                            database,
+                            activity,
+                            Version.get(),
+                            passwordsOutside::count,
+                            () -> limitCounts(exchanges, bodyRate)),
+                    api,
+                    ui);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
                 // The JWK Set is published only when the upstream is told who calls by JWT.
                 root.addHandler(new JwksHandler(signingKeys));
             }
             root.addHandler(new NotFoundHandler(true));
-            root.addHandler(gateway(config, verifier, settings, format, activity, clock, jwtIssuer, passwordsOutside,
-                    exchanges));
+            root.addHandler(gateway(
+                    config, verifier, settings, format, activity, clock, jwtIssuer, passwordsOutside, exchanges));
             root.addHandler(new NotFoundHandler(false));
             // Every request body, whoever reads it, must keep up limits.minRequestBodyRate.
             bodyRate.setHandler(root);
 
             jetty.setHandler(bodyRate);
             // Last before serving: a generated one-time admin password is shown only by a start that got this far.
-            new AdminBootstrap(database, passwords, permissions, audit, config.admin().group()).bootstrapAdmin(config.bootstrap().adminUsername(), config.bootstrap().adminPassword(), announce);
+            new AdminBootstrap(
+                            database,
+                            passwords,
+                            permissions,
+                            audit,
+                            config.admin().group())
+                    .bootstrapAdmin(
+                            config.bootstrap().adminUsername(),
+                            config.bootstrap().adminPassword(),
+                            announce);
             jetty.start();
-            PatgateServer server = new PatgateServer(config, database, jetty, connector, issuer, verifier, users,
-                    activity, settings, directory);
+            PatgateServer server = new PatgateServer(
+                    config, database, jetty, connector, issuer, verifier, users, activity, settings, directory);
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
             return server;
         } catch (Exception e) {
@@ -275,8 +377,10 @@ public final class PatgateServer implements AutoCloseable {
             if (e instanceof PatgateException p) {
                 throw p;
             }
-            throw new PatgateException("cannot start on " + config.listen().host() + ":" + config.listen().port()
-                    + ": " + e.getMessage(), e);
+            throw new PatgateException(
+                    "cannot start on " + config.listen().host() + ":"
+                            + config.listen().port() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -289,8 +393,8 @@ public final class PatgateServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         // HTTP/1.1 and cleartext HTTP/2 (h2c, by upgrade or prior knowledge) on the same port.
-        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http),
-                new HTTP2CServerConnectionFactory(http));
+        ServerConnector connector =
+                new ServerConnector(jetty, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
         connector.setHost(config.listen().host());
         connector.setPort(config.listen().port());
         // Java's default backlog is 50: a flood of new connections would make every other client's
@@ -303,39 +407,60 @@ public final class PatgateServer implements AutoCloseable {
     }
 
     /** Compiles the {@code rest.*} values in force into the gateway's rules; once per settings change. */
-    private static java.util.function.Function<RestConfig, RestRules> restRules(Directories directory) {
-        return rest -> new RestRules(PathPatternSet.of(rest.paths()),
+    private static Function<RestConfig, RestRules> restRules(Directories directory) {
+        return rest -> new RestRules(
+                PathPatternSet.of(rest.paths()),
                 new ReadOnlyPolicy(PathPatternSet.of(rest.readOnlyPosts())),
-                rest.passwordAuth() == RestConfig.PasswordAuth.BLOCK, rest.anonymous() == RestConfig.Anonymous.ALLOW,
-                new PasswordExemptions(rest.passwordExemptUsers(), rest.passwordExemptGroups(),
+                rest.passwordAuth() == RestConfig.PasswordAuth.BLOCK,
+                rest.anonymous() == RestConfig.Anonymous.ALLOW,
+                new PasswordExemptions(
+                        rest.passwordExemptUsers(),
+                        rest.passwordExemptGroups(),
                         directory::groupsOf,
                         Duration.ofSeconds(30)),
-                IpRangeSet.of(rest.allowedIps()), java.util.Set.copyOf(rest.sessionCookies()));
+                IpRangeSet.of(rest.allowedIps()),
+                Set.copyOf(rest.sessionCookies()));
     }
 
-    private static java.util.Map<String, Object> limitCounts(ExchangeBudget exchanges, RequestBodyRate bodyRate) {
-        java.util.Map<String, Object> counts = exchanges.snapshot();
+    private static Map<String, Object> limitCounts(ExchangeBudget exchanges, RequestBodyRate bodyRate) {
+        Map<String, Object> counts = exchanges.snapshot();
         @SuppressWarnings("unchecked")
-        java.util.Map<String, Object> refused = (java.util.Map<String, Object>) counts.get("refused");
+        Map<String, Object> refused = (Map<String, Object>) counts.get("refused");
         refused.putAll(bodyRate.snapshot());
         return counts;
     }
 
-    private static Handler gateway(PatgateConfig config, TokenVerifier verifier, SettingsService settings,
-            TokenFormat format, ActivityRecorder activity, Clock clock, JwtIssuer jwt,
-            PasswordsOutsideRestPaths passwordsOutside, ExchangeBudget exchanges) {
+    private static Handler gateway(
+            PatgateConfig config,
+            TokenVerifier verifier,
+            SettingsService settings,
+            TokenFormat format,
+            ActivityRecorder activity,
+            Clock clock,
+            JwtIssuer jwt,
+            PasswordsOutsideRestPaths passwordsOutside,
+            ExchangeBudget exchanges) {
         // The decider asks the settings for the rules on every request, so changes apply without a restart.
         AccessDecider decider = new AccessDecider(verifier, settings, passwordsOutside);
-        java.util.function.Function<GatewayDecision.Forward, String> identityValue = switch (config.identity().mode()) {
-            case HEADER -> GatewayDecision.Forward::identity;
-            case JWT -> forward -> jwt.issue(forward.token());
-            case NONE -> null;
-        };
-        UpstreamProxy proxy = new UpstreamProxy(config.upstream().url(), config.identity().header(), identityValue,
-                config.upstream().connectTimeout(), config.upstream().readTimeout(),
+        Function<GatewayDecision.Forward, String> identityValue =
+                switch (config.identity().mode()) {
+                    case HEADER -> GatewayDecision.Forward::identity;
+                    case JWT -> forward -> jwt.issue(forward.token());
+                    case NONE -> null;
+                };
+        UpstreamProxy proxy = new UpstreamProxy(
+                config.upstream().url(),
+                config.identity().header(),
+                identityValue,
+                config.upstream().connectTimeout(),
+                config.upstream().readTimeout(),
                 config.limits().upstreamConnections());
-        return new GatewayHandler(decider, new CredentialExtractor(format.prefix()),
-                new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())), activity, clock,
+        return new GatewayHandler(
+                decider,
+                new CredentialExtractor(format.prefix()),
+                new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())),
+                activity,
+                clock,
                 new ExchangeAdmission(exchanges, proxy));
     }
 

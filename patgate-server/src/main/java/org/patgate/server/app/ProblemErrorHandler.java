@@ -2,6 +2,7 @@ package org.patgate.server.app;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -19,9 +20,10 @@ import org.patgate.server.http.Problem;
 public final class ProblemErrorHandler extends ErrorHandler {
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-            Callback callback) {
-        Problem problem = problem(code, message).at(request.getHttpURI() == null ? null : request.getHttpURI().getPath());
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+        Problem problem = problem(code, message)
+                .at(request.getHttpURI() == null ? null : request.getHttpURI().getPath());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.write(true, ByteBuffer.wrap(Json.write(problem)), callback);
@@ -46,13 +48,15 @@ public final class ProblemErrorHandler extends ErrorHandler {
             case 502 -> "the upstream server could not be reached or failed";
             case 504 -> "the upstream server did not answer in time";
             // A server error's message is an internal one (exception text, upstream addresses): never shown.
-            default -> code >= 500 ? "the server could not complete the request; the log has details"
-                    : message == null || message.isBlank() || message.equals(title) ? title : message;
+            default ->
+                code >= 500
+                        ? "the server could not complete the request; the log has details"
+                        : message == null || message.isBlank() || message.equals(title) ? title : message;
         };
         return Problem.of(code, slug(title), title, detail);
     }
 
     private static String slug(String title) {
-        return title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        return title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     }
 }

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.patgate.server.principal.Principal;
 import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.store.AuditEvent;
 import org.patgate.server.store.AuditQuery;
 import org.patgate.server.store.AuditRepository;
@@ -30,10 +30,11 @@ import org.patgate.server.store.PageRequest;
  */
 public final class AuditExport {
 
-    public static final List<String> CSV_COLUMNS = List.of("id", "occurredAt", "actor", "action", "target", "sourceIp",
-            "outcome", "detail");
+    public static final List<String> CSV_COLUMNS =
+            List.of("id", "occurredAt", "actor", "action", "target", "sourceIp", "outcome", "detail");
     /** The most rows one export holds; a larger trail is exported in time ranges. */
     public static final int MAX_EXPORT_ROWS = 1_000_000;
+
     public static final String CONTENT_TYPE = "text/csv; charset=utf-8; header=present";
     public static final String CONTENT_DISPOSITION = "attachment; filename=\"patgate-audit.csv\"";
     private static final int EXPORT_PAGE = 500;
@@ -47,8 +48,8 @@ public final class AuditExport {
      * @throws ForbiddenException      for a non-admin
      * @throws InvalidRequestException naming the offending filter
      */
-    public static AuditQuery query(Function<String, String> parameter, Principal principal, Instant latest,
-            PageRequest page) {
+    public static AuditQuery query(
+            Function<String, String> parameter, Principal principal, Instant latest, PageRequest page) {
         principal.requireAdmin("read the audit log");
         Instant from = instant(parameter, "from");
         Instant to = instant(parameter, "to");
@@ -61,8 +62,13 @@ public final class AuditExport {
         if (from != null && to != null && from.isAfter(to)) {
             to = from;
         }
-        return new AuditQuery(blankToNull(parameter.apply("actor")), blankToNull(parameter.apply("action")),
-                blankToNull(parameter.apply("target")), from, to, page);
+        return new AuditQuery(
+                blankToNull(parameter.apply("actor")),
+                blankToNull(parameter.apply("action")),
+                blankToNull(parameter.apply("target")),
+                from,
+                to,
+                page);
     }
 
     /** The end of an export's range: just after now (the store keeps microseconds). */
@@ -81,8 +87,8 @@ public final class AuditExport {
         AuditQuery paged = query.withPage(new PageRequest(0, EXPORT_PAGE));
         Page<AuditEvent> first = repository.search(paged);
         if (first.total() > MAX_EXPORT_ROWS) {
-            throw new InvalidRequestException(first.total() + " events match; export at most " + MAX_EXPORT_ROWS
-                    + " at once (give from and to)");
+            throw new InvalidRequestException(
+                    first.total() + " events match; export at most " + MAX_EXPORT_ROWS + " at once (give from and to)");
         }
         return out -> {
             write(out, Csv.row(CSV_COLUMNS));
@@ -90,9 +96,17 @@ public final class AuditExport {
             long written = 0;
             while (!page.items().isEmpty()) {
                 for (AuditEvent event : page.items()) {
-                    write(out, Csv.row(Arrays.asList(Long.toString(event.id()), event.occurredAt().toString(),
-                            event.actor(), event.action(), event.target(), event.sourceIp(), event.outcome(),
-                            event.detail())));
+                    write(
+                            out,
+                            Csv.row(Arrays.asList(
+                                    Long.toString(event.id()),
+                                    event.occurredAt().toString(),
+                                    event.actor(),
+                                    event.action(),
+                                    event.target(),
+                                    event.sourceIp(),
+                                    event.outcome(),
+                                    event.detail())));
                 }
                 written += page.items().size();
                 if (written >= first.total()) {
@@ -119,7 +133,8 @@ public final class AuditExport {
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
-            throw new InvalidRequestException(name + ": not an RFC 3339 timestamp such as 2027-01-31T17:00:00Z",
+            throw new InvalidRequestException(
+                    name + ": not an RFC 3339 timestamp such as 2027-01-31T17:00:00Z",
                     Map.of(name, "not an RFC 3339 timestamp"));
         }
     }

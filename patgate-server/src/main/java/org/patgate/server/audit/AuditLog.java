@@ -1,6 +1,7 @@
 package org.patgate.server.audit;
 
 import java.time.Clock;
+import java.util.Locale;
 import org.patgate.server.store.AuditRepository;
 import org.patgate.server.store.NewAuditEvent;
 import org.slf4j.Logger;
@@ -38,19 +39,31 @@ public final class AuditLog {
     }
 
     public void record(String actor, String action, String target, String sourceIp, Outcome outcome, String detail) {
-        NewAuditEvent event = new NewAuditEvent(clock.instant(), redactor.redact(actor), action,
-                redactor.redact(target), sourceIp, outcome.wireName(), redactor.redact(detail));
+        NewAuditEvent event = new NewAuditEvent(
+                clock.instant(),
+                redactor.redact(actor),
+                action,
+                redactor.redact(target),
+                sourceIp,
+                outcome.wireName(),
+                redactor.redact(detail));
         repository.append(event);
-        LOG.info("audit actor={} action={} target={} ip={} outcome={}", event.actor(), action, event.target(),
-                sourceIp, outcome.wireName());
+        LOG.info(
+                "audit actor={} action={} target={} ip={} outcome={}",
+                event.actor(),
+                action,
+                event.target(),
+                sourceIp,
+                outcome.wireName());
     }
 
     /** Whether the audited action did what was asked. */
     public enum Outcome {
-        SUCCESS, FAILURE;
+        SUCCESS,
+        FAILURE;
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

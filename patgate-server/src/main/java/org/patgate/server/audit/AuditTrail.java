@@ -38,7 +38,8 @@ public final class AuditTrail {
      * paging stays stable.
      */
     public Consumer<OutputStream> export(Principal actor, Function<String, String> parameter) {
-        return AuditExport.csv(database.audit(), AuditExport.query(parameter, actor, AuditExport.exportLatest(clock),
-                new PageRequest(0, 1)));
+        return AuditExport.csv(
+                database.audit(),
+                AuditExport.query(parameter, actor, AuditExport.exportLatest(clock), new PageRequest(0, 1)));
     }
 }

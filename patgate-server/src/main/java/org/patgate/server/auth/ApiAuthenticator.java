@@ -12,15 +12,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
-import org.patgate.server.http.Exchange;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.directory.Directories;
 import org.patgate.server.directory.PasswordChecksBusyException;
-import org.patgate.server.principal.Principal;
 import org.patgate.server.directory.ldap.DirectoryUnavailableException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.TooManyRequestsException;
 import org.patgate.server.error.UnauthorizedException;
+import org.patgate.server.http.Exchange;
+import org.patgate.server.principal.Principal;
 
 /**
  * Authenticates management API calls with HTTP Basic and directory credentials (RFC 7617, UTF-8),
@@ -48,8 +48,12 @@ public final class ApiAuthenticator {
      *     guesser elsewhere can only slow the real user down for one window, never lock them out for good
      * @param sessions the web UI's sessions, accepted with their CSRF header; null for none
      */
-    public ApiAuthenticator(Directories directory, LoginThrottle throttle, LoginThrottle userThrottle,
-            AuditLog audit, UiSessions sessions) {
+    public ApiAuthenticator(
+            Directories directory,
+            LoginThrottle throttle,
+            LoginThrottle userThrottle,
+            AuditLog audit,
+            UiSessions sessions) {
         this.directory = directory;
         this.throttle = throttle;
         this.userThrottle = userThrottle;
@@ -60,8 +64,8 @@ public final class ApiAuthenticator {
     public Principal authenticate(Exchange exchange) {
         List<String> headers = exchange.request().getHeaders().getValuesList(HttpHeader.AUTHORIZATION);
         if (headers.isEmpty()) {
-            Optional<Principal> session = sessions == null ? Optional.empty()
-                    : sessions.authenticateApiCall(exchange.request());
+            Optional<Principal> session =
+                    sessions == null ? Optional.empty() : sessions.authenticateApiCall(exchange.request());
             return session.orElseThrow(() -> new UnauthorizedException(
                     "authentication required: use HTTP Basic with your username and password"));
         }
@@ -155,12 +159,15 @@ public final class ApiAuthenticator {
 
     private static void refuseUnlessStarted(LoginThrottle.Start start, String whose, LoginThrottle throttle) {
         switch (start) {
-            case STARTED -> { }
-            case THROTTLED -> throw new TooManyRequestsException("too many failed logins " + whose
-                    + "; try again later", throttle.window());
+            case STARTED -> {}
+            case THROTTLED ->
+                throw new TooManyRequestsException(
+                        "too many failed logins " + whose + "; try again later", throttle.window());
             // Not a failure yet: enough attempts are still being checked to reach the limit.
-            case BUSY -> throw new PasswordChecksBusyException("too many logins " + whose
-                    + " are being checked at once; try again in a second", Duration.ofSeconds(1));
+            case BUSY ->
+                throw new PasswordChecksBusyException(
+                        "too many logins " + whose + " are being checked at once; try again in a second",
+                        Duration.ofSeconds(1));
         }
     }
 
@@ -208,8 +215,8 @@ public final class ApiAuthenticator {
 
     private void requireAllowed(String sourceIp) {
         if (!throttle.allows(sourceIp)) {
-            throw new TooManyRequestsException("too many failed logins from your address; try again later",
-                    throttle.window());
+            throw new TooManyRequestsException(
+                    "too many failed logins from your address; try again later", throttle.window());
         }
     }
 
@@ -225,7 +232,8 @@ public final class ApiAuthenticator {
             throw new UnauthorizedException("malformed Basic credentials");
         }
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer chars = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes));

@@ -36,7 +36,10 @@ public final class LoginThrottle {
     public LoginThrottle(int maxFailures, Duration window) {
         this.maxFailures = maxFailures;
         this.window = window;
-        this.counts = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(window).build();
+        this.counts = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(window)
+                .build();
     }
 
     /** Failures and running attempts of one key; guarded by its own monitor. */

@@ -38,6 +38,7 @@ public final class UiSessions {
 
     /** The CSRF header that htmx and scripts send; forms send the field {@link #CSRF_FIELD}. */
     public static final String CSRF_HEADER = "X-CSRF-Token";
+
     public static final String CSRF_FIELD = "_csrf";
     /** The cookie path: the browser never sends the session to the proxied upstream application. */
     public static final String COOKIE_PATH = "/.patgate/";
@@ -50,8 +51,14 @@ public final class UiSessions {
     private final Duration absoluteTimeout;
     private final Cache<String, UiSession> sessions;
 
-    public UiSessions(Directories directory, Clock clock, SecureRandom random, IpRangeSet trustedProxies,
-            Duration idleTimeout, Duration absoluteTimeout, int maxSessions) {
+    public UiSessions(
+            Directories directory,
+            Clock clock,
+            SecureRandom random,
+            IpRangeSet trustedProxies,
+            Duration idleTimeout,
+            Duration absoluteTimeout,
+            int maxSessions) {
         if (idleTimeout.isNegative() || idleTimeout.isZero() || absoluteTimeout.compareTo(idleTimeout) < 0) {
             throw new IllegalArgumentException("need 0 < idleTimeout <= absoluteTimeout");
         }
@@ -62,7 +69,10 @@ public final class UiSessions {
         this.idleTimeout = idleTimeout;
         this.absoluteTimeout = absoluteTimeout;
         // The cache's own expiry only frees memory; the timeouts that count are checked against the clock.
-        this.sessions = Caffeine.newBuilder().maximumSize(maxSessions).expireAfterAccess(absoluteTimeout).build();
+        this.sessions = Caffeine.newBuilder()
+                .maximumSize(maxSessions)
+                .expireAfterAccess(absoluteTimeout)
+                .build();
     }
 
     /** A signed-in session: who, since when, and its CSRF token. Last use is updated on each request. */
@@ -109,8 +119,14 @@ public final class UiSessions {
             signOut(previousId);
         }
         String id = randomToken();
-        sessions.put(key(id), new UiSession(principal.userId(), principal.username(), randomToken(), clock.instant(),
-                directory.passwordStamp(principal.userId())));
+        sessions.put(
+                key(id),
+                new UiSession(
+                        principal.userId(),
+                        principal.username(),
+                        randomToken(),
+                        clock.instant(),
+                        directory.passwordStamp(principal.userId())));
         return id;
     }
 
@@ -155,8 +171,10 @@ public final class UiSessions {
             return Optional.empty();
         }
         // The password changed since sign-in (or was reset): this session was made with the old one.
-        if (principal.isEmpty() || !MessageDigest.isEqual(session.passwordStamp.getBytes(StandardCharsets.US_ASCII),
-                directory.passwordStamp(session.userId).getBytes(StandardCharsets.US_ASCII))) {
+        if (principal.isEmpty()
+                || !MessageDigest.isEqual(
+                        session.passwordStamp.getBytes(StandardCharsets.US_ASCII),
+                        directory.passwordStamp(session.userId).getBytes(StandardCharsets.US_ASCII))) {
             sessions.invalidate(key);
             return Optional.empty();
         }
@@ -174,13 +192,17 @@ public final class UiSessions {
         if (tokens.size() != 1) {
             return Optional.empty();
         }
-        return find(request).filter(a -> csrfMatches(a.session(), tokens.getFirst())).map(Authenticated::principal);
+        return find(request)
+                .filter(a -> csrfMatches(a.session(), tokens.getFirst()))
+                .map(Authenticated::principal);
     }
 
     /** Constant-time comparison of a presented CSRF token with the session's. */
     public static boolean csrfMatches(UiSession session, String presented) {
-        return presented != null && MessageDigest.isEqual(session.csrfToken.getBytes(StandardCharsets.US_ASCII),
-                presented.getBytes(StandardCharsets.UTF_8));
+        return presented != null
+                && MessageDigest.isEqual(
+                        session.csrfToken.getBytes(StandardCharsets.US_ASCII),
+                        presented.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -198,7 +220,8 @@ public final class UiSessions {
         // An empty IpRangeSet allows every address; here it must mean "trust no proxy".
         return !trustedProxies.isEmpty()
                 && request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress peer
-                && peer.getAddress() instanceof InetAddress address && trustedProxies.allows(address);
+                && peer.getAddress() instanceof InetAddress address
+                && trustedProxies.allows(address);
     }
 
     /**
@@ -249,7 +272,8 @@ public final class UiSessions {
 
     private static String key(String id) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

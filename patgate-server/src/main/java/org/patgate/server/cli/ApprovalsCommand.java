@@ -13,7 +13,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code patgate approvals list|approve|deny}: the queue of tokens waiting for approval. */
-@Command(name = "approvals", mixinStandardHelpOptions = true, description = "Approve or deny pending tokens.",
+@Command(
+        name = "approvals",
+        mixinStandardHelpOptions = true,
+        description = "Approve or deny pending tokens.",
         subcommands = {ApprovalsCommand.ListPending.class, ApprovalsCommand.Approve.class, ApprovalsCommand.Deny.class})
 final class ApprovalsCommand implements Runnable {
 
@@ -22,13 +25,17 @@ final class ApprovalsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, approve or deny");
+        throw new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "missing subcommand: list, approve or deny");
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Tokens waiting for a decision.")
     static final class ListPending implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -38,8 +45,12 @@ final class ApprovalsCommand implements Runnable {
                 out.println(pending.toPrettyString());
             } else {
                 for (JsonNode t : pending.get("items")) {
-                    out.printf("%-12s  %-16s  %-10s  %s%n", t.get("id").asText(), t.get("owner").asText(),
-                            t.get("scope").asText(), t.get("name").asText());
+                    out.printf(
+                            "%-12s  %-16s  %-10s  %s%n",
+                            t.get("id").asText(),
+                            t.get("owner").asText(),
+                            t.get("scope").asText(),
+                            t.get("name").asText());
                 }
                 out.println(pending.get("total").asLong() + " pending");
             }
@@ -50,10 +61,17 @@ final class ApprovalsCommand implements Runnable {
 
     @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a pending token.")
     static final class Approve implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "ID") String id;
-        @Option(names = "--reason") String reason;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Option(names = "--reason")
+        String reason;
 
         @Override
         public Integer call() {
@@ -63,10 +81,17 @@ final class ApprovalsCommand implements Runnable {
 
     @Command(name = "deny", mixinStandardHelpOptions = true, description = "Deny a pending token; it never works.")
     static final class Deny implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "ID") String id;
-        @Option(names = "--reason", required = true) String reason;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Option(names = "--reason", required = true)
+        String reason;
 
         @Override
         public Integer call() {

@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code patgate audit list|export}: read the audit trail (admins). */
-@Command(name = "audit", mixinStandardHelpOptions = true, description = "Read the audit trail (admins).",
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
+        description = "Read the audit trail (admins).",
         subcommands = {AuditCommand.ListEvents.class, AuditCommand.Export.class})
 final class AuditCommand implements Runnable {
 
@@ -29,11 +32,20 @@ final class AuditCommand implements Runnable {
 
     /** The filters both subcommands take. */
     static final class Filters {
-        @Option(names = "--actor", description = "only events by this user") String actor;
-        @Option(names = "--action", description = "only this action, e.g. token.revoke") String action;
-        @Option(names = "--target", description = "only events about this token id, username or group") String target;
-        @Option(names = "--from", paramLabel = "TIME", description = "from this RFC 3339 time (inclusive)") String from;
-        @Option(names = "--to", paramLabel = "TIME", description = "until this RFC 3339 time (exclusive)") String to;
+        @Option(names = "--actor", description = "only events by this user")
+        String actor;
+
+        @Option(names = "--action", description = "only this action, e.g. token.revoke")
+        String action;
+
+        @Option(names = "--target", description = "only events about this token id, username or group")
+        String target;
+
+        @Option(names = "--from", paramLabel = "TIME", description = "from this RFC 3339 time (inclusive)")
+        String from;
+
+        @Option(names = "--to", paramLabel = "TIME", description = "until this RFC 3339 time (exclusive)")
+        String to;
 
         String query() {
             StringBuilder query = new StringBuilder();
@@ -54,11 +66,20 @@ final class AuditCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Audit events, newest first.")
     static final class ListEvents implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Mixin Filters filters;
-        @Spec CommandSpec spec;
-        @Option(names = "--page", defaultValue = "1") int page;
-        @Option(names = "--size", defaultValue = "50") int size;
+        @Mixin
+        ClientOptions client;
+
+        @Mixin
+        Filters filters;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--page", defaultValue = "1")
+        int page;
+
+        @Option(names = "--size", defaultValue = "50")
+        int size;
 
         @Override
         public Integer call() {
@@ -68,8 +89,14 @@ final class AuditCommand implements Runnable {
                 out.println(result.toPrettyString());
             } else {
                 for (JsonNode e : result.get("items")) {
-                    out.printf("%-27s  %-14s  %-18s  %-20s  %-7s  %s%n", e.get("occurredAt").asText(), text(e, "actor"),
-                            e.get("action").asText(), text(e, "target"), text(e, "outcome"), text(e, "detail"));
+                    out.printf(
+                            "%-27s  %-14s  %-18s  %-20s  %-7s  %s%n",
+                            e.get("occurredAt").asText(),
+                            text(e, "actor"),
+                            e.get("action").asText(),
+                            text(e, "target"),
+                            text(e, "outcome"),
+                            text(e, "detail"));
                 }
                 out.println(result.get("total").asLong() + " event(s)");
             }
@@ -78,13 +105,24 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true,
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
             description = "Every matching event as CSV (RFC 4180; cells safe to open in a spreadsheet).")
     static final class Export implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Mixin Filters filters;
-        @Spec CommandSpec spec;
-        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write to FILE instead of stdout")
+        @Mixin
+        ClientOptions client;
+
+        @Mixin
+        Filters filters;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "FILE",
+                description = "write to FILE instead of stdout")
         Path output;
 
         @Override

@@ -3,6 +3,7 @@ package org.patgate.server.cli;
 import java.io.Console;
 import java.net.URI;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.patgate.core.PatgateException;
 import org.patgate.server.cli.internal.ApiClient;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,10 +16,16 @@ import picocli.CommandLine.Option;
  */
 final class ClientOptions {
 
-    @Option(names = "--url", paramLabel = "URL", description = "PATgate base URL (env PATGATE_URL, default http://127.0.0.1:8080)")
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            description = "PATgate base URL (env PATGATE_URL, default http://127.0.0.1:8080)")
     String url;
 
-    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "your username (env PATGATE_USER)")
+    @Option(
+            names = {"-u", "--user"},
+            paramLabel = "USER",
+            description = "your username (env PATGATE_USER)")
     String user;
 
     @Option(names = "--json", description = "print the raw JSON answer")
@@ -29,7 +36,7 @@ final class ClientOptions {
     }
 
     /** As {@link #connect(CommandSpec)}; {@code loginPassword}, if not null, receives a copy of the password used. */
-    ApiClient connect(CommandSpec spec, java.util.function.Consumer<char[]> loginPassword) {
+    ApiClient connect(CommandSpec spec, Consumer<char[]> loginPassword) {
         Map<String, String> env = Main.env(spec);
         String base = firstNonEmpty(url, env.get("PATGATE_URL"), "http://127.0.0.1:8080");
         URI uri;

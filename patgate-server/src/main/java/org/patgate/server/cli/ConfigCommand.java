@@ -2,6 +2,7 @@ package org.patgate.server.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.PatgateConfig;
@@ -11,7 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code patgate config check|print}: validate a configuration, or print it with secrets masked. */
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Check or print the effective configuration.",
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        description = "Check or print the effective configuration.",
         subcommands = {ConfigCommand.Check.class, ConfigCommand.Print.class})
 final class ConfigCommand implements Runnable {
 
@@ -24,7 +28,7 @@ final class ConfigCommand implements Runnable {
     }
 
     /** Loads {@code file} (or env PATGATE_CONFIG) plus env overrides; fails naming every bad key. */
-    static PatgateConfig load(Path file, java.util.Map<String, String> env) {
+    static PatgateConfig load(Path file, Map<String, String> env) {
         Path path = file;
         String fromEnv = env.get("PATGATE_CONFIG");
         if (path == null && fromEnv != null && !fromEnv.isEmpty()) {
@@ -38,7 +42,10 @@ final class ConfigCommand implements Runnable {
 
     @Command(name = "check", mixinStandardHelpOptions = true, description = "Validate the configuration and exit.")
     static final class Check implements Callable<Integer> {
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file")
+        @Option(
+                names = {"-c", "--config"},
+                paramLabel = "FILE",
+                description = "YAML configuration file")
         Path config;
 
         @Spec
@@ -52,10 +59,15 @@ final class ConfigCommand implements Runnable {
         }
     }
 
-    @Command(name = "print", mixinStandardHelpOptions = true,
+    @Command(
+            name = "print",
+            mixinStandardHelpOptions = true,
             description = "Print the effective configuration (file + env + defaults), secrets masked.")
     static final class Print implements Callable<Integer> {
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file")
+        @Option(
+                names = {"-c", "--config"},
+                paramLabel = "FILE",
+                description = "YAML configuration file")
         Path config;
 
         @Spec

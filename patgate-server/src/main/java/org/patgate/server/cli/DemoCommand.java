@@ -22,14 +22,23 @@ import picocli.CommandLine.Spec;
  * a built-in echo upstream on a loopback port, the gateway on 127.0.0.1:8080, demo users and
  * tokens, and a list of things to try.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Run a self-contained demo: gateway, echo upstream, demo users and tokens.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--port", defaultValue = "8080", description = "gateway port on 127.0.0.1 (default 8080; 0 = any free port)")
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            description = "gateway port on 127.0.0.1 (default 8080; 0 = any free port)")
     int port;
 
-    @Option(names = "--data", defaultValue = "patgate-demo", paramLabel = "DIR", description = "where the demo keeps its data (default ./patgate-demo)")
+    @Option(
+            names = "--data",
+            defaultValue = "patgate-demo",
+            paramLabel = "DIR",
+            description = "where the demo keeps its data (default ./patgate-demo)")
     Path data;
 
     @Spec
@@ -50,7 +59,8 @@ final class DemoCommand implements Callable<Integer> {
             env.put("PATGATE_TOKENS_PEPPERFILE", dir.resolve("pepper").toString());
             PatgateConfig config = PatgateConfig.load(null, env);
             try (PatgateServer server = startOnPort(config)) {
-                DemoCredentials demo = DemoSetup.prepare(server, config.bootstrap().adminUsername());
+                DemoCredentials demo =
+                        DemoSetup.prepare(server, config.bootstrap().adminUsername());
                 printWelcome(spec.commandLine().getOut(), server.baseUri().toString(), upstream.url(), dir, demo);
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close, "patgate-demo-shutdown"));
                 server.join();
@@ -62,10 +72,12 @@ final class DemoCommand implements Callable<Integer> {
     /** Starts the demo node; a busy port is reported with this command's own option. */
     private static PatgateServer startOnPort(PatgateConfig config) {
         try {
-            return PatgateServer.start(config, message -> { });
+            return PatgateServer.start(config, message -> {});
         } catch (PortInUseException e) {
-            throw new PatgateException("port " + e.port() + " is already in use; choose another with --port"
-                    + " (--port 0 picks a free one)", e);
+            throw new PatgateException(
+                    "port " + e.port() + " is already in use; choose another with --port"
+                            + " (--port 0 picks a free one)",
+                    e);
         }
     }
 

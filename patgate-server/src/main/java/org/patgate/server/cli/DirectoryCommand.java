@@ -2,6 +2,7 @@ package org.patgate.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,7 +10,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code patgate directory status|test}: the user directories in use, and an LDAP connection check (admins). */
-@Command(name = "directory", mixinStandardHelpOptions = true,
+@Command(
+        name = "directory",
+        mixinStandardHelpOptions = true,
         description = "Show the user directories (local, LDAP) and check the LDAP connection.",
         subcommands = {DirectoryCommand.Status.class, DirectoryCommand.Test.class})
 final class DirectoryCommand implements Runnable {
@@ -22,11 +25,16 @@ final class DirectoryCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: status or test");
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
             description = "Each directory and what it last observed: server in use, latency, last error.")
     static final class Status implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -42,16 +50,21 @@ final class DirectoryCommand implements Runnable {
         }
     }
 
-    @Command(name = "test", mixinStandardHelpOptions = true,
+    @Command(
+            name = "test",
+            mixinStandardHelpOptions = true,
             description = "Connect to the LDAP directory now, bind as the service account and read both base "
                     + "entries. Exit code 1 when it is not reachable.")
     static final class Test implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
-            JsonNode answer = client.connect(spec).post("directory/test", java.util.Map.of());
+            JsonNode answer = client.connect(spec).post("directory/test", Map.of());
             PrintWriter out = spec.commandLine().getOut();
             if (client.json) {
                 out.println(answer.toPrettyString());
@@ -65,8 +78,9 @@ final class DirectoryCommand implements Runnable {
 
     /** One line per directory: kind and status, then where, how fast, and the last error. */
     static void print(PrintWriter out, JsonNode directory) {
-        StringBuilder line = new StringBuilder(String.format("%-6s %-8s", directory.path("kind").asText(),
-                directory.path("status").asText()));
+        StringBuilder line = new StringBuilder(String.format(
+                "%-6s %-8s",
+                directory.path("kind").asText(), directory.path("status").asText()));
         if (directory.hasNonNull("serverInUse")) {
             line.append(" server ").append(directory.get("serverInUse").asText());
         } else if (directory.has("urls")) {

@@ -11,12 +11,25 @@ import picocli.CommandLine.Command;
  * {@code patgate}: the one command-line entry point. Exit codes: 0 success, 1 failure, 2 usage
  * error. Failures print one line to stderr; stack traces only with {@code PATGATE_DEBUG=1}.
  */
-@Command(name = "patgate", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+@Command(
+        name = "patgate",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.VersionProvider.class,
         description = "PATgate: a personal access token gateway for REST APIs.",
-        subcommands = {DemoCommand.class, ServeCommand.class, ConfigCommand.class, UserCommand.class, TokenCommand.class,
-                PermissionsCommand.class, PolicyCommand.class, ApprovalsCommand.class, SettingsCommand.class,
-                DirectoryCommand.class, AuditCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            ServeCommand.class,
+            ConfigCommand.class,
+            UserCommand.class,
+            TokenCommand.class,
+            PermissionsCommand.class,
+            PolicyCommand.class,
+            ApprovalsCommand.class,
+            SettingsCommand.class,
+            DirectoryCommand.class,
+            AuditCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec

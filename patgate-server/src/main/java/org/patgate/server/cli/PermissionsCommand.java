@@ -13,7 +13,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code patgate permissions list|set}: which groups may use, create and manage tokens (admins). */
-@Command(name = "permissions", mixinStandardHelpOptions = true,
+@Command(
+        name = "permissions",
+        mixinStandardHelpOptions = true,
         description = "Show or set permissions by group: use-tokens, create-tokens, create-tokens-for-others, "
                 + "manage-all-tokens, admin.",
         subcommands = {PermissionsCommand.ListPermissions.class, PermissionsCommand.Set.class})
@@ -29,8 +31,11 @@ final class PermissionsCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every group's permissions.")
     static final class ListPermissions implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -47,18 +52,27 @@ final class PermissionsCommand implements Runnable {
         }
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true,
+    @Command(
+            name = "set",
+            mixinStandardHelpOptions = true,
             description = "Replace a group's permissions: patgate permissions set developers use-tokens create-tokens")
     static final class Set implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "GROUP", description = "a group name, or 'everyone'") String target;
-        @Parameters(index = "1..*", paramLabel = "PERMISSION", arity = "0..*") List<String> permissions = new ArrayList<>();
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "GROUP", description = "a group name, or 'everyone'")
+        String target;
+
+        @Parameters(index = "1..*", paramLabel = "PERMISSION", arity = "0..*")
+        List<String> permissions = new ArrayList<>();
 
         @Override
         public Integer call() {
-            JsonNode result = client.connect(spec).put("permissions/" + GroupTarget.path(target),
-                    Map.of("permissions", permissions));
+            JsonNode result = client.connect(spec)
+                    .put("permissions/" + GroupTarget.path(target), Map.of("permissions", permissions));
             spec.commandLine().getOut().println(result.get("group").asText() + ": " + join(result.get("permissions")));
             spec.commandLine().getOut().flush();
             return 0;

@@ -15,7 +15,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code patgate policy list|set|delete}: token policies by group (admins). */
-@Command(name = "policy", mixinStandardHelpOptions = true, description = "Show, set or remove token policies by group.",
+@Command(
+        name = "policy",
+        mixinStandardHelpOptions = true,
+        description = "Show, set or remove token policies by group.",
         subcommands = {PolicyCommand.ListPolicies.class, PolicyCommand.Set.class, PolicyCommand.Delete.class})
 final class PolicyCommand implements Runnable {
 
@@ -29,8 +32,11 @@ final class PolicyCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every policy.")
     static final class ListPolicies implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -49,21 +55,40 @@ final class PolicyCommand implements Runnable {
         }
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true,
+    @Command(
+            name = "set",
+            mixinStandardHelpOptions = true,
             description = "Set a group's policy (replaces the previous one); unset options mean no limit.")
     static final class Set implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "GROUP", description = "a group name, or 'everyone'") String target;
-        @Option(names = "--max-lifetime-days") Integer maxLifetimeDays;
-        @Option(names = "--expiry-required") boolean expiryRequired;
-        @Option(names = "--max-active-tokens") Integer maxActiveTokens;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "GROUP", description = "a group name, or 'everyone'")
+        String target;
+
+        @Option(names = "--max-lifetime-days")
+        Integer maxLifetimeDays;
+
+        @Option(names = "--expiry-required")
+        boolean expiryRequired;
+
+        @Option(names = "--max-active-tokens")
+        Integer maxActiveTokens;
+
         @Option(names = "--allowed-scope", paramLabel = "SCOPE", description = "read-only or read-write (repeatable)")
         List<String> allowedScopes = new ArrayList<>();
+
         @Option(names = "--required-ip", paramLabel = "CIDR", description = "tokens must stay within (repeatable)")
         List<String> requiredIps = new ArrayList<>();
-        @Option(names = "--approval-required") boolean approvalRequired;
-        @Option(names = "--rate-limit", paramLabel = "PER_MINUTE") Integer rateLimit;
+
+        @Option(names = "--approval-required")
+        boolean approvalRequired;
+
+        @Option(names = "--rate-limit", paramLabel = "PER_MINUTE")
+        Integer rateLimit;
 
         @Override
         public Integer call() {
@@ -84,9 +109,14 @@ final class PolicyCommand implements Runnable {
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Remove a group's policy.")
     static final class Delete implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "GROUP", description = "a group name, or 'everyone'") String target;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "GROUP", description = "a group name, or 'everyone'")
+        String target;
 
         @Override
         public Integer call() {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.patgate.core.PatgateException;
 import org.patgate.server.config.RestKeys;
@@ -19,7 +20,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code patgate settings get|set|reset}: the REST settings that apply at runtime (admins). */
-@Command(name = "settings", mixinStandardHelpOptions = true,
+@Command(
+        name = "settings",
+        mixinStandardHelpOptions = true,
         description = "Show or change the REST settings at runtime: password authentication, REST paths, "
                 + "read-only POST endpoints, allowed IP ranges. Stored values win over the configuration file.",
         subcommands = {SettingsCommand.Get.class, SettingsCommand.Set.class, SettingsCommand.Reset.class})
@@ -33,11 +36,16 @@ final class SettingsCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "missing subcommand: get, set or reset");
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true,
+    @Command(
+            name = "get",
+            mixinStandardHelpOptions = true,
             description = "The settings in force and where each comes from (configuration or stored).")
     static final class Get implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -46,28 +54,63 @@ final class SettingsCommand implements Runnable {
         }
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true,
+    @Command(
+            name = "set",
+            mixinStandardHelpOptions = true,
             description = "Replace the stored settings. Options not given follow the configuration file; "
                     + "with --file, the file is the whole request body ({\"rest\": {...}}).")
     static final class Set implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @Option(names = "--password-auth", paramLabel = "block|allow",
-                description = "refuse (block) or pass (allow) Basic passwords on the REST paths") String passwordAuth;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--password-auth",
+                paramLabel = "block|allow",
+                description = "refuse (block) or pass (allow) Basic passwords on the REST paths")
+        String passwordAuth;
+
         @Option(names = "--rest-path", paramLabel = "PATTERN", description = "where tokens are enforced (repeatable)")
         List<String> paths;
-        @Option(names = "--read-only-post", paramLabel = "PATTERN",
-                description = "a POST endpoint read-only tokens may call (repeatable)") List<String> readOnlyPosts;
-        @Option(names = "--anonymous", paramLabel = "deny|allow",
-                description = "whether REST requests without any credentials pass") String anonymous;
-        @Option(names = "--password-exempt-user", paramLabel = "USER",
-                description = "may still use a password (repeatable)") List<String> passwordExemptUsers;
-        @Option(names = "--password-exempt-group", paramLabel = "GROUP",
-                description = "members may still use a password (repeatable)") List<String> passwordExemptGroups;
-        @Option(names = "--allowed-ip", paramLabel = "CIDR",
-                description = "where the REST API may be used from (repeatable)") List<String> allowedIps;
-        @Option(names = "--session-cookie", paramLabel = "NAME",
-                description = "an upstream session cookie name (repeatable)") List<String> sessionCookies;
+
+        @Option(
+                names = "--read-only-post",
+                paramLabel = "PATTERN",
+                description = "a POST endpoint read-only tokens may call (repeatable)")
+        List<String> readOnlyPosts;
+
+        @Option(
+                names = "--anonymous",
+                paramLabel = "deny|allow",
+                description = "whether REST requests without any credentials pass")
+        String anonymous;
+
+        @Option(
+                names = "--password-exempt-user",
+                paramLabel = "USER",
+                description = "may still use a password (repeatable)")
+        List<String> passwordExemptUsers;
+
+        @Option(
+                names = "--password-exempt-group",
+                paramLabel = "GROUP",
+                description = "members may still use a password (repeatable)")
+        List<String> passwordExemptGroups;
+
+        @Option(
+                names = "--allowed-ip",
+                paramLabel = "CIDR",
+                description = "where the REST API may be used from (repeatable)")
+        List<String> allowedIps;
+
+        @Option(
+                names = "--session-cookie",
+                paramLabel = "NAME",
+                description = "an upstream session cookie name (repeatable)")
+        List<String> sessionCookies;
+
         @Option(names = "--file", paramLabel = "FILE", description = "a JSON file holding the whole request body")
         Path file;
 
@@ -83,11 +126,12 @@ final class SettingsCommand implements Runnable {
             rest.put(RestKeys.PASSWORD_EXEMPT_GROUPS.field(), passwordExemptGroups);
             rest.put(RestKeys.ALLOWED_IPS.field(), allowedIps);
             rest.put(RestKeys.SESSION_COOKIES.field(), sessionCookies);
-            rest.values().removeIf(java.util.Objects::isNull);
+            rest.values().removeIf(Objects::isNull);
             Object body;
             if (file != null) {
                 if (!rest.isEmpty()) {
-                    throw new ParameterException(spec.commandLine(), "give either --file or the setting options, not both");
+                    throw new ParameterException(
+                            spec.commandLine(), "give either --file or the setting options, not both");
                 }
                 body = readFile(file);
             } else {
@@ -106,11 +150,16 @@ final class SettingsCommand implements Runnable {
         }
     }
 
-    @Command(name = "reset", mixinStandardHelpOptions = true,
+    @Command(
+            name = "reset",
+            mixinStandardHelpOptions = true,
             description = "Remove every stored setting, so the configuration file applies again.")
     static final class Reset implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -124,10 +173,16 @@ final class SettingsCommand implements Runnable {
         if (client.json) {
             out.println(settings.toPrettyString());
         } else {
-            settings.get("rest").properties().forEach(e -> out.printf("%-26s  %-13s  %s%n", "rest." + e.getKey(),
-                    e.getValue().get("source").asText(), e.getValue().get("value")));
+            settings.get("rest")
+                    .properties()
+                    .forEach(e -> out.printf(
+                            "%-26s  %-13s  %s%n",
+                            "rest." + e.getKey(),
+                            e.getValue().get("source").asText(),
+                            e.getValue().get("value")));
             if (settings.hasNonNull("updatedBy")) {
-                out.println("stored by " + settings.get("updatedBy").asText() + " at " + settings.get("updatedAt").asText());
+                out.println("stored by " + settings.get("updatedBy").asText() + " at "
+                        + settings.get("updatedAt").asText());
             }
         }
         out.flush();

@@ -21,9 +21,18 @@ import picocli.CommandLine.Spec;
  * A new secret goes to stdout alone (so {@code TOKEN=$(patgate token create ...)} works); the
  * explanation goes to stderr.
  */
-@Command(name = "token", mixinStandardHelpOptions = true, description = "Create, list, revoke and rotate tokens.",
-        subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Get.class,
-                TokenCommand.Revoke.class, TokenCommand.Rotate.class, TokenCommand.Activity.class})
+@Command(
+        name = "token",
+        mixinStandardHelpOptions = true,
+        description = "Create, list, revoke and rotate tokens.",
+        subcommands = {
+            TokenCommand.Create.class,
+            TokenCommand.ListTokens.class,
+            TokenCommand.Get.class,
+            TokenCommand.Revoke.class,
+            TokenCommand.Rotate.class,
+            TokenCommand.Activity.class
+        })
 final class TokenCommand implements Runnable {
 
     @Spec
@@ -31,14 +40,17 @@ final class TokenCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "missing subcommand: create, list, get, revoke, rotate or activity");
+        throw new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "missing subcommand: create, list, get, revoke, rotate or activity");
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a token; prints the secret once.")
     static final class Create implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
 
         @Option(names = "--name", required = true, description = "what the token is for, e.g. 'nightly backup'")
         String name;
@@ -52,13 +64,18 @@ final class TokenCommand implements Runnable {
         @Option(names = "--expires-in-days", paramLabel = "DAYS", description = "expire after DAYS days")
         Integer expiresInDays;
 
-        @Option(names = "--expires-at", paramLabel = "TIME", description = "expire at an RFC 3339 time, e.g. 2027-01-31T17:00:00Z")
+        @Option(
+                names = "--expires-at",
+                paramLabel = "TIME",
+                description = "expire at an RFC 3339 time, e.g. 2027-01-31T17:00:00Z")
         String expiresAt;
 
         @Option(names = "--allowed-ip", paramLabel = "CIDR", description = "only from this range (repeatable)")
         List<String> allowedIps = new ArrayList<>();
 
-        @Option(names = "--preset", paramLabel = "NAME",
+        @Option(
+                names = "--preset",
+                paramLabel = "NAME",
                 description = "fine-grained rules preset, e.g. jira-read-issues-and-search (see GET /presets)")
         String preset;
 
@@ -84,26 +101,53 @@ final class TokenCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List tokens you may see.")
     static final class ListTokens implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+        @Mixin
+        ClientOptions client;
 
-        @Option(names = "--owner", description = "only this user's tokens (admins: anyone)") String owner;
-        @Option(names = "--status", description = "active, expired, revoked, pending or denied") String status;
-        @Option(names = {"-q", "--q", "--query"}, description = "name contains, or hint is") String query;
-        @Option(names = "--scope", description = "read-only or read-write") String scope;
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--owner", description = "only this user's tokens (admins: anyone)")
+        String owner;
+
+        @Option(names = "--status", description = "active, expired, revoked, pending or denied")
+        String status;
+
+        @Option(
+                names = {"-q", "--q", "--query"},
+                description = "name contains, or hint is")
+        String query;
+
+        @Option(names = "--scope", description = "read-only or read-write")
+        String scope;
+
         @Option(names = "--expires-before", paramLabel = "TIME", description = "expiring before this RFC 3339 time")
         String expiresBefore;
-        @Option(names = "--last-used-before", paramLabel = "TIME",
+
+        @Option(
+                names = "--last-used-before",
+                paramLabel = "TIME",
                 description = "last used before this RFC 3339 time, or never used and created before it")
         String lastUsedBefore;
-        @Option(names = "--sort", description = "created, expires, lastUsed, name or owner; '-' first for descending "
-                + "(default -created)") String sort;
-        @Option(names = "--page", defaultValue = "1") int page;
-        @Option(names = "--size", defaultValue = "50") int size;
+
+        @Option(
+                names = "--sort",
+                description =
+                        "created, expires, lastUsed, name or owner; '-' first for descending " + "(default -created)")
+        String sort;
+
+        @Option(names = "--page", defaultValue = "1")
+        int page;
+
+        @Option(names = "--size", defaultValue = "50")
+        int size;
 
         @Override
         public Integer call() {
-            StringBuilder path = new StringBuilder("tokens?page=").append(page).append("&size=").append(size);
+            StringBuilder path = new StringBuilder("tokens?page=")
+                    .append(page)
+                    .append("&size=")
+                    .append(size);
             appendParam(path, "owner", owner);
             appendParam(path, "status", status);
             appendParam(path, "q", query);
@@ -116,12 +160,20 @@ final class TokenCommand implements Runnable {
             if (client.json) {
                 out.println(result.toPrettyString());
             } else {
-                out.printf("%-12s  %-24s  %-12s  %-10s  %-8s  %-20s  %-20s  %s%n", "ID", "NAME", "OWNER", "SCOPE",
-                        "STATUS", "EXPIRES", "LAST USED", "HINT");
+                out.printf(
+                        "%-12s  %-24s  %-12s  %-10s  %-8s  %-20s  %-20s  %s%n",
+                        "ID", "NAME", "OWNER", "SCOPE", "STATUS", "EXPIRES", "LAST USED", "HINT");
                 for (JsonNode t : result.get("items")) {
-                    out.printf("%-12s  %-24s  %-12s  %-10s  %-8s  %-20s  %-20s  %s%n", t.get("id").asText(),
-                            cut(t.get("name").asText(), 24), cut(t.get("owner").asText(), 12), t.get("scope").asText(),
-                            t.get("status").asText(), text(t, "expiresAt"), text(t, "lastUsedAt"), t.get("hint").asText());
+                    out.printf(
+                            "%-12s  %-24s  %-12s  %-10s  %-8s  %-20s  %-20s  %s%n",
+                            t.get("id").asText(),
+                            cut(t.get("name").asText(), 24),
+                            cut(t.get("owner").asText(), 12),
+                            t.get("scope").asText(),
+                            t.get("status").asText(),
+                            text(t, "expiresAt"),
+                            text(t, "lastUsedAt"),
+                            t.get("hint").asText());
                 }
                 out.println(result.get("total").asLong() + " token(s)");
             }
@@ -132,9 +184,14 @@ final class TokenCommand implements Runnable {
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one token's settings and state.")
     static final class Get implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "ID") String id;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID")
+        String id;
 
         @Override
         public Integer call() {
@@ -145,22 +202,41 @@ final class TokenCommand implements Runnable {
         }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = {"Revoke a token by id, or in bulk every token matching filters (e.g. all tokens of a "
-                    + "departed user, or stale ones); revoked tokens stop working at once.",
-                    "Bulk revocation needs --yes; without it, prints how many tokens match and revokes nothing."})
+    @Command(
+            name = "revoke",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Revoke a token by id, or in bulk every token matching filters (e.g. all tokens of a "
+                        + "departed user, or stale ones); revoked tokens stop working at once.",
+                "Bulk revocation needs --yes; without it, prints how many tokens match and revokes nothing."
+            })
     static final class Revoke implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "ID", arity = "0..1", description = "the token to revoke") String id;
-        @Option(names = "--owner", description = "bulk: every token of this user") String owner;
-        @Option(names = "--stale-before", paramLabel = "TIME",
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", arity = "0..1", description = "the token to revoke")
+        String id;
+
+        @Option(names = "--owner", description = "bulk: every token of this user")
+        String owner;
+
+        @Option(
+                names = "--stale-before",
+                paramLabel = "TIME",
                 description = "bulk: tokens last used before this RFC 3339 time, or never used and created before it")
         String staleBefore;
+
         @Option(names = "--expires-before", paramLabel = "TIME", description = "bulk: tokens expiring before this time")
         String expiresBefore;
-        @Option(names = "--status", description = "bulk: only tokens in this status") String status;
-        @Option(names = "--yes", description = "bulk: really revoke (no question is asked)") boolean yes;
+
+        @Option(names = "--status", description = "bulk: only tokens in this status")
+        String status;
+
+        @Option(names = "--yes", description = "bulk: really revoke (no question is asked)")
+        boolean yes;
 
         @Override
         public Integer call() {
@@ -172,7 +248,8 @@ final class TokenCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             if (id != null) {
                 if (!filters.isEmpty()) {
-                    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    throw new picocli.CommandLine.ParameterException(
+                            spec.commandLine(),
                             "give a token ID or bulk filters (--owner, --stale-before, ...), not both");
                 }
                 client.connect(spec).delete("tokens/" + encode(id));
@@ -181,7 +258,8 @@ final class TokenCommand implements Runnable {
                 return 0;
             }
             if (filters.isEmpty()) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(),
                         "give a token ID, or --owner and/or --stale-before (with --yes) to revoke in bulk");
             }
             var api = client.connect(spec);
@@ -190,7 +268,8 @@ final class TokenCommand implements Runnable {
                 filters.forEach((name, value) -> appendParam(path, name, value.toString()));
                 long matching = api.get(path.toString()).get("total").asLong();
                 PrintWriter err = spec.commandLine().getErr();
-                err.println(matching + " token(s) match (revoked ones included); nothing revoked. Add --yes to revoke them.");
+                err.println(matching
+                        + " token(s) match (revoked ones included); nothing revoked. Add --yes to revoke them.");
                 err.flush();
                 return 1;
             }
@@ -205,12 +284,19 @@ final class TokenCommand implements Runnable {
         }
     }
 
-    @Command(name = "rotate", mixinStandardHelpOptions = true,
+    @Command(
+            name = "rotate",
+            mixinStandardHelpOptions = true,
             description = "Issue a new secret for a token; the old one stops working at once.")
     static final class Rotate implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "ID") String id;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID")
+        String id;
 
         @Override
         public Integer call() {
@@ -220,13 +306,22 @@ final class TokenCommand implements Runnable {
         }
     }
 
-    @Command(name = "activity", mixinStandardHelpOptions = true,
+    @Command(
+            name = "activity",
+            mixinStandardHelpOptions = true,
             description = "Show when and from where a token was last used, and its recent requests.")
     static final class Activity implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "ID") String id;
-        @Option(names = "--size", defaultValue = "20", description = "how many recent requests (default 20)") int size;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Option(names = "--size", defaultValue = "20", description = "how many recent requests (default 20)")
+        int size;
 
         @Override
         public Integer call() {
@@ -235,11 +330,18 @@ final class TokenCommand implements Runnable {
             if (client.json) {
                 out.println(activity.toPrettyString());
             } else {
-                out.printf("last used %s from %s (%s)%n", text(activity, "lastUsedAt"), text(activity, "lastUsedIp"),
-                        text(activity, "lastUsedAgent"));
+                out.printf(
+                        "last used %s from %s (%s)%n",
+                        text(activity, "lastUsedAt"), text(activity, "lastUsedIp"), text(activity, "lastUsedAgent"));
                 for (JsonNode r : activity.get("items")) {
-                    out.printf("%-27s  %-7s %3d  %8.1f ms  %-15s  %s%n", r.get("at").asText(), r.get("method").asText(),
-                            r.get("status").asInt(), r.get("latencyMs").asDouble(), text(r, "ip"), r.get("path").asText());
+                    out.printf(
+                            "%-27s  %-7s %3d  %8.1f ms  %-15s  %s%n",
+                            r.get("at").asText(),
+                            r.get("method").asText(),
+                            r.get("status").asInt(),
+                            r.get("latencyMs").asDouble(),
+                            text(r, "ip"),
+                            r.get("path").asText());
                 }
             }
             out.flush();
@@ -253,9 +355,14 @@ final class TokenCommand implements Runnable {
             out.println(token.toPrettyString());
         } else {
             PrintWriter err = spec.commandLine().getErr();
-            err.printf("%s token %s '%s' for %s (%s, expires %s). Copy it now: it will not be shown again.%n", verb,
-                    token.get("id").asText(), token.get("name").asText(), token.get("owner").asText(),
-                    token.get("scope").asText(), text(token, "expiresAt"));
+            err.printf(
+                    "%s token %s '%s' for %s (%s, expires %s). Copy it now: it will not be shown again.%n",
+                    verb,
+                    token.get("id").asText(),
+                    token.get("name").asText(),
+                    token.get("owner").asText(),
+                    token.get("scope").asText(),
+                    text(token, "expiresAt"));
             err.flush();
             out.println(token.get("token").asText());
         }

@@ -22,9 +22,17 @@ import picocli.CommandLine.Spec;
  * {@code patgate user create|list|update|delete|passwd}: manage local users through a running
  * server's API (admins; everyone may change their own password).
  */
-@Command(name = "user", mixinStandardHelpOptions = true, description = "Manage local users (admins).",
-        subcommands = {UserCommand.Create.class, UserCommand.ListUsers.class, UserCommand.Update.class,
-                UserCommand.Delete.class, UserCommand.Passwd.class})
+@Command(
+        name = "user",
+        mixinStandardHelpOptions = true,
+        description = "Manage local users (admins).",
+        subcommands = {
+            UserCommand.Create.class,
+            UserCommand.ListUsers.class,
+            UserCommand.Update.class,
+            UserCommand.Delete.class,
+            UserCommand.Passwd.class
+        })
 final class UserCommand implements Runnable {
 
     @Spec
@@ -32,21 +40,34 @@ final class UserCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: create, list, update, delete or passwd");
+        throw new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "missing subcommand: create, list, update, delete or passwd");
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
             description = "Create a local user. The new password comes from env PATGATE_NEW_PASSWORD, a prompt, "
                     + "or --generate-password.")
     static final class Create implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+        @Mixin
+        ClientOptions client;
 
-        @Option(names = "--username", required = true) String username;
-        @Option(names = "--display-name") String displayName;
-        @Option(names = "--email") String email;
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--username", required = true)
+        String username;
+
+        @Option(names = "--display-name")
+        String displayName;
+
+        @Option(names = "--email")
+        String email;
+
         @Option(names = "--group", paramLabel = "GROUP", description = "add to this group (repeatable)")
         List<String> groups = new ArrayList<>();
+
         @Option(names = "--generate-password", description = "generate a strong password and print it once")
         boolean generate;
 
@@ -107,9 +128,14 @@ final class UserCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List users.")
     static final class ListUsers implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @Option(names = {"-q", "--query"}) String query;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-q", "--query"})
+        String query;
 
         @Override
         public Integer call() {
@@ -120,8 +146,11 @@ final class UserCommand implements Runnable {
                 out.println(result.toPrettyString());
             } else {
                 for (JsonNode u : result.get("items")) {
-                    out.printf("%-20s  %-8s  %s%n", u.get("username").asText(),
-                            u.get("enabled").asBoolean() ? "enabled" : "disabled", u.get("groups"));
+                    out.printf(
+                            "%-20s  %-8s  %s%n",
+                            u.get("username").asText(),
+                            u.get("enabled").asBoolean() ? "enabled" : "disabled",
+                            u.get("groups"));
                 }
             }
             out.flush();
@@ -129,20 +158,40 @@ final class UserCommand implements Runnable {
         }
     }
 
-    @Command(name = "update", mixinStandardHelpOptions = true,
+    @Command(
+            name = "update",
+            mixinStandardHelpOptions = true,
             description = "Change a user's display name, email, groups (replaced as a whole) or enabled state.")
     static final class Update implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @picocli.CommandLine.Parameters(paramLabel = "USERNAME") String username;
-        @Option(names = "--display-name") String displayName;
-        @Option(names = "--email", description = "an email address; '' clears it") String email;
-        @Option(names = "--group", paramLabel = "GROUP",
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Parameters(paramLabel = "USERNAME")
+        String username;
+
+        @Option(names = "--display-name")
+        String displayName;
+
+        @Option(names = "--email", description = "an email address; '' clears it")
+        String email;
+
+        @Option(
+                names = "--group",
+                paramLabel = "GROUP",
                 description = "the user's groups afterwards (repeatable; replaces all memberships)")
         List<String> groups;
-        @Option(names = "--no-groups", description = "remove the user from every group") boolean noGroups;
-        @Option(names = "--enable", description = "allow the user to log in and use tokens again") boolean enable;
-        @Option(names = "--disable", description = "stop the user's logins and tokens") boolean disable;
+
+        @Option(names = "--no-groups", description = "remove the user from every group")
+        boolean noGroups;
+
+        @Option(names = "--enable", description = "allow the user to log in and use tokens again")
+        boolean enable;
+
+        @Option(names = "--disable", description = "stop the user's logins and tokens")
+        boolean disable;
 
         @Override
         public Integer call() {
@@ -158,12 +207,14 @@ final class UserCommand implements Runnable {
             }
             if (enable || disable) {
                 if (enable && disable) {
-                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--enable or --disable, not both");
+                    throw new picocli.CommandLine.ParameterException(
+                            spec.commandLine(), "--enable or --disable, not both");
                 }
                 body.put("enabled", enable);
             }
             if (body.isEmpty()) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(),
                         "nothing to change: give --display-name, --email, --group, --no-groups, --enable or --disable");
             }
             JsonNode user = client.connect(spec).patch("users/" + TokenCommand.encode(username), body);
@@ -172,20 +223,31 @@ final class UserCommand implements Runnable {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true,
+    @Command(
+            name = "delete",
+            mixinStandardHelpOptions = true,
             description = "Delete a user and the tokens they own (needs --yes). Users who created, revoked or approved "
                     + "other users' tokens cannot be deleted; disable them instead.")
     static final class Delete implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @picocli.CommandLine.Parameters(paramLabel = "USERNAME") String username;
-        @Option(names = "--yes", description = "really delete") boolean yes;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Parameters(paramLabel = "USERNAME")
+        String username;
+
+        @Option(names = "--yes", description = "really delete")
+        boolean yes;
 
         @Override
         public Integer call() {
             if (!yes) {
-                spec.commandLine().getErr().println("deleting " + username + " also deletes their tokens; "
-                        + "add --yes to do it. Nothing deleted.");
+                spec.commandLine()
+                        .getErr()
+                        .println("deleting " + username + " also deletes their tokens; "
+                                + "add --yes to do it. Nothing deleted.");
                 spec.commandLine().getErr().flush();
                 return 1;
             }
@@ -196,15 +258,26 @@ final class UserCommand implements Runnable {
         }
     }
 
-    @Command(name = "passwd", mixinStandardHelpOptions = true,
-            description = {"Change your own password (the current one is the password you log in with), or, as an "
-                    + "admin, set USERNAME's password.",
-                    "The new password comes from env PATGATE_NEW_PASSWORD or a prompt (asked twice)."})
+    @Command(
+            name = "passwd",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Change your own password (the current one is the password you log in with), or, as an "
+                        + "admin, set USERNAME's password.",
+                "The new password comes from env PATGATE_NEW_PASSWORD or a prompt (asked twice)."
+            })
     static final class Passwd implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @picocli.CommandLine.Parameters(paramLabel = "USERNAME", arity = "0..1",
-                description = "whose password to set (admins); default: your own") String username;
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Parameters(
+                paramLabel = "USERNAME",
+                arity = "0..1",
+                description = "whose password to set (admins); default: your own")
+        String username;
 
         @Override
         public Integer call() {
@@ -213,8 +286,9 @@ final class UserCommand implements Runnable {
             char[] password = newPassword(spec, username == null ? "yourself" : username);
             try {
                 if (username == null) {
-                    api.post("me/password", Map.of("currentPassword", new String(current[0]),
-                            "newPassword", new String(password)));
+                    api.post(
+                            "me/password",
+                            Map.of("currentPassword", new String(current[0]), "newPassword", new String(password)));
                     spec.commandLine().getOut().println("changed your password");
                 } else {
                     api.patch("users/" + TokenCommand.encode(username), Map.of("password", new String(password)));
@@ -234,9 +308,13 @@ final class UserCommand implements Runnable {
         if (json) {
             out.println(user.toPrettyString());
         } else {
-            out.printf("%s  %s  %s  %s  groups=%s%n", user.get("username").asText(), user.get("displayName").asText(),
+            out.printf(
+                    "%s  %s  %s  %s  groups=%s%n",
+                    user.get("username").asText(),
+                    user.get("displayName").asText(),
                     user.path("email").isNull() ? "-" : user.path("email").asText(),
-                    user.get("enabled").asBoolean() ? "enabled" : "disabled", user.get("groups"));
+                    user.get("enabled").asBoolean() ? "enabled" : "disabled",
+                    user.get("groups"));
         }
         out.flush();
     }

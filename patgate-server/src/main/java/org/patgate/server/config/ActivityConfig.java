@@ -13,14 +13,26 @@ import org.patgate.server.config.internal.ConfigRules;
  */
 public record ActivityConfig(int queueSize, Duration flushInterval, int recentRequests) {
 
-    public static final Setting<ActivityConfig, Integer> QUEUE_SIZE = Setting.of("activity.queueSize",
-            new SettingType.Int(), 100_000, ConfigRules.range(100, 10_000_000), ActivityConfig::queueSize,
+    public static final Setting<ActivityConfig, Integer> QUEUE_SIZE = Setting.of(
+            "activity.queueSize",
+            new SettingType.Int(),
+            100_000,
+            ConfigRules.range(100, 10_000_000),
+            ActivityConfig::queueSize,
             "Activity events held in memory before they are written; beyond it they are dropped and counted.");
-    public static final Setting<ActivityConfig, Duration> FLUSH_INTERVAL = Setting.of("activity.flushInterval",
-            new SettingType.Span(), Duration.ofSeconds(1), ConfigRules::positive, ActivityConfig::flushInterval,
+    public static final Setting<ActivityConfig, Duration> FLUSH_INTERVAL = Setting.of(
+            "activity.flushInterval",
+            new SettingType.Span(),
+            Duration.ofSeconds(1),
+            ConfigRules::positive,
+            ActivityConfig::flushInterval,
             "How often queued activity is written to the database.");
-    public static final Setting<ActivityConfig, Integer> RECENT_REQUESTS = Setting.of("activity.recentRequests",
-            new SettingType.Int(), 100, ConfigRules.range(0, 10_000), ActivityConfig::recentRequests,
+    public static final Setting<ActivityConfig, Integer> RECENT_REQUESTS = Setting.of(
+            "activity.recentRequests",
+            new SettingType.Int(),
+            100,
+            ConfigRules.range(0, 10_000),
+            ActivityConfig::recentRequests,
             "How many recent requests are kept per token.");
     /** Every {@code activity.*} key. */
     public static final List<Setting<ActivityConfig, ?>> KEYS = List.of(QUEUE_SIZE, FLUSH_INTERVAL, RECENT_REQUESTS);

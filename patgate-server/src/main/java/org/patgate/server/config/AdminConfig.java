@@ -10,8 +10,13 @@ import org.patgate.server.config.internal.ConfigRules;
  */
 public record AdminConfig(String group) {
 
-    public static final Setting<AdminConfig, String> GROUP = Setting.of("admin.group", new SettingType.Text(),
-            "patgate-admins", ConfigRules::name, AdminConfig::group, "The group whose members are PATgate admins.");
+    public static final Setting<AdminConfig, String> GROUP = Setting.of(
+            "admin.group",
+            new SettingType.Text(),
+            "patgate-admins",
+            ConfigRules::name,
+            AdminConfig::group,
+            "The group whose members are PATgate admins.");
     /** Every {@code admin.*} key. */
     public static final List<Setting<AdminConfig, ?>> KEYS = List.of(GROUP);
 

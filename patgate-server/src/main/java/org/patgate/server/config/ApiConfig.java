@@ -13,8 +13,12 @@ public record ApiConfig(int maxBodyBytes) {
     public static final int MIN_BODY_BYTES = 1024;
     public static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-    public static final Setting<ApiConfig, Integer> MAX_BODY = Setting.of("api.maxBodyBytes", new SettingType.Int(),
-            65536, ConfigRules.range(MIN_BODY_BYTES, MAX_BODY_BYTES), ApiConfig::maxBodyBytes,
+    public static final Setting<ApiConfig, Integer> MAX_BODY = Setting.of(
+            "api.maxBodyBytes",
+            new SettingType.Int(),
+            65536,
+            ConfigRules.range(MIN_BODY_BYTES, MAX_BODY_BYTES),
+            ApiConfig::maxBodyBytes,
             "The largest request body the management API accepts, in bytes.");
     /** Every {@code api.*} key. */
     public static final List<Setting<ApiConfig, ?>> KEYS = List.of(MAX_BODY);

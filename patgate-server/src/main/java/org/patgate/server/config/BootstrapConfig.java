@@ -12,11 +12,19 @@ import org.patgate.server.config.internal.Masking;
  */
 public record BootstrapConfig(String adminUsername, String adminPassword) {
 
-    public static final Setting<BootstrapConfig, String> ADMIN_USERNAME = Setting.of("bootstrap.adminUsername",
-            new SettingType.Text(), "admin", ConfigRules::name, BootstrapConfig::adminUsername,
+    public static final Setting<BootstrapConfig, String> ADMIN_USERNAME = Setting.of(
+            "bootstrap.adminUsername",
+            new SettingType.Text(),
+            "admin",
+            ConfigRules::name,
+            BootstrapConfig::adminUsername,
             "The first administrator's username, created when the user directory is empty.");
-    public static final Setting<BootstrapConfig, String> ADMIN_PASSWORD = Setting.secret("bootstrap.adminPassword", "",
-            value -> { }, BootstrapConfig::adminPassword, "The first administrator's password; empty: none is set.");
+    public static final Setting<BootstrapConfig, String> ADMIN_PASSWORD = Setting.secret(
+            "bootstrap.adminPassword",
+            "",
+            value -> {},
+            BootstrapConfig::adminPassword,
+            "The first administrator's password; empty: none is set.");
     /** Every {@code bootstrap.*} key. */
     public static final List<Setting<BootstrapConfig, ?>> KEYS = List.of(ADMIN_USERNAME, ADMIN_PASSWORD);
 
@@ -32,7 +40,7 @@ public record BootstrapConfig(String adminUsername, String adminPassword) {
 
     @Override
     public String toString() {
-        return "BootstrapConfig[adminUsername=" + adminUsername
-                + ", adminPassword=" + Masking.secret(adminPassword) + "]";
+        return "BootstrapConfig[adminUsername=" + adminUsername + ", adminPassword=" + Masking.secret(adminPassword)
+                + "]";
     }
 }

@@ -12,15 +12,28 @@ import org.patgate.server.config.internal.Masking;
  */
 public record DatabaseConfig(String url, String username, String password, int maxPoolSize) {
 
-    public static final Setting<DatabaseConfig, String> URL = Setting.of("database.url", new SettingType.Text(),
-            "jdbc:h2:file:./data/patgate", ConfigRules::jdbcUrl, DatabaseConfig::url,
+    public static final Setting<DatabaseConfig, String> URL = Setting.of(
+            "database.url",
+            new SettingType.Text(),
+            "jdbc:h2:file:./data/patgate",
+            ConfigRules::jdbcUrl,
+            DatabaseConfig::url,
             "The JDBC URL: jdbc:h2: or jdbc:postgresql:; a password in it is masked when shown.");
-    public static final Setting<DatabaseConfig, String> USERNAME = Setting.of("database.username",
-            new SettingType.Text(), "", ConfigRules::plainText, DatabaseConfig::username, "The database user.");
-    public static final Setting<DatabaseConfig, String> PASSWORD = Setting.secret("database.password", "",
-            value -> { }, DatabaseConfig::password, "The database user's password.");
-    public static final Setting<DatabaseConfig, Integer> MAX_POOL_SIZE = Setting.of("database.maxPoolSize",
-            new SettingType.Int(), 10, ConfigRules.range(1, 1000), DatabaseConfig::maxPoolSize,
+    public static final Setting<DatabaseConfig, String> USERNAME = Setting.of(
+            "database.username",
+            new SettingType.Text(),
+            "",
+            ConfigRules::plainText,
+            DatabaseConfig::username,
+            "The database user.");
+    public static final Setting<DatabaseConfig, String> PASSWORD = Setting.secret(
+            "database.password", "", value -> {}, DatabaseConfig::password, "The database user's password.");
+    public static final Setting<DatabaseConfig, Integer> MAX_POOL_SIZE = Setting.of(
+            "database.maxPoolSize",
+            new SettingType.Int(),
+            10,
+            ConfigRules.range(1, 1000),
+            DatabaseConfig::maxPoolSize,
             "The most database connections the node holds.");
     /** Every {@code database.*} key. */
     public static final List<Setting<DatabaseConfig, ?>> KEYS = List.of(URL, USERNAME, PASSWORD, MAX_POOL_SIZE);
@@ -34,13 +47,13 @@ public record DatabaseConfig(String url, String username, String password, int m
 
     /** Builds the section from one value per key in {@link #KEYS}. */
     public static DatabaseConfig from(Function<? super Setting<DatabaseConfig, ?>, Object> values) {
-        return new DatabaseConfig(URL.pick(values), USERNAME.pick(values), PASSWORD.pick(values),
-                MAX_POOL_SIZE.pick(values));
+        return new DatabaseConfig(
+                URL.pick(values), USERNAME.pick(values), PASSWORD.pick(values), MAX_POOL_SIZE.pick(values));
     }
 
     @Override
     public String toString() {
-        return "DatabaseConfig[url=" + Masking.url(url) + ", username=" + username
-                + ", password=" + Masking.secret(password) + ", maxPoolSize=" + maxPoolSize + "]";
+        return "DatabaseConfig[url=" + Masking.url(url) + ", username=" + username + ", password="
+                + Masking.secret(password) + ", maxPoolSize=" + maxPoolSize + "]";
     }
 }

@@ -1,5 +1,6 @@
 package org.patgate.server.config;
 
+import java.time.Duration;
 import org.patgate.server.config.internal.ConfigRules;
 
 /**
@@ -10,13 +11,17 @@ import org.patgate.server.config.internal.ConfigRules;
 public record IdentityConfig(Mode mode, String header, Jwt jwt) {
 
     /** YAML: {@code header} | {@code jwt} | {@code none}. */
-    public enum Mode { HEADER, JWT, NONE }
+    public enum Mode {
+        HEADER,
+        JWT,
+        NONE
+    }
 
     /**
      * The signed identity ({@code identity.jwt.*}): ES256 tokens with this issuer and audience,
      * valid for {@code lifetime}, signed with a key that is replaced every {@code keyRotation}.
      */
-    public record Jwt(String issuer, String audience, java.time.Duration lifetime, java.time.Duration keyRotation) {
+    public record Jwt(String issuer, String audience, Duration lifetime, Duration keyRotation) {
         public Jwt {
             ConfigRules.require("identity.jwt.issuer", issuer, ConfigRules::name);
             ConfigRules.require("identity.jwt.audience", audience, ConfigRules::name);
@@ -25,14 +30,14 @@ public record IdentityConfig(Mode mode, String header, Jwt jwt) {
         }
 
         public static Jwt defaults() {
-            return new Jwt("patgate", "upstream", java.time.Duration.ofSeconds(60), java.time.Duration.ofDays(30));
+            return new Jwt("patgate", "upstream", Duration.ofSeconds(60), Duration.ofDays(30));
         }
     }
 
     public IdentityConfig {
-        ConfigRules.require("identity.mode", mode, value -> { });
+        ConfigRules.require("identity.mode", mode, value -> {});
         ConfigRules.require("identity.header", header, ConfigRules::headerName);
-        ConfigRules.require("identity.jwt", jwt, value -> { });
+        ConfigRules.require("identity.jwt", jwt, value -> {});
     }
 
     /** Header or none mode, with default JWT settings. */

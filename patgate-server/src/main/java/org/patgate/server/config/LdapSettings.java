@@ -130,7 +130,8 @@ public record LdapSettings(
         if (poolSize < 1 || poolSize > 100) {
             problems.add(KEY + "poolSize: must be 1..100, got " + poolSize);
         }
-        if (membershipCacheTtl == null || membershipCacheTtl.isNegative()
+        if (membershipCacheTtl == null
+                || membershipCacheTtl.isNegative()
                 || membershipCacheTtl.compareTo(MAX_CACHE_TTL) > 0) {
             problems.add(KEY + "membershipCacheTtl: must be 0s..1h (removed members keep access that long), got "
                     + membershipCacheTtl);
@@ -148,10 +149,27 @@ public record LdapSettings(
      * Security follows the first URL's scheme ({@code ldaps://}: LDAPS, otherwise NONE).
      */
     public static LdapSettings openLdapPreset(List<URI> urls, String bindDn, String bindPassword, String baseDn) {
-        return new LdapSettings(urls, securityOf(urls), null, null, bindDn, bindPassword,
-                "ou=people," + baseDn, "(&(objectClass=inetOrgPerson)(uid={0}))", "uid", "cn", "mail",
-                "ou=groups," + baseDn, GroupMembership.MEMBER, "(objectClass=groupOfNames)", "cn", true,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), 4, Duration.ofSeconds(60));
+        return new LdapSettings(
+                urls,
+                securityOf(urls),
+                null,
+                null,
+                bindDn,
+                bindPassword,
+                "ou=people," + baseDn,
+                "(&(objectClass=inetOrgPerson)(uid={0}))",
+                "uid",
+                "cn",
+                "mail",
+                "ou=groups," + baseDn,
+                GroupMembership.MEMBER,
+                "(objectClass=groupOfNames)",
+                "cn",
+                true,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                4,
+                Duration.ofSeconds(60));
     }
 
     /**
@@ -159,44 +177,129 @@ public record LdapSettings(
      * (computer accounts excluded), groups by {@code LDAP_MATCHING_RULE_IN_CHAIN}, which the
      * domain controller evaluates, so nested groups cost one search.
      */
-    public static LdapSettings activeDirectoryPreset(List<URI> urls, String bindDn, String bindPassword,
-            String baseDn) {
-        return new LdapSettings(urls, securityOf(urls), null, null, bindDn, bindPassword,
-                baseDn, "(&(objectClass=user)(!(objectClass=computer))(sAMAccountName={0}))", "sAMAccountName",
-                "displayName", "mail", baseDn, GroupMembership.AD_IN_CHAIN, "(objectClass=group)", "cn", true,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), 4, Duration.ofSeconds(60));
+    public static LdapSettings activeDirectoryPreset(
+            List<URI> urls, String bindDn, String bindPassword, String baseDn) {
+        return new LdapSettings(
+                urls,
+                securityOf(urls),
+                null,
+                null,
+                bindDn,
+                bindPassword,
+                baseDn,
+                "(&(objectClass=user)(!(objectClass=computer))(sAMAccountName={0}))",
+                "sAMAccountName",
+                "displayName",
+                "mail",
+                baseDn,
+                GroupMembership.AD_IN_CHAIN,
+                "(objectClass=group)",
+                "cn",
+                true,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                4,
+                Duration.ofSeconds(60));
     }
 
     /** A copy with other server URLs (same security). */
     public LdapSettings withUrls(List<URI> newUrls) {
-        return new LdapSettings(newUrls, security, trustStore, trustStorePassword, bindDn, bindPassword,
-                userBaseDn, userFilter, usernameAttribute, displayNameAttribute, emailAttribute, groupBaseDn,
-                membership, groupFilter, groupNameAttribute, nestedGroups, connectTimeout, responseTimeout,
-                poolSize, membershipCacheTtl);
+        return new LdapSettings(
+                newUrls,
+                security,
+                trustStore,
+                trustStorePassword,
+                bindDn,
+                bindPassword,
+                userBaseDn,
+                userFilter,
+                usernameAttribute,
+                displayNameAttribute,
+                emailAttribute,
+                groupBaseDn,
+                membership,
+                groupFilter,
+                groupNameAttribute,
+                nestedGroups,
+                connectTimeout,
+                responseTimeout,
+                poolSize,
+                membershipCacheTtl);
     }
 
     /** A copy with another transport protection and trust store. */
     public LdapSettings withSecurity(Security newSecurity, Path newTrustStore, String newTrustStorePassword) {
-        return new LdapSettings(urls, newSecurity, newTrustStore, newTrustStorePassword, bindDn, bindPassword,
-                userBaseDn, userFilter, usernameAttribute, displayNameAttribute, emailAttribute, groupBaseDn,
-                membership, groupFilter, groupNameAttribute, nestedGroups, connectTimeout, responseTimeout,
-                poolSize, membershipCacheTtl);
+        return new LdapSettings(
+                urls,
+                newSecurity,
+                newTrustStore,
+                newTrustStorePassword,
+                bindDn,
+                bindPassword,
+                userBaseDn,
+                userFilter,
+                usernameAttribute,
+                displayNameAttribute,
+                emailAttribute,
+                groupBaseDn,
+                membership,
+                groupFilter,
+                groupNameAttribute,
+                nestedGroups,
+                connectTimeout,
+                responseTimeout,
+                poolSize,
+                membershipCacheTtl);
     }
 
     /** A copy with another way of finding groups. */
     public LdapSettings withMembership(GroupMembership newMembership, String newGroupFilter, boolean nested) {
-        return new LdapSettings(urls, security, trustStore, trustStorePassword, bindDn, bindPassword,
-                userBaseDn, userFilter, usernameAttribute, displayNameAttribute, emailAttribute, groupBaseDn,
-                newMembership, newGroupFilter, groupNameAttribute, nested, connectTimeout, responseTimeout,
-                poolSize, membershipCacheTtl);
+        return new LdapSettings(
+                urls,
+                security,
+                trustStore,
+                trustStorePassword,
+                bindDn,
+                bindPassword,
+                userBaseDn,
+                userFilter,
+                usernameAttribute,
+                displayNameAttribute,
+                emailAttribute,
+                groupBaseDn,
+                newMembership,
+                newGroupFilter,
+                groupNameAttribute,
+                nested,
+                connectTimeout,
+                responseTimeout,
+                poolSize,
+                membershipCacheTtl);
     }
 
     /** A copy with other timeouts and membership cache lifetime. */
     public LdapSettings withTimeouts(Duration newConnectTimeout, Duration newResponseTimeout, Duration cacheTtl) {
-        return new LdapSettings(urls, security, trustStore, trustStorePassword, bindDn, bindPassword,
-                userBaseDn, userFilter, usernameAttribute, displayNameAttribute, emailAttribute, groupBaseDn,
-                membership, groupFilter, groupNameAttribute, nestedGroups, newConnectTimeout, newResponseTimeout,
-                poolSize, cacheTtl);
+        return new LdapSettings(
+                urls,
+                security,
+                trustStore,
+                trustStorePassword,
+                bindDn,
+                bindPassword,
+                userBaseDn,
+                userFilter,
+                usernameAttribute,
+                displayNameAttribute,
+                emailAttribute,
+                groupBaseDn,
+                membership,
+                groupFilter,
+                groupNameAttribute,
+                nestedGroups,
+                newConnectTimeout,
+                newResponseTimeout,
+                poolSize,
+                cacheTtl);
     }
 
     @Override
@@ -217,19 +320,26 @@ public record LdapSettings(
     }
 
     private static Security securityOf(List<URI> urls) {
-        boolean ldaps = urls != null && !urls.isEmpty() && urls.getFirst() != null
+        boolean ldaps = urls != null
+                && !urls.isEmpty()
+                && urls.getFirst() != null
                 && "ldaps".equalsIgnoreCase(urls.getFirst().getScheme());
         return ldaps ? Security.LDAPS : Security.NONE;
     }
 
     private static void checkUrl(URI url, Security security, List<String> problems) {
-        String scheme = url == null || url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        String scheme =
+                url == null || url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("ldap") && !scheme.equals("ldaps") || url.getHost() == null) {
             problems.add(KEY + "urls: must be ldap://host[:port] or ldaps://host[:port], got " + url);
             return;
         }
-        if (url.getPort() > 65535 || (url.getPath() != null && !url.getPath().isEmpty() && !url.getPath().equals("/"))
-                || url.getUserInfo() != null || url.getQuery() != null) {
+        if (url.getPort() > 65535
+                || (url.getPath() != null
+                        && !url.getPath().isEmpty()
+                        && !url.getPath().equals("/"))
+                || url.getUserInfo() != null
+                || url.getQuery() != null) {
             problems.add(KEY + "urls: only scheme, host and port are allowed, got " + url);
         }
         if (security != null && scheme.equals("ldaps") != (security == Security.LDAPS)) {

@@ -10,11 +10,20 @@ import org.patgate.server.config.internal.ConfigRules;
  */
 public record ListenConfig(String host, int port) {
 
-    public static final Setting<ListenConfig, String> HOST = Setting.of("listen.host", new SettingType.Text(),
-            "127.0.0.1", ConfigRules::host, ListenConfig::host,
+    public static final Setting<ListenConfig, String> HOST = Setting.of(
+            "listen.host",
+            new SettingType.Text(),
+            "127.0.0.1",
+            ConfigRules::host,
+            ListenConfig::host,
             "The address to listen on: an IP address or host name.");
-    public static final Setting<ListenConfig, Integer> PORT = Setting.of("listen.port", new SettingType.Int(), 8080,
-            ConfigRules::port, ListenConfig::port, "The port to listen on; 0 picks a free one.");
+    public static final Setting<ListenConfig, Integer> PORT = Setting.of(
+            "listen.port",
+            new SettingType.Int(),
+            8080,
+            ConfigRules::port,
+            ListenConfig::port,
+            "The port to listen on; 0 picks a free one.");
     /** Every {@code listen.*} key. */
     public static final List<Setting<ListenConfig, ?>> KEYS = List.of(HOST, PORT);
 

@@ -21,18 +21,33 @@ import org.patgate.server.config.internal.TrustRules;
  * {@code PATGATE_} variables (except {@link #LAUNCHER_ENV}) are errors, so typos never go unnoticed.
  * See docs/configuration.md for every key.
  */
-public record PatgateConfig(ListenConfig listen, UpstreamConfig upstream, DatabaseConfig database,
-        RestConfig rest, IdentityConfig identity, List<String> trustedProxies, BootstrapConfig bootstrap,
-        TokensConfig tokens, AdminConfig admin, ApiConfig api, ActivityConfig activity, DirectoryConfig directory,
+public record PatgateConfig(
+        ListenConfig listen,
+        UpstreamConfig upstream,
+        DatabaseConfig database,
+        RestConfig rest,
+        IdentityConfig identity,
+        List<String> trustedProxies,
+        BootstrapConfig bootstrap,
+        TokensConfig tokens,
+        AdminConfig admin,
+        ApiConfig api,
+        ActivityConfig activity,
+        DirectoryConfig directory,
         LimitsConfig limits) {
 
     /**
      * {@code trustedProxies}: the only top-level key; the others are declared by their sections' records.
      * Declared before {@link #LAUNCHER_ENV}, whose initialisation reads every declaration.
      */
-    public static final Setting<PatgateConfig, List<String>> TRUSTED_PROXIES = new Setting<>("trustedProxies",
-            new SettingType.Texts(TrustRules::trustedProxy), product -> List.of(), value -> { },
-            PatgateConfig::trustedProxies, false, "Trusted proxies",
+    public static final Setting<PatgateConfig, List<String>> TRUSTED_PROXIES = new Setting<>(
+            "trustedProxies",
+            new SettingType.Texts(TrustRules::trustedProxy),
+            product -> List.of(),
+            value -> {},
+            PatgateConfig::trustedProxies,
+            false,
+            "Trusted proxies",
             "Addresses or CIDR ranges of proxies whose X-Forwarded-For is believed.");
 
     /**
@@ -60,26 +75,86 @@ public record PatgateConfig(ListenConfig listen, UpstreamConfig upstream, Databa
     }
 
     /** As the canonical constructor, with default {@code limits.*}. */
-    public PatgateConfig(ListenConfig listen, UpstreamConfig upstream, DatabaseConfig database, RestConfig rest,
-            IdentityConfig identity, List<String> trustedProxies, BootstrapConfig bootstrap, TokensConfig tokens,
-            AdminConfig admin, ApiConfig api, ActivityConfig activity, DirectoryConfig directory) {
-        this(listen, upstream, database, rest, identity, trustedProxies, bootstrap, tokens, admin, api, activity,
-                directory, LimitsConfig.defaults());
+    public PatgateConfig(
+            ListenConfig listen,
+            UpstreamConfig upstream,
+            DatabaseConfig database,
+            RestConfig rest,
+            IdentityConfig identity,
+            List<String> trustedProxies,
+            BootstrapConfig bootstrap,
+            TokensConfig tokens,
+            AdminConfig admin,
+            ApiConfig api,
+            ActivityConfig activity,
+            DirectoryConfig directory) {
+        this(
+                listen,
+                upstream,
+                database,
+                rest,
+                identity,
+                trustedProxies,
+                bootstrap,
+                tokens,
+                admin,
+                api,
+                activity,
+                directory,
+                LimitsConfig.defaults());
     }
 
     /** As the canonical constructor, with local users only. */
-    public PatgateConfig(ListenConfig listen, UpstreamConfig upstream, DatabaseConfig database, RestConfig rest,
-            IdentityConfig identity, List<String> trustedProxies, BootstrapConfig bootstrap, TokensConfig tokens,
-            AdminConfig admin, ApiConfig api, ActivityConfig activity) {
-        this(listen, upstream, database, rest, identity, trustedProxies, bootstrap, tokens, admin, api, activity,
+    public PatgateConfig(
+            ListenConfig listen,
+            UpstreamConfig upstream,
+            DatabaseConfig database,
+            RestConfig rest,
+            IdentityConfig identity,
+            List<String> trustedProxies,
+            BootstrapConfig bootstrap,
+            TokensConfig tokens,
+            AdminConfig admin,
+            ApiConfig api,
+            ActivityConfig activity) {
+        this(
+                listen,
+                upstream,
+                database,
+                rest,
+                identity,
+                trustedProxies,
+                bootstrap,
+                tokens,
+                admin,
+                api,
+                activity,
                 DirectoryConfig.localOnly());
     }
 
     /** As the canonical constructor, with default activity settings. */
-    public PatgateConfig(ListenConfig listen, UpstreamConfig upstream, DatabaseConfig database, RestConfig rest,
-            IdentityConfig identity, List<String> trustedProxies, BootstrapConfig bootstrap, TokensConfig tokens,
-            AdminConfig admin, ApiConfig api) {
-        this(listen, upstream, database, rest, identity, trustedProxies, bootstrap, tokens, admin, api,
+    public PatgateConfig(
+            ListenConfig listen,
+            UpstreamConfig upstream,
+            DatabaseConfig database,
+            RestConfig rest,
+            IdentityConfig identity,
+            List<String> trustedProxies,
+            BootstrapConfig bootstrap,
+            TokensConfig tokens,
+            AdminConfig admin,
+            ApiConfig api) {
+        this(
+                listen,
+                upstream,
+                database,
+                rest,
+                identity,
+                trustedProxies,
+                bootstrap,
+                tokens,
+                admin,
+                api,
                 ActivityConfig.defaults());
     }
 

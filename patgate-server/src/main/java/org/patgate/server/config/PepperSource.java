@@ -37,8 +37,7 @@ public final class PepperSource {
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
-    private PepperSource() {
-    }
+    private PepperSource() {}
 
     /**
      * Returns the pepper bytes (a fresh array the caller may wipe).
@@ -113,10 +112,14 @@ public final class PepperSource {
         Path directory = file.toAbsolutePath().getParent();
         boolean posix = Files.getFileAttributeView(directory.getRoot(), PosixFileAttributeView.class) != null;
         FileAttribute<?>[] directoryAttributes = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
+                ? new FileAttribute<?>[] {
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))
+                }
                 : new FileAttribute<?>[0];
         FileAttribute<?>[] fileAttributes = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                ? new FileAttribute<?>[] {
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+                }
                 : new FileAttribute<?>[0];
         Files.createDirectories(directory, directoryAttributes);
         byte[] pepper = new byte[PepperCodec.MIN_BYTES];
@@ -124,8 +127,8 @@ public final class PepperSource {
         Path temporary = Files.createTempFile(directory, ".pepper-", ".tmp", fileAttributes);
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap((Base64.getEncoder().encodeToString(pepper) + "\n")
-                        .getBytes(StandardCharsets.US_ASCII)));
+                channel.write(ByteBuffer.wrap(
+                        (Base64.getEncoder().encodeToString(pepper) + "\n").getBytes(StandardCharsets.US_ASCII)));
                 channel.force(true);
             }
             try {

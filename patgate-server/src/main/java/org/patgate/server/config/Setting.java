@@ -25,8 +25,15 @@ import java.util.function.Function;
  * @param <C>          the configuration record that holds the value
  * @param <T>          the value's type
  */
-public record Setting<C, T>(String key, SettingType<T> type, Function<UpstreamProduct, T> defaults,
-        Consumer<? super T> rule, Function<C, T> read, boolean secret, String title, String doc) {
+public record Setting<C, T>(
+        String key,
+        SettingType<T> type,
+        Function<UpstreamProduct, T> defaults,
+        Consumer<? super T> rule,
+        Function<C, T> read,
+        boolean secret,
+        String title,
+        String doc) {
 
     /** What is wrong with a value: the key (with {@code [index]} for a list item) and the reason. */
     public record Problem(String key, String reason) {}
@@ -45,17 +52,29 @@ public record Setting<C, T>(String key, SettingType<T> type, Function<UpstreamPr
      * A setting that is not a secret, whose default does not depend on the upstream product, and
      * whose title is its field name (it has no form of its own).
      */
-    public static <C, T> Setting<C, T> of(String key, SettingType<T> type, T defaultValue, Consumer<? super T> rule,
-            Function<C, T> read, String doc) {
-        return new Setting<>(key, type, product -> defaultValue, rule, read, false,
-                key.substring(key.lastIndexOf('.') + 1), doc);
+    public static <C, T> Setting<C, T> of(
+            String key,
+            SettingType<T> type,
+            T defaultValue,
+            Consumer<? super T> rule,
+            Function<C, T> read,
+            String doc) {
+        return new Setting<>(
+                key, type, product -> defaultValue, rule, read, false, key.substring(key.lastIndexOf('.') + 1), doc);
     }
 
     /** A secret line of text (masked when printed, never echoed in errors) with a constant default. */
-    public static <C> Setting<C, String> secret(String key, String defaultValue, Consumer<? super String> rule,
-            Function<C, String> read, String doc) {
-        return new Setting<>(key, new SettingType.Text(), product -> defaultValue, rule, read, true,
-                key.substring(key.lastIndexOf('.') + 1), doc);
+    public static <C> Setting<C, String> secret(
+            String key, String defaultValue, Consumer<? super String> rule, Function<C, String> read, String doc) {
+        return new Setting<>(
+                key,
+                new SettingType.Text(),
+                product -> defaultValue,
+                rule,
+                read,
+                true,
+                key.substring(key.lastIndexOf('.') + 1),
+                doc);
     }
 
     /** The last part of the key: the field name in JSON and forms ({@code paths} of {@code rest.paths}). */

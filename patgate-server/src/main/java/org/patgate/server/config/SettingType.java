@@ -67,7 +67,8 @@ public sealed interface SettingType<T> {
         /** {@code block or allow}; {@code a, b or c}. */
         public String expected() {
             List<String> names = names();
-            return names.size() == 1 ? names.getFirst()
+            return names.size() == 1
+                    ? names.getFirst()
                     : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
         }
 

@@ -14,29 +14,58 @@ import org.patgate.server.config.internal.Masking;
  * unlimited. {@link #toString()} masks the pepper. Declares its keys ({@link #KEYS}). Immutable and
  * thread-safe.
  */
-public record TokensConfig(String prefix, String pepper, Path pepperFile, Duration cacheTtl,
-        Duration negativeCacheTtl, int maxLifetimeDays) {
+public record TokensConfig(
+        String prefix,
+        String pepper,
+        Path pepperFile,
+        Duration cacheTtl,
+        Duration negativeCacheTtl,
+        int maxLifetimeDays) {
 
-    public static final Setting<TokensConfig, String> PREFIX = Setting.of("tokens.prefix", new SettingType.Text(),
-            "pat_", ConfigRules::tokenPrefix, TokensConfig::prefix, "The prefix of every token, for secret scanners.");
-    public static final Setting<TokensConfig, String> PEPPER = Setting.secret("tokens.pepper", "", ConfigRules::pepper,
+    public static final Setting<TokensConfig, String> PREFIX = Setting.of(
+            "tokens.prefix",
+            new SettingType.Text(),
+            "pat_",
+            ConfigRules::tokenPrefix,
+            TokensConfig::prefix,
+            "The prefix of every token, for secret scanners.");
+    public static final Setting<TokensConfig, String> PEPPER = Setting.secret(
+            "tokens.pepper",
+            "",
+            ConfigRules::pepper,
             TokensConfig::pepper,
             "The HMAC key of token digests (base64 or hex, 32 bytes or more); empty: the pepper file.");
-    public static final Setting<TokensConfig, Path> PEPPER_FILE = Setting.of("tokens.pepperFile",
-            new SettingType.FilePath(), Path.of("./data/pepper"), value -> { }, TokensConfig::pepperFile,
+    public static final Setting<TokensConfig, Path> PEPPER_FILE = Setting.of(
+            "tokens.pepperFile",
+            new SettingType.FilePath(),
+            Path.of("./data/pepper"),
+            value -> {},
+            TokensConfig::pepperFile,
             "Where the pepper is kept when it is not given inline (created at first start).");
-    public static final Setting<TokensConfig, Duration> CACHE_TTL = Setting.of("tokens.cacheTtl",
-            new SettingType.Span(), Duration.ofSeconds(30), ConfigRules::notNegative, TokensConfig::cacheTtl,
+    public static final Setting<TokensConfig, Duration> CACHE_TTL = Setting.of(
+            "tokens.cacheTtl",
+            new SettingType.Span(),
+            Duration.ofSeconds(30),
+            ConfigRules::notNegative,
+            TokensConfig::cacheTtl,
             "How long a looked-up token is cached; 0 disables the cache.");
-    public static final Setting<TokensConfig, Duration> NEGATIVE_CACHE_TTL = Setting.of("tokens.negativeCacheTtl",
-            new SettingType.Span(), Duration.ofSeconds(5), ConfigRules::notNegative, TokensConfig::negativeCacheTtl,
+    public static final Setting<TokensConfig, Duration> NEGATIVE_CACHE_TTL = Setting.of(
+            "tokens.negativeCacheTtl",
+            new SettingType.Span(),
+            Duration.ofSeconds(5),
+            ConfigRules::notNegative,
+            TokensConfig::negativeCacheTtl,
             "How long an unknown token is remembered as unknown; 0 disables it.");
-    public static final Setting<TokensConfig, Integer> MAX_LIFETIME_DAYS = Setting.of("tokens.maxLifetimeDays",
-            new SettingType.Int(), 0, ConfigRules.range(0, 36500), TokensConfig::maxLifetimeDays,
+    public static final Setting<TokensConfig, Integer> MAX_LIFETIME_DAYS = Setting.of(
+            "tokens.maxLifetimeDays",
+            new SettingType.Int(),
+            0,
+            ConfigRules.range(0, 36500),
+            TokensConfig::maxLifetimeDays,
             "The longest lifetime of a new token in days; 0: unlimited.");
     /** Every {@code tokens.*} key. */
-    public static final List<Setting<TokensConfig, ?>> KEYS = List.of(PREFIX, PEPPER, PEPPER_FILE, CACHE_TTL,
-            NEGATIVE_CACHE_TTL, MAX_LIFETIME_DAYS);
+    public static final List<Setting<TokensConfig, ?>> KEYS =
+            List.of(PREFIX, PEPPER, PEPPER_FILE, CACHE_TTL, NEGATIVE_CACHE_TTL, MAX_LIFETIME_DAYS);
 
     public TokensConfig {
         PREFIX.require(prefix);
@@ -50,8 +79,13 @@ public record TokensConfig(String prefix, String pepper, Path pepperFile, Durati
 
     /** Builds the section from one value per key in {@link #KEYS}. */
     public static TokensConfig from(Function<? super Setting<TokensConfig, ?>, Object> values) {
-        return new TokensConfig(PREFIX.pick(values), PEPPER.pick(values), PEPPER_FILE.pick(values),
-                CACHE_TTL.pick(values), NEGATIVE_CACHE_TTL.pick(values), MAX_LIFETIME_DAYS.pick(values));
+        return new TokensConfig(
+                PREFIX.pick(values),
+                PEPPER.pick(values),
+                PEPPER_FILE.pick(values),
+                CACHE_TTL.pick(values),
+                NEGATIVE_CACHE_TTL.pick(values),
+                MAX_LIFETIME_DAYS.pick(values));
     }
 
     @Override

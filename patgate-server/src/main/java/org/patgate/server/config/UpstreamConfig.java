@@ -18,18 +18,34 @@ public record UpstreamConfig(URI url, Duration connectTimeout, Duration readTime
         this(url, connectTimeout, readTimeout, UpstreamProduct.GENERIC);
     }
 
-    public static final Setting<UpstreamConfig, URI> URL = Setting.of("upstream.url", new SettingType.Url(),
-            URI.create("http://127.0.0.1:9000"), ConfigRules::httpUrl, UpstreamConfig::url,
+    public static final Setting<UpstreamConfig, URI> URL = Setting.of(
+            "upstream.url",
+            new SettingType.Url(),
+            URI.create("http://127.0.0.1:9000"),
+            ConfigRules::httpUrl,
+            UpstreamConfig::url,
             "The application behind the gateway: an absolute http(s) URL.");
-    public static final Setting<UpstreamConfig, Duration> CONNECT_TIMEOUT = Setting.of("upstream.connectTimeout",
-            new SettingType.Span(), Duration.ofSeconds(5), ConfigRules::positive, UpstreamConfig::connectTimeout,
+    public static final Setting<UpstreamConfig, Duration> CONNECT_TIMEOUT = Setting.of(
+            "upstream.connectTimeout",
+            new SettingType.Span(),
+            Duration.ofSeconds(5),
+            ConfigRules::positive,
+            UpstreamConfig::connectTimeout,
             "How long connecting to the upstream may take.");
-    public static final Setting<UpstreamConfig, Duration> READ_TIMEOUT = Setting.of("upstream.readTimeout",
-            new SettingType.Span(), Duration.ofSeconds(60), ConfigRules::positive, UpstreamConfig::readTimeout,
+    public static final Setting<UpstreamConfig, Duration> READ_TIMEOUT = Setting.of(
+            "upstream.readTimeout",
+            new SettingType.Span(),
+            Duration.ofSeconds(60),
+            ConfigRules::positive,
+            UpstreamConfig::readTimeout,
             "How long the upstream may stay silent while answering.");
-    public static final Setting<UpstreamConfig, UpstreamProduct> PRODUCT = Setting.of("upstream.product",
-            new SettingType.Choice<>(UpstreamProduct.class), UpstreamProduct.GENERIC, value -> { },
-            UpstreamConfig::product, "What the upstream is; its preset gives the rest.* defaults.");
+    public static final Setting<UpstreamConfig, UpstreamProduct> PRODUCT = Setting.of(
+            "upstream.product",
+            new SettingType.Choice<>(UpstreamProduct.class),
+            UpstreamProduct.GENERIC,
+            value -> {},
+            UpstreamConfig::product,
+            "What the upstream is; its preset gives the rest.* defaults.");
     /** Every {@code upstream.*} key. */
     public static final List<Setting<UpstreamConfig, ?>> KEYS = List.of(URL, CONNECT_TIMEOUT, READ_TIMEOUT, PRODUCT);
 
@@ -42,7 +58,7 @@ public record UpstreamConfig(URI url, Duration connectTimeout, Duration readTime
 
     /** Builds the section from one value per key in {@link #KEYS}. */
     public static UpstreamConfig from(Function<? super Setting<UpstreamConfig, ?>, Object> values) {
-        return new UpstreamConfig(URL.pick(values), CONNECT_TIMEOUT.pick(values), READ_TIMEOUT.pick(values),
-                PRODUCT.pick(values));
+        return new UpstreamConfig(
+                URL.pick(values), CONNECT_TIMEOUT.pick(values), READ_TIMEOUT.pick(values), PRODUCT.pick(values));
     }
 }

@@ -11,21 +11,30 @@ import java.util.List;
 public enum UpstreamProduct {
 
     /** Any REST API: {@code /rest/**}, Jira's JQL search as read-only POSTs (for compatibility), {@code JSESSIONID}. */
-    GENERIC(List.of("/rest/**"),
+    GENERIC(
+            List.of("/rest/**"),
             List.of("/rest/api/2/search", "/rest/api/2/search/jql", "/rest/api/3/search", "/rest/api/3/search/jql"),
             List.of("JSESSIONID"),
             List.of("jira-read-issues-and-search", "jira-read-only", "confluence-read-only", "bitbucket-read-only")),
 
     /** Jira Data Center, at the root or under {@code /jira}. */
-    JIRA(List.of("/rest/**", "/jira/rest/**"),
-            List.of("/rest/api/2/search", "/rest/api/2/search/jql", "/rest/api/3/search", "/rest/api/3/search/jql",
-                    "/jira/rest/api/2/search", "/jira/rest/api/2/search/jql", "/jira/rest/api/3/search",
+    JIRA(
+            List.of("/rest/**", "/jira/rest/**"),
+            List.of(
+                    "/rest/api/2/search",
+                    "/rest/api/2/search/jql",
+                    "/rest/api/3/search",
+                    "/rest/api/3/search/jql",
+                    "/jira/rest/api/2/search",
+                    "/jira/rest/api/2/search/jql",
+                    "/jira/rest/api/3/search",
                     "/jira/rest/api/3/search/jql"),
             List.of("JSESSIONID", "seraph.rememberme.cookie"),
             List.of("jira-read-issues-and-search", "jira-read-only")),
 
     /** Confluence Data Center, at the root or under {@code /wiki} or {@code /confluence}; CQL search is a GET. */
-    CONFLUENCE(List.of("/rest/**", "/wiki/rest/**", "/confluence/rest/**"),
+    CONFLUENCE(
+            List.of("/rest/**", "/wiki/rest/**", "/confluence/rest/**"),
             List.of(),
             List.of("JSESSIONID", "seraph.confluence"),
             List.of("confluence-read-only")),
@@ -34,7 +43,8 @@ public enum UpstreamProduct {
      * Bitbucket Data Center: its REST API, at the root or under {@code /bitbucket}, and git over HTTP
      * ({@code /scm/**}), where clients send Basic passwords; fetching ({@code git-upload-pack}) is a read.
      */
-    BITBUCKET(List.of("/rest/**", "/bitbucket/rest/**", "/scm/**", "/bitbucket/scm/**"),
+    BITBUCKET(
+            List.of("/rest/**", "/bitbucket/rest/**", "/scm/**", "/bitbucket/scm/**"),
             List.of("/scm/*/*/git-upload-pack", "/bitbucket/scm/*/*/git-upload-pack"),
             List.of("BITBUCKETSESSIONID", "_atl_bitbucket_remember_me"),
             List.of("bitbucket-read-only"));
@@ -44,8 +54,8 @@ public enum UpstreamProduct {
     private final List<String> sessionCookies;
     private final List<String> rulePresets;
 
-    UpstreamProduct(List<String> restPaths, List<String> readOnlyPosts, List<String> sessionCookies,
-            List<String> rulePresets) {
+    UpstreamProduct(
+            List<String> restPaths, List<String> readOnlyPosts, List<String> sessionCookies, List<String> rulePresets) {
         this.restPaths = restPaths;
         this.readOnlyPosts = readOnlyPosts;
         this.sessionCookies = sessionCookies;

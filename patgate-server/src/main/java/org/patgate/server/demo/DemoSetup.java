@@ -22,8 +22,8 @@ import org.patgate.server.token.TokenRequest;
 public final class DemoSetup {
 
     /** What the demo tells its user. */
-    public record DemoCredentials(String adminPassword, String alicePassword, IssuedToken readOnly,
-            IssuedToken readWrite) {
+    public record DemoCredentials(
+            String adminPassword, String alicePassword, IssuedToken readOnly, IssuedToken readWrite) {
         @Override
         public String toString() {
             return "DemoCredentials[******]";
@@ -46,16 +46,25 @@ public final class DemoSetup {
         Principal admin = directories.lookup(adminUsername).orElseThrow();
         users.update(admin, here, adminUsername, new UserChange(null, null, null, null, adminPassword.toCharArray()));
         try {
-            users.create(admin, here, new NewUserRequest("alice", alicePassword.toCharArray(), "Alice Example",
-                    "alice@example.com", List.of()));
+            users.create(
+                    admin,
+                    here,
+                    new NewUserRequest(
+                            "alice", alicePassword.toCharArray(), "Alice Example", "alice@example.com", List.of()));
         } catch (ConflictException alreadyThere) {
             users.update(admin, here, "alice", new UserChange(null, null, null, true, alicePassword.toCharArray()));
         }
         Principal alicePrincipal = directories.lookup("alice").orElseThrow();
-        IssuedToken readOnly = server.tokenIssuer().create(alicePrincipal, here,
-                new TokenRequest("demo read-only", null, null, Scope.READ_ONLY, List.of()));
-        IssuedToken readWrite = server.tokenIssuer().create(alicePrincipal, here,
-                new TokenRequest("demo read-write", null, null, Scope.READ_WRITE, List.of()));
+        IssuedToken readOnly = server.tokenIssuer()
+                .create(
+                        alicePrincipal,
+                        here,
+                        new TokenRequest("demo read-only", null, null, Scope.READ_ONLY, List.of()));
+        IssuedToken readWrite = server.tokenIssuer()
+                .create(
+                        alicePrincipal,
+                        here,
+                        new TokenRequest("demo read-write", null, null, Scope.READ_WRITE, List.of()));
         return new DemoCredentials(adminPassword, alicePassword, readOnly, readWrite);
     }
 }

@@ -23,8 +23,8 @@ public final class AdminBootstrap {
     private final AuditLog audit;
     private final String adminGroup;
 
-    public AdminBootstrap(Database database, Passwords passwords, Permissions permissions, AuditLog audit,
-            String adminGroup) {
+    public AdminBootstrap(
+            Database database, Passwords passwords, Permissions permissions, AuditLog audit, String adminGroup) {
         this.database = database;
         this.passwords = passwords;
         this.permissions = permissions;
@@ -53,16 +53,17 @@ public final class AdminBootstrap {
                         throw new InvalidRequestException("bootstrap.adminPassword: must be at least "
                                 + Passwords.MIN_PASSWORD_LENGTH + " characters");
                     }
-                    admin = database.users().create(new NewUser(username, "Administrator", null,
-                            passwords.hash(password), "local", true));
+                    admin = database.users()
+                            .create(new NewUser(
+                                    username, "Administrator", null, passwords.hash(password), "local", true));
                     audit.success("system", "user.bootstrap", username, null, generated ? "generated password" : null);
                 }
                 database.groups().addMember(group.id(), admin.id());
                 return existing.isEmpty();
             });
             if (created && generated) {
-                announce.accept("Created admin user '" + username + "' with generated password: "
-                        + new String(password) + "  (shown once; change it or set bootstrap.adminPassword)");
+                announce.accept("Created admin user '" + username + "' with generated password: " + new String(password)
+                        + "  (shown once; change it or set bootstrap.adminPassword)");
             } else if (created) {
                 announce.accept("Created admin user '" + username + "' with the configured bootstrap password.");
             }

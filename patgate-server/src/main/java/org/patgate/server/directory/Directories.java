@@ -1,15 +1,20 @@
 package org.patgate.server.directory;
 
-import org.patgate.server.principal.Principal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.patgate.server.directory.ldap.DirectoryUnavailableException;
 import org.patgate.server.directory.ldap.DirectoryUser;
 import org.patgate.server.directory.ldap.LdapDirectory;
 import org.patgate.server.error.ConflictException;
-import org.patgate.server.principal.Permission;
 import org.patgate.server.permission.Permissions;
+import org.patgate.server.principal.Permission;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.DuplicateKeyException;
 import org.patgate.server.store.NewUser;
@@ -38,6 +43,7 @@ public final class Directories implements AutoCloseable {
 
     /** Why a token's owner may not use tokens; shown in the token view. */
     static final String DISABLED = "its owner is disabled";
+
     static final String NO_PERMISSION = "its owner no longer holds the use-tokens permission";
 
     private final Database database;
@@ -45,15 +51,15 @@ public final class Directories implements AutoCloseable {
     private final Optional<LdapDirectory> ldap;
     private final Permissions permissions;
     /** LDAP binds are no Argon2, but each holds a thread and a connection: a login burst may not pile them up. */
-    private final PasswordCheckLimit ldapLogins = new PasswordCheckLimit("LDAP logins", MAX_LDAP_LOGINS,
-            MAX_LDAP_LOGINS, PasswordCheckLimit.DEFAULT_WAIT);
+    private final PasswordCheckLimit ldapLogins =
+            new PasswordCheckLimit("LDAP logins", MAX_LDAP_LOGINS, MAX_LDAP_LOGINS, PasswordCheckLimit.DEFAULT_WAIT);
+
     static final int MAX_LDAP_LOGINS = 16;
 
     /**
      * @param ldap the LDAP directory, or empty for local users only; closed by {@link #close()}
      */
-    public Directories(Database database, LocalDirectory local, Optional<LdapDirectory> ldap,
-            Permissions permissions) {
+    public Directories(Database database, LocalDirectory local, Optional<LdapDirectory> ldap, Permissions permissions) {
         this.database = database;
         this.local = local;
         this.ldap = ldap;
@@ -72,8 +78,8 @@ public final class Directories implements AutoCloseable {
             return local.authenticate(username, password);
         }
         // The lookup that decides local or LDAP runs in the slot too: a burst beyond it reaches neither.
-        return ldapLogins.run(() -> isLocal(username) ? local.authenticate(username, password)
-                : authenticateWithLdap(username, password));
+        return ldapLogins.run(() ->
+                isLocal(username) ? local.authenticate(username, password) : authenticateWithLdap(username, password));
     }
 
     /**
@@ -110,8 +116,8 @@ public final class Directories implements AutoCloseable {
             return local.toPrincipal(user);
         }
         Set<String> groups = ldapGroups(user.username())
-                .orElseThrow(() -> new ConflictException("user '" + user.username()
-                        + "' is no longer in the LDAP directory"));
+                .orElseThrow(() ->
+                        new ConflictException("user '" + user.username() + "' is no longer in the LDAP directory"));
         return principal(user, groups);
     }
 
@@ -145,7 +151,8 @@ public final class Directories implements AutoCloseable {
     /** The groups of an enabled user by name, from their directory; empty when unknown, disabled or unsure. */
     public Set<String> groupsOf(String username) {
         Optional<UserRecord> row = username == null || username.isEmpty()
-                ? Optional.empty() : database.users().findByUsername(username);
+                ? Optional.empty()
+                : database.users().findByUsername(username);
         if (row.isPresent() && !row.get().enabled()) {
             return Set.of();
         }
@@ -161,7 +168,8 @@ public final class Directories implements AutoCloseable {
         if (row.isEmpty()) {
             return Set.of();
         }
-        return isLdapRow(row.get()) ? safeLdapGroups(row.get().username())
+        return isLdapRow(row.get())
+                ? safeLdapGroups(row.get().username())
                 : Set.copyOf(database.groups().groupNamesOf(userId));
     }
 
@@ -178,13 +186,16 @@ public final class Directories implements AutoCloseable {
      * @throws DirectoryUnavailableException for an LDAP user when the directory cannot be asked
      */
     public Optional<Principal> lookup(String username) {
-        return database.users().findByUsername(username).filter(UserRecord::enabled).flatMap(user -> {
-            try {
-                return Optional.of(toPrincipal(user));
-            } catch (ConflictException gone) {
-                return Optional.empty();
-            }
-        });
+        return database.users()
+                .findByUsername(username)
+                .filter(UserRecord::enabled)
+                .flatMap(user -> {
+                    try {
+                        return Optional.of(toPrincipal(user));
+                    } catch (ConflictException gone) {
+                        return Optional.empty();
+                    }
+                });
     }
 
     public Optional<UserRecord> findOrProvision(String username) {
@@ -201,15 +212,18 @@ public final class Directories implements AutoCloseable {
      * a stored password (LDAP users) or one that no longer exists.
      */
     public String passwordStamp(long userId) {
-        return database.users().findById(userId).map(UserRecord::passwordHash)
-                .map(Directories::sha256Hex).orElse("");
+        return database.users()
+                .findById(userId)
+                .map(UserRecord::passwordHash)
+                .map(Directories::sha256Hex)
+                .orElse("");
     }
 
     private static String sha256Hex(String text) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
@@ -229,7 +243,10 @@ public final class Directories implements AutoCloseable {
     }
 
     private boolean isLocal(String username) {
-        return database.users().findByUsername(username).filter(row -> !isLdapRow(row)).isPresent();
+        return database.users()
+                .findByUsername(username)
+                .filter(row -> !isLdapRow(row))
+                .isPresent();
     }
 
     private static boolean isLdapRow(UserRecord user) {
@@ -257,10 +274,14 @@ public final class Directories implements AutoCloseable {
         Optional<UserRecord> existing = database.users().findByUsername(user.username());
         if (existing.isEmpty()) {
             try {
-                existing = Optional.of(database.users().create(new NewUser(user.username(),
-                        bounded(user.displayName() == null ? user.username() : user.displayName(), 255),
-                        user.email() == null || user.email().length() > 320 ? null : user.email(),
-                        null, NewUser.SOURCE_LDAP, true)));
+                existing = Optional.of(database.users()
+                        .create(new NewUser(
+                                user.username(),
+                                bounded(user.displayName() == null ? user.username() : user.displayName(), 255),
+                                user.email() == null || user.email().length() > 320 ? null : user.email(),
+                                null,
+                                NewUser.SOURCE_LDAP,
+                                true)));
                 LOG.info("LDAP user '{}' logged in for the first time; added as a directory user", user.username());
             } catch (DuplicateKeyException e) {
                 // Created by a concurrent login of the same user.
@@ -268,7 +289,8 @@ public final class Directories implements AutoCloseable {
             }
         }
         if (existing.isPresent() && !isLdapRow(existing.get())) {
-            LOG.warn("LDAP user '{}' has the name of a local user; the local user wins and the LDAP login is refused",
+            LOG.warn(
+                    "LDAP user '{}' has the name of a local user; the local user wins and the LDAP login is refused",
                     user.username());
             return Optional.empty();
         }
@@ -279,7 +301,7 @@ public final class Directories implements AutoCloseable {
     private UserRecord withCurrentProfile(UserRecord row, DirectoryUser user) {
         String displayName = bounded(user.displayName() == null ? user.username() : user.displayName(), 255);
         String email = user.email() == null || user.email().length() > 320 ? null : user.email();
-        if (displayName.equals(row.displayName()) && java.util.Objects.equals(email, row.email())) {
+        if (displayName.equals(row.displayName()) && Objects.equals(email, row.email())) {
             return row;
         }
         database.users().setProfile(row.id(), displayName, email);

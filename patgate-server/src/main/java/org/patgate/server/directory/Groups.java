@@ -57,7 +57,9 @@ public final class Groups {
         }
         for (String current : database.groups().groupNamesOf(user.id())) {
             if (!wantedKeys.contains(current.toLowerCase(Locale.ROOT))) {
-                database.groups().findByName(current).ifPresent(g -> database.groups().removeMember(g.id(), user.id()));
+                database.groups()
+                        .findByName(current)
+                        .ifPresent(g -> database.groups().removeMember(g.id(), user.id()));
             }
         }
     }

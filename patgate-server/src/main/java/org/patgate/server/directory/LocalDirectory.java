@@ -1,11 +1,12 @@
 package org.patgate.server.directory;
 
-import org.patgate.server.principal.Principal;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import org.patgate.server.principal.Permission;
+import java.util.concurrent.CompletableFuture;
 import org.patgate.server.permission.Permissions;
+import org.patgate.server.principal.Permission;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.UserRecord;
 
@@ -20,14 +21,15 @@ public final class LocalDirectory {
     private final PasswordHasher hasher;
     private final Permissions permissions;
     /** Hashed once, off the start-up path (an Argon2id hash costs a noticeable part of a start). */
-    private final java.util.concurrent.CompletableFuture<String> dummyHash;
+    private final CompletableFuture<String> dummyHash;
+
     private final RecentLogins recentLogins = new RecentLogins();
 
     public LocalDirectory(Database database, PasswordHasher hasher, Permissions permissions) {
         this.database = database;
         this.hasher = hasher;
         this.permissions = permissions;
-        this.dummyHash = java.util.concurrent.CompletableFuture.supplyAsync(
+        this.dummyHash = CompletableFuture.supplyAsync(
                 () -> hasher.hashInSlot("not-a-real-password-only-for-timing".toCharArray()),
                 task -> Thread.ofVirtual().name("patgate-dummy-hash").start(task));
     }
@@ -58,7 +60,9 @@ public final class LocalDirectory {
             return Optional.empty();
         }
         Optional<UserRecord> user = database.users().findByUsername(username);
-        if (user.isEmpty() || !user.get().enabled() || !RecentLogins.stillCurrent(verifiedHash, user.get().passwordHash())) {
+        if (user.isEmpty()
+                || !user.get().enabled()
+                || !RecentLogins.stillCurrent(verifiedHash, user.get().passwordHash())) {
             recentLogins.forget(username, password);
             return Optional.empty();
         }
@@ -80,7 +84,10 @@ public final class LocalDirectory {
 
     /** The enabled user with this name, as a principal; empty if unknown or disabled. */
     public Optional<Principal> lookup(String username) {
-        return database.users().findByUsername(username).filter(UserRecord::enabled).map(this::toPrincipal);
+        return database.users()
+                .findByUsername(username)
+                .filter(UserRecord::enabled)
+                .map(this::toPrincipal);
     }
 
     /** The principal for a user record, with current group memberships and the permissions they grant. */
@@ -91,6 +98,7 @@ public final class LocalDirectory {
 
     /** Whether the user exists, is enabled and may use tokens right now. */
     public boolean mayUseTokens(UserRecord user) {
-        return user.enabled() && permissions.of(database.groups().groupNamesOf(user.id())).contains(Permission.USE_TOKENS);
+        return user.enabled()
+                && permissions.of(database.groups().groupNamesOf(user.id())).contains(Permission.USE_TOKENS);
     }
 }

@@ -117,13 +117,14 @@ public final class PasswordCheckLimit {
     }
 
     private PasswordChecksBusyException busy() {
-        return new PasswordChecksBusyException("too many " + what + " at once (" + permits
-                + " run in parallel); try again in a second", Duration.ofSeconds(1));
+        return new PasswordChecksBusyException(
+                "too many " + what + " at once (" + permits + " run in parallel); try again in a second",
+                Duration.ofSeconds(1));
     }
 
     @Override
     public String toString() {
-        return "PasswordCheckLimit[" + what + ", permits=" + permits + ", maxWaiting=" + maxWaiting
-                + ", maxWait=" + maxWait + "]";
+        return "PasswordCheckLimit[" + what + ", permits=" + permits + ", maxWaiting=" + maxWaiting + ", maxWait="
+                + maxWait + "]";
     }
 }

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.crypto.PasswordConverter;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
@@ -49,8 +50,8 @@ public final class PasswordHasher {
 
     private final SecureRandom random = new SecureRandom();
     private final PasswordCheckLimit limit;
-    private final java.util.concurrent.atomic.AtomicInteger computing = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger peakComputing = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger computing = new AtomicInteger();
+    private final AtomicInteger peakComputing = new AtomicInteger();
 
     /** A hasher whose cap on parallel computations is sized from this JVM's heap. */
     public PasswordHasher() {
@@ -85,8 +86,8 @@ public final class PasswordHasher {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
         byte[] hash = counted(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
-        return PREFIX + "m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM
-                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+        return PREFIX + "m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM + "$" + B64.encodeToString(salt)
+                + "$" + B64.encodeToString(hash);
     }
 
     /**
@@ -118,8 +119,12 @@ public final class PasswordHasher {
      */
     public boolean needsRehash(String encoded) {
         Phc phc = Phc.parse(encoded);
-        return phc == null || phc.memoryKib != MEMORY_KIB || phc.iterations != ITERATIONS
-                || phc.parallelism != PARALLELISM || phc.salt.length != SALT_BYTES || phc.hash.length != HASH_BYTES;
+        return phc == null
+                || phc.memoryKib != MEMORY_KIB
+                || phc.iterations != ITERATIONS
+                || phc.parallelism != PARALLELISM
+                || phc.salt.length != SALT_BYTES
+                || phc.hash.length != HASH_BYTES;
     }
 
     /** The most Argon2id computations this hasher ran at the same moment since it was made. */
@@ -169,7 +174,9 @@ public final class PasswordHasher {
                 return null;
             }
             String[] params = parts[0].split(",", -1);
-            if (params.length != 3 || !params[0].startsWith("m=") || !params[1].startsWith("t=")
+            if (params.length != 3
+                    || !params[0].startsWith("m=")
+                    || !params[1].startsWith("t=")
                     || !params[2].startsWith("p=")) {
                 return null;
             }
@@ -179,8 +186,12 @@ public final class PasswordHasher {
             byte[] salt = unpaddedBase64(parts[1], MIN_SALT_BYTES, MAX_SALT_BYTES);
             byte[] hash = unpaddedBase64(parts[2], MIN_HASH_BYTES, MAX_HASH_BYTES);
             // RFC 9106 §3.1: memory is at least 8 KiB per lane.
-            if (memory < 0 || iterations < 0 || parallelism < 0 || memory < 8 * parallelism
-                    || salt == null || hash == null) {
+            if (memory < 0
+                    || iterations < 0
+                    || parallelism < 0
+                    || memory < 8 * parallelism
+                    || salt == null
+                    || hash == null) {
                 return null;
             }
             return new Phc(memory, iterations, parallelism, salt, hash);
@@ -219,8 +230,12 @@ public final class PasswordHasher {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Phc that && memoryKib == that.memoryKib && iterations == that.iterations
-                    && parallelism == that.parallelism && Arrays.equals(salt, that.salt) && Arrays.equals(hash, that.hash);
+            return other instanceof Phc that
+                    && memoryKib == that.memoryKib
+                    && iterations == that.iterations
+                    && parallelism == that.parallelism
+                    && Arrays.equals(salt, that.salt)
+                    && Arrays.equals(hash, that.hash);
         }
 
         @Override

@@ -28,8 +28,8 @@ public final class Passwords {
     private final AuditLog audit;
     private final SecureRandom random;
 
-    public Passwords(Database database, PasswordHasher hasher, Directories directory, AuditLog audit,
-            SecureRandom random) {
+    public Passwords(
+            Database database, PasswordHasher hasher, Directories directory, AuditLog audit, SecureRandom random) {
         this.database = database;
         this.hasher = hasher;
         this.directory = directory;
@@ -51,16 +51,17 @@ public final class Passwords {
             if (!errors.isEmpty()) {
                 throw InvalidRequestException.of(errors);
             }
-            UserRecord user = database.users().findById(actor.userId())
+            UserRecord user = database.users()
+                    .findById(actor.userId())
                     .orElseThrow(() -> new NotFoundException("your user no longer exists"));
             if (!user.source().equals("local")) {
-                throw new ConflictException("your account comes from the " + user.source()
-                        + " directory; change your password there");
+                throw new ConflictException(
+                        "your account comes from the " + user.source() + " directory; change your password there");
             }
             if (directory.authenticate(user.username(), currentPassword).isEmpty()) {
                 audit.failure(actor.username(), "user.password", user.username(), sourceIp, "wrong current password");
-                throw new InvalidRequestException("currentPassword: wrong password",
-                        Map.of("currentPassword", "wrong password"));
+                throw new InvalidRequestException(
+                        "currentPassword: wrong password", Map.of("currentPassword", "wrong password"));
             }
             String hash = hasher.hash(newPassword);
             database.inTransaction("change the password of " + user.username(), () -> {

@@ -30,8 +30,8 @@ final class RecentLogins {
     static final Duration TTL = Duration.ofSeconds(60);
 
     private final byte[] key = new byte[32];
-    private final Cache<String, String> verified = Caffeine.newBuilder()
-            .expireAfterWrite(TTL).maximumSize(10_000).build();
+    private final Cache<String, String> verified =
+            Caffeine.newBuilder().expireAfterWrite(TTL).maximumSize(10_000).build();
 
     RecentLogins() {
         new SecureRandom().nextBytes(key);
@@ -52,8 +52,9 @@ final class RecentLogins {
 
     /** Constant-time: whether the hash verified then is still the user's hash now. */
     static boolean stillCurrent(String verifiedHash, String currentHash) {
-        return currentHash != null && MessageDigest.isEqual(verifiedHash.getBytes(StandardCharsets.UTF_8),
-                currentHash.getBytes(StandardCharsets.UTF_8));
+        return currentHash != null
+                && MessageDigest.isEqual(
+                        verifiedHash.getBytes(StandardCharsets.UTF_8), currentHash.getBytes(StandardCharsets.UTF_8));
     }
 
     private String keyOf(String username, char[] password) {

@@ -37,7 +37,12 @@ public final class UserAccounts {
      * @param onUserChanged told the id of a user whose enabled state or groups changed, so caches
      *                      holding that user's tokens can forget them
      */
-    public UserAccounts(Database database, Passwords passwords, Groups groups, AuditLog audit, String adminGroup,
+    public UserAccounts(
+            Database database,
+            Passwords passwords,
+            Groups groups,
+            AuditLog audit,
+            String adminGroup,
             LongConsumer onUserChanged) {
         this.database = database;
         this.passwords = passwords;
@@ -52,7 +57,8 @@ public final class UserAccounts {
         actor.requireAdmin("create users");
         Map<String, String> errors = UserInput.errors(request);
         if (!errors.isEmpty()) {
-            audit.failure(actor.username(), "user.create", UserInput.safe(request.username()), sourceIp, "invalid request");
+            audit.failure(
+                    actor.username(), "user.create", UserInput.safe(request.username()), sourceIp, "invalid request");
             throw InvalidRequestException.of(errors);
         }
         String hash = passwords.hash(request.password());
@@ -60,11 +66,20 @@ public final class UserAccounts {
         String displayName = UserInput.blankToNull(request.displayName());
         try {
             return database.inTransaction("create user '" + request.username() + "'", () -> {
-                UserRecord user = database.users().create(new NewUser(request.username(),
-                        displayName == null ? request.username() : displayName, UserInput.blankToNull(request.email()),
-                        hash, "local", true));
+                UserRecord user = database.users()
+                        .create(new NewUser(
+                                request.username(),
+                                displayName == null ? request.username() : displayName,
+                                UserInput.blankToNull(request.email()),
+                                hash,
+                                "local",
+                                true));
                 groups.addTo(user, request.groups());
-                audit.success(actor.username(), "user.create", user.username(), sourceIp,
+                audit.success(
+                        actor.username(),
+                        "user.create",
+                        user.username(),
+                        sourceIp,
                         request.groups().isEmpty() ? null : "groups=" + String.join(",", request.groups()));
                 return user;
             });
@@ -95,7 +110,8 @@ public final class UserAccounts {
         if (user.id() == actor.userId() && !enabled) {
             throw new ConflictException("you cannot disable your own account");
         }
-        database.inTransaction("enable or disable user " + user.id(), () -> writeEnabled(actor, sourceIp, user, enabled));
+        database.inTransaction(
+                "enable or disable user " + user.id(), () -> writeEnabled(actor, sourceIp, user, enabled));
         onUserChanged.accept(user.id());
         return database.users().findById(user.id()).orElseThrow();
     }
@@ -117,8 +133,8 @@ public final class UserAccounts {
         actor.requireAdmin("change users");
         UserRecord user = get(actor, username);
         if (change.isEmpty()) {
-            throw new InvalidRequestException("nothing to change: give one or more of displayName, email, groups, "
-                    + "enabled, password");
+            throw new InvalidRequestException(
+                    "nothing to change: give one or more of displayName, email, groups, " + "enabled, password");
         }
         Map<String, String> errors = UserInput.errors(change);
         if (!errors.isEmpty()) {
@@ -132,8 +148,11 @@ public final class UserAccounts {
         if (self && change.groups() != null && change.groups().stream().noneMatch(adminGroup::equalsIgnoreCase)) {
             throw new ConflictException("you cannot remove yourself from the admin group '" + adminGroup + "'");
         }
-        if (!user.source().equals("local") && (change.password() != null || change.displayName() != null
-                || change.email() != null || change.groups() != null)) {
+        if (!user.source().equals("local")
+                && (change.password() != null
+                        || change.displayName() != null
+                        || change.email() != null
+                        || change.groups() != null)) {
             throw new ConflictException("user '" + user.username() + "' comes from the " + user.source()
                     + " directory; change it there (only enabled can be set here)");
         }
@@ -160,8 +179,11 @@ public final class UserAccounts {
     private void write(Principal actor, String sourceIp, UserRecord user, UserChange change, String passwordHash) {
         List<String> changed = new ArrayList<>();
         if (change.displayName() != null || change.email() != null) {
-            String displayName = change.displayName() == null ? user.displayName()
-                    : change.displayName().isBlank() ? user.username() : change.displayName().strip();
+            String displayName = change.displayName() == null
+                    ? user.displayName()
+                    : change.displayName().isBlank()
+                            ? user.username()
+                            : change.displayName().strip();
             String email = change.email() == null ? user.email() : UserInput.blankToNull(change.email());
             database.users().setProfile(user.id(), displayName, email);
             if (change.displayName() != null) {

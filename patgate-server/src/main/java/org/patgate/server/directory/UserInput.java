@@ -24,8 +24,10 @@ final class UserInput {
     static Map<String, String> errors(NewUserRequest request) {
         Map<String, String> errors = new LinkedHashMap<>();
         if (request.username() == null || !USERNAME.matcher(request.username()).matches()) {
-            errors.put("username", "required; 1-64 characters of letters, digits, '.', '_', '@', '-', "
-                    + "starting with a letter or digit");
+            errors.put(
+                    "username",
+                    "required; 1-64 characters of letters, digits, '.', '_', '@', '-', "
+                            + "starting with a letter or digit");
         }
         passwordErrors(request.password(), "password", errors);
         profileErrors(request.displayName(), request.email(), request.groups(), errors);
@@ -38,8 +40,8 @@ final class UserInput {
         if (change.password() != null) {
             passwordErrors(change.password(), "password", errors);
         }
-        profileErrors(change.displayName(), change.email(), change.groups() == null ? List.of() : change.groups(),
-                errors);
+        profileErrors(
+                change.displayName(), change.email(), change.groups() == null ? List.of() : change.groups(), errors);
         return errors;
     }
 
@@ -51,12 +53,15 @@ final class UserInput {
         }
     }
 
-    private static void profileErrors(String displayName, String email, List<String> groups, Map<String, String> errors) {
+    private static void profileErrors(
+            String displayName, String email, List<String> groups, Map<String, String> errors) {
         if (displayName != null && displayName.length() > 255) {
             errors.put("displayName", "at most 255 characters");
         } else if (UnsafeText.firstUnsafe(displayName) != null) {
-            errors.put("displayName", "no control or bidirectional formatting characters (found "
-                    + UnsafeText.firstUnsafe(displayName) + ")");
+            errors.put(
+                    "displayName",
+                    "no control or bidirectional formatting characters (found " + UnsafeText.firstUnsafe(displayName)
+                            + ")");
         }
         if (email != null && !email.isEmpty() && !EMAIL.matcher(email).matches()) {
             errors.put("email", "not an email address");
@@ -77,8 +82,10 @@ final class UserInput {
         if (value == null) {
             return "";
         }
-        String printable = value.codePoints().filter(c -> !UnsafeText.isUnsafe(c))
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String printable = value.codePoints()
+                .filter(c -> !UnsafeText.isUnsafe(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         return printable.length() > 64 ? printable.substring(0, 64) + "…" : printable;
     }
 }

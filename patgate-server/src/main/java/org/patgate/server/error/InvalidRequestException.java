@@ -28,7 +28,9 @@ public class InvalidRequestException extends PatgateException {
 
     /** Builds one exception for all problems found, so a caller fixes them in one round. */
     public static InvalidRequestException of(Map<String, String> fieldErrors) {
-        List<String> lines = fieldErrors.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
+        List<String> lines = fieldErrors.entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue())
+                .toList();
         return new InvalidRequestException(String.join("; ", lines), fieldErrors);
     }
 }

@@ -1,15 +1,15 @@
 package org.patgate.server.gateway;
 
-import org.patgate.server.settings.RestRules;
 import java.net.InetAddress;
 import java.util.Objects;
-import java.util.function.Supplier;
 import java.util.function.Predicate;
-import org.patgate.core.net.IpRangeSet;
+import java.util.function.Supplier;
 import org.patgate.core.decision.Decision;
 import org.patgate.core.decision.ReadOnlyPolicy;
+import org.patgate.core.net.IpRangeSet;
 import org.patgate.core.path.PathPatternSet;
 import org.patgate.core.token.Scope;
+import org.patgate.server.settings.RestRules;
 import org.patgate.server.token.TokenVerifier;
 import org.patgate.server.token.TokenVerifier.Verification;
 
@@ -49,7 +49,8 @@ public final class AccessDecider {
     }
 
     /** As above, counting passwords seen outside the REST paths in {@code passwordsOutside}. */
-    public AccessDecider(TokenVerifier verifier, Supplier<RestRules> rules, PasswordsOutsideRestPaths passwordsOutside) {
+    public AccessDecider(
+            TokenVerifier verifier, Supplier<RestRules> rules, PasswordsOutsideRestPaths passwordsOutside) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.passwordsOutside = Objects.requireNonNull(passwordsOutside, "passwordsOutside");
@@ -61,10 +62,18 @@ public final class AccessDecider {
      * @param restAllowedIps where REST requests may come from at all (tokens, passwords, anything);
      *                       empty = anywhere
      */
-    public AccessDecider(TokenVerifier verifier, PathPatternSet restPaths, ReadOnlyPolicy readOnly,
-            boolean blockPasswords, boolean allowAnonymous, Predicate<String> passwordExempt, IpRangeSet restAllowedIps) {
-        this(verifier, fixed(new RestRules(restPaths, readOnly, blockPasswords, allowAnonymous, passwordExempt,
-                restAllowedIps)));
+    public AccessDecider(
+            TokenVerifier verifier,
+            PathPatternSet restPaths,
+            ReadOnlyPolicy readOnly,
+            boolean blockPasswords,
+            boolean allowAnonymous,
+            Predicate<String> passwordExempt,
+            IpRangeSet restAllowedIps) {
+        this(
+                verifier,
+                fixed(new RestRules(
+                        restPaths, readOnly, blockPasswords, allowAnonymous, passwordExempt, restAllowedIps)));
     }
 
     private static Supplier<RestRules> fixed(RestRules rules) {
@@ -78,11 +87,20 @@ public final class AccessDecider {
      *                    spelled ({@link org.patgate.core.decision.ForwardedMethods}) before asking
      * @param contentType the {@code Content-Type} value when exactly one was sent, otherwise null
      */
-    public record RequestFacts(String method, String normalizedPath, InetAddress client, Credentials credentials,
-            boolean methodOverride, String contentType) {
+    public record RequestFacts(
+            String method,
+            String normalizedPath,
+            InetAddress client,
+            Credentials credentials,
+            boolean methodOverride,
+            String contentType) {
 
         /** Facts of a request without a (single) {@code Content-Type}. */
-        public RequestFacts(String method, String normalizedPath, InetAddress client, Credentials credentials,
+        public RequestFacts(
+                String method,
+                String normalizedPath,
+                InetAddress client,
+                Credentials credentials,
                 boolean methodOverride) {
             this(method, normalizedPath, client, credentials, methodOverride, null);
         }
@@ -92,20 +110,23 @@ public final class AccessDecider {
         RestRules rules = this.rules.get();
         Credentials credentials = request.credentials();
         IpRangeSet restAllowedIps = rules.restAllowedIps();
-        if (!restAllowedIps.isEmpty() && !restAllowedIps.allows(request.client())
+        if (!restAllowedIps.isEmpty()
+                && !restAllowedIps.allows(request.client())
                 && rules.restPaths().matches(request.normalizedPath())) {
             return GatewayDecision.Refuse.forbidden("the REST API may not be used from your address", null);
         }
         if (credentials instanceof Credentials.Malformed malformed) {
-            return malformed.status() == 401 ? GatewayDecision.Refuse.unauthorized(malformed.reason())
+            return malformed.status() == 401
+                    ? GatewayDecision.Refuse.unauthorized(malformed.reason())
                     : GatewayDecision.Refuse.badRequest(malformed.reason());
         }
         boolean restPath = rules.restPaths().matches(request.normalizedPath());
-        if (restPath && rules.blockPasswords() && PasswordLogins.isLogin(request.method(), request.normalizedPath(),
-                request.methodOverride())) {
+        if (restPath
+                && rules.blockPasswords()
+                && PasswordLogins.isLogin(request.method(), request.normalizedPath(), request.methodOverride())) {
             // A session made with a password here would be a back door around the block.
-            return GatewayDecision.Refuse.unauthorized("logging in with a password is disabled for the REST API; "
-                    + USE_A_TOKEN);
+            return GatewayDecision.Refuse.unauthorized(
+                    "logging in with a password is disabled for the REST API; " + USE_A_TOKEN);
         }
         if (credentials instanceof Credentials.Token token) {
             return decideToken(request, token, rules.readOnly());
@@ -118,16 +139,20 @@ public final class AccessDecider {
         }
         boolean blockPasswords = rules.blockPasswords();
         return switch (credentials) {
-            case Credentials.Password p -> blockPasswords && !rules.passwordExempt().test(p.username())
-                    ? GatewayDecision.Refuse.unauthorized("password authentication is disabled for the REST API; " + USE_A_TOKEN)
-                    : GatewayDecision.Forward.ANONYMOUS;
-            case Credentials.OtherScheme o -> blockPasswords
-                    ? GatewayDecision.Refuse.unauthorized("the REST API accepts personal access tokens only; " + USE_A_TOKEN)
-                    : GatewayDecision.Forward.ANONYMOUS;
-            case Credentials.None none -> rules.allowAnonymous()
-                    || SessionCookies.present(none.cookieHeaders(), rules.sessionCookies())
-                    ? GatewayDecision.Forward.ANONYMOUS
-                    : GatewayDecision.Refuse.unauthorized("authentication required; " + USE_A_TOKEN);
+            case Credentials.Password p ->
+                blockPasswords && !rules.passwordExempt().test(p.username())
+                        ? GatewayDecision.Refuse.unauthorized(
+                                "password authentication is disabled for the REST API; " + USE_A_TOKEN)
+                        : GatewayDecision.Forward.ANONYMOUS;
+            case Credentials.OtherScheme o ->
+                blockPasswords
+                        ? GatewayDecision.Refuse.unauthorized(
+                                "the REST API accepts personal access tokens only; " + USE_A_TOKEN)
+                        : GatewayDecision.Forward.ANONYMOUS;
+            case Credentials.None none ->
+                rules.allowAnonymous() || SessionCookies.present(none.cookieHeaders(), rules.sessionCookies())
+                        ? GatewayDecision.Forward.ANONYMOUS
+                        : GatewayDecision.Refuse.unauthorized("authentication required; " + USE_A_TOKEN);
             default -> GatewayDecision.Refuse.unauthorized("authentication required; " + USE_A_TOKEN);
         };
     }
@@ -158,8 +183,13 @@ public final class AccessDecider {
         Verification verification = verifier.verify(presented.value());
         if (verification instanceof Verification.Refused refused) {
             if (refused.reason() == TokenVerifier.Reason.UNAVAILABLE) {
-                return new GatewayDecision.Refuse(503, "unavailable", "Service Unavailable", refused.reason().detail(),
-                        false, null);
+                return new GatewayDecision.Refuse(
+                        503,
+                        "unavailable",
+                        "Service Unavailable",
+                        refused.reason().detail(),
+                        false,
+                        null);
             }
             return GatewayDecision.Refuse.unauthorized(refused.reason().detail());
         }
@@ -168,8 +198,8 @@ public final class AccessDecider {
             return GatewayDecision.Refuse.forbidden("this token may not be used from your address", token.id());
         }
         if (token.scope() == Scope.READ_ONLY) {
-            Decision decision = readOnly.decide(request.method(), request.normalizedPath(), request.methodOverride(),
-                    request.contentType());
+            Decision decision = readOnly.decide(
+                    request.method(), request.normalizedPath(), request.methodOverride(), request.contentType());
             if (decision instanceof Decision.Deny deny) {
                 return GatewayDecision.Refuse.forbidden(deny.reason(), token.id());
             }

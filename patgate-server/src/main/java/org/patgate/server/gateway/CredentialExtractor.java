@@ -1,14 +1,16 @@
 package org.patgate.server.gateway;
 
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import java.util.ArrayList;
-import java.util.List;
 import org.patgate.core.token.TokenFormat;
 
 /**
@@ -53,8 +55,8 @@ public final class CredentialExtractor {
      */
     public Credentials extract(String rawPath, HttpFields headers, String rawQuery) {
         if (spotter.spotIn(rawPath)) {
-            return new Credentials.Malformed(401, "tokens are never accepted in URLs (they leak into logs); "
-                    + ONLY_IN_AUTHORIZATION);
+            return new Credentials.Malformed(
+                    401, "tokens are never accepted in URLs (they leak into logs); " + ONLY_IN_AUTHORIZATION);
         }
         if (rawQuery != null && !rawQuery.isEmpty()) {
             String decoded = decodeQuery(rawQuery);
@@ -62,8 +64,8 @@ public final class CredentialExtractor {
                 return new Credentials.Malformed(400, "the query string is not valid percent-encoded UTF-8");
             }
             if (spotter.spotIn(rawQuery) || spotter.spotIn(decoded)) {
-                return new Credentials.Malformed(401, "tokens are never accepted in URLs (they leak into logs); "
-                        + ONLY_IN_AUTHORIZATION);
+                return new Credentials.Malformed(
+                        401, "tokens are never accepted in URLs (they leak into logs); " + ONLY_IN_AUTHORIZATION);
             }
         }
         // One pass over the headers, no intermediate list unless there are cookies: this runs on every request.
@@ -77,8 +79,10 @@ public final class CredentialExtractor {
                 continue;
             }
             if (spotter.spotIn(field.getName()) || spotter.spotIn(field.getValue())) {
-                String name = spotter.spotIn(field.getName()) ? "a header name" : "the header '" + field.getName() + "'";
-                return new Credentials.Malformed(401, "a token in " + name + " is not accepted; " + ONLY_IN_AUTHORIZATION);
+                String name =
+                        spotter.spotIn(field.getName()) ? "a header name" : "the header '" + field.getName() + "'";
+                return new Credentials.Malformed(
+                        401, "a token in " + name + " is not accepted; " + ONLY_IN_AUTHORIZATION);
             }
             if (field.getHeader() == HttpHeader.COOKIE) {
                 // Usually one Cookie header: an immutable one-element list, which None keeps without copying.
@@ -117,7 +121,8 @@ public final class CredentialExtractor {
         String rest = stripBlanks(value.substring(blank));
         if (rest.isEmpty()) {
             if (spotter.spotIn(scheme)) {
-                return new Credentials.Malformed(401, "a token without a scheme is not accepted; " + ONLY_IN_AUTHORIZATION);
+                return new Credentials.Malformed(
+                        401, "a token without a scheme is not accepted; " + ONLY_IN_AUTHORIZATION);
             }
             if (scheme.equalsIgnoreCase("Bearer")) {
                 return new Credentials.Malformed(401, "Bearer without a token");
@@ -130,8 +135,10 @@ public final class CredentialExtractor {
             return fromBasic(rest);
         }
         if (spotter.spotIn(value)) {
-            return new Credentials.Malformed(401, "a token under the '" + (spotter.spotIn(scheme) ? "?" : scheme)
-                    + "' scheme is not accepted; " + ONLY_IN_AUTHORIZATION);
+            return new Credentials.Malformed(
+                    401,
+                    "a token under the '" + (spotter.spotIn(scheme) ? "?" : scheme) + "' scheme is not accepted; "
+                            + ONLY_IN_AUTHORIZATION);
         }
         return new Credentials.OtherScheme(scheme);
     }
@@ -145,8 +152,12 @@ public final class CredentialExtractor {
         }
         String decoded;
         try {
-            decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            decoded = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return new Credentials.Malformed(400, "Basic credentials are not UTF-8");
         }
@@ -168,8 +179,10 @@ public final class CredentialExtractor {
         }
         if (spotter.spotIn(username) || spotter.spotIn(password)) {
             // A token next to a password, or inside one: neither verified nor passed on.
-            return new Credentials.Malformed(401, "a token inside Basic credentials is accepted only as the password "
-                    + "(or as the username with an empty password)");
+            return new Credentials.Malformed(
+                    401,
+                    "a token inside Basic credentials is accepted only as the password "
+                            + "(or as the username with an empty password)");
         }
         return new Credentials.Password(username);
     }
@@ -194,8 +207,10 @@ public final class CredentialExtractor {
         for (String pair : rawQuery.split("&")) {
             String name = pair.split("=", 2)[0];
             String decoded = decodeQuery(name);
-            if (decoded != null && (decoded.equalsIgnoreCase("os_password") || decoded.equalsIgnoreCase("os_username")
-                    || decoded.equalsIgnoreCase("os_authType"))) {
+            if (decoded != null
+                    && (decoded.equalsIgnoreCase("os_password")
+                            || decoded.equalsIgnoreCase("os_username")
+                            || decoded.equalsIgnoreCase("os_authType"))) {
                 return true;
             }
         }
@@ -215,7 +230,7 @@ public final class CredentialExtractor {
     /** Decodes once, with '+' as space; null when malformed. */
     static String decodeQuery(String raw) {
         try {
-            return java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8);
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return null;
         }

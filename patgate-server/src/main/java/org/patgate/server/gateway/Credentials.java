@@ -1,5 +1,7 @@
 package org.patgate.server.gateway;
 
+import java.util.List;
+
 /**
  * What a request presents to prove who it is, as far as PATgate cares. Built once per request by
  * {@link CredentialExtractor}; never logged (a {@link Token} holds a secret).
@@ -10,9 +12,9 @@ public sealed interface Credentials {
      * No Authorization header and no password parameters. {@code cookieHeaders} are the values of
      * every Cookie header (HTTP/2 may split cookies over several), for {@link SessionCookies}.
      */
-    record None(java.util.List<String> cookieHeaders) implements Credentials {
+    record None(List<String> cookieHeaders) implements Credentials {
         public None {
-            cookieHeaders = java.util.List.copyOf(cookieHeaders);
+            cookieHeaders = List.copyOf(cookieHeaders);
         }
     }
 

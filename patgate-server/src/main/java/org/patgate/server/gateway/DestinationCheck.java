@@ -21,8 +21,8 @@ final class DestinationCheck {
     private DestinationCheck() {}
 
     /** The decision for the request once its destination is decided too; {@code decided} must be a forward. */
-    static GatewayDecision decide(AccessDecider decider, AccessDecider.RequestFacts facts, HttpFields headers,
-            GatewayDecision decided) {
+    static GatewayDecision decide(
+            AccessDecider decider, AccessDecider.RequestFacts facts, HttpFields headers, GatewayDecision decided) {
         String destination = null;
         int count = 0;
         for (HttpField field : headers) {
@@ -39,13 +39,19 @@ final class DestinationCheck {
         if (rawPath == null) {
             return GatewayDecision.Refuse.badRequest("the Destination header is not an absolute path or URI");
         }
-        if (!(PathNormalizer.normalize(rawPath) instanceof NormalizedPath.Ok ok) || !ok.encoded().equals(rawPath)
+        if (!(PathNormalizer.normalize(rawPath) instanceof NormalizedPath.Ok ok)
+                || !ok.encoded().equals(rawPath)
                 || ReservedPaths.isReserved(ok.decoded())) {
             return GatewayDecision.Refuse.badRequest("the Destination path must be a normalised path (no dot segments, "
                     + "path parameters, encoded slashes or double slashes)");
         }
-        GatewayDecision there = decider.decide(new AccessDecider.RequestFacts(facts.method(), ok.decoded(), facts.client(),
-                facts.credentials(), facts.methodOverride(), facts.contentType()));
+        GatewayDecision there = decider.decide(new AccessDecider.RequestFacts(
+                facts.method(),
+                ok.decoded(),
+                facts.client(),
+                facts.credentials(),
+                facts.methodOverride(),
+                facts.contentType()));
         return there instanceof GatewayDecision.Refuse ? there : decided;
     }
 
@@ -55,7 +61,9 @@ final class DestinationCheck {
             if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.isOpaque()) {
                 return null;
             }
-            if (uri.isAbsolute() && !"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+            if (uri.isAbsolute()
+                    && !"http".equalsIgnoreCase(uri.getScheme())
+                    && !"https".equalsIgnoreCase(uri.getScheme())) {
                 return null;
             }
             if (!uri.isAbsolute() && uri.getRawAuthority() != null) {

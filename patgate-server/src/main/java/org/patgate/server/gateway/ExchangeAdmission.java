@@ -6,9 +6,9 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.http.Json;
 import org.patgate.server.http.Problem;
-import org.patgate.server.config.LimitsConfig;
 
 /**
  * Sits between the {@link GatewayHandler}'s decision and the {@link UpstreamProxy}: a forwarded
@@ -36,8 +36,8 @@ public final class ExchangeAdmission extends Handler.Wrapper {
             // Not decided on: the proxy refuses it (fail closed); there is nothing to count.
             return super.handle(request, response, callback);
         }
-        ExchangeBudget.Kind kind = plan.decision().tokenId() != null ? ExchangeBudget.Kind.TOKEN
-                : ExchangeBudget.Kind.ANONYMOUS;
+        ExchangeBudget.Kind kind =
+                plan.decision().tokenId() != null ? ExchangeBudget.Kind.TOKEN : ExchangeBudget.Kind.ANONYMOUS;
         Admission admission = new Admission(request, response, callback);
         budget.acquire(kind, plan.client(), request.getComponents().getScheduler(), admission);
         admission.acquiring = false;
@@ -100,8 +100,12 @@ public final class ExchangeAdmission extends Handler.Wrapper {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-            Problem problem = Problem.of(status, slug(refusal), status == 429 ? "Too Many Requests" : "Service Unavailable",
-                    detail(refusal, budget.limits())).at(request.getHttpURI().getPath());
+            Problem problem = Problem.of(
+                            status,
+                            slug(refusal),
+                            status == 429 ? "Too Many Requests" : "Service Unavailable",
+                            detail(refusal, budget.limits()))
+                    .at(request.getHttpURI().getPath());
             // The body is not read: a slow or endless upload costs nothing more once refused.
             response.write(true, ByteBuffer.wrap(Json.write(problem)), callback);
         }
@@ -117,14 +121,17 @@ public final class ExchangeAdmission extends Handler.Wrapper {
 
     static String detail(ExchangeBudget.Refusal refusal, LimitsConfig limits) {
         return switch (refusal) {
-            case CLIENT -> "too many requests from your address are in progress at once (limits.clientExchanges = "
-                    + limits.clientExchanges() + "); retry when one has finished";
-            case ANONYMOUS -> "the gateway is already forwarding as many requests without a personal access token as "
-                    + "it allows (limits.anonymousExchanges = " + limits.anonymousExchanges()
-                    + "); retry later, or use a token";
-            case UPSTREAM_WAIT -> "no upstream connection became free within limits.upstreamWait ("
-                    + limits.upstreamWait().toMillis() + " ms; limits.upstreamConnections = "
-                    + limits.upstreamConnections() + "); retry later";
+            case CLIENT ->
+                "too many requests from your address are in progress at once (limits.clientExchanges = "
+                        + limits.clientExchanges() + "); retry when one has finished";
+            case ANONYMOUS ->
+                "the gateway is already forwarding as many requests without a personal access token as "
+                        + "it allows (limits.anonymousExchanges = " + limits.anonymousExchanges()
+                        + "); retry later, or use a token";
+            case UPSTREAM_WAIT ->
+                "no upstream connection became free within limits.upstreamWait ("
+                        + limits.upstreamWait().toMillis() + " ms; limits.upstreamConnections = "
+                        + limits.upstreamConnections() + "); retry later";
         };
     }
 }

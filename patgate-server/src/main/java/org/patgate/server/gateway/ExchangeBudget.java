@@ -1,6 +1,7 @@
 package org.patgate.server.gateway;
 
 import java.net.InetAddress;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,7 +28,10 @@ import org.patgate.server.config.LimitsConfig;
 public final class ExchangeBudget {
 
     /** The two budgets. */
-    public enum Kind { TOKEN, ANONYMOUS }
+    public enum Kind {
+        TOKEN,
+        ANONYMOUS
+    }
 
     /** Why an exchange was not started, with the status to answer and the key that set the limit. */
     public enum Refusal {
@@ -75,8 +79,7 @@ public final class ExchangeBudget {
         }
     }
 
-    private record Holder(Kind kind, InetAddress client) {
-    }
+    private record Holder(Kind kind, InetAddress client) {}
 
     private static final class Waiter {
         final Holder holder;
@@ -93,7 +96,7 @@ public final class ExchangeBudget {
     private final Map<Holder, Integer> perClient = new HashMap<>();
     private final LinkedHashSet<Waiter> tokenWaiters = new LinkedHashSet<>();
     private final LinkedHashSet<Waiter> anonymousWaiters = new LinkedHashSet<>();
-    private final Map<Refusal, Long> refusals = new java.util.EnumMap<>(Refusal.class);
+    private final Map<Refusal, Long> refusals = new EnumMap<>(Refusal.class);
     private int connectionsInUse;
     private int anonymousHeld;
 
@@ -143,8 +146,8 @@ public final class ExchangeBudget {
             ticket.refused(refusal);
         } else {
             Waiter queued = waiter;
-            queued.timeout = scheduler.schedule(() -> expire(queued), limits.upstreamWait().toNanos(),
-                    TimeUnit.NANOSECONDS);
+            queued.timeout = scheduler.schedule(
+                    () -> expire(queued), limits.upstreamWait().toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 

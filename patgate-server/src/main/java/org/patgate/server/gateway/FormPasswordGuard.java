@@ -1,5 +1,6 @@
 package org.patgate.server.gateway;
 
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -58,9 +59,14 @@ final class FormPasswordGuard {
         String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
         if (encoding != null && !encoding.strip().equalsIgnoreCase("identity")) {
             // A compressed form cannot be looked into without inflating it; an upstream that inflates would read it.
-            outcome.refuse(new GatewayDecision.Refuse(415, "unsupported-media-type", "Unsupported Media Type",
+            outcome.refuse(new GatewayDecision.Refuse(
+                    415,
+                    "unsupported-media-type",
+                    "Unsupported Media Type",
                     "encoded (compressed) form bodies are not accepted where the gateway looks into them (REST "
-                            + "paths while password authentication is blocked, tokens with rules)", false, null));
+                            + "paths while password authentication is blocked, tokens with rules)",
+                    false,
+                    null));
             return;
         }
         long length = request.getLength();
@@ -75,8 +81,9 @@ final class FormPasswordGuard {
             }
             FormFields fields = FormFields.of(body);
             if (overrideRefusedFor != null && fields.methodOverride()) {
-                outcome.refuse(GatewayDecision.Refuse.forbidden("this token's rules do not allow method overrides "
-                        + "(a '_method' form field)", overrideRefusedFor));
+                outcome.refuse(GatewayDecision.Refuse.forbidden(
+                        "this token's rules do not allow method overrides " + "(a '_method' form field)",
+                        overrideRefusedFor));
                 return;
             }
             String username = decider == null ? null : fields.passwordUsername();
@@ -90,10 +97,15 @@ final class FormPasswordGuard {
     }
 
     private static GatewayDecision.Refuse tooLarge() {
-        return new GatewayDecision.Refuse(413, "content-too-large", "Content Too Large",
+        return new GatewayDecision.Refuse(
+                413,
+                "content-too-large",
+                "Content Too Large",
                 "form-encoded bodies are limited to " + LIMIT + " bytes where the gateway looks into them (REST "
                         + "paths while password authentication is blocked, tokens with rules); send JSON, or multipart "
-                        + "for uploads", false, null);
+                        + "for uploads",
+                false,
+                null);
     }
 
     /**
@@ -112,7 +124,9 @@ final class FormPasswordGuard {
             String username = "";
             for (String pair : new String(body, StandardCharsets.ISO_8859_1).split("&")) {
                 int equals = pair.indexOf('=');
-                String name = decode(equals < 0 ? pair : pair.substring(0, equals)).strip().toLowerCase(Locale.ROOT);
+                String name = decode(equals < 0 ? pair : pair.substring(0, equals))
+                        .strip()
+                        .toLowerCase(Locale.ROOT);
                 switch (name) {
                     case "os_username" -> {
                         password = true;
@@ -120,7 +134,7 @@ final class FormPasswordGuard {
                     }
                     case "os_password", "os_authtype" -> password = true;
                     case "_method" -> override = true;
-                    default -> { }
+                    default -> {}
                 }
             }
             return new FormFields(password ? username : null, override);
@@ -129,7 +143,7 @@ final class FormPasswordGuard {
 
     private static String decode(String raw) {
         try {
-            return java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8);
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return TokenSpotter.percentDecodeLeniently(raw.replace('+', ' '));
         }

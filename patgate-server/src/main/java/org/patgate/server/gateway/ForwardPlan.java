@@ -8,7 +8,12 @@ import java.net.InetAddress;
  * upstream acts on exactly what was checked), the query as it goes upstream, who the caller is, and
  * where they come from.
  */
-record ForwardPlan(GatewayDecision.Forward decision, String method, String encodedPath, String query, InetAddress client,
+record ForwardPlan(
+        GatewayDecision.Forward decision,
+        String method,
+        String encodedPath,
+        String query,
+        InetAddress client,
         long startNanos) {
 
     static final String ATTRIBUTE = ForwardPlan.class.getName();

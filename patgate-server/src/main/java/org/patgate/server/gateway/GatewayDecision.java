@@ -7,8 +7,12 @@ public sealed interface GatewayDecision {
      * Forward upstream. {@code identity} is the token owner's username, or null for requests that
      * carry no token (anonymous, session cookie, password where allowed).
      */
-    record Forward(String identity, String tokenId, boolean removeAuthorization,
-            org.patgate.server.token.TokenVerifier.VerifiedToken token) implements GatewayDecision {
+    record Forward(
+            String identity,
+            String tokenId,
+            boolean removeAuthorization,
+            org.patgate.server.token.TokenVerifier.VerifiedToken token)
+            implements GatewayDecision {
         static final Forward ANONYMOUS = new Forward(null, null, false, null);
     }
 

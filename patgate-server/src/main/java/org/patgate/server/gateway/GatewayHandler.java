@@ -1,9 +1,10 @@
 package org.patgate.server.gateway;
 
-import org.patgate.server.http.ClientAddressResolver;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -19,6 +20,7 @@ import org.patgate.core.path.NormalizedPath;
 import org.patgate.core.path.PathNormalizer;
 import org.patgate.server.activity.ActivityRecorder;
 import org.patgate.server.activity.TokenUseEvent;
+import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.http.Json;
 import org.patgate.server.http.Problem;
 import org.patgate.server.http.Problems;
@@ -37,10 +39,11 @@ public final class GatewayHandler extends Handler.Wrapper {
 
     /** The challenges of a {@code 401}, in this order: tokens are Bearer first, Basic password second. */
     static final String BEARER_CHALLENGE = "Bearer realm=\"patgate\"";
+
     static final String BASIC_CHALLENGE = "Basic realm=\"patgate\"";
 
-    private static final java.util.List<String> OVERRIDE_HEADER_KEYS = ReadOnlyPolicy.OVERRIDE_HEADERS.stream()
-            .map(HeaderNames::key).toList();
+    private static final List<String> OVERRIDE_HEADER_KEYS =
+            ReadOnlyPolicy.OVERRIDE_HEADERS.stream().map(HeaderNames::key).toList();
 
     private final AccessDecider decider;
     private final CredentialExtractor credentials;
@@ -48,8 +51,13 @@ public final class GatewayHandler extends Handler.Wrapper {
     private final ActivityRecorder activity;
     private final Clock clock;
 
-    public GatewayHandler(AccessDecider decider, CredentialExtractor credentials, ClientAddressResolver addresses,
-            ActivityRecorder activity, Clock clock, Handler upstream) {
+    public GatewayHandler(
+            AccessDecider decider,
+            CredentialExtractor credentials,
+            ClientAddressResolver addresses,
+            ActivityRecorder activity,
+            Clock clock,
+            Handler upstream) {
         super(upstream);
         this.activity = activity;
         this.clock = clock;
@@ -62,7 +70,7 @@ public final class GatewayHandler extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         long start = System.nanoTime();
         // When the request arrived: what activity and hourly counts file it under, however long it runs.
-        java.time.Instant arrived = clock.instant();
+        Instant arrived = clock.instant();
         GatewayDecision decision;
         String method = request.getMethod();
         String encodedPath = null;
@@ -72,7 +80,8 @@ public final class GatewayHandler extends Handler.Wrapper {
             HttpURI uri = request.getHttpURI();
             if (ForwardedMethods.check(method) instanceof Decision.Deny deny) {
                 // Before anything else: every later decision, and the upstream, see this exact method.
-                decision = deny.status() == 405 ? GatewayDecision.Refuse.methodNotAllowed(deny.reason())
+                decision = deny.status() == 405
+                        ? GatewayDecision.Refuse.methodNotAllowed(deny.reason())
                         : GatewayDecision.Refuse.badRequest(deny.reason());
             } else if (!UpstreamQuery.isForwardable(uri.getQuery())) {
                 decision = GatewayDecision.Refuse.badRequest("the query string holds control characters or bytes "
@@ -88,13 +97,18 @@ public final class GatewayHandler extends Handler.Wrapper {
                     NormalizedPath.Ok ok = (NormalizedPath.Ok) path;
                     encodedPath = ok.encoded();
                     decodedPath = ok.decoded();
-                    client = addresses.resolve(request.getConnectionMetaData().getRemoteSocketAddress(),
-                            request.getHeaders());
-                    AccessDecider.RequestFacts facts = new AccessDecider.RequestFacts(method, ok.decoded(), client,
+                    client = addresses.resolve(
+                            request.getConnectionMetaData().getRemoteSocketAddress(), request.getHeaders());
+                    AccessDecider.RequestFacts facts = new AccessDecider.RequestFacts(
+                            method,
+                            ok.decoded(),
+                            client,
                             credentials.extract(uri.getPath(), request.getHeaders(), uri.getQuery()),
-                            hasMethodOverride(request.getHeaders(), uri.getQuery()), contentType(request.getHeaders()));
+                            hasMethodOverride(request.getHeaders(), uri.getQuery()),
+                            contentType(request.getHeaders()));
                     decision = decider.decide(facts);
-                    if (decision instanceof GatewayDecision.Forward && ForwardedMethods.WITH_DESTINATION.contains(method)) {
+                    if (decision instanceof GatewayDecision.Forward
+                            && ForwardedMethods.WITH_DESTINATION.contains(method)) {
                         decision = DestinationCheck.decide(decider, facts, request.getHeaders(), decision);
                     }
                 }
@@ -104,8 +118,13 @@ public final class GatewayHandler extends Handler.Wrapper {
             if (!answer.expected()) {
                 LOG.error("refusing a request because deciding failed", e);
             }
-            decision = new GatewayDecision.Refuse(answer.status(), answer.slug(), answer.problem().title(),
-                    answer.problem().detail(), false, null);
+            decision = new GatewayDecision.Refuse(
+                    answer.status(),
+                    answer.slug(),
+                    answer.problem().title(),
+                    answer.problem().detail(),
+                    false,
+                    null);
         }
         if (decision instanceof GatewayDecision.Refuse refuse) {
             refuse(request, response, callback, refuse);
@@ -120,8 +139,8 @@ public final class GatewayHandler extends Handler.Wrapper {
             // names the methods it may use (a '_method' form field would let the upstream act on another):
             // look into the form before forwarding.
             boolean passwordsBlocked = decider.inspectsFormBodies(decodedPath);
-            String overrideRefusedFor = forward.token() != null && !forward.token().rules().isEmpty()
-                    ? forward.tokenId() : null;
+            String overrideRefusedFor =
+                    forward.token() != null && !forward.token().rules().isEmpty() ? forward.tokenId() : null;
             if (passwordsBlocked || overrideRefusedFor != null) {
                 String path = decodedPath;
                 String encoded = encodedPath;
@@ -130,8 +149,8 @@ public final class GatewayHandler extends Handler.Wrapper {
                     @Override
                     public void forward(Request replayed) {
                         try {
-                            GatewayHandler.this.forward(replayed, response, callback, forward, encoded, path, from, start,
-                                    arrived);
+                            GatewayHandler.this.forward(
+                                    replayed, response, callback, forward, encoded, path, from, start, arrived);
                         } catch (Throwable failure) {
                             callback.failed(failure);
                         }
@@ -149,11 +168,26 @@ public final class GatewayHandler extends Handler.Wrapper {
         return forward(request, response, callback, forward, encodedPath, decodedPath, client, start, arrived);
     }
 
-    private boolean forward(Request request, Response response, Callback callback, GatewayDecision.Forward forward,
-            String encodedPath, String decodedPath, InetAddress client, long start, java.time.Instant arrived)
+    private boolean forward(
+            Request request,
+            Response response,
+            Callback callback,
+            GatewayDecision.Forward forward,
+            String encodedPath,
+            String decodedPath,
+            InetAddress client,
+            long start,
+            Instant arrived)
             throws Exception {
-        request.setAttribute(ForwardPlan.ATTRIBUTE, new ForwardPlan(forward, request.getMethod(), encodedPath,
-                UpstreamQuery.forwarded(request.getHttpURI().getQuery()), client, start));
+        request.setAttribute(
+                ForwardPlan.ATTRIBUTE,
+                new ForwardPlan(
+                        forward,
+                        request.getMethod(),
+                        encodedPath,
+                        UpstreamQuery.forwarded(request.getHttpURI().getQuery()),
+                        client,
+                        start));
         Callback completion = callback;
         if (forward.tokenId() != null) {
             String path = decodedPath;
@@ -167,7 +201,13 @@ public final class GatewayHandler extends Handler.Wrapper {
 
                 @Override
                 public void failed(Throwable failure) {
-                    record(request, forward.tokenId(), path, from, response.isCommitted() ? response.getStatus() : 502, start,
+                    record(
+                            request,
+                            forward.tokenId(),
+                            path,
+                            from,
+                            response.isCommitted() ? response.getStatus() : 502,
+                            start,
                             arrived);
                     super.failed(failure);
                 }
@@ -176,10 +216,16 @@ public final class GatewayHandler extends Handler.Wrapper {
         return super.handle(request, response, completion);
     }
 
-    private void record(Request request, String tokenId, String path, InetAddress client, int status, long start,
-            java.time.Instant arrived) {
-        activity.record(new TokenUseEvent(tokenId, arrived, request.getMethod(), path, status,
-                (System.nanoTime() - start) / 1_000, client == null ? null : client.getHostAddress(),
+    private void record(
+            Request request, String tokenId, String path, InetAddress client, int status, long start, Instant arrived) {
+        activity.record(new TokenUseEvent(
+                tokenId,
+                arrived,
+                request.getMethod(),
+                path,
+                status,
+                (System.nanoTime() - start) / 1_000,
+                client == null ? null : client.getHostAddress(),
                 request.getHeaders().get(HttpHeader.USER_AGENT)));
     }
 
@@ -191,8 +237,11 @@ public final class GatewayHandler extends Handler.Wrapper {
         if (length > 0 && length <= DRAIN_LIMIT) {
             // Without this an HTTP/2 stream is reset (CANCEL) and some clients report the reset
             // instead of the 401/403. The body is never forwarded; larger bodies are not read.
-            Content.Source.consumeAll(request, Callback.from(() -> answer(request, response, callback, refuse),
-                    failure -> answer(request, response, callback, refuse)));
+            Content.Source.consumeAll(
+                    request,
+                    Callback.from(
+                            () -> answer(request, response, callback, refuse),
+                            failure -> answer(request, response, callback, refuse)));
             return;
         }
         answer(request, response, callback, refuse);

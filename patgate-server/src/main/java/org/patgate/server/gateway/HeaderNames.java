@@ -1,5 +1,6 @@
 package org.patgate.server.gateway;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -38,7 +39,7 @@ final class HeaderNames {
     }
 
     /** Whether {@code name} has one of the given keys. */
-    static boolean hasAnyKey(String name, java.util.List<String> keys) {
+    static boolean hasAnyKey(String name, List<String> keys) {
         for (String key : keys) {
             if (hasKey(name, key)) {
                 return true;

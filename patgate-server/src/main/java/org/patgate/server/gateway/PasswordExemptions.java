@@ -25,11 +25,16 @@ public final class PasswordExemptions implements Predicate<String> {
     /**
      * @param groupsOf the groups of a user (empty when unknown or disabled)
      */
-    public PasswordExemptions(Collection<String> users, Collection<String> groups,
-            Function<String, Set<String>> groupsOf, Duration cacheTtl) {
+    public PasswordExemptions(
+            Collection<String> users,
+            Collection<String> groups,
+            Function<String, Set<String>> groupsOf,
+            Duration cacheTtl) {
         this.users = lower(users);
         this.groups = lower(groups);
-        this.memberOfExemptGroup = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(cacheTtl)
+        this.memberOfExemptGroup = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .expireAfterWrite(cacheTtl)
                 .build(username -> groupsOf.apply(username).stream()
                         .anyMatch(g -> this.groups.contains(g.toLowerCase(Locale.ROOT))));
     }

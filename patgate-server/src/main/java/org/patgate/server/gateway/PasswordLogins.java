@@ -18,7 +18,9 @@ final class PasswordLogins {
         if (methodOverride) {
             return true;
         }
-        return !(method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD") || method.equalsIgnoreCase("OPTIONS")
+        return !(method.equalsIgnoreCase("GET")
+                || method.equalsIgnoreCase("HEAD")
+                || method.equalsIgnoreCase("OPTIONS")
                 || method.equalsIgnoreCase("DELETE"));
     }
 
@@ -33,7 +35,8 @@ final class PasswordLogins {
         }
         int versionEnd = end - "/session".length();
         int versionSlash = path.lastIndexOf('/', versionEnd - 1);
-        return versionSlash >= 0 && versionSlash < versionEnd - 1
+        return versionSlash >= 0
+                && versionSlash < versionEnd - 1
                 && endsWithIgnoreCase(path, versionSlash, "/rest/auth");
     }
 

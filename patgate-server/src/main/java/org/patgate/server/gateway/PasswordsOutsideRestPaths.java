@@ -27,9 +27,11 @@ public final class PasswordsOutsideRestPaths {
         seen.increment();
         String pattern = topLevelPattern(normalizedPath);
         if (warned.size() < MAX_WARNINGS && warned.add(pattern)) {
-            LOG.warn("password authentication seen outside rest.paths, under {}: it was forwarded because PATgate "
-                    + "only refuses passwords on rest.paths; if this is REST API traffic, add the path to rest.paths "
-                    + "or set upstream.product", pattern);
+            LOG.warn(
+                    "password authentication seen outside rest.paths, under {}: it was forwarded because PATgate "
+                            + "only refuses passwords on rest.paths; if this is REST API traffic, add the path to rest.paths "
+                            + "or set upstream.product",
+                    pattern);
         }
     }
 
@@ -48,8 +50,13 @@ public final class PasswordsOutsideRestPaths {
         StringBuilder safe = new StringBuilder("/");
         for (int i = 0; i < segment.length() && i < 64; i++) {
             char c = segment.charAt(i);
-            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == '~';
+            boolean plain = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == '~';
             safe.append(plain ? c : '?');
         }
         return end < 0 ? safe.toString() : safe.append("/**").toString();

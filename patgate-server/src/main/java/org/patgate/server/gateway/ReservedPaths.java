@@ -8,7 +8,7 @@ public final class ReservedPaths {
     private ReservedPaths() {}
 
     public static boolean isReserved(String path) {
-        return path != null && (path.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
-                || path.equalsIgnoreCase("/.patgate"));
+        return path != null
+                && (path.regionMatches(true, 0, PREFIX, 0, PREFIX.length()) || path.equalsIgnoreCase("/.patgate"));
     }
 }

@@ -10,8 +10,10 @@ import org.eclipse.jetty.http.HttpException;
 public final class SlowRequestBodyException extends HttpException.RuntimeException {
 
     public SlowRequestBodyException(long minBytesPerSecond, long graceMillis) {
-        super(408, "the request body arrived slower than limits.minRequestBodyRate (" + minBytesPerSecond
-                + " bytes/s after limits.requestBodyGrace of " + graceMillis + " ms)");
+        super(
+                408,
+                "the request body arrived slower than limits.minRequestBodyRate (" + minBytesPerSecond
+                        + " bytes/s after limits.requestBodyGrace of " + graceMillis + " ms)");
     }
 
     /** This failure among {@code failure}'s causes and suppressed exceptions, or null. */

@@ -3,7 +3,9 @@ package org.patgate.server.gateway;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
@@ -26,8 +28,16 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class UpstreamProxy extends ProxyHandler {
 
-    private static final List<String> ALWAYS_REMOVED = List.of("x-original-url", "x-rewrite-url", "x-forwarded-for",
-            "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-forwarded-server", "x-real-ip", "forwarded");
+    private static final List<String> ALWAYS_REMOVED = List.of(
+            "x-original-url",
+            "x-rewrite-url",
+            "x-forwarded-for",
+            "x-forwarded-proto",
+            "x-forwarded-host",
+            "x-forwarded-port",
+            "x-forwarded-server",
+            "x-real-ip",
+            "forwarded");
 
     private final String upstreamScheme;
     private final String upstreamHost;
@@ -35,7 +45,7 @@ public final class UpstreamProxy extends ProxyHandler {
     private final String upstreamPathPrefix;
     private final String identityHeader;
     private final String identityKey;
-    private final java.util.function.Function<GatewayDecision.Forward, String> identityValue;
+    private final Function<GatewayDecision.Forward, String> identityValue;
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final int maxConnections;
@@ -47,9 +57,13 @@ public final class UpstreamProxy extends ProxyHandler {
      * @param maxConnections pooled connections to the upstream ({@code limits.upstreamConnections});
      *                       {@link ExchangeAdmission} lets no more exchanges through
      */
-    public UpstreamProxy(URI upstream, String identityHeader,
-            java.util.function.Function<GatewayDecision.Forward, String> identityValue, Duration connectTimeout,
-            Duration readTimeout, int maxConnections) {
+    public UpstreamProxy(
+            URI upstream,
+            String identityHeader,
+            Function<GatewayDecision.Forward, String> identityValue,
+            Duration connectTimeout,
+            Duration readTimeout,
+            int maxConnections) {
         this.maxConnections = maxConnections;
         this.identityValue = identityValue;
         this.upstreamScheme = upstream.getScheme();
@@ -96,9 +110,11 @@ public final class UpstreamProxy extends ProxyHandler {
      * keeps a target it cannot parse as a URI verbatim.
      */
     @Override
-    protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request clientToProxyRequest, HttpURI newHttpURI) {
+    protected org.eclipse.jetty.client.Request newProxyToServerRequest(
+            Request clientToProxyRequest, HttpURI newHttpURI) {
         ForwardPlan plan = plan(clientToProxyRequest);
-        org.eclipse.jetty.client.Request request = getHttpClient().newRequest(upstreamHost, upstreamPort)
+        org.eclipse.jetty.client.Request request = getHttpClient()
+                .newRequest(upstreamHost, upstreamPort)
                 .scheme(upstreamScheme)
                 .path(newHttpURI.getPathQuery())
                 .method(plan.method())
@@ -111,7 +127,8 @@ public final class UpstreamProxy extends ProxyHandler {
     }
 
     @Override
-    protected void copyRequestHeaders(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
+    protected void copyRequestHeaders(
+            Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
         super.copyRequestHeaders(clientToProxyRequest, proxyToServerRequest);
         GatewayDecision.Forward decision = plan(clientToProxyRequest).decision();
         proxyToServerRequest.headers(headers -> {
@@ -123,10 +140,11 @@ public final class UpstreamProxy extends ProxyHandler {
     }
 
     private void stripSpoofable(HttpFields.Mutable headers, boolean removeAuthorization) {
-        for (java.util.ListIterator<HttpField> it = headers.listIterator(); it.hasNext(); ) {
+        for (ListIterator<HttpField> it = headers.listIterator(); it.hasNext(); ) {
             HttpField field = it.next();
             String name = field.getName();
-            if (HeaderNames.hasKey(name, identityKey) || HeaderNames.hasAnyKey(name, ALWAYS_REMOVED)
+            if (HeaderNames.hasKey(name, identityKey)
+                    || HeaderNames.hasAnyKey(name, ALWAYS_REMOVED)
                     || (removeAuthorization && field.getHeader() == HttpHeader.AUTHORIZATION)) {
                 it.remove();
             }
@@ -134,7 +152,8 @@ public final class UpstreamProxy extends ProxyHandler {
     }
 
     @Override
-    protected void addProxyHeaders(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
+    protected void addProxyHeaders(
+            Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
         ForwardPlan plan = plan(clientToProxyRequest);
         String client = plan.client().getHostAddress();
         String host = clientToProxyRequest.getHeaders().get(HttpHeader.HOST);
@@ -148,24 +167,35 @@ public final class UpstreamProxy extends ProxyHandler {
             }
             // RFC 7239: IPv6 addresses are quoted and bracketed.
             String forNode = client.contains(":") ? "\"[" + client + "]\"" : client;
-            headers.put(HttpHeader.FORWARDED, "for=" + forNode + ";proto=" + proto
-                    + (host == null ? "" : ";host=" + HttpField.PARAMETER_TOKENIZER.quote(host)));
+            headers.put(
+                    HttpHeader.FORWARDED,
+                    "for=" + forNode + ";proto=" + proto
+                            + (host == null ? "" : ";host=" + HttpField.PARAMETER_TOKENIZER.quote(host)));
         });
     }
 
     @Override
-    protected void onServerToProxyResponseFailure(Request clientToProxyRequest,
-            org.eclipse.jetty.client.Request proxyToServerRequest, org.eclipse.jetty.client.Response serverToProxyResponse,
-            Response proxyToClientResponse, Callback proxyToClientCallback, Throwable failure) {
+    protected void onServerToProxyResponseFailure(
+            Request clientToProxyRequest,
+            org.eclipse.jetty.client.Request proxyToServerRequest,
+            org.eclipse.jetty.client.Response serverToProxyResponse,
+            Response proxyToClientResponse,
+            Callback proxyToClientCallback,
+            Throwable failure) {
         SlowRequestBodyException slow = SlowRequestBodyException.find(failure);
         if (slow == null || proxyToClientResponse.isCommitted()) {
-            super.onServerToProxyResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
-                    proxyToClientResponse, proxyToClientCallback, failure);
+            super.onServerToProxyResponseFailure(
+                    clientToProxyRequest,
+                    proxyToServerRequest,
+                    serverToProxyResponse,
+                    proxyToClientResponse,
+                    proxyToClientCallback,
+                    failure);
             return;
         }
         // The client's body was too slow, not the upstream: 408, not 502.
-        Response.writeError(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, slow.getCode(),
-                slow.getMessage());
+        Response.writeError(
+                clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, slow.getCode(), slow.getMessage());
     }
 
     private static ForwardPlan plan(Request request) {

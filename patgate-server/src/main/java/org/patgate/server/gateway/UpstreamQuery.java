@@ -28,8 +28,10 @@ final class UpstreamQuery {
             if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == '\ufffd') {
                 return false;
             }
-            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < rawQuery.length()
-                    && Character.isLowSurrogate(rawQuery.charAt(++i)))) {
+            if (Character.isSurrogate(c)
+                    && !(Character.isHighSurrogate(c)
+                            && i + 1 < rawQuery.length()
+                            && Character.isLowSurrogate(rawQuery.charAt(++i)))) {
                 return false;
             }
         }

@@ -3,6 +3,7 @@ package org.patgate.server.http;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpField;
@@ -52,7 +53,7 @@ public final class ClientAddressResolver {
     }
 
     private static List<String> forwardedFor(HttpFields headers) {
-        List<String> hops = new java.util.ArrayList<>();
+        List<String> hops = new ArrayList<>();
         for (HttpField field : headers.getFields(HttpHeader.X_FORWARDED_FOR)) {
             for (String part : field.getValue().split(",")) {
                 String hop = part.strip();

@@ -3,7 +3,9 @@ package org.patgate.server.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +39,12 @@ public final class Exchange {
     private boolean bodyRead;
 
     /** @param sourceIp the client's address as resolved through the trusted proxies */
-    public Exchange(Request request, Response response, Callback callback, List<String> segments, int maxBodyBytes,
+    public Exchange(
+            Request request,
+            Response response,
+            Callback callback,
+            List<String> segments,
+            int maxBodyBytes,
             String sourceIp) {
         this.sourceIp = sourceIp;
         this.request = request;
@@ -78,7 +85,7 @@ public final class Exchange {
     public String decodedPathParameter(String name) {
         String raw = pathParameter(name);
         try {
-            return java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("malformed percent-encoding in the path");
         }
@@ -127,8 +134,9 @@ public final class Exchange {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new InvalidRequestException("query parameter '" + name + "' must be an integer from " + min + " to " + max,
-                java.util.Map.of(name, "integer from " + min + " to " + max));
+        throw new InvalidRequestException(
+                "query parameter '" + name + "' must be an integer from " + min + " to " + max,
+                Map.of(name, "integer from " + min + " to " + max));
     }
 
     /** As {@link #readJson}, but an absent or empty body gives {@code null} (optional bodies). */

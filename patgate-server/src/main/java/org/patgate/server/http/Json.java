@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.patgate.server.error.InvalidRequestException;
 
@@ -42,10 +43,12 @@ public final class Json {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .build();
         // A string field given a number, or a list given a scalar, is a client bug: say so.
-        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        mapper.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         return mapper;
@@ -63,18 +66,19 @@ public final class Json {
             }
             return value;
         } catch (UnrecognizedPropertyException e) {
-            throw new InvalidRequestException("unknown field '" + e.getPropertyName() + "'",
-                    java.util.Map.of(e.getPropertyName(), "unknown field"));
+            throw new InvalidRequestException(
+                    "unknown field '" + e.getPropertyName() + "'", Map.of(e.getPropertyName(), "unknown field"));
         } catch (JsonParseException e) {
-            throw new InvalidRequestException("malformed JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr());
+            throw new InvalidRequestException(
+                    "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr());
         } catch (JsonMappingException e) {
             String field = path(e);
             if (field.isEmpty()) {
                 throw new InvalidRequestException("expected a JSON object");
             }
-            throw new InvalidRequestException("field '" + field + "' has the wrong type or value",
-                    java.util.Map.of(field, "wrong type or value"));
+            throw new InvalidRequestException(
+                    "field '" + field + "' has the wrong type or value", Map.of(field, "wrong type or value"));
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException("malformed JSON");
         } catch (IOException e) {
@@ -86,13 +90,15 @@ public final class Json {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "cannot serialise " + value.getClass().getSimpleName(), e);
         }
     }
 
     private static String path(JsonMappingException e) {
         return e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
     }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
  * naming the kind of problem; {@code errors} maps request fields to what is wrong with them.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record Problem(String type, String title, int status, String detail, String instance,
-        Map<String, String> errors) {
+public record Problem(
+        String type, String title, int status, String detail, String instance, Map<String, String> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 

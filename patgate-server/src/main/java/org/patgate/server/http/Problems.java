@@ -47,30 +47,54 @@ public final class Problems {
     public static Answer answer(RuntimeException e) {
         return switch (e) {
             case Exchange.UnsupportedMediaTypeException u ->
-                    known(Problem.of(415, "unsupported-media-type", "Unsupported Media Type", u.getMessage()));
+                known(Problem.of(415, "unsupported-media-type", "Unsupported Media Type", u.getMessage()));
             case Exchange.PayloadTooLargeException p ->
-                    known(Problem.of(413, "payload-too-large", "Payload Too Large", p.getMessage()));
+                known(Problem.of(413, "payload-too-large", "Payload Too Large", p.getMessage()));
             case InvalidRequestException i ->
-                    known(Problem.of(400, "invalid-request", "Bad Request", i.getMessage()).withErrors(i.fieldErrors()));
-            case UnauthorizedException u -> new Answer(Problem.of(401, "unauthorized", "Unauthorized", u.getMessage()),
-                    Map.of(HttpHeader.WWW_AUTHENTICATE.asString(), BASIC_CHALLENGE), true);
-            case DirectoryUnavailableException d -> known(Problem.of(503, "directory-unavailable",
-                    "Service Unavailable", "directory unavailable: the LDAP directory cannot be reached, so directory "
-                            + "users cannot be checked right now; try again later (admins: GET /directory shows why)"));
+                known(Problem.of(400, "invalid-request", "Bad Request", i.getMessage())
+                        .withErrors(i.fieldErrors()));
+            case UnauthorizedException u ->
+                new Answer(
+                        Problem.of(401, "unauthorized", "Unauthorized", u.getMessage()),
+                        Map.of(HttpHeader.WWW_AUTHENTICATE.asString(), BASIC_CHALLENGE),
+                        true);
+            case DirectoryUnavailableException d ->
+                known(
+                        Problem.of(
+                                503,
+                                "directory-unavailable",
+                                "Service Unavailable",
+                                "directory unavailable: the LDAP directory cannot be reached, so directory "
+                                        + "users cannot be checked right now; try again later (admins: GET /directory shows why)"));
             case ForbiddenException f -> known(Problem.of(403, "forbidden", "Forbidden", f.getMessage()));
             case NotFoundException n -> known(Problem.of(404, "not-found", "Not Found", n.getMessage()));
             case ConflictException c -> known(Problem.of(409, "conflict", "Conflict", c.getMessage()));
-            case TooManyRequestsException t -> new Answer(
-                    Problem.of(429, "too-many-requests", "Too Many Requests", t.getMessage()),
-                    Map.of(HttpHeader.RETRY_AFTER.asString(), Long.toString(t.retryAfter().toSeconds())), true);
+            case TooManyRequestsException t ->
+                new Answer(
+                        Problem.of(429, "too-many-requests", "Too Many Requests", t.getMessage()),
+                        Map.of(
+                                HttpHeader.RETRY_AFTER.asString(),
+                                Long.toString(t.retryAfter().toSeconds())),
+                        true);
             // A request body cut for arriving too slowly (limits.minRequestBodyRate): 408, the client's fault.
-            case HttpException.RuntimeException h when h.getCode() == 408 ->
-                    known(Problem.of(408, "request-timeout", "Request Timeout", h.getMessage()));
-            case PasswordChecksBusyException b -> new Answer(
-                    Problem.of(503, "busy", "Service Unavailable", b.getMessage()),
-                    Map.of(HttpHeader.RETRY_AFTER.asString(), Long.toString(b.retryAfter().toSeconds())), true);
-            default -> new Answer(Problem.of(500, "internal-error", "Internal Server Error",
-                    "the server could not complete the request; the log has details"), Map.of(), false);
+            case HttpException.RuntimeException h
+            when h.getCode() == 408 -> known(Problem.of(408, "request-timeout", "Request Timeout", h.getMessage()));
+            case PasswordChecksBusyException b ->
+                new Answer(
+                        Problem.of(503, "busy", "Service Unavailable", b.getMessage()),
+                        Map.of(
+                                HttpHeader.RETRY_AFTER.asString(),
+                                Long.toString(b.retryAfter().toSeconds())),
+                        true);
+            default ->
+                new Answer(
+                        Problem.of(
+                                500,
+                                "internal-error",
+                                "Internal Server Error",
+                                "the server could not complete the request; the log has details"),
+                        Map.of(),
+                        false);
         };
     }
 

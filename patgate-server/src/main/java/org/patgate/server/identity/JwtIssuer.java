@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import org.patgate.core.PatgateException;
@@ -52,8 +53,14 @@ public final class JwtIssuer {
      * @param maxReuse the longest a signed JWT is handed out again (at most half its lifetime is used
      *                 when that is shorter); zero signs on every request
      */
-    public JwtIssuer(SigningKeys keys, LongFunction<Set<String>> groupsOf, Clock clock, String issuer, String audience,
-            Duration lifetime, Duration maxReuse) {
+    public JwtIssuer(
+            SigningKeys keys,
+            LongFunction<Set<String>> groupsOf,
+            Clock clock,
+            String issuer,
+            String audience,
+            Duration lifetime,
+            Duration maxReuse) {
         this.keys = keys;
         this.groupsOf = groupsOf;
         this.clock = clock;
@@ -61,7 +68,10 @@ public final class JwtIssuer {
         this.audience = audience;
         this.lifetime = lifetime;
         Duration reuse = lifetime.dividedBy(2).compareTo(maxReuse) < 0 ? lifetime.dividedBy(2) : maxReuse;
-        this.recent = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(reuse).build();
+        this.recent = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(reuse)
+                .build();
     }
 
     /** A signed JWT for a request made with this token. */
@@ -102,8 +112,9 @@ public final class JwtIssuer {
         claims.put("jti", B64URL.encodeToString(jti));
         claims.put("tid", token.id());
         claims.put("scope", token.scope().wireName());
-        claims.put("groups", List.copyOf(new java.util.TreeSet<>(groupsOf.apply(token.ownerId()))));
-        String signingInput = B64URL.encodeToString(Json.write(header)) + "." + B64URL.encodeToString(Json.write(claims));
+        claims.put("groups", List.copyOf(new TreeSet<>(groupsOf.apply(token.ownerId()))));
+        String signingInput =
+                B64URL.encodeToString(Json.write(header)) + "." + B64URL.encodeToString(Json.write(claims));
         try {
             // RFC 7518 §3.4: ES256 signatures are R || S, 32 bytes each (the P1363 format).
             Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import javax.crypto.Cipher;
@@ -97,8 +98,10 @@ public final class SigningKeys {
     public List<PublicJwk> published() {
         current();
         Instant cutoff = clock.instant().minus(rotation.multipliedBy(2));
-        return repository.all().stream().filter(k -> k.createdAt().isAfter(cutoff))
-                .map(k -> new PublicJwk("EC", "P-256", k.publicX(), k.publicY(), k.kid(), "sig", "ES256")).toList();
+        return repository.all().stream()
+                .filter(k -> k.createdAt().isAfter(cutoff))
+                .map(k -> new PublicJwk("EC", "P-256", k.publicX(), k.publicY(), k.kid(), "sig", "ES256"))
+                .toList();
     }
 
     private JwtKeyRecord generate(Instant now) {
@@ -109,10 +112,12 @@ public final class SigningKeys {
             ECPublicKey publicKey = (ECPublicKey) pair.getPublic();
             byte[] kidBytes = new byte[12];
             random.nextBytes(kidBytes);
-            return new JwtKeyRecord(B64URL.encodeToString(kidBytes),
+            return new JwtKeyRecord(
+                    B64URL.encodeToString(kidBytes),
                     B64URL.encodeToString(unsigned32(publicKey.getW().getAffineX())),
                     B64URL.encodeToString(unsigned32(publicKey.getW().getAffineY())),
-                    encrypt(pair.getPrivate().getEncoded()), now.truncatedTo(ChronoUnit.MICROS));
+                    encrypt(pair.getPrivate().getEncoded()),
+                    now.truncatedTo(ChronoUnit.MICROS));
         } catch (GeneralSecurityException e) {
             throw new PatgateException("cannot generate a signing key: " + e.getMessage(), e);
         }
@@ -133,8 +138,11 @@ public final class SigningKeys {
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(Cipher.ENCRYPT_MODE, encryptionKey, new GCMParameterSpec(128, iv));
         byte[] sealed = cipher.doFinal(plain);
-        java.util.Arrays.fill(plain, (byte) 0);
-        return B64URL.encodeToString(ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
+        Arrays.fill(plain, (byte) 0);
+        return B64URL.encodeToString(ByteBuffer.allocate(iv.length + sealed.length)
+                .put(iv)
+                .put(sealed)
+                .array());
     }
 
     private ECPrivateKey decrypt(String stored) {
@@ -146,12 +154,13 @@ public final class SigningKeys {
             try {
                 return (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
             } finally {
-                java.util.Arrays.fill(pkcs8, (byte) 0);
+                Arrays.fill(pkcs8, (byte) 0);
             }
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             // Most likely another pepper than the one the key was stored with.
-            throw new PatgateException("cannot decrypt the JWT signing key; does this node have the same token pepper "
-                    + "as the others?", e);
+            throw new PatgateException(
+                    "cannot decrypt the JWT signing key; does this node have the same token pepper " + "as the others?",
+                    e);
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.patgate.server.permission;
 
-import org.patgate.server.principal.Permission;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +7,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.patgate.core.text.UnsafeText;
 import org.patgate.server.audit.AuditLog;
-import org.patgate.server.principal.Principal;
 import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.principal.Permission;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.GrantRepository;
 
@@ -28,8 +28,8 @@ public final class PermissionService {
     private final Runnable onChange;
     private final String adminGroup;
 
-    public PermissionService(Database database, Permissions permissions, AuditLog audit, Runnable onChange,
-            String adminGroup) {
+    public PermissionService(
+            Database database, Permissions permissions, AuditLog audit, Runnable onChange, String adminGroup) {
         this.database = database;
         this.permissions = permissions;
         this.audit = audit;
@@ -51,12 +51,14 @@ public final class PermissionService {
     /** Replaces a group's permissions; {@code group} "*" means everyone. */
     public Set<Permission> replace(Principal actor, String sourceIp, String group, List<String> wireNames) {
         actor.requireAdmin("read or change permissions");
-        if (!group.equals(GrantRepository.EVERYONE) && !GROUP_NAME.matcher(group).matches()) {
-            throw new InvalidRequestException("not a group name: '" + UnsafeText.escape(group) + "'", Map.of("group", "not a group name"));
+        if (!group.equals(GrantRepository.EVERYONE)
+                && !GROUP_NAME.matcher(group).matches()) {
+            throw new InvalidRequestException(
+                    "not a group name: '" + UnsafeText.escape(group) + "'", Map.of("group", "not a group name"));
         }
         if (wireNames == null) {
-            throw new InvalidRequestException("permissions: required (a list, may be empty)",
-                    Map.of("permissions", "required"));
+            throw new InvalidRequestException(
+                    "permissions: required (a list, may be empty)", Map.of("permissions", "required"));
         }
         EnumSet<Permission> wanted = EnumSet.noneOf(Permission.class);
         for (String name : wireNames) {
@@ -64,20 +66,28 @@ public final class PermissionService {
         }
         if (group.equalsIgnoreCase(adminGroup) && !wanted.contains(Permission.ADMIN)) {
             // Without this, admins could lock everyone out of administration.
-            throw new InvalidRequestException("the admin group '" + adminGroup + "' must keep the admin permission",
+            throw new InvalidRequestException(
+                    "the admin group '" + adminGroup + "' must keep the admin permission",
                     Map.of("permissions", "must include admin"));
         }
         if (group.equals(GrantRepository.EVERYONE) && wanted.contains(Permission.ADMIN)) {
-            throw new InvalidRequestException("everyone cannot be given the admin permission",
+            throw new InvalidRequestException(
+                    "everyone cannot be given the admin permission",
                     Map.of("permissions", "admin cannot be granted to everyone"));
         }
         database.inTransaction("set permissions of " + group, () -> {
             permissions.replace(group, wanted);
-            audit.success(actor.username(), "group.permissions", group.equals(GrantRepository.EVERYONE) ? "everyone"
-                    : group, sourceIp, "permissions=" + String.join(",", wanted.stream().map(Permission::wireName).toList()));
+            audit.success(
+                    actor.username(),
+                    "group.permissions",
+                    group.equals(GrantRepository.EVERYONE) ? "everyone" : group,
+                    sourceIp,
+                    "permissions="
+                            + String.join(
+                                    ",",
+                                    wanted.stream().map(Permission::wireName).toList()));
         });
         onChange.run();
         return permissions.ofGroup(group);
     }
-
 }

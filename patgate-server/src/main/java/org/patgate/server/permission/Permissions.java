@@ -1,6 +1,6 @@
 package org.patgate.server.permission;
 
-import org.patgate.server.principal.Permission;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.patgate.server.principal.Permission;
 import org.patgate.server.store.GrantRepository;
 
 /**
@@ -29,7 +30,7 @@ public final class Permissions {
      * @param maxAge how old the in-memory copy may get before it is read again, so changes made on
      *               other nodes of a cluster apply within it (use the token cache TTL)
      */
-    public Permissions(GrantRepository grants, java.time.Duration maxAge) {
+    public Permissions(GrantRepository grants, Duration maxAge) {
         this.grants = grants;
         this.maxAgeNanos = maxAge.toNanos();
         reload();

@@ -9,8 +9,14 @@ import org.patgate.core.token.Scope;
  * The policy that applies to one user: the most restrictive value of each rule across their groups,
  * each remembering which group imposed it so refusals can name it. Immutable.
  */
-public record EffectivePolicy(Limit maxLifetimeDays, String expiryRequiredBy, Limit maxActiveTokens,
-        Set<Scope> allowedScopes, String allowedScopesBy, List<RangeRule> requiredIpRanges, String approvalRequiredBy,
+public record EffectivePolicy(
+        Limit maxLifetimeDays,
+        String expiryRequiredBy,
+        Limit maxActiveTokens,
+        Set<Scope> allowedScopes,
+        String allowedScopesBy,
+        List<RangeRule> requiredIpRanges,
+        String approvalRequiredBy,
         Integer rateLimitPerMinute) {
 
     /** A numeric limit and the group that set it ("everyone" for the default policy). */

@@ -43,11 +43,20 @@ public final class Policies {
     }
 
     public void put(String group, Policy policy) {
-        repository.put(new PolicyRecord(GrantRepository.key(group), policy.maxLifetimeDays(), policy.expiryRequired(),
-                policy.maxActiveTokens(), policy.allowedScopes() == null ? null
-                        : policy.allowedScopes().stream().map(Scope::wireName).sorted().collect(Collectors.joining(",")),
+        repository.put(new PolicyRecord(
+                GrantRepository.key(group),
+                policy.maxLifetimeDays(),
+                policy.expiryRequired(),
+                policy.maxActiveTokens(),
+                policy.allowedScopes() == null
+                        ? null
+                        : policy.allowedScopes().stream()
+                                .map(Scope::wireName)
+                                .sorted()
+                                .collect(Collectors.joining(",")),
                 policy.requiredIpRanges() == null ? null : String.join(",", policy.requiredIpRanges()),
-                policy.approvalRequired(), policy.rateLimitPerMinute()));
+                policy.approvalRequired(),
+                policy.rateLimitPerMinute()));
         reload();
     }
 
@@ -110,18 +119,38 @@ public final class Policies {
                 ranges.add(new EffectivePolicy.RangeRule(IpRangeSet.of(p.requiredIpRanges()), group));
             }
         }
-        return new EffectivePolicy(lifetime, expiryBy, active, scopes == null ? null : Set.copyOf(scopes), scopesBy,
-                List.copyOf(ranges), approvalBy, rate);
+        return new EffectivePolicy(
+                lifetime,
+                expiryBy,
+                active,
+                scopes == null ? null : Set.copyOf(scopes),
+                scopesBy,
+                List.copyOf(ranges),
+                approvalBy,
+                rate);
     }
 
     public void reload() {
         Map<String, Policy> table = new TreeMap<>();
         for (PolicyRecord r : repository.all()) {
-            Set<Scope> scopes = r.allowedScopes() == null ? null
-                    : Arrays.stream(r.allowedScopes().split(",")).map(Scope::fromWireName).collect(Collectors.toSet());
-            List<String> ranges = r.requiredIpRanges() == null ? null : List.of(r.requiredIpRanges().split(","));
-            table.put(r.groupKey(), new Policy(r.maxLifetimeDays(), r.expiryRequired(), r.maxActiveTokens(), scopes, ranges,
-                    r.approvalRequired(), r.rateLimitPerMinute()));
+            Set<Scope> scopes = r.allowedScopes() == null
+                    ? null
+                    : Arrays.stream(r.allowedScopes().split(","))
+                            .map(Scope::fromWireName)
+                            .collect(Collectors.toSet());
+            List<String> ranges = r.requiredIpRanges() == null
+                    ? null
+                    : List.of(r.requiredIpRanges().split(","));
+            table.put(
+                    r.groupKey(),
+                    new Policy(
+                            r.maxLifetimeDays(),
+                            r.expiryRequired(),
+                            r.maxActiveTokens(),
+                            scopes,
+                            ranges,
+                            r.approvalRequired(),
+                            r.rateLimitPerMinute()));
         }
         byGroup.set(Map.copyOf(table));
     }

@@ -19,27 +19,42 @@ import org.patgate.server.error.InvalidRequestException;
  * @param approvalRequired   whether new tokens wait for an administrator's approval
  * @param rateLimitPerMinute requests per minute per token (stored; enforced by a later release)
  */
-public record Policy(Integer maxLifetimeDays, boolean expiryRequired, Integer maxActiveTokens, Set<Scope> allowedScopes,
-        List<String> requiredIpRanges, boolean approvalRequired, Integer rateLimitPerMinute) {
+public record Policy(
+        Integer maxLifetimeDays,
+        boolean expiryRequired,
+        Integer maxActiveTokens,
+        Set<Scope> allowedScopes,
+        List<String> requiredIpRanges,
+        boolean approvalRequired,
+        Integer rateLimitPerMinute) {
 
     /** No limits at all. */
     public static final Policy NONE = new Policy(null, false, null, null, null, false, null);
 
     public Policy {
-        check(maxLifetimeDays == null || (maxLifetimeDays >= 1 && maxLifetimeDays <= 36_500), "maxLifetimeDays",
+        check(
+                maxLifetimeDays == null || (maxLifetimeDays >= 1 && maxLifetimeDays <= 36_500),
+                "maxLifetimeDays",
                 "from 1 to 36500, or null for no limit");
-        check(maxActiveTokens == null || (maxActiveTokens >= 0 && maxActiveTokens <= 100_000), "maxActiveTokens",
+        check(
+                maxActiveTokens == null || (maxActiveTokens >= 0 && maxActiveTokens <= 100_000),
+                "maxActiveTokens",
                 "from 0 to 100000, or null for no limit");
-        check(rateLimitPerMinute == null || (rateLimitPerMinute >= 1 && rateLimitPerMinute <= 10_000_000),
-                "rateLimitPerMinute", "from 1 to 10000000, or null for no limit");
-        check(allowedScopes == null || !allowedScopes.isEmpty(), "allowedScopes", "at least one scope, or null for any");
+        check(
+                rateLimitPerMinute == null || (rateLimitPerMinute >= 1 && rateLimitPerMinute <= 10_000_000),
+                "rateLimitPerMinute",
+                "from 1 to 10000000, or null for no limit");
+        check(
+                allowedScopes == null || !allowedScopes.isEmpty(),
+                "allowedScopes",
+                "at least one scope, or null for any");
         allowedScopes = allowedScopes == null ? null : Set.copyOf(allowedScopes);
         if (requiredIpRanges != null) {
             try {
                 requiredIpRanges = IpRangeSet.of(requiredIpRanges).toStrings();
             } catch (RuntimeException e) {
-                throw new InvalidRequestException("requiredIpRanges: " + e.getMessage(),
-                        Map.of("requiredIpRanges", e.getMessage()));
+                throw new InvalidRequestException(
+                        "requiredIpRanges: " + e.getMessage(), Map.of("requiredIpRanges", e.getMessage()));
             }
             check(!requiredIpRanges.isEmpty(), "requiredIpRanges", "at least one range, or null for none");
         }

@@ -27,25 +27,42 @@ public final class PolicyCheck {
      */
     public record Outcome(Map<String, String> errors, String conflict, List<String> allowedIps, boolean pending) {}
 
-    public static Outcome check(EffectivePolicy policy, Instant expiresAt, Scope scope, List<String> allowedIps,
-            Instant now, long activeTokens) {
+    public static Outcome check(
+            EffectivePolicy policy,
+            Instant expiresAt,
+            Scope scope,
+            List<String> allowedIps,
+            Instant now,
+            long activeTokens) {
         Map<String, String> errors = new LinkedHashMap<>();
         EffectivePolicy.Limit lifetime = policy.maxLifetimeDays();
         if (expiresAt == null && policy.expiryRequired()) {
             String by = lifetime != null ? lifetime.group() : policy.expiryRequiredBy();
-            errors.put("expiresAt", "required: tokens must expire" + (lifetime == null ? ""
-                    : " within " + lifetime.value() + " days") + " (policy of group '" + by + "')");
+            errors.put(
+                    "expiresAt",
+                    "required: tokens must expire" + (lifetime == null ? "" : " within " + lifetime.value() + " days")
+                            + " (policy of group '" + by + "')");
         } else if (expiresAt != null && lifetime != null) {
             Instant limit = now.plus(Duration.ofDays(lifetime.value()));
             if (expiresAt.isAfter(limit.plus(1, ChronoUnit.MINUTES))) {
-                errors.put("expiresAt", "must be at most " + lifetime.value() + " days from now (until "
-                        + limit.truncatedTo(ChronoUnit.SECONDS) + "; policy of group '" + lifetime.group() + "')");
+                errors.put(
+                        "expiresAt",
+                        "must be at most " + lifetime.value() + " days from now (until "
+                                + limit.truncatedTo(ChronoUnit.SECONDS) + "; policy of group '" + lifetime.group()
+                                + "')");
             }
         }
-        if (scope != null && policy.allowedScopes() != null && !policy.allowedScopes().contains(scope)) {
-            errors.put("scope", "'" + scope.wireName() + "' is not allowed; allowed: "
-                    + policy.allowedScopes().stream().map(Scope::wireName).sorted().collect(Collectors.joining(", "))
-                    + " (policy of group '" + policy.allowedScopesBy() + "')");
+        if (scope != null
+                && policy.allowedScopes() != null
+                && !policy.allowedScopes().contains(scope)) {
+            errors.put(
+                    "scope",
+                    "'" + scope.wireName() + "' is not allowed; allowed: "
+                            + policy.allowedScopes().stream()
+                                    .map(Scope::wireName)
+                                    .sorted()
+                                    .collect(Collectors.joining(", "))
+                            + " (policy of group '" + policy.allowedScopesBy() + "')");
         }
         List<String> ips = allowedIps;
         if (!policy.requiredIpRanges().isEmpty()) {
@@ -57,8 +74,10 @@ public final class PolicyCheck {
                 for (EffectivePolicy.RangeRule rule : policy.requiredIpRanges()) {
                     for (String cidr : ips) {
                         if (!within(cidr, rule)) {
-                            errors.put("allowedIps", "'" + cidr + "' is outside " + rule.ranges().toStrings()
-                                    + " (policy of group '" + rule.group() + "')");
+                            errors.put(
+                                    "allowedIps",
+                                    "'" + cidr + "' is outside " + rule.ranges().toStrings() + " (policy of group '"
+                                            + rule.group() + "')");
                         }
                     }
                 }
@@ -79,7 +98,8 @@ public final class PolicyCheck {
     }
 
     private static String describe(List<EffectivePolicy.RangeRule> rules) {
-        return rules.stream().map(r -> "within " + r.ranges().toStrings() + " (policy of group '" + r.group() + "')")
+        return rules.stream()
+                .map(r -> "within " + r.ranges().toStrings() + " (policy of group '" + r.group() + "')")
                 .collect(Collectors.joining(" and "));
     }
 
@@ -92,12 +112,15 @@ public final class PolicyCheck {
             return false; // reported by the request's own validation
         }
         String text = range.toString();
-        InetAddress network = IpAddresses.parseLiteral(text.substring(0, text.indexOf('/') < 0 ? text.length()
-                : text.indexOf('/'))).orElse(null);
+        InetAddress network = IpAddresses.parseLiteral(
+                        text.substring(0, text.indexOf('/') < 0 ? text.length() : text.indexOf('/')))
+                .orElse(null);
         if (network == null) {
             return false;
         }
-        return rule.ranges().ranges().stream().anyMatch(outer -> outer.isIpv6() == range.isIpv6()
-                && outer.prefixLength() <= range.prefixLength() && outer.contains(network));
+        return rule.ranges().ranges().stream()
+                .anyMatch(outer -> outer.isIpv6() == range.isIpv6()
+                        && outer.prefixLength() <= range.prefixLength()
+                        && outer.contains(network));
     }
 }

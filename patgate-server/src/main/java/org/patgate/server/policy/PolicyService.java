@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.patgate.core.text.UnsafeText;
 import org.patgate.server.audit.AuditLog;
-import org.patgate.server.principal.Principal;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.GrantRepository;
 
@@ -62,13 +62,14 @@ public final class PolicyService {
     }
 
     private static void requireGroupName(String group) {
-        if (!group.equals(GrantRepository.EVERYONE) && !GROUP_NAME.matcher(group).matches()) {
-            throw new InvalidRequestException("not a group name: '" + UnsafeText.escape(group) + "'", Map.of("group", "not a group name"));
+        if (!group.equals(GrantRepository.EVERYONE)
+                && !GROUP_NAME.matcher(group).matches()) {
+            throw new InvalidRequestException(
+                    "not a group name: '" + UnsafeText.escape(group) + "'", Map.of("group", "not a group name"));
         }
     }
 
     private static String shown(String group) {
         return group.equals(GrantRepository.EVERYONE) ? "everyone" : "group '" + group + "'";
     }
-
 }

@@ -1,6 +1,8 @@
 package org.patgate.server.principal;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import org.patgate.server.error.InvalidRequestException;
 
 /**
@@ -35,9 +37,14 @@ public enum Permission {
                 return permission;
             }
         }
-        throw new InvalidRequestException("unknown permission '" + value + "': expected one of "
-                + String.join(", ", java.util.Arrays.stream(values()).map(Permission::wireName).toList()),
-                java.util.Map.of("permissions", "unknown permission"));
+        throw new InvalidRequestException(
+                "unknown permission '" + value + "': expected one of "
+                        + String.join(
+                                ", ",
+                                Arrays.stream(values())
+                                        .map(Permission::wireName)
+                                        .toList()),
+                Map.of("permissions", "unknown permission"));
     }
 
     @Override

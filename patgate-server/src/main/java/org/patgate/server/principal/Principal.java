@@ -7,8 +7,8 @@ import org.patgate.server.error.ForbiddenException;
  * An authenticated user as the rest of the server sees them: who, which groups, and which
  * permissions those groups grant. Immutable.
  */
-public record Principal(long userId, String username, String displayName, Set<String> groups,
-        Set<Permission> permissions) {
+public record Principal(
+        long userId, String username, String displayName, Set<String> groups, Set<Permission> permissions) {
 
     public Principal {
         if (username == null || username.isBlank()) {

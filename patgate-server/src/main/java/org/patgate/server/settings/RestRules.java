@@ -1,6 +1,7 @@
 package org.patgate.server.settings;
 
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.patgate.core.decision.ReadOnlyPolicy;
 import org.patgate.core.net.IpRangeSet;
@@ -13,21 +14,31 @@ import org.patgate.core.path.PathPatternSet;
  * anywhere), and which cookies are the upstream's sessions ({@code sessionCookies}, exact names). Built once per settings change and then shared by every request. Immutable and
  * thread-safe as long as {@code passwordExempt} is.
  */
-public record RestRules(PathPatternSet restPaths, ReadOnlyPolicy readOnly, boolean blockPasswords,
-        boolean allowAnonymous, Predicate<String> passwordExempt, IpRangeSet restAllowedIps,
-        java.util.Set<String> sessionCookies) {
+public record RestRules(
+        PathPatternSet restPaths,
+        ReadOnlyPolicy readOnly,
+        boolean blockPasswords,
+        boolean allowAnonymous,
+        Predicate<String> passwordExempt,
+        IpRangeSet restAllowedIps,
+        Set<String> sessionCookies) {
 
     public RestRules {
         Objects.requireNonNull(restPaths, "restPaths");
         Objects.requireNonNull(readOnly, "readOnly");
         Objects.requireNonNull(passwordExempt, "passwordExempt");
         Objects.requireNonNull(restAllowedIps, "restAllowedIps");
-        sessionCookies = java.util.Set.copyOf(sessionCookies);
+        sessionCookies = Set.copyOf(sessionCookies);
     }
 
     /** As the canonical constructor, with no session cookies: a cookie never stands in for credentials. */
-    public RestRules(PathPatternSet restPaths, ReadOnlyPolicy readOnly, boolean blockPasswords, boolean allowAnonymous,
-            Predicate<String> passwordExempt, IpRangeSet restAllowedIps) {
-        this(restPaths, readOnly, blockPasswords, allowAnonymous, passwordExempt, restAllowedIps, java.util.Set.of());
+    public RestRules(
+            PathPatternSet restPaths,
+            ReadOnlyPolicy readOnly,
+            boolean blockPasswords,
+            boolean allowAnonymous,
+            Predicate<String> passwordExempt,
+            IpRangeSet restAllowedIps) {
+        this(restPaths, readOnly, blockPasswords, allowAnonymous, passwordExempt, restAllowedIps, Set.of());
     }
 }

@@ -25,7 +25,8 @@ public record RestSettings(Map<Setting<RestConfig, ?>, Object> values) {
     public static final RestSettings NONE = new RestSettings(Map.of());
 
     /** The field names, in the order of {@link RestKeys#ALL}; the keys under {@code rest.}. */
-    public static final List<String> FIELDS = RestKeys.ALL.stream().map(Setting::field).toList();
+    public static final List<String> FIELDS =
+            RestKeys.ALL.stream().map(Setting::field).toList();
 
     public RestSettings {
         Map<String, String> errors = new LinkedHashMap<>();
@@ -115,8 +116,8 @@ public record RestSettings(Map<Setting<RestConfig, ?>, Object> values) {
 
     /** Records the first problem of a value under its key, or gives the value as held (lists copied). */
     @SuppressWarnings("unchecked")
-    private static <T> Optional<Object> check(Setting<RestConfig, T> setting, Object value,
-            Map<String, String> errors) {
+    private static <T> Optional<Object> check(
+            Setting<RestConfig, T> setting, Object value, Map<String, String> errors) {
         T typed = (T) value;
         Optional<Setting.Problem> problem = setting.problem(typed);
         if (problem.isPresent()) {

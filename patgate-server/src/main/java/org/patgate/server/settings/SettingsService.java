@@ -67,8 +67,8 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
     private volatile Snapshot current;
 
     /** What applies now: the stored settings, the values in force, their compiled rules, and who stored them. */
-    private record Snapshot(RestSettings stored, RestConfig effective, RestRules rules, String updatedBy,
-            Instant updatedAt) {}
+    private record Snapshot(
+            RestSettings stored, RestConfig effective, RestRules rules, String updatedBy, Instant updatedAt) {}
 
     /**
      * Reads the stored settings and starts the background re-read. Fails to start (fail closed) when
@@ -77,8 +77,13 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
      * @param config   the {@code rest.*} configuration: the defaults
      * @param compiler builds the gateway's rules from values in force (called once per change)
      */
-    public SettingsService(Database database, RestConfig config, Function<RestConfig, RestRules> compiler,
-            AuditLog audit, Clock clock, Duration refreshInterval) {
+    public SettingsService(
+            Database database,
+            RestConfig config,
+            Function<RestConfig, RestRules> compiler,
+            AuditLog audit,
+            Clock clock,
+            Duration refreshInterval) {
         this.database = Objects.requireNonNull(database, "database");
         this.repository = database.settings();
         this.config = Objects.requireNonNull(config, "config");
@@ -89,8 +94,9 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
         try {
             this.current = load(repository.find(REST));
         } catch (RuntimeException e) {
-            throw new PatgateException("the REST settings stored in the database are invalid (" + e.getMessage()
-                    + "); correct them, or remove them to use the configuration: DELETE FROM settings WHERE name = 'rest'",
+            throw new PatgateException(
+                    "the REST settings stored in the database are invalid (" + e.getMessage()
+                            + "); correct them, or remove them to use the configuration: DELETE FROM settings WHERE name = 'rest'",
                     e);
         }
         logOverrides(current);
@@ -110,8 +116,8 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
     }
 
     /** The settings in force, where each value comes from, and who stored them when. */
-    public record Current(RestConfig effective, RestSettings stored, String updatedBy, Instant updatedAt,
-            Duration refreshInterval) {
+    public record Current(
+            RestConfig effective, RestSettings stored, String updatedBy, Instant updatedAt, Duration refreshInterval) {
 
         /** Where a setting's value comes from: {@link Source#STORED} or {@link Source#CONFIGURATION}. */
         public Source source(Setting<RestConfig, ?> setting) {
@@ -153,8 +159,8 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
                 if (reset) {
                     repository.delete(REST);
                 } else {
-                    repository.put(new SettingsRepository.Row(REST, SettingsDocument.write(settings), actor.username(),
-                            now));
+                    repository.put(
+                            new SettingsRepository.Row(REST, SettingsDocument.write(settings), actor.username(), now));
                 }
                 audit.success(actor.username(), reset ? "settings.reset" : "settings.update", REST, sourceIp, change);
             });
@@ -176,14 +182,18 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
             Snapshot seen = current;
             String updatedBy = row.map(SettingsRepository.Row::updatedBy).orElse(null);
             Instant updatedAt = row.map(SettingsRepository.Row::updatedAt).orElse(null);
-            RestSettings stored = row.map(r -> SettingsDocument.read(r.document())).orElse(RestSettings.NONE);
-            if (stored.equals(seen.stored()) && Objects.equals(updatedBy, seen.updatedBy())
+            RestSettings stored =
+                    row.map(r -> SettingsDocument.read(r.document())).orElse(RestSettings.NONE);
+            if (stored.equals(seen.stored())
+                    && Objects.equals(updatedBy, seen.updatedBy())
                     && Objects.equals(updatedAt, seen.updatedAt())) {
                 return;
             }
             Snapshot next = compile(stored, updatedBy, updatedAt);
             current = next;
-            LOG.info("REST settings changed on another node by {}: {}", updatedBy == null ? "(reset)" : updatedBy,
+            LOG.info(
+                    "REST settings changed on another node by {}: {}",
+                    updatedBy == null ? "(reset)" : updatedBy,
                     describeChange(seen, next));
         }
     }
@@ -224,17 +234,20 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
     }
 
     private Current view(Snapshot snapshot) {
-        return new Current(snapshot.effective(), snapshot.stored(), snapshot.updatedBy(), snapshot.updatedAt(),
-                refreshInterval);
+        return new Current(
+                snapshot.effective(), snapshot.stored(), snapshot.updatedBy(), snapshot.updatedAt(), refreshInterval);
     }
 
     private void logOverrides(Snapshot snapshot) {
         for (Setting<RestConfig, ?> setting : RestKeys.ALL) {
             if (snapshot.stored().isSet(setting)
                     && !snapshot.stored().get(setting).equals(setting.valueIn(config))) {
-                LOG.warn("{} is set by an administrator ({} on {}) and overrides the configuration's value; "
-                        + "GET /.patgate/api/v1/settings shows it, DELETE resets it", setting.key(),
-                        snapshot.updatedBy(), snapshot.updatedAt());
+                LOG.warn(
+                        "{} is set by an administrator ({} on {}) and overrides the configuration's value; "
+                                + "GET /.patgate/api/v1/settings shows it, DELETE resets it",
+                        setting.key(),
+                        snapshot.updatedBy(),
+                        snapshot.updatedAt());
             }
         }
     }
@@ -250,10 +263,8 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
             if (was.equals(is) && wasStored == isStored) {
                 continue;
             }
-            changes.add(setting.key() + ": " + was + " -> " + is
-                    + (isStored ? " (stored)" : " (configuration)"));
+            changes.add(setting.key() + ": " + was + " -> " + is + (isStored ? " (stored)" : " (configuration)"));
         }
         return changes.isEmpty() ? "no change" : String.join("; ", changes);
     }
-
 }

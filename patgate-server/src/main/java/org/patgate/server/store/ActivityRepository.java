@@ -2,6 +2,7 @@ package org.patgate.server.store;
 
 import java.sql.PreparedStatement;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -59,10 +60,15 @@ public final class ActivityRepository {
                 insert.executeBatch();
             }
             for (String tokenId : touched) {
-                var boundary = Jdbc.one(connection, NTH_NEWEST, s -> {
-                    s.setString(1, tokenId);
-                    s.setInt(2, keepPerToken);
-                }, row -> java.util.Map.entry(Jdbc.getInstant(row, "occurred_at"), row.getLong("id"))).orElse(null);
+                var boundary = Jdbc.one(
+                                connection,
+                                NTH_NEWEST,
+                                s -> {
+                                    s.setString(1, tokenId);
+                                    s.setInt(2, keepPerToken);
+                                },
+                                row -> Map.entry(Jdbc.getInstant(row, "occurred_at"), row.getLong("id")))
+                        .orElse(null);
                 if (boundary != null) {
                     Jdbc.update(connection, TRIM, s -> {
                         s.setString(1, tokenId);
@@ -78,11 +84,21 @@ public final class ActivityRepository {
 
     /** The newest requests of a token, newest first (by time, then by arrival). */
     public List<TokenRequestRecord> recent(String tokenId, int limit) {
-        return jdbc.list("read activity of token " + tokenId, RECENT, s -> {
-            s.setString(1, tokenId);
-            s.setInt(2, limit);
-        }, row -> new TokenRequestRecord(row.getString("token_id"), Jdbc.getInstant(row, "occurred_at"),
-                row.getString("method"), row.getString("path"), row.getInt("status"), row.getLong("latency_micros"),
-                row.getString("client_ip"), row.getString("user_agent")));
+        return jdbc.list(
+                "read activity of token " + tokenId,
+                RECENT,
+                s -> {
+                    s.setString(1, tokenId);
+                    s.setInt(2, limit);
+                },
+                row -> new TokenRequestRecord(
+                        row.getString("token_id"),
+                        Jdbc.getInstant(row, "occurred_at"),
+                        row.getString("method"),
+                        row.getString("path"),
+                        row.getInt("status"),
+                        row.getLong("latency_micros"),
+                        row.getString("client_ip"),
+                        row.getString("user_agent")));
     }
 }

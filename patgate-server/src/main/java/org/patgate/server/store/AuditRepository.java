@@ -77,11 +77,15 @@ public final class AuditRepository {
             where.and(BEFORE, query.to());
         }
         PageRequest page = query.page();
-        List<AuditEvent> items = jdbc.list("search audit events", SELECT + where.sql() + ORDER, statement -> {
-            int next = where.bind(statement, 1);
-            statement.setLong(next, page.offset());
-            statement.setInt(next + 1, page.size());
-        }, AuditRepository::map);
+        List<AuditEvent> items = jdbc.list(
+                "search audit events",
+                SELECT + where.sql() + ORDER,
+                statement -> {
+                    int next = where.bind(statement, 1);
+                    statement.setLong(next, page.offset());
+                    statement.setInt(next + 1, page.size());
+                },
+                AuditRepository::map);
         long total = jdbc.count("count audit events", COUNT + where.sql(), statement -> where.bind(statement, 1));
         return Page.of(items, total, page);
     }

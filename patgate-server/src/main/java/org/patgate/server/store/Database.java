@@ -24,7 +24,10 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     /** The database products PATgate supports; the same migrations run on both. */
-    public enum Kind { H2, POSTGRESQL }
+    public enum Kind {
+        H2,
+        POSTGRESQL
+    }
 
     private final HikariDataSource dataSource;
     private final Kind kind;
@@ -84,16 +87,18 @@ public final class Database implements AutoCloseable {
             kind = Kind.POSTGRESQL;
             url = jdbcUrl;
         } else {
-            throw new StoreException("unsupported database URL " + shownUrl
-                    + ": expected jdbc:h2:... or jdbc:postgresql://...");
+            throw new StoreException(
+                    "unsupported database URL " + shownUrl + ": expected jdbc:h2:... or jdbc:postgresql://...");
         }
 
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(poolConfig(kind, url, username, password, maxPoolSize));
         } catch (RuntimeException e) {
-            throw new StoreException("cannot connect to database " + shownUrl + " as user '"
-                    + (username == null ? "" : username) + "': " + rootCauseSummary(e), e);
+            throw new StoreException(
+                    "cannot connect to database " + shownUrl + " as user '" + (username == null ? "" : username) + "': "
+                            + rootCauseSummary(e),
+                    e);
         }
         try {
             migrate(url, username, password);

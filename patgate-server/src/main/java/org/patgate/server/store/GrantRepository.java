@@ -31,8 +31,8 @@ public final class GrantRepository {
     /** Every grant: group key to its permission names, sorted. */
     public Map<String, Set<String>> all() {
         Map<String, Set<String>> grants = new LinkedHashMap<>();
-        for (String[] row : jdbc.list("read group grants", ALL, Jdbc.NO_PARAMETERS,
-                r -> new String[] {r.getString(1), r.getString(2)})) {
+        for (String[] row : jdbc.list(
+                "read group grants", ALL, Jdbc.NO_PARAMETERS, r -> new String[] {r.getString(1), r.getString(2)})) {
             grants.computeIfAbsent(row[0], k -> new TreeSet<>()).add(row[1]);
         }
         return grants;
@@ -57,10 +57,15 @@ public final class GrantRepository {
     public void ensure(String group, String permission) {
         String key = key(group);
         jdbc.inTransaction("grant " + permission + " to '" + group + "'", connection -> {
-            if (Jdbc.one(connection, EXISTS, s -> {
-                s.setString(1, key);
-                s.setString(2, permission);
-            }, r -> 1).isEmpty()) {
+            if (Jdbc.one(
+                            connection,
+                            EXISTS,
+                            s -> {
+                                s.setString(1, key);
+                                s.setString(2, permission);
+                            },
+                            r -> 1)
+                    .isEmpty()) {
                 Jdbc.update(connection, INSERT, s -> {
                     s.setString(1, key);
                     s.setString(2, permission);

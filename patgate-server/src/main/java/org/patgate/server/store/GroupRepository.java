@@ -68,8 +68,11 @@ public final class GroupRepository {
     /** Finds a group by name ignoring case. */
     public Optional<GroupRecord> findByName(String name) {
         Objects.requireNonNull(name, "name");
-        return jdbc.one("find group '" + name + "'", FIND_BY_KEY,
-                statement -> statement.setString(1, UserRepository.key(name)), GroupRepository::map);
+        return jdbc.one(
+                "find group '" + name + "'",
+                FIND_BY_KEY,
+                statement -> statement.setString(1, UserRepository.key(name)),
+                GroupRepository::map);
     }
 
     /** All groups ordered by name (ignoring case). */
@@ -82,7 +85,10 @@ public final class GroupRepository {
 
     /** All groups ordered by name (ignoring case), each with its number of members. */
     public List<GroupCount> listWithMemberCounts() {
-        return jdbc.list("list groups with member counts", LIST_WITH_COUNTS, Jdbc.NO_PARAMETERS,
+        return jdbc.list(
+                "list groups with member counts",
+                LIST_WITH_COUNTS,
+                Jdbc.NO_PARAMETERS,
                 row -> new GroupCount(map(row), row.getLong("members")));
     }
 
@@ -127,25 +133,35 @@ public final class GroupRepository {
     /** Removes a user from a group; true if they were a member. */
     public boolean removeMember(long groupId, long userId) {
         return jdbc.update("remove user " + userId + " from group " + groupId, REMOVE_MEMBER, statement -> {
-            statement.setLong(1, groupId);
-            statement.setLong(2, userId);
-        }) == 1;
+                    statement.setLong(1, groupId);
+                    statement.setLong(2, userId);
+                })
+                == 1;
     }
 
     /** The names of the groups the user belongs to, sorted ignoring case. */
     public List<String> groupNamesOf(long userId) {
-        return jdbc.list("list groups of user " + userId, GROUP_NAMES_OF,
-                statement -> statement.setLong(1, userId), row -> row.getString(1));
+        return jdbc.list(
+                "list groups of user " + userId,
+                GROUP_NAMES_OF,
+                statement -> statement.setLong(1, userId),
+                row -> row.getString(1));
     }
 
     /** The usernames of the group's members, sorted ignoring case. */
     public List<String> memberUsernames(long groupId) {
-        return jdbc.list("list members of group " + groupId, MEMBER_USERNAMES,
-                statement -> statement.setLong(1, groupId), row -> row.getString(1));
+        return jdbc.list(
+                "list members of group " + groupId,
+                MEMBER_USERNAMES,
+                statement -> statement.setLong(1, groupId),
+                row -> row.getString(1));
     }
 
     private static GroupRecord map(ResultSet row) throws SQLException {
-        return new GroupRecord(row.getLong("id"), row.getString("name"), row.getString("description"),
+        return new GroupRecord(
+                row.getLong("id"),
+                row.getString("name"),
+                row.getString("description"),
                 Jdbc.getInstant(row, "created_at"));
     }
 }

@@ -13,8 +13,8 @@ public record HourlyUsage(Instant hourStart, long requests, long failed) {
     public HourlyUsage {
         Objects.requireNonNull(hourStart, "hourStart");
         if (requests < 0 || failed < 0 || failed > requests) {
-            throw new IllegalArgumentException("usage counts must satisfy 0 <= failed <= requests, got "
-                    + failed + " of " + requests);
+            throw new IllegalArgumentException(
+                    "usage counts must satisfy 0 <= failed <= requests, got " + failed + " of " + requests);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.patgate.server.store;
 
+import java.time.Instant;
 import java.util.List;
 import org.patgate.server.store.internal.Jdbc;
 
@@ -19,8 +20,16 @@ public final class JwtKeyRepository {
     }
 
     public List<JwtKeyRecord> all() {
-        return jdbc.list("read signing keys", ALL, Jdbc.NO_PARAMETERS, row -> new JwtKeyRecord(row.getString(1),
-                row.getString(2), row.getString(3), row.getString(4), Jdbc.getInstant(row, "created_at")));
+        return jdbc.list(
+                "read signing keys",
+                ALL,
+                Jdbc.NO_PARAMETERS,
+                row -> new JwtKeyRecord(
+                        row.getString(1),
+                        row.getString(2),
+                        row.getString(3),
+                        row.getString(4),
+                        Jdbc.getInstant(row, "created_at")));
     }
 
     public void insert(JwtKeyRecord key) {
@@ -34,7 +43,7 @@ public final class JwtKeyRepository {
     }
 
     /** Removes keys made before {@code cutoff}; they can no longer have live JWTs. */
-    public int deleteOlderThan(java.time.Instant cutoff) {
+    public int deleteOlderThan(Instant cutoff) {
         return jdbc.update("remove old signing keys", DELETE_OLDER, s -> Jdbc.setInstant(s, 1, cutoff));
     }
 }

@@ -9,8 +9,14 @@ import org.patgate.core.PatgateException;
  * null. Over-long values are truncated by {@link AuditRepository#append}, not refused, so an
  * audit write never fails for the length of a user-supplied string.
  */
-public record NewAuditEvent(Instant occurredAt, String actor, String action, String target,
-        String sourceIp, String outcome, String detail) {
+public record NewAuditEvent(
+        Instant occurredAt,
+        String actor,
+        String action,
+        String target,
+        String sourceIp,
+        String outcome,
+        String detail) {
 
     public NewAuditEvent {
         Objects.requireNonNull(occurredAt, "occurredAt");

@@ -14,16 +14,36 @@ import org.patgate.core.token.Scope;
  * {@code allowedIps} are canonical CIDRs (empty: no restriction); {@code expiresAt} may be
  * null (never expires). {@link #toString()} never prints the digest.
  */
-public record NewToken(String id, String digestHex, String hint, String name, long ownerId, long creatorId,
-        Scope scope, List<String> allowedIps, Instant expiresAt, Instant createdAt, TokenStatus status,
+public record NewToken(
+        String id,
+        String digestHex,
+        String hint,
+        String name,
+        long ownerId,
+        long creatorId,
+        Scope scope,
+        List<String> allowedIps,
+        Instant expiresAt,
+        Instant createdAt,
+        TokenStatus status,
         String rulesJson) {
 
     /** Largest rules document the {@code rules} column holds. */
     public static final int MAX_RULES_LENGTH = 8000;
 
     /** As the canonical constructor, for a token without fine-grained rules. */
-    public NewToken(String id, String digestHex, String hint, String name, long ownerId, long creatorId, Scope scope,
-            List<String> allowedIps, Instant expiresAt, Instant createdAt, TokenStatus status) {
+    public NewToken(
+            String id,
+            String digestHex,
+            String hint,
+            String name,
+            long ownerId,
+            long creatorId,
+            Scope scope,
+            List<String> allowedIps,
+            Instant expiresAt,
+            Instant createdAt,
+            TokenStatus status) {
         this(id, digestHex, hint, name, ownerId, creatorId, scope, allowedIps, expiresAt, createdAt, status, null);
     }
 
@@ -38,8 +58,8 @@ public record NewToken(String id, String digestHex, String hint, String name, lo
         NewUser.requireLength("hint", hint, 8);
         NewUser.requireText("token name", name, 100);
         if (ownerId <= 0 || creatorId <= 0) {
-            throw new PatgateException("token owner and creator ids must be positive: owner=" + ownerId
-                    + ", creator=" + creatorId);
+            throw new PatgateException(
+                    "token owner and creator ids must be positive: owner=" + ownerId + ", creator=" + creatorId);
         }
         Objects.requireNonNull(scope, "scope");
         allowedIps = List.copyOf(Objects.requireNonNull(allowedIps, "allowedIps"));

@@ -7,8 +7,8 @@ import org.patgate.core.PatgateException;
  * {@value #SOURCE_LOCAL} or {@value #SOURCE_LDAP}; {@code displayName}, {@code email} and
  * {@code passwordHash} may be null. {@link #toString()} never prints the password hash.
  */
-public record NewUser(String username, String displayName, String email, String passwordHash,
-        String source, boolean enabled) {
+public record NewUser(
+        String username, String displayName, String email, String passwordHash, String source, boolean enabled) {
 
     public static final String SOURCE_LOCAL = "local";
     public static final String SOURCE_LDAP = "ldap";

@@ -64,9 +64,14 @@ public final class PolicyRepository {
     }
 
     private static PolicyRecord map(ResultSet row) throws SQLException {
-        return new PolicyRecord(row.getString("group_key"), getInteger(row, "max_lifetime_days"),
-                row.getBoolean("expiry_required"), getInteger(row, "max_active_tokens"), row.getString("allowed_scopes"),
-                row.getString("required_ip_ranges"), row.getBoolean("approval_required"),
+        return new PolicyRecord(
+                row.getString("group_key"),
+                getInteger(row, "max_lifetime_days"),
+                row.getBoolean("expiry_required"),
+                getInteger(row, "max_active_tokens"),
+                row.getString("allowed_scopes"),
+                row.getString("required_ip_ranges"),
+                row.getBoolean("approval_required"),
                 getInteger(row, "rate_limit_per_minute"));
     }
 }

@@ -16,7 +16,8 @@ public final class SettingsRepository {
 
     private static final String FIND = "SELECT name, document, updated_by, updated_at FROM settings WHERE name = ?";
     private static final String DELETE = "DELETE FROM settings WHERE name = ?";
-    private static final String INSERT = "INSERT INTO settings (name, document, updated_by, updated_at) VALUES (?, ?, ?, ?)";
+    private static final String INSERT =
+            "INSERT INTO settings (name, document, updated_by, updated_at) VALUES (?, ?, ?, ?)";
 
     private final Jdbc jdbc;
 
@@ -39,8 +40,14 @@ public final class SettingsRepository {
     }
 
     public Optional<Row> find(String name) {
-        return jdbc.one("read settings '" + name + "'", FIND, s -> s.setString(1, name),
-                row -> new Row(row.getString("name"), row.getString("document"), row.getString("updated_by"),
+        return jdbc.one(
+                "read settings '" + name + "'",
+                FIND,
+                s -> s.setString(1, name),
+                row -> new Row(
+                        row.getString("name"),
+                        row.getString("document"),
+                        row.getString("updated_by"),
                         Jdbc.getInstant(row, "updated_at")));
     }
 

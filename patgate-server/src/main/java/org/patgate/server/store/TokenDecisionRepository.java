@@ -1,5 +1,6 @@
 package org.patgate.server.store;
 
+import java.time.Instant;
 import java.util.Optional;
 import org.patgate.server.store.internal.Jdbc;
 
@@ -23,7 +24,11 @@ public final class TokenDecisionRepository {
     }
 
     /** What {@link #decide} did. */
-    public enum Outcome { DECIDED, NOT_PENDING, LIMIT_REACHED }
+    public enum Outcome {
+        DECIDED,
+        NOT_PENDING,
+        LIMIT_REACHED
+    }
 
     /**
      * Approves ({@code active}) or denies ({@code denied}) a pending token. An approval under a limit
@@ -31,10 +36,17 @@ public final class TokenDecisionRepository {
      * in the same transaction as the status change, so concurrent approvals and creations for one
      * owner never exceed it.
      */
-    public Outcome decide(String tokenId, boolean approve, String reason, long decidedBy, java.time.Instant at,
-            long ownerId, Integer maxActive) {
+    public Outcome decide(
+            String tokenId,
+            boolean approve,
+            String reason,
+            long decidedBy,
+            Instant at,
+            long ownerId,
+            Integer maxActive) {
         return jdbc.inTransaction("decide on token " + tokenId, connection -> {
-            if (approve && maxActive != null
+            if (approve
+                    && maxActive != null
                     && TokenRepository.lockOwnerAndCountActive(connection, ownerId, at) >= maxActive) {
                 return Outcome.LIMIT_REACHED;
             }
@@ -57,8 +69,15 @@ public final class TokenDecisionRepository {
     }
 
     public Optional<TokenDecisionRecord> find(String tokenId) {
-        return jdbc.one("read the decision on token " + tokenId, FIND, s -> s.setString(1, tokenId),
-                row -> new TokenDecisionRecord(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
+        return jdbc.one(
+                "read the decision on token " + tokenId,
+                FIND,
+                s -> s.setString(1, tokenId),
+                row -> new TokenDecisionRecord(
+                        row.getString(1),
+                        row.getString(2),
+                        row.getString(3),
+                        row.getString(4),
                         Jdbc.getInstant(row, "decided_at")));
     }
 }

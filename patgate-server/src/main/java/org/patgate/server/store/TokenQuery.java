@@ -15,8 +15,16 @@ import org.patgate.core.token.Scope;
  * tokens last used before that instant, or never used and created before it (stale tokens).
  * {@code sort} defaults to newest first; {@code now} and {@code page} are required.
  */
-public record TokenQuery(Long ownerId, String status, String text, Scope scope, Instant expiresBefore,
-        Instant lastUsedBefore, TokenSort sort, Instant now, PageRequest page) {
+public record TokenQuery(
+        Long ownerId,
+        String status,
+        String text,
+        Scope scope,
+        Instant expiresBefore,
+        Instant lastUsedBefore,
+        TokenSort sort,
+        Instant now,
+        PageRequest page) {
 
     static final Set<String> STATUSES = Set.of("active", "expired", "revoked", "pending", "denied");
 

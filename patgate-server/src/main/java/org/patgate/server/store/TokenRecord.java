@@ -11,19 +11,70 @@ import org.patgate.core.token.Scope;
  * secret; {@link #toString()} never prints it. {@code allowedIps} holds canonical CIDRs, empty
  * meaning no IP restriction. Immutable.
  */
-public record TokenRecord(String id, String digestHex, String hint, String name,
-        long ownerId, String ownerUsername, long creatorId, String creatorUsername,
-        Scope scope, List<String> allowedIps, Instant expiresAt,
-        Instant createdAt, TokenStatus status, Instant revokedAt, String revokedByUsername,
-        Instant rotatedAt, Instant lastUsedAt, String lastUsedIp, String lastUsedAgent, String rulesJson) {
+public record TokenRecord(
+        String id,
+        String digestHex,
+        String hint,
+        String name,
+        long ownerId,
+        String ownerUsername,
+        long creatorId,
+        String creatorUsername,
+        Scope scope,
+        List<String> allowedIps,
+        Instant expiresAt,
+        Instant createdAt,
+        TokenStatus status,
+        Instant revokedAt,
+        String revokedByUsername,
+        Instant rotatedAt,
+        Instant lastUsedAt,
+        String lastUsedIp,
+        String lastUsedAgent,
+        String rulesJson) {
 
     /** As the canonical constructor, for a token without fine-grained rules. */
-    public TokenRecord(String id, String digestHex, String hint, String name, long ownerId, String ownerUsername,
-            long creatorId, String creatorUsername, Scope scope, List<String> allowedIps, Instant expiresAt,
-            Instant createdAt, TokenStatus status, Instant revokedAt, String revokedByUsername, Instant rotatedAt,
-            Instant lastUsedAt, String lastUsedIp, String lastUsedAgent) {
-        this(id, digestHex, hint, name, ownerId, ownerUsername, creatorId, creatorUsername, scope, allowedIps, expiresAt,
-                createdAt, status, revokedAt, revokedByUsername, rotatedAt, lastUsedAt, lastUsedIp, lastUsedAgent, null);
+    public TokenRecord(
+            String id,
+            String digestHex,
+            String hint,
+            String name,
+            long ownerId,
+            String ownerUsername,
+            long creatorId,
+            String creatorUsername,
+            Scope scope,
+            List<String> allowedIps,
+            Instant expiresAt,
+            Instant createdAt,
+            TokenStatus status,
+            Instant revokedAt,
+            String revokedByUsername,
+            Instant rotatedAt,
+            Instant lastUsedAt,
+            String lastUsedIp,
+            String lastUsedAgent) {
+        this(
+                id,
+                digestHex,
+                hint,
+                name,
+                ownerId,
+                ownerUsername,
+                creatorId,
+                creatorUsername,
+                scope,
+                allowedIps,
+                expiresAt,
+                createdAt,
+                status,
+                revokedAt,
+                revokedByUsername,
+                rotatedAt,
+                lastUsedAt,
+                lastUsedIp,
+                lastUsedAgent,
+                null);
     }
 
     public TokenRecord {
@@ -58,9 +109,27 @@ public record TokenRecord(String id, String digestHex, String hint, String name,
 
     /** This token as a rotation to a new secret (digest and hint) at {@code at} leaves it. */
     public TokenRecord rotatedTo(String newDigestHex, String newHint, Instant at) {
-        return new TokenRecord(id, newDigestHex, newHint, name, ownerId, ownerUsername, creatorId, creatorUsername,
-                scope, allowedIps, expiresAt, createdAt, status, revokedAt, revokedByUsername, at, lastUsedAt, lastUsedIp,
-                lastUsedAgent, rulesJson);
+        return new TokenRecord(
+                id,
+                newDigestHex,
+                newHint,
+                name,
+                ownerId,
+                ownerUsername,
+                creatorId,
+                creatorUsername,
+                scope,
+                allowedIps,
+                expiresAt,
+                createdAt,
+                status,
+                revokedAt,
+                revokedByUsername,
+                at,
+                lastUsedAt,
+                lastUsedIp,
+                lastUsedAgent,
+                rulesJson);
     }
 
     @Override

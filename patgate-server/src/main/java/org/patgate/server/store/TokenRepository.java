@@ -1,5 +1,6 @@
 package org.patgate.server.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -100,8 +101,10 @@ public final class TokenRepository {
      */
     public Optional<TokenRecord> insertWithinLimit(NewToken token, long maxActive, Instant now) {
         Objects.requireNonNull(token, "token");
-        return jdbc.inTransaction("insert token " + token.id(), connection ->
-                lockOwnerAndCountActive(connection, token.ownerId(), now) >= maxActive ? Optional.empty()
+        return jdbc.inTransaction(
+                "insert token " + token.id(),
+                connection -> lockOwnerAndCountActive(connection, token.ownerId(), now) >= maxActive
+                        ? Optional.empty()
                         : Optional.of(insert(connection, token)));
     }
 
@@ -109,17 +112,23 @@ public final class TokenRepository {
      * Locks the owner's user row until the transaction ends and counts their active, unexpired tokens.
      * An owner who no longer exists has none (and the insert that follows fails on its foreign key).
      */
-    static long lockOwnerAndCountActive(java.sql.Connection connection, long ownerId, Instant now) throws SQLException {
-        String lock = connection.getMetaData().getDatabaseProductName().startsWith("PostgreSQL") ? LOCK_OWNER_POSTGRESQL
+    static long lockOwnerAndCountActive(Connection connection, long ownerId, Instant now) throws SQLException {
+        String lock = connection.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")
+                ? LOCK_OWNER_POSTGRESQL
                 : LOCK_OWNER;
         Jdbc.list(connection, lock, statement -> statement.setLong(1, ownerId), row -> row.getLong(1));
-        return Jdbc.one(connection, COUNT_ACTIVE, statement -> {
-            statement.setLong(1, ownerId);
-            Jdbc.setInstant(statement, 2, now);
-        }, row -> row.getLong(1)).orElse(0L);
+        return Jdbc.one(
+                        connection,
+                        COUNT_ACTIVE,
+                        statement -> {
+                            statement.setLong(1, ownerId);
+                            Jdbc.setInstant(statement, 2, now);
+                        },
+                        row -> row.getLong(1))
+                .orElse(0L);
     }
 
-    private static TokenRecord insert(java.sql.Connection connection, NewToken token) throws SQLException {
+    private static TokenRecord insert(Connection connection, NewToken token) throws SQLException {
         Jdbc.update(connection, INSERT, statement -> {
             statement.setString(1, token.id());
             statement.setString(2, token.digestHex());
@@ -134,8 +143,8 @@ public final class TokenRepository {
             statement.setString(11, token.status().wireName());
             statement.setString(12, token.rulesJson());
         });
-        return Jdbc.one(connection, FIND_BY_ID, statement -> statement.setString(1, token.id()),
-                TokenRepository::map).orElseThrow(() -> new SQLException("inserted token not found"));
+        return Jdbc.one(connection, FIND_BY_ID, statement -> statement.setString(1, token.id()), TokenRepository::map)
+                .orElseThrow(() -> new SQLException("inserted token not found"));
     }
 
     public Optional<TokenRecord> findById(String id) {
@@ -146,7 +155,10 @@ public final class TokenRepository {
     /** The gateway's cache-miss lookup: one query on the unique digest index. */
     public Optional<TokenRecord> findByDigest(String digestHex) {
         String digest = NewToken.normalizeDigest(digestHex);
-        return jdbc.one("find token by digest", FIND_BY_DIGEST, statement -> statement.setString(1, digest),
+        return jdbc.one(
+                "find token by digest",
+                FIND_BY_DIGEST,
+                statement -> statement.setString(1, digest),
                 TokenRepository::map);
     }
 
@@ -178,11 +190,15 @@ public final class TokenRepository {
         }
         PageRequest page = query.page();
         String sql = SELECT + where.sql() + query.sort().orderBy() + PAGE;
-        List<TokenRecord> items = jdbc.list("search tokens", sql, statement -> {
-            int next = where.bind(statement, 1);
-            statement.setLong(next, page.offset());
-            statement.setInt(next + 1, page.size());
-        }, TokenRepository::map);
+        List<TokenRecord> items = jdbc.list(
+                "search tokens",
+                sql,
+                statement -> {
+                    int next = where.bind(statement, 1);
+                    statement.setLong(next, page.offset());
+                    statement.setInt(next + 1, page.size());
+                },
+                TokenRepository::map);
         long total = jdbc.count("count tokens", COUNT + where.sql(), statement -> where.bind(statement, 1));
         return Page.of(items, total, page);
     }
@@ -192,10 +208,11 @@ public final class TokenRepository {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(at, "at");
         return jdbc.update("revoke token " + id, REVOKE, statement -> {
-            Jdbc.setInstant(statement, 1, at);
-            statement.setLong(2, revokedById);
-            statement.setString(3, id);
-        }) == 1;
+                    Jdbc.setInstant(statement, 1, at);
+                    statement.setLong(2, revokedById);
+                    statement.setString(3, id);
+                })
+                == 1;
     }
 
     /**
@@ -211,14 +228,14 @@ public final class TokenRepository {
         NewUser.requireLength("hint", newHint, 8);
         Objects.requireNonNull(at, "at");
         return jdbc.update("rotate token " + id, ROTATE_FROM, statement -> {
-            statement.setString(1, digest);
-            statement.setString(2, newHint);
-            Jdbc.setInstant(statement, 3, at);
-            statement.setString(4, id);
-            statement.setString(5, expected);
-        }) == 1;
+                    statement.setString(1, digest);
+                    statement.setString(2, newHint);
+                    Jdbc.setInstant(statement, 3, at);
+                    statement.setString(4, id);
+                    statement.setString(5, expected);
+                })
+                == 1;
     }
-
 
     /**
      * Moves a token from {@code from} to {@code to} only if it is currently {@code from}
@@ -230,12 +247,13 @@ public final class TokenRepository {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
         return jdbc.update("change status of token " + id, SET_STATUS, statement -> {
-            statement.setString(1, to.wireName());
-            statement.setString(2, to.wireName());
-            Jdbc.setInstant(statement, 3, clock.instant());
-            statement.setString(4, id);
-            statement.setString(5, from.wireName());
-        }) == 1;
+                    statement.setString(1, to.wireName());
+                    statement.setString(2, to.wireName());
+                    Jdbc.setInstant(statement, 3, clock.instant());
+                    statement.setString(4, id);
+                    statement.setString(5, from.wireName());
+                })
+                == 1;
     }
 
     /**

@@ -12,7 +12,6 @@ import org.patgate.core.PatgateException;
  * order these the same way.
  */
 public enum TokenSort {
-
     CREATED("created", " ORDER BY t.created_at, t.id"),
     CREATED_DESC("-created", " ORDER BY t.created_at DESC, t.id"),
     EXPIRES("expires", " ORDER BY t.expires_at ASC NULLS LAST, t.created_at DESC, t.id"),

@@ -8,7 +8,10 @@ import org.patgate.core.PatgateException;
  * {@code expiresAt} at the time of asking (see {@link TokenRecord#effectiveStatus}).
  */
 public enum TokenStatus {
-    ACTIVE, PENDING, REVOKED, DENIED;
+    ACTIVE,
+    PENDING,
+    REVOKED,
+    DENIED;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 

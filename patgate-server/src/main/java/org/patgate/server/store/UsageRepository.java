@@ -74,11 +74,16 @@ public final class UsageRepository {
 
     /** The hours with requests in {@code [from, to)}, oldest first; hours without requests are absent. */
     public List<HourlyUsage> between(String tokenId, Instant from, Instant to) {
-        return jdbc.list("read hourly usage of token " + tokenId, RANGE, s -> {
-            s.setString(1, tokenId);
-            Jdbc.setInstant(s, 2, from);
-            Jdbc.setInstant(s, 3, to);
-        }, row -> new HourlyUsage(Jdbc.getInstant(row, "hour_start"), row.getLong("requests"), row.getLong("failed")));
+        return jdbc.list(
+                "read hourly usage of token " + tokenId,
+                RANGE,
+                s -> {
+                    s.setString(1, tokenId);
+                    Jdbc.setInstant(s, 2, from);
+                    Jdbc.setInstant(s, 3, to);
+                },
+                row -> new HourlyUsage(
+                        Jdbc.getInstant(row, "hour_start"), row.getLong("requests"), row.getLong("failed")));
     }
 
     /** Deletes counters of hours that started before {@code cutoff}; returns how many. */

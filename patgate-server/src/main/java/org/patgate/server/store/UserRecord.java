@@ -8,8 +8,16 @@ import java.util.Objects;
  * case-insensitively. {@code passwordHash} is null for directory (LDAP) users and users
  * without a local password; {@link #toString()} never prints it. Immutable.
  */
-public record UserRecord(long id, String username, String displayName, String email,
-        String passwordHash, String source, boolean enabled, Instant createdAt, Instant updatedAt) {
+public record UserRecord(
+        long id,
+        String username,
+        String displayName,
+        String email,
+        String passwordHash,
+        String source,
+        boolean enabled,
+        Instant createdAt,
+        Instant updatedAt) {
 
     public UserRecord {
         Objects.requireNonNull(username, "username");

@@ -34,7 +34,8 @@ public final class UserRepository {
     private static final String SET_ENABLED = "UPDATE users SET enabled = ?, updated_at = ? WHERE id = ?";
     private static final String SET_PASSWORD_HASH = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?";
     private static final String COUNT = "SELECT COUNT(*) FROM users";
-    private static final String SET_PROFILE = "UPDATE users SET display_name = ?, email = ?, updated_at = ? WHERE id = ?";
+    private static final String SET_PROFILE =
+            "UPDATE users SET display_name = ?, email = ?, updated_at = ? WHERE id = ?";
     // rows of other users' tokens that name this user; they block deleting it
     private static final String REFERENCES_FROM_OTHERS = """
             SELECT (SELECT COUNT(*) FROM tokens WHERE creator_id = ? AND owner_id <> ?)
@@ -82,8 +83,11 @@ public final class UserRepository {
     /** Finds a user by name ignoring case. */
     public Optional<UserRecord> findByUsername(String username) {
         Objects.requireNonNull(username, "username");
-        return jdbc.one("find user '" + username + "'", FIND_BY_KEY,
-                statement -> statement.setString(1, key(username)), UserRepository::map);
+        return jdbc.one(
+                "find user '" + username + "'",
+                FIND_BY_KEY,
+                statement -> statement.setString(1, key(username)),
+                UserRepository::map);
     }
 
     public Optional<UserRecord> findById(long id) {
@@ -102,11 +106,15 @@ public final class UserRepository {
             statement.setString(2, pattern);
             statement.setString(3, pattern);
         };
-        List<UserRecord> items = jdbc.list("list users", LIST, statement -> {
-            filter.bind(statement);
-            statement.setLong(4, page.offset());
-            statement.setInt(5, page.size());
-        }, UserRepository::map);
+        List<UserRecord> items = jdbc.list(
+                "list users",
+                LIST,
+                statement -> {
+                    filter.bind(statement);
+                    statement.setLong(4, page.offset());
+                    statement.setInt(5, page.size());
+                },
+                UserRepository::map);
         long total = jdbc.count("count users", COUNT_FILTERED, filter);
         return Page.of(items, total, page);
     }
@@ -114,20 +122,22 @@ public final class UserRepository {
     /** Enables or disables a user; false if there is no such user. */
     public boolean setEnabled(long id, boolean enabled) {
         return jdbc.update("set enabled of user " + id, SET_ENABLED, statement -> {
-            statement.setBoolean(1, enabled);
-            Jdbc.setInstant(statement, 2, clock.instant());
-            statement.setLong(3, id);
-        }) == 1;
+                    statement.setBoolean(1, enabled);
+                    Jdbc.setInstant(statement, 2, clock.instant());
+                    statement.setLong(3, id);
+                })
+                == 1;
     }
 
     /** Replaces (or with null removes) the local password hash; false if there is no such user. */
     public boolean setPasswordHash(long id, String passwordHash) {
         NewUser.requireLength("passwordHash", passwordHash, 255);
         return jdbc.update("set password of user " + id, SET_PASSWORD_HASH, statement -> {
-            statement.setString(1, passwordHash);
-            Jdbc.setInstant(statement, 2, clock.instant());
-            statement.setLong(3, id);
-        }) == 1;
+                    statement.setString(1, passwordHash);
+                    Jdbc.setInstant(statement, 2, clock.instant());
+                    statement.setLong(3, id);
+                })
+                == 1;
     }
 
     /** Replaces display name and email (null clears); false if there is no such user. */
@@ -135,11 +145,12 @@ public final class UserRepository {
         NewUser.requireLength("displayName", displayName, 255);
         NewUser.requireLength("email", email, 320);
         return jdbc.update("set profile of user " + id, SET_PROFILE, statement -> {
-            statement.setString(1, displayName);
-            statement.setString(2, email);
-            Jdbc.setInstant(statement, 3, clock.instant());
-            statement.setLong(4, id);
-        }) == 1;
+                    statement.setString(1, displayName);
+                    statement.setString(2, email);
+                    Jdbc.setInstant(statement, 3, clock.instant());
+                    statement.setLong(4, id);
+                })
+                == 1;
     }
 
     /**
@@ -150,14 +161,19 @@ public final class UserRepository {
      */
     public long delete(long id) {
         return jdbc.inTransaction("delete user " + id, connection -> {
-            long references = Jdbc.one(connection, REFERENCES_FROM_OTHERS, statement -> {
-                for (int i = 1; i <= 6; i++) {
-                    statement.setLong(i, id);
-                }
-            }, row -> row.getLong(1)).orElse(0L);
+            long references = Jdbc.one(
+                            connection,
+                            REFERENCES_FROM_OTHERS,
+                            statement -> {
+                                for (int i = 1; i <= 6; i++) {
+                                    statement.setLong(i, id);
+                                }
+                            },
+                            row -> row.getLong(1))
+                    .orElse(0L);
             if (references > 0) {
-                throw new StillReferencedException("user " + id + " created, revoked or decided on " + references
-                        + " token(s) of other users");
+                throw new StillReferencedException(
+                        "user " + id + " created, revoked or decided on " + references + " token(s) of other users");
             }
             long tokens = Jdbc.update(connection, DELETE_OWN_TOKENS, statement -> statement.setLong(1, id));
             int users = Jdbc.update(connection, DELETE, statement -> statement.setLong(1, id));

@@ -38,7 +38,9 @@ final class HotSlots<V> {
     /** The value stored for this digest if it is still valid at {@code nowNanos}, else null. */
     V get(TokenDigest digest, long nowNanos) {
         Slot<V> slot = slots[digest.hashCode() & mask];
-        if (slot == null || slot.generation != generation.get() || nowNanos - slot.expiresAtNanos >= 0
+        if (slot == null
+                || slot.generation != generation.get()
+                || nowNanos - slot.expiresAtNanos >= 0
                 || !slot.digest.equals(digest)) {
             return null;
         }

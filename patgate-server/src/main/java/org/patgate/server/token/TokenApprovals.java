@@ -35,8 +35,14 @@ public final class TokenApprovals {
     private final AuditLog audit;
     private final Clock clock;
 
-    public TokenApprovals(Database database, TokenQueries queries, TokenVerifier verifier, Directories directory,
-            Policies policies, AuditLog audit, Clock clock) {
+    public TokenApprovals(
+            Database database,
+            TokenQueries queries,
+            TokenVerifier verifier,
+            Directories directory,
+            Policies policies,
+            AuditLog audit,
+            Clock clock) {
         this.database = database;
         this.queries = queries;
         this.verifier = verifier;
@@ -64,14 +70,17 @@ public final class TokenApprovals {
             throw new InvalidRequestException("reason: required when denying a token", Map.of("reason", "required"));
         }
         if (why != null && (why.length() > 1000 || UnsafeText.firstUnsafe(why) != null)) {
-            throw new InvalidRequestException("reason: at most 1000 characters, no control or bidirectional formatting "
-                    + "characters", Map.of("reason", "at most 1000 characters, no control or bidirectional formatting "
-                    + "characters"));
+            throw new InvalidRequestException(
+                    "reason: at most 1000 characters, no control or bidirectional formatting " + "characters",
+                    Map.of(
+                            "reason",
+                            "at most 1000 characters, no control or bidirectional formatting " + "characters"));
         }
         EffectivePolicy.Limit limit = null;
         UserRecord owner = null;
         if (approve) {
-            owner = database.users().findById(token.ownerId())
+            owner = database.users()
+                    .findById(token.ownerId())
                     .orElseThrow(() -> new ConflictException("the owner of token " + id + " no longer exists"));
             limit = policies.effectiveFor(directory.toPrincipal(owner).groups()).maxActiveTokens();
         }
@@ -79,16 +88,34 @@ public final class TokenApprovals {
         String ownerName = owner == null ? null : owner.username();
         // Counted and changed in one transaction under the owner's row lock: parallel approvals hold the limit.
         database.inTransaction("decide on token " + id, () -> {
-            switch (database.tokenDecisions().decide(id, approve, why, actor.userId(), TokenQueries.now(clock),
-                    token.ownerId(), held == null ? null : held.value())) {
-                case LIMIT_REACHED -> throw new ConflictException(ownerName + " already has " + held.value()
-                        + " active tokens, the most the policy of group '" + held.group() + "' allows; deny this one or "
-                        + "revoke another first");
-                case NOT_PENDING -> throw new ConflictException("token " + id + " is " + database.tokens().findById(id)
-                        .map(t -> t.effectiveStatus(TokenQueries.now(clock))).orElse("gone") + ", not pending");
-                case DECIDED -> { }
+            switch (database.tokenDecisions()
+                    .decide(
+                            id,
+                            approve,
+                            why,
+                            actor.userId(),
+                            TokenQueries.now(clock),
+                            token.ownerId(),
+                            held == null ? null : held.value())) {
+                case LIMIT_REACHED ->
+                    throw new ConflictException(ownerName + " already has " + held.value()
+                            + " active tokens, the most the policy of group '" + held.group()
+                            + "' allows; deny this one or "
+                            + "revoke another first");
+                case NOT_PENDING ->
+                    throw new ConflictException("token " + id + " is "
+                            + database.tokens()
+                                    .findById(id)
+                                    .map(t -> t.effectiveStatus(TokenQueries.now(clock)))
+                                    .orElse("gone")
+                            + ", not pending");
+                case DECIDED -> {}
             }
-            audit.success(actor.username(), approve ? "token.approve" : "token.deny", id, sourceIp,
+            audit.success(
+                    actor.username(),
+                    approve ? "token.approve" : "token.deny",
+                    id,
+                    sourceIp,
                     "owner=" + token.ownerUsername() + (why == null ? "" : " reason=" + why));
         });
         verifier.invalidate(token.digestHex());

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.patgate.core.PatgateException;
 import org.patgate.core.token.Scope;
@@ -18,18 +19,24 @@ import org.patgate.server.store.TokenSort;
  * before, or never used and created before: stale tokens) and {@code sort} (default newest first).
  * Immutable.
  */
-public record TokenFilter(String owner, String status, Scope scope, String text, Instant expiresBefore,
-        Instant lastUsedBefore, TokenSort sort) {
+public record TokenFilter(
+        String owner,
+        String status,
+        Scope scope,
+        String text,
+        Instant expiresBefore,
+        Instant lastUsedBefore,
+        TokenSort sort) {
 
-    private static final java.util.List<String> STATUSES = java.util.List.of("active", "expired", "revoked", "pending",
-            "denied");
+    private static final List<String> STATUSES = List.of("active", "expired", "revoked", "pending", "denied");
 
     public TokenFilter {
         owner = blankToNull(owner);
         status = blankToNull(status);
         text = blankToNull(text);
         if (status != null && !STATUSES.contains(status)) {
-            throw new InvalidRequestException("status: must be one of active, expired, revoked, pending, denied",
+            throw new InvalidRequestException(
+                    "status: must be one of active, expired, revoked, pending, denied",
                     Map.of("status", "must be one of active, expired, revoked, pending, denied"));
         }
         sort = sort == null ? TokenSort.DEFAULT : sort;
@@ -40,7 +47,11 @@ public record TokenFilter(String owner, String status, Scope scope, String text,
 
     /** Whether any field other than the sort narrows the tokens. */
     public boolean narrows() {
-        return owner != null || status != null || scope != null || text != null || expiresBefore != null
+        return owner != null
+                || status != null
+                || scope != null
+                || text != null
+                || expiresBefore != null
                 || lastUsedBefore != null;
     }
 
@@ -48,8 +59,14 @@ public record TokenFilter(String owner, String status, Scope scope, String text,
      * A filter from wire values (query parameters or a JSON body); null or empty means absent. Every
      * bad value is reported at once, by its wire name, as a 400.
      */
-    public static TokenFilter parse(String owner, String status, String scope, String text, String expiresBefore,
-            String lastUsedBefore, String sort) {
+    public static TokenFilter parse(
+            String owner,
+            String status,
+            String scope,
+            String text,
+            String expiresBefore,
+            String lastUsedBefore,
+            String sort) {
         Map<String, String> errors = new LinkedHashMap<>();
         Scope parsedScope = null;
         if (blankToNull(scope) != null) {

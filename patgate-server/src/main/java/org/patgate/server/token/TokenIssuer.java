@@ -46,8 +46,14 @@ public final class TokenIssuer {
     private final int maxLifetimeDays;
 
     /** @param maxLifetimeDays {@code tokens.maxLifetimeDays}: the longest a token may live, 0 for no limit */
-    public TokenIssuer(Database database, TokenSecrets secrets, Directories directory, Policies policies,
-            AuditLog audit, Clock clock, int maxLifetimeDays) {
+    public TokenIssuer(
+            Database database,
+            TokenSecrets secrets,
+            Directories directory,
+            Policies policies,
+            AuditLog audit,
+            Clock clock,
+            int maxLifetimeDays) {
         this.database = database;
         this.secrets = secrets;
         this.directory = directory;
@@ -66,22 +72,39 @@ public final class TokenIssuer {
             audit.failure(actor.username(), "token.create", owner.username(), sourceIp, "invalid request");
             throw InvalidRequestException.of(errors);
         }
-        EffectivePolicy policy = policies.effectiveFor(directory.toPrincipal(owner).groups());
-        PolicyCheck.Outcome outcome = PolicyCheck.check(policy, request.expiresAt(), request.scope(),
-                IpRangeSet.of(request.allowedIps()).toStrings(), now, database.tokens().countActive(owner.id(), now));
+        EffectivePolicy policy =
+                policies.effectiveFor(directory.toPrincipal(owner).groups());
+        PolicyCheck.Outcome outcome = PolicyCheck.check(
+                policy,
+                request.expiresAt(),
+                request.scope(),
+                IpRangeSet.of(request.allowedIps()).toStrings(),
+                now,
+                database.tokens().countActive(owner.id(), now));
         if (!outcome.errors().isEmpty()) {
             audit.failure(actor.username(), "token.create", owner.username(), sourceIp, "refused by policy");
             throw InvalidRequestException.of(outcome.errors());
         }
         if (outcome.conflict() != null) {
-            audit.failure(actor.username(), "token.create", owner.username(), sourceIp, "refused by policy: too many tokens");
+            audit.failure(
+                    actor.username(), "token.create", owner.username(), sourceIp, "refused by policy: too many tokens");
             throw new ConflictException(outcome.conflict());
         }
         String secret = secrets.newSecret();
         TokenStatus status = outcome.pending() ? TokenStatus.PENDING : TokenStatus.ACTIVE;
-        NewToken row = new NewToken(secrets.newId(), secrets.digestHex(secret),
-                TokenSecrets.hintOf(secret), request.name().strip(), owner.id(), actor.userId(), request.scope(),
-                outcome.allowedIps(), request.expiresAt(), now, status, TokenRulesCodec.toJson(request.rules()));
+        NewToken row = new NewToken(
+                secrets.newId(),
+                secrets.digestHex(secret),
+                TokenSecrets.hintOf(secret),
+                request.name().strip(),
+                owner.id(),
+                actor.userId(),
+                request.scope(),
+                outcome.allowedIps(),
+                request.expiresAt(),
+                now,
+                status,
+                TokenRulesCodec.toJson(request.rules()));
         EffectivePolicy.Limit limit = policy.maxActiveTokens();
         // The token and its audit event are stored together; a refusal is audited outside, so it stays.
         Optional<TokenRecord> stored = database.inTransaction("create token " + row.id(), () -> {
@@ -89,13 +112,20 @@ public final class TokenIssuer {
             Optional<TokenRecord> token = limit == null || status != TokenStatus.ACTIVE
                     ? Optional.of(database.tokens().insert(row))
                     : database.tokens().insertWithinLimit(row, limit.value(), now);
-            token.ifPresent(t -> audit.success(actor.username(), "token.create", t.id(), sourceIp, "owner="
-                    + owner.username() + " scope=" + t.scope().wireName() + " status=" + status.wireName() + " name="
-                    + t.name()));
+            token.ifPresent(t -> audit.success(
+                    actor.username(),
+                    "token.create",
+                    t.id(),
+                    sourceIp,
+                    "owner="
+                            + owner.username() + " scope=" + t.scope().wireName() + " status=" + status.wireName()
+                            + " name="
+                            + t.name()));
             return token;
         });
         TokenRecord token = stored.orElseThrow(() -> {
-            audit.failure(actor.username(), "token.create", owner.username(), sourceIp, "refused by policy: too many tokens");
+            audit.failure(
+                    actor.username(), "token.create", owner.username(), sourceIp, "refused by policy: too many tokens");
             return new ConflictException(PolicyCheck.tooManyTokens(limit));
         });
         return new IssuedToken(token, secret);
@@ -107,26 +137,32 @@ public final class TokenIssuer {
                 audit.failure(actor.username(), "token.create", actor.username(), sourceIp, "lacks create-tokens");
                 throw new ForbiddenException("creating tokens needs the create-tokens permission");
             }
-            UserRecord self = database.users().findById(actor.userId())
+            UserRecord self = database.users()
+                    .findById(actor.userId())
                     .orElseThrow(() -> new NotFoundException("your user no longer exists"));
             if (!directory.mayUseTokens(self)) {
-                throw new ForbiddenException("you may not use tokens (no use-tokens permission), so you cannot create one");
+                throw new ForbiddenException(
+                        "you may not use tokens (no use-tokens permission), so you cannot create one");
             }
             return self;
         }
         if (!actor.has(Permission.CREATE_TOKENS_FOR_OTHERS)) {
             audit.failure(actor.username(), "token.create", owner, sourceIp, "lacks create-tokens-for-others");
-            throw new ForbiddenException("creating tokens for other users needs the create-tokens-for-others permission");
+            throw new ForbiddenException(
+                    "creating tokens for other users needs the create-tokens-for-others permission");
         }
         // An LDAP user who never logged in is added now, so tokens can be prepared for them.
-        UserRecord record = directory.findOrProvision(owner)
-                .orElseThrow(() -> new InvalidRequestException("owner: no user named '" + owner + "'",
-                        Map.of("owner", "no such user")));
+        UserRecord record = directory
+                .findOrProvision(owner)
+                .orElseThrow(() -> new InvalidRequestException(
+                        "owner: no user named '" + owner + "'", Map.of("owner", "no such user")));
         if (!record.enabled()) {
-            throw new InvalidRequestException("owner: user '" + owner + "' is disabled", Map.of("owner", "user is disabled"));
+            throw new InvalidRequestException(
+                    "owner: user '" + owner + "' is disabled", Map.of("owner", "user is disabled"));
         }
         if (!directory.mayUseTokens(record)) {
-            throw new InvalidRequestException("owner: user '" + owner + "' may not use tokens (no use-tokens permission)",
+            throw new InvalidRequestException(
+                    "owner: user '" + owner + "' may not use tokens (no use-tokens permission)",
                     Map.of("owner", "may not use tokens"));
         }
         return record;
@@ -140,8 +176,9 @@ public final class TokenIssuer {
         } else if (name.strip().length() > MAX_NAME_LENGTH) {
             errors.put("name", "at most " + MAX_NAME_LENGTH + " characters");
         } else if (UnsafeText.firstUnsafe(name) != null) {
-            errors.put("name", "no control or bidirectional formatting characters (found " + UnsafeText.firstUnsafe(name)
-                    + ")");
+            errors.put(
+                    "name",
+                    "no control or bidirectional formatting characters (found " + UnsafeText.firstUnsafe(name) + ")");
         }
         if (request.scope() == null) {
             errors.put("scope", "required: read-only or read-write");

@@ -43,15 +43,19 @@ public final class TokenQueries {
      */
     public Page<TokenRecord> list(Principal actor, TokenFilter filter, PageRequest page) {
         Optional<TokenQuery> query = query(actor, filter, page);
-        return query.isEmpty() ? new Page<>(List.of(), 0, page.page(), page.size())
+        return query.isEmpty()
+                ? new Page<>(List.of(), 0, page.page(), page.size())
                 : database.tokens().search(query.get());
     }
 
     /** One token the caller may see, else {@link NotFoundException}. */
     public TokenRecord get(Principal actor, String id) {
-        Optional<TokenRecord> token = id == null || id.length() > 64 ? Optional.empty() : database.tokens().findById(id);
+        Optional<TokenRecord> token = id == null || id.length() > 64
+                ? Optional.empty()
+                : database.tokens().findById(id);
         if (token.isEmpty() || (!managesAll(actor) && token.get().ownerId() != actor.userId())) {
-            throw new NotFoundException("no token with id '" + (id == null ? "" : id.substring(0, Math.min(id.length(), 64))) + "'");
+            throw new NotFoundException(
+                    "no token with id '" + (id == null ? "" : id.substring(0, Math.min(id.length(), 64))) + "'");
         }
         return token.get();
     }
@@ -71,8 +75,16 @@ public final class TokenQueries {
             }
             ownerId = owner.get().id();
         }
-        return Optional.of(new TokenQuery(ownerId, filter.status(), filter.text(), filter.scope(),
-                filter.expiresBefore(), filter.lastUsedBefore(), filter.sort(), now(clock), page));
+        return Optional.of(new TokenQuery(
+                ownerId,
+                filter.status(),
+                filter.text(),
+                filter.scope(),
+                filter.expiresBefore(),
+                filter.lastUsedBefore(),
+                filter.sort(),
+                now(clock),
+                page));
     }
 
     private static boolean managesAll(Principal actor) {

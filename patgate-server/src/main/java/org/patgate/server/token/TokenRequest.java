@@ -9,8 +9,8 @@ import org.patgate.core.token.Scope;
  * What a caller asks for when creating a token. {@code owner} null means the caller;
  * {@code expiresAt} null means no expiry (unless a policy requires one).
  */
-public record TokenRequest(String name, String owner, Instant expiresAt, Scope scope, List<String> allowedIps,
-        TokenRules rules) {
+public record TokenRequest(
+        String name, String owner, Instant expiresAt, Scope scope, List<String> allowedIps, TokenRules rules) {
 
     public TokenRequest {
         allowedIps = allowedIps == null ? List.of() : List.copyOf(allowedIps);

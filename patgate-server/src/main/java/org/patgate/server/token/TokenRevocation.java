@@ -33,8 +33,8 @@ public final class TokenRevocation {
     private final AuditLog audit;
     private final Clock clock;
 
-    public TokenRevocation(Database database, TokenQueries queries, TokenVerifier verifier, AuditLog audit,
-            Clock clock) {
+    public TokenRevocation(
+            Database database, TokenQueries queries, TokenVerifier verifier, AuditLog audit, Clock clock) {
         this.database = database;
         this.queries = queries;
         this.verifier = verifier;
@@ -61,7 +61,8 @@ public final class TokenRevocation {
      */
     public List<String> revokeAll(Principal actor, String sourceIp, List<String> ids) {
         if (ids.size() > MAX_BULK) {
-            throw new InvalidRequestException("ids: at most " + MAX_BULK + " at once", Map.of("ids", "at most " + MAX_BULK));
+            throw new InvalidRequestException(
+                    "ids: at most " + MAX_BULK + " at once", Map.of("ids", "at most " + MAX_BULK));
         }
         List<TokenRecord> tokens = new ArrayList<>();
         for (String id : new LinkedHashSet<>(ids)) {
@@ -77,8 +78,9 @@ public final class TokenRevocation {
      */
     public List<String> revokeMatching(Principal actor, String sourceIp, TokenFilter filter) {
         if (!filter.narrows()) {
-            throw new InvalidRequestException("give ids, or at least one filter (owner, status, scope, q, expiresBefore, "
-                    + "lastUsedBefore); revoking every token at once is not offered");
+            throw new InvalidRequestException(
+                    "give ids, or at least one filter (owner, status, scope, q, expiresBefore, "
+                            + "lastUsedBefore); revoking every token at once is not offered");
         }
         Optional<TokenQuery> query = queries.query(actor, filter, new PageRequest(0, PageRequest.MAX_SIZE));
         if (query.isEmpty()) {
@@ -88,8 +90,8 @@ public final class TokenRevocation {
         List<TokenRecord> matching = new ArrayList<>();
         Page<TokenRecord> page = database.tokens().search(query.get());
         if (page.total() > MAX_BULK) {
-            throw new InvalidRequestException(page.total() + " tokens match; revoke at most " + MAX_BULK
-                    + " at once (narrow the filter)");
+            throw new InvalidRequestException(
+                    page.total() + " tokens match; revoke at most " + MAX_BULK + " at once (narrow the filter)");
         }
         matching.addAll(page.items());
         for (int next = 1; matching.size() < page.total() && !page.items().isEmpty(); next++) {
@@ -106,7 +108,11 @@ public final class TokenRevocation {
             for (TokenRecord token : tokens) {
                 if (database.tokens().revoke(token.id(), actor.userId(), now)) {
                     changed.add(token.id());
-                    audit.success(actor.username(), "token.revoke", token.id(), sourceIp,
+                    audit.success(
+                            actor.username(),
+                            "token.revoke",
+                            token.id(),
+                            sourceIp,
                             "owner=" + token.ownerUsername() + " " + how);
                 }
             }

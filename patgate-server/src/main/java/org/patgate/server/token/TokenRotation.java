@@ -21,8 +21,13 @@ public final class TokenRotation {
     private final AuditLog audit;
     private final Clock clock;
 
-    public TokenRotation(Database database, TokenQueries queries, TokenSecrets secrets, TokenVerifier verifier,
-            AuditLog audit, Clock clock) {
+    public TokenRotation(
+            Database database,
+            TokenQueries queries,
+            TokenSecrets secrets,
+            TokenVerifier verifier,
+            AuditLog audit,
+            Clock clock) {
         this.database = database;
         this.queries = queries;
         this.secrets = secrets;

@@ -1,6 +1,10 @@
 package org.patgate.server.token;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,10 +15,6 @@ import org.patgate.core.path.PathPattern;
 import org.patgate.core.rules.MethodPathRule;
 import org.patgate.core.rules.RulePresets;
 import org.patgate.core.rules.TokenRules;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.patgate.server.error.InvalidRequestException;
 
 /**
@@ -51,9 +51,11 @@ public final class TokenRulesCodec {
         List<MethodPathRule> allow = new ArrayList<>();
         String preset = json.preset();
         if (preset != null) {
-            TokenRules expanded = RulePresets.named(preset).orElseThrow(() -> new InvalidRequestException(
-                    "rules.preset: unknown preset '" + preset + "'; known: " + String.join(", ", RulePresets.all().keySet()),
-                    Map.of("rules.preset", "unknown preset")));
+            TokenRules expanded = RulePresets.named(preset)
+                    .orElseThrow(() -> new InvalidRequestException(
+                            "rules.preset: unknown preset '" + preset + "'; known: "
+                                    + String.join(", ", RulePresets.all().keySet()),
+                            Map.of("rules.preset", "unknown preset")));
             allow.addAll(expanded.allow());
         }
         allow.addAll(rules("rules.allow", json.allow()));
@@ -123,6 +125,9 @@ public final class TokenRulesCodec {
     }
 
     private static List<RuleJson> views(List<MethodPathRule> rules) {
-        return rules.stream().map(r -> new RuleJson(r.methods().stream().sorted().toList(), r.path().toString())).toList();
+        return rules.stream()
+                .map(r -> new RuleJson(
+                        r.methods().stream().sorted().toList(), r.path().toString()))
+                .toList();
     }
 }

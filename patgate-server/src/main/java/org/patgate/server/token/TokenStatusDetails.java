@@ -32,12 +32,16 @@ public final class TokenStatusDetails {
     public String statusReason(TokenRecord token) {
         Instant now = TokenQueries.now(clock);
         return switch (token.effectiveStatus(now)) {
-            case "revoked" -> "revoked" + (token.revokedByUsername() == null ? "" : " by " + token.revokedByUsername())
-                    + (token.revokedAt() == null ? "" : " at " + token.revokedAt());
+            case "revoked" ->
+                "revoked" + (token.revokedByUsername() == null ? "" : " by " + token.revokedByUsername())
+                        + (token.revokedAt() == null ? "" : " at " + token.revokedAt());
             case "expired" -> "expired at " + token.expiresAt();
             case "pending" -> "waiting for an administrator's approval";
-            case "denied" -> database.tokenDecisions().find(token.id()).map(d -> "denied by " + d.decidedBy()
-                    + (d.reason() == null ? "" : ": " + d.reason())).orElse("denied");
+            case "denied" ->
+                database.tokenDecisions()
+                        .find(token.id())
+                        .map(d -> "denied by " + d.decidedBy() + (d.reason() == null ? "" : ": " + d.reason()))
+                        .orElse("denied");
             // whyNoTokens answers null for an owner who may use tokens: that token works.
             default -> {
                 Optional<UserRecord> owner = database.users().findById(token.ownerId());
@@ -48,6 +52,8 @@ public final class TokenStatusDetails {
 
     /** The approval decision on a token, if one was made. */
     public Optional<TokenDecisionRecord> decisionOn(TokenRecord token) {
-        return token.status() == TokenStatus.PENDING ? Optional.empty() : database.tokenDecisions().find(token.id());
+        return token.status() == TokenStatus.PENDING
+                ? Optional.empty()
+                : database.tokenDecisions().find(token.id());
     }
 }

@@ -56,8 +56,16 @@ public final class TokenVerifier {
      * @param mayUseTokens whether a token's owner may use tokens now (enabled, holds use-tokens);
      *                     evaluated when a token is loaded, so changes apply within {@code ttl}
      */
-    public TokenVerifier(TokenFormat format, TokenDigester digester, TokenRepository tokens, UserRepository users,
-            Predicate<UserRecord> mayUseTokens, Clock clock, Duration ttl, Duration negativeTtl, long maximumSize) {
+    public TokenVerifier(
+            TokenFormat format,
+            TokenDigester digester,
+            TokenRepository tokens,
+            UserRepository users,
+            Predicate<UserRecord> mayUseTokens,
+            Clock clock,
+            Duration ttl,
+            Duration negativeTtl,
+            long maximumSize) {
         this.mayUseTokens = mayUseTokens;
         this.format = format;
         this.digester = digester;
@@ -66,8 +74,14 @@ public final class TokenVerifier {
         this.clock = clock;
         this.ttlNanos = ttl.toNanos();
         this.negativeTtlNanos = negativeTtl.toNanos();
-        this.known = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(ttl).build();
-        this.unknown = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(negativeTtl).build();
+        this.known = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .expireAfterWrite(ttl)
+                .build();
+        this.unknown = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .expireAfterWrite(negativeTtl)
+                .build();
     }
 
     /** The outcome of one verification. */
@@ -100,14 +114,21 @@ public final class TokenVerifier {
     }
 
     /** What the gateway needs to know about a good token. */
-    public record VerifiedToken(String id, long ownerId, String ownerUsername, Scope scope, IpRangeSet allowedIps,
-            Instant expiresAt, TokenRules rules) {}
+    public record VerifiedToken(
+            String id,
+            long ownerId,
+            String ownerUsername,
+            Scope scope,
+            IpRangeSet allowedIps,
+            Instant expiresAt,
+            TokenRules rules) {}
 
     /** What the caches hold; {@code loadedNanos} is when the store was asked ({@link System#nanoTime}). */
     private sealed interface Entry {
         long loadedNanos();
 
-        record Known(VerifiedToken token, TokenStatus status, boolean ownerEnabled, long loadedNanos) implements Entry {}
+        record Known(VerifiedToken token, TokenStatus status, boolean ownerEnabled, long loadedNanos)
+                implements Entry {}
 
         record Unknown(long loadedNanos) implements Entry {}
     }
@@ -139,7 +160,10 @@ public final class TokenVerifier {
                 // Negative entry already gone again (tiny TTL): unknown all the same, not cached here.
                 return new Verification.Refused(Reason.UNKNOWN);
             }
-            hot.put(digest, entry, entry.loadedNanos() + (entry instanceof Entry.Known ? ttlNanos : negativeTtlNanos),
+            hot.put(
+                    digest,
+                    entry,
+                    entry.loadedNanos() + (entry instanceof Entry.Known ? ttlNanos : negativeTtlNanos),
                     generation);
         }
         if (!(entry instanceof Entry.Known known)) {
@@ -205,9 +229,16 @@ public final class TokenVerifier {
             return null;
         }
         TokenRecord token = found.get();
-        boolean ownerEnabled = users.findById(token.ownerId()).map(mayUseTokens::test).orElse(false);
-        VerifiedToken verified = new VerifiedToken(token.id(), token.ownerId(), token.ownerUsername(), token.scope(),
-                IpRangeSet.of(token.allowedIps()), token.expiresAt(), TokenRulesCodec.fromStored(token.rulesJson()));
+        boolean ownerEnabled =
+                users.findById(token.ownerId()).map(mayUseTokens::test).orElse(false);
+        VerifiedToken verified = new VerifiedToken(
+                token.id(),
+                token.ownerId(),
+                token.ownerUsername(),
+                token.scope(),
+                IpRangeSet.of(token.allowedIps()),
+                token.expiresAt(),
+                TokenRulesCodec.fromStored(token.rulesJson()));
         return new Entry.Known(verified, token.status(), ownerEnabled, loadedNanos);
     }
 }

@@ -1,9 +1,11 @@
 package org.patgate.server.ui;
 
-import org.patgate.server.auth.UiSessions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -12,6 +14,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.patgate.core.net.IpRangeSet;
+import org.patgate.server.auth.UiSessions;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.http.Problems;
@@ -37,6 +40,7 @@ public final class UiHandler extends Handler.Abstract {
     public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
             + "form-action 'self'; base-uri 'none'";
+
     private static final Set<String> ROUTES = Set.of("", "login", "logout", "tokens", "admin", "static", "api-docs");
     private static final Logger LOG = LoggerFactory.getLogger(UiHandler.class);
 
@@ -54,12 +58,14 @@ public final class UiHandler extends Handler.Abstract {
      * @param tokens         the signed-in user's tokens
      * @param admin          the administration pages
      */
-    public UiHandler(UiSessions sessions, IpRangeSet trustedProxies, LoginPages login, TokenPages tokens,
-            AdminPages admin) {
+    public UiHandler(
+            UiSessions sessions, IpRangeSet trustedProxies, LoginPages login, TokenPages tokens, AdminPages admin) {
         this.sessions = sessions;
         this.addresses = new ClientAddressResolver(trustedProxies);
-        this.assets = new StaticAssets(webjarVersion("org.webjars.npm", "htmx.org"),
-                webjarVersion("org.webjars.npm", "uplot"), webjarVersion("org.webjars", "swagger-ui"));
+        this.assets = new StaticAssets(
+                webjarVersion("org.webjars.npm", "htmx.org"),
+                webjarVersion("org.webjars.npm", "uplot"),
+                webjarVersion("org.webjars", "swagger-ui"));
         this.login = login;
         this.tokens = tokens;
         this.admin = admin;
@@ -81,11 +87,14 @@ public final class UiHandler extends Handler.Abstract {
             return false;
         }
         securityHeaders(response.getHeaders(), segments.getFirst().equals("static"));
-        String sourceIp = addresses.resolve(request.getConnectionMetaData().getRemoteSocketAddress(),
-                request.getHeaders()).getHostAddress();
-        UiSessions.Authenticated auth = segments.getFirst().equals("static") ? null : sessions.find(request).orElse(null);
-        UiExchange exchange = new UiExchange(request, response, callback, templates, assets.paths(), segments, sourceIp,
-                auth);
+        String sourceIp = addresses
+                .resolve(request.getConnectionMetaData().getRemoteSocketAddress(), request.getHeaders())
+                .getHostAddress();
+        UiSessions.Authenticated auth = segments.getFirst().equals("static")
+                ? null
+                : sessions.find(request).orElse(null);
+        UiExchange exchange =
+                new UiExchange(request, response, callback, templates, assets.paths(), segments, sourceIp, auth);
         try {
             route(exchange);
         } catch (RuntimeException e) {
@@ -118,13 +127,17 @@ public final class UiHandler extends Handler.Abstract {
                 exchange.response().getHeaders().put("HX-Redirect", LoginPages.PATH);
                 exchange.send(401, "text/plain; charset=utf-8", "sign in again");
             } else {
-                exchange.redirect(LoginPages.loginUrl(exchange.request().getHttpURI().getPath()));
+                exchange.redirect(
+                        LoginPages.loginUrl(exchange.request().getHttpURI().getPath()));
             }
             return;
         }
         if (method.equals("POST") && !csrfValid(exchange)) {
-            error(exchange, 403, "Request refused", "The form was stale or did not come from this site. "
-                    + "Reload the page and try again.");
+            error(
+                    exchange,
+                    403,
+                    "Request refused",
+                    "The form was stale or did not come from this site. " + "Reload the page and try again.");
             return;
         }
         switch (first) {
@@ -133,7 +146,9 @@ public final class UiHandler extends Handler.Abstract {
             case "tokens" -> tokens.handle(exchange);
             case "admin" -> admin.handle(exchange);
             case "api-docs" -> apiDocs(exchange);
-            default -> throw new NotFoundException("no page " + exchange.request().getHttpURI().getPath());
+            default ->
+                throw new NotFoundException(
+                        "no page " + exchange.request().getHttpURI().getPath());
         }
     }
 
@@ -142,8 +157,16 @@ public final class UiHandler extends Handler.Abstract {
         if (exchange.segments().size() != 1 || exchange.method().equals("POST")) {
             throw new NotFoundException("no such page");
         }
-        exchange.html(200, "api_docs.jte", Map.of("shell", exchange.shell("API documentation", "api-docs"),
-                "script", assets.swaggerUiJs(), "style", assets.swaggerUiCss()));
+        exchange.html(
+                200,
+                "api_docs.jte",
+                Map.of(
+                        "shell",
+                        exchange.shell("API documentation", "api-docs"),
+                        "script",
+                        assets.swaggerUiJs(),
+                        "style",
+                        assets.swaggerUiCss()));
     }
 
     /** The session's CSRF token in the header (htmx, scripts) or the form field; both are checked if both are sent. */
@@ -187,16 +210,37 @@ public final class UiHandler extends Handler.Abstract {
     }
 
     /** Page titles for the answers of the shared table ({@link Problems}), in the UI's words. */
-    private static final Map<String, String> TITLES = Map.of("not-found", "Not found", "forbidden", "Forbidden",
-            "invalid-request", "Bad request", "conflict", "Not possible right now", "too-many-requests",
-            "Too many attempts", "busy", "Busy", "unauthorized", "Sign in again", "directory-unavailable",
+    private static final Map<String, String> TITLES = Map.of(
+            "not-found",
+            "Not found",
+            "forbidden",
+            "Forbidden",
+            "invalid-request",
+            "Bad request",
+            "conflict",
+            "Not possible right now",
+            "too-many-requests",
+            "Too many attempts",
+            "busy",
+            "Busy",
+            "unauthorized",
+            "Sign in again",
+            "directory-unavailable",
             "Directory unavailable");
 
     private void fail(UiExchange exchange, RuntimeException e) {
         Problems.Answer answer = Problems.answer(e);
         if (!answer.expected()) {
-            LOG.error("UI request {} {} failed", exchange.method(), exchange.request().getHttpURI().getPath(), e);
-            error(exchange, 500, "Something went wrong", "The server could not complete the request; the log has details.");
+            LOG.error(
+                    "UI request {} {} failed",
+                    exchange.method(),
+                    exchange.request().getHttpURI().getPath(),
+                    e);
+            error(
+                    exchange,
+                    500,
+                    "Something went wrong",
+                    "The server could not complete the request; the log has details.");
             return;
         }
         // Retry-After only: a Basic challenge on a page would make the browser ask for a password.
@@ -208,12 +252,16 @@ public final class UiHandler extends Handler.Abstract {
             case "busy" -> "Too many sign-ins are being checked right now. Try again in a moment.";
             default -> answer.problem().detail();
         };
-        error(exchange, answer.status(), TITLES.getOrDefault(answer.slug(), answer.problem().title()), message);
+        error(
+                exchange,
+                answer.status(),
+                TITLES.getOrDefault(answer.slug(), answer.problem().title()),
+                message);
     }
 
     private static void error(UiExchange exchange, int status, String title, String message) {
-        exchange.html(status, "error.jte", Map.of("shell", exchange.shell(title, ""), "status", status,
-                "message", message));
+        exchange.html(
+                status, "error.jte", Map.of("shell", exchange.shell(title, ""), "status", status, "message", message));
     }
 
     private static String webjarVersion(String group, String artifact) {
@@ -222,11 +270,11 @@ public final class UiHandler extends Handler.Abstract {
             if (in == null) {
                 throw new IllegalStateException("webjar " + artifact + " is missing from the class path");
             }
-            java.util.Properties properties = new java.util.Properties();
+            Properties properties = new Properties();
             properties.load(in);
             return properties.getProperty("version");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -3,8 +3,11 @@ package org.patgate.server.activity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,7 +21,9 @@ import org.patgate.server.testing.RunningGateway;
 class ActivityTest {
 
     @RegisterExtension
-    static final RunningGateway gw = RunningGateway.builder().env(Map.of("PATGATE_ACTIVITY_RECENTREQUESTS", "3")).build();
+    static final RunningGateway gw = RunningGateway.builder()
+            .env(Map.of("PATGATE_ACTIVITY_RECENTREQUESTS", "3"))
+            .build();
 
     private static JsonNode activity() {
         return activityOf(gw.readWriteId());
@@ -34,8 +39,14 @@ class ActivityTest {
         JsonNode activity;
         do {
             gw.server.server().activity().flush();
-            activity = gw.server.call("GET", "/.patgate/api/v1/tokens/" + tokenId + "/activity", "alice",
-                    RunningGateway.ALICE_PASSWORD, null).json();
+            activity = gw.server
+                    .call(
+                            "GET",
+                            "/.patgate/api/v1/tokens/" + tokenId + "/activity",
+                            "alice",
+                            RunningGateway.ALICE_PASSWORD,
+                            null)
+                    .json();
         } while (!expectedSeen() && System.nanoTime() < deadline);
         return activity;
     }
@@ -53,14 +64,20 @@ class ActivityTest {
 
     @Test
     void requestsWithATokenAppearInItsActivityWithoutQueryOrSecret() {
-        var answer = gw.send("GET", "/rest/api/2/issue/DEMO-7?fields=summary", Map.of("Authorization", "Bearer " + gw.readWrite(),
-                "User-Agent", "nightly-report/1.0"), null);
+        var answer = gw.send(
+                "GET",
+                "/rest/api/2/issue/DEMO-7?fields=summary",
+                Map.of("Authorization", "Bearer " + gw.readWrite(), "User-Agent", "nightly-report/1.0"),
+                null);
         assertThat(answer.status()).isEqualTo(200);
         sent(1);
 
         JsonNode activity = activity();
-        assertThat(activity.get("items")).as(activity.toString() + " dropped=" + gw.server.server().activity().dropped()
-                + " written=" + gw.server.server().activity().written()).isNotEmpty();
+        assertThat(activity.get("items"))
+                .as(activity.toString() + " dropped="
+                        + gw.server.server().activity().dropped() + " written="
+                        + gw.server.server().activity().written())
+                .isNotEmpty();
 
         JsonNode newest = activity.get("items").get(0);
         assertThat(newest.get("method").asText()).isEqualTo("GET");
@@ -71,20 +88,25 @@ class ActivityTest {
         assertThat(newest.get("latencyMs").asDouble()).isPositive();
         assertThat(activity.get("lastUsedIp").asText()).isEqualTo("127.0.0.1");
         assertThat(activity.get("lastUsedAgent").asText()).isEqualTo("nightly-report/1.0");
-        assertThat(Instant.parse(activity.get("lastUsedAt").asText())).isAfter(Instant.now().minusSeconds(600));
+        assertThat(Instant.parse(activity.get("lastUsedAt").asText()))
+                .isAfter(Instant.now().minusSeconds(600));
         assertThat(activity.toString()).doesNotContain(gw.readWrite()).doesNotContain("fields=summary");
     }
 
     @Test
     void refusedRequestsOfAKnownTokenAreRecordedWithTheirStatus() {
         String roId = null;
-        for (JsonNode t : gw.server.call("GET", "/.patgate/api/v1/tokens?size=100", "alice", RunningGateway.ALICE_PASSWORD,
-                null).json().get("items")) {
+        for (JsonNode t : gw.server
+                .call("GET", "/.patgate/api/v1/tokens?size=100", "alice", RunningGateway.ALICE_PASSWORD, null)
+                .json()
+                .get("items")) {
             if (gw.readOnly().endsWith(t.get("hint").asText().substring(1))) {
                 roId = t.get("id").asText();
             }
         }
-        assertThat(gw.bearer("DELETE", "/rest/api/2/issue/DEMO-8", gw.readOnly()).status()).isEqualTo(403);
+        assertThat(gw.bearer("DELETE", "/rest/api/2/issue/DEMO-8", gw.readOnly())
+                        .status())
+                .isEqualTo(403);
         sent(1);
 
         JsonNode items = activityOf(roId).get("items");
@@ -111,46 +133,70 @@ class ActivityTest {
 
     @Test
     void hourlyCountersCountEveryRequestThoughOnlyTheNewestAreKept() {
-        String token = gw.createToken("read-only", java.util.List.of());
-        String tokenId = gw.server.server().verifier().verify(token) instanceof
-                org.patgate.server.token.TokenVerifier.Verification.Valid v ? v.token().id() : null;
+        String token = gw.createToken("read-only", List.of());
+        String tokenId = gw.server.server().verifier().verify(token)
+                        instanceof org.patgate.server.token.TokenVerifier.Verification.Valid v
+                ? v.token().id()
+                : null;
         for (int i = 0; i < 5; i++) {
-            assertThat(gw.bearer("GET", "/rest/api/2/issue/COUNT-" + i, token).status()).isEqualTo(200);
+            assertThat(gw.bearer("GET", "/rest/api/2/issue/COUNT-" + i, token).status())
+                    .isEqualTo(200);
         }
-        assertThat(gw.bearer("DELETE", "/rest/api/2/issue/COUNT-1", token).status()).isEqualTo(403);
+        assertThat(gw.bearer("DELETE", "/rest/api/2/issue/COUNT-1", token).status())
+                .isEqualTo(403);
         assertThat(gw.bearer("POST", "/rest/api/2/issue", token).status()).isEqualTo(403);
         sent(7);
         activityOf(tokenId);
 
         Instant now = gw.server.clock().instant();
-        JsonNode usage = gw.server.call("GET", "/.patgate/api/v1/tokens/" + tokenId + "/usage?hours=3", "alice",
-                RunningGateway.ALICE_PASSWORD, null).json();
+        JsonNode usage = gw.server
+                .call(
+                        "GET",
+                        "/.patgate/api/v1/tokens/" + tokenId + "/usage?hours=3",
+                        "alice",
+                        RunningGateway.ALICE_PASSWORD,
+                        null)
+                .json();
 
         assertThat(activityOf(tokenId).get("items")).as("rows kept").hasSize(3);
         JsonNode items = usage.get("items");
         assertThat(items).as(usage.toString()).hasSize(3);
         JsonNode current = items.get(2);
-        assertThat(Instant.parse(current.get("hour").asText()))
-                .isEqualTo(now.truncatedTo(java.time.temporal.ChronoUnit.HOURS));
+        assertThat(Instant.parse(current.get("hour").asText())).isEqualTo(now.truncatedTo(ChronoUnit.HOURS));
         assertThat(current.get("requests").asLong()).as("every request counted").isEqualTo(7);
         assertThat(current.get("failed").asLong()).isEqualTo(2);
         assertThat(items.get(0).get("requests").asLong()).isZero();
-        assertThat(gw.server.call("GET", "/.patgate/api/v1/tokens/" + tokenId + "/usage?hours=0", "alice",
-                RunningGateway.ALICE_PASSWORD, null).status()).isEqualTo(400);
+        assertThat(gw.server
+                        .call(
+                                "GET",
+                                "/.patgate/api/v1/tokens/" + tokenId + "/usage?hours=0",
+                                "alice",
+                                RunningGateway.ALICE_PASSWORD,
+                                null)
+                        .status())
+                .isEqualTo(400);
     }
 
     @Test
     void aFullQueueDropsAndCountsInsteadOfBlocking() {
         ActivityRepository store = gw.server.server().database().activity();
-        String token = gw.createToken("read-write", java.util.List.of());
-        String tokenId = gw.server.server().verifier().verify(token) instanceof
-                org.patgate.server.token.TokenVerifier.Verification.Valid v ? v.token().id() : null;
-        try (ActivityRecorder recorder = new ActivityRecorder(gw.server.server().database().tokens(), store,
-                gw.server.server().database().usage(), java.time.Clock.systemUTC(), 100,
-                Duration.ofMinutes(10), 3)) {
+        String token = gw.createToken("read-write", List.of());
+        String tokenId = gw.server.server().verifier().verify(token)
+                        instanceof org.patgate.server.token.TokenVerifier.Verification.Valid v
+                ? v.token().id()
+                : null;
+        try (ActivityRecorder recorder = new ActivityRecorder(
+                gw.server.server().database().tokens(),
+                store,
+                gw.server.server().database().usage(),
+                Clock.systemUTC(),
+                100,
+                Duration.ofMinutes(10),
+                3)) {
             long started = System.nanoTime();
             for (int i = 0; i < 5_000; i++) {
-                recorder.record(new TokenUseEvent(tokenId, Instant.now(), "GET", "/rest/x", 200, 10, "127.0.0.1", null));
+                recorder.record(
+                        new TokenUseEvent(tokenId, Instant.now(), "GET", "/rest/x", 200, 10, "127.0.0.1", null));
             }
             long micros = (System.nanoTime() - started) / 1_000;
             recorder.flush();

@@ -23,7 +23,8 @@ class ApiErrorsTest {
     private static final String PASSWORD = "erin-password-1234";
 
     @RegisterExtension
-    static final RunningServer server = RunningServer.builder().env(Map.of("PATGATE_API_MAXBODYBYTES", "2048"))
+    static final RunningServer server = RunningServer.builder()
+            .env(Map.of("PATGATE_API_MAXBODYBYTES", "2048"))
             .user("erin", PASSWORD)
             .build();
 
@@ -31,9 +32,15 @@ class ApiErrorsTest {
         return Stream.of(
                 Arguments.of("unknown field", "{\"name\":\"x\",\"colour\":\"red\"}", 400, "colour"),
                 Arguments.of("wrong type for name", "{\"name\":5}", 400, "name"),
-                Arguments.of("wrong type for expiresInDays", "{\"name\":\"x\",\"expiresInDays\":\"7\"}", 400, "expiresInDays"),
-                Arguments.of("fractional expiresInDays", "{\"name\":\"x\",\"expiresInDays\":1.5}", 400, "expiresInDays"),
-                Arguments.of("allowedIps not a list", "{\"name\":\"x\",\"allowedIps\":\"10.0.0.0/8\"}", 400, "allowedIps"),
+                Arguments.of(
+                        "wrong type for expiresInDays",
+                        "{\"name\":\"x\",\"expiresInDays\":\"7\"}",
+                        400,
+                        "expiresInDays"),
+                Arguments.of(
+                        "fractional expiresInDays", "{\"name\":\"x\",\"expiresInDays\":1.5}", 400, "expiresInDays"),
+                Arguments.of(
+                        "allowedIps not a list", "{\"name\":\"x\",\"allowedIps\":\"10.0.0.0/8\"}", 400, "allowedIps"),
                 Arguments.of("malformed JSON", "{\"name\":", 400, "malformed JSON"),
                 Arguments.of("trailing garbage", "{\"name\":\"x\"} {}", 400, ""),
                 Arguments.of("duplicate keys", "{\"name\":\"x\",\"name\":\"y\"}", 400, ""),
@@ -45,10 +52,22 @@ class ApiErrorsTest {
                 Arguments.of("name too long", "{\"name\":\"" + "n".repeat(101) + "\"}", 400, "name"),
                 Arguments.of("control character in name", "{\"name\":\"a\\u0000b\"}", 400, "name"),
                 Arguments.of("unknown scope", "{\"name\":\"x\",\"scope\":\"admin\"}", 400, "scope"),
-                Arguments.of("date without offset", "{\"name\":\"x\",\"expiresAt\":\"2030-01-01T00:00:00\"}", 400, "expiresAt"),
+                Arguments.of(
+                        "date without offset",
+                        "{\"name\":\"x\",\"expiresAt\":\"2030-01-01T00:00:00\"}",
+                        400,
+                        "expiresAt"),
                 Arguments.of("not a date", "{\"name\":\"x\",\"expiresAt\":\"tomorrow\"}", 400, "expiresAt"),
-                Arguments.of("expiry in the past", "{\"name\":\"x\",\"expiresAt\":\"2001-01-01T00:00:00Z\"}", 400, "expiresAt"),
-                Arguments.of("both expiry forms", "{\"name\":\"x\",\"expiresAt\":\"2099-01-01T00:00:00Z\",\"expiresInDays\":3}", 400, "expiresAt"),
+                Arguments.of(
+                        "expiry in the past",
+                        "{\"name\":\"x\",\"expiresAt\":\"2001-01-01T00:00:00Z\"}",
+                        400,
+                        "expiresAt"),
+                Arguments.of(
+                        "both expiry forms",
+                        "{\"name\":\"x\",\"expiresAt\":\"2099-01-01T00:00:00Z\",\"expiresInDays\":3}",
+                        400,
+                        "expiresAt"),
                 Arguments.of("zero days", "{\"name\":\"x\",\"expiresInDays\":0}", 400, "expiresInDays"),
                 Arguments.of("too many days", "{\"name\":\"x\",\"expiresInDays\":100000}", 400, "expiresInDays"),
                 Arguments.of("prefix too long", "{\"name\":\"x\",\"allowedIps\":[\"10.0.0.0/33\"]}", 400, "allowedIps"),
@@ -67,8 +86,8 @@ class ApiErrorsTest {
 
     @Test
     void wrongMediaTypeIs415() {
-        Map<String, String> headers = new HashMap<>(Map.of("Authorization", TestServer.basic("erin", PASSWORD),
-                "Content-Type", "text/plain"));
+        Map<String, String> headers = new HashMap<>(
+                Map.of("Authorization", TestServer.basic("erin", PASSWORD), "Content-Type", "text/plain"));
         assertProblem(server.raw("POST", API + "/tokens", headers, "{\"name\":\"x\"}"), 415, "application/json");
     }
 
@@ -77,7 +96,8 @@ class ApiErrorsTest {
         Answer answer = server.call("GET", API + "/tokens", null, null, null);
 
         assertProblem(answer, 401, "Basic");
-        assertThat(answer.headers().firstValue("www-authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+        assertThat(answer.headers().firstValue("www-authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
     }
 
     @Test
@@ -86,7 +106,8 @@ class ApiErrorsTest {
         Answer unknownUser = server.call("GET", API + "/tokens", "nobody", "wrong-password-99", null);
 
         assertProblem(wrongPassword, 401, "");
-        assertThat(wrongPassword.json().get("detail")).isEqualTo(unknownUser.json().get("detail"));
+        assertThat(wrongPassword.json().get("detail"))
+                .isEqualTo(unknownUser.json().get("detail"));
     }
 
     @Test
@@ -122,19 +143,34 @@ class ApiErrorsTest {
 
     @Test
     void nonAdminsCannotManageUsersOrReadAudit() {
-        assertProblem(server.call("POST", API + "/users", "erin", PASSWORD,
-                Map.of("username", "mallory", "password", "mallory-password")), 403, "administrators");
+        assertProblem(
+                server.call(
+                        "POST",
+                        API + "/users",
+                        "erin",
+                        PASSWORD,
+                        Map.of("username", "mallory", "password", "mallory-password")),
+                403,
+                "administrators");
         assertProblem(server.call("GET", API + "/users", "erin", PASSWORD, null), 403, "");
         assertProblem(server.call("GET", API + "/audit", "erin", PASSWORD, null), 403, "");
     }
 
     @Test
     void badUserRequestsAre400Or409() {
-        assertProblem(server.asAdmin("POST", API + "/users", Map.of("username", "short", "password", "short")), 400, "password");
-        assertProblem(server.asAdmin("POST", API + "/users", Map.of("username", "bad name!", "password", "long-enough-password")),
-                400, "username");
-        assertProblem(server.asAdmin("POST", API + "/users", Map.of("username", "ERIN", "password", "long-enough-password")),
-                409, "already exists");
+        assertProblem(
+                server.asAdmin("POST", API + "/users", Map.of("username", "short", "password", "short")),
+                400,
+                "password");
+        assertProblem(
+                server.asAdmin(
+                        "POST", API + "/users", Map.of("username", "bad name!", "password", "long-enough-password")),
+                400,
+                "username");
+        assertProblem(
+                server.asAdmin("POST", API + "/users", Map.of("username", "ERIN", "password", "long-enough-password")),
+                409,
+                "already exists");
         assertProblem(server.asAdmin("PATCH", API + "/users/erin", Map.of()), 400, "enabled");
     }
 

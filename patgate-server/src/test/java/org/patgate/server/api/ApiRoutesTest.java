@@ -25,19 +25,25 @@ class ApiRoutesTest {
 
     @Test
     void aLiteralSegmentBeatsAParameter() {
-        assertThat(match("POST", "/tokens/revoke")).isInstanceOfSatisfying(ApiRoutes.Match.Found.class,
-                found -> assertThat(found.route().template()).isEqualTo("/tokens/revoke"));
-        assertThat(match("GET", "/tokens/revoke")).as("the literal path decides the allowed methods")
+        assertThat(match("POST", "/tokens/revoke"))
+                .isInstanceOfSatisfying(
+                        ApiRoutes.Match.Found.class,
+                        found -> assertThat(found.route().template()).isEqualTo("/tokens/revoke"));
+        assertThat(match("GET", "/tokens/revoke"))
+                .as("the literal path decides the allowed methods")
                 .isEqualTo(new ApiRoutes.Match.WrongMethod("POST"));
-        assertThat(match("GET", "/permissions/everyone")).isInstanceOfSatisfying(ApiRoutes.Match.Found.class,
-                found -> assertThat(found.route().template()).isEqualTo("/permissions/everyone"));
+        assertThat(match("GET", "/permissions/everyone"))
+                .isInstanceOfSatisfying(
+                        ApiRoutes.Match.Found.class,
+                        found -> assertThat(found.route().template()).isEqualTo("/permissions/everyone"));
     }
 
     @Test
     void aKnownPathWithAnotherMethodListsTheAllowedOnesInAFixedOrder() {
         assertThat(match("PUT", "/tokens")).isEqualTo(new ApiRoutes.Match.WrongMethod("GET, POST"));
         assertThat(match("POST", "/users/alice")).isEqualTo(new ApiRoutes.Match.WrongMethod("GET, PATCH, DELETE"));
-        assertThat(match("HEAD", "/policies/groups/dev")).isEqualTo(new ApiRoutes.Match.WrongMethod("GET, PUT, DELETE"));
+        assertThat(match("HEAD", "/policies/groups/dev"))
+                .isEqualTo(new ApiRoutes.Match.WrongMethod("GET, PUT, DELETE"));
     }
 
     @Test
@@ -50,15 +56,19 @@ class ApiRoutesTest {
 
     @Test
     void onlyTheApiDescriptionIsOpenWithoutAuthentication() {
-        assertThat(ApiRoutes.ALL.routes()).filteredOn(route -> !route.authenticated())
-                .extracting(Route::template).containsExactly("/openapi.yaml");
+        assertThat(ApiRoutes.ALL.routes())
+                .filteredOn(route -> !route.authenticated())
+                .extracting(Route::template)
+                .containsExactly("/openapi.yaml");
     }
 
     @Test
     void aTableWithTwoRoutesForOneMethodAndShapeIsRefused() {
-        Route.Action nothing = (resources, exchange, principal) -> { };
-        assertThatThrownBy(() -> new ApiRoutes(List.of(ApiRoutes.route("GET", "/things/{id}", nothing),
-                ApiRoutes.route("GET", "/things/{name}", nothing)))).hasMessageContaining("GET /things/{}");
+        Route.Action nothing = (resources, exchange, principal) -> {};
+        assertThatThrownBy(() -> new ApiRoutes(List.of(
+                        ApiRoutes.route("GET", "/things/{id}", nothing),
+                        ApiRoutes.route("GET", "/things/{name}", nothing))))
+                .hasMessageContaining("GET /things/{}");
         assertThatThrownBy(() -> ApiRoutes.route("GET", "/Things", nothing)).hasMessageContaining("Things");
         assertThatThrownBy(() -> ApiRoutes.route("TRACE", "/things", nothing)).hasMessageContaining("TRACE");
     }

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,7 @@ class AuditApiTest {
             .build();
     /** When each scenario step happened: T[1] .. T[6]. */
     static final Instant[] T = new Instant[7];
+
     static String tokenA;
     static String tokenB;
     static String tokenC;
@@ -61,14 +64,20 @@ class AuditApiTest {
         at(2);
         tokenB = create("bob", BOB_PASSWORD, "b");
         at(3);
-        assertThat(server.call("DELETE", TOKENS + "/" + tokenA, "alice", ALICE_PASSWORD, null).status()).isEqualTo(204);
+        assertThat(server.call("DELETE", TOKENS + "/" + tokenA, "alice", ALICE_PASSWORD, null)
+                        .status())
+                .isEqualTo(204);
         at(4);
         // a client-sent X-Forwarded-For is not believed: no trusted proxies are configured
-        Answer failed = server.raw("GET", TOKENS, Map.of("Authorization", TestServer.basic("alice", WRONG_PASSWORD),
-                "X-Forwarded-For", "198.51.100.66"), null);
+        Answer failed = server.raw(
+                "GET",
+                TOKENS,
+                Map.of("Authorization", TestServer.basic("alice", WRONG_PASSWORD), "X-Forwarded-For", "198.51.100.66"),
+                null);
         assertThat(failed.status()).isEqualTo(401);
         at(5);
-        assertThat(server.call("GET", TOKENS, "mallory", WRONG_PASSWORD, null).status()).isEqualTo(401);
+        assertThat(server.call("GET", TOKENS, "mallory", WRONG_PASSWORD, null).status())
+                .isEqualTo(401);
         at(6);
         tokenC = create("alice", ALICE_PASSWORD, "c");
     }
@@ -116,11 +125,12 @@ class AuditApiTest {
     void filtersByActorNewestFirst() {
         Answer alice = audit("?actor=alice");
 
-        assertThat(events(alice)).containsExactly(
-                "alice token.create success " + tokenC,
-                "alice auth.login failure api",
-                "alice token.revoke success " + tokenA,
-                "alice token.create success " + tokenA);
+        assertThat(events(alice))
+                .containsExactly(
+                        "alice token.create success " + tokenC,
+                        "alice auth.login failure api",
+                        "alice token.revoke success " + tokenA,
+                        "alice token.create success " + tokenA);
         assertThat(total(alice)).isEqualTo(4);
         assertThat(events(audit("?actor=bob"))).containsExactly("bob token.create success " + tokenB);
         assertThat(total(audit("?actor=nobody"))).isZero();
@@ -128,37 +138,38 @@ class AuditApiTest {
 
     @Test
     void filtersByAction() {
-        assertThat(events(audit("?action=token.create"))).containsExactly(
-                "alice token.create success " + tokenC,
-                "bob token.create success " + tokenB,
-                "alice token.create success " + tokenA);
-        assertThat(events(audit("?action=user.create"))).containsExactly(
-                "admin user.create success bob",
-                "admin user.create success alice");
-        assertThat(events(audit("?actor=alice&action=token.revoke"))).containsExactly(
-                "alice token.revoke success " + tokenA);
+        assertThat(events(audit("?action=token.create")))
+                .containsExactly(
+                        "alice token.create success " + tokenC,
+                        "bob token.create success " + tokenB,
+                        "alice token.create success " + tokenA);
+        assertThat(events(audit("?action=user.create")))
+                .containsExactly("admin user.create success bob", "admin user.create success alice");
+        assertThat(events(audit("?actor=alice&action=token.revoke")))
+                .containsExactly("alice token.revoke success " + tokenA);
     }
 
     @Test
     void timeRangeIncludesFromAndExcludesTo() {
-        assertThat(events(audit("?from=" + T[2] + "&to=" + T[4]))).containsExactly(
-                "alice token.revoke success " + tokenA,
-                "bob token.create success " + tokenB);
-        assertThat(events(audit("?from=" + T[5]))).containsExactly(
-                "alice token.create success " + tokenC,
-                "mallory auth.login failure api");
-        assertThat(events(audit("?from=" + T[1] + "&to=" + T[2]))).containsExactly(
-                "alice token.create success " + tokenA);
+        assertThat(events(audit("?from=" + T[2] + "&to=" + T[4])))
+                .containsExactly("alice token.revoke success " + tokenA, "bob token.create success " + tokenB);
+        assertThat(events(audit("?from=" + T[5])))
+                .containsExactly("alice token.create success " + tokenC, "mallory auth.login failure api");
+        assertThat(events(audit("?from=" + T[1] + "&to=" + T[2])))
+                .containsExactly("alice token.create success " + tokenA);
         // everything before the scenario: the bootstrap and the two users
-        assertThat(events(audit("?to=" + T[1]))).containsExactly(
-                "admin user.create success bob",
-                "admin user.create success alice",
-                "system user.bootstrap success admin");
+        assertThat(events(audit("?to=" + T[1])))
+                .containsExactly(
+                        "admin user.create success bob",
+                        "admin user.create success alice",
+                        "system user.bootstrap success admin");
         // one microsecond either side of an event moves it out of the range
-        assertThat(total(audit("?from=" + T[3].plusNanos(1_000) + "&to=" + T[4]))).isZero();
-        assertThat(total(audit("?from=" + T[3].minusNanos(1_000) + "&to=" + T[3].plusNanos(1_000)))).isEqualTo(1);
+        assertThat(total(audit("?from=" + T[3].plusNanos(1_000) + "&to=" + T[4])))
+                .isZero();
+        assertThat(total(audit("?from=" + T[3].minusNanos(1_000) + "&to=" + T[3].plusNanos(1_000))))
+                .isEqualTo(1);
         // any RFC 3339 offset names the same instant
-        assertThat(events(audit("?from=" + T[3].atOffset(java.time.ZoneOffset.ofHours(-5)) + "&to=" + T[4])))
+        assertThat(events(audit("?from=" + T[3].atOffset(ZoneOffset.ofHours(-5)) + "&to=" + T[4])))
                 .containsExactly("alice token.revoke success " + tokenA);
     }
 
@@ -191,9 +202,12 @@ class AuditApiTest {
     @Test
     void eventsAreNewestFirstByTheirRecordedTime() {
         List<Instant> times = new ArrayList<>();
-        audit("?size=500").json().get("items").forEach(e -> times.add(Instant.parse(e.get("occurredAt").asText())));
+        audit("?size=500")
+                .json()
+                .get("items")
+                .forEach(e -> times.add(Instant.parse(e.get("occurredAt").asText())));
 
-        assertThat(times).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(times).isSortedAccordingTo(Comparator.reverseOrder());
         assertThat(times.subList(0, 6)).containsExactly(T[6], T[5], T[4], T[3], T[2], T[1]);
     }
 
@@ -217,13 +231,28 @@ class AuditApiTest {
      */
     @Test
     void behindATrustedProxyFailedLoginsRecordTheForwardedClient(@TempDir Path proxied) {
-        try (TestServer behindProxy = TestServer.start(proxied, "jdbc:h2:file:" + proxied.resolve("db"), "", "",
+        try (TestServer behindProxy = TestServer.start(
+                proxied,
+                "jdbc:h2:file:" + proxied.resolve("db"),
+                "",
+                "",
                 Map.of("PATGATE_TRUSTEDPROXIES", "127.0.0.1/32"))) {
-            Answer failed = behindProxy.raw("GET", TOKENS, Map.of("Authorization",
-                    TestServer.basic("admin", WRONG_PASSWORD), "X-Forwarded-For", "203.0.113.9"), null);
+            Answer failed = behindProxy.raw(
+                    "GET",
+                    TOKENS,
+                    Map.of(
+                            "Authorization",
+                            TestServer.basic("admin", WRONG_PASSWORD),
+                            "X-Forwarded-For",
+                            "203.0.113.9"),
+                    null);
             assertThat(failed.status()).isEqualTo(401);
 
-            JsonNode event = behindProxy.asAdmin("GET", AUDIT + "?action=auth.login", null).json().get("items").get(0);
+            JsonNode event = behindProxy
+                    .asAdmin("GET", AUDIT + "?action=auth.login", null)
+                    .json()
+                    .get("items")
+                    .get(0);
             assertThat(event.get("sourceIp").asText()).isEqualTo("203.0.113.9");
         }
     }
@@ -249,7 +278,8 @@ class AuditApiTest {
         Answer answer = server.raw("GET", AUDIT, Map.of(), null);
 
         assertProblem(answer, 401);
-        assertThat(answer.headers().firstValue("www-authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+        assertThat(answer.headers().firstValue("www-authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
     }
 
     @Test

@@ -29,8 +29,8 @@ import org.patgate.server.testing.TestServer;
 class OpenApiConsistencyTest {
 
     static final Path SPEC = Path.of("../docs/openapi.yaml");
-    private static final Set<String> OPERATIONS = Set.of("get", "put", "post", "delete", "patch", "head", "options",
-            "trace");
+    private static final Set<String> OPERATIONS =
+            Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 
     static JsonNode spec;
 
@@ -42,12 +42,15 @@ class OpenApiConsistencyTest {
     /** "GET /tokens/{}" for every operation in the spec. */
     static Set<String> specOperations(JsonNode document) {
         Set<String> operations = new TreeSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> paths =
+                        document.path("paths").fields();
+                paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
             for (Iterator<String> names = path.getValue().fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (OPERATIONS.contains(name)) {
-                    operations.add(name.toUpperCase(Locale.ROOT) + " " + path.getKey().replaceAll("\\{[^}]*}", "{}"));
+                    operations.add(
+                            name.toUpperCase(Locale.ROOT) + " " + path.getKey().replaceAll("\\{[^}]*}", "{}"));
                 }
             }
         }
@@ -70,13 +73,15 @@ class OpenApiConsistencyTest {
         Set<String> notRouted = new TreeSet<>(described);
         notRouted.removeAll(routed);
         assertThat(missingFromSpec).as("routes missing from docs/openapi.yaml").isEmpty();
-        assertThat(notRouted).as("operations in docs/openapi.yaml that no route answers").isEmpty();
+        assertThat(notRouted)
+                .as("operations in docs/openapi.yaml that no route answers")
+                .isEmpty();
     }
 
     @Test
     void theComparisonNoticesAMissingOrExtraOperation() throws IOException {
-        JsonNode edited = new YAMLMapper().readTree(Files.readString(SPEC)
-                .replace("  /tokens/{id}/rotate:", "  /tokens/{id}/rotation:"));
+        JsonNode edited = new YAMLMapper()
+                .readTree(Files.readString(SPEC).replace("  /tokens/{id}/rotate:", "  /tokens/{id}/rotation:"));
 
         Set<String> described = specOperations(edited);
 
@@ -87,9 +92,9 @@ class OpenApiConsistencyTest {
     @Test
     void isOpenApi31WithTheApiPrefixAsServer() {
         assertThat(spec.path("openapi").asText()).startsWith("3.1.");
-        assertThat(spec.path("servers").get(0).path("url").asText() + "/")
-                .isEqualTo(ApiHandler.PREFIX);
-        assertThat(spec.at("/components/securitySchemes").fieldNames()).toIterable()
+        assertThat(spec.path("servers").get(0).path("url").asText() + "/").isEqualTo(ApiHandler.PREFIX);
+        assertThat(spec.at("/components/securitySchemes").fieldNames())
+                .toIterable()
                 .contains("basicAuth", "sessionCookie", "csrfHeader");
     }
 
@@ -111,10 +116,11 @@ class OpenApiConsistencyTest {
             if (!declared.equals(new TreeSet<>(route.parameters()))) {
                 problems.add(route.method() + " " + route.template() + " declares path parameters " + declared);
             }
-            boolean open = operation.has("security") && operation.get("security").isEmpty();
+            boolean open =
+                    operation.has("security") && operation.get("security").isEmpty();
             if (open == route.authenticated()) {
-                problems.add(route.method() + " " + route.template() + (open ? " is open in the spec only"
-                        : " needs no authentication but the spec says it does"));
+                problems.add(route.method() + " " + route.template()
+                        + (open ? " is open in the spec only" : " needs no authentication but the spec says it does"));
             }
             if (!operation.path("responses").fieldNames().hasNext()) {
                 problems.add(route.method() + " " + route.template() + " has no responses");
@@ -141,8 +147,10 @@ class OpenApiConsistencyTest {
             assertThat(answer.status()).isEqualTo(200);
             assertThat(answer.contentType()).startsWith("application/yaml");
             assertThat(answer.body()).isEqualTo(Files.readString(SPEC));
-            assertThat(server.raw("POST", "/.patgate/api/v1/openapi.yaml", Map.of(), null).status())
-                    .as("other methods still need credentials first").isEqualTo(401);
+            assertThat(server.raw("POST", "/.patgate/api/v1/openapi.yaml", Map.of(), null)
+                            .status())
+                    .as("other methods still need credentials first")
+                    .isEqualTo(401);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,7 +35,8 @@ class RecentLoginsTest {
         server.createUser("burst", PASSWORD);
         assertThat(server.call("GET", ME, "burst", PASSWORD, null).status()).isEqualTo(200);
 
-        List<Integer> statuses = parallel(40, () -> server.call("GET", ME, "burst", PASSWORD, null).status());
+        List<Integer> statuses = parallel(
+                40, () -> server.call("GET", ME, "burst", PASSWORD, null).status());
 
         assertThat(statuses).containsOnly(200);
     }
@@ -44,11 +46,13 @@ class RecentLoginsTest {
         server.createUser("changer", PASSWORD);
         assertThat(server.call("GET", ME, "changer", PASSWORD, null).status()).isEqualTo(200);
 
-        Answer reset = server.asAdmin("PATCH", "/.patgate/api/v1/users/changer", Map.of("password", "a-new-password-456"));
+        Answer reset =
+                server.asAdmin("PATCH", "/.patgate/api/v1/users/changer", Map.of("password", "a-new-password-456"));
 
         assertThat(reset.status()).as(reset.body()).isEqualTo(200);
         assertThat(server.call("GET", ME, "changer", PASSWORD, null).status()).isEqualTo(401);
-        assertThat(server.call("GET", ME, "changer", "a-new-password-456", null).status()).isEqualTo(200);
+        assertThat(server.call("GET", ME, "changer", "a-new-password-456", null).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -58,8 +62,11 @@ class RecentLoginsTest {
         assertThat(server.call("GET", ME, "leaver", PASSWORD, null).status()).isEqualTo(200);
         assertThat(server.call("GET", ME, "gone", PASSWORD, null).status()).isEqualTo(200);
 
-        assertThat(server.asAdmin("PATCH", "/.patgate/api/v1/users/leaver", Map.of("enabled", false)).status()).isEqualTo(200);
-        assertThat(server.asAdmin("DELETE", "/.patgate/api/v1/users/gone", null).status()).isIn(200, 204);
+        assertThat(server.asAdmin("PATCH", "/.patgate/api/v1/users/leaver", Map.of("enabled", false))
+                        .status())
+                .isEqualTo(200);
+        assertThat(server.asAdmin("DELETE", "/.patgate/api/v1/users/gone", null).status())
+                .isIn(200, 204);
 
         assertThat(server.call("GET", ME, "leaver", PASSWORD, null).status()).isEqualTo(401);
         assertThat(server.call("GET", ME, "gone", PASSWORD, null).status()).isEqualTo(401);
@@ -71,14 +78,16 @@ class RecentLoginsTest {
         assertThat(server.call("GET", ME, "exact", PASSWORD, null).status()).isEqualTo(200);
 
         for (String guess : List.of(PASSWORD + " ", PASSWORD.toUpperCase(), PASSWORD.substring(1), "")) {
-            assertThat(server.call("GET", ME, "exact", guess, null).status()).as("'%s'", guess).isEqualTo(401);
+            assertThat(server.call("GET", ME, "exact", guess, null).status())
+                    .as("'%s'", guess)
+                    .isEqualTo(401);
         }
         // Another user's name with this user's password is not this login either.
         server.createUser("other", "other-password-789");
         assertThat(server.call("GET", ME, "other", PASSWORD, null).status()).isEqualTo(401);
     }
 
-    private static <T> List<T> parallel(int count, java.util.concurrent.Callable<T> call) throws Exception {
+    private static <T> List<T> parallel(int count, Callable<T> call) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<T>> futures = new ArrayList<>();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,8 +34,12 @@ class TokenManagerApiTest {
 
     @BeforeAll
     static void start() {
-        assertThat(server.asAdmin("PUT", "/.patgate/api/v1/permissions/groups/helpdesk",
-                Map.of("permissions", List.of("manage-all-tokens"))).status()).isEqualTo(200);
+        assertThat(server.asAdmin(
+                                "PUT",
+                                "/.patgate/api/v1/permissions/groups/helpdesk",
+                                Map.of("permissions", List.of("manage-all-tokens")))
+                        .status())
+                .isEqualTo(200);
     }
 
     private static Answer as(String user, String method, String path, Object body) {
@@ -42,7 +47,7 @@ class TokenManagerApiTest {
     }
 
     private static JsonNode create(String owner, String name, String scope, Integer days) {
-        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", name, "owner", owner, "scope", scope));
+        Map<String, Object> body = new HashMap<>(Map.of("name", name, "owner", owner, "scope", scope));
         if (days != null) {
             body.put("expiresInDays", days);
         }
@@ -71,8 +76,10 @@ class TokenManagerApiTest {
                 .containsExactly("tm-carol-ro");
         assertThat(names(server.asAdmin("GET", TOKENS + "?q=tm-&sort=-expires", null)))
                 .containsExactly("tm-dan-ro", "tm-carol-rw", "tm-carol-ro");
-        assertThat(names(as("helpdesk", "GET", TOKENS + "?q=tm-&owner=dan", null))).containsExactly("tm-dan-ro");
-        assertThat(names(as("dan", "GET", TOKENS + "?q=tm-", null))).as("non-admins see their own")
+        assertThat(names(as("helpdesk", "GET", TOKENS + "?q=tm-&owner=dan", null)))
+                .containsExactly("tm-dan-ro");
+        assertThat(names(as("dan", "GET", TOKENS + "?q=tm-", null)))
+                .as("non-admins see their own")
                 .containsExactly("tm-dan-ro");
         assertProblem(as("dan", "GET", TOKENS + "?owner=carol", null), 403, "manage-all-tokens");
     }
@@ -81,8 +88,11 @@ class TokenManagerApiTest {
     void staleTokensIncludeNeverUsedOnesCreatedBeforeTheCut() {
         JsonNode stale = create("dan", "st-never-used", "read-only", null);
         JsonNode used = create("dan", "st-used", "read-only", null);
-        server.server().database().tokens().recordUses(List.of(new org.patgate.server.store.TokenUse(
-                used.get("id").asText(), Instant.now().plusSeconds(5), "192.0.2.1", "test")));
+        server.server()
+                .database()
+                .tokens()
+                .recordUses(List.of(new org.patgate.server.store.TokenUse(
+                        used.get("id").asText(), Instant.now().plusSeconds(5), "192.0.2.1", "test")));
         String cut = Instant.now().plusSeconds(2).toString();
 
         assertThat(names(server.asAdmin("GET", TOKENS + "?q=st-&lastUsedBefore=" + cut, null)))
@@ -94,7 +104,8 @@ class TokenManagerApiTest {
         Answer answer = server.asAdmin("GET", TOKENS + "?scope=admin&sort=colour&lastUsedBefore=yesterday", null);
 
         assertProblem(answer, 400, "scope");
-        assertThat(answer.json().get("errors").fieldNames()).toIterable()
+        assertThat(answer.json().get("errors").fieldNames())
+                .toIterable()
                 .containsExactlyInAnyOrder("scope", "sort", "lastUsedBefore");
     }
 
@@ -113,12 +124,15 @@ class TokenManagerApiTest {
         assertThat(verify(first)).isNotInstanceOf(TokenVerifier.Verification.Valid.class);
         assertThat(verify(second)).isNotInstanceOf(TokenVerifier.Verification.Valid.class);
         assertThat(verify(other)).isInstanceOf(TokenVerifier.Verification.Valid.class);
-        JsonNode audit = server.asAdmin("GET", "/.patgate/api/v1/audit?actor=helpdesk&action=token.revoke", null).json();
+        JsonNode audit = server.asAdmin("GET", "/.patgate/api/v1/audit?actor=helpdesk&action=token.revoke", null)
+                .json();
         assertThat(audit.get("total").asInt()).isEqualTo(2);
         assertThat(audit.get("items").get(0).get("detail").asText()).contains("owner=leaver");
 
         Answer again = as("helpdesk", "POST", TOKENS + "/revoke", Map.of("owner", "leaver"));
-        assertThat(again.json().get("revoked").asInt()).as("already revoked ones are not counted").isZero();
+        assertThat(again.json().get("revoked").asInt())
+                .as("already revoked ones are not counted")
+                .isZero();
     }
 
     @Test
@@ -126,14 +140,24 @@ class TokenManagerApiTest {
         JsonNode carols = create("carol", "ids-carol", "read-only", null);
         JsonNode dans = create("dan", "ids-dan", "read-only", null);
 
-        Answer refused = as("dan", "POST", TOKENS + "/revoke",
+        Answer refused = as(
+                "dan",
+                "POST",
+                TOKENS + "/revoke",
                 Map.of("ids", List.of(dans.get("id").asText(), carols.get("id").asText())));
 
         assertProblem(refused, 404, carols.get("id").asText());
-        assertThat(verify(dans)).as("nothing is revoked when one id is not yours")
+        assertThat(verify(dans))
+                .as("nothing is revoked when one id is not yours")
                 .isInstanceOf(TokenVerifier.Verification.Valid.class);
-        Answer own = as("dan", "POST", TOKENS + "/revoke", Map.of("ids", List.of(dans.get("id").asText())));
-        assertThat(own.json().get("ids")).extracting(JsonNode::asText).containsExactly(dans.get("id").asText());
+        Answer own = as(
+                "dan",
+                "POST",
+                TOKENS + "/revoke",
+                Map.of("ids", List.of(dans.get("id").asText())));
+        assertThat(own.json().get("ids"))
+                .extracting(JsonNode::asText)
+                .containsExactly(dans.get("id").asText());
         assertProblem(as("dan", "POST", TOKENS + "/revoke", Map.of("owner", "carol")), 403, "manage-all-tokens");
     }
 
@@ -141,9 +165,13 @@ class TokenManagerApiTest {
     void bulkRevocationRefusesVagueOrMixedRequests() {
         assertProblem(server.asAdmin("POST", TOKENS + "/revoke", Map.of()), 400, "at least one filter");
         assertProblem(server.asAdmin("POST", TOKENS + "/revoke", Map.of("ids", List.of())), 400, "ids");
-        assertProblem(server.asAdmin("POST", TOKENS + "/revoke", Map.of("ids", List.of("x"), "owner", "dan")), 400,
+        assertProblem(
+                server.asAdmin("POST", TOKENS + "/revoke", Map.of("ids", List.of("x"), "owner", "dan")),
+                400,
                 "not both");
-        assertProblem(server.asAdmin("POST", TOKENS + "/revoke", Map.of("lastUsedBefore", "last week")), 400,
+        assertProblem(
+                server.asAdmin("POST", TOKENS + "/revoke", Map.of("lastUsedBefore", "last week")),
+                400,
                 "lastUsedBefore");
         assertProblem(server.asAdmin("POST", TOKENS + "/revoke", Map.of("everything", true)), 400, "everything");
         Answer wrongMethod = server.asAdmin("GET", TOKENS + "/revoke", null);

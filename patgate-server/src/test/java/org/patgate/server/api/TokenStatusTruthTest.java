@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,7 @@ class TokenStatusTruthTest {
     static final String PW = "password-for-tests-1";
     /** Only members of this group may use tokens; removing a user from it takes use-tokens away. */
     static final String TOKEN_USERS = "token-users";
+
     static final AtomicInteger USERS = new AtomicInteger();
 
     @RegisterExtension
@@ -80,7 +82,8 @@ class TokenStatusTruthTest {
 
         assertThat(gateway.status()).as("gateway: " + gateway.body()).isEqualTo(c.gateway);
         assertThat(view.get("usable").asBoolean()).as(view.toString()).isEqualTo(c.usable);
-        assertThat(view.get("usable").asBoolean()).as("usable exactly when the gateway accepts the token")
+        assertThat(view.get("usable").asBoolean())
+                .as("usable exactly when the gateway accepts the token")
                 .isEqualTo(gateway.status() != 401);
         if (c.usable) {
             assertThat(view.get("statusReason").isNull()).as(view.toString()).isTrue();
@@ -88,19 +91,25 @@ class TokenStatusTruthTest {
             assertThat(view.get("statusReason").asText()).contains(c.reason);
         }
         JsonNode listed = list(owner);
-        assertThat(listed.get("status").asText()).as("the list agrees with the detail").isEqualTo(view.get("status").asText());
+        assertThat(listed.get("status").asText())
+                .as("the list agrees with the detail")
+                .isEqualTo(view.get("status").asText());
     }
 
     @Test
     void aDeletedOwnersTokenIsGoneFromTheApiAndRefusedByTheGateway() {
         gw.server.createUser("leaver", PW, TOKEN_USERS);
         Made token = create("leaver", Map.of());
-        assertThat(gw.bearer("GET", "/rest/api/2/myself", token.secret()).status()).isEqualTo(200);
+        assertThat(gw.bearer("GET", "/rest/api/2/myself", token.secret()).status())
+                .isEqualTo(200);
 
-        assertThat(gw.server.asAdmin("DELETE", API + "/users/leaver", null).status()).isEqualTo(204);
+        assertThat(gw.server.asAdmin("DELETE", API + "/users/leaver", null).status())
+                .isEqualTo(204);
 
-        assertThat(gw.server.asAdmin("GET", API + "/tokens/" + token.id(), null).status()).isEqualTo(404);
-        assertThat(gw.bearer("GET", "/rest/api/2/myself", token.secret()).status()).isEqualTo(401);
+        assertThat(gw.server.asAdmin("GET", API + "/tokens/" + token.id(), null).status())
+                .isEqualTo(404);
+        assertThat(gw.bearer("GET", "/rest/api/2/myself", token.secret()).status())
+                .isEqualTo(401);
     }
 
     private static Made make(Case c, String owner) {
@@ -111,13 +120,17 @@ class TokenStatusTruthTest {
                 Made made = create(owner, Map.of());
                 Answer rotated = as(owner, "POST", API + "/tokens/" + made.id() + "/rotate", null);
                 assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
-                assertThat(gw.bearer("GET", "/rest/api/2/myself", made.secret()).status()).isEqualTo(401);
+                assertThat(gw.bearer("GET", "/rest/api/2/myself", made.secret()).status())
+                        .isEqualTo(401);
                 yield new Made(made.id(), rotated.json().get("token").asText());
             }
             case IP_BOUND_ELSEWHERE -> create(owner, Map.of("allowedIps", List.of("192.0.2.0/24")));
             case REVOKED -> {
                 Made made = create(owner, Map.of());
-                assertThat(gw.server.asAdmin("DELETE", API + "/tokens/" + made.id(), null).status()).isEqualTo(204);
+                assertThat(gw.server
+                                .asAdmin("DELETE", API + "/tokens/" + made.id(), null)
+                                .status())
+                        .isEqualTo(204);
                 yield made;
             }
             case EXPIRED -> {
@@ -135,26 +148,38 @@ class TokenStatusTruthTest {
                     policy(Map.of());
                 }
                 if (c == Case.APPROVED) {
-                    assertThat(gw.server.asAdmin("POST", API + "/tokens/" + made.id() + "/approve", null).status())
+                    assertThat(gw.server
+                                    .asAdmin("POST", API + "/tokens/" + made.id() + "/approve", null)
+                                    .status())
                             .isEqualTo(200);
                 } else if (c == Case.DENIED) {
-                    assertThat(gw.server.asAdmin("POST", API + "/tokens/" + made.id() + "/deny",
-                            Map.of("reason", "not needed")).status()).isEqualTo(200);
+                    assertThat(gw.server
+                                    .asAdmin(
+                                            "POST",
+                                            API + "/tokens/" + made.id() + "/deny",
+                                            Map.of("reason", "not needed"))
+                                    .status())
+                            .isEqualTo(200);
                 }
                 yield made;
             }
             case OWNER_DISABLED -> {
                 Made made = create(owner, Map.of());
-                assertThat(gw.server.asAdmin("PATCH", API + "/users/" + owner, Map.of("enabled", false)).status())
+                assertThat(gw.server
+                                .asAdmin("PATCH", API + "/users/" + owner, Map.of("enabled", false))
+                                .status())
                         .isEqualTo(200);
                 yield made;
             }
             case OWNER_LACKS_USE_TOKENS, OWNER_BACK_IN_GROUP -> {
                 Made made = create(owner, Map.of());
-                assertThat(gw.bearer("GET", "/rest/api/2/myself", made.secret()).status()).isEqualTo(200);
+                assertThat(gw.bearer("GET", "/rest/api/2/myself", made.secret()).status())
+                        .isEqualTo(200);
                 setGroups(owner, List.of());
                 if (c == Case.OWNER_BACK_IN_GROUP) {
-                    assertThat(gw.bearer("GET", "/rest/api/2/myself", made.secret()).status()).isEqualTo(401);
+                    assertThat(gw.bearer("GET", "/rest/api/2/myself", made.secret())
+                                    .status())
+                            .isEqualTo(401);
                     setGroups(owner, List.of(TOKEN_USERS));
                 }
                 yield made;
@@ -163,11 +188,12 @@ class TokenStatusTruthTest {
     }
 
     private static Made create(String owner, Map<String, Object> settings) {
-        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", "t", "scope", "read-write"));
+        Map<String, Object> body = new HashMap<>(Map.of("name", "t", "scope", "read-write"));
         body.putAll(settings);
         Answer created = as(owner, "POST", API + "/tokens", body);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
-        return new Made(created.json().get("id").asText(), created.json().get("token").asText());
+        return new Made(
+                created.json().get("id").asText(), created.json().get("token").asText());
     }
 
     private static JsonNode view(String id) {
@@ -192,7 +218,8 @@ class TokenStatusTruthTest {
     }
 
     private static void grant(String target, String... permissions) {
-        Answer answer = gw.server.asAdmin("PUT", API + "/permissions/" + target, Map.of("permissions", List.of(permissions)));
+        Answer answer =
+                gw.server.asAdmin("PUT", API + "/permissions/" + target, Map.of("permissions", List.of(permissions)));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     }
 

@@ -34,23 +34,31 @@ class CsvTest {
     @Test
     void aFormulaAfterASeparatorIsNeutralisedForSemicolonLocalesToo() {
         assertThat(Csv.cell("a;=cmd()")).isEqualTo("\"a;'=cmd()\"");
-        assertThat(Csv.cell("a; =cmd()")).as("spaces after the separator do not hide it").isEqualTo("\"a; '=cmd()\"");
+        assertThat(Csv.cell("a; =cmd()"))
+                .as("spaces after the separator do not hide it")
+                .isEqualTo("\"a; '=cmd()\"");
         assertThat(Csv.cell("a,@SUM(A1)")).isEqualTo("\"a,'@SUM(A1)\"");
         assertThat(Csv.cell("x;+1;-2")).isEqualTo("\"x;'+1;'-2\"");
         assertThat(Csv.cell("a;\t=1")).isEqualTo("\"a;'\t=1\"");
-        assertThat(Csv.cell("a;b")).as("a semicolon alone is quoted, nothing else changes").isEqualTo("\"a;b\"");
+        assertThat(Csv.cell("a;b"))
+                .as("a semicolon alone is quoted, nothing else changes")
+                .isEqualTo("\"a;b\"");
     }
 
     @Test
     void noPieceOfAnyRowBeginsAFormulaWhicheverSeparatorTheReaderSplitsOn() {
-        List<String> hostile = List.of("=1+1", "a;=cmd()", "b,+x", "c; -y", "@z", "\t=w", "\r=v", "\"=q\"", "d;\"=e",
-                "f\n=g", "ok");
+        List<String> hostile =
+                List.of("=1+1", "a;=cmd()", "b,+x", "c; -y", "@z", "\t=w", "\r=v", "\"=q\"", "d;\"=e", "f\n=g", "ok");
         String row = Csv.row(hostile);
         for (String separator : List.of(",", ";", "\n")) {
             for (String piece : row.split(separator)) {
                 String start = piece.replaceFirst("^[\" ]+", "");
-                assertThat(start).as("piece '" + piece + "' of " + row + " split on " + separator)
-                        .doesNotStartWith("=").doesNotStartWith("+").doesNotStartWith("-").doesNotStartWith("@");
+                assertThat(start)
+                        .as("piece '" + piece + "' of " + row + " split on " + separator)
+                        .doesNotStartWith("=")
+                        .doesNotStartWith("+")
+                        .doesNotStartWith("-")
+                        .doesNotStartWith("@");
             }
         }
     }

@@ -45,26 +45,35 @@ class SecretsNeverStoredTest {
         try (TestServer server = TestServer.h2(dir)) {
             server.createUser("dave", userPassword, "ops");
             server.call("GET", "/.patgate/api/v1/tokens", "dave", "wrong-" + userPassword, null);
-            JsonNode created = server.call("POST", "/.patgate/api/v1/tokens", "dave", userPassword,
-                    Map.of("name", "backup job", "scope", "read-write")).json();
+            JsonNode created = server.call(
+                            "POST",
+                            "/.patgate/api/v1/tokens",
+                            "dave",
+                            userPassword,
+                            Map.of("name", "backup job", "scope", "read-write"))
+                    .json();
             first = created.get("token").asText();
             String id = created.get("id").asText();
             second = server.call("POST", "/.patgate/api/v1/tokens/" + id + "/rotate", "dave", userPassword, null)
-                    .json().get("token").asText();
+                    .json()
+                    .get("token")
+                    .asText();
             server.server().verifier().verify(first);
             server.server().verifier().verify(second);
             // A careless user pastes the secret into places where it does not belong.
             server.call("POST", "/.patgate/api/v1/tokens", "dave", userPassword, Map.of("name", "x", "owner", second));
             server.call("GET", "/.patgate/api/v1/tokens", second, userPassword, null);
             server.call("DELETE", "/.patgate/api/v1/tokens/" + id, "dave", userPassword, null);
-            audit = server.asAdmin("GET", "/.patgate/api/v1/audit?size=500", null).json();
+            audit = server.asAdmin("GET", "/.patgate/api/v1/audit?size=500", null)
+                    .json();
             dump = DatabaseDump.of(server.server().database().dataSource());
             pepper = Files.readString(dir.resolve("pepper")).strip();
         } finally {
             root.detachAppender(logs);
         }
         String logText = logs.list.stream()
-                .map(e -> e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())))
+                .map(e -> e.getFormattedMessage()
+                        + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())))
                 .collect(Collectors.joining("\n"));
 
         assertThat(first).isNotEqualTo(second);
@@ -74,10 +83,21 @@ class SecretsNeverStoredTest {
             assertThat(audit.toString()).as("audit API").doesNotContain(secret);
         }
         // The dump is real: it holds the audit trail and the token row.
-        assertThat(dump).contains("token.create").contains("token.rotate").contains("token.revoke").contains("backup job");
-        assertThat(audit.get("items")).extracting(e -> e.get("action").asText() + "/" + e.get("outcome").asText())
-                .contains("user.create/success", "auth.login/failure", "token.create/success", "token.rotate/success",
-                        "token.revoke/success", "token.create/failure");
+        assertThat(dump)
+                .contains("token.create")
+                .contains("token.rotate")
+                .contains("token.revoke")
+                .contains("backup job");
+        assertThat(audit.get("items"))
+                .extracting(
+                        e -> e.get("action").asText() + "/" + e.get("outcome").asText())
+                .contains(
+                        "user.create/success",
+                        "auth.login/failure",
+                        "token.create/success",
+                        "token.rotate/success",
+                        "token.revoke/success",
+                        "token.create/failure");
         assertThat(audit.get("items")).allSatisfy(e -> {
             assertThat(e.get("occurredAt").asText()).isNotBlank();
             assertThat(e.get("actor").asText()).isNotBlank();

@@ -39,8 +39,18 @@ class CliTest {
         assertThat(user.out()).contains("frank").contains("ops");
 
         Map<String, String> frank = cli.as("frank", "frank-password-123");
-        Result created = cli.run(frank, "token", "create", "--name", "nightly export", "--scope", "read-write",
-                "--expires-in-days", "7", "--allowed-ip", "192.0.2.0/24");
+        Result created = cli.run(
+                frank,
+                "token",
+                "create",
+                "--name",
+                "nightly export",
+                "--scope",
+                "read-write",
+                "--expires-in-days",
+                "7",
+                "--allowed-ip",
+                "192.0.2.0/24");
         assertThat(created.exitCode()).as(created.err()).isZero();
         String secret = created.out().strip();
         assertThat(secret).as("stdout is the secret alone").matches("pat_[0-9A-Za-z]{34}");
@@ -49,7 +59,10 @@ class CliTest {
 
         Result list = cli.run(frank, "token", "list");
         assertThat(list.exitCode()).isZero();
-        assertThat(list.out()).contains("nightly export").contains("read-write").contains("1 token(s)")
+        assertThat(list.out())
+                .contains("nightly export")
+                .contains("read-write")
+                .contains("1 token(s)")
                 .doesNotContain(secret);
         String id = list.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
 
@@ -58,8 +71,8 @@ class CliTest {
         String newSecret = rotated.out().strip();
         assertThat(newSecret).isNotEqualTo(secret).startsWith("pat_");
 
-        Result preset = cli.run(frank, "token", "create", "--name", "jira reader", "--preset", "jira-read-issues-and-search",
-                "--json");
+        Result preset = cli.run(
+                frank, "token", "create", "--name", "jira reader", "--preset", "jira-read-issues-and-search", "--json");
         assertThat(preset.exitCode()).as(preset.err()).isZero();
         assertThat(preset.out()).contains("jira-read-issues-and-search");
         Result badPreset = cli.run(frank, "token", "create", "--name", "x", "--preset", "nope");
@@ -115,10 +128,14 @@ class CliTest {
 
     @Test
     void usageErrorsExitTwo() {
-        assertThat(cli.run(Map.of(), "token", "create").exitCode()).as("missing --name").isEqualTo(2);
+        assertThat(cli.run(Map.of(), "token", "create").exitCode())
+                .as("missing --name")
+                .isEqualTo(2);
         assertThat(cli.run(Map.of(), "frobnicate").exitCode()).isEqualTo(2);
         assertThat(cli.run(Map.of()).exitCode()).isEqualTo(2);
-        assertThat(cli.run(Map.of(), "token", "create", "--name", "x", "--expires-in-days", "soon").exitCode()).isEqualTo(2);
+        assertThat(cli.run(Map.of(), "token", "create", "--name", "x", "--expires-in-days", "soon")
+                        .exitCode())
+                .isEqualTo(2);
     }
 
     @Test
@@ -128,7 +145,11 @@ class CliTest {
         assertThat(version.out()).startsWith("PATgate ");
         Result help = cli.run(Map.of(), "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("serve").contains("token").contains("user").contains("config");
+        assertThat(help.out())
+                .contains("serve")
+                .contains("token")
+                .contains("user")
+                .contains("config");
     }
 
     @Test
@@ -141,8 +162,16 @@ class CliTest {
 
         Path good = dir.resolve("good.yml");
         Files.writeString(good, "listen:\n  port: 8181\n");
-        assertThat(cli.run(Map.of(), "config", "check", "--config", good.toString()).exitCode()).isZero();
-        assertThat(cli.run(Map.of(), "config", "check", "--config", dir.resolve("missing.yml").toString()).exitCode())
+        assertThat(cli.run(Map.of(), "config", "check", "--config", good.toString())
+                        .exitCode())
+                .isZero();
+        assertThat(cli.run(
+                                Map.of(),
+                                "config",
+                                "check",
+                                "--config",
+                                dir.resolve("missing.yml").toString())
+                        .exitCode())
                 .isEqualTo(1);
     }
 
@@ -150,10 +179,16 @@ class CliTest {
     void configPrintMasksSecrets() throws Exception {
         Path file = dir.resolve("secret.yml");
         Files.writeString(file, "database:\n  password: hunter2-database-password\n");
-        Result result = cli.run(Map.of("PATGATE_BOOTSTRAP_ADMINPASSWORD", "bootstrap-secret-value"), "config", "print",
-                "--config", file.toString());
+        Result result = cli.run(
+                Map.of("PATGATE_BOOTSTRAP_ADMINPASSWORD", "bootstrap-secret-value"),
+                "config",
+                "print",
+                "--config",
+                file.toString());
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("listen").doesNotContain("hunter2-database-password")
+        assertThat(result.out())
+                .contains("listen")
+                .doesNotContain("hunter2-database-password")
                 .doesNotContain("bootstrap-secret-value");
     }
 }

@@ -17,9 +17,8 @@ import org.patgate.server.testing.RunningServer;
 class SettingsCliTest {
 
     @RegisterExtension
-    static final RunningServer server = RunningServer.builder()
-            .user("carol", "carol-password-12")
-            .build();
+    static final RunningServer server =
+            RunningServer.builder().user("carol", "carol-password-12").build();
 
     @RegisterExtension
     static final CliRunner cli = CliRunner.against(server);
@@ -29,10 +28,20 @@ class SettingsCliTest {
 
     @Test
     void settingsAreShownSetFromOptionsOrAFileAndReset() throws Exception {
-        Result set = cli.admin("settings", "set", "--password-auth", "allow", "--rest-path", "/rest/**",
-                "--rest-path", "/api/**", "--allowed-ip", "10.0.0.0/8");
+        Result set = cli.admin(
+                "settings",
+                "set",
+                "--password-auth",
+                "allow",
+                "--rest-path",
+                "/rest/**",
+                "--rest-path",
+                "/api/**",
+                "--allowed-ip",
+                "10.0.0.0/8");
         assertThat(set.exitCode()).as(set.err()).isZero();
-        assertThat(set.out()).containsPattern("rest\\.passwordAuth +stored +\"allow\"")
+        assertThat(set.out())
+                .containsPattern("rest\\.passwordAuth +stored +\"allow\"")
                 .containsPattern("rest\\.paths +stored +\\[\"/rest/\\*\\*\",\"/api/\\*\\*\"\\]")
                 .containsPattern("rest\\.readOnlyPosts +configuration")
                 .contains("stored by admin at ");
@@ -41,7 +50,8 @@ class SettingsCliTest {
         Files.writeString(file, "{\"rest\": {\"readOnlyPosts\": []}}");
         Result fromFile = cli.admin("settings", "set", "--file", file.toString());
         assertThat(fromFile.exitCode()).as(fromFile.err()).isZero();
-        assertThat(fromFile.out()).containsPattern("rest\\.readOnlyPosts +stored +\\[\\]")
+        assertThat(fromFile.out())
+                .containsPattern("rest\\.readOnlyPosts +stored +\\[\\]")
                 .containsPattern("rest\\.passwordAuth +configuration +\"block\"");
 
         Result json = cli.admin("settings", "get", "--json");
@@ -56,14 +66,18 @@ class SettingsCliTest {
     void invalidValuesAndNonAdministratorsFailWithTheReason() {
         Result bad = cli.admin("settings", "set", "--password-auth", "maybe", "--allowed-ip", "example.com");
         assertThat(bad.exitCode()).isEqualTo(1);
-        assertThat(bad.err()).contains("rest.passwordAuth: must be block or allow").contains("rest.allowedIps[0]")
+        assertThat(bad.err())
+                .contains("rest.passwordAuth: must be block or allow")
+                .contains("rest.allowedIps[0]")
                 .contains("HTTP 400");
 
         Result carol = cli.run("carol", "carol-password-12", "settings", "get");
         assertThat(carol.exitCode()).isEqualTo(1);
         assertThat(carol.err()).contains("only administrators").contains("HTTP 403");
 
-        assertThat(cli.admin("settings", "set", "--file", "x.json", "--password-auth", "allow").exitCode()).isEqualTo(2);
+        assertThat(cli.admin("settings", "set", "--file", "x.json", "--password-auth", "allow")
+                        .exitCode())
+                .isEqualTo(2);
         assertThat(cli.admin("settings").exitCode()).isEqualTo(2);
     }
 }

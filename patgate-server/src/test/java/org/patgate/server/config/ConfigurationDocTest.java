@@ -30,7 +30,8 @@ class ConfigurationDocTest {
     private static final Path DOC = Path.of("../docs/configuration.md");
     private static final Pattern FENCE = Pattern.compile("(?ms)^```(\\w+)\\n(.*?)^```\\s*$");
     private static final Pattern ASSIGNMENT = Pattern.compile("(?:export\\s+)?(PATGATE_[A-Z0-9_]+)=(.*)");
-    private static final Pattern KEY_ROW = Pattern.compile("\\|\\s*`([^`]+)`\\s*\\|\\s*`([^`]*)`\\s*\\|\\s*`([^`]+)`\\s*\\|.*");
+    private static final Pattern KEY_ROW =
+            Pattern.compile("\\|\\s*`([^`]+)`\\s*\\|\\s*`([^`]*)`\\s*\\|\\s*`([^`]+)`\\s*\\|.*");
 
     @TempDir
     Path directory;
@@ -42,7 +43,9 @@ class ConfigurationDocTest {
         assertThat(blocks).as("yaml examples in %s", DOC).hasSizeGreaterThanOrEqualTo(2);
         for (String yaml : blocks) {
             Path file = Files.writeString(Files.createTempFile(directory, "example", ".yml"), yaml);
-            assertThatCode(() -> PatgateConfig.load(file, Map.of())).as("example:%n%s", yaml).doesNotThrowAnyException();
+            assertThatCode(() -> PatgateConfig.load(file, Map.of()))
+                    .as("example:%n%s", yaml)
+                    .doesNotThrowAnyException();
         }
     }
 
@@ -96,7 +99,8 @@ class ConfigurationDocTest {
             String documentedDefault = unquote(row[1]);
             if (setting.type() instanceof SettingType.Span) {
                 // 60s and 1m are the same duration.
-                assertThat(Durations.parse(documentedDefault)).as("default of %s", setting.key())
+                assertThat(Durations.parse(documentedDefault))
+                        .as("default of %s", setting.key())
                         .isEqualTo(setting.defaultFor(UpstreamProduct.GENERIC));
             } else {
                 assertThat(documentedDefault).as("default of %s", setting.key()).isEqualTo(shown(setting));
@@ -122,7 +126,8 @@ class ConfigurationDocTest {
                     : key.substring(0, dot) + ":\n  " + key.substring(dot + 1) + ": " + row[1] + "\n";
             Path file = Files.writeString(Files.createTempFile(directory, "default", ".yml"), yaml);
 
-            assertThat(PatgateConfig.load(file, Map.of())).as("documented default of %s", key)
+            assertThat(PatgateConfig.load(file, Map.of()))
+                    .as("documented default of %s", key)
                     .isEqualTo(PatgateConfig.defaults());
         }
     }
@@ -152,8 +157,8 @@ class ConfigurationDocTest {
     }
 
     private static String unquote(String value) {
-        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-                || value.startsWith("'") && value.endsWith("'"))) {
+        if (value.length() >= 2
+                && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
             return value.substring(1, value.length() - 1);
         }
         return value;

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +35,8 @@ class DirectoryConfigTest {
     void urlsAndBaseDnsAreEnoughAndTheRestDefaultsToOpenLdap() {
         LdapSettings ldap = PatgateConfig.load(null, MINIMAL).directory().ldap().orElseThrow();
 
-        assertThat(ldap.urls()).containsExactly(URI.create("ldap://ldap1.example.org"),
-                URI.create("ldap://ldap2.example.org:1389"));
+        assertThat(ldap.urls())
+                .containsExactly(URI.create("ldap://ldap1.example.org"), URI.create("ldap://ldap2.example.org:1389"));
         assertThat(ldap.security()).isEqualTo(Security.STARTTLS);
         assertThat(ldap.userFilter()).isEqualTo("(&(objectClass=inetOrgPerson)(uid={0}))");
         assertThat(ldap.usernameAttribute()).isEqualTo("uid");
@@ -64,7 +63,8 @@ class DirectoryConfigTest {
                     groupNameAttribute: sAMAccountName
                 """);
 
-        LdapSettings ldap = PatgateConfig.load(file, Map.of()).directory().ldap().orElseThrow();
+        LdapSettings ldap =
+                PatgateConfig.load(file, Map.of()).directory().ldap().orElseThrow();
 
         assertThat(ldap.usernameAttribute()).isEqualTo("sAMAccountName");
         assertThat(ldap.displayNameAttribute()).isEqualTo("displayName");
@@ -91,11 +91,14 @@ class DirectoryConfigTest {
         env.put("PATGATE_DIRECTORY_LDAP_MEMBERSHIPCACHETTL", "2h");
 
         assertThatThrownBy(() -> PatgateConfig.load(null, env))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        "directory.ldap.urls: must be ldap://host[:port] or ldaps://host[:port], got http://ldap.example.org",
-                        "directory.ldap.bindPassword: required when bindDn is set",
-                        "directory.ldap.userFilter: must contain {0} where the username goes, got (uid=alice)",
-                        "directory.ldap.membershipCacheTtl: must be 0s..1h (removed members keep access that long), got PT2H"));
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "directory.ldap.urls: must be ldap://host[:port] or ldaps://host[:port], got http://ldap.example.org",
+                                        "directory.ldap.bindPassword: required when bindDn is set",
+                                        "directory.ldap.userFilter: must contain {0} where the username goes, got (uid=alice)",
+                                        "directory.ldap.membershipCacheTtl: must be 0s..1h (removed members keep access that long), got PT2H"));
     }
 
     @Test
@@ -106,11 +109,14 @@ class DirectoryConfigTest {
         env.put("PATGATE_DIRECTORY_LDAP_POOLSIZE", "0");
 
         assertThatThrownBy(() -> PatgateConfig.load(null, env))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        "directory.ldap.membership: must be member_of, member, unique_member or ad_in_chain, got "
-                                + "'memberof' (from PATGATE_DIRECTORY_LDAP_MEMBERSHIP)",
-                        "directory.ldap.nestedGroups: must be true or false, got 'yes' (from PATGATE_DIRECTORY_LDAP_NESTEDGROUPS)",
-                        "directory.ldap.poolSize: must be 1..100, got 0 (from PATGATE_DIRECTORY_LDAP_POOLSIZE)"));
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "directory.ldap.membership: must be member_of, member, unique_member or ad_in_chain, got "
+                                                + "'memberof' (from PATGATE_DIRECTORY_LDAP_MEMBERSHIP)",
+                                        "directory.ldap.nestedGroups: must be true or false, got 'yes' (from PATGATE_DIRECTORY_LDAP_NESTEDGROUPS)",
+                                        "directory.ldap.poolSize: must be 1..100, got 0 (from PATGATE_DIRECTORY_LDAP_POOLSIZE)"));
     }
 
     @Test
@@ -124,13 +130,20 @@ class DirectoryConfigTest {
 
         String yaml = config.toMaskedYaml();
 
-        assertThat(yaml).doesNotContain("bind-secret-1").doesNotContain("trust-secret-2")
-                .contains("bindPassword: \"******\"").contains("trustStorePassword: \"******\"");
-        PatgateConfig reloaded = PatgateConfig.load(write(yaml), Map.of(
-                "PATGATE_DIRECTORY_LDAP_BINDPASSWORD", "bind-secret-1",
-                "PATGATE_DIRECTORY_LDAP_TRUSTSTOREPASSWORD", "trust-secret-2"));
+        assertThat(yaml)
+                .doesNotContain("bind-secret-1")
+                .doesNotContain("trust-secret-2")
+                .contains("bindPassword: \"******\"")
+                .contains("trustStorePassword: \"******\"");
+        PatgateConfig reloaded = PatgateConfig.load(
+                write(yaml),
+                Map.of(
+                        "PATGATE_DIRECTORY_LDAP_BINDPASSWORD", "bind-secret-1",
+                        "PATGATE_DIRECTORY_LDAP_TRUSTSTOREPASSWORD", "trust-secret-2"));
         assertThat(reloaded).isEqualTo(config);
-        assertThat(config.directory().toString()).doesNotContain("bind-secret-1").doesNotContain("trust-secret-2");
+        assertThat(config.directory().toString())
+                .doesNotContain("bind-secret-1")
+                .doesNotContain("trust-secret-2");
     }
 
     private Path write(String yaml) throws IOException {

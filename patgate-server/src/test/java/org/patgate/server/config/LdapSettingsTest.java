@@ -33,8 +33,11 @@ class LdapSettingsTest {
 
     @Test
     void activeDirectoryPresetUsesSamAccountNameAndInChain() {
-        LdapSettings settings = LdapSettings.activeDirectoryPreset(List.of(URI.create("ldaps://dc1.corp.example.com")),
-                "CN=svc,DC=corp,DC=example,DC=com", "svc-secret", "DC=corp,DC=example,DC=com");
+        LdapSettings settings = LdapSettings.activeDirectoryPreset(
+                List.of(URI.create("ldaps://dc1.corp.example.com")),
+                "CN=svc,DC=corp,DC=example,DC=com",
+                "svc-secret",
+                "DC=corp,DC=example,DC=com");
 
         assertThat(settings.usernameAttribute()).isEqualTo("sAMAccountName");
         assertThat(settings.membership()).isEqualTo(GroupMembership.AD_IN_CHAIN);
@@ -43,12 +46,18 @@ class LdapSettingsTest {
 
     @Test
     void toStringMasksBothPasswords() {
-        LdapSettings settings = LdapSettings.openLdapPreset(List.of(URI.create("ldaps://ldap.example.org")),
-                "cn=svc,dc=example,dc=org", "svc-secret", "dc=example,dc=org")
+        LdapSettings settings = LdapSettings.openLdapPreset(
+                        List.of(URI.create("ldaps://ldap.example.org")),
+                        "cn=svc,dc=example,dc=org",
+                        "svc-secret",
+                        "dc=example,dc=org")
                 .withSecurity(Security.LDAPS, Path.of("trust.p12"), "trust-secret");
 
-        assertThat(settings.toString()).doesNotContain("svc-secret").doesNotContain("trust-secret")
-                .contains("bindPassword=****").contains("cn=svc,dc=example,dc=org");
+        assertThat(settings.toString())
+                .doesNotContain("svc-secret")
+                .doesNotContain("trust-secret")
+                .contains("bindPassword=****")
+                .contains("cn=svc,dc=example,dc=org");
     }
 
     @Test
@@ -61,42 +70,53 @@ class LdapSettingsTest {
     @Test
     void urlsMustBeLdap() {
         assertThatThrownBy(() -> openLdap().withUrls(List.of(URI.create("http://ldap.example.org"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("directory.ldap.urls");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("directory.ldap.urls");
         assertThatThrownBy(() -> openLdap().withUrls(List.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("at least one");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("at least one");
         assertThatThrownBy(() -> openLdap().withUrls(List.of(URI.create("ldap://ldap.example.org/dc=x?uid"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("only scheme, host and port");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("only scheme, host and port");
     }
 
     @Test
     void trustStoreWithoutTlsIsRefused() {
         assertThatThrownBy(() -> openLdap().withSecurity(Security.NONE, Path.of("trust.p12"), null))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("directory.ldap.trustStore");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("directory.ldap.trustStore");
     }
 
     @Test
     void bindDnWithoutPasswordIsRefused() {
-        assertThatThrownBy(() -> LdapSettings.openLdapPreset(PLAIN, "cn=svc,dc=example,dc=org", "", "dc=example,dc=org"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("directory.ldap.bindPassword: required");
+        assertThatThrownBy(
+                        () -> LdapSettings.openLdapPreset(PLAIN, "cn=svc,dc=example,dc=org", "", "dc=example,dc=org"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("directory.ldap.bindPassword: required");
     }
 
     @Test
     void anonymousServiceAccessIsAllowed() {
-        assertThat(LdapSettings.openLdapPreset(PLAIN, null, null, "dc=example,dc=org").bindDn()).isNull();
+        assertThat(LdapSettings.openLdapPreset(PLAIN, null, null, "dc=example,dc=org")
+                        .bindDn())
+                .isNull();
     }
 
     @Test
     void userFilterNeedsThePlaceholderAndValidSyntax() {
         assertThatThrownBy(() -> settingsWithUserFilter("(objectClass=inetOrgPerson)"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("must contain {0}");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must contain {0}");
         assertThatThrownBy(() -> settingsWithUserFilter("(&(uid={0})"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("not a valid LDAP filter");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not a valid LDAP filter");
     }
 
     @Test
     void inChainNeedsNestedGroups() {
         assertThatThrownBy(() -> openLdap().withMembership(GroupMembership.AD_IN_CHAIN, "(objectClass=group)", false))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("directory.ldap.nestedGroups");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("directory.ldap.nestedGroups");
     }
 
     @Test
@@ -111,14 +131,32 @@ class LdapSettingsTest {
     @Test
     void invalidDnsAreRefused() {
         assertThatThrownBy(() -> LdapSettings.openLdapPreset(PLAIN, "not a dn", "x", "dc=example,dc=org"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("directory.ldap.bindDn: not a valid DN");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("directory.ldap.bindDn: not a valid DN");
     }
 
     private static LdapSettings settingsWithUserFilter(String userFilter) {
         LdapSettings s = openLdap();
-        return new LdapSettings(s.urls(), s.security(), null, null, s.bindDn(), s.bindPassword(), s.userBaseDn(),
-                userFilter, s.usernameAttribute(), s.displayNameAttribute(), s.emailAttribute(), s.groupBaseDn(),
-                s.membership(), s.groupFilter(), s.groupNameAttribute(), s.nestedGroups(), s.connectTimeout(),
-                s.responseTimeout(), s.poolSize(), s.membershipCacheTtl());
+        return new LdapSettings(
+                s.urls(),
+                s.security(),
+                null,
+                null,
+                s.bindDn(),
+                s.bindPassword(),
+                s.userBaseDn(),
+                userFilter,
+                s.usernameAttribute(),
+                s.displayNameAttribute(),
+                s.emailAttribute(),
+                s.groupBaseDn(),
+                s.membership(),
+                s.groupFilter(),
+                s.groupNameAttribute(),
+                s.nestedGroups(),
+                s.connectTimeout(),
+                s.responseTimeout(),
+                s.poolSize(),
+                s.membershipCacheTtl());
     }
 }

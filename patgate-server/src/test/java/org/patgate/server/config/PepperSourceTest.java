@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -35,10 +36,12 @@ class PepperSourceTest {
         byte[] pepper = PepperSource.resolve(tokens(file), true, announcements::add);
 
         assertThat(pepper).hasSize(32);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         assertThat(Base64.getDecoder().decode(Files.readString(file).strip())).isEqualTo(pepper);
-        assertThat(announcements).containsExactly("generated a new token pepper in " + file
-                + "; back it up and give every cluster node the same one");
+        assertThat(announcements)
+                .containsExactly("generated a new token pepper in " + file
+                        + "; back it up and give every cluster node the same one");
         assertThat(announcements.getFirst()).doesNotContain(Base64.getEncoder().encodeToString(pepper));
         try (Stream<Path> files = Files.list(file.getParent())) {
             assertThat(files).as("no temporary file left behind").containsExactly(file);
@@ -73,7 +76,9 @@ class PepperSourceTest {
             byte[] onDisk = null;
             for (Future<byte[]> result : results) {
                 byte[] pepper = result.get();
-                onDisk = onDisk == null ? Base64.getDecoder().decode(Files.readString(file).strip()) : onDisk;
+                onDisk = onDisk == null
+                        ? Base64.getDecoder().decode(Files.readString(file).strip())
+                        : onDisk;
                 assertThat(pepper).isEqualTo(onDisk);
             }
         }
@@ -106,14 +111,15 @@ class PepperSourceTest {
         assertThatThrownBy(() -> PepperSource.resolve(tokens(file), true, announcements::add))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("tokens.pepperFile: " + file + " must be at least 32 bytes (base64)")
-                .message().doesNotContain(shortPepper);
+                .message()
+                .doesNotContain(shortPepper);
     }
 
     @Test
     void tooShortInlinePepperIsRefusedAtLoad() {
         String shortPepper = Base64.getEncoder().encodeToString(new byte[31]);
 
-        assertThatThrownBy(() -> PatgateConfig.load(null, java.util.Map.of("PATGATE_TOKENS_PEPPER", shortPepper)))
+        assertThatThrownBy(() -> PatgateConfig.load(null, Map.of("PATGATE_TOKENS_PEPPER", shortPepper)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("tokens.pepper: must be at least 32 bytes (base64) (from PATGATE_TOKENS_PEPPER)");
         assertThatThrownBy(() -> tokens(directory.resolve("pepper"), shortPepper))
@@ -128,7 +134,8 @@ class PepperSourceTest {
         }
         Path absent = directory.resolve("never-created");
 
-        assertThat(PepperSource.resolve(tokens(absent, Base64.getEncoder().encodeToString(key)), true, announcements::add))
+        assertThat(PepperSource.resolve(
+                        tokens(absent, Base64.getEncoder().encodeToString(key)), true, announcements::add))
                 .isEqualTo(key);
         assertThat(PepperSource.resolve(tokens(absent, HexFormat.of().formatHex(key)), true, announcements::add))
                 .isEqualTo(key);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,9 @@ class SettingTest {
         assertThat(RestKeys.PASSWORD_EXEMPT_USERS.envName()).isEqualTo("PATGATE_REST_PASSWORDEXEMPTUSERS");
         assertThat(RestKeys.PASSWORD_EXEMPT_USERS.field()).isEqualTo("passwordExemptUsers");
         for (Setting<?, ?> setting : ConfigKeys.DECLARED) {
-            assertThat(ConfigKeys.byEnvName(setting.envName())).as(setting.key()).isPresent();
+            assertThat(ConfigKeys.byEnvName(setting.envName()))
+                    .as(setting.key())
+                    .isPresent();
         }
     }
 
@@ -35,9 +38,10 @@ class SettingTest {
 
     @Test
     void requireNamesTheKeyAndCopiesLists() {
-        assertThatThrownBy(() -> ListenConfig.PORT.require(70000)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> ListenConfig.PORT.require(70000))
+                .isInstanceOf(ConfigException.class)
                 .hasMessage("listen.port: must be 0..65535 (0 picks a free port)");
-        List<String> held = RestKeys.ALLOWED_IPS.require(new java.util.ArrayList<>(List.of("10.0.0.0/8")));
+        List<String> held = RestKeys.ALLOWED_IPS.require(new ArrayList<>(List.of("10.0.0.0/8")));
         assertThatThrownBy(() -> held.add("::1")).isInstanceOf(UnsupportedOperationException.class);
     }
 

@@ -1,6 +1,5 @@
 package org.patgate.server.directory;
 
-import org.patgate.server.auth.LoginThrottle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.patgate.server.auth.LoginThrottle;
 
 /** The cap on parallel Argon2id checks, with the real hasher, and the throttle counting attempts as they start. */
 class PasswordCheckLimitTest {
@@ -26,7 +26,9 @@ class PasswordCheckLimitTest {
         assertThat(PasswordCheckLimit.permitsFor(1L << 30, 8)).isEqualTo(8);
         assertThat(PasswordCheckLimit.permitsFor(1L << 30, 32)).isEqualTo(12);
         assertThat(PasswordCheckLimit.permitsFor(8L << 30, 4)).isEqualTo(4);
-        assertThat(PasswordCheckLimit.permitsFor(32L << 20, 16)).as("never zero").isEqualTo(1);
+        assertThat(PasswordCheckLimit.permitsFor(32L << 20, 16))
+                .as("never zero")
+                .isEqualTo(1);
     }
 
     @Test
@@ -64,26 +66,32 @@ class PasswordCheckLimitTest {
         String hash = hasher.hash(PASSWORD.toCharArray());
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread holder = Thread.ofVirtual().start(() -> limit.run(() -> {
-            holding.countDown();
-            awaitQuietly(release);
-            return null;
-        }));
+        Thread holder = Thread.ofVirtual()
+                .start(() -> limit.run(() -> {
+                    holding.countDown();
+                    awaitQuietly(release);
+                    return null;
+                }));
         try {
             assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
             long started = System.nanoTime();
             assertThatThrownBy(() -> hasher.verify(PASSWORD.toCharArray(), hash))
                     .isInstanceOf(PasswordChecksBusyException.class)
                     .hasMessageContaining("too many password checks")
-                    .satisfies(e -> assertThat(((PasswordChecksBusyException) e).retryAfter()).isPositive());
+                    .satisfies(e -> assertThat(((PasswordChecksBusyException) e).retryAfter())
+                            .isPositive());
             // Generous bound for a loaded machine; a hash alone takes tens of milliseconds.
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
-            assertThat(hasher.peakComputing()).as("only the set-up hash ever ran").isEqualTo(1);
+            assertThat(hasher.peakComputing())
+                    .as("only the set-up hash ever ran")
+                    .isEqualTo(1);
         } finally {
             release.countDown();
             holder.join();
         }
-        assertThat(hasher.verify(PASSWORD.toCharArray(), hash)).as("a free slot checks again").isTrue();
+        assertThat(hasher.verify(PASSWORD.toCharArray(), hash))
+                .as("a free slot checks again")
+                .isTrue();
     }
 
     @Test
@@ -91,11 +99,12 @@ class PasswordCheckLimitTest {
         PasswordCheckLimit limit = new PasswordCheckLimit("password checks", 1, 1, Duration.ofMillis(300));
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread holder = Thread.ofVirtual().start(() -> limit.run(() -> {
-            holding.countDown();
-            awaitQuietly(release);
-            return null;
-        }));
+        Thread holder = Thread.ofVirtual()
+                .start(() -> limit.run(() -> {
+                    holding.countDown();
+                    awaitQuietly(release);
+                    return null;
+                }));
         try {
             assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
             CountDownLatch waiting = new CountDownLatch(1);
@@ -105,10 +114,13 @@ class PasswordCheckLimitTest {
             });
             waiting.await();
             Thread.sleep(50); // let the waiter take the one waiting place
-            assertThatThrownBy(() -> limit.run(() -> null)).as("the second waiter is refused at once")
+            assertThatThrownBy(() -> limit.run(() -> null))
+                    .as("the second waiter is refused at once")
                     .isInstanceOf(PasswordChecksBusyException.class);
             waiter.join(Duration.ofSeconds(10));
-            assertThat(waiter.isAlive()).as("the waiter gave up after its bounded wait").isFalse();
+            assertThat(waiter.isAlive())
+                    .as("the waiter gave up after its bounded wait")
+                    .isFalse();
         } finally {
             release.countDown();
             holder.join();
@@ -134,20 +146,27 @@ class PasswordCheckLimitTest {
             for (Future<LoginThrottle.Start> result : started) {
                 outcomes.add(result.get());
             }
-            assertThat(outcomes).filteredOn(o -> o == LoginThrottle.Start.STARTED).hasSize(10);
-            assertThat(outcomes).filteredOn(o -> o == LoginThrottle.Start.BUSY).as("not failures yet").hasSize(490);
+            assertThat(outcomes)
+                    .filteredOn(o -> o == LoginThrottle.Start.STARTED)
+                    .hasSize(10);
+            assertThat(outcomes)
+                    .filteredOn(o -> o == LoginThrottle.Start.BUSY)
+                    .as("not failures yet")
+                    .hasSize(490);
         }
         for (int i = 0; i < 9; i++) {
             throttle.finish("192.0.2.7", true);
         }
         throttle.finish("192.0.2.7", false);
         assertThat(throttle.allows("192.0.2.7")).as("nine failures of ten").isTrue();
-        assertThat(throttle.tryStart("192.0.2.7")).as("the right password gave its place back")
+        assertThat(throttle.tryStart("192.0.2.7"))
+                .as("the right password gave its place back")
                 .isEqualTo(LoginThrottle.Start.STARTED);
         throttle.finish("192.0.2.7", true);
         assertThat(throttle.tryStart("192.0.2.7")).isEqualTo(LoginThrottle.Start.THROTTLED);
         assertThat(throttle.allows("192.0.2.7")).isFalse();
-        assertThat(throttle.tryStart("192.0.2.8")).as("other addresses are not affected")
+        assertThat(throttle.tryStart("192.0.2.8"))
+                .as("other addresses are not affected")
                 .isEqualTo(LoginThrottle.Start.STARTED);
     }
 

@@ -51,8 +51,8 @@ class AdminGuideExamplesTest {
     private static final Pattern YAML_BLOCK = Pattern.compile("(?ms)^```yaml\\n(.*?)^```$");
     private static final Pattern DOC_LINK = Pattern.compile("\\]\\(([a-z-]+\\.md)(?:#[a-z-]+)?\\)");
     /** Keys of the page's configuration that the test replaces: where the node listens and keeps data. */
-    private static final List<String> REPLACED = List.of("PATGATE_LISTEN_", "PATGATE_DATABASE_", "PATGATE_TOKENS_PEPPERFILE",
-            "PATGATE_UPSTREAM_URL");
+    private static final List<String> REPLACED =
+            List.of("PATGATE_LISTEN_", "PATGATE_DATABASE_", "PATGATE_TOKENS_PEPPERFILE", "PATGATE_UPSTREAM_URL");
     /** Docs that are written alongside this page and may not exist on this branch yet. */
     private static final String ADMIN_PASSWORD = "change-me-admin-password";
 
@@ -71,8 +71,8 @@ class AdminGuideExamplesTest {
         try (RecordingUpstream jira = new RecordingUpstream()) {
             env.put("PATGATE_UPSTREAM_URL", jira.url());
             env.put("PATGATE_BOOTSTRAP_ADMINPASSWORD", ADMIN_PASSWORD);
-            try (TestServer server = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "",
-                    env)) {
+            try (TestServer server =
+                    TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "", env)) {
                 int[] seen = {0};
                 int[] forwardedWithToken = {0};
                 List<String> failures = new HttpExamples.Replay(server).run(examples, (example, answer) -> {
@@ -81,14 +81,20 @@ class AdminGuideExamplesTest {
                     seen[0] = received;
                     boolean toApplication = !example.target().startsWith("/.patgate/");
                     int expected = toApplication && answer.status() < 300 ? 1 : 0;
-                    if (expected == 1 && example.headers().getOrDefault("Authorization", "").startsWith("Bearer ")) {
+                    if (expected == 1
+                            && example.headers()
+                                    .getOrDefault("Authorization", "")
+                                    .startsWith("Bearer ")) {
                         forwardedWithToken[0]++;
                     }
-                    return reached == expected ? null : "the application received " + reached + " requests, expected "
-                            + expected;
+                    return reached == expected
+                            ? null
+                            : "the application received " + reached + " requests, expected " + expected;
                 });
 
-                assertThat(failures).as("examples in docs/admin-guide.md that do not do what the page says").isEmpty();
+                assertThat(failures)
+                        .as("examples in docs/admin-guide.md that do not do what the page says")
+                        .isEmpty();
                 assertIdentityJwtsVerifyAsThePageSays(server, jira, documented, forwardedWithToken[0]);
             }
         }
@@ -99,12 +105,17 @@ class AdminGuideExamplesTest {
      * each verifies by the page's recipe: ES256 only, key by kid from the JWK Set, then iss, aud, exp
      * and nbf; act as sub.
      */
-    private static void assertIdentityJwtsVerifyAsThePageSays(TestServer server, RecordingUpstream jira,
-            PatgateConfig config, int forwardedWithToken) throws Exception {
+    private static void assertIdentityJwtsVerifyAsThePageSays(
+            TestServer server, RecordingUpstream jira, PatgateConfig config, int forwardedWithToken) throws Exception {
         String header = config.identity().header();
-        List<String> jwts = jira.received().stream().flatMap(r -> r.header(header).stream()).toList();
-        assertThat(forwardedWithToken).as("examples with a token that reach the application").isGreaterThan(3);
-        assertThat(jwts).as("one identity JWT with each of them, none with anything else").hasSize(forwardedWithToken);
+        List<String> jwts =
+                jira.received().stream().flatMap(r -> r.header(header).stream()).toList();
+        assertThat(forwardedWithToken)
+                .as("examples with a token that reach the application")
+                .isGreaterThan(3);
+        assertThat(jwts)
+                .as("one identity JWT with each of them, none with anything else")
+                .hasSize(forwardedWithToken);
         Answer published = server.raw("GET", "/.patgate/jwks.json", Map.of(), null);
         JWKSet keys = JWKSet.parse(published.body());
         Date now = new Date();
@@ -112,7 +123,9 @@ class AdminGuideExamplesTest {
             SignedJWT jwt = SignedJWT.parse(serialized);
             assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
             ECKey key = (ECKey) keys.getKeyByKeyId(jwt.getHeader().getKeyID());
-            assertThat(key).as("key " + jwt.getHeader().getKeyID() + " is published").isNotNull();
+            assertThat(key)
+                    .as("key " + jwt.getHeader().getKeyID() + " is published")
+                    .isNotNull();
             assertThat(jwt.verify(new ECDSAVerifier(key))).as("signature").isTrue();
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             assertThat(claims.getIssuer()).isEqualTo(config.identity().jwt().issuer());
@@ -133,7 +146,8 @@ class AdminGuideExamplesTest {
         Path file = dir.resolve("patgate.yml");
         Files.writeString(file, yaml);
 
-        assertThat(PatgateConfig.load(null, environmentOf(yaml))).as("the same settings as environment variables")
+        assertThat(PatgateConfig.load(null, environmentOf(yaml)))
+                .as("the same settings as environment variables")
                 .isEqualTo(PatgateConfig.load(file, Map.of()));
     }
 
@@ -158,7 +172,8 @@ class AdminGuideExamplesTest {
         }
 
         assertThat(targets).contains("api.md", "configuration.md", "security.md", "ldap.md");
-        assertThat(targets).allSatisfy(target -> assertThat(DOC.resolveSibling(target)).exists());
+        assertThat(targets)
+                .allSatisfy(target -> assertThat(DOC.resolveSibling(target)).exists());
     }
 
     @Test
@@ -172,9 +187,16 @@ class AdminGuideExamplesTest {
                 trustedProxies: []
                 """);
 
-        assertThat(env).containsExactlyInAnyOrderEntriesOf(Map.of("PATGATE_LISTEN_PORT", "8080",
-                "PATGATE_REST_PATHS", "/rest/**,/api/**", "PATGATE_IDENTITY_JWT_AUDIENCE", "jira-prod",
-                "PATGATE_TRUSTEDPROXIES", ""));
+        assertThat(env)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "PATGATE_LISTEN_PORT",
+                        "8080",
+                        "PATGATE_REST_PATHS",
+                        "/rest/**,/api/**",
+                        "PATGATE_IDENTITY_JWT_AUDIENCE",
+                        "jira-prod",
+                        "PATGATE_TRUSTEDPROXIES",
+                        ""));
     }
 
     static List<String> yamlBlocks(String page) {
@@ -204,8 +226,11 @@ class AdminGuideExamplesTest {
                 flatten(field.getValue(), name + "_" + field.getKey().toUpperCase(Locale.ROOT), env);
             }
         } else if (node.isArray()) {
-            env.put(name, StreamSupport.stream(node.spliterator(), false).map(JsonNode::asText)
-                    .collect(Collectors.joining(",")));
+            env.put(
+                    name,
+                    StreamSupport.stream(node.spliterator(), false)
+                            .map(JsonNode::asText)
+                            .collect(Collectors.joining(",")));
         } else {
             env.put(name, node.asText());
         }

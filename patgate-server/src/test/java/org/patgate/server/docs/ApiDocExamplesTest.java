@@ -34,16 +34,35 @@ class ApiDocExamplesTest {
     void everyRequestInTheApiDocGetsTheDocumentedStatus() throws IOException {
         List<Example> examples = HttpExamples.read(Files.readString(DOC));
         assertThat(examples).as("examples in docs/api.md").hasSizeGreaterThan(15);
-        try (TestServer server = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "",
+        try (TestServer server = TestServer.start(
+                dir,
+                "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(),
+                "",
+                "",
                 Map.of("PATGATE_BOOTSTRAP_ADMINPASSWORD", "change-me-admin-password"))) {
-            Answer alice = server.call("POST", "/.patgate/api/v1/users", "admin", "change-me-admin-password",
-                    Map.of("username", "alice", "password", "alice-password-123", "displayName", "Alice Example",
-                            "email", "alice@example.com", "groups", List.of("developers")));
+            Answer alice = server.call(
+                    "POST",
+                    "/.patgate/api/v1/users",
+                    "admin",
+                    "change-me-admin-password",
+                    Map.of(
+                            "username",
+                            "alice",
+                            "password",
+                            "alice-password-123",
+                            "displayName",
+                            "Alice Example",
+                            "email",
+                            "alice@example.com",
+                            "groups",
+                            List.of("developers")));
             assertThat(alice.status()).as(alice.body()).isEqualTo(201);
 
             List<String> failures = new HttpExamples.Replay(server).run(examples);
 
-            assertThat(failures).as("examples in docs/api.md that do not do what the page says").isEmpty();
+            assertThat(failures)
+                    .as("examples in docs/api.md that do not do what the page says")
+                    .isEmpty();
         }
     }
 
@@ -65,8 +84,14 @@ class ApiDocExamplesTest {
                 ```
                 """;
 
-        assertThat(HttpExamples.read(page)).containsExactly(new Example("POST", "/x?a=1",
-                Map.of("Content-Type", "application/json"), "{\"a\": 1}", 201, "{\"id\": \"X\"}"));
+        assertThat(HttpExamples.read(page))
+                .containsExactly(new Example(
+                        "POST",
+                        "/x?a=1",
+                        Map.of("Content-Type", "application/json"),
+                        "{\"a\": 1}",
+                        201,
+                        "{\"id\": \"X\"}"));
     }
 
     @Test
@@ -78,15 +103,19 @@ class ApiDocExamplesTest {
                 """;
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpExamples.read(page))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("without a documented answer");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("without a documented answer");
     }
 
     @Test
     void fieldsThePageShowsButTheAnswerLacksAreFound() {
         List<String> missing = new ArrayList<>();
 
-        HttpExamples.missingFields(HttpExamples.json("{\"a\":1,\"b\":{\"c\":2,\"d\":3},\"items\":[{\"e\":1,\"f\":2}]}"),
-                HttpExamples.json("{\"a\":9,\"b\":{\"c\":9},\"items\":[{\"e\":9}],\"extra\":true}"), "", missing);
+        HttpExamples.missingFields(
+                HttpExamples.json("{\"a\":1,\"b\":{\"c\":2,\"d\":3},\"items\":[{\"e\":1,\"f\":2}]}"),
+                HttpExamples.json("{\"a\":9,\"b\":{\"c\":9},\"items\":[{\"e\":9}],\"extra\":true}"),
+                "",
+                missing);
 
         assertThat(missing).containsExactly("b.d", "items[0].f");
     }

@@ -28,7 +28,8 @@ import org.patgate.server.http.Json;
  */
 class DemoIT {
 
-    static final Path LAUNCHER = Path.of("..", "bin", "patgate").toAbsolutePath().normalize();
+    static final Path LAUNCHER =
+            Path.of("..", "bin", "patgate").toAbsolutePath().normalize();
     private static final String END_OF_WELCOME = "Press Ctrl+C to stop.";
     private static final Pattern STEP = Pattern.compile("^\\s*# (\\d)\\. ");
 
@@ -49,8 +50,15 @@ class DemoIT {
     @Test
     void everyCurlOfTheTryThisListDoesWhatTheListSays() throws Exception {
         Assumptions.assumeTrue(hasCommand("curl"), "curl is not installed");
-        ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "demo", "--port", "0", "--data",
-                dir.resolve("demo").toString()).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(
+                        LAUNCHER.toString(),
+                        "demo",
+                        "--port",
+                        "0",
+                        "--data",
+                        dir.resolve("demo").toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("PATGATE_"));
         builder.environment().put("PATGATE_HEAP", "256m");
         Process demo = builder.start();
@@ -89,17 +97,22 @@ class DemoIT {
             Outcome revoke = curl(single(steps, 5));
             assertThat(revoke.status()).as(revoke.body()).isEqualTo(204);
             Outcome again = curl(single(steps, 3));
-            assertThat(again.status()).as("step 3 after revoking: " + again.body()).isEqualTo(401);
+            assertThat(again.status())
+                    .as("step 3 after revoking: " + again.body())
+                    .isEqualTo(401);
 
             List<String> lookAround = steps.get(6);
             assertThat(lookAround).hasSize(2);
             Outcome tokens = curl(lookAround.get(0));
             assertThat(tokens.status()).as(tokens.body()).isEqualTo(200);
-            assertThat(tokens.json().get("items")).extracting(t -> t.get("name").asText() + "/" + t.get("status").asText())
+            assertThat(tokens.json().get("items"))
+                    .extracting(
+                            t -> t.get("name").asText() + "/" + t.get("status").asText())
                     .contains("demo read-only/active", "demo read-write/revoked");
             Outcome audit = curl(lookAround.get(1));
             assertThat(audit.status()).as(audit.body()).isEqualTo(200);
-            assertThat(audit.json().get("items")).extracting(e -> e.get("action").asText())
+            assertThat(audit.json().get("items"))
+                    .extracting(e -> e.get("action").asText())
                     .contains("token.create", "token.revoke");
             assertThat(audit.body()).doesNotContain(readOnly).doesNotContain(readWrite);
         } finally {
@@ -123,22 +136,27 @@ class DemoIT {
                   curl -s http://g/c
                 """;
 
-        assertThat(curlSteps(welcome)).containsExactly(Map.entry(1, List.of("curl -s http://g/a")),
-                Map.entry(6, List.of("curl -s http://g/b", "curl -s http://g/c")));
+        assertThat(curlSteps(welcome))
+                .containsExactly(
+                        Map.entry(1, List.of("curl -s http://g/a")),
+                        Map.entry(6, List.of("curl -s http://g/b", "curl -s http://g/c")));
     }
 
     /** Reads the demo's output up to the end of its welcome text, with a bounded wait. */
     private static String readWelcome(Process demo) throws InterruptedException {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the process ended; the wait below reports what was seen
-            }
-        }, "demo-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out =
+                            new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            lines.add(line);
+                        }
+                    } catch (IOException e) {
+                        // the process ended; the wait below reports what was seen
+                    }
+                },
+                "demo-output");
         reader.setDaemon(true);
         reader.start();
         StringBuilder seen = new StringBuilder();
@@ -159,7 +177,8 @@ class DemoIT {
 
     /** The first word after a label such as {@code Gateway:}. */
     private static String field(String welcome, String label) {
-        Matcher matcher = Pattern.compile("(?m)^\\s*" + Pattern.quote(label) + "\\s+(\\S+)").matcher(welcome);
+        Matcher matcher = Pattern.compile("(?m)^\\s*" + Pattern.quote(label) + "\\s+(\\S+)")
+                .matcher(welcome);
         if (!matcher.find()) {
             throw new AssertionError("no '" + label + "' in:\n" + welcome);
         }
@@ -189,21 +208,26 @@ class DemoIT {
     /** Runs a printed curl line with bash, as the user would paste it, adding only the status code. */
     private static Outcome curl(String line) throws Exception {
         Process process = new ProcessBuilder("bash", "-c", line + " --max-time 30 -w '\\n%{http_code}'")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("curl did not finish: " + line);
         }
-        assertThat(process.exitValue()).as("curl exit code for: " + line + "\n" + output).isZero();
+        assertThat(process.exitValue())
+                .as("curl exit code for: " + line + "\n" + output)
+                .isZero();
         int newline = output.lastIndexOf('\n');
         return new Outcome(Integer.parseInt(output.substring(newline + 1).strip()), output.substring(0, newline));
     }
 
     static boolean hasCommand(String name) {
         try {
-            Process process = new ProcessBuilder("bash", "-c", "command -v " + name).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process process = new ProcessBuilder("bash", "-c", "command -v " + name)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
         } catch (IOException e) {
             return false;

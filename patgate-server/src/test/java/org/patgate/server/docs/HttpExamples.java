@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.patgate.server.http.Json;
@@ -37,8 +38,8 @@ final class HttpExamples {
     private HttpExamples() {}
 
     /** One documented request and the answer the page says it gets. */
-    record Example(String method, String target, Map<String, String> headers, String body, int status,
-            String documentedBody) {
+    record Example(
+            String method, String target, Map<String, String> headers, String body, int status, String documentedBody) {
         @Override
         public String toString() {
             return method + " " + target + " -> " + status;
@@ -119,7 +120,7 @@ final class HttpExamples {
 
         private final TestServer server;
         /** Documented id or secret to the real one, longest first so that no stand-in replaces part of another. */
-        private final Map<String, String> standIns = new java.util.TreeMap<>(
+        private final Map<String, String> standIns = new TreeMap<>(
                 Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
 
         Replay(TestServer server) {
@@ -140,8 +141,11 @@ final class HttpExamples {
         List<String> run(List<Example> examples, Check check) {
             List<String> failures = new ArrayList<>();
             for (Example example : examples) {
-                Answer answer = server.raw(example.method(), substitute(example.target()),
-                        substituteAll(example.headers()), example.body() == null ? null : substitute(example.body()));
+                Answer answer = server.raw(
+                        example.method(),
+                        substitute(example.target()),
+                        substituteAll(example.headers()),
+                        example.body() == null ? null : substitute(example.body()));
                 String problem = check.problem(example, answer);
                 if (problem != null) {
                     failures.add(example + ": " + problem);
@@ -155,7 +159,10 @@ final class HttpExamples {
                     continue;
                 }
                 JsonNode actual = answer.json();
-                if (documented.has("type") && !actual.path("type").asText().equals(documented.get("type").asText())) {
+                if (documented.has("type")
+                        && !actual.path("type")
+                                .asText()
+                                .equals(documented.get("type").asText())) {
                     failures.add(example + " with problem type " + documented.get("type") + " but got "
                             + actual.path("type"));
                 }
@@ -166,7 +173,9 @@ final class HttpExamples {
                 }
                 if (documented.hasNonNull("token") && documented.hasNonNull("id")) {
                     standIns.put(documented.get("id").asText(), actual.get("id").asText());
-                    standIns.put(documented.get("token").asText(), actual.get("token").asText());
+                    standIns.put(
+                            documented.get("token").asText(),
+                            actual.get("token").asText());
                 }
             }
             return failures;

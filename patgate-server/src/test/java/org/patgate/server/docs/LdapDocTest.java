@@ -48,7 +48,8 @@ class LdapDocTest {
     void everyKeyInTheSettingsTableIsADirectoryLdapKey() throws IOException {
         String page = Files.readString(DOC);
         String table = page.substring(page.indexOf("## Settings"), page.indexOf("###", page.indexOf("## Settings")));
-        Matcher cells = Pattern.compile("(?m)^\\| ((?:`[a-zA-Z]+`(?:, )?)+) \\|").matcher(table);
+        Matcher cells =
+                Pattern.compile("(?m)^\\| ((?:`[a-zA-Z]+`(?:, )?)+) \\|").matcher(table);
         List<String> keys = new ArrayList<>();
         while (cells.find()) {
             Matcher key = Pattern.compile("`([a-zA-Z]+)`").matcher(cells.group(1));
@@ -58,9 +59,12 @@ class LdapDocTest {
         }
 
         assertThat(keys).hasSizeGreaterThanOrEqualTo(20);
-        assertThat(keys).allSatisfy(key ->
-                assertThat(ConfigKeys.byPath("directory.ldap." + key)).as("directory.ldap." + key).isPresent());
-        assertThat(ConfigKeys.ALL).filteredOn(k -> k.path().startsWith("directory.ldap."))
+        assertThat(keys)
+                .allSatisfy(key -> assertThat(ConfigKeys.byPath("directory.ldap." + key))
+                        .as("directory.ldap." + key)
+                        .isPresent());
+        assertThat(ConfigKeys.ALL)
+                .filteredOn(k -> k.path().startsWith("directory.ldap."))
                 .allSatisfy(k -> assertThat(keys).contains(k.path().substring("directory.ldap.".length())));
     }
 }

@@ -3,6 +3,7 @@ package org.patgate.server.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadmeTourIT {
 
     static final Path README = Path.of("../README.md");
-    static final Path LAUNCHER = Path.of("..", "bin", "patgate").toAbsolutePath().normalize();
+    static final Path LAUNCHER =
+            Path.of("..", "bin", "patgate").toAbsolutePath().normalize();
     private static final Pattern SH_BLOCK = Pattern.compile("(?ms)^```sh\\n(.*?)^```$");
 
     @TempDir
@@ -45,15 +47,18 @@ class ReadmeTourIT {
         List<String> blocks = tourBlocks(Files.readString(README));
         assertThat(blocks).as("sh blocks of the tour").hasSizeGreaterThanOrEqualTo(3);
         int port = freePort();
-        String script = "set -e\n" + String.join("\n", blocks)
-                .replace("bin/patgate", LAUNCHER.toString())
-                .replace("8080", Integer.toString(port));
+        String script = "set -e\n"
+                + String.join("\n", blocks)
+                        .replace("bin/patgate", LAUNCHER.toString())
+                        .replace("8080", Integer.toString(port));
         Path scriptFile = dir.resolve("tour.sh");
         Files.writeString(scriptFile, script);
         Path work = Files.createDirectories(dir.resolve("work"));
 
-        ProcessBuilder builder = new ProcessBuilder("setsid", "bash", scriptFile.toString()).directory(work.toFile())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        ProcessBuilder builder = new ProcessBuilder("setsid", "bash", scriptFile.toString())
+                .directory(work.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("PATGATE_"));
         env.put("PATGATE_LISTEN_PORT", Integer.toString(port));
@@ -70,8 +75,12 @@ class ReadmeTourIT {
         String out = Files.readString(dir.resolve("out.txt"));
         String err = Files.readString(dir.resolve("err.txt"));
 
-        assertThat(finished).as("the tour finished in time; output:\n" + out + err).isTrue();
-        assertThat(process.exitValue()).as("exit code; script:\n" + script + "\noutput:\n" + out + err).isZero();
+        assertThat(finished)
+                .as("the tour finished in time; output:\n" + out + err)
+                .isTrue();
+        assertThat(process.exitValue())
+                .as("exit code; script:\n" + script + "\noutput:\n" + out + err)
+                .isZero();
         assertThat(out).as("health").contains("\"status\":\"UP\"");
         assertThat(out).as("user created").contains("created user alice");
         assertThat(err).as("token created").contains("Created token").contains("'jira report' for alice");
@@ -122,8 +131,10 @@ class ReadmeTourIT {
     /** SIGTERM to the script's process group (it is the leader of its own session), then SIGKILL. */
     static void killProcessGroup(long leader) throws Exception {
         for (String signal : List.of("-TERM", "-KILL")) {
-            Process kill = new ProcessBuilder("kill", signal, "--", "-" + leader).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process kill = new ProcessBuilder("kill", signal, "--", "-" + leader)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             kill.waitFor(10, TimeUnit.SECONDS);
             if (signal.equals("-TERM")) {
                 Thread.sleep(2_000); // let the JVM run its shutdown hooks and close the database
@@ -133,9 +144,14 @@ class ReadmeTourIT {
 
     static boolean healthAnswers(int port) {
         try {
-            HttpResponse<Void> answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/.patgate/health"))
-                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> answer = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/.patgate/health"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
             return answer.statusCode() > 0;
         } catch (IOException e) {
             return false;
@@ -146,7 +162,7 @@ class ReadmeTourIT {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class SecurityDocTest {
 
     static final Path DOC = Path.of("../docs/security.md");
-    private static final List<Path> TEST_ROOTS = List.of(Path.of("src/test/java"), Path.of("../patgate-core/src/test/java"));
+    private static final List<Path> TEST_ROOTS =
+            List.of(Path.of("src/test/java"), Path.of("../patgate-core/src/test/java"));
 
     static String doc;
     static String allTests;
@@ -36,7 +37,8 @@ class SecurityDocTest {
         testClasses = new LinkedHashSet<>();
         for (Path root : TEST_ROOTS) {
             try (Stream<Path> files = Files.walk(root)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     testClasses.add(file.getFileName().toString().replace(".java", ""));
                     sources.append(readString(file)).append('\n');
                 }
@@ -59,8 +61,9 @@ class SecurityDocTest {
         Set<String> named = matches("`([a-z][a-z0-9]*[A-Z][A-Za-z0-9]{10,})`");
 
         assertThat(named).as("test methods named in docs/security.md").hasSizeGreaterThan(20);
-        assertThat(named).allSatisfy(method ->
-                assertThat(allTests).as("a test declares " + method).contains("void " + method + "("));
+        assertThat(named)
+                .allSatisfy(method ->
+                        assertThat(allTests).as("a test declares " + method).contains("void " + method + "("));
     }
 
     @Test
@@ -69,14 +72,17 @@ class SecurityDocTest {
         Matcher citations = Pattern.compile("`BypassTest` \\(([^)]*)\\)").matcher(doc);
         Set<String> quoted = new LinkedHashSet<>();
         while (citations.find()) {
-            Matcher phrase = Pattern.compile("\"([^\"]+)\"").matcher(citations.group(1).replace('\n', ' '));
+            Matcher phrase =
+                    Pattern.compile("\"([^\"]+)\"").matcher(citations.group(1).replace('\n', ' '));
             while (phrase.find()) {
                 quoted.add(phrase.group(1));
             }
         }
 
         assertThat(quoted).hasSizeGreaterThan(10);
-        assertThat(quoted).allSatisfy(name -> assertThat(bypass).as("case \"" + name + "\"").contains("(\"" + name + "\""));
+        assertThat(quoted)
+                .allSatisfy(
+                        name -> assertThat(bypass).as("case \"" + name + "\"").contains("(\"" + name + "\""));
     }
 
     @Test
@@ -84,7 +90,8 @@ class SecurityDocTest {
         Set<String> links = matches("\\]\\(([a-z-]+\\.md)(?:#[a-z-]+)?\\)");
 
         assertThat(links).contains("path-normalisation.md", "token-format.md");
-        assertThat(links).allSatisfy(link -> assertThat(DOC.resolveSibling(link)).exists());
+        assertThat(links)
+                .allSatisfy(link -> assertThat(DOC.resolveSibling(link)).exists());
     }
 
     private static Set<String> matches(String regex) {

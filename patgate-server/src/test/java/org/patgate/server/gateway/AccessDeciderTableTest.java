@@ -44,8 +44,8 @@ class AccessDeciderTableTest {
     @BeforeAll
     static void store() {
         database = Database.open("jdbc:h2:mem:access-decider-table;DB_CLOSE_DELAY=-1", "", "", 2);
-        UserRecord alice = database.users().create(new NewUser("alice", "Alice", "alice@example.org", null,
-                NewUser.SOURCE_LOCAL, true));
+        UserRecord alice = database.users()
+                .create(new NewUser("alice", "Alice", "alice@example.org", null, NewUser.SOURCE_LOCAL, true));
         TokenDigester digester = new TokenDigester(new byte[32]);
         MutableClock clock = MutableClock.startingNow();
         token(digester, alice, clock, "rw", Scope.READ_WRITE, List.of(), TokenStatus.ACTIVE);
@@ -53,20 +53,49 @@ class AccessDeciderTableTest {
         token(digester, alice, clock, "bound", Scope.READ_WRITE, List.of("192.0.2.0/24"), TokenStatus.ACTIVE);
         token(digester, alice, clock, "revoked", Scope.READ_WRITE, List.of(), TokenStatus.REVOKED);
         TOKENS.put("unknown", FORMAT.generate(new SecureRandom()));
-        TokenVerifier verifier = new TokenVerifier(FORMAT, digester, database.tokens(), database.users(),
-                UserRecord::enabled, clock, Duration.ofMinutes(1), Duration.ofMinutes(1), 100);
+        TokenVerifier verifier = new TokenVerifier(
+                FORMAT,
+                digester,
+                database.tokens(),
+                database.users(),
+                UserRecord::enabled,
+                clock,
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(1),
+                100);
 
         PathPatternSet rest = PathPatternSet.of(List.of("/rest/**"));
         ReadOnlyPolicy readOnly = new ReadOnlyPolicy(PathPatternSet.of(ReadOnlyPolicy.DEFAULT_READ_ONLY_POSTS));
         deciders = Map.of(
-                "default", new AccessDecider(verifier, () -> new RestRules(rest, readOnly, true, false,
-                        "legacy"::equals, IpRangeSet.empty(), Set.of("JSESSIONID"))),
-                "passwords-allowed", new AccessDecider(verifier, () -> new RestRules(rest, readOnly, false, false,
-                        name -> false, IpRangeSet.empty())),
-                "anonymous-allowed", new AccessDecider(verifier, () -> new RestRules(rest, readOnly, true, true,
-                        name -> false, IpRangeSet.empty())),
-                "rest-from-10/8", new AccessDecider(verifier, () -> new RestRules(rest, readOnly, true, false,
-                        name -> false, IpRangeSet.of(List.of("10.0.0.0/8")))));
+                "default",
+                        new AccessDecider(
+                                verifier,
+                                () -> new RestRules(
+                                        rest,
+                                        readOnly,
+                                        true,
+                                        false,
+                                        "legacy"::equals,
+                                        IpRangeSet.empty(),
+                                        Set.of("JSESSIONID"))),
+                "passwords-allowed",
+                        new AccessDecider(
+                                verifier,
+                                () -> new RestRules(rest, readOnly, false, false, name -> false, IpRangeSet.empty())),
+                "anonymous-allowed",
+                        new AccessDecider(
+                                verifier,
+                                () -> new RestRules(rest, readOnly, true, true, name -> false, IpRangeSet.empty())),
+                "rest-from-10/8",
+                        new AccessDecider(
+                                verifier,
+                                () -> new RestRules(
+                                        rest,
+                                        readOnly,
+                                        true,
+                                        false,
+                                        name -> false,
+                                        IpRangeSet.of(List.of("10.0.0.0/8")))));
     }
 
     @AfterAll
@@ -74,11 +103,28 @@ class AccessDeciderTableTest {
         database.close();
     }
 
-    private static void token(TokenDigester digester, UserRecord owner, MutableClock clock, String name, Scope scope,
-            List<String> allowedIps, TokenStatus status) {
+    private static void token(
+            TokenDigester digester,
+            UserRecord owner,
+            MutableClock clock,
+            String name,
+            Scope scope,
+            List<String> allowedIps,
+            TokenStatus status) {
         String secret = FORMAT.generate(new SecureRandom());
-        database.tokens().insert(new NewToken(name + "-id", digester.digest(secret).hex(), TokenFormat.hintOf(secret),
-                name, owner.id(), owner.id(), scope, allowedIps, null, clock.instant(), status));
+        database.tokens()
+                .insert(new NewToken(
+                        name + "-id",
+                        digester.digest(secret).hex(),
+                        TokenFormat.hintOf(secret),
+                        name,
+                        owner.id(),
+                        owner.id(),
+                        scope,
+                        allowedIps,
+                        null,
+                        clock.instant(),
+                        status));
         TOKENS.put(name, secret);
     }
 
@@ -131,8 +177,8 @@ class AccessDeciderTableTest {
         };
         boolean override = credentials.endsWith(" override");
         String contentType = credentials.endsWith(" json") ? "application/json" : null;
-        RequestFacts facts = new RequestFacts(method, path, InetAddress.getByName(client), presented, override,
-                contentType);
+        RequestFacts facts =
+                new RequestFacts(method, path, InetAddress.getByName(client), presented, override, contentType);
 
         GatewayDecision decision = deciders.get(rules).decide(facts);
 
@@ -141,7 +187,8 @@ class AccessDeciderTableTest {
 
     private static String describe(GatewayDecision decision) {
         return switch (decision) {
-            case GatewayDecision.Forward forward -> "forward " + (forward.identity() == null ? "anonymous" : forward.identity());
+            case GatewayDecision.Forward forward ->
+                "forward " + (forward.identity() == null ? "anonymous" : forward.identity());
             case GatewayDecision.Refuse refuse -> "refuse " + refuse.status();
         };
     }

@@ -3,6 +3,7 @@ package org.patgate.server.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.BasicAuthentication;
@@ -46,7 +48,11 @@ class ChallengeTest {
         List<Answer> answers = List.of(
                 gw.send("GET", REST, Map.of(), null),
                 gw.bearer("GET", REST, "pat_" + "A".repeat(34)),
-                gw.send("GET", REST, Map.of("Authorization", TestServer.basic("alice", RunningGateway.ALICE_PASSWORD)), null),
+                gw.send(
+                        "GET",
+                        REST,
+                        Map.of("Authorization", TestServer.basic("alice", RunningGateway.ALICE_PASSWORD)),
+                        null),
                 gw.send("GET", REST, Map.of("Authorization", "Digest username=\"alice\""), null),
                 gw.send("POST", REST, Map.of("Content-Type", "application/json"), "{}"));
 
@@ -83,16 +89,23 @@ class ChallengeTest {
     @Test
     void jdkAuthenticatorSendsTheTokenAfterTheChallenge() throws Exception {
         List<String> asked = new ArrayList<>();
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).authenticator(new Authenticator() {
-            @Override
-            protected PasswordAuthentication getPasswordAuthentication() {
-                asked.add(getRequestingScheme().toLowerCase(java.util.Locale.ROOT) + " " + getRequestingPrompt());
-                return new PasswordAuthentication("alice", gw.readWrite().toCharArray());
-            }
-        }).build();
+        HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .authenticator(new Authenticator() {
+                    @Override
+                    protected PasswordAuthentication getPasswordAuthentication() {
+                        asked.add(getRequestingScheme().toLowerCase(Locale.ROOT) + " " + getRequestingPrompt());
+                        return new PasswordAuthentication(
+                                "alice", gw.readWrite().toCharArray());
+                    }
+                })
+                .build();
 
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(gw.base() + REST))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(URI.create(gw.base() + REST))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(asked).containsExactly("basic patgate");
@@ -105,9 +118,12 @@ class ChallengeTest {
         client.start();
         try {
             URI base = gw.base();
-            client.getAuthenticationStore().addAuthentication(new BasicAuthentication(base, "patgate", "alice", gw.readWrite()));
+            client.getAuthenticationStore()
+                    .addAuthentication(new BasicAuthentication(base, "patgate", "alice", gw.readWrite()));
 
-            ContentResponse response = client.newRequest(base.resolve(REST)).timeout(30, TimeUnit.SECONDS).send();
+            ContentResponse response = client.newRequest(base.resolve(REST))
+                    .timeout(30, TimeUnit.SECONDS)
+                    .send();
 
             assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(200);
             assertForwardedAsAlice();
@@ -121,7 +137,7 @@ class ChallengeTest {
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (java.io.IOException notInstalled) {
+        } catch (IOException notInstalled) {
             return null;
         }
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -136,8 +152,17 @@ class ChallengeTest {
         String out = run(List.of("curl", "--version"));
         assumeTrue(out != null && out.startsWith("curl"), "curl is not installed");
 
-        String status = run(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--anyauth", "-u",
-                "alice:" + gw.readWrite(), gw.base() + REST));
+        String status = run(List.of(
+                "curl",
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "--anyauth",
+                "-u",
+                "alice:" + gw.readWrite(),
+                gw.base() + REST));
 
         assertThat(status).isEqualTo("200");
         assertForwardedAsAlice();
@@ -147,7 +172,8 @@ class ChallengeTest {
     void pythonBasicAuthHandlerSendsTheTokenAfterTheChallenge() throws Exception {
         String version = run(List.of("python3", "--version"));
         assumeTrue(version != null && version.startsWith("Python 3"), "python3 is not installed");
-        String script = String.join("\n",
+        String script = String.join(
+                "\n",
                 "import sys, urllib.request",
                 "manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()",
                 "manager.add_password(None, sys.argv[1], 'alice', sys.argv[2])",

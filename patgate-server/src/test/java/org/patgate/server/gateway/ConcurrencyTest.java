@@ -50,20 +50,23 @@ class ConcurrencyTest {
             Map.of("X.Forwarded.User", "mallory"),
             Map.of());
 
-    enum Kind { VALID, DOOMED, GARBAGE }
+    enum Kind {
+        VALID,
+        DOOMED,
+        GARBAGE
+    }
 
     /** One request as the client saw it. */
     record Sent(Kind kind, long ticket, String path, int status) {}
 
     @RegisterExtension
-    static final RunningGateway gw = RunningGateway.builder()
-            .user("rita", "rita-password-12345")
-            .build();
+    static final RunningGateway gw =
+            RunningGateway.builder().user("rita", "rita-password-12345").build();
 
     @Test
     void revokedTokenIsNeverForwardedAfterTheRevokeReturnedAndNothingLeaks() throws Exception {
-        Answer created = gw.server.asAdmin("POST", "/.patgate/api/v1/tokens",
-                Map.of("name", "doomed", "owner", "rita", "scope", "read-write"));
+        Answer created = gw.server.asAdmin(
+                "POST", "/.patgate/api/v1/tokens", Map.of("name", "doomed", "owner", "rita", "scope", "read-write"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         JsonNode doomedToken = created.json();
         String doomed = doomedToken.get("token").asText();
@@ -82,8 +85,13 @@ class ConcurrencyTest {
         try (ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1)) {
             Future<Integer> revoker = pool.submit(() -> {
                 enoughTraffic.await();
-                int status = gw.server.asAdmin("DELETE", "/.patgate/api/v1/tokens/" + doomedToken.get("id").asText(),
-                        null).status();
+                int status = gw.server
+                        .asAdmin(
+                                "DELETE",
+                                "/.patgate/api/v1/tokens/"
+                                        + doomedToken.get("id").asText(),
+                                null)
+                        .status();
                 revokeReturnedAt.set(events.incrementAndGet());
                 revoked.countDown();
                 return status;
@@ -102,10 +110,16 @@ class ConcurrencyTest {
                             default -> Kind.GARBAGE;
                         };
                         long ticket = events.incrementAndGet();
-                        String path = "/rest/api/2/" + kind.name().toLowerCase() + "/" + thread + "/" + i + "/" + ticket;
-                        Map<String, String> headers = new HashMap<>(SPOOFED_IDENTITIES.get(i % SPOOFED_IDENTITIES.size()));
+                        String path =
+                                "/rest/api/2/" + kind.name().toLowerCase() + "/" + thread + "/" + i + "/" + ticket;
+                        Map<String, String> headers =
+                                new HashMap<>(SPOOFED_IDENTITIES.get(i % SPOOFED_IDENTITIES.size()));
                         headers.put("Authorization", "Bearer " + secrets.get(kind));
-                        sent.add(new Sent(kind, ticket, path, gw.send("GET", path, headers, null).status()));
+                        sent.add(new Sent(
+                                kind,
+                                ticket,
+                                path,
+                                gw.send("GET", path, headers, null).status()));
                         enoughTraffic.countDown();
                     }
                     return null;
@@ -119,35 +133,48 @@ class ConcurrencyTest {
 
         long revokeReturned = revokeReturnedAt.get();
         List<Received> received = gw.upstream.received();
-        Map<String, Received> forwarded = received.stream()
-                .collect(Collectors.toMap(Received::path, Function.identity()));
+        Map<String, Received> forwarded =
+                received.stream().collect(Collectors.toMap(Received::path, Function.identity()));
         assertThat(sent).hasSize(THREADS * REQUESTS_PER_THREAD);
         assertThat(forwarded).as("every forwarded request arrived exactly once").hasSameSizeAs(received);
 
         // no 5xx, and every answer is what the token's state allows
         assertThat(sent).allSatisfy(s -> assertThat(s.status()).as(s.path()).isIn(200, 401));
-        assertThat(sent).filteredOn(s -> s.kind() == Kind.VALID).allSatisfy(s -> assertThat(s.status()).isEqualTo(200));
-        assertThat(sent).filteredOn(s -> s.kind() == Kind.GARBAGE).allSatisfy(s -> assertThat(s.status()).isEqualTo(401));
+        assertThat(sent)
+                .filteredOn(s -> s.kind() == Kind.VALID)
+                .allSatisfy(s -> assertThat(s.status()).isEqualTo(200));
+        assertThat(sent)
+                .filteredOn(s -> s.kind() == Kind.GARBAGE)
+                .allSatisfy(s -> assertThat(s.status()).isEqualTo(401));
         // forwarded exactly when answered 200: refusals never reach the upstream
-        assertThat(forwarded.keySet()).containsExactlyInAnyOrderElementsOf(
-                sent.stream().filter(s -> s.status() == 200).map(Sent::path).toList());
+        assertThat(forwarded.keySet())
+                .containsExactlyInAnyOrderElementsOf(sent.stream()
+                        .filter(s -> s.status() == 200)
+                        .map(Sent::path)
+                        .toList());
 
         // the revoke really happened mid-traffic: the token worked before and was refused after
-        List<Sent> doomedRequests = sent.stream().filter(s -> s.kind() == Kind.DOOMED).toList();
+        List<Sent> doomedRequests =
+                sent.stream().filter(s -> s.kind() == Kind.DOOMED).toList();
         assertThat(doomedRequests).filteredOn(s -> s.status() == 200).isNotEmpty();
-        List<Sent> afterRevoke = doomedRequests.stream().filter(s -> s.ticket() > revokeReturned).toList();
+        List<Sent> afterRevoke =
+                doomedRequests.stream().filter(s -> s.ticket() > revokeReturned).toList();
         assertThat(afterRevoke).hasSizeGreaterThanOrEqualTo(THREADS * (REQUESTS_PER_THREAD - AFTER_REVOKE_FROM) / 2);
-        assertThat(afterRevoke).allSatisfy(s -> assertThat(s.status()).as(s.path()).isEqualTo(401));
-        assertThat(received).filteredOn(r -> r.path().startsWith("/rest/api/2/doomed/"))
+        assertThat(afterRevoke)
+                .allSatisfy(s -> assertThat(s.status()).as(s.path()).isEqualTo(401));
+        assertThat(received)
+                .filteredOn(r -> r.path().startsWith("/rest/api/2/doomed/"))
                 .allSatisfy(r -> assertThat(ticketOf(r)).as(r.path()).isLessThan(revokeReturned));
 
         // the upstream sees the owner as identity, never a token or a client-sent identity header
         for (Received r : received) {
-            assertThat(r.header("X-Forwarded-User")).as(r.path())
+            assertThat(r.header("X-Forwarded-User"))
+                    .as(r.path())
                     .containsExactly(r.path().startsWith("/rest/api/2/doomed/") ? "rita" : "alice");
             assertThat(r.header("Authorization")).isEmpty();
-            assertThat(r.headerNames()).noneMatch(name -> name.equalsIgnoreCase("X_Forwarded_User")
-                    || name.equalsIgnoreCase("X.Forwarded.User"));
+            assertThat(r.headerNames())
+                    .noneMatch(name ->
+                            name.equalsIgnoreCase("X_Forwarded_User") || name.equalsIgnoreCase("X.Forwarded.User"));
             String everything = r.headers().toString() + " " + r.path() + " " + r.query();
             assertThat(everything).doesNotContain("mallory", valid, doomed, garbage, "pat_");
         }

@@ -27,41 +27,94 @@ class CredentialExtractorTableTest {
         return Stream.of(
                 // name, raw path, headers (name, value, ...), raw query, expected
                 row("no credentials", "/rest/api/2/myself", headers(), null, "none"),
-                row("a session cookie is no credential", "/rest/x", headers("Cookie", "JSESSIONID=abc"), null,
+                row(
+                        "a session cookie is no credential",
+                        "/rest/x",
+                        headers("Cookie", "JSESSIONID=abc"),
+                        null,
                         "none cookies=[JSESSIONID=abc]"),
                 row("Bearer token", "/rest/x", headers("Authorization", "Bearer " + TOKEN), null, "token bearer"),
-                row("bearer in lower case, blanks around", "/rest/x", headers("Authorization", "bearer \t " + TOKEN + " "),
-                        null, "token bearer"),
-                row("a foreign bearer is still a token to verify", "/rest/x", headers("Authorization", "Bearer ghp_abc"),
-                        null, "token bearer ghp_abc"),
-                row("token as the Basic password", "/rest/x", headers("Authorization", basic("anyone:" + TOKEN)), null,
+                row(
+                        "bearer in lower case, blanks around",
+                        "/rest/x",
+                        headers("Authorization", "bearer \t " + TOKEN + " "),
+                        null,
+                        "token bearer"),
+                row(
+                        "a foreign bearer is still a token to verify",
+                        "/rest/x",
+                        headers("Authorization", "Bearer ghp_abc"),
+                        null,
+                        "token bearer ghp_abc"),
+                row(
+                        "token as the Basic password",
+                        "/rest/x",
+                        headers("Authorization", basic("anyone:" + TOKEN)),
+                        null,
                         "token basic"),
-                row("token as the Basic username, empty password", "/rest/x", headers("Authorization", basic(TOKEN + ":")),
-                        null, "token basic"),
+                row(
+                        "token as the Basic username, empty password",
+                        "/rest/x",
+                        headers("Authorization", basic(TOKEN + ":")),
+                        null,
+                        "token basic"),
                 row("Basic password", "/rest/x", headers("Authorization", basic("bob:secret")), null, "password bob"),
-                row("token as the Basic username next to a password", "/rest/x",
-                        headers("Authorization", basic(TOKEN + ":secret")), null, "malformed 401"),
-                row("Basic that is not base64", "/rest/x", headers("Authorization", "Basic !!!"), null, "malformed 400"),
+                row(
+                        "token as the Basic username next to a password",
+                        "/rest/x",
+                        headers("Authorization", basic(TOKEN + ":secret")),
+                        null,
+                        "malformed 401"),
+                row(
+                        "Basic that is not base64",
+                        "/rest/x",
+                        headers("Authorization", "Basic !!!"),
+                        null,
+                        "malformed 400"),
                 row("Basic without a colon", "/rest/x", headers("Authorization", basic("bob")), null, "malformed 400"),
-                row("another scheme", "/rest/x", headers("Authorization", "Digest username=\"bob\""), null, "other Digest"),
-                row("token under another scheme", "/rest/x", headers("Authorization", "Token " + TOKEN), null,
+                row(
+                        "another scheme",
+                        "/rest/x",
+                        headers("Authorization", "Digest username=\"bob\""),
+                        null,
+                        "other Digest"),
+                row(
+                        "token under another scheme",
+                        "/rest/x",
+                        headers("Authorization", "Token " + TOKEN),
+                        null,
                         "malformed 401"),
                 row("token without a scheme", "/rest/x", headers("Authorization", TOKEN), null, "malformed 401"),
                 row("Bearer without a token", "/rest/x", headers("Authorization", "Bearer"), null, "malformed 401"),
-                row("two Authorization headers", "/rest/x",
-                        headers("Authorization", "Bearer " + TOKEN, "Authorization", basic("bob:secret")), null,
+                row(
+                        "two Authorization headers",
+                        "/rest/x",
+                        headers("Authorization", "Bearer " + TOKEN, "Authorization", basic("bob:secret")),
+                        null,
                         "malformed 400"),
                 row("token in another header", "/rest/x", headers("X-Api-Key", TOKEN), null, "malformed 401"),
                 row("token in a cookie", "/rest/x", headers("Cookie", "t=" + TOKEN), null, "malformed 401"),
                 row("token in the query", "/rest/x", headers(), "access_token=" + TOKEN, "malformed 401"),
-                row("token percent-encoded in the query", "/rest/x", headers(),
-                        "access_token=" + TOKEN.replace("_", "%5F"), "malformed 401"),
+                row(
+                        "token percent-encoded in the query",
+                        "/rest/x",
+                        headers(),
+                        "access_token=" + TOKEN.replace("_", "%5F"),
+                        "malformed 401"),
                 row("token in the path", "/rest/" + TOKEN + "/x", headers(), null, "malformed 401"),
                 row("query that is not percent-encoded UTF-8", "/rest/x", headers(), "q=%ZZ", "malformed 400"),
-                row("Jira password parameters", "/rest/x", headers(), "os_username=bob&os_password=secret",
+                row(
+                        "Jira password parameters",
+                        "/rest/x",
+                        headers(),
+                        "os_username=bob&os_password=secret",
                         "password bob"),
-                row("password parameters next to a token", "/rest/x", headers("Authorization", "Bearer " + TOKEN),
-                        "os_username=bob&os_password=secret", "malformed 400"));
+                row(
+                        "password parameters next to a token",
+                        "/rest/x",
+                        headers("Authorization", "Bearer " + TOKEN),
+                        "os_username=bob&os_password=secret",
+                        "malformed 400"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -88,9 +141,11 @@ class CredentialExtractorTableTest {
 
     private static String describe(Credentials credentials) {
         return switch (credentials) {
-            case Credentials.None none -> none.cookieHeaders().isEmpty() ? "none" : "none cookies=" + none.cookieHeaders();
-            case Credentials.Token token -> "token " + (token.viaBasic() ? "basic" : "bearer")
-                    + (token.value().equals(TOKEN) ? "" : " " + token.value());
+            case Credentials.None none ->
+                none.cookieHeaders().isEmpty() ? "none" : "none cookies=" + none.cookieHeaders();
+            case Credentials.Token token ->
+                "token " + (token.viaBasic() ? "basic" : "bearer")
+                        + (token.value().equals(TOKEN) ? "" : " " + token.value());
             case Credentials.Password password -> "password " + password.username();
             case Credentials.OtherScheme other -> "other " + other.scheme();
             case Credentials.Malformed malformed -> "malformed " + malformed.status();

@@ -22,7 +22,9 @@ class GatewayTest {
     private static void assertRefused(Answer answer, int status) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(status);
         assertThat(answer.contentType()).isEqualTo("application/problem+json");
-        assertThat(gw.upstream.received()).as("the upstream must receive nothing").isEmpty();
+        assertThat(gw.upstream.received())
+                .as("the upstream must receive nothing")
+                .isEmpty();
     }
 
     @Test
@@ -59,15 +61,19 @@ class GatewayTest {
     void revokedTokenIsRefusedOnTheNextRequest() {
         String token = gw.createToken("read-write", List.of());
         assertThat(gw.bearer("GET", "/rest/api/2/myself", token).status()).isEqualTo(200);
-        var list = gw.server.call("GET", "/.patgate/api/v1/tokens?size=200", "alice", RunningGateway.ALICE_PASSWORD, null).json();
+        var list = gw.server
+                .call("GET", "/.patgate/api/v1/tokens?size=200", "alice", RunningGateway.ALICE_PASSWORD, null)
+                .json();
         String id = null;
         for (var t : list.get("items")) {
             if (token.endsWith(t.get("hint").asText().substring(1))) {
                 id = t.get("id").asText();
             }
         }
-        assertThat(gw.server.call("DELETE", "/.patgate/api/v1/tokens/" + id, "alice", RunningGateway.ALICE_PASSWORD, null)
-                .status()).isEqualTo(204);
+        assertThat(gw.server
+                        .call("DELETE", "/.patgate/api/v1/tokens/" + id, "alice", RunningGateway.ALICE_PASSWORD, null)
+                        .status())
+                .isEqualTo(204);
         gw.upstream.clear();
 
         Answer answer = gw.bearer("GET", "/rest/api/2/myself", token);
@@ -86,8 +92,11 @@ class GatewayTest {
 
     @Test
     void readOnlyTokenMaySearchWithPost() {
-        Answer answer = gw.send("POST", "/rest/api/2/search", Map.of("Authorization", "Bearer " + gw.readOnly(),
-                "Content-Type", "application/json"), "{\"jql\":\"project = DEMO\"}");
+        Answer answer = gw.send(
+                "POST",
+                "/rest/api/2/search",
+                Map.of("Authorization", "Bearer " + gw.readOnly(), "Content-Type", "application/json"),
+                "{\"jql\":\"project = DEMO\"}");
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(gw.upstream.last().bodyBytes()).isEqualTo("{\"jql\":\"project = DEMO\"}".length());
@@ -95,16 +104,29 @@ class GatewayTest {
 
     @Test
     void readOnlyTokenWithMethodOverrideIsRefused() {
-        assertRefused(gw.send("GET", "/rest/api/2/issue/DEMO-1", Map.of("Authorization", "Bearer " + gw.readOnly(),
-                "X-HTTP-Method-Override", "DELETE"), null), 403);
-        assertRefused(gw.send("POST", "/rest/api/2/search", Map.of("Authorization", "Bearer " + gw.readOnly(),
-                "X-Method-Override", "DELETE"), "{}"), 403);
+        assertRefused(
+                gw.send(
+                        "GET",
+                        "/rest/api/2/issue/DEMO-1",
+                        Map.of("Authorization", "Bearer " + gw.readOnly(), "X-HTTP-Method-Override", "DELETE"),
+                        null),
+                403);
+        assertRefused(
+                gw.send(
+                        "POST",
+                        "/rest/api/2/search",
+                        Map.of("Authorization", "Bearer " + gw.readOnly(), "X-Method-Override", "DELETE"),
+                        "{}"),
+                403);
     }
 
     @Test
     void readWriteTokenMayWrite() {
-        Answer answer = gw.send("POST", "/rest/api/2/issue", Map.of("Authorization", "Bearer " + gw.readWrite(),
-                "Content-Type", "application/json"), "{\"fields\":{}}");
+        Answer answer = gw.send(
+                "POST",
+                "/rest/api/2/issue",
+                Map.of("Authorization", "Bearer " + gw.readWrite(), "Content-Type", "application/json"),
+                "{\"fields\":{}}");
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(gw.upstream.last().method()).isEqualTo("POST");
@@ -113,8 +135,11 @@ class GatewayTest {
 
     @Test
     void tokenAsBasicPasswordWorksWhateverTheUsername() {
-        Answer answer = gw.send("GET", "/rest/api/2/myself",
-                Map.of("Authorization", TestServer.basic("anything", gw.readWrite())), null);
+        Answer answer = gw.send(
+                "GET",
+                "/rest/api/2/myself",
+                Map.of("Authorization", TestServer.basic("anything", gw.readWrite())),
+                null);
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(gw.upstream.last().header("X-Forwarded-User")).containsExactly("alice");
@@ -123,11 +148,15 @@ class GatewayTest {
 
     @Test
     void passwordOnRestPathIsRefusedWithAHint() {
-        Answer answer = gw.send("GET", "/rest/api/2/myself",
-                Map.of("Authorization", TestServer.basic("alice", RunningGateway.ALICE_PASSWORD)), null);
+        Answer answer = gw.send(
+                "GET",
+                "/rest/api/2/myself",
+                Map.of("Authorization", TestServer.basic("alice", RunningGateway.ALICE_PASSWORD)),
+                null);
 
         assertRefused(answer, 401);
-        assertThat(answer.json().get("detail").asText()).contains("password authentication is disabled")
+        assertThat(answer.json().get("detail").asText())
+                .contains("password authentication is disabled")
                 .contains("personal access token");
     }
 
@@ -139,8 +168,8 @@ class GatewayTest {
 
     @Test
     void sessionCookieOnRestPathPassesWithoutIdentity() {
-        Answer answer = gw.send("GET", "/rest/api/2/myself", Map.of("Cookie", "JSESSIONID=abc",
-                "X-Forwarded-User", "admin"), null);
+        Answer answer = gw.send(
+                "GET", "/rest/api/2/myself", Map.of("Cookie", "JSESSIONID=abc", "X-Forwarded-User", "admin"), null);
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(gw.upstream.last().header("X-Forwarded-User")).isEmpty();
@@ -148,13 +177,18 @@ class GatewayTest {
 
     @Test
     void nonRestPathsPassWithoutTokenButSpoofedIdentityIsRemoved() {
-        Answer answer = gw.send("GET", "/secure/Dashboard.jspa", Map.of("X-Forwarded-User", "admin",
-                "x_forwarded_user", "admin", "X-Original-URL", "/rest/api/2/user"), null);
+        Answer answer = gw.send(
+                "GET",
+                "/secure/Dashboard.jspa",
+                Map.of("X-Forwarded-User", "admin", "x_forwarded_user", "admin", "X-Original-URL", "/rest/api/2/user"),
+                null);
 
         assertThat(answer.status()).isEqualTo(200);
         Received received = gw.upstream.last();
-        assertThat(received.headerNames()).noneMatch(n -> n.equalsIgnoreCase("X-Forwarded-User")
-                || n.equalsIgnoreCase("x_forwarded_user") || n.equalsIgnoreCase("X-Original-URL"));
+        assertThat(received.headerNames())
+                .noneMatch(n -> n.equalsIgnoreCase("X-Forwarded-User")
+                        || n.equalsIgnoreCase("x_forwarded_user")
+                        || n.equalsIgnoreCase("X-Original-URL"));
     }
 
     @Test
@@ -171,14 +205,27 @@ class GatewayTest {
 
     @Test
     void forwardedHeadersAreSetFromTheRealPeer() {
-        gw.send("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + gw.readWrite(),
-                "X-Forwarded-For", "203.0.113.9", "Forwarded", "for=203.0.113.9"), null);
+        gw.send(
+                "GET",
+                "/rest/api/2/myself",
+                Map.of(
+                        "Authorization",
+                        "Bearer " + gw.readWrite(),
+                        "X-Forwarded-For",
+                        "203.0.113.9",
+                        "Forwarded",
+                        "for=203.0.113.9"),
+                null);
 
         Received received = gw.upstream.last();
         assertThat(received.header("X-Forwarded-For")).containsExactly("127.0.0.1");
         assertThat(received.header("Forwarded")).singleElement().asString().startsWith("for=127.0.0.1");
         assertThat(received.header("X-Forwarded-Proto")).containsExactly("http");
-        assertThat(received.header("Via")).as("no machine host name leaks").singleElement().asString().endsWith(" patgate");
+        assertThat(received.header("Via"))
+                .as("no machine host name leaks")
+                .singleElement()
+                .asString()
+                .endsWith(" patgate");
     }
 
     @Test
@@ -193,8 +240,10 @@ class GatewayTest {
 
     @Test
     void reservedPrefixIsNeverProxied() {
-        assertThat(gw.send("GET", "/.patgate/whatever", Map.of(), null).status()).isEqualTo(404);
-        assertThat(gw.send("GET", "/.PATGATE/whatever", Map.of(), null).status()).isEqualTo(404);
+        assertThat(gw.send("GET", "/.patgate/whatever", Map.of(), null).status())
+                .isEqualTo(404);
+        assertThat(gw.send("GET", "/.PATGATE/whatever", Map.of(), null).status())
+                .isEqualTo(404);
         assertThat(gw.upstream.received()).isEmpty();
     }
 
@@ -203,7 +252,9 @@ class GatewayTest {
         assertRefused(gw.send("GET", "/secure/..%2f..%2frest/api/2/myself", Map.of(), null), 400);
         gw.upstream.clear();
         Answer dotted = gw.send("GET", "/secure/%2e%2e/rest/api/2/myself", Map.of(), null);
-        assertThat(dotted.status()).as("refused either as ambiguous or as unauthenticated").isIn(400, 401);
+        assertThat(dotted.status())
+                .as("refused either as ambiguous or as unauthenticated")
+                .isIn(400, 401);
         assertRefused(dotted, dotted.status());
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http2.client.HTTP2Client;
@@ -22,7 +23,9 @@ import org.patgate.server.testing.TestServer.Answer;
 class ProxyBehaviourTest {
 
     @RegisterExtension
-    static final RunningGateway gw = RunningGateway.builder().env(Map.of("PATGATE_UPSTREAM_READTIMEOUT", "1s")).build();
+    static final RunningGateway gw = RunningGateway.builder()
+            .env(Map.of("PATGATE_UPSTREAM_READTIMEOUT", "1s"))
+            .build();
 
     @TempDir
     static Path dir;
@@ -42,8 +45,12 @@ class ProxyBehaviourTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (TestServer server = TestServer.start(dir.resolve("down"), "jdbc:h2:file:" + dir.resolve("down/db").toAbsolutePath(),
-                "", "", Map.of("PATGATE_UPSTREAM_URL", "http://127.0.0.1:" + closedPort))) {
+        try (TestServer server = TestServer.start(
+                dir.resolve("down"),
+                "jdbc:h2:file:" + dir.resolve("down/db").toAbsolutePath(),
+                "",
+                "",
+                Map.of("PATGATE_UPSTREAM_URL", "http://127.0.0.1:" + closedPort))) {
             Answer answer = server.raw("GET", "/secure/Dashboard.jspa", Map.of(), null);
 
             assertThat(answer.status()).isEqualTo(502);
@@ -65,8 +72,11 @@ class ProxyBehaviourTest {
     @Test
     void requestBodiesArriveWhole() {
         String body = "{\"fields\":{\"summary\":\"" + "s".repeat(200_000) + "\"}}";
-        Answer answer = gw.send("POST", "/rest/api/2/issue", Map.of("Authorization", "Bearer " + gw.readWrite(),
-                "Content-Type", "application/json"), body);
+        Answer answer = gw.send(
+                "POST",
+                "/rest/api/2/issue",
+                Map.of("Authorization", "Bearer " + gw.readWrite(), "Content-Type", "application/json"),
+                body);
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(gw.upstream.last().bodyBytes()).isEqualTo(body.length());
@@ -80,14 +90,16 @@ class ProxyBehaviourTest {
         try {
             ContentResponse response = client.newRequest(gw.base().resolve("/rest/api/2/myself"))
                     .headers(h -> h.put("Authorization", "Bearer " + gw.readWrite()))
-                    .timeout(10, java.util.concurrent.TimeUnit.SECONDS).send();
+                    .timeout(10, TimeUnit.SECONDS)
+                    .send();
 
             assertThat(response.getVersion().asString()).isEqualTo("HTTP/2.0");
             assertThat(response.getStatus()).isEqualTo(200);
             assertThat(gw.upstream.last().header("X-Forwarded-User")).containsExactly("alice");
 
             ContentResponse refused = client.newRequest(gw.base().resolve("/rest/api/2/myself"))
-                    .timeout(10, java.util.concurrent.TimeUnit.SECONDS).send();
+                    .timeout(10, TimeUnit.SECONDS)
+                    .send();
             assertThat(refused.getStatus()).isEqualTo(401);
         } finally {
             client.stop();

@@ -32,16 +32,29 @@ class QueryForwardingTest {
 
     /** Raw queries that must arrive unchanged. */
     static Stream<String> verbatim() {
-        return Stream.of(JQL, "jql=a|b", "jql=\"quoted\"", "jql={}", "expand={names}&fields=*all", "x=^`<>\\",
-                "x=[1]&y=%5B2%5D", "q=100%25",
+        return Stream.of(
+                JQL,
+                "jql=a|b",
+                "jql=\"quoted\"",
+                "jql={}",
+                "expand={names}&fields=*all",
+                "x=^`<>\\",
+                "x=[1]&y=%5B2%5D",
+                "q=100%25",
                 // Percent-encoded bytes are the upstream's to interpret (legacy Latin-1 clients, binary ids).
-                "x=%E9", "x=%C0%AE", "a=1&a=2&&b=", "jql=a+b%2Bc", "x=%E2%82%AC", "x=?/:@!$'()*,;",
-                "x=" + "a".repeat(6_000), "");
+                "x=%E9",
+                "x=%C0%AE",
+                "a=1&a=2&&b=",
+                "jql=a+b%2Bc",
+                "x=%E2%82%AC",
+                "x=?/:@!$'()*,;",
+                "x=" + "a".repeat(6_000),
+                "");
     }
 
     static String get(String target, String token) {
-        return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + gw.base().getPort() + "\r\nAuthorization: Bearer " + token
-                + "\r\nConnection: close\r\n\r\n";
+        return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + gw.base().getPort() + "\r\nAuthorization: Bearer "
+                + token + "\r\nConnection: close\r\n\r\n";
     }
 
     @ParameterizedTest(name = "HTTP/1.1 ?{0}")
@@ -57,8 +70,12 @@ class QueryForwardingTest {
     @ParameterizedTest(name = "HTTP/2 ?{0}")
     @MethodSource("verbatim")
     void rawQueryReachesTheUpstreamUnchangedOverHttp2(String query) {
-        RawHttp2.Answer answer = RawHttp2.send(gw.base(), "GET", "/rest/api/2/search?" + query,
-                Map.of("Authorization", "Bearer " + gw.readWrite()), null);
+        RawHttp2.Answer answer = RawHttp2.send(
+                gw.base(),
+                "GET",
+                "/rest/api/2/search?" + query,
+                Map.of("Authorization", "Bearer " + gw.readWrite()),
+                null);
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(gw.upstream.last().query()).isEqualTo(query);
@@ -66,13 +83,16 @@ class QueryForwardingTest {
 
     @Test
     void withoutAQueryNoneIsForwarded() {
-        assertThat(RawHttp.send(gw.base(), get("/rest/api/2/search", gw.readWrite())).status()).isEqualTo(200);
+        assertThat(RawHttp.send(gw.base(), get("/rest/api/2/search", gw.readWrite()))
+                        .status())
+                .isEqualTo(200);
         assertThat(gw.upstream.last().query()).isNull();
     }
 
     @Test
     void rawUtf8IsForwardedPercentEncoded() {
-        // "ä" as its two UTF-8 bytes on the wire: an HTTP/1.1 request line is bytes, the upstream gets the same text encoded.
+        // "ä" as its two UTF-8 bytes on the wire: an HTTP/1.1 request line is bytes, the upstream gets the same text
+        // encoded.
         String utf8 = new String("jql=\u00e4".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
 
         RawHttp.RawAnswer answer = RawHttp.send(gw.base(), get("/rest/api/2/search?" + utf8, gw.readWrite()));
@@ -83,8 +103,12 @@ class QueryForwardingTest {
 
     @Test
     void spacesAndUnicodeInAnHttp2PathAreForwardedPercentEncoded() {
-        RawHttp2.Answer answer = RawHttp2.send(gw.base(), "GET", "/rest/api/2/search?jql=summary ~ \"a|b\" AND x = \u00e4{}",
-                Map.of("Authorization", "Bearer " + gw.readWrite()), null);
+        RawHttp2.Answer answer = RawHttp2.send(
+                gw.base(),
+                "GET",
+                "/rest/api/2/search?jql=summary ~ \"a|b\" AND x = \u00e4{}",
+                Map.of("Authorization", "Bearer " + gw.readWrite()),
+                null);
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(gw.upstream.last().query()).isEqualTo("jql=summary%20~%20\"a|b\"%20AND%20x%20=%20%C3%A4{}");
@@ -110,7 +134,9 @@ class QueryForwardingTest {
         RawHttp.RawAnswer answer = RawHttp.send(gw.base(), get("/rest/api/2/search?" + query, gw.readWrite()));
 
         assertThat(answer.status()).as(answer.text()).isBetween(400, 499);
-        assertThat(answer.text()).contains("application/problem+json").doesNotContain("Exception")
+        assertThat(answer.text())
+                .contains("application/problem+json")
+                .doesNotContain("Exception")
                 .doesNotContain(gw.upstream.url().substring("http://".length()));
         assertThat(gw.upstream.received()).isEmpty();
     }
@@ -118,8 +144,12 @@ class QueryForwardingTest {
     @Test
     void unforwardableQueriesAre4xxOverHttp2() {
         for (String query : new String[] {"x=%zz", "x=%", "x=\u00e9\u0001", "x=a\u007fb"}) {
-            RawHttp2.Answer answer = RawHttp2.send(gw.base(), "GET", "/rest/api/2/search?" + query,
-                    Map.of("Authorization", "Bearer " + gw.readWrite()), null);
+            RawHttp2.Answer answer = RawHttp2.send(
+                    gw.base(),
+                    "GET",
+                    "/rest/api/2/search?" + query,
+                    Map.of("Authorization", "Bearer " + gw.readWrite()),
+                    null);
 
             assertThat(answer.status()).as(query + " " + answer).isBetween(400, 499);
         }

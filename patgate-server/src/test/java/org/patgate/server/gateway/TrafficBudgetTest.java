@@ -3,6 +3,8 @@ package org.patgate.server.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,14 +40,17 @@ import org.patgate.server.testing.SlowUploads;
 class TrafficBudgetTest {
 
     @RegisterExtension
-    static final RunningGateway gw = RunningGateway.builder().env(Map.of(
-                "PATGATE_TRUSTEDPROXIES", "127.0.0.1/32",
-                "PATGATE_LIMITS_UPSTREAMCONNECTIONS", "4",
-                "PATGATE_LIMITS_ANONYMOUSEXCHANGES", "2",
-                "PATGATE_LIMITS_CLIENTEXCHANGES", "2",
-                "PATGATE_LIMITS_UPSTREAMWAIT", "500ms",
-                "PATGATE_LIMITS_MINREQUESTBODYRATE", "100",
-                "PATGATE_LIMITS_REQUESTBODYGRACE", "1s")).build();
+    static final RunningGateway gw = RunningGateway.builder()
+            .env(Map.of(
+                    "PATGATE_TRUSTEDPROXIES", "127.0.0.1/32",
+                    "PATGATE_LIMITS_UPSTREAMCONNECTIONS", "4",
+                    "PATGATE_LIMITS_ANONYMOUSEXCHANGES", "2",
+                    "PATGATE_LIMITS_CLIENTEXCHANGES", "2",
+                    "PATGATE_LIMITS_UPSTREAMWAIT", "500ms",
+                    "PATGATE_LIMITS_MINREQUESTBODYRATE", "100",
+                    "PATGATE_LIMITS_REQUESTBODYGRACE", "1s"))
+            .build();
+
     static HttpClient http1;
     static HttpClient http2;
 
@@ -79,14 +84,21 @@ class TrafficBudgetTest {
             throws Exception {
         List<CompletableFuture<ContentResponse>> held = hold(protocol, gw.readWrite(), "203.0.113.1", "203.0.113.1");
 
-        ContentResponse refused = send(protocol, "/rest/api/2/myself", gw.readWrite(), "203.0.113.1").get(5, TimeUnit.SECONDS);
+        ContentResponse refused = send(protocol, "/rest/api/2/myself", gw.readWrite(), "203.0.113.1")
+                .get(5, TimeUnit.SECONDS);
 
         assertThat(held).noneMatch(CompletableFuture::isDone);
         assertLimitProblem(refused, 429, "limits.clientExchanges");
-        assertThat(send(protocol, "/rest/api/2/myself", gw.readWrite(), "203.0.113.2").get(5, TimeUnit.SECONDS)
-                .getStatus()).as("another address").isEqualTo(200);
-        assertThat(send(protocol, "/anything", null, "203.0.113.1").get(5, TimeUnit.SECONDS).getStatus())
-                .as("the same address without a token: its own budget").isEqualTo(200);
+        assertThat(send(protocol, "/rest/api/2/myself", gw.readWrite(), "203.0.113.2")
+                        .get(5, TimeUnit.SECONDS)
+                        .getStatus())
+                .as("another address")
+                .isEqualTo(200);
+        assertThat(send(protocol, "/anything", null, "203.0.113.1")
+                        .get(5, TimeUnit.SECONDS)
+                        .getStatus())
+                .as("the same address without a token: its own budget")
+                .isEqualTo(200);
         assertAllSucceed(held);
     }
 
@@ -95,7 +107,8 @@ class TrafficBudgetTest {
     void anonymousTrafficCannotTakeTheConnectionsTokensNeed(String protocol) throws Exception {
         List<CompletableFuture<ContentResponse>> held = hold(protocol, null, "198.51.100.1", "198.51.100.2");
 
-        ContentResponse refused = send(protocol, "/anything", null, "198.51.100.3").get(5, TimeUnit.SECONDS);
+        ContentResponse refused =
+                send(protocol, "/anything", null, "198.51.100.3").get(5, TimeUnit.SECONDS);
 
         assertLimitProblem(refused, 503, "limits.anonymousExchanges");
         List<CompletableFuture<ContentResponse>> tokens = new ArrayList<>();
@@ -117,7 +130,8 @@ class TrafficBudgetTest {
         long before = limits().get("refused").get("upstreamWait").asLong();
 
         long start = System.nanoTime();
-        ContentResponse refused = send(protocol, "/rest/api/2/myself", gw.readWrite(), "192.0.2.5").get(5, TimeUnit.SECONDS);
+        ContentResponse refused = send(protocol, "/rest/api/2/myself", gw.readWrite(), "192.0.2.5")
+                .get(5, TimeUnit.SECONDS);
         Duration waited = Duration.ofNanos(System.nanoTime() - start);
 
         assertLimitProblem(refused, 503, "limits.upstreamWait");
@@ -141,7 +155,8 @@ class TrafficBudgetTest {
             client.start();
             try {
                 Session session = SlowUploads.connect(client, gw.base());
-                status = SlowUploads.http2(session, gw.base(), "/upload", "192.0.2.10", Duration.ofMillis(200), deadline);
+                status = SlowUploads.http2(
+                        session, gw.base(), "/upload", "192.0.2.10", Duration.ofMillis(200), deadline);
             } finally {
                 client.stop();
             }
@@ -154,7 +169,11 @@ class TrafficBudgetTest {
     @ParameterizedTest
     @ValueSource(strings = {"/rest/api/2/issue", "/.patgate/api/v1/tokens", "/.patgate/login"})
     void aTrickledBodyIsCutWhoeverReadsIt(String path) {
-        int status = SlowUploads.http1(gw.base(), path, "192.0.2.11", Duration.ofMillis(200),
+        int status = SlowUploads.http1(
+                gw.base(),
+                path,
+                "192.0.2.11",
+                Duration.ofMillis(200),
                 System.nanoTime() + Duration.ofSeconds(10).toNanos());
 
         assertThat(status).as("a slow body to %s is answered, not held", path).isIn(400, 401, 403, 408, 413, 415);
@@ -162,27 +181,37 @@ class TrafficBudgetTest {
 
     @org.junit.jupiter.api.Test
     void aBodyThatNeverComesIsCutWith408AfterTheGrace() throws Exception {
-        try (java.net.Socket socket = new java.net.Socket(gw.base().getHost(), gw.base().getPort())) {
+        try (Socket socket = new Socket(gw.base().getHost(), gw.base().getPort())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 192.0.2.13\r\n"
-                    + "Content-Length: 1000\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream()
+                    .write(("POST /upload HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 192.0.2.13\r\n"
+                                    + "Content-Length: 1000\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
             long start = System.nanoTime();
 
-            String answer = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.ISO_8859_1);
+            String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
 
             assertThat(answer).isEqualTo("HTTP/1.1 408");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("cut after the 1 s grace, not the idle timeout")
-                    .isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(Duration.ofSeconds(8));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("cut after the 1 s grace, not the idle timeout")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(900))
+                    .isLessThan(Duration.ofSeconds(8));
         }
     }
 
     @org.junit.jupiter.api.Test
     void aTrickledBodyToTheManagementApiIs408NotA500() {
-        String credentials = "Authorization: " + org.patgate.server.testing.TestServer.basic("alice",
-                RunningGateway.ALICE_PASSWORD) + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n";
+        String credentials =
+                "Authorization: " + org.patgate.server.testing.TestServer.basic("alice", RunningGateway.ALICE_PASSWORD)
+                        + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n";
 
-        int status = SlowUploads.http1(gw.base(), "/.patgate/api/v1/tokens", "192.0.2.12", credentials,
-                Duration.ofMillis(200), System.nanoTime() + Duration.ofSeconds(10).toNanos());
+        int status = SlowUploads.http1(
+                gw.base(),
+                "/.patgate/api/v1/tokens",
+                "192.0.2.12",
+                credentials,
+                Duration.ofMillis(200),
+                System.nanoTime() + Duration.ofSeconds(10).toNanos());
 
         assertThat(status).isEqualTo(408);
     }
@@ -203,7 +232,8 @@ class TrafficBudgetTest {
 
     private static CompletableFuture<ContentResponse> send(String protocol, String path, String token, String address) {
         HttpClient client = protocol.equals("HTTP/2") ? http2 : http1;
-        var request = client.newRequest(gw.base().resolve(path)).timeout(10, TimeUnit.SECONDS)
+        var request = client.newRequest(gw.base().resolve(path))
+                .timeout(10, TimeUnit.SECONDS)
                 .headers(h -> {
                     h.put("X-Forwarded-For", address);
                     if (token != null) {

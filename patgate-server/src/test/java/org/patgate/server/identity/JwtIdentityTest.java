@@ -31,8 +31,17 @@ class JwtIdentityTest {
     static final String HEADER = "X-Identity-JWT";
 
     @RegisterExtension
-    static final RunningGateway gw = RunningGateway.builder().env(Map.of("PATGATE_IDENTITY_MODE", "jwt", "PATGATE_IDENTITY_HEADER", HEADER,
-                "PATGATE_IDENTITY_JWT_AUDIENCE", "jira-prod", "PATGATE_IDENTITY_JWT_KEYROTATION", "1h")).build();
+    static final RunningGateway gw = RunningGateway.builder()
+            .env(Map.of(
+                    "PATGATE_IDENTITY_MODE",
+                    "jwt",
+                    "PATGATE_IDENTITY_HEADER",
+                    HEADER,
+                    "PATGATE_IDENTITY_JWT_AUDIENCE",
+                    "jira-prod",
+                    "PATGATE_IDENTITY_JWT_KEYROTATION",
+                    "1h"))
+            .build();
 
     private static JWKSet jwks() throws Exception {
         Answer answer = gw.send("GET", "/.patgate/jwks.json", Map.of(), null);
@@ -54,11 +63,14 @@ class JwtIdentityTest {
 
     @Test
     void upstreamReceivesAVerifiableJwtNamingTheCaller() throws Exception {
-        assertThat(gw.bearer("GET", "/rest/api/2/myself", gw.readWrite()).status()).isEqualTo(200);
+        assertThat(gw.bearer("GET", "/rest/api/2/myself", gw.readWrite()).status())
+                .isEqualTo(200);
 
         SignedJWT jwt = receivedJwt();
         assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
-        assertThat(verifies(jwt, jwks())).as("signature checks out against the JWK Set").isTrue();
+        assertThat(verifies(jwt, jwks()))
+                .as("signature checks out against the JWK Set")
+                .isTrue();
         JWTClaimsSet claims = jwt.getJWTClaimsSet();
         assertThat(claims.getSubject()).isEqualTo("alice");
         assertThat(claims.getAudience()).containsExactly("jira-prod");
@@ -66,7 +78,8 @@ class JwtIdentityTest {
         assertThat(claims.getStringClaim("scope")).isEqualTo("read-write");
         assertThat(claims.getStringClaim("tid")).isEqualTo(gw.readWriteId());
         assertThat(claims.getStringListClaim("groups")).isNotNull();
-        assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).isEqualTo(60_000);
+        assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime())
+                .isEqualTo(60_000);
         assertThat(claims.getJWTID()).isNotBlank();
         assertThat(gw.upstream.last().header("X-Forwarded-User")).isEmpty();
         assertThat(gw.upstream.last().headers().toString()).doesNotContain(gw.readWrite());
@@ -75,14 +88,27 @@ class JwtIdentityTest {
     @Test
     void aClientCannotSendItsOwnJwt() throws Exception {
         ECKey attacker = new ECKeyGenerator(Curve.P_256).keyID("evil").generate();
-        SignedJWT forged = new SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(JWSAlgorithm.ES256).keyID("evil").build(),
-                new JWTClaimsSet.Builder().subject("admin").audience("jira-prod").issuer("patgate")
-                        .expirationTime(new Date(System.currentTimeMillis() + 60_000)).build());
+        SignedJWT forged = new SignedJWT(
+                new com.nimbusds.jose.JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .keyID("evil")
+                        .build(),
+                new JWTClaimsSet.Builder()
+                        .subject("admin")
+                        .audience("jira-prod")
+                        .issuer("patgate")
+                        .expirationTime(new Date(System.currentTimeMillis() + 60_000))
+                        .build());
         forged.sign(new ECDSASigner(attacker));
 
-        assertThat(gw.send("GET", "/secure/Dashboard.jspa", Map.of(HEADER, forged.serialize()), null).status()).isEqualTo(200);
-        assertThat(gw.upstream.last().header(HEADER)).as("stripped on the way in").isEmpty();
-        assertThat(verifies(forged, jwks())).as("and the published keys would not accept it").isFalse();
+        assertThat(gw.send("GET", "/secure/Dashboard.jspa", Map.of(HEADER, forged.serialize()), null)
+                        .status())
+                .isEqualTo(200);
+        assertThat(gw.upstream.last().header(HEADER))
+                .as("stripped on the way in")
+                .isEmpty();
+        assertThat(verifies(forged, jwks()))
+                .as("and the published keys would not accept it")
+                .isFalse();
     }
 
     @Test
@@ -97,10 +123,13 @@ class JwtIdentityTest {
             gw.bearer("GET", "/rest/api/2/myself", token);
             SignedJWT after = receivedJwt();
 
-            assertThat(after.getHeader().getKeyID()).isNotEqualTo(before.getHeader().getKeyID());
+            assertThat(after.getHeader().getKeyID())
+                    .isNotEqualTo(before.getHeader().getKeyID());
             JWKSet keys = jwks();
             assertThat(verifies(after, keys)).isTrue();
-            assertThat(verifies(before, keys)).as("JWTs signed just before the rotation still verify").isTrue();
+            assertThat(verifies(before, keys))
+                    .as("JWTs signed just before the rotation still verify")
+                    .isTrue();
         } finally {
             gw.server.clock().advance(Duration.ofMinutes(-61));
         }
@@ -110,22 +139,37 @@ class JwtIdentityTest {
     void aGroupRemovalReachesTheVeryNextJwt() throws Exception {
         String api = "/.patgate/api/v1";
         gw.server.createUser("gina", "gina-password-123", "payments", "auditors");
-        String token = gw.server.call("POST", api + "/tokens", "gina", "gina-password-123",
-                Map.of("name", "gina's", "scope", "read-only")).json().get("token").asText();
+        String token = gw.server
+                .call(
+                        "POST",
+                        api + "/tokens",
+                        "gina",
+                        "gina-password-123",
+                        Map.of("name", "gina's", "scope", "read-only"))
+                .json()
+                .get("token")
+                .asText();
         gw.bearer("GET", "/rest/api/2/myself", token);
-        assertThat(receivedJwt().getJWTClaimsSet().getStringListClaim("groups")).containsExactly("auditors", "payments");
+        assertThat(receivedJwt().getJWTClaimsSet().getStringListClaim("groups"))
+                .containsExactly("auditors", "payments");
         gw.bearer("GET", "/rest/api/2/myself", token);
-        assertThat(receivedJwt().getJWTClaimsSet().getStringListClaim("groups")).as("reused while nothing changed")
+        assertThat(receivedJwt().getJWTClaimsSet().getStringListClaim("groups"))
+                .as("reused while nothing changed")
                 .containsExactly("auditors", "payments");
 
-        assertThat(gw.server.asAdmin("PATCH", api + "/users/gina", Map.of("groups", List.of("auditors"))).status())
+        assertThat(gw.server
+                        .asAdmin("PATCH", api + "/users/gina", Map.of("groups", List.of("auditors")))
+                        .status())
                 .isEqualTo(200);
         gw.bearer("GET", "/rest/api/2/myself", token);
         SignedJWT after = receivedJwt();
         assertThat(verifies(after, jwks())).isTrue();
         assertThat(after.getJWTClaimsSet().getStringListClaim("groups")).containsExactly("auditors");
 
-        assertThat(gw.server.asAdmin("PATCH", api + "/users/gina", Map.of("groups", List.of())).status()).isEqualTo(200);
+        assertThat(gw.server
+                        .asAdmin("PATCH", api + "/users/gina", Map.of("groups", List.of()))
+                        .status())
+                .isEqualTo(200);
         gw.bearer("GET", "/rest/api/2/myself", token);
         assertThat(receivedJwt().getJWTClaimsSet().getStringListClaim("groups")).isEmpty();
     }

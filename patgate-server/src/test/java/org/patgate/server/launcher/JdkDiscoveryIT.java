@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,13 +49,16 @@ class JdkDiscoveryIT {
         builder.environment().remove("PATGATE_JDK_SEARCH");
         builder.environment().remove("MAVEN_ARGS");
         builder.environment().putAll(env);
-        builder.redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        builder.redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile());
         Process process = builder.start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("did not finish: " + List.of(command));
         }
-        return new Run(process.exitValue(), Files.readString(dir.resolve("out.txt")),
+        return new Run(
+                process.exitValue(),
+                Files.readString(dir.resolve("out.txt")),
                 Files.readString(dir.resolve("err.txt")));
     }
 
@@ -68,9 +72,11 @@ class JdkDiscoveryIT {
         Optional<Path> oldJdk = preferInstalled ? installedJdkOlderThan21() : Optional.empty();
         for (String tool : List.of("java", "javac")) {
             if (oldJdk.isPresent()) {
-                Files.createSymbolicLink(bin.resolve(tool), oldJdk.get().resolve("bin").resolve(tool));
+                Files.createSymbolicLink(
+                        bin.resolve(tool), oldJdk.get().resolve("bin").resolve(tool));
             } else {
-                Path fake = Files.writeString(bin.resolve(tool),
+                Path fake = Files.writeString(
+                        bin.resolve(tool),
                         "#!/bin/sh\necho '    java.specification.version = 17' >&2\necho 'openjdk version \"17\"' >&2\n");
                 Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
@@ -85,14 +91,16 @@ class JdkDiscoveryIT {
         }
         Pattern version = Pattern.compile("(?m)^JAVA_VERSION=\"(?:1\\.)?(\\d+)");
         try (Stream<Path> homes = Files.list(jvms)) {
-            return homes.filter(home -> Files.isExecutable(home.resolve("bin/javac"))).filter(home -> {
-                try {
-                    Matcher matcher = version.matcher(Files.readString(home.resolve("release")));
-                    return matcher.find() && Integer.parseInt(matcher.group(1)) < 21;
-                } catch (IOException e) {
-                    return false;
-                }
-            }).findFirst();
+            return homes.filter(home -> Files.isExecutable(home.resolve("bin/javac")))
+                    .filter(home -> {
+                        try {
+                            Matcher matcher = version.matcher(Files.readString(home.resolve("release")));
+                            return matcher.find() && Integer.parseInt(matcher.group(1)) < 21;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })
+                    .findFirst();
         }
     }
 
@@ -103,18 +111,21 @@ class JdkDiscoveryIT {
 
     /** Where the JDK running this test sits, unless the default search places already cover it. */
     private static Map<String, String> searchFindingThisJdk() {
-        return THIS_JDK.startsWith("/usr/lib/jvm") ? Map.of() : Map.of("PATGATE_JDK_SEARCH", THIS_JDK.getParent().toString());
+        return THIS_JDK.startsWith("/usr/lib/jvm")
+                ? Map.of()
+                : Map.of("PATGATE_JDK_SEARCH", THIS_JDK.getParent().toString());
     }
 
     @Test
     void theWrapperBuildsWithAJdk21PlusWhenTheDefaultJavaIsOlder() throws Exception {
-        Map<String, String> env = new java.util.HashMap<>(searchFindingThisJdk());
+        Map<String, String> env = new HashMap<>(searchFindingThisJdk());
         env.put("PATH", path(pathWithAnOldJava(true)));
 
         Run run = run(env, WRAPPER.toString(), "--version");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        Matcher java = Pattern.compile("Java version: (\\d+)[^,]*, vendor: [^,]*, runtime: (\\S+)").matcher(run.out());
+        Matcher java = Pattern.compile("Java version: (\\d+)[^,]*, vendor: [^,]*, runtime: (\\S+)")
+                .matcher(run.out());
         assertThat(java.find()).as(run.out()).isTrue();
         assertThat(Integer.parseInt(java.group(1))).isGreaterThanOrEqualTo(21);
         assertThat(run.err()).contains("building with JDK " + java.group(1) + " in " + java.group(2));
@@ -123,9 +134,11 @@ class JdkDiscoveryIT {
     @Test
     void theWrapperBuildsWithAJdk21PlusWhenJavaHomeIsOlder() throws Exception {
         Path oldBin = pathWithAnOldJava(true);
-        Map<String, String> env = new java.util.HashMap<>(searchFindingThisJdk());
+        Map<String, String> env = new HashMap<>(searchFindingThisJdk());
         env.put("PATH", path(oldBin));
-        env.put("JAVA_HOME", oldBin.resolve("java").toRealPath().getParent().getParent().toString());
+        env.put(
+                "JAVA_HOME",
+                oldBin.resolve("java").toRealPath().getParent().getParent().toString());
 
         Run run = run(env, WRAPPER.toString(), "-q", "--version");
 
@@ -142,19 +155,25 @@ class JdkDiscoveryIT {
     void theWrapperSaysInOneLineWhatToInstallWhenNoJdk21IsFound() throws Exception {
         Path nowhere = Files.createDirectories(dir.resolve("no-jdks-here"));
 
-        Run run = run(Map.of("PATH", path(pathWithAnOldJava(false)), "PATGATE_JDK_SEARCH", nowhere.toString()),
-                WRAPPER.toString(), "-q", "package", "-DskipTests");
+        Run run = run(
+                Map.of("PATH", path(pathWithAnOldJava(false)), "PATGATE_JDK_SEARCH", nowhere.toString()),
+                WRAPPER.toString(),
+                "-q",
+                "package",
+                "-DskipTests");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err()).hasLineCount(1)
-                .startsWith("mvnw: PATgate needs a JDK 21 or newer to build, but java on the PATH is Java 17, and no JDK 21+"
-                        + " is in " + nowhere + "; install one (e.g. Temurin 21");
+        assertThat(run.err())
+                .hasLineCount(1)
+                .startsWith(
+                        "mvnw: PATgate needs a JDK 21 or newer to build, but java on the PATH is Java 17, and no JDK 21+"
+                                + " is in " + nowhere + "; install one (e.g. Temurin 21");
     }
 
     @Test
     void theLauncherRunsOnAJdk21PlusWhenTheDefaultJavaIsOlder() throws Exception {
-        Map<String, String> env = new java.util.HashMap<>(searchFindingThisJdk());
+        Map<String, String> env = new HashMap<>(searchFindingThisJdk());
         env.put("PATH", path(pathWithAnOldJava(true)));
 
         Run run = run(env, LauncherIT.LAUNCHER.toString(), "--version");
@@ -171,15 +190,17 @@ class JdkDiscoveryIT {
         Path oldHome = oldBin.getParent().resolve("old-jdk");
         Files.createDirectories(oldHome.resolve("bin"));
         Files.copy(oldBin.resolve("java"), oldHome.resolve("bin/java"));
-        Map<String, String> env = new java.util.HashMap<>(searchFindingThisJdk());
+        Map<String, String> env = new HashMap<>(searchFindingThisJdk());
         env.put("PATH", path(oldBin));
         env.put("JAVA_HOME", oldHome.toString());
 
         Run run = run(env, LauncherIT.LAUNCHER.toString(), "--version");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.err()).hasLineCount(1).startsWith("patgate: JAVA_HOME (" + oldHome + ") is Java 17 and java on the"
-                + " PATH is Java 17; using Java ");
+        assertThat(run.err())
+                .hasLineCount(1)
+                .startsWith("patgate: JAVA_HOME (" + oldHome + ") is Java 17 and java on the"
+                        + " PATH is Java 17; using Java ");
         Matcher java = Pattern.compile("(?m)^Java (\\d+)").matcher(run.out());
         assertThat(java.find()).as(run.out()).isTrue();
         assertThat(Integer.parseInt(java.group(1))).isGreaterThanOrEqualTo(21);
@@ -189,12 +210,15 @@ class JdkDiscoveryIT {
     void theLauncherSaysInOneLineWhatToInstallWhenNoJava21IsFound() throws Exception {
         Path nowhere = Files.createDirectories(dir.resolve("no-jdks-here"));
 
-        Run run = run(Map.of("PATH", path(pathWithAnOldJava(false)), "PATGATE_JDK_SEARCH", nowhere.toString()),
-                LauncherIT.LAUNCHER.toString(), "demo");
+        Run run = run(
+                Map.of("PATH", path(pathWithAnOldJava(false)), "PATGATE_JDK_SEARCH", nowhere.toString()),
+                LauncherIT.LAUNCHER.toString(),
+                "demo");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err()).hasLineCount(1)
+        assertThat(run.err())
+                .hasLineCount(1)
                 .startsWith("patgate: PATgate needs Java 21 or newer, but java on the PATH is Java 17, and no JDK 21+")
                 .contains("install one (e.g. Temurin 21");
     }

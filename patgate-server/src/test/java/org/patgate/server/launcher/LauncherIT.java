@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code bin/patgate} as a user runs it: from any directory, with clear failures, and serving. */
 class LauncherIT {
 
-    static final Path LAUNCHER = Path.of("..", "bin", "patgate").toAbsolutePath().normalize();
+    static final Path LAUNCHER =
+            Path.of("..", "bin", "patgate").toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
@@ -39,13 +40,17 @@ class LauncherIT {
         builder.command().addAll(List.of(args));
         builder.directory(workingDir.toFile());
         builder.environment().putAll(env);
-        builder.redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        builder.redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile());
         Process process = builder.start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("launcher did not finish: " + List.of(args));
         }
-        return new Run(process.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
+        return new Run(
+                process.exitValue(),
+                Files.readString(dir.resolve("out.txt")),
+                Files.readString(dir.resolve("err.txt")));
     }
 
     @Test
@@ -60,8 +65,10 @@ class LauncherIT {
     void worksThroughASymlink() throws Exception {
         Path link = dir.resolve("patgate-link");
         Files.createSymbolicLink(link, LAUNCHER);
-        Process process = new ProcessBuilder(link.toString(), "--version").directory(dir.toFile())
-                .redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(link.toString(), "--version")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(out).isZero();
@@ -85,11 +92,22 @@ class LauncherIT {
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         // The too-old java is also first on the PATH, and no JDK 21+ is where the launcher looks for one.
-        Run run = launch(dir, Map.of("JAVA_HOME", fakeHome.toString(), "PATH", fakeHome.resolve("bin") + ":/usr/bin:/bin",
-                "PATGATE_JDK_SEARCH", fakeHome.resolve("no-jdks").toString()), "--version");
+        Run run = launch(
+                dir,
+                Map.of(
+                        "JAVA_HOME",
+                        fakeHome.toString(),
+                        "PATH",
+                        fakeHome.resolve("bin") + ":/usr/bin:/bin",
+                        "PATGATE_JDK_SEARCH",
+                        fakeHome.resolve("no-jdks").toString()),
+                "--version");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("needs Java 21 or newer").contains("Java 17").hasLineCount(1);
+        assertThat(run.err())
+                .contains("needs Java 21 or newer")
+                .contains("Java 17")
+                .hasLineCount(1);
     }
 
     @Test
@@ -119,13 +137,16 @@ class LauncherIT {
         serveOnce(env);
         List<Path> caches;
         try (var files = Files.list(home)) {
-            caches = files.filter(f -> f.getFileName().toString().endsWith(".aot")).toList();
+            caches = files.filter(f -> f.getFileName().toString().endsWith(".aot"))
+                    .toList();
         }
         assertThat(caches).as("cache written when the first server stopped").hasSize(1);
         long written = Files.getLastModifiedTime(caches.getFirst()).toMillis();
 
         serveOnce(env);
-        assertThat(Files.getLastModifiedTime(caches.getFirst()).toMillis()).as("used, not rewritten").isEqualTo(written);
+        assertThat(Files.getLastModifiedTime(caches.getFirst()).toMillis())
+                .as("used, not rewritten")
+                .isEqualTo(written);
     }
 
     @Test
@@ -149,16 +170,21 @@ class LauncherIT {
                 tokens: { pepperFile: ./data/pepper }
                 """);
         ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "serve", "--config", config.toString())
-                .directory(dir.toFile()).redirectErrorStream(true);
+                .directory(dir.toFile())
+                .redirectErrorStream(true);
         builder.environment().put("PATGATE_BOOTSTRAP_ADMINPASSWORD", "launcher-admin-password");
         builder.environment().put("PATGATE_HEAP", "256m");
         builder.environment().putAll(env);
         Process process = builder.start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             URI base = awaitListening(out);
-            HttpResponse<String> health = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(base.resolve("/.patgate/health")).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(base.resolve("/.patgate/health"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"UP\"");
             // SIGTERM without closing our end of the pipe (Process.destroy would), so the output can be

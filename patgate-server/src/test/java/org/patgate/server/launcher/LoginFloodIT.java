@@ -3,6 +3,7 @@ package org.patgate.server.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -64,8 +65,10 @@ class LoginFloodIT {
                     database: { url: "jdbc:h2:file:./data/patgate" }
                     tokens: { pepperFile: ./data/pepper }
                     """.formatted(upstream.url()));
-            ProcessBuilder builder = new ProcessBuilder(LauncherIT.LAUNCHER.toString(), "serve", "--config",
-                    config.toString()).directory(dir.toFile()).redirectErrorStream(true);
+            ProcessBuilder builder = new ProcessBuilder(
+                            LauncherIT.LAUNCHER.toString(), "serve", "--config", config.toString())
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true);
             builder.environment().put("PATGATE_BOOTSTRAP_ADMINPASSWORD", ADMIN_PASSWORD);
             builder.environment().put("PATGATE_HEAP", "256m");
             builder.environment().put("PATGATE_AOT", "off");
@@ -76,7 +79,9 @@ class LoginFloodIT {
             try {
                 URI base = listening.get(60, TimeUnit.SECONDS);
                 flood(base);
-                assertThat(process.isAlive()).as("the node is still running; output:\n" + output).isTrue();
+                assertThat(process.isAlive())
+                        .as("the node is still running; output:\n" + output)
+                        .isTrue();
                 assertThat(health(base)).isEqualTo(200);
             } finally {
                 process.toHandle().destroy();
@@ -91,7 +96,8 @@ class LoginFloodIT {
     }
 
     private void flood(URI base) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String token = createToken(http, base);
         LoginForm form = loginForm(base);
 
@@ -101,8 +107,13 @@ class LoginFloodIT {
         Thread tokenTraffic = Thread.ofPlatform().start(() -> {
             while (!stop.get()) {
                 long started = System.nanoTime();
-                tokenStatuses.add(send(http, HttpRequest.newBuilder(base.resolve("/rest/api/2/myself"))
-                        .header("Authorization", "Bearer " + token).timeout(ANSWER_BOUND).build()).statusCode());
+                tokenStatuses.add(send(
+                                http,
+                                HttpRequest.newBuilder(base.resolve("/rest/api/2/myself"))
+                                        .header("Authorization", "Bearer " + token)
+                                        .timeout(ANSWER_BOUND)
+                                        .build())
+                        .statusCode());
                 tokenMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                 sleep(20);
             }
@@ -128,14 +139,20 @@ class LoginFloodIT {
             List<Raw> ui = results(uiSignIns);
             System.out.println("login flood: " + (one.size() + many.size() + ui.size()) + " logins answered in "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - burstStarted) + " ms; slowest "
-                    + concat(concat(one, many), ui).stream().mapToLong(Raw::millis).max().orElse(-1) + " ms; statuses "
-                    + concat(concat(one, many), ui).stream().collect(Collectors.groupingBy(Raw::status, Collectors.counting())));
+                    + concat(concat(one, many), ui).stream()
+                            .mapToLong(Raw::millis)
+                            .max()
+                            .orElse(-1) + " ms; statuses "
+                    + concat(concat(one, many), ui).stream()
+                            .collect(Collectors.groupingBy(Raw::status, Collectors.counting())));
             stop.set(true);
             tokenTraffic.join(30_000);
 
             for (Raw answer : concat(one, many)) {
                 assertThat(answer.status()).as(answer.head()).isIn(401, 429, 503);
-                assertThat(answer.head().toLowerCase()).as(answer.head()).contains("content-type: application/problem+json");
+                assertThat(answer.head().toLowerCase())
+                        .as(answer.head())
+                        .contains("content-type: application/problem+json");
                 if (answer.status() != 401) {
                     assertThat(answer.head().toLowerCase()).as(answer.head()).contains("retry-after:");
                 }
@@ -148,23 +165,38 @@ class LoginFloodIT {
             // Counted at start: of 500 parallel attempts from one address, at most its 10 were checked.
             assertThat(one.stream().filter(a -> a.status() == 401).count()).isLessThanOrEqualTo(10);
             assertThat(one.stream().filter(a -> a.status() != 401).count()).isGreaterThanOrEqualTo(490);
-            assertThat(many.stream().filter(a -> a.status() == 401).count()).as("some were really checked").isPositive();
+            assertThat(many.stream().filter(a -> a.status() == 401).count())
+                    .as("some were really checked")
+                    .isPositive();
         }
-        long maxTokenMillis = tokenMillis.stream().mapToLong(Long::longValue).max().orElse(-1);
+        long maxTokenMillis =
+                tokenMillis.stream().mapToLong(Long::longValue).max().orElse(-1);
         System.out.println("login flood: " + tokenStatuses.size() + " token requests during the burst, slowest "
                 + maxTokenMillis + " ms");
-        assertThat(tokenStatuses).as("token requests during the burst").hasSizeGreaterThan(3).containsOnly(200);
+        assertThat(tokenStatuses)
+                .as("token requests during the burst")
+                .hasSizeGreaterThan(3)
+                .containsOnly(200);
         assertThat(maxTokenMillis).as("slowest token request, ms").isLessThan(ANSWER_BOUND.toMillis());
         // A real user from an address that did not flood still signs in afterwards.
-        HttpResponse<String> me = send(http, HttpRequest.newBuilder(base.resolve("/.patgate/api/v1/me"))
-                .header("Authorization", basic("admin", ADMIN_PASSWORD)).timeout(ANSWER_BOUND).build());
+        HttpResponse<String> me = send(
+                http,
+                HttpRequest.newBuilder(base.resolve("/.patgate/api/v1/me"))
+                        .header("Authorization", basic("admin", ADMIN_PASSWORD))
+                        .timeout(ANSWER_BOUND)
+                        .build());
         assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
     }
 
     private static String createToken(HttpClient http, URI base) {
-        HttpResponse<String> created = send(http, HttpRequest.newBuilder(base.resolve("/.patgate/api/v1/tokens"))
-                .header("Authorization", basic("admin", ADMIN_PASSWORD)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"flood\"}")).timeout(ANSWER_BOUND).build());
+        HttpResponse<String> created = send(
+                http,
+                HttpRequest.newBuilder(base.resolve("/.patgate/api/v1/tokens"))
+                        .header("Authorization", basic("admin", ADMIN_PASSWORD))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"flood\"}"))
+                        .timeout(ANSWER_BOUND)
+                        .build());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         Matcher matcher = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(created.body());
         assertThat(matcher.find()).isTrue();
@@ -174,26 +206,35 @@ class LoginFloodIT {
     record LoginForm(String cookie, String csrf) {}
 
     private static LoginForm loginForm(URI base) {
-        Raw page = raw(base, "127.0.0.3", "GET /.patgate/login HTTP/1.1\r\nHost: " + base.getAuthority()
-                + "\r\nConnection: close\r\n\r\n");
-        Matcher cookie = Pattern.compile("(?i)set-cookie: (patgate-login=[^;]+)").matcher(page.head());
+        Raw page = raw(
+                base,
+                "127.0.0.3",
+                "GET /.patgate/login HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nConnection: close\r\n\r\n");
+        Matcher cookie =
+                Pattern.compile("(?i)set-cookie: (patgate-login=[^;]+)").matcher(page.head());
         Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page.head());
         assertThat(cookie.find() && csrf.find()).as(page.head()).isTrue();
         return new LoginForm(cookie.group(1), csrf.group(1));
     }
 
     private static Raw basicLogin(URI base, String from, String user, String password) {
-        return raw(base, from, "GET /.patgate/api/v1/me HTTP/1.1\r\nHost: " + base.getAuthority()
-                + "\r\nAuthorization: " + basic(user, password) + "\r\nConnection: close\r\n\r\n");
+        return raw(
+                base,
+                from,
+                "GET /.patgate/api/v1/me HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nAuthorization: "
+                        + basic(user, password) + "\r\nConnection: close\r\n\r\n");
     }
 
     private static Raw uiSignIn(URI base, String from, LoginForm form) {
         String body = Map.of("_csrf", form.csrf(), "username", "admin", "password", "wrong-" + from).entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return raw(base, from, "POST /.patgate/login HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nCookie: "
-                + form.cookie() + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
-                + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+        return raw(
+                base,
+                from,
+                "POST /.patgate/login HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nCookie: "
+                        + form.cookie() + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                        + body.length() + "\r\nConnection: close\r\n\r\n" + body);
     }
 
     /** One request on a socket bound to {@code from}; the whole answer (head and body) as text. */
@@ -209,7 +250,7 @@ class LoginFloodIT {
             String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             int status = text.startsWith("HTTP/1.1 ") ? Integer.parseInt(text.substring(9, 12)) : 0;
             return new Raw(status, text, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return new Raw(0, "no answer: " + e, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         }
     }
@@ -229,14 +270,18 @@ class LoginFloodIT {
     }
 
     private static int health(URI base) {
-        return send(HttpClient.newHttpClient(), HttpRequest.newBuilder(base.resolve("/.patgate/health"))
-                .timeout(ANSWER_BOUND).build()).statusCode();
+        return send(
+                        HttpClient.newHttpClient(),
+                        HttpRequest.newBuilder(base.resolve("/.patgate/health"))
+                                .timeout(ANSWER_BOUND)
+                                .build())
+                .statusCode();
     }
 
     private static HttpResponse<String> send(HttpClient http, HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(request.uri() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -250,7 +295,8 @@ class LoginFloodIT {
 
     private static void readOutput(Process process, StringBuffer output, CompletableFuture<URI> listening) {
         Pattern pattern = Pattern.compile("PATgate listening on (http://\\S+) ");
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
                 output.append(line).append('\n');
                 Matcher matcher = pattern.matcher(line);
@@ -258,7 +304,7 @@ class LoginFloodIT {
                     listening.complete(URI.create(matcher.group(1)));
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // the process ended
         }
         listening.completeExceptionally(new AssertionError("server did not report listening; output:\n" + output));

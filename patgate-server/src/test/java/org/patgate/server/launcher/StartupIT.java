@@ -39,13 +39,16 @@ class StartupIT {
         environment.put("PATGATE_AOT", "off");
         environment.put("PATGATE_HEAP", "256m");
         environment.putAll(env);
-        builder.redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        builder.redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile());
         Process process = builder.start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("launcher did not finish: " + List.of(args));
         }
-        return new Run(process.exitValue(), Files.readString(dir.resolve("out.txt")),
+        return new Run(
+                process.exitValue(),
+                Files.readString(dir.resolve("out.txt")),
                 Files.readString(dir.resolve("err.txt")));
     }
 
@@ -67,9 +70,12 @@ class StartupIT {
             Run run = launch(work, Map.of("PATGATE_LISTEN_PORT", Integer.toString(taken.getLocalPort())), "serve");
 
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.err()).isEqualTo("error: port " + taken.getLocalPort()
-                    + " is already in use; set listen.port or PATGATE_LISTEN_PORT\n");
-            assertThat(run.out()).as("nothing printed, no one-time admin password").isEmpty();
+            assertThat(run.err())
+                    .isEqualTo("error: port " + taken.getLocalPort()
+                            + " is already in use; set listen.port or PATGATE_LISTEN_PORT\n");
+            assertThat(run.out())
+                    .as("nothing printed, no one-time admin password")
+                    .isEmpty();
         }
         assertThat(contentsOf(work)).as("no data directory, pepper or database").isEmpty();
     }
@@ -82,12 +88,17 @@ class StartupIT {
                 tokens: { pepperFile: ./secrets/pepper }
                 """);
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            Run run = launch(work, Map.of("PATGATE_LISTEN_PORT", Integer.toString(taken.getLocalPort())),
-                    "serve", "--config", config.toString());
+            Run run = launch(
+                    work,
+                    Map.of("PATGATE_LISTEN_PORT", Integer.toString(taken.getLocalPort())),
+                    "serve",
+                    "--config",
+                    config.toString());
 
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.err()).isEqualTo("error: port " + taken.getLocalPort()
-                    + " is already in use; set listen.port or PATGATE_LISTEN_PORT\n");
+            assertThat(run.err())
+                    .isEqualTo("error: port " + taken.getLocalPort()
+                            + " is already in use; set listen.port or PATGATE_LISTEN_PORT\n");
             assertThat(run.out()).isEmpty();
         }
         assertThat(contentsOf(work)).isEmpty();
@@ -100,9 +111,13 @@ class StartupIT {
             Run run = launch(work, Map.of(), "demo", "--port", Integer.toString(taken.getLocalPort()));
 
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.err()).isEqualTo("error: port " + taken.getLocalPort()
-                    + " is already in use; choose another with --port (--port 0 picks a free one)\n");
-            assertThat(run.out()).doesNotContain("admin /").doesNotContain("alice /").isEmpty();
+            assertThat(run.err())
+                    .isEqualTo("error: port " + taken.getLocalPort()
+                            + " is already in use; choose another with --port (--port 0 picks a free one)\n");
+            assertThat(run.out())
+                    .doesNotContain("admin /")
+                    .doesNotContain("alice /")
+                    .isEmpty();
         }
         assertThat(contentsOf(work)).as("no ./patgate-demo").isEmpty();
     }
@@ -114,9 +129,10 @@ class StartupIT {
         Run run = launch(work, Map.of("PATGATE_LISTEN_HOST", "192.0.2.1", "PATGATE_LISTEN_PORT", "0"), "serve");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo("error: listen.host 192.0.2.1 is not an address of this machine;"
-                + " set listen.host or PATGATE_LISTEN_HOST (127.0.0.1 for this machine only, 0.0.0.0 for all"
-                + " interfaces)\n");
+        assertThat(run.err())
+                .isEqualTo("error: listen.host 192.0.2.1 is not an address of this machine;"
+                        + " set listen.host or PATGATE_LISTEN_HOST (127.0.0.1 for this machine only, 0.0.0.0 for all"
+                        + " interfaces)\n");
         assertThat(run.out()).isEmpty();
         assertThat(contentsOf(work)).isEmpty();
     }
@@ -130,16 +146,18 @@ class StartupIT {
         Run proxies = launch(work, env, "serve");
 
         assertThat(proxies.exitCode()).isEqualTo(1);
-        assertThat(proxies.err()).startsWith("error: trustedProxies[0]: is too wide for a trusted proxy")
+        assertThat(proxies.err())
+                .startsWith("error: trustedProxies[0]: is too wide for a trusted proxy")
                 .endsWith("got '0.0.0.0/0' (from PATGATE_TRUSTEDPROXIES)\n")
                 .hasLineCount(1);
         assertThat(proxies.out()).isEmpty();
 
-        Run header = launch(work, Map.of("PATGATE_LISTEN_PORT", "0", "PATGATE_IDENTITY_HEADER", "X_Forwarded_For"),
-                "serve");
+        Run header =
+                launch(work, Map.of("PATGATE_LISTEN_PORT", "0", "PATGATE_IDENTITY_HEADER", "X_Forwarded_For"), "serve");
 
         assertThat(header.exitCode()).isEqualTo(1);
-        assertThat(header.err()).startsWith("error: identity.header: must not be a header the gateway itself relies on")
+        assertThat(header.err())
+                .startsWith("error: identity.header: must not be a header the gateway itself relies on")
                 .hasLineCount(1);
         assertThat(header.out()).isEmpty();
         assertThat(contentsOf(work)).isEmpty();

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,14 +38,16 @@ class StreamingIT {
     static void start() throws Exception {
         upstream = new RecordingUpstream();
         dir = Files.createTempDirectory("patgate-streaming");
-        ProcessBuilder builder = new ProcessBuilder(LauncherIT.LAUNCHER.toString(), "serve").directory(dir.toFile())
+        ProcessBuilder builder = new ProcessBuilder(LauncherIT.LAUNCHER.toString(), "serve")
+                .directory(dir.toFile())
                 .redirectErrorStream(true);
         builder.environment().put("PATGATE_HEAP", "64m");
         builder.environment().put("PATGATE_LISTEN_PORT", "0");
         builder.environment().put("PATGATE_UPSTREAM_URL", upstream.url());
         builder.environment().put("PATGATE_BOOTSTRAP_ADMINPASSWORD", "streaming-admin-password");
         gateway = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
         Pattern listening = Pattern.compile("PATgate listening on (http://\\S+) ");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String line;
@@ -55,7 +58,7 @@ class StreamingIT {
             }
         }
         assertThat(base).as("gateway started").isNotNull();
-        Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "gateway-output");
+        Thread drain = new Thread(() -> out.lines().forEach(l -> {}), "gateway-output");
         drain.setDaemon(true);
         drain.start();
     }
@@ -72,13 +75,19 @@ class StreamingIT {
     }
 
     private static HttpClient client() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @Test
     void oneGibDownloadStreamsThroughA64MibHeap() throws Exception {
-        HttpResponse<InputStream> response = client().send(HttpRequest.newBuilder(base.resolve("/test/download/" + ONE_GIB))
-                .timeout(Duration.ofMinutes(3)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = client().send(
+                        HttpRequest.newBuilder(base.resolve("/test/download/" + ONE_GIB))
+                                .timeout(Duration.ofMinutes(3))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
         long received = 0;
         try (InputStream in = response.body()) {
             byte[] buffer = new byte[256 * 1024];
@@ -130,7 +139,7 @@ class StreamingIT {
                 return -1;
             }
             int n = (int) Math.min(len, remaining);
-            java.util.Arrays.fill(b, off, off + n, (byte) 0);
+            Arrays.fill(b, off, off + n, (byte) 0);
             remaining -= n;
             return n;
         }

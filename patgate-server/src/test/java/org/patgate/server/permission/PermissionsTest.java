@@ -31,7 +31,8 @@ class PermissionsTest {
     }
 
     private void grant(String target, String... permissions) {
-        Answer answer = gw.server.asAdmin("PUT", API + "/permissions/" + target, Map.of("permissions", List.of(permissions)));
+        Answer answer =
+                gw.server.asAdmin("PUT", API + "/permissions/" + target, Map.of("permissions", List.of(permissions)));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     }
 
@@ -40,9 +41,13 @@ class PermissionsTest {
         JsonNode all = gw.server.asAdmin("GET", API + "/permissions", null).json();
 
         assertThat(all.get("everyone")).extracting(JsonNode::asText).containsExactly("create-tokens", "use-tokens");
-        assertThat(all.get("groups").get("patgate-admins")).extracting(JsonNode::asText).containsExactly("admin");
-        assertThat(as("dev", "POST", API + "/tokens", Map.of("name", "mine")).status()).isEqualTo(201);
-        assertThat(as("dev", "GET", API + "/me", null).json().get("permissions")).extracting(JsonNode::asText)
+        assertThat(all.get("groups").get("patgate-admins"))
+                .extracting(JsonNode::asText)
+                .containsExactly("admin");
+        assertThat(as("dev", "POST", API + "/tokens", Map.of("name", "mine")).status())
+                .isEqualTo(201);
+        assertThat(as("dev", "GET", API + "/me", null).json().get("permissions"))
+                .extracting(JsonNode::asText)
                 .containsExactly("create-tokens", "use-tokens");
     }
 
@@ -54,15 +59,20 @@ class PermissionsTest {
         Answer refused = as("ops", "POST", API + "/tokens", Map.of("name", "nope"));
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.json().get("detail").asText()).contains("create-tokens");
-        assertThat(as("dev", "POST", API + "/tokens", Map.of("name", "yes")).status()).isEqualTo(201);
+        assertThat(as("dev", "POST", API + "/tokens", Map.of("name", "yes")).status())
+                .isEqualTo(201);
     }
 
     @Test
     void losingUseTokensStopsExistingTokensOnTheNextRequest() {
-        String devToken = as("dev", "POST", API + "/tokens", Map.of("name", "dev", "scope", "read-write")).json()
-                .get("token").asText();
-        String opsToken = as("ops", "POST", API + "/tokens", Map.of("name", "ops", "scope", "read-write")).json()
-                .get("token").asText();
+        String devToken = as("dev", "POST", API + "/tokens", Map.of("name", "dev", "scope", "read-write"))
+                .json()
+                .get("token")
+                .asText();
+        String opsToken = as("ops", "POST", API + "/tokens", Map.of("name", "ops", "scope", "read-write"))
+                .json()
+                .get("token")
+                .asText();
         assertThat(gw.bearer("GET", "/rest/api/2/myself", opsToken).status()).isEqualTo(200);
 
         grant("everyone", "create-tokens");
@@ -75,11 +85,18 @@ class PermissionsTest {
         assertThat(gw.bearer("GET", "/rest/api/2/myself", devToken).status()).isEqualTo(200);
         assertThat(gw.upstream.received()).hasSize(1);
         JsonNode opsTokens = as("ops", "GET", API + "/tokens", null).json().get("items");
-        JsonNode shown = as("ops", "GET", API + "/tokens/" + opsTokens.get(0).get("id").asText(), null).json();
+        JsonNode shown = as(
+                        "ops",
+                        "GET",
+                        API + "/tokens/" + opsTokens.get(0).get("id").asText(),
+                        null)
+                .json();
         assertThat(shown.get("usable").asBoolean()).isFalse();
         assertThat(shown.get("statusReason").asText()).contains("use-tokens");
-        assertThat(as("ops", "POST", API + "/tokens", Map.of("name", "pointless")).status())
-                .as("a token its owner cannot use is not issued").isEqualTo(403);
+        assertThat(as("ops", "POST", API + "/tokens", Map.of("name", "pointless"))
+                        .status())
+                .as("a token its owner cannot use is not issued")
+                .isEqualTo(403);
     }
 
     @Test
@@ -93,7 +110,10 @@ class PermissionsTest {
         assertThat(with.status()).as(with.body()).isEqualTo(201);
         assertThat(with.json().get("owner").asText()).isEqualTo("svc-backup");
         assertThat(with.json().get("createdBy").asText()).isEqualTo("ops");
-        JsonNode audit = gw.server.asAdmin("GET", API + "/audit?actor=ops&action=token.create", null).json().get("items");
+        JsonNode audit = gw.server
+                .asAdmin("GET", API + "/audit?actor=ops&action=token.create", null)
+                .json()
+                .get("items");
         assertThat(audit).extracting(e -> e.get("outcome").asText()).contains("success", "failure");
         assertThat(audit).anySatisfy(e -> assertThat(e.get("detail").asText()).contains("owner=svc-backup"));
         assertThat(audit).anySatisfy(e -> assertThat(e.get("target").asText()).isEqualTo("svc-backup"));
@@ -101,30 +121,57 @@ class PermissionsTest {
 
     @Test
     void manageAllTokensSeesAndRevokesEveryonesTokens() {
-        String id = as("dev", "POST", API + "/tokens", Map.of("name", "dev's")).json().get("id").asText();
+        String id = as("dev", "POST", API + "/tokens", Map.of("name", "dev's"))
+                .json()
+                .get("id")
+                .asText();
         assertThat(as("auditor", "GET", API + "/tokens/" + id, null).status()).isEqualTo(404);
 
         grant("groups/token-auditors", "use-tokens", "manage-all-tokens");
 
-        assertThat(as("auditor", "GET", API + "/tokens?owner=dev", null).json().get("total").asInt()).isEqualTo(1);
-        assertThat(as("auditor", "DELETE", API + "/tokens/" + id, null).status()).isEqualTo(204);
-        assertThat(as("dev", "GET", API + "/tokens/" + id, null).json().get("revokedBy").asText()).isEqualTo("auditor");
-        assertThat(as("auditor", "GET", API + "/audit", null).status()).as("not an admin").isEqualTo(403);
+        assertThat(as("auditor", "GET", API + "/tokens?owner=dev", null)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(as("auditor", "DELETE", API + "/tokens/" + id, null).status())
+                .isEqualTo(204);
+        assertThat(as("dev", "GET", API + "/tokens/" + id, null)
+                        .json()
+                        .get("revokedBy")
+                        .asText())
+                .isEqualTo("auditor");
+        assertThat(as("auditor", "GET", API + "/audit", null).status())
+                .as("not an admin")
+                .isEqualTo(403);
     }
 
     @Test
     void onlyAdminsChangePermissionsAndNonsenseIsRefused() {
-        assertThat(as("dev", "PUT", API + "/permissions/everyone", Map.of("permissions", List.of())).status()).isEqualTo(403);
+        assertThat(as("dev", "PUT", API + "/permissions/everyone", Map.of("permissions", List.of()))
+                        .status())
+                .isEqualTo(403);
         assertThat(as("dev", "GET", API + "/permissions", null).status()).isEqualTo(403);
-        assertThat(gw.server.asAdmin("PUT", API + "/permissions/everyone", Map.of("permissions", List.of("fly"))).status())
+        assertThat(gw.server
+                        .asAdmin("PUT", API + "/permissions/everyone", Map.of("permissions", List.of("fly")))
+                        .status())
                 .isEqualTo(400);
-        assertThat(gw.server.asAdmin("PUT", API + "/permissions/everyone", Map.of("permissions", List.of("admin"))).status())
+        assertThat(gw.server
+                        .asAdmin("PUT", API + "/permissions/everyone", Map.of("permissions", List.of("admin")))
+                        .status())
                 .isEqualTo(400);
-        assertThat(gw.server.asAdmin("PUT", API + "/permissions/groups/patgate-admins", Map.of("permissions", List.of()))
-                .status()).as("no lock-out").isEqualTo(400);
-        assertThat(gw.server.asAdmin("PUT", API + "/permissions/groups/bad%00name", Map.of("permissions", List.of()))
-                .status()).isEqualTo(400);
-        JsonNode audit = gw.server.asAdmin("GET", API + "/audit?action=group.permissions", null).json();
+        assertThat(gw.server
+                        .asAdmin("PUT", API + "/permissions/groups/patgate-admins", Map.of("permissions", List.of()))
+                        .status())
+                .as("no lock-out")
+                .isEqualTo(400);
+        assertThat(gw.server
+                        .asAdmin("PUT", API + "/permissions/groups/bad%00name", Map.of("permissions", List.of()))
+                        .status())
+                .isEqualTo(400);
+        JsonNode audit = gw.server
+                .asAdmin("GET", API + "/audit?action=group.permissions", null)
+                .json();
         assertThat(audit.get("total").asInt()).isZero();
     }
 }

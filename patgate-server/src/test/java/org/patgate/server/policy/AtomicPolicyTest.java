@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -53,7 +54,10 @@ import org.patgate.server.token.TokenVerifier;
 @EndToEndTest
 class AtomicPolicyTest {
 
-    enum Backend { H2, POSTGRESQL }
+    enum Backend {
+        H2,
+        POSTGRESQL
+    }
 
     static final String API = "/.patgate/api/v1";
     static final String PW = "password-for-tests-1";
@@ -61,8 +65,10 @@ class AtomicPolicyTest {
 
     private static Path dir;
     private static TestServer server;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
     @Parameter
     Backend backend;
@@ -82,7 +88,8 @@ class AtomicPolicyTest {
     static void stop() throws IOException {
         server.close();
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 
@@ -92,8 +99,8 @@ class AtomicPolicyTest {
         server.createUser("racer", PW, "limited-own");
         Session racer = Session.signIn("racer", PW);
 
-        List<Answer> answers = parallel(PARALLEL, i -> racer.send("POST", API + "/tokens",
-                Map.of("name", "race-" + i, "scope", "read-only")));
+        List<Answer> answers = parallel(
+                PARALLEL, i -> racer.send("POST", API + "/tokens", Map.of("name", "race-" + i, "scope", "read-only")));
 
         assertExactlyTheLimitWon(answers, 201, 5, "at most 5 active tokens per user", "limited-own");
         assertThat(activeTokensOf("racer")).isEqualTo(5);
@@ -105,8 +112,12 @@ class AtomicPolicyTest {
         server.createUser("robot", PW, "limited-others");
         Session admin = Session.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
 
-        List<Answer> answers = parallel(PARALLEL, i -> admin.send("POST", API + "/tokens",
-                Map.of("name", "for-robot-" + i, "owner", "robot", "scope", "read-write")));
+        List<Answer> answers = parallel(
+                PARALLEL,
+                i -> admin.send(
+                        "POST",
+                        API + "/tokens",
+                        Map.of("name", "for-robot-" + i, "owner", "robot", "scope", "read-write")));
 
         assertExactlyTheLimitWon(answers, 201, 3, "at most 3 active tokens per user", "limited-others");
         assertThat(activeTokensOf("robot")).isEqualTo(3);
@@ -115,8 +126,13 @@ class AtomicPolicyTest {
     @Test
     void twoUsersCreatingTokensForEachOtherInParallelNeitherDeadlockNorExceedTheLimit() throws Exception {
         policy("crossing", Map.of("maxActiveTokens", 5));
-        assertThat(server.asAdmin("PUT", API + "/permissions/groups/crossing",
-                Map.of("permissions", List.of("use-tokens", "create-tokens", "create-tokens-for-others"))).status())
+        assertThat(server.asAdmin(
+                                "PUT",
+                                API + "/permissions/groups/crossing",
+                                Map.of(
+                                        "permissions",
+                                        List.of("use-tokens", "create-tokens", "create-tokens-for-others")))
+                        .status())
                 .isEqualTo(200);
         server.createUser("ann", PW, "crossing");
         server.createUser("ben", PW, "crossing");
@@ -124,9 +140,17 @@ class AtomicPolicyTest {
         Session ben = Session.signIn("ben", PW);
 
         // Each creation locks its owner's row while its foreign key points at the creator's.
-        List<Answer> answers = parallel(PARALLEL, i -> i % 2 == 0
-                ? ann.send("POST", API + "/tokens", Map.of("name", "for-ben-" + i, "owner", "ben", "scope", "read-only"))
-                : ben.send("POST", API + "/tokens", Map.of("name", "for-ann-" + i, "owner", "ann", "scope", "read-only")));
+        List<Answer> answers = parallel(
+                PARALLEL,
+                i -> i % 2 == 0
+                        ? ann.send(
+                                "POST",
+                                API + "/tokens",
+                                Map.of("name", "for-ben-" + i, "owner", "ben", "scope", "read-only"))
+                        : ben.send(
+                                "POST",
+                                API + "/tokens",
+                                Map.of("name", "for-ann-" + i, "owner", "ann", "scope", "read-only")));
 
         assertExactlyTheLimitWon(answers, 201, 10, "at most 5 active tokens per user", "crossing");
         assertThat(activeTokensOf("ann")).isEqualTo(5);
@@ -147,8 +171,8 @@ class AtomicPolicyTest {
         }
         Session admin = Session.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
 
-        List<Answer> answers = parallel(pending.size(), i -> admin.send("POST",
-                API + "/tokens/" + pending.get(i) + "/approve", Map.of()));
+        List<Answer> answers = parallel(
+                pending.size(), i -> admin.send("POST", API + "/tokens/" + pending.get(i) + "/approve", Map.of()));
 
         assertExactlyTheLimitWon(answers, 200, 4, "already has 4 active tokens", "limited-approved");
         assertThat(activeTokensOf("waiter")).isEqualTo(4);
@@ -165,29 +189,38 @@ class AtomicPolicyTest {
         List<Answer> answers = parallel(20, i -> rotor.send("POST", API + "/tokens/" + id + "/rotate", Map.of()));
 
         assertThat(answers).as(summary(answers)).allMatch(a -> a.status() == 200 || isProblem(a, 409));
-        List<String> secrets = answers.stream().filter(a -> a.status() == 200).map(a -> {
-            String secret = a.json().get("token").asText();
-            assertThat(a.json().get("hint").asText()).as("the answer describes its own secret")
-                    .isEqualTo("…" + secret.substring(secret.length() - 4));
-            return secret;
-        }).toList();
+        List<String> secrets = answers.stream()
+                .filter(a -> a.status() == 200)
+                .map(a -> {
+                    String secret = a.json().get("token").asText();
+                    assertThat(a.json().get("hint").asText())
+                            .as("the answer describes its own secret")
+                            .isEqualTo("…" + secret.substring(secret.length() - 4));
+                    return secret;
+                })
+                .toList();
         assertThat(secrets).isNotEmpty().doesNotHaveDuplicates();
-        assertThat(secrets.stream().filter(s -> server.server().verifier().verify(s)
-                instanceof TokenVerifier.Verification.Valid)).as("exactly the last rotation's secret works").hasSize(1);
+        assertThat(secrets.stream()
+                        .filter(s -> server.server().verifier().verify(s) instanceof TokenVerifier.Verification.Valid))
+                .as("exactly the last rotation's secret works")
+                .hasSize(1);
         assertThat(server.server().verifier().verify(original)).isNotInstanceOf(TokenVerifier.Verification.Valid.class);
     }
 
     @Test
     void twoRotationsFromTheSameSecretCannotBothWin() {
         server.createUser("rotor2", PW);
-        Answer created = server.call("POST", API + "/tokens", "rotor2", PW, Map.of("name", "cas", "scope", "read-only"));
+        Answer created =
+                server.call("POST", API + "/tokens", "rotor2", PW, Map.of("name", "cas", "scope", "read-only"));
         String id = created.json().get("id").asText();
         var tokens = server.server().database().tokens();
         String before = tokens.findById(id).orElseThrow().digestHex();
-        java.time.Instant at = java.time.Instant.now();
+        Instant at = Instant.now();
 
         assertThat(tokens.rotate(id, before, "a".repeat(64), "aaaa", at)).isTrue();
-        assertThat(tokens.rotate(id, before, "b".repeat(64), "bbbb", at)).as("stale view of the secret").isFalse();
+        assertThat(tokens.rotate(id, before, "b".repeat(64), "bbbb", at))
+                .as("stale view of the secret")
+                .isFalse();
         assertThat(tokens.findById(id).orElseThrow().digestHex()).isEqualTo("a".repeat(64));
     }
 
@@ -195,18 +228,26 @@ class AtomicPolicyTest {
     void parallelCreationsOfOneUsernameHaveOneWinner() throws Exception {
         Session admin = Session.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
 
-        List<Answer> answers = parallel(8, i -> admin.send("POST", API + "/users",
-                Map.of("username", i % 2 == 0 ? "twin" : "TWIN", "password", PW)));
+        List<Answer> answers = parallel(
+                8,
+                i -> admin.send(
+                        "POST", API + "/users", Map.of("username", i % 2 == 0 ? "twin" : "TWIN", "password", PW)));
 
-        assertThat(answers.stream().filter(a -> a.status() == 201)).as(summary(answers)).hasSize(1);
+        assertThat(answers.stream().filter(a -> a.status() == 201))
+                .as(summary(answers))
+                .hasSize(1);
         assertThat(answers).as(summary(answers)).allMatch(a -> a.status() == 201 || isProblem(a, 409));
     }
 
     private static void assertExactlyTheLimitWon(List<Answer> answers, int success, int limit, String... refusal) {
-        assertThat(answers.stream().filter(a -> a.status() == success)).as(summary(answers)).hasSize(limit);
+        assertThat(answers.stream().filter(a -> a.status() == success))
+                .as(summary(answers))
+                .hasSize(limit);
         for (Answer answer : answers) {
             if (answer.status() != success) {
-                assertThat(isProblem(answer, 409)).as(answer.status() + " " + answer.body()).isTrue();
+                assertThat(isProblem(answer, 409))
+                        .as(answer.status() + " " + answer.body())
+                        .isTrue();
                 assertThat(answer.json().get("detail").asText()).contains(refusal);
             }
         }
@@ -217,7 +258,9 @@ class AtomicPolicyTest {
     }
 
     private static String summary(List<Answer> answers) {
-        return answers.stream().collect(Collectors.groupingBy(Answer::status, Collectors.counting())).toString();
+        return answers.stream()
+                .collect(Collectors.groupingBy(Answer::status, Collectors.counting()))
+                .toString();
     }
 
     private static long activeTokensOf(String owner) {
@@ -260,20 +303,25 @@ class AtomicPolicyTest {
             Map<String, String> jar = new LinkedHashMap<>();
             String form = get("/.patgate/login", jar);
             String body = "_csrf=" + enc(csrfIn(form)) + "&username=" + enc(username) + "&password=" + enc(password);
-            HttpResponse<String> login = send(HttpRequest.newBuilder(uri("/.patgate/login"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)), jar);
+            HttpResponse<String> login = send(
+                    HttpRequest.newBuilder(uri("/.patgate/login"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)),
+                    jar);
             assertThat(login.statusCode()).as(login.body()).isEqualTo(303);
             return new Session(cookieHeader(jar), csrfIn(get("/.patgate/tokens", jar)));
         }
 
         Answer send(String method, String path, Object json) {
-            HttpResponse<String> response = Session.send(HttpRequest.newBuilder(uri(path))
-                    .header("Cookie", cookies).header("X-CSRF-Token", csrf)
-                    .header("Content-Type", "application/json")
-                    .header("Origin", server.baseUri().toString().replaceAll("/$", ""))
-                    .header("Sec-Fetch-Site", "same-origin")
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.write(json))), null);
+            HttpResponse<String> response = Session.send(
+                    HttpRequest.newBuilder(uri(path))
+                            .header("Cookie", cookies)
+                            .header("X-CSRF-Token", csrf)
+                            .header("Content-Type", "application/json")
+                            .header("Origin", server.baseUri().toString().replaceAll("/$", ""))
+                            .header("Sec-Fetch-Site", "same-origin")
+                            .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.write(json))),
+                    null);
             return new Answer(response.statusCode(), response.headers(), response.body());
         }
 
@@ -292,8 +340,8 @@ class AtomicPolicyTest {
                 if (jar != null && !jar.isEmpty()) {
                     request.setHeader("Cookie", cookieHeader(jar));
                 }
-                HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(60)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = HTTP.send(
+                        request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
                 if (jar != null) {
                     for (String setCookie : response.headers().allValues("set-cookie")) {
                         String pair = setCookie.split(";", 2)[0];
@@ -316,7 +364,9 @@ class AtomicPolicyTest {
         }
 
         private static String cookieHeader(Map<String, String> jar) {
-            return jar.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "));
+            return jar.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining("; "));
         }
 
         private static URI uri(String path) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,18 +16,43 @@ import org.patgate.server.config.RestKeys;
 /** RestSettings apply the configuration's own rules to runtime values, and win over the configuration field by field. */
 class RestSettingsTest {
 
-    private static final RestConfig CONFIG = new RestConfig(List.of("/rest/**"), RestConfig.PasswordAuth.BLOCK,
-            List.of("/rest/api/2/search"), RestConfig.Anonymous.DENY, List.of("legacy"), List.of(), List.of("10.0.0.0/8"));
+    private static final RestConfig CONFIG = new RestConfig(
+            List.of("/rest/**"),
+            RestConfig.PasswordAuth.BLOCK,
+            List.of("/rest/api/2/search"),
+            RestConfig.Anonymous.DENY,
+            List.of("legacy"),
+            List.of(),
+            List.of("10.0.0.0/8"));
 
     @Test
     void theConfigurationsRulesRefuseWhatItWouldRefuseAndNameEveryField() {
-        InvalidSettingsException e = catchThrowableOfType(InvalidSettingsException.class, () -> RestSettings.fromWire(wire(
-                "passwordAuth", "sometimes", "paths", List.of("/rest/**", "/a/**/b"), "readOnlyPosts", List.of("/x;y"),
-                "anonymous", "ALLOW", "passwordExemptUsers", List.of("two words"), "passwordExemptGroups", List.of(""),
-                "allowedIps", List.of("10.0.0.010"))));
+        InvalidSettingsException e = catchThrowableOfType(
+                InvalidSettingsException.class,
+                () -> RestSettings.fromWire(wire(
+                        "passwordAuth",
+                        "sometimes",
+                        "paths",
+                        List.of("/rest/**", "/a/**/b"),
+                        "readOnlyPosts",
+                        List.of("/x;y"),
+                        "anonymous",
+                        "ALLOW",
+                        "passwordExemptUsers",
+                        List.of("two words"),
+                        "passwordExemptGroups",
+                        List.of(""),
+                        "allowedIps",
+                        List.of("10.0.0.010"))));
 
-        assertThat(e.fieldErrors()).containsOnlyKeys("rest.passwordAuth", "rest.paths[1]", "rest.readOnlyPosts[0]",
-                "rest.passwordExemptUsers[0]", "rest.passwordExemptGroups[0]", "rest.allowedIps[0]");
+        assertThat(e.fieldErrors())
+                .containsOnlyKeys(
+                        "rest.passwordAuth",
+                        "rest.paths[1]",
+                        "rest.readOnlyPosts[0]",
+                        "rest.passwordExemptUsers[0]",
+                        "rest.passwordExemptGroups[0]",
+                        "rest.allowedIps[0]");
         assertThat(e.fieldErrors().get("rest.passwordAuth")).isEqualTo("must be block or allow");
         assertThat(e.fieldErrors().get("rest.paths[1]")).isEqualTo("may use '**' only as the last segment");
         assertThat(e.fieldErrors().get("rest.allowedIps[0]")).contains("no leading zeros");
@@ -36,9 +62,11 @@ class RestSettingsTest {
     @Test
     void emptyPathsAndMissingItemsAreRefused() {
         assertThatThrownBy(() -> RestSettings.fromWire(wire("paths", List.of())))
-                .isInstanceOf(InvalidSettingsException.class).hasMessage("rest.paths: must list at least one path pattern");
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessage("rest.paths: must list at least one path pattern");
         assertThatThrownBy(() -> RestSettings.fromWire(wire("allowedIps", Arrays.asList("::1", null))))
-                .isInstanceOf(InvalidSettingsException.class).hasMessage("rest.allowedIps[1]: must be set");
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessage("rest.allowedIps[1]: must be set");
     }
 
     @Test
@@ -51,13 +79,17 @@ class RestSettingsTest {
 
     @Test
     void setFieldsWinOverTheConfigurationAndUnsetOnesFollowIt() {
-        RestSettings settings = RestSettings.NONE.with(RestKeys.PASSWORD_AUTH, RestConfig.PasswordAuth.ALLOW)
-                .with(RestKeys.READ_ONLY_POSTS, List.of()).with(RestKeys.ALLOWED_IPS, List.of());
+        RestSettings settings = RestSettings.NONE
+                .with(RestKeys.PASSWORD_AUTH, RestConfig.PasswordAuth.ALLOW)
+                .with(RestKeys.READ_ONLY_POSTS, List.of())
+                .with(RestKeys.ALLOWED_IPS, List.of());
 
         RestConfig effective = settings.over(CONFIG);
 
         assertThat(effective.passwordAuth()).isEqualTo(RestConfig.PasswordAuth.ALLOW);
-        assertThat(effective.readOnlyPosts()).as("an empty list is a value, not 'unset'").isEmpty();
+        assertThat(effective.readOnlyPosts())
+                .as("an empty list is a value, not 'unset'")
+                .isEmpty();
         assertThat(effective.allowedIps()).isEmpty();
         assertThat(effective.paths()).isEqualTo(CONFIG.paths());
         assertThat(effective.passwordExemptUsers()).containsExactly("legacy");
@@ -68,7 +100,7 @@ class RestSettingsTest {
 
     @Test
     void listsAreCopied() {
-        java.util.ArrayList<String> paths = new java.util.ArrayList<>(List.of("/rest/**"));
+        ArrayList<String> paths = new ArrayList<>(List.of("/rest/**"));
         RestSettings settings = RestSettings.NONE.with(RestKeys.PATHS, paths);
 
         paths.add("/api/**");

@@ -23,8 +23,9 @@ class AuditRepositoryTest extends StoreTestBase {
 
     @Test
     void appendedEventRoundTripsEveryField() {
-        db.audit().append(new NewAuditEvent(T0, "alice", "token.create", "token:AbC", "2001:db8::7", "success",
-                "scope=read-only"));
+        db.audit()
+                .append(new NewAuditEvent(
+                        T0, "alice", "token.create", "token:AbC", "2001:db8::7", "success", "scope=read-only"));
 
         Page<AuditEvent> page = search(null, null, null, null);
         assertThat(page.total()).isEqualTo(1);
@@ -61,7 +62,8 @@ class AuditRepositoryTest extends StoreTestBase {
         assertThat(actors(search(null, "token.create", null, null))).containsExactly("bob", "alice");
         assertThat(actions(search(null, null, T0.plusSeconds(1), T0.plusSeconds(3))))
                 .containsExactly("token.create", "login");
-        assertThat(actions(search("alice", null, T0.plusSeconds(2), null))).containsExactly("token.revoke", "token.create");
+        assertThat(actions(search("alice", null, T0.plusSeconds(2), null)))
+                .containsExactly("token.revoke", "token.create");
         assertThat(actions(search(null, null, null, T0.plusSeconds(1)))).containsExactly("login");
         assertThat(search("ALICE", null, null, null).total()).isZero();
         assertThat(search("alice", "login", T0, T0.plusSeconds(5)).total()).isEqualTo(1);
@@ -85,8 +87,15 @@ class AuditRepositoryTest extends StoreTestBase {
     void overlongFieldsAreTruncatedNotRefused() {
         String emoji = "\uD83D\uDE00";
         String detail = "d".repeat(999) + emoji + "tail";
-        db.audit().append(new NewAuditEvent(T0, "a".repeat(300), "x".repeat(100), "t".repeat(300),
-                "1".repeat(60), "outcome-that-is-too-long", detail));
+        db.audit()
+                .append(new NewAuditEvent(
+                        T0,
+                        "a".repeat(300),
+                        "x".repeat(100),
+                        "t".repeat(300),
+                        "1".repeat(60),
+                        "outcome-that-is-too-long",
+                        detail));
 
         AuditEvent event = search(null, null, null, null).items().getFirst();
         assertThat(event.actor()).hasSize(255);

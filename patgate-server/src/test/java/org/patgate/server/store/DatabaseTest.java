@@ -27,7 +27,8 @@ class DatabaseTest extends StoreTestBase {
     void migrationsAreIdempotentAndDataSurvivesReopening() throws SQLException {
         UserRecord alice = user("alice");
         int historyRows = historyRows(db, "");
-        assertThat(historyRows(db, " WHERE \"version\" = '1' AND \"success\" = TRUE")).isEqualTo(1);
+        assertThat(historyRows(db, " WHERE \"version\" = '1' AND \"success\" = TRUE"))
+                .isEqualTo(1);
 
         try (Database reopened = store().open()) {
             assertThat(reopened.users().findByUsername("ALICE")).contains(alice);
@@ -56,8 +57,11 @@ class DatabaseTest extends StoreTestBase {
         db.audit().append(new NewAuditEvent(nanos, "a", "late", null, null, null, null));
         db.audit().append(new NewAuditEvent(epoch, "a", "epoch", null, null, null, null));
 
-        var events = db.audit().search(new AuditQuery("a", null, null, null, new PageRequest(0, 10))).items();
-        assertThat(events).extracting(AuditEvent::occurredAt)
+        var events = db.audit()
+                .search(new AuditQuery("a", null, null, null, new PageRequest(0, 10)))
+                .items();
+        assertThat(events)
+                .extracting(AuditEvent::occurredAt)
                 .containsExactly(Instant.parse("2031-12-31T23:59:59.999999Z"), epoch);
     }
 

@@ -28,29 +28,38 @@ class DatabaseTransactionTest extends StoreTestBase {
     @Test
     void aFailureRollsBackEveryCallIncludingThoseWithTheirOwnTransaction() {
         assertThatThrownBy(() -> db.inTransaction("create erin, then fail", () -> {
-            UserRecord erin = user("erin"); // UserRepository.create runs its own transaction: it joins this one
-            db.groups().addMember(db.groups().ensure("ops", null).id(), erin.id());
-            db.audit().append(new NewAuditEvent(T0, "admin", "user.create", "erin", null, "success", null));
-            throw new IllegalStateException("planned");
-        })).isInstanceOf(IllegalStateException.class).hasMessage("planned");
+                    UserRecord erin = user("erin"); // UserRepository.create runs its own transaction: it joins this one
+                    db.groups().addMember(db.groups().ensure("ops", null).id(), erin.id());
+                    db.audit().append(new NewAuditEvent(T0, "admin", "user.create", "erin", null, "success", null));
+                    throw new IllegalStateException("planned");
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("planned");
 
         assertThat(db.users().findByUsername("erin")).isEmpty();
         assertThat(db.groups().findByName("ops")).isEmpty();
-        assertThat(db.audit().search(new AuditQuery(null, null, null, null, null, new PageRequest(0, 10))).total())
+        assertThat(db.audit()
+                        .search(new AuditQuery(null, null, null, null, null, new PageRequest(0, 10)))
+                        .total())
                 .isZero();
     }
 
     @Test
     void nestedTransactionsJoinTheOuterOne() {
         assertThatThrownBy(() -> db.inTransaction("outer", () -> {
-            db.inTransaction("inner", () -> {
-                user("frank");
-            });
-            assertThat(db.users().findByUsername("frank")).as("visible inside").isPresent();
-            throw new IllegalStateException("outer fails after the inner one returned");
-        })).isInstanceOf(IllegalStateException.class);
+                    db.inTransaction("inner", () -> {
+                        user("frank");
+                    });
+                    assertThat(db.users().findByUsername("frank"))
+                            .as("visible inside")
+                            .isPresent();
+                    throw new IllegalStateException("outer fails after the inner one returned");
+                }))
+                .isInstanceOf(IllegalStateException.class);
 
-        assertThat(db.users().findByUsername("frank")).as("the inner work went with the outer").isEmpty();
+        assertThat(db.users().findByUsername("frank"))
+                .as("the inner work went with the outer")
+                .isEmpty();
     }
 
     @Test
@@ -58,9 +67,10 @@ class DatabaseTransactionTest extends StoreTestBase {
         user("gina");
 
         assertThatThrownBy(() -> db.inTransaction("create ops and gina again", () -> {
-            db.groups().ensure("ops", null);
-            return user("gina");
-        })).isInstanceOf(DuplicateKeyException.class);
+                    db.groups().ensure("ops", null);
+                    return user("gina");
+                }))
+                .isInstanceOf(DuplicateKeyException.class);
 
         assertThat(db.groups().findByName("ops")).isEmpty();
         assertThat(db.users().count()).isEqualTo(1);

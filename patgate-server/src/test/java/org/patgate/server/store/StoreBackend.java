@@ -13,13 +13,13 @@ import org.patgate.server.testing.PostgresFixture;
 
 /** The two databases every store test runs against, with the same migrations and expectations. */
 enum StoreBackend {
-
     H2 {
         @Override
         TestStore create() {
             try {
                 Path dir = Files.createTempDirectory("patgate-h2-");
-                return new TestStore(this, "jdbc:h2:file:" + dir.resolve("patgate"), "patgate", "h2-test-password", dir);
+                return new TestStore(
+                        this, "jdbc:h2:file:" + dir.resolve("patgate"), "patgate", "h2-test-password", dir);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -84,7 +84,8 @@ enum StoreBackend {
             }
             if (scratch != null) {
                 try (Stream<Path> paths = Files.walk(scratch)) {
-                    paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                    paths.sorted(Comparator.reverseOrder())
+                            .forEach(path -> path.toFile().delete());
                 } catch (IOException ignored) {
                     // temp files; leftovers are harmless
                 }

@@ -47,7 +47,8 @@ abstract class StoreTestBase {
     }
 
     UserRecord user(String username) {
-        return db.users().create(new NewUser(username, username + " Display", username + "@example.org",
-                null, NewUser.SOURCE_LOCAL, true));
+        return db.users()
+                .create(new NewUser(
+                        username, username + " Display", username + "@example.org", null, NewUser.SOURCE_LOCAL, true));
     }
 }

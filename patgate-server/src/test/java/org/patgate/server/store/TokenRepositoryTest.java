@@ -33,8 +33,18 @@ class TokenRepositoryTest extends StoreTestBase {
 
     private NewToken token(String name, UserRecord owner, Instant createdAt, Instant expiresAt, TokenStatus status) {
         int n = ++sequence;
-        return new NewToken("tok" + n, digest(n), "h" + n, name, owner.id(), admin.id(), Scope.READ_WRITE,
-                List.of(), expiresAt, createdAt, status);
+        return new NewToken(
+                "tok" + n,
+                digest(n),
+                "h" + n,
+                name,
+                owner.id(),
+                admin.id(),
+                Scope.READ_WRITE,
+                List.of(),
+                expiresAt,
+                createdAt,
+                status);
     }
 
     private TokenRecord insert(String name, Instant createdAt, Instant expiresAt, TokenStatus status) {
@@ -44,9 +54,19 @@ class TokenRepositoryTest extends StoreTestBase {
     @Test
     void insertedTokenRoundTripsEveryFieldWithUsernames() {
         Instant expires = T0.plus(Duration.ofDays(30));
-        TokenRecord stored = db.tokens().insert(new NewToken("AbC123", digest(7), "pat_x9Zq", "CI pipeline",
-                alice.id(), admin.id(), Scope.READ_ONLY, List.of("10.0.0.0/8", "2001:db8::/32"), expires, T0,
-                TokenStatus.ACTIVE));
+        TokenRecord stored = db.tokens()
+                .insert(new NewToken(
+                        "AbC123",
+                        digest(7),
+                        "pat_x9Zq",
+                        "CI pipeline",
+                        alice.id(),
+                        admin.id(),
+                        Scope.READ_ONLY,
+                        List.of("10.0.0.0/8", "2001:db8::/32"),
+                        expires,
+                        T0,
+                        TokenStatus.ACTIVE));
 
         assertThat(stored.id()).isEqualTo("AbC123");
         assertThat(stored.digestHex()).isEqualTo(digest(7));
@@ -82,11 +102,26 @@ class TokenRepositoryTest extends StoreTestBase {
 
     @Test
     void digestLookupIgnoresHexCaseAndUnknownDigestsAreEmpty() {
-        db.tokens().insert(new NewToken("t1", "AB".repeat(32), "h", "n", alice.id(), alice.id(), Scope.READ_WRITE,
-                List.of(), null, T0, TokenStatus.ACTIVE));
+        db.tokens()
+                .insert(new NewToken(
+                        "t1",
+                        "AB".repeat(32),
+                        "h",
+                        "n",
+                        alice.id(),
+                        alice.id(),
+                        Scope.READ_WRITE,
+                        List.of(),
+                        null,
+                        T0,
+                        TokenStatus.ACTIVE));
 
-        assertThat(db.tokens().findByDigest("ab".repeat(32))).map(TokenRecord::id).contains("t1");
-        assertThat(db.tokens().findByDigest("AB".repeat(32))).map(TokenRecord::id).contains("t1");
+        assertThat(db.tokens().findByDigest("ab".repeat(32)))
+                .map(TokenRecord::id)
+                .contains("t1");
+        assertThat(db.tokens().findByDigest("AB".repeat(32)))
+                .map(TokenRecord::id)
+                .contains("t1");
         assertThat(db.tokens().findByDigest(digest(404))).isEmpty();
         assertThat(db.tokens().findById("nope")).isEmpty();
     }
@@ -95,19 +130,52 @@ class TokenRepositoryTest extends StoreTestBase {
     void takenIdOrDigestIsADuplicateKey() {
         TokenRecord first = insert("first", T0, null, TokenStatus.ACTIVE);
 
-        assertThatThrownBy(() -> db.tokens().insert(new NewToken(first.id(), digest(999), "h", "n", alice.id(),
-                alice.id(), Scope.READ_WRITE, List.of(), null, T0, TokenStatus.ACTIVE)))
+        assertThatThrownBy(() -> db.tokens()
+                        .insert(new NewToken(
+                                first.id(),
+                                digest(999),
+                                "h",
+                                "n",
+                                alice.id(),
+                                alice.id(),
+                                Scope.READ_WRITE,
+                                List.of(),
+                                null,
+                                T0,
+                                TokenStatus.ACTIVE)))
                 .isInstanceOf(DuplicateKeyException.class);
-        assertThatThrownBy(() -> db.tokens().insert(new NewToken("other", first.digestHex(), "h", "n", alice.id(),
-                alice.id(), Scope.READ_WRITE, List.of(), null, T0, TokenStatus.ACTIVE)))
+        assertThatThrownBy(() -> db.tokens()
+                        .insert(new NewToken(
+                                "other",
+                                first.digestHex(),
+                                "h",
+                                "n",
+                                alice.id(),
+                                alice.id(),
+                                Scope.READ_WRITE,
+                                List.of(),
+                                null,
+                                T0,
+                                TokenStatus.ACTIVE)))
                 .isInstanceOf(DuplicateKeyException.class)
                 .hasMessageNotContaining(first.digestHex());
     }
 
     @Test
     void unknownOwnerIsAStoreError() {
-        assertThatThrownBy(() -> db.tokens().insert(new NewToken("x", digest(1), "h", "n", Long.MAX_VALUE,
-                alice.id(), Scope.READ_WRITE, List.of(), null, T0, TokenStatus.ACTIVE)))
+        assertThatThrownBy(() -> db.tokens()
+                        .insert(new NewToken(
+                                "x",
+                                digest(1),
+                                "h",
+                                "n",
+                                Long.MAX_VALUE,
+                                alice.id(),
+                                Scope.READ_WRITE,
+                                List.of(),
+                                null,
+                                T0,
+                                TokenStatus.ACTIVE)))
                 .isInstanceOf(StoreException.class)
                 .isNotInstanceOf(DuplicateKeyException.class);
     }
@@ -124,7 +192,8 @@ class TokenRepositoryTest extends StoreTestBase {
         TokenRecord denied = insert("denied", T0.plusSeconds(6), null, TokenStatus.DENIED);
 
         assertThat(ids(search(null, "active", null, now))).containsExactly(neverExpires.id(), active.id());
-        assertThat(ids(search(null, "expired", null, now))).containsExactly(expiredLongAgo.id(), expiredExactlyNow.id());
+        assertThat(ids(search(null, "expired", null, now)))
+                .containsExactly(expiredLongAgo.id(), expiredExactlyNow.id());
         assertThat(ids(search(null, "revoked", null, now))).containsExactly(revoked.id());
         assertThat(ids(search(null, "pending", null, now))).containsExactly(pending.id());
         assertThat(ids(search(null, "denied", null, now))).containsExactly(denied.id());
@@ -133,7 +202,8 @@ class TokenRepositoryTest extends StoreTestBase {
         assertThat(search(null, "expired", null, T0).total()).isZero();
 
         for (TokenRecord token : search(null, null, null, now).items()) {
-            assertThat(search(null, token.effectiveStatus(now), null, now).items()).contains(token);
+            assertThat(search(null, token.effectiveStatus(now), null, now).items())
+                    .contains(token);
         }
     }
 
@@ -142,7 +212,8 @@ class TokenRepositoryTest extends StoreTestBase {
         UserRecord bob = user("bob");
         TokenRecord deploy = insert("Nightly DEPLOY", T0, null, TokenStatus.ACTIVE);
         TokenRecord report = insert("report", T0.plusSeconds(1), null, TokenStatus.ACTIVE);
-        TokenRecord bobs = db.tokens().insert(token("deploy for bob", bob, T0.plusSeconds(2), null, TokenStatus.ACTIVE));
+        TokenRecord bobs =
+                db.tokens().insert(token("deploy for bob", bob, T0.plusSeconds(2), null, TokenStatus.ACTIVE));
 
         assertThat(ids(search(alice.id(), null, null, T0))).containsExactly(report.id(), deploy.id());
         assertThat(ids(search(bob.id(), null, null, T0))).containsExactly(bobs.id());
@@ -159,10 +230,32 @@ class TokenRepositoryTest extends StoreTestBase {
             insert("t" + i, T0.plusSeconds(i), null, TokenStatus.ACTIVE);
         }
         // same creation instant: ordered by id
-        TokenRecord tieA = db.tokens().insert(new NewToken("tie-a", digest(100), "h", "tie", alice.id(), admin.id(),
-                Scope.READ_WRITE, List.of(), null, T0.plusSeconds(10), TokenStatus.ACTIVE));
-        TokenRecord tieB = db.tokens().insert(new NewToken("tie-b", digest(101), "h", "tie", alice.id(), admin.id(),
-                Scope.READ_WRITE, List.of(), null, T0.plusSeconds(10), TokenStatus.ACTIVE));
+        TokenRecord tieA = db.tokens()
+                .insert(new NewToken(
+                        "tie-a",
+                        digest(100),
+                        "h",
+                        "tie",
+                        alice.id(),
+                        admin.id(),
+                        Scope.READ_WRITE,
+                        List.of(),
+                        null,
+                        T0.plusSeconds(10),
+                        TokenStatus.ACTIVE));
+        TokenRecord tieB = db.tokens()
+                .insert(new NewToken(
+                        "tie-b",
+                        digest(101),
+                        "h",
+                        "tie",
+                        alice.id(),
+                        admin.id(),
+                        Scope.READ_WRITE,
+                        List.of(),
+                        null,
+                        T0.plusSeconds(10),
+                        TokenStatus.ACTIVE));
 
         Page<TokenRecord> first = db.tokens().search(new TokenQuery(null, null, null, T0, new PageRequest(0, 3)));
         assertThat(ids(first)).containsExactly(tieA.id(), tieB.id(), "tok5");
@@ -179,7 +272,8 @@ class TokenRepositoryTest extends StoreTestBase {
         Instant at = T0.plus(Duration.ofHours(1)).plusNanos(987);
 
         assertThat(db.tokens().revoke(token.id(), admin.id(), at)).isTrue();
-        assertThat(db.tokens().revoke(token.id(), alice.id(), at.plusSeconds(5))).isFalse();
+        assertThat(db.tokens().revoke(token.id(), alice.id(), at.plusSeconds(5)))
+                .isFalse();
         assertThat(db.tokens().revoke("unknown", admin.id(), at)).isFalse();
 
         TokenRecord revoked = db.tokens().findById(token.id()).orElseThrow();
@@ -195,7 +289,8 @@ class TokenRepositoryTest extends StoreTestBase {
         String newDigest = digest(5000);
         Instant at = T0.plusSeconds(30);
 
-        assertThat(db.tokens().rotate(token.id(), token.digestHex(), newDigest, "newhint", at)).isTrue();
+        assertThat(db.tokens().rotate(token.id(), token.digestHex(), newDigest, "newhint", at))
+                .isTrue();
         assertThat(db.tokens().findByDigest(token.digestHex())).isEmpty();
         TokenRecord rotated = db.tokens().findByDigest(newDigest).orElseThrow();
         assertThat(rotated.id()).isEqualTo(token.id());
@@ -204,13 +299,16 @@ class TokenRepositoryTest extends StoreTestBase {
         assertThat(rotated.createdAt()).isEqualTo(token.createdAt());
 
         assertThat(db.tokens().revoke(token.id(), admin.id(), at)).isTrue();
-        assertThat(db.tokens().rotate(token.id(), newDigest, digest(5001), "again", at)).isFalse();
+        assertThat(db.tokens().rotate(token.id(), newDigest, digest(5001), "again", at))
+                .isFalse();
         assertThat(db.tokens().findByDigest(digest(5001))).isEmpty();
         assertThat(db.tokens().findByDigest(newDigest)).isPresent();
 
         TokenRecord pending = insert("pending", T0, null, TokenStatus.PENDING);
-        assertThat(db.tokens().rotate(pending.id(), pending.digestHex(), digest(5002), "p", at)).isFalse();
-        assertThat(db.tokens().rotate("unknown", digest(5004), digest(5003), "u", at)).isFalse();
+        assertThat(db.tokens().rotate(pending.id(), pending.digestHex(), digest(5002), "p", at))
+                .isFalse();
+        assertThat(db.tokens().rotate("unknown", digest(5004), digest(5003), "u", at))
+                .isFalse();
     }
 
     @Test
@@ -226,12 +324,16 @@ class TokenRepositoryTest extends StoreTestBase {
     void setStatusIsCompareAndSet() {
         TokenRecord token = insert("needs approval", T0, null, TokenStatus.PENDING);
 
-        assertThat(db.tokens().setStatus(token.id(), TokenStatus.ACTIVE, TokenStatus.DENIED)).isFalse();
-        assertThat(db.tokens().setStatus(token.id(), TokenStatus.PENDING, TokenStatus.ACTIVE)).isTrue();
-        assertThat(db.tokens().setStatus(token.id(), TokenStatus.PENDING, TokenStatus.DENIED)).isFalse();
+        assertThat(db.tokens().setStatus(token.id(), TokenStatus.ACTIVE, TokenStatus.DENIED))
+                .isFalse();
+        assertThat(db.tokens().setStatus(token.id(), TokenStatus.PENDING, TokenStatus.ACTIVE))
+                .isTrue();
+        assertThat(db.tokens().setStatus(token.id(), TokenStatus.PENDING, TokenStatus.DENIED))
+                .isFalse();
         assertThat(db.tokens().findById(token.id()).orElseThrow().status()).isEqualTo(TokenStatus.ACTIVE);
 
-        assertThat(db.tokens().setStatus(token.id(), TokenStatus.ACTIVE, TokenStatus.REVOKED)).isTrue();
+        assertThat(db.tokens().setStatus(token.id(), TokenStatus.ACTIVE, TokenStatus.REVOKED))
+                .isTrue();
         assertThat(db.tokens().findById(token.id()).orElseThrow().revokedAt()).isNotNull();
     }
 
@@ -241,11 +343,12 @@ class TokenRepositoryTest extends StoreTestBase {
         TokenRecord two = insert("two", T0, null, TokenStatus.ACTIVE);
         Instant later = T0.plusSeconds(60).plusNanos(1_234_567);
 
-        db.tokens().recordUses(List.of(
-                new TokenUse(one.id(), T0.plusSeconds(10), "10.0.0.1", "curl/8.5"),
-                new TokenUse(one.id(), later, "10.0.0.2", "python-requests/2.32"),
-                new TokenUse(two.id(), T0.plusSeconds(5), "2001:db8::1", "x".repeat(400)),
-                new TokenUse("unknown", T0, "10.9.9.9", null)));
+        db.tokens()
+                .recordUses(List.of(
+                        new TokenUse(one.id(), T0.plusSeconds(10), "10.0.0.1", "curl/8.5"),
+                        new TokenUse(one.id(), later, "10.0.0.2", "python-requests/2.32"),
+                        new TokenUse(two.id(), T0.plusSeconds(5), "2001:db8::1", "x".repeat(400)),
+                        new TokenUse("unknown", T0, "10.9.9.9", null)));
 
         TokenRecord usedOne = db.tokens().findById(one.id()).orElseThrow();
         assertThat(usedOne.lastUsedAt()).isEqualTo(later.truncatedTo(ChronoUnit.MICROS));
@@ -297,10 +400,23 @@ class TokenRepositoryTest extends StoreTestBase {
         assertThatThrownBy(() -> new PageRequest(0, 501)).hasMessageContaining("501");
         assertThatThrownBy(() -> new PageRequest(-1, 10)).hasMessageContaining("-1");
         assertThatThrownBy(() -> db.tokens().findByDigest("not-hex")).hasMessageContaining("64 hex");
-        assertThatThrownBy(() -> token("n", alice, T0, null, TokenStatus.ACTIVE).allowedIps().add("x"))
+        assertThatThrownBy(() -> token("n", alice, T0, null, TokenStatus.ACTIVE)
+                        .allowedIps()
+                        .add("x"))
                 .isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> new NewToken("i", digest(1), "h", "n", alice.id(), alice.id(), Scope.READ_WRITE,
-                List.of("10.0.0.0/8,10.1.0.0/16"), null, T0, TokenStatus.ACTIVE)).hasMessageContaining("comma");
+        assertThatThrownBy(() -> new NewToken(
+                        "i",
+                        digest(1),
+                        "h",
+                        "n",
+                        alice.id(),
+                        alice.id(),
+                        Scope.READ_WRITE,
+                        List.of("10.0.0.0/8,10.1.0.0/16"),
+                        null,
+                        T0,
+                        TokenStatus.ACTIVE))
+                .hasMessageContaining("comma");
     }
 
     private Page<TokenRecord> search(Long ownerId, String status, String text, Instant now) {

@@ -29,11 +29,22 @@ class TokenSearchTest extends StoreTestBase {
         bob = user("Bob");
     }
 
-    private TokenRecord token(String name, UserRecord owner, Scope scope, Instant createdAt, Instant expiresAt,
-            Instant lastUsedAt) {
+    private TokenRecord token(
+            String name, UserRecord owner, Scope scope, Instant createdAt, Instant expiresAt, Instant lastUsedAt) {
         int n = ++sequence;
-        TokenRecord token = db.tokens().insert(new NewToken("tok" + n, String.format("%064x", n), "h" + n, name,
-                owner.id(), owner.id(), scope, List.of(), expiresAt, createdAt, TokenStatus.ACTIVE));
+        TokenRecord token = db.tokens()
+                .insert(new NewToken(
+                        "tok" + n,
+                        String.format("%064x", n),
+                        "h" + n,
+                        name,
+                        owner.id(),
+                        owner.id(),
+                        scope,
+                        List.of(),
+                        expiresAt,
+                        createdAt,
+                        TokenStatus.ACTIVE));
         if (lastUsedAt != null) {
             db.tokens().recordUses(List.of(new TokenUse(token.id(), lastUsedAt, "192.0.2.1", "test")));
         }
@@ -58,9 +69,11 @@ class TokenSearchTest extends StoreTestBase {
 
         assertThat(names(query(Scope.READ_WRITE, null, null, TokenSort.NAME)))
                 .containsExactly("never-used-old", "used-long-ago");
-        assertThat(names(query(null, cut, null, TokenSort.NAME))).as("never-expiring tokens do not match")
+        assertThat(names(query(null, cut, null, TokenSort.NAME)))
+                .as("never-expiring tokens do not match")
                 .containsExactly("used-recently");
-        assertThat(names(query(null, null, cut, TokenSort.NAME))).as("never used counts when created before the cut")
+        assertThat(names(query(null, null, cut, TokenSort.NAME)))
+                .as("never used counts when created before the cut")
                 .containsExactly("never-used-old", "used-long-ago");
         assertThat(names(query(Scope.READ_ONLY, null, cut, null))).isEmpty();
     }
@@ -79,13 +92,15 @@ class TokenSearchTest extends StoreTestBase {
                 .containsExactly("c-expires-later", "A-never-expires", "b-expires-soon");
         assertThat(names(query(null, null, null, TokenSort.LAST_USED_DESC)))
                 .containsExactly("b-expires-soon", "A-never-expires", "c-expires-later");
-        assertThat(names(query(null, null, null, TokenSort.NAME))).as("ignoring case")
+        assertThat(names(query(null, null, null, TokenSort.NAME)))
+                .as("ignoring case")
                 .containsExactly("A-never-expires", "b-expires-soon", "c-expires-later");
         assertThat(names(query(null, null, null, TokenSort.OWNER_DESC)))
                 .containsExactly("A-never-expires", "c-expires-later", "b-expires-soon");
         assertThat(names(query(null, null, null, TokenSort.CREATED)))
                 .containsExactly("b-expires-soon", "A-never-expires", "c-expires-later");
-        assertThat(names(query(null, null, null, null))).as("default: newest first")
+        assertThat(names(query(null, null, null, null)))
+                .as("default: newest first")
                 .containsExactly("c-expires-later", "A-never-expires", "b-expires-soon");
     }
 
@@ -107,7 +122,8 @@ class TokenSearchTest extends StoreTestBase {
     void sortNamesAreTheWireNames() {
         assertThat(TokenSort.fromWireName("-lastused")).isEqualTo(TokenSort.LAST_USED_DESC);
         assertThat(TokenSort.fromWireName("expires")).isEqualTo(TokenSort.EXPIRES);
-        assertThatThrownBy(() -> TokenSort.fromWireName("colour")).hasMessageContaining("colour")
+        assertThatThrownBy(() -> TokenSort.fromWireName("colour"))
+                .hasMessageContaining("colour")
                 .hasMessageContaining("-lastUsed");
     }
 }

@@ -27,15 +27,27 @@ class UsageRepositoryTest extends StoreTestBase {
         usage = db.usage();
         UserRecord alice = user("alice");
         for (String id : List.of("t1", "t2")) {
-            db.tokens().insert(new NewToken(id, String.format("%064x", id.hashCode()), "h", id, alice.id(), alice.id(),
-                    Scope.READ_WRITE, List.of(), null, T0, TokenStatus.ACTIVE));
+            db.tokens()
+                    .insert(new NewToken(
+                            id,
+                            String.format("%064x", id.hashCode()),
+                            "h",
+                            id,
+                            alice.id(),
+                            alice.id(),
+                            Scope.READ_WRITE,
+                            List.of(),
+                            null,
+                            T0,
+                            TokenStatus.ACTIVE));
         }
     }
 
     private static Map<UsageRepository.HourKey, long[]> counts(Object... idAtRequestsFailed) {
         Map<UsageRepository.HourKey, long[]> counts = new LinkedHashMap<>();
         for (int i = 0; i < idAtRequestsFailed.length; i += 4) {
-            counts.put(new UsageRepository.HourKey((String) idAtRequestsFailed[i], (Instant) idAtRequestsFailed[i + 1]),
+            counts.put(
+                    new UsageRepository.HourKey((String) idAtRequestsFailed[i], (Instant) idAtRequestsFailed[i + 1]),
                     new long[] {(Integer) idAtRequestsFailed[i + 2], (Integer) idAtRequestsFailed[i + 3]});
         }
         return counts;
@@ -54,10 +66,12 @@ class UsageRepositoryTest extends StoreTestBase {
 
     @Test
     void theRangeIsHalfOpenOnWholeHours() {
-        usage.add(counts("t1", T0, 1, 0, "t1", T0.plus(Duration.ofHours(1)), 2, 0, "t1", T0.plus(Duration.ofHours(2)), 4, 0));
+        usage.add(counts(
+                "t1", T0, 1, 0, "t1", T0.plus(Duration.ofHours(1)), 2, 0, "t1", T0.plus(Duration.ofHours(2)), 4, 0));
 
         assertThat(usage.between("t1", HOUR.plus(Duration.ofHours(1)), HOUR.plus(Duration.ofHours(2))))
-                .extracting(HourlyUsage::requests).containsExactly(2L);
+                .extracting(HourlyUsage::requests)
+                .containsExactly(2L);
     }
 
     @Test
@@ -65,7 +79,8 @@ class UsageRepositoryTest extends StoreTestBase {
         usage.add(counts("t1", T0, 1, 0));
         usage.add(counts("gone", T0, 9, 9, "t1", T0, 1, 0));
 
-        assertThat(usage.between("t1", HOUR, HOUR.plus(Duration.ofHours(1)))).containsExactly(new HourlyUsage(HOUR, 2, 0));
+        assertThat(usage.between("t1", HOUR, HOUR.plus(Duration.ofHours(1))))
+                .containsExactly(new HourlyUsage(HOUR, 2, 0));
         assertThat(usage.between("gone", HOUR, HOUR.plus(Duration.ofHours(1)))).isEmpty();
     }
 

@@ -19,8 +19,19 @@ class UserChangesTest extends StoreTestBase {
 
     private TokenRecord token(UserRecord owner, UserRecord creator) {
         int n = ++sequence;
-        return db.tokens().insert(new NewToken("t" + n, String.format("%064x", n), "h" + n, "n" + n, owner.id(),
-                creator.id(), Scope.READ_ONLY, List.of(), null, T0, TokenStatus.ACTIVE));
+        return db.tokens()
+                .insert(new NewToken(
+                        "t" + n,
+                        String.format("%064x", n),
+                        "h" + n,
+                        "n" + n,
+                        owner.id(),
+                        creator.id(),
+                        Scope.READ_ONLY,
+                        List.of(),
+                        null,
+                        T0,
+                        TokenStatus.ACTIVE));
     }
 
     @Test
@@ -62,12 +73,15 @@ class UserChangesTest extends StoreTestBase {
         UserRecord erin = user("erin");
         TokenRecord forErin = token(erin, admin);
 
-        assertThatThrownBy(() -> db.users().delete(admin.id())).isInstanceOf(StillReferencedException.class)
+        assertThatThrownBy(() -> db.users().delete(admin.id()))
+                .isInstanceOf(StillReferencedException.class)
                 .hasMessageContaining("1 token");
         assertThat(db.users().findById(admin.id())).isPresent();
 
         db.tokens().revoke(forErin.id(), erin.id(), T0);
-        assertThat(db.users().delete(erin.id())).as("own tokens, even revoked by oneself, go with the user").isEqualTo(1);
+        assertThat(db.users().delete(erin.id()))
+                .as("own tokens, even revoked by oneself, go with the user")
+                .isEqualTo(1);
     }
 
     @Test
@@ -77,8 +91,8 @@ class UserChangesTest extends StoreTestBase {
         db.groups().addMember(two.id(), user("a").id());
         db.groups().addMember(two.id(), user("b").id());
 
-        assertThat(db.groups().listWithMemberCounts()).containsExactly(
-                new GroupRepository.GroupCount(empty, 0), new GroupRepository.GroupCount(two, 2));
+        assertThat(db.groups().listWithMemberCounts())
+                .containsExactly(new GroupRepository.GroupCount(empty, 0), new GroupRepository.GroupCount(two, 2));
     }
 
     private DataSource dataSource() {

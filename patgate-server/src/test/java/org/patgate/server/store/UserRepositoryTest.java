@@ -18,8 +18,8 @@ class UserRepositoryTest extends StoreTestBase {
     @Test
     void createdUserRoundTripsEveryField() {
         Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        UserRecord created = db.users().create(new NewUser("Alice", "Alice Liddell", "alice@example.org", HASH,
-                NewUser.SOURCE_LOCAL, true));
+        UserRecord created = db.users()
+                .create(new NewUser("Alice", "Alice Liddell", "alice@example.org", HASH, NewUser.SOURCE_LOCAL, true));
         Instant after = Instant.now();
 
         assertThat(created.id()).isPositive();
@@ -51,8 +51,12 @@ class UserRepositoryTest extends StoreTestBase {
     void usernameLookupIgnoresCaseAndKeepsTheOriginalSpelling() {
         user("Carol.Smith");
 
-        assertThat(db.users().findByUsername("carol.smith")).map(UserRecord::username).contains("Carol.Smith");
-        assertThat(db.users().findByUsername("CAROL.SMITH")).map(UserRecord::username).contains("Carol.Smith");
+        assertThat(db.users().findByUsername("carol.smith"))
+                .map(UserRecord::username)
+                .contains("Carol.Smith");
+        assertThat(db.users().findByUsername("CAROL.SMITH"))
+                .map(UserRecord::username)
+                .contains("Carol.Smith");
         assertThat(db.users().findByUsername("carol")).isEmpty();
         assertThat(db.users().findById(Long.MAX_VALUE)).isEmpty();
     }
@@ -86,7 +90,8 @@ class UserRepositoryTest extends StoreTestBase {
         assertThat(frank.items()).extracting(UserRecord::username).containsExactly("Frank", "zed");
         assertThat(frank.total()).isEqualTo(2);
 
-        assertThat(db.users().list("nobody-matches", new PageRequest(0, 10)).total()).isZero();
+        assertThat(db.users().list("nobody-matches", new PageRequest(0, 10)).total())
+                .isZero();
         assertThat(db.users().list(null, new PageRequest(5, 10)).items()).isEmpty();
     }
 
@@ -96,9 +101,11 @@ class UserRepositoryTest extends StoreTestBase {
         user("axb");
         db.users().create(new NewUser("pct", "100% sure", null, null, NewUser.SOURCE_LOCAL, true));
 
-        assertThat(db.users().list("a_b", new PageRequest(0, 10)).items()).extracting(UserRecord::username)
+        assertThat(db.users().list("a_b", new PageRequest(0, 10)).items())
+                .extracting(UserRecord::username)
                 .containsExactly("a_b");
-        assertThat(db.users().list("%", new PageRequest(0, 10)).items()).extracting(UserRecord::username)
+        assertThat(db.users().list("%", new PageRequest(0, 10)).items())
+                .extracting(UserRecord::username)
                 .containsExactly("pct");
     }
 
@@ -119,9 +126,11 @@ class UserRepositoryTest extends StoreTestBase {
         UserRecord created = user("mallory");
 
         assertThat(db.users().setPasswordHash(created.id(), HASH)).isTrue();
-        assertThat(db.users().findById(created.id()).orElseThrow().passwordHash()).isEqualTo(HASH);
+        assertThat(db.users().findById(created.id()).orElseThrow().passwordHash())
+                .isEqualTo(HASH);
         assertThat(db.users().setPasswordHash(created.id(), null)).isTrue();
-        assertThat(db.users().findById(created.id()).orElseThrow().passwordHash()).isNull();
+        assertThat(db.users().findById(created.id()).orElseThrow().passwordHash())
+                .isNull();
         assertThat(db.users().setPasswordHash(Long.MAX_VALUE, HASH)).isFalse();
     }
 
@@ -144,9 +153,12 @@ class UserRepositoryTest extends StoreTestBase {
 
     @Test
     void invalidUsersAreRefusedBeforeReachingTheDatabase() {
-        assertThatThrownBy(() -> new NewUser(" ", null, null, null, "local", true)).hasMessageContaining("username");
-        assertThatThrownBy(() -> new NewUser("x", null, null, null, "kerberos", true)).hasMessageContaining("source");
+        assertThatThrownBy(() -> new NewUser(" ", null, null, null, "local", true))
+                .hasMessageContaining("username");
+        assertThatThrownBy(() -> new NewUser("x", null, null, null, "kerberos", true))
+                .hasMessageContaining("source");
         assertThatThrownBy(() -> new NewUser("x", null, null, "h".repeat(256), "local", true))
-                .hasMessageContaining("passwordHash").hasMessageNotContaining("hhhh");
+                .hasMessageContaining("passwordHash")
+                .hasMessageNotContaining("hhhh");
     }
 }

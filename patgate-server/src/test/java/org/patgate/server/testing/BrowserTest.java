@@ -16,5 +16,4 @@ import org.junit.jupiter.api.Tag;
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited
 @Tag("browser")
-public @interface BrowserTest {
-}
+public @interface BrowserTest {}

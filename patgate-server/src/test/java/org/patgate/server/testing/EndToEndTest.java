@@ -16,5 +16,4 @@ import org.junit.jupiter.api.Tag;
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited
 @Tag("e2e")
-public @interface EndToEndTest {
-}
+public @interface EndToEndTest {}

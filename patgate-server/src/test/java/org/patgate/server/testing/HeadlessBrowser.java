@@ -45,9 +45,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 public final class HeadlessBrowser implements BeforeAllCallback, AfterAllCallback {
 
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("PATGATE_TEST_CHROMIUM", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("PATGATE_TEST_CHROMEDRIVER",
-            "/usr/bin/chromedriver"));
+    private static final Path CHROMIUM =
+            Path.of(System.getenv().getOrDefault("PATGATE_TEST_CHROMIUM", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER =
+            Path.of(System.getenv().getOrDefault("PATGATE_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"));
     private static final Path SHOTS = Path.of("target", "ui-screenshots");
 
     private final Supplier<URI> base;
@@ -66,20 +67,30 @@ public final class HeadlessBrowser implements BeforeAllCallback, AfterAllCallbac
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "the browser tests need Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)");
         profile = Files.createTempDirectory("patgate-chromium");
         Files.createDirectories(SHOTS);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
+        options.addArguments(
+                "--no-sandbox",
+                "--headless",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=1280,900",
                 "--user-data-dir=" + profile);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         driver = new ChromeDriver(service, options);
         wait = new WebDriverWait(driver, Duration.ofSeconds(15));
     }
@@ -154,7 +165,8 @@ public final class HeadlessBrowser implements BeforeAllCallback, AfterAllCallbac
     /** The table row whose header cell is {@code name}. */
     public WebElement rowOf(String name) {
         return findElements(By.cssSelector("tbody tr")).stream()
-                .filter(r -> r.findElement(By.tagName("th")).getText().equals(name)).findFirst()
+                .filter(r -> r.findElement(By.tagName("th")).getText().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no row for " + name));
     }
 
@@ -163,8 +175,10 @@ public final class HeadlessBrowser implements BeforeAllCallback, AfterAllCallbac
      * warning, info, success.
      */
     public List<String> banners() {
-        return findElements(By.cssSelector(".alert")).stream().filter(WebElement::isDisplayed)
-                .map(b -> kind(b.getDomAttribute("class")) + ": " + b.getText().strip()).toList();
+        return findElements(By.cssSelector(".alert")).stream()
+                .filter(WebElement::isDisplayed)
+                .map(b -> kind(b.getDomAttribute("class")) + ": " + b.getText().strip())
+                .toList();
     }
 
     /**
@@ -174,7 +188,9 @@ public final class HeadlessBrowser implements BeforeAllCallback, AfterAllCallbac
      */
     public void screenshot(String name, String... banners) {
         List<String> shown = banners();
-        assertThat(shown).as("banners on " + name + " (" + getCurrentUrl() + ")").hasSize(banners.length);
+        assertThat(shown)
+                .as("banners on " + name + " (" + getCurrentUrl() + ")")
+                .hasSize(banners.length);
         for (int i = 0; i < banners.length; i++) {
             assertThat(shown.get(i)).as("banner " + (i + 1) + " on " + name).startsWith(banners[i]);
         }

@@ -16,5 +16,4 @@ import org.junit.jupiter.api.Tag;
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited
 @Tag("ldap")
-public @interface LdapTest {
-}
+public @interface LdapTest {}

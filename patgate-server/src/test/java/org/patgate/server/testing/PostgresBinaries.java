@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +35,7 @@ final class PostgresBinaries {
     private static final String COMPLETE_MARKER = ".complete";
     private static final Set<PosixFilePermission> WORLD_READABLE_DIR = PosixFilePermissions.fromString("rwxr-xr-x");
 
-    private PostgresBinaries() {
-    }
+    private PostgresBinaries() {}
 
     /** The directory holding {@code bin/}, {@code lib/} and {@code share/}, unpacking it if needed. */
     static Path unpacked() {
@@ -60,8 +60,9 @@ final class PostgresBinaries {
                 Files.writeString(staging.resolve(COMPLETE_MARKER), archive.toString());
                 try {
                     Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException
-                        | java.nio.file.DirectoryNotEmptyException lostRace) {
+                } catch (FileAlreadyExistsException
+                        | AtomicMoveNotSupportedException
+                        | DirectoryNotEmptyException lostRace) {
                     // another JVM unpacked the same version first; use its copy
                     if (!Files.exists(target.resolve(COMPLETE_MARKER))) {
                         throw lostRace;
@@ -98,8 +99,8 @@ final class PostgresBinaries {
                     Files.createDirectories(path.getParent());
                     Files.copy(tar, path);
                     boolean executable = (entry.getMode() & 0111) != 0;
-                    Files.setPosixFilePermissions(path,
-                            PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+                    Files.setPosixFilePermissions(
+                            path, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }
         }
@@ -107,8 +108,8 @@ final class PostgresBinaries {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

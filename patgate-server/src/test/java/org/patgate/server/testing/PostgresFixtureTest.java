@@ -26,8 +26,10 @@ class PostgresFixtureTest {
         PostgresFixture.TestDatabase database = fixture.createDatabase();
 
         assertThat(PostgresFixture.start()).isSameAs(fixture);
-        assertThat(database.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + fixture.port() + "/" + database.name());
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+        assertThat(database.jdbcUrl())
+                .isEqualTo("jdbc:postgresql://127.0.0.1:" + fixture.port() + "/" + database.name());
+        try (Connection connection =
+                        DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
                 Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery("SELECT current_database(), pg_backend_pid()")) {
             row.next();
@@ -39,13 +41,16 @@ class PostgresFixtureTest {
     void serverNeverRunsAsRoot() throws Exception {
         PostgresFixture.TestDatabase database = PostgresFixture.start().createDatabase();
         // The backend is read while the connection is open: it exits when the connection closes.
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+        try (Connection connection =
+                        DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
                 Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
             row.next();
             Path status = Path.of("/proc", Long.toString(row.getLong(1)), "status");
             if (Files.exists(status)) {
-                String uidLine = Files.readAllLines(status).stream().filter(l -> l.startsWith("Uid:")).findFirst()
+                String uidLine = Files.readAllLines(status).stream()
+                        .filter(l -> l.startsWith("Uid:"))
+                        .findFirst()
                         .orElseThrow();
                 assertThat(uidLine.split("\\s+")[1]).isNotEqualTo("0");
                 if (new UnixSystem().getUid() == 0) {
@@ -56,11 +61,14 @@ class PostgresFixtureTest {
     }
 
     @Test
-    @EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "x86_64"}) // zonky's fallback trusts every login
+    @EnabledOnOs(
+            value = OS.LINUX,
+            architectures = {"amd64", "x86_64"}) // zonky's fallback trusts every login
     void wrongPasswordIsRejected() {
         PostgresFixture.TestDatabase database = PostgresFixture.start().createDatabase();
 
-        assertThatThrownBy(() -> DriverManager.getConnection(database.jdbcUrl(), database.username(), "wrong").close())
+        assertThatThrownBy(() -> DriverManager.getConnection(database.jdbcUrl(), database.username(), "wrong")
+                        .close())
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("password authentication failed");
     }

@@ -15,5 +15,4 @@ import org.junit.jupiter.api.Tag;
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited
 @Tag("postgres")
-public @interface PostgresTest {
-}
+public @interface PostgresTest {}

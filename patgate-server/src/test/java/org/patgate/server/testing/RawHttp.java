@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ public final class RawHttp {
                 for (int n; (n = in.read(buffer)) >= 0 && answer.size() < 1_000_000; ) {
                     answer.write(buffer, 0, n);
                 }
-            } catch (SocketTimeoutException | java.net.SocketException e) {
+            } catch (SocketTimeoutException | SocketException e) {
                 // keep what arrived
             }
             String text = answer.toString(StandardCharsets.ISO_8859_1);

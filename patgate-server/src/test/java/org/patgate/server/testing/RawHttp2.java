@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,8 @@ public final class RawHttp2 implements AutoCloseable {
         HTTP2Client client = new HTTP2Client();
         try {
             client.start();
-            Session session = client.connect(new InetSocketAddress(base.getHost(), base.getPort()), new Session.Listener() {})
+            Session session = client.connect(
+                            new InetSocketAddress(base.getHost(), base.getPort()), new Session.Listener() {})
                     .get(5, TimeUnit.SECONDS);
             return new RawHttp2(base, client, session);
         } catch (Exception e) {
@@ -61,7 +63,7 @@ public final class RawHttp2 implements AutoCloseable {
     }
 
     public Answer send(String method, String pathAndQuery, Map<String, String> headers, String body) {
-        return exchange(method, pathAndQuery, headers, body, false, java.time.Duration.ZERO);
+        return exchange(method, pathAndQuery, headers, body, false, Duration.ZERO);
     }
 
     /**
@@ -69,57 +71,70 @@ public final class RawHttp2 implements AutoCloseable {
      * at any point before it ended cleanly, even after the response headers arrived. The body is sent
      * {@code bodyDelay} after the headers (a slow client's body still on its way).
      */
-    public Answer sendToTheEnd(String method, String pathAndQuery, Map<String, String> headers, String body,
-            java.time.Duration bodyDelay) {
+    public Answer sendToTheEnd(
+            String method, String pathAndQuery, Map<String, String> headers, String body, Duration bodyDelay) {
         return exchange(method, pathAndQuery, headers, body, true, bodyDelay);
     }
 
-    private Answer exchange(String method, String pathAndQuery, Map<String, String> headers, String body,
-            boolean toTheEnd, java.time.Duration bodyDelay) {
+    private Answer exchange(
+            String method,
+            String pathAndQuery,
+            Map<String, String> headers,
+            String body,
+            boolean toTheEnd,
+            Duration bodyDelay) {
         try {
             HttpFields.Mutable fields = HttpFields.build();
             headers.forEach(fields::add);
-            MetaData.Request request = new MetaData.Request(method, HttpURI.build()
-                    .scheme("http").host(base.getHost()).port(base.getPort()).pathQuery(pathAndQuery),
-                    HttpVersion.HTTP_2, fields);
+            MetaData.Request request = new MetaData.Request(
+                    method,
+                    HttpURI.build()
+                            .scheme("http")
+                            .host(base.getHost())
+                            .port(base.getPort())
+                            .pathQuery(pathAndQuery),
+                    HttpVersion.HTTP_2,
+                    fields);
             CompletableFuture<Answer> answer = new CompletableFuture<>();
             CompletableFuture<Boolean> ended = new CompletableFuture<>();
             Stream stream = session.newStream(new HeadersFrame(request, null, body == null), new Stream.Listener() {
-                @Override
-                public void onHeaders(Stream stream, HeadersFrame frame) {
-                    if (frame.getMetaData() instanceof MetaData.Response response) {
-                        answer.complete(new Answer(response.getStatus(), response.getHttpFields(), false));
-                    }
-                    if (frame.isEndStream()) {
-                        ended.complete(true);
-                    }
-                    stream.demand();
-                }
-
-                @Override
-                public void onDataAvailable(Stream stream) {
-                    Stream.Data data = stream.readData();
-                    if (data != null) {
-                        data.release();
-                        if (data.frame().isEndStream()) {
-                            ended.complete(true);
+                        @Override
+                        public void onHeaders(Stream stream, HeadersFrame frame) {
+                            if (frame.getMetaData() instanceof MetaData.Response response) {
+                                answer.complete(new Answer(response.getStatus(), response.getHttpFields(), false));
+                            }
+                            if (frame.isEndStream()) {
+                                ended.complete(true);
+                            }
+                            stream.demand();
                         }
-                    }
-                    if (data == null || !data.frame().isEndStream()) {
-                        stream.demand();
-                    }
-                }
 
-                @Override
-                public void onReset(Stream stream, ResetFrame frame, Callback callback) {
-                    answer.complete(new Answer(0, HttpFields.EMPTY, true));
-                    ended.complete(false);
-                    callback.succeeded();
-                }
-            }).get(5, TimeUnit.SECONDS);
+                        @Override
+                        public void onDataAvailable(Stream stream) {
+                            Stream.Data data = stream.readData();
+                            if (data != null) {
+                                data.release();
+                                if (data.frame().isEndStream()) {
+                                    ended.complete(true);
+                                }
+                            }
+                            if (data == null || !data.frame().isEndStream()) {
+                                stream.demand();
+                            }
+                        }
+
+                        @Override
+                        public void onReset(Stream stream, ResetFrame frame, Callback callback) {
+                            answer.complete(new Answer(0, HttpFields.EMPTY, true));
+                            ended.complete(false);
+                            callback.succeeded();
+                        }
+                    })
+                    .get(5, TimeUnit.SECONDS);
             if (body != null) {
                 Thread.sleep(bodyDelay.toMillis());
-                stream.data(new DataFrame(stream.getId(), ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), true));
+                stream.data(
+                        new DataFrame(stream.getId(), ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), true));
             }
             Answer headersAnswer = answer.get(10, TimeUnit.SECONDS);
             if (!toTheEnd) {

@@ -84,8 +84,9 @@ public final class RawRecordingUpstream implements AutoCloseable {
             }
             received.add(raw.toString(StandardCharsets.ISO_8859_1));
             OutputStream out = socket.getOutputStream();
-            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
+                            .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
         } catch (IOException | RuntimeException e) {
             // a broken request is simply not recorded as complete; tests look at what did arrive

@@ -1,13 +1,16 @@
 package org.patgate.server.testing;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -16,7 +19,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -30,7 +32,10 @@ public final class RecordingUpstream implements AutoCloseable {
     /** One request as the upstream received it. */
     public record Received(String method, String path, String query, List<HttpField> headers, long bodyBytes) {
         public List<String> header(String name) {
-            return headers.stream().filter(f -> f.getName().equalsIgnoreCase(name)).map(HttpField::getValue).toList();
+            return headers.stream()
+                    .filter(f -> f.getName().equalsIgnoreCase(name))
+                    .map(HttpField::getValue)
+                    .toList();
         }
 
         public List<String> headerNames() {
@@ -62,8 +67,12 @@ public final class RecordingUpstream implements AutoCloseable {
                 }
                 List<HttpField> headers = new ArrayList<>();
                 request.getHeaders().forEach(headers::add);
-                received.add(new Received(request.getMethod(), request.getHttpURI().getPath(),
-                        request.getHttpURI().getQuery(), headers, bytes));
+                received.add(new Received(
+                        request.getMethod(),
+                        request.getHttpURI().getPath(),
+                        request.getHttpURI().getQuery(),
+                        headers,
+                        bytes));
                 String path = request.getHttpURI().getPath();
                 if (path.startsWith("/test/slow")) {
                     Thread.sleep(3_000);
@@ -82,7 +91,8 @@ public final class RecordingUpstream implements AutoCloseable {
                 }
                 response.setStatus(200);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-                response.write(true, ByteBuffer.wrap("{\"upstream\":\"ok\"}".getBytes(StandardCharsets.UTF_8)), callback);
+                response.write(
+                        true, ByteBuffer.wrap("{\"upstream\":\"ok\"}".getBytes(StandardCharsets.UTF_8)), callback);
                 return true;
             }
         });
@@ -94,9 +104,9 @@ public final class RecordingUpstream implements AutoCloseable {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, total);
-        try (java.io.OutputStream out = Content.Sink.asOutputStream(response)) {
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
             byte[] chunk = new byte[64 * 1024];
-            java.util.Arrays.fill(chunk, (byte) 'x');
+            Arrays.fill(chunk, (byte) 'x');
             for (long sent = 0; sent < total; ) {
                 int n = (int) Math.min(chunk.length, total - sent);
                 out.write(chunk, 0, n);

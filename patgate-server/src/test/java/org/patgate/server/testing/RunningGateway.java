@@ -24,8 +24,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@link #start(Path, Map)} and close what they get. The upstream's record is cleared before each
  * test.
  */
-public final class RunningGateway implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
-        AutoCloseable {
+public final class RunningGateway
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, AutoCloseable {
 
     public static final String ALICE_PASSWORD = "alice-password-123";
 
@@ -123,8 +123,8 @@ public final class RunningGateway implements BeforeAllCallback, AfterAllCallback
         if (dir == null) {
             server.start();
         } else {
-            server.attach(TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "",
-                    server.configuredEnv()));
+            server.attach(TestServer.start(
+                    dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "", server.configuredEnv()));
         }
         readOnly = createToken("read-only", List.of());
         var rw = server.createToken("alice", ALICE_PASSWORD, Map.of("name", "rw", "scope", "read-write"));
@@ -149,8 +149,12 @@ public final class RunningGateway implements BeforeAllCallback, AfterAllCallback
 
     /** A new token of alice's with the given scope and IP binding; answers its secret. */
     public String createToken(String scope, List<String> allowedIps) {
-        return server.createToken("alice", ALICE_PASSWORD,
-                Map.of("name", "t-" + System.nanoTime(), "scope", scope, "allowedIps", allowedIps)).get("token").asText();
+        return server.createToken(
+                        "alice",
+                        ALICE_PASSWORD,
+                        Map.of("name", "t-" + System.nanoTime(), "scope", scope, "allowedIps", allowedIps))
+                .get("token")
+                .asText();
     }
 
     public URI base() {

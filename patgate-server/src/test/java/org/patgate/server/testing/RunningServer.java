@@ -137,13 +137,15 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback,
             all.putIfAbsent("PATGATE_UPSTREAM_URL", upstream.url());
         }
         node = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "", all);
-        users.forEach(user -> node.createUser(user.name(), user.password(), user.groups().toArray(String[]::new)));
+        users.forEach(user ->
+                node.createUser(user.name(), user.password(), user.groups().toArray(String[]::new)));
     }
 
     /** Takes over a node started elsewhere (in a directory the caller owns) and creates the users. */
     void attach(TestServer started) {
         node = started;
-        users.forEach(user -> node.createUser(user.name(), user.password(), user.groups().toArray(String[]::new)));
+        users.forEach(user ->
+                node.createUser(user.name(), user.password(), user.groups().toArray(String[]::new)));
     }
 
     /** The env overrides this extension starts nodes with. */

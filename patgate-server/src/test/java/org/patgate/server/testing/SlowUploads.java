@@ -39,27 +39,31 @@ public final class SlowUploads {
     /** Declared body size: far more than any upload here sends. */
     private static final int DECLARED_LENGTH = 1_000_000;
 
-    private SlowUploads() {
-    }
+    private SlowUploads() {}
 
     /** One slow upload over its own HTTP/1.1 connection, from {@code forwardedFor} (via a trusted proxy). */
     public static int http1(URI base, String path, String forwardedFor, Duration byteInterval, long deadlineNanos) {
-        return http1(base, path, forwardedFor, "Content-Type: application/octet-stream\r\nContent-Length: "
-                + DECLARED_LENGTH + "\r\n", byteInterval, deadlineNanos);
+        return http1(
+                base,
+                path,
+                forwardedFor,
+                "Content-Type: application/octet-stream\r\nContent-Length: " + DECLARED_LENGTH + "\r\n",
+                byteInterval,
+                deadlineNanos);
     }
 
     /**
      * As {@link #http1(URI, String, String, Duration, long)} with the given header lines (each ending in
      * CRLF) instead of the default content type and length.
      */
-    public static int http1(URI base, String path, String forwardedFor, String headers, Duration byteInterval,
-            long deadlineNanos) {
+    public static int http1(
+            URI base, String path, String forwardedFor, String headers, Duration byteInterval, long deadlineNanos) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nX-Forwarded-For: " + forwardedFor
-                    + "\r\n" + headers + "\r\n")
+                            + "\r\n" + headers + "\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             while (in.available() == 0) {
@@ -87,56 +91,59 @@ public final class SlowUploads {
     }
 
     /** One slow upload as a new stream on an h2c {@code session}. */
-    public static int http2(Session session, URI base, String path, String forwardedFor, Duration byteInterval,
-            long deadlineNanos) {
+    public static int http2(
+            Session session, URI base, String path, String forwardedFor, Duration byteInterval, long deadlineNanos) {
         CompletableFuture<Integer> status = new CompletableFuture<>();
         HttpFields.Mutable headers = HttpFields.build()
                 .put("X-Forwarded-For", forwardedFor)
                 .put("Content-Type", "application/octet-stream")
                 .put("Content-Length", Integer.toString(DECLARED_LENGTH));
-        MetaData.Request request = new MetaData.Request("POST", HttpURI.from(base.resolve(path).toString()),
-                HttpVersion.HTTP_2, headers);
+        MetaData.Request request =
+                new MetaData.Request("POST", HttpURI.from(base.resolve(path).toString()), HttpVersion.HTTP_2, headers);
         try {
             Stream stream = session.newStream(new HeadersFrame(request, null, false), new Stream.Listener() {
-                @Override
-                public void onHeaders(Stream stream, HeadersFrame frame) {
-                    if (frame.getMetaData() instanceof MetaData.Response response) {
-                        status.complete(response.getStatus());
-                    }
-                    stream.demand();
-                }
-
-                @Override
-                public void onDataAvailable(Stream stream) {
-                    Stream.Data data = stream.readData();
-                    if (data != null) {
-                        data.release();
-                        if (data.frame().isEndStream()) {
-                            return;
+                        @Override
+                        public void onHeaders(Stream stream, HeadersFrame frame) {
+                            if (frame.getMetaData() instanceof MetaData.Response response) {
+                                status.complete(response.getStatus());
+                            }
+                            stream.demand();
                         }
-                    }
-                    stream.demand();
-                }
 
-                @Override
-                public void onReset(Stream stream, ResetFrame frame, Callback callback) {
-                    status.complete(CLOSED);
-                    callback.succeeded();
-                }
+                        @Override
+                        public void onDataAvailable(Stream stream) {
+                            Stream.Data data = stream.readData();
+                            if (data != null) {
+                                data.release();
+                                if (data.frame().isEndStream()) {
+                                    return;
+                                }
+                            }
+                            stream.demand();
+                        }
 
-                @Override
-                public void onFailure(Stream stream, int error, String reason, Throwable failure, Callback callback) {
-                    status.complete(CLOSED);
-                    callback.succeeded();
-                }
-            }).get(5, TimeUnit.SECONDS);
+                        @Override
+                        public void onReset(Stream stream, ResetFrame frame, Callback callback) {
+                            status.complete(CLOSED);
+                            callback.succeeded();
+                        }
+
+                        @Override
+                        public void onFailure(
+                                Stream stream, int error, String reason, Throwable failure, Callback callback) {
+                            status.complete(CLOSED);
+                            callback.succeeded();
+                        }
+                    })
+                    .get(5, TimeUnit.SECONDS);
             while (System.nanoTime() < deadlineNanos && !status.isDone()) {
                 stream.data(new DataFrame(stream.getId(), ByteBuffer.wrap(new byte[] {'x'}), false), Callback.NOOP);
                 Thread.sleep(byteInterval.toMillis());
             }
             Integer answered = status.getNow(null);
             if (answered == null) {
-                stream.reset(new ResetFrame(stream.getId(), org.eclipse.jetty.http2.ErrorCode.CANCEL_STREAM_ERROR.code),
+                stream.reset(
+                        new ResetFrame(stream.getId(), org.eclipse.jetty.http2.ErrorCode.CANCEL_STREAM_ERROR.code),
                         Callback.NOOP);
                 return NOT_ANSWERED;
             }
@@ -145,14 +152,14 @@ public final class SlowUploads {
             Thread.currentThread().interrupt();
             return CLOSED;
         } catch (Exception e) {
-            
+
             return CLOSED;
         }
     }
 
     /** An h2c session (prior knowledge) to {@code base}. */
     public static Session connect(HTTP2Client client, URI base) throws Exception {
-        return client.connect(new InetSocketAddress(base.getHost(), base.getPort()), new Session.Listener() {
-        }).get(5, TimeUnit.SECONDS);
+        return client.connect(new InetSocketAddress(base.getHost(), base.getPort()), new Session.Listener() {})
+                .get(5, TimeUnit.SECONDS);
     }
 }

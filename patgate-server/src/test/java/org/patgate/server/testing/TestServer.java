@@ -15,9 +15,9 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.patgate.server.http.Json;
 import org.patgate.server.app.PatgateServer;
 import org.patgate.server.config.PatgateConfig;
+import org.patgate.server.http.Json;
 
 /**
  * A real PATgate node on an ephemeral loopback port for tests, configured through the same env
@@ -29,7 +29,8 @@ public final class TestServer implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "admin-password-for-tests";
 
     private final PatgateServer server;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> announcements = new ArrayList<>();
     private final Map<String, String> env;
 
@@ -51,14 +52,17 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** A server on the given database with extra env overrides. */
-    public static TestServer start(Path dir, String jdbcUrl, String dbUser, String dbPassword, Map<String, String> extra) {
+    public static TestServer start(
+            Path dir, String jdbcUrl, String dbUser, String dbPassword, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>();
         env.put("PATGATE_LISTEN_HOST", "127.0.0.1");
         env.put("PATGATE_LISTEN_PORT", "0");
         env.put("PATGATE_DATABASE_URL", jdbcUrl);
         env.put("PATGATE_DATABASE_USERNAME", dbUser);
         env.put("PATGATE_DATABASE_PASSWORD", dbPassword);
-        env.put("PATGATE_TOKENS_PEPPERFILE", dir.resolve("pepper").toAbsolutePath().toString());
+        env.put(
+                "PATGATE_TOKENS_PEPPERFILE",
+                dir.resolve("pepper").toAbsolutePath().toString());
         env.put("PATGATE_BOOTSTRAP_ADMINPASSWORD", ADMIN_PASSWORD);
         env.putAll(extra);
         return new TestServer(env);
@@ -96,7 +100,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Answer call(String method, String path, String user, String password, Object jsonBody) {
-        String body = jsonBody == null ? null
+        String body = jsonBody == null
+                ? null
                 : jsonBody instanceof String s ? s : new String(Json.write(jsonBody), StandardCharsets.UTF_8);
         Map<String, String> headers = new HashMap<>();
         if (user != null) {
@@ -111,8 +116,9 @@ public final class TestServer implements AutoCloseable {
     public Answer raw(String method, String path, Map<String, String> headers, String body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUri() + path))
                 .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(builder::header);
         try {
             HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
@@ -131,7 +137,9 @@ public final class TestServer implements AutoCloseable {
 
     /** Creates a local user through the API and fails the test if that does not work. */
     public void createUser(String username, String password, String... groups) {
-        Answer answer = asAdmin("POST", "/.patgate/api/v1/users",
+        Answer answer = asAdmin(
+                "POST",
+                "/.patgate/api/v1/users",
                 Map.of("username", username, "password", password, "groups", List.of(groups)));
         if (answer.status() != 201) {
             throw new AssertionError("creating user " + username + ": " + answer.status() + " " + answer.body());

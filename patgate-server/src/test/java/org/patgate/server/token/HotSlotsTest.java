@@ -43,7 +43,9 @@ class HotSlotsTest {
         slots.put(digest(7, 1), "alice", 1_000, slots.generation());
 
         assertThat(slots.get(digest(7, 2), 0)).isNull();
-        assertThat(slots.get(digest(7 + 16, 1), 0)).as("same slot index, other digest").isNull();
+        assertThat(slots.get(digest(7 + 16, 1), 0))
+                .as("same slot index, other digest")
+                .isNull();
     }
 
     @Test

@@ -45,7 +45,10 @@ class StoreLookupTest {
     private static final TokenFormat FORMAT = TokenFormat.withDefaultPrefix();
 
     @RegisterExtension
-    static final RunningGateway gw = RunningGateway.builder().env(Map.of("PATGATE_TOKENS_CACHETTL", "10m", "PATGATE_TOKENS_NEGATIVECACHETTL", "10m")).build();
+    static final RunningGateway gw = RunningGateway.builder()
+            .env(Map.of("PATGATE_TOKENS_CACHETTL", "10m", "PATGATE_TOKENS_NEGATIVECACHETTL", "10m"))
+            .build();
+
     static TokenVerifier verifier;
 
     @BeforeAll
@@ -139,8 +142,8 @@ class StoreLookupTest {
         }
         assertThat(verifier.storeLookups() - before).isEqualTo(1);
 
-        Answer revoked = gw.server.call("DELETE", TOKENS + "/" + created.get("id").asText(), "alice",
-                RunningGateway.ALICE_PASSWORD, null);
+        Answer revoked = gw.server.call(
+                "DELETE", TOKENS + "/" + created.get("id").asText(), "alice", RunningGateway.ALICE_PASSWORD, null);
         assertThat(revoked.status()).isEqualTo(204);
         for (int i = 0; i < 1_000; i++) {
             assertThat(verifier.verify(secret)).isEqualTo(new Verification.Refused(Reason.REVOKED));
@@ -151,7 +154,8 @@ class StoreLookupTest {
     @Test
     void garbageThroughTheGatewayIsRefusedWithoutLookupsAndNeverForwarded() {
         List<String> garbage = malformedTokens(500, new Random(7)).stream()
-                .filter(StoreLookupTest::sendableInAHeader).toList();
+                .filter(StoreLookupTest::sendableInAHeader)
+                .toList();
         assertThat(garbage).hasSizeGreaterThan(400);
         long before = verifier.storeLookups();
 
@@ -159,8 +163,11 @@ class StoreLookupTest {
             Answer bearer = gw.bearer("GET", "/rest/api/2/myself", token);
             assertThat(bearer.status()).as(token).isIn(400, 401);
             assertThat(bearer.contentType()).isEqualTo("application/problem+json");
-            Answer basic = gw.send("GET", "/rest/api/2/myself",
-                    Map.of("Authorization", TestServer.basic("alice", "pat_" + token)), null);
+            Answer basic = gw.send(
+                    "GET",
+                    "/rest/api/2/myself",
+                    Map.of("Authorization", TestServer.basic("alice", "pat_" + token)),
+                    null);
             assertThat(basic.status()).as(token).isIn(400, 401);
         }
 
@@ -187,10 +194,16 @@ class StoreLookupTest {
         // A verifier of its own on the same store, with a short negative TTL. Only a lower bound on
         // time is used (sleep longer than the TTL), so a slow machine cannot make this fail.
         Duration negativeTtl = Duration.ofMillis(100);
-        TokenVerifier shortLived = new TokenVerifier(FORMAT, new TokenDigester(new byte[32]),
-                gw.server.server().database().tokens(), gw.server.server().database().users(),
-                org.patgate.server.store.UserRecord::enabled, MutableClock.startingNow(), Duration.ofMinutes(10),
-                negativeTtl, 1_000);
+        TokenVerifier shortLived = new TokenVerifier(
+                FORMAT,
+                new TokenDigester(new byte[32]),
+                gw.server.server().database().tokens(),
+                gw.server.server().database().users(),
+                org.patgate.server.store.UserRecord::enabled,
+                MutableClock.startingNow(),
+                Duration.ofMinutes(10),
+                negativeTtl,
+                1_000);
         String unknown = FORMAT.generate(new SecureRandom());
 
         assertThat(shortLived.verify(unknown)).isEqualTo(new Verification.Refused(Reason.UNKNOWN));
@@ -202,7 +215,11 @@ class StoreLookupTest {
     }
 
     private static JsonNode createAliceToken() {
-        Answer created = gw.server.call("POST", TOKENS, "alice", RunningGateway.ALICE_PASSWORD,
+        Answer created = gw.server.call(
+                "POST",
+                TOKENS,
+                "alice",
+                RunningGateway.ALICE_PASSWORD,
                 Map.of("name", "lookup-" + System.nanoTime(), "scope", "read-write"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json();

@@ -45,14 +45,32 @@ import org.patgate.server.token.TokenVerifier.Verification;
 @EndToEndTest
 class TokenLookupOnBothDatabasesTest {
 
-    enum Backend { H2, POSTGRESQL }
+    enum Backend {
+        H2,
+        POSTGRESQL
+    }
 
     private static final String API = "/.patgate/api/v1";
     private static final String TOKENS = API + "/tokens";
     private static final String PASSWORD = "password-for-tests-1";
-    private static final Set<String> TOKEN_FIELDS = Set.of("id", "name", "owner", "createdBy", "scope", "allowedIps", "rules",
-            "hint", "status", "expiresAt", "createdAt", "lastUsedAt", "lastUsedIp", "lastUsedAgent", "revokedAt",
-            "revokedBy", "rotatedAt");
+    private static final Set<String> TOKEN_FIELDS = Set.of(
+            "id",
+            "name",
+            "owner",
+            "createdBy",
+            "scope",
+            "allowedIps",
+            "rules",
+            "hint",
+            "status",
+            "expiresAt",
+            "createdAt",
+            "lastUsedAt",
+            "lastUsedIp",
+            "lastUsedAgent",
+            "revokedAt",
+            "revokedBy",
+            "rotatedAt");
 
     private static Path dir;
     private static TestServer server;
@@ -78,7 +96,8 @@ class TokenLookupOnBothDatabasesTest {
     static void stop() throws IOException {
         server.close();
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 
@@ -103,10 +122,22 @@ class TokenLookupOnBothDatabasesTest {
     @Test
     void createdTokenVerifiesAsValidWithItsStoredSettings() {
         // nanoseconds on purpose: both databases keep microseconds, and every reader must agree
-        Instant requested = server.clock().instant().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS)
+        Instant requested = server.clock()
+                .instant()
+                .plus(Duration.ofDays(30))
+                .truncatedTo(ChronoUnit.SECONDS)
                 .plusNanos(123_456_789);
-        JsonNode created = create("alice", Map.of("name", "ci", "scope", "read-only", "expiresAt", requested.toString(),
-                "allowedIps", List.of("192.0.2.0/24", "2001:db8::/32")));
+        JsonNode created = create(
+                "alice",
+                Map.of(
+                        "name",
+                        "ci",
+                        "scope",
+                        "read-only",
+                        "expiresAt",
+                        requested.toString(),
+                        "allowedIps",
+                        List.of("192.0.2.0/24", "2001:db8::/32")));
 
         Verification verification = verify(created.get("token").asText());
 
@@ -160,41 +191,61 @@ class TokenLookupOnBothDatabasesTest {
         assertThat(verify(oldSecret)).isEqualTo(refused(Reason.UNKNOWN));
         assertThat(verify(newSecret)).isInstanceOf(Verification.Valid.class);
         assertThat(((Verification.Valid) verify(newSecret)).token().id()).isEqualTo(id);
-        assertThat(as("alice", "GET", TOKENS + "/" + id, null).json().get("rotatedAt").isNull()).isFalse();
+        assertThat(as("alice", "GET", TOKENS + "/" + id, null)
+                        .json()
+                        .get("rotatedAt")
+                        .isNull())
+                .isFalse();
     }
 
     @Test
     void tokenExpiresExactlyAtItsExpiresAt() {
         Instant expiresAt = server.clock().instant().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.MICROS);
-        JsonNode created = create("alice", Map.of("name", "expiring", "scope", "read-only",
-                "expiresAt", expiresAt.toString()));
+        JsonNode created =
+                create("alice", Map.of("name", "expiring", "scope", "read-only", "expiresAt", expiresAt.toString()));
         String secret = created.get("token").asText();
         String id = created.get("id").asText();
 
         server.clock().set(expiresAt.minusNanos(1));
         assertThat(verify(secret)).isInstanceOf(Verification.Valid.class);
-        assertThat(as("alice", "GET", TOKENS + "/" + id, null).json().get("status").asText()).isEqualTo("active");
-        assertThat(ids(as("alice", "GET", TOKENS + "?status=active&size=200", null))).contains(id);
+        assertThat(as("alice", "GET", TOKENS + "/" + id, null)
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("active");
+        assertThat(ids(as("alice", "GET", TOKENS + "?status=active&size=200", null)))
+                .contains(id);
 
         server.clock().set(expiresAt);
         assertThat(verify(secret)).isEqualTo(refused(Reason.EXPIRED));
-        assertThat(as("alice", "GET", TOKENS + "/" + id, null).json().get("status").asText()).isEqualTo("expired");
-        assertThat(ids(as("alice", "GET", TOKENS + "?status=expired&size=200", null))).contains(id);
-        assertThat(ids(as("alice", "GET", TOKENS + "?status=active&size=200", null))).doesNotContain(id);
+        assertThat(as("alice", "GET", TOKENS + "/" + id, null)
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("expired");
+        assertThat(ids(as("alice", "GET", TOKENS + "?status=expired&size=200", null)))
+                .contains(id);
+        assertThat(ids(as("alice", "GET", TOKENS + "?status=active&size=200", null)))
+                .doesNotContain(id);
         // an expired token cannot be rotated back to life
-        assertThat(as("alice", "POST", TOKENS + "/" + id + "/rotate", null).status()).isEqualTo(409);
+        assertThat(as("alice", "POST", TOKENS + "/" + id + "/rotate", null).status())
+                .isEqualTo(409);
     }
 
     @Test
     void disabledOwnersTokensAreRefusedUntilTheOwnerIsEnabledAgain() {
-        String secret = create("dave", Map.of("name", "dave's", "scope", "read-write")).get("token").asText();
+        String secret = create("dave", Map.of("name", "dave's", "scope", "read-write"))
+                .get("token")
+                .asText();
         assertThat(verify(secret)).isInstanceOf(Verification.Valid.class);
 
         Answer disabled = server.asAdmin("PATCH", API + "/users/dave", Map.of("enabled", false));
         assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
         assertThat(verify(secret)).isEqualTo(refused(Reason.OWNER_DISABLED));
 
-        assertThat(server.asAdmin("PATCH", API + "/users/dave", Map.of("enabled", true)).status()).isEqualTo(200);
+        assertThat(server.asAdmin("PATCH", API + "/users/dave", Map.of("enabled", true))
+                        .status())
+                .isEqualTo(200);
         assertThat(verify(secret)).isInstanceOf(Verification.Valid.class);
     }
 
@@ -204,15 +255,19 @@ class TokenLookupOnBothDatabasesTest {
         List<String> ids = new ArrayList<>();
         for (String name : List.of("alpha", "bravo", "charlie", "delta", "echo")) {
             server.clock().advance(Duration.ofSeconds(1));
-            ids.add(create("carol", Map.of("name", "carol " + name, "scope", "read-only")).get("id").asText());
+            ids.add(create("carol", Map.of("name", "carol " + name, "scope", "read-only"))
+                    .get("id")
+                    .asText());
         }
-        assertThat(as("carol", "DELETE", TOKENS + "/" + ids.get(1), null).status()).isEqualTo(204);
+        assertThat(as("carol", "DELETE", TOKENS + "/" + ids.get(1), null).status())
+                .isEqualTo(204);
 
         Answer all = as("carol", "GET", TOKENS, null);
         assertThat(all.status()).isEqualTo(200);
         assertThat(fieldNames(all.json())).containsExactly("items", "page", "size", "total");
         assertThat(all.json().get("total").asLong()).isEqualTo(5);
-        assertThat(names(all)).containsExactly("carol echo", "carol delta", "carol charlie", "carol bravo", "carol alpha");
+        assertThat(names(all))
+                .containsExactly("carol echo", "carol delta", "carol charlie", "carol bravo", "carol alpha");
         for (JsonNode item : all.json().get("items")) {
             assertThat(fieldNames(item)).containsExactlyInAnyOrderElementsOf(TOKEN_FIELDS);
         }
@@ -225,8 +280,11 @@ class TokenLookupOnBothDatabasesTest {
             assertThat(answer.json().get("size").asInt()).isEqualTo(2);
             pages.add(names(answer));
         }
-        assertThat(pages).containsExactly(List.of("carol echo", "carol delta"), List.of("carol charlie", "carol bravo"),
-                List.of("carol alpha"));
+        assertThat(pages)
+                .containsExactly(
+                        List.of("carol echo", "carol delta"),
+                        List.of("carol charlie", "carol bravo"),
+                        List.of("carol alpha"));
         assertThat(names(as("carol", "GET", TOKENS + "?size=2&page=4", null))).isEmpty();
 
         assertThat(names(as("carol", "GET", TOKENS + "?status=revoked", null))).containsExactly("carol bravo");
@@ -239,7 +297,11 @@ class TokenLookupOnBothDatabasesTest {
 
         Answer byAdmin = server.asAdmin("GET", TOKENS + "?owner=carol&status=active", null);
         assertThat(names(byAdmin)).containsExactly("carol echo", "carol delta", "carol charlie", "carol alpha");
-        assertThat(server.asAdmin("GET", TOKENS + "?owner=nobody", null).json().get("total").asLong()).isZero();
+        assertThat(server.asAdmin("GET", TOKENS + "?owner=nobody", null)
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isZero();
         assertThat(as("carol", "GET", TOKENS + "?owner=alice", null).status()).isEqualTo(403);
         assertThat(as("carol", "GET", TOKENS + "?status=bogus", null).status()).isEqualTo(400);
     }
@@ -249,24 +311,32 @@ class TokenLookupOnBothDatabasesTest {
         JsonNode created = create("erin", Map.of("name", "audited", "scope", "read-write"));
         String id = created.get("id").asText();
         String firstSecret = created.get("token").asText();
-        String secondSecret = as("erin", "POST", TOKENS + "/" + id + "/rotate", null).json().get("token").asText();
+        String secondSecret = as("erin", "POST", TOKENS + "/" + id + "/rotate", null)
+                .json()
+                .get("token")
+                .asText();
         assertThat(as("erin", "DELETE", TOKENS + "/" + id, null).status()).isEqualTo(204);
-        assertThat(as("erin", "POST", TOKENS + "/" + id + "/rotate", null).status()).isEqualTo(409);
-        assertThat(server.asAdmin("PATCH", API + "/users/erin", Map.of("enabled", false)).status()).isEqualTo(200);
+        assertThat(as("erin", "POST", TOKENS + "/" + id + "/rotate", null).status())
+                .isEqualTo(409);
+        assertThat(server.asAdmin("PATCH", API + "/users/erin", Map.of("enabled", false))
+                        .status())
+                .isEqualTo(200);
 
         Answer byErin = server.asAdmin("GET", API + "/audit?actor=erin", null);
 
         assertThat(byErin.status()).isEqualTo(200);
-        assertThat(trail(byErin)).containsExactly(
-                "token.rotate failure " + id,
-                "token.revoke success " + id,
-                "token.rotate success " + id,
-                "token.create success " + id);
+        assertThat(trail(byErin))
+                .containsExactly(
+                        "token.rotate failure " + id,
+                        "token.revoke success " + id,
+                        "token.rotate success " + id,
+                        "token.create success " + id);
         for (JsonNode event : byErin.json().get("items")) {
             assertThat(event.get("sourceIp").asText()).isEqualTo("127.0.0.1");
         }
         assertThat(trail(server.asAdmin("GET", API + "/audit?action=user.disable", null)))
-                .filteredOn(line -> line.endsWith(" erin")).containsExactly("user.disable success erin");
+                .filteredOn(line -> line.endsWith(" erin"))
+                .containsExactly("user.disable success erin");
         String everything = server.asAdmin("GET", API + "/audit?size=500", null).body();
         assertThat(everything).doesNotContain(firstSecret, secondSecret, PASSWORD);
     }
@@ -283,13 +353,15 @@ class TokenLookupOnBothDatabasesTest {
     private static List<String> names(Answer answer) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         return StreamSupport.stream(answer.json().get("items").spliterator(), false)
-                .map(item -> item.get("name").asText()).toList();
+                .map(item -> item.get("name").asText())
+                .toList();
     }
 
     private static List<String> ids(Answer answer) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         return StreamSupport.stream(answer.json().get("items").spliterator(), false)
-                .map(item -> item.get("id").asText()).toList();
+                .map(item -> item.get("id").asText())
+                .toList();
     }
 
     private static Set<String> fieldNames(JsonNode node) {

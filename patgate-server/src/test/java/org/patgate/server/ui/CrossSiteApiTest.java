@@ -28,9 +28,9 @@ class CrossSiteApiTest {
     private static final String PASSWORD = "cross-site-password-1";
 
     @RegisterExtension
-    static final RunningServer server = RunningServer.builder()
-            .user("carol", PASSWORD)
-            .build();
+    static final RunningServer server =
+            RunningServer.builder().user("carol", PASSWORD).build();
+
     static String self;
 
     @BeforeAll
@@ -55,14 +55,18 @@ class CrossSiteApiTest {
         UiClient browser = new UiClient(server.baseUri());
         assertThat(browser.signIn("carol", PASSWORD).status()).isEqualTo(303);
         String csrf = browser.csrf();
-        String cookie = browser.cookies.entrySet().stream().filter(e -> e.getKey().contains("session"))
-                .map(e -> e.getKey() + "=" + e.getValue()).findFirst().orElseThrow();
-        return List.of(Map.of("Authorization", TestServer.basic("carol", PASSWORD)),
+        String cookie = browser.cookies.entrySet().stream()
+                .filter(e -> e.getKey().contains("session"))
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .findFirst()
+                .orElseThrow();
+        return List.of(
+                Map.of("Authorization", TestServer.basic("carol", PASSWORD)),
                 Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
     }
 
-    private static Answer send(String method, String path, Map<String, String> credentials, Map<String, String> extra,
-            String body) {
+    private static Answer send(
+            String method, String path, Map<String, String> credentials, Map<String, String> extra, String body) {
         Map<String, String> headers = new HashMap<>(credentials);
         headers.putAll(extra);
         return server.raw(method, path, headers, body);
@@ -77,15 +81,29 @@ class CrossSiteApiTest {
     @Test
     void everyStateChangingRouteRefusesAnotherSitesOriginWithEitherCredential() {
         int port = server.baseUri().getPort();
-        List<String> foreign = List.of("https://evil.example", "null", "http://127.0.0.1.evil.example:" + port,
-                "http://127.0.0.1:" + (port + 1), "https://127.0.0.1", "http://localhost:" + port,
-                "http://127.0.0.1:" + port + "/", "http://user@127.0.0.1:" + port, "127.0.0.1:" + port);
+        List<String> foreign = List.of(
+                "https://evil.example",
+                "null",
+                "http://127.0.0.1.evil.example:" + port,
+                "http://127.0.0.1:" + (port + 1),
+                "https://127.0.0.1",
+                "http://localhost:" + port,
+                "http://127.0.0.1:" + port + "/",
+                "http://user@127.0.0.1:" + port,
+                "127.0.0.1:" + port);
         for (Map<String, String> credentials : ambientCredentials()) {
             for (String[] route : stateChangingRoutes()) {
                 for (String origin : foreign) {
                     String what = route[0] + " " + route[1] + " Origin '" + origin + "' with " + credentials.keySet();
-                    assertRefused(send(route[0], route[1], credentials,
-                            Map.of("Origin", origin, "Content-Type", "application/json"), "{}"), 403, what);
+                    assertRefused(
+                            send(
+                                    route[0],
+                                    route[1],
+                                    credentials,
+                                    Map.of("Origin", origin, "Content-Type", "application/json"),
+                                    "{}"),
+                            403,
+                            what);
                 }
             }
         }
@@ -97,8 +115,15 @@ class CrossSiteApiTest {
         for (Map<String, String> credentials : ambientCredentials()) {
             for (String[] route : stateChangingRoutes()) {
                 for (String value : values) {
-                    assertRefused(send(route[0], route[1], credentials, Map.of("sec-fetch-site", value, "Origin", self,
-                            "Content-Type", "application/json"), "{}"), 403, route[0] + " " + route[1] + " " + value);
+                    assertRefused(
+                            send(
+                                    route[0],
+                                    route[1],
+                                    credentials,
+                                    Map.of("sec-fetch-site", value, "Origin", self, "Content-Type", "application/json"),
+                                    "{}"),
+                            403,
+                            route[0] + " " + route[1] + " " + value);
                 }
             }
         }
@@ -106,16 +131,24 @@ class CrossSiteApiTest {
 
     @Test
     void theContentTypesAFormOrSimpleFetchCanSendAreRefused() {
-        List<String> types = List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                "TEXT/PLAIN; charset=utf-8", "application/json-seq", "text/json");
+        List<String> types = List.of(
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x",
+                "TEXT/PLAIN; charset=utf-8",
+                "application/json-seq",
+                "text/json");
         for (Map<String, String> credentials : ambientCredentials()) {
             for (String[] route : stateChangingRoutes()) {
                 for (String type : types) {
                     // No Origin at all: how an old browser posts a form.
-                    assertRefused(send(route[0], route[1], credentials, Map.of("Content-Type", type), "{\"name\":\"x\"}"),
-                            415, route[0] + " " + route[1] + " " + type);
-                    assertRefused(send(route[0], route[1], credentials, Map.of("Content-Type", type), null),
-                            415, route[0] + " " + route[1] + " " + type + " with an empty body");
+                    assertRefused(
+                            send(route[0], route[1], credentials, Map.of("Content-Type", type), "{\"name\":\"x\"}"),
+                            415,
+                            route[0] + " " + route[1] + " " + type);
+                    assertRefused(
+                            send(route[0], route[1], credentials, Map.of("Content-Type", type), null),
+                            415,
+                            route[0] + " " + route[1] + " " + type + " with an empty body");
                 }
             }
         }
@@ -125,14 +158,22 @@ class CrossSiteApiTest {
     void aBrowsersEmptyBodyWriteNeedsJsonOrTheCsrfHeaderEvenFromTheSameOrigin() {
         Map<String, String> basic = Map.of("Authorization", TestServer.basic("carol", PASSWORD));
         for (String[] route : stateChangingRoutes()) {
-            for (Map<String, String> browser : List.of(Map.of("Origin", self), Map.of("Sec-Fetch-Site", "same-origin"),
-                    Map.of("Sec-Fetch-Mode", "no-cors"), Map.of("Sec-Fetch-Dest", "empty"))) {
-                assertRefused(send(route[0], route[1], basic, browser, null), 403, route[0] + " " + route[1] + " " + browser);
+            for (Map<String, String> browser : List.of(
+                    Map.of("Origin", self),
+                    Map.of("Sec-Fetch-Site", "same-origin"),
+                    Map.of("Sec-Fetch-Mode", "no-cors"),
+                    Map.of("Sec-Fetch-Dest", "empty"))) {
+                assertRefused(
+                        send(route[0], route[1], basic, browser, null), 403, route[0] + " " + route[1] + " " + browser);
             }
         }
         String id = createToken(Map.of("Authorization", TestServer.basic("carol", PASSWORD)));
-        Answer withHeader = send("DELETE", API + "/tokens/" + id, basic,
-                Map.of("Origin", self, "Sec-Fetch-Site", "same-origin", "X-CSRF-Token", "any"), null);
+        Answer withHeader = send(
+                "DELETE",
+                API + "/tokens/" + id,
+                basic,
+                Map.of("Origin", self, "Sec-Fetch-Site", "same-origin", "X-CSRF-Token", "any"),
+                null);
         assertThat(withHeader.status()).as(withHeader.body()).isEqualTo(204);
     }
 
@@ -153,10 +194,12 @@ class CrossSiteApiTest {
         int port = server.baseUri().getPort();
         for (Map<String, String> credentials : ambientCredentials()) {
             for (String origin : List.of(self, "HTTP://127.0.0.1:" + port, " " + self + " ")) {
-                Map<String, String> headers = Map.of("Origin", origin, "Sec-Fetch-Site", "same-origin",
-                        "Content-Type", "application/json");
+                Map<String, String> headers =
+                        Map.of("Origin", origin, "Sec-Fetch-Site", "same-origin", "Content-Type", "application/json");
                 Answer created = send("POST", API + "/tokens", credentials, headers, "{\"name\":\"same origin\"}");
-                assertThat(created.status()).as(origin + " " + credentials.keySet() + ": " + created.body()).isEqualTo(201);
+                assertThat(created.status())
+                        .as(origin + " " + credentials.keySet() + ": " + created.body())
+                        .isEqualTo(201);
             }
         }
     }
@@ -164,18 +207,25 @@ class CrossSiteApiTest {
     @Test
     void theRuleHoldsOverHttp11Too() {
         String auth = TestServer.basic("carol", PASSWORD);
-        RawHttp.RawAnswer crossSite = RawHttp.send(server.baseUri(), "POST " + API + "/tokens HTTP/1.1\r\nHost: 127.0.0.1:"
-                + server.baseUri().getPort() + "\r\nAuthorization: " + auth + "\r\norigin: https://evil.example\r\n"
-                + "Content-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"name\":\"x\"}");
+        RawHttp.RawAnswer crossSite = RawHttp.send(
+                server.baseUri(),
+                "POST " + API + "/tokens HTTP/1.1\r\nHost: 127.0.0.1:"
+                        + server.baseUri().getPort() + "\r\nAuthorization: " + auth
+                        + "\r\norigin: https://evil.example\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"name\":\"x\"}");
         assertThat(crossSite.status()).as(crossSite.text()).isEqualTo(403);
         assertThat(crossSite.text()).contains("cross-site-request");
-        RawHttp.RawAnswer form = RawHttp.send(server.baseUri(), "POST " + API + "/tokens/1/rotate HTTP/1.1\r\nHost: 127.0.0.1:"
-                + server.baseUri().getPort() + "\r\nAuthorization: " + auth + "\r\n"
-                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        RawHttp.RawAnswer form = RawHttp.send(
+                server.baseUri(),
+                "POST " + API + "/tokens/1/rotate HTTP/1.1\r\nHost: 127.0.0.1:"
+                        + server.baseUri().getPort() + "\r\nAuthorization: " + auth + "\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         assertThat(form.status()).as(form.text()).isEqualTo(415);
-        RawHttp.RawAnswer fetchSite = RawHttp.send(server.baseUri(), "DELETE " + API + "/tokens/1 HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + server.baseUri().getPort() + "\r\nAuthorization: " + auth + "\r\n"
-                + "SEC-FETCH-SITE: cross-site\r\nConnection: close\r\n\r\n");
+        RawHttp.RawAnswer fetchSite = RawHttp.send(
+                server.baseUri(),
+                "DELETE " + API + "/tokens/1 HTTP/1.1\r\n"
+                        + "Host: 127.0.0.1:" + server.baseUri().getPort() + "\r\nAuthorization: " + auth + "\r\n"
+                        + "SEC-FETCH-SITE: cross-site\r\nConnection: close\r\n\r\n");
         assertThat(fetchSite.status()).as(fetchSite.text()).isEqualTo(403);
     }
 
@@ -184,24 +234,41 @@ class CrossSiteApiTest {
         // A wrong password would be 401 and counted; refused first, it is neither.
         Map<String, String> wrong = Map.of("Authorization", TestServer.basic("carol", "not-the-password"));
         for (int i = 0; i < 15; i++) {
-            assertRefused(send("POST", API + "/tokens", wrong, Map.of("Origin", "https://evil.example",
-                    "Content-Type", "application/json"), "{\"name\":\"x\"}"), 403, "attempt " + i);
+            assertRefused(
+                    send(
+                            "POST",
+                            API + "/tokens",
+                            wrong,
+                            Map.of("Origin", "https://evil.example", "Content-Type", "application/json"),
+                            "{\"name\":\"x\"}"),
+                    403,
+                    "attempt " + i);
         }
         Answer stillAllowed = server.call("GET", API + "/me", "carol", PASSWORD, null);
-        assertThat(stillAllowed.status()).as("no failed login was counted: " + stillAllowed.body()).isEqualTo(200);
+        assertThat(stillAllowed.status())
+                .as("no failed login was counted: " + stillAllowed.body())
+                .isEqualTo(200);
     }
 
     @Test
     void aSessionCookieAloneNeverActsOnTheApi() {
         Map<String, String> credentials = ambientCredentials().get(1);
         Map<String, String> cookieOnly = Map.of("Cookie", credentials.get("Cookie"));
-        Answer answer = send("POST", API + "/tokens", cookieOnly, Map.of("Content-Type", "application/json"),
+        Answer answer = send(
+                "POST",
+                API + "/tokens",
+                cookieOnly,
+                Map.of("Content-Type", "application/json"),
                 "{\"name\":\"cookie only\"}");
         assertThat(answer.status()).as(answer.body()).isEqualTo(401);
     }
 
     private static String createToken(Map<String, String> credentials) {
-        Answer created = send("POST", API + "/tokens", credentials, Map.of("Content-Type", "application/json"),
+        Answer created = send(
+                "POST",
+                API + "/tokens",
+                credentials,
+                Map.of("Content-Type", "application/json"),
                 "{\"name\":\"doomed\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().get("id").asText();

@@ -33,10 +33,15 @@ class SessionEndsOnPasswordChangeTest {
 
     private static Answer changeOwnPassword(UiClient browser, String current, String next) {
         String csrf = browser.csrf();
-        String cookie = browser.cookies.entrySet().stream().filter(e -> e.getKey().contains("session"))
-                .map(e -> e.getKey() + "=" + e.getValue()).findFirst().orElseThrow();
-        return server.raw("POST", API + "/me/password", Map.of("Cookie", cookie, "X-CSRF-Token", csrf,
-                "Content-Type", "application/json"),
+        String cookie = browser.cookies.entrySet().stream()
+                .filter(e -> e.getKey().contains("session"))
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .findFirst()
+                .orElseThrow();
+        return server.raw(
+                "POST",
+                API + "/me/password",
+                Map.of("Cookie", cookie, "X-CSRF-Token", csrf, "Content-Type", "application/json"),
                 "{\"currentPassword\":\"" + current + "\",\"newPassword\":\"" + next + "\"}");
     }
 
@@ -60,7 +65,9 @@ class SessionEndsOnPasswordChangeTest {
         UiClient mine = signedIn("dirk", "dirk-password-0001");
         UiClient other = signedIn("dirk", "dirk-password-0001");
 
-        assertThat(changeOwnPassword(mine, "not-my-password", "dirk-password-0002").status()).isEqualTo(400);
+        assertThat(changeOwnPassword(mine, "not-my-password", "dirk-password-0002")
+                        .status())
+                .isEqualTo(400);
 
         assertThat(signedOut(mine)).isFalse();
         assertThat(signedOut(other)).isFalse();
@@ -72,7 +79,11 @@ class SessionEndsOnPasswordChangeTest {
         UiClient first = signedIn("dora", "dora-password-0001");
         UiClient second = signedIn("dora", "dora-password-0001");
 
-        Answer changed = server.call("POST", API + "/me/password", "dora", "dora-password-0001",
+        Answer changed = server.call(
+                "POST",
+                API + "/me/password",
+                "dora",
+                "dora-password-0001",
                 Map.of("currentPassword", "dora-password-0001", "newPassword", "dora-password-0002"));
 
         assertThat(changed.status()).as(changed.body()).isEqualTo(204);
@@ -103,8 +114,8 @@ class SessionEndsOnPasswordChangeTest {
         UiClient admin = signedIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
         String csrf = admin.get("/.patgate/admin/users/dean").csrf();
 
-        UiClient.Answer reset = admin.post("/.patgate/admin/users/dean/password",
-                Map.of("_csrf", csrf, "password", "dean-password-0002"));
+        UiClient.Answer reset = admin.post(
+                "/.patgate/admin/users/dean/password", Map.of("_csrf", csrf, "password", "dean-password-0002"));
 
         assertThat(reset.status()).as(reset.body()).isEqualTo(303);
         assertThat(signedOut(first)).isTrue();
@@ -117,7 +128,9 @@ class SessionEndsOnPasswordChangeTest {
         server.createUser("dina", "dina-password-0001");
         UiClient session = signedIn("dina", "dina-password-0001");
 
-        assertThat(server.asAdmin("PATCH", API + "/users/dina", Map.of("displayName", "Dina D.")).status()).isEqualTo(200);
+        assertThat(server.asAdmin("PATCH", API + "/users/dina", Map.of("displayName", "Dina D."))
+                        .status())
+                .isEqualTo(200);
 
         assertThat(signedOut(session)).isFalse();
     }

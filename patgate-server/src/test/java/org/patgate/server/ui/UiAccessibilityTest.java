@@ -57,8 +57,11 @@ class UiAccessibilityTest {
 
     @Test
     void everyPagePassesTheBasicAccessibilityChecks() {
-        String tokenId = fixture.server.asAdmin("POST", "/.patgate/api/v1/tokens",
-                Map.of("name", "a11y", "scope", "read-only")).json().get("id").asText();
+        String tokenId = fixture.server
+                .asAdmin("POST", "/.patgate/api/v1/tokens", Map.of("name", "a11y", "scope", "read-only"))
+                .json()
+                .get("id")
+                .asText();
         List<String> problems = new ArrayList<>();
 
         browser.get(fixture.base() + "/.patgate/login");
@@ -68,10 +71,19 @@ class UiAccessibilityTest {
         browser.findElement(By.cssSelector("form button[type=submit]")).click();
         browser.until(ExpectedConditions.urlContains("/.patgate/tokens"));
 
-        for (String page : List.of("/.patgate/tokens", "/.patgate/tokens/new", "/.patgate/tokens/" + tokenId,
-                "/.patgate/tokens/" + tokenId + "/revoke", "/.patgate/admin/tokens", "/.patgate/admin/approvals",
-                "/.patgate/admin/users", "/.patgate/admin/users/new", "/.patgate/admin/users/alice",
-                "/.patgate/admin/permissions", "/.patgate/admin/settings", "/.patgate/admin/audit")) {
+        for (String page : List.of(
+                "/.patgate/tokens",
+                "/.patgate/tokens/new",
+                "/.patgate/tokens/" + tokenId,
+                "/.patgate/tokens/" + tokenId + "/revoke",
+                "/.patgate/admin/tokens",
+                "/.patgate/admin/approvals",
+                "/.patgate/admin/users",
+                "/.patgate/admin/users/new",
+                "/.patgate/admin/users/alice",
+                "/.patgate/admin/permissions",
+                "/.patgate/admin/settings",
+                "/.patgate/admin/audit")) {
             browser.get(fixture.base() + page);
             problems.addAll(check(page));
         }

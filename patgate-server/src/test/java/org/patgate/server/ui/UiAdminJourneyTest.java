@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -48,7 +47,8 @@ class UiAdminJourneyTest {
         browser.findElement(By.id("username")).sendKeys(TestServer.ADMIN);
         browser.findElement(By.id("password")).sendKeys(TestServer.ADMIN_PASSWORD);
         browser.findElement(By.cssSelector("form button[type=submit]")).click();
-        browser.until(ExpectedConditions.presenceOfElementLocated(By.linkText("Settings"))).click();
+        browser.until(ExpectedConditions.presenceOfElementLocated(By.linkText("Settings")))
+                .click();
         browser.until(ExpectedConditions.textToBe(By.tagName("h1"), "Settings"));
         assertThat(browser.findElement(By.id("passwordAuth-source")).getText()).isEqualTo("from configuration");
 
@@ -83,8 +83,8 @@ class UiAdminJourneyTest {
         browser.findElement(By.id("reset-settings")).click();
         browser.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Reset every setting"));
         submit("form.form-actions button.danger");
-        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"),
-                "follows the configuration again"));
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector(".alert.success"), "follows the configuration again"));
         assertThat(browser.findElement(By.id("passwordAuth-source")).getText()).isEqualTo("from configuration");
         assertThat(browser.findElements(By.id("reset-settings"))).isEmpty();
 
@@ -95,19 +95,29 @@ class UiAdminJourneyTest {
         browser.findElement(By.id("new-perm-use-tokens")).click();
         browser.findElement(By.id("new-perm-create-tokens-for-others")).click();
         submit("#group-new button[type=submit]");
-        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "integrations"));
+        browser.until(
+                ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "integrations"));
         WebElement card = groupCard("integrations");
         String id = card.getDomAttribute("id");
-        assertThat(browser.findElement(By.id(id + "-perm-create-tokens-for-others")).isSelected()).isTrue();
+        assertThat(browser.findElement(By.id(id + "-perm-create-tokens-for-others"))
+                        .isSelected())
+                .isTrue();
         browser.findElement(By.id(id + "-maxLifetimeDays")).sendKeys("90");
         browser.findElement(By.id(id + "-expiryRequired")).click();
         browser.findElement(By.id(id + "-scope-read-only")).click();
         submit("#" + id + " form.policy button[type=submit]");
-        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "integrations"));
+        browser.until(
+                ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "integrations"));
         assertThat(browser.findElement(By.id(groupCard("integrations").getDomAttribute("id") + "-maxLifetimeDays"))
-                .getDomProperty("value")).isEqualTo("90");
-        assertThat(fixture.server.asAdmin("GET", "/.patgate/api/v1/policies/groups/integrations", null).json()
-                .get("policy").get("maxLifetimeDays").asInt()).isEqualTo(90);
+                        .getDomProperty("value"))
+                .isEqualTo("90");
+        assertThat(fixture.server
+                        .asAdmin("GET", "/.patgate/api/v1/policies/groups/integrations", null)
+                        .json()
+                        .get("policy")
+                        .get("maxLifetimeDays")
+                        .asInt())
+                .isEqualTo(90);
         browser.screenshot("09-admin-permissions", "success: Saved the changes to integrations");
 
         // The audit log has every change, newest first, and the same filter downloads as CSV.
@@ -125,23 +135,30 @@ class UiAdminJourneyTest {
         browser.screenshot("10-admin-audit");
 
         List<LogEntry> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getMessage().contains("Content Security Policy") || e.getLevel().equals(Level.SEVERE))
+                .filter(e -> e.getMessage().contains("Content Security Policy")
+                        || e.getLevel().equals(Level.SEVERE))
                 // The refused settings form is answered 400 on purpose; Chromium logs every 4xx page.
-                .filter(e -> !e.getMessage().contains("/.patgate/admin/settings - Failed to load resource: the server "
-                        + "responded with a status of 400"))
+                .filter(e -> !e.getMessage()
+                        .contains("/.patgate/admin/settings - Failed to load resource: the server "
+                                + "responded with a status of 400"))
                 .toList();
         assertThat(violations).as("browser console errors and CSP violations").isEmpty();
     }
 
     /** A REST request through the gateway with alice's directory password (HTTP Basic). */
     private static int passwordRequest() {
-        return fixture.send("GET", REST, Map.of("Authorization", TestServer.basic("alice", RunningGateway.ALICE_PASSWORD)),
-                null).status();
+        return fixture.send(
+                        "GET",
+                        REST,
+                        Map.of("Authorization", TestServer.basic("alice", RunningGateway.ALICE_PASSWORD)),
+                        null)
+                .status();
     }
 
     private static void submitSettings() {
         submit("#settings-form button[type=submit]");
-        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "Settings saved"));
+        browser.until(
+                ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".alert.success"), "Settings saved"));
     }
 
     /** Clicks a submit button and waits for the next page to replace this one. */
@@ -171,7 +188,8 @@ class UiAdminJourneyTest {
 
     private static WebElement groupCard(String name) {
         return browser.findElements(By.cssSelector("section.group-access")).stream()
-                .filter(s -> s.findElement(By.tagName("h2")).getText().equals("Group " + name)).findFirst()
+                .filter(s -> s.findElement(By.tagName("h2")).getText().equals("Group " + name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no card for group " + name));
     }
 }

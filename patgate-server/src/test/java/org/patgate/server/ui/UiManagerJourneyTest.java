@@ -47,10 +47,17 @@ class UiManagerJourneyTest {
         RunningServer server = fixture.server;
         // Set-up through the API: a group whose tokens need approval, and a member with a pending token.
         server.createUser("carol", CAROL_PASSWORD, "contractors");
-        assertThat(server.asAdmin("PUT", "/.patgate/api/v1/policies/groups/contractors",
-                Map.of("approvalRequired", true)).status()).isEqualTo(200);
-        var pending = server.call("POST", "/.patgate/api/v1/tokens", "carol", CAROL_PASSWORD,
-                Map.of("name", "carol-sync", "scope", "read-only")).json();
+        assertThat(server.asAdmin(
+                                "PUT", "/.patgate/api/v1/policies/groups/contractors", Map.of("approvalRequired", true))
+                        .status())
+                .isEqualTo(200);
+        var pending = server.call(
+                        "POST",
+                        "/.patgate/api/v1/tokens",
+                        "carol",
+                        CAROL_PASSWORD,
+                        Map.of("name", "carol-sync", "scope", "read-only"))
+                .json();
         assertThat(pending.get("status").asText()).isEqualTo("pending");
         String carolsSecret = pending.get("token").asText();
         assertThat(fixture.bearer("GET", PATH, carolsSecret).status()).isEqualTo(401);
@@ -132,13 +139,14 @@ class UiManagerJourneyTest {
 
         // The API's description, rendered by Swagger UI under the page's strict CSP.
         browser.findElement(By.linkText("API")).click();
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).until(
-                ExpectedConditions.presenceOfElementLocated(By.cssSelector("#swagger-ui .opblock")));
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(30))
+                .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#swagger-ui .opblock")));
         assertThat(browser.findElement(By.id("swagger-ui")).getText()).contains("/tokens");
         browser.screenshot("17-api-docs");
 
         List<LogEntry> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getMessage().contains("Content Security Policy") || e.getLevel().equals(Level.SEVERE))
+                .filter(e -> e.getMessage().contains("Content Security Policy")
+                        || e.getLevel().equals(Level.SEVERE))
                 .toList();
         assertThat(violations).as("browser console errors and CSP violations").isEmpty();
     }

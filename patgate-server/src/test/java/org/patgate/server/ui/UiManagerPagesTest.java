@@ -41,13 +41,17 @@ class UiManagerPagesTest {
     }
 
     private static String token(String owner, String name, String scope) {
-        var created = server.call("POST", "/.patgate/api/v1/tokens", owner, PASSWORD, Map.of("name", name, "scope", scope));
+        var created =
+                server.call("POST", "/.patgate/api/v1/tokens", owner, PASSWORD, Map.of("name", name, "scope", scope));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().get("id").asText();
     }
 
     private static String status(String id) {
-        return server.asAdmin("GET", "/.patgate/api/v1/tokens/" + id, null).json().get("status").asText();
+        return server.asAdmin("GET", "/.patgate/api/v1/tokens/" + id, null)
+                .json()
+                .get("status")
+                .asText();
     }
 
     private static Map<String, String> form(String... pairs) {
@@ -68,26 +72,41 @@ class UiManagerPagesTest {
         token(owner, "the-writer", "read-write");
         UiClient admin = admin();
 
-        String writers = admin.get("/.patgate/admin/tokens?owner=paula&scope=read-write").body();
+        String writers =
+                admin.get("/.patgate/admin/tokens?owner=paula&scope=read-write").body();
         assertThat(writers).contains("the-writer").doesNotContain("bulk-00").contains("1 in total");
 
         var sorted = admin.get("/.patgate/admin/tokens?owner=paula&scope=read-only&sort=name");
-        assertThat(sorted.body()).contains("26 in total").contains("bulk-00").doesNotContain("bulk-25")
+        assertThat(sorted.body())
+                .contains("26 in total")
+                .contains("bulk-00")
+                .doesNotContain("bulk-25")
                 .contains("href=\"/.patgate/admin/tokens?owner=paula&amp;scope=read-only&amp;sort=name&amp;page=2\"");
         assertThat(sorted.body().indexOf("bulk-00")).isLessThan(sorted.body().indexOf("bulk-01"));
-        String page2 = admin.get("/.patgate/admin/tokens?owner=paula&scope=read-only&sort=name&page=2").body();
+        String page2 = admin.get("/.patgate/admin/tokens?owner=paula&scope=read-only&sort=name&page=2")
+                .body();
         assertThat(page2).contains("bulk-25").doesNotContain("bulk-00").doesNotContain("the-writer");
-        String descending = admin.get("/.patgate/admin/tokens?owner=paula&sort=-name").body();
+        String descending =
+                admin.get("/.patgate/admin/tokens?owner=paula&sort=-name").body();
         assertThat(descending.indexOf("the-writer")).isLessThan(descending.indexOf("bulk-25"));
 
         // Never used and created before tomorrow: all stale; before a day long past: none.
-        assertThat(admin.get("/.patgate/admin/tokens?owner=paula&lastUsedBefore=2999-01-01").body()).contains("27 in total");
-        assertThat(admin.get("/.patgate/admin/tokens?owner=paula&lastUsedBefore=2000-01-01").body()).contains("No tokens match");
-        assertThat(admin.get("/.patgate/admin/tokens?owner=paula&expiresBefore=2999-01-01").body())
-                .as("tokens without expiry do not expire before anything").contains("No tokens match");
+        assertThat(admin.get("/.patgate/admin/tokens?owner=paula&lastUsedBefore=2999-01-01")
+                        .body())
+                .contains("27 in total");
+        assertThat(admin.get("/.patgate/admin/tokens?owner=paula&lastUsedBefore=2000-01-01")
+                        .body())
+                .contains("No tokens match");
+        assertThat(admin.get("/.patgate/admin/tokens?owner=paula&expiresBefore=2999-01-01")
+                        .body())
+                .as("tokens without expiry do not expire before anything")
+                .contains("No tokens match");
         var bad = admin.get("/.patgate/admin/tokens?expiresBefore=soon&sort=sideways");
         assertThat(bad.status()).isEqualTo(200);
-        assertThat(bad.body()).contains("role=\"alert\"").contains("expiresBefore").contains("sort");
+        assertThat(bad.body())
+                .contains("role=\"alert\"")
+                .contains("expiresBefore")
+                .contains("sort");
     }
 
     @Test
@@ -98,21 +117,33 @@ class UiManagerPagesTest {
         UiClient admin = admin();
         String csrf = admin.csrf();
         String body = "_csrf=" + csrf + "&mode=selected&owner=frank&ids=" + a + "&ids=" + b;
-        var ask = admin.send("POST", "/.patgate/admin/tokens/revoke", body,
+        var ask = admin.send(
+                "POST",
+                "/.patgate/admin/tokens/revoke",
+                body,
                 Map.of("Content-Type", "application/x-www-form-urlencoded"));
         assertThat(ask.status()).isEqualTo(200);
-        assertThat(ask.body()).contains("2 tokens</strong> will be revoked").contains("sel-a (frank)").contains("sel-b (frank)");
+        assertThat(ask.body())
+                .contains("2 tokens</strong> will be revoked")
+                .contains("sel-a (frank)")
+                .contains("sel-b (frank)");
         assertThat(status(a)).isEqualTo("active");
 
-        var done = admin.send("POST", "/.patgate/admin/tokens/revoke", body + "&confirm=yes",
+        var done = admin.send(
+                "POST",
+                "/.patgate/admin/tokens/revoke",
+                body + "&confirm=yes",
                 Map.of("Content-Type", "application/x-www-form-urlencoded"));
         assertThat(done.status()).isEqualTo(303);
         assertThat(done.location()).isEqualTo("/.patgate/admin/tokens?owner=frank&revoked=2");
         assertThat(List.of(status(a), status(b), status(c))).containsExactly("revoked", "revoked", "active");
         assertThat(admin.get(done.location()).body()).contains("2 tokens revoked.");
 
-        var none = admin.post("/.patgate/admin/tokens/revoke", form("_csrf", csrf, "mode", "selected", "owner", "frank"));
-        assertThat(none.status()).as("nothing ticked is not 'everything matching'").isEqualTo(400);
+        var none =
+                admin.post("/.patgate/admin/tokens/revoke", form("_csrf", csrf, "mode", "selected", "owner", "frank"));
+        assertThat(none.status())
+                .as("nothing ticked is not 'everything matching'")
+                .isEqualTo(400);
         assertThat(status(c)).isEqualTo("active");
     }
 
@@ -133,7 +164,8 @@ class UiManagerPagesTest {
         assertThat(ask.body()).contains("3 tokens</strong> will be revoked").contains("owner: <code>departed</code>");
         assertThat(status(ids.getFirst())).isEqualTo("active");
 
-        var done = admin.post("/.patgate/admin/tokens/revoke", form("_csrf", ask.csrf(), "owner", "departed", "confirm", "yes"));
+        var done = admin.post(
+                "/.patgate/admin/tokens/revoke", form("_csrf", ask.csrf(), "owner", "departed", "confirm", "yes"));
         assertThat(done.status()).isEqualTo(303);
         assertThat(done.location()).endsWith("revoked=3");
         assertThat(ids).allSatisfy(id -> assertThat(status(id)).isEqualTo("revoked"));
@@ -141,7 +173,8 @@ class UiManagerPagesTest {
 
         // A filter of nothing would be every token: refused.
         assertThat(admin.get("/.patgate/admin/tokens/revoke").status()).isEqualTo(400);
-        assertThat(admin.post("/.patgate/admin/tokens/revoke", form("_csrf", ask.csrf(), "confirm", "yes")).status())
+        assertThat(admin.post("/.patgate/admin/tokens/revoke", form("_csrf", ask.csrf(), "confirm", "yes"))
+                        .status())
                 .isEqualTo(400);
         assertThat(status(kept)).isEqualTo("active");
     }
@@ -150,49 +183,78 @@ class UiManagerPagesTest {
     void bulkRevocationNeedsCsrfAndAnAdmin() {
         String id = token("grace", "guarded", "read-only");
         UiClient admin = admin();
-        assertThat(admin.post("/.patgate/admin/tokens/revoke", form("owner", "grace", "confirm", "yes")).status())
+        assertThat(admin.post("/.patgate/admin/tokens/revoke", form("owner", "grace", "confirm", "yes"))
+                        .status())
                 .isEqualTo(403);
         UiClient grace = signIn("grace", PASSWORD);
-        assertThat(grace.get("/.patgate/admin/tokens/revoke?owner=grace").status()).isEqualTo(403);
-        assertThat(grace.post("/.patgate/admin/tokens/revoke", form("_csrf", grace.csrf(), "owner", "grace",
-                "confirm", "yes")).status()).isEqualTo(403);
+        assertThat(grace.get("/.patgate/admin/tokens/revoke?owner=grace").status())
+                .isEqualTo(403);
+        assertThat(grace.post(
+                                "/.patgate/admin/tokens/revoke",
+                                form("_csrf", grace.csrf(), "owner", "grace", "confirm", "yes"))
+                        .status())
+                .isEqualTo(403);
         assertThat(status(id)).isEqualTo("active");
     }
 
     @Test
     void anAdminCreatesATokenForAnotherUserAndSeesItsSecretOnce() {
         UiClient admin = admin();
-        assertThat(admin.get("/.patgate/tokens/new?owner=grace").body()).contains("id=\"owner\"").contains("value=\"grace\"");
-        var created = admin.post("/.patgate/tokens", form("_csrf", admin.csrf(), "name", "for-grace", "scope", "read-only",
-                "owner", "grace"));
+        assertThat(admin.get("/.patgate/tokens/new?owner=grace").body())
+                .contains("id=\"owner\"")
+                .contains("value=\"grace\"");
+        var created = admin.post(
+                "/.patgate/tokens",
+                form("_csrf", admin.csrf(), "name", "for-grace", "scope", "read-only", "owner", "grace"));
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.body()).contains("This token belongs to <strong>grace</strong>");
         Matcher secret = SECRET.matcher(created.body());
         assertThat(secret.find()).isTrue();
-        var list = server.call("GET", "/.patgate/api/v1/tokens?q=for-grace", "grace", PASSWORD, null).json();
+        var list = server.call("GET", "/.patgate/api/v1/tokens?q=for-grace", "grace", PASSWORD, null)
+                .json();
         assertThat(list.get("total").asInt()).isEqualTo(1);
         assertThat(list.get("items").get(0).get("owner").asText()).isEqualTo("grace");
 
-        var unknown = admin.post("/.patgate/tokens", form("_csrf", admin.csrf(), "name", "x", "scope", "read-only",
-                "owner", "nobody-here"));
+        var unknown = admin.post(
+                "/.patgate/tokens",
+                form("_csrf", admin.csrf(), "name", "x", "scope", "read-only", "owner", "nobody-here"));
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.body()).contains("no such user");
 
         // Without create-tokens-for-others: no owner field, and the service refuses.
         UiClient frank = signIn("frank", PASSWORD);
         assertThat(frank.get("/.patgate/tokens/new").body()).doesNotContain("id=\"owner\"");
-        assertThat(frank.post("/.patgate/tokens", form("_csrf", frank.csrf(), "name", "sneaky", "scope", "read-only",
-                "owner", "grace")).status()).isEqualTo(403);
-        assertThat(server.call("GET", "/.patgate/api/v1/tokens?q=sneaky", "grace", PASSWORD, null).json().get("total")
-                .asInt()).isZero();
+        assertThat(frank.post(
+                                "/.patgate/tokens",
+                                form("_csrf", frank.csrf(), "name", "sneaky", "scope", "read-only", "owner", "grace"))
+                        .status())
+                .isEqualTo(403);
+        assertThat(server.call("GET", "/.patgate/api/v1/tokens?q=sneaky", "grace", PASSWORD, null)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isZero();
     }
 
     @Test
     void adminCreatesEditsDisablesResetsAndDeletesALocalUser() {
         UiClient admin = admin();
         String csrf = admin.csrf();
-        var created = admin.post("/.patgate/admin/users", form("_csrf", csrf, "username", "henry", "displayName", XSS,
-                "email", "henry@example.com", "groups", "ops, qa", "password", ""));
+        var created = admin.post(
+                "/.patgate/admin/users",
+                form(
+                        "_csrf",
+                        csrf,
+                        "username",
+                        "henry",
+                        "displayName",
+                        XSS,
+                        "email",
+                        "henry@example.com",
+                        "groups",
+                        "ops, qa",
+                        "password",
+                        ""));
         assertThat(created.status()).isEqualTo(201);
         Matcher generated = SECRET.matcher(created.body());
         assertThat(generated.find()).isTrue();
@@ -201,56 +263,95 @@ class UiManagerPagesTest {
         String users = admin.get("/.patgate/admin/users").body();
         assertThat(users).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain(XSS);
         assertThat(users).containsPattern("<th scope=\"row\">ops</th><td></td><td>1</td>");
-        assertThat(admin.get("/.patgate/admin/users/henry").body()).doesNotContain(XSS).contains("ops, qa");
+        assertThat(admin.get("/.patgate/admin/users/henry").body())
+                .doesNotContain(XSS)
+                .contains("ops, qa");
 
-        var saved = admin.post("/.patgate/admin/users/henry", form("_csrf", csrf, "displayName", "Henry H",
-                "email", "", "groups", "qa"));
+        var saved = admin.post(
+                "/.patgate/admin/users/henry",
+                form("_csrf", csrf, "displayName", "Henry H", "email", "", "groups", "qa"));
         assertThat(saved.status()).isEqualTo(303);
         var henry = server.asAdmin("GET", "/.patgate/api/v1/users/henry", null).json();
         assertThat(henry.get("displayName").asText()).isEqualTo("Henry H");
         assertThat(henry.get("groups").toString()).isEqualTo("[\"qa\"]");
-        var invalid = admin.post("/.patgate/admin/users/henry", form("_csrf", csrf, "displayName", "x", "email", "not-mail",
-                "groups", ""));
+        var invalid = admin.post(
+                "/.patgate/admin/users/henry",
+                form("_csrf", csrf, "displayName", "x", "email", "not-mail", "groups", ""));
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.body()).contains("not an email address");
 
-        assertThat(admin.post("/.patgate/admin/users/henry/disable", form("_csrf", csrf)).status()).isEqualTo(303);
+        assertThat(admin.post("/.patgate/admin/users/henry/disable", form("_csrf", csrf))
+                        .status())
+                .isEqualTo(303);
         UiClient stranger = new UiClient(server.baseUri());
         assertThat(stranger.signIn("henry", generated.group(1)).status()).isNotEqualTo(303);
-        assertThat(admin.post("/.patgate/admin/users/henry/enable", form("_csrf", csrf)).status()).isEqualTo(303);
+        assertThat(admin.post("/.patgate/admin/users/henry/enable", form("_csrf", csrf))
+                        .status())
+                .isEqualTo(303);
 
-        assertThat(admin.post("/.patgate/admin/users/henry/password", form("_csrf", csrf, "password", "short")).status())
+        assertThat(admin.post("/.patgate/admin/users/henry/password", form("_csrf", csrf, "password", "short"))
+                        .status())
                 .isEqualTo(400);
-        var reset = admin.post("/.patgate/admin/users/henry/password", form("_csrf", csrf, "password", "henry-new-password-1"));
+        var reset = admin.post(
+                "/.patgate/admin/users/henry/password", form("_csrf", csrf, "password", "henry-new-password-1"));
         assertThat(reset.status()).isEqualTo(303);
         signIn("henry", "henry-new-password-1");
 
-        server.call("POST", "/.patgate/api/v1/tokens", "henry", "henry-new-password-1", Map.of("name", "h1", "scope", "read-only"));
-        server.call("POST", "/.patgate/api/v1/tokens", "henry", "henry-new-password-1", Map.of("name", "h2", "scope", "read-only"));
+        server.call(
+                "POST",
+                "/.patgate/api/v1/tokens",
+                "henry",
+                "henry-new-password-1",
+                Map.of("name", "h1", "scope", "read-only"));
+        server.call(
+                "POST",
+                "/.patgate/api/v1/tokens",
+                "henry",
+                "henry-new-password-1",
+                Map.of("name", "h2", "scope", "read-only"));
         var ask = admin.get("/.patgate/admin/users/henry/delete");
         assertThat(ask.body()).contains("also deletes <strong>2 tokens</strong>");
-        assertThat(server.asAdmin("GET", "/.patgate/api/v1/users/henry", null).status()).isEqualTo(200);
+        assertThat(server.asAdmin("GET", "/.patgate/api/v1/users/henry", null).status())
+                .isEqualTo(200);
         var deleted = admin.post("/.patgate/admin/users/henry/delete", form("_csrf", csrf, "confirm", "yes"));
         assertThat(deleted.status()).isEqualTo(303);
-        assertThat(server.asAdmin("GET", "/.patgate/api/v1/users/henry", null).status()).isEqualTo(404);
+        assertThat(server.asAdmin("GET", "/.patgate/api/v1/users/henry", null).status())
+                .isEqualTo(404);
     }
 
     @Test
     void userPagesAreForAdminsAndNeedCsrf() {
         UiClient admin = admin();
-        assertThat(admin.post("/.patgate/admin/users", form("username", "nocsrf", "password", "")).status()).isEqualTo(403);
-        assertThat(admin.post("/.patgate/admin/users/grace/disable", form()).status()).isEqualTo(403);
-        assertThat(admin.post("/.patgate/admin/users/grace/delete", form("confirm", "yes")).status()).isEqualTo(403);
+        assertThat(admin.post("/.patgate/admin/users", form("username", "nocsrf", "password", ""))
+                        .status())
+                .isEqualTo(403);
+        assertThat(admin.post("/.patgate/admin/users/grace/disable", form()).status())
+                .isEqualTo(403);
+        assertThat(admin.post("/.patgate/admin/users/grace/delete", form("confirm", "yes"))
+                        .status())
+                .isEqualTo(403);
         UiClient frank = signIn("frank", PASSWORD);
-        for (String page : List.of("/.patgate/admin/users", "/.patgate/admin/users/new", "/.patgate/admin/users/grace",
+        for (String page : List.of(
+                "/.patgate/admin/users",
+                "/.patgate/admin/users/new",
+                "/.patgate/admin/users/grace",
                 "/.patgate/admin/users/grace/delete")) {
             assertThat(frank.get(page).status()).as(page).isEqualTo(403);
         }
-        assertThat(frank.post("/.patgate/admin/users/grace/disable", form("_csrf", frank.csrf())).status()).isEqualTo(403);
+        assertThat(frank.post("/.patgate/admin/users/grace/disable", form("_csrf", frank.csrf()))
+                        .status())
+                .isEqualTo(403);
         assertThat(frank.post("/.patgate/admin/users", form("_csrf", frank.csrf(), "username", "mine", "password", ""))
-                .status()).isEqualTo(403);
-        assertThat(server.asAdmin("GET", "/.patgate/api/v1/users/nocsrf", null).status()).isEqualTo(404);
-        assertThat(server.asAdmin("GET", "/.patgate/api/v1/users/mine", null).status()).isEqualTo(404);
-        assertThat(server.asAdmin("GET", "/.patgate/api/v1/users/grace", null).json().get("enabled").asBoolean()).isTrue();
+                        .status())
+                .isEqualTo(403);
+        assertThat(server.asAdmin("GET", "/.patgate/api/v1/users/nocsrf", null).status())
+                .isEqualTo(404);
+        assertThat(server.asAdmin("GET", "/.patgate/api/v1/users/mine", null).status())
+                .isEqualTo(404);
+        assertThat(server.asAdmin("GET", "/.patgate/api/v1/users/grace", null)
+                        .json()
+                        .get("enabled")
+                        .asBoolean())
+                .isTrue();
     }
 }

@@ -26,7 +26,8 @@ class UiPagesTest {
     private static final String PASSWORD = "erin-password-123";
 
     @RegisterExtension
-    static final RunningServer server = RunningServer.builder().withUpstream()
+    static final RunningServer server = RunningServer.builder()
+            .withUpstream()
             .env(Map.of("PATGATE_TOKENS_MAXLIFETIMEDAYS", "30", "PATGATE_ACTIVITY_FLUSHINTERVAL", "50ms"))
             .user("erin", PASSWORD)
             .build();
@@ -36,7 +37,9 @@ class UiPagesTest {
     }
 
     private static String today(int plusDays) {
-        return LocalDate.ofInstant(server.clock().instant(), ZoneOffset.UTC).plusDays(plusDays).toString();
+        return LocalDate.ofInstant(server.clock().instant(), ZoneOffset.UTC)
+                .plusDays(plusDays)
+                .toString();
     }
 
     private static UiClient.Answer create(UiClient client, String name, String expiresOn) {
@@ -57,12 +60,16 @@ class UiPagesTest {
     void theCreateFormShowsAndEnforcesThePolicyLimit() {
         UiClient erin = erin();
         String form = erin.get("/.patgate/tokens/new").body();
-        assertThat(form).contains("At most 30 days from today (until " + today(30) + "), set by this server")
-                .contains("max=\"" + today(30) + "\"").contains("min=\"" + today(1) + "\"");
+        assertThat(form)
+                .contains("At most 30 days from today (until " + today(30) + "), set by this server")
+                .contains("max=\"" + today(30) + "\"")
+                .contains("min=\"" + today(1) + "\"");
 
         var tooLong = create(erin, "too-long", today(60));
         assertThat(tooLong.status()).isEqualTo(400);
-        assertThat(tooLong.body()).contains("The token was not created").contains("must be at most 30 days")
+        assertThat(tooLong.body())
+                .contains("The token was not created")
+                .contains("must be at most 30 days")
                 .contains("value=\"too-long\"");
         var missing = create(erin, "no-expiry", "");
         assertThat(missing.status()).isEqualTo(400);
@@ -71,10 +78,13 @@ class UiPagesTest {
 
         var lastDay = create(erin, "last-day", today(30));
         assertThat(lastDay.status()).isEqualTo(201);
-        JsonNode token = server.call("GET", "/.patgate/api/v1/tokens/" + idOf(lastDay), "erin", PASSWORD, null).json();
+        JsonNode token = server.call("GET", "/.patgate/api/v1/tokens/" + idOf(lastDay), "erin", PASSWORD, null)
+                .json();
         Instant expires = Instant.parse(token.get("expiresAt").asText());
-        assertThat(expires).isBetween(server.clock().instant().plus(Duration.ofDays(30)).minus(Duration.ofMinutes(2)),
-                server.clock().instant().plus(Duration.ofDays(30)));
+        assertThat(expires)
+                .isBetween(
+                        server.clock().instant().plus(Duration.ofDays(30)).minus(Duration.ofMinutes(2)),
+                        server.clock().instant().plus(Duration.ofDays(30)));
     }
 
     @Test
@@ -111,11 +121,16 @@ class UiPagesTest {
         UiClient erin = erin();
         String id = idOf(create(erin, "row-swap", today(5)));
         String csrf = erin.csrf();
-        var row = erin.post("/.patgate/tokens/" + id + "/revoke", Map.of("confirm", "yes"),
+        var row = erin.post(
+                "/.patgate/tokens/" + id + "/revoke",
+                Map.of("confirm", "yes"),
                 Map.of("HX-Request", "true", "X-CSRF-Token", csrf));
         assertThat(row.status()).isEqualTo(200);
-        assertThat(row.body().strip()).startsWith("<tr id=\"token-" + id + "\">").endsWith("</tr>")
-                .contains("status-revoked").doesNotContain("<html");
+        assertThat(row.body().strip())
+                .startsWith("<tr id=\"token-" + id + "\">")
+                .endsWith("</tr>")
+                .contains("status-revoked")
+                .doesNotContain("<html");
     }
 
     @Test
@@ -132,7 +147,8 @@ class UiPagesTest {
 
         JsonNode hourly = null;
         for (int i = 0; i < 100; i++) {
-            hourly = Json.MAPPER.readTree(erin.get("/.patgate/tokens/" + id + "/activity").body());
+            hourly = Json.MAPPER.readTree(
+                    erin.get("/.patgate/tokens/" + id + "/activity").body());
             if (hourly.get("total").asInt() == 3) {
                 break;
             }
@@ -142,7 +158,8 @@ class UiPagesTest {
         JsonNode hours = hourly.get("hours");
         JsonNode counts = hourly.get("counts");
         assertThat(hours.size()).isEqualTo(48).isEqualTo(counts.size());
-        long currentHour = server.clock().instant().truncatedTo(ChronoUnit.HOURS).getEpochSecond();
+        long currentHour =
+                server.clock().instant().truncatedTo(ChronoUnit.HOURS).getEpochSecond();
         assertThat(hours.get(47).asLong()).isEqualTo(currentHour);
         assertThat(hours.get(1).asLong() - hours.get(0).asLong()).isEqualTo(3600);
         assertThat(counts.get(47).asInt()).isEqualTo(1);
@@ -150,6 +167,7 @@ class UiPagesTest {
     }
 
     private static int gateway(String token) {
-        return server.raw("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + token), null).status();
+        return server.raw("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + token), null)
+                .status();
     }
 }

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,14 +27,15 @@ class UiSecurityTest {
     private static final String XSS = "<script>alert(1)</script>";
 
     @RegisterExtension
-    static final RunningServer server = RunningServer.builder()
-            .user("alice", ALICE_PASSWORD)
-            .build();
+    static final RunningServer server =
+            RunningServer.builder().user("alice", ALICE_PASSWORD).build();
+
     static String adminTokenId;
 
     @BeforeAll
     static void start() {
-        var created = server.asAdmin("POST", "/.patgate/api/v1/tokens", Map.of("name", "admin's", "scope", "read-only"));
+        var created =
+                server.asAdmin("POST", "/.patgate/api/v1/tokens", Map.of("name", "admin's", "scope", "read-only"));
         adminTokenId = created.json().get("id").asText();
     }
 
@@ -45,7 +48,10 @@ class UiSecurityTest {
     }
 
     private static long aliceTokenCount() {
-        return server.call("GET", "/.patgate/api/v1/tokens", "alice", ALICE_PASSWORD, null).json().get("total").asLong();
+        return server.call("GET", "/.patgate/api/v1/tokens", "alice", ALICE_PASSWORD, null)
+                .json()
+                .get("total")
+                .asLong();
     }
 
     @Test
@@ -55,27 +61,41 @@ class UiSecurityTest {
         Map<String, String> form = Map.of("name", "no-csrf", "scope", "read-only");
 
         assertThat(alice.post("/.patgate/tokens", form).status()).isEqualTo(403);
-        assertThat(alice.post("/.patgate/tokens", Map.of("name", "wrong", "scope", "read-only", "_csrf", "x".repeat(43)))
-                .status()).isEqualTo(403);
-        assertThat(alice.post("/.patgate/tokens", form, Map.of("X-CSRF-Token", "wrong")).status()).isEqualTo(403);
+        assertThat(alice.post(
+                                "/.patgate/tokens",
+                                Map.of("name", "wrong", "scope", "read-only", "_csrf", "x".repeat(43)))
+                        .status())
+                .isEqualTo(403);
+        assertThat(alice.post("/.patgate/tokens", form, Map.of("X-CSRF-Token", "wrong"))
+                        .status())
+                .isEqualTo(403);
         assertThat(alice.post("/.patgate/logout", Map.of()).status()).isEqualTo(403);
         assertThat(aliceTokenCount()).isEqualTo(before);
 
         // Another session's token is no good either: tokens are per session.
         String otherSessionsToken = alice().csrf();
-        assertThat(alice.post("/.patgate/tokens", Map.of("name", "other", "scope", "read-only", "_csrf", otherSessionsToken))
-                .status()).isEqualTo(403);
+        assertThat(alice.post(
+                                "/.patgate/tokens",
+                                Map.of("name", "other", "scope", "read-only", "_csrf", otherSessionsToken))
+                        .status())
+                .isEqualTo(403);
 
-        assertThat(alice.post("/.patgate/tokens", form, Map.of("X-CSRF-Token", alice.csrf())).status()).isEqualTo(201);
-        assertThat(alice.post("/.patgate/tokens", Map.of("name", "with-field", "scope", "read-only", "_csrf", alice.csrf()))
-                .status()).isEqualTo(201);
+        assertThat(alice.post("/.patgate/tokens", form, Map.of("X-CSRF-Token", alice.csrf()))
+                        .status())
+                .isEqualTo(201);
+        assertThat(alice.post(
+                                "/.patgate/tokens",
+                                Map.of("name", "with-field", "scope", "read-only", "_csrf", alice.csrf()))
+                        .status())
+                .isEqualTo(201);
         assertThat(aliceTokenCount()).isEqualTo(before + 2);
     }
 
     @Test
     void signInFormIsProtectedAgainstLoginCsrf() {
         UiClient client = new UiClient(server.baseUri());
-        var answer = client.post("/.patgate/login", Map.of("_csrf", "forged", "username", "alice", "password", ALICE_PASSWORD));
+        var answer = client.post(
+                "/.patgate/login", Map.of("_csrf", "forged", "username", "alice", "password", ALICE_PASSWORD));
         assertThat(answer.status()).isEqualTo(403);
         assertThat(client.cookies).doesNotContainKey("patgate-session");
     }
@@ -89,8 +109,11 @@ class UiSecurityTest {
         UiClient client = new UiClient(server.baseUri());
         String csrf = client.get("/.patgate/login").csrf();
         client.cookies.put("patgate-session", first);
-        assertThat(client.post("/.patgate/login", Map.of("_csrf", csrf, "username", "alice", "password", ALICE_PASSWORD))
-                .status()).isEqualTo(303);
+        assertThat(client.post(
+                                "/.patgate/login",
+                                Map.of("_csrf", csrf, "username", "alice", "password", ALICE_PASSWORD))
+                        .status())
+                .isEqualTo(303);
         String second = client.cookies.get("patgate-session");
         assertThat(second).isNotEqualTo(first).hasSize(43);
 
@@ -104,22 +127,33 @@ class UiSecurityTest {
     void sessionCookieIsHttpOnlySameSiteAndBoundToThePatgatePath() {
         UiClient client = new UiClient(server.baseUri());
         var form = client.get("/.patgate/login");
-        var answer = client.post("/.patgate/login", Map.of("_csrf", form.csrf(), "username", "alice", "password", ALICE_PASSWORD));
-        String cookie = answer.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("patgate-session="))
-                .findFirst().orElseThrow();
-        assertThat(cookie).contains("HttpOnly", "SameSite=Lax", "Path=/.patgate/").doesNotContain("Secure");
+        var answer = client.post(
+                "/.patgate/login", Map.of("_csrf", form.csrf(), "username", "alice", "password", ALICE_PASSWORD));
+        String cookie = answer.headers().allValues("set-cookie").stream()
+                .filter(c -> c.startsWith("patgate-session="))
+                .findFirst()
+                .orElseThrow();
+        assertThat(cookie)
+                .contains("HttpOnly", "SameSite=Lax", "Path=/.patgate/")
+                .doesNotContain("Secure");
     }
 
     @Test
     void behindATrustedTlsProxyTheCookieIsSecureAndPrefixed(@TempDir Path own) {
-        try (TestServer proxied = TestServer.start(own, "jdbc:h2:file:" + own.resolve("db").toAbsolutePath(), "", "",
+        try (TestServer proxied = TestServer.start(
+                own,
+                "jdbc:h2:file:" + own.resolve("db").toAbsolutePath(),
+                "",
+                "",
                 Map.of("PATGATE_TRUSTEDPROXIES", "127.0.0.1/32"))) {
             UiClient client = new UiClient(proxied.baseUri());
             client.headers.put("X-Forwarded-Proto", "https");
             var answer = client.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
             assertThat(answer.status()).isEqualTo(303);
             String cookie = answer.headers().allValues("set-cookie").stream()
-                    .filter(c -> c.startsWith("__Secure-patgate-session=")).findFirst().orElseThrow();
+                    .filter(c -> c.startsWith("__Secure-patgate-session="))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(cookie).contains("HttpOnly", "SameSite=Lax", "Secure", "Path=/.patgate/");
             assertThat(client.get("/.patgate/tokens").status()).isEqualTo(200);
         }
@@ -127,19 +161,27 @@ class UiSecurityTest {
         UiClient client = new UiClient(server.baseUri());
         client.headers.put("X-Forwarded-Proto", "https");
         var answer = client.signIn("alice", ALICE_PASSWORD);
-        assertThat(answer.headers().allValues("set-cookie")).anyMatch(c -> c.startsWith("patgate-session="))
+        assertThat(answer.headers().allValues("set-cookie"))
+                .anyMatch(c -> c.startsWith("patgate-session="))
                 .noneMatch(c -> c.contains("Secure"));
     }
 
     @Test
     void aUserCannotReachAdminPages() {
         UiClient alice = alice();
-        for (String page : List.of("admin", "admin/tokens", "admin/approvals", "admin/users", "admin/permissions",
-                "admin/settings", "admin/audit")) {
+        for (String page : List.of(
+                "admin",
+                "admin/tokens",
+                "admin/approvals",
+                "admin/users",
+                "admin/permissions",
+                "admin/settings",
+                "admin/audit")) {
             assertThat(alice.get("/.patgate/" + page).status()).as(page).isEqualTo(403);
         }
         assertThat(alice.post("/.patgate/admin/approvals/" + adminTokenId + "/approve", Map.of("_csrf", alice.csrf()))
-                .status()).isEqualTo(403);
+                        .status())
+                .isEqualTo(403);
         assertThat(alice.get("/.patgate/tokens").body()).doesNotContain("Token manager");
         assertThat(admin().get("/.patgate/admin/tokens").status()).isEqualTo(200);
     }
@@ -151,10 +193,17 @@ class UiSecurityTest {
         assertThat(alice.get(base).status()).isEqualTo(404);
         assertThat(alice.get(base + "/activity").status()).isEqualTo(404);
         assertThat(alice.get(base + "/revoke").status()).isEqualTo(404);
-        assertThat(alice.post(base + "/revoke", Map.of("_csrf", alice.csrf(), "confirm", "yes")).status()).isEqualTo(404);
-        assertThat(alice.post(base + "/rotate", Map.of("_csrf", alice.csrf(), "confirm", "yes")).status()).isEqualTo(404);
+        assertThat(alice.post(base + "/revoke", Map.of("_csrf", alice.csrf(), "confirm", "yes"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(alice.post(base + "/rotate", Map.of("_csrf", alice.csrf(), "confirm", "yes"))
+                        .status())
+                .isEqualTo(404);
         assertThat(alice.get("/.patgate/tokens").body()).doesNotContain(adminTokenId);
-        assertThat(server.asAdmin("GET", "/.patgate/api/v1/tokens/" + adminTokenId, null).json().get("status").asText())
+        assertThat(server.asAdmin("GET", "/.patgate/api/v1/tokens/" + adminTokenId, null)
+                        .json()
+                        .get("status")
+                        .asText())
                 .isEqualTo("active");
     }
 
@@ -169,14 +218,18 @@ class UiSecurityTest {
         assertThat(list).contains(escaped).doesNotContain(XSS);
         String id = created.body().split("/.patgate/tokens/")[1].substring(0, 12);
         assertThat(alice.get("/.patgate/tokens/" + id).body()).contains(escaped).doesNotContain(XSS);
-        assertThat(admin().get("/.patgate/admin/tokens?q=script").body()).contains(escaped).doesNotContain(XSS);
+        assertThat(admin().get("/.patgate/admin/tokens?q=script").body())
+                .contains(escaped)
+                .doesNotContain(XSS);
     }
 
     @Test
     void theSecretIsShownOnceAndNeverAgain() {
         UiClient alice = alice();
-        var created = alice.post("/.patgate/tokens", Map.of("name", "once", "scope", "read-only", "_csrf", alice.csrf()));
-        String secret = created.body().split("id=\"secret\"")[1].split("value=\"")[1].split("\"")[0];
+        var created =
+                alice.post("/.patgate/tokens", Map.of("name", "once", "scope", "read-only", "_csrf", alice.csrf()));
+        String secret =
+                created.body().split("id=\"secret\"")[1].split("value=\"")[1].split("\"")[0];
         assertThat(secret).startsWith("pat_");
         assertThat(created.header("cache-control")).isEqualTo("no-store");
         String id = created.body().split("/.patgate/tokens/")[1].substring(0, 12);
@@ -189,16 +242,36 @@ class UiSecurityTest {
     void everyRouteCarriesTheSecurityHeaders() {
         UiClient admin = admin();
         String id = adminTokenId;
-        List<String> pages = List.of("/.patgate/", "/.patgate/tokens", "/.patgate/tokens/new", "/.patgate/tokens/" + id,
-                "/.patgate/tokens/" + id + "/activity", "/.patgate/tokens/" + id + "/revoke",
-                "/.patgate/tokens/" + id + "/rotate", "/.patgate/tokens/nosuchtoken1", "/.patgate/admin",
-                "/.patgate/admin/tokens", "/.patgate/admin/tokens?status=bogus", "/.patgate/admin/approvals",
-                "/.patgate/admin/users", "/.patgate/admin/permissions", "/.patgate/admin/settings", "/.patgate/admin/audit",
-                "/.patgate/admin/settings/reset", "/.patgate/admin/audit?action=x&from=bogus", "/.patgate/admin/audit.csv?action=none",
-                "/.patgate/admin/nosuchpage", "/.patgate/login", "/.patgate/logout",
+        List<String> pages = List.of(
+                "/.patgate/",
+                "/.patgate/tokens",
+                "/.patgate/tokens/new",
+                "/.patgate/tokens/" + id,
+                "/.patgate/tokens/" + id + "/activity",
+                "/.patgate/tokens/" + id + "/revoke",
+                "/.patgate/tokens/" + id + "/rotate",
+                "/.patgate/tokens/nosuchtoken1",
+                "/.patgate/admin",
+                "/.patgate/admin/tokens",
+                "/.patgate/admin/tokens?status=bogus",
+                "/.patgate/admin/approvals",
+                "/.patgate/admin/users",
+                "/.patgate/admin/permissions",
+                "/.patgate/admin/settings",
+                "/.patgate/admin/audit",
+                "/.patgate/admin/settings/reset",
+                "/.patgate/admin/audit?action=x&from=bogus",
+                "/.patgate/admin/audit.csv?action=none",
+                "/.patgate/admin/nosuchpage",
+                "/.patgate/login",
+                "/.patgate/logout",
                 "/.patgate/admin/tokens?owner=alice&scope=read-only&expiresBefore=2999-01-01&lastUsedBefore=2999-01-01&sort=-lastUsed",
-                "/.patgate/admin/tokens/revoke?owner=alice", "/.patgate/admin/users/new", "/.patgate/admin/users/alice",
-                "/.patgate/admin/users/alice/delete", "/.patgate/admin/users/nosuchuser", "/.patgate/api-docs");
+                "/.patgate/admin/tokens/revoke?owner=alice",
+                "/.patgate/admin/users/new",
+                "/.patgate/admin/users/alice",
+                "/.patgate/admin/users/alice/delete",
+                "/.patgate/admin/users/nosuchuser",
+                "/.patgate/api-docs");
         for (String page : pages) {
             var answer = admin.get(page);
             assertThat(answer.status()).as(page).isIn(200, 303, 404, 405);
@@ -217,12 +290,13 @@ class UiSecurityTest {
             assertThat(answer.status()).isEqualTo(200);
             assertSecurityHeaders(answer, asset);
             assertThat(answer.header("cache-control")).isEqualTo("no-cache");
-            var again = anonymous.send("GET", "/.patgate/static/" + asset, null, Map.of("If-None-Match", answer.header("etag")));
+            var again = anonymous.send(
+                    "GET", "/.patgate/static/" + asset, null, Map.of("If-None-Match", answer.header("etag")));
             assertThat(again.status()).isEqualTo(304);
         }
         String layout = admin.get("/.patgate/tokens/" + id).body();
-        java.util.regex.Matcher vendor = java.util.regex.Pattern
-                .compile("(?:src|href)=\"(/\\.patgate/static/vendor/[^\"]+)\"").matcher(layout);
+        Matcher vendor = Pattern.compile("(?:src|href)=\"(/\\.patgate/static/vendor/[^\"]+)\"")
+                .matcher(layout);
         int found = 0;
         while (vendor.find()) {
             var answer = anonymous.get(vendor.group(1));
@@ -241,24 +315,39 @@ class UiSecurityTest {
     }
 
     private static void assertNoInlineScriptOrStyle(String body, String page) {
-        assertThat(body).as(page).doesNotContainPattern("<script(?![^>]*\\bsrc=)").doesNotContain(" style=")
-                .doesNotContain("<style").doesNotContainPattern("\\son[a-z]+=");
+        assertThat(body)
+                .as(page)
+                .doesNotContainPattern("<script(?![^>]*\\bsrc=)")
+                .doesNotContain(" style=")
+                .doesNotContain("<style")
+                .doesNotContainPattern("\\son[a-z]+=");
     }
 
     @Test
     void theManagementApiAcceptsAUiSessionOnlyWithItsCsrfHeader() {
         UiClient alice = alice();
         String csrf = alice.csrf();
-        assertThat(alice.send("GET", "/.patgate/api/v1/tokens", null, Map.of()).status()).isEqualTo(401);
-        assertThat(alice.send("GET", "/.patgate/api/v1/tokens", null, Map.of("X-CSRF-Token", "wrong")).status())
+        assertThat(alice.send("GET", "/.patgate/api/v1/tokens", null, Map.of()).status())
                 .isEqualTo(401);
-        assertThat(alice.send("GET", "/.patgate/api/v1/tokens", null, Map.of("X-CSRF-Token", csrf)).status())
+        assertThat(alice.send("GET", "/.patgate/api/v1/tokens", null, Map.of("X-CSRF-Token", "wrong"))
+                        .status())
+                .isEqualTo(401);
+        assertThat(alice.send("GET", "/.patgate/api/v1/tokens", null, Map.of("X-CSRF-Token", csrf))
+                        .status())
                 .isEqualTo(200);
-        var created = alice.send("POST", "/.patgate/api/v1/tokens", "{\"name\":\"via-api\",\"scope\":\"read-only\"}",
+        var created = alice.send(
+                "POST",
+                "/.patgate/api/v1/tokens",
+                "{\"name\":\"via-api\",\"scope\":\"read-only\"}",
                 Map.of("X-CSRF-Token", csrf, "Content-Type", "application/json"));
         assertThat(created.status()).isEqualTo(201);
-        assertThat(alice.send("POST", "/.patgate/api/v1/tokens", "{\"name\":\"no-header\"}",
-                Map.of("Content-Type", "application/json")).status()).isEqualTo(401);
+        assertThat(alice.send(
+                                "POST",
+                                "/.patgate/api/v1/tokens",
+                                "{\"name\":\"no-header\"}",
+                                Map.of("Content-Type", "application/json"))
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -287,7 +376,9 @@ class UiSecurityTest {
         UiClient busy = alice();
         for (int i = 0; i < 35; i++) {
             server.clock().advance(Duration.ofMinutes(20));
-            assertThat(busy.get("/.patgate/tokens").status()).as("after %d minutes", 20 * (i + 1)).isEqualTo(200);
+            assertThat(busy.get("/.patgate/tokens").status())
+                    .as("after %d minutes", 20 * (i + 1))
+                    .isEqualTo(200);
         }
         server.clock().advance(Duration.ofMinutes(21));
         assertThat(busy.get("/.patgate/tokens").status()).as("after 12 hours").isEqualTo(303);
@@ -295,7 +386,11 @@ class UiSecurityTest {
 
     @Test
     void signInIsThrottledPerAddressAndPerUser(@TempDir Path own) {
-        try (TestServer throttled = TestServer.start(own, "jdbc:h2:file:" + own.resolve("db").toAbsolutePath(), "", "",
+        try (TestServer throttled = TestServer.start(
+                own,
+                "jdbc:h2:file:" + own.resolve("db").toAbsolutePath(),
+                "",
+                "",
                 Map.of("PATGATE_TRUSTEDPROXIES", "127.0.0.1/32"))) {
             throttled.createUser("carol", "carol-password-123");
             throttled.createUser("dave", "dave-password-1234");
@@ -321,8 +416,18 @@ class UiSecurityTest {
             assertThat(fresh.signIn("carol", "carol-password-123").status()).isEqualTo(429);
             assertThat(fresh.signIn("dave", "dave-password-1234").status()).isEqualTo(303);
             // The same per-user budget guards the management API.
-            assertThat(throttled.raw("GET", "/.patgate/api/v1/tokens", Map.of("X-Forwarded-For", "192.0.2.51",
-                    "Authorization", TestServer.basic("carol", "carol-password-123")), null).status()).isEqualTo(429);
+            assertThat(throttled
+                            .raw(
+                                    "GET",
+                                    "/.patgate/api/v1/tokens",
+                                    Map.of(
+                                            "X-Forwarded-For",
+                                            "192.0.2.51",
+                                            "Authorization",
+                                            TestServer.basic("carol", "carol-password-123")),
+                                    null)
+                            .status())
+                    .isEqualTo(429);
         }
     }
 }

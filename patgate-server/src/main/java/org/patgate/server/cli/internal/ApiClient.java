@@ -26,8 +26,10 @@ public final class ApiClient {
     public ApiClient(URI base, String username, char[] password) {
         this.base = base;
         String credentials = username + ":" + new String(password);
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.authorization =
+                "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     public JsonNode get(String path) {
@@ -35,23 +37,27 @@ public final class ApiClient {
     }
 
     public JsonNode post(String path, Object body) {
-        return send(HttpRequest.newBuilder(resolve(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(resolve(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))));
     }
 
     public JsonNode put(String path, Object body) {
-        return send(HttpRequest.newBuilder(resolve(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(resolve(path))
+                .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))));
     }
 
     public JsonNode patch(String path, Object body) {
-        return send(HttpRequest.newBuilder(resolve(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(resolve(path))
+                .header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(Json.write(body))));
     }
 
     /** GETs a non-JSON answer (e.g. CSV) as bytes; errors are reported as for the JSON calls. */
     public byte[] getBytes(String path) {
-        HttpResponse<byte[]> response = exchange(HttpRequest.newBuilder(resolve(path)).GET(), "*/*");
+        HttpResponse<byte[]> response =
+                exchange(HttpRequest.newBuilder(resolve(path)).GET(), "*/*");
         if (response.statusCode() >= 400) {
             throw failure(response);
         }
@@ -76,14 +82,17 @@ public final class ApiClient {
 
     private static PatgateException failure(HttpResponse<byte[]> response) {
         JsonNode body = parse(response.body());
-        String detail = body != null && body.hasNonNull("detail") ? body.get("detail").asText()
+        String detail = body != null && body.hasNonNull("detail")
+                ? body.get("detail").asText()
                 : "HTTP " + response.statusCode();
         return new PatgateException(detail + " (HTTP " + response.statusCode() + ")");
     }
 
     private HttpResponse<byte[]> exchange(HttpRequest.Builder builder, String accept) {
-        HttpRequest request = builder.header("Authorization", authorization).header("Accept", accept)
-                .timeout(Duration.ofSeconds(30)).build();
+        HttpRequest request = builder.header("Authorization", authorization)
+                .header("Accept", accept)
+                .timeout(Duration.ofSeconds(30))
+                .build();
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

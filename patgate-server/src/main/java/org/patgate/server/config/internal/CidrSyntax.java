@@ -11,8 +11,7 @@ import org.patgate.server.config.ConfigException;
  */
 public final class CidrSyntax {
 
-    private CidrSyntax() {
-    }
+    private CidrSyntax() {}
 
     /**
      * Checks {@code cidr} ("10.0.0.0/8", "::1", "2001:db8::/32") as the gateway will match it; throws
@@ -60,8 +59,8 @@ public final class CidrSyntax {
         String prefixText = cidr.substring(slash + 1);
         int maxPrefix = address.length * 8;
         if (!prefixText.matches("0|[1-9]\\d{0,2}") || Integer.parseInt(prefixText) > maxPrefix) {
-            throw new ConfigException("prefix length must be 0.." + maxPrefix + " for "
-                    + (address.length == 4 ? "IPv4" : "IPv6"));
+            throw new ConfigException(
+                    "prefix length must be 0.." + maxPrefix + " for " + (address.length == 4 ? "IPv4" : "IPv6"));
         }
         int prefix = Integer.parseInt(prefixText);
         for (int bit = prefix; bit < maxPrefix; bit++) {

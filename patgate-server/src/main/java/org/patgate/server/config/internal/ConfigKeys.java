@@ -29,7 +29,10 @@ import org.patgate.server.config.UpstreamConfig;
 public final class ConfigKeys {
 
     /** Whether a key holds one value or a list (comma-separated when it comes from the environment). */
-    public enum Shape { SCALAR, LIST }
+    public enum Shape {
+        SCALAR,
+        LIST
+    }
 
     /** One key: its dotted path, shape and whether its value must never be shown. */
     public record Key(String path, Shape shape, boolean secret) {
@@ -51,43 +54,79 @@ public final class ConfigKeys {
      * They are ignored by the loader instead of being refused as typos.
      */
     public static final Set<String> LAUNCHER_ENV = Set.of(
-            "PATGATE_JAVA_OPTS", "PATGATE_HEAP", "PATGATE_CONFIG", "PATGATE_HOME",
-            "PATGATE_URL", "PATGATE_USER", "PATGATE_PASSWORD", "PATGATE_TOKEN", "PATGATE_NEW_PASSWORD",
-            "PATGATE_DEBUG", "PATGATE_JAR", "PATGATE_AOT", "PATGATE_JDK_SEARCH");
+            "PATGATE_JAVA_OPTS",
+            "PATGATE_HEAP",
+            "PATGATE_CONFIG",
+            "PATGATE_HOME",
+            "PATGATE_URL",
+            "PATGATE_USER",
+            "PATGATE_PASSWORD",
+            "PATGATE_TOKEN",
+            "PATGATE_NEW_PASSWORD",
+            "PATGATE_DEBUG",
+            "PATGATE_JAR",
+            "PATGATE_AOT",
+            "PATGATE_JDK_SEARCH");
 
     /** Every key declared as a {@link Setting}, family by family. */
-    public static final List<Setting<?, ?>> DECLARED = Stream.<List<? extends Setting<?, ?>>>of(ListenConfig.KEYS,
-            UpstreamConfig.KEYS, DatabaseConfig.KEYS, RestKeys.ALL, List.of(PatgateConfig.TRUSTED_PROXIES),
-            BootstrapConfig.KEYS, TokensConfig.KEYS, AdminConfig.KEYS, ApiConfig.KEYS, ActivityConfig.KEYS,
-            LimitsConfig.KEYS)
-            .<Setting<?, ?>>flatMap(List::stream).toList();
+    public static final List<Setting<?, ?>> DECLARED = Stream.<List<? extends Setting<?, ?>>>of(
+                    ListenConfig.KEYS,
+                    UpstreamConfig.KEYS,
+                    DatabaseConfig.KEYS,
+                    RestKeys.ALL,
+                    List.of(PatgateConfig.TRUSTED_PROXIES),
+                    BootstrapConfig.KEYS,
+                    TokensConfig.KEYS,
+                    AdminConfig.KEYS,
+                    ApiConfig.KEYS,
+                    ActivityConfig.KEYS,
+                    LimitsConfig.KEYS)
+            .<Setting<?, ?>>flatMap(List::stream)
+            .toList();
 
     public static final List<Key> ALL = Stream.of(
-            ListenConfig.KEYS.stream().map(Key::of),
-            UpstreamConfig.KEYS.stream().map(Key::of),
-            DatabaseConfig.KEYS.stream().map(Key::of),
-            RestKeys.ALL.stream().map(Key::of),
-            Stream.of(scalar("identity.mode"), scalar("identity.header"),
-                    scalar("identity.jwt.issuer"), scalar("identity.jwt.audience"), scalar("identity.jwt.lifetime"),
-                    scalar("identity.jwt.keyRotation")),
-            Stream.of(Key.of(PatgateConfig.TRUSTED_PROXIES)),
-            BootstrapConfig.KEYS.stream().map(Key::of),
-            TokensConfig.KEYS.stream().map(Key::of),
-            AdminConfig.KEYS.stream().map(Key::of),
-            ApiConfig.KEYS.stream().map(Key::of),
-            ActivityConfig.KEYS.stream().map(Key::of),
-            LimitsConfig.KEYS.stream().map(Key::of),
-            Stream.of(scalar("directory.ldap.preset"), list("directory.ldap.urls"), scalar("directory.ldap.security"),
-                    scalar("directory.ldap.trustStore"), secret("directory.ldap.trustStorePassword"),
-                    scalar("directory.ldap.bindDn"), secret("directory.ldap.bindPassword"),
-                    scalar("directory.ldap.userBaseDn"), scalar("directory.ldap.userFilter"),
-                    scalar("directory.ldap.usernameAttribute"), scalar("directory.ldap.displayNameAttribute"),
-                    scalar("directory.ldap.emailAttribute"), scalar("directory.ldap.groupBaseDn"),
-                    scalar("directory.ldap.membership"), scalar("directory.ldap.groupFilter"),
-                    scalar("directory.ldap.groupNameAttribute"), scalar("directory.ldap.nestedGroups"),
-                    scalar("directory.ldap.connectTimeout"), scalar("directory.ldap.responseTimeout"),
-                    scalar("directory.ldap.poolSize"), scalar("directory.ldap.membershipCacheTtl")))
-            .flatMap(keys -> keys).toList();
+                    ListenConfig.KEYS.stream().map(Key::of),
+                    UpstreamConfig.KEYS.stream().map(Key::of),
+                    DatabaseConfig.KEYS.stream().map(Key::of),
+                    RestKeys.ALL.stream().map(Key::of),
+                    Stream.of(
+                            scalar("identity.mode"),
+                            scalar("identity.header"),
+                            scalar("identity.jwt.issuer"),
+                            scalar("identity.jwt.audience"),
+                            scalar("identity.jwt.lifetime"),
+                            scalar("identity.jwt.keyRotation")),
+                    Stream.of(Key.of(PatgateConfig.TRUSTED_PROXIES)),
+                    BootstrapConfig.KEYS.stream().map(Key::of),
+                    TokensConfig.KEYS.stream().map(Key::of),
+                    AdminConfig.KEYS.stream().map(Key::of),
+                    ApiConfig.KEYS.stream().map(Key::of),
+                    ActivityConfig.KEYS.stream().map(Key::of),
+                    LimitsConfig.KEYS.stream().map(Key::of),
+                    Stream.of(
+                            scalar("directory.ldap.preset"),
+                            list("directory.ldap.urls"),
+                            scalar("directory.ldap.security"),
+                            scalar("directory.ldap.trustStore"),
+                            secret("directory.ldap.trustStorePassword"),
+                            scalar("directory.ldap.bindDn"),
+                            secret("directory.ldap.bindPassword"),
+                            scalar("directory.ldap.userBaseDn"),
+                            scalar("directory.ldap.userFilter"),
+                            scalar("directory.ldap.usernameAttribute"),
+                            scalar("directory.ldap.displayNameAttribute"),
+                            scalar("directory.ldap.emailAttribute"),
+                            scalar("directory.ldap.groupBaseDn"),
+                            scalar("directory.ldap.membership"),
+                            scalar("directory.ldap.groupFilter"),
+                            scalar("directory.ldap.groupNameAttribute"),
+                            scalar("directory.ldap.nestedGroups"),
+                            scalar("directory.ldap.connectTimeout"),
+                            scalar("directory.ldap.responseTimeout"),
+                            scalar("directory.ldap.poolSize"),
+                            scalar("directory.ldap.membershipCacheTtl")))
+            .flatMap(keys -> keys)
+            .toList();
 
     private static final Map<String, Key> BY_PATH = new LinkedHashMap<>();
     private static final Map<String, Key> BY_ENV = new LinkedHashMap<>();
@@ -99,8 +138,7 @@ public final class ConfigKeys {
         }
     }
 
-    private ConfigKeys() {
-    }
+    private ConfigKeys() {}
 
     public static Optional<Key> byPath(String path) {
         return Optional.ofNullable(BY_PATH.get(path));

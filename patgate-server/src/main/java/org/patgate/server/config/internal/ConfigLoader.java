@@ -45,8 +45,7 @@ public final class ConfigLoader {
     /** The defaults, also documented in docs/configuration.md. */
     public static final List<String> DEFAULT_READ_ONLY_POSTS = UpstreamProduct.GENERIC.readOnlyPosts();
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     public static PatgateConfig load(Path yamlFile, Map<String, String> env) {
         List<String> problems = new ArrayList<>();
@@ -65,8 +64,12 @@ public final class ConfigLoader {
     private static void collectFileSettings(Path file, Map<String, RawValue> settings, List<String> problems) {
         String source = file.toString();
         YamlTree root;
-        try (Reader reader = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT))) {
+        try (Reader reader = new InputStreamReader(
+                Files.newInputStream(file),
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT))) {
             root = YamlTree.parse(reader, source);
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file " + source + ": not found");
@@ -92,20 +95,24 @@ public final class ConfigLoader {
         }
     }
 
-    private static void collectSection(String section, YamlTree value, String source,
-            Map<String, RawValue> settings, List<String> problems) {
+    private static void collectSection(
+            String section, YamlTree value, String source, Map<String, RawValue> settings, List<String> problems) {
         if (value instanceof YamlTree.Null) {
             return;
         }
         if (!(value instanceof YamlTree.Mapping mapping)) {
-            problems.add(section + ": must be a mapping of keys, got " + YamlTree.kind(value)
-                    + " (" + source + " line " + value.line() + ")");
+            problems.add(section + ": must be a mapping of keys, got " + YamlTree.kind(value) + " (" + source + " line "
+                    + value.line() + ")");
             return;
         }
         for (Map.Entry<String, YamlTree> entry : mapping.entries().entrySet()) {
             String path = section + "." + entry.getKey();
             if (ConfigKeys.byPath(path).isPresent()) {
-                settings.put(path, new RawValue(entry.getValue(), source + " line " + entry.getValue().line()));
+                settings.put(
+                        path,
+                        new RawValue(
+                                entry.getValue(),
+                                source + " line " + entry.getValue().line()));
             } else if (ConfigKeys.isSection(path)) {
                 collectSection(path, entry.getValue(), source, settings, problems);
             } else {
@@ -114,8 +121,8 @@ public final class ConfigLoader {
         }
     }
 
-    private static void collectEnvSettings(Map<String, String> env, Map<String, RawValue> settings,
-            List<String> problems) {
+    private static void collectEnvSettings(
+            Map<String, String> env, Map<String, RawValue> settings, List<String> problems) {
         // Sorted so problems come out in a stable order whatever the map's iteration order.
         for (Map.Entry<String, String> entry : new TreeMap<>(env).entrySet()) {
             String name = entry.getKey();
@@ -125,14 +132,20 @@ public final class ConfigLoader {
             ConfigKeys.Key key = ConfigKeys.byEnvName(name).orElse(null);
             if (key == null) {
                 problems.add("unknown environment variable " + name
-                        + ConfigKeys.suggestion(name, true).map(s -> " (did you mean " + s + "?)").orElse(""));
+                        + ConfigKeys.suggestion(name, true)
+                                .map(s -> " (did you mean " + s + "?)")
+                                .orElse(""));
                 continue;
             }
             String value = entry.getValue() == null ? "" : entry.getValue();
             YamlTree tree = key.shape() == ConfigKeys.Shape.LIST
-                    ? new YamlTree.Sequence(Arrays.stream(value.split(","))
-                            .map(String::strip).filter(item -> !item.isEmpty())
-                            .<YamlTree>map(item -> new YamlTree.Scalar(item, 0)).toList(), 0)
+                    ? new YamlTree.Sequence(
+                            Arrays.stream(value.split(","))
+                                    .map(String::strip)
+                                    .filter(item -> !item.isEmpty())
+                                    .<YamlTree>map(item -> new YamlTree.Scalar(item, 0))
+                                    .toList(),
+                            0)
                     : new YamlTree.Scalar(value, 0);
             settings.put(key.path(), new RawValue(tree, "from " + name));
         }
@@ -140,7 +153,9 @@ public final class ConfigLoader {
 
     private static String unknownKey(String path) {
         return "unknown key '" + path + "'"
-                + ConfigKeys.suggestion(path, false).map(s -> " (did you mean '" + s + "'?)").orElse("");
+                + ConfigKeys.suggestion(path, false)
+                        .map(s -> " (did you mean '" + s + "'?)")
+                        .orElse("");
     }
 
     private static PatgateConfig build(ConfigReader in, List<String> problems) {
@@ -149,20 +164,24 @@ public final class ConfigLoader {
         ListenConfig listen = record(problems, () -> ListenConfig.from(declared));
         // Read first: its preset gives the rest.* defaults.
         UpstreamProduct product = read(in, UpstreamConfig.PRODUCT, UpstreamProduct.GENERIC);
-        UpstreamConfig upstream = record(problems, () -> UpstreamConfig.from(
-                setting -> setting == UpstreamConfig.PRODUCT ? product : declared.apply(setting)));
+        UpstreamConfig upstream = record(
+                problems,
+                () -> UpstreamConfig.from(
+                        setting -> setting == UpstreamConfig.PRODUCT ? product : declared.apply(setting)));
         DatabaseConfig database = record(problems, () -> DatabaseConfig.from(declared));
         // The product's preset gives the defaults; keys that are set win.
         Function<Setting<?, ?>, Object> preset = setting -> read(in, setting, product);
         RestConfig rest = record(problems, () -> RestConfig.from(preset));
-        IdentityConfig identity = record(problems, () -> new IdentityConfig(
-                in.choice("identity.mode", IdentityConfig.Mode.HEADER, IdentityConfig.Mode.class),
-                in.text("identity.header", "X-Forwarded-User", ConfigRules::headerName),
-                new IdentityConfig.Jwt(
-                        in.text("identity.jwt.issuer", "patgate", ConfigRules::plainText),
-                        in.text("identity.jwt.audience", "upstream", ConfigRules::plainText),
-                        in.duration("identity.jwt.lifetime", Duration.ofSeconds(60), ConfigRules::positive),
-                        in.duration("identity.jwt.keyRotation", Duration.ofDays(30), ConfigRules::positive))));
+        IdentityConfig identity = record(
+                problems,
+                () -> new IdentityConfig(
+                        in.choice("identity.mode", IdentityConfig.Mode.HEADER, IdentityConfig.Mode.class),
+                        in.text("identity.header", "X-Forwarded-User", ConfigRules::headerName),
+                        new IdentityConfig.Jwt(
+                                in.text("identity.jwt.issuer", "patgate", ConfigRules::plainText),
+                                in.text("identity.jwt.audience", "upstream", ConfigRules::plainText),
+                                in.duration("identity.jwt.lifetime", Duration.ofSeconds(60), ConfigRules::positive),
+                                in.duration("identity.jwt.keyRotation", Duration.ofDays(30), ConfigRules::positive))));
         List<String> trustedProxies = read(in, PatgateConfig.TRUSTED_PROXIES, UpstreamProduct.GENERIC);
         BootstrapConfig bootstrap = record(problems, () -> BootstrapConfig.from(declared));
         TokensConfig tokens = record(problems, () -> TokensConfig.from(declared));
@@ -174,8 +193,20 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new PatgateConfig(listen, upstream, database, rest, identity, trustedProxies, bootstrap, tokens,
-                admin, api, activity, directory, limits);
+        return new PatgateConfig(
+                listen,
+                upstream,
+                database,
+                rest,
+                identity,
+                trustedProxies,
+                bootstrap,
+                tokens,
+                admin,
+                api,
+                activity,
+                directory,
+                limits);
     }
 
     private static <T> T read(ConfigReader in, Setting<?, T> setting, UpstreamProduct product) {

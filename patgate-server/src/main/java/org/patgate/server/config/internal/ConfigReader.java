@@ -26,8 +26,7 @@ import org.patgate.server.config.SettingType;
 final class ConfigReader {
 
     /** A raw value and where it came from ("patgate.yml line 3", "PATGATE_LISTEN_PORT"). */
-    record RawValue(YamlTree value, String origin) {
-    }
+    record RawValue(YamlTree value, String origin) {}
 
     private final Map<String, RawValue> settings;
     private final List<String> problems;
@@ -47,11 +46,15 @@ final class ConfigReader {
 
     /** {@code true} or {@code false}, ignoring case; YAML 1.1's {@code yes}/{@code on} are refused, not guessed. */
     boolean bool(String key, boolean fallback) {
-        return scalar(key, fallback, text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new ConfigException("must be true or false");
-        }, value -> { });
+        return scalar(
+                key,
+                fallback,
+                text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw new ConfigException("must be true or false");
+                },
+                value -> {});
     }
 
     Duration duration(String key, Duration fallback, Consumer<Duration> rule) {
@@ -59,26 +62,34 @@ final class ConfigReader {
     }
 
     URI uri(String key, URI fallback, Consumer<URI> rule) {
-        return scalar(key, fallback, text -> {
-            try {
-                return new URI(text.strip());
-            } catch (URISyntaxException e) {
-                throw new ConfigException("must be an absolute http(s) URL");
-            }
-        }, rule);
+        return scalar(
+                key,
+                fallback,
+                text -> {
+                    try {
+                        return new URI(text.strip());
+                    } catch (URISyntaxException e) {
+                        throw new ConfigException("must be an absolute http(s) URL");
+                    }
+                },
+                rule);
     }
 
     Path path(String key, Path fallback) {
-        return scalar(key, fallback, text -> {
-            if (text.isBlank()) {
-                throw new ConfigException("must not be empty");
-            }
-            try {
-                return Path.of(text);
-            } catch (InvalidPathException e) {
-                throw new ConfigException("must be a valid file path");
-            }
-        }, path -> { });
+        return scalar(
+                key,
+                fallback,
+                text -> {
+                    if (text.isBlank()) {
+                        throw new ConfigException("must not be empty");
+                    }
+                    try {
+                        return Path.of(text);
+                    } catch (InvalidPathException e) {
+                        throw new ConfigException("must be a valid file path");
+                    }
+                },
+                path -> {});
     }
 
     /**
@@ -91,7 +102,7 @@ final class ConfigReader {
         String key = setting.key();
         Consumer<Object> rule = (Consumer<Object>) setting.rule();
         return switch ((SettingType<?>) setting.type()) {
-            case SettingType.Choice<?> choice -> scalar(key, fallback, text -> (T) choice.parse(text), value -> { });
+            case SettingType.Choice<?> choice -> scalar(key, fallback, text -> (T) choice.parse(text), value -> {});
             case SettingType.Texts texts -> (T) list(key, (List<String>) fallback, texts.itemRule());
             case SettingType.Text text -> (T) text(key, (String) fallback, rule::accept);
             case SettingType.Int number -> (T) (Integer) integer(key, (Integer) fallback, rule::accept);
@@ -103,18 +114,24 @@ final class ConfigReader {
 
     /** An enum written in lower case in YAML ({@code block}); matched ignoring case. */
     <E extends Enum<E>> E choice(String key, E fallback, Class<E> type) {
-        List<String> names = Stream.of(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+        List<String> names = Stream.of(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT))
+                .toList();
         String expected = names.size() == 2
                 ? names.get(0) + " or " + names.get(1)
                 : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
-        return scalar(key, fallback, text -> {
-            for (E constant : type.getEnumConstants()) {
-                if (constant.name().equalsIgnoreCase(text.strip())) {
-                    return constant;
-                }
-            }
-            throw new ConfigException("must be " + expected);
-        }, value -> { });
+        return scalar(
+                key,
+                fallback,
+                text -> {
+                    for (E constant : type.getEnumConstants()) {
+                        if (constant.name().equalsIgnoreCase(text.strip())) {
+                            return constant;
+                        }
+                    }
+                    throw new ConfigException("must be " + expected);
+                },
+                value -> {});
     }
 
     List<String> list(String key, List<String> fallback, Consumer<String> itemRule) {
@@ -195,9 +212,12 @@ final class ConfigReader {
         if (shown.length() > 120) {
             shown = shown.substring(0, 120) + "...";
         }
-        return "'" + shown.chars()
-                .mapToObj(c -> Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c))
-                .collect(Collectors.joining()) + "'";
+        return "'"
+                + shown.chars()
+                        .mapToObj(
+                                c -> Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c))
+                        .collect(Collectors.joining())
+                + "'";
     }
 
     private static String origin(RawValue setting) {

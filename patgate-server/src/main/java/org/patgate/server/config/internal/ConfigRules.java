@@ -1,6 +1,7 @@
 package org.patgate.server.config.internal;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -14,8 +15,7 @@ import org.patgate.server.config.ConfigException;
  */
 public final class ConfigRules {
 
-    private ConfigRules() {
-    }
+    private ConfigRules() {}
 
     /** Applies {@code rule} to {@code value} and prefixes a failure with {@code key}; for record constructors. */
     public static <T> T require(String key, T value, Consumer<? super T> rule) {
@@ -32,7 +32,7 @@ public final class ConfigRules {
 
     /** Like {@link #require} for every element; the element index is part of the key ({@code rest.paths[2]}). */
     public static List<String> requireEach(String key, List<String> values, Consumer<String> rule) {
-        List<String> copy = List.copyOf(require(key, values, list -> { }));
+        List<String> copy = List.copyOf(require(key, values, list -> {}));
         for (int i = 0; i < copy.size(); i++) {
             require(key + "[" + i + "]", copy.get(i), rule);
         }
@@ -59,8 +59,8 @@ public final class ConfigRules {
             CidrSyntax.parseAddress(host);
             return;
         }
-        if (host.length() > 253 || !host.matches(
-                "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
+        if (host.length() > 253
+                || !host.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
             throw new ConfigException("must be an IP address or host name");
         }
     }
@@ -143,8 +143,9 @@ public final class ConfigRules {
                 if (segment.equals(".") || segment.equals("..")) {
                     throw new ConfigException("must not contain '.' or '..' segments");
                 }
-                if (segment.chars().anyMatch(c -> "%;?#\\".indexOf(c) >= 0
-                        || Character.isWhitespace(c) || Character.isISOControl(c))) {
+                if (segment.chars()
+                        .anyMatch(c ->
+                                "%;?#\\".indexOf(c) >= 0 || Character.isWhitespace(c) || Character.isISOControl(c))) {
                     throw new ConfigException("must not contain '%', ';', '?', '#', '\\' or whitespace");
                 }
             }
@@ -174,7 +175,7 @@ public final class ConfigRules {
     public static void ldapUrl(String url) {
         try {
             new URI(url.strip());
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new ConfigException("must be ldap://host[:port] or ldaps://host[:port]");
         }
     }

@@ -14,8 +14,7 @@ public final class Durations {
 
     private static final Pattern SHORT = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** Parses {@code text}; a unit-less number is refused because its unit would be a guess. */
     public static Duration parse(String text) {

@@ -27,10 +27,12 @@ final class LdapKeys {
 
     /** The server family whose usual schema supplies the defaults. YAML: {@code openldap} | {@code activedirectory}. */
     enum Preset {
-        OPENLDAP("(&(objectClass=inetOrgPerson)(uid={0}))", "uid", "cn", GroupMembership.MEMBER,
-                "(objectClass=groupOfNames)"),
-        ACTIVEDIRECTORY("(&(objectClass=user)(!(objectClass=computer))(sAMAccountName={0}))", "sAMAccountName",
-                "displayName", GroupMembership.AD_IN_CHAIN, "(objectClass=group)");
+        OPENLDAP(
+                "(&(objectClass=inetOrgPerson)(uid={0}))",
+                "uid", "cn", GroupMembership.MEMBER, "(objectClass=groupOfNames)"),
+        ACTIVEDIRECTORY(
+                "(&(objectClass=user)(!(objectClass=computer))(sAMAccountName={0}))",
+                "sAMAccountName", "displayName", GroupMembership.AD_IN_CHAIN, "(objectClass=group)");
 
         final String userFilter;
         final String usernameAttribute;
@@ -38,7 +40,11 @@ final class LdapKeys {
         final GroupMembership membership;
         final String groupFilter;
 
-        Preset(String userFilter, String usernameAttribute, String displayNameAttribute, GroupMembership membership,
+        Preset(
+                String userFilter,
+                String usernameAttribute,
+                String displayNameAttribute,
+                GroupMembership membership,
                 String groupFilter) {
             this.userFilter = userFilter;
             this.usernameAttribute = usernameAttribute;
@@ -48,8 +54,7 @@ final class LdapKeys {
         }
     }
 
-    private LdapKeys() {
-    }
+    private LdapKeys() {}
 
     static DirectoryConfig read(ConfigReader in, List<String> problems) {
         Preset preset = in.choice(KEY + "preset", Preset.OPENLDAP, Preset.class);
@@ -59,36 +64,62 @@ final class LdapKeys {
         put(values, "preset", preset, Preset.OPENLDAP);
         put(values, "security", in.choice(KEY + "security", Security.STARTTLS, Security.class), Security.STARTTLS);
         put(values, "trustStore", in.text(KEY + "trustStore", "", LdapKeys::filePath), "");
-        put(values, "trustStorePassword", in.text(KEY + "trustStorePassword", "", value -> { }), "");
+        put(values, "trustStorePassword", in.text(KEY + "trustStorePassword", "", value -> {}), "");
         put(values, "bindDn", in.text(KEY + "bindDn", "", ConfigRules::plainText), "");
-        put(values, "bindPassword", in.text(KEY + "bindPassword", "", value -> { }), "");
+        put(values, "bindPassword", in.text(KEY + "bindPassword", "", value -> {}), "");
         put(values, "userBaseDn", in.text(KEY + "userBaseDn", "", ConfigRules::plainText), "");
-        put(values, "userFilter", in.text(KEY + "userFilter", preset.userFilter, ConfigRules::plainText),
+        put(
+                values,
+                "userFilter",
+                in.text(KEY + "userFilter", preset.userFilter, ConfigRules::plainText),
                 preset.userFilter);
-        put(values, "usernameAttribute", in.text(KEY + "usernameAttribute", preset.usernameAttribute,
-                ConfigRules::plainText), preset.usernameAttribute);
-        put(values, "displayNameAttribute", in.text(KEY + "displayNameAttribute", preset.displayNameAttribute,
-                ConfigRules::plainText), preset.displayNameAttribute);
+        put(
+                values,
+                "usernameAttribute",
+                in.text(KEY + "usernameAttribute", preset.usernameAttribute, ConfigRules::plainText),
+                preset.usernameAttribute);
+        put(
+                values,
+                "displayNameAttribute",
+                in.text(KEY + "displayNameAttribute", preset.displayNameAttribute, ConfigRules::plainText),
+                preset.displayNameAttribute);
         put(values, "emailAttribute", in.text(KEY + "emailAttribute", "mail", ConfigRules::plainText), "mail");
         put(values, "groupBaseDn", in.text(KEY + "groupBaseDn", "", ConfigRules::plainText), "");
-        put(values, "membership", in.choice(KEY + "membership", preset.membership, GroupMembership.class),
+        put(
+                values,
+                "membership",
+                in.choice(KEY + "membership", preset.membership, GroupMembership.class),
                 preset.membership);
-        put(values, "groupFilter", in.text(KEY + "groupFilter", preset.groupFilter, ConfigRules::plainText),
+        put(
+                values,
+                "groupFilter",
+                in.text(KEY + "groupFilter", preset.groupFilter, ConfigRules::plainText),
                 preset.groupFilter);
         put(values, "groupNameAttribute", in.text(KEY + "groupNameAttribute", "cn", ConfigRules::plainText), "cn");
         put(values, "nestedGroups", in.bool(KEY + "nestedGroups", true), true);
-        put(values, "connectTimeout", in.duration(KEY + "connectTimeout", Duration.ofSeconds(5), ConfigRules::positive),
+        put(
+                values,
+                "connectTimeout",
+                in.duration(KEY + "connectTimeout", Duration.ofSeconds(5), ConfigRules::positive),
                 Duration.ofSeconds(5));
-        put(values, "responseTimeout", in.duration(KEY + "responseTimeout", Duration.ofSeconds(10),
-                ConfigRules::positive), Duration.ofSeconds(10));
+        put(
+                values,
+                "responseTimeout",
+                in.duration(KEY + "responseTimeout", Duration.ofSeconds(10), ConfigRules::positive),
+                Duration.ofSeconds(10));
         put(values, "poolSize", in.integer(KEY + "poolSize", 4, ConfigRules.range(1, 100)), 4);
-        put(values, "membershipCacheTtl", in.duration(KEY + "membershipCacheTtl", Duration.ofSeconds(60),
-                ConfigRules::notNegative), Duration.ofSeconds(60));
+        put(
+                values,
+                "membershipCacheTtl",
+                in.duration(KEY + "membershipCacheTtl", Duration.ofSeconds(60), ConfigRules::notNegative),
+                Duration.ofSeconds(60));
 
         if (urls.isEmpty()) {
-            values.entrySet().stream().filter(e -> !Objects.equals(e.getValue()[0], e.getValue()[1])).findFirst()
-                    .ifPresent(e -> problems.add(KEY + "urls: required to use an LDAP directory; " + KEY
-                            + e.getKey() + " is set but no server is given"));
+            values.entrySet().stream()
+                    .filter(e -> !Objects.equals(e.getValue()[0], e.getValue()[1]))
+                    .findFirst()
+                    .ifPresent(e -> problems.add(KEY + "urls: required to use an LDAP directory; " + KEY + e.getKey()
+                            + " is set but no server is given"));
             return DirectoryConfig.localOnly();
         }
         try {

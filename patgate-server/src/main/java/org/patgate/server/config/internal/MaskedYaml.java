@@ -14,10 +14,10 @@ import org.patgate.server.config.ApiConfig;
 import org.patgate.server.config.BootstrapConfig;
 import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.DatabaseConfig;
-import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.LdapSettings;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
+import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestKeys;
 import org.patgate.server.config.Setting;
 import org.patgate.server.config.TokensConfig;
@@ -27,11 +27,11 @@ import org.patgate.server.config.UpstreamConfig;
 public final class MaskedYaml {
 
     // Strings are always quoted so values like "no" or "0123" read back as written.
-    private static final ObjectMapper YAML = new ObjectMapper(
-            YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build());
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .build());
 
-    private MaskedYaml() {
-    }
+    private MaskedYaml() {}
 
     public static String write(PatgateConfig config) {
         Map<String, Object> root = new LinkedHashMap<>();
@@ -39,10 +39,23 @@ public final class MaskedYaml {
         root.put("upstream", declared(config.upstream(), UpstreamConfig.KEYS));
         root.put("database", declared(config.database(), DatabaseConfig.KEYS));
         root.put("rest", declared(config.rest(), RestKeys.ALL));
-        root.put("identity", section("mode", lower(config.identity().mode()), "header", config.identity().header(),
-                "jwt", section("issuer", config.identity().jwt().issuer(), "audience", config.identity().jwt().audience(),
-                        "lifetime", Durations.format(config.identity().jwt().lifetime()),
-                        "keyRotation", Durations.format(config.identity().jwt().keyRotation()))));
+        root.put(
+                "identity",
+                section(
+                        "mode",
+                        lower(config.identity().mode()),
+                        "header",
+                        config.identity().header(),
+                        "jwt",
+                        section(
+                                "issuer",
+                                config.identity().jwt().issuer(),
+                                "audience",
+                                config.identity().jwt().audience(),
+                                "lifetime",
+                                Durations.format(config.identity().jwt().lifetime()),
+                                "keyRotation",
+                                Durations.format(config.identity().jwt().keyRotation()))));
         root.put(PatgateConfig.TRUSTED_PROXIES.field(), PatgateConfig.TRUSTED_PROXIES.wireValueIn(config));
         root.put("bootstrap", declared(config.bootstrap(), BootstrapConfig.KEYS));
         root.put("tokens", declared(config.tokens(), TokensConfig.KEYS));
@@ -89,8 +102,11 @@ public final class MaskedYaml {
         for (Setting<C, ?> setting : settings) {
             Object value = setting.wireValueIn(config);
             // A secret is masked whole; a URL may carry a password (";PASSWORD=", "user:secret@"), masked in place.
-            section.put(setting.field(), setting.secret() ? Masking.secret(String.valueOf(value))
-                    : setting.key().endsWith(".url") && value instanceof String url ? Masking.url(url) : value);
+            section.put(
+                    setting.field(),
+                    setting.secret()
+                            ? Masking.secret(String.valueOf(value))
+                            : setting.key().endsWith(".url") && value instanceof String url ? Masking.url(url) : value);
         }
         return section;
     }

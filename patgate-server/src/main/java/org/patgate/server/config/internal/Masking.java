@@ -11,8 +11,7 @@ public final class Masking {
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^;&]*");
     private static final Pattern USER_INFO_SECRET = Pattern.compile("(//[^/@:]*:)[^@/]*@");
 
-    private Masking() {
-    }
+    private Masking() {}
 
     public static String secret(String value) {
         return value == null || value.isEmpty() ? "" : MASK;

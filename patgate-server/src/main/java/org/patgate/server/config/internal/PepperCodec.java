@@ -12,8 +12,7 @@ public final class PepperCodec {
 
     public static final int MIN_BYTES = 32;
 
-    private PepperCodec() {
-    }
+    private PepperCodec() {}
 
     /**
      * Decodes {@code text} (surrounding whitespace ignored) and requires at least {@link #MIN_BYTES}.

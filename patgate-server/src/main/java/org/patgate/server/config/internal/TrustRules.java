@@ -64,8 +64,8 @@ public final class TrustRules {
      * Grafana, Gitea): the gateway neither writes nor forwards them, except as the identity header,
      * whose client-sent copies it removes in every spelling. Every other {@code X-Forwarded-*} is refused.
      */
-    private static final List<String> IDENTITY_CONVENTIONS = List.of(
-            "x-forwarded-user", "x-forwarded-email", "x-forwarded-preferred-username");
+    private static final List<String> IDENTITY_CONVENTIONS =
+            List.of("x-forwarded-user", "x-forwarded-email", "x-forwarded-preferred-username");
 
     /** Address blocks that embed every IPv4 address: a range as wide as the block trusts the IPv4 Internet. */
     private record Embedding(String name, byte[] block, int blockPrefix, int ipv4Offset) {}
@@ -76,8 +76,7 @@ public final class TrustRules {
             new Embedding("6to4 2002::/16", CidrSyntax.parseAddress("2002::"), 16, 16),
             new Embedding("Teredo 2001::/32", CidrSyntax.parseAddress("2001::"), 32, 96));
 
-    private TrustRules() {
-    }
+    private TrustRules() {}
 
     /** RFC 9110 §5.6.2 token, and not a header that carries client, transport or credential identity. */
     public static void identityHeader(String header) {
@@ -116,8 +115,7 @@ public final class TrustRules {
         }
         for (Embedding embedding : EMBEDDINGS) {
             int common = Math.min(prefix, embedding.blockPrefix());
-            if (samePrefix(address, embedding.block(), common)
-                    && prefix - embedding.ipv4Offset() < MIN_IPV4_PREFIX) {
+            if (samePrefix(address, embedding.block(), common) && prefix - embedding.ipv4Offset() < MIN_IPV4_PREFIX) {
                 throw new ConfigException(wide + " (inside " + embedding.name() + " it stands for IPv4 addresses:"
                         + " at most the equivalent of an IPv4 /" + MIN_IPV4_PREFIX + ")");
             }

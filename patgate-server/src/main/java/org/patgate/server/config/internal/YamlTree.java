@@ -28,17 +28,13 @@ public sealed interface YamlTree {
     int line();
 
     /** A scalar as written ({@code ~}, {@code null} and an empty value are {@link Null}). */
-    record Scalar(String text, int line) implements YamlTree {
-    }
+    record Scalar(String text, int line) implements YamlTree {}
 
-    record Null(int line) implements YamlTree {
-    }
+    record Null(int line) implements YamlTree {}
 
-    record Sequence(List<YamlTree> items, int line) implements YamlTree {
-    }
+    record Sequence(List<YamlTree> items, int line) implements YamlTree {}
 
-    record Mapping(Map<String, YamlTree> entries, int line) implements YamlTree {
-    }
+    record Mapping(Map<String, YamlTree> entries, int line) implements YamlTree {}
 
     /**
      * Parses one YAML document; an empty document is {@link Null}. Syntax errors, duplicate keys,
@@ -60,8 +56,10 @@ public sealed interface YamlTree {
             return root;
         } catch (JsonProcessingException e) {
             // The original message names line and column; the file content itself is not echoed.
-            throw new ConfigException(source + ": not valid YAML: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ")", e);
+            throw new ConfigException(
+                    source + ": not valid YAML: " + e.getOriginalMessage() + " (line "
+                            + e.getLocation().getLineNr() + ")",
+                    e);
         } catch (IOException e) {
             throw new ConfigException(source + ": cannot be read: " + e.getMessage(), e);
         }
@@ -70,8 +68,8 @@ public sealed interface YamlTree {
     private static YamlTree read(JsonParser parser, String source) throws IOException {
         int line = parser.currentTokenLocation().getLineNr();
         if (parser instanceof YAMLParser yamlParser && yamlParser.isCurrentAlias()) {
-            throw new ConfigException(source + ": YAML aliases (*" + parser.getText()
-                    + ") are not supported (line " + line + ")");
+            throw new ConfigException(
+                    source + ": YAML aliases (*" + parser.getText() + ") are not supported (line " + line + ")");
         }
         JsonToken token = parser.currentToken();
         return switch (token) {

@@ -13,8 +13,8 @@ import java.time.Instant;
  * @param checkedAt  when this was observed, null if nothing was tried yet
  * @param lastError  the last failure, null when the last operation succeeded
  */
-public record DirectoryStatus(boolean reachable, String serverUrl, Duration latency, Instant checkedAt,
-        String lastError) {
+public record DirectoryStatus(
+        boolean reachable, String serverUrl, Duration latency, Instant checkedAt, String lastError) {
 
     static DirectoryStatus notYetChecked(String serverUrls) {
         return new DirectoryStatus(false, serverUrls, null, null, null);

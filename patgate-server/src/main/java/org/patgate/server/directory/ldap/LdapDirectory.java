@@ -1,12 +1,11 @@
 package org.patgate.server.directory.ldap;
 
-import org.patgate.server.config.LdapSettings;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchResultEntry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +15,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.patgate.server.config.LdapSettings;
 import org.patgate.server.directory.ldap.internal.DirectoryReader;
 import org.patgate.server.directory.ldap.internal.LdapConnector;
 import org.patgate.server.directory.ldap.internal.LdapConnector.Served;
@@ -104,7 +104,8 @@ public final class LdapDirectory implements AutoCloseable {
                 succeeded(found.serverUrl(), start);
                 return Optional.empty();
             }
-            Served<DirectoryUser> user = connector.withServiceConnection(connection -> reader.toUser(connection, entry));
+            Served<DirectoryUser> user =
+                    connector.withServiceConnection(connection -> reader.toUser(connection, entry));
             memberships.put(key(user.value().username()), user.value());
             succeeded(user.serverUrl(), start);
             return Optional.of(user.value());
@@ -132,7 +133,8 @@ public final class LdapDirectory implements AutoCloseable {
         try {
             Served<Optional<DirectoryUser>> read = connector.withServiceConnection(connection -> {
                 Optional<SearchResultEntry> entry = reader.findUser(connection, username);
-                return entry.isEmpty() ? Optional.<DirectoryUser>empty()
+                return entry.isEmpty()
+                        ? Optional.<DirectoryUser>empty()
                         : Optional.of(reader.toUser(connection, entry.get()));
             });
             read.value().ifPresent(user -> memberships.put(key(username), user));
@@ -163,12 +165,13 @@ public final class LdapDirectory implements AutoCloseable {
         try (LDAPConnection connection = connector.openServiceConnection()) {
             for (String base : new String[] {reader.userBase(), reader.groupBase()}) {
                 if (connection.getEntry(base, "1.1") == null) {
-                    throw new LDAPException(ResultCode.NO_SUCH_OBJECT,
+                    throw new LDAPException(
+                            ResultCode.NO_SUCH_OBJECT,
                             "base entry " + base + " does not exist or is not readable by the service account");
                 }
             }
-            DirectoryStatus ok = new DirectoryStatus(true, connector.urlOf(connection),
-                    Duration.ofNanos(System.nanoTime() - started), start, null);
+            DirectoryStatus ok = new DirectoryStatus(
+                    true, connector.urlOf(connection), Duration.ofNanos(System.nanoTime() - started), start, null);
             status.set(ok);
             return ok;
         } catch (LDAPException e) {
@@ -192,8 +195,8 @@ public final class LdapDirectory implements AutoCloseable {
         String reason = describe(e);
         status.set(new DirectoryStatus(false, connector.configuredUrls(), null, clock.instant(), reason));
         LOG.warn("LDAP directory unavailable for {}: {}", what, reason);
-        return new DirectoryUnavailableException("LDAP directory unavailable (" + connector.configuredUrls()
-                + "), " + what + " failed: " + reason, e);
+        return new DirectoryUnavailableException(
+                "LDAP directory unavailable (" + connector.configuredUrls() + "), " + what + " failed: " + reason, e);
     }
 
     private static String describe(LDAPException e) {

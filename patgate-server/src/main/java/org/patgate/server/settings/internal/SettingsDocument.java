@@ -22,8 +22,7 @@ public final class SettingsDocument {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private SettingsDocument() {
-    }
+    private SettingsDocument() {}
 
     public static String write(RestSettings settings) {
         try {
@@ -37,7 +36,7 @@ public final class SettingsDocument {
     public static RestSettings read(String document) {
         Map<String, Object> fields;
         try {
-            fields = MAPPER.readValue(document, new TypeReference<LinkedHashMap<String, Object>>() { });
+            fields = MAPPER.readValue(document, new TypeReference<LinkedHashMap<String, Object>>() {});
         } catch (JsonProcessingException e) {
             throw new PatgateException("stored settings are not readable: " + e.getOriginalMessage(), e);
         }

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -53,7 +54,7 @@ public final class Jdbc {
         T run(Connection connection) throws SQLException;
     }
 
-    public static final Binder NO_PARAMETERS = statement -> { };
+    public static final Binder NO_PARAMETERS = statement -> {};
 
     /**
      * Runs {@code work} on the current thread's transaction connection when one is open, else on
@@ -176,8 +177,8 @@ public final class Jdbc {
         if (UNIQUE_VIOLATION.equals(state)) {
             return new DuplicateKeyException("could not " + operation + ": duplicate key", e);
         }
-        return new StoreException("could not " + operation + " (SQL state " + state + ", error code "
-                + e.getErrorCode() + ")", e);
+        return new StoreException(
+                "could not " + operation + " (SQL state " + state + ", error code " + e.getErrorCode() + ")", e);
     }
 
     /** Instants are stored as UTC, truncated to microseconds, the finest precision both databases keep. */
@@ -212,7 +213,7 @@ public final class Jdbc {
      */
     public static String containsPattern(String text) {
         StringBuilder pattern = new StringBuilder(text.length() + 2).append('%');
-        for (char c : text.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+        for (char c : text.toLowerCase(Locale.ROOT).toCharArray()) {
             if (c == '%' || c == '_' || c == '\\') {
                 pattern.append('\\');
             }

@@ -6,11 +6,9 @@ import java.util.regex.Pattern;
 /** Recognises, completes and redacts the JDBC URLs PATgate accepts. Stateless. */
 public final class JdbcUrls {
 
-    private static final Pattern SECRET_PARAMETER =
-            Pattern.compile("(?i)(password|pwd|sslpassword|sslkey)=[^;&]*");
+    private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)(password|pwd|sslpassword|sslkey)=[^;&]*");
 
-    private JdbcUrls() {
-    }
+    private JdbcUrls() {}
 
     public static boolean isH2(String url) {
         return url.regionMatches(true, 0, "jdbc:h2:", 0, 8);

@@ -1,11 +1,12 @@
 package org.patgate.server.ui.internal;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.patgate.server.principal.Principal;
 import org.patgate.server.error.NotFoundException;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.TokenRecord;
@@ -21,15 +22,21 @@ public final class AdminPages {
     public static final String PATH = "/.patgate/admin";
 
     private final TokenApprovals approvals;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final PermissionPages permissions;
     private final SettingsPages settings;
     private final AuditPages audit;
     private final TokenManagerPages tokenManager;
     private final UserPages userPages;
 
-    public AdminPages(TokenApprovals approvals, TokenManagerPages tokenManager, UserPages userPages,
-            PermissionPages permissions, SettingsPages settings, AuditPages audit, java.time.Clock clock) {
+    public AdminPages(
+            TokenApprovals approvals,
+            TokenManagerPages tokenManager,
+            UserPages userPages,
+            PermissionPages permissions,
+            SettingsPages settings,
+            AuditPages audit,
+            Clock clock) {
         this.approvals = approvals;
         this.tokenManager = tokenManager;
         this.userPages = userPages;
@@ -51,7 +58,9 @@ public final class AdminPages {
             case "approvals" -> {
                 if (path.size() == 2 && !post) {
                     approvals(exchange);
-                } else if (path.size() == 4 && post && (path.get(3).equals("approve") || path.get(3).equals("deny"))) {
+                } else if (path.size() == 4
+                        && post
+                        && (path.get(3).equals("approve") || path.get(3).equals("deny"))) {
                     decide(exchange, path.get(2), path.get(3).equals("approve"));
                 } else {
                     throw new NotFoundException("no such page");
@@ -75,11 +84,14 @@ public final class AdminPages {
 
     private void approvals(UiExchange exchange) {
         int page = TokenPages.pageNumber(exchange.query("page"));
-        Page<TokenRecord> result = approvals.pending(exchange.principal(), new PageRequest(page - 1, TokenPages.PAGE_SIZE));
+        Page<TokenRecord> result =
+                approvals.pending(exchange.principal(), new PageRequest(page - 1, TokenPages.PAGE_SIZE));
         Instant now = clock.instant();
         Map<String, Object> params = new HashMap<>();
         params.put("shell", exchange.shell("Approvals", "admin-approvals"));
-        params.put("rows", result.items().stream().map(t -> Views.TokenRow.of(t, now)).toList());
+        params.put(
+                "rows",
+                result.items().stream().map(t -> Views.TokenRow.of(t, now)).toList());
         params.put("paging", TokenPages.paging(result, PATH + "/approvals?"));
         exchange.html(200, "admin/approvals.jte", params);
     }

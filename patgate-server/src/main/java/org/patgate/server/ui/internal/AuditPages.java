@@ -38,8 +38,8 @@ public final class AuditPages {
         Page<AuditEvent> result;
         String problem = null;
         try {
-            result = trail.search(exchange.principal(), parameters(exchange),
-                    new PageRequest(page - 1, TokenPages.PAGE_SIZE));
+            result = trail.search(
+                    exchange.principal(), parameters(exchange), new PageRequest(page - 1, TokenPages.PAGE_SIZE));
         } catch (InvalidRequestException e) {
             result = new Page<>(List.of(), 0, 0, TokenPages.PAGE_SIZE);
             problem = e.getMessage();
@@ -50,7 +50,10 @@ public final class AuditPages {
             String value = exchange.query(name);
             filters.put(name, value == null ? "" : value);
             if (value != null) {
-                query.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8)).append('&');
+                query.append(name)
+                        .append('=')
+                        .append(URLEncoder.encode(value, StandardCharsets.UTF_8))
+                        .append('&');
             }
         }
         Map<String, Object> params = new HashMap<>();

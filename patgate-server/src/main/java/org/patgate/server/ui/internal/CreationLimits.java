@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.patgate.core.rules.RulePresets;
 import org.patgate.core.token.Scope;
-import org.patgate.server.principal.Principal;
 import org.patgate.server.policy.EffectivePolicy;
 import org.patgate.server.policy.Policies;
+import org.patgate.server.principal.Principal;
 
 /**
  * The limits shown beside the create form, from the same policies the token service enforces
@@ -31,7 +31,8 @@ public final class CreationLimits {
         EffectivePolicy policy = policies.effectiveFor(owner.groups());
         Integer maxDays = serverMaxDays > 0 ? serverMaxDays : null;
         String by = maxDays == null ? null : "this server";
-        if (policy.maxLifetimeDays() != null && (maxDays == null || policy.maxLifetimeDays().value() < maxDays)) {
+        if (policy.maxLifetimeDays() != null
+                && (maxDays == null || policy.maxLifetimeDays().value() < maxDays)) {
             maxDays = policy.maxLifetimeDays().value();
             by = by(policy.maxLifetimeDays().group());
         }
@@ -42,9 +43,15 @@ public final class CreationLimits {
                 scopes.add(scope.wireName());
             }
         }
-        return new Views.Limits(maxDays, by, today.plusDays(1).toString(),
-                maxDays == null ? null : today.plusDays(maxDays).toString(), policy.expiryRequired() || maxDays != null,
-                scopes, RulePresets.all(), policy.approvalRequiredBy() == null ? null : by(policy.approvalRequiredBy()));
+        return new Views.Limits(
+                maxDays,
+                by,
+                today.plusDays(1).toString(),
+                maxDays == null ? null : today.plusDays(maxDays).toString(),
+                policy.expiryRequired() || maxDays != null,
+                scopes,
+                RulePresets.all(),
+                policy.approvalRequiredBy() == null ? null : by(policy.approvalRequiredBy()));
     }
 
     private static String by(String group) {

@@ -1,5 +1,6 @@
 package org.patgate.server.ui.internal;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -10,11 +11,11 @@ import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.patgate.server.auth.ApiAuthenticator;
+import org.patgate.server.auth.UiSessions;
 import org.patgate.server.directory.PasswordChecksBusyException;
-import org.patgate.server.principal.Principal;
 import org.patgate.server.error.TooManyRequestsException;
 import org.patgate.server.error.UnauthorizedException;
-import org.patgate.server.auth.UiSessions;
+import org.patgate.server.principal.Principal;
 
 /**
  * Sign-in and sign-out. Sign-in checks passwords through the management API's authenticator (same
@@ -39,7 +40,8 @@ public final class LoginPages {
     /** The sign-in URL that returns to {@code path} afterwards, when that is one of our pages. */
     public static String loginUrl(String path) {
         return path != null && SAFE_NEXT.matcher(path).matches() && !path.contains("//")
-                ? PATH + "?next=" + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8) : PATH;
+                ? PATH + "?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
+                : PATH;
     }
 
     public void handle(UiExchange exchange) {
@@ -60,8 +62,10 @@ public final class LoginPages {
     private void submit(UiExchange exchange) {
         String expected = loginCookieValue(exchange.request());
         String presented = exchange.field(UiSessions.CSRF_FIELD);
-        if (expected == null || presented == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                presented.getBytes(StandardCharsets.UTF_8))) {
+        if (expected == null
+                || presented == null
+                || !MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))) {
             String token = sessions.randomToken();
             exchange.setCookie(loginCookie(exchange.request(), token));
             show(exchange, 403, token, "", "The sign-in form had expired. Please sign in again.");
@@ -82,14 +86,27 @@ public final class LoginPages {
             show(exchange, 401, expected, username, "Wrong username or password.");
             return;
         } catch (TooManyRequestsException e) {
-            exchange.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(e.retryAfter().toSeconds()));
-            show(exchange, 429, expected, username, "Too many failed sign-ins. Try again in "
-                    + Math.max(1, e.retryAfter().toMinutes()) + " minutes.");
+            exchange.response()
+                    .getHeaders()
+                    .put(HttpHeader.RETRY_AFTER, Long.toString(e.retryAfter().toSeconds()));
+            show(
+                    exchange,
+                    429,
+                    expected,
+                    username,
+                    "Too many failed sign-ins. Try again in "
+                            + Math.max(1, e.retryAfter().toMinutes()) + " minutes.");
             return;
         } catch (PasswordChecksBusyException e) {
-            exchange.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(e.retryAfter().toSeconds()));
-            show(exchange, 503, expected, username, "Too many sign-ins are being checked right now. "
-                    + "Try again in a moment.");
+            exchange.response()
+                    .getHeaders()
+                    .put(HttpHeader.RETRY_AFTER, Long.toString(e.retryAfter().toSeconds()));
+            show(
+                    exchange,
+                    503,
+                    expected,
+                    username,
+                    "Too many sign-ins are being checked right now. " + "Try again in a moment.");
             return;
         } finally {
             Arrays.fill(secret, '\0');
@@ -104,8 +121,16 @@ public final class LoginPages {
     public void logout(UiExchange exchange) {
         if (!exchange.method().equals("POST") || exchange.segments().size() != 1) {
             exchange.response().getHeaders().put(HttpHeader.ALLOW, "POST");
-            exchange.html(405, "error.jte", Map.of("shell", exchange.shell("Sign out", ""), "status", 405,
-                    "message", "Sign out with the button in the page header."));
+            exchange.html(
+                    405,
+                    "error.jte",
+                    Map.of(
+                            "shell",
+                            exchange.shell("Sign out", ""),
+                            "status",
+                            405,
+                            "message",
+                            "Sign out with the button in the page header."));
             return;
         }
         sessions.signOut(exchange.auth().id());

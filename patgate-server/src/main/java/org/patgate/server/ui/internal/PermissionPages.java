@@ -3,8 +3,11 @@ package org.patgate.server.ui.internal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +16,11 @@ import java.util.TreeSet;
 import org.patgate.core.token.Scope;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
-import org.patgate.server.principal.Permission;
 import org.patgate.server.permission.PermissionService;
+import org.patgate.server.permission.Permissions;
 import org.patgate.server.policy.Policy;
 import org.patgate.server.policy.PolicyService;
-import org.patgate.server.permission.Permissions;
+import org.patgate.server.principal.Permission;
 
 /**
  * {@code /.patgate/admin/permissions}: what "everyone" and each group may do, and each group's token
@@ -61,19 +64,24 @@ public final class PermissionPages {
                 case "grants", "groups" -> {
                     List<String> granted = granted(exchange);
                     if (action.equals("groups") && granted.isEmpty()) {
-                        throw new InvalidRequestException("choose at least one permission for the new group",
+                        throw new InvalidRequestException(
+                                "choose at least one permission for the new group",
                                 Map.of("permissions", "choose at least one"));
                     }
                     permissions.replace(exchange.principal(), exchange.sourceIp(), group, granted);
                 }
-                case "policy" -> policies.put(exchange.principal(), exchange.sourceIp(), group,
-                        toPolicy(policy(exchange)));
+                case "policy" ->
+                    policies.put(exchange.principal(), exchange.sourceIp(), group, toPolicy(policy(exchange)));
                 case "policy/delete" -> policies.delete(exchange.principal(), exchange.sourceIp(), group);
                 default -> throw new NotFoundException("no such page");
             }
         } catch (InvalidRequestException e) {
-            show(exchange, action.equals("groups") ? "+new" : Permissions.key(group),
-                    e.getMessage(), action.equals("policy") ? policy(exchange) : null, 400);
+            show(
+                    exchange,
+                    action.equals("groups") ? "+new" : Permissions.key(group),
+                    e.getMessage(),
+                    action.equals("policy") ? policy(exchange) : null,
+                    400);
             return;
         }
         exchange.redirect(PATH + "?saved=" + URLEncoder.encode(shown(Permissions.key(group)), StandardCharsets.UTF_8));
@@ -98,10 +106,11 @@ public final class PermissionPages {
             Policy policy = byGroup.get(key);
             Set<String> held = new LinkedHashSet<>();
             grants.getOrDefault(key, Set.of()).forEach(p -> held.add(p.wireName()));
-            Views.PolicyForm form = failed && echo != null ? echo
+            Views.PolicyForm form = failed && echo != null
+                    ? echo
                     : policy == null ? Views.PolicyForm.EMPTY : Views.PolicyForm.of(policy);
-            groups.add(new Views.GroupAccess(key, shown(key), "g" + groups.size(), held, policy != null, form,
-                    failed ? error : null));
+            groups.add(new Views.GroupAccess(
+                    key, shown(key), "g" + groups.size(), held, policy != null, form, failed ? error : null));
         }
         Map<String, Object> params = new HashMap<>();
         params.put("shell", exchange.shell("Permissions & policies", "admin-permissions"));
@@ -123,10 +132,15 @@ public final class PermissionPages {
     }
 
     private static Views.PolicyForm policy(UiExchange exchange) {
-        return new Views.PolicyForm(text(exchange, "maxLifetimeDays"), exchange.field("expiryRequired") != null,
-                text(exchange, "maxActiveTokens"), exchange.field("scope-read-only") != null,
-                exchange.field("scope-read-write") != null, text(exchange, "requiredIpRanges"),
-                exchange.field("approvalRequired") != null, text(exchange, "rateLimitPerMinute"));
+        return new Views.PolicyForm(
+                text(exchange, "maxLifetimeDays"),
+                exchange.field("expiryRequired") != null,
+                text(exchange, "maxActiveTokens"),
+                exchange.field("scope-read-only") != null,
+                exchange.field("scope-read-write") != null,
+                text(exchange, "requiredIpRanges"),
+                exchange.field("approvalRequired") != null,
+                text(exchange, "rateLimitPerMinute"));
     }
 
     private static String text(UiExchange exchange, String name) {
@@ -135,13 +149,13 @@ public final class PermissionPages {
     }
 
     private static Map<String, String> labels() {
-        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        Map<String, String> labels = new LinkedHashMap<>();
         labels.put(Permission.USE_TOKENS.wireName(), "Use tokens");
         labels.put(Permission.CREATE_TOKENS.wireName(), "Create tokens");
         labels.put(Permission.CREATE_TOKENS_FOR_OTHERS.wireName(), "Create tokens for others");
         labels.put(Permission.MANAGE_ALL_TOKENS.wireName(), "Manage all tokens");
         labels.put(Permission.ADMIN.wireName(), "Administer PATgate");
-        return java.util.Collections.unmodifiableMap(labels);
+        return Collections.unmodifiableMap(labels);
     }
 
     private static String shown(String key) {
@@ -157,17 +171,27 @@ public final class PermissionPages {
         if (form.readWrite()) {
             scopes.add(Scope.READ_WRITE);
         }
-        List<String> ranges = form.requiredIpRanges().lines().flatMap(l -> java.util.Arrays.stream(l.split(",")))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
-        Map<String, String> errors = new java.util.LinkedHashMap<>();
+        List<String> ranges = form.requiredIpRanges()
+                .lines()
+                .flatMap(l -> Arrays.stream(l.split(",")))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
+        Map<String, String> errors = new LinkedHashMap<>();
         Integer maxLifetimeDays = number(form.maxLifetimeDays(), "maxLifetimeDays", errors);
         Integer maxActiveTokens = number(form.maxActiveTokens(), "maxActiveTokens", errors);
         Integer rateLimit = number(form.rateLimitPerMinute(), "rateLimitPerMinute", errors);
         if (!errors.isEmpty()) {
             throw InvalidRequestException.of(errors);
         }
-        return new Policy(maxLifetimeDays, form.expiryRequired(), maxActiveTokens, scopes.isEmpty() ? null : scopes,
-                ranges.isEmpty() ? null : ranges, form.approvalRequired(), rateLimit);
+        return new Policy(
+                maxLifetimeDays,
+                form.expiryRequired(),
+                maxActiveTokens,
+                scopes.isEmpty() ? null : scopes,
+                ranges.isEmpty() ? null : ranges,
+                form.approvalRequired(),
+                rateLimit);
     }
 
     /** The number typed in {@code field}, null when empty; text that is not one is added to {@code errors}. */

@@ -59,7 +59,9 @@ public final class SettingsPages {
         for (Setting<RestConfig, ?> setting : RestKeys.ALL) {
             String field = setting.field();
             Object now = setting.wireValueIn(before.effective());
-            Object sent = setting.type().list() ? lines(submitted.get(field)) : submitted.get(field).strip();
+            Object sent = setting.type().list()
+                    ? lines(submitted.get(field))
+                    : submitted.get(field).strip();
             // An unchanged value that follows the configuration goes on following it.
             boolean unchanged = String.valueOf(now).equals(String.valueOf(sent));
             boolean following = before.source(setting) == SettingsService.Source.CONFIGURATION;
@@ -68,8 +70,14 @@ public final class SettingsPages {
         try {
             RestSettings wanted = RestSettings.fromWire(values);
             SettingsService.Current after = settings.update(exchange.principal(), exchange.sourceIp(), wanted);
-            show(exchange, after, "Settings saved. They apply on this node now and on every node within "
-                    + after.refreshInterval().toSeconds() + " s.", Map.of(), null, 200);
+            show(
+                    exchange,
+                    after,
+                    "Settings saved. They apply on this node now and on every node within "
+                            + after.refreshInterval().toSeconds() + " s.",
+                    Map.of(),
+                    null,
+                    200);
         } catch (InvalidSettingsException e) {
             show(exchange, before, null, byField(e.fieldErrors()), submitted, 400);
         }
@@ -91,19 +99,36 @@ public final class SettingsPages {
      *
      * @param submitted the raw form values to echo back, or null to show the values in force
      */
-    private static void show(UiExchange exchange, SettingsService.Current current, String notice,
-            Map<String, String> errors, Map<String, String> submitted, int status) {
+    private static void show(
+            UiExchange exchange,
+            SettingsService.Current current,
+            String notice,
+            Map<String, String> errors,
+            Map<String, String> submitted,
+            int status) {
         List<Views.SettingField> fields = new ArrayList<>();
         for (Setting<RestConfig, ?> setting : RestKeys.ALL) {
             String field = setting.field();
             Object value = setting.wireValueIn(current.effective());
             boolean list = setting.type().list();
-            String text = submitted != null ? submitted.get(field)
-                    : list ? String.join("\n", ((List<?>) value).stream().map(String::valueOf).toList())
-                    : String.valueOf(value);
+            String text = submitted != null
+                    ? submitted.get(field)
+                    : list
+                            ? String.join(
+                                    "\n",
+                                    ((List<?>) value)
+                                            .stream().map(String::valueOf).toList())
+                            : String.valueOf(value);
             List<String> choices = setting.type() instanceof SettingType.Choice<?> choice ? choice.names() : List.of();
-            fields.add(new Views.SettingField(field, setting.title(), setting.doc(), list, text, choices,
-                    current.source(setting).name().toLowerCase(Locale.ROOT), errors.get(field)));
+            fields.add(new Views.SettingField(
+                    field,
+                    setting.title(),
+                    setting.doc(),
+                    list,
+                    text,
+                    choices,
+                    current.source(setting).name().toLowerCase(Locale.ROOT),
+                    errors.get(field)));
         }
         Map<String, Object> params = new HashMap<>();
         params.put("shell", exchange.shell("Settings", "admin-settings"));
@@ -111,8 +136,9 @@ public final class SettingsPages {
         params.put("notice", notice);
         params.put("problem", errors.isEmpty() ? null : "Nothing was changed. Please correct the fields marked below.");
         params.put("general", errors.get("rest"));
-        params.put("updated", current.updatedBy() == null ? null
-                : current.updatedBy() + " on " + Views.time(current.updatedAt()));
+        params.put(
+                "updated",
+                current.updatedBy() == null ? null : current.updatedBy() + " on " + Views.time(current.updatedAt()));
         params.put("stored", RestKeys.ALL.stream().anyMatch(s -> current.source(s) == SettingsService.Source.STORED));
         exchange.html(status, "admin/settings.jte", params);
     }
@@ -128,7 +154,8 @@ public final class SettingsPages {
             if (bracket > 0 && key.endsWith("]")) {
                 field = key.substring(0, bracket);
                 try {
-                    message = "line " + (Integer.parseInt(key.substring(bracket + 1, key.length() - 1)) + 1) + ": " + message;
+                    message = "line " + (Integer.parseInt(key.substring(bracket + 1, key.length() - 1)) + 1) + ": "
+                            + message;
                 } catch (NumberFormatException ignored) {
                     // Not an index: show the reason as it is.
                 }
@@ -141,5 +168,4 @@ public final class SettingsPages {
     private static List<String> lines(String text) {
         return text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
     }
-
 }

@@ -6,9 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The UI's static files, read from the class path once at start and served from memory: our own
@@ -39,27 +41,39 @@ public final class StaticAssets {
     public StaticAssets(String htmxVersion, String uplotVersion, String swaggerUiVersion) {
         add("app.css", OWN + "app.css", "text/css; charset=utf-8", REVALIDATE);
         add("app.js", OWN + "app.js", "text/javascript; charset=utf-8", REVALIDATE);
-        add("vendor/htmx-" + htmxVersion + ".min.js",
+        add(
+                "vendor/htmx-" + htmxVersion + ".min.js",
                 "META-INF/resources/webjars/htmx.org/" + htmxVersion + "/dist/htmx.min.js",
-                "text/javascript; charset=utf-8", IMMUTABLE);
-        add("vendor/uPlot-" + uplotVersion + ".min.js",
+                "text/javascript; charset=utf-8",
+                IMMUTABLE);
+        add(
+                "vendor/uPlot-" + uplotVersion + ".min.js",
                 "META-INF/resources/webjars/uplot/" + uplotVersion + "/dist/uPlot.iife.min.js",
-                "text/javascript; charset=utf-8", IMMUTABLE);
-        add("vendor/uPlot-" + uplotVersion + ".min.css",
+                "text/javascript; charset=utf-8",
+                IMMUTABLE);
+        add(
+                "vendor/uPlot-" + uplotVersion + ".min.css",
                 "META-INF/resources/webjars/uplot/" + uplotVersion + "/dist/uPlot.min.css",
-                "text/css; charset=utf-8", IMMUTABLE);
-        add("vendor/swagger-ui-" + swaggerUiVersion + ".js",
+                "text/css; charset=utf-8",
+                IMMUTABLE);
+        add(
+                "vendor/swagger-ui-" + swaggerUiVersion + ".js",
                 "META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion + "/swagger-ui-bundle.js",
-                "text/javascript; charset=utf-8", IMMUTABLE);
-        add("vendor/swagger-ui-" + swaggerUiVersion + ".css",
+                "text/javascript; charset=utf-8",
+                IMMUTABLE);
+        add(
+                "vendor/swagger-ui-" + swaggerUiVersion + ".css",
                 "META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion + "/swagger-ui.css",
-                "text/css; charset=utf-8", IMMUTABLE);
+                "text/css; charset=utf-8",
+                IMMUTABLE);
         add("api-docs.js", OWN + "api-docs.js", "text/javascript; charset=utf-8", REVALIDATE);
         String base = "/.patgate/static/";
         swaggerUiJs = base + "vendor/swagger-ui-" + swaggerUiVersion + ".js";
         swaggerUiCss = base + "vendor/swagger-ui-" + swaggerUiVersion + ".css";
-        paths = new Views.AssetPaths(base + "vendor/htmx-" + htmxVersion + ".min.js",
-                base + "vendor/uPlot-" + uplotVersion + ".min.js", base + "vendor/uPlot-" + uplotVersion + ".min.css");
+        paths = new Views.AssetPaths(
+                base + "vendor/htmx-" + htmxVersion + ".min.js",
+                base + "vendor/uPlot-" + uplotVersion + ".min.js",
+                base + "vendor/uPlot-" + uplotVersion + ".min.css");
     }
 
     public Views.AssetPaths paths() {
@@ -81,8 +95,8 @@ public final class StaticAssets {
         return assets.get(name);
     }
 
-    public java.util.Set<String> names() {
-        return java.util.Collections.unmodifiableSet(assets.keySet());
+    public Set<String> names() {
+        return Collections.unmodifiableSet(assets.keySet());
     }
 
     private void add(String name, String resource, String contentType, String cacheControl) {
@@ -91,7 +105,9 @@ public final class StaticAssets {
                 throw new IllegalStateException("UI asset " + resource + " is missing from the class path");
             }
             byte[] bytes = in.readAllBytes();
-            String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12) + "\"";
+            String etag = "\""
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12) + "\"";
             assets.put(name, new Asset(bytes, contentType, etag, cacheControl));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read UI asset " + resource, e);

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.patgate.core.PatgateException;
 import org.patgate.core.token.Scope;
 import org.patgate.server.error.InvalidRequestException;
@@ -62,13 +63,24 @@ public final class TokenManagerPages {
     }
 
     /** The filter as the form sends it: dates as {@code YYYY-MM-DD}, empty means absent. Immutable. */
-    public record Filter(String owner, String status, String scope, String q, String expiresBefore, String lastUsedBefore,
+    public record Filter(
+            String owner,
+            String status,
+            String scope,
+            String q,
+            String expiresBefore,
+            String lastUsedBefore,
             String sort) {
 
-        static Filter from(java.util.function.Function<String, String> source) {
-            return new Filter(value(source.apply("owner")), value(source.apply("status")),
-                    value(source.apply("scope")), value(source.apply("q")), value(source.apply("expiresBefore")),
-                    value(source.apply("lastUsedBefore")), value(source.apply("sort")));
+        static Filter from(Function<String, String> source) {
+            return new Filter(
+                    value(source.apply("owner")),
+                    value(source.apply("status")),
+                    value(source.apply("scope")),
+                    value(source.apply("q")),
+                    value(source.apply("expiresBefore")),
+                    value(source.apply("lastUsedBefore")),
+                    value(source.apply("sort")));
         }
 
         /** The service's filter; a bad value is a 400 naming the field. */
@@ -100,8 +112,12 @@ public final class TokenManagerPages {
 
         /** The query string that reproduces this filter, ending with "&" when not empty. */
         String query() {
-            return param("owner", owner) + param("status", status) + param("scope", scope) + param("q", q)
-                    + param("expiresBefore", expiresBefore) + param("lastUsedBefore", lastUsedBefore)
+            return param("owner", owner)
+                    + param("status", status)
+                    + param("scope", scope)
+                    + param("q", q)
+                    + param("expiresBefore", expiresBefore)
+                    + param("lastUsedBefore", lastUsedBefore)
                     + param("sort", sort);
         }
 
@@ -155,7 +171,8 @@ public final class TokenManagerPages {
         Page<TokenRecord> result;
         String problem = null;
         try {
-            result = tokens.list(exchange.principal(), form.toFilter(), new PageRequest(page - 1, TokenPages.PAGE_SIZE));
+            result =
+                    tokens.list(exchange.principal(), form.toFilter(), new PageRequest(page - 1, TokenPages.PAGE_SIZE));
         } catch (InvalidRequestException e) {
             result = new Page<>(List.of(), 0, 0, TokenPages.PAGE_SIZE);
             problem = e.getMessage();
@@ -163,13 +180,16 @@ public final class TokenManagerPages {
         Instant now = clock.instant();
         Map<String, Object> params = new HashMap<>();
         params.put("shell", exchange.shell("Token manager", "admin-tokens"));
-        params.put("rows", result.items().stream().map(t -> Views.TokenRow.of(t, now)).toList());
+        params.put(
+                "rows",
+                result.items().stream().map(t -> Views.TokenRow.of(t, now)).toList());
         params.put("f", form);
         params.put("sorts", SORTS);
         params.put("problem", problem);
         params.put("revoked", exchange.query("revoked"));
-        params.put("matchAll", form.narrows() && problem == null && result.total() > 0
-                ? PATH + "/revoke?" + form.query() : null);
+        params.put(
+                "matchAll",
+                form.narrows() && problem == null && result.total() > 0 ? PATH + "/revoke?" + form.query() : null);
         params.put("paging", TokenPages.paging(result, PATH + "?" + form.query()));
         exchange.html(200, "admin/tokens.jte", params);
     }
@@ -186,12 +206,14 @@ public final class TokenManagerPages {
             throw new InvalidRequestException("no token selected: tick the tokens to revoke first");
         }
         if (!selected && !form.narrows()) {
-            throw new InvalidRequestException("select tokens, or filter them first: revoking every token at once is "
-                    + "not offered");
+            throw new InvalidRequestException(
+                    "select tokens, or filter them first: revoking every token at once is " + "not offered");
         }
         if (!post || !"yes".equals(exchange.field("confirm"))) {
-            long count = selected ? ids.size()
-                    : tokens.list(exchange.principal(), form.toFilter(), new PageRequest(0, 1)).total();
+            long count = selected
+                    ? ids.size()
+                    : tokens.list(exchange.principal(), form.toFilter(), new PageRequest(0, 1))
+                            .total();
             Map<String, Object> params = new HashMap<>();
             params.put("shell", exchange.shell("Revoke tokens", "admin-tokens"));
             params.put("count", count);
@@ -204,7 +226,8 @@ public final class TokenManagerPages {
             exchange.html(200, "admin/tokens_revoke.jte", params);
             return;
         }
-        List<String> revoked = selected ? revocation.revokeAll(exchange.principal(), exchange.sourceIp(), ids)
+        List<String> revoked = selected
+                ? revocation.revokeAll(exchange.principal(), exchange.sourceIp(), ids)
                 : revocation.revokeMatching(exchange.principal(), exchange.sourceIp(), form.toFilter());
         exchange.redirect(PATH + "?" + form.query() + "revoked=" + revoked.size());
     }

@@ -16,21 +16,21 @@ import org.patgate.core.PatgateException;
 import org.patgate.core.rules.TokenRules;
 import org.patgate.core.token.Scope;
 import org.patgate.server.activity.TokenActivity;
-import org.patgate.server.principal.Principal;
 import org.patgate.server.error.ConflictException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.principal.Permission;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.TokenRecord;
 import org.patgate.server.token.IssuedToken;
-import org.patgate.server.token.TokenRequest;
-import org.patgate.server.token.TokenRulesCodec;
 import org.patgate.server.token.TokenIssuer;
 import org.patgate.server.token.TokenQueries;
+import org.patgate.server.token.TokenRequest;
 import org.patgate.server.token.TokenRevocation;
 import org.patgate.server.token.TokenRotation;
+import org.patgate.server.token.TokenRulesCodec;
 import org.patgate.server.token.TokenStatusDetails;
 
 /**
@@ -53,8 +53,16 @@ public final class TokenPages {
     private final CurlExample curl;
     private final Clock clock;
 
-    public TokenPages(TokenIssuer issuer, TokenQueries tokens, TokenRevocation revocation, TokenRotation rotation,
-            TokenStatusDetails details, TokenActivity activity, CreationLimits limits, CurlExample curl, Clock clock) {
+    public TokenPages(
+            TokenIssuer issuer,
+            TokenQueries tokens,
+            TokenRevocation revocation,
+            TokenRotation rotation,
+            TokenStatusDetails details,
+            TokenActivity activity,
+            CreationLimits limits,
+            CurlExample curl,
+            Clock clock) {
         this.issuer = issuer;
         this.tokens = tokens;
         this.revocation = revocation;
@@ -100,12 +108,15 @@ public final class TokenPages {
         Instant now = clock.instant();
         Map<String, Object> params = new HashMap<>();
         params.put("shell", exchange.shell("My tokens", "tokens"));
-        params.put("rows", result.items().stream().map(t -> Views.TokenRow.of(t, now)).toList());
+        params.put(
+                "rows",
+                result.items().stream().map(t -> Views.TokenRow.of(t, now)).toList());
         params.put("paging", paging(result, PATH + "?"));
         exchange.html(200, "tokens.jte", params);
     }
 
-    private void form(UiExchange exchange, int status, Views.CreateForm form, Map<String, String> errors, String error) {
+    private void form(
+            UiExchange exchange, int status, Views.CreateForm form, Map<String, String> errors, String error) {
         Map<String, Object> params = new HashMap<>();
         params.put("shell", exchange.shell("New token", "tokens"));
         params.put("form", form);
@@ -117,8 +128,12 @@ public final class TokenPages {
     }
 
     private void create(UiExchange exchange) {
-        Views.CreateForm form = new Views.CreateForm(value(exchange.field("name")), value(exchange.field("expiresOn")),
-                value(exchange.field("scope")), value(exchange.field("allowedIps")), value(exchange.field("preset")),
+        Views.CreateForm form = new Views.CreateForm(
+                value(exchange.field("name")),
+                value(exchange.field("expiresOn")),
+                value(exchange.field("scope")),
+                value(exchange.field("allowedIps")),
+                value(exchange.field("preset")),
                 value(exchange.field("owner")));
         Map<String, String> errors = new LinkedHashMap<>();
         Instant expiresAt = expiry(form.expiresOn(), errors);
@@ -128,10 +143,13 @@ public final class TokenPages {
         } catch (PatgateException e) {
             errors.put("scope", "choose read-only or read-write");
         }
-        List<String> ips = Arrays.stream(form.allowedIps().split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
+        List<String> ips = Arrays.stream(form.allowedIps().split("[,\\s]+"))
+                .filter(s -> !s.isEmpty())
+                .toList();
         TokenRules rules = TokenRules.NONE;
         try {
-            rules = form.preset().isEmpty() ? TokenRules.NONE
+            rules = form.preset().isEmpty()
+                    ? TokenRules.NONE
                     : TokenRulesCodec.fromRequest(new TokenRulesCodec.RulesJson(form.preset(), null, null));
         } catch (InvalidRequestException e) {
             errors.put("preset", "unknown preset");
@@ -142,11 +160,15 @@ public final class TokenPages {
         }
         IssuedToken issued;
         try {
-            issued = issuer.create(exchange.principal(), exchange.sourceIp(),
-                    new TokenRequest(form.name(), form.owner().isEmpty() ? null : form.owner(), expiresAt, scope, ips, rules));
+            issued = issuer.create(
+                    exchange.principal(),
+                    exchange.sourceIp(),
+                    new TokenRequest(
+                            form.name(), form.owner().isEmpty() ? null : form.owner(), expiresAt, scope, ips, rules));
         } catch (InvalidRequestException e) {
             Map<String, String> fields = new LinkedHashMap<>();
-            e.fieldErrors().forEach((field, message) -> fields.put(field.equals("rules.preset") ? "preset" : field, message));
+            e.fieldErrors()
+                    .forEach((field, message) -> fields.put(field.equals("rules.preset") ? "preset" : field, message));
             form(exchange, 400, form, fields, fields.isEmpty() ? e.getMessage() : null);
             return;
         } catch (ConflictException e) {
@@ -189,16 +211,28 @@ public final class TokenPages {
     private void detail(UiExchange exchange, String id) {
         Principal me = exchange.principal();
         TokenRecord token = tokens.get(me, id);
-        String decision = details.decisionOn(token).map(d -> d.decision() + " by " + d.decidedBy() + " at "
-                + Views.time(d.decidedAt()) + (d.reason() == null ? "" : ": " + d.reason())).orElse(null);
-        Views.TokenDetail detail = new Views.TokenDetail(Views.TokenRow.of(token, clock.instant()),
-                token.creatorUsername(), token.allowedIps(), details.statusReason(token), decision,
-                token.lastUsedAgent(), Views.time(token.rotatedAt()));
+        String decision = details.decisionOn(token)
+                .map(d -> d.decision() + " by " + d.decidedBy() + " at " + Views.time(d.decidedAt())
+                        + (d.reason() == null ? "" : ": " + d.reason()))
+                .orElse(null);
+        Views.TokenDetail detail = new Views.TokenDetail(
+                Views.TokenRow.of(token, clock.instant()),
+                token.creatorUsername(),
+                token.allowedIps(),
+                details.statusReason(token),
+                decision,
+                token.lastUsedAgent(),
+                Views.time(token.rotatedAt()));
         Map<String, Object> params = new HashMap<>();
-        params.put("shell", exchange.shell("Token " + token.name(), me.username().equals(token.ownerUsername())
-                ? "tokens" : "admin-tokens"));
+        params.put(
+                "shell",
+                exchange.shell(
+                        "Token " + token.name(),
+                        me.username().equals(token.ownerUsername()) ? "tokens" : "admin-tokens"));
         params.put("token", detail);
-        params.put("requests", activity.recent(me, id, 50).stream().map(Views.RequestRow::of).toList());
+        params.put(
+                "requests",
+                activity.recent(me, id, 50).stream().map(Views.RequestRow::of).toList());
         exchange.html(200, "token_detail.jte", params);
     }
 
@@ -213,7 +247,9 @@ public final class TokenPages {
         for (int i = 0; i < counts.counts().size(); i++) {
             json.append(i == 0 ? "" : ",").append(counts.counts().get(i));
         }
-        exchange.json(200, json.append("],\"total\":").append(counts.total()).append('}').toString());
+        exchange.json(
+                200,
+                json.append("],\"total\":").append(counts.total()).append('}').toString());
     }
 
     private void revoke(UiExchange exchange, String id, boolean post) {
@@ -269,7 +305,10 @@ public final class TokenPages {
     static Views.Paging paging(Page<?> page, String base) {
         int number = page.page() + 1;
         long pages = Math.max(1, (page.total() + page.size() - 1) / page.size());
-        return new Views.Paging(page.total(), number, number > 1 ? base + "page=" + (number - 1) : null,
+        return new Views.Paging(
+                page.total(),
+                number,
+                number > 1 ? base + "page=" + (number - 1) : null,
                 number < pages ? base + "page=" + (number + 1) : null);
     }
 

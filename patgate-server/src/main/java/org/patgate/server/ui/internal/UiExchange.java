@@ -1,18 +1,21 @@
 package org.patgate.server.ui.internal;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.FormFields;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import org.patgate.server.principal.Principal;
-import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.auth.UiSessions;
+import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.principal.Principal;
 
 /**
  * One UI request: the Jetty request, response and callback, the session (if any), the resolved
@@ -35,8 +38,15 @@ public final class UiExchange {
     private Fields form;
     private Fields query;
 
-    public UiExchange(Request request, Response response, Callback callback, Templates templates,
-            Views.AssetPaths assets, List<String> segments, String sourceIp, UiSessions.Authenticated auth) {
+    public UiExchange(
+            Request request,
+            Response response,
+            Callback callback,
+            Templates templates,
+            Views.AssetPaths assets,
+            List<String> segments,
+            String sourceIp,
+            UiSessions.Authenticated auth) {
         this.request = request;
         this.response = response;
         this.callback = callback;
@@ -91,7 +101,9 @@ public final class UiExchange {
     /** Every non-empty value of a repeated form field (checkboxes), in order; empty when absent. */
     public List<String> fields(String name) {
         Fields.Field field = form().get(name);
-        return field == null ? List.of() : field.getValues().stream().filter(v -> !v.isEmpty()).toList();
+        return field == null
+                ? List.of()
+                : field.getValues().stream().filter(v -> !v.isEmpty()).toList();
     }
 
     private Fields form() {
@@ -99,8 +111,8 @@ public final class UiExchange {
             try {
                 form = FormFields.getFields(request, MAX_FORM_FIELDS, MAX_FORM_BYTES);
             } catch (RuntimeException e) {
-                throw new InvalidRequestException("unreadable form: at most " + MAX_FORM_FIELDS + " fields and "
-                        + MAX_FORM_BYTES + " bytes");
+                throw new InvalidRequestException(
+                        "unreadable form: at most " + MAX_FORM_FIELDS + " fields and " + MAX_FORM_BYTES + " bytes");
             }
         }
         return form;
@@ -123,9 +135,16 @@ public final class UiExchange {
     /** The shell for a page, from the session. */
     public Views.Shell shell(String title, String nav) {
         Principal p = principal();
-        return p == null ? new Views.Shell(title, nav, null, null, false, null, assets)
-                : new Views.Shell(title, nav, p.username(), p.displayName() == null ? p.username() : p.displayName(),
-                        p.admin(), auth.session().csrfToken(), assets);
+        return p == null
+                ? new Views.Shell(title, nav, null, null, false, null, assets)
+                : new Views.Shell(
+                        title,
+                        nav,
+                        p.username(),
+                        p.displayName() == null ? p.username() : p.displayName(),
+                        p.admin(),
+                        auth.session().csrfToken(),
+                        assets);
     }
 
     public void html(int status, String template, Map<String, Object> params) {
@@ -162,12 +181,12 @@ public final class UiExchange {
     }
 
     /** Streams a body that {@code writer} produces (large downloads); a failure mid-way aborts the answer. */
-    public void sendStream(int status, String contentType, java.util.function.Consumer<java.io.OutputStream> writer) {
+    public void sendStream(int status, String contentType, Consumer<OutputStream> writer) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        try (java.io.OutputStream out = org.eclipse.jetty.io.Content.Sink.asOutputStream(response)) {
+        try (OutputStream out = org.eclipse.jetty.io.Content.Sink.asOutputStream(response)) {
             writer.accept(out);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             callback.failed(e);
             return;
         }

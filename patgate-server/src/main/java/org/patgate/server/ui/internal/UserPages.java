@@ -46,8 +46,16 @@ public final class UserPages {
     }
 
     /** A user as the edit page shows it; {@code local} false for directory users. Immutable. */
-    public record UserDetail(String username, String displayName, String email, String groups, boolean enabled,
-            String source, boolean local, String created, long tokens) {}
+    public record UserDetail(
+            String username,
+            String displayName,
+            String email,
+            String groups,
+            boolean enabled,
+            String source,
+            boolean local,
+            String created,
+            long tokens) {}
 
     /** What the create form was filled with (echoed back on errors). Immutable. */
     public record NewUserForm(String username, String displayName, String email, String groups) {
@@ -77,8 +85,11 @@ public final class UserPages {
             } else {
                 edit(exchange, name, 200, Map.of(), null);
             }
-        } else if (path.size() == 4 && post && (path.get(3).equals("enable") || path.get(3).equals("disable"))) {
-            users.setEnabled(exchange.principal(), exchange.sourceIp(), name, path.get(3).equals("enable"));
+        } else if (path.size() == 4
+                && post
+                && (path.get(3).equals("enable") || path.get(3).equals("disable"))) {
+            users.setEnabled(
+                    exchange.principal(), exchange.sourceIp(), name, path.get(3).equals("enable"));
             exchange.redirect(PATH + "/" + enc(name));
         } else if (path.size() == 4 && post && path.get(3).equals("password")) {
             resetPassword(exchange, name);
@@ -92,15 +103,29 @@ public final class UserPages {
     private void list(UiExchange exchange) {
         String text = exchange.query("q");
         int page = TokenPages.pageNumber(exchange.query("page"));
-        Page<UserRecord> result = users.list(exchange.principal(), text, new PageRequest(page - 1, TokenPages.PAGE_SIZE));
+        Page<UserRecord> result =
+                users.list(exchange.principal(), text, new PageRequest(page - 1, TokenPages.PAGE_SIZE));
         Map<String, Object> params = new HashMap<>();
         params.put("shell", exchange.shell("Users & groups", "admin-users"));
-        params.put("rows", result.items().stream().map(u -> new Views.UserRow(u.username(),
-                u.displayName() == null ? "" : u.displayName(), u.email() == null ? "" : u.email(), u.enabled(),
-                Views.time(u.createdAt()), String.join(", ", groups.groupsOf(u)))).toList());
-        params.put("groups", groups.all(exchange.principal()).stream()
-                .map(g -> new GroupRow(g.group().name(), g.group().description() == null ? "" : g.group().description(),
-                        g.members())).toList());
+        params.put(
+                "rows",
+                result.items().stream()
+                        .map(u -> new Views.UserRow(
+                                u.username(),
+                                u.displayName() == null ? "" : u.displayName(),
+                                u.email() == null ? "" : u.email(),
+                                u.enabled(),
+                                Views.time(u.createdAt()),
+                                String.join(", ", groups.groupsOf(u))))
+                        .toList());
+        params.put(
+                "groups",
+                groups.all(exchange.principal()).stream()
+                        .map(g -> new GroupRow(
+                                g.group().name(),
+                                g.group().description() == null ? "" : g.group().description(),
+                                g.members()))
+                        .toList());
         params.put("q", text == null ? "" : text);
         params.put("deleted", exchange.query("deleted"));
         params.put("paging", TokenPages.paging(result, PATH + "?" + (text == null ? "" : "q=" + enc(text) + "&")));
@@ -118,16 +143,22 @@ public final class UserPages {
     }
 
     private void create(UiExchange exchange) {
-        NewUserForm form = new NewUserForm(value(exchange.field("username")), value(exchange.field("displayName")),
-                value(exchange.field("email")), value(exchange.field("groups")));
+        NewUserForm form = new NewUserForm(
+                value(exchange.field("username")),
+                value(exchange.field("displayName")),
+                value(exchange.field("email")),
+                value(exchange.field("groups")));
         String given = exchange.field("password");
         boolean generated = given == null || given.isEmpty();
         char[] password = generated ? passwords.generate() : given.toCharArray();
         // create() wipes the array it hashes; keep a copy to show a generated password once.
         char[] shown = generated ? password.clone() : null;
         try {
-            UserRecord user = users.create(exchange.principal(), exchange.sourceIp(), new NewUserRequest(
-                    form.username(), password, form.displayName(), form.email(), groups(form.groups())));
+            UserRecord user = users.create(
+                    exchange.principal(),
+                    exchange.sourceIp(),
+                    new NewUserRequest(
+                            form.username(), password, form.displayName(), form.email(), groups(form.groups())));
             if (generated) {
                 passwordPage(exchange, 201, user.username(), shown, true);
             } else {
@@ -147,14 +178,25 @@ public final class UserPages {
 
     private void edit(UiExchange exchange, String username, int status, Map<String, String> errors, String error) {
         UserRecord user = users.get(exchange.principal(), username);
-        long owned = tokens.list(exchange.principal(), new TokenFilter(user.username(), null, null, null, null, null, null),
-                new PageRequest(0, 1)).total();
+        long owned = tokens.list(
+                        exchange.principal(),
+                        new TokenFilter(user.username(), null, null, null, null, null, null),
+                        new PageRequest(0, 1))
+                .total();
         Map<String, Object> params = new HashMap<>();
         params.put("shell", exchange.shell("User " + user.username(), "admin-users"));
-        params.put("user", new UserDetail(user.username(), user.displayName() == null ? "" : user.displayName(),
-                user.email() == null ? "" : user.email(), String.join(", ", groups.groupsOf(user)), user.enabled(),
-                user.source(), NewUser.SOURCE_LOCAL.equals(user.source()),
-                Views.time(user.createdAt()), owned));
+        params.put(
+                "user",
+                new UserDetail(
+                        user.username(),
+                        user.displayName() == null ? "" : user.displayName(),
+                        user.email() == null ? "" : user.email(),
+                        String.join(", ", groups.groupsOf(user)),
+                        user.enabled(),
+                        user.source(),
+                        NewUser.SOURCE_LOCAL.equals(user.source()),
+                        Views.time(user.createdAt()),
+                        owned));
         params.put("errors", errors);
         params.put("error", error);
         params.put("minPassword", Passwords.MIN_PASSWORD_LENGTH);
@@ -162,8 +204,12 @@ public final class UserPages {
     }
 
     private void update(UiExchange exchange, String username) {
-        UserChange change = new UserChange(value(exchange.field("displayName")),
-                value(exchange.field("email")), groups(value(exchange.field("groups"))), null, null);
+        UserChange change = new UserChange(
+                value(exchange.field("displayName")),
+                value(exchange.field("email")),
+                groups(value(exchange.field("groups"))),
+                null,
+                null);
         try {
             UserRecord user = users.update(exchange.principal(), exchange.sourceIp(), username, change);
             exchange.redirect(PATH + "/" + enc(user.username()) + "?saved=1");
@@ -180,7 +226,10 @@ public final class UserPages {
         char[] password = generated ? passwords.generate() : given.toCharArray();
         char[] shown = generated ? password.clone() : null;
         try {
-            UserRecord user = users.update(exchange.principal(), exchange.sourceIp(), username,
+            UserRecord user = users.update(
+                    exchange.principal(),
+                    exchange.sourceIp(),
+                    username,
                     new UserChange(null, null, null, null, password));
             if (generated) {
                 passwordPage(exchange, 200, user.username(), shown, false);
@@ -188,7 +237,11 @@ public final class UserPages {
                 exchange.redirect(PATH + "/" + enc(user.username()) + "?saved=1");
             }
         } catch (InvalidRequestException e) {
-            edit(exchange, username, 400, Map.of("password", e.fieldErrors().getOrDefault("password", e.getMessage())),
+            edit(
+                    exchange,
+                    username,
+                    400,
+                    Map.of("password", e.fieldErrors().getOrDefault("password", e.getMessage())),
                     null);
         } finally {
             Arrays.fill(password, '\0');
@@ -211,8 +264,11 @@ public final class UserPages {
     private void delete(UiExchange exchange, String username, boolean post) {
         UserRecord user = users.get(exchange.principal(), username);
         if (!post || !"yes".equals(exchange.field("confirm"))) {
-            long owned = tokens.list(exchange.principal(),
-                    new TokenFilter(user.username(), null, null, null, null, null, null), new PageRequest(0, 1)).total();
+            long owned = tokens.list(
+                            exchange.principal(),
+                            new TokenFilter(user.username(), null, null, null, null, null, null),
+                            new PageRequest(0, 1))
+                    .total();
             Map<String, Object> params = new HashMap<>();
             params.put("shell", exchange.shell("Delete " + user.username(), "admin-users"));
             params.put("username", user.username());
@@ -226,7 +282,11 @@ public final class UserPages {
 
     /** Group names from a comma-separated field; empty entries are dropped. */
     private static List<String> groups(String field) {
-        return Arrays.stream(field.split(",")).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+        return Arrays.stream(field.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .distinct()
+                .toList();
     }
 
     private static String value(String field) {

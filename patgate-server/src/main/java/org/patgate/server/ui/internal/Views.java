@@ -3,8 +3,11 @@ package org.patgate.server.ui.internal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.patgate.server.store.TokenRecord;
 import org.patgate.server.store.TokenRequestRecord;
 
@@ -14,8 +17,8 @@ import org.patgate.server.store.TokenRequestRecord;
  */
 public final class Views {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DATE = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
     private Views() {}
@@ -29,7 +32,13 @@ public final class Views {
     }
 
     /** The page frame: title, which navigation entry is current, who is signed in, the CSRF token. */
-    public record Shell(String title, String nav, String username, String displayName, boolean admin, String csrf,
+    public record Shell(
+            String title,
+            String nav,
+            String username,
+            String displayName,
+            boolean admin,
+            String csrf,
             AssetPaths assets) {
         public boolean signedIn() {
             return username != null;
@@ -40,14 +49,31 @@ public final class Views {
     public record AssetPaths(String htmx, String uplotJs, String uplotCss) {}
 
     /** One row of a token table. */
-    public record TokenRow(String id, String name, String owner, String scope, String hint, String created,
-            String expires, String lastUsed, String lastUsedFrom, String status, String rules) {
+    public record TokenRow(
+            String id,
+            String name,
+            String owner,
+            String scope,
+            String hint,
+            String created,
+            String expires,
+            String lastUsed,
+            String lastUsedFrom,
+            String status,
+            String rules) {
 
         public static TokenRow of(TokenRecord token, Instant now) {
-            return new TokenRow(token.id(), token.name(), token.ownerUsername(), token.scope().wireName(),
-                    "…" + token.hint(), time(token.createdAt()),
-                    token.expiresAt() == null ? "never" : time(token.expiresAt()), time(token.lastUsedAt()),
-                    token.lastUsedIp() == null ? "" : token.lastUsedIp(), token.effectiveStatus(now),
+            return new TokenRow(
+                    token.id(),
+                    token.name(),
+                    token.ownerUsername(),
+                    token.scope().wireName(),
+                    "…" + token.hint(),
+                    time(token.createdAt()),
+                    token.expiresAt() == null ? "never" : time(token.expiresAt()),
+                    time(token.lastUsedAt()),
+                    token.lastUsedIp() == null ? "" : token.lastUsedIp(),
+                    token.effectiveStatus(now),
                     rulesOf(token));
         }
 
@@ -69,16 +95,27 @@ public final class Views {
     }
 
     /** A token's full settings and state for its detail page. */
-    public record TokenDetail(TokenRow row, String createdBy, List<String> allowedIps, String statusReason,
-            String decision, String lastUsedAgent, String rotated) {}
+    public record TokenDetail(
+            TokenRow row,
+            String createdBy,
+            List<String> allowedIps,
+            String statusReason,
+            String decision,
+            String lastUsedAgent,
+            String rotated) {}
 
     /** One recorded request. */
-    public record RequestRow(String at, String method, String path, int status, String latency, String ip,
-            String agent) {
+    public record RequestRow(
+            String at, String method, String path, int status, String latency, String ip, String agent) {
         public static RequestRow of(TokenRequestRecord r) {
-            return new RequestRow(time(r.at()), r.method(), r.path(), r.status(),
-                    String.format(java.util.Locale.ROOT, "%.1f ms", r.latencyMicros() / 1000.0),
-                    r.clientIp() == null ? "" : r.clientIp(), r.userAgent() == null ? "" : r.userAgent());
+            return new RequestRow(
+                    time(r.at()),
+                    r.method(),
+                    r.path(),
+                    r.status(),
+                    String.format(Locale.ROOT, "%.1f ms", r.latencyMicros() / 1000.0),
+                    r.clientIp() == null ? "" : r.clientIp(),
+                    r.userAgent() == null ? "" : r.userAgent());
         }
 
         public boolean failed() {
@@ -87,7 +124,8 @@ public final class Views {
     }
 
     /** What the create form was filled with (echoed back when it has errors). */
-    public record CreateForm(String name, String expiresOn, String scope, String allowedIps, String preset, String owner) {
+    public record CreateForm(
+            String name, String expiresOn, String scope, String allowedIps, String preset, String owner) {
         public static final CreateForm EMPTY = new CreateForm("", "", "read-only", "", "", "");
 
         /** An empty form for a token owned by {@code owner} (empty: the caller). */
@@ -102,8 +140,15 @@ public final class Views {
      * @param maxDays null when tokens may live forever
      * @param maxDaysBy who set the limit ("the server", or a group's policy)
      */
-    public record Limits(Integer maxDays, String maxDaysBy, String minDate, String maxDate, boolean expiryRequired,
-            List<String> scopes, Map<String, String> presets, String approvalBy) {}
+    public record Limits(
+            Integer maxDays,
+            String maxDaysBy,
+            String minDate,
+            String maxDate,
+            boolean expiryRequired,
+            List<String> scopes,
+            Map<String, String> presets,
+            String approvalBy) {}
 
     /** A secret shown once, with a ready-to-run example. */
     public record Issued(TokenRow token, String secret, String curl, boolean rotated) {}
@@ -112,8 +157,8 @@ public final class Views {
     public record Paging(long total, int page, String previous, String next) {}
 
     /** A user in the admin list. */
-    public record UserRow(String username, String displayName, String email, boolean enabled, String created,
-            String groups) {}
+    public record UserRow(
+            String username, String displayName, String email, boolean enabled, String created, String groups) {}
 
     /**
      * One {@code rest.*} setting in the settings form.
@@ -123,8 +168,15 @@ public final class Views {
      * @param source  {@code configuration} or {@code stored}
      * @param error   what is wrong with the submitted value, or null
      */
-    public record SettingField(String name, String label, String help, boolean list, String value,
-            List<String> choices, String source, String error) {}
+    public record SettingField(
+            String name,
+            String label,
+            String help,
+            boolean list,
+            String value,
+            List<String> choices,
+            String source,
+            String error) {}
 
     /**
      * A group's (or everyone's) card on the permissions page.
@@ -134,25 +186,42 @@ public final class Views {
      * @param granted the wire names of the permissions it holds
      * @param error   why the last change to it was refused, or null
      */
-    public record GroupAccess(String key, String label, String id, java.util.Set<String> granted, boolean hasPolicy,
-            PolicyForm policy, String error) {
+    public record GroupAccess(
+            String key,
+            String label,
+            String id,
+            Set<String> granted,
+            boolean hasPolicy,
+            PolicyForm policy,
+            String error) {
         public boolean everyone() {
             return key.equals("*");
         }
     }
 
     /** A policy as its form shows it: numbers as text (empty = no limit), ranges one per line. */
-    public record PolicyForm(String maxLifetimeDays, boolean expiryRequired, String maxActiveTokens, boolean readOnly,
-            boolean readWrite, String requiredIpRanges, boolean approvalRequired, String rateLimitPerMinute) {
+    public record PolicyForm(
+            String maxLifetimeDays,
+            boolean expiryRequired,
+            String maxActiveTokens,
+            boolean readOnly,
+            boolean readWrite,
+            String requiredIpRanges,
+            boolean approvalRequired,
+            String rateLimitPerMinute) {
 
         public static final PolicyForm EMPTY = new PolicyForm("", false, "", false, false, "", false, "");
 
         public static PolicyForm of(org.patgate.server.policy.Policy p) {
             var scopes = p.allowedScopes();
-            return new PolicyForm(text(p.maxLifetimeDays()), p.expiryRequired(), text(p.maxActiveTokens()),
+            return new PolicyForm(
+                    text(p.maxLifetimeDays()),
+                    p.expiryRequired(),
+                    text(p.maxActiveTokens()),
                     scopes != null && scopes.contains(org.patgate.core.token.Scope.READ_ONLY),
                     scopes != null && scopes.contains(org.patgate.core.token.Scope.READ_WRITE),
-                    p.requiredIpRanges() == null ? "" : String.join("\n", p.requiredIpRanges()), p.approvalRequired(),
+                    p.requiredIpRanges() == null ? "" : String.join("\n", p.requiredIpRanges()),
+                    p.approvalRequired(),
                     text(p.rateLimitPerMinute()));
         }
 
@@ -162,11 +231,25 @@ public final class Views {
     }
 
     /** One audit event; absent values are empty. */
-    public record AuditRow(long id, String at, String actor, String action, String target, String sourceIp,
-            String outcome, String detail) {
+    public record AuditRow(
+            long id,
+            String at,
+            String actor,
+            String action,
+            String target,
+            String sourceIp,
+            String outcome,
+            String detail) {
         public static AuditRow of(org.patgate.server.store.AuditEvent e) {
-            return new AuditRow(e.id(), e.occurredAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), orEmpty(e.actor()), e.action(), orEmpty(e.target()),
-                    orEmpty(e.sourceIp()), orEmpty(e.outcome()), orEmpty(e.detail()));
+            return new AuditRow(
+                    e.id(),
+                    e.occurredAt().truncatedTo(ChronoUnit.SECONDS).toString(),
+                    orEmpty(e.actor()),
+                    e.action(),
+                    orEmpty(e.target()),
+                    orEmpty(e.sourceIp()),
+                    orEmpty(e.outcome()),
+                    orEmpty(e.detail()));
         }
 
         private static String orEmpty(String value) {

@@ -1,12 +1,14 @@
 package org.patgate.server.directory.ldap;
 
-import org.patgate.server.config.LdapSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.patgate.server.config.LdapSettings;
 import org.patgate.server.config.LdapSettings.GroupMembership;
 import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.LdapTest;
@@ -34,18 +36,23 @@ class ActiveDirectoryTest {
     }
 
     private static LdapSettings preset() {
-        return LdapSettings.activeDirectoryPreset(List.of(server.url()), LdapTestServer.SERVICE_DN,
-                LdapTestServer.SERVICE_PASSWORD, TestTrees.AD_BASE);
+        return LdapSettings.activeDirectoryPreset(
+                List.of(server.url()), LdapTestServer.SERVICE_DN, LdapTestServer.SERVICE_PASSWORD, TestTrees.AD_BASE);
     }
 
     @Test
     void memberOfWithClientSideExpansionFindsNestedGroups() {
         LdapSettings memberOf = preset().withMembership(GroupMembership.MEMBER_OF, "(objectClass=group)", true);
         try (LdapDirectory directory = LdapDirectory.connect(memberOf)) {
-            DirectoryUser dana = directory.authenticate("ddiaz", "Dana-Pa55".toCharArray()).orElseThrow();
+            DirectoryUser dana =
+                    directory.authenticate("ddiaz", "Dana-Pa55".toCharArray()).orElseThrow();
 
-            assertThat(dana).isEqualTo(new DirectoryUser("ddiaz", "Dana Diaz", "dana.diaz@example.com",
-                    java.util.Set.of("Developers", "Engineering", "Staff")));
+            assertThat(dana)
+                    .isEqualTo(new DirectoryUser(
+                            "ddiaz",
+                            "Dana Diaz",
+                            "dana.diaz@example.com",
+                            Set.of("Developers", "Engineering", "Staff")));
         }
     }
 
@@ -77,10 +84,12 @@ class ActiveDirectoryTest {
     @Test
     void inChainPresetSendsTheMatchingRuleFilterWithTheUserDn() {
         try (LdapDirectory directory = LdapDirectory.connect(preset())) {
-            DirectoryUser dana = directory.authenticate("ddiaz", "Dana-Pa55".toCharArray()).orElseThrow();
+            DirectoryUser dana =
+                    directory.authenticate("ddiaz", "Dana-Pa55".toCharArray()).orElseThrow();
 
-            assertThat(server.searchFilters()).contains(
-                    "(&(objectClass=group)(member:1.2.840.113556.1.4.1941:=CN=Dana Diaz,CN=Users,DC=corp,DC=example,DC=com))");
+            assertThat(server.searchFilters())
+                    .contains(
+                            "(&(objectClass=group)(member:1.2.840.113556.1.4.1941:=CN=Dana Diaz,CN=Users,DC=corp,DC=example,DC=com))");
             // The test server answers the rule as a direct match; a domain controller adds nested groups.
             assertThat(dana.groups()).containsExactly("Developers");
         }
@@ -90,21 +99,24 @@ class ActiveDirectoryTest {
     void loginNameIsMatchedCaseInsensitivelyAndReturnedAsStored() {
         try (LdapDirectory directory = LdapDirectory.connect(preset())) {
             assertThat(directory.authenticate("DDIAZ", "Dana-Pa55".toCharArray()))
-                    .map(DirectoryUser::username).contains("ddiaz");
+                    .map(DirectoryUser::username)
+                    .contains("ddiaz");
         }
     }
 
     @Test
     void wrongPasswordIsRefused() {
         try (LdapDirectory directory = LdapDirectory.connect(preset())) {
-            assertThat(directory.authenticate("ddiaz", "Erin-Pa55".toCharArray())).isEmpty();
+            assertThat(directory.authenticate("ddiaz", "Erin-Pa55".toCharArray()))
+                    .isEmpty();
         }
     }
 
     @Test
     void computerAccountsCannotLogIn() {
         try (LdapDirectory directory = LdapDirectory.connect(preset())) {
-            assertThat(directory.authenticate("WS01$", "Machine-Pa55".toCharArray())).isEmpty();
+            assertThat(directory.authenticate("WS01$", "Machine-Pa55".toCharArray()))
+                    .isEmpty();
         }
     }
 
@@ -118,11 +130,27 @@ class ActiveDirectoryTest {
 
     @Test
     void groupMembershipsOfAnotherDomainPartAreIgnored() {
-        LdapSettings narrow = new LdapSettings(List.of(server.url()), LdapSettings.Security.NONE, null, null,
-                LdapTestServer.SERVICE_DN, LdapTestServer.SERVICE_PASSWORD, TestTrees.AD_BASE,
-                preset().userFilter(), "sAMAccountName", "displayName", "mail",
-                "CN=Users," + TestTrees.AD_BASE, GroupMembership.MEMBER_OF, "(objectClass=group)", "cn", true,
-                java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(2), 2, java.time.Duration.ZERO);
+        LdapSettings narrow = new LdapSettings(
+                List.of(server.url()),
+                LdapSettings.Security.NONE,
+                null,
+                null,
+                LdapTestServer.SERVICE_DN,
+                LdapTestServer.SERVICE_PASSWORD,
+                TestTrees.AD_BASE,
+                preset().userFilter(),
+                "sAMAccountName",
+                "displayName",
+                "mail",
+                "CN=Users," + TestTrees.AD_BASE,
+                GroupMembership.MEMBER_OF,
+                "(objectClass=group)",
+                "cn",
+                true,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
+                2,
+                Duration.ZERO);
         try (LdapDirectory directory = LdapDirectory.connect(narrow)) {
             assertThat(directory.lookup("ddiaz").orElseThrow().groups()).isEmpty();
         }

@@ -1,6 +1,5 @@
 package org.patgate.server.directory.ldap;
 
-import org.patgate.server.config.LdapSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.patgate.server.config.LdapSettings;
 import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.LdapTest;
 import org.patgate.server.testing.MutableClock;
@@ -38,7 +38,10 @@ class LdapOutageTest {
     }
 
     private static LdapSettings settings(URI url) {
-        return LdapSettings.openLdapPreset(List.of(url), LdapTestServer.SERVICE_DN, LdapTestServer.SERVICE_PASSWORD,
+        return LdapSettings.openLdapPreset(
+                        List.of(url),
+                        LdapTestServer.SERVICE_DN,
+                        LdapTestServer.SERVICE_PASSWORD,
                         TestTrees.OPENLDAP_BASE)
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), TTL);
     }
@@ -133,7 +136,8 @@ class LdapOutageTest {
         try (LdapTestServer second = LdapTestServer.start(TestTrees.OPENLDAP_BASE, TestTrees.OPENLDAP, true);
                 LdapDirectory failover = LdapDirectory.connect(
                         settings(server.url()).withUrls(List.of(server.url(), second.url())), clock)) {
-            assertThat(failover.authenticate("alice", "alice-pass".toCharArray())).isPresent();
+            assertThat(failover.authenticate("alice", "alice-pass".toCharArray()))
+                    .isPresent();
             assertThat(failover.status().serverUrl()).isEqualTo(second.url().toString());
         }
     }

@@ -40,7 +40,8 @@ class LdapServeTest {
     private static final String ALICE_DN = "uid=alice," + PEOPLE;
     /** The test tree plus dave, an administrator by LDAP group only. */
     private static final String TREE = TestTrees.OPENLDAP.replace(
-            "member: uid=admin," + PEOPLE, "member: uid=admin," + PEOPLE + "\nmember: uid=dave," + PEOPLE) + """
+                    "member: uid=admin," + PEOPLE, "member: uid=admin," + PEOPLE + "\nmember: uid=dave," + PEOPLE)
+            + """
 
             dn: uid=dave,ou=people,dc=example,dc=org
             objectClass: inetOrgPerson
@@ -52,6 +53,7 @@ class LdapServeTest {
 
     @TempDir
     Path dir;
+
     private LdapTestServer ldap;
     private RecordingUpstream upstream;
     private TestServer server;
@@ -74,14 +76,16 @@ class LdapServeTest {
         env.put("PATGATE_DIRECTORY_LDAP_BINDDN", LdapTestServer.SERVICE_DN);
         env.put("PATGATE_DIRECTORY_LDAP_BINDPASSWORD", LdapTestServer.SERVICE_PASSWORD);
         env.put("PATGATE_DIRECTORY_LDAP_USERBASEDN", PEOPLE);
-        env.put("PATGATE_DIRECTORY_LDAP_USERFILTER", "(&(objectClass=inetOrgPerson)(uid={0})(!(pwdAccountLockedTime=*)))");
+        env.put(
+                "PATGATE_DIRECTORY_LDAP_USERFILTER",
+                "(&(objectClass=inetOrgPerson)(uid={0})(!(pwdAccountLockedTime=*)))");
         env.put("PATGATE_DIRECTORY_LDAP_GROUPBASEDN", GROUPS);
         env.put("PATGATE_DIRECTORY_LDAP_CONNECTTIMEOUT", "2s");
         env.put("PATGATE_DIRECTORY_LDAP_RESPONSETIMEOUT", "2s");
         env.put("PATGATE_DIRECTORY_LDAP_MEMBERSHIPCACHETTL", "60s");
         server = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "", env);
         grant("everyone", List.of());
-        grant("groups/platform", List.of("use-tokens"));       // alice and bob through developers ⊂ platform
+        grant("groups/platform", List.of("use-tokens")); // alice and bob through developers ⊂ platform
         grant("groups/developers", List.of("create-tokens"));
     }
 
@@ -99,31 +103,40 @@ class LdapServeTest {
         assertThat(me.status()).as(me.body()).isEqualTo(200);
         assertThat(me.json().get("user").get("source").asText()).isEqualTo("ldap");
         assertThat(me.json().get("user").get("displayName").asText()).isEqualTo("Alice Archer");
-        assertThat(me.json().get("user").get("groups")).extracting(JsonNode::asText)
+        assertThat(me.json().get("user").get("groups"))
+                .extracting(JsonNode::asText)
                 .contains("developers", "platform", "everyone");
-        assertThat(me.json().get("permissions")).extracting(JsonNode::asText)
+        assertThat(me.json().get("permissions"))
+                .extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("use-tokens", "create-tokens");
         assertThat(me.json().get("admin").asBoolean()).isFalse();
     }
 
     @Test
     void aNameOrMailChangedInTheDirectoryIsCopiedAtTheNextLogin() throws Exception {
-        assertThat(server.call("GET", "/.patgate/api/v1/me", "alice", "alice-pass", null).status()).isEqualTo(200);
+        assertThat(server.call("GET", "/.patgate/api/v1/me", "alice", "alice-pass", null)
+                        .status())
+                .isEqualTo(200);
 
-        ldap.modify(ALICE_DN, new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.REPLACE,
-                "cn", "Alice Married-Name"), new com.unboundid.ldap.sdk.Modification(
-                com.unboundid.ldap.sdk.ModificationType.REPLACE, "mail", "alice.mn@example.org"));
+        ldap.modify(
+                ALICE_DN,
+                new com.unboundid.ldap.sdk.Modification(
+                        com.unboundid.ldap.sdk.ModificationType.REPLACE, "cn", "Alice Married-Name"),
+                new com.unboundid.ldap.sdk.Modification(
+                        com.unboundid.ldap.sdk.ModificationType.REPLACE, "mail", "alice.mn@example.org"));
         server.clock().advance(TTL.plusSeconds(1));
         Answer me = server.call("GET", "/.patgate/api/v1/me", "alice", "alice-pass", null);
 
-        assertThat(me.json().get("user").get("displayName").asText()).as(me.body()).isEqualTo("Alice Married-Name");
+        assertThat(me.json().get("user").get("displayName").asText())
+                .as(me.body())
+                .isEqualTo("Alice Married-Name");
         assertThat(me.json().get("user").get("email").asText()).isEqualTo("alice.mn@example.org");
     }
 
     @Test
     void ldapUserWithoutGrantedGroupsCannotCreateTokens() {
-        Answer created = server.call("POST", "/.patgate/api/v1/tokens", "carol", "carol-pass",
-                Map.of("name", "ci", "scope", "read-only"));
+        Answer created = server.call(
+                "POST", "/.patgate/api/v1/tokens", "carol", "carol-pass", Map.of("name", "ci", "scope", "read-only"));
 
         assertThat(created.status()).as(created.body()).isEqualTo(403);
     }
@@ -133,7 +146,8 @@ class LdapServeTest {
         Answer directory = server.call("GET", "/.patgate/api/v1/directory", "dave", "dave-pass", null);
 
         assertThat(directory.status()).as(directory.body()).isEqualTo(200);
-        assertThat(server.call("GET", "/.patgate/api/v1/directory", "alice", "alice-pass", null).status())
+        assertThat(server.call("GET", "/.patgate/api/v1/directory", "alice", "alice-pass", null)
+                        .status())
                 .isEqualTo(403);
     }
 
@@ -150,8 +164,14 @@ class LdapServeTest {
     @Test
     void localUserOfTheSameNameIsNeverTakenOverByTheDirectory() {
         // The directory has uid=admin with admin-pass; the local bootstrap admin wins.
-        assertThat(server.call("GET", "/.patgate/api/v1/me", "admin", "admin-pass", null).status()).isEqualTo(401);
-        assertThat(server.asAdmin("GET", "/.patgate/api/v1/me", null).json().get("user").get("source").asText())
+        assertThat(server.call("GET", "/.patgate/api/v1/me", "admin", "admin-pass", null)
+                        .status())
+                .isEqualTo(401);
+        assertThat(server.asAdmin("GET", "/.patgate/api/v1/me", null)
+                        .json()
+                        .get("user")
+                        .get("source")
+                        .asText())
                 .isEqualTo("local");
     }
 
@@ -168,10 +188,10 @@ class LdapServeTest {
         Answer refused = gateway(token.secret());
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.body()).contains("may no longer use tokens");
-        JsonNode view = server.asAdmin("GET", "/.patgate/api/v1/tokens/" + token.id(), null).json();
+        JsonNode view = server.asAdmin("GET", "/.patgate/api/v1/tokens/" + token.id(), null)
+                .json();
         assertThat(view.get("usable").asBoolean()).isFalse();
-        assertThat(view.get("statusReason").asText())
-                .isEqualTo("its owner no longer holds the use-tokens permission");
+        assertThat(view.get("statusReason").asText()).isEqualTo("its owner no longer holds the use-tokens permission");
     }
 
     @Test
@@ -183,9 +203,14 @@ class LdapServeTest {
         server.clock().advance(TTL);
 
         assertThat(gateway(token.secret()).status()).isEqualTo(401);
-        assertThat(server.asAdmin("GET", "/.patgate/api/v1/tokens/" + token.id(), null).json()
-                .get("statusReason").asText()).contains("no longer exists");
-        assertThat(server.call("GET", "/.patgate/api/v1/me", "alice", "alice-pass", null).status()).isEqualTo(401);
+        assertThat(server.asAdmin("GET", "/.patgate/api/v1/tokens/" + token.id(), null)
+                        .json()
+                        .get("statusReason")
+                        .asText())
+                .contains("no longer exists");
+        assertThat(server.call("GET", "/.patgate/api/v1/me", "alice", "alice-pass", null)
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -197,7 +222,9 @@ class LdapServeTest {
         server.clock().advance(TTL);
 
         assertThat(gateway(token.secret()).status()).isEqualTo(401);
-        assertThat(server.call("GET", "/.patgate/api/v1/me", "alice", "alice-pass", null).status()).isEqualTo(401);
+        assertThat(server.call("GET", "/.patgate/api/v1/me", "alice", "alice-pass", null)
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -208,13 +235,15 @@ class LdapServeTest {
 
         assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
         assertThat(gateway(token.secret()).status()).isEqualTo(401);
-        assertThat(server.call("GET", "/.patgate/api/v1/me", "alice", "alice-pass", null).status()).isEqualTo(401);
+        assertThat(server.call("GET", "/.patgate/api/v1/me", "alice", "alice-pass", null)
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test
     void adminCreatesATokenForAnLdapUserWhoNeverLoggedIn() {
-        Answer created = server.asAdmin("POST", "/.patgate/api/v1/tokens",
-                Map.of("name", "for-bob", "owner", "bob", "scope", "read-only"));
+        Answer created = server.asAdmin(
+                "POST", "/.patgate/api/v1/tokens", Map.of("name", "for-bob", "owner", "bob", "scope", "read-only"));
 
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(gateway(created.json().get("token").asText()).status()).isEqualTo(200);
@@ -223,9 +252,10 @@ class LdapServeTest {
 
     @Test
     void passwordExemptionByGroupUsesTheDirectorysNestedGroups() {
-        Answer bob = server.raw("GET", "/rest/api/2/myself", Map.of("Authorization", TestServer.basic("bob", "x")), null);
-        Answer carol = server.raw("GET", "/rest/api/2/myself", Map.of("Authorization", TestServer.basic("carol", "x")),
-                null);
+        Answer bob =
+                server.raw("GET", "/rest/api/2/myself", Map.of("Authorization", TestServer.basic("bob", "x")), null);
+        Answer carol =
+                server.raw("GET", "/rest/api/2/myself", Map.of("Authorization", TestServer.basic("carol", "x")), null);
 
         assertThat(bob.status()).as("bob is in platform through developers").isEqualTo(200);
         assertThat(carol.status()).isEqualTo(401);
@@ -242,17 +272,24 @@ class LdapServeTest {
         assertThat(login.json().get("type").asText()).isEqualTo("/.patgate/problems/directory-unavailable");
         assertThat(login.json().get("detail").asText()).startsWith("directory unavailable: ");
         assertThat(login.body()).doesNotContain(LdapTestServer.SERVICE_PASSWORD).doesNotContain("alice-pass");
-        assertThat(server.asAdmin("GET", "/.patgate/api/v1/me", null).status()).as("local users still log in")
+        assertThat(server.asAdmin("GET", "/.patgate/api/v1/me", null).status())
+                .as("local users still log in")
                 .isEqualTo(200);
 
         server.clock().advance(TTL.minusSeconds(1));
         assertThat(gateway(token.secret()).status()).as("within the TTL").isEqualTo(200);
         server.clock().advance(Duration.ofSeconds(1));
         assertThat(gateway(token.secret()).status()).as("after the TTL").isEqualTo(401);
-        assertThat(server.asAdmin("GET", "/.patgate/api/v1/tokens/" + token.id(), null).json()
-                .get("statusReason").asText()).contains("LDAP directory is unavailable");
+        assertThat(server.asAdmin("GET", "/.patgate/api/v1/tokens/" + token.id(), null)
+                        .json()
+                        .get("statusReason")
+                        .asText())
+                .contains("LDAP directory is unavailable");
 
-        JsonNode status = server.asAdmin("GET", "/.patgate/api/v1/directory", null).json().get("directories").get(1);
+        JsonNode status = server.asAdmin("GET", "/.patgate/api/v1/directory", null)
+                .json()
+                .get("directories")
+                .get(1);
         assertThat(status.get("status").asText()).isEqualTo("down");
         assertThat(status.get("lastError").asText()).isNotBlank();
     }
@@ -274,19 +311,25 @@ class LdapServeTest {
         Answer before = server.asAdmin("GET", "/.patgate/api/v1/directory", null);
         assertThat(before.status()).isEqualTo(200);
         assertThat(before.json().get("kinds")).extracting(JsonNode::asText).containsExactly("local", "ldap");
-        assertThat(before.json().get("directories").get(1).get("status").asText()).isEqualTo("unknown");
+        assertThat(before.json().get("directories").get(1).get("status").asText())
+                .isEqualTo("unknown");
 
         Answer tested = server.asAdmin("POST", "/.patgate/api/v1/directory/test", null);
 
         assertThat(tested.status()).as(tested.body()).isEqualTo(200);
         assertThat(tested.json().get("status").asText()).isEqualTo("up");
-        assertThat(tested.json().get("serverInUse").asText()).isEqualTo(ldap.url().toString());
+        assertThat(tested.json().get("serverInUse").asText())
+                .isEqualTo(ldap.url().toString());
         assertThat(tested.json().get("latencyMs").asLong()).isNotNegative();
         Answer after = server.asAdmin("GET", "/.patgate/api/v1/directory", null);
-        assertThat(after.json().get("directories").get(1).get("status").asText()).isEqualTo("up");
+        assertThat(after.json().get("directories").get(1).get("status").asText())
+                .isEqualTo("up");
         assertThat(before.body() + tested.body() + after.body()).doesNotContain(LdapTestServer.SERVICE_PASSWORD);
-        assertThat(server.asAdmin("GET", "/.patgate/api/v1/audit?action=directory.test", null).json()
-                .get("total").asInt()).isEqualTo(1);
+        assertThat(server.asAdmin("GET", "/.patgate/api/v1/audit?action=directory.test", null)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isEqualTo(1);
     }
 
     @Test
@@ -326,10 +369,15 @@ class LdapServeTest {
     private record Created(String id, String secret) {}
 
     private Created createToken(String user, String password) {
-        Answer created = server.call("POST", "/.patgate/api/v1/tokens", user, password,
+        Answer created = server.call(
+                "POST",
+                "/.patgate/api/v1/tokens",
+                user,
+                password,
                 Map.of("name", "t-" + System.nanoTime(), "scope", "read-only"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
-        return new Created(created.json().get("id").asText(), created.json().get("token").asText());
+        return new Created(
+                created.json().get("id").asText(), created.json().get("token").asText());
     }
 
     private Answer gateway(String secret) {
@@ -337,8 +385,8 @@ class LdapServeTest {
     }
 
     private void grant(String target, List<String> permissions) {
-        Answer answer = server.asAdmin("PUT", "/.patgate/api/v1/permissions/" + target,
-                Map.of("permissions", permissions));
+        Answer answer =
+                server.asAdmin("PUT", "/.patgate/api/v1/permissions/" + target, Map.of("permissions", permissions));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     }
 }

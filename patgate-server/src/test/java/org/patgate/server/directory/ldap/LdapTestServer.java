@@ -8,13 +8,13 @@ import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldif.LDIFReader;
-import com.unboundid.ldap.sdk.ResultCode;
-import com.unboundid.util.ssl.cert.ManageCertificates;
 import com.unboundid.util.ssl.KeyStoreKeyManager;
 import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustAllTrustManager;
+import com.unboundid.util.ssl.cert.ManageCertificates;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -37,7 +37,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class LdapTestServer implements AutoCloseable {
 
-    enum Transport { PLAIN, LDAPS, STARTTLS }
+    enum Transport {
+        PLAIN,
+        LDAPS,
+        STARTTLS
+    }
 
     static final String SERVICE_DN = "cn=patgate-service";
     static final String SERVICE_PASSWORD = "service-secret";
@@ -113,13 +117,16 @@ final class LdapTestServer implements AutoCloseable {
             config.setSchema(null); // Active Directory attributes are not in the standard schema
         }
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        config.setListenerConfigs(switch (transport) {
-            case PLAIN -> InMemoryListenerConfig.createLDAPConfig("ldap", loopback, listenPort, null);
-            case STARTTLS -> InMemoryListenerConfig.createLDAPConfig("ldap", loopback, listenPort,
-                    tls.serverSsl().createSSLSocketFactory());
-            case LDAPS -> InMemoryListenerConfig.createLDAPSConfig("ldaps", loopback, listenPort,
-                    tls.serverSsl().createSSLServerSocketFactory(), null);
-        });
+        config.setListenerConfigs(
+                switch (transport) {
+                    case PLAIN -> InMemoryListenerConfig.createLDAPConfig("ldap", loopback, listenPort, null);
+                    case STARTTLS ->
+                        InMemoryListenerConfig.createLDAPConfig(
+                                "ldap", loopback, listenPort, tls.serverSsl().createSSLSocketFactory());
+                    case LDAPS ->
+                        InMemoryListenerConfig.createLDAPSConfig(
+                                "ldaps", loopback, listenPort, tls.serverSsl().createSSLServerSocketFactory(), null);
+                });
         config.addInMemoryOperationInterceptor(new InMemoryOperationInterceptor() {
             @Override
             public void processSearchRequest(InMemoryInterceptedSearchRequest request) {
@@ -138,13 +145,18 @@ final class LdapTestServer implements AutoCloseable {
 
     private static Filter withoutInChainRule(Filter filter) {
         return switch (filter.getFilterType()) {
-            case Filter.FILTER_TYPE_AND -> Filter.createANDFilter(List.of(filter.getComponents()).stream()
-                    .map(LdapTestServer::withoutInChainRule).toList());
-            case Filter.FILTER_TYPE_OR -> Filter.createORFilter(List.of(filter.getComponents()).stream()
-                    .map(LdapTestServer::withoutInChainRule).toList());
-            case Filter.FILTER_TYPE_EXTENSIBLE_MATCH -> "1.2.840.113556.1.4.1941".equals(filter.getMatchingRuleID())
-                    ? Filter.createEqualityFilter(filter.getAttributeName(), filter.getAssertionValue())
-                    : filter;
+            case Filter.FILTER_TYPE_AND ->
+                Filter.createANDFilter(List.of(filter.getComponents()).stream()
+                        .map(LdapTestServer::withoutInChainRule)
+                        .toList());
+            case Filter.FILTER_TYPE_OR ->
+                Filter.createORFilter(List.of(filter.getComponents()).stream()
+                        .map(LdapTestServer::withoutInChainRule)
+                        .toList());
+            case Filter.FILTER_TYPE_EXTENSIBLE_MATCH ->
+                "1.2.840.113556.1.4.1941".equals(filter.getMatchingRuleID())
+                        ? Filter.createEqualityFilter(filter.getAttributeName(), filter.getAssertionValue())
+                        : filter;
             default -> filter;
         };
     }
@@ -166,10 +178,25 @@ final class LdapTestServer implements AutoCloseable {
             Path keyStore = dir.resolve(name + "-key.p12");
             char[] pin = "key-pass".toCharArray();
             ByteArrayOutputStream output = new ByteArrayOutputStream();
-            ResultCode result = ManageCertificates.main(null, output, output, "generate-self-signed-certificate",
-                    "--keystore", keyStore.toString(), "--keystore-password", new String(pin),
-                    "--keystore-type", "PKCS12", "--alias", "server", "--subject-dn", "CN=" + sanValue,
-                    sanOption, sanValue, "--days-valid", "2");
+            ResultCode result = ManageCertificates.main(
+                    null,
+                    output,
+                    output,
+                    "generate-self-signed-certificate",
+                    "--keystore",
+                    keyStore.toString(),
+                    "--keystore-password",
+                    new String(pin),
+                    "--keystore-type",
+                    "PKCS12",
+                    "--alias",
+                    "server",
+                    "--subject-dn",
+                    "CN=" + sanValue,
+                    sanOption,
+                    sanValue,
+                    "--days-valid",
+                    "2");
             if (result != ResultCode.SUCCESS) {
                 throw new IllegalStateException("certificate generation failed: " + output);
             }

@@ -1,12 +1,12 @@
 package org.patgate.server.directory.ldap;
 
-import org.patgate.server.config.LdapSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.patgate.server.config.ConfigException;
+import org.patgate.server.config.LdapSettings;
 import org.patgate.server.config.LdapSettings.Security;
 import org.patgate.server.directory.ldap.LdapTestServer.Tls;
 import org.patgate.server.directory.ldap.LdapTestServer.Transport;
@@ -38,8 +39,12 @@ class LdapTlsTest {
     }
 
     private static LdapSettings settings(URI url, Security security, Path trustStore, String password) {
-        return LdapSettings.openLdapPreset(List.of(url), LdapTestServer.SERVICE_DN, LdapTestServer.SERVICE_PASSWORD,
-                TestTrees.OPENLDAP_BASE).withSecurity(security, trustStore, password);
+        return LdapSettings.openLdapPreset(
+                        List.of(url),
+                        LdapTestServer.SERVICE_DN,
+                        LdapTestServer.SERVICE_PASSWORD,
+                        TestTrees.OPENLDAP_BASE)
+                .withSecurity(security, trustStore, password);
     }
 
     @Test
@@ -47,7 +52,8 @@ class LdapTlsTest {
         try (LdapTestServer server = startServer(Transport.LDAPS);
                 LdapDirectory directory = LdapDirectory.connect(
                         settings(server.url(), Security.LDAPS, tls.trustStore(), tls.trustStorePassword()))) {
-            assertThat(directory.authenticate("alice", "alice-pass".toCharArray())).isPresent();
+            assertThat(directory.authenticate("alice", "alice-pass".toCharArray()))
+                    .isPresent();
             assertThat(directory.status().serverUrl()).startsWith("ldaps://");
         }
     }
@@ -57,7 +63,8 @@ class LdapTlsTest {
         try (LdapTestServer server = startServer(Transport.STARTTLS);
                 LdapDirectory directory = LdapDirectory.connect(
                         settings(server.url(), Security.STARTTLS, tls.trustStore(), tls.trustStorePassword()))) {
-            assertThat(directory.authenticate("alice", "alice-pass".toCharArray())).isPresent();
+            assertThat(directory.authenticate("alice", "alice-pass".toCharArray()))
+                    .isPresent();
             assertThat(directory.authenticate("alice", "wrong".toCharArray())).isEmpty();
             assertThat(directory.testConnection().reachable()).isTrue();
         }
@@ -77,7 +84,8 @@ class LdapTlsTest {
     @Test
     void startTlsCertificateNotInTheTrustStoreIsRefusedBeforeAnyBind() throws Exception {
         try (LdapTestServer server = startServer(Transport.STARTTLS);
-                LdapDirectory directory = LdapDirectory.connect(settings(server.url(), Security.STARTTLS, null, null))) {
+                LdapDirectory directory =
+                        LdapDirectory.connect(settings(server.url(), Security.STARTTLS, null, null))) {
             assertThatThrownBy(() -> directory.authenticate("alice", "alice-pass".toCharArray()))
                     .isInstanceOf(DirectoryUnavailableException.class);
             assertThat(server.searchFilters()).isEmpty();
@@ -85,13 +93,15 @@ class LdapTlsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"LDAPS", "STARTTLS"})
+    @EnumSource(
+            value = Transport.class,
+            names = {"LDAPS", "STARTTLS"})
     void trustedCertificateForAnotherHostNameIsRefused(Transport transport) throws Exception {
         Security security = transport == Transport.LDAPS ? Security.LDAPS : Security.STARTTLS;
-        try (LdapTestServer server = LdapTestServer.start(TestTrees.OPENLDAP_BASE, TestTrees.OPENLDAP, true,
-                        transport, otherHost);
-                LdapDirectory directory = LdapDirectory.connect(settings(server.url(), security,
-                        otherHost.trustStore(), otherHost.trustStorePassword()))) {
+        try (LdapTestServer server =
+                        LdapTestServer.start(TestTrees.OPENLDAP_BASE, TestTrees.OPENLDAP, true, transport, otherHost);
+                LdapDirectory directory = LdapDirectory.connect(
+                        settings(server.url(), security, otherHost.trustStore(), otherHost.trustStorePassword()))) {
             DirectoryStatus status = directory.testConnection();
 
             assertThat(status.reachable()).isFalse();
@@ -106,15 +116,15 @@ class LdapTlsTest {
         Path missing = dir.resolve("missing.p12");
 
         assertThatThrownBy(() -> LdapDirectory.connect(
-                settings(URI.create("ldaps://127.0.0.1:1"), Security.LDAPS, missing, "x")))
+                        settings(URI.create("ldaps://127.0.0.1:1"), Security.LDAPS, missing, "x")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("directory.ldap.trustStore");
     }
 
     @Test
     void wrongTrustStorePasswordFailsAtConnectWithoutEchoingIt() {
-        assertThatThrownBy(() -> LdapDirectory.connect(
-                settings(URI.create("ldaps://127.0.0.1:1"), Security.LDAPS, tls.trustStore(), "wrong-trust-pass")))
+        assertThatThrownBy(() -> LdapDirectory.connect(settings(
+                        URI.create("ldaps://127.0.0.1:1"), Security.LDAPS, tls.trustStore(), "wrong-trust-pass")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("directory.ldap.trustStore")
                 .hasMessageNotContaining("wrong-trust-pass");
@@ -123,14 +133,14 @@ class LdapTlsTest {
     @Test
     void trustStoreWithoutCertificatesIsRefused() throws Exception {
         Path empty = dir.resolve("empty.p12");
-        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         try (var out = Files.newOutputStream(empty)) {
             store.store(out, "pw".toCharArray());
         }
 
-        assertThatThrownBy(() -> LdapDirectory.connect(
-                settings(URI.create("ldaps://127.0.0.1:1"), Security.LDAPS, empty, "pw")))
+        assertThatThrownBy(() ->
+                        LdapDirectory.connect(settings(URI.create("ldaps://127.0.0.1:1"), Security.LDAPS, empty, "pw")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("holds no certificate");
     }

@@ -1,15 +1,16 @@
 package org.patgate.server.directory.ldap;
 
-import org.patgate.server.config.LdapSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.patgate.server.config.LdapSettings;
 import org.patgate.server.config.LdapSettings.GroupMembership;
 import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.LdapTest;
@@ -34,16 +35,20 @@ class OpenLdapDirectoryTest {
     }
 
     private static LdapSettings settings() {
-        return LdapSettings.openLdapPreset(List.of(server.url()), LdapTestServer.SERVICE_DN,
-                LdapTestServer.SERVICE_PASSWORD, TestTrees.OPENLDAP_BASE);
+        return LdapSettings.openLdapPreset(
+                List.of(server.url()),
+                LdapTestServer.SERVICE_DN,
+                LdapTestServer.SERVICE_PASSWORD,
+                TestTrees.OPENLDAP_BASE);
     }
 
     @Test
     void rightPasswordAuthenticatesWithProfileAndNestedGroups() {
         Optional<DirectoryUser> alice = directory.authenticate("alice", "alice-pass".toCharArray());
 
-        assertThat(alice).contains(new DirectoryUser("alice", "Alice Archer", "alice@example.org",
-                java.util.Set.of("developers", "platform", "everyone")));
+        assertThat(alice)
+                .contains(new DirectoryUser(
+                        "alice", "Alice Archer", "alice@example.org", Set.of("developers", "platform", "everyone")));
     }
 
     @Test
@@ -58,7 +63,8 @@ class OpenLdapDirectoryTest {
 
     @Test
     void unknownUserIsRefused() {
-        assertThat(directory.authenticate("mallory", "alice-pass".toCharArray())).isEmpty();
+        assertThat(directory.authenticate("mallory", "alice-pass".toCharArray()))
+                .isEmpty();
         assertThat(directory.lookup("mallory")).isEmpty();
     }
 
@@ -72,8 +78,18 @@ class OpenLdapDirectoryTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"*", "ali*", "admin)(uid=*", "admin)(|(uid=*", "*)(objectClass=*", "alice\\", "alice\u0000",
-            "alice)", "(uid=alice)"})
+    @ValueSource(
+            strings = {
+                "*",
+                "ali*",
+                "admin)(uid=*",
+                "admin)(|(uid=*",
+                "*)(objectClass=*",
+                "alice\\",
+                "alice\u0000",
+                "alice)",
+                "(uid=alice)"
+            })
     void filterMetacharactersInUsernamesMatchNoOtherUser(String username) {
         assertThat(directory.authenticate(username, "alice-pass".toCharArray())).isEmpty();
         assertThat(directory.authenticate(username, "admin-pass".toCharArray())).isEmpty();
@@ -90,7 +106,8 @@ class OpenLdapDirectoryTest {
     @Test
     void usernameWithFilterMetacharactersMatchesItselfLiterally() {
         assertThat(directory.authenticate("o(dd)*", "odd-pass".toCharArray()))
-                .map(DirectoryUser::username).contains("o(dd)*");
+                .map(DirectoryUser::username)
+                .contains("o(dd)*");
         assertThat(directory.authenticate("o(dd)", "odd-pass".toCharArray())).isEmpty();
     }
 
@@ -109,10 +126,13 @@ class OpenLdapDirectoryTest {
 
     @Test
     void uniqueMemberGroupsResolve() {
-        LdapSettings unique = settings().withMembership(GroupMembership.UNIQUE_MEMBER,
-                "(objectClass=groupOfUniqueNames)", true);
+        LdapSettings unique =
+                settings().withMembership(GroupMembership.UNIQUE_MEMBER, "(objectClass=groupOfUniqueNames)", true);
         try (LdapDirectory uniqueDirectory = LdapDirectory.connect(unique)) {
-            assertThat(uniqueDirectory.authenticate("bob", "bob-pass".toCharArray()).orElseThrow().groups())
+            assertThat(uniqueDirectory
+                            .authenticate("bob", "bob-pass".toCharArray())
+                            .orElseThrow()
+                            .groups())
                     .containsExactly("auditors");
         }
     }
@@ -120,7 +140,8 @@ class OpenLdapDirectoryTest {
     @Test
     void usernameIsCanonicalFromTheDirectory() {
         assertThat(directory.authenticate("ALICE", "alice-pass".toCharArray()))
-                .map(DirectoryUser::username).contains("alice");
+                .map(DirectoryUser::username)
+                .contains("alice");
     }
 
     @Test
@@ -144,8 +165,8 @@ class OpenLdapDirectoryTest {
 
     @Test
     void testConnectionReportsAWrongServicePassword() {
-        LdapSettings wrong = LdapSettings.openLdapPreset(List.of(server.url()), LdapTestServer.SERVICE_DN,
-                "not-the-password", TestTrees.OPENLDAP_BASE);
+        LdapSettings wrong = LdapSettings.openLdapPreset(
+                List.of(server.url()), LdapTestServer.SERVICE_DN, "not-the-password", TestTrees.OPENLDAP_BASE);
         try (LdapDirectory misconfigured = LdapDirectory.connect(wrong)) {
             DirectoryStatus status = misconfigured.testConnection();
 
@@ -156,8 +177,11 @@ class OpenLdapDirectoryTest {
 
     @Test
     void testConnectionReportsAMissingBase() {
-        LdapSettings wrongBase = LdapSettings.openLdapPreset(List.of(server.url()), LdapTestServer.SERVICE_DN,
-                LdapTestServer.SERVICE_PASSWORD, "dc=nowhere," + TestTrees.OPENLDAP_BASE);
+        LdapSettings wrongBase = LdapSettings.openLdapPreset(
+                List.of(server.url()),
+                LdapTestServer.SERVICE_DN,
+                LdapTestServer.SERVICE_PASSWORD,
+                "dc=nowhere," + TestTrees.OPENLDAP_BASE);
         try (LdapDirectory misconfigured = LdapDirectory.connect(wrongBase)) {
             assertThat(misconfigured.testConnection().lastError()).contains("ou=people,dc=nowhere");
         }

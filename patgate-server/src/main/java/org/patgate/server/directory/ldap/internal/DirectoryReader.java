@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.patgate.server.directory.ldap.DirectoryUser;
 import org.patgate.server.config.LdapSettings;
 import org.patgate.server.config.LdapSettings.GroupMembership;
+import org.patgate.server.directory.ldap.DirectoryUser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,8 +74,8 @@ public final class DirectoryReader {
 
     /** The filter sent for {@link GroupMembership#AD_IN_CHAIN}: groups that contain {@code userDn} at any depth. */
     public Filter inChainFilter(String userDn) {
-        return Filter.createANDFilter(groupFilter,
-                Filter.createExtensibleMatchFilter("member", IN_CHAIN_RULE, false, userDn));
+        return Filter.createANDFilter(
+                groupFilter, Filter.createExtensibleMatchFilter("member", IN_CHAIN_RULE, false, userDn));
     }
 
     /**
@@ -86,20 +86,21 @@ public final class DirectoryReader {
         if (username == null || username.isBlank() || username.length() > MAX_USERNAME_LENGTH) {
             return Optional.empty();
         }
-        List<String> attributes = new ArrayList<>(List.of(settings.usernameAttribute(),
-                settings.displayNameAttribute(), settings.emailAttribute()));
+        List<String> attributes = new ArrayList<>(
+                List.of(settings.usernameAttribute(), settings.displayNameAttribute(), settings.emailAttribute()));
         if (settings.membership() == GroupMembership.MEMBER_OF) {
             attributes.add(MEMBER_OF);
         }
-        SearchRequest request = new SearchRequest(settings.userBaseDn(), SearchScope.SUB, userFilter(username),
-                attributes.toArray(String[]::new));
+        SearchRequest request = new SearchRequest(
+                settings.userBaseDn(), SearchScope.SUB, userFilter(username), attributes.toArray(String[]::new));
         request.setSizeLimit(2);
         SearchResult result;
         try {
             result = connection.search(request);
         } catch (LDAPSearchException e) {
             if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
-                LOG.warn("LDAP user search for one login name matched several entries under {}; refusing it",
+                LOG.warn(
+                        "LDAP user search for one login name matched several entries under {}; refusing it",
                         settings.userBaseDn());
                 return Optional.empty();
             }
@@ -114,7 +115,8 @@ public final class DirectoryReader {
 
     /** The user with their group names, read with the service account. */
     public DirectoryUser toUser(LDAPConnection connection, SearchResultEntry entry) throws LDAPException {
-        return new DirectoryUser(entry.getAttributeValue(settings.usernameAttribute()),
+        return new DirectoryUser(
+                entry.getAttributeValue(settings.usernameAttribute()),
                 entry.getAttributeValue(settings.displayNameAttribute()),
                 entry.getAttributeValue(settings.emailAttribute()),
                 groupsOf(connection, entry));
@@ -155,21 +157,25 @@ public final class DirectoryReader {
     }
 
     /** The groups (within the group base and filter) that directly contain {@code entry}. */
-    private List<SearchResultEntry> parentsOf(LDAPConnection connection, SearchResultEntry entry)
-            throws LDAPException {
+    private List<SearchResultEntry> parentsOf(LDAPConnection connection, SearchResultEntry entry) throws LDAPException {
         return switch (settings.membership()) {
-            case MEMBER -> searchGroups(connection, Filter.createANDFilter(groupFilter,
-                    Filter.createEqualityFilter("member", entry.getDN())));
-            case UNIQUE_MEMBER -> searchGroups(connection, Filter.createANDFilter(groupFilter,
-                    Filter.createEqualityFilter("uniqueMember", entry.getDN())));
+            case MEMBER ->
+                searchGroups(
+                        connection,
+                        Filter.createANDFilter(groupFilter, Filter.createEqualityFilter("member", entry.getDN())));
+            case UNIQUE_MEMBER ->
+                searchGroups(
+                        connection,
+                        Filter.createANDFilter(
+                                groupFilter, Filter.createEqualityFilter("uniqueMember", entry.getDN())));
             case MEMBER_OF -> readGroups(connection, entry.getAttributeValues(MEMBER_OF));
             case AD_IN_CHAIN -> throw new IllegalStateException("AD_IN_CHAIN is resolved by the server");
         };
     }
 
     private List<SearchResultEntry> searchGroups(LDAPConnection connection, Filter filter) throws LDAPException {
-        SearchRequest request = new SearchRequest(settings.groupBaseDn(), SearchScope.SUB, filter,
-                settings.groupNameAttribute(), MEMBER_OF);
+        SearchRequest request = new SearchRequest(
+                settings.groupBaseDn(), SearchScope.SUB, filter, settings.groupNameAttribute(), MEMBER_OF);
         return connection.search(request).getSearchEntries();
     }
 
@@ -183,8 +189,8 @@ public final class DirectoryReader {
             if (!DN.isValidDN(value) || !new DN(value).isDescendantOf(groupBase, true)) {
                 continue;
             }
-            SearchRequest request = new SearchRequest(value, SearchScope.BASE, groupFilter,
-                    settings.groupNameAttribute(), MEMBER_OF);
+            SearchRequest request =
+                    new SearchRequest(value, SearchScope.BASE, groupFilter, settings.groupNameAttribute(), MEMBER_OF);
             try {
                 groups.addAll(connection.search(request).getSearchEntries());
             } catch (LDAPSearchException e) {

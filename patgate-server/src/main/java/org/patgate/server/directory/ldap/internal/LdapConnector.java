@@ -80,8 +80,8 @@ public final class LdapConnector implements AutoCloseable {
             }
         }
         this.servers = new FailoverServerSet(hosts, ports, sockets, options, null, startTls);
-        this.serviceBind = settings.bindDn() == null ? null
-                : new SimpleBindRequest(settings.bindDn(), settings.bindPassword());
+        this.serviceBind =
+                settings.bindDn() == null ? null : new SimpleBindRequest(settings.bindDn(), settings.bindPassword());
     }
 
     /** The configured URLs, for messages. */
@@ -197,8 +197,10 @@ public final class LdapConnector implements AutoCloseable {
     private static boolean isCredentialRejection(ResultCode code) {
         // 49 wrong password (AD adds "data 52e/533/701/773/775" for bad password, disabled, expired,
         // must-change, locked); 48/53 server refuses simple bind for this account; 19 ppolicy lockout.
-        return code == ResultCode.INVALID_CREDENTIALS || code == ResultCode.INAPPROPRIATE_AUTHENTICATION
-                || code == ResultCode.UNWILLING_TO_PERFORM || code == ResultCode.CONSTRAINT_VIOLATION;
+        return code == ResultCode.INVALID_CREDENTIALS
+                || code == ResultCode.INAPPROPRIATE_AUTHENTICATION
+                || code == ResultCode.UNWILLING_TO_PERFORM
+                || code == ResultCode.CONSTRAINT_VIOLATION;
     }
 
     private static int portOf(URI url) {
@@ -217,8 +219,8 @@ public final class LdapConnector implements AutoCloseable {
                 if (!Files.isReadable(trustStore)) {
                     throw new ConfigException("directory.ldap.trustStore: cannot read " + trustStore);
                 }
-                KeyStore store = KeyStore.getInstance(trustStore.toFile(),
-                        password == null ? null : password.toCharArray());
+                KeyStore store =
+                        KeyStore.getInstance(trustStore.toFile(), password == null ? null : password.toCharArray());
                 if (Collections.list(store.aliases()).stream().noneMatch(alias -> isCertificate(store, alias))) {
                     throw new ConfigException("directory.ldap.trustStore: " + trustStore + " holds no certificate");
                 }
@@ -226,8 +228,10 @@ public final class LdapConnector implements AutoCloseable {
             }
             return factory.getTrustManagers();
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException("directory.ldap.trustStore: cannot load " + trustStore
-                    + " (wrong password or not PKCS#12/JKS): " + e.getMessage(), e);
+            throw new ConfigException(
+                    "directory.ldap.trustStore: cannot load " + trustStore + " (wrong password or not PKCS#12/JKS): "
+                            + e.getMessage(),
+                    e);
         }
     }
 

@@ -11,6 +11,7 @@ import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -37,8 +38,10 @@ final class ServerNameVerifier extends SSLSocketVerifier {
             throw new LDAPException(ResultCode.CONNECT_ERROR, "TLS peer of " + host + ":" + port + " is unverified", e);
         }
         if (chain.length == 0 || !(chain[0] instanceof X509Certificate certificate) || !names(certificate, host)) {
-            throw new LDAPException(ResultCode.CONNECT_ERROR, "the TLS certificate of " + host + ":" + port
-                    + " does not name " + host + " (host name verification failed)");
+            throw new LDAPException(
+                    ResultCode.CONNECT_ERROR,
+                    "the TLS certificate of " + host + ":" + port + " does not name " + host
+                            + " (host name verification failed)");
         }
     }
 
@@ -51,7 +54,8 @@ final class ServerNameVerifier extends SSLSocketVerifier {
         }
         boolean literal = isIpLiteral(host);
         if (alternatives == null || alternatives.isEmpty()) {
-            return !literal && commonName(certificate).map(cn -> dnsMatches(cn, host)).orElse(false);
+            return !literal
+                    && commonName(certificate).map(cn -> dnsMatches(cn, host)).orElse(false);
         }
         for (List<?> alternative : alternatives) {
             int type = (Integer) alternative.get(0);
@@ -89,16 +93,16 @@ final class ServerNameVerifier extends SSLSocketVerifier {
         }
     }
 
-    private static java.util.Optional<String> commonName(X509Certificate certificate) {
+    private static Optional<String> commonName(X509Certificate certificate) {
         try {
             for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
                 if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return java.util.Optional.of(String.valueOf(rdn.getValue()));
+                    return Optional.of(String.valueOf(rdn.getValue()));
                 }
             }
         } catch (InvalidNameException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }
