@@ -4,11 +4,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A gateway in front of a {@link RecordingUpstream}, with user alice holding a read-only and a
@@ -24,8 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@link #start(Path, Map)} and close what they get. The upstream's record is cleared before each
  * test.
  */
-public final class RunningGateway
-        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, AutoCloseable {
+public final class RunningGateway extends NodeLifecycle implements AutoCloseable {
 
     public static final String ALICE_PASSWORD = "alice-password-123";
 
@@ -35,7 +29,6 @@ public final class RunningGateway
     private String readOnly;
     private String readWrite;
     private String readWriteId;
-    private boolean perTest;
 
     private RunningGateway(Builder builder, Path dir) {
         try {
@@ -94,32 +87,7 @@ public final class RunningGateway
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        startNode();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        close();
-    }
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        if (readOnly == null) { // registered on an instance field: one gateway per test
-            perTest = true;
-            startNode();
-        }
-        upstream.clear();
-    }
-
-    @Override
-    public void afterEach(ExtensionContext context) {
-        if (perTest) {
-            close();
-        }
-    }
-
-    private void startNode() {
+    void startNode() {
         if (dir == null) {
             server.start();
         } else {
@@ -183,5 +151,20 @@ public final class RunningGateway
                 throw new IllegalStateException("the recording upstream did not stop", e);
             }
         }
+    }
+
+    @Override
+    boolean running() {
+        return readOnly != null;
+    }
+
+    @Override
+    void stopNode() {
+        close();
+    }
+
+    @Override
+    void beforeTest() {
+        upstream.clear();
     }
 }

@@ -9,11 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.patgate.server.app.PatgateServer;
 import org.patgate.server.testing.TestServer.Answer;
 
@@ -34,7 +29,7 @@ import org.patgate.server.testing.TestServer.Answer;
  * or as the bootstrap admin, helpers that create users and tokens. Not thread-safe to start or
  * stop; safe to call from tests running at once once started.
  */
-public final class RunningServer implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+public final class RunningServer extends NodeLifecycle {
 
     public static final String ADMIN = TestServer.ADMIN;
     public static final String ADMIN_PASSWORD = TestServer.ADMIN_PASSWORD;
@@ -47,7 +42,6 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback,
     private RecordingUpstream upstream;
     private Path dir;
     private TestServer node;
-    private boolean perTest;
 
     private RunningServer(Builder builder) {
         this.env = Map.copyOf(builder.env);
@@ -92,31 +86,6 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback,
 
         public RunningServer build() {
             return new RunningServer(this);
-        }
-    }
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        start();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        stop();
-    }
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        if (node == null) { // registered on an instance field: one node per test
-            perTest = true;
-            start();
-        }
-    }
-
-    @Override
-    public void afterEach(ExtensionContext context) {
-        if (perTest) {
-            stop();
         }
     }
 
@@ -260,5 +229,20 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback,
 
     public static String basic(String user, String password) {
         return TestServer.basic(user, password);
+    }
+
+    @Override
+    boolean running() {
+        return node != null;
+    }
+
+    @Override
+    void startNode() {
+        start();
+    }
+
+    @Override
+    void stopNode() {
+        stop();
     }
 }
