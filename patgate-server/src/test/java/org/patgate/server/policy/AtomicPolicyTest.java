@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,6 @@ import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -34,8 +32,9 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.patgate.server.http.Json;
+import org.patgate.server.testing.Backend;
 import org.patgate.server.testing.EndToEndTest;
-import org.patgate.server.testing.PostgresFixture;
+import org.patgate.server.testing.FileTrees;
 import org.patgate.server.testing.PostgresTest;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
@@ -49,15 +48,10 @@ import org.patgate.server.token.TokenVerifier;
  * fifty password checks.
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(AtomicPolicyTest.Backend.class)
+@EnumSource(Backend.class)
 @PostgresTest
 @EndToEndTest
 class AtomicPolicyTest {
-
-    enum Backend {
-        H2,
-        POSTGRESQL
-    }
 
     static final String API = "/.patgate/api/v1";
     static final String PW = "password-for-tests-1";
@@ -76,21 +70,13 @@ class AtomicPolicyTest {
     @BeforeParameterizedClassInvocation
     static void start(Backend backend) throws IOException {
         dir = Files.createTempDirectory("patgate-atomic-");
-        if (backend == Backend.H2) {
-            server = TestServer.h2(dir);
-        } else {
-            PostgresFixture.TestDatabase db = PostgresFixture.start().createDatabase();
-            server = TestServer.start(dir, db.jdbcUrl(), db.username(), db.password(), Map.of());
-        }
+        server = TestServer.on(backend, dir);
     }
 
     @AfterParameterizedClassInvocation
     static void stop() throws IOException {
         server.close();
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
-        }
+        FileTrees.deleteQuietly(dir);
     }
 
     @Test

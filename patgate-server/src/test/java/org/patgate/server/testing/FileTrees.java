@@ -8,12 +8,12 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Recursive deletion for test fixtures' scratch directories. */
-final class FileTrees {
+public final class FileTrees {
 
     private FileTrees() {}
 
     /** Deletes {@code root} and everything below it; leftovers are ignored (best effort on shutdown). */
-    static void deleteQuietly(Path root) {
+    public static void deleteQuietly(Path root) {
         if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

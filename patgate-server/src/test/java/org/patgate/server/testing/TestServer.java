@@ -51,6 +51,15 @@ public final class TestServer implements AutoCloseable {
         return start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "", Map.of());
     }
 
+    /** A server on {@code backend}: an H2 file in {@code dir}, or a fresh database on the embedded PostgreSQL. */
+    public static TestServer on(Backend backend, Path dir) {
+        if (backend == Backend.H2) {
+            return h2(dir);
+        }
+        PostgresFixture.TestDatabase db = PostgresFixture.start().createDatabase();
+        return start(dir, db.jdbcUrl(), db.username(), db.password(), Map.of());
+    }
+
     /** A server on the given database with extra env overrides. */
     public static TestServer start(
             Path dir, String jdbcUrl, String dbUser, String dbPassword, Map<String, String> extra) {

@@ -10,13 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -25,8 +23,9 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.patgate.core.token.Scope;
+import org.patgate.server.testing.Backend;
 import org.patgate.server.testing.EndToEndTest;
-import org.patgate.server.testing.PostgresFixture;
+import org.patgate.server.testing.FileTrees;
 import org.patgate.server.testing.PostgresTest;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
@@ -40,15 +39,10 @@ import org.patgate.server.token.TokenVerifier.Verification;
  * verification outcomes, list contents, order, totals, JSON shape and the audit trail.
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(TokenLookupOnBothDatabasesTest.Backend.class)
+@EnumSource(Backend.class)
 @PostgresTest
 @EndToEndTest
 class TokenLookupOnBothDatabasesTest {
-
-    enum Backend {
-        H2,
-        POSTGRESQL
-    }
 
     private static final String API = "/.patgate/api/v1";
     private static final String TOKENS = API + "/tokens";
@@ -81,12 +75,7 @@ class TokenLookupOnBothDatabasesTest {
     @BeforeParameterizedClassInvocation
     static void start(Backend backend) throws IOException {
         dir = Files.createTempDirectory("patgate-lookup-");
-        if (backend == Backend.H2) {
-            server = TestServer.h2(dir);
-        } else {
-            PostgresFixture.TestDatabase db = PostgresFixture.start().createDatabase();
-            server = TestServer.start(dir, db.jdbcUrl(), db.username(), db.password(), Map.of());
-        }
+        server = TestServer.on(backend, dir);
         for (String user : List.of("alice", "carol", "dave", "erin")) {
             server.createUser(user, PASSWORD);
         }
@@ -95,10 +84,7 @@ class TokenLookupOnBothDatabasesTest {
     @AfterParameterizedClassInvocation
     static void stop() throws IOException {
         server.close();
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
-        }
+        FileTrees.deleteQuietly(dir);
     }
 
     private static Answer as(String user, String method, String path, Object body) {
