@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
@@ -17,13 +16,10 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.patgate.core.PatgateException;
-import org.patgate.core.decision.ReadOnlyPolicy;
 import org.patgate.core.net.IpRangeSet;
-import org.patgate.core.path.PathPatternSet;
 import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.server.activity.ActivityRecorder;
-import org.patgate.server.activity.TokenActivity;
 import org.patgate.server.api.ApiDocsResource;
 import org.patgate.server.api.ApiHandler;
 import org.patgate.server.api.ApiRoutes;
@@ -35,31 +31,21 @@ import org.patgate.server.api.PoliciesResource;
 import org.patgate.server.api.SettingsResource;
 import org.patgate.server.api.TokensResource;
 import org.patgate.server.api.UsersResource;
-import org.patgate.server.audit.AuditLog;
-import org.patgate.server.audit.AuditTrail;
-import org.patgate.server.audit.SecretRedactor;
 import org.patgate.server.auth.ApiAuthenticator;
 import org.patgate.server.auth.LoginThrottle;
 import org.patgate.server.auth.UiSessions;
 import org.patgate.server.config.IdentityConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.PepperSource;
-import org.patgate.server.config.RestConfig;
 import org.patgate.server.directory.AdminBootstrap;
 import org.patgate.server.directory.Directories;
-import org.patgate.server.directory.Groups;
-import org.patgate.server.directory.LocalDirectory;
-import org.patgate.server.directory.PasswordHasher;
-import org.patgate.server.directory.Passwords;
 import org.patgate.server.directory.UserAccounts;
-import org.patgate.server.directory.ldap.LdapDirectory;
 import org.patgate.server.gateway.AccessDecider;
 import org.patgate.server.gateway.CredentialExtractor;
 import org.patgate.server.gateway.ExchangeAdmission;
 import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.GatewayDecision;
 import org.patgate.server.gateway.GatewayHandler;
-import org.patgate.server.gateway.PasswordExemptions;
 import org.patgate.server.gateway.PasswordsOutsideRestPaths;
 import org.patgate.server.gateway.RequestBodyRate;
 import org.patgate.server.gateway.UpstreamProxy;
@@ -67,20 +53,9 @@ import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.identity.JwksHandler;
 import org.patgate.server.identity.JwtIssuer;
 import org.patgate.server.identity.SigningKeys;
-import org.patgate.server.permission.PermissionService;
-import org.patgate.server.permission.Permissions;
-import org.patgate.server.policy.Policies;
-import org.patgate.server.policy.PolicyService;
-import org.patgate.server.settings.RestRules;
 import org.patgate.server.settings.SettingsService;
 import org.patgate.server.store.Database;
-import org.patgate.server.token.TokenApprovals;
 import org.patgate.server.token.TokenIssuer;
-import org.patgate.server.token.TokenQueries;
-import org.patgate.server.token.TokenRevocation;
-import org.patgate.server.token.TokenRotation;
-import org.patgate.server.token.TokenSecrets;
-import org.patgate.server.token.TokenStatusDetails;
 import org.patgate.server.token.TokenVerifier;
 import org.patgate.server.ui.UiHandler;
 import org.patgate.server.ui.internal.AdminPages;
@@ -182,31 +157,10 @@ public final class PatgateServer implements AutoCloseable {
                 config.database().username(),
                 config.database().password(),
                 config.database().maxPoolSize());
-        ActivityRecorder activity = null;
-        SettingsService settings = null;
-        Directories directory = null;
+        Services services = null;
         try {
-            AuditLog audit = new AuditLog(database.audit(), clock, new SecretRedactor(format));
-            PasswordHasher hasher = new PasswordHasher();
-            Permissions permissions =
-                    new Permissions(database.grants(), config.tokens().cacheTtl());
-            Policies policies = new Policies(database.policies());
-            // Reads the LDAP trust store now but contacts no server: PATgate starts while the directory is down.
-            directory = new Directories(
-                    database,
-                    new LocalDirectory(database, hasher, permissions),
-                    config.directory().ldap().map(ldap -> LdapDirectory.connect(ldap, clock)),
-                    permissions);
-            TokenVerifier verifier = new TokenVerifier(
-                    format,
-                    digester,
-                    database.tokens(),
-                    database.users(),
-                    directory::mayUseTokens,
-                    clock,
-                    config.tokens().cacheTtl(),
-                    config.tokens().negativeCacheTtl(),
-                    100_000);
+            services = Services.wire(config, database, clock, format, digester, random);
+            Services s = services;
             SigningKeys signingKeys = new SigningKeys(
                     new DatabaseKeyStore(database),
                     digester.digest("patgate identity JWT key encryption v1").bytes(),
@@ -214,55 +168,17 @@ public final class PatgateServer implements AutoCloseable {
                     config.identity().jwt().keyRotation());
             JwtIssuer jwtIssuer = new JwtIssuer(
                     signingKeys,
-                    directory::groupsOf,
+                    s.directory()::groupsOf,
                     clock,
                     config.identity().jwt().issuer(),
                     config.identity().jwt().audience(),
                     config.identity().jwt().lifetime(),
                     config.tokens().cacheTtl());
-            Passwords passwords = new Passwords(database, hasher, directory, audit, random);
-            Groups groups = new Groups(database, directory);
-            // A user's groups or state changed: cached token checks and identity JWTs of theirs go at once.
-            UserAccounts users = new UserAccounts(
-                    database, passwords, groups, audit, config.admin().group(), ownerId -> {
-                        verifier.invalidateOwner(ownerId);
-                        jwtIssuer.invalidateOwner(ownerId);
-                    });
-            TokenSecrets secrets = new TokenSecrets(format, digester, random);
-            TokenQueries tokenQueries = new TokenQueries(database, clock);
-            TokenIssuer issuer = new TokenIssuer(
-                    database,
-                    secrets,
-                    directory,
-                    policies,
-                    audit,
-                    clock,
-                    config.tokens().maxLifetimeDays());
-            TokenRevocation revocation = new TokenRevocation(database, tokenQueries, verifier, audit, clock);
-            TokenRotation rotation = new TokenRotation(database, tokenQueries, secrets, verifier, audit, clock);
-            TokenApprovals approvals =
-                    new TokenApprovals(database, tokenQueries, verifier, directory, policies, audit, clock);
-            TokenStatusDetails statusDetails = new TokenStatusDetails(database, directory, clock);
-
-            settings = new SettingsService(
-                    database,
-                    config.rest(),
-                    restRules(directory),
-                    audit,
-                    clock,
-                    config.tokens().cacheTtl());
-            activity = new ActivityRecorder(
-                    database.tokens(),
-                    database.activity(),
-                    database.usage(),
-                    clock,
-                    config.activity().queueSize(),
-                    config.activity().flushInterval(),
-                    config.activity().recentRequests());
+            s.onOwnerChange(jwtIssuer::invalidateOwner);
 
             // The web UI's sessions are also accepted by the API (with their CSRF header); one throttle for both.
             UiSessions uiSessions = new UiSessions(
-                    directory,
+                    s.directory(),
                     clock,
                     random,
                     IpRangeSet.of(config.trustedProxies()),
@@ -270,29 +186,27 @@ public final class PatgateServer implements AutoCloseable {
                     Duration.ofHours(12),
                     10_000);
             ApiAuthenticator authenticator = new ApiAuthenticator(
-                    directory,
+                    s.directory(),
                     new LoginThrottle(10, Duration.ofMinutes(5)),
                     new LoginThrottle(20, Duration.ofMinutes(5)),
-                    audit,
+                    s.audit(),
                     uiSessions);
-            TokenActivity tokenActivity = new TokenActivity(tokenQueries, database.activity(), database.usage(), clock);
-            PermissionService permissionService = new PermissionService(
-                    database,
-                    permissions,
-                    audit,
-                    verifier::invalidateAll,
-                    config.admin().group());
-            PolicyService policyService = new PolicyService(database, policies, audit);
-            AuditTrail auditTrail = new AuditTrail(database, clock);
             ApiRoutes.Resources resources = new ApiRoutes.Resources(
                     new TokensResource(
-                            issuer, tokenQueries, revocation, rotation, approvals, statusDetails, tokenActivity, clock),
-                    new UsersResource(users, groups, passwords, authenticator),
-                    new AuditResource(auditTrail),
-                    new PermissionsResource(permissionService),
-                    new PoliciesResource(policyService),
-                    new SettingsResource(settings),
-                    new DirectoryResource(directory, audit),
+                            s.issuer(),
+                            s.tokenQueries(),
+                            s.revocation(),
+                            s.rotation(),
+                            s.approvals(),
+                            s.statusDetails(),
+                            s.tokenActivity(),
+                            clock),
+                    new UsersResource(s.users(), s.groups(), s.passwords(), authenticator),
+                    new AuditResource(s.auditTrail()),
+                    new PermissionsResource(s.permissionService()),
+                    new PoliciesResource(s.policyService()),
+                    new SettingsResource(s.settings()),
+                    new DirectoryResource(s.directory(), s.audit()),
                     new ApiDocsResource());
             ApiHandler api = new ApiHandler(
                     authenticator,
@@ -305,22 +219,22 @@ public final class PatgateServer implements AutoCloseable {
                     IpRangeSet.of(config.trustedProxies()),
                     new LoginPages(uiSessions, authenticator),
                     new TokenPages(
-                            issuer,
-                            tokenQueries,
-                            revocation,
-                            rotation,
-                            statusDetails,
-                            tokenActivity,
-                            new CreationLimits(policies, config.tokens().maxLifetimeDays(), clock),
+                            s.issuer(),
+                            s.tokenQueries(),
+                            s.revocation(),
+                            s.rotation(),
+                            s.statusDetails(),
+                            s.tokenActivity(),
+                            new CreationLimits(s.policies(), config.tokens().maxLifetimeDays(), clock),
                             new CurlExample(uiSessions, config.rest().paths()),
                             clock),
                     new AdminPages(
-                            approvals,
-                            new TokenManagerPages(tokenQueries, revocation, clock),
-                            new UserPages(users, groups, passwords, tokenQueries),
-                            new PermissionPages(permissionService, policyService),
-                            new SettingsPages(settings),
-                            new AuditPages(auditTrail),
+                            s.approvals(),
+                            new TokenManagerPages(s.tokenQueries(), s.revocation(), clock),
+                            new UserPages(s.users(), s.groups(), s.passwords(), s.tokenQueries()),
+                            new PermissionPages(s.permissionService(), s.policyService()),
+                            new SettingsPages(s.settings()),
+                            new AuditPages(s.auditTrail()),
                             clock));
             PasswordsOutsideRestPaths passwordsOutside = new PasswordsOutsideRestPaths();
             ExchangeBudget exchanges = new ExchangeBudget(config.limits());
@@ -329,7 +243,7 @@ public final class PatgateServer implements AutoCloseable {
             Handler.Sequence root = new Handler.Sequence(
                     new HealthHandler(
                             database,
-                            activity,
+                            s.activity(),
                             Version.get(),
                             passwordsOutside::count,
                             () -> limitCounts(exchanges, bodyRate)),
@@ -341,7 +255,15 @@ public final class PatgateServer implements AutoCloseable {
             }
             root.addHandler(new NotFoundHandler(true));
             root.addHandler(gateway(
-                    config, verifier, settings, format, activity, clock, jwtIssuer, passwordsOutside, exchanges));
+                    config,
+                    s.verifier(),
+                    s.settings(),
+                    format,
+                    s.activity(),
+                    clock,
+                    jwtIssuer,
+                    passwordsOutside,
+                    exchanges));
             root.addHandler(new NotFoundHandler(false));
             // Every request body, whoever reads it, must keep up limits.minRequestBodyRate.
             bodyRate.setHandler(root);
@@ -350,9 +272,9 @@ public final class PatgateServer implements AutoCloseable {
             // Last before serving: a generated one-time admin password is shown only by a start that got this far.
             new AdminBootstrap(
                             database,
-                            passwords,
-                            permissions,
-                            audit,
+                            s.passwords(),
+                            s.permissions(),
+                            s.audit(),
                             config.admin().group())
                     .bootstrapAdmin(
                             config.bootstrap().adminUsername(),
@@ -360,18 +282,21 @@ public final class PatgateServer implements AutoCloseable {
                             announce);
             jetty.start();
             PatgateServer server = new PatgateServer(
-                    config, database, jetty, connector, issuer, verifier, users, activity, settings, directory);
+                    config,
+                    database,
+                    jetty,
+                    connector,
+                    s.issuer(),
+                    s.verifier(),
+                    s.users(),
+                    s.activity(),
+                    s.settings(),
+                    s.directory());
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
             return server;
         } catch (Exception e) {
-            if (activity != null) {
-                activity.close();
-            }
-            if (settings != null) {
-                settings.close();
-            }
-            if (directory != null) {
-                directory.close();
+            if (services != null) {
+                services.close();
             }
             database.close();
             if (e instanceof PatgateException p) {
@@ -404,22 +329,6 @@ public final class PatgateServer implements AutoCloseable {
         jetty.setErrorHandler(new ProblemErrorHandler());
         jetty.setStopTimeout(5_000);
         return jetty;
-    }
-
-    /** Compiles the {@code rest.*} values in force into the gateway's rules; once per settings change. */
-    private static Function<RestConfig, RestRules> restRules(Directories directory) {
-        return rest -> new RestRules(
-                PathPatternSet.of(rest.paths()),
-                new ReadOnlyPolicy(PathPatternSet.of(rest.readOnlyPosts())),
-                rest.passwordAuth() == RestConfig.PasswordAuth.BLOCK,
-                rest.anonymous() == RestConfig.Anonymous.ALLOW,
-                new PasswordExemptions(
-                        rest.passwordExemptUsers(),
-                        rest.passwordExemptGroups(),
-                        directory::groupsOf,
-                        Duration.ofSeconds(30)),
-                IpRangeSet.of(rest.allowedIps()),
-                Set.copyOf(rest.sessionCookies()));
     }
 
     private static Map<String, Object> limitCounts(ExchangeBudget exchanges, RequestBodyRate bodyRate) {

@@ -1,0 +1,219 @@
+package org.patgate.server.app;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import org.patgate.core.decision.ReadOnlyPolicy;
+import org.patgate.core.net.IpRangeSet;
+import org.patgate.core.path.PathPatternSet;
+import org.patgate.core.token.TokenDigester;
+import org.patgate.core.token.TokenFormat;
+import org.patgate.server.activity.ActivityRecorder;
+import org.patgate.server.activity.TokenActivity;
+import org.patgate.server.audit.AuditLog;
+import org.patgate.server.audit.AuditTrail;
+import org.patgate.server.audit.SecretRedactor;
+import org.patgate.server.config.PatgateConfig;
+import org.patgate.server.config.RestConfig;
+import org.patgate.server.directory.Directories;
+import org.patgate.server.directory.Groups;
+import org.patgate.server.directory.LocalDirectory;
+import org.patgate.server.directory.PasswordHasher;
+import org.patgate.server.directory.Passwords;
+import org.patgate.server.directory.UserAccounts;
+import org.patgate.server.directory.ldap.LdapDirectory;
+import org.patgate.server.gateway.PasswordExemptions;
+import org.patgate.server.permission.PermissionService;
+import org.patgate.server.permission.Permissions;
+import org.patgate.server.policy.Policies;
+import org.patgate.server.policy.PolicyService;
+import org.patgate.server.settings.RestRules;
+import org.patgate.server.settings.SettingsService;
+import org.patgate.server.store.Database;
+import org.patgate.server.token.TokenApprovals;
+import org.patgate.server.token.TokenIssuer;
+import org.patgate.server.token.TokenQueries;
+import org.patgate.server.token.TokenRevocation;
+import org.patgate.server.token.TokenRotation;
+import org.patgate.server.token.TokenSecrets;
+import org.patgate.server.token.TokenStatusDetails;
+import org.patgate.server.token.TokenVerifier;
+
+/**
+ * The services floor of one node, wired from its configuration and database: audit, directories,
+ * users and groups, tokens, permissions, policies, settings and activity. Only {@link PatgateServer}
+ * uses it, to build the HTTP edge on top. {@link #close()} stops what runs in the background (the
+ * activity writer, the settings re-read, LDAP connections); the database stays open.
+ */
+record Services(
+        AuditLog audit,
+        Permissions permissions,
+        Policies policies,
+        Directories directory,
+        TokenVerifier verifier,
+        Passwords passwords,
+        Groups groups,
+        UserAccounts users,
+        TokenQueries tokenQueries,
+        TokenIssuer issuer,
+        TokenRevocation revocation,
+        TokenRotation rotation,
+        TokenApprovals approvals,
+        TokenStatusDetails statusDetails,
+        TokenActivity tokenActivity,
+        PermissionService permissionService,
+        PolicyService policyService,
+        AuditTrail auditTrail,
+        SettingsService settings,
+        ActivityRecorder activity,
+        List<LongConsumer> ownerChangeListeners)
+        implements AutoCloseable {
+
+    /**
+     * Wires the services; on failure closes what it had started and rethrows. Reads the LDAP trust
+     * store but contacts no server: a node starts while the directory is down.
+     */
+    static Services wire(
+            PatgateConfig config,
+            Database database,
+            Clock clock,
+            TokenFormat format,
+            TokenDigester digester,
+            SecureRandom random) {
+        Directories directory = null;
+        SettingsService settings = null;
+        try {
+            AuditLog audit = new AuditLog(database.audit(), clock, new SecretRedactor(format));
+            PasswordHasher hasher = new PasswordHasher();
+            Permissions permissions =
+                    new Permissions(database.grants(), config.tokens().cacheTtl());
+            Policies policies = new Policies(database.policies());
+            directory = new Directories(
+                    database,
+                    new LocalDirectory(database, hasher, permissions),
+                    config.directory().ldap().map(ldap -> LdapDirectory.connect(ldap, clock)),
+                    permissions);
+            TokenVerifier verifier = new TokenVerifier(
+                    format,
+                    digester,
+                    database.tokens(),
+                    database.users(),
+                    directory::mayUseTokens,
+                    clock,
+                    config.tokens().cacheTtl(),
+                    config.tokens().negativeCacheTtl(),
+                    100_000);
+            Passwords passwords = new Passwords(database, hasher, directory, audit, random);
+            Groups groups = new Groups(database, directory);
+            // A user's groups or state changed: cached token checks of theirs (and, through the listeners,
+            // identity JWTs) go at once.
+            List<LongConsumer> ownerChangeListeners = new CopyOnWriteArrayList<>();
+            ownerChangeListeners.add(verifier::invalidateOwner);
+            UserAccounts users = new UserAccounts(
+                    database,
+                    passwords,
+                    groups,
+                    audit,
+                    config.admin().group(),
+                    ownerId -> ownerChangeListeners.forEach(listener -> listener.accept(ownerId)));
+            TokenSecrets secrets = new TokenSecrets(format, digester, random);
+            TokenQueries tokenQueries = new TokenQueries(database, clock);
+            TokenIssuer issuer = new TokenIssuer(
+                    database,
+                    secrets,
+                    directory,
+                    policies,
+                    audit,
+                    clock,
+                    config.tokens().maxLifetimeDays());
+            TokenRevocation revocation = new TokenRevocation(database, tokenQueries, verifier, audit, clock);
+            TokenRotation rotation = new TokenRotation(database, tokenQueries, secrets, verifier, audit, clock);
+            TokenApprovals approvals =
+                    new TokenApprovals(database, tokenQueries, verifier, directory, policies, audit, clock);
+            TokenStatusDetails statusDetails = new TokenStatusDetails(database, directory, clock);
+            settings = new SettingsService(
+                    database,
+                    config.rest(),
+                    restRules(directory),
+                    audit,
+                    clock,
+                    config.tokens().cacheTtl());
+            ActivityRecorder activity = new ActivityRecorder(
+                    database.tokens(),
+                    database.activity(),
+                    database.usage(),
+                    clock,
+                    config.activity().queueSize(),
+                    config.activity().flushInterval(),
+                    config.activity().recentRequests());
+            return new Services(
+                    audit,
+                    permissions,
+                    policies,
+                    directory,
+                    verifier,
+                    passwords,
+                    groups,
+                    users,
+                    tokenQueries,
+                    issuer,
+                    revocation,
+                    rotation,
+                    approvals,
+                    statusDetails,
+                    new TokenActivity(tokenQueries, database.activity(), database.usage(), clock),
+                    new PermissionService(
+                            database,
+                            permissions,
+                            audit,
+                            verifier::invalidateAll,
+                            config.admin().group()),
+                    new PolicyService(database, policies, audit),
+                    new AuditTrail(database, clock),
+                    settings,
+                    activity,
+                    ownerChangeListeners);
+        } catch (RuntimeException e) {
+            if (settings != null) {
+                settings.close();
+            }
+            if (directory != null) {
+                directory.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Calls {@code listener} with a user's id whenever their groups or state change. */
+    void onOwnerChange(LongConsumer listener) {
+        ownerChangeListeners.add(listener);
+    }
+
+    /** Compiles the {@code rest.*} values in force into the gateway's rules; once per settings change. */
+    private static Function<RestConfig, RestRules> restRules(Directories directory) {
+        return rest -> new RestRules(
+                PathPatternSet.of(rest.paths()),
+                new ReadOnlyPolicy(PathPatternSet.of(rest.readOnlyPosts())),
+                rest.passwordAuth() == RestConfig.PasswordAuth.BLOCK,
+                rest.anonymous() == RestConfig.Anonymous.ALLOW,
+                new PasswordExemptions(
+                        rest.passwordExemptUsers(),
+                        rest.passwordExemptGroups(),
+                        directory::groupsOf,
+                        Duration.ofSeconds(30)),
+                IpRangeSet.of(rest.allowedIps()),
+                Set.copyOf(rest.sessionCookies()));
+    }
+
+    @Override
+    public void close() {
+        activity.close();
+        settings.close();
+        directory.close();
+    }
+}
