@@ -16,7 +16,6 @@ import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 
 /** Token activity: recorded off the request path, shown by the API, bounded per token, losses counted. */
-@org.junit.jupiter.api.Tag("alone")
 @EndToEndTest
 class ActivityTest {
 
@@ -35,20 +34,31 @@ class ActivityTest {
      * this waits (boundedly) for the recorder to have seen {@code expected} events in all.
      */
     private static JsonNode activityOf(String tokenId) {
+        // Wait first, read after: a read taken before the newest event was written, with the check
+        // passing just after it, returned a page without that event.
         long deadline = System.nanoTime() + 5_000_000_000L;
-        JsonNode activity;
-        do {
+        gw.server.server().activity().flush();
+        while (!expectedSeen() && System.nanoTime() < deadline) {
+            sleepBriefly(); // the gateway records a request when its response completes
             gw.server.server().activity().flush();
-            activity = gw.server
-                    .call(
-                            "GET",
-                            "/.patgate/api/v1/tokens/" + tokenId + "/activity",
-                            "alice",
-                            RunningGateway.ALICE_PASSWORD,
-                            null)
-                    .json();
-        } while (!expectedSeen() && System.nanoTime() < deadline);
-        return activity;
+        }
+        return gw.server
+                .call(
+                        "GET",
+                        "/.patgate/api/v1/tokens/" + tokenId + "/activity",
+                        "alice",
+                        RunningGateway.ALICE_PASSWORD,
+                        null)
+                .json();
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static long expected;
