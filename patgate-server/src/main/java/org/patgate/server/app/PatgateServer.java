@@ -176,15 +176,12 @@ public final class PatgateServer implements AutoCloseable {
                     config.tokens().cacheTtl());
             s.onOwnerChange(jwtIssuer::invalidateOwner);
 
+            // Parsed once: the UI sessions, the API and the gateway believe the same proxies.
+            IpRangeSet trustedProxies = IpRangeSet.of(config.trustedProxies());
+            ClientAddressResolver addresses = new ClientAddressResolver(trustedProxies);
             // The web UI's sessions are also accepted by the API (with their CSRF header); one throttle for both.
             UiSessions uiSessions = new UiSessions(
-                    s.directory(),
-                    clock,
-                    random,
-                    IpRangeSet.of(config.trustedProxies()),
-                    Duration.ofMinutes(30),
-                    Duration.ofHours(12),
-                    10_000);
+                    s.directory(), clock, random, trustedProxies, Duration.ofMinutes(30), Duration.ofHours(12), 10_000);
             ApiAuthenticator authenticator = new ApiAuthenticator(
                     s.directory(),
                     new LoginThrottle(10, Duration.ofMinutes(5)),
@@ -209,14 +206,10 @@ public final class PatgateServer implements AutoCloseable {
                     new DirectoryResource(s.directory(), s.audit()),
                     new ApiDocsResource());
             ApiHandler api = new ApiHandler(
-                    authenticator,
-                    ApiRoutes.ALL,
-                    resources,
-                    config.api().maxBodyBytes(),
-                    new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())));
+                    authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(), addresses);
             UiHandler ui = new UiHandler(
                     uiSessions,
-                    IpRangeSet.of(config.trustedProxies()),
+                    trustedProxies,
                     new LoginPages(uiSessions, authenticator),
                     new TokenPages(
                             s.issuer(),
@@ -263,7 +256,8 @@ public final class PatgateServer implements AutoCloseable {
                     clock,
                     jwtIssuer,
                     passwordsOutside,
-                    exchanges));
+                    exchanges,
+                    addresses));
             root.addHandler(new NotFoundHandler(false));
             // Every request body, whoever reads it, must keep up limits.minRequestBodyRate.
             bodyRate.setHandler(root);
@@ -348,7 +342,8 @@ public final class PatgateServer implements AutoCloseable {
             Clock clock,
             JwtIssuer jwt,
             PasswordsOutsideRestPaths passwordsOutside,
-            ExchangeBudget exchanges) {
+            ExchangeBudget exchanges,
+            ClientAddressResolver addresses) {
         // The decider asks the settings for the rules on every request, so changes apply without a restart.
         AccessDecider decider = new AccessDecider(verifier, settings, passwordsOutside);
         Function<GatewayDecision.Forward, String> identityValue =
@@ -367,7 +362,7 @@ public final class PatgateServer implements AutoCloseable {
         return new GatewayHandler(
                 decider,
                 new CredentialExtractor(format.prefix()),
-                new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())),
+                addresses,
                 activity,
                 clock,
                 new ExchangeAdmission(exchanges, proxy));
