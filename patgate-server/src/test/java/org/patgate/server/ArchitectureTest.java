@@ -33,7 +33,10 @@ class ArchitectureTest {
         "org.patgate.server.ui.."
     };
 
-    /** What PATgate does, without HTTP: tokens, users and directories, permissions, policies, settings. */
+    /**
+     * What PATgate does, without HTTP: tokens, users and directories, permissions, policies, settings, and the
+     * links to the users' accounts on the upstream product.
+     */
     static final String[] SERVICES = {
         "org.patgate.server.audit..",
         "org.patgate.server.directory..",
@@ -41,7 +44,8 @@ class ArchitectureTest {
         "org.patgate.server.policy..",
         "org.patgate.server.token..",
         "org.patgate.server.activity..",
-        "org.patgate.server.settings.."
+        "org.patgate.server.settings..",
+        "org.patgate.server.upstream.."
     };
 
     /** What everything stands on: storage, configuration, errors, the caller's identity, logging. */

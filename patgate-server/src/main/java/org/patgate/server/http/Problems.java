@@ -11,6 +11,8 @@ import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.error.TooManyRequestsException;
 import org.patgate.server.error.UnauthorizedException;
+import org.patgate.server.upstream.NativeTokenRejectedException;
+import org.patgate.server.upstream.UpstreamUnavailableException;
 
 /**
  * The one table from exceptions to answers, used by the management API, the UI and the gateway
@@ -66,6 +68,11 @@ public final class Problems {
                                 "Service Unavailable",
                                 "directory unavailable: the LDAP directory cannot be reached, so directory "
                                         + "users cannot be checked right now; try again later (admins: GET /directory shows why)"));
+            // A native upstream token (or the password minting one) the product does not accept.
+            case NativeTokenRejectedException r ->
+                known(Problem.of(400, "upstream-token-rejected", "Bad Request", r.getMessage()));
+            case UpstreamUnavailableException u ->
+                known(Problem.of(502, "upstream-unavailable", "Bad Gateway", u.getMessage()));
             case ForbiddenException f -> known(Problem.of(403, "forbidden", "Forbidden", f.getMessage()));
             case NotFoundException n -> known(Problem.of(404, "not-found", "Not Found", n.getMessage()));
             case ConflictException c -> known(Problem.of(409, "conflict", "Conflict", c.getMessage()));
