@@ -1,0 +1,107 @@
+package org.patgate.server.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+
+/**
+ * The personal access token API that Jira (8.14+) and Confluence (7.9+) Data Center share:
+ * {@code POST /rest/pat/latest/tokens} with {@code {"name","expirationDuration"}} (days) answering
+ * {@code {"id","name","createdAt","expiringAt","rawToken"}}, and {@code DELETE /rest/pat/latest/tokens/{id}}.
+ * The products differ only in how a token says who it is ({@link #whoAmI}). Thread-safe.
+ */
+abstract class PersonalAccessTokenApi implements NativeAccounts {
+
+    static final String TOKENS = "/rest/pat/latest/tokens";
+
+    final UpstreamHttp http;
+
+    PersonalAccessTokenApi(UpstreamHttp http) {
+        this.http = Objects.requireNonNull(http, "http");
+    }
+
+    @Override
+    public MintedNativeToken mint(String username, char[] password, String name, Duration lifetime) {
+        Objects.requireNonNull(name, "name");
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("name", name);
+        body.put("expirationDuration", lifetimeDays(lifetime));
+        UpstreamHttp.Answer answer =
+                http.send("POST", TOKENS, TOKENS, UpstreamHttp.basic(username, password), body.toString());
+        if (answer.authenticationRefused()) {
+            throw new NativeTokenRejectedException(http.productName() + " refused the username and password of "
+                    + username + " (" + answer.status() + ")");
+        }
+        if (!answer.ok()) {
+            String said = UpstreamHttp.productMessage(answer);
+            throw new UpstreamUnavailableException(
+                    http.productName() + " refused to create a personal access token for "
+                            + username + " (" + answer.status() + (said.isEmpty() ? "" : ": " + said) + "). "
+                            + http.productName() + " limits the number of tokens per user and their lifetime"
+                            + " (administration > personal access tokens); ask for a shorter lifetime or revoke an old token");
+        }
+        JsonNode created = http.jsonObject(answer, TOKENS);
+        String id = UpstreamHttp.text(created, "id");
+        String secret = UpstreamHttp.text(created, "rawToken");
+        if (id == null || secret == null) {
+            throw http.notExpected(TOKENS, answer.status(), "without the token's id or rawToken");
+        }
+        return new MintedNativeToken(id, secret, instant(UpstreamHttp.text(created, "expiringAt")));
+    }
+
+    /**
+     * Revokes with the native token itself (Bearer). When the product does not accept it for this call
+     * (it is expired or revoked already, or the product wants the password), says so instead.
+     */
+    @Override
+    public RevocationOutcome revoke(String username, String nativeTokenId, String nativeToken) {
+        Objects.requireNonNull(nativeTokenId, "nativeTokenId");
+        String path = TOKENS + "/" + UpstreamHttp.segment(nativeTokenId);
+        UpstreamHttp.Answer answer;
+        try {
+            answer = http.send("DELETE", TOKENS + "/{id}", path, UpstreamHttp.bearer(nativeToken), null);
+        } catch (UpstreamUnavailableException | NativeTokenRejectedException e) {
+            return RevocationOutcome.notDone(e.getMessage());
+        }
+        if (answer.ok()) {
+            return RevocationOutcome.done();
+        }
+        if (answer.authenticationRefused()) {
+            return RevocationOutcome.notDone(http.productName() + " did not accept the native token to revoke itself ("
+                    + answer.status() + "): it is expired or revoked already, or " + http.productName()
+                    + " wants the password; " + username + " can revoke it under Profile > Personal Access Tokens");
+        }
+        if (answer.status() == 404) {
+            return RevocationOutcome.notDone(http.productName() + " has no personal access token " + nativeTokenId
+                    + " of " + username + " any more");
+        }
+        return RevocationOutcome.notDone(
+                http.productName() + " answered the revocation with " + answer.status() + "; revoke it in the product");
+    }
+
+    /** The lifetime in whole days, rounded up: the product counts days, and a shorter token is never asked for. */
+    static long lifetimeDays(Duration lifetime) {
+        if (lifetime == null || lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("a native token's lifetime must be positive");
+        }
+        long days = lifetime.toDays();
+        return lifetime.equals(Duration.ofDays(days)) ? days : days + 1;
+    }
+
+    /** An ISO-8601 instant with an offset, as the PAT API writes {@code expiringAt}; null when absent or odd. */
+    static Instant instant(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

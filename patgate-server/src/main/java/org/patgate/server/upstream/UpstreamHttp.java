@@ -1,0 +1,289 @@
+package org.patgate.server.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One product's HTTP channel for the native account calls: the base URL (with any context path, such as
+ * {@code /jira}), one JDK {@link HttpClient}, bounded answers and the translation of transport failures
+ * into {@link UpstreamUnavailableException}. Thread-safe.
+ *
+ * <p>Never puts a credential in an exception message: messages name the product, the method, the path
+ * template and the status only.
+ */
+final class UpstreamHttp {
+
+    /** Larger answers are not what these endpoints send; reading stops there. */
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
+
+    /** The header Atlassian products set on every answer: the authenticated username, or "anonymous". */
+    static final String AUTHENTICATED_USER_HEADER = "X-AUSERNAME";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String productName;
+    private final String base;
+    private final Duration readTimeout;
+    private final HttpClient client;
+
+    UpstreamHttp(String productName, URI upstreamUrl, Duration connectTimeout, Duration readTimeout) {
+        this.productName = Objects.requireNonNull(productName, "productName");
+        String url = Objects.requireNonNull(upstreamUrl, "upstreamUrl").toString();
+        if (!"http".equals(upstreamUrl.getScheme()) && !"https".equals(upstreamUrl.getScheme())) {
+            throw new IllegalArgumentException("upstream.url must be http or https, not " + upstreamUrl.getScheme());
+        }
+        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(Objects.requireNonNull(connectTimeout, "connectTimeout"))
+                // A redirect here is a login page or a misconfigured base URL, never an answer.
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    String productName() {
+        return productName;
+    }
+
+    /** An answer from the product: status, headers and the (bounded) body as UTF-8 text. */
+    record Answer(int status, HttpHeaders headers, String body) {
+
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        boolean authenticationRefused() {
+            return status == 401 || status == 403;
+        }
+
+        /** The username the product says authenticated the request, if it said. */
+        Optional<String> authenticatedUser() {
+            return headers.firstValue(AUTHENTICATED_USER_HEADER).map(String::strip);
+        }
+    }
+
+    /**
+     * Sends one request. {@code pathTemplate} names the call in messages (it never carries a secret);
+     * {@code path} is the encoded path below the base URL.
+     */
+    Answer send(String method, String pathTemplate, String path, String authorization, String jsonBody) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(readTimeout)
+                .header("Accept", "application/json")
+                // Atlassian's XSRF check refuses state-changing REST calls without it.
+                .header("X-Atlassian-Token", "no-check")
+                .header("Authorization", authorization);
+        if (jsonBody == null) {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            builder.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
+        }
+        String call = productName + " " + method + " " + pathTemplate;
+        CompletableFuture<HttpResponse<byte[]>> pending =
+                client.sendAsync(builder.build(), info -> new BoundedBody(MAX_ANSWER_BYTES));
+        try {
+            // The request timeout bounds the wait for the headers; this bounds the body as well.
+            HttpResponse<byte[]> response = pending.get(readTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            return new Answer(
+                    response.statusCode(), response.headers(), new String(response.body(), StandardCharsets.UTF_8));
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new UpstreamUnavailableException(call + " did not answer within " + readTimeout.multipliedBy(2));
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new UpstreamUnavailableException(call + " was interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof AnswerTooLargeException) {
+                throw new UpstreamUnavailableException(
+                        call + " answered with more than " + MAX_ANSWER_BYTES + " bytes, which it never sends");
+            }
+            throw new UpstreamUnavailableException(call + " failed: "
+                    + (cause == null ? "unknown" : cause.getClass().getSimpleName()));
+        }
+    }
+
+    /** Parses a JSON object answer, or fails as unavailable: the product never answers these calls otherwise. */
+    JsonNode jsonObject(Answer answer, String pathTemplate) {
+        try {
+            JsonNode node = JSON.readTree(answer.body());
+            if (node == null || !node.isObject()) {
+                throw notExpected(pathTemplate, answer.status(), "not a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw notExpected(pathTemplate, answer.status(), "not JSON");
+        }
+    }
+
+    UpstreamUnavailableException notExpected(String pathTemplate, int status, String what) {
+        return new UpstreamUnavailableException(
+                productName + " answered " + pathTemplate + " with " + status + ", " + what + ", which it never does");
+    }
+
+    /** A text field, or null when absent, null or blank. */
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull() || !value.isValueNode()) {
+            return null;
+        }
+        String text = value.asText();
+        return text.isBlank() ? null : text;
+    }
+
+    /**
+     * The product's own error message from an error answer (Jira's {@code errorMessages}, Bitbucket's
+     * {@code errors[].message}, or a plain {@code message}), cut short and stripped of control characters,
+     * for an operator-facing message. Empty when the answer carries none.
+     */
+    static String productMessage(Answer answer) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(answer.body());
+        } catch (IOException e) {
+            return "";
+        }
+        if (node == null || !node.isObject()) {
+            return "";
+        }
+        StringBuilder found = new StringBuilder();
+        for (String arrayField : List.of("errorMessages", "errors")) {
+            JsonNode array = node.get(arrayField);
+            if (array != null && array.isArray()) {
+                for (JsonNode item : array) {
+                    String message = item.isTextual() ? item.asText() : text(item, "message");
+                    if (message != null) {
+                        found.append(found.isEmpty() ? "" : "; ").append(message);
+                    }
+                }
+            }
+        }
+        if (found.isEmpty() && text(node, "message") != null) {
+            found.append(text(node, "message"));
+        }
+        String clean = found.toString().replaceAll("\\p{Cntrl}", " ").strip();
+        return clean.length() > 300 ? clean.substring(0, 300) + "…" : clean;
+    }
+
+    static String bearer(String nativeToken) {
+        if (nativeToken == null || nativeToken.isBlank() || nativeToken.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            throw new NativeTokenRejectedException("the native token is empty or has characters no token has");
+        }
+        return "Bearer " + nativeToken;
+    }
+
+    /**
+     * HTTP Basic credentials, encoded as UTF-8 (RFC 7617 §2.1). The char and byte copies made on the way
+     * are wiped; the caller's password array is left as it is.
+     */
+    static String basic(String username, char[] password) {
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(password, "password");
+        if (username.indexOf(':') >= 0) {
+            throw new NativeTokenRejectedException("a username with ':' cannot be sent with HTTP Basic");
+        }
+        char[] pair = new char[username.length() + 1 + password.length];
+        username.getChars(0, username.length(), pair, 0);
+        pair[username.length()] = ':';
+        System.arraycopy(password, 0, pair, username.length() + 1, password.length);
+        ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(pair));
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        try {
+            return "Basic " + Base64.getEncoder().encodeToString(bytes);
+        } finally {
+            Arrays.fill(pair, '\0');
+            Arrays.fill(bytes, (byte) 0);
+            if (encoded.hasArray()) {
+                Arrays.fill(encoded.array(), (byte) 0);
+            }
+        }
+    }
+
+    /** One path segment, percent-encoded (a space is %20 in a path, not '+'). */
+    static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Collects a body up to a limit and fails past it, so a runaway answer is never held. */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+
+        private final int limit;
+        private final ByteArrayOutputStream collected = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        BoundedBody(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer buffer : buffers) {
+                if (collected.size() + buffer.remaining() > limit) {
+                    subscription.cancel();
+                    result.completeExceptionally(new AnswerTooLargeException());
+                    return;
+                }
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                collected.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            result.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(collected.toByteArray());
+        }
+    }
+
+    private static final class AnswerTooLargeException extends IOException {
+        AnswerTooLargeException() {
+            super("answer too large");
+        }
+    }
+}
