@@ -12,8 +12,9 @@ final class AuthenticatedUser {
             throw new NativeTokenRejectedException(
                     http.productName() + " treated the native token as anonymous: it authenticates nobody");
         }
-        if (header != null && !header.equals(username)) {
-            // A proxy or cache in front of the product mixing answers: believe neither.
+        // Usernames are case-insensitive in these products, so only a different user is a mismatch: a proxy
+        // or cache in front of the product mixing answers. Believe neither.
+        if (header != null && !header.equalsIgnoreCase(username)) {
             throw http.notExpected(
                     pathTemplate,
                     answer.status(),

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Bitbucket Data Center's native accounts: HTTP access tokens ({@code PUT
@@ -56,7 +57,11 @@ public final class BitbucketAccounts implements NativeAccounts {
             throw http.notExpected(WHOAMI, answer.status(), "not a username");
         }
         NativeAccount account = AuthenticatedUser.confirmed(http, WHOAMI, answer, username, null);
-        JsonNode user = findUser(username, bearer);
+        JsonNode user = findUser(
+                username,
+                bearer,
+                refusal -> new NativeTokenRejectedException(
+                        "Bitbucket did not accept the native token (" + refusal.status() + ")"));
         return user == null
                 ? account
                 : new NativeAccount(
@@ -68,7 +73,7 @@ public final class BitbucketAccounts implements NativeAccounts {
     public MintedNativeToken mint(String username, char[] password, String name, Duration lifetime) {
         Objects.requireNonNull(name, "name");
         String basic = UpstreamHttp.basic(username, password);
-        JsonNode user = findUser(username, basic);
+        JsonNode user = findUser(username, basic, refusal -> http.passwordRefused(refusal, username));
         String slug = user == null ? null : UpstreamHttp.text(user, "slug");
         if (slug == null) {
             throw new UpstreamUnavailableException("Bitbucket has no user named " + username);
@@ -81,15 +86,10 @@ public final class BitbucketAccounts implements NativeAccounts {
         UpstreamHttp.Answer answer =
                 http.send("PUT", template, USER_TOKENS + "/" + UpstreamHttp.segment(slug), basic, body.toString());
         if (answer.authenticationRefused()) {
-            throw new NativeTokenRejectedException(
-                    "Bitbucket refused the username and password of " + username + " (" + answer.status() + ")");
+            throw http.passwordRefused(answer, username);
         }
         if (!answer.ok()) {
-            String said = UpstreamHttp.productMessage(answer);
-            throw new UpstreamUnavailableException("Bitbucket refused to create an HTTP access token for " + username
-                    + " (" + answer.status() + (said.isEmpty() ? "" : ": " + said) + "). Bitbucket limits the number"
-                    + " of tokens per user and their expiry (Administration > HTTP access tokens); ask for a shorter"
-                    + " lifetime or revoke an old token");
+            throw http.mintRefused(answer, template, username, "Administration > HTTP access tokens");
         }
         JsonNode created = http.jsonObject(answer, template);
         String id = UpstreamHttp.text(created, "id");
@@ -110,12 +110,14 @@ public final class BitbucketAccounts implements NativeAccounts {
     }
 
     /** The user whose {@code name} is exactly {@code username}, from the user search; null when none. */
-    private JsonNode findUser(String username, String authorization) {
+    private JsonNode findUser(
+            String username,
+            String authorization,
+            Function<UpstreamHttp.Answer, NativeTokenRejectedException> refused) {
         String path = USERS + "?filter=" + UpstreamHttp.segment(username);
         UpstreamHttp.Answer answer = http.send("GET", USERS + "?filter={username}", path, authorization, null);
         if (answer.authenticationRefused()) {
-            throw new NativeTokenRejectedException(
-                    "Bitbucket did not accept the credentials of " + username + " (" + answer.status() + ")");
+            throw refused.apply(answer);
         }
         if (answer.status() != 200) {
             throw http.notExpected(USERS, answer.status(), "not 200");

@@ -34,16 +34,10 @@ abstract class PersonalAccessTokenApi implements NativeAccounts {
         UpstreamHttp.Answer answer =
                 http.send("POST", TOKENS, TOKENS, UpstreamHttp.basic(username, password), body.toString());
         if (answer.authenticationRefused()) {
-            throw new NativeTokenRejectedException(http.productName() + " refused the username and password of "
-                    + username + " (" + answer.status() + ")");
+            throw http.passwordRefused(answer, username);
         }
         if (!answer.ok()) {
-            String said = UpstreamHttp.productMessage(answer);
-            throw new UpstreamUnavailableException(
-                    http.productName() + " refused to create a personal access token for "
-                            + username + " (" + answer.status() + (said.isEmpty() ? "" : ": " + said) + "). "
-                            + http.productName() + " limits the number of tokens per user and their lifetime"
-                            + " (administration > personal access tokens); ask for a shorter lifetime or revoke an old token");
+            throw http.mintRefused(answer, TOKENS, username, "Administration > System > Personal access tokens");
         }
         JsonNode created = http.jsonObject(answer, TOKENS);
         String id = UpstreamHttp.text(created, "id");

@@ -2,7 +2,6 @@ package org.patgate.server.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,9 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -104,7 +101,7 @@ final class UpstreamHttp {
         }
         String call = productName + " " + method + " " + pathTemplate;
         CompletableFuture<HttpResponse<byte[]>> pending =
-                client.sendAsync(builder.build(), info -> new BoundedBody(MAX_ANSWER_BYTES));
+                client.sendAsync(builder.build(), info -> new BoundedBodySubscriber(MAX_ANSWER_BYTES));
         try {
             // The request timeout bounds the wait for the headers; this bounds the body as well.
             HttpResponse<byte[]> response = pending.get(readTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
@@ -119,7 +116,7 @@ final class UpstreamHttp {
             throw new UpstreamUnavailableException(call + " was interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof AnswerTooLargeException) {
+            if (cause instanceof BoundedBodySubscriber.TooLargeException) {
                 throw new UpstreamUnavailableException(
                         call + " answered with more than " + MAX_ANSWER_BYTES + " bytes, which it never sends");
             }
@@ -190,6 +187,41 @@ final class UpstreamHttp {
         return clean.length() > 300 ? clean.substring(0, 300) + "…" : clean;
     }
 
+    /**
+     * The product refused a username and password. Jira and Confluence refuse without checking the
+     * password once CAPTCHA is required after failed logins, and say so in {@code X-Seraph-LoginReason}
+     * or {@code X-Authentication-Denied-Reason}: only a login in the browser clears it.
+     */
+    NativeTokenRejectedException passwordRefused(Answer answer, String username) {
+        String reason = answer.headers().firstValue("X-Seraph-LoginReason").orElse("");
+        boolean captcha =
+                answer.headers().firstValue("X-Authentication-Denied-Reason").isPresent()
+                        || reason.contains("AUTHENTICATION_DENIED")
+                        || reason.contains("AUTHENTICATED_FAILED");
+        if (captcha) {
+            return new NativeTokenRejectedException(productName + " asks " + username + " for a CAPTCHA after failed"
+                    + " logins and did not check the password (" + answer.status() + "); log in to " + productName
+                    + " once in a browser, then try again");
+        }
+        return new NativeTokenRejectedException(
+                productName + " refused the username and password of " + username + " (" + answer.status() + ")");
+    }
+
+    /**
+     * The product refused to mint a token. A 400 is the product's own refusal (its caps on the number of
+     * tokens and their lifetime); anything else is an answer these calls never get.
+     */
+    UpstreamUnavailableException mintRefused(Answer answer, String pathTemplate, String username, String capsPlace) {
+        if (answer.status() != 400) {
+            return notExpected(pathTemplate, answer.status(), "not a created token");
+        }
+        String said = productMessage(answer);
+        return new UpstreamUnavailableException(productName + " refused to create a token for " + username + " ("
+                + answer.status() + (said.isEmpty() ? "" : ": " + said) + "). " + productName + " limits the number"
+                + " of tokens per user and their lifetime (" + capsPlace + "); ask for a shorter lifetime or revoke"
+                + " an old token");
+    }
+
     static String bearer(String nativeToken) {
         if (nativeToken == null || nativeToken.isBlank() || nativeToken.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
             throw new NativeTokenRejectedException("the native token is empty or has characters no token has");
@@ -228,62 +260,5 @@ final class UpstreamHttp {
     /** One path segment, percent-encoded (a space is %20 in a path, not '+'). */
     static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    /** Collects a body up to a limit and fails past it, so a runaway answer is never held. */
-    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
-
-        private final int limit;
-        private final ByteArrayOutputStream collected = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        BoundedBody(int limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer buffer : buffers) {
-                if (collected.size() + buffer.remaining() > limit) {
-                    subscription.cancel();
-                    result.completeExceptionally(new AnswerTooLargeException());
-                    return;
-                }
-                byte[] chunk = new byte[buffer.remaining()];
-                buffer.get(chunk);
-                collected.writeBytes(chunk);
-            }
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            result.completeExceptionally(throwable);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(collected.toByteArray());
-        }
-    }
-
-    private static final class AnswerTooLargeException extends IOException {
-        AnswerTooLargeException() {
-            super("answer too large");
-        }
     }
 }

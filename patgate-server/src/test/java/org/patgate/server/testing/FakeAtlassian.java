@@ -4,16 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpField;
@@ -26,6 +22,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.patgate.server.config.UpstreamProduct;
+import org.patgate.server.testing.FakeAccounts.Caller;
+import org.patgate.server.testing.FakeAccounts.NativeToken;
 
 /**
  * A stock Atlassian Data Center product in tests: a real Jetty server on a loopback port, under an optional
@@ -47,10 +45,6 @@ public abstract class FakeAtlassian implements AutoCloseable {
         }
     }
 
-    /** A native token as the product keeps it. {@code expiresAt} is null for a token that never expires. */
-    public record NativeToken(
-            String id, String owner, String name, String secret, Instant createdAt, Instant expiresAt) {}
-
     /** How the product misbehaves, for the tests of an upstream that answers what it never should. */
     public enum Breakage {
         NONE,
@@ -60,42 +54,29 @@ public abstract class FakeAtlassian implements AutoCloseable {
         WRONG_USER_HEADER
     }
 
-    /** Who a request authenticated as; {@code username} null for anonymous, {@code refused} for bad credentials. */
-    protected record Caller(String username, boolean refused, boolean withToken) {
-        static final Caller ANONYMOUS = new Caller(null, false, false);
-        static final Caller REFUSED = new Caller(null, true, false);
-
-        boolean known() {
-            return username != null;
-        }
-    }
-
     /** One exchange, handed to a product's routes. {@code path} is below the context path. */
     protected record Exchange(
             Request request, Response response, Callback callback, String method, String path, Caller caller) {}
 
     protected static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     protected final Clock clock;
     private final String contextPath;
     private final Server server;
     private final ServerConnector connector;
-    private final Map<String, String[]> users = new ConcurrentHashMap<>();
-    private final Map<String, NativeToken> tokens = new ConcurrentHashMap<>();
+    private final FakeAccounts accounts;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicLong nextId = new AtomicLong(1);
-    private volatile int maxTokensPerUser;
-    private volatile int maxLifetimeDays;
     private volatile Breakage breakage = Breakage.NONE;
     private volatile Handler scmHandler;
 
-    protected FakeAtlassian(Clock clock, String contextPath, int maxTokensPerUser, int maxLifetimeDays)
+    protected FakeAtlassian(
+            Clock clock, String contextPath, int maxTokensPerUser, int maxLifetimeDays, int captchaAfterFailedLogins)
             throws Exception {
         this.clock = clock;
         this.contextPath = contextPath.endsWith("/") ? contextPath.substring(0, contextPath.length() - 1) : contextPath;
-        this.maxTokensPerUser = maxTokensPerUser;
-        this.maxLifetimeDays = maxLifetimeDays;
+        this.accounts =
+                new FakeAccounts(clock, this::newId, maxTokensPerUser, maxLifetimeDays, captchaAfterFailedLogins);
         server = new Server();
         connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -131,66 +112,28 @@ public abstract class FakeAtlassian implements AutoCloseable {
         return connector.getLocalPort();
     }
 
+    /** The product's users and native tokens, its caps on tokens, and its CAPTCHA after failed logins. */
+    public FakeAccounts accounts() {
+        return accounts;
+    }
+
     public FakeAtlassian addUser(String username, String password, String displayName) {
-        users.put(username, new String[] {password, displayName});
+        accounts.addUser(username, password, displayName);
         return this;
     }
 
-    public List<String> knownUsers() {
-        return List.copyOf(users.keySet());
-    }
-
-    public String displayName(String username) {
-        String[] user = username == null ? null : users.get(username);
-        return user == null ? null : user[1];
-    }
-
-    /** Creates a native token as if the user had in the product's UI; {@code lifetime} null never expires. */
+    /** Creates a native token as the user would in the product's UI; {@code lifetime} null never expires. */
     public NativeToken seedToken(String username, String name, Duration lifetime) {
-        if (!users.containsKey(username)) {
-            throw new IllegalArgumentException("no user " + username);
-        }
-        Instant now = clock.instant();
-        String id = newId();
-        byte[] random = new byte[24];
-        RANDOM.nextBytes(random);
-        // Both products' raw tokens are base64 of "<id>:<random>", 44 characters or so.
-        String secret = Base64.getEncoder()
-                .encodeToString(
-                        (id + ":" + Base64.getEncoder().encodeToString(random)).getBytes(StandardCharsets.UTF_8));
-        NativeToken token =
-                new NativeToken(id, username, name, secret, now, lifetime == null ? null : now.plus(lifetime));
-        tokens.put(id, token);
-        return token;
+        return accounts.seedToken(username, name, lifetime);
     }
 
     /** Revokes a token as the user would in the product's UI, behind PATgate's back. */
     public boolean revokeInUi(String tokenId) {
-        return tokens.remove(tokenId) != null;
+        return accounts.revoke(tokenId);
     }
 
     public List<NativeToken> tokensOf(String username) {
-        return tokens.values().stream().filter(t -> t.owner().equals(username)).toList();
-    }
-
-    public Optional<NativeToken> token(String tokenId) {
-        return Optional.ofNullable(tokens.get(tokenId));
-    }
-
-    public void maxTokensPerUser(int max) {
-        this.maxTokensPerUser = max;
-    }
-
-    public int maxTokensPerUser() {
-        return maxTokensPerUser;
-    }
-
-    public void maxLifetimeDays(int days) {
-        this.maxLifetimeDays = days;
-    }
-
-    public int maxLifetimeDays() {
-        return maxLifetimeDays;
+        return accounts.tokensOf(username);
     }
 
     /** Every later answer misbehaves so, until {@link Breakage#NONE}. */
@@ -256,7 +199,7 @@ public abstract class FakeAtlassian implements AutoCloseable {
                                 "type",
                                 "known",
                                 "displayName",
-                                String.valueOf(displayName(user))))
+                                String.valueOf(accounts.displayName(user))))
                         + " ".repeat(200_000));
     }
 
@@ -279,7 +222,8 @@ public abstract class FakeAtlassian implements AutoCloseable {
         if (scm != null && path.startsWith("/scm/")) {
             return scm.handle(request, response, callback);
         }
-        Caller caller = authenticate(request);
+        Caller caller =
+                accounts.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION), unknownBearerIsAnonymous());
         switch (breakage) {
             case SERVER_ERROR -> {
                 return answer(response, callback, 500, "text/html", "<html>Internal server error</html>", caller);
@@ -292,6 +236,12 @@ public abstract class FakeAtlassian implements AutoCloseable {
                 return answer(response, callback, 200, huge.contentType(), huge.body(), caller);
             }
             default -> {}
+        }
+        if (caller.captcha()) {
+            response.getHeaders().put("X-Seraph-LoginReason", "AUTHENTICATION_DENIED");
+            response.getHeaders()
+                    .put("X-Authentication-Denied-Reason", "CAPTCHA_CHALLENGE; login-url=" + url() + "/login.jsp");
+            return answer(response, callback, 403, "text/html", "<html>CAPTCHA required</html>", caller);
         }
         if (caller.refused()) {
             return answer(
@@ -308,45 +258,8 @@ public abstract class FakeAtlassian implements AutoCloseable {
         return true;
     }
 
-    private Caller authenticate(Request request) {
-        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (authorization == null) {
-            return Caller.ANONYMOUS;
-        }
-        if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String decoded;
-            try {
-                decoded = new String(
-                        Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return Caller.REFUSED;
-            }
-            int colon = decoded.indexOf(':');
-            String[] user = colon < 0 ? null : users.get(decoded.substring(0, colon));
-            return user != null && user[0].equals(decoded.substring(colon + 1))
-                    ? new Caller(decoded.substring(0, colon), false, false)
-                    : Caller.REFUSED;
-        }
-        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String secret = authorization.substring(7).strip();
-            Instant now = clock.instant();
-            for (NativeToken token : tokens.values()) {
-                if (token.secret().equals(secret) && (token.expiresAt() == null || now.isBefore(token.expiresAt()))) {
-                    return new Caller(token.owner(), false, true);
-                }
-            }
-            return unknownBearerIsAnonymous() ? Caller.ANONYMOUS : Caller.REFUSED;
-        }
-        return Caller.REFUSED;
-    }
-
     protected String newId() {
         return Long.toString(nextId.getAndIncrement());
-    }
-
-    protected NativeToken putToken(NativeToken token) {
-        tokens.put(token.id(), token);
-        return token;
     }
 
     protected JsonNode body(Exchange exchange) throws Exception {

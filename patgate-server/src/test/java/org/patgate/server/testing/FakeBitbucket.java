@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.patgate.server.config.UpstreamProduct;
+import org.patgate.server.testing.FakeAccounts.Caller;
+import org.patgate.server.testing.FakeAccounts.NativeToken;
 
 /**
  * Bitbucket Data Center in tests: HTTP access tokens ({@code /rest/access-tokens/latest/users/{userSlug}},
@@ -25,7 +27,7 @@ public final class FakeBitbucket extends FakeAtlassian {
     static final String TOKENS = "/rest/access-tokens/latest/users/";
 
     public FakeBitbucket(Clock clock, String contextPath) throws Exception {
-        super(clock, contextPath, DEFAULT_MAX_TOKENS, Integer.MAX_VALUE);
+        super(clock, contextPath, DEFAULT_MAX_TOKENS, Integer.MAX_VALUE, 0);
     }
 
     @Override
@@ -101,7 +103,7 @@ public final class FakeBitbucket extends FakeAtlassian {
             filter = java.net.URLDecoder.decode(query.substring(7), java.nio.charset.StandardCharsets.UTF_8);
         }
         String wanted = filter.toLowerCase(Locale.ROOT);
-        List<Map<String, Object>> found = knownUsers().stream()
+        List<Map<String, Object>> found = accounts().usernames().stream()
                 .filter(u -> u.toLowerCase(Locale.ROOT).contains(wanted))
                 .map(this::user)
                 .toList();
@@ -132,7 +134,10 @@ public final class FakeBitbucket extends FakeAtlassian {
                     Map.of("size", values.size(), "limit", 25, "isLastPage", true, "start", 0, "values", values));
         }
         if (parts.length == 2 && exchange.method().equals("DELETE")) {
-            boolean own = token(parts[1]).filter(t -> t.owner().equals(owner)).isPresent();
+            boolean own = accounts()
+                    .token(parts[1])
+                    .filter(t -> t.owner().equals(owner))
+                    .isPresent();
             if (!own) {
                 return json(exchange, 404, error("No access token exists with id " + parts[1]));
             }
@@ -156,10 +161,13 @@ public final class FakeBitbucket extends FakeAtlassian {
         if (days != null && (!days.canConvertToInt() || days.asInt() < 1)) {
             return json(exchange, 400, error("Expiry days must be a positive number"));
         }
-        if (days != null && days.asInt() > maxLifetimeDays()) {
-            return json(exchange, 400, error("Expiry days must be at most " + maxLifetimeDays()));
+        if (days != null && days.asInt() > accounts().maxLifetimeDays()) {
+            return json(
+                    exchange,
+                    400,
+                    error("Expiry days must be at most " + accounts().maxLifetimeDays()));
         }
-        if (tokensOf(owner).size() >= maxTokensPerUser()) {
+        if (tokensOf(owner).size() >= accounts().maxTokensPerUser()) {
             return json(exchange, 400, error("The user already has their maximum number of tokens"));
         }
         NativeToken token = seedToken(owner, name, days == null ? null : Duration.ofDays(days.asInt()));
@@ -190,7 +198,7 @@ public final class FakeBitbucket extends FakeAtlassian {
                 "id",
                 Math.abs(username.hashCode() % 1000),
                 "displayName",
-                displayName(username),
+                accounts().displayName(username),
                 "active",
                 true,
                 "slug",

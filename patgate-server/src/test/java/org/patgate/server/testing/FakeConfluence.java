@@ -3,6 +3,7 @@ package org.patgate.server.testing;
 import java.time.Clock;
 import java.util.Map;
 import org.patgate.server.config.UpstreamProduct;
+import org.patgate.server.testing.FakeAccounts.Caller;
 
 /**
  * Confluence Data Center in tests: personal access tokens, {@code GET /rest/api/user/current} and {@code GET
@@ -54,7 +55,7 @@ public final class FakeConfluence extends FakePatProduct {
                             "userKey",
                             "8a7f808a" + Integer.toHexString(caller.username().hashCode()),
                             "displayName",
-                            displayName(caller.username())));
+                            accounts().displayName(caller.username())));
         }
         if (exchange.method().equals("GET") && path.startsWith("/rest/api/content/")) {
             return json(exchange, 200, readAnswer(exchange, "page", path.substring("/rest/api/content/".length())));

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.patgate.server.config.UpstreamProduct;
+import org.patgate.server.testing.FakeAccounts.Caller;
 
 /**
  * Jira Data Center in tests: personal access tokens, {@code GET /rest/api/2/myself} (401 without a user),
@@ -52,7 +53,7 @@ public final class FakeJira extends FakePatProduct {
                             "emailAddress",
                             caller.username() + "@example.org",
                             "displayName",
-                            displayName(caller.username()),
+                            accounts().displayName(caller.username()),
                             "active",
                             true,
                             "timeZone",

@@ -9,6 +9,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.patgate.server.testing.FakeAccounts.Caller;
+import org.patgate.server.testing.FakeAccounts.NativeToken;
 
 /**
  * The personal access token API that Jira and Confluence Data Center share ({@code /rest/pat/latest/tokens}):
@@ -23,6 +25,9 @@ public abstract class FakePatProduct extends FakeAtlassian {
 
     public static final int DEFAULT_MAX_DAYS = 365;
 
+    /** Jira's default "maximum authentication attempts allowed" before a CAPTCHA (assumed the same for Confluence). */
+    public static final int DEFAULT_CAPTCHA_AFTER = 3;
+
     static final String TOKENS = "/rest/pat/latest/tokens";
 
     private static final DateTimeFormatter ISO =
@@ -31,7 +36,7 @@ public abstract class FakePatProduct extends FakeAtlassian {
     private volatile boolean tokensManagedWithBearer = true;
 
     protected FakePatProduct(Clock clock, String contextPath) throws Exception {
-        super(clock, contextPath, DEFAULT_MAX_TOKENS, DEFAULT_MAX_DAYS);
+        super(clock, contextPath, DEFAULT_MAX_TOKENS, DEFAULT_MAX_DAYS, DEFAULT_CAPTCHA_AFTER);
     }
 
     /** Whether a PAT (Bearer) may create and delete PATs; when false only the password (Basic) may. */
@@ -63,8 +68,10 @@ public abstract class FakePatProduct extends FakeAtlassian {
         }
         if (exchange.method().equals("DELETE")) {
             String id = path.substring(TOKENS.length() + 1);
-            boolean own =
-                    token(id).filter(t -> t.owner().equals(caller.username())).isPresent();
+            boolean own = accounts()
+                    .token(id)
+                    .filter(t -> t.owner().equals(caller.username()))
+                    .isPresent();
             if (!own) {
                 return json(exchange, 404, error("No token with id " + id));
             }
@@ -84,17 +91,20 @@ public abstract class FakePatProduct extends FakeAtlassian {
         if (days != null && (!days.canConvertToInt() || days.asInt() < 1)) {
             return json(exchange, 400, error("Expiration duration must be a positive number of days"));
         }
-        if (days != null && days.asInt() > maxLifetimeDays()) {
-            return json(
-                    exchange, 400, error("Expiration duration can't be longer than " + maxLifetimeDays() + " days"));
-        }
-        String owner = exchange.caller().username();
-        if (tokensOf(owner).size() >= maxTokensPerUser()) {
+        if (days != null && days.asInt() > accounts().maxLifetimeDays()) {
             return json(
                     exchange,
                     400,
-                    error("You've reached the maximum number of tokens (" + maxTokensPerUser()
-                            + "). Revoke a token before creating a new one."));
+                    error("Expiration duration can't be longer than "
+                            + accounts().maxLifetimeDays() + " days"));
+        }
+        String owner = exchange.caller().username();
+        if (tokensOf(owner).size() >= accounts().maxTokensPerUser()) {
+            return json(
+                    exchange,
+                    400,
+                    error("You've reached the maximum number of tokens ("
+                            + accounts().maxTokensPerUser() + "). Revoke a token before creating a new one."));
         }
         NativeToken token = seedToken(owner, name, days == null ? null : Duration.ofDays(days.asInt()));
         Map<String, Object> answer = describe(token);

@@ -7,7 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.patgate.server.config.UpstreamProduct;
-import org.patgate.server.testing.FakeAtlassian.NativeToken;
+import org.patgate.server.testing.FakeAccounts.NativeToken;
 import org.patgate.server.testing.FakeJira;
 
 /** Jira's native accounts, against a fake Jira under {@code /jira}. */
@@ -69,6 +69,26 @@ class JiraAccountsTest extends NativeAccountsContract {
 
         assertThat(outcome.revoked()).isFalse();
         assertThat(outcome.reason()).contains("revoked already").doesNotContain(token.secret());
+    }
+
+    @Test
+    void aCaptchaAfterFailedLoginsIsRejectedSayingHowToClearIt() {
+        secrets.add("guess");
+        for (int i = 0; i < FakeJira.DEFAULT_CAPTCHA_AFTER; i++) {
+            failsWith(
+                    NativeTokenRejectedException.class,
+                    () -> accounts.mint("alice", "guess".toCharArray(), "PATgate", Duration.ofDays(30)));
+        }
+
+        NativeTokenRejectedException captcha = failsWith(
+                NativeTokenRejectedException.class,
+                () -> accounts.mint("alice", PASSWORD.toCharArray(), "PATgate", Duration.ofDays(30)));
+
+        assertThat(captcha.getMessage()).contains("CAPTCHA", "browser");
+        product.accounts().solveCaptcha("alice");
+        assertThat(accounts.mint("alice", PASSWORD.toCharArray(), "PATgate", Duration.ofDays(30))
+                        .secret())
+                .isNotBlank();
     }
 
     @Test

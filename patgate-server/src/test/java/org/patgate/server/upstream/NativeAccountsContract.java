@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.patgate.server.config.UpstreamProduct;
+import org.patgate.server.testing.FakeAccounts.NativeToken;
 import org.patgate.server.testing.FakeAtlassian;
 import org.patgate.server.testing.FakeAtlassian.Breakage;
-import org.patgate.server.testing.FakeAtlassian.NativeToken;
 import org.patgate.server.testing.MutableClock;
 
 /**
@@ -151,13 +151,43 @@ abstract class NativeAccountsContract {
 
         assertThat(accounts.whoAmI(minted.secret()).username()).isEqualTo("alice");
         assertThat(minted.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(30)));
-        assertThat(product.token(minted.id())).map(NativeToken::owner).contains("alice");
+        assertThat(product.accounts().token(minted.id()))
+                .map(NativeToken::owner)
+                .contains("alice");
         assertThat(minted.toString()).doesNotContain(minted.secret());
         assertThat(password).as("the caller's array is the caller's").isEqualTo(PASSWORD.toCharArray());
         assertThat(product.received())
                 .filteredOn(r -> !r.method().equals("GET") || !r.path().contains("whoami"))
                 .filteredOn(r -> r.header("Authorization").orElse("").startsWith("Basic "))
                 .isNotEmpty();
+    }
+
+    @Test
+    void aProductFailingToMintIsUnavailableWithoutBlamingTheCaps() {
+        product.breakWith(Breakage.SERVER_ERROR);
+
+        UpstreamUnavailableException failed = failsWith(
+                UpstreamUnavailableException.class,
+                () -> accounts.mint("alice", PASSWORD.toCharArray(), "PATgate", Duration.ofDays(30)));
+
+        assertThat(failed.getMessage()).contains("500").doesNotContain("limits");
+    }
+
+    @Test
+    void oneInstanceServesManyThreadsAtOnce() throws Exception {
+        NativeToken alices = seed("alice", Duration.ofDays(30));
+        NativeToken bobs = seed("bob", Duration.ofDays(30));
+        List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 40; i++) {
+                NativeToken token = i % 2 == 0 ? alices : bobs;
+                answers.add(threads.submit(() -> accounts.whoAmI(token.secret()).username()));
+            }
+        }
+
+        for (int i = 0; i < answers.size(); i++) {
+            assertThat(answers.get(i).get()).isEqualTo(i % 2 == 0 ? "alice" : "bob");
+        }
     }
 
     @Test
@@ -183,7 +213,7 @@ abstract class NativeAccountsContract {
 
     @Test
     void aLifetimeOverTheProductsCapIsRefusedSayingWhy() {
-        product.maxLifetimeDays(90);
+        product.accounts().maxLifetimeDays(90);
 
         UpstreamUnavailableException refused = failsWith(
                 UpstreamUnavailableException.class,
@@ -197,7 +227,7 @@ abstract class NativeAccountsContract {
 
     @Test
     void theProductsTokenCountCapIsRefusedSayingWhy() {
-        product.maxTokensPerUser(2);
+        product.accounts().maxTokensPerUser(2);
         accounts.mint("alice", PASSWORD.toCharArray(), "one", Duration.ofDays(30));
         accounts.mint("alice", PASSWORD.toCharArray(), "two", Duration.ofDays(30));
 
