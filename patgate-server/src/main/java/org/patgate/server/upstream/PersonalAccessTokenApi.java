@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
 
@@ -87,15 +88,26 @@ abstract class PersonalAccessTokenApi implements NativeAccounts {
         return lifetime.equals(Duration.ofDays(days)) ? days : days + 1;
     }
 
-    /** An ISO-8601 instant with an offset, as the PAT API writes {@code expiringAt}; null when absent or odd. */
+    /** Jira's REST dates write the offset without a colon ({@code +0200}). */
+    private static final DateTimeFormatter OFFSET_WITHOUT_COLON =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]Z");
+
+    /**
+     * {@code expiringAt} as the PAT API writes it: ISO-8601 with an offset, with or without the offset's
+     * colon; null when absent or unreadable (the token then counts as not saying when it expires).
+     */
     static Instant instant(String text) {
         if (text == null) {
             return null;
         }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
+        for (DateTimeFormatter format :
+                new DateTimeFormatter[] {DateTimeFormatter.ISO_OFFSET_DATE_TIME, OFFSET_WITHOUT_COLON}) {
+            try {
+                return OffsetDateTime.parse(text, format).toInstant();
+            } catch (DateTimeParseException e) {
+                // try the next form
+            }
         }
+        return null;
     }
 }

@@ -51,6 +51,8 @@ public abstract class FakeAtlassian implements AutoCloseable {
         SERVER_ERROR,
         NOT_JSON,
         HUGE_BODY,
+        /** Takes the request and never answers, until closed. */
+        SILENT,
         WRONG_USER_HEADER
     }
 
@@ -66,6 +68,7 @@ public abstract class FakeAtlassian implements AutoCloseable {
     private final ServerConnector connector;
     private final FakeAccounts accounts;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<Callback> unanswered = new CopyOnWriteArrayList<>();
     private final AtomicLong nextId = new AtomicLong(1);
     private volatile Breakage breakage = Breakage.NONE;
     private volatile Handler scmHandler;
@@ -174,6 +177,7 @@ public abstract class FakeAtlassian implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        unanswered.forEach(c -> c.failed(new java.io.EOFException("closed unanswered")));
         server.stop();
     }
 
@@ -230,6 +234,10 @@ public abstract class FakeAtlassian implements AutoCloseable {
             }
             case NOT_JSON -> {
                 return answer(response, callback, 200, "application/json", "{\"name\": <html>", caller);
+            }
+            case SILENT -> {
+                unanswered.add(callback);
+                return true;
             }
             case HUGE_BODY -> {
                 Canned huge = hugeAnswer(path, caller.username());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.patgate.server.config.UpstreamProduct;
 import org.patgate.server.testing.FakeAccounts.NativeToken;
@@ -89,6 +90,18 @@ class JiraAccountsTest extends NativeAccountsContract {
         assertThat(accounts.mint("alice", PASSWORD.toCharArray(), "PATgate", Duration.ofDays(30))
                         .secret())
                 .isNotBlank();
+    }
+
+    @Test
+    void expiringAtIsReadWithOrWithoutTheOffsetsColon() {
+        Instant expected = Instant.parse("2026-07-26T07:54:49.016Z");
+
+        assertThat(PersonalAccessTokenApi.instant("2026-07-26T09:54:49.016+02:00"))
+                .isEqualTo(expected);
+        assertThat(PersonalAccessTokenApi.instant("2026-07-26T09:54:49.016+0200"))
+                .isEqualTo(expected);
+        assertThat(PersonalAccessTokenApi.instant("2026-07-26T07:54:49.016Z")).isEqualTo(expected);
+        assertThat(PersonalAccessTokenApi.instant("next tuesday")).isNull();
     }
 
     @Test

@@ -131,6 +131,16 @@ abstract class NativeAccountsContract {
                 () -> down.mint("alice", PASSWORD.toCharArray(), "patgate", Duration.ofDays(30)));
     }
 
+    @Test
+    void aProductThatNeverAnswersIsUnavailable() {
+        NativeToken token = seed("alice", Duration.ofDays(30));
+        NativeAccounts impatient =
+                AtlassianAccounts.forProduct(product(), URI.create(product.url()), CONNECT, Duration.ofMillis(200));
+        product.breakWith(Breakage.SILENT);
+
+        failsWith(UpstreamUnavailableException.class, () -> impatient.whoAmI(token.secret()));
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = Breakage.class,
