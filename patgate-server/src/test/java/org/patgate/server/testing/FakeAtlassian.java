@@ -222,12 +222,14 @@ public abstract class FakeAtlassian implements AutoCloseable {
         request.getHeaders().forEach(headers::add);
         received.add(
                 new Received(request.getMethod(), path, request.getHttpURI().getQuery(), headers));
-        Handler scm = scmHandler;
-        if (scm != null && path.startsWith("/scm/")) {
-            return scm.handle(request, response, callback);
-        }
         Caller caller =
                 accounts.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION), unknownBearerIsAnonymous());
+        Handler scm = scmHandler;
+        if (scm != null && path.startsWith("/scm/")) {
+            // The product names the authenticated user on git answers too; the handler decides the rest.
+            response.getHeaders().put("X-AUSERNAME", caller.known() ? caller.username() : "anonymous");
+            return scm.handle(request, response, callback);
+        }
         switch (breakage) {
             case SERVER_ERROR -> {
                 return answer(response, callback, 500, "text/html", "<html>Internal server error</html>", caller);

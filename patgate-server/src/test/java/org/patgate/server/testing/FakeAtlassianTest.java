@@ -150,6 +150,7 @@ class FakeAtlassianTest {
                 .isNotBlank();
         assertThat(projects.statusCode()).isEqualTo(200);
         assertThat(scm.body()).isEqualTo("git");
+        assertThat(scm.headers().firstValue("X-AUSERNAME")).contains("anonymous");
         assertThat(withPassword.statusCode()).isEqualTo(204);
         assertThat(product.tokensOf("alice")).isEmpty();
     }
