@@ -3,10 +3,16 @@ package org.patgate.server.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.config.CredentialKeySource;
 import org.patgate.server.config.CredentialKeys;
 import org.patgate.server.upstream.CredentialCipher.Sealed;
 
@@ -122,5 +128,35 @@ class CredentialCipherTest {
                 .message()
                 .doesNotContain(SECRET);
         assertThat(stranger.toString()).doesNotContain(Base64.getEncoder().encodeToString(new byte[32]));
+    }
+
+    @Test
+    void aCipherOnTheKeyFileFollowsARotatedFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("keys");
+        CredentialKeys first = CredentialKeySource.read(file, true, line -> {});
+        CredentialCipher node = new CredentialCipher(first, file);
+        Sealed old = node.encrypt(SECRET, 7, "pasted");
+        assertThat(old.keyId()).isEqualTo(first.currentId());
+
+        CredentialKeys rotated = first.withNewCurrent();
+        CredentialKeySource.write(file, rotated);
+        Sealed elsewhere = new CredentialCipher(rotated).encrypt(SECRET, 8, "minted");
+
+        assertThat(node.decrypt(elsewhere, 8, "minted"))
+                .as("an unknown key id reads the file")
+                .isEqualTo(SECRET);
+        assertThat(node.encrypt(SECRET, 7, "pasted").keyId()).isEqualTo(rotated.currentId());
+
+        CredentialKeySource.write(file, rotated.retaining(Set.of()));
+        assertThat(node.encrypt(SECRET, 7, "pasted").keyId()).isEqualTo(rotated.currentId());
+        assertThatThrownBy(() -> node.decrypt(old, 7, "pasted"))
+                .as("the old key left with the file")
+                .isInstanceOf(CredentialDecryptionException.class);
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(file, CredentialKeys.generate().format());
+        assertThat(node.encrypt(SECRET, 7, "pasted").keyId())
+                .as("a file it may not read leaves the keys as they were")
+                .isEqualTo(rotated.currentId());
     }
 }
