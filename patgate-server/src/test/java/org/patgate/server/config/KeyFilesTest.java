@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -169,5 +171,28 @@ class KeyFilesTest {
         try (Stream<Path> files = Files.list(directory)) {
             assertThat(files).as("no temporary file left behind").containsExactly(file);
         }
+    }
+
+    @Test
+    void creatingNeverOverwritesAnExistingFile() throws IOException {
+        Path file = directory.resolve("keys");
+        KeyFiles.createOwnerOnly(file, "first\n");
+
+        assertThatThrownBy(() -> KeyFiles.createOwnerOnly(file, "second\n"))
+                .isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(KeyFiles.readOwnerOnly(file, KEY)).isEqualTo("first\n");
+        try (Stream<Path> files = Files.list(directory)) {
+            assertThat(files).as("no temporary file left behind").containsExactly(file);
+        }
+    }
+
+    @Test
+    void theKeyFileIsAConfigurationKeyWithADefaultAndAnEnvironmentVariable() {
+        assertThat(PatgateConfig.defaults().upstream().credentialKeyFile())
+                .isEqualTo(Path.of("./data/upstream-credentials.key"));
+        assertThat(PatgateConfig.load(null, Map.of("PATGATE_UPSTREAM_CREDENTIALKEYFILE", "/run/secrets/upstream-keys"))
+                        .upstream()
+                        .credentialKeyFile())
+                .isEqualTo(Path.of("/run/secrets/upstream-keys"));
     }
 }
