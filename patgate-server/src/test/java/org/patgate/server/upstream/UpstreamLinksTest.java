@@ -3,105 +3,25 @@ package org.patgate.server.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.patgate.core.token.TokenFormat;
-import org.patgate.server.audit.AuditLog;
-import org.patgate.server.audit.SecretRedactor;
-import org.patgate.server.config.CredentialKeys;
 import org.patgate.server.error.ForbiddenException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
-import org.patgate.server.principal.Permission;
-import org.patgate.server.principal.Principal;
-import org.patgate.server.store.Database;
-import org.patgate.server.store.NewUser;
 import org.patgate.server.testing.Backend;
-import org.patgate.server.testing.DatabaseDump;
-import org.patgate.server.testing.FileTrees;
-import org.patgate.server.testing.MutableClock;
-import org.patgate.server.testing.PostgresFixture;
-import org.patgate.server.testing.PostgresTest;
 import org.patgate.server.upstream.NativeCredential.Unusable;
 import org.patgate.server.upstream.NativeCredential.Usable;
 
 /**
- * The link service on H2 and on a real PostgreSQL, against an upstream product played in memory
- * ({@link FakeProduct}): linking pasted and minted tokens, who may link what, computed status,
- * unlinking with upstream revocation, users removed, the gateway's cached credential, broken links,
- * and no native secret anywhere in the database or the audit trail.
+ * The link service on H2 and on a real PostgreSQL: linking pasted and minted tokens, who may link
+ * what, the computed status, unlinking with upstream revocation, and users removed.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(Backend.class)
-@PostgresTest
-class UpstreamLinksTest {
-
-    private static final String PASSWORD = "alice-directory-password-1";
-
-    private static Path dir;
-    private static Database database;
-
-    @Parameter
-    Backend backend;
-
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
-    private final CredentialKeys keys = CredentialKeys.generate();
-    private FakeProduct product;
-    private AuditLog audit;
-    private UpstreamLinks links;
-    private Principal alice;
-    private Principal bob;
-    private Principal admin;
-
-    @BeforeParameterizedClassInvocation
-    static void openDatabase(Backend backend) throws IOException {
-        dir = Files.createTempDirectory("patgate-links-");
-        if (backend == Backend.H2) {
-            database = Database.open("jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "", 4);
-        } else {
-            PostgresFixture.TestDatabase db = PostgresFixture.start().createDatabase();
-            database = Database.open(db.jdbcUrl(), db.username(), db.password(), 4);
-        }
-    }
-
-    @AfterParameterizedClassInvocation
-    static void closeDatabase() {
-        database.close();
-        FileTrees.deleteQuietly(dir);
-    }
-
-    @BeforeEach
-    void freshService() throws SQLException {
-        sql("DELETE FROM audit_events", "DELETE FROM upstream_links", "DELETE FROM users");
-        product = new FakeProduct(clock);
-        audit = new AuditLog(database.audit(), clock, new SecretRedactor(TokenFormat.withDefaultPrefix()));
-        links = new UpstreamLinks(database, new CredentialCipher(keys), product, audit, clock, Duration.ofMinutes(5));
-        alice = principal("alice", false);
-        bob = principal("bob", false);
-        admin = principal("root", true);
-    }
+class UpstreamLinksTest extends UpstreamLinksTestBase {
 
     @Test
     void aPastedTokenOfTheCallerIsLinked() {
@@ -309,138 +229,5 @@ class UpstreamLinksTest {
         assertThat(audit().getLast())
                 .isEqualTo("system upstream-link.revoked alice success user deleted by root; revokedUpstream=false"
                         + " (the upstream product could not be reached: connection refused)");
-    }
-
-    @Test
-    void theCredentialIsCachedAndDroppedOnUnlink() throws SQLException {
-        String token = product.issue("alice");
-        links.linkPasted(alice, token);
-        assertThat(links.credentialFor(alice.userId())).isEqualTo(new Usable(token));
-
-        sql("UPDATE upstream_links SET status = 'broken', reason = 'changed behind the service'");
-        assertThat(links.credentialFor(alice.userId())).as("from the cache").isEqualTo(new Usable(token));
-
-        sql("UPDATE upstream_links SET status = 'linked', reason = NULL");
-        links.unlink(alice, alice.userId());
-        assertThat(links.credentialFor(alice.userId())).isInstanceOf(Unusable.class);
-    }
-
-    @Test
-    void theCredentialIsDroppedWhenMarkedBrokenAndTheBreakAuditedOnce() throws Exception {
-        String token = product.issue("alice");
-        links.linkPasted(alice, token);
-        assertThat(links.credentialFor(alice.userId())).isEqualTo(new Usable(token));
-
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> calls = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
-            for (int i = 0; i < 16; i++) {
-                calls.add(pool.submit(() -> {
-                    start.await();
-                    links.markBroken(alice.userId(), "Jira answered 401 to the linked token");
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> call : calls) {
-                call.get();
-            }
-        }
-
-        assertThat(links.credentialFor(alice.userId()))
-                .isEqualTo(new Unusable("broken", "Jira answered 401 to the linked token"));
-        assertThat(links.find(alice.userId()).orElseThrow().status()).isEqualTo("broken");
-        assertThat(audit().stream().filter(line -> line.contains("upstream-link.broken")))
-                .containsExactly("system upstream-link.broken alice success Jira answered 401 to the linked token");
-
-        links.linkPasted(alice, product.issue("alice"));
-        assertThat(links.credentialFor(alice.userId())).as("relinked").isInstanceOf(Usable.class);
-    }
-
-    @Test
-    void aCiphertextCopiedToAnotherUsersRowDoesNotDecrypt() throws SQLException {
-        String token = product.issue("alice");
-        links.linkPasted(alice, token);
-        links.linkPasted(bob, product.issue("bob"));
-
-        for (String column : List.of("key_id", "nonce", "ciphertext")) {
-            sql("UPDATE upstream_links SET " + column + " = (SELECT " + column + " FROM upstream_links WHERE user_id = "
-                    + alice.userId() + ") WHERE user_id = " + bob.userId());
-        }
-
-        NativeCredential stolen = links.credentialFor(bob.userId());
-        assertThat(stolen).isInstanceOf(Unusable.class);
-        assertThat(((Unusable) stolen).status()).isEqualTo("broken");
-        assertThat(stolen.toString()).doesNotContain(token);
-    }
-
-    @Test
-    void noNativeSecretReachesTheDatabaseOrTheAuditTrail() {
-        product.acceptPassword("alice", PASSWORD);
-        List<String> secrets = new ArrayList<>();
-        String pasted = product.issue("alice");
-        secrets.add(pasted);
-        links.linkPasted(alice, pasted);
-        links.credentialFor(alice.userId());
-        links.markBroken(alice.userId(), "Jira answered 401");
-        links.linkMinted(alice, PASSWORD.toCharArray(), Duration.ofDays(3));
-        secrets.add(product.mintedSecrets().getFirst());
-        String bobs = product.issue("bob");
-        secrets.add(bobs);
-        links.linkPasted(bob, bobs);
-        assertThatThrownBy(() -> links.linkPasted(alice, bobs)).isInstanceOf(InvalidRequestException.class);
-        links.linkMinted(alice, PASSWORD.toCharArray(), Duration.ofDays(90));
-        secrets.add(product.mintedSecrets().getLast());
-        String dumpWhileLinked = DatabaseDump.of(database.dataSource());
-        links.unlink(alice, alice.userId());
-        links.userRemoved(bob.userId(), "user disabled by root");
-
-        String dump = DatabaseDump.of(database.dataSource());
-        assertThat(dumpWhileLinked.toLowerCase()).contains("upstream_links");
-        assertThat(dumpWhileLinked).as("the encrypted links are in the dump").contains(keys.currentId());
-        for (String keyId : keys.ids()) {
-            secrets.add(Base64.getEncoder().encodeToString(keys.key(keyId).orElseThrow()));
-        }
-        secrets.add(PASSWORD);
-        assertThat(audit()).hasSizeGreaterThan(6);
-        for (String secret : secrets) {
-            assertThat(dumpWhileLinked).doesNotContain(secret);
-            assertThat(dump).doesNotContain(secret);
-            assertThat(String.join("\n", audit())).doesNotContain(secret);
-        }
-    }
-
-    /** The audit trail so far: "actor action target outcome detail" per event, oldest first. */
-    private List<String> audit() {
-        List<String> lines = new ArrayList<>();
-        try (Connection connection = database.dataSource().getConnection();
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery(
-                        "SELECT actor, action, target, outcome, detail FROM audit_events ORDER BY id")) {
-            while (rows.next()) {
-                lines.add(rows.getString(1) + " " + rows.getString(2) + " " + rows.getString(3) + " "
-                        + rows.getString(4) + " " + rows.getString(5));
-            }
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-        return lines;
-    }
-
-    private Principal principal(String username, boolean isAdmin) {
-        long id = database.users()
-                .create(new NewUser(username, username, null, null, NewUser.SOURCE_LOCAL, true))
-                .id();
-        return new Principal(
-                id, username, username, Set.of(), isAdmin ? Set.of(Permission.ADMIN) : Set.of(Permission.USE_TOKENS));
-    }
-
-    private static void sql(String... statements) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.executeUpdate(sql);
-            }
-        }
     }
 }
