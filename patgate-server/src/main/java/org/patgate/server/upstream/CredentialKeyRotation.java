@@ -1,6 +1,11 @@
 package org.patgate.server.upstream;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +14,7 @@ import java.util.Set;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.audit.SecretRedactor;
+import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.CredentialKeySource;
 import org.patgate.server.config.CredentialKeys;
 import org.patgate.server.store.Database;
@@ -20,8 +26,11 @@ import org.patgate.server.store.UpstreamLinkRecord;
  * credential uses any more leave the file. Each step leaves a state that decrypts everything, so a
  * crash at any point loses nothing: the file is rewritten atomically, the old key stays in it until
  * no row uses it, and a failed re-encryption rolls back (the new key then simply waits unused).
- * Audited as {@code upstream-link.rekeyed}. Meant for one operator at a time; nodes running with an
- * older copy of the file must be given the new one (and restarted) before they can decrypt again.
+ * Audited as {@code upstream-link.rekeyed}. Two rotations of one file never run at once (a lock on
+ * the sibling file {@code <keyFile>.lock}); a rotation on another machine with its own copy of the
+ * file fails on the first credential it cannot decrypt, rolling back. Nodes with an older copy of
+ * the file must be given the new one before they can decrypt again ({@link CredentialCipher} built on
+ * the file picks it up without a restart).
  */
 public final class CredentialKeyRotation {
 
@@ -52,11 +61,39 @@ public final class CredentialKeyRotation {
     /**
      * Rotates the keys in {@code keyFile}, which must exist.
      *
-     * @throws org.patgate.server.config.ConfigException      the file is missing, too open, malformed or cannot be written
+     * @throws ConfigException              the file is missing, too open, malformed or cannot be written,
+     *                                       or another rotation of it is running
      * @throws CredentialDecryptionException a stored credential does not decrypt (nothing was re-encrypted; unlink
      *                                       that user or restore the key file, then run again)
      */
     public Result rotate(Path keyFile) {
+        // Missing, too open or malformed: said before anything is created beside it.
+        CredentialKeySource.read(keyFile, false, line -> {});
+        Path lockFile = keyFile.resolveSibling(keyFile.getFileName() + ".lock");
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = tryLock(channel);
+            if (lock == null) {
+                throw new ConfigException(
+                        "upstream.credentialKeyFile: another rotation of " + keyFile + " is running; try again later");
+            }
+            try (lock) {
+                return rotateLocked(keyFile);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("upstream.credentialKeyFile: cannot lock " + lockFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The lock, or null when another process (or another thread of this one) holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    private Result rotateLocked(Path keyFile) {
         CredentialKeys before = CredentialKeySource.read(keyFile, false, line -> {});
         CredentialKeys rotated = before.withNewCurrent();
         // Step 1: the new key joins the file as current; every old key stays.

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -136,6 +139,29 @@ class KeysRotateTest {
             assertThat(links.credentialFor(userId(database, "alice")))
                     .isEqualTo(new NativeCredential.Usable(tokens.get("alice")));
         }
+    }
+
+    @Test
+    void aSecondRotationOfTheSameFileIsRefusedWhileOneRuns() throws IOException {
+        link("alice");
+        String before = Files.readString(keyFile);
+        Path lockFile = keyFile.resolveSibling(keyFile.getFileName() + ".lock");
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = channel.lock()) {
+            CliRunner.Result result = cli.run(Map.of(), "keys", "rotate", "--config", config.toString());
+
+            assertThat(held.isValid()).isTrue();
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.err().lines().toList())
+                    .containsExactly("error: upstream.credentialKeyFile: another rotation of "
+                            + keyFile.toAbsolutePath() + " is running; try again later");
+            assertThat(Files.readString(keyFile)).isEqualTo(before);
+        }
+
+        assertThat(cli.run(Map.of(), "keys", "rotate", "--config", config.toString())
+                        .exitCode())
+                .as("once the other one is done")
+                .isZero();
     }
 
     @Test
