@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             SettingsCommand.class,
             DirectoryCommand.class,
             AuditCommand.class,
+            KeysCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

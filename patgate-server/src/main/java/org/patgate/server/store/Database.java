@@ -42,6 +42,7 @@ public final class Database implements AutoCloseable {
     private final UsageRepository usage;
     private final SettingsRepository settings;
     private final JwtKeyRepository jwtKeys;
+    private final UpstreamLinkRepository upstreamLinks;
     private final Jdbc jdbc;
 
     private Database(HikariDataSource dataSource, Kind kind, Clock clock) {
@@ -59,6 +60,7 @@ public final class Database implements AutoCloseable {
         this.usage = new UsageRepository(jdbc, kind);
         this.settings = new SettingsRepository(jdbc);
         this.jwtKeys = new JwtKeyRepository(jdbc);
+        this.upstreamLinks = new UpstreamLinkRepository(jdbc);
     }
 
     /**
@@ -210,6 +212,10 @@ public final class Database implements AutoCloseable {
 
     public JwtKeyRepository jwtKeys() {
         return jwtKeys;
+    }
+
+    public UpstreamLinkRepository upstreamLinks() {
+        return upstreamLinks;
     }
 
     /**
