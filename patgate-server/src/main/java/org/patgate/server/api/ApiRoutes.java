@@ -27,6 +27,7 @@ public final class ApiRoutes {
             PoliciesResource policies,
             SettingsResource settings,
             DirectoryResource directory,
+            UpstreamLinkResource upstreamLinks,
             ApiDocsResource docs) {}
 
     /** Every route of {@code /.patgate/api/v1}. */
@@ -46,11 +47,22 @@ public final class ApiRoutes {
             route("GET", "/presets", (r, x, p) -> r.tokens().presets(x)),
             route("GET", "/me", (r, x, p) -> r.users().me(x, p)),
             route("POST", "/me/password", (r, x, p) -> r.users().changeOwnPassword(x, p)),
+            route("GET", "/me/upstream-link", (r, x, p) -> r.upstreamLinks().mine(x, p)),
+            route("PUT", "/me/upstream-link", (r, x, p) -> r.upstreamLinks().link(x, p)),
+            route("DELETE", "/me/upstream-link", (r, x, p) -> r.upstreamLinks().unlinkMine(x, p)),
             route("GET", "/users", (r, x, p) -> r.users().list(x, p)),
             route("POST", "/users", (r, x, p) -> r.users().create(x, p)),
             route("GET", "/users/{username}", (r, x, p) -> r.users().get(x, p)),
             route("PATCH", "/users/{username}", (r, x, p) -> r.users().update(x, p)),
             route("DELETE", "/users/{username}", (r, x, p) -> r.users().delete(x, p)),
+            route(
+                    "GET",
+                    "/users/{username}/upstream-link",
+                    (r, x, p) -> r.upstreamLinks().ofUser(x, p)),
+            route(
+                    "DELETE",
+                    "/users/{username}/upstream-link",
+                    (r, x, p) -> r.upstreamLinks().unlinkUser(x, p)),
             route("GET", "/groups", (r, x, p) -> r.users().groups(x, p)),
             route("GET", "/permissions", (r, x, p) -> r.permissions().all(x, p)),
             route("GET", "/permissions/everyone", (r, x, p) -> r.permissions().get(x, p)),

@@ -30,13 +30,16 @@ import org.patgate.server.api.PermissionsResource;
 import org.patgate.server.api.PoliciesResource;
 import org.patgate.server.api.SettingsResource;
 import org.patgate.server.api.TokensResource;
+import org.patgate.server.api.UpstreamLinkResource;
 import org.patgate.server.api.UsersResource;
 import org.patgate.server.auth.ApiAuthenticator;
 import org.patgate.server.auth.LoginThrottle;
 import org.patgate.server.auth.UiSessions;
+import org.patgate.server.config.CredentialKeySource;
 import org.patgate.server.config.IdentityConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.PepperSource;
+import org.patgate.server.config.SettingType;
 import org.patgate.server.directory.AdminBootstrap;
 import org.patgate.server.directory.Directories;
 import org.patgate.server.directory.UserAccounts;
@@ -46,6 +49,7 @@ import org.patgate.server.gateway.ExchangeAdmission;
 import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.GatewayDecision;
 import org.patgate.server.gateway.GatewayHandler;
+import org.patgate.server.gateway.NativeCredentialSwap;
 import org.patgate.server.gateway.PasswordsOutsideRestPaths;
 import org.patgate.server.gateway.RequestBodyRate;
 import org.patgate.server.gateway.UpstreamProxy;
@@ -68,6 +72,8 @@ import org.patgate.server.ui.internal.SettingsPages;
 import org.patgate.server.ui.internal.TokenManagerPages;
 import org.patgate.server.ui.internal.TokenPages;
 import org.patgate.server.ui.internal.UserPages;
+import org.patgate.server.upstream.CredentialCipher;
+import org.patgate.server.upstream.UpstreamLinks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,7 +165,13 @@ public final class PatgateServer implements AutoCloseable {
                 config.database().maxPoolSize());
         Services services = null;
         try {
-            services = Services.wire(config, database, clock, format, digester, random);
+            // Identity mode upstream-token keeps the users' native tokens, encrypted under keys outside the database.
+            CredentialCipher credentials = config.identity().mode() == IdentityConfig.Mode.UPSTREAM_TOKEN
+                    ? new CredentialCipher(
+                            CredentialKeySource.resolve(config.upstream(), true, announce),
+                            config.upstream().credentialKeyFile())
+                    : null;
+            services = Services.wire(config, database, clock, format, digester, random, credentials);
             Services s = services;
             SigningKeys signingKeys = new SigningKeys(
                     new DatabaseKeyStore(database),
@@ -204,6 +216,12 @@ public final class PatgateServer implements AutoCloseable {
                     new PoliciesResource(s.policyService()),
                     new SettingsResource(s.settings()),
                     new DirectoryResource(s.directory(), s.audit()),
+                    new UpstreamLinkResource(
+                            s.upstreamLinks(),
+                            s.users(),
+                            authenticator,
+                            config.identity().nativeTokenLifetime(),
+                            SettingType.Choice.wireName(config.identity().mode())),
                     new ApiDocsResource());
             ApiHandler api = new ApiHandler(
                     authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(), addresses);
@@ -257,7 +275,8 @@ public final class PatgateServer implements AutoCloseable {
                     jwtIssuer,
                     passwordsOutside,
                     exchanges,
-                    addresses));
+                    addresses,
+                    s.upstreamLinks()));
             root.addHandler(new NotFoundHandler(false));
             // Every request body, whoever reads it, must keep up limits.minRequestBodyRate.
             bodyRate.setHandler(root);
@@ -343,28 +362,35 @@ public final class PatgateServer implements AutoCloseable {
             JwtIssuer jwt,
             PasswordsOutsideRestPaths passwordsOutside,
             ExchangeBudget exchanges,
-            ClientAddressResolver addresses) {
+            ClientAddressResolver addresses,
+            UpstreamLinks upstreamLinks) {
         // The decider asks the settings for the rules on every request, so changes apply without a restart.
         AccessDecider decider = new AccessDecider(verifier, settings, passwordsOutside);
         Function<GatewayDecision.Forward, String> identityValue =
                 switch (config.identity().mode()) {
-                    case HEADER -> GatewayDecision.Forward::identity;
+                    // upstream-token: the native token authenticates; the username is for the product's logs.
+                    case HEADER, UPSTREAM_TOKEN -> GatewayDecision.Forward::identity;
                     case JWT -> forward -> jwt.issue(forward.token());
                     case NONE -> null;
                 };
+        NativeCredentialSwap nativeCredentials = upstreamLinks == null
+                ? null
+                : new NativeCredentialSwap(upstreamLinks, config.upstream().product());
         UpstreamProxy proxy = new UpstreamProxy(
                 config.upstream().url(),
                 config.identity().header(),
                 identityValue,
                 config.upstream().connectTimeout(),
                 config.upstream().readTimeout(),
-                config.limits().upstreamConnections());
+                config.limits().upstreamConnections(),
+                nativeCredentials);
         return new GatewayHandler(
                 decider,
                 new CredentialExtractor(format.prefix()),
                 addresses,
                 activity,
                 clock,
+                nativeCredentials,
                 new ExchangeAdmission(exchanges, proxy));
     }
 

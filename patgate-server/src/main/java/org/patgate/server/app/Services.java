@@ -43,10 +43,14 @@ import org.patgate.server.token.TokenRotation;
 import org.patgate.server.token.TokenSecrets;
 import org.patgate.server.token.TokenStatusDetails;
 import org.patgate.server.token.TokenVerifier;
+import org.patgate.server.upstream.AtlassianAccounts;
+import org.patgate.server.upstream.CredentialCipher;
+import org.patgate.server.upstream.UpstreamLinks;
 
 /**
  * The services floor of one node, wired from its configuration and database: audit, directories,
- * users and groups, tokens, permissions, policies, settings and activity. Only {@link PatgateServer}
+ * users and groups, tokens, permissions, policies, settings, activity and the users' links to the
+ * upstream product. Only {@link PatgateServer}
  * uses it, to build the HTTP edge on top. {@link #close()} stops what runs in the background (the
  * activity writer, the settings re-read, LDAP connections); the database stays open.
  */
@@ -71,12 +75,16 @@ record Services(
         AuditTrail auditTrail,
         SettingsService settings,
         ActivityRecorder activity,
+        UpstreamLinks upstreamLinks,
         List<LongConsumer> ownerChangeListeners)
         implements AutoCloseable {
 
     /**
      * Wires the services; on failure closes what it had started and rethrows. Reads the LDAP trust
-     * store but contacts no server: a node starts while the directory is down.
+     * store but contacts no server: a node starts while the directory or the upstream is down.
+     *
+     * @param credentials encrypts the users' native upstream tokens (identity mode {@code upstream-token}),
+     *                    else null: then there are no {@link #upstreamLinks()}
      */
     static Services wire(
             PatgateConfig config,
@@ -84,7 +92,8 @@ record Services(
             Clock clock,
             TokenFormat format,
             TokenDigester digester,
-            SecureRandom random) {
+            SecureRandom random,
+            CredentialCipher credentials) {
         Directories directory = null;
         SettingsService settings = null;
         try {
@@ -151,6 +160,22 @@ record Services(
                     config.activity().queueSize(),
                     config.activity().flushInterval(),
                     config.activity().recentRequests());
+            UpstreamLinks upstreamLinks = null;
+            if (credentials != null) {
+                upstreamLinks = new UpstreamLinks(
+                        database,
+                        credentials,
+                        AtlassianAccounts.forProduct(
+                                config.upstream().product(),
+                                config.upstream().url(),
+                                config.upstream().connectTimeout(),
+                                config.upstream().readTimeout()),
+                        audit,
+                        clock,
+                        config.tokens().cacheTtl());
+                // A disabled or deleted user's native token is revoked in the product where it allows.
+                users.onRemoval(upstreamLinks::userRemoved);
+            }
             return new Services(
                     audit,
                     permissions,
@@ -177,6 +202,7 @@ record Services(
                     new AuditTrail(database, clock),
                     settings,
                     activity,
+                    upstreamLinks,
                     ownerChangeListeners);
         } catch (RuntimeException e) {
             if (settings != null) {

@@ -49,14 +49,24 @@ public sealed interface SettingType<T> {
     /** One of an enum's constants, written in lower case ({@code block}) and read ignoring case. */
     record Choice<E extends Enum<E>>(Class<E> enumType) implements SettingType<E> {
 
-        /** The constant named {@code text} (surrounding space and case ignored). */
+        /** The constant named {@code text} (surrounding space and case ignored; {@code _} for {@code -}). */
         public E parse(String text) {
-            for (E constant : enumType.getEnumConstants()) {
-                if (constant.name().equalsIgnoreCase(text.strip())) {
+            E constant = find(enumType, text);
+            if (constant == null) {
+                throw new ConfigException("must be " + expected());
+            }
+            return constant;
+        }
+
+        /** The constant of {@code type} whose {@linkplain #wireName wire name} is {@code text}, or null. */
+        private static <E extends Enum<E>> E find(Class<E> type, String text) {
+            String wanted = text.strip().replace('_', '-');
+            for (E constant : type.getEnumConstants()) {
+                if (wireName(constant).equalsIgnoreCase(wanted)) {
                     return constant;
                 }
             }
-            throw new ConfigException("must be " + expected());
+            return null;
         }
 
         /** The names as the configuration writes them, in declaration order. */
@@ -85,8 +95,9 @@ public sealed interface SettingType<T> {
             return parse(text);
         }
 
-        private static String wireName(Enum<?> value) {
-            return value.name().toLowerCase(Locale.ROOT);
+        /** How the configuration writes a constant: lower case, {@code -} between words ({@code upstream-token}). */
+        public static String wireName(Enum<?> value) {
+            return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 

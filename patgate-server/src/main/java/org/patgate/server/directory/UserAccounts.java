@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.error.ConflictException;
@@ -18,6 +19,8 @@ import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.StillReferencedException;
 import org.patgate.server.store.UserRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Local user accounts as admins manage them: create, list, look up, change, enable or disable,
@@ -26,12 +29,25 @@ import org.patgate.server.store.UserRecord;
  */
 public final class UserAccounts {
 
+    private static final Logger LOG = LoggerFactory.getLogger(UserAccounts.class);
+
     private final Database database;
     private final Passwords passwords;
     private final Groups groups;
     private final AuditLog audit;
     private final String adminGroup;
     private final LongConsumer onUserChanged;
+    private final List<RemovalListener> removalListeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * Told when a user is disabled (after) or about to be deleted (before), with a reason naming who did
+     * it: what was granted to the user elsewhere (a native token on the upstream) can be withdrawn.
+     * Must not throw; a failure is logged and does not stop the disabling or deleting.
+     */
+    @FunctionalInterface
+    public interface RemovalListener {
+        void removed(long userId, String reason);
+    }
 
     /**
      * @param onUserChanged told the id of a user whose enabled state or groups changed, so caches
@@ -50,6 +66,21 @@ public final class UserAccounts {
         this.audit = audit;
         this.adminGroup = adminGroup;
         this.onUserChanged = onUserChanged;
+    }
+
+    /** Adds a listener told of every user disabled or deleted from now on. */
+    public void onRemoval(RemovalListener listener) {
+        removalListeners.add(listener);
+    }
+
+    private void removed(long userId, String reason) {
+        for (RemovalListener listener : removalListeners) {
+            try {
+                listener.removed(userId, reason);
+            } catch (RuntimeException e) {
+                LOG.warn("a listener failed on the removal of user {}", userId, e);
+            }
+        }
     }
 
     /** Creates a local user (admins only) and adds them to the named groups, creating missing groups. */
@@ -113,6 +144,9 @@ public final class UserAccounts {
         database.inTransaction(
                 "enable or disable user " + user.id(), () -> writeEnabled(actor, sourceIp, user, enabled));
         onUserChanged.accept(user.id());
+        if (!enabled) {
+            removed(user.id(), "user disabled by " + actor.username());
+        }
         return database.users().findById(user.id()).orElseThrow();
     }
 
@@ -173,6 +207,9 @@ public final class UserAccounts {
         if (change.groups() != null || change.enabled() != null) {
             onUserChanged.accept(user.id());
         }
+        if (Boolean.FALSE.equals(change.enabled())) {
+            removed(user.id(), "user disabled by " + actor.username());
+        }
         return changed;
     }
 
@@ -218,6 +255,9 @@ public final class UserAccounts {
         if (user.id() == actor.userId()) {
             throw new ConflictException("you cannot delete your own account");
         }
+        // Before: what the listeners withdraw is found through the user. Should the delete then be refused,
+        // the user was meant to go anyway and has lost only what the listeners withdrew.
+        removed(user.id(), "user deleted by " + actor.username());
         try {
             database.inTransaction("delete user " + user.id(), () -> {
                 long tokens = database.users().delete(user.id());

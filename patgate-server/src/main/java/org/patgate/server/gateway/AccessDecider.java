@@ -213,6 +213,6 @@ public final class AccessDecider {
                 return GatewayDecision.Refuse.forbidden(deny.reason(), token.id());
             }
         }
-        return new GatewayDecision.Forward(token.ownerUsername(), token.id(), true, token);
+        return new GatewayDecision.Forward(token.ownerUsername(), token.id(), true, token, null);
     }
 }

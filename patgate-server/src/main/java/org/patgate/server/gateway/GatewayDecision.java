@@ -5,15 +5,29 @@ public sealed interface GatewayDecision {
 
     /**
      * Forward upstream. {@code identity} is the token owner's username, or null for requests that
-     * carry no token (anonymous, session cookie, password where allowed).
+     * carry no token (anonymous, session cookie, password where allowed). {@code upstreamBearer} is the
+     * owner's native upstream token to send as {@code Authorization: Bearer} (identity mode
+     * {@code upstream-token}), else null; {@link #toString()} never shows it.
      */
     record Forward(
             String identity,
             String tokenId,
             boolean removeAuthorization,
-            org.patgate.server.token.TokenVerifier.VerifiedToken token)
+            org.patgate.server.token.TokenVerifier.VerifiedToken token,
+            String upstreamBearer)
             implements GatewayDecision {
-        static final Forward ANONYMOUS = new Forward(null, null, false, null);
+        static final Forward ANONYMOUS = new Forward(null, null, false, null, null);
+
+        /** This decision, sending {@code bearer} upstream as the owner's credential. */
+        Forward withUpstreamBearer(String bearer) {
+            return new Forward(identity, tokenId, true, token, bearer);
+        }
+
+        @Override
+        public String toString() {
+            return "Forward[identity=" + identity + ", tokenId=" + tokenId + ", removeAuthorization="
+                    + removeAuthorization + ", upstreamBearer=" + (upstreamBearer == null ? "none" : "***") + "]";
+        }
     }
 
     /** Answer the client with problem+json; nothing reaches the upstream. */

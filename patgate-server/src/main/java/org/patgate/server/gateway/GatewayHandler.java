@@ -50,15 +50,22 @@ public final class GatewayHandler extends Handler.Wrapper {
     private final ClientAddressResolver addresses;
     private final ActivityRecorder activity;
     private final Clock clock;
+    private final NativeCredentialSwap nativeCredentials;
 
+    /**
+     * @param nativeCredentials swaps in the owner's native upstream token (identity mode
+     *                          {@code upstream-token}), or null to forward the client's credential
+     */
     public GatewayHandler(
             AccessDecider decider,
             CredentialExtractor credentials,
             ClientAddressResolver addresses,
             ActivityRecorder activity,
             Clock clock,
+            NativeCredentialSwap nativeCredentials,
             Handler upstream) {
         super(upstream);
+        this.nativeCredentials = nativeCredentials;
         this.activity = activity;
         this.clock = clock;
         this.decider = decider;
@@ -110,6 +117,10 @@ public final class GatewayHandler extends Handler.Wrapper {
                     if (decision instanceof GatewayDecision.Forward
                             && ForwardedMethods.WITH_DESTINATION.contains(method)) {
                         decision = DestinationCheck.decide(decider, facts, request.getHeaders(), decision);
+                    }
+                    if (nativeCredentials != null && decision instanceof GatewayDecision.Forward allowed) {
+                        // Last: only a request every PATgate check let through gets the owner's native credential.
+                        decision = nativeCredentials.apply(allowed);
                     }
                 }
             }
@@ -247,7 +258,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         answer(request, response, callback, refuse);
     }
 
-    private static void answer(Request request, Response response, Callback callback, GatewayDecision.Refuse refuse) {
+    static void answer(Request request, Response response, Callback callback, GatewayDecision.Refuse refuse) {
         response.setStatus(refuse.status());
         if (refuse.bearerChallenge()) {
             // RFC 6750 §3: the challenge tells clients which scheme to use. Basic beside it (RFC 9110

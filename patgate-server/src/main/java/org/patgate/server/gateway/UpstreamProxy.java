@@ -49,6 +49,7 @@ public final class UpstreamProxy extends ProxyHandler {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final int maxConnections;
+    private final NativeCredentialSwap nativeCredentials;
 
     /**
      * @param identityHeader the identity header: client-sent copies are always removed
@@ -56,6 +57,8 @@ public final class UpstreamProxy extends ProxyHandler {
      *                       or null to send none (identity mode {@code none})
      * @param maxConnections pooled connections to the upstream ({@code limits.upstreamConnections});
      *                       {@link ExchangeAdmission} lets no more exchanges through
+     * @param nativeCredentials marks a link broken when the product answers 401 to a swapped-in native
+     *                          token (identity mode {@code upstream-token}), or null
      */
     public UpstreamProxy(
             URI upstream,
@@ -63,8 +66,10 @@ public final class UpstreamProxy extends ProxyHandler {
             Function<GatewayDecision.Forward, String> identityValue,
             Duration connectTimeout,
             Duration readTimeout,
-            int maxConnections) {
+            int maxConnections,
+            NativeCredentialSwap nativeCredentials) {
         this.maxConnections = maxConnections;
+        this.nativeCredentials = nativeCredentials;
         this.identityValue = identityValue;
         this.upstreamScheme = upstream.getScheme();
         this.upstreamHost = upstream.getHost();
@@ -136,7 +141,33 @@ public final class UpstreamProxy extends ProxyHandler {
             if (identityValue != null && decision.identity() != null) {
                 headers.put(identityHeader, identityValue.apply(decision));
             }
+            if (decision.upstreamBearer() != null) {
+                // The product acts as the token owner, and only as them: no session of whoever holds the token.
+                headers.put(HttpHeader.AUTHORIZATION, "Bearer " + decision.upstreamBearer());
+                headers.remove(HttpHeader.COOKIE);
+            }
         });
+    }
+
+    @Override
+    protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(
+            Request clientToProxyRequest,
+            org.eclipse.jetty.client.Request proxyToServerRequest,
+            Response proxyToClientResponse,
+            Callback proxyToClientCallback) {
+        org.eclipse.jetty.client.Response.CompleteListener relay = super.newServerToProxyResponseListener(
+                clientToProxyRequest, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
+        GatewayDecision.Forward decision = plan(clientToProxyRequest).decision();
+        if (nativeCredentials == null || decision.upstreamBearer() == null) {
+            return relay;
+        }
+        return new NativeRejectionListener(
+                (org.eclipse.jetty.client.Response.Listener) relay,
+                () -> GatewayHandler.answer(
+                        clientToProxyRequest,
+                        proxyToClientResponse,
+                        proxyToClientCallback,
+                        nativeCredentials.rejectedUpstream(decision)));
     }
 
     private void stripSpoofable(HttpFields.Mutable headers, boolean removeAuthorization) {

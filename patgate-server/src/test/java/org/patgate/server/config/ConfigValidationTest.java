@@ -93,7 +93,20 @@ class ConfigValidationTest {
                         "rest:\n  readOnlyPosts: [\"/ok\", \"bad\"]",
                         "rest.readOnlyPosts[1]: must start with '/', got 'bad'"),
                 // identity
-                Arguments.of("identity:\n  mode: ldap", "identity.mode: must be header, jwt or none, got 'ldap'"),
+                Arguments.of(
+                        "identity:\n  mode: ldap",
+                        "identity.mode: must be header, jwt, none or upstream-token, got 'ldap'"),
+                Arguments.of(
+                        "identity:\n  mode: upstream-token",
+                        "identity.mode: upstream-token needs upstream.product jira, confluence or bitbucket"
+                                + " (a product with native tokens to swap in)"),
+                Arguments.of(
+                        "upstream:\n  product: generic\nidentity:\n  mode: UPSTREAM_TOKEN",
+                        "identity.mode: upstream-token needs upstream.product jira, confluence or bitbucket"
+                                + " (a product with native tokens to swap in)"),
+                Arguments.of(
+                        "upstream:\n  product: jira\nidentity:\n  mode: upstream-token\n  nativeTokenLifetime: 0s",
+                        "identity.nativeTokenLifetime: must be positive"),
                 Arguments.of(
                         "identity:\n  header: \"X User\"",
                         "identity.header: must be a valid HTTP header name (RFC 9110 token), got 'X User'"),
@@ -192,7 +205,7 @@ class ConfigValidationTest {
                 Arguments.of(Map.of("PATGATE_REST_PATHS", ""), "rest.paths: must list at least one path pattern"),
                 Arguments.of(
                         Map.of("PATGATE_IDENTITY_MODE", "LDAP"),
-                        "identity.mode: must be header, jwt or none, got 'LDAP'"),
+                        "identity.mode: must be header, jwt, none or upstream-token, got 'LDAP'"),
                 Arguments.of(
                         Map.of("PATGATE_UPSTREAM_READTIMEOUT", "-1s"), "upstream.readTimeout: must not be negative"));
     }

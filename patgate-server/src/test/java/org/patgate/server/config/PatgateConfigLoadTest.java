@@ -52,6 +52,22 @@ class PatgateConfigLoadTest {
     }
 
     @Test
+    void upstreamTokenModeIsReadInEitherSpellingWithItsNativeTokenLifetime() throws IOException {
+        for (String mode : List.of("upstream-token", "upstream_token", " Upstream-Token ")) {
+            PatgateConfig config = PatgateConfig.load(
+                    write("upstream:\n  product: jira\nidentity:\n  mode: \"" + mode + "\"\n"
+                            + "  nativeTokenLifetime: 30d\n"),
+                    Map.of());
+            assertThat(config.identity().mode()).isEqualTo(IdentityConfig.Mode.UPSTREAM_TOKEN);
+            assertThat(config.identity().nativeTokenLifetime()).isEqualTo(Duration.ofDays(30));
+        }
+        PatgateConfig fromEnv = PatgateConfig.load(
+                null, Map.of("PATGATE_UPSTREAM_PRODUCT", "confluence", "PATGATE_IDENTITY_MODE", "upstream-token"));
+        assertThat(fromEnv.identity().mode()).isEqualTo(IdentityConfig.Mode.UPSTREAM_TOKEN);
+        assertThat(fromEnv.identity().nativeTokenLifetime()).isEqualTo(Duration.ofDays(90));
+    }
+
+    @Test
     void emptyFileAndEmptySectionsMeanDefaults() throws IOException {
         assertThat(PatgateConfig.load(write(""), Map.of())).isEqualTo(PatgateConfig.defaults());
         assertThat(PatgateConfig.load(write("listen:\ntokens: ~\n"), Map.of())).isEqualTo(PatgateConfig.defaults());

@@ -72,6 +72,11 @@ public final class FakeAccounts {
 
     /** Creates a native token as the user would in the product's UI; {@code lifetime} null never expires. */
     public NativeToken seedToken(String username, String name, Duration lifetime) {
+        return seedToken(username, name, lifetime, null);
+    }
+
+    /** As {@link #seedToken(String, String, Duration)} with a given secret (a documented example), or null. */
+    public NativeToken seedToken(String username, String name, Duration lifetime, String givenSecret) {
         if (!users.containsKey(username)) {
             throw new IllegalArgumentException("no user " + username);
         }
@@ -80,9 +85,11 @@ public final class FakeAccounts {
         byte[] random = new byte[24];
         RANDOM.nextBytes(random);
         // Both products' raw tokens are base64 of "<id>:<random>", 44 characters or so.
-        String secret = Base64.getEncoder()
-                .encodeToString(
-                        (id + ":" + Base64.getEncoder().encodeToString(random)).getBytes(StandardCharsets.UTF_8));
+        String secret = givenSecret != null
+                ? givenSecret
+                : Base64.getEncoder()
+                        .encodeToString((id + ":" + Base64.getEncoder().encodeToString(random))
+                                .getBytes(StandardCharsets.UTF_8));
         NativeToken token =
                 new NativeToken(id, username, name, secret, now, lifetime == null ? null : now.plus(lifetime));
         tokens.put(id, token);

@@ -181,7 +181,17 @@ public final class ConfigLoader {
                                 in.text("identity.jwt.issuer", "patgate", ConfigRules::plainText),
                                 in.text("identity.jwt.audience", "upstream", ConfigRules::plainText),
                                 in.duration("identity.jwt.lifetime", Duration.ofSeconds(60), ConfigRules::positive),
-                                in.duration("identity.jwt.keyRotation", Duration.ofDays(30), ConfigRules::positive))));
+                                in.duration("identity.jwt.keyRotation", Duration.ofDays(30), ConfigRules::positive)),
+                        in.duration(
+                                "identity.nativeTokenLifetime",
+                                IdentityConfig.DEFAULT_NATIVE_TOKEN_LIFETIME,
+                                ConfigRules::positive)));
+        if (identity != null
+                && identity.mode() == IdentityConfig.Mode.UPSTREAM_TOKEN
+                && product == UpstreamProduct.GENERIC) {
+            problems.add("identity.mode: upstream-token needs upstream.product jira, confluence or bitbucket"
+                    + " (a product with native tokens to swap in)");
+        }
         List<String> trustedProxies = read(in, PatgateConfig.TRUSTED_PROXIES, UpstreamProduct.GENERIC);
         BootstrapConfig bootstrap = record(problems, () -> BootstrapConfig.from(declared));
         TokensConfig tokens = record(problems, () -> TokensConfig.from(declared));

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.Setting;
 import org.patgate.server.config.SettingType;
@@ -112,26 +111,10 @@ final class ConfigReader {
         };
     }
 
-    /** An enum written in lower case in YAML ({@code block}); matched ignoring case. */
+    /** An enum written in lower case in YAML ({@code block}, {@code upstream-token}); matched ignoring case. */
     <E extends Enum<E>> E choice(String key, E fallback, Class<E> type) {
-        List<String> names = Stream.of(type.getEnumConstants())
-                .map(e -> e.name().toLowerCase(Locale.ROOT))
-                .toList();
-        String expected = names.size() == 2
-                ? names.get(0) + " or " + names.get(1)
-                : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
-        return scalar(
-                key,
-                fallback,
-                text -> {
-                    for (E constant : type.getEnumConstants()) {
-                        if (constant.name().equalsIgnoreCase(text.strip())) {
-                            return constant;
-                        }
-                    }
-                    throw new ConfigException("must be " + expected);
-                },
-                value -> {});
+        SettingType.Choice<E> choice = new SettingType.Choice<>(type);
+        return scalar(key, fallback, choice::parse, value -> {});
     }
 
     List<String> list(String key, List<String> fallback, Consumer<String> itemRule) {
