@@ -46,6 +46,7 @@ import org.patgate.server.gateway.ExchangeAdmission;
 import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.GatewayDecision;
 import org.patgate.server.gateway.GatewayHandler;
+import org.patgate.server.gateway.NativeTokenAdmin;
 import org.patgate.server.gateway.PasswordsOutsideRestPaths;
 import org.patgate.server.gateway.RequestBodyRate;
 import org.patgate.server.gateway.UpstreamProxy;
@@ -345,7 +346,11 @@ public final class PatgateServer implements AutoCloseable {
             ExchangeBudget exchanges,
             ClientAddressResolver addresses) {
         // The decider asks the settings for the rules on every request, so changes apply without a restart.
-        AccessDecider decider = new AccessDecider(verifier, settings, passwordsOutside);
+        AccessDecider decider = new AccessDecider(
+                verifier,
+                settings,
+                passwordsOutside,
+                NativeTokenAdmin.of(config.upstream().product().nativeTokenAdmin()));
         Function<GatewayDecision.Forward, String> identityValue =
                 switch (config.identity().mode()) {
                     case HEADER -> GatewayDecision.Forward::identity;

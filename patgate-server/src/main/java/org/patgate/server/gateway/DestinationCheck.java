@@ -51,7 +51,8 @@ final class DestinationCheck {
                 facts.client(),
                 facts.credentials(),
                 facts.methodOverride(),
-                facts.contentType()));
+                facts.contentType(),
+                null));
         return there instanceof GatewayDecision.Refuse ? there : decided;
     }
 

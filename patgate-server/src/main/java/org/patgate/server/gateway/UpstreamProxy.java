@@ -17,13 +17,15 @@ import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.patgate.core.token.Scope;
 
 /**
  * Forwards an allowed request to the upstream, streaming both bodies over pooled keep-alive
  * connections (Jetty's {@link ProxyHandler} does the streaming and the RFC 9110 hop-by-hop rules).
  * On the way it sends the <em>normalised</em> path that was checked, removes every client-sent
  * copy of the identity header (any case, '_' or '.' variants), X-Original-URL, X-Rewrite-URL and a
- * PATgate token, sets the identity of the token owner, and rewrites the X-Forwarded-* and
+ * PATgate token, and for a read-only token every spelling of {@code X-Atlassian-Token} (see
+ * {@link #XSRF_OPT_OUT}), sets the identity of the token owner, and rewrites the X-Forwarded-* and
  * Forwarded headers from what PATgate itself knows. Thread-safe.
  */
 public final class UpstreamProxy extends ProxyHandler {
@@ -38,6 +40,14 @@ public final class UpstreamProxy extends ProxyHandler {
             "x-forwarded-server",
             "x-real-ip",
             "forwarded");
+
+    /**
+     * Jira and Confluence skip their XSRF check for a request with {@code X-Atlassian-Token: no-check}.
+     * Removed from requests made with a read-only token, so that such a token can never switch off the
+     * product's protection of a state-changing web action; kept for read-write tokens, whose REST
+     * clients need it (attachments are multipart uploads).
+     */
+    static final String XSRF_OPT_OUT = "x-atlassian-token";
 
     private final String upstreamScheme;
     private final String upstreamHost;
@@ -132,20 +142,25 @@ public final class UpstreamProxy extends ProxyHandler {
         super.copyRequestHeaders(clientToProxyRequest, proxyToServerRequest);
         GatewayDecision.Forward decision = plan(clientToProxyRequest).decision();
         proxyToServerRequest.headers(headers -> {
-            stripSpoofable(headers, decision.removeAuthorization());
+            stripSpoofable(headers, decision.removeAuthorization(), readOnly(decision));
             if (identityValue != null && decision.identity() != null) {
                 headers.put(identityHeader, identityValue.apply(decision));
             }
         });
     }
 
-    private void stripSpoofable(HttpFields.Mutable headers, boolean removeAuthorization) {
+    private static boolean readOnly(GatewayDecision.Forward decision) {
+        return decision.token() != null && decision.token().scope() == Scope.READ_ONLY;
+    }
+
+    private void stripSpoofable(HttpFields.Mutable headers, boolean removeAuthorization, boolean readOnly) {
         for (ListIterator<HttpField> it = headers.listIterator(); it.hasNext(); ) {
             HttpField field = it.next();
             String name = field.getName();
             if (HeaderNames.hasKey(name, identityKey)
                     || HeaderNames.hasAnyKey(name, ALWAYS_REMOVED)
-                    || (removeAuthorization && field.getHeader() == HttpHeader.AUTHORIZATION)) {
+                    || (removeAuthorization && field.getHeader() == HttpHeader.AUTHORIZATION)
+                    || (readOnly && HeaderNames.hasKey(name, XSRF_OPT_OUT))) {
                 it.remove();
             }
         }
