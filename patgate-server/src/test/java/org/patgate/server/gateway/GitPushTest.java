@@ -181,6 +181,76 @@ class GitPushTest {
         assertThat(backend.received()).isEmpty();
     }
 
+    @Test
+    void everySpellingOfAPushIsRefusedForAReadOnlyTokenOverHttp1AndHttp2() {
+        List<String> pushes = List.of(
+                "GET " + REPO + "/info/refs?service=git-receive-pack",
+                "GET " + REPO + "/info/refs?service=GIT-RECEIVE-PACK",
+                "GET " + REPO + "/info/refs?service=git%2Dreceive%2Dpack",
+                "GET " + REPO + "/info/refs?x=1&service=git-receive-pack",
+                "GET " + REPO + "/info/refs?service=git-upload-pack&service=git-receive-pack",
+                "GET " + REPO + "/info/refs/?service=git-receive-pack",
+                "GET " + REPO + "/info/REFS?service=git-receive-pack",
+                "GET " + REPO + "/info/refs;x=y?service=git-receive-pack",
+                "GET " + REPO + "/info/./refs?service=git-receive-pack",
+                "HEAD " + REPO + "/info/refs?service=git-receive-pack",
+                "GET /bitbucket" + REPO + "/info/refs?service=git-receive-pack",
+                "POST " + REPO + "/git-receive-pack",
+                "POST " + REPO + "/GIT-RECEIVE-PACK",
+                "POST " + REPO + "/git-receive-pack/",
+                "POST " + REPO + "/git-receive-pack;x",
+                "POST " + REPO + "/x/../git-receive-pack",
+                "POST " + REPO + "/git-%72eceive-pack",
+                "GET " + REPO + "/git-receive-pack",
+                "PUT " + REPO + "/git-receive-pack");
+        String token = gw.readOnly();
+        for (String push : pushes) {
+            String method = push.substring(0, push.indexOf(' '));
+            String target = push.substring(push.indexOf(' ') + 1);
+            for (String authorization :
+                    List.of("Bearer " + token, "Basic " + BypassTest.b64("x-token-auth:" + token))) {
+                for (String contentType : List.of("application/x-git-receive-pack-request", "application/json")) {
+                    String body = method.equals("GET") || method.equals("HEAD") ? "" : "0000";
+                    var answer = org.patgate.server.testing.RawHttp.send(
+                            gw.base(),
+                            method + " " + target + " HTTP/1.1\r\nHost: gw\r\nUser-Agent: git/2.45.0\r\n"
+                                    + "Authorization: " + authorization + "\r\nContent-Type: " + contentType
+                                    + "\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n"
+                                    + body);
+                    assertThat(answer.status()).as(push).isEqualTo(403);
+                    assertThat(answer.text()).as(push).containsIgnoringCase("Content-Type: text/plain");
+                    if (!method.equals("HEAD")) {
+                        assertThat(answer.text()).as(push).contains("PATgate: ");
+                    }
+                    try (var http2 = org.patgate.server.testing.RawHttp2.connect(gw.base())) {
+                        var h2 = http2.send(
+                                method,
+                                target,
+                                Map.of("authorization", authorization, "content-type", contentType),
+                                body.isEmpty() ? null : body);
+                        assertThat(h2.status()).as("HTTP/2 " + push).isEqualTo(403);
+                    }
+                }
+            }
+        }
+        assertThat(backend.received()).isEmpty();
+
+        // Fetching is a read, and other clients than git are answered with problem+json.
+        assertThat(gw.bearer("GET", REPO + "/info/refs?service=git-upload-pack", token)
+                        .status())
+                .isEqualTo(200);
+        var json = gw.send(
+                "GET",
+                REPO + "/info/refs?service=git-receive-pack",
+                Map.of("Authorization", "Bearer " + token, "Accept", "application/json"),
+                null);
+        assertThat(json.status()).isEqualTo(403);
+        assertThat(json.body()).contains("\"type\"").contains(GitSmartHttp.READ_ONLY_PUSH);
+        assertThat(gw.bearer("GET", REPO + "/info/refs?service=git-receive-pack", gw.readWrite())
+                        .status())
+                .isEqualTo(200);
+    }
+
     private Path cloneWith(String token) throws Exception {
         Path clone = work.resolve("clone-" + System.nanoTime());
         require(git(work, "-c", bearer(token), "clone", url(), clone.toString()));
