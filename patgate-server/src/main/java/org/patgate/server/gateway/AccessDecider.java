@@ -243,6 +243,11 @@ public final class AccessDecider {
             if (token.rules().decide(request.method(), request.normalizedPath()) instanceof Decision.Deny deny) {
                 return GatewayDecision.Refuse.forbidden(deny.reason(), token.id());
             }
+            String receivePack = GitSmartHttp.announcedReceivePack(request.normalizedPath(), request.rawQuery());
+            if (receivePack != null && token.rules().decide("POST", receivePack) instanceof Decision.Deny) {
+                // Refused at the announcement, where git shows the reason; the push itself would fail silently.
+                return GatewayDecision.Refuse.forbidden(GitSmartHttp.RULES_FORBID_PUSH, token.id());
+            }
         }
         return new GatewayDecision.Forward(token.ownerUsername(), token.id(), true, token);
     }

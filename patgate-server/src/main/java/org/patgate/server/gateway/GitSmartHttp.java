@@ -18,6 +18,8 @@ final class GitSmartHttp {
 
     static final String READ_ONLY_PUSH = "this token is read-only; pushing needs a read-write token";
 
+    static final String RULES_FORBID_PUSH = "this token's rules do not allow pushing to this repository";
+
     private static final String RECEIVE_PACK = "git-receive-pack";
 
     private GitSmartHttp() {}
@@ -43,6 +45,25 @@ final class GitSmartHttp {
             }
         }
         return false;
+    }
+
+    /**
+     * For a push announcement ({@code …/info/refs} with a {@link #isPush receive-pack} query), the path
+     * the push itself will be sent to ({@code …/git-receive-pack}), so that a token's rules can refuse
+     * the push where git shows the reason; otherwise null.
+     */
+    static String announcedReceivePack(String decodedNormalizedPath, String rawQuery) {
+        String path = decodedNormalizedPath.endsWith("/")
+                ? decodedNormalizedPath.substring(0, decodedNormalizedPath.length() - 1)
+                : decodedNormalizedPath;
+        if (!lastSegment(path).equalsIgnoreCase("refs") || !isPush(decodedNormalizedPath, rawQuery)) {
+            return null;
+        }
+        String info = path.substring(0, path.lastIndexOf('/'));
+        if (!lastSegment(info).equalsIgnoreCase("info")) {
+            return null;
+        }
+        return info.substring(0, info.lastIndexOf('/')) + "/" + RECEIVE_PACK;
     }
 
     /**

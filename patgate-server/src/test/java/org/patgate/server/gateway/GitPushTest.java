@@ -153,6 +153,40 @@ class GitPushTest {
     }
 
     @Test
+    void aTokenWhoseRulesAllowOnlyFetchingClonesButCannotPushAndGitShowsWhy() throws Exception {
+        var created = gw.server.call(
+                "POST",
+                "/.patgate/api/v1/tokens",
+                "alice",
+                RunningGateway.ALICE_PASSWORD,
+                Map.of(
+                        "name",
+                        "fetch-only",
+                        "scope",
+                        "read-write",
+                        "rules",
+                        Map.of(
+                                "allow",
+                                List.of(
+                                        Map.of("methods", List.of("GET"), "path", "/scm/**"),
+                                        Map.of("methods", List.of("POST"), "path", "/scm/*/*/git-upload-pack")))));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String token = created.json().get("token").asText();
+        Path clone = cloneWith(token);
+        String before = head(bare);
+        Files.writeString(clone.resolve("README"), "not with these rules\n");
+        require(commit(clone, "rules"));
+        backend.clear();
+
+        Git push = git(clone, "-c", bearer(token), "push", url(), "HEAD:main");
+
+        assertThat(push.exit()).as(push.err()).isNotZero();
+        assertThat(push.err()).contains("remote: PATgate: " + GitSmartHttp.RULES_FORBID_PUSH);
+        assertThat(head(bare)).isEqualTo(before);
+        assertThat(backend.received()).isEmpty();
+    }
+
+    @Test
     void aRevokedTokenCannotClone() throws Exception {
         var created = gw.server.createToken(
                 "alice", RunningGateway.ALICE_PASSWORD, Map.of("name", "to-revoke", "scope", "read-only"));
