@@ -51,8 +51,7 @@ final class DestinationCheck {
                 facts.client(),
                 facts.credentials(),
                 facts.methodOverride(),
-                facts.contentType(),
-                null));
+                facts.contentType()));
         return there instanceof GatewayDecision.Refuse ? there : decided;
     }
 
