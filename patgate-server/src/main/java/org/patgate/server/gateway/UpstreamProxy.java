@@ -142,25 +142,20 @@ public final class UpstreamProxy extends ProxyHandler {
         super.copyRequestHeaders(clientToProxyRequest, proxyToServerRequest);
         GatewayDecision.Forward decision = plan(clientToProxyRequest).decision();
         proxyToServerRequest.headers(headers -> {
-            stripSpoofable(headers, decision.removeAuthorization(), readOnly(decision));
+            stripSpoofable(headers, decision.removeAuthorization());
             if (identityValue != null && decision.identity() != null) {
                 headers.put(identityHeader, identityValue.apply(decision));
             }
         });
     }
 
-    private static boolean readOnly(GatewayDecision.Forward decision) {
-        return decision.token() != null && decision.token().scope() == Scope.READ_ONLY;
-    }
-
-    private void stripSpoofable(HttpFields.Mutable headers, boolean removeAuthorization, boolean readOnly) {
+    private void stripSpoofable(HttpFields.Mutable headers, boolean removeAuthorization) {
         for (ListIterator<HttpField> it = headers.listIterator(); it.hasNext(); ) {
             HttpField field = it.next();
             String name = field.getName();
             if (HeaderNames.hasKey(name, identityKey)
                     || HeaderNames.hasAnyKey(name, ALWAYS_REMOVED)
-                    || (removeAuthorization && field.getHeader() == HttpHeader.AUTHORIZATION)
-                    || (readOnly && HeaderNames.hasKey(name, XSRF_OPT_OUT))) {
+                    || (removeAuthorization && field.getHeader() == HttpHeader.AUTHORIZATION)) {
                 it.remove();
             }
         }
@@ -170,6 +165,8 @@ public final class UpstreamProxy extends ProxyHandler {
     protected void addProxyHeaders(
             Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
         ForwardPlan plan = plan(clientToProxyRequest);
+        // ProxyHandler calls this after copyRequestHeaders, so the client's headers are all in place.
+        removeXsrfOptOut(plan.decision(), proxyToServerRequest);
         String client = plan.client().getHostAddress();
         String host = clientToProxyRequest.getHeaders().get(HttpHeader.HOST);
         String proto = clientToProxyRequest.isSecure() ? "https" : "http";
@@ -186,6 +183,21 @@ public final class UpstreamProxy extends ProxyHandler {
                     HttpHeader.FORWARDED,
                     "for=" + forNode + ";proto=" + proto
                             + (host == null ? "" : ";host=" + HttpField.PARAMETER_TOKENIZER.quote(host)));
+        });
+    }
+
+    /** Every client-sent spelling of {@link #XSRF_OPT_OUT}, for a request made with a read-only token. */
+    private static void removeXsrfOptOut(
+            GatewayDecision.Forward decision, org.eclipse.jetty.client.Request proxyToServerRequest) {
+        if (decision.token() == null || decision.token().scope() != Scope.READ_ONLY) {
+            return;
+        }
+        proxyToServerRequest.headers(headers -> {
+            for (ListIterator<HttpField> it = headers.listIterator(); it.hasNext(); ) {
+                if (HeaderNames.hasKey(it.next().getName(), XSRF_OPT_OUT)) {
+                    it.remove();
+                }
+            }
         });
     }
 
