@@ -26,8 +26,8 @@ final class GitSmartHttp {
 
     /**
      * Whether the request pushes or announces a push: the last path segment is {@code git-receive-pack},
-     * or it is {@code refs} (of {@code info/refs}) with a query value naming {@code receive-pack} (or a
-     * query that does not decode). Any letter case.
+     * or it is {@code refs} (of {@code info/refs}) with a query parameter naming {@code receive-pack} (or
+     * a query that does not decode). Any letter case.
      */
     static boolean isPush(String decodedNormalizedPath, String rawQuery) {
         String last = lastSegment(decodedNormalizedPath);
@@ -37,10 +37,11 @@ final class GitSmartHttp {
         if (!last.equalsIgnoreCase("refs") || rawQuery == null) {
             return false;
         }
-        for (String pair : rawQuery.split("&")) {
-            String[] parts = pair.split("=", 2);
-            String value = parts.length == 2 ? CredentialExtractor.decodeQuery(parts[1]) : "";
-            if (value == null || NativeTokenAdmin.fold(value).contains("receive-pack")) {
+        // Whole parameters, names and values: whatever a server takes for a separator ('&' or ';'), a
+        // parameter naming receive-pack anywhere is a push.
+        for (String parameter : rawQuery.split("&")) {
+            String decoded = CredentialExtractor.decodeQuery(parameter);
+            if (decoded == null || NativeTokenAdmin.fold(decoded).contains("receive-pack")) {
                 return true;
             }
         }

@@ -19,6 +19,10 @@ class GitSmartHttpTest {
         assertThat(GitSmartHttp.isPush("/scm/p/r.git/info/refs", "service=git-upload-pack&service=git-receive-pack"))
                 .isTrue();
         assertThat(GitSmartHttp.isPush("/scm/p/r.git/info/refs", "service=%zz")).isTrue(); // undecodable: fail closed
+        assertThat(GitSmartHttp.isPush("/scm/p/r.git/info/refs", "x=1;service=git-receive-pack"))
+                .isTrue();
+        assertThat(GitSmartHttp.isPush("/scm/p/r.git/info/refs", "x;service=git-receive-pack"))
+                .isTrue();
         assertThat(GitSmartHttp.isPush("/scm/p/r.git/git-receive-pack", null)).isTrue();
         assertThat(GitSmartHttp.isPush("/scm/p/r.git/GIT-RECEIVE-PACK/", null)).isTrue();
 
