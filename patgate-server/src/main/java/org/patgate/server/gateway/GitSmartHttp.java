@@ -34,7 +34,7 @@ final class GitSmartHttp {
         if (last.equalsIgnoreCase(RECEIVE_PACK)) {
             return true;
         }
-        if (!last.equalsIgnoreCase("refs") || rawQuery == null) {
+        if (rawQuery == null || !isInfoRefs(decodedNormalizedPath)) {
             return false;
         }
         // Whole parameters, names and values: whatever a server takes for a separator ('&' or ';'), a
@@ -54,17 +54,11 @@ final class GitSmartHttp {
      * the push where git shows the reason; otherwise null.
      */
     static String announcedReceivePack(String decodedNormalizedPath, String rawQuery) {
-        String path = decodedNormalizedPath.endsWith("/")
-                ? decodedNormalizedPath.substring(0, decodedNormalizedPath.length() - 1)
-                : decodedNormalizedPath;
-        if (!lastSegment(path).equalsIgnoreCase("refs") || !isPush(decodedNormalizedPath, rawQuery)) {
+        if (!isInfoRefs(decodedNormalizedPath) || !isPush(decodedNormalizedPath, rawQuery)) {
             return null;
         }
-        String info = path.substring(0, path.lastIndexOf('/'));
-        if (!lastSegment(info).equalsIgnoreCase("info")) {
-            return null;
-        }
-        return info.substring(0, info.lastIndexOf('/')) + "/" + RECEIVE_PACK;
+        String info = parent(withoutTrailingSlash(decodedNormalizedPath));
+        return parent(info) + "/" + RECEIVE_PACK;
     }
 
     /**
@@ -80,8 +74,11 @@ final class GitSmartHttp {
         if (agent != null && agent.regionMatches(true, 0, "git/", 0, 4)) {
             return true;
         }
-        String last = decodedPath == null ? "" : lastSegment(decodedPath);
-        return last.equalsIgnoreCase("refs")
+        if (decodedPath == null) {
+            return false;
+        }
+        String last = lastSegment(decodedPath);
+        return isInfoRefs(decodedPath)
                 || last.equalsIgnoreCase("git-upload-pack")
                 || last.equalsIgnoreCase(RECEIVE_PACK);
     }
@@ -89,6 +86,23 @@ final class GitSmartHttp {
     /** The body git prints as {@code remote: PATgate: …}: one line. */
     static ByteBuffer plainText(String detail) {
         return ByteBuffer.wrap(("PATgate: " + detail + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether the path ends in {@code /info/refs} (any letter case, a trailing '/' allowed). */
+    private static boolean isInfoRefs(String decodedNormalizedPath) {
+        String path = withoutTrailingSlash(decodedNormalizedPath);
+        return lastSegment(path).equalsIgnoreCase("refs")
+                && lastSegment(parent(path)).equalsIgnoreCase("info");
+    }
+
+    private static String withoutTrailingSlash(String path) {
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    /** The path without its last segment ("" for a path of one segment). */
+    private static String parent(String pathWithoutTrailingSlash) {
+        int slash = pathWithoutTrailingSlash.lastIndexOf('/');
+        return slash <= 0 ? "" : pathWithoutTrailingSlash.substring(0, slash);
     }
 
     private static String lastSegment(String path) {

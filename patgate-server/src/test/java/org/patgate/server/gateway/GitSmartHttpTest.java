@@ -33,6 +33,9 @@ class GitSmartHttpTest {
         assertThat(GitSmartHttp.isPush("/rest/api/2/search", "jql=text~receive-pack"))
                 .isFalse();
         assertThat(GitSmartHttp.isPush("/", null)).isFalse();
+        // Only info/refs announces: a REST resource called refs is not git.
+        assertThat(GitSmartHttp.isPush("/rest/api/1.0/projects/P/repos/r/refs", "filterText=receive-pack"))
+                .isFalse();
     }
 
     @Test
@@ -46,6 +49,8 @@ class GitSmartHttpTest {
         assertThat(GitSmartHttp.announcedReceivePack("/scm/p/r.git/info/refs", "service=git-upload-pack"))
                 .isNull();
         assertThat(GitSmartHttp.announcedReceivePack("/refs", "service=git-receive-pack"))
+                .isNull();
+        assertThat(GitSmartHttp.announcedReceivePack("/scm/p/r.git/x/refs", "service=git-receive-pack"))
                 .isNull();
         assertThat(GitSmartHttp.announcedReceivePack("/scm/p/r.git/git-receive-pack", null))
                 .isNull();
@@ -63,6 +68,8 @@ class GitSmartHttpTest {
                 .isTrue();
         assertThat(GitSmartHttp.wantsPlainText("/rest/api/2/myself", curl)).isFalse();
         assertThat(GitSmartHttp.wantsPlainText(null, curl)).isFalse();
+        assertThat(GitSmartHttp.wantsPlainText("/rest/api/1.0/projects/P/repos/r/refs", curl))
+                .isFalse();
         assertThat(GitSmartHttp.wantsPlainText("/scm/p/r.git/info/refs", asksJson))
                 .isFalse();
     }
