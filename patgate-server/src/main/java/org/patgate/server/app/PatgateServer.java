@@ -50,6 +50,7 @@ import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.GatewayDecision;
 import org.patgate.server.gateway.GatewayHandler;
 import org.patgate.server.gateway.NativeCredentialSwap;
+import org.patgate.server.gateway.NativeTokenAdmin;
 import org.patgate.server.gateway.PasswordsOutsideRestPaths;
 import org.patgate.server.gateway.RequestBodyRate;
 import org.patgate.server.gateway.UpstreamProxy;
@@ -365,7 +366,11 @@ public final class PatgateServer implements AutoCloseable {
             ClientAddressResolver addresses,
             UpstreamLinks upstreamLinks) {
         // The decider asks the settings for the rules on every request, so changes apply without a restart.
-        AccessDecider decider = new AccessDecider(verifier, settings, passwordsOutside);
+        AccessDecider decider = new AccessDecider(
+                verifier,
+                settings,
+                passwordsOutside,
+                NativeTokenAdmin.of(config.upstream().product().nativeTokenAdmin()));
         Function<GatewayDecision.Forward, String> identityValue =
                 switch (config.identity().mode()) {
                     // upstream-token: the native token authenticates; the username is for the product's logs.

@@ -16,8 +16,9 @@ import org.patgate.server.token.TokenVerifier.Verification;
 /**
  * The gateway's rules, applied to one request whose path is already normalised:
  * <ol>
- *   <li>a token is verified wherever it is presented (REST path or not), then its IP ranges and
- *       scope are enforced;</li>
+ *   <li>a token is verified wherever it is presented (REST path or not); a valid one is refused on
+ *       the product's own token API ({@link NativeTokenAdmin}), then its IP ranges and scope are
+ *       enforced, and a read-only token never pushes to git ({@link GitSmartHttp});</li>
  *   <li>on REST paths, passwords (Basic, other schemes, Jira's {@code os_password}) are refused
  *       while {@code rest.passwordAuth} is {@code block};</li>
  *   <li>on REST paths, while passwords are blocked, password logins are refused whatever else the
@@ -38,6 +39,7 @@ public final class AccessDecider {
     private final TokenVerifier verifier;
     private final Supplier<RestRules> rules;
     private final PasswordsOutsideRestPaths passwordsOutside;
+    private final NativeTokenAdmin nativeTokenAdmin;
 
     /**
      * @param rules the rules in force; asked once per request, so it must answer at once without
@@ -51,9 +53,19 @@ public final class AccessDecider {
     /** As above, counting passwords seen outside the REST paths in {@code passwordsOutside}. */
     public AccessDecider(
             TokenVerifier verifier, Supplier<RestRules> rules, PasswordsOutsideRestPaths passwordsOutside) {
+        this(verifier, rules, passwordsOutside, NativeTokenAdmin.NONE);
+    }
+
+    /** As above, refusing tokens on the upstream product's own token API. */
+    public AccessDecider(
+            TokenVerifier verifier,
+            Supplier<RestRules> rules,
+            PasswordsOutsideRestPaths passwordsOutside,
+            NativeTokenAdmin nativeTokenAdmin) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.passwordsOutside = Objects.requireNonNull(passwordsOutside, "passwordsOutside");
+        this.nativeTokenAdmin = Objects.requireNonNull(nativeTokenAdmin, "nativeTokenAdmin");
     }
 
     /**
@@ -86,6 +98,7 @@ public final class AccessDecider {
      * @param method      exactly as received; the gateway refuses any method that is not forwarded as
      *                    spelled ({@link org.patgate.core.decision.ForwardedMethods}) before asking
      * @param contentType the {@code Content-Type} value when exactly one was sent, otherwise null
+     * @param rawQuery    the query as received, or null
      */
     public record RequestFacts(
             String method,
@@ -93,7 +106,19 @@ public final class AccessDecider {
             InetAddress client,
             Credentials credentials,
             boolean methodOverride,
-            String contentType) {
+            String contentType,
+            String rawQuery) {
+
+        /** Facts of a request without a query. */
+        public RequestFacts(
+                String method,
+                String normalizedPath,
+                InetAddress client,
+                Credentials credentials,
+                boolean methodOverride,
+                String contentType) {
+            this(method, normalizedPath, client, credentials, methodOverride, contentType, null);
+        }
 
         /** Facts of a request without a (single) {@code Content-Type}. */
         public RequestFacts(
@@ -102,7 +127,7 @@ public final class AccessDecider {
                 InetAddress client,
                 Credentials credentials,
                 boolean methodOverride) {
-            this(method, normalizedPath, client, credentials, methodOverride, null);
+            this(method, normalizedPath, client, credentials, methodOverride, null, null);
         }
     }
 
@@ -194,10 +219,16 @@ public final class AccessDecider {
             return GatewayDecision.Refuse.unauthorized(refused.reason().detail());
         }
         TokenVerifier.VerifiedToken token = ((Verification.Valid) verification).token();
+        if (nativeTokenAdmin.covers(request.normalizedPath())) {
+            return nativeTokenAdmin.refusal(token.id());
+        }
         if (!token.allowedIps().allows(request.client())) {
             return GatewayDecision.Refuse.forbidden("this token may not be used from your address", token.id());
         }
         if (token.scope() == Scope.READ_ONLY) {
+            if (GitSmartHttp.isPush(request.normalizedPath(), request.rawQuery())) {
+                return GatewayDecision.Refuse.forbidden(GitSmartHttp.READ_ONLY_PUSH, token.id());
+            }
             Decision decision = readOnly.decide(
                     request.method(), request.normalizedPath(), request.methodOverride(), request.contentType());
             if (decision instanceof Decision.Deny deny) {
@@ -211,6 +242,11 @@ public final class AccessDecider {
             }
             if (token.rules().decide(request.method(), request.normalizedPath()) instanceof Decision.Deny deny) {
                 return GatewayDecision.Refuse.forbidden(deny.reason(), token.id());
+            }
+            String receivePack = GitSmartHttp.announcedReceivePack(request.normalizedPath(), request.rawQuery());
+            if (receivePack != null && token.rules().decide("POST", receivePack) instanceof Decision.Deny) {
+                // Refused at the announcement, where git shows the reason; the push itself would fail silently.
+                return GatewayDecision.Refuse.forbidden(GitSmartHttp.RULES_FORBID_PUSH, token.id());
             }
         }
         return new GatewayDecision.Forward(token.ownerUsername(), token.id(), true, token, null);

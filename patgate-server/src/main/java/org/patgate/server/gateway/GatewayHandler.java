@@ -112,7 +112,8 @@ public final class GatewayHandler extends Handler.Wrapper {
                             client,
                             credentials.extract(uri.getPath(), request.getHeaders(), uri.getQuery()),
                             hasMethodOverride(request.getHeaders(), uri.getQuery()),
-                            contentType(request.getHeaders()));
+                            contentType(request.getHeaders()),
+                            uri.getQuery());
                     decision = decider.decide(facts);
                     if (decision instanceof GatewayDecision.Forward
                             && ForwardedMethods.WITH_DESTINATION.contains(method)) {
@@ -271,11 +272,22 @@ public final class GatewayHandler extends Handler.Wrapper {
         if (refuse.status() == 405) {
             response.getHeaders().put(HttpHeader.ALLOW, ForwardedMethods.ALLOW_HEADER); // RFC 9110 §15.5.6
         }
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        if (GitSmartHttp.wantsPlainText(decodedPath(request), request.getHeaders())) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+            response.write(true, GitSmartHttp.plainText(refuse.detail()), callback);
+            return;
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
         Problem problem = Problem.of(refuse.status(), refuse.slug(), refuse.title(), refuse.detail())
                 .at(request.getHttpURI().getPath());
         response.write(true, ByteBuffer.wrap(Json.write(problem)), callback);
+    }
+
+    private static String decodedPath(Request request) {
+        return PathNormalizer.normalize(request.getHttpURI().getPath()) instanceof NormalizedPath.Ok ok
+                ? ok.decoded()
+                : null;
     }
 
     /**

@@ -17,13 +17,15 @@ import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.patgate.core.token.Scope;
 
 /**
  * Forwards an allowed request to the upstream, streaming both bodies over pooled keep-alive
  * connections (Jetty's {@link ProxyHandler} does the streaming and the RFC 9110 hop-by-hop rules).
  * On the way it sends the <em>normalised</em> path that was checked, removes every client-sent
  * copy of the identity header (any case, '_' or '.' variants), X-Original-URL, X-Rewrite-URL and a
- * PATgate token, sets the identity of the token owner, and rewrites the X-Forwarded-* and
+ * PATgate token, and for a read-only token every spelling of {@code X-Atlassian-Token} (see
+ * {@link #XSRF_OPT_OUT}), sets the identity of the token owner, and rewrites the X-Forwarded-* and
  * Forwarded headers from what PATgate itself knows. Thread-safe.
  */
 public final class UpstreamProxy extends ProxyHandler {
@@ -38,6 +40,14 @@ public final class UpstreamProxy extends ProxyHandler {
             "x-forwarded-server",
             "x-real-ip",
             "forwarded");
+
+    /**
+     * Jira and Confluence skip their XSRF check for a request with {@code X-Atlassian-Token: no-check}.
+     * Removed from requests made with a read-only token, so that such a token can never switch off the
+     * product's protection of a state-changing web action; kept for read-write tokens, whose REST
+     * clients need it (attachments are multipart uploads).
+     */
+    static final String XSRF_OPT_OUT = "x-atlassian-token";
 
     private final String upstreamScheme;
     private final String upstreamHost;
@@ -186,6 +196,8 @@ public final class UpstreamProxy extends ProxyHandler {
     protected void addProxyHeaders(
             Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
         ForwardPlan plan = plan(clientToProxyRequest);
+        // ProxyHandler calls this after copyRequestHeaders, so the client's headers are all in place.
+        removeXsrfOptOut(plan.decision(), proxyToServerRequest);
         String client = plan.client().getHostAddress();
         String host = clientToProxyRequest.getHeaders().get(HttpHeader.HOST);
         String proto = clientToProxyRequest.isSecure() ? "https" : "http";
@@ -202,6 +214,21 @@ public final class UpstreamProxy extends ProxyHandler {
                     HttpHeader.FORWARDED,
                     "for=" + forNode + ";proto=" + proto
                             + (host == null ? "" : ";host=" + HttpField.PARAMETER_TOKENIZER.quote(host)));
+        });
+    }
+
+    /** Every client-sent spelling of {@link #XSRF_OPT_OUT}, for a request made with a read-only token. */
+    private static void removeXsrfOptOut(
+            GatewayDecision.Forward decision, org.eclipse.jetty.client.Request proxyToServerRequest) {
+        if (decision.token() == null || decision.token().scope() != Scope.READ_ONLY) {
+            return;
+        }
+        proxyToServerRequest.headers(headers -> {
+            for (ListIterator<HttpField> it = headers.listIterator(); it.hasNext(); ) {
+                if (HeaderNames.hasKey(it.next().getName(), XSRF_OPT_OUT)) {
+                    it.remove();
+                }
+            }
         });
     }
 
