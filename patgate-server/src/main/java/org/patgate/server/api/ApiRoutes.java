@@ -60,6 +60,10 @@ public final class ApiRoutes {
                     "/users/{username}/upstream-link",
                     (r, x, p) -> r.upstreamLinks().ofUser(x, p)),
             route(
+                    "PUT",
+                    "/users/{username}/upstream-link",
+                    (r, x, p) -> r.upstreamLinks().bindService(x, p)),
+            route(
                     "DELETE",
                     "/users/{username}/upstream-link",
                     (r, x, p) -> r.upstreamLinks().unlinkUser(x, p)),

@@ -20,7 +20,8 @@ import org.patgate.server.upstream.UpstreamLinks;
  * product ({@code {"token"}}, verified with the product to be theirs) or with their password
  * ({@code {"password"}}: PATgate mints a native token named "PATgate" with it and forgets the
  * password); {@code GET} its status; {@code DELETE} unlinks (revoking a token PATgate minted). Admins
- * see and remove anyone's link under {@code /users/{username}/upstream-link}. No answer ever holds a
+ * see and remove anyone's link under {@code /users/{username}/upstream-link}, and bind a service
+ * credential (a native token of a technical account, e.g. for a CI user) there with {@code PUT}. No answer ever holds a
  * native secret. Thread-safe.
  */
 public final class UpstreamLinkResource {
@@ -138,6 +139,23 @@ public final class UpstreamLinkResource {
     void ofUser(Exchange exchange, Principal principal) {
         principal.requireAdmin("see other users' upstream account links");
         exchange.sendJson(200, find(userId(exchange, principal)));
+    }
+
+    /** {@code PUT /users/{username}/upstream-link} (admins): binds a service credential ({@code {"token"}}). */
+    void bindService(Exchange exchange, Principal principal) {
+        principal.requireAdmin("bind service credentials to users");
+        UpstreamLinks links = inUse();
+        LinkBody body = exchange.readJson(LinkBody.class);
+        wipe(body.password());
+        if (body.token() == null || body.token().isBlank() || body.password() != null) {
+            throw new InvalidRequestException(
+                    "send \"token\": a native token of the technical account on the product; a service credential"
+                            + " is never made with a password");
+        }
+        exchange.sendJson(
+                200,
+                LinkView.of(links.linkService(
+                        principal, userId(exchange, principal), body.token().strip())));
     }
 
     /** {@code DELETE /users/{username}/upstream-link} (admins). */

@@ -201,6 +201,12 @@ public final class PatgateServer implements AutoCloseable {
                     new LoginThrottle(20, Duration.ofMinutes(5)),
                     s.audit(),
                     uiSessions);
+            if (s.upstreamLinks() != null) {
+                // A link PATgate minted with the user's password is renewed at their next password sign-in.
+                UpstreamLinks links = s.upstreamLinks();
+                Duration lifetime = config.identity().nativeTokenLifetime();
+                authenticator.onPasswordSignIn((user, password) -> links.renewOnSignIn(user, password, lifetime));
+            }
             ApiRoutes.Resources resources = new ApiRoutes.Resources(
                     new TokensResource(
                             s.issuer(),

@@ -11,6 +11,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.directory.Directories;
@@ -21,6 +23,8 @@ import org.patgate.server.error.TooManyRequestsException;
 import org.patgate.server.error.UnauthorizedException;
 import org.patgate.server.http.Exchange;
 import org.patgate.server.principal.Principal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates management API calls with HTTP Basic and directory credentials (RFC 7617, UTF-8),
@@ -32,11 +36,14 @@ import org.patgate.server.principal.Principal;
  */
 public final class ApiAuthenticator {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ApiAuthenticator.class);
+
     private final Directories directory;
     private final LoginThrottle throttle;
     private final LoginThrottle userThrottle;
     private final AuditLog audit;
     private final UiSessions sessions;
+    private final List<BiConsumer<Principal, char[]>> signInListeners = new CopyOnWriteArrayList<>();
 
     /** Basic authentication only, throttled per IP by {@code throttle} and per username (20 failures per window). */
     public ApiAuthenticator(Directories directory, LoginThrottle throttle, AuditLog audit) {
@@ -59,6 +66,16 @@ public final class ApiAuthenticator {
         this.userThrottle = userThrottle;
         this.audit = audit;
         this.sessions = sessions;
+    }
+
+    /**
+     * Adds a listener told of every password sign-in that succeeds (also the quick re-checks of a
+     * script's parallel calls: the listener must be cheap when it has nothing to do), with the
+     * password, which it must neither keep nor change: a link to the upstream made with that
+     * password is renewed then. A listener failure is logged, never fails the sign-in.
+     */
+    public void onPasswordSignIn(BiConsumer<Principal, char[]> listener) {
+        signInListeners.add(listener);
     }
 
     public Principal authenticate(Exchange exchange) {
@@ -111,6 +128,7 @@ public final class ApiAuthenticator {
         // A script's parallel calls with credentials verified a moment ago: no check, not an attempt.
         Optional<Principal> recent = directory.verifiedRecently(username, password);
         if (recent.isPresent()) {
+            signedIn(recent.get(), password);
             return recent.get();
         }
         PasswordAttempt attempt = startAttempt(sourceIp, username);
@@ -118,6 +136,7 @@ public final class ApiAuthenticator {
         try {
             Optional<Principal> principal = directory.authenticate(username, password);
             if (principal.isPresent()) {
+                signedIn(principal.get(), password);
                 return principal.get();
             }
             failed = true;
@@ -131,6 +150,16 @@ public final class ApiAuthenticator {
         } finally {
             if (!failed) {
                 attempt.notFailed();
+            }
+        }
+    }
+
+    private void signedIn(Principal principal, char[] password) {
+        for (BiConsumer<Principal, char[]> listener : signInListeners) {
+            try {
+                listener.accept(principal, password);
+            } catch (RuntimeException e) {
+                LOG.warn("a sign-in listener failed for {}", principal.username(), e);
             }
         }
     }

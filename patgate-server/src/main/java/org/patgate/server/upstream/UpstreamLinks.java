@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.patgate.core.PatgateException;
+import java.util.Set;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
@@ -49,6 +49,8 @@ public final class UpstreamLinks {
     static final String BROKEN = "upstream-link.broken";
     static final String REVOKED = "upstream-link.revoked";
     static final String SYSTEM = "system";
+    /** The link statuses a password sign-in renews (for minted links). */
+    private static final Set<String> RENEWED_AT_SIGN_IN = Set.of("expiring", "expired", "broken");
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLinks.class);
     private static final int MAX_TOKEN_LENGTH = 1024;
@@ -60,6 +62,7 @@ public final class UpstreamLinks {
     private final NativeAccounts accounts;
     private final AuditLog audit;
     private final Clock clock;
+    private final NativeRevocations revocations;
     /** Null when the cache TTL is zero: every call reads the store. */
     private final Cache<Long, Loaded> cache;
 
@@ -75,6 +78,7 @@ public final class UpstreamLinks {
         this.accounts = Objects.requireNonNull(accounts, "accounts");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.revocations = new NativeRevocations(cipher, accounts);
         if (cacheTtl.isNegative()) {
             throw new IllegalArgumentException("cacheTtl must not be negative");
         }
@@ -114,7 +118,7 @@ public final class UpstreamLinks {
                             + "); paste a token you created while signed in as yourself",
                     Map.of("token", "belongs to " + shown + ", not to you"));
         }
-        return store(caller, UpstreamLinkRecord.KIND_PASTED, token, null, Texts.safe(owner), null);
+        return store(caller, caller.userId(), UpstreamLinkRecord.KIND_PASTED, token, null, Texts.safe(owner), null);
     }
 
     /**
@@ -150,10 +154,16 @@ public final class UpstreamLinks {
         try {
             String token = checkedToken(minted.secret());
             return store(
-                    caller, UpstreamLinkRecord.KIND_MINTED, token, minted.id(), caller.username(), minted.expiresAt());
+                    caller,
+                    caller.userId(),
+                    UpstreamLinkRecord.KIND_MINTED,
+                    token,
+                    minted.id(),
+                    caller.username(),
+                    minted.expiresAt());
         } catch (RuntimeException e) {
             // Not linked: the token just minted must not stay valid upstream unseen.
-            RevocationOutcome undone = revoke(caller.username(), minted.id(), minted.secret());
+            RevocationOutcome undone = revocations.revoke(caller.username(), minted.id(), minted.secret());
             LOG.warn(
                     "Linking a minted upstream token of {} failed ({}); revoked upstream: {}",
                     caller.username(),
@@ -161,6 +171,72 @@ public final class UpstreamLinks {
                     undone.revoked() ? "yes" : "no, " + undone.reason());
             throw e;
         }
+    }
+
+    /**
+     * Binds a service credential to a (technical) user, for administrators: a native token of a
+     * technical account on the product (a CI user, say), stored encrypted like any link. The product
+     * must accept it; the account it names may differ from the PATgate username. Shared
+     * credentials are never revoked upstream by PATgate. Replaces an earlier link. Audited.
+     *
+     * @throws NativeTokenRejectedException the product does not accept the token
+     * @throws UpstreamUnavailableException the product could not be asked
+     */
+    public UpstreamLinkView linkService(Principal admin, long userId, String nativeToken) {
+        admin.requireAdmin("bind service credentials to users");
+        String token = checkedToken(nativeToken);
+        String user = usernameOf(userId);
+        NativeAccount account;
+        try {
+            account = accounts.whoAmI(token);
+        } catch (NativeTokenRejectedException | UpstreamUnavailableException e) {
+            audit.failure(admin.username(), CREATED, user, null, "kind=service: " + e.getMessage());
+            throw e;
+        }
+        if (account == null || account.username() == null) {
+            throw new InvalidRequestException(
+                    "the upstream product names nobody as this token's owner", Map.of("token", "authenticates nobody"));
+        }
+        return store(admin, userId, UpstreamLinkRecord.KIND_SERVICE, token, null, Texts.safe(account.username()), null);
+    }
+
+    /**
+     * The user signed in with their password: a link PATgate minted for them that is expiring,
+     * expired or broken is replaced by a fresh one minted with that password (the user consented
+     * when they first had one minted). Anything else is left alone, and a failure only logs: the
+     * sign-in goes on. The password array is not changed.
+     *
+     * @return whether a new native token was minted and linked
+     */
+    public boolean renewOnSignIn(Principal user, char[] password, Duration lifetime) {
+        if (!mayNeedRenewal(user.userId())) {
+            return false; // from the cache: every sign-in asks, most need nothing
+        }
+        Optional<UpstreamLinkView> link = find(user.userId());
+        if (link.isEmpty()
+                || !UpstreamLinkRecord.KIND_MINTED.equals(link.get().kind())
+                || !RENEWED_AT_SIGN_IN.contains(link.get().status())) {
+            return false;
+        }
+        try {
+            linkMinted(user, password.clone(), lifetime);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("Renewing the upstream link of {} at sign-in failed: {}", user.username(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** False when the cached credential shows there is nothing to renew: no link, or one working for a while. */
+    private boolean mayNeedRenewal(long userId) {
+        Loaded loaded = cache == null ? load(userId) : cache.get(userId, this::load);
+        return switch (loaded.credential()) {
+            case Usable usable ->
+                loaded.expiresAt() != null
+                        && clock.instant().plus(EXPIRING_WITHIN).isAfter(loaded.expiresAt());
+            case Unusable unusable ->
+                !Unusable.MISSING.equals(unusable.status()) && !Unusable.REVOKED.equals(unusable.status());
+        };
     }
 
     /**
@@ -186,7 +262,7 @@ public final class UpstreamLinks {
         UpstreamLinkRecord link =
                 database.upstreamLinks().find(userId).orElseThrow(() -> new NotFoundException("no upstream link"));
         RevocationOutcome outcome =
-                link.hasSecret() ? revoke(link) : RevocationOutcome.notDone("the link was already revoked");
+                link.hasSecret() ? revocations.revoke(link) : RevocationOutcome.notDone("the link was already revoked");
         Instant now = clock.instant();
         String reason = userId == actor.userId() ? "unlinked by the user" : "unlinked by " + actor.username();
         database.upstreamLinks().markRevoked(userId, reason, now);
@@ -196,7 +272,7 @@ public final class UpstreamLinks {
                 REMOVED,
                 usernameOf(userId),
                 null,
-                "kind=" + link.kind() + " " + revocationDetail(outcome));
+                "kind=" + link.kind() + " " + NativeRevocations.detail(outcome));
         UpstreamLinkRecord after = database.upstreamLinks().find(userId).orElse(link);
         return UpstreamLinkView.of(after, now, outcome.revoked(), outcome.revoked() ? null : outcome.reason());
     }
@@ -211,12 +287,12 @@ public final class UpstreamLinks {
         if (link.isEmpty() || !link.get().hasSecret()) {
             return;
         }
-        RevocationOutcome outcome = revoke(link.get());
+        RevocationOutcome outcome = revocations.revoke(link.get());
         String why = reason == null || reason.isBlank() ? "the user was removed" : reason;
         boolean changed = database.upstreamLinks().markRevoked(userId, why, clock.instant());
         drop(userId);
         if (changed) {
-            audit.success(SYSTEM, REVOKED, usernameOf(userId), null, why + "; " + revocationDetail(outcome));
+            audit.success(SYSTEM, REVOKED, usernameOf(userId), null, why + "; " + NativeRevocations.detail(outcome));
         }
     }
 
@@ -245,15 +321,15 @@ public final class UpstreamLinks {
         }
     }
 
-    /** Encrypts and stores a new working link for the caller, then revokes the replaced minted token. */
+    /** Encrypts and stores a new working link for the user, then revokes the replaced minted token. */
     private UpstreamLinkView store(
-            Principal caller,
+            Principal actor,
+            long userId,
             String kind,
             String token,
             String nativeTokenId,
             String upstreamUsername,
             Instant expiresAt) {
-        long userId = caller.userId();
         Instant now = clock.instant();
         CredentialCipher.Sealed sealed = cipher.encrypt(token, userId, kind);
         UpstreamLinkRecord link = new UpstreamLinkRecord(
@@ -282,46 +358,11 @@ public final class UpstreamLinks {
             UpstreamLinkRecord old = previous.get();
             detail.append(" replaced=").append(old.kind());
             if (old.hasSecret() && UpstreamLinkRecord.KIND_MINTED.equals(old.kind())) {
-                detail.append(' ').append(revocationDetail(revoke(old)));
+                detail.append(' ').append(NativeRevocations.detail(revocations.revoke(old)));
             }
         }
-        audit.success(caller.username(), CREATED, caller.username(), null, detail.toString());
+        audit.success(actor.username(), CREATED, usernameOf(userId), null, detail.toString());
         return UpstreamLinkView.of(link, now, null, null);
-    }
-
-    /** Revokes a stored link's token upstream; never throws. */
-    private RevocationOutcome revoke(UpstreamLinkRecord link) {
-        if (UpstreamLinkRecord.KIND_SERVICE.equals(link.kind())) {
-            return RevocationOutcome.notDone("a service credential is shared and is not revoked");
-        }
-        String token;
-        try {
-            token = cipher.decrypt(sealedOf(link), link.userId(), link.kind());
-        } catch (CredentialDecryptionException e) {
-            LOG.warn("{}", e.getMessage());
-            return RevocationOutcome.notDone(
-                    "the stored token cannot be decrypted on this node; revoke it on the upstream product");
-        }
-        return revoke(link.upstreamUsername(), link.nativeTokenId(), token);
-    }
-
-    private RevocationOutcome revoke(String upstreamUsername, String nativeTokenId, String token) {
-        try {
-            RevocationOutcome outcome = accounts.revoke(upstreamUsername, nativeTokenId, token);
-            return outcome == null ? RevocationOutcome.notDone("the upstream product did not answer") : outcome;
-        } catch (PatgateException e) {
-            return RevocationOutcome.notDone(e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.warn(
-                    "Revoking an upstream token of {} failed: {}",
-                    upstreamUsername,
-                    e.getClass().getSimpleName());
-            return RevocationOutcome.notDone("revoking failed (" + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    private static String revocationDetail(RevocationOutcome outcome) {
-        return outcome.revoked() ? "revokedUpstream=true" : "revokedUpstream=false (" + outcome.reason() + ")";
     }
 
     private Loaded load(long userId) {

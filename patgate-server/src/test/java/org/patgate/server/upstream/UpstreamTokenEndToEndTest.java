@@ -286,6 +286,70 @@ class UpstreamTokenEndToEndTest {
     }
 
     @Test
+    void anAdminBindsAServiceCredentialToATechnicalUserAndItIsNeverRevokedUpstream() {
+        node.createUser("ci", PASSWORD);
+        jira.addUser("ci-bot", "ci-bot-password-in-jira", "CI Bot");
+        NativeToken service = jira.seedToken("ci-bot", "for PATgate", Duration.ofDays(30));
+        SECRETS.add(service.secret());
+
+        Answer notAdmin =
+                node.call("PUT", API + "/users/ci/upstream-link", "ci", PASSWORD, Map.of("token", service.secret()));
+        assertThat(notAdmin.status()).isEqualTo(403);
+        Answer bound = node.asAdmin("PUT", API + "/users/ci/upstream-link", Map.of("token", service.secret()));
+        assertThat(bound.status()).as(bound.body()).isEqualTo(200);
+        assertThat(bound.json().get("kind").asText()).isEqualTo("service");
+        assertThat(bound.json().get("upstreamUsername").asText()).isEqualTo("ci-bot");
+        assertThat(bound.body()).doesNotContain(service.secret());
+
+        Answer read = rest("GET", "/rest/api/2/issue/PG-3", token("ci", "read-only"), Map.of(), null);
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.headers().firstValue("X-AUSERNAME")).hasValue("ci-bot");
+        assertThat(jira.last().header("Authorization")).hasValue("Bearer " + service.secret());
+
+        Answer removed = node.asAdmin("DELETE", API + "/users/ci/upstream-link", null);
+        assertThat(removed.json().get("revokedUpstream").asBoolean()).isFalse();
+        assertThat(removed.json().get("revokeNote").asText()).contains("service credential");
+        assertThat(jira.tokensOf("ci-bot")).as("a shared credential stays").hasSize(1);
+    }
+
+    @Test
+    void aBrokenMintedLinkIsRenewedAtTheNextPasswordSignIn() {
+        user("lena");
+        link("lena", Map.of("password", PASSWORD));
+        NativeToken first = jira.tokensOf("lena").getFirst();
+        SECRETS.add(first.secret());
+        String readOnly = token("lena", "read-only");
+        jira.revokeInUi(first.id());
+        assertThat(rest("GET", "/rest/api/2/issue/PG-1", readOnly, Map.of(), null)
+                        .json()
+                        .get("type")
+                        .asText())
+                .endsWith("/upstream-link-broken");
+
+        // Any password sign-in (here the API with Basic) renews it.
+        assertThat(node.call("GET", API + "/me", "lena", PASSWORD, null).status())
+                .isEqualTo(200);
+        List<NativeToken> now = jira.tokensOf("lena");
+        assertThat(now).hasSize(1);
+        assertThat(now.getFirst().id()).isNotEqualTo(first.id());
+        SECRETS.add(now.getFirst().secret());
+        assertThat(node.call("GET", LINK, "lena", PASSWORD, null)
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("linked");
+        assertThat(rest("GET", "/rest/api/2/issue/PG-1", readOnly, Map.of(), null)
+                        .status())
+                .isEqualTo(200);
+
+        // A working link is left alone.
+        node.call("GET", API + "/me", "lena", PASSWORD, null);
+        assertThat(jira.tokensOf("lena"))
+                .extracting(NativeToken::id)
+                .containsExactly(now.getFirst().id());
+    }
+
+    @Test
     void noNativeSecretIsStoredLoggedAuditedOrShown() throws Exception {
         user("kate");
         NativeToken pasted = nativeToken("kate");
