@@ -133,6 +133,16 @@ class AtlassianDocExamplesTest {
         }
     }
 
+    @Test
+    void theReadmesAtlassianConfigurationIsValidAndSwapsInNativeTokens() throws Exception {
+        String readme = Files.readString(ReadmeTourIT.README);
+        List<String> yaml = AdminGuideExamplesTest.yamlBlocks(readme);
+        assertThat(yaml).as("the README's configuration blocks").hasSize(1);
+        PatgateConfig config = PatgateConfig.load(null, AdminGuideExamplesTest.environmentOf(yaml.getFirst()));
+        assertThat(config.identity().mode()).isEqualTo(IdentityConfig.Mode.UPSTREAM_TOKEN);
+        assertThat(config.upstream().product()).isEqualTo(UpstreamProduct.JIRA);
+    }
+
     /** The page's {@code patgate keys rotate} command, on the node's data (the node is stopped). */
     private void runTheRotateCommand(String page, Map<String, String> env, String jdbc) throws Exception {
         String command = blocks(SH_BLOCK, page).stream()
