@@ -18,6 +18,8 @@ public final class NativeCredentialSwap {
     private static final String WHERE_TO_LINK = "in the PATgate web UI (/.patgate/, \"Link your %1$s account\")"
             + " or with PUT /.patgate/api/v1/me/upstream-link {\"token\": \"<a personal access token made in %1$s>\"}";
 
+    private static final String MINTED = "minted";
+
     private final UpstreamLinks links;
     private final String product;
 
@@ -33,7 +35,7 @@ public final class NativeCredentialSwap {
         }
         return switch (links.credentialFor(forward.token().ownerId())) {
             case NativeCredential.Usable usable -> forward.withUpstreamBearer(usable.bearerToken());
-            case NativeCredential.Unusable unusable -> refusal(unusable, forward.tokenId());
+            case NativeCredential.Unusable unusable -> refusal(unusable, forward);
         };
     }
 
@@ -41,10 +43,10 @@ public final class NativeCredentialSwap {
     GatewayDecision.Refuse rejectedUpstream(GatewayDecision.Forward forward) {
         String reason = product + " refused the linked token (it expired or was revoked in " + product + ")";
         links.markBroken(forward.token().ownerId(), reason);
-        return broken(reason, forward.tokenId());
+        return broken(reason, forward);
     }
 
-    private GatewayDecision.Refuse refusal(NativeCredential.Unusable unusable, String tokenId) {
+    private GatewayDecision.Refuse refusal(NativeCredential.Unusable unusable, GatewayDecision.Forward forward) {
         if ("missing".equals(unusable.status())) {
             return new GatewayDecision.Refuse(
                     403,
@@ -53,21 +55,27 @@ public final class NativeCredentialSwap {
                     "your PATgate user is not linked to your " + product + " account yet, so PATgate cannot act as"
                             + " you in " + product + ": link it " + WHERE_TO_LINK.formatted(product),
                     false,
-                    tokenId);
+                    forward.tokenId());
         }
         String reason = unusable.reason() == null ? "it is " + unusable.status() : unusable.reason();
-        return broken(reason, tokenId);
+        return broken(reason, forward);
     }
 
-    private GatewayDecision.Refuse broken(String reason, String tokenId) {
+    private GatewayDecision.Refuse broken(String reason, GatewayDecision.Forward forward) {
+        // A token PATgate made with the user's password is made anew at their next password sign-in.
+        boolean minted = links.find(forward.token().ownerId())
+                .map(link -> MINTED.equals(link.kind()))
+                .orElse(false);
+        String renew =
+                minted ? "sign in at /.patgate/ with your password to renew it, or link it again " : "link it again ";
         return new GatewayDecision.Refuse(
                 403,
                 "upstream-link-broken",
                 "Upstream Account Link Broken",
-                "your " + product + " account link does not work: " + reason + "; link it again "
+                "your " + product + " account link does not work: " + reason + "; " + renew
                         + WHERE_TO_LINK.formatted(product),
                 false,
-                tokenId);
+                forward.tokenId());
     }
 
     private static String productName(UpstreamProduct product) {

@@ -129,6 +129,41 @@ class UpstreamTokenEndToEndTest {
     }
 
     @Test
+    void curlReadsAsTheOwnerThroughPatgate() throws Exception {
+        user("olga");
+        NativeToken nativeToken = nativeToken("olga");
+        link("olga", Map.of("token", nativeToken.secret()));
+        String readOnly = token("olga", "read-only");
+
+        Process curl;
+        try {
+            curl = new ProcessBuilder(
+                            "curl",
+                            "-sS",
+                            "--max-time",
+                            "20",
+                            "-H",
+                            "Authorization: Bearer " + readOnly,
+                            "-D",
+                            "-",
+                            node.baseUri() + "/rest/api/2/issue/PG-7")
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("curl is not installed");
+            return;
+        }
+        assertThat(curl.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(curl.exitValue()).as(out).isZero();
+        assertThat(out)
+                .contains("200")
+                .containsIgnoringCase("X-AUSERNAME: olga")
+                .contains("\"readBy\":\"olga\"");
+        assertThat(jira.last().header("Authorization")).hasValue("Bearer " + nativeToken.secret());
+    }
+
+    @Test
     void aPatgateTokenCannotReachJirasOwnTokenApiEvenWithALink() {
         user("ivan");
         link("ivan", Map.of("token", nativeToken("ivan").secret()));
@@ -225,7 +260,9 @@ class UpstreamTokenEndToEndTest {
         assertThat(broken.status()).isEqualTo(403);
         assertThat(broken.contentType()).startsWith("application/problem+json");
         assertThat(broken.json().get("type").asText()).endsWith("/upstream-link-broken");
-        assertThat(broken.json().get("detail").asText()).contains("Jira refused the linked token");
+        assertThat(broken.json().get("detail").asText())
+                .contains("Jira refused the linked token")
+                .doesNotContain("with your password"); // a pasted token is not renewed by signing in
         assertThat(broken.headers().firstValue("X-AUSERNAME"))
                 .as("Jira's answer is not relayed")
                 .isEmpty();
@@ -320,11 +357,10 @@ class UpstreamTokenEndToEndTest {
         SECRETS.add(first.secret());
         String readOnly = token("lena", "read-only");
         jira.revokeInUi(first.id());
-        assertThat(rest("GET", "/rest/api/2/issue/PG-1", readOnly, Map.of(), null)
-                        .json()
-                        .get("type")
-                        .asText())
-                .endsWith("/upstream-link-broken");
+        Answer broken = rest("GET", "/rest/api/2/issue/PG-1", readOnly, Map.of(), null);
+        assertThat(broken.json().get("type").asText()).endsWith("/upstream-link-broken");
+        assertThat(broken.json().get("detail").asText())
+                .contains("sign in at /.patgate/ with your password to renew it");
 
         // Any password sign-in (here the API with Basic) renews it.
         assertThat(node.call("GET", API + "/me", "lena", PASSWORD, null).status())
