@@ -204,6 +204,29 @@ class UpstreamTokenEndToEndTest {
     }
 
     @Test
+    void aProductThatCannotBeAskedIsA502AndNothingIsLinked() {
+        user("nina");
+        NativeToken nativeToken = nativeToken("nina");
+        jira.breakWith(FakeAtlassian.Breakage.SERVER_ERROR);
+        try {
+            for (Map<String, String> body :
+                    List.of(Map.of("token", nativeToken.secret()), Map.of("password", PASSWORD))) {
+                Answer answer = link("nina", body);
+                assertThat(answer.status()).as(answer.body()).isEqualTo(502);
+                assertThat(answer.json().get("type").asText()).endsWith("/upstream-unavailable");
+                assertThat(answer.body()).doesNotContain(nativeToken.secret()).doesNotContain(PASSWORD);
+            }
+        } finally {
+            jira.breakWith(FakeAtlassian.Breakage.NONE);
+        }
+        assertThat(node.call("GET", LINK, "nina", PASSWORD, null)
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("unlinked");
+    }
+
+    @Test
     void aLinkMadeWithThePasswordMintsANativeTokenNamedPatgateAndAWrongPasswordIsRefused() {
         user("carol");
         Answer minted = link("carol", Map.of("password", PASSWORD));
