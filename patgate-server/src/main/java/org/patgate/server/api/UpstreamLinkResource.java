@@ -1,8 +1,6 @@
 package org.patgate.server.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import org.patgate.server.auth.ApiAuthenticator;
 import org.patgate.server.directory.UserAccounts;
@@ -60,36 +58,6 @@ public final class UpstreamLinkResource {
         }
     }
 
-    /** A link as the API shows it; {@code status} {@code unlinked} when the user never linked. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record LinkView(
-            String status,
-            String reason,
-            String kind,
-            String upstreamUsername,
-            Instant linkedAt,
-            Instant expiresAt,
-            Instant checkedAt,
-            Boolean revokedUpstream,
-            String revokeNote) {
-
-        static final LinkView UNLINKED =
-                new LinkView("unlinked", "not linked yet", null, null, null, null, null, null, null);
-
-        static LinkView of(UpstreamLinkView link) {
-            return new LinkView(
-                    link.status(),
-                    link.reason(),
-                    link.kind(),
-                    link.upstreamUsername(),
-                    link.linkedAt(),
-                    link.expiresAt(),
-                    link.checkedAt(),
-                    link.revokedUpstream(),
-                    link.revokeNote());
-        }
-    }
-
     /** {@code GET /me/upstream-link}. */
     void mine(Exchange exchange, Principal principal) {
         exchange.sendJson(200, find(principal.userId()));
@@ -108,15 +76,14 @@ public final class UpstreamLinkResource {
                             + " (your password, to have PATgate make one for you), not both or neither");
         }
         if (hasToken) {
-            exchange.sendJson(
-                    200, LinkView.of(links.linkPasted(principal, body.token().strip())));
+            exchange.sendJson(200, links.linkPasted(principal, body.token().strip()));
             return;
         }
         ApiAuthenticator.PasswordAttempt attempt =
                 authenticator.startAttempt(exchange.sourceIp(), principal.username());
         boolean wrong = false;
         try {
-            exchange.sendJson(200, LinkView.of(links.linkMinted(principal, body.password(), mintedLifetime)));
+            exchange.sendJson(200, links.linkMinted(principal, body.password(), mintedLifetime));
         } catch (NativeTokenRejectedException e) {
             wrong = true;
             throw e;
@@ -132,7 +99,7 @@ public final class UpstreamLinkResource {
 
     /** {@code DELETE /me/upstream-link}. */
     void unlinkMine(Exchange exchange, Principal principal) {
-        exchange.sendJson(200, LinkView.of(inUse().unlink(principal, principal.userId())));
+        exchange.sendJson(200, inUse().unlink(principal, principal.userId()));
     }
 
     /** {@code GET /users/{username}/upstream-link} (admins). */
@@ -154,18 +121,18 @@ public final class UpstreamLinkResource {
         }
         exchange.sendJson(
                 200,
-                LinkView.of(links.linkService(
-                        principal, userId(exchange, principal), body.token().strip())));
+                links.linkService(
+                        principal, userId(exchange, principal), body.token().strip()));
     }
 
     /** {@code DELETE /users/{username}/upstream-link} (admins). */
     void unlinkUser(Exchange exchange, Principal principal) {
         principal.requireAdmin("remove other users' upstream account links");
-        exchange.sendJson(200, LinkView.of(inUse().unlink(principal, userId(exchange, principal))));
+        exchange.sendJson(200, inUse().unlink(principal, userId(exchange, principal)));
     }
 
-    private LinkView find(long userId) {
-        return inUse().find(userId).map(LinkView::of).orElse(LinkView.UNLINKED);
+    private UpstreamLinkView find(long userId) {
+        return inUse().find(userId).orElseGet(UpstreamLinkView::unlinked);
     }
 
     private long userId(Exchange exchange, Principal principal) {

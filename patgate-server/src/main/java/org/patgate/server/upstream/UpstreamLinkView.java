@@ -1,5 +1,6 @@
 package org.patgate.server.upstream;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import org.patgate.server.store.UpstreamLinkRecord;
 
@@ -17,6 +18,7 @@ import org.patgate.server.store.UpstreamLinkRecord;
  * @param revokedUpstream  after an unlink: whether the product confirmed the revocation (else null)
  * @param revokeNote       after an unlink that did not revoke upstream: why not (else null)
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record UpstreamLinkView(
         String status,
         String reason,
@@ -27,6 +29,11 @@ public record UpstreamLinkView(
         Instant checkedAt,
         Boolean revokedUpstream,
         String revokeNote) {
+
+    /** A user who never linked: status {@code unlinked}. */
+    public static UpstreamLinkView unlinked() {
+        return new UpstreamLinkView("unlinked", "not linked yet", null, null, null, null, null, null, null);
+    }
 
     /**
      * The view of a stored link at {@code now}: a linked link whose token expires within
