@@ -82,9 +82,11 @@ class NpmJiraClientTest {
             assertThat(result.path("issue").path("readBy").asText())
                     .as(result.toString())
                     .isEqualTo("alice");
-            assertThat(result.path("writeError").path("status").asInt())
+            // jira-client rejects with the answer's body: PATgate's problem.
+            assertThat(result.path("writeError").path("message").asText())
                     .as(result.toString())
-                    .isEqualTo(403);
+                    .contains("/.patgate/problems/forbidden")
+                    .contains("\"status\":403");
             assertThat(result.has("created")).isFalse();
             List<FakeAtlassian.Received> seen = jira.receivedAt("/rest/api/2/issue/PG-1");
             assertThat(seen).hasSize(1);
