@@ -1,6 +1,7 @@
 package org.patgate.server.config;
 
 import java.time.Duration;
+import java.util.Locale;
 import org.patgate.server.config.internal.ConfigRules;
 
 /**
@@ -14,12 +15,17 @@ import org.patgate.server.config.internal.ConfigRules;
 public record IdentityConfig(Mode mode, String header, Jwt jwt, Duration nativeTokenLifetime) {
 
     /** YAML: {@code header} | {@code jwt} | {@code none} | {@code upstream-token}. */
-    public enum Mode {
+    public enum Mode implements SettingType.Spelled {
         HEADER,
         JWT,
         NONE,
         /** The owner's native upstream token is sent as {@code Authorization: Bearer}; the header names them for logs. */
-        UPSTREAM_TOKEN
+        UPSTREAM_TOKEN;
+
+        @Override
+        public String spelling() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
     }
 
     /** The default of {@code identity.nativeTokenLifetime}. */

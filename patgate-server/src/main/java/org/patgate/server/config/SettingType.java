@@ -49,7 +49,7 @@ public sealed interface SettingType<T> {
     /** One of an enum's constants, written in lower case ({@code block}) and read ignoring case. */
     record Choice<E extends Enum<E>>(Class<E> enumType) implements SettingType<E> {
 
-        /** The constant named {@code text} (surrounding space and case ignored; {@code _} for {@code -}). */
+        /** The constant named {@code text} (surrounding space and case ignored; {@code _} and {@code -} alike). */
         public E parse(String text) {
             E constant = find(enumType, text);
             if (constant == null) {
@@ -62,7 +62,7 @@ public sealed interface SettingType<T> {
         private static <E extends Enum<E>> E find(Class<E> type, String text) {
             String wanted = text.strip().replace('_', '-');
             for (E constant : type.getEnumConstants()) {
-                if (wireName(constant).equalsIgnoreCase(wanted)) {
+                if (wireName(constant).replace('_', '-').equalsIgnoreCase(wanted)) {
                     return constant;
                 }
             }
@@ -95,10 +95,20 @@ public sealed interface SettingType<T> {
             return parse(text);
         }
 
-        /** How the configuration writes a constant: lower case, {@code -} between words ({@code upstream-token}). */
+        /**
+         * How the configuration writes a constant: its {@link Spelled#spelling() spelling}, else its name in
+         * lower case ({@code member_of}).
+         */
         public static String wireName(Enum<?> value) {
-            return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            return value instanceof Spelled spelled
+                    ? spelled.spelling()
+                    : value.name().toLowerCase(Locale.ROOT);
         }
+    }
+
+    /** A choice whose constants the configuration spells other than by their lower-case names. */
+    interface Spelled {
+        String spelling();
     }
 
     /** A list of strings, each of which must pass {@code itemRule} (which throws {@link ConfigException}). */
