@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.SlowUploads;
+import org.patgate.server.testing.TestServer;
 
 /**
  * Refused requests never wear out the connection they arrive on: a thousand refusals (with and without
@@ -72,6 +73,8 @@ class RefusalFloodTest {
         client.stop();
     }
 
+    private static final String ALICE = TestServer.basic("alice", RunningGateway.ALICE_PASSWORD);
+
     /** One kind of request and the status it must get. */
     record Kind(String name, String method, String path, String token, int body, boolean withLength, int status) {
         @Override
@@ -106,6 +109,16 @@ class RefusalFloodTest {
                 new Kind("allowed POST, small body", "POST", "/rest/api/2/issue", gw.readWrite(), 300, true, 200),
                 new Kind("API POST without login", "POST", "/.patgate/api/v1/tokens", null, 300, false, 401),
                 new Kind("API POST large without login", "POST", "/.patgate/api/v1/tokens", null, LARGE, true, 401),
+                new Kind(
+                        "API POST large, no length, without login",
+                        "POST",
+                        "/.patgate/api/v1/tokens",
+                        null,
+                        LARGE,
+                        false,
+                        401),
+                new Kind("API POST too large", "POST", "/.patgate/api/v1/tokens", ALICE, LARGE, true, 413),
+                new Kind("API POST too large, no length", "POST", "/.patgate/api/v1/tokens", ALICE, LARGE, false, 413),
                 new Kind("not found POST, large, no length", "POST", "/.patgate/nothing", null, LARGE, false, 404));
     }
 
@@ -140,7 +153,7 @@ class RefusalFloodTest {
                         .method(kind.method())
                         .timeout(10, TimeUnit.SECONDS);
                 if (kind.token() != null) {
-                    request.headers(h -> h.put("Authorization", "Bearer " + kind.token()));
+                    request.headers(h -> h.put("Authorization", authorization(kind)));
                 }
                 if (kind.body() >= 0) {
                     byte[] body = body(kind.body());
@@ -169,6 +182,10 @@ class RefusalFloodTest {
         } finally {
             http1.stop();
         }
+    }
+
+    private static String authorization(Kind kind) {
+        return kind.token().startsWith("Basic ") ? kind.token() : "Bearer " + kind.token();
     }
 
     private static byte[] body(int length) {
@@ -212,7 +229,7 @@ class RefusalFloodTest {
         CompletableFuture<Integer> status = new CompletableFuture<>();
         HttpFields.Mutable headers = HttpFields.build();
         if (kind.token() != null) {
-            headers.put("Authorization", "Bearer " + kind.token());
+            headers.put("Authorization", authorization(kind));
         }
         if (kind.body() >= 0) {
             headers.put("Content-Type", "application/json");
