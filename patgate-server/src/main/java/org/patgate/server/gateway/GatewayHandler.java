@@ -170,7 +170,7 @@ public final class GatewayHandler extends Handler.Wrapper {
 
                     @Override
                     public void refuse(GatewayDecision.Refuse refusal) {
-                        answer(request, response, callback, refusal);
+                        GatewayHandler.refuse(request, response, callback, refusal);
                     }
                 };
                 FormPasswordGuard.inspect(request, passwordsBlocked ? decider : null, overrideRefusedFor, outcome);

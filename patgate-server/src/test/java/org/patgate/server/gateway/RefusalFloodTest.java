@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +77,20 @@ class RefusalFloodTest {
     private static final String ALICE = TestServer.basic("alice", RunningGateway.ALICE_PASSWORD);
 
     /** One kind of request and the status it must get. */
-    record Kind(String name, String method, String path, String token, int body, boolean withLength, int status) {
+    record Kind(
+            String name,
+            String method,
+            String path,
+            String token,
+            int body,
+            boolean withLength,
+            int status,
+            Map<String, String> headers) {
+
+        Kind(String name, String method, String path, String token, int body, boolean withLength, int status) {
+            this(name, method, path, token, body, withLength, status, Map.of("Content-Type", "application/json"));
+        }
+
         @Override
         public String toString() {
             return name;
@@ -117,6 +131,15 @@ class RefusalFloodTest {
                         LARGE,
                         false,
                         401),
+                new Kind(
+                        "compressed form POST, large, no length",
+                        "POST",
+                        "/rest/api/2/issue",
+                        gw.readWrite(),
+                        LARGE,
+                        false,
+                        415,
+                        Map.of("Content-Type", "application/x-www-form-urlencoded", "Content-Encoding", "gzip")),
                 new Kind("API POST too large", "POST", "/.patgate/api/v1/tokens", ALICE, LARGE, true, 413),
                 new Kind("API POST too large, no length", "POST", "/.patgate/api/v1/tokens", ALICE, LARGE, false, 413),
                 new Kind("not found POST, large, no length", "POST", "/.patgate/nothing", null, LARGE, false, 404));
@@ -156,12 +179,16 @@ class RefusalFloodTest {
                     request.headers(h -> h.put("Authorization", authorization(kind)));
                 }
                 if (kind.body() >= 0) {
+                    request.headers(h -> kind.headers().forEach(h::put));
+                }
+                if (kind.body() >= 0) {
                     byte[] body = body(kind.body());
                     request.body(
                             kind.withLength()
-                                    ? new BytesRequestContent("application/json", body)
+                                    ? new BytesRequestContent(kind.headers().get("Content-Type"), body)
                                     : new InputStreamRequestContent(
-                                            "application/json", new java.io.ByteArrayInputStream(body)));
+                                            kind.headers().get("Content-Type"),
+                                            new java.io.ByteArrayInputStream(body)));
                 }
                 int status;
                 try {
@@ -232,7 +259,7 @@ class RefusalFloodTest {
             headers.put("Authorization", authorization(kind));
         }
         if (kind.body() >= 0) {
-            headers.put("Content-Type", "application/json");
+            kind.headers().forEach(headers::put);
             if (kind.withLength()) {
                 headers.put("Content-Length", Integer.toString(kind.body()));
             }
