@@ -9,6 +9,7 @@ import org.eclipse.jetty.util.Callback;
 import org.patgate.server.gateway.ReservedPaths;
 import org.patgate.server.http.Json;
 import org.patgate.server.http.Problem;
+import org.patgate.server.http.UnusedBody;
 
 /**
  * Answers 404 problem+json. With {@code reservedOnly}, only for paths under {@code /.patgate/}
@@ -33,7 +34,8 @@ public final class NotFoundHandler extends Handler.Abstract.NonBlocking {
                 Problem.of(404, "not-found", "Not Found", "nothing here").at(path);
         response.setStatus(404);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        response.write(true, ByteBuffer.wrap(Json.write(problem)), callback);
+        // Discarding the unused body keeps an HTTP/2 connection open through many not-founds (see UnusedBody).
+        UnusedBody.answer(request, callback, done -> response.write(true, ByteBuffer.wrap(Json.write(problem)), done));
         return true;
     }
 }

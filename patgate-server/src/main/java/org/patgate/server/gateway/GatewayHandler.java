@@ -8,7 +8,6 @@ import java.util.List;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -24,6 +23,7 @@ import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.http.Json;
 import org.patgate.server.http.Problem;
 import org.patgate.server.http.Problems;
+import org.patgate.server.http.UnusedBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,7 +170,7 @@ public final class GatewayHandler extends Handler.Wrapper {
 
                     @Override
                     public void refuse(GatewayDecision.Refuse refusal) {
-                        answer(request, response, callback, refusal);
+                        GatewayHandler.refuse(request, response, callback, refusal);
                     }
                 };
                 FormPasswordGuard.inspect(request, passwordsBlocked ? decider : null, overrideRefusedFor, outcome);
@@ -241,22 +241,11 @@ public final class GatewayHandler extends Handler.Wrapper {
                 request.getHeaders().get(HttpHeader.USER_AGENT)));
     }
 
-    /** Request bodies up to this size are read and discarded before a refusal, so HTTP/2 clients see the answer. */
-    private static final long DRAIN_LIMIT = 64 * 1024;
-
     private static void refuse(Request request, Response response, Callback callback, GatewayDecision.Refuse refuse) {
-        long length = request.getLength();
-        if (length > 0 && length <= DRAIN_LIMIT) {
-            // Without this an HTTP/2 stream is reset (CANCEL) and some clients report the reset
-            // instead of the 401/403. The body is never forwarded; larger bodies are not read.
-            Content.Source.consumeAll(
-                    request,
-                    Callback.from(
-                            () -> answer(request, response, callback, refuse),
-                            failure -> answer(request, response, callback, refuse)));
-            return;
-        }
-        answer(request, response, callback, refuse);
+        // The body is never forwarded; it is discarded (bounded) so that neither an HTTP/2 stream reset
+        // nor a closed HTTP/1.1 connection stands in for the 401/403, and resets do not add up to a
+        // closed connection for every other request on it.
+        UnusedBody.answer(request, callback, done -> answer(request, response, done, refuse));
     }
 
     static void answer(Request request, Response response, Callback callback, GatewayDecision.Refuse refuse) {

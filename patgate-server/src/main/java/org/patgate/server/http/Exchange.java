@@ -175,6 +175,14 @@ public final class Exchange {
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] body = in.readNBytes(maxBodyBytes + 1);
             if (body.length > maxBodyBytes) {
+                // Before the stream is closed: closing it before the body's end fails the body, and
+                // Jetty then resets the HTTP/2 stream instead of letting the 413 end it.
+                bodyRead = true;
+                try {
+                    discard(in, body.length);
+                } catch (IOException e) {
+                    // The 413 goes out anyway.
+                }
                 throw new PayloadTooLargeException(maxBodyBytes);
             }
             bodyRead = true;
@@ -247,14 +255,18 @@ public final class Exchange {
             return;
         }
         try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] chunk = new byte[8192];
-            long total = 0;
-            int read;
-            while (total <= DRAIN_LIMIT && (read = in.read(chunk)) > 0) {
-                total += read;
-            }
+            discard(in, 0);
         } catch (IOException | RuntimeException e) {
             // The answer goes out anyway; the client may then see the stream reset.
+        }
+    }
+
+    /** Reads and drops {@code in} to its end or until {@value #DRAIN_LIMIT} bytes in all, {@code total} already read. */
+    private static void discard(InputStream in, long total) throws IOException {
+        byte[] chunk = new byte[8192];
+        int read;
+        while (total <= DRAIN_LIMIT && (read = in.read(chunk)) > 0) {
+            total += read;
         }
     }
 

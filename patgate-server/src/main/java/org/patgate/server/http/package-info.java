@@ -1,8 +1,9 @@
 /**
  * Shared HTTP plumbing of the API, the UI and the gateway: the one strict JSON mapper
  * ({@link Json}), RFC 9457 problem details ({@link Problem}), the one table from exceptions to
- * problem answers ({@link Problems}), one management API call ({@link Exchange}) and the client
- * address behind trusted proxies ({@link ClientAddressResolver}). Must not route, authenticate or
+ * problem answers ({@link Problems}), one management API call ({@link Exchange}), the client
+ * address behind trusted proxies ({@link ClientAddressResolver}) and what an answer that never uses
+ * the request body does with it ({@link UnusedBody}). Must not route, authenticate or
  * decide: it holds no knowledge of resources, users or tokens, and the exception mapping is
  * written here once.
  *
