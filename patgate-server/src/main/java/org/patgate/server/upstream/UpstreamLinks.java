@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.patgate.core.PatgateException;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.error.InvalidRequestException;
@@ -62,6 +63,8 @@ public final class UpstreamLinks {
     private final Clock clock;
     /** Null when the cache TTL is zero: every call reads the store. */
     private final Cache<Long, Loaded> cache;
+    /** Held once: a method reference written at the call would be a new object per request. */
+    private final Function<Long, Loaded> loader = this::load;
 
     public UpstreamLinks(
             Database database,
@@ -227,8 +230,8 @@ public final class UpstreamLinks {
      * broken (and logged, without secrets), not changed in the store.
      */
     public NativeCredential credentialFor(long userId) {
-        Loaded loaded = cache == null ? load(userId) : cache.get(userId, this::load);
-        return loaded.at(clock.instant());
+        Loaded loaded = cache == null ? load(userId) : cache.get(userId, loader);
+        return loaded.at(clock.millis());
     }
 
     /**
@@ -356,10 +359,18 @@ public final class UpstreamLinks {
         return link.reason() == null ? fallback : link.reason();
     }
 
-    /** A cached answer; a usable credential turns expired at {@code expiresAt}. */
-    private record Loaded(NativeCredential credential, Instant expiresAt) {
-        NativeCredential at(Instant now) {
-            if (credential instanceof Usable && expiresAt != null && !now.isBefore(expiresAt)) {
+    /**
+     * A cached answer; a usable credential turns expired at {@code expiresAt}. Checked per request
+     * against the clock's milliseconds (no {@link Instant} per request); the milliseconds are
+     * truncated, so a token is never used after its expiry, at most a millisecond before it.
+     */
+    private record Loaded(NativeCredential credential, Instant expiresAt, long expiresAtMillis) {
+        Loaded(NativeCredential credential, Instant expiresAt) {
+            this(credential, expiresAt, expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli());
+        }
+
+        NativeCredential at(long nowMillis) {
+            if (nowMillis >= expiresAtMillis && credential instanceof Usable) {
                 return new Unusable(Unusable.EXPIRED, "the linked upstream token expired at " + expiresAt);
             }
             return credential;
