@@ -166,7 +166,6 @@ public final class JmhReport {
                     .mapToDouble(Row::ratioToBase)
                     .findFirst()
                     .orElse(Double.NaN);
-            String verdict = Double.isNaN(ratio) ? "not measured" : ratio <= overhead.maxRatio() ? "met" : "MISSED";
             out.append("- Target `")
                     .append(target.getKey())
                     .append("` ≤ ")
@@ -175,15 +174,17 @@ public final class JmhReport {
                     .append(overhead.base())
                     .append("` (overhead ≤ ")
                     .append(Stats.format((overhead.maxRatio() - 1) * 100, 0))
-                    .append(" %), median over runs of the ratio in the same run: ")
-                    .append(Stats.format(ratio, 3))
+                    .append(" %), median over runs of the ratio in the same run: ");
+            if (Double.isNaN(ratio)) {
+                out.append("not measured\n");
+                return;
+            }
+            out.append(Stats.format(ratio, 3))
                     .append("× (")
-                    .append(
-                            Double.isNaN(ratio)
-                                    ? "n/a"
-                                    : (ratio >= 1 ? "+" : "") + Stats.format((ratio - 1) * 100, 1) + " %")
-                    .append(") — ")
-                    .append(verdict)
+                    .append(ratio >= 1 ? "+" : "")
+                    .append(Stats.format((ratio - 1) * 100, 1))
+                    .append(" %) — ")
+                    .append(ratio <= overhead.maxRatio() ? "met" : "MISSED")
                     .append('\n');
         });
         return out.toString();
