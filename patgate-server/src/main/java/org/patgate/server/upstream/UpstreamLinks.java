@@ -231,7 +231,7 @@ public final class UpstreamLinks {
      */
     public NativeCredential credentialFor(long userId) {
         Loaded loaded = cache == null ? load(userId) : cache.get(userId, loader);
-        return loaded.at(clock.millis());
+        return loaded.at(clock);
     }
 
     /**
@@ -361,16 +361,19 @@ public final class UpstreamLinks {
 
     /**
      * A cached answer; a usable credential turns expired at {@code expiresAt}. Checked per request
-     * against the clock's milliseconds (no {@link Instant} per request); the milliseconds are
-     * truncated, so a token is never used after its expiry, at most a millisecond before it.
+     * against the clock's milliseconds (no {@link Instant} per request, and no clock read for a token
+     * without a known expiry); the milliseconds are truncated, so a token is never used after its
+     * expiry, at most a millisecond before it.
      */
     private record Loaded(NativeCredential credential, Instant expiresAt, long expiresAtMillis) {
         Loaded(NativeCredential credential, Instant expiresAt) {
             this(credential, expiresAt, expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli());
         }
 
-        NativeCredential at(long nowMillis) {
-            if (nowMillis >= expiresAtMillis && credential instanceof Usable) {
+        NativeCredential at(Clock clock) {
+            if (expiresAtMillis != Long.MAX_VALUE
+                    && credential instanceof Usable
+                    && clock.millis() >= expiresAtMillis) {
                 return new Unusable(Unusable.EXPIRED, "the linked upstream token expired at " + expiresAt);
             }
             return credential;
