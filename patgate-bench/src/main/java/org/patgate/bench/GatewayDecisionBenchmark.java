@@ -1,7 +1,11 @@
 package org.patgate.bench;
 
 import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,14 +23,26 @@ import org.patgate.core.decision.ReadOnlyPolicy;
 import org.patgate.core.path.NormalizedPath;
 import org.patgate.core.path.PathNormalizer;
 import org.patgate.core.path.PathPatternSet;
+import org.patgate.server.audit.AuditLog;
+import org.patgate.server.audit.SecretRedactor;
+import org.patgate.server.config.CredentialKeys;
+import org.patgate.server.config.UpstreamProduct;
 import org.patgate.server.gateway.AccessDecider;
 import org.patgate.server.gateway.Credentials;
 import org.patgate.server.gateway.GatewayDecision;
+import org.patgate.server.gateway.NativeCredentialSwap;
+import org.patgate.server.principal.Permission;
+import org.patgate.server.principal.Principal;
+import org.patgate.server.upstream.CredentialCipher;
+import org.patgate.server.upstream.UpstreamLinks;
 
 /**
  * The per-request work around the token check: normalising a Jira REST path (clean and dirty),
  * and the whole {@link AccessDecider} decision for a cached read-only token doing a GET, with the
- * gateway's default rules (REST paths {@code /rest/**}, passwords blocked, anonymous refused).
+ * gateway's default rules (REST paths {@code /rest/**}, passwords blocked, anonymous refused);
+ * and the same decision followed by identity mode {@code upstream-token}'s swap to the owner's
+ * native token ({@link NativeCredentialSwap} over a real {@link UpstreamLinks}, H2 and
+ * {@link CredentialCipher}, the link made with {@link UpstreamLinks#linkPasted}, its cache warm).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,6 +59,7 @@ public class GatewayDecisionBenchmark {
     private VerifierFixture fixture;
     private AccessDecider decider;
     private AccessDecider.RequestFacts readOnlyGet;
+    private NativeCredentialSwap swap;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -64,8 +81,33 @@ public class GatewayDecisionBenchmark {
         VerifierFixture.require(
                 decider.decide(readOnlyGet) instanceof GatewayDecision.Forward f && f.tokenId() != null,
                 "a read-only GET with a cached token is forwarded");
+        swap = nativeCredentialSwap();
         VerifierFixture.require(
                 PathNormalizer.normalize(JIRA_PATH) instanceof NormalizedPath.Ok, "the Jira path normalises");
+    }
+
+    /** The owner of the fixture's token links a native token they pasted; the first swap warms the cache. */
+    private NativeCredentialSwap nativeCredentialSwap() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        String nativeToken = "NjQ" + HexFormat.of().formatHex(secret);
+        UpstreamLinks links = new UpstreamLinks(
+                fixture.database,
+                new CredentialCipher(CredentialKeys.generate()),
+                new BenchNativeAccounts(nativeToken, "bench"),
+                new AuditLog(fixture.database.audit(), Clock.systemUTC(), new SecretRedactor(fixture.format)),
+                Clock.systemUTC(),
+                VerifierFixture.CACHE_TTL);
+        links.linkPasted(
+                new Principal(fixture.ownerId, "bench", "Bench User", Set.of(), Set.of(Permission.USE_TOKENS)),
+                nativeToken);
+        NativeCredentialSwap nativeSwap = new NativeCredentialSwap(links, UpstreamProduct.JIRA);
+        VerifierFixture.require(
+                decider.decide(readOnlyGet) instanceof GatewayDecision.Forward f
+                        && nativeSwap.apply(f) instanceof GatewayDecision.Forward swapped
+                        && nativeToken.equals(swapped.upstreamBearer()),
+                "the read-only GET is forwarded with the owner's native token");
+        return nativeSwap;
     }
 
     @TearDown(Level.Trial)
@@ -87,5 +129,15 @@ public class GatewayDecisionBenchmark {
     @Benchmark
     public GatewayDecision fullDecisionReadOnly() {
         return decider.decide(readOnlyGet);
+    }
+
+    /**
+     * {@link #fullDecisionReadOnly} and then what the gateway does last in identity mode
+     * {@code upstream-token}: the owner's native credential from the warm cache, decrypted once at
+     * load, and the forward that carries it.
+     */
+    @Benchmark
+    public GatewayDecision fullDecisionWithNativeSwap() {
+        return decider.decide(readOnlyGet) instanceof GatewayDecision.Forward forward ? swap.apply(forward) : null;
     }
 }

@@ -23,21 +23,40 @@ public final class JmhReport {
     static final String FLOOR = "bareHmacFloor";
     /** Benchmarks the issue holds to at most this many times the floor. */
     static final Map<String, Double> TARGETS = Map.of("verifyCachedToken", 3.0, "fullDecisionReadOnly", 3.0);
+    /**
+     * Benchmarks held to a bounded overhead over another one measured in the same run: at most
+     * {@link Overhead#maxRatio()} times the {@link Overhead#base()}.
+     */
+    static final Map<String, Overhead> OVERHEADS =
+            Map.of("fullDecisionWithNativeSwap", new Overhead("fullDecisionReadOnly", 1.10));
+
+    /** "At most {@code maxRatio} times {@code base}, both measured in the same run." */
+    record Overhead(String base, double maxRatio) {}
 
     private JmhReport() {}
 
     /**
      * One benchmark's numbers over all runs (files) given: the median of the per-run medians, the
      * fastest and slowest single iteration, the median bytes/op, and the median over runs of the
-     * ratio to the floor <em>of the same run</em> (robust when the machine's load changes between runs).
+     * ratio to the floor <em>of the same run</em> (robust when the machine's load changes between runs);
+     * for the benchmarks in {@link #OVERHEADS}, likewise the median over runs of the ratio to their base
+     * (NaN for the others).
      */
-    record Row(String benchmark, double medianNs, double minNs, double maxNs, double bytesPerOp, double ratioToFloor) {}
+    record Row(
+            String benchmark,
+            double medianNs,
+            double minNs,
+            double maxNs,
+            double bytesPerOp,
+            double ratioToFloor,
+            double ratioToBase) {}
 
     /** Reads every file as one run. */
     static List<Row> read(List<String> jsonDocuments) throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         Map<String, List<Double>> runMedians = new LinkedHashMap<>();
         Map<String, List<Double>> runRatios = new LinkedHashMap<>();
+        Map<String, List<Double>> baseRatios = new LinkedHashMap<>();
         Map<String, List<Double>> iterations = new LinkedHashMap<>();
         Map<String, List<Double>> bytes = new LinkedHashMap<>();
         for (String json : jsonDocuments) {
@@ -64,6 +83,11 @@ public final class JmhReport {
                 if (floor != null) {
                     runRatios.computeIfAbsent(name, k -> new ArrayList<>()).add(median / floor);
                 }
+                Overhead overhead = OVERHEADS.get(name);
+                Double base = overhead == null ? null : medians.get(overhead.base());
+                if (base != null) {
+                    baseRatios.computeIfAbsent(name, k -> new ArrayList<>()).add(median / base);
+                }
             });
         }
         List<Row> rows = new ArrayList<>();
@@ -75,7 +99,8 @@ public final class JmhReport {
                     all.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
                     all.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
                     Stats.median(bytes.getOrDefault(name, List.of())),
-                    Stats.median(runRatios.getOrDefault(name, List.of()))));
+                    Stats.median(runRatios.getOrDefault(name, List.of())),
+                    Stats.median(baseRatios.getOrDefault(name, List.of()))));
         });
         // The floor first: every other row is read against it.
         rows.sort(Comparator.comparing((Row row) -> !row.benchmark().equals(FLOOR)));
@@ -132,6 +157,34 @@ public final class JmhReport {
                     .append(Stats.format(ratio, 2))
                     .append("× — ")
                     .append(verdict)
+                    .append('\n');
+        });
+        OVERHEADS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(target -> {
+            Overhead overhead = target.getValue();
+            double ratio = rows.stream()
+                    .filter(r -> r.benchmark().equals(target.getKey()))
+                    .mapToDouble(Row::ratioToBase)
+                    .findFirst()
+                    .orElse(Double.NaN);
+            out.append("- Target `")
+                    .append(target.getKey())
+                    .append("` ≤ ")
+                    .append(Stats.format(overhead.maxRatio(), 2))
+                    .append("× `")
+                    .append(overhead.base())
+                    .append("` (overhead ≤ ")
+                    .append(Stats.format((overhead.maxRatio() - 1) * 100, 0))
+                    .append(" %), median over runs of the ratio in the same run: ");
+            if (Double.isNaN(ratio)) {
+                out.append("not measured\n");
+                return;
+            }
+            out.append(Stats.format(ratio, 3))
+                    .append("× (")
+                    .append(ratio >= 1 ? "+" : "")
+                    .append(Stats.format((ratio - 1) * 100, 1))
+                    .append(" %) — ")
+                    .append(ratio <= overhead.maxRatio() ? "met" : "MISSED")
                     .append('\n');
         });
         return out.toString();

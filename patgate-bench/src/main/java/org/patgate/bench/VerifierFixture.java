@@ -42,7 +42,10 @@ final class VerifierFixture implements AutoCloseable {
     /** Right prefix and length, wrong checksum: refused before any HMAC. */
     final String malformedToken;
 
-    private final Database database;
+    /** The fixture's database, for benchmarks that put more real services over the same rows. */
+    final Database database;
+    /** The id of the token's owner, user {@code bench}. */
+    final long ownerId;
 
     VerifierFixture(Scope scope) {
         SecureRandom random = new SecureRandom();
@@ -53,6 +56,7 @@ final class VerifierFixture implements AutoCloseable {
         database = Database.open("jdbc:h2:mem:bench" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1", "", "", 2);
         UserRecord owner =
                 database.users().create(new NewUser("bench", "Bench User", null, null, NewUser.SOURCE_LOCAL, true));
+        ownerId = owner.id();
         knownToken = format.generate(random);
         database.tokens()
                 .insert(new NewToken(

@@ -65,6 +65,30 @@ class JmhReportTest {
     }
 
     @Test
+    void swapOverheadIsTheRatioToTheDecisionWithinEachRunAndIsHeldToTenPercent() throws IOException {
+        String quiet = "[" + result("fullDecisionReadOnly", "ns/op", "[[500]]", "[[208]]") + ","
+                + result("fullDecisionWithNativeSwap", "ns/op", "[[540]]", "[[240]]") + "]";
+        String loaded = "[" + result("fullDecisionReadOnly", "ns/op", "[[1000]]", "[[208]]") + ","
+                + result("fullDecisionWithNativeSwap", "ns/op", "[[1300]]", "[[240]]") + "]";
+
+        List<JmhReport.Row> rows = JmhReport.read(List.of(quiet, loaded, quiet));
+        String table = JmhReport.render(rows);
+
+        assertThat(rows)
+                .filteredOn(row -> row.benchmark().equals("fullDecisionWithNativeSwap"))
+                .singleElement()
+                .satisfies(row -> assertThat(row.ratioToBase()).isEqualTo(1.08));
+        assertThat(table)
+                .contains("Target `fullDecisionWithNativeSwap` ≤ 1.10× `fullDecisionReadOnly` (overhead ≤ 10 %)")
+                .contains(": 1.080× (+8.0 %) — met");
+        assertThat(JmhReport.render(JmhReport.read(List.of(loaded)))).contains(": 1.300× (+30.0 %) — MISSED");
+        assertThat(JmhReport.render(
+                        JmhReport.read(List.of("[" + result("bareHmacFloor", "ns/op", "[[1]]", "[[1]]") + "]"))))
+                .contains("Target `fullDecisionWithNativeSwap` ≤ 1.10× `fullDecisionReadOnly` (overhead ≤ 10 %),"
+                        + " median over runs of the ratio in the same run: not measured");
+    }
+
+    @Test
     void resultsInAnotherUnitAreRefused() {
         String json = "[" + result("bareHmacFloor", "ops/s", "[[1]]", "[[1]]") + "]";
 

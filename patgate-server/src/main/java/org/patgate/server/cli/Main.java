@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ConfigCommand.class,
             UserCommand.class,
             TokenCommand.class,
+            LinkCommand.class,
             PermissionsCommand.class,
             PolicyCommand.class,
             ApprovalsCommand.class,

@@ -29,7 +29,7 @@ public final class NativeCredentialSwap {
     }
 
     /** The forward with the owner's native credential, or the refusal saying why there is none. */
-    GatewayDecision apply(GatewayDecision.Forward forward) {
+    public GatewayDecision apply(GatewayDecision.Forward forward) {
         if (forward.token() == null) {
             return forward;
         }

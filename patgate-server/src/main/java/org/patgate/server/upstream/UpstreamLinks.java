@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
@@ -65,6 +66,8 @@ public final class UpstreamLinks {
     private final NativeRevocations revocations;
     /** Null when the cache TTL is zero: every call reads the store. */
     private final Cache<Long, Loaded> cache;
+    /** Held once: a method reference written at the call would be a new object per request. */
+    private final Function<Long, Loaded> loader = this::load;
 
     public UpstreamLinks(
             Database database,
@@ -229,7 +232,7 @@ public final class UpstreamLinks {
 
     /** False when the cached credential shows there is nothing to renew: no link, or one working for a while. */
     private boolean mayNeedRenewal(long userId) {
-        Loaded loaded = cache == null ? load(userId) : cache.get(userId, this::load);
+        Loaded loaded = cache == null ? load(userId) : cache.get(userId, loader);
         return switch (loaded.credential()) {
             case Usable usable ->
                 loaded.expiresAt() != null
@@ -303,8 +306,8 @@ public final class UpstreamLinks {
      * broken (and logged, without secrets), not changed in the store.
      */
     public NativeCredential credentialFor(long userId) {
-        Loaded loaded = cache == null ? load(userId) : cache.get(userId, this::load);
-        return loaded.at(clock.instant());
+        Loaded loaded = cache == null ? load(userId) : cache.get(userId, loader);
+        return loaded.at(clock);
     }
 
     /**
@@ -397,10 +400,21 @@ public final class UpstreamLinks {
         return link.reason() == null ? fallback : link.reason();
     }
 
-    /** A cached answer; a usable credential turns expired at {@code expiresAt}. */
-    private record Loaded(NativeCredential credential, Instant expiresAt) {
-        NativeCredential at(Instant now) {
-            if (credential instanceof Usable && expiresAt != null && !now.isBefore(expiresAt)) {
+    /**
+     * A cached answer; a usable credential turns expired at {@code expiresAt}. Checked per request
+     * against the clock's milliseconds (no {@link Instant} per request, and no clock read for a token
+     * without a known expiry); the milliseconds are truncated, so a token is never used after its
+     * expiry, at most a millisecond before it.
+     */
+    private record Loaded(NativeCredential credential, Instant expiresAt, long expiresAtMillis) {
+        Loaded(NativeCredential credential, Instant expiresAt) {
+            this(credential, expiresAt, expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli());
+        }
+
+        NativeCredential at(Clock clock) {
+            if (expiresAtMillis != Long.MAX_VALUE
+                    && credential instanceof Usable
+                    && clock.millis() >= expiresAtMillis) {
                 return new Unusable(Unusable.EXPIRED, "the linked upstream token expired at " + expiresAt);
             }
             return credential;
