@@ -72,6 +72,7 @@ import org.patgate.server.ui.internal.PermissionPages;
 import org.patgate.server.ui.internal.SettingsPages;
 import org.patgate.server.ui.internal.TokenManagerPages;
 import org.patgate.server.ui.internal.TokenPages;
+import org.patgate.server.ui.internal.UpstreamLinkPages;
 import org.patgate.server.ui.internal.UserPages;
 import org.patgate.server.upstream.CredentialCipher;
 import org.patgate.server.upstream.UpstreamLinks;
@@ -247,7 +248,11 @@ public final class PatgateServer implements AutoCloseable {
                             new PermissionPages(s.permissionService(), s.policyService()),
                             new SettingsPages(s.settings()),
                             new AuditPages(s.auditTrail()),
-                            clock));
+                            clock),
+                    new UpstreamLinkPages(
+                            s.upstreamLinks(),
+                            UpstreamLinkPages.productName(config.upstream().product()),
+                            config.identity().nativeTokenLifetime()));
             PasswordsOutsideRestPaths passwordsOutside = new PasswordsOutsideRestPaths();
             ExchangeBudget exchanges = new ExchangeBudget(config.limits());
             RequestBodyRate bodyRate = new RequestBodyRate(
