@@ -227,6 +227,10 @@ public final class PatgateServer implements AutoCloseable {
                     new ApiDocsResource());
             ApiHandler api = new ApiHandler(
                     authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(), addresses);
+            UpstreamLinkPages upstreamLinkPages = new UpstreamLinkPages(
+                    s.upstreamLinks(),
+                    UpstreamLinkPages.productName(config.upstream().product()),
+                    config.identity().nativeTokenLifetime());
             UiHandler ui = new UiHandler(
                     uiSessions,
                     trustedProxies,
@@ -244,15 +248,12 @@ public final class PatgateServer implements AutoCloseable {
                     new AdminPages(
                             s.approvals(),
                             new TokenManagerPages(s.tokenQueries(), s.revocation(), clock),
-                            new UserPages(s.users(), s.groups(), s.passwords(), s.tokenQueries()),
+                            new UserPages(s.users(), s.groups(), s.passwords(), s.tokenQueries(), upstreamLinkPages),
                             new PermissionPages(s.permissionService(), s.policyService()),
                             new SettingsPages(s.settings()),
                             new AuditPages(s.auditTrail()),
                             clock),
-                    new UpstreamLinkPages(
-                            s.upstreamLinks(),
-                            UpstreamLinkPages.productName(config.upstream().product()),
-                            config.identity().nativeTokenLifetime()));
+                    upstreamLinkPages);
             PasswordsOutsideRestPaths passwordsOutside = new PasswordsOutsideRestPaths();
             ExchangeBudget exchanges = new ExchangeBudget(config.limits());
             RequestBodyRate bodyRate = new RequestBodyRate(

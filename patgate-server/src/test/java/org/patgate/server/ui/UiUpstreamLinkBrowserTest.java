@@ -185,6 +185,38 @@ class UiUpstreamLinkBrowserTest {
         assertThat(browser.findElement(By.id("link-hint")).getText()).contains("link your Jira account");
     }
 
+    @Test
+    void anAdminSeesTheLinkOnTheUserPageAndRemovesIt() {
+        user("gus");
+        NativeToken pasted = jira.seedToken("gus", "made in Jira", Duration.ofDays(30));
+        assertThat(node.call(
+                                "PUT",
+                                "/.patgate/api/v1/me/upstream-link",
+                                "gus",
+                                PASSWORD,
+                                Map.of("token", pasted.secret()))
+                        .status())
+                .isEqualTo(200);
+        browser.open("/.patgate/login");
+        browser.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
+        browser.until(ExpectedConditions.textToBe(By.tagName("h1"), "My tokens"));
+        browser.open("/.patgate/admin/users/gus");
+        browser.until(ExpectedConditions.textToBe(By.id("admin-link-state"), "linked"));
+        assertThat(browser.findElement(By.id("upstream-link")).getText())
+                .contains("Jira user")
+                .contains("gus");
+        assertThat(browser.driver().getPageSource()).doesNotContain(pasted.secret());
+        browser.findElement(By.id("remove-link")).click();
+        browser.until(ExpectedConditions.textToBe(By.id("admin-link-state"), "revoked"));
+        assertThat(browser.findElement(By.id("admin-link-reason")).getText()).contains("unlinked by admin");
+        assertThat(browser.findElements(By.id("remove-link"))).isEmpty();
+        assertThat(node.call("GET", "/.patgate/api/v1/me/upstream-link", "gus", PASSWORD, null)
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("revoked");
+    }
+
     private static long nativeLifetimeDays() {
         return IdentityConfig.DEFAULT_NATIVE_TOKEN_LIFETIME.toDays();
     }
