@@ -72,6 +72,7 @@ import org.patgate.server.ui.internal.PermissionPages;
 import org.patgate.server.ui.internal.SettingsPages;
 import org.patgate.server.ui.internal.TokenManagerPages;
 import org.patgate.server.ui.internal.TokenPages;
+import org.patgate.server.ui.internal.UpstreamLinkPages;
 import org.patgate.server.ui.internal.UserPages;
 import org.patgate.server.upstream.CredentialCipher;
 import org.patgate.server.upstream.UpstreamLinks;
@@ -232,6 +233,10 @@ public final class PatgateServer implements AutoCloseable {
                     new ApiDocsResource());
             ApiHandler api = new ApiHandler(
                     authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(), addresses);
+            UpstreamLinkPages upstreamLinkPages = new UpstreamLinkPages(
+                    s.upstreamLinks(),
+                    UpstreamLinkPages.productName(config.upstream().product()),
+                    config.identity().nativeTokenLifetime());
             UiHandler ui = new UiHandler(
                     uiSessions,
                     trustedProxies,
@@ -249,11 +254,12 @@ public final class PatgateServer implements AutoCloseable {
                     new AdminPages(
                             s.approvals(),
                             new TokenManagerPages(s.tokenQueries(), s.revocation(), clock),
-                            new UserPages(s.users(), s.groups(), s.passwords(), s.tokenQueries()),
+                            new UserPages(s.users(), s.groups(), s.passwords(), s.tokenQueries(), upstreamLinkPages),
                             new PermissionPages(s.permissionService(), s.policyService()),
                             new SettingsPages(s.settings()),
                             new AuditPages(s.auditTrail()),
-                            clock));
+                            clock),
+                    upstreamLinkPages);
             PasswordsOutsideRestPaths passwordsOutside = new PasswordsOutsideRestPaths();
             ExchangeBudget exchanges = new ExchangeBudget(config.limits());
             RequestBodyRate bodyRate = new RequestBodyRate(

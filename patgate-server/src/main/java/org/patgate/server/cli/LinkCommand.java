@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.patgate.core.PatgateException;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -92,8 +94,17 @@ final class LinkCommand implements Runnable {
                 description = "read the native token from this file (else from stdin)")
         Path tokenFile;
 
+        /** Taken only to refuse it without echoing it: a token on the command line ends up in history and ps. */
+        @Parameters(hidden = true, arity = "0..*")
+        List<String> onTheCommandLine;
+
         @Override
         public Integer call() {
+            if (onTheCommandLine != null && !onTheCommandLine.isEmpty()) {
+                onTheCommandLine.clear();
+                throw new PatgateException("the native token is not taken as an argument (it would stay in your shell"
+                        + " history and be visible to ps): give --token-file FILE or pipe it on stdin");
+            }
             String token = tokenFile != null ? fromFile(tokenFile) : fromStdin(spec);
             if (token.isEmpty()) {
                 throw new PatgateException("no native token: give --token-file FILE or pipe the token on stdin");

@@ -24,6 +24,7 @@ import org.patgate.server.ui.internal.StaticAssets;
 import org.patgate.server.ui.internal.Templates;
 import org.patgate.server.ui.internal.TokenPages;
 import org.patgate.server.ui.internal.UiExchange;
+import org.patgate.server.ui.internal.UpstreamLinkPages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,8 @@ public final class UiHandler extends Handler.Abstract {
             + "img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
             + "form-action 'self'; base-uri 'none'";
 
-    private static final Set<String> ROUTES = Set.of("", "login", "logout", "tokens", "admin", "static", "api-docs");
+    private static final Set<String> ROUTES =
+            Set.of("", "login", "logout", "tokens", "admin", "static", "api-docs", "upstream-link");
     private static final Logger LOG = LoggerFactory.getLogger(UiHandler.class);
 
     private final UiSessions sessions;
@@ -51,15 +53,22 @@ public final class UiHandler extends Handler.Abstract {
     private final LoginPages login;
     private final TokenPages tokens;
     private final AdminPages admin;
+    private final UpstreamLinkPages links;
 
     /**
      * @param trustedProxies whose {@code X-Forwarded-For} is believed for the caller's address
      * @param login          sign-in and sign-out
      * @param tokens         the signed-in user's tokens
      * @param admin          the administration pages
+     * @param links          the user's link to the upstream product (pages absent unless that identity mode)
      */
     public UiHandler(
-            UiSessions sessions, IpRangeSet trustedProxies, LoginPages login, TokenPages tokens, AdminPages admin) {
+            UiSessions sessions,
+            IpRangeSet trustedProxies,
+            LoginPages login,
+            TokenPages tokens,
+            AdminPages admin,
+            UpstreamLinkPages links) {
         this.sessions = sessions;
         this.addresses = new ClientAddressResolver(trustedProxies);
         this.assets = new StaticAssets(
@@ -69,6 +78,7 @@ public final class UiHandler extends Handler.Abstract {
         this.login = login;
         this.tokens = tokens;
         this.admin = admin;
+        this.links = links;
     }
 
     /** The names under {@code /.patgate/static/} this handler serves. */
@@ -94,7 +104,7 @@ public final class UiHandler extends Handler.Abstract {
                 ? null
                 : sessions.find(request).orElse(null);
         UiExchange exchange =
-                new UiExchange(request, response, callback, templates, assets.paths(), segments, sourceIp, auth);
+                new UiExchange(request, response, callback, templates, assets.paths(), segments, sourceIp, auth, links);
         try {
             route(exchange);
         } catch (RuntimeException e) {
@@ -146,6 +156,7 @@ public final class UiHandler extends Handler.Abstract {
             case "tokens" -> tokens.handle(exchange);
             case "admin" -> admin.handle(exchange);
             case "api-docs" -> apiDocs(exchange);
+            case "upstream-link" -> links.handle(exchange);
             default ->
                 throw new NotFoundException(
                         "no page " + exchange.request().getHttpURI().getPath());

@@ -132,6 +132,9 @@ class LinkCliTest {
 
         Result foreign = cli.run("mallory", PASSWORD, "link", "paste", "--token-file", file.toString());
         assertOneLineError(foreign, "belongs to carol");
+        Result onTheCommandLine = cli.run("carol", PASSWORD, "link", "paste", carols.secret());
+        assertOneLineError(onTheCommandLine, "not taken as an argument");
+        assertNoSecret(onTheCommandLine, carols.secret());
         assertNoSecret(foreign, carols.secret());
 
         Path unknown = dir.resolve("unknown.token");

@@ -35,6 +35,7 @@ public final class UiExchange {
     private final List<String> segments;
     private final String sourceIp;
     private final UiSessions.Authenticated auth;
+    private final UpstreamLinkPages links;
     private Fields form;
     private Fields query;
 
@@ -46,7 +47,8 @@ public final class UiExchange {
             Views.AssetPaths assets,
             List<String> segments,
             String sourceIp,
-            UiSessions.Authenticated auth) {
+            UiSessions.Authenticated auth,
+            UpstreamLinkPages links) {
         this.request = request;
         this.response = response;
         this.callback = callback;
@@ -55,6 +57,7 @@ public final class UiExchange {
         this.segments = segments;
         this.sourceIp = sourceIp;
         this.auth = auth;
+        this.links = links;
     }
 
     public Request request() {
@@ -136,7 +139,7 @@ public final class UiExchange {
     public Views.Shell shell(String title, String nav) {
         Principal p = principal();
         return p == null
-                ? new Views.Shell(title, nav, null, null, false, null, assets)
+                ? new Views.Shell(title, nav, null, null, false, null, assets, null, false)
                 : new Views.Shell(
                         title,
                         nav,
@@ -144,7 +147,9 @@ public final class UiExchange {
                         p.displayName() == null ? p.username() : p.displayName(),
                         p.admin(),
                         auth.session().csrfToken(),
-                        assets);
+                        assets,
+                        links.product(),
+                        nav.equals("tokens") && links.needsLink(p));
     }
 
     public void html(int status, String template, Map<String, Object> params) {

@@ -38,7 +38,11 @@ public final class UserPages {
     private final Passwords passwords;
     private final TokenQueries tokens;
 
-    public UserPages(UserAccounts users, Groups groups, Passwords passwords, TokenQueries tokens) {
+    private final UpstreamLinkPages links;
+
+    public UserPages(
+            UserAccounts users, Groups groups, Passwords passwords, TokenQueries tokens, UpstreamLinkPages links) {
+        this.links = links;
         this.users = users;
         this.groups = groups;
         this.passwords = passwords;
@@ -90,6 +94,10 @@ public final class UserPages {
                 && (path.get(3).equals("enable") || path.get(3).equals("disable"))) {
             users.setEnabled(
                     exchange.principal(), exchange.sourceIp(), name, path.get(3).equals("enable"));
+            exchange.redirect(PATH + "/" + enc(name));
+        } else if (path.size() == 4 && post && path.get(3).equals("upstream-link-remove")) {
+            links.unlinkAsAdmin(
+                    exchange.principal(), users.get(exchange.principal(), name).id());
             exchange.redirect(PATH + "/" + enc(name));
         } else if (path.size() == 4 && post && path.get(3).equals("password")) {
             resetPassword(exchange, name);
@@ -200,6 +208,8 @@ public final class UserPages {
         params.put("errors", errors);
         params.put("error", error);
         params.put("minPassword", Passwords.MIN_PASSWORD_LENGTH);
+        params.put("linkProduct", links.product());
+        params.put("link", links.enabled() ? UpstreamLinkPages.LinkStatus.of(links.linkOf(user.id())) : null);
         exchange.html(status, "admin/user_edit.jte", params);
     }
 

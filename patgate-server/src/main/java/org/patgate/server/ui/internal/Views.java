@@ -39,7 +39,9 @@ public final class Views {
             String displayName,
             boolean admin,
             String csrf,
-            AssetPaths assets) {
+            AssetPaths assets,
+            String linkProduct,
+            boolean linkHint) {
         public boolean signedIn() {
             return username != null;
         }
