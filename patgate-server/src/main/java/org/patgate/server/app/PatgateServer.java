@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -20,18 +19,8 @@ import org.patgate.core.net.IpRangeSet;
 import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.server.activity.ActivityRecorder;
-import org.patgate.server.api.ApiDocsResource;
 import org.patgate.server.api.ApiHandler;
-import org.patgate.server.api.ApiRoutes;
-import org.patgate.server.api.AuditResource;
-import org.patgate.server.api.DirectoryResource;
 import org.patgate.server.api.HealthHandler;
-import org.patgate.server.api.PermissionsResource;
-import org.patgate.server.api.PoliciesResource;
-import org.patgate.server.api.SettingsResource;
-import org.patgate.server.api.TokensResource;
-import org.patgate.server.api.UpstreamLinkResource;
-import org.patgate.server.api.UsersResource;
 import org.patgate.server.auth.ApiAuthenticator;
 import org.patgate.server.auth.LoginThrottle;
 import org.patgate.server.auth.UiSessions;
@@ -39,21 +28,12 @@ import org.patgate.server.config.CredentialKeySource;
 import org.patgate.server.config.IdentityConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.PepperSource;
-import org.patgate.server.config.SettingType;
 import org.patgate.server.directory.AdminBootstrap;
 import org.patgate.server.directory.Directories;
 import org.patgate.server.directory.UserAccounts;
-import org.patgate.server.gateway.AccessDecider;
-import org.patgate.server.gateway.CredentialExtractor;
-import org.patgate.server.gateway.ExchangeAdmission;
 import org.patgate.server.gateway.ExchangeBudget;
-import org.patgate.server.gateway.GatewayDecision;
-import org.patgate.server.gateway.GatewayHandler;
-import org.patgate.server.gateway.NativeCredentialSwap;
-import org.patgate.server.gateway.NativeTokenAdmin;
 import org.patgate.server.gateway.PasswordsOutsideRestPaths;
 import org.patgate.server.gateway.RequestBodyRate;
-import org.patgate.server.gateway.UpstreamProxy;
 import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.identity.JwksHandler;
 import org.patgate.server.identity.JwtIssuer;
@@ -63,17 +43,6 @@ import org.patgate.server.store.Database;
 import org.patgate.server.token.TokenIssuer;
 import org.patgate.server.token.TokenVerifier;
 import org.patgate.server.ui.UiHandler;
-import org.patgate.server.ui.internal.AdminPages;
-import org.patgate.server.ui.internal.AuditPages;
-import org.patgate.server.ui.internal.CreationLimits;
-import org.patgate.server.ui.internal.CurlExample;
-import org.patgate.server.ui.internal.LoginPages;
-import org.patgate.server.ui.internal.PermissionPages;
-import org.patgate.server.ui.internal.SettingsPages;
-import org.patgate.server.ui.internal.TokenManagerPages;
-import org.patgate.server.ui.internal.TokenPages;
-import org.patgate.server.ui.internal.UpstreamLinkPages;
-import org.patgate.server.ui.internal.UserPages;
 import org.patgate.server.upstream.CredentialCipher;
 import org.patgate.server.upstream.UpstreamLinks;
 import org.slf4j.Logger;
@@ -208,58 +177,8 @@ public final class PatgateServer implements AutoCloseable {
                 Duration lifetime = config.identity().nativeTokenLifetime();
                 authenticator.onPasswordSignIn((user, password) -> links.renewOnSignIn(user, password, lifetime));
             }
-            ApiRoutes.Resources resources = new ApiRoutes.Resources(
-                    new TokensResource(
-                            s.issuer(),
-                            s.tokenQueries(),
-                            s.revocation(),
-                            s.rotation(),
-                            s.approvals(),
-                            s.statusDetails(),
-                            s.tokenActivity(),
-                            clock),
-                    new UsersResource(s.users(), s.groups(), s.passwords(), authenticator),
-                    new AuditResource(s.auditTrail()),
-                    new PermissionsResource(s.permissionService()),
-                    new PoliciesResource(s.policyService()),
-                    new SettingsResource(s.settings()),
-                    new DirectoryResource(s.directory(), s.audit()),
-                    new UpstreamLinkResource(
-                            s.upstreamLinks(),
-                            s.users(),
-                            authenticator,
-                            config.identity().nativeTokenLifetime(),
-                            SettingType.Choice.wireName(config.identity().mode())),
-                    new ApiDocsResource());
-            ApiHandler api = new ApiHandler(
-                    authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(), addresses);
-            UpstreamLinkPages upstreamLinkPages = new UpstreamLinkPages(
-                    s.upstreamLinks(),
-                    UpstreamLinkPages.productName(config.upstream().product()),
-                    config.identity().nativeTokenLifetime());
-            UiHandler ui = new UiHandler(
-                    uiSessions,
-                    trustedProxies,
-                    new LoginPages(uiSessions, authenticator),
-                    new TokenPages(
-                            s.issuer(),
-                            s.tokenQueries(),
-                            s.revocation(),
-                            s.rotation(),
-                            s.statusDetails(),
-                            s.tokenActivity(),
-                            new CreationLimits(s.policies(), config.tokens().maxLifetimeDays(), clock),
-                            new CurlExample(uiSessions, config.rest().paths()),
-                            clock),
-                    new AdminPages(
-                            s.approvals(),
-                            new TokenManagerPages(s.tokenQueries(), s.revocation(), clock),
-                            new UserPages(s.users(), s.groups(), s.passwords(), s.tokenQueries(), upstreamLinkPages),
-                            new PermissionPages(s.permissionService(), s.policyService()),
-                            new SettingsPages(s.settings()),
-                            new AuditPages(s.auditTrail()),
-                            clock),
-                    upstreamLinkPages);
+            ApiHandler api = EdgeHandlers.api(config, s, authenticator, addresses, clock);
+            UiHandler ui = EdgeHandlers.ui(config, s, uiSessions, authenticator, trustedProxies, clock);
             PasswordsOutsideRestPaths passwordsOutside = new PasswordsOutsideRestPaths();
             ExchangeBudget exchanges = new ExchangeBudget(config.limits());
             RequestBodyRate bodyRate = new RequestBodyRate(
@@ -278,7 +197,7 @@ public final class PatgateServer implements AutoCloseable {
                 root.addHandler(new JwksHandler(signingKeys));
             }
             root.addHandler(new NotFoundHandler(true));
-            root.addHandler(gateway(
+            root.addHandler(EdgeHandlers.gateway(
                     config,
                     s.verifier(),
                     s.settings(),
@@ -363,52 +282,6 @@ public final class PatgateServer implements AutoCloseable {
         Map<String, Object> refused = (Map<String, Object>) counts.get("refused");
         refused.putAll(bodyRate.snapshot());
         return counts;
-    }
-
-    private static Handler gateway(
-            PatgateConfig config,
-            TokenVerifier verifier,
-            SettingsService settings,
-            TokenFormat format,
-            ActivityRecorder activity,
-            Clock clock,
-            JwtIssuer jwt,
-            PasswordsOutsideRestPaths passwordsOutside,
-            ExchangeBudget exchanges,
-            ClientAddressResolver addresses,
-            UpstreamLinks upstreamLinks) {
-        // The decider asks the settings for the rules on every request, so changes apply without a restart.
-        AccessDecider decider = new AccessDecider(
-                verifier,
-                settings,
-                passwordsOutside,
-                NativeTokenAdmin.of(config.upstream().product().nativeTokenAdmin()));
-        Function<GatewayDecision.Forward, String> identityValue =
-                switch (config.identity().mode()) {
-                    // upstream-token: the native token authenticates; the username is for the product's logs.
-                    case HEADER, UPSTREAM_TOKEN -> GatewayDecision.Forward::identity;
-                    case JWT -> forward -> jwt.issue(forward.token());
-                    case NONE -> null;
-                };
-        NativeCredentialSwap nativeCredentials = upstreamLinks == null
-                ? null
-                : new NativeCredentialSwap(upstreamLinks, config.upstream().product());
-        UpstreamProxy proxy = new UpstreamProxy(
-                config.upstream().url(),
-                config.identity().header(),
-                identityValue,
-                config.upstream().connectTimeout(),
-                config.upstream().readTimeout(),
-                config.limits().upstreamConnections(),
-                nativeCredentials);
-        return new GatewayHandler(
-                decider,
-                new CredentialExtractor(format.prefix()),
-                addresses,
-                activity,
-                clock,
-                nativeCredentials,
-                new ExchangeAdmission(exchanges, proxy));
     }
 
     /** Where this node answers, e.g. {@code http://127.0.0.1:8080}. */
