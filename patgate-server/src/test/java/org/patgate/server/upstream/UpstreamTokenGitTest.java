@@ -136,7 +136,8 @@ class UpstreamTokenGitTest {
         String before = head(bare);
         Git refused = git(clone, "-c", bearer(readOnly), "push", url(), "HEAD:main");
         assertThat(refused.exit()).isNotZero();
-        assertThat(refused.err()).contains("remote: PATgate: ");
+        assertThat(refused.err())
+                .contains("remote: PATgate: this token is read-only; pushing needs a read-write token");
         assertThat(head(bare)).isEqualTo(before);
 
         String readWrite = token("alice", Map.of("scope", "read-write"));
@@ -161,7 +162,8 @@ class UpstreamTokenGitTest {
         String before = head(bare);
         Git refused = git(clone, "push", basicUrl(preset), "HEAD:main");
         assertThat(refused.exit()).isNotZero();
-        assertThat(refused.err()).contains("remote: PATgate: ");
+        assertThat(refused.err())
+                .contains("remote: PATgate: this token's rules do not allow pushing to this repository");
         assertThat(head(bare)).isEqualTo(before);
     }
 
@@ -175,7 +177,9 @@ class UpstreamTokenGitTest {
         Git refused = git(
                 work, "-c", bearer(readOnly), "clone", url(), work.resolve("c").toString());
         assertThat(refused.exit()).isNotZero();
-        assertThat(refused.err()).contains("remote: PATgate: ").contains("upstream-link");
+        assertThat(refused.err())
+                .contains("remote: PATgate: your PATgate user is not linked to your Bitbucket account")
+                .contains("upstream-link");
         assertThat(bitbucket.requestCount()).isEqualTo(before);
     }
 
