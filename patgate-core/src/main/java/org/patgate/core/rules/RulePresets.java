@@ -43,9 +43,16 @@ public final class RulePresets {
                 MethodPathRule.of("/rest/api/content/search", "GET"));
         add(
                 "bitbucket-read-only",
-                "Bitbucket: read projects, repositories and pull requests",
+                "Bitbucket: read projects, repositories and pull requests, and git clone and fetch",
                 MethodPathRule.of("/rest/api/1.0/**", "GET"),
-                MethodPathRule.of("/rest/api/latest/**", "GET"));
+                MethodPathRule.of("/rest/api/latest/**", "GET"),
+                // Git fetch over smart HTTP, at the root and under Bitbucket's usual context path: the ref
+                // advertisement and the pack. A push (git-receive-pack, or its announcement on info/refs,
+                // which the gateway checks as the push it announces) matches nothing and is refused.
+                MethodPathRule.of("/scm/*/*/info/refs", "GET"),
+                MethodPathRule.of("/scm/*/*/git-upload-pack", "POST"),
+                MethodPathRule.of("/bitbucket/scm/*/*/info/refs", "GET"),
+                MethodPathRule.of("/bitbucket/scm/*/*/git-upload-pack", "POST"));
     }
 
     private RulePresets() {}

@@ -137,11 +137,16 @@ public final class FakeAccounts {
 
     /** Who {@code authorization} authenticates; an unknown Bearer token is anonymous or refused as told. */
     Caller authenticate(String authorization, boolean unknownBearerIsAnonymous) {
+        return authenticate(authorization, unknownBearerIsAnonymous, false);
+    }
+
+    /** As {@link #authenticate(String, boolean)}; with {@code tokenAsPassword}, a token is also a Basic password. */
+    Caller authenticate(String authorization, boolean unknownBearerIsAnonymous, boolean tokenAsPassword) {
         if (authorization == null) {
             return Caller.ANONYMOUS;
         }
         if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return password(authorization.substring(6).strip());
+            return password(authorization.substring(6).strip(), tokenAsPassword);
         }
         if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String secret = authorization.substring(7).strip();
@@ -156,7 +161,7 @@ public final class FakeAccounts {
         return Caller.REFUSED;
     }
 
-    private Caller password(String encoded) {
+    private Caller password(String encoded, boolean tokenAsPassword) {
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -176,7 +181,18 @@ public final class FakeAccounts {
         if (limit > 0 && failedLogins.getOrDefault(username, 0) >= limit) {
             return Caller.CAPTCHA;
         }
-        if (!user.password().equals(decoded.substring(colon + 1))) {
+        String password = decoded.substring(colon + 1);
+        Instant now = clock.instant();
+        for (NativeToken token : tokens.values()) {
+            // Bitbucket takes a user's HTTP access token as the password of Basic authentication too.
+            if (token.owner().equals(username)
+                    && tokenAsPassword
+                    && token.secret().equals(password)
+                    && (token.expiresAt() == null || now.isBefore(token.expiresAt()))) {
+                return new Caller(username, false, false, true);
+            }
+        }
+        if (!user.password().equals(password)) {
             failedLogins.merge(username, 1, Integer::sum);
             return Caller.REFUSED;
         }

@@ -212,6 +212,11 @@ public abstract class FakeAtlassian implements AutoCloseable {
         return false;
     }
 
+    /** Whether a user's token is also taken as their password in Basic authentication (Bitbucket). */
+    protected boolean tokenAsBasicPassword() {
+        return false;
+    }
+
     private boolean dispatch(Request request, Response response, Callback callback) throws Exception {
         String fullPath = request.getHttpURI().getPath();
         if (!fullPath.startsWith(contextPath + "/")) {
@@ -222,13 +227,26 @@ public abstract class FakeAtlassian implements AutoCloseable {
         request.getHeaders().forEach(headers::add);
         received.add(
                 new Received(request.getMethod(), path, request.getHttpURI().getQuery(), headers));
-        Caller caller =
-                accounts.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION), unknownBearerIsAnonymous());
+        Caller caller = accounts.authenticate(
+                request.getHeaders().get(HttpHeader.AUTHORIZATION), unknownBearerIsAnonymous(), tokenAsBasicPassword());
         Handler scm = scmHandler;
         if (scm != null && path.startsWith("/scm/")) {
             // The product names the authenticated user on git answers too; the handler decides the rest.
             response.getHeaders().put("X-AUSERNAME", caller.known() ? caller.username() : "anonymous");
-            return scm.handle(request, response, callback);
+            if (!caller.known()) {
+                // No anonymous access to repositories; a wrong token or password is refused as a login would be.
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"Atlassian Bitbucket\"");
+                return answer(response, callback, 401, "text/plain;charset=UTF-8", "Authentication failed\n", caller);
+            }
+            // The handler sees who the product took the caller for, as Bitbucket's git hosting does.
+            Request asCaller = new Request.Wrapper(request) {
+                @Override
+                public org.eclipse.jetty.http.HttpFields getHeaders() {
+                    return org.eclipse.jetty.http.HttpFields.build(super.getHeaders())
+                            .put("X-Forwarded-User", caller.username());
+                }
+            };
+            return scm.handle(asCaller, response, callback);
         }
         switch (breakage) {
             case SERVER_ERROR -> {

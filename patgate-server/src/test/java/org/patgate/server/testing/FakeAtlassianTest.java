@@ -137,7 +137,11 @@ class FakeAtlassianTest {
         HttpResponse<String> withToken = send(
                 "DELETE", "/rest/access-tokens/latest/users/alice/" + token.id(), "Bearer " + token.secret(), null);
         HttpResponse<String> projects = send("GET", "/rest/api/latest/projects", "Bearer " + token.secret(), null);
-        HttpResponse<String> scm = send("GET", "/scm/prj/repo.git/info/refs", null, null);
+        HttpResponse<String> scm = send(
+                "GET",
+                "/scm/prj/repo.git/info/refs",
+                "Bearer " + product.seedToken("alice", "git", null).secret(),
+                null);
         HttpResponse<String> withPassword =
                 send("DELETE", "/rest/access-tokens/latest/users/alice/" + token.id(), basic("alice", "secret"), null);
 
@@ -150,8 +154,15 @@ class FakeAtlassianTest {
                 .isNotBlank();
         assertThat(projects.statusCode()).isEqualTo(200);
         assertThat(scm.body()).isEqualTo("git");
-        assertThat(scm.headers().firstValue("X-AUSERNAME")).contains("anonymous");
+        assertThat(scm.headers().firstValue("X-AUSERNAME")).contains("alice");
         assertThat(withPassword.statusCode()).isEqualTo(204);
-        assertThat(product.tokensOf("alice")).isEmpty();
+        assertThat(product.tokensOf("alice")).noneMatch(t -> t.id().equals(token.id()));
+        assertThat(send("GET", "/scm/prj/repo.git/info/refs", null, null).statusCode())
+                .as("no anonymous git")
+                .isEqualTo(401);
+        assertThat(send("GET", "/scm/prj/repo.git/info/refs", "Bearer " + token.secret(), null)
+                        .statusCode())
+                .as("a revoked token is refused")
+                .isEqualTo(401);
     }
 }

@@ -17,7 +17,8 @@ import org.patgate.server.testing.FakeAccounts.NativeToken;
  * created and deleted only with the password, as the product does not let a token manage tokens), {@code
  * GET /plugins/servlet/applinks/whoami}, the user search, and {@code GET /rest/api/latest/projects}. An
  * unknown, expired or revoked token is answered 401; errors have Bitbucket's {@code {"errors":[...]}} shape.
- * Git smart HTTP is mounted separately ({@link #mountScm}).
+ * An HTTP access token also works as the password of Basic authentication, as for git. Git smart HTTP is
+ * mounted separately ({@link #mountScm}) and needs a known caller: anonymous or a wrong token is 401.
  */
 public final class FakeBitbucket extends FakeAtlassian {
 
@@ -33,6 +34,11 @@ public final class FakeBitbucket extends FakeAtlassian {
     @Override
     public UpstreamProduct product() {
         return UpstreamProduct.BITBUCKET;
+    }
+
+    @Override
+    protected boolean tokenAsBasicPassword() {
+        return true;
     }
 
     public static String slug(String username) {

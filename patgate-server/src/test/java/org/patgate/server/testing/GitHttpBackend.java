@@ -51,7 +51,13 @@ public final class GitHttpBackend implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        server.setHandler(new Handler.Abstract() {
+        server.setHandler(handler());
+        server.start();
+    }
+
+    /** A new handler serving {@code /scm/**} from the same repositories, to mount in another server. */
+    public Handler handler() {
+        return new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 String path = request.getHttpURI().getPath();
@@ -65,8 +71,7 @@ public final class GitHttpBackend implements AutoCloseable {
                 callback.succeeded();
                 return true;
             }
-        });
-        server.start();
+        };
     }
 
     /** Whether {@code git} can be run here; tests that need it skip otherwise. */
