@@ -2,16 +2,12 @@ package org.patgate.server.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.patgate.server.testing.GitRepos.require;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.GitHttpBackend;
+import org.patgate.server.testing.GitRepos;
+import org.patgate.server.testing.GitRepos.Git;
 import org.patgate.server.testing.RunningGateway;
 
 /**
@@ -40,6 +38,7 @@ class GitPushTest {
     static Path tmp;
 
     static Path home;
+    static GitRepos gits;
     static Path bare;
     static GitHttpBackend backend;
     static RunningGateway gw;
@@ -47,22 +46,14 @@ class GitPushTest {
     @TempDir
     Path work;
 
-    record Git(int exit, String out, String err) {}
-
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(GitHttpBackend.gitAvailable(), "git is not installed");
         home = Files.createDirectory(tmp.resolve("home"));
+        gits = new GitRepos(home);
         Path root = Files.createDirectories(tmp.resolve("root/proj"));
         bare = root.resolve("repo.git");
-        require(git(tmp, "init", "--bare", "--initial-branch=main", bare.toString()));
-        require(git(tmp, "-C", bare.toString(), "config", "http.receivepack", "true"));
-        Path seed = tmp.resolve("seed");
-        require(git(tmp, "init", "--initial-branch=main", seed.toString()));
-        Files.writeString(seed.resolve("README"), "hello\n");
-        require(git(seed, "add", "README"));
-        require(commit(seed, "first"));
-        require(git(seed, "push", bare.toString(), "main"));
+        gits.seedBare(bare, tmp);
         backend = new GitHttpBackend(tmp.resolve("root"), home);
         gw = RunningGateway.start(
                 Files.createDirectory(tmp.resolve("gw")),
@@ -304,48 +295,14 @@ class GitPushTest {
     }
 
     private static Git commit(Path repo, String message) throws Exception {
-        return git(repo, "-c", "user.name=Alice", "-c", "user.email=alice@example.com", "commit", "-qam", message);
+        return gits.commit(repo, message);
     }
 
     private static String head(Path repo) throws Exception {
-        Git result = git(repo, "rev-parse", "refs/heads/main");
-        require(result);
-        return result.out().strip();
+        return gits.head(repo);
     }
 
-    private static void require(Git result) {
-        if (result.exit() != 0) {
-            throw new AssertionError("git failed (" + result.exit() + "): " + result.err());
-        }
-    }
-
-    /** Runs git with no system or user configuration and no prompts; gives up after 60 seconds. */
     static Git git(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add("git");
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("GIT_"));
-        env.put("GIT_TERMINAL_PROMPT", "0");
-        env.put("GIT_CONFIG_NOSYSTEM", "1");
-        env.put("HOME", (home == null ? dir : home).toString());
-        Process process = builder.start();
-        process.getOutputStream().close();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("git " + String.join(" ", args) + " did not finish in 60 s");
-        }
-        return new Git(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
-    }
-
-    private static String read(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        return gits.git(dir, args);
     }
 }
