@@ -7,10 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +20,7 @@ import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.FakeAccounts.NativeToken;
 import org.patgate.server.testing.FakeAtlassian;
 import org.patgate.server.testing.TestServer;
+import org.patgate.server.testing.UpstreamTokenNode;
 
 /**
  * {@code patgate link ...} against a real node in identity mode {@code upstream-token} in front of a
@@ -37,6 +35,7 @@ class LinkCliTest {
     @TempDir
     static Path dir;
 
+    private static UpstreamTokenNode upstreamToken;
     private static FakeAtlassian jira;
     private static TestServer node;
 
@@ -45,24 +44,15 @@ class LinkCliTest {
 
     @BeforeAll
     static void start() throws Exception {
-        jira = FakeAtlassian.start(UpstreamProduct.JIRA, Clock.systemUTC(), "");
-        Map<String, String> env = new HashMap<>();
-        env.put("PATGATE_UPSTREAM_URL", jira.url());
-        env.put("PATGATE_UPSTREAM_PRODUCT", "jira");
-        env.put("PATGATE_IDENTITY_MODE", "upstream-token");
-        env.put(
-                "PATGATE_UPSTREAM_CREDENTIALKEYFILE",
-                dir.resolve("upstream.key").toString());
-        node = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "", env);
+        upstreamToken = UpstreamTokenNode.start(UpstreamProduct.JIRA, dir);
+        jira = upstreamToken.product();
+        node = upstreamToken.node();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        if (jira != null) {
-            jira.close();
+        if (upstreamToken != null) {
+            upstreamToken.close();
         }
     }
 

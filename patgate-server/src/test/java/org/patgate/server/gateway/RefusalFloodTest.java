@@ -146,7 +146,25 @@ class RefusalFloodTest {
                         Map.of("Content-Type", "application/x-www-form-urlencoded", "Content-Encoding", "gzip")),
                 new Kind("API POST too large", "POST", "/.patgate/api/v1/tokens", ALICE, LARGE, true, 413),
                 new Kind("API POST too large, no length", "POST", "/.patgate/api/v1/tokens", ALICE, LARGE, false, 413),
-                new Kind("not found POST, large, no length", "POST", "/.patgate/nothing", null, LARGE, false, 404));
+                new Kind("not found POST, large, no length", "POST", "/.patgate/nothing", null, LARGE, false, 404),
+                new Kind(
+                        "UI form POST without a session",
+                        "POST",
+                        "/.patgate/tokens",
+                        null,
+                        300,
+                        true,
+                        403,
+                        Map.of("Content-Type", "application/x-www-form-urlencoded")),
+                new Kind(
+                        "UI form POST without a session, no length",
+                        "POST",
+                        "/.patgate/tokens",
+                        null,
+                        300,
+                        false,
+                        403,
+                        Map.of("Content-Type", "application/x-www-form-urlencoded")));
     }
 
     static List<Kind> eachKind() {

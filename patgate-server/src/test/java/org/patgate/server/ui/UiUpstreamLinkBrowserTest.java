@@ -3,9 +3,7 @@ package org.patgate.server.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +21,7 @@ import org.patgate.server.testing.FakeAccounts.NativeToken;
 import org.patgate.server.testing.FakeAtlassian;
 import org.patgate.server.testing.HeadlessBrowser;
 import org.patgate.server.testing.TestServer;
+import org.patgate.server.testing.UpstreamTokenNode;
 
 /**
  * The "Link your Jira account" page in a real browser, on a node in front of a fake Jira: linking by
@@ -39,6 +38,7 @@ class UiUpstreamLinkBrowserTest {
     @TempDir
     static Path dir;
 
+    private static UpstreamTokenNode upstreamToken;
     private static FakeAtlassian jira;
     private static TestServer node;
 
@@ -47,24 +47,15 @@ class UiUpstreamLinkBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        jira = FakeAtlassian.start(UpstreamProduct.JIRA, Clock.systemUTC(), "");
-        Map<String, String> env = new HashMap<>();
-        env.put("PATGATE_UPSTREAM_URL", jira.url());
-        env.put("PATGATE_UPSTREAM_PRODUCT", "jira");
-        env.put("PATGATE_IDENTITY_MODE", "upstream-token");
-        env.put(
-                "PATGATE_UPSTREAM_CREDENTIALKEYFILE",
-                dir.resolve("upstream.key").toString());
-        node = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "", env);
+        upstreamToken = UpstreamTokenNode.start(UpstreamProduct.JIRA, dir);
+        jira = upstreamToken.product();
+        node = upstreamToken.node();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        if (jira != null) {
-            jira.close();
+        if (upstreamToken != null) {
+            upstreamToken.close();
         }
     }
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.FakeAccounts.NativeToken;
 import org.patgate.server.testing.FakeAtlassian;
 import org.patgate.server.testing.TestServer;
+import org.patgate.server.testing.UpstreamTokenNode;
 
 /**
  * A real Jira client from npm ({@code jira-client}, with its own HTTP stack) through PATgate in
@@ -41,21 +41,9 @@ class NpmJiraClientTest {
         Assumptions.assumeTrue(
                 Files.isDirectory(CLIENTS.resolve("node_modules/jira-client")),
                 "the npm test clients are not installed (npm ci in src/test/node)");
-        try (FakeAtlassian jira = FakeAtlassian.start(UpstreamProduct.JIRA, Clock.systemUTC(), "");
-                TestServer node = TestServer.start(
-                        dir,
-                        "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(),
-                        "",
-                        "",
-                        Map.of(
-                                "PATGATE_UPSTREAM_URL",
-                                jira.url(),
-                                "PATGATE_UPSTREAM_PRODUCT",
-                                "jira",
-                                "PATGATE_IDENTITY_MODE",
-                                "upstream-token",
-                                "PATGATE_UPSTREAM_CREDENTIALKEYFILE",
-                                dir.resolve("upstream.key").toString()))) {
+        try (UpstreamTokenNode running = UpstreamTokenNode.start(UpstreamProduct.JIRA, dir)) {
+            FakeAtlassian jira = running.product();
+            TestServer node = running.node();
             node.createUser("alice", PASSWORD);
             jira.addUser("alice", PASSWORD, "Alice");
             NativeToken nativeToken = jira.seedToken("alice", "made in Jira", Duration.ofDays(30));

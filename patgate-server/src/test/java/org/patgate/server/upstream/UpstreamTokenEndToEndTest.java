@@ -8,7 +8,6 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +25,7 @@ import org.patgate.server.testing.FakeAccounts.NativeToken;
 import org.patgate.server.testing.FakeAtlassian;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
+import org.patgate.server.testing.UpstreamTokenNode;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -45,6 +45,7 @@ class UpstreamTokenEndToEndTest {
     @TempDir
     static Path dir;
 
+    private static UpstreamTokenNode upstreamToken;
     private static FakeAtlassian jira;
     private static TestServer node;
     private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
@@ -56,26 +57,17 @@ class UpstreamTokenEndToEndTest {
         LOGS.start();
         ((Logger) LoggerFactory.getLogger("org.patgate")).addAppender(LOGS);
         ((Logger) LoggerFactory.getLogger("org.eclipse.jetty")).addAppender(LOGS);
-        jira = FakeAtlassian.start(UpstreamProduct.JIRA, Clock.systemUTC(), "");
-        Map<String, String> env = new HashMap<>();
-        env.put("PATGATE_UPSTREAM_URL", jira.url());
-        env.put("PATGATE_UPSTREAM_PRODUCT", "jira");
-        env.put("PATGATE_IDENTITY_MODE", "upstream-token");
-        env.put(
-                "PATGATE_UPSTREAM_CREDENTIALKEYFILE",
-                dir.resolve("upstream.key").toString());
-        node = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "", env);
+        upstreamToken = UpstreamTokenNode.start(UpstreamProduct.JIRA, dir);
+        jira = upstreamToken.product();
+        node = upstreamToken.node();
     }
 
     @AfterAll
     static void stop() throws Exception {
         ((Logger) LoggerFactory.getLogger("org.patgate")).detachAppender(LOGS);
         ((Logger) LoggerFactory.getLogger("org.eclipse.jetty")).detachAppender(LOGS);
-        if (node != null) {
-            node.close();
-        }
-        if (jira != null) {
-            jira.close();
+        if (upstreamToken != null) {
+            upstreamToken.close();
         }
     }
 

@@ -15,6 +15,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.patgate.server.auth.UiSessions;
 import org.patgate.server.error.InvalidRequestException;
+import org.patgate.server.http.UnusedBody;
 import org.patgate.server.principal.Principal;
 
 /**
@@ -164,7 +165,7 @@ public final class UiExchange {
     public void redirect(String location) {
         response.setStatus(303);
         response.getHeaders().put(HttpHeader.LOCATION, location);
-        response.write(true, null, callback);
+        UnusedBody.answer(request, callback, done -> response.write(true, null, done));
     }
 
     /** An answer without a body (304, redirects). */
@@ -174,15 +175,17 @@ public final class UiExchange {
     }
 
     public void send(int status, String contentType, String body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        sendBytes(status, contentType, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * Answers with {@code body}. A request body no page read (a refused form: stale CSRF token, ended
+     * session) is discarded first, so HTTP/2 clients get the answer and not a stream reset.
+     */
     public void sendBytes(int status, String contentType, ByteBuffer body) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        response.write(true, body, callback);
+        UnusedBody.answer(request, callback, done -> response.write(true, body, done));
     }
 
     /** Streams a body that {@code writer} produces (large downloads); a failure mid-way aborts the answer. */
