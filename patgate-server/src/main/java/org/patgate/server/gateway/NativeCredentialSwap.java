@@ -18,8 +18,6 @@ public final class NativeCredentialSwap {
     private static final String WHERE_TO_LINK = "in the PATgate web UI (/.patgate/, \"Link your %1$s account\")"
             + " or with PUT /.patgate/api/v1/me/upstream-link {\"token\": \"<a personal access token made in %1$s>\"}";
 
-    private static final String MINTED = "minted";
-
     private final UpstreamLinks links;
     private final String product;
 
@@ -63,11 +61,9 @@ public final class NativeCredentialSwap {
 
     private GatewayDecision.Refuse broken(String reason, GatewayDecision.Forward forward) {
         // A token PATgate made with the user's password is made anew at their next password sign-in.
-        boolean minted = links.find(forward.token().ownerId())
-                .map(link -> MINTED.equals(link.kind()))
-                .orElse(false);
-        String renew =
-                minted ? "sign in at /.patgate/ with your password to renew it, or link it again " : "link it again ";
+        String renew = links.renewsAtSignIn(forward.token().ownerId())
+                ? "sign in at /.patgate/ with your password to renew it, or link it again "
+                : "link it again ";
         return new GatewayDecision.Refuse(
                 403,
                 "upstream-link-broken",

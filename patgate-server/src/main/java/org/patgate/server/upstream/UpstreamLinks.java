@@ -232,7 +232,10 @@ public final class UpstreamLinks {
 
     /** False when the cached credential shows there is nothing to renew: no link, or one working for a while. */
     private boolean mayNeedRenewal(long userId) {
-        Loaded loaded = cache == null ? load(userId) : cache.get(userId, loader);
+        Loaded loaded = loaded(userId);
+        if (!loaded.minted()) {
+            return false; // only a token PATgate made with the password is made anew with it
+        }
         return switch (loaded.credential()) {
             case Usable usable ->
                 loaded.expiresAt() != null
@@ -306,8 +309,19 @@ public final class UpstreamLinks {
      * broken (and logged, without secrets), not changed in the store.
      */
     public NativeCredential credentialFor(long userId) {
-        Loaded loaded = cache == null ? load(userId) : cache.get(userId, loader);
-        return loaded.at(clock);
+        return loaded(userId).at(clock);
+    }
+
+    /**
+     * Whether the user's link holds a token PATgate made with their password, which their next
+     * password sign-in makes anew when it no longer works. From the same cache as {@link #credentialFor}.
+     */
+    public boolean renewsAtSignIn(long userId) {
+        return loaded(userId).minted();
+    }
+
+    private Loaded loaded(long userId) {
+        return cache == null ? load(userId) : cache.get(userId, loader);
     }
 
     /**
@@ -371,26 +385,28 @@ public final class UpstreamLinks {
     private Loaded load(long userId) {
         Optional<UpstreamLinkRecord> found = database.upstreamLinks().find(userId);
         if (found.isEmpty()) {
-            return new Loaded(new Unusable(Unusable.MISSING, "no upstream account is linked"), null);
+            return new Loaded(new Unusable(Unusable.MISSING, "no upstream account is linked"), null, false);
         }
         UpstreamLinkRecord link = found.get();
+        boolean minted = UpstreamLinkRecord.KIND_MINTED.equals(link.kind());
         switch (link.status()) {
             case UpstreamLinkRecord.STATUS_BROKEN -> {
                 return new Loaded(
-                        new Unusable(Unusable.BROKEN, reasonOr(link, "the upstream product refused it")), null);
+                        new Unusable(Unusable.BROKEN, reasonOr(link, "the upstream product refused it")), null, minted);
             }
             case UpstreamLinkRecord.STATUS_REVOKED -> {
-                return new Loaded(new Unusable(Unusable.REVOKED, reasonOr(link, "the link was revoked")), null);
+                return new Loaded(new Unusable(Unusable.REVOKED, reasonOr(link, "the link was revoked")), null, minted);
             }
             default -> {
                 try {
                     String token = cipher.decrypt(sealedOf(link), link.userId(), link.kind());
-                    return new Loaded(new Usable(token), link.expiresAt());
+                    return new Loaded(new Usable(token), link.expiresAt(), minted);
                 } catch (CredentialDecryptionException e) {
                     LOG.warn("{}", e.getMessage());
                     return new Loaded(
                             new Unusable(Unusable.BROKEN, "the stored upstream token cannot be decrypted; link again"),
-                            null);
+                            null,
+                            minted);
                 }
             }
         }
@@ -406,9 +422,9 @@ public final class UpstreamLinks {
      * without a known expiry); the milliseconds are truncated, so a token is never used after its
      * expiry, at most a millisecond before it.
      */
-    private record Loaded(NativeCredential credential, Instant expiresAt, long expiresAtMillis) {
-        Loaded(NativeCredential credential, Instant expiresAt) {
-            this(credential, expiresAt, expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli());
+    private record Loaded(NativeCredential credential, Instant expiresAt, long expiresAtMillis, boolean minted) {
+        Loaded(NativeCredential credential, Instant expiresAt, boolean minted) {
+            this(credential, expiresAt, expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli(), minted);
         }
 
         NativeCredential at(Clock clock) {
