@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,7 +34,9 @@ class LinkCliTest {
     @TempDir
     static Path dir;
 
-    private static UpstreamTokenNode upstreamToken;
+    @RegisterExtension
+    static final UpstreamTokenNode upstreamToken = UpstreamTokenNode.forClass(UpstreamProduct.JIRA);
+
     private static FakeAtlassian jira;
     private static TestServer node;
 
@@ -44,16 +45,8 @@ class LinkCliTest {
 
     @BeforeAll
     static void start() throws Exception {
-        upstreamToken = UpstreamTokenNode.start(UpstreamProduct.JIRA, dir);
         jira = upstreamToken.product();
         node = upstreamToken.node();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (upstreamToken != null) {
-            upstreamToken.close();
-        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.patgate.server.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.patgate.server.testing.GitRepos.bearer;
 import static org.patgate.server.testing.GitRepos.require;
 
 import java.nio.file.Files;
@@ -90,7 +91,7 @@ class GitPushTest {
                 clone.toString());
 
         assertThat(result.exit()).as(result.err()).isZero();
-        assertThat(head(clone)).isEqualTo(head(bare));
+        assertThat(gits.head(clone)).isEqualTo(gits.head(bare));
         assertThat(backend.received()).anyMatch(r -> r.path().endsWith("/git-upload-pack"));
     }
 
@@ -100,16 +101,16 @@ class GitPushTest {
         Git result = git(work, "-c", "protocol.version=2", "clone", basicUrl(gw.readOnly()), clone.toString());
 
         assertThat(result.exit()).as(result.err()).isZero();
-        assertThat(head(clone)).isEqualTo(head(bare));
+        assertThat(gits.head(clone)).isEqualTo(gits.head(bare));
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 2})
     void aReadOnlyTokenCannotPushAndGitShowsWhy(int protocol) throws Exception {
         Path clone = cloneWith(gw.readWrite());
-        String before = head(bare);
+        String before = gits.head(bare);
         Files.writeString(clone.resolve("README"), "changed\n");
-        require(commit(clone, "change"));
+        require(gits.commit(clone, "change"));
         backend.clear();
 
         Git viaHeader = git(
@@ -121,7 +122,7 @@ class GitPushTest {
             assertThat(push.err()).contains(READ_ONLY_MESSAGE);
             assertThat(push.err()).doesNotContain(gw.readOnly());
         }
-        assertThat(head(bare)).isEqualTo(before);
+        assertThat(gits.head(bare)).isEqualTo(before);
         assertThat(backend.received())
                 .noneMatch(r -> r.path().contains("receive-pack")
                         || (r.query() != null && r.query().contains("receive-pack")));
@@ -132,14 +133,14 @@ class GitPushTest {
     void aReadWriteTokenPushes(int protocol) throws Exception {
         Path clone = cloneWith(gw.readWrite());
         Files.writeString(clone.resolve("README"), "pushed with protocol " + protocol + "\n");
-        require(commit(clone, "push " + protocol));
-        String commit = head(clone);
+        require(gits.commit(clone, "push " + protocol));
+        String commit = gits.head(clone);
 
         Git push = git(
                 clone, "-c", "protocol.version=" + protocol, "-c", bearer(gw.readWrite()), "push", url(), "HEAD:main");
 
         assertThat(push.exit()).as(push.err()).isZero();
-        assertThat(head(bare)).isEqualTo(commit);
+        assertThat(gits.head(bare)).isEqualTo(commit);
         assertThat(backend.received()).anyMatch(r -> r.path().endsWith("/git-receive-pack"));
     }
 
@@ -164,16 +165,16 @@ class GitPushTest {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String token = created.json().get("token").asText();
         Path clone = cloneWith(token);
-        String before = head(bare);
+        String before = gits.head(bare);
         Files.writeString(clone.resolve("README"), "not with these rules\n");
-        require(commit(clone, "rules"));
+        require(gits.commit(clone, "rules"));
         backend.clear();
 
         Git push = git(clone, "-c", bearer(token), "push", url(), "HEAD:main");
 
         assertThat(push.exit()).as(push.err()).isNotZero();
         assertThat(push.err()).contains("remote: PATgate: " + GitSmartHttp.RULES_FORBID_PUSH);
-        assertThat(head(bare)).isEqualTo(before);
+        assertThat(gits.head(bare)).isEqualTo(before);
         assertThat(backend.received()).isEmpty();
     }
 
@@ -287,19 +288,7 @@ class GitPushTest {
     }
 
     private static String basicUrl(String token) {
-        return "http://x-token-auth:" + token + "@127.0.0.1:" + gw.base().getPort() + REPO;
-    }
-
-    private static String bearer(String token) {
-        return "http.extraHeader=Authorization: Bearer " + token;
-    }
-
-    private static Git commit(Path repo, String message) throws Exception {
-        return gits.commit(repo, message);
-    }
-
-    private static String head(Path repo) throws Exception {
-        return gits.head(repo);
+        return GitRepos.basicUrl(gw.base().getPort(), REPO, token);
     }
 
     static Git git(Path dir, String... args) throws Exception {

@@ -51,6 +51,16 @@ public final class GitRepos {
         return result.out().strip();
     }
 
+    /** The {@code -c} value that sends {@code token} as a Bearer token (not in the URL or {@code .git/config}). */
+    public static String bearer(String token) {
+        return "http.extraHeader=Authorization: Bearer " + token;
+    }
+
+    /** The URL of {@code repo} on a loopback {@code port} with {@code token} as the Basic password. */
+    public static String basicUrl(int port, String repo, String token) {
+        return "http://x-token-auth:" + token + "@127.0.0.1:" + port + repo;
+    }
+
     public static void require(Git result) {
         if (result.exit() != 0) {
             throw new AssertionError("git failed (" + result.exit() + "): " + result.err());

@@ -2,15 +2,12 @@ package org.patgate.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.patgate.server.config.IdentityConfig;
@@ -35,10 +32,9 @@ class UiUpstreamLinkBrowserTest {
 
     private static final String PASSWORD = "correct-horse-battery";
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final UpstreamTokenNode upstreamToken = UpstreamTokenNode.forClass(UpstreamProduct.JIRA);
 
-    private static UpstreamTokenNode upstreamToken;
     private static FakeAtlassian jira;
     private static TestServer node;
 
@@ -47,16 +43,8 @@ class UiUpstreamLinkBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        upstreamToken = UpstreamTokenNode.start(UpstreamProduct.JIRA, dir);
         jira = upstreamToken.product();
         node = upstreamToken.node();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (upstreamToken != null) {
-            upstreamToken.close();
-        }
     }
 
     @BeforeEach

@@ -7,7 +7,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.config.UpstreamProduct;
 import org.patgate.server.testing.DatabaseDump;
 import org.patgate.server.testing.EndToEndTest;
@@ -42,22 +41,24 @@ class UpstreamTokenEndToEndTest {
     private static final String LINK = API + "/me/upstream-link";
     private static final String PASSWORD = "correct-horse-battery";
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final UpstreamTokenNode upstreamToken = UpstreamTokenNode.forClass(UpstreamProduct.JIRA);
 
-    private static UpstreamTokenNode upstreamToken;
     private static FakeAtlassian jira;
     private static TestServer node;
     private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
     /** Every native secret the tests made: none may show up where secrets must not be. */
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
 
-    @BeforeAll
-    static void start() throws Exception {
+    static {
+        // Before the node starts (the extension starts it before any @BeforeAll): its start-up logs count too.
         LOGS.start();
         ((Logger) LoggerFactory.getLogger("org.patgate")).addAppender(LOGS);
         ((Logger) LoggerFactory.getLogger("org.eclipse.jetty")).addAppender(LOGS);
-        upstreamToken = UpstreamTokenNode.start(UpstreamProduct.JIRA, dir);
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
         jira = upstreamToken.product();
         node = upstreamToken.node();
     }
@@ -66,9 +67,6 @@ class UpstreamTokenEndToEndTest {
     static void stop() throws Exception {
         ((Logger) LoggerFactory.getLogger("org.patgate")).detachAppender(LOGS);
         ((Logger) LoggerFactory.getLogger("org.eclipse.jetty")).detachAppender(LOGS);
-        if (upstreamToken != null) {
-            upstreamToken.close();
-        }
     }
 
     @Test
@@ -434,7 +432,7 @@ class UpstreamTokenEndToEndTest {
         for (String secret : SECRETS) {
             assertThat(everywhere.toString()).doesNotContain(secret);
         }
-        assertThat(Files.readString(dir.resolve("upstream.key"))).doesNotContain(pasted.secret());
+        assertThat(Files.readString(upstreamToken.keyFile())).doesNotContain(pasted.secret());
     }
 
     // --- helpers -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package org.patgate.server.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.patgate.server.testing.GitRepos.bearer;
 import static org.patgate.server.testing.GitRepos.require;
 
 import java.nio.file.Files;
@@ -115,7 +116,7 @@ class UpstreamTokenGitTest {
         Path clone = work.resolve("clone");
         Git cloned = git(work, "-c", bearer(readOnly), "clone", url(), clone.toString());
         assertThat(cloned.exit()).as(cloned.err()).isZero();
-        assertThat(head(clone)).isEqualTo(head(bare));
+        assertThat(gits.head(clone)).isEqualTo(gits.head(bare));
         List<FakeAtlassian.Received> seen = bitbucket.received();
         assertThat(seen).anyMatch(r -> r.path().endsWith("/git-upload-pack"));
         assertThat(seen)
@@ -123,18 +124,18 @@ class UpstreamTokenGitTest {
         assertThat(seen.toString()).doesNotContain(readOnly);
 
         Files.writeString(clone.resolve("README"), "changed\n");
-        require(commit(clone, "second"));
-        String before = head(bare);
+        require(gits.commit(clone, "second"));
+        String before = gits.head(bare);
         Git refused = git(clone, "-c", bearer(readOnly), "push", url(), "HEAD:main");
         assertThat(refused.exit()).isNotZero();
         assertThat(refused.err())
                 .contains("remote: PATgate: this token is read-only; pushing needs a read-write token");
-        assertThat(head(bare)).isEqualTo(before);
+        assertThat(gits.head(bare)).isEqualTo(before);
 
         String readWrite = token("alice", Map.of("scope", "read-write"));
         Git pushed = git(clone, "push", basicUrl(readWrite), "HEAD:main");
         assertThat(pushed.exit()).as(pushed.err()).isZero();
-        assertThat(head(bare)).isEqualTo(head(clone));
+        assertThat(gits.head(bare)).isEqualTo(gits.head(clone));
         assertThat(bitbucket.last().header("Authorization")).hasValue("Bearer " + nativeToken.secret());
     }
 
@@ -146,16 +147,16 @@ class UpstreamTokenGitTest {
         Path clone = work.resolve("clone");
         Git cloned = git(work, "clone", basicUrl(preset), clone.toString());
         assertThat(cloned.exit()).as(cloned.err()).isZero();
-        assertThat(head(clone)).isEqualTo(head(bare));
+        assertThat(gits.head(clone)).isEqualTo(gits.head(bare));
 
         Files.writeString(clone.resolve("README"), "from bob\n");
-        require(commit(clone, "bob's"));
-        String before = head(bare);
+        require(gits.commit(clone, "bob's"));
+        String before = gits.head(bare);
         Git refused = git(clone, "push", basicUrl(preset), "HEAD:main");
         assertThat(refused.exit()).isNotZero();
         assertThat(refused.err())
                 .contains("remote: PATgate: this token's rules do not allow pushing to this repository");
-        assertThat(head(bare)).isEqualTo(before);
+        assertThat(gits.head(bare)).isEqualTo(before);
     }
 
     @Test
@@ -213,19 +214,7 @@ class UpstreamTokenGitTest {
     }
 
     private static String basicUrl(String token) {
-        return "http://x-token-auth:" + token + "@127.0.0.1:" + node.baseUri().getPort() + REPO;
-    }
-
-    private static String bearer(String token) {
-        return "http.extraHeader=Authorization: Bearer " + token;
-    }
-
-    private static Git commit(Path repo, String message) throws Exception {
-        return gits.commit(repo, message);
-    }
-
-    private static String head(Path repo) throws Exception {
-        return gits.head(repo);
+        return GitRepos.basicUrl(node.baseUri().getPort(), REPO, token);
     }
 
     static Git git(Path dir, String... args) throws Exception {
