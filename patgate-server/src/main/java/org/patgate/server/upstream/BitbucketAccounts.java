@@ -85,21 +85,11 @@ public final class BitbucketAccounts implements NativeAccounts {
         String template = USER_TOKENS + "/{userSlug}";
         UpstreamHttp.Answer answer =
                 http.send("PUT", template, USER_TOKENS + "/" + UpstreamHttp.segment(slug), basic, body.toString());
-        if (answer.authenticationRefused()) {
-            throw http.passwordRefused(answer, username);
-        }
-        if (!answer.ok()) {
-            throw http.mintRefused(answer, template, username, "Administration > HTTP access tokens");
-        }
-        JsonNode created = http.jsonObject(answer, template);
-        String id = UpstreamHttp.text(created, "id");
-        String secret = UpstreamHttp.text(created, "token");
-        if (id == null || secret == null) {
-            throw http.notExpected(template, answer.status(), "without the token's id or token");
-        }
-        JsonNode expiry = created.get("expiryDate");
+        UpstreamHttp.Created created =
+                http.created(answer, template, username, "Administration > HTTP access tokens", "token");
+        JsonNode expiry = created.body().get("expiryDate");
         Instant expiresAt = expiry != null && expiry.canConvertToLong() ? Instant.ofEpochMilli(expiry.asLong()) : null;
-        return new MintedNativeToken(id, secret, expiresAt);
+        return new MintedNativeToken(created.id(), created.secret(), expiresAt);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.patgate.server.upstream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -34,19 +33,10 @@ abstract class PersonalAccessTokenApi implements NativeAccounts {
         body.put("expirationDuration", lifetimeDays(lifetime));
         UpstreamHttp.Answer answer =
                 http.send("POST", TOKENS, TOKENS, UpstreamHttp.basic(username, password), body.toString());
-        if (answer.authenticationRefused()) {
-            throw http.passwordRefused(answer, username);
-        }
-        if (!answer.ok()) {
-            throw http.mintRefused(answer, TOKENS, username, "Administration > System > Personal access tokens");
-        }
-        JsonNode created = http.jsonObject(answer, TOKENS);
-        String id = UpstreamHttp.text(created, "id");
-        String secret = UpstreamHttp.text(created, "rawToken");
-        if (id == null || secret == null) {
-            throw http.notExpected(TOKENS, answer.status(), "without the token's id or rawToken");
-        }
-        return new MintedNativeToken(id, secret, instant(UpstreamHttp.text(created, "expiringAt")));
+        UpstreamHttp.Created created =
+                http.created(answer, TOKENS, username, "Administration > System > Personal access tokens", "rawToken");
+        return new MintedNativeToken(
+                created.id(), created.secret(), instant(UpstreamHttp.text(created.body(), "expiringAt")));
     }
 
     /**

@@ -192,6 +192,35 @@ final class UpstreamHttp {
      * password once CAPTCHA is required after failed logins, and say so in {@code X-Seraph-LoginReason}
      * or {@code X-Authentication-Denied-Reason}: only a login in the browser clears it.
      */
+    /** A token the product minted: its id, its secret, and the whole answer for the rest. */
+    record Created(JsonNode body, String id, String secret) {
+        @Override
+        public String toString() {
+            return "Created[id=" + id + ", secret=***]";
+        }
+    }
+
+    /**
+     * The product's answer to minting a token with a password: the created token, whose secret is in
+     * {@code secretField}, or why there is none (a refused password, the product's caps, an answer
+     * these calls never get).
+     */
+    Created created(Answer answer, String pathTemplate, String username, String capsPlace, String secretField) {
+        if (answer.authenticationRefused()) {
+            throw passwordRefused(answer, username);
+        }
+        if (!answer.ok()) {
+            throw mintRefused(answer, pathTemplate, username, capsPlace);
+        }
+        JsonNode body = jsonObject(answer, pathTemplate);
+        String id = text(body, "id");
+        String secret = text(body, secretField);
+        if (id == null || secret == null) {
+            throw notExpected(pathTemplate, answer.status(), "without the token's id or " + secretField);
+        }
+        return new Created(body, id, secret);
+    }
+
     NativeTokenRejectedException passwordRefused(Answer answer, String username) {
         String reason = answer.headers().firstValue("X-Seraph-LoginReason").orElse("");
         boolean captcha =
