@@ -23,11 +23,15 @@ class ArchitectureTest {
     static final String[] LAUNCH = {"org.patgate.server.app..", "org.patgate.server.cli..", "org.patgate.server.demo.."
     };
 
-    /** HTTP: shared plumbing, authentication of callers, the gateway, identity headers, API and UI. */
+    /**
+     * HTTP: shared plumbing, authentication of callers, the gateway, the Netty data plane, identity headers, API
+     * and UI.
+     */
     static final String[] EDGE = {
         "org.patgate.server.http..",
         "org.patgate.server.auth..",
         "org.patgate.server.gateway..",
+        "org.patgate.server.dataplane..",
         "org.patgate.server.identity..",
         "org.patgate.server.api..",
         "org.patgate.server.ui.."

@@ -21,7 +21,8 @@ import org.patgate.server.http.Problem;
  */
 public final class ExchangeAdmission extends Handler.Wrapper {
 
-    private static final String RETRY_AFTER_SECONDS = "1";
+    /** How long a refused client is told to wait ({@code Retry-After}), whichever data plane refuses. */
+    public static final String RETRY_AFTER_SECONDS = "1";
 
     private final ExchangeBudget budget;
 
@@ -100,15 +101,25 @@ public final class ExchangeAdmission extends Handler.Wrapper {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-            Problem problem = Problem.of(
-                            status,
-                            slug(refusal),
-                            status == 429 ? "Too Many Requests" : "Service Unavailable",
-                            detail(refusal, budget.limits()))
-                    .at(request.getHttpURI().getPath());
+            Problem problem =
+                    problem(refusal, budget.limits(), request.getHttpURI().getPath());
             // The body is not read: a slow or endless upload costs nothing more once refused.
             response.write(true, ByteBuffer.wrap(Json.write(problem)), callback);
         }
+    }
+
+    /**
+     * The problem+json body of a refused admission at {@code path}, naming the limit; the answer also
+     * carries {@link #RETRY_AFTER_SECONDS}. Shared by every data plane.
+     */
+    public static Problem problem(ExchangeBudget.Refusal refusal, LimitsConfig limits, String path) {
+        int status = refusal.status();
+        return Problem.of(
+                        status,
+                        slug(refusal),
+                        status == 429 ? "Too Many Requests" : "Service Unavailable",
+                        detail(refusal, limits))
+                .at(path);
     }
 
     private static String slug(ExchangeBudget.Refusal refusal) {

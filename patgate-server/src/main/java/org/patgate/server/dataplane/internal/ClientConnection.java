@@ -1,0 +1,371 @@
+package org.patgate.server.dataplane.internal;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.patgate.server.gateway.ReservedPaths;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection (or one HTTP/2 stream): takes requests one at a time (reading is explicit,
+ * so a pipelined request waits until the answer before it is complete), refuses malformed ones with
+ * {@code 400} and closes, routes PATgate's own paths to the {@link ManagementRelay} and everything
+ * else to a {@link GatewayExchange}, and writes the answers. Every decoded message's result is
+ * checked before any of its bytes go anywhere. On the connection's event loop only.
+ */
+public final class ClientConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+
+    /** A refused request's body is read and dropped up to this much, so keep-alive survives it. */
+    static final long MAX_DISCARDED_BODY = 1 << 20;
+
+    private final PlaneContext plane;
+    private final ResponseEncoder encoder;
+    private ChannelHandlerContext ctx;
+    private Exchange exchange;
+    private ManagementRelay relay;
+    private BodyPace pace;
+    private String path;
+    private boolean keepAlive;
+    private boolean requestComplete = true;
+    private boolean answerStarted;
+    private boolean draining;
+    private long discarded;
+    private boolean closed;
+    private boolean inputShut;
+    /** Messages delivered so far: tells whether a read() found one waiting. */
+    private long received;
+
+    /** @param encoder the connection's response encoder (told about HEAD), or null where there is none */
+    public ClientConnection(PlaneContext plane, ResponseEncoder encoder) {
+        this.plane = plane;
+        this.encoder = encoder;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        received++;
+        if (closed) {
+            ReferenceCountUtil.release(msg);
+        } else if (msg instanceof HttpRequest request) {
+            try {
+                request(request);
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        } else if (msg instanceof HttpContent content) {
+            content(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void request(HttpRequest request) {
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            refuseMalformed(statusFor(result.cause()), "the request is malformed");
+            return;
+        }
+        String problem = Requests.problem(request);
+        if (problem != null) {
+            refuseMalformed(400, problem);
+            return;
+        }
+        path = Requests.rawPath(request.uri());
+        keepAlive = HttpUtil.isKeepAlive(request);
+        requestComplete = false;
+        answerStarted = false;
+        draining = false;
+        if (encoder != null) {
+            encoder.answering(HttpMethod.HEAD.equals(request.method()));
+        }
+        pace = new BodyPace(
+                plane.limits().minRequestBodyRate(),
+                plane.limits().requestBodyGrace().toNanos(),
+                ctx.channel().eventLoop(),
+                this::bodyTooSlow);
+        if (ReservedPaths.isReserved(path)) {
+            if (relay == null) {
+                relay = new ManagementRelay(this, plane);
+            }
+            exchange = relay;
+            relay.start(request);
+        } else {
+            GatewayExchange gateway = new GatewayExchange(this, plane, request, path);
+            exchange = gateway;
+            gateway.start();
+        }
+        if (!Requests.hasBody(request) && !closed) {
+            // The decoder has the (empty) end of the request ready: take it now, so the request is complete.
+            ctx.read();
+        }
+    }
+
+    private void content(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            bodyFailed(statusFor(content.decoderResult().cause()), "the request body is malformed");
+            return;
+        }
+        if (pace != null) {
+            pace.arrived(content.content().readableBytes());
+        }
+        if (last) {
+            requestComplete = true;
+            if (pace != null) {
+                pace.stop();
+            }
+        }
+        if (draining) {
+            discarded += content.content().readableBytes();
+            content.release();
+            if (last) {
+                draining = false;
+                next();
+            } else if (discarded > MAX_DISCARDED_BODY) {
+                close();
+            } else {
+                ctx.read();
+            }
+            return;
+        }
+        if (exchange == null) {
+            content.release();
+            return;
+        }
+        exchange.content(content);
+    }
+
+    /** The exchange wants the next piece of the request body. */
+    void readMore() {
+        if (!requestComplete && !closed) {
+            pace.waiting();
+            ctx.read();
+        }
+    }
+
+    boolean clientWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    io.netty.channel.EventLoop loop() {
+        return ctx.channel().eventLoop();
+    }
+
+    io.netty.channel.Channel channel() {
+        return ctx.channel();
+    }
+
+    boolean answerStarted() {
+        return answerStarted;
+    }
+
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
+    /** Writes (and flushes) a part of the answer; the head first. */
+    void write(HttpObject part) {
+        if (closed) {
+            ReferenceCountUtil.release(part);
+            return;
+        }
+        if (part instanceof io.netty.handler.codec.http.HttpResponse response
+                && response.status().code() >= 200) {
+            answerStarted = true;
+            if (!keepAlive) {
+                // The connection ends with this answer: say so.
+                response.headers().set(HttpHeaderNames.CONNECTION, "close");
+            }
+        }
+        ctx.writeAndFlush(part, ctx.voidPromise());
+    }
+
+    /** Sends {@code 100 Continue}: the request was allowed and its body can go upstream now. */
+    void sendContinue() {
+        ctx.writeAndFlush(
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE), ctx.voidPromise());
+    }
+
+    /**
+     * The answer is complete. {@code reusable}: the exchange leaves the connection usable for the next
+     * request; with the request body still unread, it is read and dropped when {@code discardBody}
+     * (a refusal), else the connection closes.
+     */
+    void finished(boolean reusable, boolean discardBody) {
+        exchange = null;
+        if (closed) {
+            return;
+        }
+        if (!reusable || !keepAlive) {
+            close();
+        } else if (requestComplete) {
+            next();
+        } else if (discardBody) {
+            draining = true;
+            discarded = 0;
+            ctx.read();
+        } else {
+            close();
+        }
+    }
+
+    /** Writes a complete answer PATgate made and ends the exchange ({@code discardBody}: see {@link #finished}). */
+    void answer(FullHttpResponse response, boolean discardBody) {
+        boolean closing = !keepAlive || (!requestComplete && !discardBody);
+        if (closing) {
+            Answers.closing(response);
+        }
+        write(response);
+        finished(!closing, discardBody);
+    }
+
+    private void next() {
+        pace = null;
+        long before = received;
+        ctx.read();
+        if (inputShut && received == before) {
+            // Nothing pipelined was waiting and the client sends no more.
+            close();
+        }
+    }
+
+    private void refuseMalformed(int status, String detail) {
+        keepAlive = false;
+        if (encoder != null) {
+            encoder.answering(false);
+        }
+        FullHttpResponse response = Answers.closing(Answers.problem(status, detail, null));
+        answerStarted = true;
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        closed = true;
+        abortExchange();
+    }
+
+    /** A body piece failed to decode: nothing more of it goes anywhere. */
+    private void bodyFailed(int status, String detail) {
+        abortExchange();
+        if (answerStarted) {
+            close();
+        } else {
+            refuseMalformed(status, detail);
+        }
+    }
+
+    private void bodyTooSlow() {
+        if (closed || requestComplete) {
+            return;
+        }
+        LOG.debug("cutting a request body below limits.minRequestBodyRate");
+        abortExchange();
+        if (answerStarted) {
+            close();
+        } else {
+            refuseMalformed(
+                    408,
+                    "the request body arrived slower than limits.minRequestBodyRate ("
+                            + plane.limits().minRequestBodyRate() + " bytes/s)");
+        }
+    }
+
+    private void abortExchange() {
+        if (pace != null) {
+            pace.stop();
+        }
+        Exchange current = exchange;
+        exchange = null;
+        if (current != null) {
+            current.abort();
+        }
+    }
+
+    /** Closes the client connection after what was written. */
+    void close() {
+        if (!closed) {
+            closed = true;
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.clientWritable(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // The client sent all it will: answer what is in progress, then close.
+            inputShut = true;
+            if (exchange == null && !draining) {
+                close();
+            }
+        } else if (evt instanceof IdleStateEvent && exchange == null && !draining) {
+            close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        abortExchange();
+        if (relay != null) {
+            relay.close();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("client connection failed: {}", cause.toString());
+        closed = true;
+        abortExchange();
+        ctx.close();
+    }
+
+    private static int statusFor(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return 414;
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return 431;
+        }
+        return 400;
+    }
+}

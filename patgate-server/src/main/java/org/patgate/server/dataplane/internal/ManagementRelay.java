@@ -1,0 +1,245 @@
+package org.patgate.server.dataplane.internal;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Relays PATgate's own paths ({@code /.patgate/…}) to PATgate's server behind the data plane, over
+ * its Unix domain socket: one connection per client connection, opened at the first such request,
+ * starting with a PROXY protocol v2 header that names the client's address and port and the local
+ * ones (so that server's address checks, throttles and audit see the real client). Requests go as
+ * they came, answers come back as they are, streamed both ways with back-pressure. The client side
+ * runs on the client's event loop; the relay connection's events are handed over to it.
+ */
+final class ManagementRelay implements Exchange {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementRelay.class);
+
+    private final ClientConnection connection;
+    private final PlaneContext plane;
+    private Channel relay;
+    private boolean answerStarted;
+    private boolean keepAlive;
+    private boolean requestSent;
+    private boolean active;
+    private boolean interim;
+
+    ManagementRelay(ClientConnection connection, PlaneContext plane) {
+        this.connection = connection;
+        this.plane = plane;
+    }
+
+    void start(HttpRequest request) {
+        active = true;
+        answerStarted = false;
+        requestSent = false;
+        keepAlive = HttpUtil.isKeepAlive(request);
+        boolean hasBody = Requests.hasBody(request);
+        ReferenceCountUtil.retain(request);
+        if (relay != null && relay.isActive()) {
+            sendHead(request, hasBody);
+            return;
+        }
+        Bootstrap bootstrap = new Bootstrap()
+                .group(plane.managementLoops())
+                .channel(NioDomainSocketChannel.class)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline()
+                                .addLast(HAProxyMessageEncoder.INSTANCE)
+                                .addLast(new HttpClientCodec())
+                                .addLast(new FromServer());
+                    }
+                });
+        bootstrap
+                .connect(UnixDomainSocketAddress.of(plane.managementSocket()))
+                .addListener(done -> connection.loop().execute(() -> {
+                    if (!done.isSuccess()) {
+                        ReferenceCountUtil.release(request);
+                        LOG.warn(
+                                "PATgate's own server is not reachable on its socket: {}",
+                                done.cause().toString());
+                        if (active) {
+                            active = false;
+                            connection.answer(Answers.problem(503, null, Requests.rawPath(request.uri())), true);
+                        }
+                        return;
+                    }
+                    relay = ((io.netty.channel.ChannelFuture) done).channel();
+                    if (!active) {
+                        ReferenceCountUtil.release(request);
+                        relay.close();
+                        return;
+                    }
+                    relay.write(proxyHeader(), relay.voidPromise());
+                    sendHead(request, hasBody);
+                }));
+    }
+
+    private void sendHead(HttpRequest request, boolean hasBody) {
+        relay.config().setAutoRead(connection.clientWritable());
+        relay.writeAndFlush(request, relay.voidPromise());
+        if (hasBody) {
+            askClient();
+        }
+    }
+
+    private HAProxyMessage proxyHeader() {
+        InetSocketAddress client = (InetSocketAddress) connection.channel().remoteAddress();
+        InetSocketAddress local = (InetSocketAddress) connection.channel().localAddress();
+        boolean v6 = client.getAddress() instanceof Inet6Address;
+        return new HAProxyMessage(
+                HAProxyProtocolVersion.V2,
+                HAProxyCommand.PROXY,
+                v6 ? HAProxyProxiedProtocol.TCP6 : HAProxyProxiedProtocol.TCP4,
+                client.getAddress().getHostAddress(),
+                v6 == local.getAddress() instanceof Inet6Address
+                        ? local.getAddress().getHostAddress()
+                        : (v6 ? "::" : "0.0.0.0"),
+                client.getPort(),
+                local.getPort());
+    }
+
+    private void askClient() {
+        if (relay.isWritable()) {
+            connection.readMore();
+        }
+    }
+
+    @Override
+    public void content(HttpContent content) {
+        if (!active || relay == null) {
+            content.release();
+            return;
+        }
+        relay.writeAndFlush(content, relay.voidPromise());
+        if (content instanceof LastHttpContent) {
+            requestSent = true;
+        } else {
+            askClient();
+        }
+    }
+
+    /** Runs on the client's event loop: what the server answered. */
+    private void fromServer(HttpObject part) {
+        if (!active) {
+            ReferenceCountUtil.release(part);
+            return;
+        }
+        if (part.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(part);
+            failed();
+            return;
+        }
+        if (part instanceof HttpResponse response) {
+            if (response.status().code() < 200) {
+                interim = true; // 100 Continue: its end is not the answer's
+            } else {
+                answerStarted = true;
+                keepAlive = keepAlive && HttpUtil.isKeepAlive(response);
+            }
+        }
+        connection.write(part);
+        if (part instanceof LastHttpContent && interim) {
+            interim = false;
+        } else if (part instanceof LastHttpContent) {
+            active = false;
+            if (!keepAlive || !requestSent) {
+                relay.close();
+            }
+            connection.finished(keepAlive, false);
+        }
+    }
+
+    private void failed() {
+        if (!active) {
+            return;
+        }
+        active = false;
+        if (relay != null) {
+            relay.close();
+        }
+        if (answerStarted) {
+            connection.close();
+        } else {
+            connection.answer(Answers.problem(502, null, null), false);
+        }
+    }
+
+    @Override
+    public void clientWritable(boolean writable) {
+        if (relay != null) {
+            relay.config().setAutoRead(writable);
+        }
+    }
+
+    @Override
+    public void abort() {
+        active = false;
+        close();
+    }
+
+    /** The client connection is over: so is the relay connection. */
+    void close() {
+        if (relay != null) {
+            relay.close();
+        }
+    }
+
+    /** The relay connection's last handler, on the management event loop: hands everything over. */
+    private final class FromServer extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpObject part) {
+                connection.loop().execute(() -> fromServer(part));
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                connection.loop().execute(() -> {
+                    if (active && !requestSent) {
+                        askClient();
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            connection.loop().execute(ManagementRelay.this::failed);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("relay connection failed: {}", cause.toString());
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.patgate.server.dataplane.internal;
+
+import io.netty.channel.EventLoopGroup;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.patgate.server.config.LimitsConfig;
+import org.patgate.server.gateway.ExchangeBudget;
+import org.patgate.server.gateway.GatewayGate;
+
+/**
+ * What every client connection of one data plane shares: the gateway's decision, the exchange
+ * budget, the upstream connection pool, where PATgate's own server listens (a Unix domain socket,
+ * reached through {@code managementLoops}), the upstream's path prefix and the body-rate limits.
+ * Immutable; its parts are thread-safe.
+ *
+ * @param upstreamPathPrefix the upstream URL's path without a trailing slash ("" for none)
+ * @param clientIdle         how long a client connection may sit between requests
+ */
+public record PlaneContext(
+        GatewayGate gate,
+        ExchangeBudget budget,
+        UpstreamPool pool,
+        EventLoopGroup managementLoops,
+        Path managementSocket,
+        String upstreamPathPrefix,
+        LimitsConfig limits,
+        Duration clientIdle) {}

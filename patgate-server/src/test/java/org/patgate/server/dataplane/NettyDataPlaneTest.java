@@ -1,0 +1,113 @@
+package org.patgate.server.dataplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.patgate.server.config.LimitsConfig;
+import org.patgate.server.testing.RawHttp;
+import org.patgate.server.testing.RecordingUpstream;
+
+/** The Netty data plane forwarding HTTP/1.1 to a real upstream and relaying PATgate's own paths. */
+class NettyDataPlaneTest {
+
+    private static RecordingUpstream upstream;
+    private static DataPlaneNode node;
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = new RecordingUpstream();
+        node = new DataPlaneNode(upstream.url(), Duration.ofSeconds(1), LimitsConfig.defaults());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        node.close();
+        upstream.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        upstream.clear();
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return CLIENT.send(
+                HttpRequest.newBuilder(node.base().resolve(path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void forwardsARequestWithItsPathQueryAndClientAddress() throws Exception {
+        HttpResponse<String> response = get("/rest/api/2/issue/PROJ-1?fields=summary");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"upstream\":\"ok\"}");
+        assertThat(upstream.last().path()).isEqualTo("/rest/api/2/issue/PROJ-1");
+        assertThat(upstream.last().query()).isEqualTo("fields=summary");
+        assertThat(upstream.last().header("X-Forwarded-For")).containsExactly("127.0.0.1");
+    }
+
+    @Test
+    void relaysPatgatePathsToItsOwnServerWithTheClientAddress() throws Exception {
+        HttpResponse<String> response = get("/.patgate/health");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith("/127.0.0.1:").endsWith(" /.patgate/health");
+        assertThat(upstream.received()).isEmpty();
+    }
+
+    @Test
+    void answersPipelinedRequestsInOrder() {
+        RawHttp.RawAnswer answer = RawHttp.send(
+                node.base(),
+                "GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer.text().split("HTTP/1.1 200 OK", -1)).hasSize(3);
+        assertThat(upstream.received())
+                .extracting(RecordingUpstream.Received::path)
+                .containsExactly("/first", "/second");
+    }
+
+    @Test
+    void reusesUpstreamConnections() throws Exception {
+        assertThat(get("/reuse/first").statusCode()).isEqualTo(200);
+        int open = node.plane().upstreamConnections();
+        for (int i = 0; i < 5; i++) {
+            // The same client connection, so the same event loop and its pool.
+            assertThat(get("/reuse/" + i).statusCode()).isEqualTo(200);
+        }
+        assertThat(node.plane().upstreamConnections()).isEqualTo(open);
+    }
+
+    @Test
+    void slowUpstreamIsAGatewayTimeout() throws Exception {
+        HttpResponse<String> response = get("/test/slow");
+
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(response.body()).contains("\"status\":504");
+    }
+
+    @Test
+    void upstreamDownIsABadGateway() throws Exception {
+        try (DataPlaneNode toNowhere = new DataPlaneNode("http://127.0.0.1:1")) {
+            HttpResponse<String> response = CLIENT.send(
+                    HttpRequest.newBuilder(toNowhere.base().resolve("/x")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(502);
+            assertThat(response.body()).contains("the upstream server could not be reached or failed");
+        }
+    }
+}
