@@ -8,7 +8,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -150,7 +149,6 @@ public final class NettyDataPlane implements AutoCloseable {
                                     .addLast(new StrictRequestDecoder(
                                             settings.maxInitialLine(), settings.maxHeaderSize(), 64 * 1024))
                                     .addLast(encoder)
-                                    .addLast(new FlowControlHandler())
                                     .addLast(new ClientConnection(plane, encoder));
                         }
                     })

@@ -33,6 +33,11 @@ final class DataPlaneNode implements AutoCloseable {
     private final Path socketDir;
 
     DataPlaneNode(String upstream, Duration readTimeout, LimitsConfig limits) throws Exception {
+        this(upstream, readTimeout, limits, ListenConfig.Transport.AUTO);
+    }
+
+    DataPlaneNode(String upstream, Duration readTimeout, LimitsConfig limits, ListenConfig.Transport transport)
+            throws Exception {
         socketDir = Files.createTempDirectory("patgate-dp");
         Path socket = socketDir.resolve("management.sock");
         management = new Server();
@@ -55,7 +60,7 @@ final class DataPlaneNode implements AutoCloseable {
         NettyDataPlane.Settings settings = new NettyDataPlane.Settings(
                 "127.0.0.1",
                 0,
-                ListenConfig.Transport.AUTO,
+                transport,
                 URI.create(upstream),
                 Duration.ofSeconds(2),
                 readTimeout,

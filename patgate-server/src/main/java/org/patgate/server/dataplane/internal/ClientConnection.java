@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
 import org.patgate.server.gateway.ReservedPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +53,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private long discarded;
     private boolean closed;
     private boolean inputShut;
-    /** Messages delivered so far: tells whether a read() found one waiting. */
-    private long received;
+    /** Decoded messages nobody asked for yet (pipelined requests, the rest of one read's body). */
+    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+    /** A message was asked for and none handed over since. */
+    private boolean wanted;
 
     /** @param encoder the connection's response encoder (told about HEAD), or null where there is none */
     public ClientConnection(PlaneContext plane, ResponseEncoder encoder) {
@@ -68,13 +71,37 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ctx.read();
+        requestRead();
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        received++;
+        if (closed) {
+            ReferenceCountUtil.release(msg);
+        } else if (!wanted) {
+            waiting.add(msg); // reading is explicit: this waits until the exchange asks for it
+        } else {
+            wanted = false;
+            dispatch(msg);
+        }
+    }
+
+    /**
+     * Hands over the next decoded message: one already waiting, else one read from the socket. Reading
+     * is explicit (auto-read is off), so a pipelined request waits until the exchange before it is over.
+     */
+    private void requestRead() {
+        Object next = waiting.poll();
+        if (next != null) {
+            dispatch(next);
+        } else if (!wanted) {
+            wanted = true;
+            ctx.read();
+        }
+    }
+
+    private void dispatch(Object msg) {
         if (closed) {
             ReferenceCountUtil.release(msg);
         } else if (msg instanceof HttpRequest request) {
@@ -127,7 +154,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         if (!Requests.hasBody(request) && !closed) {
             // The decoder has the (empty) end of the request ready: take it now, so the request is complete.
-            ctx.read();
+            requestRead();
         }
     }
 
@@ -156,7 +183,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             } else if (discarded > MAX_DISCARDED_BODY) {
                 close();
             } else {
-                ctx.read();
+                requestRead();
             }
             return;
         }
@@ -171,7 +198,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     void readMore() {
         if (!requestComplete && !closed) {
             pace.waiting();
-            ctx.read();
+            requestRead();
         }
     }
 
@@ -235,7 +262,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         } else if (discardBody) {
             draining = true;
             discarded = 0;
-            ctx.read();
+            requestRead();
         } else {
             close();
         }
@@ -253,11 +280,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void next() {
         pace = null;
-        long before = received;
-        ctx.read();
-        if (inputShut && received == before) {
-            // Nothing pipelined was waiting and the client sends no more.
+        if (inputShut && waiting.isEmpty()) {
+            // Nothing pipelined is waiting and the client sends no more.
             close();
+        } else {
+            requestRead();
         }
     }
 
@@ -344,6 +371,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
+        waiting.forEach(ReferenceCountUtil::release);
+        waiting.clear();
         abortExchange();
         if (relay != null) {
             relay.close();
