@@ -189,7 +189,8 @@ public final class PatgateServer implements AutoCloseable {
                             s.activity(),
                             Version.get(),
                             passwordsOutside::count,
-                            () -> limitCounts(exchanges, bodyRate)),
+                            () -> limitCounts(exchanges, bodyRate),
+                            () -> Map.of("engine", "jetty")),
                     api,
                     ui);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
