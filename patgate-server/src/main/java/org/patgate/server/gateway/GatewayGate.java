@@ -193,6 +193,11 @@ public final class GatewayGate {
                         contentType(head.headers()),
                         head.rawQuery());
                 decision = decider.decide(facts);
+                if (decision instanceof GatewayDecision.Forward allowed
+                        && allowed.token() != null
+                        && WebSockets.isUpgrade(method, head.headers())) {
+                    decision = WebSockets.decide(decider, facts, allowed);
+                }
                 if (decision instanceof GatewayDecision.Forward && ForwardedMethods.WITH_DESTINATION.contains(method)) {
                     decision = DestinationCheck.decide(decider, facts, head.headers(), decision);
                 }
@@ -257,13 +262,32 @@ public final class GatewayGate {
 
     /** Every header of the upstream request but its framing ({@code Content-Length}, chunked). */
     public HttpFields upstreamHeaders(Verdict verdict) {
+        return upstreamHeaders(verdict, false);
+    }
+
+    /**
+     * As {@link #upstreamHeaders(Verdict)}; with {@code passUpgrade}, a WebSocket upgrade the gate let
+     * through keeps {@code Upgrade: websocket} and {@code Connection: Upgrade} (for a data plane that
+     * relays the connection once the upstream answers {@code 101}).
+     */
+    public HttpFields upstreamHeaders(Verdict verdict, boolean passUpgrade) {
         RequestHead head = verdict.head();
-        return upstreamHeaders.build(
+        HttpFields.Mutable headers = upstreamHeaders.build(
                 head.headers(),
                 (GatewayDecision.Forward) verdict.decision(),
                 verdict.client(),
                 head.secure(),
                 head.protocol());
+        if (passUpgrade && WebSockets.isUpgrade(head.method(), head.headers())) {
+            headers.put(HttpHeader.UPGRADE, "websocket");
+            headers.put(HttpHeader.CONNECTION, "Upgrade");
+        }
+        return headers;
+    }
+
+    /** Whether the request asks to become a WebSocket ({@code GET} with {@code Upgrade: websocket}). */
+    public static boolean isWebSocketUpgrade(RequestHead head) {
+        return WebSockets.isUpgrade(head.method(), head.headers());
     }
 
     /**
