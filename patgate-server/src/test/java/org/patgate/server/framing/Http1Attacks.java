@@ -201,6 +201,13 @@ final class Http1Attacks {
         a.add(refuse(
                 "TE.CL on HTTP/1.0", chunked(hiddenChunk, "Content-Length: 4").replaceFirst("HTTP/1.1", "HTTP/1.0")));
         a.add(refuseBody("hidden request after a chunk-size overflow", chunked("10000000000000000\r\n\r\n" + HIDDEN)));
+        // The same pairs on a connection a good request has already used (and an upstream connection pooled).
+        a.add(either(
+                "CL.TE after a good request on the same connection",
+                post("{}", cl2) + chunked(te0, "Content-Length: " + te0.length())));
+        a.add(either(
+                "TE.CL after a good request on the same connection",
+                post("{}", cl2) + chunked(hiddenChunk, "Content-Length: 4")));
         a.add(either("a pipelined request without a token after a good one", post("{}", cl2) + HIDDEN));
         return a.stream()
                 .map(attack -> attack.verdict() == Verdict.REFUSE_BODY && attack.jettyDeviation() == null

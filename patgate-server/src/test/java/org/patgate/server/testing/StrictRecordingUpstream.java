@@ -66,6 +66,8 @@ public final class StrictRecordingUpstream implements AutoCloseable {
     private final List<String> partial = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    /** Bumped by {@link #clear}: a request begun before it is not recorded after it. */
+    private final AtomicInteger generation = new AtomicInteger();
 
     public StrictRecordingUpstream() throws IOException {
         server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
@@ -100,7 +102,12 @@ public final class StrictRecordingUpstream implements AutoCloseable {
         return connections.get();
     }
 
+    /**
+     * Forgets everything recorded, and everything still arriving for requests begun before now (a
+     * gateway that aborts an upstream exchange late must not leak it into the next test's record).
+     */
     public void clear() {
+        generation.incrementAndGet();
         received.clear();
         partial.clear();
         problems.clear();
@@ -123,25 +130,29 @@ public final class StrictRecordingUpstream implements AutoCloseable {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             while (true) {
-                Reader reader = new Reader(in);
+                Reader reader = new Reader(in, generation);
                 try {
                     socket.setSoTimeout(60_000); // idle between requests: the gateway's pool decides
                     Exchange exchange = reader.request(id, socket, out);
                     if (exchange == null) {
                         return; // closed between requests
                     }
-                    received.add(exchange);
+                    if (reader.current()) {
+                        received.add(exchange);
+                    }
                     String answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n"
                             + (exchange.method().equals("HEAD") ? "" : "{}");
                     out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
                 } catch (Malformed e) {
-                    problems.add(e.getMessage() + ": " + reader.raw());
+                    if (reader.current()) {
+                        problems.add(e.getMessage() + ": " + reader.raw());
+                    }
                     out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                             .getBytes(StandardCharsets.ISO_8859_1));
                     return;
                 } catch (IOException e) {
-                    if (!reader.raw().isEmpty()) {
+                    if (!reader.raw().isEmpty() && reader.current()) {
                         partial.add(reader.raw());
                     }
                     return;
@@ -163,9 +174,17 @@ public final class StrictRecordingUpstream implements AutoCloseable {
     private static final class Reader {
         private final InputStream in;
         private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        private final AtomicInteger generation;
+        private int begun = -1;
 
-        Reader(InputStream in) {
+        Reader(InputStream in, AtomicInteger generation) {
             this.in = in;
+            this.generation = generation;
+        }
+
+        /** Whether the request began after the last {@link StrictRecordingUpstream#clear}. */
+        boolean current() {
+            return begun == generation.get();
         }
 
         String raw() {
@@ -178,6 +197,7 @@ public final class StrictRecordingUpstream implements AutoCloseable {
                 return null;
             }
             raw.write(first);
+            begun = generation.get();
             socket.setSoTimeout(5_000);
             String requestLine = ((char) first) + line();
             String[] parts = requestLine.split(" ", -1);
