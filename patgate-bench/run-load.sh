@@ -11,7 +11,8 @@
 #   --duration S   seconds per wrk run (default 10, or env DURATION)
 #   --warmup S     seconds of PATgate warm-up (JIT) before measuring (default 10, or env WARMUP)
 #   --connections  wrk connection counts (default "16 64", or env CONNECTIONS)
-#   --cases        which cases to run (default "direct nginx patgate patgate-deny patgate-unknown")
+#   --cases        which cases to run (default "direct nginx patgate patgate-deny patgate-unknown netty
+#                  netty-deny"; netty* run a second PATgate with listen.dataPlane: netty)
 #   --jfr FILE     record a JFR profile of PATgate for the whole run into FILE
 #   --baseline-jar JAR  also run this PATgate jar (e.g. an older build) as case patgate-baseline,
 #                  interleaved with the others: a before/after comparison under the same conditions
@@ -155,7 +156,7 @@ log "nginx upstream on 127.0.0.1:$upstream_port, nginx proxy on 127.0.0.1:$proxy
 
 # Starts a PATgate from JAR as NAME, creates a user and a read-write token through the management
 # API; sets url_NAME and token_NAME (NAME without dashes) and server_pid[NAME].
-start_patgate() { # NAME JAR JAVA-OPTS
+start_patgate() { # NAME JAR JAVA-OPTS [DATA-PLANE]
   local name="$1" dir="$work/$1" admin_password user_password token_json url token
   admin_password="$(random_alnum 24)"
   mkdir -p "$dir/data"
@@ -163,7 +164,7 @@ start_patgate() { # NAME JAR JAVA-OPTS
     cd "$dir"
     # Only PATgate's own keys: an unknown PATGATE_ variable would be refused at start.
     exec env PATGATE_HEAP=256m PATGATE_JAVA_OPTS="$3" PATGATE_JAR="$2" JAVA_HOME="$(dirname "$(dirname "$java_cmd")")" \
-      PATGATE_LISTEN_HOST=127.0.0.1 PATGATE_LISTEN_PORT=0 \
+      PATGATE_LISTEN_HOST=127.0.0.1 PATGATE_LISTEN_PORT=0 PATGATE_LISTEN_DATAPLANE="${4:-jetty}" \
       PATGATE_UPSTREAM_URL="http://127.0.0.1:$upstream_port" \
       PATGATE_DATABASE_URL="jdbc:h2:file:$dir/data/patgate" \
       PATGATE_TOKENS_PEPPERFILE="$dir/data/pepper" \
@@ -197,6 +198,14 @@ java_opts="${PATGATE_JAVA_OPTS:-}"
 [ -n "$jfr" ] && java_opts="$java_opts -XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
 start_patgate patgate "$root/patgate-server/target/patgate.jar" "$java_opts"
 patgate_url="$url_patgate" token="$token_patgate"
+# shellcheck disable=SC2206
+cases=(${cases_option:-direct nginx patgate patgate-deny patgate-unknown netty netty-deny${baseline_jar:+ patgate-baseline}})
+netty_cases=0
+for case in "${cases[@]}"; do case "$case" in netty*) netty_cases=1 ;; esac; done
+if [ "$netty_cases" = 1 ]; then
+  start_patgate patgate-netty "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty
+  netty_url="$url_patgatenetty" netty_token="$token_patgatenetty"
+fi
 if [ -n "$baseline_jar" ]; then
   start_patgate patgate-baseline "$baseline_jar" "${PATGATE_JAVA_OPTS:-}"
 fi
@@ -218,14 +227,16 @@ check_status 200 "$patgate_url$path" "Authorization: Bearer $token"
 check_status 401 "$patgate_url$path" "Authorization: Bearer $bad_token"
 check_status 401 "$patgate_url$path" "Authorization: Bearer $unknown_token"
 [ -z "$baseline_jar" ] || check_status 200 "$url_patgatebaseline$path" "Authorization: Bearer $token_patgatebaseline"
-
-# shellcheck disable=SC2206
-cases=(${cases_option:-direct nginx patgate patgate-deny patgate-unknown${baseline_jar:+ patgate-baseline}})
+if [ "$netty_cases" = 1 ]; then
+  check_status 200 "$netty_url$path" "Authorization: Bearer $netty_token"
+  check_status 401 "$netty_url$path" "Authorization: Bearer $bad_token"
+fi
 url_of() {
   case "$1" in
     direct) echo "http://127.0.0.1:$upstream_port$path" ;;
     nginx) echo "http://127.0.0.1:$proxy_port$path" ;;
     patgate-baseline) echo "$url_patgatebaseline$path" ;;
+    netty*) echo "$netty_url$path" ;;
     *) echo "$patgate_url$path" ;;
   esac
 }
@@ -235,6 +246,8 @@ header_of() {
     patgate-deny) echo "Authorization: Bearer $bad_token" ;;
     patgate-unknown) echo "Authorization: Bearer $unknown_token" ;;
     patgate-baseline) echo "Authorization: Bearer $token_patgatebaseline" ;;
+    netty) echo "Authorization: Bearer $netty_token" ;;
+    netty-deny) echo "Authorization: Bearer $bad_token" ;;
     *) echo "Accept: application/json" ;;
   esac
 }
@@ -253,6 +266,7 @@ proxy_pid_of() { # CASE: the process that does the work being measured (the upst
     direct) echo "${server_pid[upstream]}" ;;
     nginx) echo "${server_pid[proxy]}" ;;
     patgate-baseline) echo "${server_pid[patgate-baseline]}" ;;
+    netty*) echo "${server_pid[patgate-netty]}" ;;
     *) echo "${server_pid[patgate]}" ;;
   esac
 }
@@ -274,6 +288,7 @@ half=$(( (warmup + 1) / 2 ))
 run_wrk patgate 64 "$half" "$work/warmup-1.txt"
 run_wrk patgate-deny 64 "$((warmup - half > 0 ? warmup - half : 1))" "$work/warmup-2.txt"
 [ -z "$baseline_jar" ] || run_wrk patgate-baseline 64 "$half" "$work/warmup-3.txt"
+[ "$netty_cases" = 0 ] || run_wrk netty 64 "$half" "$work/warmup-4.txt"
 
 results="$here/target/load/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"

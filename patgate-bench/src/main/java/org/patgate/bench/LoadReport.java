@@ -21,8 +21,8 @@ import java.util.stream.Stream;
  */
 public final class LoadReport {
 
-    static final List<String> CASE_ORDER =
-            List.of("direct", "nginx", "patgate", "patgate-deny", "patgate-unknown", "patgate-baseline");
+    static final List<String> CASE_ORDER = List.of(
+            "direct", "nginx", "patgate", "patgate-deny", "patgate-unknown", "netty", "netty-deny", "patgate-baseline");
 
     private static final Pattern FILE = Pattern.compile("(.+)-c(\\d+)-r(\\d+)\\.txt");
     private static final Pattern REQUESTS = Pattern.compile("(?m)^Requests/sec:\\s+([0-9.]+)");
@@ -217,7 +217,15 @@ public final class LoadReport {
                     "patgate-baseline",
                     false);
         }
+        boolean netty = summaries.stream().anyMatch(s -> s.caseName().equals("netty"));
+        if (netty) {
+            ratioRow(out, summaries, connectionCounts, "req/s netty / nginx", "netty", "nginx", false);
+            ratioRow(out, summaries, connectionCounts, "req/s netty / patgate (Jetty)", "netty", "patgate", false);
+            ratioRow(out, summaries, connectionCounts, "req/s netty-deny / netty", "netty-deny", "netty", false);
+            ratioRow(out, summaries, connectionCounts, "p99 netty / nginx", "netty", "nginx", true);
+        }
         cpuRow(out, summaries, connectionCounts, "patgate", "nginx");
+        cpuRow(out, summaries, connectionCounts, "netty", "nginx");
         cpuRow(out, summaries, connectionCounts, "patgate", "patgate-baseline");
         if (!connectionCounts.isEmpty()) {
             int c = connectionCounts.getLast();
@@ -240,11 +248,39 @@ public final class LoadReport {
                     value(summaries, "patgate-deny", c, false) / value(summaries, "patgate", c, false),
                     1.5,
                     true);
+            if (netty) {
+                // Issue 13's targets for the Netty data plane.
+                target(
+                        out,
+                        "netty ≥ 0.9× nginx req/s at c=" + c,
+                        value(summaries, "netty", c, false) / value(summaries, "nginx", c, false),
+                        0.9,
+                        true);
+                target(
+                        out,
+                        "netty proxy CPU per request ≤ 1.3× nginx's at c=" + c,
+                        cpu(summaries, "netty", c) / cpu(summaries, "nginx", c),
+                        1.3,
+                        false);
+                target(
+                        out,
+                        "netty p99 ≤ 1.5× nginx p99 at c=" + c,
+                        value(summaries, "netty", c, true) / value(summaries, "nginx", c, true),
+                        1.5,
+                        false);
+                target(
+                        out,
+                        "netty-deny ≥ 1.5× netty req/s at c=" + c,
+                        value(summaries, "netty-deny", c, false) / value(summaries, "netty", c, false),
+                        1.5,
+                        true);
+            }
         }
         summaries.stream()
                 .filter(s -> s.caseName().equals("patgate")
+                        || s.caseName().equals("netty")
                         || s.caseName().equals("patgate-baseline")
-                        || !s.caseName().startsWith("patgate"))
+                        || !(s.caseName().startsWith("patgate") || s.caseName().startsWith("netty")))
                 .filter(s -> s.non2xx() > 0 || s.socketErrors() > 0)
                 .forEach(s -> out.append("- Warning: ")
                         .append(s.caseName())

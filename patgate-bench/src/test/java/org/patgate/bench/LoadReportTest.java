@@ -88,6 +88,34 @@ class LoadReportTest {
     }
 
     @Test
+    void theNettyDataPlaneGetsItsOwnRatiosAndTheIssueTargets() {
+        List<LoadReport.Run> runs = new ArrayList<>();
+        runs.add(LoadReport.parse(
+                "nginx",
+                64,
+                1,
+                "  160000 requests in 8.00s\n" + wrk(20_000, "1.00ms", "4.00ms") + "Proxy CPU ms: 1000\n"));
+        runs.add(LoadReport.parse("patgate", 64, 1, wrk(10_000, "2.00ms", "9.00ms")));
+        runs.add(LoadReport.parse(
+                "netty",
+                64,
+                1,
+                "  152000 requests in 8.00s\n" + wrk(19_000, "1.00ms", "7.00ms") + "Proxy CPU ms: 1500\n"));
+        runs.add(LoadReport.parse("netty-deny", 64, 1, wrk(40_000, "1.00ms", "3.00ms")));
+
+        String report = LoadReport.render(LoadReport.summarise(runs));
+
+        assertThat(report).contains("| req/s netty / nginx | 0.95× |");
+        assertThat(report).contains("| req/s netty / patgate (Jetty) | 1.90× |");
+        assertThat(report).contains("Target: netty ≥ 0.9× nginx req/s at c=64: 0.95× — met");
+        // 8 s of wrk: 1500 ms of CPU over 152000 requests against 1000 ms over 160000.
+        assertThat(report).contains("Target: netty proxy CPU per request ≤ 1.3× nginx's at c=64: 1.58× — MISSED");
+        assertThat(report).contains("Target: netty p99 ≤ 1.5× nginx p99 at c=64: 1.75× — MISSED");
+        assertThat(report).contains("Target: netty-deny ≥ 1.5× netty req/s at c=64: 2.11× — met");
+        assertThat(report.indexOf("| patgate | 64")).isLessThan(report.indexOf("| netty | 64"));
+    }
+
+    @Test
     void proxyCpuPerRequestComesFromTheRecordedCpuTimeAndTheRequestCount() {
         LoadReport.Run patgate = LoadReport.parse("patgate", 64, 1, WRK_OUTPUT + "Proxy CPU ms: 709\n");
         LoadReport.Run nginx = LoadReport.parse(

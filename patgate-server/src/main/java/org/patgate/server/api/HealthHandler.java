@@ -29,21 +29,25 @@ public final class HealthHandler extends Handler.Abstract {
     private final ActivityRecorder activity;
     private final LongSupplier passwordsOutside;
     private final Supplier<Map<String, Object>> limits;
+    private final Supplier<Map<String, Object>> dataPlane;
 
     public HealthHandler(Database database, ActivityRecorder activity, String version) {
-        this(database, activity, version, () -> 0, Map::of);
+        this(database, activity, version, () -> 0, Map::of, () -> Map.of("engine", "jetty"));
     }
 
     /**
      * @param passwordsOutside how many password credentials the gateway saw outside {@code rest.paths}
      * @param limits           the traffic limits' current counts and refusals ({@code "limits"} in the answer)
+     * @param dataPlane        what forwards to the upstream ({@code "dataPlane"}: engine, transport)
      */
     public HealthHandler(
             Database database,
             ActivityRecorder activity,
             String version,
             LongSupplier passwordsOutside,
-            Supplier<Map<String, Object>> limits) {
+            Supplier<Map<String, Object>> limits,
+            Supplier<Map<String, Object>> dataPlane) {
+        this.dataPlane = dataPlane;
         this.database = database;
         this.activity = activity;
         this.version = version;
@@ -75,6 +79,7 @@ public final class HealthHandler extends Handler.Abstract {
         // Non-zero: passwords reach the upstream on paths PATgate does not treat as REST (see rest.paths).
         body.put("gateway", Map.of("passwordAuthOutsideRestPaths", passwordsOutside.getAsLong()));
         body.put("limits", limits.get());
+        body.put("dataPlane", dataPlane.get());
         response.setStatus(databaseUp ? 200 : 503);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

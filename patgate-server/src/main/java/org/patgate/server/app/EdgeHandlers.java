@@ -1,6 +1,7 @@
 package org.patgate.server.app;
 
 import java.time.Clock;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.eclipse.jetty.server.Handler;
 import org.patgate.core.net.IpRangeSet;
@@ -26,10 +27,12 @@ import org.patgate.server.gateway.CredentialExtractor;
 import org.patgate.server.gateway.ExchangeAdmission;
 import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.GatewayDecision;
+import org.patgate.server.gateway.GatewayGate;
 import org.patgate.server.gateway.GatewayHandler;
 import org.patgate.server.gateway.NativeCredentialSwap;
 import org.patgate.server.gateway.NativeTokenAdmin;
 import org.patgate.server.gateway.PasswordsOutsideRestPaths;
+import org.patgate.server.gateway.UpstreamHeaders;
 import org.patgate.server.gateway.UpstreamProxy;
 import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.identity.JwtIssuer;
@@ -130,7 +133,10 @@ final class EdgeHandlers {
                 upstreamLinkPages);
     }
 
-    static Handler gateway(
+    /** The gateway's decisions and what they need, shared by the Jetty and the Netty data plane. */
+    record Gateway(GatewayGate gate, NativeCredentialSwap nativeCredentials, UpstreamHeaders headers) {}
+
+    static Gateway gate(
             PatgateConfig config,
             TokenVerifier verifier,
             SettingsService settings,
@@ -139,9 +145,9 @@ final class EdgeHandlers {
             Clock clock,
             JwtIssuer jwt,
             PasswordsOutsideRestPaths passwordsOutside,
-            ExchangeBudget exchanges,
             ClientAddressResolver addresses,
-            UpstreamLinks upstreamLinks) {
+            UpstreamLinks upstreamLinks,
+            Executor blocking) {
         // The decider asks the settings for the rules on every request, so changes apply without a restart.
         AccessDecider decider = new AccessDecider(
                 verifier,
@@ -158,21 +164,29 @@ final class EdgeHandlers {
         NativeCredentialSwap nativeCredentials = upstreamLinks == null
                 ? null
                 : new NativeCredentialSwap(upstreamLinks, config.upstream().product());
-        UpstreamProxy proxy = new UpstreamProxy(
-                config.upstream().url(),
-                config.identity().header(),
-                identityValue,
-                config.upstream().connectTimeout(),
-                config.upstream().readTimeout(),
-                config.limits().upstreamConnections(),
-                nativeCredentials);
-        return new GatewayHandler(
+        UpstreamHeaders headers = new UpstreamHeaders(config.identity().header(), identityValue);
+        GatewayGate gate = new GatewayGate(
                 decider,
                 new CredentialExtractor(format.prefix()),
                 addresses,
                 activity,
                 clock,
                 nativeCredentials,
-                new ExchangeAdmission(exchanges, proxy));
+                headers,
+                verifier::answersFromMemory,
+                blocking);
+        return new Gateway(gate, nativeCredentials, headers);
+    }
+
+    /** The Jetty data plane's gateway: decision, exchange budget, proxy. */
+    static Handler jettyGateway(PatgateConfig config, Gateway gateway, ExchangeBudget exchanges) {
+        UpstreamProxy proxy = new UpstreamProxy(
+                config.upstream().url(),
+                gateway.headers(),
+                config.upstream().connectTimeout(),
+                config.upstream().readTimeout(),
+                config.limits().upstreamConnections(),
+                gateway.nativeCredentials());
+        return new GatewayHandler(gateway.gate(), new ExchangeAdmission(exchanges, proxy));
     }
 }

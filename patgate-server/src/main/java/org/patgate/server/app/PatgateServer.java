@@ -189,7 +189,8 @@ public final class PatgateServer implements AutoCloseable {
                             s.activity(),
                             Version.get(),
                             passwordsOutside::count,
-                            () -> limitCounts(exchanges, bodyRate)),
+                            () -> limitCounts(exchanges, bodyRate),
+                            () -> Map.of("engine", "jetty")),
                     api,
                     ui);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
@@ -197,7 +198,7 @@ public final class PatgateServer implements AutoCloseable {
                 root.addHandler(new JwksHandler(signingKeys));
             }
             root.addHandler(new NotFoundHandler(true));
-            root.addHandler(EdgeHandlers.gateway(
+            EdgeHandlers.Gateway gateway = EdgeHandlers.gate(
                     config,
                     s.verifier(),
                     s.settings(),
@@ -206,9 +207,10 @@ public final class PatgateServer implements AutoCloseable {
                     clock,
                     jwtIssuer,
                     passwordsOutside,
-                    exchanges,
                     addresses,
-                    s.upstreamLinks()));
+                    s.upstreamLinks(),
+                    Runnable::run);
+            root.addHandler(EdgeHandlers.jettyGateway(config, gateway, exchanges));
             root.addHandler(new NotFoundHandler(false));
             // Every request body, whoever reads it, must keep up limits.minRequestBodyRate.
             bodyRate.setHandler(root);

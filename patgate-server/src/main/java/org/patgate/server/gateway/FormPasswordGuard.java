@@ -50,50 +50,68 @@ final class FormPasswordGuard {
         return false;
     }
 
-    /**
-     * @param decider            asked about password fields, or null when passwords are not blocked here
-     * @param overrideRefusedFor the id of a token with rules, whose requests may not carry a
-     *                           {@code _method} form field; null when overrides are not looked for
-     */
-    static void inspect(Request request, AccessDecider decider, String overrideRefusedFor, Outcome outcome) {
-        String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
-        if (encoding != null && !encoding.strip().equalsIgnoreCase("identity")) {
-            // A compressed form cannot be looked into without inflating it; an upstream that inflates would read it.
-            outcome.refuse(new GatewayDecision.Refuse(
-                    415,
-                    "unsupported-media-type",
-                    "Unsupported Media Type",
-                    "encoded (compressed) form bodies are not accepted where the gateway looks into them (REST "
-                            + "paths while password authentication is blocked, tokens with rules)",
-                    false,
-                    null));
-            return;
-        }
-        long length = request.getLength();
-        if (length > LIMIT) {
-            outcome.refuse(tooLarge());
+    /** Reads the form body of {@code request} and lets the gate look into it ({@link GatewayGate#inspectBody}). */
+    static void inspect(Request request, GatewayGate gate, GatewayGate.Verdict verdict, Outcome outcome) {
+        GatewayDecision.Refuse early = checkHead(request.getHeaders(), request.getLength());
+        if (early != null) {
+            outcome.refuse(early);
             return;
         }
         Content.Source.asByteArrayAsync(request, LIMIT).whenComplete((body, failure) -> {
-            if (failure != null) {
-                outcome.refuse(tooLarge());
-                return;
-            }
-            FormFields fields = FormFields.of(body);
-            if (overrideRefusedFor != null && fields.methodOverride()) {
-                outcome.refuse(GatewayDecision.Refuse.forbidden(
-                        "this token's rules do not allow method overrides " + "(a '_method' form field)",
-                        overrideRefusedFor));
-                return;
-            }
-            String username = decider == null ? null : fields.passwordUsername();
-            GatewayDecision.Refuse refusal = username == null ? null : decider.refuseFormPassword(username);
+            GatewayDecision.Refuse refusal = gate.inspectBody(verdict, failure != null ? null : body);
             if (refusal != null) {
                 outcome.refuse(refusal);
             } else {
                 outcome.forward(new Replayed(request, body));
             }
         });
+    }
+
+    /**
+     * What the head alone refuses before the body is read: an encoded (compressed) form, or one
+     * declared larger than {@link #LIMIT}; null when the body is to be read.
+     *
+     * @param length the declared length, or -1 when unknown (chunked)
+     */
+    static GatewayDecision.Refuse checkHead(HttpFields headers, long length) {
+        String encoding = headers.get(HttpHeader.CONTENT_ENCODING);
+        if (encoding != null && !encoding.strip().equalsIgnoreCase("identity")) {
+            // A compressed form cannot be looked into without inflating it; an upstream that inflates would read it.
+            return new GatewayDecision.Refuse(
+                    415,
+                    "unsupported-media-type",
+                    "Unsupported Media Type",
+                    "encoded (compressed) form bodies are not accepted where the gateway looks into them (REST "
+                            + "paths while password authentication is blocked, tokens with rules)",
+                    false,
+                    null);
+        }
+        return length > LIMIT ? tooLarge() : null;
+    }
+
+    /**
+     * Looks into a whole form body.
+     *
+     * @param body               the body, or null when it was larger than {@link #LIMIT}
+     * @param decider            asked about password fields, or null when passwords are not blocked here
+     * @param overrideRefusedFor the id of a token with rules, whose requests may not carry a
+     *                           {@code _method} form field; null when overrides are not looked for
+     * @return null to forward the body, else the refusal
+     */
+    static GatewayDecision.Refuse check(
+            HttpFields headers, byte[] body, AccessDecider decider, String overrideRefusedFor) {
+        GatewayDecision.Refuse early = checkHead(headers, body == null ? LIMIT + 1L : body.length);
+        if (early != null) {
+            return early;
+        }
+        FormFields fields = FormFields.of(body);
+        if (overrideRefusedFor != null && fields.methodOverride()) {
+            return GatewayDecision.Refuse.forbidden(
+                    "this token's rules do not allow method overrides " + "(a '_method' form field)",
+                    overrideRefusedFor);
+        }
+        String username = decider == null ? null : fields.passwordUsername();
+        return username == null ? null : decider.refuseFormPassword(username);
     }
 
     private static GatewayDecision.Refuse tooLarge() {

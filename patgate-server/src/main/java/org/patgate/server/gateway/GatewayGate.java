@@ -1,26 +1,82 @@
 package org.patgate.server.gateway;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executor;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.patgate.server.http.Json;
-import org.patgate.server.http.Problem;
+import org.patgate.core.decision.Decision;
+import org.patgate.core.decision.ForwardedMethods;
+import org.patgate.core.decision.ReadOnlyPolicy;
+import org.patgate.core.path.NormalizedPath;
+import org.patgate.core.path.PathNormalizer;
+import org.patgate.server.activity.ActivityRecorder;
+import org.patgate.server.activity.TokenUseEvent;
+import org.patgate.server.http.ClientAddressResolver;
+import org.patgate.server.http.Problems;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Placeholder with the agreed signatures of the gateway's decision for data planes other than
- * Jetty's; the real one replaces it. Forwards everything anonymously.
+ * The inline gateway's decisions, apart from any HTTP engine: what happens to a request given its
+ * head (refuse how, or forward as whom, to which normalised path), what a form body may not hold,
+ * which headers go upstream, which upstream answers are replaced, and the token use to record.
+ * Every data plane (Jetty's {@link GatewayHandler}, the Netty forwarder) asks this one object, so
+ * they decide alike. Any failure while deciding refuses the request (fail closed). Thread-safe.
  */
 public final class GatewayGate {
 
-    public record RequestHead(
-            String method, String rawPath, String rawQuery, HttpFields headers, SocketAddress peer, boolean secure) {}
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayGate.class);
 
+    private static final List<String> OVERRIDE_HEADER_KEYS =
+            ReadOnlyPolicy.OVERRIDE_HEADERS.stream().map(HeaderNames::key).toList();
+
+    private static final GatewayDecision.Refuse RESERVED_NOT_FOUND =
+            new GatewayDecision.Refuse(404, "not-found", "Not Found", "nothing here", false, null);
+
+    /**
+     * A request's head as the client sent it.
+     *
+     * @param rawPath  the path of the request target, still percent-encoded, without the query
+     * @param rawQuery the query, without {@code ?}, or null when there is none
+     * @param peer     the socket peer (or the address a trusted PROXY protocol header gave)
+     * @param secure   whether the client reached PATgate over TLS
+     * @param protocol {@code HTTP/1.1}, {@code HTTP/2.0}, ...
+     */
+    public record RequestHead(
+            String method,
+            String rawPath,
+            String rawQuery,
+            HttpFields headers,
+            SocketAddress peer,
+            boolean secure,
+            String protocol) {
+
+        /** An HTTP/1.1 request. */
+        public RequestHead(
+                String method,
+                String rawPath,
+                String rawQuery,
+                HttpFields headers,
+                SocketAddress peer,
+                boolean secure) {
+            this(method, rawPath, rawQuery, headers, peer, secure, "HTTP/1.1");
+        }
+    }
+
+    /**
+     * The decision on one request head, with what forwarding needs.
+     *
+     * @param encodedPath   the normalised path to send upstream (null when refused before normalising)
+     * @param decodedPath   the normalised path the rules were matched against
+     * @param upstreamQuery the query as it goes upstream, or null
+     * @param client        the client's address (null when refused before resolving it)
+     * @param startNanos    {@link System#nanoTime()} when deciding began
+     * @param arrived       when the request arrived: what activity files it under
+     */
     public record Verdict(
             GatewayDecision decision,
             RequestHead head,
@@ -31,78 +87,283 @@ public final class GatewayGate {
             long startNanos,
             Instant arrived) {}
 
-    public record Answer(int status, HttpFields headers, byte[] body) {}
+    private final AccessDecider decider;
+    private final CredentialExtractor credentials;
+    private final ClientAddressResolver addresses;
+    private final ActivityRecorder activity;
+    private final Clock clock;
+    private final NativeCredentialSwap nativeCredentials;
+    private final UpstreamHeaders upstreamHeaders;
+    private final TokenProbe tokens;
+    private final Executor blocking;
 
-    private final Executor blocking = Runnable::run;
-
-    public GatewayGate() {}
-
-    public Verdict tryDecide(RequestHead head) {
-        return decide(head);
+    /** Whether a presented token can be verified from memory (see {@code TokenVerifier#answersFromMemory}). */
+    @FunctionalInterface
+    public interface TokenProbe {
+        boolean answersFromMemory(CharSequence presented);
     }
 
-    public Verdict decide(RequestHead head) {
-        InetAddress client = ((InetSocketAddress) head.peer()).getAddress();
-        return new Verdict(
-                new GatewayDecision.Forward(null, null, false, null, null),
-                head,
-                head.rawPath(),
-                head.rawPath(),
-                head.rawQuery(),
-                client,
-                System.nanoTime(),
-                Instant.now());
+    /**
+     * @param nativeCredentials swaps in the owner's native upstream token (identity mode
+     *                          {@code upstream-token}), or null to forward the client's credential
+     * @param tokens            tells whether verifying a token needs the store
+     * @param blocking          runs decisions that read the store, off an event loop
+     */
+    public GatewayGate(
+            AccessDecider decider,
+            CredentialExtractor credentials,
+            ClientAddressResolver addresses,
+            ActivityRecorder activity,
+            Clock clock,
+            NativeCredentialSwap nativeCredentials,
+            UpstreamHeaders upstreamHeaders,
+            TokenProbe tokens,
+            Executor blocking) {
+        this.decider = decider;
+        this.credentials = credentials;
+        this.addresses = addresses;
+        this.activity = activity;
+        this.clock = clock;
+        this.nativeCredentials = nativeCredentials;
+        this.upstreamHeaders = upstreamHeaders;
+        this.tokens = tokens;
+        this.blocking = blocking;
     }
 
+    /** Runs {@link #decide} where blocking on the store is fine. */
     public Executor blockingExecutor() {
         return blocking;
     }
 
-    public boolean inspectsBody(Verdict v) {
-        return false;
+    /**
+     * The decision, when it can be made from memory; null when it needs the store (a token not seen
+     * lately, a native credential not cached): then call {@link #decide} on {@link #blockingExecutor()}.
+     */
+    public Verdict tryDecide(RequestHead head) {
+        Credentials presented = credentials.extract(head.rawPath(), head.headers(), head.rawQuery());
+        if (presented instanceof Credentials.Token token && !tokens.answersFromMemory(token.value())) {
+            return null;
+        }
+        Verdict verdict = decide(head, presented, false);
+        return verdict;
+    }
+
+    /** The decision; may read the store. */
+    public Verdict decide(RequestHead head) {
+        return decide(head, null, true);
+    }
+
+    private Verdict decide(RequestHead head, Credentials presented, boolean mayBlock) {
+        long start = System.nanoTime();
+        Instant arrived = clock.instant();
+        String method = head.method();
+        String encodedPath = null;
+        String decodedPath = null;
+        String upstreamQuery = null;
+        InetAddress client = null;
+        GatewayDecision decision;
+        try {
+            if (ForwardedMethods.check(method) instanceof Decision.Deny deny) {
+                // Before anything else: every later decision, and the upstream, see this exact method.
+                decision = deny.status() == 405
+                        ? GatewayDecision.Refuse.methodNotAllowed(deny.reason())
+                        : GatewayDecision.Refuse.badRequest(deny.reason());
+            } else if (!UpstreamQuery.isForwardable(head.rawQuery())) {
+                decision = GatewayDecision.Refuse.badRequest("the query string holds control characters or bytes "
+                        + "that are not UTF-8; percent-encode them");
+            } else if (!(PathNormalizer.normalize(head.rawPath()) instanceof NormalizedPath.Ok ok)) {
+                NormalizedPath.Refused refused = (NormalizedPath.Refused) PathNormalizer.normalize(head.rawPath());
+                decision = GatewayDecision.Refuse.badRequest("refused request path: " + refused.reason());
+            } else if (ReservedPaths.isReserved(ok.decoded())) {
+                // An encoded spelling of PATgate's own prefix is never passed upstream.
+                decision = RESERVED_NOT_FOUND;
+            } else {
+                encodedPath = ok.encoded();
+                decodedPath = ok.decoded();
+                upstreamQuery = UpstreamQuery.forwarded(head.rawQuery());
+                client = addresses.resolve(head.peer(), head.headers());
+                AccessDecider.RequestFacts facts = new AccessDecider.RequestFacts(
+                        method,
+                        ok.decoded(),
+                        client,
+                        presented != null
+                                ? presented
+                                : credentials.extract(head.rawPath(), head.headers(), head.rawQuery()),
+                        hasMethodOverride(head.headers(), head.rawQuery()),
+                        contentType(head.headers()),
+                        head.rawQuery());
+                decision = decider.decide(facts);
+                if (decision instanceof GatewayDecision.Forward allowed
+                        && allowed.token() != null
+                        && WebSockets.isUpgrade(method, head.headers())) {
+                    decision = WebSockets.decide(decider, facts, allowed);
+                }
+                if (decision instanceof GatewayDecision.Forward && ForwardedMethods.WITH_DESTINATION.contains(method)) {
+                    decision = DestinationCheck.decide(decider, facts, head.headers(), decision);
+                }
+                if (nativeCredentials != null && decision instanceof GatewayDecision.Forward allowed) {
+                    if (!mayBlock && !nativeCredentials.answersFromMemory(allowed)) {
+                        return null;
+                    }
+                    // Last: only a request every PATgate check let through gets the owner's native credential.
+                    decision = nativeCredentials.apply(allowed);
+                }
+            }
+        } catch (RuntimeException e) {
+            Problems.Answer answer = Problems.answer(e);
+            if (!answer.expected()) {
+                LOG.error("refusing a request because deciding failed", e);
+            }
+            decision = new GatewayDecision.Refuse(
+                    answer.status(),
+                    answer.slug(),
+                    answer.problem().title(),
+                    answer.problem().detail(),
+                    false,
+                    null);
+        }
+        return new Verdict(decision, head, encodedPath, decodedPath, upstreamQuery, client, start, arrived);
+    }
+
+    /**
+     * Whether the body must be read whole (up to {@link #bodyInspectionLimit()}) and given to {@link
+     * #inspectBody} before forwarding: a form where passwords are blocked, or where a token with rules
+     * could smuggle a {@code _method} field.
+     */
+    public boolean inspectsBody(Verdict verdict) {
+        return verdict.decision() instanceof GatewayDecision.Forward forward
+                && FormPasswordGuard.isForm(verdict.head().headers())
+                && (decider.inspectsFormBodies(verdict.decodedPath()) || overrideRefusedFor(forward) != null);
     }
 
     public int bodyInspectionLimit() {
-        return 64 * 1024;
+        return FormPasswordGuard.LIMIT;
     }
 
-    public GatewayDecision.Refuse inspectBody(Verdict v, byte[] bodyOrNullWhenTooLarge) {
-        return null;
+    /**
+     * Looks into a form body {@link #inspectsBody} asked for.
+     *
+     * @param body the whole body, or null when it was larger than {@link #bodyInspectionLimit()}
+     * @return null to forward (the same bytes), else the refusal
+     */
+    public GatewayDecision.Refuse inspectBody(Verdict verdict, byte[] body) {
+        GatewayDecision.Forward forward = (GatewayDecision.Forward) verdict.decision();
+        return FormPasswordGuard.check(
+                verdict.head().headers(),
+                body,
+                decider.inspectsFormBodies(verdict.decodedPath()) ? decider : null,
+                overrideRefusedFor(forward));
     }
 
-    public HttpFields upstreamHeaders(Verdict v) {
-        HttpFields.Mutable headers = HttpFields.build();
-        for (HttpField field : v.head().headers()) {
-            HttpHeader header = field.getHeader();
-            if (header == HttpHeader.CONNECTION
-                    || header == HttpHeader.KEEP_ALIVE
-                    || header == HttpHeader.TRANSFER_ENCODING
-                    || header == HttpHeader.TE
-                    || header == HttpHeader.UPGRADE
-                    || header == HttpHeader.PROXY_CONNECTION
-                    || header == HttpHeader.CONTENT_LENGTH) {
-                continue;
-            }
-            headers.add(field);
+    /** A token with rules names the methods it may use: no {@code _method} form field lets it use another. */
+    private static String overrideRefusedFor(GatewayDecision.Forward forward) {
+        return forward.token() != null && !forward.token().rules().isEmpty() ? forward.tokenId() : null;
+    }
+
+    /** Every header of the upstream request but its framing ({@code Content-Length}, chunked). */
+    public HttpFields upstreamHeaders(Verdict verdict) {
+        return upstreamHeaders(verdict, false);
+    }
+
+    /**
+     * As {@link #upstreamHeaders(Verdict)}; with {@code passUpgrade}, a WebSocket upgrade the gate let
+     * through keeps {@code Upgrade: websocket} and {@code Connection: Upgrade} (for a data plane that
+     * relays the connection once the upstream answers {@code 101}).
+     */
+    public HttpFields upstreamHeaders(Verdict verdict, boolean passUpgrade) {
+        RequestHead head = verdict.head();
+        HttpFields.Mutable headers = upstreamHeaders.build(
+                head.headers(),
+                (GatewayDecision.Forward) verdict.decision(),
+                verdict.client(),
+                head.secure(),
+                head.protocol());
+        if (passUpgrade && WebSockets.isUpgrade(head.method(), head.headers())) {
+            headers.put(HttpHeader.UPGRADE, "websocket");
+            headers.put(HttpHeader.CONNECTION, "Upgrade");
         }
-        headers.put(HttpHeader.X_FORWARDED_FOR, v.client().getHostAddress());
         return headers;
     }
 
-    public GatewayDecision.Refuse refusesAnswer(Verdict v, int status, HttpFields upstreamResponseHeaders) {
-        return null;
+    /** Whether the request asks to become a WebSocket ({@code GET} with {@code Upgrade: websocket}). */
+    public static boolean isWebSocketUpgrade(RequestHead head) {
+        return WebSockets.isUpgrade(head.method(), head.headers());
     }
 
-    public static Answer answer(GatewayDecision.Refuse r, RequestHead head) {
-        byte[] body = Json.write(
-                Problem.of(r.status(), r.slug(), r.title(), r.detail()).at(head.rawPath()));
-        return new Answer(
-                r.status(),
-                HttpFields.build()
-                        .put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                        .put(HttpHeader.CACHE_CONTROL, "no-store"),
-                body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body);
+    /**
+     * What to answer instead of the upstream's answer, or null to relay it: in identity mode
+     * {@code upstream-token}, a product that refused the owner's native token (a 401, or an answer
+     * naming the caller anonymous) marks the link broken and the client learns how to relink.
+     */
+    public GatewayDecision.Refuse refusesAnswer(Verdict verdict, int status, HttpFields answerHeaders) {
+        if (nativeCredentials == null
+                || !(verdict.decision() instanceof GatewayDecision.Forward forward)
+                || forward.upstreamBearer() == null
+                || !NativeRejectionListener.refusedNativeToken(status, answerHeaders)) {
+            return null;
+        }
+        return nativeCredentials.rejectedUpstream(forward);
     }
 
-    public void record(Verdict v, int status) {}
+    /** The answer to a refusal: problem+json, or plain text for git clients. */
+    public static RefusalAnswer.Answer answer(GatewayDecision.Refuse refuse, RequestHead head) {
+        return RefusalAnswer.of(refuse, head.rawPath(), head.headers());
+    }
+
+    /** Records the use of a token (nothing for a request without one): once per exchange, when it ends. */
+    public void record(Verdict verdict, int status) {
+        String tokenId = switch (verdict.decision()) {
+            case GatewayDecision.Forward forward -> forward.tokenId();
+            case GatewayDecision.Refuse refuse -> refuse.tokenId();
+        };
+        if (tokenId == null) {
+            return;
+        }
+        InetAddress client = verdict.client();
+        activity.record(new TokenUseEvent(
+                tokenId,
+                verdict.arrived(),
+                verdict.head().method(),
+                verdict.decodedPath(),
+                status,
+                (System.nanoTime() - verdict.startNanos()) / 1_000,
+                client == null ? null : client.getHostAddress(),
+                verdict.head().headers().get(HttpHeader.USER_AGENT)));
+    }
+
+    /**
+     * The {@code Content-Type} value when exactly one field carries it, in any spelling a lenient
+     * upstream reads as {@code Content-Type}; otherwise null (none, or several to choose between).
+     */
+    static String contentType(HttpFields headers) {
+        String value = null;
+        for (org.eclipse.jetty.http.HttpField field : headers) {
+            if (HeaderNames.hasKey(field.getName(), "content-type")) {
+                if (value != null) {
+                    return null;
+                }
+                value = field.getValue();
+            }
+        }
+        return value;
+    }
+
+    /** Method-override headers or a {@code _method} parameter: a way to smuggle a write past read-only. */
+    static boolean hasMethodOverride(HttpFields headers, String rawQuery) {
+        for (org.eclipse.jetty.http.HttpField field : headers) {
+            if (HeaderNames.hasAnyKey(field.getName(), OVERRIDE_HEADER_KEYS)) {
+                return true;
+            }
+        }
+        if (rawQuery == null) {
+            return false;
+        }
+        for (String pair : rawQuery.split("&")) {
+            String decoded = CredentialExtractor.decodeQuery(pair.split("=", 2)[0]);
+            if (decoded == null || decoded.strip().equalsIgnoreCase("_method")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -1,6 +1,5 @@
 package org.patgate.server.gateway;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -84,8 +83,8 @@ final class GitSmartHttp {
     }
 
     /** The body git prints as {@code remote: PATgate: …}: one line. */
-    static ByteBuffer plainText(String detail) {
-        return ByteBuffer.wrap(("PATgate: " + detail + "\n").getBytes(StandardCharsets.UTF_8));
+    static byte[] plainText(String detail) {
+        return ("PATgate: " + detail + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Whether the path ends in {@code /info/refs} (any letter case, a trailing '/' allowed). */

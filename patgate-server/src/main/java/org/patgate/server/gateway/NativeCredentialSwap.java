@@ -37,6 +37,12 @@ public final class NativeCredentialSwap {
         };
     }
 
+    /** Whether {@link #apply} would answer from memory, without reading the store. */
+    boolean answersFromMemory(GatewayDecision.Forward forward) {
+        return forward.token() == null
+                || links.answersFromMemory(forward.token().ownerId());
+    }
+
     /** The product answered 401 to the native token of {@code forward}'s owner: the link is broken. */
     GatewayDecision.Refuse rejectedUpstream(GatewayDecision.Forward forward) {
         String reason = product + " refused the linked token (it expired or was revoked in " + product + ")";

@@ -54,10 +54,15 @@ final class NativeRejectionListener implements Response.Listener {
 
     /** A 401, or any answer whose {@code X-AUSERNAME} says the product took the request as anonymous. */
     static boolean refusedNativeToken(Response response) {
-        if (response.getStatus() == 401) {
+        return refusedNativeToken(response.getStatus(), response.getHeaders());
+    }
+
+    /** As {@link #refusedNativeToken(Response)}, from the answer's status and headers. */
+    static boolean refusedNativeToken(int status, org.eclipse.jetty.http.HttpFields headers) {
+        if (status == 401) {
             return true;
         }
-        for (String user : response.getHeaders().getValuesList(USER_HEADER)) {
+        for (String user : headers.getValuesList(USER_HEADER)) {
             if (user.strip().toLowerCase(Locale.ROOT).equals("anonymous")) {
                 return true;
             }

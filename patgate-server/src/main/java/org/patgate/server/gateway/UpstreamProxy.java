@@ -2,69 +2,37 @@ package org.patgate.server.gateway;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
-import java.util.ListIterator;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.patgate.core.token.Scope;
 
 /**
  * Forwards an allowed request to the upstream, streaming both bodies over pooled keep-alive
- * connections (Jetty's {@link ProxyHandler} does the streaming and the RFC 9110 hop-by-hop rules).
- * On the way it sends the <em>normalised</em> path that was checked, removes every client-sent
- * copy of the identity header (any case, '_' or '.' variants), X-Original-URL, X-Rewrite-URL and a
- * PATgate token, and for a read-only token every spelling of {@code X-Atlassian-Token} (see
- * {@link #XSRF_OPT_OUT}), sets the identity of the token owner, and rewrites the X-Forwarded-* and
- * Forwarded headers from what PATgate itself knows. Thread-safe.
+ * connections (Jetty's {@link ProxyHandler} does the streaming). It sends the <em>normalised</em>
+ * path that was checked, with the headers {@link UpstreamHeaders} builds (the same on every data
+ * plane). Thread-safe.
  */
 public final class UpstreamProxy extends ProxyHandler {
-
-    private static final List<String> ALWAYS_REMOVED = List.of(
-            "x-original-url",
-            "x-rewrite-url",
-            "x-forwarded-for",
-            "x-forwarded-proto",
-            "x-forwarded-host",
-            "x-forwarded-port",
-            "x-forwarded-server",
-            "x-real-ip",
-            "forwarded");
-
-    /**
-     * Jira and Confluence skip their XSRF check for a request with {@code X-Atlassian-Token: no-check}.
-     * Removed from requests made with a read-only token, so that such a token can never switch off the
-     * product's protection of a state-changing web action; kept for read-write tokens, whose REST
-     * clients need it (attachments are multipart uploads).
-     */
-    static final String XSRF_OPT_OUT = "x-atlassian-token";
 
     private final String upstreamScheme;
     private final String upstreamHost;
     private final int upstreamPort;
     private final String upstreamPathPrefix;
-    private final String identityHeader;
-    private final String identityKey;
-    private final Function<GatewayDecision.Forward, String> identityValue;
+    private final UpstreamHeaders headers;
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final int maxConnections;
     private final NativeCredentialSwap nativeCredentials;
 
     /**
-     * @param identityHeader the identity header: client-sent copies are always removed
-     * @param identityValue  its value for a request made with a token (the username, or a signed JWT),
-     *                       or null to send none (identity mode {@code none})
+     * @param headers        what the upstream request carries
      * @param maxConnections pooled connections to the upstream ({@code limits.upstreamConnections});
      *                       {@link ExchangeAdmission} lets no more exchanges through
      * @param nativeCredentials marks a link broken when the product answers 401 to a swapped-in native
@@ -72,22 +40,19 @@ public final class UpstreamProxy extends ProxyHandler {
      */
     public UpstreamProxy(
             URI upstream,
-            String identityHeader,
-            Function<GatewayDecision.Forward, String> identityValue,
+            UpstreamHeaders headers,
             Duration connectTimeout,
             Duration readTimeout,
             int maxConnections,
             NativeCredentialSwap nativeCredentials) {
         this.maxConnections = maxConnections;
         this.nativeCredentials = nativeCredentials;
-        this.identityValue = identityValue;
+        this.headers = headers;
         this.upstreamScheme = upstream.getScheme();
         this.upstreamHost = upstream.getHost();
         this.upstreamPort = upstream.getPort() > 0 ? upstream.getPort() : ("https".equals(upstreamScheme) ? 443 : 80);
         String path = upstream.getRawPath() == null ? "" : upstream.getRawPath();
         this.upstreamPathPrefix = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        this.identityHeader = identityHeader;
-        this.identityKey = HeaderNames.key(identityHeader);
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         setViaHost("patgate"); // not the machine's host name
@@ -144,20 +109,23 @@ public final class UpstreamProxy extends ProxyHandler {
     @Override
     protected void copyRequestHeaders(
             Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
-        super.copyRequestHeaders(clientToProxyRequest, proxyToServerRequest);
-        GatewayDecision.Forward decision = plan(clientToProxyRequest).decision();
-        proxyToServerRequest.headers(headers -> {
-            stripSpoofable(headers, decision.removeAuthorization());
-            if (identityValue != null && decision.identity() != null) {
-                headers.put(identityHeader, identityValue.apply(decision));
-            }
-            if (decision.upstreamBearer() != null) {
-                // The product acts as the token owner, and only as them: no session of whoever holds the token.
-                headers.put(HttpHeader.AUTHORIZATION, "Bearer " + decision.upstreamBearer());
-                headers.remove(HttpHeader.COOKIE);
-            }
+        ForwardPlan plan = plan(clientToProxyRequest);
+        HttpFields.Mutable upstream = headers.build(
+                clientToProxyRequest.getHeaders(),
+                plan.decision(),
+                plan.client(),
+                clientToProxyRequest.isSecure(),
+                clientToProxyRequest.getConnectionMetaData().getProtocol());
+        proxyToServerRequest.headers(sent -> {
+            sent.clear();
+            sent.add(upstream);
         });
     }
+
+    /** {@link UpstreamHeaders} has set them all in {@link #copyRequestHeaders}. */
+    @Override
+    protected void addProxyHeaders(
+            Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {}
 
     @Override
     protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(
@@ -174,62 +142,12 @@ public final class UpstreamProxy extends ProxyHandler {
         return new NativeRejectionListener(
                 (org.eclipse.jetty.client.Response.Listener) relay,
                 () -> GatewayHandler.answer(
-                        clientToProxyRequest,
                         proxyToClientResponse,
                         proxyToClientCallback,
-                        nativeCredentials.rejectedUpstream(decision)));
-    }
-
-    private void stripSpoofable(HttpFields.Mutable headers, boolean removeAuthorization) {
-        for (ListIterator<HttpField> it = headers.listIterator(); it.hasNext(); ) {
-            HttpField field = it.next();
-            String name = field.getName();
-            if (HeaderNames.hasKey(name, identityKey)
-                    || HeaderNames.hasAnyKey(name, ALWAYS_REMOVED)
-                    || (removeAuthorization && field.getHeader() == HttpHeader.AUTHORIZATION)) {
-                it.remove();
-            }
-        }
-    }
-
-    @Override
-    protected void addProxyHeaders(
-            Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
-        ForwardPlan plan = plan(clientToProxyRequest);
-        // ProxyHandler calls this after copyRequestHeaders, so the client's headers are all in place.
-        removeXsrfOptOut(plan.decision(), proxyToServerRequest);
-        String client = plan.client().getHostAddress();
-        String host = clientToProxyRequest.getHeaders().get(HttpHeader.HOST);
-        String proto = clientToProxyRequest.isSecure() ? "https" : "http";
-        addViaHeader(clientToProxyRequest, proxyToServerRequest);
-        proxyToServerRequest.headers(headers -> {
-            headers.put(HttpHeader.X_FORWARDED_FOR, client);
-            headers.put(HttpHeader.X_FORWARDED_PROTO, proto);
-            if (host != null) {
-                headers.put(HttpHeader.X_FORWARDED_HOST, host);
-            }
-            // RFC 7239: IPv6 addresses are quoted and bracketed.
-            String forNode = client.contains(":") ? "\"[" + client + "]\"" : client;
-            headers.put(
-                    HttpHeader.FORWARDED,
-                    "for=" + forNode + ";proto=" + proto
-                            + (host == null ? "" : ";host=" + HttpField.PARAMETER_TOKENIZER.quote(host)));
-        });
-    }
-
-    /** Every client-sent spelling of {@link #XSRF_OPT_OUT}, for a request made with a read-only token. */
-    private static void removeXsrfOptOut(
-            GatewayDecision.Forward decision, org.eclipse.jetty.client.Request proxyToServerRequest) {
-        if (decision.token() == null || decision.token().scope() != Scope.READ_ONLY) {
-            return;
-        }
-        proxyToServerRequest.headers(headers -> {
-            for (ListIterator<HttpField> it = headers.listIterator(); it.hasNext(); ) {
-                if (HeaderNames.hasKey(it.next().getName(), XSRF_OPT_OUT)) {
-                    it.remove();
-                }
-            }
-        });
+                        RefusalAnswer.of(
+                                nativeCredentials.rejectedUpstream(decision),
+                                clientToProxyRequest.getHttpURI().getPath(),
+                                clientToProxyRequest.getHeaders())));
     }
 
     @Override

@@ -133,6 +133,21 @@ public final class TokenVerifier {
         record Unknown(long loadedNanos) implements Entry {}
     }
 
+    /**
+     * Whether {@link #verify} would answer {@code presented} from memory, without reading the store:
+     * it is malformed, or its digest is cached (known or unknown). For callers that must not block
+     * (an event loop), which then verify on a worker thread instead.
+     */
+    public boolean answersFromMemory(CharSequence presented) {
+        if (!(format.parse(presented) instanceof TokenParse.Valid valid)) {
+            return true;
+        }
+        TokenDigest digest = digester.digest(valid.token());
+        return hot.get(digest, System.nanoTime()) != null
+                || known.getIfPresent(digest) != null
+                || unknown.getIfPresent(digest) != null;
+    }
+
     /** Verifies a presented token string (as sent, without "Bearer "). */
     public Verification verify(CharSequence presented) {
         if (!(format.parse(presented) instanceof TokenParse.Valid valid)) {

@@ -320,6 +320,11 @@ public final class UpstreamLinks {
         return loaded(userId).minted();
     }
 
+    /** Whether {@link #credentialFor} would answer from memory, without reading the store. */
+    public boolean answersFromMemory(long userId) {
+        return cache != null && cache.getIfPresent(userId) != null;
+    }
+
     private Loaded loaded(long userId) {
         return cache == null ? load(userId) : cache.get(userId, loader);
     }

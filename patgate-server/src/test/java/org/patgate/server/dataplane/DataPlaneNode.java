@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
@@ -16,30 +17,32 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.patgate.server.config.LimitsConfig;
-import org.patgate.server.config.ListenConfig;
-import org.patgate.server.gateway.ExchangeBudget;
-import org.patgate.server.gateway.GatewayGate;
+import org.patgate.server.app.GateForTests;
+import org.patgate.server.testing.FileTrees;
 
 /**
- * A Netty data plane on a loopback ephemeral port in front of {@code upstream}, with a small Jetty
- * server on a Unix domain socket behind it standing in for PATgate's own server: it answers every
- * {@code /.patgate/…} request with the client address it sees (through the PROXY protocol header).
+ * A Netty data plane on a loopback ephemeral port in front of {@code upstream}, deciding with the
+ * node's real {@code GatewayGate} (configured by {@code env}, {@code PATGATE_*} as for a node), with
+ * a small Jetty server on a Unix domain socket behind it standing in for PATgate's own server: it
+ * answers every {@code /.patgate/…} request with the client address it sees (through the PROXY
+ * protocol header) and the path.
  */
 final class DataPlaneNode implements AutoCloseable {
 
+    private final Path dir;
+    private final GateForTests gate;
     private final Server management;
     private final NettyDataPlane plane;
-    private final Path socketDir;
 
-    DataPlaneNode(String upstream, Duration readTimeout, LimitsConfig limits) throws Exception {
-        this(upstream, readTimeout, limits, ListenConfig.Transport.AUTO);
-    }
-
-    DataPlaneNode(String upstream, Duration readTimeout, LimitsConfig limits, ListenConfig.Transport transport)
-            throws Exception {
-        socketDir = Files.createTempDirectory("patgate-dp");
-        Path socket = socketDir.resolve("management.sock");
+    DataPlaneNode(String upstream, Map<String, String> env) throws Exception {
+        dir = Files.createTempDirectory("patgate-dp");
+        Path socket = dir.resolve("management.sock");
+        Map<String, String> all = new HashMap<>();
+        all.put("PATGATE_LISTEN_HOST", "127.0.0.1");
+        all.put("PATGATE_LISTEN_PORT", "0");
+        all.put("PATGATE_LISTEN_DATAPLANE", "netty");
+        all.putAll(env);
+        gate = GateForTests.start(dir, upstream, all);
         management = new Server();
         HttpConnectionFactory http = new HttpConnectionFactory();
         UnixDomainServerConnector connector = new UnixDomainServerConnector(
@@ -57,22 +60,11 @@ final class DataPlaneNode implements AutoCloseable {
             }
         });
         management.start();
-        NettyDataPlane.Settings settings = new NettyDataPlane.Settings(
-                "127.0.0.1",
-                0,
-                transport,
-                URI.create(upstream),
-                Duration.ofSeconds(2),
-                readTimeout,
-                limits,
-                NettyDataPlane.Settings.MAX_INITIAL_LINE,
-                NettyDataPlane.Settings.MAX_HEADER_SIZE,
-                NettyDataPlane.Settings.CLIENT_IDLE);
-        plane = NettyDataPlane.start(settings, new GatewayGate(), new ExchangeBudget(limits), socket);
+        plane = NettyDataPlane.start(NettyDataPlane.Settings.from(gate.config()), gate.gate(), gate.budget(), socket);
     }
 
     DataPlaneNode(String upstream) throws Exception {
-        this(upstream, Duration.ofSeconds(10), LimitsConfig.defaults());
+        this(upstream, Map.of());
     }
 
     URI base() {
@@ -85,13 +77,12 @@ final class DataPlaneNode implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        plane.close();
-        management.stop();
-        try (var files = Files.list(socketDir)) {
-            for (Path file : files.toList()) {
-                Files.deleteIfExists(file);
-            }
+        try {
+            plane.close();
+            management.stop();
+            gate.close();
+        } finally {
+            FileTrees.deleteQuietly(dir);
         }
-        Files.deleteIfExists(socketDir);
     }
 }

@@ -6,11 +6,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RecordingUpstream;
 
@@ -25,7 +25,8 @@ class NettyDataPlaneTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = new RecordingUpstream();
-        node = new DataPlaneNode(upstream.url(), Duration.ofSeconds(1), LimitsConfig.defaults());
+        node = new DataPlaneNode(
+                upstream.url(), Map.of("PATGATE_UPSTREAM_READTIMEOUT", "1s", "PATGATE_REST_ANONYMOUS", "allow"));
     }
 
     @AfterAll
@@ -109,5 +110,32 @@ class NettyDataPlaneTest {
             assertThat(response.statusCode()).isEqualTo(502);
             assertThat(response.body()).contains("the upstream server could not be reached or failed");
         }
+    }
+
+    @Test
+    void refusesWithoutForwardingAndKeepsTheConnectionForTheNextRequest() {
+        RawHttp.RawAnswer answer = RawHttp.send(
+                node.base(),
+                "POST /rest/api/2/issue HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer pat_notatoken\r\n"
+                        + "Content-Length: 5\r\n\r\nhello"
+                        + "GET /after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer.status()).as(answer.text()).isEqualTo(401);
+        assertThat(answer.text()).contains("application/problem+json").contains("HTTP/1.1 200 OK");
+        assertThat(upstream.received())
+                .extracting(RecordingUpstream.Received::path)
+                .containsExactly("/after");
+    }
+
+    @Test
+    void neverSends100ContinueForARefusedRequest() {
+        RawHttp.RawAnswer answer = RawHttp.send(
+                node.base(),
+                "POST /rest/api/2/issue HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer pat_notatoken\r\n"
+                        + "Expect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+
+        assertThat(answer.status()).as(answer.text()).isEqualTo(401);
+        assertThat(answer.text()).doesNotContain("100 Continue");
+        assertThat(upstream.received()).isEmpty();
     }
 }

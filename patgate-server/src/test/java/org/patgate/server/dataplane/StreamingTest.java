@@ -11,10 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.testing.RecordingUpstream;
 import org.patgate.server.testing.SlowUploads;
 
@@ -31,17 +31,9 @@ class StreamingTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = new RecordingUpstream();
-        LimitsConfig limits = LimitsConfig.defaults();
         node = new DataPlaneNode(
                 upstream.url(),
-                Duration.ofSeconds(10),
-                new LimitsConfig(
-                        limits.upstreamConnections(),
-                        limits.anonymousExchanges(),
-                        limits.clientExchanges(),
-                        limits.upstreamWait(),
-                        100,
-                        Duration.ofSeconds(1)));
+                Map.of("PATGATE_LIMITS_MINREQUESTBODYRATE", "100", "PATGATE_LIMITS_REQUESTBODYGRACE", "1s"));
     }
 
     @AfterAll

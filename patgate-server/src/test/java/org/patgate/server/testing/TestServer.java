@@ -28,6 +28,9 @@ public final class TestServer implements AutoCloseable {
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-password-for-tests";
 
+    /** The data plane every test server uses unless a test sets {@code PATGATE_LISTEN_DATAPLANE} itself. */
+    public static final String DATA_PLANE = System.getProperty("patgate.test.dataPlane", "jetty");
+
     private final PatgateServer server;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -73,6 +76,8 @@ public final class TestServer implements AutoCloseable {
                 "PATGATE_TOKENS_PEPPERFILE",
                 dir.resolve("pepper").toAbsolutePath().toString());
         env.put("PATGATE_BOOTSTRAP_ADMINPASSWORD", ADMIN_PASSWORD);
+        // The build runs the gateway's tests once more with -Dpatgate.test.dataPlane=netty.
+        env.put("PATGATE_LISTEN_DATAPLANE", DATA_PLANE);
         env.putAll(extra);
         return new TestServer(env);
     }

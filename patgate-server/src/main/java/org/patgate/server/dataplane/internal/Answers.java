@@ -14,7 +14,7 @@ import java.util.Map;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
-import org.patgate.server.gateway.GatewayGate;
+import org.patgate.server.gateway.RefusalAnswer;
 import org.patgate.server.http.Json;
 import org.patgate.server.http.Problem;
 
@@ -44,7 +44,7 @@ public final class Answers {
     }
 
     /** The gateway's own answer (a refusal), as it built it. */
-    public static FullHttpResponse of(GatewayGate.Answer answer) {
+    public static FullHttpResponse of(RefusalAnswer.Answer answer) {
         FullHttpResponse response = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(answer.status()),

@@ -61,7 +61,8 @@ final class GatewayExchange implements Exchange {
                 Requests.rawQuery(request.uri()),
                 Answers.toJetty(request.headers()),
                 connection.channel().remoteAddress(),
-                false);
+                false,
+                request.protocolVersion().text());
     }
 
     void start() {
