@@ -4,17 +4,22 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.patgate.core.net.IpRangeSet;
+import org.patgate.core.token.Scope;
 import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.PepperSource;
+import org.patgate.server.directory.AdminBootstrap;
 import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.GatewayGate;
 import org.patgate.server.gateway.PasswordsOutsideRestPaths;
 import org.patgate.server.http.ClientAddressResolver;
+import org.patgate.server.principal.Principal;
 import org.patgate.server.store.Database;
+import org.patgate.server.token.TokenRequest;
 
 /**
  * The gateway's decision ({@link GatewayGate}) and exchange budget wired as the node wires them, on
@@ -71,7 +76,24 @@ public final class GateForTests implements AutoCloseable {
                 new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())),
                 null,
                 Runnable::run);
+        new AdminBootstrap(
+                        database,
+                        services.passwords(),
+                        services.permissions(),
+                        services.audit(),
+                        config.admin().group())
+                .bootstrapAdmin(
+                        config.bootstrap().adminUsername(), config.bootstrap().adminPassword(), line -> {});
         return new GateForTests(database, services, gateway.gate(), new ExchangeBudget(config.limits()), config);
+    }
+
+    /** A new token of the bootstrap admin with {@code scope}: its secret. */
+    public String issueToken(Scope scope) {
+        Principal admin =
+                services.directory().lookup(config.bootstrap().adminUsername()).orElseThrow();
+        return services.issuer()
+                .create(admin, "127.0.0.1", new TokenRequest("data plane test", null, null, scope, List.of()))
+                .secret();
     }
 
     public GatewayGate gate() {

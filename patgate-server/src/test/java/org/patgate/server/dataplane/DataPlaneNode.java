@@ -71,6 +71,11 @@ final class DataPlaneNode implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + plane.port());
     }
 
+    /** A new token of the node's admin. */
+    String token(org.patgate.core.token.Scope scope) {
+        return gate.issueToken(scope);
+    }
+
     NettyDataPlane plane() {
         return plane;
     }

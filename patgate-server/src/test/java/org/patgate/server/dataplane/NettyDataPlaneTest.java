@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.patgate.core.token.Scope;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RecordingUpstream;
 
@@ -136,6 +137,38 @@ class NettyDataPlaneTest {
 
         assertThat(answer.status()).as(answer.text()).isEqualTo(401);
         assertThat(answer.text()).doesNotContain("100 Continue");
+        assertThat(upstream.received()).isEmpty();
+    }
+
+    @Test
+    void forwardsATokenRequestAsItsOwnerWithoutTheToken() throws Exception {
+        String token = node.token(Scope.READ_WRITE);
+
+        HttpResponse<String> response = CLIENT.send(
+                HttpRequest.newBuilder(node.base().resolve("/rest/api/2/myself"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("X-Forwarded-User", "someone-else")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        RecordingUpstream.Received received = upstream.last();
+        assertThat(received.header("X-Forwarded-User")).containsExactly("admin");
+        assertThat(received.headers().toString()).doesNotContain(token);
+    }
+
+    @Test
+    void refusesAReadOnlyTokenAWrite() throws Exception {
+        String token = node.token(Scope.READ_ONLY);
+
+        HttpResponse<String> response = CLIENT.send(
+                HttpRequest.newBuilder(node.base().resolve("/rest/api/2/issue"))
+                        .header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(403);
         assertThat(upstream.received()).isEmpty();
     }
 }
