@@ -171,4 +171,21 @@ class NettyDataPlaneTest {
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(upstream.received()).isEmpty();
     }
+
+    @Test
+    void relaysSeveralRequestsOnOneConnectionToItsOwnServer() {
+        RawHttp.RawAnswer answer = RawHttp.send(
+                node.base(),
+                "GET /.patgate/a HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "POST /.patgate/b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+                        + "HEAD /.patgate/c HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "GET /.PATGATE/d HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer.text().split("HTTP/1.1 200 OK", -1)).as(answer.text()).hasSize(5);
+        assertThat(answer.text())
+                .contains(" /.patgate/a")
+                .contains(" /.patgate/b")
+                .contains(" /.PATGATE/d");
+        assertThat(upstream.received()).isEmpty();
+    }
 }

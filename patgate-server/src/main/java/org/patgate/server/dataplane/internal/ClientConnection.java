@@ -57,6 +57,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     /** A message was asked for and none handed over since. */
     private boolean wanted;
+    /** Requests begun on this connection. */
+    private long requests;
 
     /** @param encoder the connection's response encoder (told about HEAD), or null where there is none */
     public ClientConnection(PlaneContext plane, ResponseEncoder encoder) {
@@ -141,6 +143,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                 plane.limits().requestBodyGrace().toNanos(),
                 ctx.channel().eventLoop(),
                 this::bodyTooSlow);
+        long thisRequest = ++requests;
         if (ReservedPaths.isReserved(path)) {
             if (relay == null) {
                 relay = new ManagementRelay(this, plane);
@@ -152,8 +155,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             exchange = gateway;
             gateway.start();
         }
-        if (!Requests.hasBody(request) && !closed) {
-            // The decoder has the (empty) end of the request ready: take it now, so the request is complete.
+        if (!Requests.hasBody(request) && !closed && !requestComplete && !draining && requests == thisRequest) {
+            // The decoder has the (empty) end of the request ready: take it now, so the request is complete
+            // (unless the exchange already ended and took it).
             requestRead();
         }
     }

@@ -22,6 +22,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,9 @@ final class ManagementRelay implements Exchange {
     private boolean requestSent;
     private boolean active;
     private boolean interim;
+    private boolean headSent;
+    /** Body pieces that arrived while the connection to the server was being opened. */
+    private final List<HttpContent> pending = new ArrayList<>();
 
     ManagementRelay(ClientConnection connection, PlaneContext plane) {
         this.connection = connection;
@@ -55,6 +60,7 @@ final class ManagementRelay implements Exchange {
         active = true;
         answerStarted = false;
         requestSent = false;
+        headSent = false;
         keepAlive = HttpUtil.isKeepAlive(request);
         boolean hasBody = Requests.hasBody(request);
         ReferenceCountUtil.retain(request);
@@ -79,6 +85,8 @@ final class ManagementRelay implements Exchange {
                 .addListener(done -> connection.loop().execute(() -> {
                     if (!done.isSuccess()) {
                         ReferenceCountUtil.release(request);
+                        pending.forEach(HttpContent::release);
+                        pending.clear();
                         LOG.warn(
                                 "PATgate's own server is not reachable on its socket: {}",
                                 done.cause().toString());
@@ -101,8 +109,17 @@ final class ManagementRelay implements Exchange {
 
     private void sendHead(HttpRequest request, boolean hasBody) {
         relay.config().setAutoRead(connection.clientWritable());
-        relay.writeAndFlush(request, relay.voidPromise());
-        if (hasBody) {
+        relay.write(request, relay.voidPromise());
+        headSent = true;
+        boolean last = !hasBody;
+        for (HttpContent piece : pending) {
+            last = piece instanceof LastHttpContent;
+            relay.write(piece, relay.voidPromise());
+        }
+        pending.clear();
+        relay.flush();
+        requestSent = last;
+        if (!last) {
             askClient();
         }
     }
@@ -131,8 +148,12 @@ final class ManagementRelay implements Exchange {
 
     @Override
     public void content(HttpContent content) {
-        if (!active || relay == null) {
+        if (!active) {
             content.release();
+            return;
+        }
+        if (!headSent) {
+            pending.add(content); // the connection to the server is still being opened
             return;
         }
         relay.writeAndFlush(content, relay.voidPromise());
@@ -199,6 +220,8 @@ final class ManagementRelay implements Exchange {
     @Override
     public void abort() {
         active = false;
+        pending.forEach(HttpContent::release);
+        pending.clear();
         close();
     }
 
