@@ -28,6 +28,22 @@ final class ListenSocket {
         }
     }
 
+    /**
+     * Checks that {@code host:port} can be bound, and lets it go again: for a listener that binds only
+     * once everything behind it is ready (the Netty data plane). Port 0 always can.
+     */
+    static void probe(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.nio.channels.ServerSocketChannel channel = java.nio.channels.ServerSocketChannel.open()) {
+            channel.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new java.net.InetSocketAddress(host, port));
+        } catch (IOException | UnresolvedAddressException e) {
+            throw describe(host, port, e);
+        }
+    }
+
     /** Jetty wraps the socket's own exception ("Failed to bind to ..."); the cause says why. */
     private static PatgateException describe(String host, int port, Exception e) {
         Throwable cause = e;

@@ -1,11 +1,14 @@
 package org.patgate.server.app;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.Handler;
@@ -26,6 +29,7 @@ import org.patgate.server.auth.LoginThrottle;
 import org.patgate.server.auth.UiSessions;
 import org.patgate.server.config.CredentialKeySource;
 import org.patgate.server.config.IdentityConfig;
+import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.PepperSource;
 import org.patgate.server.directory.AdminBootstrap;
@@ -62,6 +66,7 @@ public final class PatgateServer implements AutoCloseable {
     private final Database database;
     private final Server jetty;
     private final ServerConnector connector;
+    private final NettyFront netty;
     private final TokenIssuer tokenIssuer;
     private final TokenVerifier tokenVerifier;
     private final UserAccounts userAccounts;
@@ -74,6 +79,7 @@ public final class PatgateServer implements AutoCloseable {
             Database database,
             Server jetty,
             ServerConnector connector,
+            NettyFront netty,
             TokenIssuer tokenIssuer,
             TokenVerifier tokenVerifier,
             UserAccounts userAccounts,
@@ -87,6 +93,7 @@ public final class PatgateServer implements AutoCloseable {
         this.database = database;
         this.jetty = jetty;
         this.connector = connector;
+        this.netty = netty;
         this.tokenIssuer = tokenIssuer;
         this.tokenVerifier = tokenVerifier;
         this.userAccounts = userAccounts;
@@ -105,24 +112,44 @@ public final class PatgateServer implements AutoCloseable {
     public static PatgateServer start(PatgateConfig config, Consumer<String> announce, Clock clock) {
         // Bind first: a busy port or a foreign address fails here, before the pepper file, the data
         // directory, the database or a one-time admin password exist.
-        Server jetty = newJetty(config);
-        ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
-        ListenSocket.bind(connector);
+        // With Netty as the data plane, Netty binds the port once everything behind it is ready; Jetty
+        // serves PATgate's own pages behind it on a private Unix domain socket.
+        boolean netty = config.listen().dataPlane() == ListenConfig.DataPlane.NETTY;
+        Path managementSocket = null;
+        if (netty) {
+            ListenSocket.probe(config.listen().host(), config.listen().port());
+            managementSocket = ManagementSocket.create();
+        }
+        Server jetty = newJetty(config, managementSocket);
+        ServerConnector connector = netty ? null : (ServerConnector) jetty.getConnectors()[0];
+        if (connector != null) {
+            ListenSocket.bind(connector);
+        }
         try {
-            return start(config, announce, clock, jetty, connector);
+            return start(config, announce, clock, jetty, connector, managementSocket);
         } catch (RuntimeException e) {
             try {
                 jetty.stop();
             } catch (Exception stopFailure) {
                 e.addSuppressed(stopFailure);
             }
-            connector.close();
+            if (connector != null) {
+                connector.close();
+            }
+            if (managementSocket != null) {
+                ManagementSocket.delete(managementSocket);
+            }
             throw e;
         }
     }
 
     private static PatgateServer start(
-            PatgateConfig config, Consumer<String> announce, Clock clock, Server jetty, ServerConnector connector) {
+            PatgateConfig config,
+            Consumer<String> announce,
+            Clock clock,
+            Server jetty,
+            ServerConnector connector,
+            Path managementSocket) {
         SecureRandom random = new SecureRandom();
         byte[] pepper = PepperSource.resolve(config.tokens(), true, announce);
         TokenFormat format = new TokenFormat(config.tokens().prefix());
@@ -181,6 +208,9 @@ public final class PatgateServer implements AutoCloseable {
             UiHandler ui = EdgeHandlers.ui(config, s, uiSessions, authenticator, trustedProxies, clock);
             PasswordsOutsideRestPaths passwordsOutside = new PasswordsOutsideRestPaths();
             ExchangeBudget exchanges = new ExchangeBudget(config.limits());
+            // Netty's event loops never wait on the store: decisions that need it run on these threads.
+            ExecutorService blocking = managementSocket != null ? NettyFront.newBlockingExecutor() : null;
+            AtomicReference<NettyFront> front = new AtomicReference<>();
             RequestBodyRate bodyRate = new RequestBodyRate(
                     config.limits().minRequestBodyRate(), config.limits().requestBodyGrace(), null);
             Handler.Sequence root = new Handler.Sequence(
@@ -190,7 +220,9 @@ public final class PatgateServer implements AutoCloseable {
                             Version.get(),
                             passwordsOutside::count,
                             () -> limitCounts(exchanges, bodyRate),
-                            () -> Map.of("engine", "jetty")),
+                            () -> front.get() == null
+                                    ? Map.of("engine", "jetty")
+                                    : front.get().health()),
                     api,
                     ui);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
@@ -209,8 +241,10 @@ public final class PatgateServer implements AutoCloseable {
                     passwordsOutside,
                     addresses,
                     s.upstreamLinks(),
-                    Runnable::run);
-            root.addHandler(EdgeHandlers.jettyGateway(config, gateway, exchanges));
+                    blocking != null ? blocking : Runnable::run);
+            if (managementSocket == null) {
+                root.addHandler(EdgeHandlers.jettyGateway(config, gateway, exchanges));
+            }
             root.addHandler(new NotFoundHandler(false));
             // Every request body, whoever reads it, must keep up limits.minRequestBodyRate.
             bodyRate.setHandler(root);
@@ -228,11 +262,15 @@ public final class PatgateServer implements AutoCloseable {
                             config.bootstrap().adminPassword(),
                             announce);
             jetty.start();
+            if (managementSocket != null) {
+                front.set(NettyFront.start(config, gateway.gate(), exchanges, managementSocket, blocking));
+            }
             PatgateServer server = new PatgateServer(
                     config,
                     database,
                     jetty,
                     connector,
+                    front.get(),
                     s.issuer(),
                     s.verifier(),
                     s.users(),
@@ -257,13 +295,19 @@ public final class PatgateServer implements AutoCloseable {
     }
 
     /** The HTTP server: one connector for HTTP/1.1 and h2c, problem+json errors, bounded stop. */
-    private static Server newJetty(PatgateConfig config) {
+    private static Server newJetty(PatgateConfig config, Path managementSocket) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("patgate");
         Server jetty = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        if (managementSocket != null) {
+            jetty.addConnector(ManagementSocket.connector(jetty, http, managementSocket));
+            jetty.setErrorHandler(new ProblemErrorHandler());
+            jetty.setStopTimeout(5_000);
+            return jetty;
+        }
         // HTTP/1.1 and cleartext HTTP/2 (h2c, by upgrade or prior knowledge) on the same port.
         ServerConnector connector =
                 new ServerConnector(jetty, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
@@ -290,11 +334,11 @@ public final class PatgateServer implements AutoCloseable {
     public URI baseUri() {
         String host = config.listen().host();
         String literal = host.contains(":") ? "[" + host + "]" : host;
-        return URI.create("http://" + literal + ":" + connector.getLocalPort());
+        return URI.create("http://" + literal + ":" + port());
     }
 
     public int port() {
-        return connector.getLocalPort();
+        return netty != null ? netty.port() : connector.getLocalPort();
     }
 
     public Database database() {
@@ -329,6 +373,9 @@ public final class PatgateServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (netty != null) {
+                netty.close();
+            }
             jetty.stop();
         } catch (Exception e) {
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());

@@ -14,6 +14,7 @@ import org.patgate.server.gateway.ExchangeAdmission;
 import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.GatewayDecision;
 import org.patgate.server.gateway.GatewayGate;
+import org.patgate.server.gateway.RequestTargets;
 import org.patgate.server.http.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,13 @@ final class GatewayExchange implements Exchange {
     }
 
     void start() {
+        // What Jetty's HTTP engine refuses before any handler, refused here too (the same check).
+        String violation = RequestTargets.violation(
+                head.rawQuery() == null ? head.rawPath() : head.rawPath() + "?" + head.rawQuery());
+        if (violation != null) {
+            refuse(new GatewayDecision.Refuse(400, "bad-request", "Bad Request", violation, false, null));
+            return;
+        }
         GatewayGate.Verdict now;
         try {
             now = gate.tryDecide(head);

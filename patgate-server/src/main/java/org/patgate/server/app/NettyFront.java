@@ -1,0 +1,70 @@
+package org.patgate.server.app;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.patgate.server.config.PatgateConfig;
+import org.patgate.server.dataplane.NettyDataPlane;
+import org.patgate.server.gateway.ExchangeBudget;
+import org.patgate.server.gateway.GatewayGate;
+
+/**
+ * The public port when Netty is the data plane ({@code listen.dataPlane: netty}): Netty forwards to
+ * the upstream and relays PATgate's own pages to Jetty on its {@link ManagementSocket}. Owns the
+ * threads on which decisions that read the store run (virtual threads: they wait on the database
+ * pool, which bounds them). Started last, closed first.
+ */
+final class NettyFront implements AutoCloseable {
+
+    private final NettyDataPlane plane;
+    private final ExecutorService blocking;
+    private final Path managementSocket;
+
+    private NettyFront(NettyDataPlane plane, ExecutorService blocking, Path managementSocket) {
+        this.plane = plane;
+        this.blocking = blocking;
+        this.managementSocket = managementSocket;
+    }
+
+    /** The executor for {@link GatewayGate#decide}, to build the gate with before {@link #start}. */
+    static ExecutorService newBlockingExecutor() {
+        return Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("patgate-decide-", 0).factory());
+    }
+
+    static NettyFront start(
+            PatgateConfig config,
+            GatewayGate gate,
+            ExchangeBudget budget,
+            Path managementSocket,
+            ExecutorService blocking) {
+        NettyDataPlane plane =
+                NettyDataPlane.start(NettyDataPlane.Settings.from(config), gate, budget, managementSocket);
+        return new NettyFront(plane, blocking, managementSocket);
+    }
+
+    int port() {
+        return plane.port();
+    }
+
+    /** {@code dataPlane} in health. */
+    Map<String, Object> health() {
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("engine", "netty");
+        health.put("transport", plane.transport());
+        health.put("upstreamConnectionsOpen", plane.upstreamConnections());
+        return health;
+    }
+
+    @Override
+    public void close() {
+        try {
+            plane.close();
+        } finally {
+            blocking.shutdownNow();
+            ManagementSocket.delete(managementSocket);
+        }
+    }
+}
