@@ -2,11 +2,16 @@ package org.patgate.server.dataplane.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +24,7 @@ import org.patgate.server.testing.EchoServer;
 import org.patgate.server.testing.TestCertificates;
 import org.patgate.server.testing.TestCertificates.Algorithm;
 import org.patgate.server.testing.TestCertificates.Issued;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replacing the certificate and key files while the listener runs: new connections get the new
@@ -35,15 +41,20 @@ class ServerTlsReloadTest {
     private Path chain;
     private Path key;
 
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
     @BeforeEach
     void files() {
         scheduler = Executors.newSingleThreadScheduledExecutor();
         chain = dir.resolve("chain.pem");
         key = dir.resolve("key.pem");
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(ServerTls.class)).addAppender(logs);
     }
 
     @AfterEach
     void stop() {
+        ((Logger) LoggerFactory.getLogger(ServerTls.class)).detachAppender(logs);
         scheduler.shutdownNow();
     }
 
@@ -102,6 +113,46 @@ class ServerTlsReloadTest {
             assertThat(tls.reloadNow()).isEqualTo(Reload.RELOADED);
             assertConnectionsSee(server, other);
         }
+        // One warning for each broken state, not one per check, each naming the key at fault.
+        assertThat(warnings())
+                .hasSize(3)
+                .satisfiesExactly(
+                        half -> assertThat(half).contains("listen.tls.key: the private key does not belong"),
+                        cut -> assertThat(cut).contains("listen.tls.key:"),
+                        gone -> assertThat(gone).contains("listen.tls.key: file not found"));
+    }
+
+    @Test
+    void aReplacementKeyUnderAnotherPasswordIsKeptOutAndThePasswordNeverLogged() throws Exception {
+        Issued first = ca.issue("first", Algorithm.EC);
+        TestCertificates.writeCertificates(chain, first.chain());
+        TestCertificates.writeEncryptedPkcs8(key, first.privateKey(), "configured-pw-4711");
+        TlsConfig config = TlsConfig.pem(chain, key, "configured-pw-4711")
+                .with(TlsConfig.SUPPORTED_PROTOCOLS, Duration.ofHours(1));
+        Issued second = ca.issue("second", Algorithm.EC);
+        try (ServerTls tls = ServerTls.start(config, scheduler);
+                EchoServer server =
+                        EchoServer.start(channel -> channel.pipeline().addLast(tls.newHandler(channel.alloc())))) {
+            TestCertificates.writeCertificates(chain, second.chain());
+            TestCertificates.writeEncryptedPkcs8(key, second.privateKey(), "another-pw-0815");
+            assertThat(tls.reloadNow()).isEqualTo(Reload.KEPT_PREVIOUS);
+            assertConnectionsSee(server, first);
+
+            TestCertificates.writeEncryptedPkcs8(key, second.privateKey(), "configured-pw-4711");
+            assertThat(tls.reloadNow()).isEqualTo(Reload.RELOADED);
+            assertConnectionsSee(server, second);
+        }
+        assertThat(warnings()).singleElement().asString().contains("listen.tls.keyPassword: does not decrypt");
+        assertThat(logs.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .noneMatch(line -> line.contains("configured-pw-4711") || line.contains("another-pw-0815"));
+    }
+
+    private List<String> warnings() {
+        return logs.list.stream()
+                .filter(event -> event.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 
     @Test
