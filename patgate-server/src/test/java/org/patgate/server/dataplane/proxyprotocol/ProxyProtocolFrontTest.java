@@ -87,6 +87,9 @@ class ProxyProtocolFrontTest {
             // Bytes that begin like a signature but turn out not to be one pass untouched.
             assertThat(send(server, UNTRUSTED, "PROX".getBytes(StandardCharsets.US_ASCII), "Y-ish"))
                     .startsWith("PROXY-ish from 127.0.0.2:");
+            assertThat(send(server, UNTRUSTED, new byte[0], "PROPFIND /dav/ HTTP/1.1"))
+                    .startsWith("PROPFIND /dav/ HTTP/1.1 from 127.0.0.2:");
+            assertThat(server.received()).containsExactly("direct", "PROXY-ish", "PROPFIND /dav/ HTTP/1.1");
         }
     }
 
