@@ -75,7 +75,8 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
             return;
         }
         // HAProxyProtocolException: no header, a malformed one, or one longer than the protocol allows.
-        refuse(ctx, cause.getMessage());
+        // Its message quotes the connection's first bytes, which may be a client's request: not logged.
+        refuse(ctx, "no readable PROXY header (" + cause.getClass().getSimpleName() + ")");
     }
 
     private boolean versionAllowed(HAProxyProtocolVersion version) {

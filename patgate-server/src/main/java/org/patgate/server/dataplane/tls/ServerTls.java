@@ -110,18 +110,18 @@ public final class ServerTls implements AutoCloseable {
 
     /** Checks the files now, as the scheduled check does. */
     public synchronized Reload reloadNow() {
-        Loaded current = loaded.get();
-        TlsFiles files;
+        TlsFiles files = null;
         Loaded next;
         try {
             files = TlsFiles.read(source);
-            if (files.fingerprint().equals(current.fingerprint())) {
+            if (files.fingerprint().equals(loaded.get().fingerprint())) {
                 refused = null;
                 return Reload.UNCHANGED;
             }
             next = load(files, protocols, engine);
         } catch (ConfigException e) {
-            String seen = fingerprintOrProblem(e);
+            // The same broken files (or the same missing one) are reported once.
+            String seen = files == null ? e.getMessage() : files.fingerprint();
             if (!seen.equals(refused)) {
                 refused = seen;
                 LOG.warn(
@@ -148,15 +148,6 @@ public final class ServerTls implements AutoCloseable {
         } catch (RuntimeException e) {
             // A scheduled task that throws is never run again: keep checking.
             LOG.warn("listen.tls: checking the certificate files failed: {}", e.toString());
-        }
-    }
-
-    /** What identifies a refused replacement: the files' fingerprint, or the problem when they cannot even be read. */
-    private String fingerprintOrProblem(ConfigException e) {
-        try {
-            return TlsFiles.read(source).fingerprint();
-        } catch (ConfigException unreadable) {
-            return e.getMessage();
         }
     }
 
