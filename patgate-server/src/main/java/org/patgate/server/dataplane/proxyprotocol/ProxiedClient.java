@@ -3,7 +3,6 @@ package org.patgate.server.dataplane.proxyprotocol;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 
 /**
  * Who the client of a connection is, as the PROXY protocol told it: the attributes a trusted load
@@ -21,20 +20,36 @@ public final class ProxiedClient {
     private ProxiedClient() {}
 
     /**
-     * The client's address: the one a trusted PROXY header announced, else the socket peer. Null
-     * only for a channel that has no IP peer (a Unix domain socket) and no header.
+     * The client's address: the one a trusted PROXY header announced, else the socket peer. A child
+     * channel (an HTTP/2 stream) answers for its connection. Null only for a connection without an
+     * IP peer (a Unix domain socket) and without a header.
      */
     public static InetSocketAddress address(Channel channel) {
-        InetSocketAddress announced = channel.attr(ADDRESS).get();
-        if (announced != null) {
-            return announced;
+        for (Channel connection = channel; connection != null; connection = connection.parent()) {
+            InetSocketAddress announced = connection.attr(ADDRESS).get();
+            if (announced != null) {
+                return announced;
+            }
         }
-        SocketAddress peer = channel.remoteAddress();
-        return peer instanceof InetSocketAddress inet ? inet : null;
+        for (Channel connection = channel; connection != null; connection = connection.parent()) {
+            if (connection.remoteAddress() instanceof InetSocketAddress peer) {
+                return peer;
+            }
+        }
+        return null;
     }
 
-    /** Whether a trusted PROXY v2 header said the client connected to the load balancer over TLS. */
+    /**
+     * Whether a trusted PROXY v2 header said the client connected to the load balancer over TLS; a
+     * child channel (an HTTP/2 stream) answers for its connection.
+     */
     public static boolean tlsAtProxy(Channel channel) {
-        return Boolean.TRUE.equals(channel.attr(TLS).get());
+        for (Channel connection = channel; connection != null; connection = connection.parent()) {
+            Boolean tls = connection.attr(TLS).get();
+            if (tls != null) {
+                return tls;
+            }
+        }
+        return false;
     }
 }
