@@ -1,5 +1,6 @@
 package org.patgate.server.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -103,6 +104,20 @@ public record ListenConfig(
         TRANSPORT.require(transport);
         Objects.requireNonNull(tls, "listen.tls");
         PROXY_PROTOCOL.require(proxyProtocol);
+        // Only the Netty data plane speaks TLS and reads PROXY headers: never serve plain HTTP where TLS was asked for.
+        List<String> problems = new ArrayList<>();
+        if (tls.enabled() && dataPlane != DataPlane.NETTY) {
+            String key = tls.source().orElseThrow() instanceof TlsConfig.Pem
+                    ? TlsConfig.CERTIFICATE.key()
+                    : TlsConfig.KEYSTORE.key();
+            problems.add(key + ": TLS on the listener needs " + DATA_PLANE.key() + ": netty");
+        }
+        if (proxyProtocol.enabled() && dataPlane != DataPlane.NETTY) {
+            problems.add(PROXY_PROTOCOL.key() + ": PROXY protocol headers need " + DATA_PLANE.key() + ": netty");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
     }
 
     /** Plain HTTP without PROXY headers. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ class ListenTlsConfigTest {
     void theKeysAreReadFromTheFileAndTheEnvironmentWins() throws IOException {
         Path file = write("""
                 listen:
+                  dataPlane: netty
                   proxyProtocol: v1
                   tls:
                     certificate: /etc/patgate/chain.pem
@@ -71,6 +73,7 @@ class ListenTlsConfigTest {
         PatgateConfig keystore = PatgateConfig.load(
                 null,
                 Map.of(
+                        "PATGATE_LISTEN_DATAPLANE", "netty",
                         "PATGATE_LISTEN_TLS_KEYSTORE", "/etc/patgate/server.p12",
                         "PATGATE_LISTEN_TLS_KEYSTOREPASSWORD", "p12-pw",
                         "PATGATE_LISTEN_TLS_PROTOCOLS", "TLSv1.2, TLSv1.3"));
@@ -131,7 +134,10 @@ class ListenTlsConfigTest {
                 .startsWith("listen.proxyProtocol: must be off, v1, v2 or any");
         assertThat(PatgateConfig.load(
                                 null,
-                                Map.of("PATGATE_LISTEN_PROXYPROTOCOL", "any", "PATGATE_TRUSTEDPROXIES", "10.0.0.5"))
+                                Map.of(
+                                        "PATGATE_LISTEN_DATAPLANE", "netty",
+                                        "PATGATE_LISTEN_PROXYPROTOCOL", "any",
+                                        "PATGATE_TRUSTEDPROXIES", "10.0.0.5"))
                         .listen()
                         .proxyProtocol())
                 .isEqualTo(ProxyProtocol.ANY);
@@ -156,6 +162,7 @@ class ListenTlsConfigTest {
     @Test
     void theSecretsAreMaskedWhenPrintedAndThePrintLoadsBack() throws IOException {
         Map<String, String> env = Map.of(
+                "PATGATE_LISTEN_DATAPLANE", "netty",
                 "PATGATE_LISTEN_TLS_CERTIFICATE", "/etc/patgate/chain.pem",
                 "PATGATE_LISTEN_TLS_KEY", "/etc/patgate/key.pem",
                 "PATGATE_LISTEN_TLS_KEYPASSWORD", "key-secret-1",
@@ -175,15 +182,35 @@ class ListenTlsConfigTest {
         PatgateConfig plain = PatgateConfig.load(
                 null,
                 Map.of(
+                        "PATGATE_LISTEN_DATAPLANE", "netty",
                         "PATGATE_LISTEN_TLS_KEYSTORE", "/etc/patgate/server.p12",
                         "PATGATE_LISTEN_PROXYPROTOCOL", "v2",
                         "PATGATE_TRUSTEDPROXIES", "10.0.0.5"));
         assertThat(PatgateConfig.load(write(plain.toMaskedYaml()), Map.of())).isEqualTo(plain);
     }
 
+    @Test
+    void tlsAndProxyHeadersAreRefusedWhereJettyWouldServePlainHttp() {
+        assertThat(problems(Map.of(
+                        "PATGATE_LISTEN_DATAPLANE", "jetty",
+                        "PATGATE_LISTEN_TLS_CERTIFICATE", "chain.pem",
+                        "PATGATE_LISTEN_TLS_KEY", "key.pem")))
+                .containsExactly("listen.tls.certificate: TLS on the listener needs listen.dataPlane: netty");
+        assertThat(problems(Map.of("PATGATE_LISTEN_DATAPLANE", "jetty", "PATGATE_LISTEN_TLS_KEYSTORE", "server.p12")))
+                .containsExactly("listen.tls.keystore: TLS on the listener needs listen.dataPlane: netty");
+        assertThat(problems(Map.of(
+                        "PATGATE_LISTEN_DATAPLANE", "jetty",
+                        "PATGATE_LISTEN_PROXYPROTOCOL", "v2",
+                        "PATGATE_TRUSTEDPROXIES", "10.0.0.5")))
+                .containsExactly("listen.proxyProtocol: PROXY protocol headers need listen.dataPlane: netty");
+    }
+
+    /** The problems of loading {@code env} on the Netty data plane, unless {@code env} chooses one. */
     private List<String> problems(Map<String, String> env) {
+        Map<String, String> onNetty = new HashMap<>(Map.of("PATGATE_LISTEN_DATAPLANE", "netty"));
+        onNetty.putAll(env);
         try {
-            PatgateConfig.load(null, env);
+            PatgateConfig.load(null, onNetty);
         } catch (ConfigException e) {
             assertThat(e.getMessage()).doesNotContain("pw-1", "pw-2", "pw-3", "pw-4");
             return e.problems();
