@@ -3,6 +3,7 @@ package org.patgate.server.dataplane.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.URI;
@@ -106,9 +107,11 @@ class UpstreamTlsTest {
         try (TlsClient client =
                 TlsClient.connect(context, server.port(), config.url().getHost())) {
             assertThat(client.handshakeSucceeded()).isTrue();
+            // The answer comes after the server's side of the handshake, and so after it noted the name.
+            assertThat(client.exchange("sni")).startsWith("sni from");
         }
         assertThat(SERVER_NAMES).containsExactly(List.of(new SNIHostName("upstream.test")));
-        assertThat(UpstreamTls.newHandler(context, io.netty.buffer.ByteBufAllocator.DEFAULT, config)
+        assertThat(UpstreamTls.newHandler(context, ByteBufAllocator.DEFAULT, config)
                         .engine()
                         .getPeerHost())
                 .isEqualTo("upstream.test");
