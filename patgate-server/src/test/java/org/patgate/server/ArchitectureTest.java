@@ -23,14 +23,19 @@ class ArchitectureTest {
     static final String[] LAUNCH = {"org.patgate.server.app..", "org.patgate.server.cli..", "org.patgate.server.demo.."
     };
 
-    /** HTTP: shared plumbing, authentication of callers, the gateway, identity headers, API and UI. */
+    /**
+     * HTTP: shared plumbing, authentication of callers, the gateway, identity headers, API and UI, and
+     * the data plane's TLS and PROXY protocol front.
+     */
     static final String[] EDGE = {
         "org.patgate.server.http..",
         "org.patgate.server.auth..",
         "org.patgate.server.gateway..",
         "org.patgate.server.identity..",
         "org.patgate.server.api..",
-        "org.patgate.server.ui.."
+        "org.patgate.server.ui..",
+        "org.patgate.server.dataplane.tls..",
+        "org.patgate.server.dataplane.proxyprotocol.."
     };
 
     /**
