@@ -24,8 +24,8 @@ class ArchitectureTest {
     };
 
     /**
-     * HTTP: shared plumbing, authentication of callers, the gateway, the Netty data plane, identity headers, API
-     * and UI.
+     * HTTP: shared plumbing, authentication of callers, the gateway, the Netty data plane (with its TLS
+     * and PROXY protocol front), identity headers, API and UI.
      */
     static final String[] EDGE = {
         "org.patgate.server.http..",
