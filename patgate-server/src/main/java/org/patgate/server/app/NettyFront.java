@@ -55,6 +55,10 @@ final class NettyFront implements AutoCloseable {
         health.put("engine", "netty");
         health.put("transport", plane.transport());
         health.put("upstreamConnectionsOpen", plane.upstreamConnections());
+        Map<String, Object> tls = plane.tlsHealth();
+        if (!tls.isEmpty()) {
+            health.put("tls", tls);
+        }
         return health;
     }
 

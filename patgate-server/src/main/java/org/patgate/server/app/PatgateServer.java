@@ -330,11 +330,12 @@ public final class PatgateServer implements AutoCloseable {
         return counts;
     }
 
-    /** Where this node answers, e.g. {@code http://127.0.0.1:8080}. */
+    /** Where this node answers, e.g. {@code http://127.0.0.1:8080} ({@code https} with {@code listen.tls}). */
     public URI baseUri() {
         String host = config.listen().host();
         String literal = host.contains(":") ? "[" + host + "]" : host;
-        return URI.create("http://" + literal + ":" + port());
+        String scheme = config.listen().tls().enabled() ? "https" : "http";
+        return URI.create(scheme + "://" + literal + ":" + port());
     }
 
     public int port() {

@@ -8,8 +8,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
@@ -17,18 +15,21 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
-import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.PatgateConfig;
+import org.patgate.server.config.UpstreamConfig;
 import org.patgate.server.dataplane.internal.ClientConnection;
+import org.patgate.server.dataplane.internal.ListenerFront;
 import org.patgate.server.dataplane.internal.PlaneContext;
 import org.patgate.server.dataplane.internal.ResponseEncoder;
 import org.patgate.server.dataplane.internal.StrictRequestDecoder;
 import org.patgate.server.dataplane.internal.Transports;
 import org.patgate.server.dataplane.internal.UpstreamPool;
+import org.patgate.server.dataplane.tls.UpstreamTls;
 import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.GatewayGate;
 
@@ -58,7 +59,10 @@ public final class NettyDataPlane implements AutoCloseable {
             LimitsConfig limits,
             int maxInitialLine,
             int maxHeaderSize,
-            Duration clientIdle) {
+            Duration clientIdle,
+            ListenConfig listen,
+            List<String> trustedProxies,
+            UpstreamConfig upstreamConfig) {
 
         /** Request line and header block limits, as Jetty's defaults. */
         public static final int MAX_INITIAL_LINE = 8192;
@@ -78,7 +82,10 @@ public final class NettyDataPlane implements AutoCloseable {
                     config.limits(),
                     MAX_INITIAL_LINE,
                     MAX_HEADER_SIZE,
-                    CLIENT_IDLE);
+                    CLIENT_IDLE,
+                    config.listen(),
+                    config.trustedProxies(),
+                    config.upstream());
         }
     }
 
@@ -87,14 +94,21 @@ public final class NettyDataPlane implements AutoCloseable {
     private final EventLoopGroup managementLoops;
     private final Channel server;
     private final UpstreamPool pool;
+    private final ListenerFront front;
 
     private NettyDataPlane(
-            String transport, EventLoopGroup loops, EventLoopGroup managementLoops, Channel server, UpstreamPool pool) {
+            String transport,
+            EventLoopGroup loops,
+            EventLoopGroup managementLoops,
+            Channel server,
+            UpstreamPool pool,
+            ListenerFront front) {
         this.transport = transport;
         this.loops = loops;
         this.managementLoops = managementLoops;
         this.server = server;
         this.pool = pool;
+        this.front = front;
     }
 
     /**
@@ -118,7 +132,7 @@ public final class NettyDataPlane implements AutoCloseable {
                     transports.clientChannel(),
                     upstream.getHost(),
                     port,
-                    https ? clientTls() : null,
+                    https ? UpstreamTls.context(settings.upstreamConfig()) : null,
                     settings.connectTimeout(),
                     settings.readTimeout(),
                     settings.maxHeaderSize(),
@@ -132,6 +146,7 @@ public final class NettyDataPlane implements AutoCloseable {
                     path.endsWith("/") ? path.substring(0, path.length() - 1) : path,
                     settings.limits(),
                     settings.clientIdle());
+            ListenerFront front = ListenerFront.start(settings.listen(), settings.trustedProxies(), loops);
             Channel server = new ServerBootstrap()
                     .group(loops)
                     .channel(transports.serverChannel())
@@ -143,6 +158,8 @@ public final class NettyDataPlane implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel channel) {
                             ResponseEncoder encoder = new ResponseEncoder();
+                            // PROXY protocol header and TLS first: HTTP starts after them.
+                            front.install(channel);
                             channel.pipeline()
                                     .addLast(new IdleStateHandler(
                                             0, 0, settings.clientIdle().toMillis(), TimeUnit.MILLISECONDS))
@@ -155,19 +172,11 @@ public final class NettyDataPlane implements AutoCloseable {
                     .bind(settings.host(), settings.port())
                     .syncUninterruptibly()
                     .channel();
-            return new NettyDataPlane(transports.name(), loops, managementLoops, server, pool);
+            return new NettyDataPlane(transports.name(), loops, managementLoops, server, pool, front);
         } catch (RuntimeException e) {
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             managementLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
-        }
-    }
-
-    private static SslContext clientTls() {
-        try {
-            return SslContextBuilder.forClient().build();
-        } catch (SSLException e) {
-            throw new ConfigException("upstream.url: TLS to the upstream cannot be set up: " + e.getMessage(), e);
         }
     }
 
@@ -179,6 +188,11 @@ public final class NettyDataPlane implements AutoCloseable {
     /** The I/O in use: {@code io_uring}, {@code epoll} or {@code nio}. */
     public String transport() {
         return transport;
+    }
+
+    /** The listener's TLS in health (provider, certificate expiry), empty without TLS. */
+    public Map<String, Object> tlsHealth() {
+        return front.health();
     }
 
     /** Upstream connections open now, for health. */
@@ -194,5 +208,6 @@ public final class NettyDataPlane implements AutoCloseable {
         Future<?> stoppingRelay = managementLoops.shutdownGracefully(0, CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         stopping.awaitUninterruptibly(CLOSE_WAIT.toMillis() + 1000);
         stoppingRelay.awaitUninterruptibly(1000);
+        front.close();
     }
 }

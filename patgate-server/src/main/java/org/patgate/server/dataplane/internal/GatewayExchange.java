@@ -61,8 +61,8 @@ final class GatewayExchange implements Exchange {
                 rawPath,
                 Requests.rawQuery(request.uri()),
                 Answers.toJetty(request.headers()),
-                connection.channel().remoteAddress(),
-                false,
+                ListenerFront.client(connection.channel()),
+                ListenerFront.secure(connection.channel()),
                 request.protocolVersion().text());
     }
 

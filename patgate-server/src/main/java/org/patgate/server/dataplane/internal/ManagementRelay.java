@@ -11,6 +11,7 @@ import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.handler.codec.haproxy.HAProxySSLTLV;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
@@ -125,7 +126,7 @@ final class ManagementRelay implements Exchange {
     }
 
     private HAProxyMessage proxyHeader() {
-        InetSocketAddress client = (InetSocketAddress) connection.channel().remoteAddress();
+        InetSocketAddress client = ListenerFront.client(connection.channel());
         InetSocketAddress local = (InetSocketAddress) connection.channel().localAddress();
         boolean v6 = client.getAddress() instanceof Inet6Address;
         return new HAProxyMessage(
@@ -137,7 +138,11 @@ final class ManagementRelay implements Exchange {
                         ? local.getAddress().getHostAddress()
                         : (v6 ? "::" : "0.0.0.0"),
                 client.getPort(),
-                local.getPort());
+                local.getPort(),
+                // PP2_TYPE_SSL with PP2_CLIENT_SSL: Jetty then treats the request as secure (cookie flags).
+                ListenerFront.secure(connection.channel())
+                        ? List.of(new HAProxySSLTLV(0, (byte) 0x01, List.of()))
+                        : List.of());
     }
 
     private void askClient() {

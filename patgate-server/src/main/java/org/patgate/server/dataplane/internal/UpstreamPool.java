@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.patgate.server.dataplane.tls.UpstreamTls;
 
 /**
  * Keep-alive connections to the upstream, pooled per event loop: a client connection only ever
@@ -57,7 +58,8 @@ public final class UpstreamPool {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         if (ssl != null) {
-                            channel.pipeline().addLast(ssl.newHandler(channel.alloc(), host, port));
+                            // Host name verification and SNI: the upstream must prove it is upstream.url's host.
+                            channel.pipeline().addLast(UpstreamTls.newHandler(ssl, channel.alloc(), host, port));
                         }
                         channel.pipeline()
                                 .addLast(new HttpClientCodec(

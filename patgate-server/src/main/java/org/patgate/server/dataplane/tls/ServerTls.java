@@ -53,12 +53,14 @@ public final class ServerTls implements AutoCloseable {
     private final TlsConfig.Source source;
     private final List<String> protocols;
     private final TlsEngine engine;
+    private final List<String> alpn;
     private final AtomicReference<Loaded> loaded;
     private volatile ScheduledFuture<?> check;
     /** The fingerprint of the last refused replacement, so that it is logged once. Guarded by {@code this}. */
     private String refused;
 
-    private ServerTls(TlsConfig config, TlsEngine engine, Loaded first) {
+    private ServerTls(TlsConfig config, TlsEngine engine, Loaded first, List<String> alpn) {
+        this.alpn = List.copyOf(alpn);
         this.source = config.source().orElseThrow();
         this.protocols = config.protocols();
         this.engine = engine;
@@ -77,11 +79,21 @@ public final class ServerTls implements AutoCloseable {
 
     /** As {@link #start(TlsConfig, ScheduledExecutorService)}, on the given engine. */
     public static ServerTls start(TlsConfig config, ScheduledExecutorService scheduler, TlsEngine engine) {
+        return start(
+                config, scheduler, engine, List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+    }
+
+    /**
+     * As {@link #start(TlsConfig, ScheduledExecutorService, TlsEngine)}, offering {@code alpn} (in order
+     * of preference) to clients: a listener that speaks only HTTP/1.1 must not let a client choose h2.
+     */
+    public static ServerTls start(
+            TlsConfig config, ScheduledExecutorService scheduler, TlsEngine engine, List<String> alpn) {
         Objects.requireNonNull(scheduler, "scheduler");
         TlsConfig.Source source = config.source()
                 .orElseThrow(() -> new ConfigException(TlsConfig.CERTIFICATE.key() + ": TLS is not configured"));
-        Loaded first = load(TlsFiles.read(source), config.protocols(), engine);
-        ServerTls tls = new ServerTls(config, engine, first);
+        Loaded first = load(TlsFiles.read(source), config.protocols(), engine, alpn);
+        ServerTls tls = new ServerTls(config, engine, first, alpn);
         long interval = config.reloadInterval().toMillis();
         tls.check = scheduler.scheduleWithFixedDelay(tls::checkQuietly, interval, interval, TimeUnit.MILLISECONDS);
         LOG.info("listen.tls: {} on {}, certificate {}", config.protocols(), engine.label(), describe(first.leaf()));
@@ -118,7 +130,7 @@ public final class ServerTls implements AutoCloseable {
                 refused = null;
                 return Reload.UNCHANGED;
             }
-            next = load(files, protocols, engine);
+            next = load(files, protocols, engine, alpn);
         } catch (ConfigException e) {
             // The same broken files (or the same missing one) are reported once.
             String seen = files == null ? e.getMessage() : files.fingerprint();
@@ -151,7 +163,7 @@ public final class ServerTls implements AutoCloseable {
         }
     }
 
-    private static Loaded load(TlsFiles files, List<String> protocols, TlsEngine engine) {
+    private static Loaded load(TlsFiles files, List<String> protocols, TlsEngine engine, List<String> alpn) {
         KeyMaterial material = KeyMaterial.from(files);
         try {
             SslContext context = SslContextBuilder.forServer(material.key(), material.chain())
@@ -163,8 +175,7 @@ public final class ServerTls implements AutoCloseable {
                             ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            ApplicationProtocolNames.HTTP_2,
-                            ApplicationProtocolNames.HTTP_1_1))
+                            alpn))
                     .build();
             return new Loaded(context, material.leaf(), files.fingerprint());
         } catch (SSLException | IllegalArgumentException e) {

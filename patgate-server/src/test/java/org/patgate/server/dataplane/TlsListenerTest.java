@@ -1,0 +1,152 @@
+package org.patgate.server.dataplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.http.Json;
+import org.patgate.server.testing.EndToEndTest;
+import org.patgate.server.testing.RecordingUpstream;
+import org.patgate.server.testing.TestCertificates;
+import org.patgate.server.testing.TestServer;
+
+/**
+ * The Netty data plane with {@code listen.tls}: tokens, the management API and health are served over
+ * TLS on the one port, the upstream learns the client came over {@code https}, clients offering h2
+ * get HTTP/1.1 (the plane speaks HTTP/2 only in clear text so far), and nothing is served in clear.
+ */
+@EndToEndTest
+class TlsListenerTest {
+
+    @TempDir
+    static Path dir;
+
+    static RecordingUpstream upstream;
+    static TestServer node;
+    static HttpClient https;
+    static String token;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestCertificates ca = TestCertificates.authority("PATgate test CA");
+        TestCertificates.Issued leaf = ca.issue("localhost", TestCertificates.Algorithm.EC);
+        Path chain = TestCertificates.writeCertificates(dir.resolve("chain.pem"), leaf.chain());
+        Path key = TestCertificates.writePkcs8(dir.resolve("key.pem"), leaf.privateKey());
+        upstream = new RecordingUpstream();
+        node = TestServer.start(
+                dir,
+                "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(),
+                "",
+                "",
+                Map.of(
+                        "PATGATE_UPSTREAM_URL", upstream.url(),
+                        "PATGATE_LISTEN_DATAPLANE", "netty",
+                        "PATGATE_LISTEN_TLS_CERTIFICATE", chain.toString(),
+                        "PATGATE_LISTEN_TLS_KEY", key.toString()));
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca.certificate());
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        https = HttpClient.newBuilder()
+                .sslContext(context)
+                .version(HttpClient.Version.HTTP_2)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        assertThat(send(
+                                "POST",
+                                "/.patgate/api/v1/users",
+                                basic(TestServer.ADMIN, TestServer.ADMIN_PASSWORD),
+                                "{\"username\":\"alice\",\"password\":\"alice-password-123\",\"displayName\":\"Alice\","
+                                        + "\"email\":\"alice@example.invalid\",\"groups\":[]}")
+                        .statusCode())
+                .isEqualTo(201);
+        HttpResponse<String> created = send(
+                "POST",
+                "/.patgate/api/v1/tokens",
+                basic("alice", "alice-password-123"),
+                "{\"name\":\"over tls\",\"scope\":\"read-write\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        token = Json.MAPPER.readTree(created.body()).get("token").asText();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        node.close();
+        upstream.close();
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static HttpResponse<String> send(String method, String path, String authorization, String json)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.baseUri() + path))
+                .timeout(Duration.ofSeconds(20))
+                .header("Authorization", authorization)
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return https.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aTokenRequestIsForwardedAndTheUpstreamLearnsItCameOverHttps() throws Exception {
+        assertThat(node.baseUri().getScheme()).isEqualTo("https");
+        HttpResponse<String> answer = send("GET", "/rest/api/2/myself", "Bearer " + token, null);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        // ALPN offered h2 and http/1.1; the plane chose HTTP/1.1.
+        assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        assertThat(upstream.last().header("X-Forwarded-User")).containsExactly("alice");
+        assertThat(upstream.last().header("X-Forwarded-Proto")).containsExactly("https");
+        assertThat(upstream.last().header("Authorization")).isEmpty();
+    }
+
+    @Test
+    void healthOverTlsNamesTheProviderAndTheCertificateExpiry() throws Exception {
+        HttpResponse<String> health = send("GET", "/.patgate/health", "Basic eDp5", null);
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode plane = Json.MAPPER.readTree(health.body()).get("dataPlane");
+        assertThat(plane.get("engine").asText()).isEqualTo("netty");
+        assertThat(plane.get("tls").get("provider").asText()).isNotBlank();
+        assertThat(plane.get("tls").get("certificateExpires").asText()).isNotBlank();
+    }
+
+    @Test
+    void nothingIsServedInClearText() {
+        URI clear = URI.create("http://127.0.0.1:" + node.baseUri().getPort() + "/rest/api/2/myself");
+        assertThatThrownBy(() -> HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(clear)
+                                        .header("Authorization", "Bearer " + token)
+                                        .timeout(Duration.ofSeconds(5))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class);
+    }
+}
