@@ -138,6 +138,21 @@ class TlsListenerTest {
     }
 
     @Test
+    void pagesServedBehindTheDataPlaneKnowTheyAreServedOverTls() throws Exception {
+        HttpResponse<String> login = https.send(
+                HttpRequest.newBuilder(URI.create(node.baseUri() + "/.patgate/login"))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(login.statusCode()).isEqualTo(200);
+        // The sign-in cookie of a page reached over TLS is __Secure- prefixed and Secure.
+        assertThat(login.headers().allValues("set-cookie"))
+                .anySatisfy(cookie ->
+                        assertThat(cookie).startsWith("__Secure-patgate-login=").contains("Secure"));
+    }
+
+    @Test
     void nothingIsServedInClearText() {
         URI clear = URI.create("http://127.0.0.1:" + node.baseUri().getPort() + "/rest/api/2/myself");
         assertThatThrownBy(() -> HttpClient.newHttpClient()
