@@ -23,10 +23,8 @@ import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.PatgateConfig;
-import org.patgate.server.dataplane.internal.ClientConnection;
 import org.patgate.server.dataplane.internal.PlaneContext;
-import org.patgate.server.dataplane.internal.ResponseEncoder;
-import org.patgate.server.dataplane.internal.StrictRequestDecoder;
+import org.patgate.server.dataplane.internal.ProtocolSniffer;
 import org.patgate.server.dataplane.internal.Transports;
 import org.patgate.server.dataplane.internal.UpstreamPool;
 import org.patgate.server.gateway.ExchangeBudget;
@@ -142,14 +140,11 @@ public final class NettyDataPlane implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            ResponseEncoder encoder = new ResponseEncoder();
                             channel.pipeline()
                                     .addLast(new IdleStateHandler(
                                             0, 0, settings.clientIdle().toMillis(), TimeUnit.MILLISECONDS))
-                                    .addLast(new StrictRequestDecoder(
-                                            settings.maxInitialLine(), settings.maxHeaderSize(), 64 * 1024))
-                                    .addLast(encoder)
-                                    .addLast(new ClientConnection(plane, encoder));
+                                    .addLast(new ProtocolSniffer(
+                                            plane, settings.maxInitialLine(), settings.maxHeaderSize()));
                         }
                     })
                     .bind(settings.host(), settings.port())

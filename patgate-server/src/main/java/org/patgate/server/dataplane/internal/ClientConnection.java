@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -57,6 +58,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     /** A message was asked for and none handed over since. */
     private boolean wanted;
+    /** The request being begun came with its whole body (HTTP/2). */
+    private boolean wholeRequest;
     /** Requests begun on this connection. */
     private long requests;
 
@@ -69,6 +72,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            requestRead(); // added after the connection opened: the first request is due now
+        }
     }
 
     @Override
@@ -106,6 +112,19 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void dispatch(Object msg) {
         if (closed) {
             ReferenceCountUtil.release(msg);
+        } else if (msg instanceof HttpRequest request && msg instanceof LastHttpContent whole) {
+            // HTTP/2 converted: the head and the whole (empty) body in one message.
+            wholeRequest = true;
+            request(request);
+            wholeRequest = false;
+            // Its body goes on as a body piece of its own (taking over the bytes), never as a second request.
+            DefaultLastHttpContent body = new DefaultLastHttpContent(whole.content());
+            body.trailingHeaders().set(whole.trailingHeaders());
+            if (closed) {
+                body.release();
+            } else {
+                content(body);
+            }
         } else if (msg instanceof HttpRequest request) {
             try {
                 request(request);
@@ -124,6 +143,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (result.isFailure()) {
             refuseMalformed(statusFor(result.cause()), "the request is malformed");
             return;
+        }
+        // HTTP/2 pseudo-headers as Netty names them after conversion: never taken from a client.
+        Requests.dropConversionHeaders(request, encoder == null);
+        if (encoder == null && !wholeRequest && !request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            // An HTTP/2 body of no declared length: framed as chunked from here on.
+            HttpUtil.setTransferEncodingChunked(request, true);
         }
         String problem = Requests.problem(request);
         if (problem != null) {
@@ -155,7 +180,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             exchange = gateway;
             gateway.start();
         }
-        if (!Requests.hasBody(request) && !closed && !requestComplete && !draining && requests == thisRequest) {
+        if (!wholeRequest
+                && !Requests.hasBody(request)
+                && !closed
+                && !requestComplete
+                && !draining
+                && requests == thisRequest) {
             // The decoder has the (empty) end of the request ready: take it now, so the request is complete
             // (unless the exchange already ended and took it).
             requestRead();
@@ -345,7 +375,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     void close() {
         if (!closed) {
             closed = true;
-            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (encoder == null) {
+                ctx.channel().flush();
+                ctx.close(); // an HTTP/2 stream: ends (or is reset) on its own, the connection stays
+            } else {
+                ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
         }
     }
 

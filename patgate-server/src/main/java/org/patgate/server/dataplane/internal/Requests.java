@@ -3,6 +3,7 @@ package org.patgate.server.dataplane.internal;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.util.List;
 
 /**
@@ -59,5 +60,15 @@ final class Requests {
         }
         String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
         return length != null && !length.strip().equals("0");
+    }
+
+    /**
+     * Removes the headers Netty's HTTP/2 to HTTP/1 conversion adds ({@code x-http2-scheme}, {@code
+     * x-http2-stream-id}, ...): over HTTP/2 they are Netty's, over HTTP/1.1 a client's; neither goes on.
+     */
+    static void dropConversionHeaders(HttpRequest request, boolean http2) {
+        for (HttpConversionUtil.ExtensionHeaderNames name : HttpConversionUtil.ExtensionHeaderNames.values()) {
+            request.headers().remove(name.text());
+        }
     }
 }
