@@ -69,6 +69,8 @@ public final class UpstreamProxy extends ProxyHandler {
         HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
         client.setMaxConnectionsPerDestination(maxConnections);
         client.setUserAgentField(null); // forward the client's User-Agent, add none of our own
+        // Forward the client's Content-Type or none: never invent one for a body sent without it.
+        client.setDefaultRequestContentType(null);
         return client;
     }
 
@@ -104,6 +106,20 @@ public final class UpstreamProxy extends ProxyHandler {
             throw new IllegalStateException("the upstream request's method differs from the decided one");
         }
         return request;
+    }
+
+    /** The client's body as it came, without a content type of its own (see {@link #newHttpClient}). */
+    @Override
+    protected org.eclipse.jetty.client.Request.Content newProxyToServerRequestContent(
+            Request clientToProxyRequest,
+            Response proxyToClientResponse,
+            org.eclipse.jetty.client.Request proxyToServerRequest) {
+        return new ProxyRequestContent(clientToProxyRequest) {
+            @Override
+            public String getContentType() {
+                return null;
+            }
+        };
     }
 
     @Override

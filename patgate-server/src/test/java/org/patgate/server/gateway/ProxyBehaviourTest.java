@@ -83,6 +83,16 @@ class ProxyBehaviourTest {
     }
 
     @Test
+    void aBodySentWithoutContentTypeArrivesWithoutOne() {
+        Answer answer =
+                gw.send("POST", "/rest/api/2/issue", Map.of("Authorization", "Bearer " + gw.readWrite()), "{\"a\":1}");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(gw.upstream.last().bodyBytes()).isEqualTo(7);
+        assertThat(gw.upstream.last().header("Content-Type")).isEmpty();
+    }
+
+    @Test
     void http2CleartextClientsAreServed() throws Exception {
         HTTP2Client http2 = new HTTP2Client();
         HttpClient client = new HttpClient(new HttpClientTransportOverHTTP2(http2));
