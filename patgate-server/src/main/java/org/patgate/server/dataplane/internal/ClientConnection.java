@@ -17,11 +17,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayDeque;
 import org.patgate.server.gateway.ReservedPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,10 +51,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private long discarded;
     private boolean closed;
     private boolean inputShut;
-    /** Decoded messages nobody asked for yet (pipelined requests, the rest of one read's body). */
-    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
-    /** A message was asked for and none handed over since. */
-    private boolean wanted;
+    private boolean started;
     /** The request being begun came with its whole body (HTTP/2). */
     private boolean wholeRequest;
     /** Requests begun on this connection. */
@@ -74,39 +68,27 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         if (ctx.channel().isActive()) {
             requestRead(); // added after the connection opened: the first request is due now
+            started = true;
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        requestRead();
+        if (!started) {
+            requestRead();
+            started = true;
+        }
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closed) {
-            ReferenceCountUtil.release(msg);
-        } else if (!wanted) {
-            waiting.add(msg); // reading is explicit: this waits until the exchange asks for it
-        } else {
-            wanted = false;
-            dispatch(msg);
-        }
+        dispatch(msg);
     }
 
-    /**
-     * Hands over the next decoded message: one already waiting, else one read from the socket. Reading
-     * is explicit (auto-read is off), so a pipelined request waits until the exchange before it is over.
-     */
+    /** Asks for the next decoded message ({@link ExplicitReads} hands over one per read). */
     private void requestRead() {
-        Object next = waiting.poll();
-        if (next != null) {
-            dispatch(next);
-        } else if (!wanted) {
-            wanted = true;
-            ctx.read();
-        }
+        ctx.read();
     }
 
     private void dispatch(Object msg) {
@@ -141,15 +123,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void request(HttpRequest request) {
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
-            refuseMalformed(statusFor(result.cause()), "the request is malformed");
+            refuseMalformed(Requests.statusFor(result.cause()), "the request is malformed");
             return;
         }
-        // HTTP/2 pseudo-headers as Netty names them after conversion: never taken from a client.
-        Requests.dropConversionHeaders(request, encoder == null);
-        if (encoder == null && !wholeRequest && !request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            // An HTTP/2 body of no declared length: framed as chunked from here on.
-            HttpUtil.setTransferEncodingChunked(request, true);
-        }
+        Requests.adjustConverted(request, encoder == null, wholeRequest);
         String problem = Requests.problem(request);
         if (problem != null) {
             refuseMalformed(400, problem);
@@ -196,7 +173,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         boolean last = content instanceof LastHttpContent;
         if (content.decoderResult().isFailure()) {
             content.release();
-            bodyFailed(statusFor(content.decoderResult().cause()), "the request body is malformed");
+            bodyFailed(Requests.statusFor(content.decoderResult().cause()), "the request body is malformed");
             return;
         }
         if (pace != null) {
@@ -314,7 +291,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void next() {
         pace = null;
-        if (inputShut && waiting.isEmpty()) {
+        if (inputShut && !ctx.pipeline().get(ExplicitReads.class).hasWaiting()) {
             // Nothing pipelined is waiting and the client sends no more.
             close();
         } else {
@@ -410,8 +387,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
-        waiting.forEach(ReferenceCountUtil::release);
-        waiting.clear();
         abortExchange();
         if (relay != null) {
             relay.close();
@@ -425,15 +400,5 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         closed = true;
         abortExchange();
         ctx.close();
-    }
-
-    private static int statusFor(Throwable cause) {
-        if (cause instanceof TooLongHttpLineException) {
-            return 414;
-        }
-        if (cause instanceof TooLongHttpHeaderException) {
-            return 431;
-        }
-        return 400;
     }
 }

@@ -61,13 +61,13 @@ public final class ProtocolSniffer extends ByteToMessageDecoder {
 
     private void http1(ChannelHandlerContext ctx) {
         ResponseEncoder encoder = new ResponseEncoder();
+        // In pipeline order: the connection, added last, asks for its first request through the others.
         ctx.pipeline()
-                .addAfter(ctx.name(), "http1-connection", new ClientConnection(plane, encoder))
-                .addAfter(ctx.name(), "http1-encoder", encoder)
                 .addAfter(
-                        ctx.name(),
-                        "http1-decoder",
-                        new StrictRequestDecoder(maxInitialLine, maxHeaderSize, 64 * 1024));
+                        ctx.name(), "http1-decoder", new StrictRequestDecoder(maxInitialLine, maxHeaderSize, 64 * 1024))
+                .addAfter("http1-decoder", "http1-encoder", encoder)
+                .addAfter("http1-encoder", "http1-reads", new ExplicitReads())
+                .addAfter("http1-reads", "http1-connection", new ClientConnection(plane, encoder));
     }
 
     private void http2(ChannelHandlerContext ctx) {
@@ -86,6 +86,7 @@ public final class ProtocolSniffer extends ByteToMessageDecoder {
                                 stream.config().setAutoRead(false);
                                 stream.pipeline()
                                         .addLast(new Http2StreamFrameToHttpObjectCodec(true, true))
+                                        .addLast(new ExplicitReads())
                                         .addLast(new ClientConnection(plane, null));
                             }
                         }));
