@@ -24,8 +24,8 @@ class ArchitectureTest {
     };
 
     /**
-     * HTTP: shared plumbing, authentication of callers, the gateway, the Netty data plane, identity headers, API
-     * and UI.
+     * HTTP: shared plumbing, authentication of callers, the gateway, identity headers, API and UI, and
+     * the data plane: the Netty front with its TLS and PROXY protocol parts.
      */
     static final String[] EDGE = {
         "org.patgate.server.http..",
@@ -34,7 +34,9 @@ class ArchitectureTest {
         "org.patgate.server.dataplane..",
         "org.patgate.server.identity..",
         "org.patgate.server.api..",
-        "org.patgate.server.ui.."
+        "org.patgate.server.ui..",
+        "org.patgate.server.dataplane.tls..",
+        "org.patgate.server.dataplane.proxyprotocol.."
     };
 
     /**

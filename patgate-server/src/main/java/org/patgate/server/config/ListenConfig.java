@@ -1,8 +1,11 @@
 package org.patgate.server.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.patgate.server.config.internal.ConfigRules;
 
 /**
@@ -10,10 +13,13 @@ import org.patgate.server.config.internal.ConfigRules;
  * picks a free port, for tests. {@code dataPlane} chooses what forwards to the upstream: Netty
  * (the management API and UI then run behind it, unreachable from outside) or Jetty, which serves
  * everything itself. {@code transport} chooses Netty's I/O: io_uring, epoll, or the JDK's NIO,
- * {@code auto} taking the first that works on this machine. Declares its keys ({@link #KEYS}).
- * Immutable and thread-safe.
+ * {@code auto} taking the first that works on this machine. {@code tls} ({@code listen.tls.*}) says
+ * whether connections speak TLS and with which certificate; {@code proxyProtocol} whether
+ * connections from {@code trustedProxies} start with a PROXY protocol header naming the client.
+ * Declares its keys ({@link #KEYS}). Immutable and thread-safe.
  */
-public record ListenConfig(String host, int port, DataPlane dataPlane, Transport transport) {
+public record ListenConfig(
+        String host, int port, DataPlane dataPlane, Transport transport, TlsConfig tls, ProxyProtocol proxyProtocol) {
 
     /** YAML: {@code jetty} | {@code netty}. */
     public enum DataPlane {
@@ -31,6 +37,22 @@ public record ListenConfig(String host, int port, DataPlane dataPlane, Transport
         @Override
         public String spelling() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * YAML: {@code off} | {@code v1} | {@code v2} | {@code any}: which PROXY protocol header a connection
+     * from a trusted proxy must start with (HAProxy's text v1, binary v2, or either).
+     */
+    public enum ProxyProtocol {
+        OFF,
+        V1,
+        V2,
+        ANY;
+
+        /** Whether connections from trusted proxies start with a PROXY header. */
+        public boolean enabled() {
+            return this != OFF;
         }
     }
 
@@ -63,14 +85,44 @@ public record ListenConfig(String host, int port, DataPlane dataPlane, Transport
             value -> {},
             ListenConfig::transport,
             "Netty's I/O: auto (io-uring, else epoll, else nio), io-uring, epoll or nio.");
-    /** Every {@code listen.*} key. */
-    public static final List<Setting<ListenConfig, ?>> KEYS = List.of(HOST, PORT, DATA_PLANE, TRANSPORT);
+    public static final Setting<ListenConfig, ProxyProtocol> PROXY_PROTOCOL = Setting.of(
+            "listen.proxyProtocol",
+            new SettingType.Choice<>(ProxyProtocol.class),
+            ProxyProtocol.OFF,
+            value -> {},
+            ListenConfig::proxyProtocol,
+            "off, or the PROXY protocol header (v1, v2 or any) connections from trustedProxies must start with.");
+    /** Every {@code listen.*} key, {@code listen.tls.*} included. */
+    public static final List<Setting<ListenConfig, ?>> KEYS = Stream.<Setting<ListenConfig, ?>>concat(
+                    Stream.of(HOST, PORT, DATA_PLANE, TRANSPORT, PROXY_PROTOCOL), TlsConfig.KEYS.stream())
+            .toList();
 
     public ListenConfig {
         HOST.require(host);
         PORT.require(port);
         DATA_PLANE.require(dataPlane);
         TRANSPORT.require(transport);
+        Objects.requireNonNull(tls, "listen.tls");
+        PROXY_PROTOCOL.require(proxyProtocol);
+        // Only the Netty data plane speaks TLS and reads PROXY headers: never serve plain HTTP where TLS was asked for.
+        List<String> problems = new ArrayList<>();
+        if (tls.enabled() && dataPlane != DataPlane.NETTY) {
+            String key = tls.source().orElseThrow() instanceof TlsConfig.Pem
+                    ? TlsConfig.CERTIFICATE.key()
+                    : TlsConfig.KEYSTORE.key();
+            problems.add(key + ": TLS on the listener needs " + DATA_PLANE.key() + ": netty");
+        }
+        if (proxyProtocol.enabled() && dataPlane != DataPlane.NETTY) {
+            problems.add(PROXY_PROTOCOL.key() + ": PROXY protocol headers need " + DATA_PLANE.key() + ": netty");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    /** Plain HTTP without PROXY headers. */
+    public ListenConfig(String host, int port, DataPlane dataPlane, Transport transport) {
+        this(host, port, dataPlane, transport, TlsConfig.none(), ProxyProtocol.OFF);
     }
 
     /** Jetty serving everything, on {@code host:port}. */
@@ -80,6 +132,19 @@ public record ListenConfig(String host, int port, DataPlane dataPlane, Transport
 
     /** Builds the section from one value per key in {@link #KEYS}. */
     public static ListenConfig from(Function<? super Setting<ListenConfig, ?>, Object> values) {
-        return new ListenConfig(HOST.pick(values), PORT.pick(values), DATA_PLANE.pick(values), TRANSPORT.pick(values));
+        return new ListenConfig(
+                HOST.pick(values),
+                PORT.pick(values),
+                DATA_PLANE.pick(values),
+                TRANSPORT.pick(values),
+                new TlsConfig(
+                        TlsConfig.CERTIFICATE.pick(values),
+                        TlsConfig.KEY.pick(values),
+                        TlsConfig.KEY_PASSWORD.pick(values),
+                        TlsConfig.KEYSTORE.pick(values),
+                        TlsConfig.KEYSTORE_PASSWORD.pick(values),
+                        TlsConfig.PROTOCOLS.pick(values),
+                        TlsConfig.RELOAD_INTERVAL.pick(values)),
+                PROXY_PROTOCOL.pick(values));
     }
 }

@@ -179,6 +179,23 @@ public sealed interface SettingType<T> {
         }
     }
 
+    /** {@code true} or {@code false}. */
+    record Flag() implements SettingType<Boolean> {
+
+        @Override
+        public Object toWire(Boolean value) {
+            return value;
+        }
+
+        @Override
+        public Boolean fromWire(Object wire) {
+            if (!(wire instanceof Boolean flag)) {
+                throw new ConfigException("must be true or false");
+            }
+            return flag;
+        }
+    }
+
     /** A decimal integer; the setting's rule gives its range. */
     record Int() implements SettingType<Integer> {
 

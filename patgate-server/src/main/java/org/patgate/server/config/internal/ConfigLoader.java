@@ -30,6 +30,7 @@ import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestConfig;
 import org.patgate.server.config.Setting;
+import org.patgate.server.config.SettingType;
 import org.patgate.server.config.TokensConfig;
 import org.patgate.server.config.UpstreamConfig;
 import org.patgate.server.config.UpstreamProduct;
@@ -193,6 +194,12 @@ public final class ConfigLoader {
                     + " (a product with native tokens to swap in)");
         }
         List<String> trustedProxies = read(in, PatgateConfig.TRUSTED_PROXIES, UpstreamProduct.GENERIC);
+        if (listen != null && listen.proxyProtocol().enabled() && trustedProxies.isEmpty()) {
+            problems.add(
+                    ListenConfig.PROXY_PROTOCOL.key() + ": "
+                            + SettingType.Choice.wireName(listen.proxyProtocol())
+                            + " needs trustedProxies: the load balancers' addresses, the only peers whose PROXY header is believed");
+        }
         BootstrapConfig bootstrap = record(problems, () -> BootstrapConfig.from(declared));
         TokensConfig tokens = record(problems, () -> TokensConfig.from(declared));
         AdminConfig admin = record(problems, () -> AdminConfig.from(declared));

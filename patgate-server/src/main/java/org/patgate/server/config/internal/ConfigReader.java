@@ -104,6 +104,7 @@ final class ConfigReader {
             case SettingType.Choice<?> choice -> scalar(key, fallback, text -> (T) choice.parse(text), value -> {});
             case SettingType.Texts texts -> (T) list(key, (List<String>) fallback, texts.itemRule());
             case SettingType.Text text -> (T) text(key, (String) fallback, rule::accept);
+            case SettingType.Flag flag -> (T) (Boolean) bool(key, (Boolean) fallback);
             case SettingType.Int number -> (T) (Integer) integer(key, (Integer) fallback, rule::accept);
             case SettingType.Span span -> (T) duration(key, (Duration) fallback, rule::accept);
             case SettingType.Url url -> (T) uri(key, (URI) fallback, rule::accept);

@@ -2,6 +2,8 @@ package org.patgate.server.config.internal;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -76,6 +78,21 @@ public final class ConfigRules {
         }
         if (url.getRawQuery() != null || url.getRawFragment() != null) {
             throw new ConfigException("must not have a query or fragment");
+        }
+    }
+
+    /** Empty (none), or a file path, relative to the working directory unless absolute. */
+    public static void optionalFilePath(String path) {
+        if (path.isEmpty()) {
+            return;
+        }
+        if (path.isBlank() || path.chars().anyMatch(Character::isISOControl)) {
+            throw new ConfigException("must be a file path or empty");
+        }
+        try {
+            Path.of(path);
+        } catch (InvalidPathException e) {
+            throw new ConfigException("must be a valid file path");
         }
     }
 

@@ -96,13 +96,24 @@ public final class MaskedYaml {
                 "membershipCacheTtl", Durations.format(ldap.membershipCacheTtl()));
     }
 
-    /** A section of declared settings, in declaration order, secrets masked. */
+    /**
+     * A section of declared settings, in declaration order, secrets masked; a key with more parts
+     * ({@code listen.tls.key}) goes into a nested section ({@code tls}).
+     */
     private static <C> Map<String, Object> declared(C config, List<Setting<C, ?>> settings) {
         Map<String, Object> section = new LinkedHashMap<>();
         for (Setting<C, ?> setting : settings) {
             Object value = setting.wireValueIn(config);
+            String[] parts = setting.key().split("\\.");
+            Map<String, Object> parent = section;
+            for (int i = 1; i < parts.length - 1; i++) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> nested =
+                        (Map<String, Object>) parent.computeIfAbsent(parts[i], name -> new LinkedHashMap<>());
+                parent = nested;
+            }
             // A secret is masked whole; a URL may carry a password (";PASSWORD=", "user:secret@"), masked in place.
-            section.put(
+            parent.put(
                     setting.field(),
                     setting.secret()
                             ? Masking.secret(String.valueOf(value))
