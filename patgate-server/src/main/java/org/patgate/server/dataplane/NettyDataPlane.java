@@ -22,11 +22,9 @@ import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.UpstreamConfig;
-import org.patgate.server.dataplane.internal.ClientConnection;
 import org.patgate.server.dataplane.internal.ListenerFront;
 import org.patgate.server.dataplane.internal.PlaneContext;
-import org.patgate.server.dataplane.internal.ResponseEncoder;
-import org.patgate.server.dataplane.internal.StrictRequestDecoder;
+import org.patgate.server.dataplane.internal.ProtocolSniffer;
 import org.patgate.server.dataplane.internal.Transports;
 import org.patgate.server.dataplane.internal.UpstreamPool;
 import org.patgate.server.dataplane.tls.UpstreamTls;
@@ -157,16 +155,13 @@ public final class NettyDataPlane implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            ResponseEncoder encoder = new ResponseEncoder();
                             // PROXY protocol header and TLS first: HTTP starts after them.
                             front.install(channel);
                             channel.pipeline()
                                     .addLast(new IdleStateHandler(
                                             0, 0, settings.clientIdle().toMillis(), TimeUnit.MILLISECONDS))
-                                    .addLast(new StrictRequestDecoder(
-                                            settings.maxInitialLine(), settings.maxHeaderSize(), 64 * 1024))
-                                    .addLast(encoder)
-                                    .addLast(new ClientConnection(plane, encoder));
+                                    .addLast(new ProtocolSniffer(
+                                            plane, settings.maxInitialLine(), settings.maxHeaderSize()));
                         }
                     })
                     .bind(settings.host(), settings.port())

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -51,7 +52,8 @@ final class DataPlaneNode implements AutoCloseable {
         management.addConnector(connector);
         management.setHandler(new Handler.Abstract() {
             @Override
-            public boolean handle(Request request, Response response, Callback callback) {
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                Content.Source.consumeAll(request);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
                 String seen = request.getConnectionMetaData().getRemoteSocketAddress() + " "
                         + request.getHttpURI().getPath();

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -16,11 +17,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayDeque;
 import org.patgate.server.gateway.ReservedPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +51,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private long discarded;
     private boolean closed;
     private boolean inputShut;
-    /** Decoded messages nobody asked for yet (pipelined requests, the rest of one read's body). */
-    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
-    /** A message was asked for and none handed over since. */
-    private boolean wanted;
+    private boolean started;
+    /** The request being begun came with its whole body (HTTP/2). */
+    private boolean wholeRequest;
     /** Requests begun on this connection. */
     private long requests;
 
@@ -69,43 +66,47 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            requestRead(); // added after the connection opened: the first request is due now
+            started = true;
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        requestRead();
+        if (!started) {
+            requestRead();
+            started = true;
+        }
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closed) {
-            ReferenceCountUtil.release(msg);
-        } else if (!wanted) {
-            waiting.add(msg); // reading is explicit: this waits until the exchange asks for it
-        } else {
-            wanted = false;
-            dispatch(msg);
-        }
+        dispatch(msg);
     }
 
-    /**
-     * Hands over the next decoded message: one already waiting, else one read from the socket. Reading
-     * is explicit (auto-read is off), so a pipelined request waits until the exchange before it is over.
-     */
+    /** Asks for the next decoded message ({@link ExplicitReads} hands over one per read). */
     private void requestRead() {
-        Object next = waiting.poll();
-        if (next != null) {
-            dispatch(next);
-        } else if (!wanted) {
-            wanted = true;
-            ctx.read();
-        }
+        ctx.read();
     }
 
     private void dispatch(Object msg) {
         if (closed) {
             ReferenceCountUtil.release(msg);
+        } else if (msg instanceof HttpRequest request && msg instanceof LastHttpContent whole) {
+            // HTTP/2 converted: the head and the whole (empty) body in one message.
+            wholeRequest = true;
+            request(request);
+            wholeRequest = false;
+            // Its body goes on as a body piece of its own (taking over the bytes), never as a second request.
+            DefaultLastHttpContent body = new DefaultLastHttpContent(whole.content());
+            body.trailingHeaders().set(whole.trailingHeaders());
+            if (closed) {
+                body.release();
+            } else {
+                content(body);
+            }
         } else if (msg instanceof HttpRequest request) {
             try {
                 request(request);
@@ -122,9 +123,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void request(HttpRequest request) {
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
-            refuseMalformed(statusFor(result.cause()), "the request is malformed");
+            refuseMalformed(Requests.statusFor(result.cause()), "the request is malformed");
             return;
         }
+        Requests.adjustConverted(request, encoder == null, wholeRequest);
         String problem = Requests.problem(request);
         if (problem != null) {
             refuseMalformed(400, problem);
@@ -155,7 +157,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             exchange = gateway;
             gateway.start();
         }
-        if (!Requests.hasBody(request) && !closed && !requestComplete && !draining && requests == thisRequest) {
+        if (!wholeRequest
+                && !Requests.hasBody(request)
+                && !closed
+                && !requestComplete
+                && !draining
+                && requests == thisRequest) {
             // The decoder has the (empty) end of the request ready: take it now, so the request is complete
             // (unless the exchange already ended and took it).
             requestRead();
@@ -166,7 +173,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         boolean last = content instanceof LastHttpContent;
         if (content.decoderResult().isFailure()) {
             content.release();
-            bodyFailed(statusFor(content.decoderResult().cause()), "the request body is malformed");
+            bodyFailed(Requests.statusFor(content.decoderResult().cause()), "the request body is malformed");
             return;
         }
         if (pace != null) {
@@ -284,7 +291,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void next() {
         pace = null;
-        if (inputShut && waiting.isEmpty()) {
+        if (inputShut && !ctx.pipeline().get(ExplicitReads.class).hasWaiting()) {
             // Nothing pipelined is waiting and the client sends no more.
             close();
         } else {
@@ -345,7 +352,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     void close() {
         if (!closed) {
             closed = true;
-            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (encoder == null) {
+                ctx.channel().flush();
+                ctx.close(); // an HTTP/2 stream: ends (or is reset) on its own, the connection stays
+            } else {
+                ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
         }
     }
 
@@ -375,8 +387,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
-        waiting.forEach(ReferenceCountUtil::release);
-        waiting.clear();
         abortExchange();
         if (relay != null) {
             relay.close();
@@ -390,15 +400,5 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         closed = true;
         abortExchange();
         ctx.close();
-    }
-
-    private static int statusFor(Throwable cause) {
-        if (cause instanceof TooLongHttpLineException) {
-            return 414;
-        }
-        if (cause instanceof TooLongHttpHeaderException) {
-            return 431;
-        }
-        return 400;
     }
 }

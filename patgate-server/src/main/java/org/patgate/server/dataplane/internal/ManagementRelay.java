@@ -12,6 +12,8 @@ import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.handler.codec.haproxy.HAProxySSLTLV;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
@@ -57,7 +59,12 @@ final class ManagementRelay implements Exchange {
         this.plane = plane;
     }
 
-    void start(HttpRequest request) {
+    void start(HttpRequest received) {
+        // The head alone: a body (HTTP/2's whole requests carry theirs) follows as body pieces.
+        HttpRequest request = received instanceof FullHttpRequest
+                ? new DefaultHttpRequest(
+                        received.protocolVersion(), received.method(), received.uri(), received.headers())
+                : received;
         active = true;
         answerStarted = false;
         requestSent = false;

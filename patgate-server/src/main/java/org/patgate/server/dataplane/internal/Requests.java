@@ -2,7 +2,11 @@ package org.patgate.server.dataplane.internal;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.util.List;
 
 /**
@@ -59,5 +63,30 @@ final class Requests {
         }
         String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
         return length != null && !length.strip().equals("0");
+    }
+
+    /**
+     * Removes the headers Netty's HTTP/2 to HTTP/1 conversion adds ({@code x-http2-scheme}, {@code
+     * x-http2-stream-id}, ...): over HTTP/2 they are Netty's, over HTTP/1.1 a client's; neither goes on.
+     * An HTTP/2 request whose body follows without a declared length is framed chunked from here on.
+     */
+    static void adjustConverted(HttpRequest request, boolean http2, boolean whole) {
+        for (HttpConversionUtil.ExtensionHeaderNames name : HttpConversionUtil.ExtensionHeaderNames.values()) {
+            request.headers().remove(name.text());
+        }
+        if (http2 && !whole && !request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            HttpUtil.setTransferEncodingChunked(request, true);
+        }
+    }
+
+    /** The status for a request the decoder refused: 414 and 431 for what was too long, else 400. */
+    static int statusFor(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return 414;
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return 431;
+        }
+        return 400;
     }
 }

@@ -1,0 +1,96 @@
+package org.patgate.server.dataplane.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import java.util.List;
+
+/**
+ * Tells cleartext HTTP/2 with prior knowledge (the client starts with the connection preface,
+ * RFC 9113 §3.3) from HTTP/1.1 by the first bytes, then puts the matching handlers in its place:
+ * for HTTP/1.1 the strict decoder, the encoder and a {@link ClientConnection}; for HTTP/2 Netty's
+ * frame codec and one child channel per stream, each with its own {@link ClientConnection} behind
+ * Netty's frame-to-HTTP/1 conversion. One per connection, gone after the first bytes.
+ */
+public final class ProtocolSniffer extends ByteToMessageDecoder {
+
+    private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
+
+    private final PlaneContext plane;
+    private final int maxInitialLine;
+    private final int maxHeaderSize;
+
+    public ProtocolSniffer(PlaneContext plane, int maxInitialLine, int maxHeaderSize) {
+        this.plane = plane;
+        this.maxInitialLine = maxInitialLine;
+        this.maxHeaderSize = maxHeaderSize;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        ctx.read(); // reading is explicit on client connections: the first bytes are asked for here
+        super.channelActive(ctx);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        int length = Math.min(in.readableBytes(), PREFACE.readableBytes());
+        boolean samePrefix = true;
+        for (int i = 0; i < length; i++) {
+            if (in.getByte(in.readerIndex() + i) != PREFACE.getByte(i)) {
+                samePrefix = false;
+                break;
+            }
+        }
+        if (samePrefix && length < PREFACE.readableBytes()) {
+            return; // not enough yet to tell
+        }
+        if (samePrefix) {
+            http2(ctx);
+        } else {
+            http1(ctx);
+        }
+        ctx.pipeline().remove(this); // hands what it holds to the handlers after it
+    }
+
+    private void http1(ChannelHandlerContext ctx) {
+        ResponseEncoder encoder = new ResponseEncoder();
+        // In pipeline order: the connection, added last, asks for its first request through the others.
+        ctx.pipeline()
+                .addAfter(
+                        ctx.name(), "http1-decoder", new StrictRequestDecoder(maxInitialLine, maxHeaderSize, 64 * 1024))
+                .addAfter("http1-decoder", "http1-encoder", encoder)
+                .addAfter("http1-encoder", "http1-reads", new ExplicitReads())
+                .addAfter("http1-reads", "http1-connection", new ClientConnection(plane, encoder));
+    }
+
+    private void http2(ChannelHandlerContext ctx) {
+        // The frame codec first: the multiplexer looks for it when it is added.
+        ctx.pipeline()
+                .addAfter(
+                        ctx.name(),
+                        "http2-frames",
+                        Http2FrameCodecBuilder.forServer().validateHeaders(true).build())
+                .addAfter(
+                        "http2-frames",
+                        "http2-streams",
+                        new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                            @Override
+                            protected void initChannel(Http2StreamChannel stream) {
+                                stream.config().setAutoRead(false);
+                                stream.pipeline()
+                                        .addLast(new Http2StreamFrameToHttpObjectCodec(true, true))
+                                        .addLast(new ExplicitReads())
+                                        .addLast(new ClientConnection(plane, null));
+                            }
+                        }));
+        // The connection itself reads on: each stream reads only when its exchange asks.
+        ctx.channel().config().setAutoRead(true);
+    }
+}
