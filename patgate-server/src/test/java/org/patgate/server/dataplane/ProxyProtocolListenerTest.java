@@ -29,14 +29,13 @@ class ProxyProtocolListenerTest {
     static final RunningGateway gw = RunningGateway.builder()
             .env("PATGATE_LISTEN_DATAPLANE", "netty")
             .env("PATGATE_LISTEN_PROXYPROTOCOL", "any")
-            .env("PATGATE_LISTEN_TRANSPORT", "nio")
             .env("PATGATE_TRUSTEDPROXIES", "127.0.0.2/32")
             .build();
 
     /** Sends {@code header} then {@code request} on one connection; the answer as text ("" when closed). */
     static String exchange(byte[] header, String request) throws IOException {
-        try (Socket socket =
-                new Socket(InetAddress.getLoopbackAddress(), gw.base().getPort())) {
+        try (Socket socket = new Socket(
+                InetAddress.getLoopbackAddress(), gw.base().getPort(), InetAddress.getByName("127.0.0.2"), 0)) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
             out.write(header);
