@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.patgate.server.gateway.ReservedPaths;
@@ -126,8 +127,25 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             refuseMalformed(Requests.statusFor(result.cause()), "the request is malformed");
             return;
         }
+        // RFC 9113 §8.3.1: every HTTP/2 request but CONNECT has exactly one :scheme (Netty does not insist).
+        String problem = encoder == null
+                        && !HttpMethod.CONNECT.equals(request.method())
+                        && !request.headers().contains(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text())
+                ? "an HTTP/2 request needs a :scheme"
+                : null;
         Requests.adjustConverted(request, encoder == null, wholeRequest);
-        String problem = Requests.problem(request);
+        if (problem == null) {
+            problem = Requests.problem(request);
+        }
+        if (problem == null) {
+            // The decoder read the target's bytes as ISO-8859-1; they are UTF-8 (as Jetty reads them).
+            String target = Requests.utf8(request.uri());
+            if (target == null) {
+                problem = "the request target is not valid UTF-8; percent-encode it";
+            } else {
+                request.setUri(target);
+            }
+        }
         if (problem != null) {
             refuseMalformed(400, problem);
             return;
@@ -175,6 +193,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             content.release();
             bodyFailed(Requests.statusFor(content.decoderResult().cause()), "the request body is malformed");
             return;
+        }
+        if (content instanceof LastHttpContent end && !end.trailingHeaders().isEmpty()) {
+            // Trailers never go on (nor on the Jetty plane): they could carry a token, an identity header
+            // or framing past the checks made on the head.
+            HttpContent withoutTrailers =
+                    new DefaultLastHttpContent(end.content().retain());
+            end.release();
+            content = withoutTrailers;
         }
         if (pace != null) {
             pace.arrived(content.content().readableBytes());

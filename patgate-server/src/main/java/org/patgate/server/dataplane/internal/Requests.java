@@ -1,6 +1,7 @@
 package org.patgate.server.dataplane.internal;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -25,12 +26,23 @@ final class Requests {
         if (version.majorVersion() != 1 || version.minorVersion() > 1) {
             return "only HTTP/1.0 and HTTP/1.1 are spoken here";
         }
-        if (!request.uri().startsWith("/")) {
-            return "the request target must be a path (origin form)";
-        }
         List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
         if (hosts.size() > 1 || (hosts.isEmpty() && version.minorVersion() == 1)) {
             return "an HTTP/1.1 request needs exactly one Host header";
+        }
+        String uri = request.uri();
+        if (!uri.startsWith("/")) {
+            String authority = authority(uri);
+            if (authority != null) {
+                // RFC 9112 §3.2.2: absolute form is accepted; it may not name another host than Host.
+                if (hosts.size() == 1
+                        && !authority.equalsIgnoreCase(hosts.get(0).strip())) {
+                    return "the absolute-form target names another host than the Host header";
+                }
+            } else if (!HttpMethod.CONNECT.equals(request.method())) {
+                // CONNECT's authority form is answered 405 by the gateway like any CONNECT.
+                return "the request target must be a path (origin form) or an absolute URI";
+            }
         }
         List<String> encodings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (!encodings.isEmpty()) {
@@ -44,16 +56,80 @@ final class Requests {
         return null;
     }
 
-    /** The path of an origin-form target: everything before {@code ?}. */
+    /** The path of a target: everything before {@code ?}, without an absolute form's scheme and authority. */
     static String rawPath(String uri) {
-        int query = uri.indexOf('?');
-        return query < 0 ? uri : uri.substring(0, query);
+        String target = originForm(uri);
+        int query = target.indexOf('?');
+        return query < 0 ? target : target.substring(0, query);
     }
 
-    /** The query of an origin-form target, or null without {@code ?}. */
+    /** The query of a target, or null without {@code ?}. */
     static String rawQuery(String uri) {
-        int query = uri.indexOf('?');
-        return query < 0 ? null : uri.substring(query + 1);
+        String target = originForm(uri);
+        int query = target.indexOf('?');
+        return query < 0 ? null : target.substring(query + 1);
+    }
+
+    /** {@code http://host:8080/a?b} to {@code /a?b} ({@code /} when the path is empty); other targets as they are. */
+    private static String originForm(String uri) {
+        if (uri.startsWith("/") || authority(uri) == null) {
+            return uri.startsWith("/") ? uri : "/";
+        }
+        int start = uri.indexOf("//") + 2;
+        int end = start;
+        while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
+            end++;
+        }
+        String rest = uri.substring(end);
+        return rest.isEmpty() || rest.startsWith("?") ? "/" + rest : rest;
+    }
+
+    /** The authority of an absolute {@code http} or {@code https} URI target, or null for any other target. */
+    private static String authority(String uri) {
+        int colon = uri.indexOf("://");
+        if (colon < 0) {
+            return null;
+        }
+        String scheme = uri.substring(0, colon);
+        if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
+            return null;
+        }
+        int start = colon + 3;
+        int end = start;
+        while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
+            end++;
+        }
+        String authority = uri.substring(start, end);
+        return authority.isEmpty() || authority.contains("@") ? null : authority;
+    }
+
+    /**
+     * The target with its bytes (decoded one per char, as ISO-8859-1) read as UTF-8, or null when they
+     * are not UTF-8. A target of ASCII characters only is returned as it is.
+     */
+    static String utf8(String uri) {
+        boolean ascii = true;
+        for (int i = 0; i < uri.length() && ascii; i++) {
+            ascii = uri.charAt(i) < 0x80;
+        }
+        if (ascii) {
+            return uri;
+        }
+        for (int i = 0; i < uri.length(); i++) {
+            if (uri.charAt(i) > 0xFF) {
+                return uri; // already decoded (HTTP/2 header strings)
+            }
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(uri.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** Whether the request carries a body (chunked, or a positive Content-Length). */

@@ -114,7 +114,8 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
         TOO_LARGE("request head too large"),
         OBS_FOLD("a header line folded onto the previous one (obs-fold) is not accepted"),
         BARE_LF("a line ending without CR is not accepted"),
-        BARE_CR("a CR not followed by LF is not accepted");
+        BARE_CR("a CR not followed by LF is not accepted"),
+        BAD_VERSION("the request line must end in HTTP/1.1 or HTTP/1.0, spelled so (RFC 9112 §2.3)");
 
         final String reason;
 
@@ -127,6 +128,22 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
      * Checks the request head at the reader index (after any empty lines before it, RFC 9112 §2.2)
      * up to its blank line, without consuming anything.
      */
+    /** Whether the request line in {@code [start, end)} ends in {@code " HTTP/1.1"} or {@code " HTTP/1.0"}. */
+    private static boolean versionSpelled(ByteBuf buffer, int start, int end) {
+        String suffix = " HTTP/1.";
+        if (end - start < suffix.length() + 1) {
+            return false;
+        }
+        int at = end - suffix.length() - 1;
+        for (int k = 0; k < suffix.length(); k++) {
+            if (buffer.getByte(at + k) != suffix.charAt(k)) {
+                return false;
+            }
+        }
+        byte minor = buffer.getByte(end - 1);
+        return minor == '1' || minor == '0';
+    }
+
     static HeadScan scanHead(ByteBuf buffer, int maxHeadBytes) {
         int start = buffer.readerIndex();
         int end = buffer.writerIndex();
@@ -135,6 +152,7 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
             i += 2;
         }
         int headStart = i;
+        boolean requestLine = true;
         for (; i < end; i++) {
             if (i - headStart > maxHeadBytes) {
                 return HeadScan.TOO_LARGE;
@@ -150,6 +168,12 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
             } else if (b == '\n') {
                 if (i == headStart || buffer.getByte(i - 1) != '\r') {
                     return HeadScan.BARE_LF;
+                }
+                if (requestLine) {
+                    requestLine = false;
+                    if (!versionSpelled(buffer, headStart, i - 1)) {
+                        return HeadScan.BAD_VERSION;
+                    }
                 }
                 if (i + 1 >= end) {
                     return HeadScan.INCOMPLETE;

@@ -64,6 +64,10 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
                 }
             }
             ctx.pipeline().remove(this);
+            if (!ctx.channel().config().isAutoRead()) {
+                // The header was this read's message; the request that follows needs a read of its own.
+                ctx.read();
+            }
         } finally {
             header.release();
         }
