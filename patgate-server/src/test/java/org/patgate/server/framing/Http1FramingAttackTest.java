@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,7 +40,10 @@ import org.patgate.server.testing.StrictRecordingUpstream.Field;
 class Http1FramingAttackTest {
 
     @RegisterExtension
-    static final DataPlaneGateways planes = new DataPlaneGateways();
+    // A stalled body (shorter than declared, a chunked body without its end) is cut after 1 s with 408,
+    // well before the test's 5 s read timeout.
+    static final DataPlaneGateways planes = new DataPlaneGateways(
+            Map.of("PATGATE_LIMITS_REQUESTBODYGRACE", "1s", "PATGATE_LIMITS_MINREQUESTBODYRATE", "1000000"));
 
     /** Trailer fields that must never reach the upstream (RFC 9110 §6.5.1: framing, authentication, identity). */
     static final Set<String> FORBIDDEN_TRAILERS =

@@ -7,6 +7,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import java.util.List;
@@ -76,7 +77,11 @@ public final class ProtocolSniffer extends ByteToMessageDecoder {
                 .addAfter(
                         ctx.name(),
                         "http2-frames",
-                        Http2FrameCodecBuilder.forServer().validateHeaders(true).build())
+                        Http2FrameCodecBuilder.forServer()
+                                .validateHeaders(true)
+                                // As many streams at once as the Jetty data plane allows a connection.
+                                .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(128))
+                                .build())
                 .addAfter(
                         "http2-frames",
                         "http2-streams",
