@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,6 +103,9 @@ class QueryForwardingTest {
     }
 
     @Test
+    // Not yet on the Netty data plane: Netty's HTTP/2 to HTTP/1 conversion resets a stream whose :path
+    // holds raw non-ASCII bytes (a refusal, never a bypass).
+    @Tag("netty-gap")
     void spacesAndUnicodeInAnHttp2PathAreForwardedPercentEncoded() {
         RawHttp2.Answer answer = RawHttp2.send(
                 gw.base(),
@@ -142,6 +146,9 @@ class QueryForwardingTest {
     }
 
     @Test
+    // Not yet on the Netty data plane: Netty's HTTP/2 to HTTP/1 conversion resets a stream whose :path
+    // holds raw non-ASCII bytes (a refusal, never a bypass).
+    @Tag("netty-gap")
     void unforwardableQueriesAre4xxOverHttp2() {
         for (String query : new String[] {"x=%zz", "x=%", "x=\u00e9\u0001", "x=a\u007fb"}) {
             RawHttp2.Answer answer = RawHttp2.send(

@@ -30,6 +30,7 @@ import org.eclipse.jetty.http2.frames.ResetFrame;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -171,12 +172,18 @@ class RefusalFloodTest {
         return kinds();
     }
 
+    // Not yet on the Netty data plane: an HTTP/2 stream refused before its body ended is reset
+    // (CANCEL) instead of being drained, so clients count it open.
+    @Tag("netty-gap")
     @ParameterizedTest(name = "{0}")
     @MethodSource("eachKind")
     void threeHundredOfOneKindOnOneHttp2ConnectionAreEachAnswered(Kind kind) throws Exception {
         flood(List.of(kind), 300);
     }
 
+    // Not yet on the Netty data plane: an HTTP/2 stream refused before its body ended is reset
+    // (CANCEL) instead of being drained, so clients count it open.
+    @Tag("netty-gap")
     @Test
     void aThousandMixedRequestsOnOneHttp2ConnectionAreEachAnswered() throws Exception {
         flood(kinds(), REQUESTS);
