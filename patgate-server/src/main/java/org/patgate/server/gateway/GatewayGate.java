@@ -144,8 +144,7 @@ public final class GatewayGate {
         if (presented instanceof Credentials.Token token && !tokens.answersFromMemory(token.value())) {
             return null;
         }
-        Verdict verdict = decide(head, presented, false);
-        return verdict;
+        return decide(head, presented, false);
     }
 
     /** The decision; may read the store. */
@@ -163,6 +162,7 @@ public final class GatewayGate {
         InetAddress client = null;
         GatewayDecision decision;
         try {
+            NormalizedPath path = PathNormalizer.normalize(head.rawPath());
             if (ForwardedMethods.check(method) instanceof Decision.Deny deny) {
                 // Before anything else: every later decision, and the upstream, see this exact method.
                 decision = deny.status() == 405
@@ -171,9 +171,9 @@ public final class GatewayGate {
             } else if (!UpstreamQuery.isForwardable(head.rawQuery())) {
                 decision = GatewayDecision.Refuse.badRequest("the query string holds control characters or bytes "
                         + "that are not UTF-8; percent-encode them");
-            } else if (!(PathNormalizer.normalize(head.rawPath()) instanceof NormalizedPath.Ok ok)) {
-                NormalizedPath.Refused refused = (NormalizedPath.Refused) PathNormalizer.normalize(head.rawPath());
-                decision = GatewayDecision.Refuse.badRequest("refused request path: " + refused.reason());
+            } else if (!(path instanceof NormalizedPath.Ok ok)) {
+                decision = GatewayDecision.Refuse.badRequest(
+                        "refused request path: " + ((NormalizedPath.Refused) path).reason());
             } else if (ReservedPaths.isReserved(ok.decoded())) {
                 // An encoded spelling of PATgate's own prefix is never passed upstream.
                 decision = RESERVED_NOT_FOUND;
