@@ -193,9 +193,6 @@ class RefusalFloodTest {
      * The client may still open new connections on its own (Jetty's client does after some 401s); what
      * is checked is that no answer tells it to.
      */
-    // Not always on the Netty data plane: a large chunked body relayed to PATgate's own pages, which
-    // answer (404) without reading it, can cut the client's keep-alive connection (seen once in 1000).
-    @Tag("netty-gap")
     @Test
     void aThousandMixedRequestsOnOneHttp1KeepAliveConnectionAreEachAnswered() throws Exception {
         HttpClient http1 = new HttpClient(new HttpClientTransportOverHTTP());

@@ -4,6 +4,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The hop-by-hop fields of an upstream answer (RFC 9110 §7.6.1), removed before it is relayed, as
@@ -23,9 +25,46 @@ final class HopByHop {
             HttpHeaderNames.TRANSFER_ENCODING,
             HttpHeaderNames.UPGRADE);
 
+    /** What a request relayed to PATgate's own server loses: the same, but its framing stays. */
+    private static final List<CharSequence> RELAYED_REQUEST = List.of(
+            HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.PROXY_CONNECTION,
+            HttpHeaderNames.PROXY_AUTHORIZATION,
+            HttpHeaderNames.TE,
+            HttpHeaderNames.TRAILER,
+            HttpHeaderNames.UPGRADE,
+            "HTTP2-Settings");
+
+    /** Fields a request's body is framed by: never removed from a relayed request, even when named. */
+    private static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding", "host");
+
     private HopByHop() {}
 
+    /**
+     * Removes the hop-by-hop fields of a request relayed as it came, body and all: {@code Connection},
+     * every field it names, {@code Keep-Alive}, {@code Upgrade} (an {@code h2c} offer the relay would
+     * not follow), {@code HTTP2-Settings} and the like. The framing fields stay whatever
+     * {@code Connection} names: without them the body would be read as the next request.
+     */
+    static void stripRelayed(HttpHeaders headers) {
+        for (String name : named(headers)) {
+            if (!FRAMING.contains(name.toLowerCase(Locale.ROOT))) {
+                headers.remove(name);
+            }
+        }
+        headers.remove(HttpHeaderNames.CONNECTION);
+        RELAYED_REQUEST.forEach(headers::remove);
+    }
+
     static void strip(HttpHeaders headers) {
+        List<String> named = named(headers);
+        headers.remove(HttpHeaderNames.CONNECTION);
+        named.forEach(headers::remove);
+        ALWAYS.forEach(headers::remove);
+    }
+
+    /** The field names {@code Connection} lists. */
+    private static List<String> named(HttpHeaders headers) {
         List<String> named = new ArrayList<>();
         for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : value.split(",")) {
@@ -34,8 +73,6 @@ final class HopByHop {
                 }
             }
         }
-        headers.remove(HttpHeaderNames.CONNECTION);
-        named.forEach(headers::remove);
-        ALWAYS.forEach(headers::remove);
+        return named;
     }
 }

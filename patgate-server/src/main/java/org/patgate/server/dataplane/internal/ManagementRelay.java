@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
@@ -16,12 +17,14 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -46,13 +49,17 @@ final class ManagementRelay implements Exchange {
     private final PlaneContext plane;
     private Channel relay;
     private boolean answerStarted;
-    private boolean keepAlive;
+    /** The server keeps the relay connection open after this answer. */
+    private boolean serverKeepAlive;
+
     private boolean requestSent;
     private boolean active;
     private boolean interim;
     private boolean headSent;
     /** Body pieces that arrived while the connection to the server was being opened. */
     private final List<HttpContent> pending = new ArrayList<>();
+    /** Exchanges begun on new relay connections; a connection opened for an earlier one is not used. */
+    private long exchanges;
 
     ManagementRelay(ClientConnection connection, PlaneContext plane) {
         this.connection = connection;
@@ -65,20 +72,26 @@ final class ManagementRelay implements Exchange {
                 ? new DefaultHttpRequest(
                         received.protocolVersion(), received.method(), received.uri(), received.headers())
                 : received;
+        HopByHop.stripRelayed(request.headers());
         active = true;
         answerStarted = false;
         requestSent = false;
         headSent = false;
-        keepAlive = HttpUtil.isKeepAlive(request);
+        serverKeepAlive = false;
         boolean hasBody = Requests.hasBody(request);
         ReferenceCountUtil.retain(request);
         if (relay != null && relay.isActive()) {
             sendHead(request, hasBody);
             return;
         }
+        retireRelay(); // closed by the server: what it still reports is about an earlier request
+        long opening = ++exchanges;
         Bootstrap bootstrap = new Bootstrap()
                 .group(plane.managementLoops())
                 .channel(NioDomainSocketChannel.class)
+                // The server may answer and close before it has read the whole body (a refused target):
+                // a failed write then shuts the output only, so the answer can still be read.
+                .option(ChannelOption.AUTO_CLOSE, false)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -91,6 +104,14 @@ final class ManagementRelay implements Exchange {
         bootstrap
                 .connect(UnixDomainSocketAddress.of(plane.managementSocket()))
                 .addListener(done -> connection.loop().execute(() -> {
+                    if (opening != exchanges || relay != null) {
+                        // Opened for an exchange that ended (the client went away) before it was.
+                        ReferenceCountUtil.release(request);
+                        if (done.isSuccess()) {
+                            ((io.netty.channel.ChannelFuture) done).channel().close();
+                        }
+                        return;
+                    }
                     if (!done.isSuccess()) {
                         ReferenceCountUtil.release(request);
                         pending.forEach(HttpContent::release);
@@ -176,9 +197,9 @@ final class ManagementRelay implements Exchange {
         }
     }
 
-    /** Runs on the client's event loop: what the server answered. */
-    private void fromServer(HttpObject part) {
-        if (!active) {
+    /** Runs on the client's event loop: what the server answered on {@code from}. */
+    private void fromServer(Channel from, HttpObject part) {
+        if (!active || from != relay) {
             ReferenceCountUtil.release(part);
             return;
         }
@@ -192,7 +213,10 @@ final class ManagementRelay implements Exchange {
                 interim = true; // 100 Continue: its end is not the answer's
             } else {
                 answerStarted = true;
-                keepAlive = keepAlive && HttpUtil.isKeepAlive(response);
+                serverKeepAlive = HttpUtil.isKeepAlive(response);
+                // How the relay connection goes on is not the client's business: whether the client's
+                // connection stays open is the client connection's to decide (and to say).
+                response.headers().remove(HttpHeaderNames.CONNECTION).remove(HttpHeaderNames.KEEP_ALIVE);
             }
         }
         connection.write(part);
@@ -200,21 +224,30 @@ final class ManagementRelay implements Exchange {
             interim = false;
         } else if (part instanceof LastHttpContent) {
             active = false;
-            if (!keepAlive || !requestSent) {
-                relay.close();
+            if (!serverKeepAlive || !requestSent) {
+                // The server closes, or answered before the whole body was sent: the relay connection's
+                // state is unknown, so it is not reused; the client's rest of the body is read and dropped.
+                retireRelay();
             }
-            connection.finished(keepAlive, false);
+            connection.finished(true, true);
         }
     }
 
+    /** Closes the relay connection; the next request opens a new one. */
+    private void retireRelay() {
+        if (relay != null) {
+            relay.close();
+            relay = null;
+        }
+    }
+
+    /** The relay connection ended, or answered what cannot be read. */
     private void failed() {
+        retireRelay();
         if (!active) {
             return;
         }
         active = false;
-        if (relay != null) {
-            relay.close();
-        }
         if (answerStarted) {
             connection.close();
         } else {
@@ -249,7 +282,8 @@ final class ManagementRelay implements Exchange {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpObject part) {
-                connection.loop().execute(() -> fromServer(part));
+                Channel from = ctx.channel();
+                connection.loop().execute(() -> fromServer(from, part));
             } else {
                 ReferenceCountUtil.release(msg);
             }
@@ -268,13 +302,20 @@ final class ManagementRelay implements Exchange {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            connection.loop().execute(ManagementRelay.this::failed);
+            Channel from = ctx.channel();
+            connection.loop().execute(() -> {
+                if (from == relay) {
+                    failed(); // a relay connection retired earlier ends without failing a later request
+                }
+            });
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             LOG.debug("relay connection failed: {}", cause.toString());
-            ctx.close();
+            if (!(cause instanceof IOException)) {
+                ctx.close(); // an I/O error closed it already, or (writing) shut its output only
+            }
         }
     }
 }
