@@ -73,11 +73,11 @@ public record ListenConfig(
     public static final Setting<ListenConfig, DataPlane> DATA_PLANE = Setting.of(
             "listen.dataPlane",
             new SettingType.Choice<>(DataPlane.class),
-            DataPlane.JETTY,
+            DataPlane.NETTY,
             value -> {},
             ListenConfig::dataPlane,
-            "What forwards requests to the upstream: netty (fast; the API and UI are served behind it on "
-                    + "the same port) or jetty.");
+            "What forwards requests to the upstream: netty (the default: fast, with TLS and PROXY protocol; "
+                    + "the API and UI are served behind it on the same port) or jetty (everything in one engine).");
     public static final Setting<ListenConfig, Transport> TRANSPORT = Setting.of(
             "listen.transport",
             new SettingType.Choice<>(Transport.class),
@@ -125,9 +125,9 @@ public record ListenConfig(
         this(host, port, dataPlane, transport, TlsConfig.none(), ProxyProtocol.OFF);
     }
 
-    /** Jetty serving everything, on {@code host:port}. */
+    /** The default data plane and transport, plain HTTP, on {@code host:port}. */
     public ListenConfig(String host, int port) {
-        this(host, port, DataPlane.JETTY, Transport.AUTO);
+        this(host, port, DataPlane.NETTY, Transport.AUTO);
     }
 
     /** Builds the section from one value per key in {@link #KEYS}. */

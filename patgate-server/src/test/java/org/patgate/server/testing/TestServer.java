@@ -29,7 +29,7 @@ public final class TestServer implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "admin-password-for-tests";
 
     /** The data plane every test server uses unless a test sets {@code PATGATE_LISTEN_DATAPLANE} itself. */
-    public static final String DATA_PLANE = System.getProperty("patgate.test.dataPlane", "jetty");
+    public static final String DATA_PLANE = System.getProperty("patgate.test.dataPlane", "netty");
 
     private final PatgateServer server;
     private final HttpClient http =
@@ -76,7 +76,7 @@ public final class TestServer implements AutoCloseable {
                 "PATGATE_TOKENS_PEPPERFILE",
                 dir.resolve("pepper").toAbsolutePath().toString());
         env.put("PATGATE_BOOTSTRAP_ADMINPASSWORD", ADMIN_PASSWORD);
-        // The build runs the gateway's tests once more with -Dpatgate.test.dataPlane=netty.
+        // -Dpatgate.test.dataPlane=jetty runs a test on the other data plane.
         env.put("PATGATE_LISTEN_DATAPLANE", DATA_PLANE);
         env.putAll(extra);
         return new TestServer(env);
