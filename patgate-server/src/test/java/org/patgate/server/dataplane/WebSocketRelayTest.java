@@ -158,7 +158,7 @@ class WebSocketRelayTest {
         // The close handshake passes both ways, then the upstream side closes.
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
         assertThat(received.closed.get(20, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
-        assertThat(upstream.awaitClosed(1, 20)).isTrue();
+        assertThat(upstream.awaitClosed(upstream.received().getLast(), 20)).isTrue();
     }
 
     @Test
@@ -190,6 +190,7 @@ class WebSocketRelayTest {
 
     @Test
     void anUpstreamThatRefusesTheSwitchIsAnsweredAsAnyAnswerAndItsConnectionIsNotReused() throws Exception {
+        java.util.Set<Integer> refusedOn = new java.util.HashSet<>();
         for (int status : new int[] {403, 200}) {
             upstream.refuseWith(status);
             upstream.clear();
@@ -198,10 +199,12 @@ class WebSocketRelayTest {
             assertThat(answer.text()).as("%d", status).endsWith("no WebSocket here");
             assertThat(answer.text().toLowerCase(java.util.Locale.ROOT)).doesNotContain("upgrade:");
             // The connection that was asked to switch is closed, not pooled for the next request.
-            assertThat(upstream.awaitClosed(1, 20)).as("%d", status).isTrue();
+            WebSocketUpstream.Head upgrade = upstream.received().getLast();
+            refusedOn.add(upgrade.connection());
+            assertThat(upstream.awaitClosed(upgrade, 20)).as("%d", status).isTrue();
         }
         upstream.refuseWith(0);
-        int before = upstream.accepted();
+        upstream.clear();
         HttpResponse<String> plain = CLIENT.send(
                 HttpRequest.newBuilder(node.base().resolve("/rest/plain"))
                         .header("Authorization", "Bearer " + readWrite)
@@ -210,7 +213,7 @@ class WebSocketRelayTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(plain.statusCode()).isEqualTo(200);
         assertThat(plain.body()).isEqualTo("plain answer");
-        assertThat(upstream.accepted()).isEqualTo(before + 1);
+        assertThat(upstream.received().getLast().connection()).isNotIn(refusedOn);
     }
 
     @Test
@@ -251,7 +254,7 @@ class WebSocketRelayTest {
 
         socket.abort(); // the TCP connection goes, without a close handshake
 
-        assertThat(upstream.awaitClosed(1, 20)).isTrue();
+        assertThat(upstream.awaitClosed(upstream.received().getLast(), 20)).isTrue();
     }
 
     @Test
@@ -264,7 +267,7 @@ class WebSocketRelayTest {
         assertThat(answer.status()).isEqualTo(502);
         assertThat(upstream.received()).hasSize(1);
         assertThat(upstream.received().getFirst().uri()).isEqualTo("/rest/live/socket");
-        assertThat(upstream.awaitClosed(1, 20)).isTrue();
+        assertThat(upstream.awaitClosed(upstream.received().getLast(), 20)).isTrue();
     }
 
     @Test
@@ -277,7 +280,7 @@ class WebSocketRelayTest {
                 .contains("sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
                 .containsIgnoringCase("upgrade: websocket")
                 .containsIgnoringCase("connection: upgrade");
-        assertThat(upstream.awaitClosed(1, 20)).isTrue();
+        assertThat(upstream.awaitClosed(upstream.received().getLast(), 20)).isTrue();
     }
 
     private static String upgradeRequest(String token, String upgrade) {

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,9 +31,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,8 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class WebSocketUpstream implements AutoCloseable {
 
-    /** One HTTP request head as received: headers with lower-case names. */
-    public record Head(String method, String uri, Map<String, List<String>> headers) {
+    /** One HTTP request head as received on connection number {@code connection}: headers with lower-case names. */
+    public record Head(int connection, String method, String uri, Map<String, List<String>> headers) {
         public List<String> header(String name) {
             return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
         }
@@ -58,7 +62,8 @@ public final class WebSocketUpstream implements AutoCloseable {
     private final List<Head> received = new CopyOnWriteArrayList<>();
     private final List<String> texts = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
-    private final Semaphore closedConnections = new Semaphore(0);
+    private final Map<Integer, CompletableFuture<Void>> closings = new ConcurrentHashMap<>();
+    private static final AttributeKey<Integer> NUMBER = AttributeKey.valueOf("websocket-upstream-connection");
     private volatile int refusal;
 
     public WebSocketUpstream() {
@@ -69,8 +74,10 @@ public final class WebSocketUpstream implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        accepted.incrementAndGet();
-                        channel.closeFuture().addListener(closed -> closedConnections.release());
+                        int number = accepted.incrementAndGet();
+                        channel.attr(NUMBER).set(number);
+                        CompletableFuture<Void> closing = closing(number);
+                        channel.closeFuture().addListener(closed -> closing.complete(null));
                         channel.pipeline()
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(64 * 1024))
@@ -113,16 +120,26 @@ public final class WebSocketUpstream implements AutoCloseable {
         return accepted.get();
     }
 
-    /** Waits (at most {@code seconds}) until {@code count} connections have closed since the last call. */
-    public boolean awaitClosed(int count, long seconds) throws InterruptedException {
-        return closedConnections.tryAcquire(count, seconds, TimeUnit.SECONDS);
+    private CompletableFuture<Void> closing(int connection) {
+        return closings.computeIfAbsent(connection, number -> new CompletableFuture<>());
     }
 
-    /** Forgets what was received and the connections seen closed. */
+    /** Waits (at most {@code seconds}) until the connection {@code head} came on has closed; whether it did. */
+    public boolean awaitClosed(Head head, long seconds) throws InterruptedException {
+        try {
+            closing(head.connection()).get(seconds, TimeUnit.SECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Forgets what was received. */
     public void clear() {
         received.clear();
         texts.clear();
-        closedConnections.drainPermits();
     }
 
     /** Records each request head; answers it itself while refusing upgrades. */
@@ -138,7 +155,8 @@ public final class WebSocketUpstream implements AutoCloseable {
                     .forEach(field -> headers.computeIfAbsent(
                                     field.getKey().toLowerCase(Locale.ROOT), key -> new ArrayList<>())
                             .add(field.getValue()));
-            received.add(new Head(request.method().name(), request.uri(), headers));
+            received.add(
+                    new Head(ctx.channel().attr(NUMBER).get(), request.method().name(), request.uri(), headers));
             int status = refusal;
             boolean upgrade = request.headers().contains(HttpHeaderNames.UPGRADE);
             if (status == 0 && upgrade) {
