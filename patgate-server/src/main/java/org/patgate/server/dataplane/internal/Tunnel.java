@@ -15,6 +15,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -213,7 +214,9 @@ final class Tunnel {
             }
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             // A side that takes nothing more is not waited for beyond the idle time.
-            channel.eventLoop().schedule(() -> channel.close(), closeGrace.toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> giveUp =
+                    channel.eventLoop().schedule(() -> channel.close(), closeGrace.toMillis(), TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(done -> giveUp.cancel(false));
         }
 
         @Override

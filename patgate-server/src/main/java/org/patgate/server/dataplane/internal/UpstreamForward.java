@@ -288,11 +288,19 @@ final class UpstreamForward implements UpstreamHandler.Listener {
         exchange.record(status);
         connection.tunnelled();
         UpstreamHandler.of(lease.channel()).listener(null);
-        Tunnel.open(
-                connection.channel(),
-                lease.channel(),
-                exchange::end,
-                plane.pool().idleTimeout());
+        try {
+            Tunnel.open(
+                    connection.channel(),
+                    lease.channel(),
+                    exchange::end,
+                    plane.pool().idleTimeout());
+        } catch (RuntimeException e) {
+            // Fail closed: neither connection carries anything more.
+            LOG.warn("could not open a WebSocket tunnel", e);
+            lease.channel().close();
+            connection.channel().close();
+            exchange.end();
+        }
     }
 
     /** The answer is complete: the upstream connection goes back to the pool if it can serve again. */
