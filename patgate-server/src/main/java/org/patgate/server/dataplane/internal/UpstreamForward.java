@@ -1,10 +1,7 @@
 package org.patgate.server.dataplane.internal;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -13,7 +10,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -274,17 +270,7 @@ final class UpstreamForward implements UpstreamHandler.Listener {
             return;
         }
         over = true;
-        HttpHeaders headers = response.headers().copy();
-        HopByHop.strip(headers);
-        headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-        headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        connection.write(new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1,
-                HttpResponseStatus.SWITCHING_PROTOCOLS,
-                Unpooled.EMPTY_BUFFER,
-                headers,
-                EmptyHttpHeaders.INSTANCE));
+        connection.write(Tunnel.switchingAnswer(response));
         exchange.record(status);
         connection.tunnelled();
         UpstreamHandler.of(lease.channel()).listener(null);
