@@ -12,9 +12,14 @@ import org.patgate.server.http.UnusedBody;
 /**
  * The Jetty data plane's authentication step in front of the upstream proxy: asks the {@link
  * GatewayGate} about the request, and either answers the refusal itself (nothing reaches the
- * upstream) or hands the request to the wrapped proxy with a {@link ForwardPlan}. Thread-safe.
+ * upstream) or hands the request to the wrapped proxy with a {@link ForwardPlan}. An allowed WebSocket
+ * upgrade is answered {@code 501}: only the Netty data plane relays WebSockets. Thread-safe.
  */
 public final class GatewayHandler extends Handler.Wrapper {
+
+    /** Why an allowed WebSocket upgrade is answered {@code 501} on this data plane. */
+    static final String WEBSOCKET_NEEDS_NETTY =
+            "relaying a WebSocket needs listen.dataPlane: netty; this data plane (jetty) cannot switch protocols";
 
     private final GatewayGate gate;
 
@@ -39,6 +44,19 @@ public final class GatewayHandler extends Handler.Wrapper {
         if (verdict.decision() instanceof GatewayDecision.Refuse refuse) {
             refuse(request, response, callback, refuse, head);
             gate.record(verdict, refuse.status());
+            return true;
+        }
+        if (GatewayGate.isWebSocketUpgrade(head)) {
+            // Jetty's proxy cannot relay a WebSocket: say so, rather than forward a GET that cannot switch.
+            GatewayDecision.Refuse unsupported = new GatewayDecision.Refuse(
+                    501,
+                    "not-implemented",
+                    "Not Implemented",
+                    WEBSOCKET_NEEDS_NETTY,
+                    false,
+                    ((GatewayDecision.Forward) verdict.decision()).tokenId());
+            refuse(request, response, callback, unsupported, head);
+            gate.record(verdict, unsupported.status());
             return true;
         }
         if (gate.inspectsBody(verdict)) {

@@ -374,6 +374,21 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The connection became a WebSocket {@link Tunnel} after the {@code 101} was written: this handler
+     * is done with it (the tunnel removes it), and never reads another request.
+     */
+    void tunnelled() {
+        closed = true;
+        exchange = null;
+        if (pace != null) {
+            pace.stop();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+    }
+
     /** Closes the client connection after what was written. */
     void close() {
         if (!closed) {

@@ -6,7 +6,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,8 @@ final class GatewayExchange implements Exchange {
     private final GatewayGate.RequestHead head;
     private final boolean hasBody;
     private final boolean expectsContinue;
+    /** A WebSocket upgrade over HTTP/1.1: it goes upstream as one, on a connection of its own. */
+    private final boolean upgrade;
     /** Body pieces that arrived before the upstream was ready (a form being inspected). */
     private final List<HttpContent> held = new ArrayList<>();
 
@@ -64,6 +68,10 @@ final class GatewayExchange implements Exchange {
                 ListenerFront.client(connection.channel()),
                 ListenerFront.secure(connection.channel()),
                 request.protocolVersion().text());
+        this.upgrade = GatewayGate.isWebSocketUpgrade(head)
+                && !hasBody
+                && HttpVersion.HTTP_1_1.equals(request.protocolVersion())
+                && !(connection.channel() instanceof Http2StreamChannel);
     }
 
     void start() {
@@ -210,7 +218,7 @@ final class GatewayExchange implements Exchange {
     }
 
     private void connect() {
-        plane.pool().acquire(connection.loop(), (lease, failure) -> {
+        java.util.function.BiConsumer<UpstreamPool.Lease, Throwable> connected = (lease, failure) -> {
             if (over) {
                 if (lease != null) {
                     lease.channel().close();
@@ -226,10 +234,16 @@ final class GatewayExchange implements Exchange {
             if (expectsContinue && !bodyComplete && held.isEmpty()) {
                 connection.sendContinue();
             }
-            forward = new UpstreamForward(connection, plane, this, request, verdict, lease, held, bodyComplete);
+            forward =
+                    new UpstreamForward(connection, plane, this, request, verdict, lease, held, bodyComplete, upgrade);
             held.clear();
             forward.send();
-        });
+        };
+        if (upgrade) {
+            plane.pool().connect(connection.loop(), connected); // a tunnel never goes back to the pool
+        } else {
+            plane.pool().acquire(connection.loop(), connected);
+        }
     }
 
     private void onLoop(Runnable task) {

@@ -39,6 +39,9 @@ final class UpstreamForward implements UpstreamHandler.Listener {
     private final GatewayGate.Verdict verdict;
     private final List<HttpContent> replay;
     private final boolean hasBody;
+    /** A WebSocket upgrade the gate allowed, on its own (never pooled) upstream connection. */
+    private final boolean upgrade;
+
     private UpstreamPool.Lease lease;
     private boolean requestSent;
     private boolean bodyStarted;
@@ -49,6 +52,8 @@ final class UpstreamForward implements UpstreamHandler.Listener {
     private int status;
     private boolean over;
     private boolean interim;
+    /** The upstream's {@code 101}, kept until its end has been read too. */
+    private HttpResponse switched;
 
     UpstreamForward(
             ClientConnection connection,
@@ -58,7 +63,8 @@ final class UpstreamForward implements UpstreamHandler.Listener {
             GatewayGate.Verdict verdict,
             UpstreamPool.Lease lease,
             List<HttpContent> held,
-            boolean bodyComplete) {
+            boolean bodyComplete,
+            boolean upgrade) {
         this.connection = connection;
         this.plane = plane;
         this.exchange = exchange;
@@ -67,6 +73,7 @@ final class UpstreamForward implements UpstreamHandler.Listener {
         this.lease = lease;
         this.replay = List.copyOf(held);
         this.hasBody = Requests.hasBody(clientRequest);
+        this.upgrade = upgrade;
         this.requestSent = bodyComplete && replay.isEmpty() && !hasBody;
     }
 
@@ -96,7 +103,7 @@ final class UpstreamForward implements UpstreamHandler.Listener {
         if (!(verdict.decision() instanceof GatewayDecision.Forward)) {
             throw new IllegalStateException("forwarding without a decision to forward"); // fail closed
         }
-        HttpHeaders headers = Answers.toNetty(plane.gate().upstreamHeaders(verdict));
+        HttpHeaders headers = Answers.toNetty(plane.gate().upstreamHeaders(verdict, upgrade));
         // The framing is ours (RFC 9112 §6): the client's body is re-framed, never its length passed blind.
         headers.remove(HttpHeaderNames.CONTENT_LENGTH);
         headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
@@ -167,9 +174,13 @@ final class UpstreamForward implements UpstreamHandler.Listener {
         }
         if (part instanceof HttpResponse response) {
             if (response.status().code() < 200) {
-                // Informational: 100 is ours to send (Expect was not passed on); no upgrade is ever asked for.
-                ReferenceCountUtil.release(part);
+                // Informational: 100 is ours to send (Expect was not passed on); 101 only to an upgrade asked for.
                 interim = true;
+                if (response.status().code() == 101 && upgrade) {
+                    switched = response;
+                    return;
+                }
+                ReferenceCountUtil.release(part);
                 if (response.status().code() == 101) {
                     fail(502);
                 }
@@ -183,6 +194,9 @@ final class UpstreamForward implements UpstreamHandler.Listener {
             // The end of an informational answer, not of the answer.
             interim = false;
             ReferenceCountUtil.release(part);
+            if (switched != null) {
+                tunnel();
+            }
             return;
         }
         if (part instanceof HttpContent content) {
@@ -225,10 +239,61 @@ final class UpstreamForward implements UpstreamHandler.Listener {
         return true;
     }
 
+    /**
+     * The upstream switched to the WebSocket protocol: the {@code 101} goes to the client (with the
+     * upgrade fields the answer needs, the other hop-by-hop ones removed) and both connections become a
+     * {@link Tunnel}, which holds the budget place until it closes. Anything else than a switch to
+     * {@code websocket} of a whole request, with nothing more from the client waiting, fails the exchange.
+     */
+    private void tunnel() {
+        HttpResponse response = switched;
+        switched = null;
+        String to = response.headers().get(HttpHeaderNames.UPGRADE);
+        if (to == null
+                || !HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(to.strip())
+                || !connection.requestComplete()
+                || connection.channel().pipeline().get(ExplicitReads.class) == null
+                || connection.channel().pipeline().get(ExplicitReads.class).hasWaiting()) {
+            LOG.debug("refusing an upstream switch to {}", to);
+            fail(502);
+            return;
+        }
+        status = 101;
+        GatewayDecision.Refuse refusal =
+                plane.gate().refusesAnswer(verdict, status, Answers.toJetty(response.headers()));
+        if (refusal != null) {
+            over = true;
+            lease.channel().close();
+            exchange.end();
+            exchange.record(refusal.status());
+            connection.answer(Answers.of(GatewayGate.answer(refusal, verdict.head())), false);
+            return;
+        }
+        over = true;
+        connection.write(Tunnel.switchingAnswer(response));
+        exchange.record(status);
+        connection.tunnelled();
+        UpstreamHandler.of(lease.channel()).listener(null);
+        try {
+            Tunnel.open(
+                    connection.channel(),
+                    lease.channel(),
+                    exchange::end,
+                    plane.pool().idleTimeout());
+        } catch (RuntimeException e) {
+            // Fail closed: neither connection carries anything more.
+            LOG.warn("could not open a WebSocket tunnel", e);
+            lease.channel().close();
+            connection.channel().close();
+            exchange.end();
+        }
+    }
+
     /** The answer is complete: the upstream connection goes back to the pool if it can serve again. */
     private void complete() {
         over = true;
-        boolean reusable = upstreamKeepAlive && requestSent;
+        // An upgrade's connection was asked to switch protocols: whatever the answer, it serves no other.
+        boolean reusable = upstreamKeepAlive && requestSent && !upgrade;
         if (reusable) {
             lease.channel().config().setAutoRead(true);
             plane.pool().release(lease.channel());

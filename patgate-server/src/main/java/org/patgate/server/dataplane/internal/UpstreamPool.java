@@ -31,6 +31,7 @@ public final class UpstreamPool {
     private final String host;
     private final int port;
     private final int maxConnections;
+    private final Duration readTimeout;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
 
@@ -49,6 +50,7 @@ public final class UpstreamPool {
         this.host = host;
         this.port = port;
         this.maxConnections = maxConnections;
+        this.readTimeout = readTimeout;
         this.bootstrap = new Bootstrap()
                 .channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -124,6 +126,11 @@ public final class UpstreamPool {
             });
             return;
         }
+    }
+
+    /** How long a connection may see nothing either way ({@code upstream.readTimeout}): also a WebSocket's. */
+    Duration idleTimeout() {
+        return readTimeout;
     }
 
     /** How many upstream connections are open, for health. */
