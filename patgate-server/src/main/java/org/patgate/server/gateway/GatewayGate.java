@@ -258,18 +258,38 @@ public final class GatewayGate {
      * relays the connection once the upstream answers {@code 101}).
      */
     public HttpFields upstreamHeaders(Verdict verdict, boolean passUpgrade) {
+        HttpFields.Mutable headers = HttpFields.build(verdict.head().headers().size() + 8);
+        upstreamHeaders(verdict, passUpgrade, UpstreamHeaders.into(headers));
+        return headers;
+    }
+
+    /**
+     * As {@link #upstreamHeaders(Verdict, boolean)}, written into a data plane's own header type: no
+     * intermediate header set.
+     */
+    public void upstreamHeaders(Verdict verdict, boolean passUpgrade, UpstreamHeaders.Sink into) {
         RequestHead head = verdict.head();
-        HttpFields.Mutable headers = upstreamHeaders.build(
+        upstreamHeaders.build(
                 head.headers(),
                 (GatewayDecision.Forward) verdict.decision(),
                 verdict.client(),
                 head.secure(),
-                head.protocol());
+                head.protocol(),
+                into);
         if (passUpgrade && WebSockets.isUpgrade(head.method(), head.headers())) {
-            headers.put(HttpHeader.UPGRADE, "websocket");
-            headers.put(HttpHeader.CONNECTION, "Upgrade");
+            into.put(HttpHeader.UPGRADE, "websocket");
+            into.put(HttpHeader.CONNECTION, "Upgrade");
         }
-        return headers;
+    }
+
+    /**
+     * Whether {@link #refusesAnswer} may replace an upstream answer to this request (identity mode
+     * {@code upstream-token} with the owner's native token sent): when not, a data plane need not look.
+     */
+    public boolean checksAnswer(Verdict verdict) {
+        return nativeCredentials != null
+                && verdict.decision() instanceof GatewayDecision.Forward forward
+                && forward.upstreamBearer() != null;
     }
 
     /** Whether the request asks to become a WebSocket ({@code GET} with {@code Upgrade: websocket}). */

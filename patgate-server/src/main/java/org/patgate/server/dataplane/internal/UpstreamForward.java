@@ -1,6 +1,7 @@
 package org.patgate.server.dataplane.internal;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -96,7 +97,8 @@ final class UpstreamForward implements UpstreamHandler.Listener {
         if (!(verdict.decision() instanceof GatewayDecision.Forward)) {
             throw new IllegalStateException("forwarding without a decision to forward"); // fail closed
         }
-        HttpHeaders headers = Answers.toNetty(plane.gate().upstreamHeaders(verdict));
+        HttpHeaders headers = new DefaultHttpHeaders();
+        plane.gate().upstreamHeaders(verdict, false, Answers.into(headers));
         // The framing is ours (RFC 9112 §6): the client's body is re-framed, never its length passed blind.
         headers.remove(HttpHeaderNames.CONTENT_LENGTH);
         headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
@@ -198,8 +200,9 @@ final class UpstreamForward implements UpstreamHandler.Listener {
     /** The answer's head: checked by the gate, hop-by-hop fields removed, framed for the client. */
     private boolean head(HttpResponse response) {
         status = response.status().code();
-        GatewayDecision.Refuse refusal =
-                plane.gate().refusesAnswer(verdict, status, Answers.toJetty(response.headers()));
+        GatewayDecision.Refuse refusal = plane.gate().checksAnswer(verdict)
+                ? plane.gate().refusesAnswer(verdict, status, Answers.toJetty(response.headers()))
+                : null;
         if (refusal != null) {
             ReferenceCountUtil.release(response);
             over = true;
