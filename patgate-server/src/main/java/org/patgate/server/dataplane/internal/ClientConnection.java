@@ -261,6 +261,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** Writes (and flushes) a part of the answer; the head first. */
     void write(HttpObject part) {
+        write(part, true);
+    }
+
+    /**
+     * Writes a part of the answer, flushed now or (not {@code flush}) by the next {@link #flush()}: the
+     * parts of one upstream read go out together.
+     */
+    void write(HttpObject part, boolean flush) {
         if (closed) {
             ReferenceCountUtil.release(part);
             return;
@@ -273,7 +281,18 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                 response.headers().set(HttpHeaderNames.CONNECTION, "close");
             }
         }
-        ctx.writeAndFlush(part, ctx.voidPromise());
+        if (flush) {
+            ctx.writeAndFlush(part, ctx.voidPromise());
+        } else {
+            ctx.write(part, ctx.voidPromise());
+        }
+    }
+
+    /** Flushes what {@link #write(HttpObject, boolean)} left unflushed. */
+    void flush() {
+        if (!closed) {
+            ctx.flush();
+        }
     }
 
     /** Sends {@code 100 Continue}: the request was allowed and its body can go upstream now. */

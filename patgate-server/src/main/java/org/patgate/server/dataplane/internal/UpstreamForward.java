@@ -138,6 +138,13 @@ final class UpstreamForward implements UpstreamHandler.Listener {
     }
 
     @Override
+    public void upstreamReadComplete() {
+        if (!over) {
+            connection.flush();
+        }
+    }
+
+    @Override
     public void upstreamWritable() {
         if (waitingForUpstream && !over) {
             askClient();
@@ -189,7 +196,8 @@ final class UpstreamForward implements UpstreamHandler.Listener {
         }
         if (part instanceof HttpContent content) {
             boolean last = content instanceof LastHttpContent;
-            connection.write(content);
+            // Flushed at the end of the upstream read (upstreamReadComplete), or now when it is the last.
+            connection.write(content, last);
             if (last) {
                 // Before the whole body was sent the upstream connection is done for (complete() closes it).
                 complete();
@@ -224,7 +232,7 @@ final class UpstreamForward implements UpstreamHandler.Listener {
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         answerStarted = true;
-        connection.write(response);
+        connection.write(response, false);
         return true;
     }
 
