@@ -44,6 +44,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private Exchange exchange;
     private ManagementRelay relay;
     private BodyPace pace;
+    private LoopScheduler scheduler;
     private String path;
     private boolean keepAlive;
     private boolean requestComplete = true;
@@ -245,6 +246,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     io.netty.channel.EventLoop loop() {
         return ctx.channel().eventLoop();
+    }
+
+    /** The connection's event loop as a Jetty scheduler: made once, not for every exchange. */
+    LoopScheduler scheduler() {
+        if (scheduler == null) {
+            scheduler = new LoopScheduler(loop());
+        }
+        return scheduler;
     }
 
     io.netty.channel.Channel channel() {
