@@ -2,8 +2,11 @@ package org.patgate.server.dataplane.internal;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The hop-by-hop fields of an upstream answer (RFC 9110 §7.6.1), removed before it is relayed, as
@@ -13,7 +16,7 @@ import java.util.List;
  */
 final class HopByHop {
 
-    private static final List<CharSequence> ALWAYS = List.of(
+    private static final List<AsciiString> ALWAYS = List.of(
             HttpHeaderNames.KEEP_ALIVE,
             HttpHeaderNames.PROXY_CONNECTION,
             HttpHeaderNames.PROXY_AUTHENTICATE,
@@ -26,16 +29,40 @@ final class HopByHop {
     private HopByHop() {}
 
     static void strip(HttpHeaders headers) {
-        List<String> named = new ArrayList<>();
-        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : value.split(",")) {
-                if (!token.isBlank()) {
-                    named.add(token.strip());
+        // One look at each name first: removing every hop-by-hop name blindly costs a lookup each.
+        boolean connection = false;
+        List<AsciiString> present = null;
+        Iterator<Map.Entry<CharSequence, CharSequence>> fields = headers.iteratorCharSequence();
+        while (fields.hasNext()) {
+            CharSequence name = fields.next().getKey();
+            if (HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)) {
+                connection = true;
+                continue;
+            }
+            for (AsciiString always : ALWAYS) {
+                if (always.contentEqualsIgnoreCase(name)) {
+                    if (present == null) {
+                        present = new ArrayList<>(2);
+                    }
+                    present.add(always);
+                    break;
                 }
             }
         }
-        headers.remove(HttpHeaderNames.CONNECTION);
-        named.forEach(headers::remove);
-        ALWAYS.forEach(headers::remove);
+        if (connection) {
+            List<String> named = new ArrayList<>();
+            for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                for (String token : value.split(",")) {
+                    if (!token.isBlank()) {
+                        named.add(token.strip());
+                    }
+                }
+            }
+            headers.remove(HttpHeaderNames.CONNECTION);
+            named.forEach(headers::remove);
+        }
+        if (present != null) {
+            present.forEach(headers::remove);
+        }
     }
 }
