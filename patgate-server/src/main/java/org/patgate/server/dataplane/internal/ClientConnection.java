@@ -3,6 +3,7 @@ package org.patgate.server.dataplane.internal;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -290,10 +291,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                 response.headers().set(HttpHeaderNames.CONNECTION, "close");
             }
         }
+        // The end of an answer is watched by the idle timer (ClientIdle): it starts the time between requests.
+        ChannelPromise promise = part instanceof LastHttpContent ? ctx.newPromise() : ctx.voidPromise();
         if (flush) {
-            ctx.writeAndFlush(part, ctx.voidPromise());
+            ctx.writeAndFlush(part, promise);
         } else {
-            ctx.write(part, ctx.voidPromise());
+            ctx.write(part, promise);
         }
     }
 
