@@ -173,7 +173,6 @@ final class EdgeHandlers {
                 clock,
                 nativeCredentials,
                 headers,
-                verifier::answersFromMemory,
                 blocking);
         return new Gateway(gate, nativeCredentials, headers);
     }

@@ -8,7 +8,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -22,6 +21,7 @@ import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.UpstreamConfig;
+import org.patgate.server.dataplane.internal.ClientIdle;
 import org.patgate.server.dataplane.internal.ListenerFront;
 import org.patgate.server.dataplane.internal.PlaneContext;
 import org.patgate.server.dataplane.internal.ProtocolSniffer;
@@ -158,8 +158,7 @@ public final class NettyDataPlane implements AutoCloseable {
                             // PROXY protocol header and TLS first: HTTP starts after them.
                             front.install(channel);
                             channel.pipeline()
-                                    .addLast(new IdleStateHandler(
-                                            0, 0, settings.clientIdle().toMillis(), TimeUnit.MILLISECONDS))
+                                    .addLast(new ClientIdle(settings.clientIdle()))
                                     .addLast(new ProtocolSniffer(
                                             plane, settings.maxInitialLine(), settings.maxHeaderSize()));
                         }

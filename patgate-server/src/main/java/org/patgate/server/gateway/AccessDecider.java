@@ -132,6 +132,19 @@ public final class AccessDecider {
     }
 
     public GatewayDecision decide(RequestFacts request) {
+        return decide(request, true);
+    }
+
+    /**
+     * As {@link #decide}, but only from memory: null when the decision needs the store (a token not
+     * seen lately). For callers that must not block (an event loop), which then {@link #decide} on a
+     * worker thread instead.
+     */
+    public GatewayDecision decideFromMemory(RequestFacts request) {
+        return decide(request, false);
+    }
+
+    private GatewayDecision decide(RequestFacts request, boolean mayBlock) {
         RestRules rules = this.rules.get();
         Credentials credentials = request.credentials();
         IpRangeSet restAllowedIps = rules.restAllowedIps();
@@ -154,7 +167,7 @@ public final class AccessDecider {
                     "logging in with a password is disabled for the REST API; " + USE_A_TOKEN);
         }
         if (credentials instanceof Credentials.Token token) {
-            return decideToken(request, token, rules.readOnly());
+            return decideToken(request, token, rules.readOnly(), mayBlock);
         }
         if (!restPath) {
             if (credentials instanceof Credentials.Password) {
@@ -204,8 +217,13 @@ public final class AccessDecider {
                 + "(os_username/os_password in a form body); " + USE_A_TOKEN);
     }
 
-    private GatewayDecision decideToken(RequestFacts request, Credentials.Token presented, ReadOnlyPolicy readOnly) {
-        Verification verification = verifier.verify(presented.value());
+    private GatewayDecision decideToken(
+            RequestFacts request, Credentials.Token presented, ReadOnlyPolicy readOnly, boolean mayBlock) {
+        Verification verification =
+                mayBlock ? verifier.verify(presented.value()) : verifier.verifyFromMemory(presented.value());
+        if (verification == null) {
+            return null;
+        }
         if (verification instanceof Verification.Refused refused) {
             if (refused.reason() == TokenVerifier.Reason.UNAVAILABLE) {
                 return new GatewayDecision.Refuse(

@@ -94,19 +94,11 @@ public final class GatewayGate {
     private final Clock clock;
     private final NativeCredentialSwap nativeCredentials;
     private final UpstreamHeaders upstreamHeaders;
-    private final TokenProbe tokens;
     private final Executor blocking;
-
-    /** Whether a presented token can be verified from memory (see {@code TokenVerifier#answersFromMemory}). */
-    @FunctionalInterface
-    public interface TokenProbe {
-        boolean answersFromMemory(CharSequence presented);
-    }
 
     /**
      * @param nativeCredentials swaps in the owner's native upstream token (identity mode
      *                          {@code upstream-token}), or null to forward the client's credential
-     * @param tokens            tells whether verifying a token needs the store
      * @param blocking          runs decisions that read the store, off an event loop
      */
     public GatewayGate(
@@ -117,7 +109,6 @@ public final class GatewayGate {
             Clock clock,
             NativeCredentialSwap nativeCredentials,
             UpstreamHeaders upstreamHeaders,
-            TokenProbe tokens,
             Executor blocking) {
         this.decider = decider;
         this.credentials = credentials;
@@ -126,7 +117,6 @@ public final class GatewayGate {
         this.clock = clock;
         this.nativeCredentials = nativeCredentials;
         this.upstreamHeaders = upstreamHeaders;
-        this.tokens = tokens;
         this.blocking = blocking;
     }
 
@@ -140,19 +130,15 @@ public final class GatewayGate {
      * lately, a native credential not cached): then call {@link #decide} on {@link #blockingExecutor()}.
      */
     public Verdict tryDecide(RequestHead head) {
-        Credentials presented = credentials.extract(head.rawPath(), head.headers(), head.rawQuery());
-        if (presented instanceof Credentials.Token token && !tokens.answersFromMemory(token.value())) {
-            return null;
-        }
-        return decide(head, presented, false);
+        return decide(head, false);
     }
 
     /** The decision; may read the store. */
     public Verdict decide(RequestHead head) {
-        return decide(head, null, true);
+        return decide(head, true);
     }
 
-    private Verdict decide(RequestHead head, Credentials presented, boolean mayBlock) {
+    private Verdict decide(RequestHead head, boolean mayBlock) {
         long start = System.nanoTime();
         Instant arrived = clock.instant();
         String method = head.method();
@@ -186,13 +172,14 @@ public final class GatewayGate {
                         method,
                         ok.decoded(),
                         client,
-                        presented != null
-                                ? presented
-                                : credentials.extract(head.rawPath(), head.headers(), head.rawQuery()),
+                        credentials.extract(head.rawPath(), head.headers(), head.rawQuery()),
                         hasMethodOverride(head.headers(), head.rawQuery()),
                         contentType(head.headers()),
                         head.rawQuery());
-                decision = decider.decide(facts);
+                decision = mayBlock ? decider.decide(facts) : decider.decideFromMemory(facts);
+                if (decision == null) {
+                    return null; // the token is not in memory: decide again where the store may be read
+                }
                 if (decision instanceof GatewayDecision.Forward allowed
                         && allowed.token() != null
                         && WebSockets.isUpgrade(method, head.headers())) {
@@ -271,18 +258,38 @@ public final class GatewayGate {
      * relays the connection once the upstream answers {@code 101}).
      */
     public HttpFields upstreamHeaders(Verdict verdict, boolean passUpgrade) {
+        HttpFields.Mutable headers = HttpFields.build(verdict.head().headers().size() + 8);
+        upstreamHeaders(verdict, passUpgrade, UpstreamHeaders.into(headers));
+        return headers;
+    }
+
+    /**
+     * As {@link #upstreamHeaders(Verdict, boolean)}, written into a data plane's own header type: no
+     * intermediate header set.
+     */
+    public void upstreamHeaders(Verdict verdict, boolean passUpgrade, UpstreamHeaders.Sink into) {
         RequestHead head = verdict.head();
-        HttpFields.Mutable headers = upstreamHeaders.build(
+        upstreamHeaders.build(
                 head.headers(),
                 (GatewayDecision.Forward) verdict.decision(),
                 verdict.client(),
                 head.secure(),
-                head.protocol());
+                head.protocol(),
+                into);
         if (passUpgrade && WebSockets.isUpgrade(head.method(), head.headers())) {
-            headers.put(HttpHeader.UPGRADE, "websocket");
-            headers.put(HttpHeader.CONNECTION, "Upgrade");
+            into.put(HttpHeader.UPGRADE, "websocket");
+            into.put(HttpHeader.CONNECTION, "Upgrade");
         }
-        return headers;
+    }
+
+    /**
+     * Whether {@link #refusesAnswer} may replace an upstream answer to this request (identity mode
+     * {@code upstream-token} with the owner's native token sent): when not, a data plane need not look.
+     */
+    public boolean checksAnswer(Verdict verdict) {
+        return nativeCredentials != null
+                && verdict.decision() instanceof GatewayDecision.Forward forward
+                && forward.upstreamBearer() != null;
     }
 
     /** Whether the request asks to become a WebSocket ({@code GET} with {@code Upgrade: websocket}). */

@@ -75,6 +75,44 @@ public final class UpstreamHeaders {
     }
 
     /**
+     * Where {@link #build(HttpFields, GatewayDecision.Forward, InetAddress, boolean, String, Sink)} writes
+     * the upstream header set: a data plane's own header type, so nothing is copied twice.
+     */
+    public interface Sink {
+        /** Adds a field of the client's that goes on as sent. */
+        void add(HttpField field);
+
+        /** Sets a field, replacing any of that name (in any case). */
+        void put(String name, String value);
+
+        default void put(HttpHeader header, String value) {
+            put(header.asString(), value);
+        }
+    }
+
+    /** Jetty's mutable fields as a {@link Sink}. */
+    public static Sink into(HttpFields.Mutable fields) {
+        return new FieldsSink(fields);
+    }
+
+    private record FieldsSink(HttpFields.Mutable fields) implements Sink {
+        @Override
+        public void add(HttpField field) {
+            fields.add(field);
+        }
+
+        @Override
+        public void put(String name, String value) {
+            fields.put(name, value);
+        }
+
+        @Override
+        public void put(HttpHeader header, String value) {
+            fields.put(header, value);
+        }
+    }
+
+    /**
      * The headers for the upstream.
      *
      * @param client   the client's address as PATgate resolved it
@@ -87,9 +125,21 @@ public final class UpstreamHeaders {
             InetAddress client,
             boolean secure,
             String protocol) {
+        HttpFields.Mutable headers = HttpFields.build(clientHeaders.size() + 6);
+        build(clientHeaders, decision, client, secure, protocol, new FieldsSink(headers));
+        return headers;
+    }
+
+    /** As {@link #build(HttpFields, GatewayDecision.Forward, InetAddress, boolean, String)}, into {@code headers}. */
+    public void build(
+            HttpFields clientHeaders,
+            GatewayDecision.Forward decision,
+            InetAddress client,
+            boolean secure,
+            String protocol,
+            Sink headers) {
         Set<String> connectionNamed = connectionNamed(clientHeaders);
         boolean readOnly = decision.token() != null && decision.token().scope() == Scope.READ_ONLY;
-        HttpFields.Mutable headers = HttpFields.build(clientHeaders.size() + 6);
         StringBuilder via = null;
         for (HttpField field : clientHeaders) {
             HttpHeader known = field.getHeader();
@@ -134,7 +184,6 @@ public final class UpstreamHeaders {
         headers.put(
                 HttpHeader.VIA,
                 appendValue(via, viaVersion(protocol) + " " + VIA_NAME).toString());
-        return headers;
     }
 
     /** The names a {@code Connection} header lists (lower case), or null when there is none. */

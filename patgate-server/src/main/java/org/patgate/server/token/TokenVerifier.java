@@ -133,23 +133,21 @@ public final class TokenVerifier {
         record Unknown(long loadedNanos) implements Entry {}
     }
 
-    /**
-     * Whether {@link #verify} would answer {@code presented} from memory, without reading the store:
-     * it is malformed, or its digest is cached (known or unknown). For callers that must not block
-     * (an event loop), which then verify on a worker thread instead.
-     */
-    public boolean answersFromMemory(CharSequence presented) {
-        if (!(format.parse(presented) instanceof TokenParse.Valid valid)) {
-            return true;
-        }
-        TokenDigest digest = digester.digest(valid.token());
-        return hot.get(digest, System.nanoTime()) != null
-                || known.getIfPresent(digest) != null
-                || unknown.getIfPresent(digest) != null;
+    /** Verifies a presented token string (as sent, without "Bearer "); may read the store. */
+    public Verification verify(CharSequence presented) {
+        return verify(presented, true);
     }
 
-    /** Verifies a presented token string (as sent, without "Bearer "). */
-    public Verification verify(CharSequence presented) {
+    /**
+     * As {@link #verify}, but only from memory: null when the answer needs the store (a digest not
+     * cached). For callers that must not block (an event loop), which then {@link #verify} on a worker
+     * thread instead. The token is digested once either way.
+     */
+    public Verification verifyFromMemory(CharSequence presented) {
+        return verify(presented, false);
+    }
+
+    private Verification verify(CharSequence presented, boolean mayLoad) {
         if (!(format.parse(presented) instanceof TokenParse.Valid valid)) {
             return new Verification.Refused(Reason.MALFORMED);
         }
@@ -161,6 +159,9 @@ public final class TokenVerifier {
                 entry = known.getIfPresent(digest);
                 if (entry == null) {
                     entry = unknown.getIfPresent(digest);
+                }
+                if (entry == null && !mayLoad) {
+                    return null;
                 }
                 if (entry == null) {
                     // One loader per digest at a time; a thread that waited finds the negative entry.

@@ -152,6 +152,38 @@ class StoreLookupTest {
     }
 
     @Test
+    void fromMemoryAnswersOnlyWhatIsCachedAndNeverReadsTheStore() {
+        JsonNode created = createAliceToken();
+        String secret = created.get("token").asText();
+        String unknown = FORMAT.generate(new SecureRandom());
+        long before = verifier.storeLookups();
+
+        // Not seen yet: the store is needed, and is not asked.
+        assertThat(verifier.verifyFromMemory(secret)).isNull();
+        assertThat(verifier.verifyFromMemory(unknown)).isNull();
+        assertThat(verifier.storeLookups() - before).isZero();
+        // Malformed needs no store at all.
+        assertThat(verifier.verifyFromMemory("pat_short")).isEqualTo(new Verification.Refused(Reason.MALFORMED));
+
+        assertThat(verifier.verify(secret)).isInstanceOf(Verification.Valid.class);
+        assertThat(verifier.verify(unknown)).isEqualTo(new Verification.Refused(Reason.UNKNOWN));
+        assertThat(verifier.storeLookups() - before).isEqualTo(2);
+
+        // Cached now: answered from memory exactly as verify answers, without another lookup.
+        assertThat(verifier.verifyFromMemory(secret)).isEqualTo(verifier.verify(secret));
+        assertThat(verifier.verifyFromMemory(unknown)).isEqualTo(new Verification.Refused(Reason.UNKNOWN));
+
+        Answer revoked = gw.server.call(
+                "DELETE", TOKENS + "/" + created.get("id").asText(), "alice", RunningGateway.ALICE_PASSWORD, null);
+        assertThat(revoked.status()).isEqualTo(204);
+        // A revocation empties the caches: from memory says the store is needed again, never "valid".
+        assertThat(verifier.verifyFromMemory(secret)).isNull();
+        assertThat(verifier.verify(secret)).isEqualTo(new Verification.Refused(Reason.REVOKED));
+        assertThat(verifier.verifyFromMemory(secret)).isEqualTo(new Verification.Refused(Reason.REVOKED));
+        assertThat(verifier.storeLookups() - before).isEqualTo(3);
+    }
+
+    @Test
     void garbageThroughTheGatewayIsRefusedWithoutLookupsAndNeverForwarded() {
         List<String> garbage = malformedTokens(500, new Random(7)).stream()
                 .filter(StoreLookupTest::sendableInAHeader)

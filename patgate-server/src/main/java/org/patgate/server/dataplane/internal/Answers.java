@@ -15,6 +15,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
 import org.patgate.server.gateway.RefusalAnswer;
+import org.patgate.server.gateway.UpstreamHeaders;
 import org.patgate.server.http.Json;
 import org.patgate.server.http.Problem;
 
@@ -86,6 +87,21 @@ public final class Answers {
         for (HttpField field : fields) {
             out.add(field.getName(), field.getValue());
         }
+    }
+
+    /** Netty's headers as where the gate writes the upstream header set. */
+    public static UpstreamHeaders.Sink into(HttpHeaders out) {
+        return new UpstreamHeaders.Sink() {
+            @Override
+            public void add(HttpField field) {
+                out.add(field.getName(), field.getValue());
+            }
+
+            @Override
+            public void put(String name, String value) {
+                out.set(name, value);
+            }
+        };
     }
 
     /** A fresh Netty header set holding {@code fields}. */

@@ -3,6 +3,7 @@ package org.patgate.server.dataplane.internal;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -44,6 +45,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private Exchange exchange;
     private ManagementRelay relay;
     private BodyPace pace;
+    private LoopScheduler scheduler;
     private String path;
     private boolean keepAlive;
     private boolean requestComplete = true;
@@ -247,6 +249,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         return ctx.channel().eventLoop();
     }
 
+    /** The connection's event loop as a Jetty scheduler: made once, not for every exchange. */
+    LoopScheduler scheduler() {
+        if (scheduler == null) {
+            scheduler = new LoopScheduler(loop());
+        }
+        return scheduler;
+    }
+
     io.netty.channel.Channel channel() {
         return ctx.channel();
     }
@@ -261,6 +271,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** Writes (and flushes) a part of the answer; the head first. */
     void write(HttpObject part) {
+        write(part, true);
+    }
+
+    /**
+     * Writes a part of the answer, flushed now or (not {@code flush}) by the next {@link #flush()}: the
+     * parts of one upstream read go out together.
+     */
+    void write(HttpObject part, boolean flush) {
         if (closed) {
             ReferenceCountUtil.release(part);
             return;
@@ -273,7 +291,20 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                 response.headers().set(HttpHeaderNames.CONNECTION, "close");
             }
         }
-        ctx.writeAndFlush(part, ctx.voidPromise());
+        // The end of an answer is watched by the idle timer (ClientIdle): it starts the time between requests.
+        ChannelPromise promise = part instanceof LastHttpContent ? ctx.newPromise() : ctx.voidPromise();
+        if (flush) {
+            ctx.writeAndFlush(part, promise);
+        } else {
+            ctx.write(part, promise);
+        }
+    }
+
+    /** Flushes what {@link #write(HttpObject, boolean)} left unflushed. */
+    void flush() {
+        if (!closed) {
+            ctx.flush();
+        }
     }
 
     /** Sends {@code 100 Continue}: the request was allowed and its body can go upstream now. */

@@ -184,37 +184,36 @@ final class GatewayExchange implements Exchange {
         GatewayDecision.Forward allowed = (GatewayDecision.Forward) verdict.decision();
         ExchangeBudget.Kind kind =
                 allowed.tokenId() != null ? ExchangeBudget.Kind.TOKEN : ExchangeBudget.Kind.ANONYMOUS;
-        plane.budget()
-                .acquire(kind, verdict.client(), new LoopScheduler(connection.loop()), new ExchangeBudget.Ticket() {
-                    @Override
-                    public void granted(ExchangeBudget.Permit granted) {
-                        onLoop(() -> {
-                            if (over) {
-                                granted.release();
-                            } else {
-                                permit = granted;
-                                connect();
-                            }
-                        });
-                    }
-
-                    @Override
-                    public void refused(ExchangeBudget.Refusal refusal) {
-                        onLoop(() -> {
-                            if (!over) {
-                                refuseWith(
-                                        Answers.full(
-                                                refusal.status(),
-                                                Map.of(
-                                                        HttpHeaderNames.RETRY_AFTER.toString(),
-                                                        ExchangeAdmission.RETRY_AFTER_SECONDS),
-                                                Json.write(ExchangeAdmission.problem(
-                                                        refusal, plane.budget().limits(), head.rawPath()))),
-                                        refusal.status());
-                            }
-                        });
+        plane.budget().acquire(kind, verdict.client(), connection.scheduler(), new ExchangeBudget.Ticket() {
+            @Override
+            public void granted(ExchangeBudget.Permit granted) {
+                onLoop(() -> {
+                    if (over) {
+                        granted.release();
+                    } else {
+                        permit = granted;
+                        connect();
                     }
                 });
+            }
+
+            @Override
+            public void refused(ExchangeBudget.Refusal refusal) {
+                onLoop(() -> {
+                    if (!over) {
+                        refuseWith(
+                                Answers.full(
+                                        refusal.status(),
+                                        Map.of(
+                                                HttpHeaderNames.RETRY_AFTER.toString(),
+                                                ExchangeAdmission.RETRY_AFTER_SECONDS),
+                                        Json.write(ExchangeAdmission.problem(
+                                                refusal, plane.budget().limits(), head.rawPath()))),
+                                refusal.status());
+                    }
+                });
+            }
+        });
     }
 
     private void connect() {

@@ -2,9 +2,12 @@ package org.patgate.server.dataplane.internal;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,7 +18,7 @@ import java.util.Set;
  */
 final class HopByHop {
 
-    private static final List<CharSequence> ALWAYS = List.of(
+    private static final List<AsciiString> ALWAYS = List.of(
             HttpHeaderNames.KEEP_ALIVE,
             HttpHeaderNames.PROXY_CONNECTION,
             HttpHeaderNames.PROXY_AUTHENTICATE,
@@ -57,10 +60,34 @@ final class HopByHop {
     }
 
     static void strip(HttpHeaders headers) {
-        List<String> named = named(headers);
-        headers.remove(HttpHeaderNames.CONNECTION);
-        named.forEach(headers::remove);
-        ALWAYS.forEach(headers::remove);
+        // One look at each name first: removing every hop-by-hop name blindly costs a lookup each.
+        boolean connection = false;
+        List<AsciiString> present = null;
+        Iterator<Map.Entry<CharSequence, CharSequence>> fields = headers.iteratorCharSequence();
+        while (fields.hasNext()) {
+            CharSequence name = fields.next().getKey();
+            if (HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)) {
+                connection = true;
+                continue;
+            }
+            for (AsciiString always : ALWAYS) {
+                if (always.contentEqualsIgnoreCase(name)) {
+                    if (present == null) {
+                        present = new ArrayList<>(2);
+                    }
+                    present.add(always);
+                    break;
+                }
+            }
+        }
+        if (connection) {
+            List<String> named = named(headers);
+            headers.remove(HttpHeaderNames.CONNECTION);
+            named.forEach(headers::remove);
+        }
+        if (present != null) {
+            present.forEach(headers::remove);
+        }
     }
 
     /** The field names {@code Connection} lists. */

@@ -1,6 +1,7 @@
 package org.patgate.server.dataplane.internal;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -103,7 +104,8 @@ final class UpstreamForward implements UpstreamHandler.Listener {
         if (!(verdict.decision() instanceof GatewayDecision.Forward)) {
             throw new IllegalStateException("forwarding without a decision to forward"); // fail closed
         }
-        HttpHeaders headers = Answers.toNetty(plane.gate().upstreamHeaders(verdict, upgrade));
+        HttpHeaders headers = new DefaultHttpHeaders();
+        plane.gate().upstreamHeaders(verdict, upgrade, Answers.into(headers));
         // The framing is ours (RFC 9112 §6): the client's body is re-framed, never its length passed blind.
         headers.remove(HttpHeaderNames.CONTENT_LENGTH);
         headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
@@ -139,6 +141,13 @@ final class UpstreamForward implements UpstreamHandler.Listener {
             requestSent = true;
         } else {
             askClient();
+        }
+    }
+
+    @Override
+    public void upstreamReadComplete() {
+        if (!over) {
+            connection.flush();
         }
     }
 
@@ -201,7 +210,8 @@ final class UpstreamForward implements UpstreamHandler.Listener {
         }
         if (part instanceof HttpContent content) {
             boolean last = content instanceof LastHttpContent;
-            connection.write(content);
+            // Flushed at the end of the upstream read (upstreamReadComplete), or now when it is the last.
+            connection.write(content, last);
             if (last) {
                 // Before the whole body was sent the upstream connection is done for (complete() closes it).
                 complete();
@@ -212,8 +222,9 @@ final class UpstreamForward implements UpstreamHandler.Listener {
     /** The answer's head: checked by the gate, hop-by-hop fields removed, framed for the client. */
     private boolean head(HttpResponse response) {
         status = response.status().code();
-        GatewayDecision.Refuse refusal =
-                plane.gate().refusesAnswer(verdict, status, Answers.toJetty(response.headers()));
+        GatewayDecision.Refuse refusal = plane.gate().checksAnswer(verdict)
+                ? plane.gate().refusesAnswer(verdict, status, Answers.toJetty(response.headers()))
+                : null;
         if (refusal != null) {
             ReferenceCountUtil.release(response);
             over = true;
@@ -235,7 +246,7 @@ final class UpstreamForward implements UpstreamHandler.Listener {
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         answerStarted = true;
-        connection.write(response);
+        connection.write(response, false);
         return true;
     }
 

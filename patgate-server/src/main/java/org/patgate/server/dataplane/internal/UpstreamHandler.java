@@ -18,6 +18,9 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     interface Listener {
         void upstreamRead(HttpObject part);
 
+        /** One read of the upstream socket was handed over completely. */
+        default void upstreamReadComplete() {}
+
         void upstreamWritable();
 
         /** The connection closed or failed. */
@@ -45,6 +48,13 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             // Unasked-for bytes on an idle connection: it cannot be trusted for the next exchange.
             ReferenceCountUtil.release(msg);
             ctx.close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (listener != null) {
+            listener.upstreamReadComplete();
         }
     }
 
