@@ -50,6 +50,11 @@ final class NettyFront implements AutoCloseable {
     }
 
     /** {@code dataPlane} in health. */
+    /** Request bodies the plane cut for arriving too slowly. */
+    long slowRequestBodiesCut() {
+        return plane.slowRequestBodiesCut();
+    }
+
     Map<String, Object> health() {
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("engine", "netty");

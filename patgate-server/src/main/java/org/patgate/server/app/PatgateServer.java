@@ -219,7 +219,10 @@ public final class PatgateServer implements AutoCloseable {
                             s.activity(),
                             Version.get(),
                             passwordsOutside::count,
-                            () -> limitCounts(exchanges, bodyRate),
+                            () -> limitCounts(
+                                    exchanges,
+                                    bodyRate,
+                                    front.get() == null ? 0 : front.get().slowRequestBodiesCut()),
                             () -> front.get() == null
                                     ? Map.of("engine", "jetty")
                                     : front.get().health()),
@@ -322,11 +325,13 @@ public final class PatgateServer implements AutoCloseable {
         return jetty;
     }
 
-    private static Map<String, Object> limitCounts(ExchangeBudget exchanges, RequestBodyRate bodyRate) {
+    /** @param slowBodiesCutInFront request bodies the Netty data plane cut (Jetty's are counted by {@code bodyRate}) */
+    private static Map<String, Object> limitCounts(
+            ExchangeBudget exchanges, RequestBodyRate bodyRate, long slowBodiesCutInFront) {
         Map<String, Object> counts = exchanges.snapshot();
         @SuppressWarnings("unchecked")
         Map<String, Object> refused = (Map<String, Object>) counts.get("refused");
-        refused.putAll(bodyRate.snapshot());
+        refused.put("slowRequestBodies", bodyRate.slowRequestBodiesCut() + slowBodiesCutInFront);
         return counts;
     }
 

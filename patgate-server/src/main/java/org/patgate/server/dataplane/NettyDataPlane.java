@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.PatgateConfig;
@@ -91,7 +92,7 @@ public final class NettyDataPlane implements AutoCloseable {
     private final EventLoopGroup loops;
     private final EventLoopGroup managementLoops;
     private final Channel server;
-    private final UpstreamPool pool;
+    private final PlaneContext plane;
     private final ListenerFront front;
 
     private NettyDataPlane(
@@ -99,13 +100,13 @@ public final class NettyDataPlane implements AutoCloseable {
             EventLoopGroup loops,
             EventLoopGroup managementLoops,
             Channel server,
-            UpstreamPool pool,
+            PlaneContext plane,
             ListenerFront front) {
         this.transport = transport;
         this.loops = loops;
         this.managementLoops = managementLoops;
         this.server = server;
-        this.pool = pool;
+        this.plane = plane;
         this.front = front;
     }
 
@@ -143,7 +144,8 @@ public final class NettyDataPlane implements AutoCloseable {
                     managementSocket,
                     path.endsWith("/") ? path.substring(0, path.length() - 1) : path,
                     settings.limits(),
-                    settings.clientIdle());
+                    settings.clientIdle(),
+                    new LongAdder());
             ListenerFront front = ListenerFront.start(settings.listen(), settings.trustedProxies(), loops);
             Channel server = new ServerBootstrap()
                     .group(loops)
@@ -166,7 +168,7 @@ public final class NettyDataPlane implements AutoCloseable {
                     .bind(settings.host(), settings.port())
                     .syncUninterruptibly()
                     .channel();
-            return new NettyDataPlane(transports.name(), loops, managementLoops, server, pool, front);
+            return new NettyDataPlane(transports.name(), loops, managementLoops, server, plane, front);
         } catch (RuntimeException e) {
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             managementLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -191,7 +193,12 @@ public final class NettyDataPlane implements AutoCloseable {
 
     /** Upstream connections open now, for health. */
     public int upstreamConnections() {
-        return pool.open();
+        return plane.pool().open();
+    }
+
+    /** Request bodies cut for arriving slower than {@code limits.minRequestBodyRate}, for health. */
+    public long slowRequestBodiesCut() {
+        return plane.slowBodiesCut().sum();
     }
 
     /** Stops accepting, lets exchanges in progress finish for at most a few seconds, then stops. */

@@ -1,7 +1,6 @@
 package org.patgate.server.gateway;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.io.Content;
@@ -43,8 +42,8 @@ public final class RequestBodyRate extends Handler.Wrapper {
     }
 
     /** How many request bodies were cut for being too slow, for {@code /.patgate/health}. */
-    public Map<String, Object> snapshot() {
-        return Map.of("slowRequestBodies", cut.get());
+    public long slowRequestBodiesCut() {
+        return cut.get();
     }
 
     /** A request whose body reads and demands are timed; all state under {@code this}. */

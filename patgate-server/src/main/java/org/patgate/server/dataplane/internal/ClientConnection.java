@@ -383,6 +383,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         LOG.debug("cutting a request body below limits.minRequestBodyRate");
+        plane.slowBodiesCut().increment();
         abortExchange();
         if (answerStarted) {
             close();

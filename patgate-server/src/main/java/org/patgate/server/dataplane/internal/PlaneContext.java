@@ -3,6 +3,7 @@ package org.patgate.server.dataplane.internal;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.GatewayGate;
@@ -15,6 +16,7 @@ import org.patgate.server.gateway.GatewayGate;
  *
  * @param upstreamPathPrefix the upstream URL's path without a trailing slash ("" for none)
  * @param clientIdle         how long a client connection may sit between requests
+ * @param slowBodiesCut      counts request bodies cut for arriving too slowly
  */
 public record PlaneContext(
         GatewayGate gate,
@@ -24,4 +26,5 @@ public record PlaneContext(
         Path managementSocket,
         String upstreamPathPrefix,
         LimitsConfig limits,
-        Duration clientIdle) {}
+        Duration clientIdle,
+        LongAdder slowBodiesCut) {}
