@@ -5,6 +5,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -22,6 +25,10 @@ import java.util.List;
 public final class ProtocolSniffer extends ByteToMessageDecoder {
 
     private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
+    /** Jetty's HTTP/2 receive windows: 512 KiB a stream, 1 MiB the connection. */
+    private static final int STREAM_WINDOW = 512 * 1024;
+
+    private static final int CONNECTION_WINDOW = 1024 * 1024;
 
     private final PlaneContext plane;
     private final int maxInitialLine;
@@ -73,15 +80,15 @@ public final class ProtocolSniffer extends ByteToMessageDecoder {
 
     private void http2(ChannelHandlerContext ctx) {
         // The frame codec first: the multiplexer looks for it when it is added.
+        Http2FrameCodec frames = Http2FrameCodecBuilder.forServer()
+                .validateHeaders(true)
+                // As many streams at once, and as large receive windows, as the Jetty data plane allows.
+                .initialSettings(Http2Settings.defaultSettings()
+                        .maxConcurrentStreams(128)
+                        .initialWindowSize(STREAM_WINDOW))
+                .build();
         ctx.pipeline()
-                .addAfter(
-                        ctx.name(),
-                        "http2-frames",
-                        Http2FrameCodecBuilder.forServer()
-                                .validateHeaders(true)
-                                // As many streams at once as the Jetty data plane allows a connection.
-                                .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(128))
-                                .build())
+                .addAfter(ctx.name(), "http2-frames", frames)
                 .addAfter(
                         "http2-frames",
                         "http2-streams",
@@ -95,7 +102,25 @@ public final class ProtocolSniffer extends ByteToMessageDecoder {
                                         .addLast(new ClientConnection(plane, null));
                             }
                         }));
+        widenConnectionWindow(frames.connection());
         // The connection itself reads on: each stream reads only when its exchange asks.
         ctx.channel().config().setAutoRead(true);
+    }
+
+    /**
+     * The connection's receive window beyond the protocol's 64 KiB, so the bodies of many streams (refused
+     * ones being drained among them) arrive without a round trip for every 32 KiB. Memory stays bounded:
+     * whatever no stream has read yet counts against this window.
+     */
+    private static void widenConnectionWindow(Http2Connection connection) {
+        try {
+            connection
+                    .local()
+                    .flowController()
+                    .incrementWindowSize(
+                            connection.connectionStream(), CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
+        } catch (Http2Exception e) {
+            throw new IllegalStateException("the HTTP/2 connection window cannot be widened", e);
+        }
     }
 }
