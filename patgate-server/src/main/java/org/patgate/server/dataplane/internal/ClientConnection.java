@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.patgate.server.gateway.ReservedPaths;
@@ -131,12 +130,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             refuseMalformed(Requests.statusFor(result.cause()), "the request is malformed");
             return;
         }
-        // RFC 9113 §8.3.1: every HTTP/2 request but CONNECT has exactly one :scheme (Netty does not insist).
-        String problem = encoder == null
-                        && !HttpMethod.CONNECT.equals(request.method())
-                        && !request.headers().contains(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text())
-                ? "an HTTP/2 request needs a :scheme"
-                : null;
+        String problem = encoder == null ? Requests.http2Problem(request) : null;
         Requests.adjustConverted(request, encoder == null, wholeRequest);
         if (problem == null) {
             problem = Requests.problem(request);
@@ -144,6 +138,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (problem == null) {
             // The decoder read the target's bytes as ISO-8859-1; they are UTF-8 (as Jetty reads them).
             String target = Requests.utf8(request.uri());
+            if (target == null && encoder == null) {
+                // An HTTP/2 field's bytes that are not UTF-8 stay ISO-8859-1, as Jetty's HPACK reads them.
+                target = request.uri();
+            }
             if (target == null) {
                 problem = "the request target is not valid UTF-8; percent-encode it";
             } else {

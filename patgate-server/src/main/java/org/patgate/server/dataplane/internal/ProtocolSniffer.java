@@ -13,11 +13,14 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslHandler;
 import java.util.List;
 
 /**
- * Tells cleartext HTTP/2 with prior knowledge (the client starts with the connection preface,
- * RFC 9113 §3.3) from HTTP/1.1 by the first bytes, then puts the matching handlers in its place:
+ * Chooses HTTP/1.1 or HTTP/2 for a connection: over TLS by what ALPN agreed in the handshake ({@code
+ * h2}, else HTTP/1.1); in clear text by the first bytes, HTTP/2 with prior knowledge being the client
+ * starting with the connection preface (RFC 9113 §3.3). Then it puts the matching handlers in its place:
  * for HTTP/1.1 the strict decoder, the encoder and a {@link ClientConnection}; for HTTP/2 Netty's
  * frame codec and one child channel per stream, each with its own {@link ClientConnection} behind
  * Netty's frame-to-HTTP/1 conversion. One per connection, gone after the first bytes.
@@ -48,6 +51,20 @@ public final class ProtocolSniffer extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls != null) {
+            // Over TLS the protocol was agreed in the handshake (RFC 9113 §3.2), and bytes only arrive after
+            // it: h2 when ALPN chose it, else HTTP/1.1, whatever the client sends then. A client that agreed
+            // on http/1.1 cannot switch by sending the preface (the strict decoder refuses it), and one that
+            // agreed on h2 must send the preface (the frame codec refuses anything else).
+            if (ApplicationProtocolNames.HTTP_2.equals(tls.applicationProtocol())) {
+                http2(ctx);
+            } else {
+                http1(ctx);
+            }
+            ctx.pipeline().remove(this);
+            return;
+        }
         int length = Math.min(in.readableBytes(), PREFACE.readableBytes());
         boolean samePrefix = true;
         for (int i = 0; i < length; i++) {
@@ -97,6 +114,9 @@ public final class ProtocolSniffer extends ByteToMessageDecoder {
                             protected void initChannel(Http2StreamChannel stream) {
                                 stream.config().setAutoRead(false);
                                 stream.pipeline()
+                                        .addLast(Http2QuerySpaces.INSTANCE)
+                                        // After the frame codec's checks of every name and value, the
+                                        // conversion checks them and the request line once more.
                                         .addLast(new Http2StreamFrameToHttpObjectCodec(true, true))
                                         .addLast(new ExplicitReads())
                                         .addLast(new ClientConnection(plane, null));
