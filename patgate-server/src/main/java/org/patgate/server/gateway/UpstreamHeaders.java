@@ -15,7 +15,8 @@ import org.patgate.core.token.Scope;
 /**
  * The header set an allowed request carries to the upstream, whichever data plane forwards it. From
  * the client's headers it drops the hop-by-hop ones (RFC 9110 §7.6.1: {@code Connection} and what it
- * names, {@code Keep-Alive}, {@code TE}, {@code Transfer-Encoding}, {@code Upgrade}, ...; the
+ * names, {@code Keep-Alive}, {@code TE}, {@code Transfer-Encoding}, {@code Upgrade}, {@code
+ * HTTP2-Settings} even when {@code Connection} does not name it, ...; the
  * forwarder frames the body itself), every client-sent copy of the identity header (any case, '_' or
  * '.' variants), X-Original-URL, X-Rewrite-URL, the X-Forwarded-* and Forwarded headers, a PATgate
  * token, and for a read-only token every spelling of {@code X-Atlassian-Token} (see {@link
@@ -46,7 +47,10 @@ public final class UpstreamHeaders {
             "x-forwarded-port",
             "x-forwarded-server",
             "x-real-ip",
-            "forwarded");
+            "forwarded",
+            // RFC 7540 §3.2.1: HTTP2-Settings belongs to one hop's h2c upgrade, which never goes upstream
+            // (and some clients send it without naming it in Connection).
+            "http2-settings");
 
     /**
      * Jira and Confluence skip their XSRF check for a request with {@code X-Atlassian-Token: no-check}.

@@ -7,10 +7,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RawHttp2;
 import org.patgate.server.testing.RecordingUpstream;
 
-/** Cleartext HTTP/2 with prior knowledge through the Netty data plane: each stream one exchange. */
+/**
+ * Cleartext HTTP/2 through the Netty data plane: with prior knowledge each stream is one exchange; a
+ * request asking to upgrade ({@code Upgrade: h2c}, RFC 7540 §3.2) is served as HTTP/1.1 and its
+ * upgrade fields never reach the upstream.
+ */
 class Http2cTest {
 
     private static RecordingUpstream upstream;
@@ -57,6 +62,26 @@ class Http2cTest {
 
         assertThat(answer.status()).isEqualTo(401);
         assertThat(upstream.received()).isEmpty();
+    }
+
+    @Test
+    void anH2cUpgradeIsServedAsHttp11AndNeverForwarded() {
+        RawHttp.RawAnswer answer = RawHttp.send(
+                node.base(),
+                "GET /rest/api/2/issue/A-1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                        + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n"
+                        // Without Connection naming them, the fields are not hop-by-hop to a naive proxy.
+                        + "GET /rest/api/2/issue/A-2 HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\n"
+                        + "HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer.text()).startsWith("HTTP/1.1 200").doesNotContain(" 101 ");
+        assertThat(answer.text().split("HTTP/1.1 200", -1)).hasSize(3);
+        assertThat(upstream.received()).hasSize(2).allSatisfy(received -> {
+            assertThat(received.header("Upgrade")).isEmpty();
+            assertThat(received.header("HTTP2-Settings")).isEmpty();
+            assertThat(received.header("Connection"))
+                    .noneMatch(value -> value.toLowerCase().contains("upgrade"));
+        });
     }
 
     @Test

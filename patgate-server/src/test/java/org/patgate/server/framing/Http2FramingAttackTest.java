@@ -70,6 +70,13 @@ class Http2FramingAttackTest {
         a.add(attack("CRLF in a value hiding a header", add("x-note", "a\r\nx-forwarded-user: mallory")));
         a.add(attack("NUL in a value", add("x-note", "a\0b")));
         a.add(attack("space in a header name", add("x note", "a")));
+        a.add(attack("CRLF in a header name hiding a header", add("x-note\r\nx-forwarded-user", "mallory")));
+        a.add(attack("NUL in a header name", add("x\0note", "a")));
+        a.add(attack(
+                "CRLF in the :path query hiding a header",
+                set(":path", "/rest/api/2/issue?a=b\r\nx-forwarded-user: mallory")));
+        a.add(attack("space and a version in the :path query", set(":path", "/rest/api/2/issue?a=b HTTP/1.1\r\nx: y")));
+        a.add(attack("LF in :authority", set(":authority", "localhost\nx-forwarded-user: mallory")));
         a.add(attack("colon in a header name", add("x:note", "a")));
         a.add(attack("empty header name", add("", "a")));
         a.add(new Attack("content-length above the DATA sent", add("content-length", "5"), "{}", null));

@@ -172,18 +172,12 @@ class RefusalFloodTest {
         return kinds();
     }
 
-    // Not yet on the Netty data plane: an HTTP/2 stream refused before its body ended is reset
-    // (CANCEL) instead of being drained, so clients count it open.
-    @Tag("netty-gap")
     @ParameterizedTest(name = "{0}")
     @MethodSource("eachKind")
     void threeHundredOfOneKindOnOneHttp2ConnectionAreEachAnswered(Kind kind) throws Exception {
         flood(List.of(kind), 300);
     }
 
-    // Not yet on the Netty data plane: an HTTP/2 stream refused before its body ended is reset
-    // (CANCEL) instead of being drained, so clients count it open.
-    @Tag("netty-gap")
     @Test
     void aThousandMixedRequestsOnOneHttp2ConnectionAreEachAnswered() throws Exception {
         flood(kinds(), REQUESTS);

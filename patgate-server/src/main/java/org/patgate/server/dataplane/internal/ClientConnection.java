@@ -18,7 +18,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.patgate.server.gateway.ReservedPaths;
@@ -55,6 +56,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean closed;
     private boolean inputShut;
     private boolean started;
+    /** The client said {@code Expect: 100-continue} and has been sent neither a 100 nor a body byte yet. */
+    private boolean awaitingContinue;
     /** The request being begun came with its whole body (HTTP/2). */
     private boolean wholeRequest;
     /** Requests begun on this connection. */
@@ -129,12 +132,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             refuseMalformed(Requests.statusFor(result.cause()), "the request is malformed");
             return;
         }
-        // RFC 9113 §8.3.1: every HTTP/2 request but CONNECT has exactly one :scheme (Netty does not insist).
-        String problem = encoder == null
-                        && !HttpMethod.CONNECT.equals(request.method())
-                        && !request.headers().contains(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text())
-                ? "an HTTP/2 request needs a :scheme"
-                : null;
+        String problem = encoder == null ? Requests.http2Problem(request) : null;
         Requests.adjustConverted(request, encoder == null, wholeRequest);
         if (problem == null) {
             problem = Requests.problem(request);
@@ -142,6 +140,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (problem == null) {
             // The decoder read the target's bytes as ISO-8859-1; they are UTF-8 (as Jetty reads them).
             String target = Requests.utf8(request.uri());
+            if (target == null && encoder == null) {
+                // An HTTP/2 field's bytes that are not UTF-8 stay ISO-8859-1, as Jetty's HPACK reads them.
+                target = request.uri();
+            }
             if (target == null) {
                 problem = "the request target is not valid UTF-8; percent-encode it";
             } else {
@@ -157,6 +159,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         requestComplete = false;
         answerStarted = false;
         draining = false;
+        awaitingContinue = HttpUtil.is100ContinueExpected(request);
         if (encoder != null) {
             encoder.answering(HttpMethod.HEAD.equals(request.method()));
         }
@@ -204,6 +207,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             end.release();
             content = withoutTrailers;
         }
+        awaitingContinue = false;
         if (pace != null) {
             pace.arrived(content.content().readableBytes());
         }
@@ -220,7 +224,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                 draining = false;
                 next();
             } else if (discarded > MAX_DISCARDED_BODY) {
-                close();
+                if (encoder == null) {
+                    resetStream(); // answered in full: the client is asked to stop sending, without error
+                } else {
+                    close();
+                }
             } else {
                 requestRead();
             }
@@ -309,6 +317,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** Sends {@code 100 Continue}: the request was allowed and its body can go upstream now. */
     void sendContinue() {
+        awaitingContinue = false;
         ctx.writeAndFlush(
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE), ctx.voidPromise());
     }
@@ -323,7 +332,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (closed) {
             return;
         }
-        if (!reusable || !keepAlive) {
+        if (encoder == null) {
+            streamFinished();
+        } else if (!reusable || !keepAlive) {
             close();
         } else if (requestComplete) {
             next();
@@ -336,9 +347,41 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * An HTTP/2 stream carries one request, so its answer never costs the connection anything: with
+     * the request body still arriving, the rest is read and dropped (up to {@link #MAX_DISCARDED_BODY})
+     * until the client's end of stream, as the Jetty plane does. Closing the stream before that would
+     * reset it ({@code CANCEL}), which clients count as an error. A client still waiting for {@code 100
+     * Continue} is told to stop instead, with {@code RST_STREAM(NO_ERROR)} after the complete answer
+     * (RFC 9113 §8.1).
+     */
+    private void streamFinished() {
+        if (requestComplete) {
+            next();
+        } else if (awaitingContinue) {
+            resetStream();
+        } else {
+            draining = true;
+            discarded = 0;
+            requestRead();
+        }
+    }
+
+    /** Ends an answered HTTP/2 stream whose request body is not wanted: RFC 9113 §8.1's reset without error. */
+    private void resetStream() {
+        closed = true;
+        draining = false;
+        if (pace != null) {
+            pace.stop();
+        }
+        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR), ctx.voidPromise());
+        ctx.close();
+    }
+
     /** Writes a complete answer PATgate made and ends the exchange ({@code discardBody}: see {@link #finished}). */
     void answer(FullHttpResponse response, boolean discardBody) {
-        boolean closing = !keepAlive || (!requestComplete && !discardBody);
+        // An HTTP/2 stream never closes for its unread body (see streamFinished).
+        boolean closing = encoder != null && (!keepAlive || (!requestComplete && !discardBody));
         if (closing) {
             Answers.closing(response);
         }
@@ -385,7 +428,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         LOG.debug("cutting a request body below limits.minRequestBodyRate");
         plane.slowBodiesCut().increment();
         abortExchange();
-        if (answerStarted) {
+        if (draining && encoder == null) {
+            resetStream();
+        } else if (answerStarted) {
             close();
         } else {
             refuseMalformed(

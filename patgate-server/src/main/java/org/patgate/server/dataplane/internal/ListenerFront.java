@@ -19,7 +19,7 @@ import org.patgate.server.dataplane.tls.TlsEngine;
  * The front of every client connection, before HTTP: the PROXY protocol header from a trusted load
  * balancer ({@code listen.proxyProtocol}), then TLS ({@code listen.tls.*}, reloaded on file change).
  * Says who the client is and whether it came over TLS (here or at the load balancer). TLS offers
- * only {@code http/1.1} by ALPN while the plane speaks HTTP/2 only in clear text. Thread-safe.
+ * {@code h2} then {@code http/1.1} by ALPN; {@link ProtocolSniffer} speaks what was agreed. Thread-safe.
  */
 public final class ListenerFront implements AutoCloseable {
 
@@ -36,7 +36,11 @@ public final class ListenerFront implements AutoCloseable {
             ListenConfig listen, List<String> trustedProxies, ScheduledExecutorService scheduler) {
         ProxyProtocolFront proxy = ProxyProtocolFront.of(listen.proxyProtocol(), trustedProxies);
         ServerTls tls = listen.tls().enabled()
-                ? ServerTls.start(listen.tls(), scheduler, TlsEngine.best(), List.of(ApplicationProtocolNames.HTTP_1_1))
+                ? ServerTls.start(
+                        listen.tls(),
+                        scheduler,
+                        TlsEngine.best(),
+                        List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                 : null;
         return new ListenerFront(proxy, tls);
     }

@@ -56,6 +56,34 @@ final class Requests {
         return null;
     }
 
+    /**
+     * Why an HTTP/2 request (converted to HTTP/1.1) is refused with {@code 400} before the checks of
+     * {@link #problem}, or null. The frame codec refused invalid names and values; what is left is what
+     * an HTTP/1.1 request line could not carry: RFC 9113 §8.3.1 wants a {@code :scheme} on every
+     * request but CONNECT (Netty does not insist), and the {@code :path} may hold no control character
+     * and no space before its query (a space in the query is percent-encoded on the way up, as on the
+     * Jetty plane).
+     */
+    static String http2Problem(HttpRequest request) {
+        if (!HttpMethod.CONNECT.equals(request.method())
+                && !request.headers().contains(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text())) {
+            return "an HTTP/2 request needs a :scheme";
+        }
+        String uri = request.uri();
+        boolean inQuery = false;
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            inQuery |= c == '?';
+            if (c < 0x20 || c == 0x7f) {
+                return "the :path holds a control character";
+            }
+            if (c == ' ' && !inQuery) {
+                return "the :path holds a space before its query; percent-encode it";
+            }
+        }
+        return null;
+    }
+
     /** The path of a target: everything before {@code ?}, without an absolute form's scheme and authority. */
     static String rawPath(String uri) {
         String target = originForm(uri);
