@@ -30,12 +30,10 @@ final class ListenSocket {
 
     /**
      * Checks that {@code host:port} can be bound, and lets it go again: for a listener that binds only
-     * once everything behind it is ready (the Netty data plane). Port 0 always can.
+     * once everything behind it is ready (the Netty data plane). With port 0 only the address is
+     * checked.
      */
     static void probe(String host, int port) {
-        if (port == 0) {
-            return;
-        }
         try (java.nio.channels.ServerSocketChannel channel = java.nio.channels.ServerSocketChannel.open()) {
             channel.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
             channel.bind(new java.net.InetSocketAddress(host, port));

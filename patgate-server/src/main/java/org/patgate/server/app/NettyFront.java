@@ -49,12 +49,12 @@ final class NettyFront implements AutoCloseable {
         return plane.port();
     }
 
-    /** {@code dataPlane} in health. */
     /** Request bodies the plane cut for arriving too slowly. */
     long slowRequestBodiesCut() {
         return plane.slowRequestBodiesCut();
     }
 
+    /** {@code dataPlane} in health. */
     Map<String, Object> health() {
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("engine", "netty");
