@@ -1,7 +1,5 @@
 package org.patgate.server.upstream;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
@@ -20,8 +17,6 @@ import org.patgate.server.store.Database;
 import org.patgate.server.store.UpstreamLinkRecord;
 import org.patgate.server.store.UserRecord;
 import org.patgate.server.upstream.NativeAccounts.RevocationOutcome;
-import org.patgate.server.upstream.NativeCredential.Unusable;
-import org.patgate.server.upstream.NativeCredential.Usable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +51,6 @@ public final class UpstreamLinks {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLinks.class);
     private static final int MAX_TOKEN_LENGTH = 1024;
     private static final Duration MAX_LIFETIME = Duration.ofDays(3650);
-    private static final int CACHE_SIZE = 10_000;
 
     private final Database database;
     private final CredentialCipher cipher;
@@ -64,10 +58,7 @@ public final class UpstreamLinks {
     private final AuditLog audit;
     private final Clock clock;
     private final NativeRevocations revocations;
-    /** Null when the cache TTL is zero: every call reads the store. */
-    private final Cache<Long, Loaded> cache;
-    /** Held once: a method reference written at the call would be a new object per request. */
-    private final Function<Long, Loaded> loader = this::load;
+    private final LinkCredentials credentials;
 
     public UpstreamLinks(
             Database database,
@@ -82,15 +73,7 @@ public final class UpstreamLinks {
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.revocations = new NativeRevocations(cipher, accounts);
-        if (cacheTtl.isNegative()) {
-            throw new IllegalArgumentException("cacheTtl must not be negative");
-        }
-        this.cache = cacheTtl.isZero()
-                ? null
-                : Caffeine.newBuilder()
-                        .maximumSize(CACHE_SIZE)
-                        .expireAfterWrite(cacheTtl)
-                        .build();
+        this.credentials = new LinkCredentials(database, cipher, clock, cacheTtl);
     }
 
     /**
@@ -212,7 +195,7 @@ public final class UpstreamLinks {
      * @return whether a new native token was minted and linked
      */
     public boolean renewOnSignIn(Principal user, char[] password, Duration lifetime) {
-        if (!mayNeedRenewal(user.userId())) {
+        if (!credentials.mayNeedRenewal(user.userId())) {
             return false; // from the cache: every sign-in asks, most need nothing
         }
         Optional<UpstreamLinkView> link = find(user.userId());
@@ -228,21 +211,6 @@ public final class UpstreamLinks {
             LOG.warn("Renewing the upstream link of {} at sign-in failed: {}", user.username(), e.getMessage());
             return false;
         }
-    }
-
-    /** False when the cached credential shows there is nothing to renew: no link, or one working for a while. */
-    private boolean mayNeedRenewal(long userId) {
-        Loaded loaded = loaded(userId);
-        if (!loaded.minted()) {
-            return false; // only a token PATgate made with the password is made anew with it
-        }
-        return switch (loaded.credential()) {
-            case Usable usable ->
-                loaded.expiresAt() != null
-                        && clock.instant().plus(EXPIRING_WITHIN).isAfter(loaded.expiresAt());
-            case Unusable unusable ->
-                !Unusable.MISSING.equals(unusable.status()) && !Unusable.REVOKED.equals(unusable.status());
-        };
     }
 
     /**
@@ -272,7 +240,7 @@ public final class UpstreamLinks {
         Instant now = clock.instant();
         String reason = userId == actor.userId() ? "unlinked by the user" : "unlinked by " + actor.username();
         database.upstreamLinks().markRevoked(userId, reason, now);
-        drop(userId);
+        credentials.drop(userId);
         audit.success(
                 actor.username(),
                 REMOVED,
@@ -296,7 +264,7 @@ public final class UpstreamLinks {
         RevocationOutcome outcome = revocations.revoke(link.get());
         String why = reason == null || reason.isBlank() ? "the user was removed" : reason;
         boolean changed = database.upstreamLinks().markRevoked(userId, why, clock.instant());
-        drop(userId);
+        credentials.drop(userId);
         if (changed) {
             audit.success(SYSTEM, REVOKED, usernameOf(userId), null, why + "; " + NativeRevocations.detail(outcome));
         }
@@ -309,7 +277,7 @@ public final class UpstreamLinks {
      * broken (and logged, without secrets), not changed in the store.
      */
     public NativeCredential credentialFor(long userId) {
-        return loaded(userId).at(clock);
+        return credentials.credentialFor(userId);
     }
 
     /**
@@ -317,16 +285,12 @@ public final class UpstreamLinks {
      * password sign-in makes anew when it no longer works. From the same cache as {@link #credentialFor}.
      */
     public boolean renewsAtSignIn(long userId) {
-        return loaded(userId).minted();
+        return credentials.minted(userId);
     }
 
     /** Whether {@link #credentialFor} would answer from memory, without reading the store. */
     public boolean answersFromMemory(long userId) {
-        return cache != null && cache.getIfPresent(userId) != null;
-    }
-
-    private Loaded loaded(long userId) {
-        return cache == null ? load(userId) : cache.get(userId, loader);
+        return credentials.answersFromMemory(userId);
     }
 
     /**
@@ -337,7 +301,7 @@ public final class UpstreamLinks {
     public void markBroken(long userId, String reason) {
         String why = reason == null || reason.isBlank() ? "the upstream product refused the token" : reason;
         boolean changed = database.upstreamLinks().markBroken(userId, why, clock.instant());
-        drop(userId);
+        credentials.drop(userId);
         if (changed) {
             audit.success(SYSTEM, BROKEN, usernameOf(userId), null, why);
         }
@@ -374,7 +338,7 @@ public final class UpstreamLinks {
                     database.upstreamLinks().put(link);
                     return old;
                 });
-        drop(userId);
+        credentials.drop(userId);
         StringBuilder detail = new StringBuilder("kind=" + kind + " upstreamUser=" + upstreamUsername);
         if (previous.isPresent()) {
             UpstreamLinkRecord old = previous.get();
@@ -385,71 +349,6 @@ public final class UpstreamLinks {
         }
         audit.success(actor.username(), CREATED, usernameOf(userId), null, detail.toString());
         return UpstreamLinkView.of(link, now, null, null);
-    }
-
-    private Loaded load(long userId) {
-        Optional<UpstreamLinkRecord> found = database.upstreamLinks().find(userId);
-        if (found.isEmpty()) {
-            return new Loaded(new Unusable(Unusable.MISSING, "no upstream account is linked"), null, false);
-        }
-        UpstreamLinkRecord link = found.get();
-        boolean minted = UpstreamLinkRecord.KIND_MINTED.equals(link.kind());
-        switch (link.status()) {
-            case UpstreamLinkRecord.STATUS_BROKEN -> {
-                return new Loaded(
-                        new Unusable(Unusable.BROKEN, reasonOr(link, "the upstream product refused it")), null, minted);
-            }
-            case UpstreamLinkRecord.STATUS_REVOKED -> {
-                return new Loaded(new Unusable(Unusable.REVOKED, reasonOr(link, "the link was revoked")), null, minted);
-            }
-            default -> {
-                try {
-                    String token = cipher.decrypt(sealedOf(link), link.userId(), link.kind());
-                    return new Loaded(new Usable(token), link.expiresAt(), minted);
-                } catch (CredentialDecryptionException e) {
-                    LOG.warn("{}", e.getMessage());
-                    return new Loaded(
-                            new Unusable(Unusable.BROKEN, "the stored upstream token cannot be decrypted; link again"),
-                            null,
-                            minted);
-                }
-            }
-        }
-    }
-
-    private static String reasonOr(UpstreamLinkRecord link, String fallback) {
-        return link.reason() == null ? fallback : link.reason();
-    }
-
-    /**
-     * A cached answer; a usable credential turns expired at {@code expiresAt}. Checked per request
-     * against the clock's milliseconds (no {@link Instant} per request, and no clock read for a token
-     * without a known expiry); the milliseconds are truncated, so a token is never used after its
-     * expiry, at most a millisecond before it.
-     */
-    private record Loaded(NativeCredential credential, Instant expiresAt, long expiresAtMillis, boolean minted) {
-        Loaded(NativeCredential credential, Instant expiresAt, boolean minted) {
-            this(credential, expiresAt, expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli(), minted);
-        }
-
-        NativeCredential at(Clock clock) {
-            if (expiresAtMillis != Long.MAX_VALUE
-                    && credential instanceof Usable
-                    && clock.millis() >= expiresAtMillis) {
-                return new Unusable(Unusable.EXPIRED, "the linked upstream token expired at " + expiresAt);
-            }
-            return credential;
-        }
-    }
-
-    private static CredentialCipher.Sealed sealedOf(UpstreamLinkRecord link) {
-        return new CredentialCipher.Sealed(link.keyId(), link.nonce(), link.ciphertext());
-    }
-
-    private void drop(long userId) {
-        if (cache != null) {
-            cache.invalidate(userId);
-        }
     }
 
     private String usernameOf(long userId) {
