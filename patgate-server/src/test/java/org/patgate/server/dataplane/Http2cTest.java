@@ -3,10 +3,8 @@ package org.patgate.server.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RawHttp2;
 import org.patgate.server.testing.RecordingUpstream;
@@ -14,33 +12,20 @@ import org.patgate.server.testing.RecordingUpstream;
 /**
  * Cleartext HTTP/2 through the Netty data plane: with prior knowledge each stream is one exchange; a
  * request asking to upgrade ({@code Upgrade: h2c}, RFC 7540 §3.2) is served as HTTP/1.1 and its
- * upgrade fields never reach the upstream.
+ * upgrade fields never reach the plane.upstream().
  */
 class Http2cTest {
 
-    private static RecordingUpstream upstream;
-    private static DataPlaneNode node;
-
-    @BeforeAll
-    static void start() throws Exception {
-        upstream = new RecordingUpstream();
-        node = new DataPlaneNode(upstream.url(), Map.of("PATGATE_REST_ANONYMOUS", "allow"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        node.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        upstream.clear();
-    }
+    @RegisterExtension
+    static final NodeAndUpstream<RecordingUpstream> plane = new NodeAndUpstream<>(
+            RecordingUpstream::new,
+            RecordingUpstream::url,
+            RecordingUpstream::clear,
+            Map.of("PATGATE_REST_ANONYMOUS", "allow"));
 
     @Test
     void forwardsStreamsToTheUpstreamOverHttp11() {
-        try (RawHttp2 client = RawHttp2.connect(node.base())) {
+        try (RawHttp2 client = RawHttp2.connect(plane.node().base())) {
             RawHttp2.Answer first = client.send("GET", "/rest/api/2/issue/A-1?x=1", Map.of(), null);
             RawHttp2.Answer second = client.send("POST", "/test/echo-bytes", Map.of(), "hello");
 
@@ -48,26 +33,30 @@ class Http2cTest {
             assertThat(second.status()).isEqualTo(200);
             assertThat(second.headers().get("X-Received-Bytes")).isEqualTo("5");
         }
-        assertThat(upstream.received())
+        assertThat(plane.upstream().received())
                 .extracting(RecordingUpstream.Received::path)
                 .containsExactly("/rest/api/2/issue/A-1", "/test/echo-bytes");
-        assertThat(upstream.received().get(0).headerNames())
+        assertThat(plane.upstream().received().get(0).headerNames())
                 .noneMatch(name -> name.toLowerCase().startsWith("x-http2"));
     }
 
     @Test
     void refusesOnAStreamWithoutForwarding() {
         RawHttp2.Answer answer = RawHttp2.send(
-                node.base(), "GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer pat_notatoken"), null);
+                plane.node().base(),
+                "GET",
+                "/rest/api/2/myself",
+                Map.of("Authorization", "Bearer pat_notatoken"),
+                null);
 
         assertThat(answer.status()).isEqualTo(401);
-        assertThat(upstream.received()).isEmpty();
+        assertThat(plane.upstream().received()).isEmpty();
     }
 
     @Test
     void anH2cUpgradeIsServedAsHttp11AndNeverForwarded() {
         RawHttp.RawAnswer answer = RawHttp.send(
-                node.base(),
+                plane.node().base(),
                 "GET /rest/api/2/issue/A-1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
                         + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n"
                         // Without Connection naming them, the fields are not hop-by-hop to a naive proxy.
@@ -76,7 +65,7 @@ class Http2cTest {
 
         assertThat(answer.text()).startsWith("HTTP/1.1 200").doesNotContain(" 101 ");
         assertThat(answer.text().split("HTTP/1.1 200", -1)).hasSize(3);
-        assertThat(upstream.received()).hasSize(2).allSatisfy(received -> {
+        assertThat(plane.upstream().received()).hasSize(2).allSatisfy(received -> {
             assertThat(received.header("Upgrade")).isEmpty();
             assertThat(received.header("HTTP2-Settings")).isEmpty();
             assertThat(received.header("Connection"))
@@ -86,9 +75,9 @@ class Http2cTest {
 
     @Test
     void relaysPatgatePathsOverHttp2() {
-        RawHttp2.Answer answer = RawHttp2.send(node.base(), "GET", "/.patgate/health", Map.of(), null);
+        RawHttp2.Answer answer = RawHttp2.send(plane.node().base(), "GET", "/.patgate/health", Map.of(), null);
 
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(upstream.received()).isEmpty();
+        assertThat(plane.upstream().received()).isEmpty();
     }
 }

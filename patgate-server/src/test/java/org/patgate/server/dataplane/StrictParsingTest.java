@@ -2,9 +2,8 @@ package org.patgate.server.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.patgate.server.testing.RawHttp;
@@ -16,25 +15,9 @@ import org.patgate.server.testing.RawRecordingUpstream;
  */
 class StrictParsingTest {
 
-    private static RawRecordingUpstream upstream;
-    private static DataPlaneNode node;
-
-    @BeforeAll
-    static void start() throws Exception {
-        upstream = new RawRecordingUpstream();
-        node = new DataPlaneNode(upstream.url());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        node.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        upstream.clear();
-    }
+    @RegisterExtension
+    static final NodeAndUpstream<RawRecordingUpstream> plane = new NodeAndUpstream<>(
+            RawRecordingUpstream::new, RawRecordingUpstream::url, RawRecordingUpstream::clear, Map.of());
 
     @ParameterizedTest
     @ValueSource(
@@ -74,11 +57,11 @@ class StrictParsingTest {
                 "GET /a HTTP/2.0\r\nHost: x\r\n\r\n",
             })
     void refusesAmbiguousRequestsWithoutForwardingAnyOfThem(String request) {
-        RawHttp.RawAnswer answer = RawHttp.send(node.base(), request);
+        RawHttp.RawAnswer answer = RawHttp.send(plane.node().base(), request);
 
         assertThat(answer.status()).as(answer.text()).isEqualTo(400);
         assertThat(answer.text()).contains("application/problem+json");
-        assertThat(upstream.received()).isEmpty();
+        assertThat(plane.upstream().received()).isEmpty();
     }
 
     @ParameterizedTest
@@ -90,20 +73,20 @@ class StrictParsingTest {
                 "\r\nGET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
             })
     void forwardsWellFormedRequests(String request) {
-        RawHttp.RawAnswer answer = RawHttp.send(node.base(), request);
+        RawHttp.RawAnswer answer = RawHttp.send(plane.node().base(), request);
 
         assertThat(answer.status()).as(answer.text()).isEqualTo(200);
-        assertThat(upstream.received()).hasSize(1);
-        assertThat(upstream.received().get(0)).contains("/ok HTTP/1.1\r\n");
+        assertThat(plane.upstream().received()).hasSize(1);
+        assertThat(plane.upstream().received().get(0)).contains("/ok HTTP/1.1\r\n");
     }
 
     @ParameterizedTest
     @ValueSource(ints = {70_000})
     void refusesAnOversizedHead(int size) {
-        RawHttp.RawAnswer answer =
-                RawHttp.send(node.base(), "GET /a HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(size) + "\r\n\r\n");
+        RawHttp.RawAnswer answer = RawHttp.send(
+                plane.node().base(), "GET /a HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(size) + "\r\n\r\n");
 
         assertThat(answer.status()).isIn(400, 431);
-        assertThat(upstream.received()).isEmpty();
+        assertThat(plane.upstream().received()).isEmpty();
     }
 }
