@@ -37,27 +37,19 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
 
-    /** A refused request's body is read and dropped up to this much, so keep-alive survives it. */
-    static final long MAX_DISCARDED_BODY = 1 << 20;
-
     private final PlaneContext plane;
     private final ResponseEncoder encoder;
     private ChannelHandlerContext ctx;
     private Exchange exchange;
     private ManagementRelay relay;
-    private BodyPace pace;
+    private final BodyDrain body = new BodyDrain();
     private LoopScheduler scheduler;
     private String path;
     private boolean keepAlive;
-    private boolean requestComplete = true;
     private boolean answerStarted;
-    private boolean draining;
-    private long discarded;
     private boolean closed;
     private boolean inputShut;
     private boolean started;
-    /** The client said {@code Expect: 100-continue} and has been sent neither a 100 nor a body byte yet. */
-    private boolean awaitingContinue;
     /** The request being begun came with its whole body (HTTP/2). */
     private boolean wholeRequest;
     /** Requests begun on this connection. */
@@ -132,42 +124,24 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             refuseMalformed(Requests.statusFor(result.cause()), "the request is malformed");
             return;
         }
-        String problem = encoder == null ? Requests.http2Problem(request) : null;
-        Requests.adjustConverted(request, encoder == null, wholeRequest);
-        if (problem == null) {
-            problem = Requests.problem(request);
-        }
-        if (problem == null) {
-            // The decoder read the target's bytes as ISO-8859-1; they are UTF-8 (as Jetty reads them).
-            String target = Requests.utf8(request.uri());
-            if (target == null && encoder == null) {
-                // An HTTP/2 field's bytes that are not UTF-8 stay ISO-8859-1, as Jetty's HPACK reads them.
-                target = request.uri();
-            }
-            if (target == null) {
-                problem = "the request target is not valid UTF-8; percent-encode it";
-            } else {
-                request.setUri(target);
-            }
-        }
+        String problem = Requests.intake(request, encoder == null, wholeRequest);
         if (problem != null) {
             refuseMalformed(400, problem);
             return;
         }
         path = Requests.rawPath(request.uri());
         keepAlive = HttpUtil.isKeepAlive(request);
-        requestComplete = false;
         answerStarted = false;
-        draining = false;
-        awaitingContinue = HttpUtil.is100ContinueExpected(request);
+        body.begin(
+                HttpUtil.is100ContinueExpected(request),
+                new BodyPace(
+                        plane.limits().minRequestBodyRate(),
+                        plane.limits().requestBodyGrace().toNanos(),
+                        ctx.channel().eventLoop(),
+                        this::bodyTooSlow));
         if (encoder != null) {
             encoder.answering(HttpMethod.HEAD.equals(request.method()));
         }
-        pace = new BodyPace(
-                plane.limits().minRequestBodyRate(),
-                plane.limits().requestBodyGrace().toNanos(),
-                ctx.channel().eventLoop(),
-                this::bodyTooSlow);
         long thisRequest = ++requests;
         if (ReservedPaths.isReserved(path)) {
             if (relay == null) {
@@ -183,8 +157,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (!wholeRequest
                 && !Requests.hasBody(request)
                 && !closed
-                && !requestComplete
-                && !draining
+                && !body.complete()
+                && !body.draining()
                 && requests == thisRequest) {
             // The decoder has the (empty) end of the request ready: take it now, so the request is complete
             // (unless the exchange already ended and took it).
@@ -207,23 +181,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             end.release();
             content = withoutTrailers;
         }
-        awaitingContinue = false;
-        if (pace != null) {
-            pace.arrived(content.content().readableBytes());
-        }
-        if (last) {
-            requestComplete = true;
-            if (pace != null) {
-                pace.stop();
-            }
-        }
-        if (draining) {
-            discarded += content.content().readableBytes();
-            content.release();
+        body.arrived(content.content().readableBytes(), last);
+        if (body.draining()) {
+            boolean tooMuch = body.drop(content, last);
             if (last) {
-                draining = false;
                 next();
-            } else if (discarded > MAX_DISCARDED_BODY) {
+            } else if (tooMuch) {
                 if (encoder == null) {
                     resetStream(); // answered in full: the client is asked to stop sending, without error
                 } else {
@@ -243,8 +206,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** The exchange wants the next piece of the request body. */
     void readMore() {
-        if (!requestComplete && !closed) {
-            pace.waiting();
+        if (!body.complete() && !closed) {
+            body.waiting();
             requestRead();
         }
     }
@@ -274,7 +237,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     boolean requestComplete() {
-        return requestComplete;
+        return body.complete();
     }
 
     /** Writes (and flushes) a part of the answer; the head first. */
@@ -317,7 +280,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** Sends {@code 100 Continue}: the request was allowed and its body can go upstream now. */
     void sendContinue() {
-        awaitingContinue = false;
+        body.continueSent();
         ctx.writeAndFlush(
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE), ctx.voidPromise());
     }
@@ -336,11 +299,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             streamFinished();
         } else if (!reusable || !keepAlive) {
             close();
-        } else if (requestComplete) {
+        } else if (body.complete()) {
             next();
         } else if (discardBody) {
-            draining = true;
-            discarded = 0;
+            body.startDraining();
             requestRead();
         } else {
             close();
@@ -349,20 +311,19 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * An HTTP/2 stream carries one request, so its answer never costs the connection anything: with
-     * the request body still arriving, the rest is read and dropped (up to {@link #MAX_DISCARDED_BODY})
+     * the request body still arriving, the rest is read and dropped (up to {@link BodyDrain#MAX_DISCARDED_BODY})
      * until the client's end of stream, as the Jetty plane does. Closing the stream before that would
      * reset it ({@code CANCEL}), which clients count as an error. A client still waiting for {@code 100
      * Continue} is told to stop instead, with {@code RST_STREAM(NO_ERROR)} after the complete answer
      * (RFC 9113 §8.1).
      */
     private void streamFinished() {
-        if (requestComplete) {
+        if (body.complete()) {
             next();
-        } else if (awaitingContinue) {
+        } else if (body.awaitingContinue()) {
             resetStream();
         } else {
-            draining = true;
-            discarded = 0;
+            body.startDraining();
             requestRead();
         }
     }
@@ -370,10 +331,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** Ends an answered HTTP/2 stream whose request body is not wanted: RFC 9113 §8.1's reset without error. */
     private void resetStream() {
         closed = true;
-        draining = false;
-        if (pace != null) {
-            pace.stop();
-        }
+        body.stopDraining();
+        body.stopPace();
         ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR), ctx.voidPromise());
         ctx.close();
     }
@@ -381,7 +340,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** Writes a complete answer PATgate made and ends the exchange ({@code discardBody}: see {@link #finished}). */
     void answer(FullHttpResponse response, boolean discardBody) {
         // An HTTP/2 stream never closes for its unread body (see streamFinished).
-        boolean closing = encoder != null && (!keepAlive || (!requestComplete && !discardBody));
+        boolean closing = encoder != null && (!keepAlive || (!body.complete() && !discardBody));
         if (closing) {
             Answers.closing(response);
         }
@@ -390,7 +349,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void next() {
-        pace = null;
+        body.forgetPace();
         if (inputShut && !ctx.pipeline().get(ExplicitReads.class).hasWaiting()) {
             // Nothing pipelined is waiting and the client sends no more.
             close();
@@ -422,13 +381,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void bodyTooSlow() {
-        if (closed || requestComplete) {
+        if (closed || body.complete()) {
             return;
         }
         LOG.debug("cutting a request body below limits.minRequestBodyRate");
         plane.slowBodiesCut().increment();
         abortExchange();
-        if (draining && encoder == null) {
+        if (body.draining() && encoder == null) {
             resetStream();
         } else if (answerStarted) {
             close();
@@ -441,9 +400,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void abortExchange() {
-        if (pace != null) {
-            pace.stop();
-        }
+        body.stopPace();
         Exchange current = exchange;
         exchange = null;
         if (current != null) {
@@ -458,9 +415,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     void tunnelled() {
         closed = true;
         exchange = null;
-        if (pace != null) {
-            pace.stop();
-        }
+        body.stopPace();
         if (relay != null) {
             relay.close();
         }
@@ -492,10 +447,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (evt instanceof ChannelInputShutdownEvent) {
             // The client sent all it will: answer what is in progress, then close.
             inputShut = true;
-            if (exchange == null && !draining) {
+            if (exchange == null && !body.draining()) {
                 close();
             }
-        } else if (evt instanceof IdleStateEvent && exchange == null && !draining) {
+        } else if (evt instanceof IdleStateEvent && exchange == null && !body.draining()) {
             close();
         } else {
             ctx.fireUserEventTriggered(evt);

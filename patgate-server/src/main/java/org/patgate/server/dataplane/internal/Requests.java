@@ -20,6 +20,34 @@ final class Requests {
 
     private Requests() {}
 
+    /**
+     * Every check of a decoded head that is not a decoder failure, in order, with the head readied on
+     * the way ({@link #adjustConverted}, the target decoded as UTF-8 as Jetty reads it): why the
+     * request is refused with {@code 400}, or null when it passes. {@code whole}: an HTTP/2 request
+     * that came with its whole body.
+     */
+    static String intake(HttpRequest request, boolean http2, boolean whole) {
+        String problem = http2 ? http2Problem(request) : null;
+        adjustConverted(request, http2, whole);
+        if (problem == null) {
+            problem = problem(request);
+        }
+        if (problem != null) {
+            return problem;
+        }
+        // The decoder read the target's bytes as ISO-8859-1; they are UTF-8 (as Jetty reads them).
+        String target = utf8(request.uri());
+        if (target == null && http2) {
+            // An HTTP/2 field's bytes that are not UTF-8 stay ISO-8859-1, as Jetty's HPACK reads them.
+            target = request.uri();
+        }
+        if (target == null) {
+            return "the request target is not valid UTF-8; percent-encode it";
+        }
+        request.setUri(target);
+        return null;
+    }
+
     /** Why the request is refused with {@code 400}, or null when it passes. */
     static String problem(HttpRequest request) {
         HttpVersion version = request.protocolVersion();
