@@ -1,25 +1,14 @@
 package org.patgate.server.dataplane.internal;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
-import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.patgate.server.gateway.ReservedPaths;
@@ -30,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * One client connection (or one HTTP/2 stream): takes requests one at a time (reading is explicit,
  * so a pipelined request waits until the answer before it is complete), refuses malformed ones with
  * {@code 400} and closes, routes PATgate's own paths to the {@link ManagementRelay} and everything
- * else to a {@link GatewayExchange}, and writes the answers. Every decoded message's result is
- * checked before any of its bytes go anywhere. On the connection's event loop only.
+ * else to a {@link GatewayExchange}, and decides after each answer whether to read the next request,
+ * drain the body, reset the stream or close. The answers go out through its {@link AnswerWriter}; where
+ * the request body stands is kept by a {@link BodyDrain}. Every decoded message's result is checked
+ * before any of its bytes go anywhere. On the connection's event loop only.
  */
 public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
@@ -43,10 +34,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private Exchange exchange;
     private ManagementRelay relay;
     private final BodyDrain body = new BodyDrain();
+    private AnswerWriter answers;
     private LoopScheduler scheduler;
     private String path;
-    private boolean keepAlive;
-    private boolean answerStarted;
     private boolean closed;
     private boolean inputShut;
     private boolean started;
@@ -64,6 +54,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.answers = new AnswerWriter(ctx, encoder, () -> closed);
         if (ctx.channel().isActive()) {
             requestRead(); // added after the connection opened: the first request is due now
             started = true;
@@ -98,8 +89,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             request(request);
             wholeRequest = false;
             // Its body goes on as a body piece of its own (taking over the bytes), never as a second request.
-            DefaultLastHttpContent body = new DefaultLastHttpContent(whole.content());
-            body.trailingHeaders().set(whole.trailingHeaders());
+            LastHttpContent body = Requests.bodyOf(whole);
             if (closed) {
                 body.release();
             } else {
@@ -130,8 +120,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         path = Requests.rawPath(request.uri());
-        keepAlive = HttpUtil.isKeepAlive(request);
-        answerStarted = false;
+        answers.begin(request);
         body.begin(
                 HttpUtil.is100ContinueExpected(request),
                 new BodyPace(
@@ -139,9 +128,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                         plane.limits().requestBodyGrace().toNanos(),
                         ctx.channel().eventLoop(),
                         this::bodyTooSlow));
-        if (encoder != null) {
-            encoder.answering(HttpMethod.HEAD.equals(request.method()));
-        }
         long thisRequest = ++requests;
         if (ReservedPaths.isReserved(path)) {
             if (relay == null) {
@@ -173,14 +159,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             bodyFailed(Requests.statusFor(content.decoderResult().cause()), "the request body is malformed");
             return;
         }
-        if (content instanceof LastHttpContent end && !end.trailingHeaders().isEmpty()) {
-            // Trailers never go on (nor on the Jetty plane): they could carry a token, an identity header
-            // or framing past the checks made on the head.
-            HttpContent withoutTrailers =
-                    new DefaultLastHttpContent(end.content().retain());
-            end.release();
-            content = withoutTrailers;
-        }
+        content = Requests.withoutTrailers(content);
         body.arrived(content.content().readableBytes(), last);
         if (body.draining()) {
             boolean tooMuch = body.drop(content, last);
@@ -232,57 +211,19 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         return ctx.channel();
     }
 
-    boolean answerStarted() {
-        return answerStarted;
-    }
-
     boolean requestComplete() {
         return body.complete();
     }
 
-    /** Writes (and flushes) a part of the answer; the head first. */
-    void write(HttpObject part) {
-        write(part, true);
-    }
-
-    /**
-     * Writes a part of the answer, flushed now or (not {@code flush}) by the next {@link #flush()}: the
-     * parts of one upstream read go out together.
-     */
-    void write(HttpObject part, boolean flush) {
-        if (closed) {
-            ReferenceCountUtil.release(part);
-            return;
-        }
-        if (part instanceof io.netty.handler.codec.http.HttpResponse response
-                && response.status().code() >= 200) {
-            answerStarted = true;
-            if (!keepAlive) {
-                // The connection ends with this answer: say so.
-                response.headers().set(HttpHeaderNames.CONNECTION, "close");
-            }
-        }
-        // The end of an answer is watched by the idle timer (ClientIdle): it starts the time between requests.
-        ChannelPromise promise = part instanceof LastHttpContent ? ctx.newPromise() : ctx.voidPromise();
-        if (flush) {
-            ctx.writeAndFlush(part, promise);
-        } else {
-            ctx.write(part, promise);
-        }
-    }
-
-    /** Flushes what {@link #write(HttpObject, boolean)} left unflushed. */
-    void flush() {
-        if (!closed) {
-            ctx.flush();
-        }
+    /** Writes the answers: the exchanges write theirs through it. */
+    AnswerWriter answers() {
+        return answers;
     }
 
     /** Sends {@code 100 Continue}: the request was allowed and its body can go upstream now. */
     void sendContinue() {
         body.continueSent();
-        ctx.writeAndFlush(
-                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE), ctx.voidPromise());
+        answers.sendContinue();
     }
 
     /**
@@ -297,7 +238,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         if (encoder == null) {
             streamFinished();
-        } else if (!reusable || !keepAlive) {
+        } else if (!reusable || !answers.keepAlive()) {
             close();
         } else if (body.complete()) {
             next();
@@ -333,18 +274,17 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         closed = true;
         body.stopDraining();
         body.stopPace();
-        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR), ctx.voidPromise());
-        ctx.close();
+        answers.resetStream();
     }
 
     /** Writes a complete answer PATgate made and ends the exchange ({@code discardBody}: see {@link #finished}). */
     void answer(FullHttpResponse response, boolean discardBody) {
         // An HTTP/2 stream never closes for its unread body (see streamFinished).
-        boolean closing = encoder != null && (!keepAlive || (!body.complete() && !discardBody));
+        boolean closing = encoder != null && (!answers.keepAlive() || (!body.complete() && !discardBody));
         if (closing) {
             Answers.closing(response);
         }
-        write(response);
+        answers.write(response);
         finished(!closing, discardBody);
     }
 
@@ -359,13 +299,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void refuseMalformed(int status, String detail) {
-        keepAlive = false;
-        if (encoder != null) {
-            encoder.answering(false);
-        }
-        FullHttpResponse response = Answers.closing(Answers.problem(status, detail, null));
-        answerStarted = true;
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        answers.refuseAndClose(status, detail);
         closed = true;
         abortExchange();
     }
@@ -373,7 +307,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** A body piece failed to decode: nothing more of it goes anywhere. */
     private void bodyFailed(int status, String detail) {
         abortExchange();
-        if (answerStarted) {
+        if (answers.started()) {
             close();
         } else {
             refuseMalformed(status, detail);
@@ -389,7 +323,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         abortExchange();
         if (body.draining() && encoder == null) {
             resetStream();
-        } else if (answerStarted) {
+        } else if (answers.started()) {
             close();
         } else {
             refuseMalformed(
@@ -425,12 +359,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     void close() {
         if (!closed) {
             closed = true;
-            if (encoder == null) {
-                ctx.channel().flush();
-                ctx.close(); // an HTTP/2 stream: ends (or is reset) on its own, the connection stays
-            } else {
-                ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            }
+            answers.close();
         }
     }
 
