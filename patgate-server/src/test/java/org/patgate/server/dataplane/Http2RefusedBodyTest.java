@@ -31,6 +31,8 @@ import org.patgate.server.testing.RecordingUpstream;
  * An HTTP/2 stream refused while its body is still on its way is answered in full and its body read
  * and dropped to the client's end of stream, never reset: many such streams at once, each larger
  * than a stream's flow-control window, leave the connection usable, and nothing reaches the upstream.
+ * That holds for the first streams of a new connection too, whose bodies wait unread while a new
+ * token's first decision is made and may arrive before the client acknowledged the settings.
  */
 class Http2RefusedBodyTest {
 
