@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpFields;
@@ -23,12 +24,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.patgate.core.token.Scope;
+import org.patgate.server.testing.Http2FrameClient;
 import org.patgate.server.testing.RecordingUpstream;
 
 /**
  * An HTTP/2 stream refused while its body is still on its way is answered in full and its body read
  * and dropped to the client's end of stream, never reset: many such streams at once, each larger
  * than a stream's flow-control window, leave the connection usable, and nothing reaches the upstream.
+ * That holds for the first streams of a new connection too, whose bodies wait unread while a new
+ * token's first decision is made and may arrive before the client acknowledged the settings.
  */
 class Http2RefusedBodyTest {
 
@@ -59,15 +63,12 @@ class Http2RefusedBodyTest {
 
     @Test
     void manyRefusedLargeBodiesAreAnsweredAndDrainedWithoutResets() throws Exception {
+        int forwarded = upstream.received().size();
         String readOnly = "Bearer " + node.token(Scope.READ_ONLY);
+        // On a new connection, with a new token: the first batch's decisions are made off the event loop
+        // (nothing cached yet) while the bodies arrive unread, and before the client has acknowledged the
+        // settings; the later batches are decided at once.
         Session session = connect();
-        // The token's first decision is made off the event loop (nothing cached yet); this test is about
-        // refusals decided at once. A large body racing that first decision has been seen reset (CANCEL)
-        // and is not covered here.
-        assertThat(send(session, "GET", "/rest/api/2/myself", readOnly, -1)
-                        .get(20, TimeUnit.SECONDS)
-                        .status())
-                .isEqualTo(200);
         List<Ending> endings = new ArrayList<>();
         for (int batch = 0; batch < 4; batch++) {
             List<CompletableFuture<Ending>> streams = new ArrayList<>();
@@ -89,8 +90,34 @@ class Http2RefusedBodyTest {
         Ending allowed =
                 send(session, "GET", "/rest/api/2/myself", readOnly, -1).get(20, TimeUnit.SECONDS);
         assertThat(allowed.status()).isEqualTo(200);
-        assertThat(upstream.received()).hasSize(2);
+        assertThat(upstream.received()).hasSize(forwarded + 1);
         session.close(0, "done", Callback.NOOP);
+    }
+
+    /**
+     * A client may use the stream window the server's settings announce before it acknowledges them.
+     * Its body, unread while the token's first decision is made off the event loop, is within that
+     * window and is never taken for a flow-control violation: the refusal is answered, not reset.
+     */
+    @Test
+    void aBodySentBeforeTheSettingsAckWithinTheAnnouncedWindowIsAnswered() {
+        int forwarded = upstream.received().size();
+        List<String> outcomes = new ArrayList<>();
+        for (int connection = 0; connection < 10; connection++) {
+            String fresh = node.token(Scope.READ_ONLY); // never seen: its decision needs the store
+            List<Map.Entry<String, String>> fields = List.of(
+                    Map.entry(":method", "POST"),
+                    Map.entry(":scheme", "http"),
+                    Map.entry(":authority", "127.0.0.1:" + node.base().getPort()),
+                    Map.entry(":path", "/rest/api/2/issue"),
+                    Map.entry("content-type", "application/json"),
+                    Map.entry("authorization", "Bearer " + fresh));
+            outcomes.add(Http2FrameClient.sendBodyBeforeSettingsAck(node.base(), fields, 400 * 1024)
+                    .toString());
+        }
+
+        assertThat(outcomes).containsOnly("403");
+        assertThat(upstream.received()).hasSize(forwarded);
     }
 
     @Test

@@ -34,6 +34,7 @@ public final class Http2FrameClient {
     private static final int RST_STREAM = 0x3;
     private static final int SETTINGS = 0x4;
     private static final int GOAWAY = 0x7;
+    private static final int WINDOW_UPDATE = 0x8;
     private static final int END_STREAM = 0x1;
     private static final int END_HEADERS = 0x4;
     private static final int ACK = 0x1;
@@ -81,6 +82,73 @@ public final class Http2FrameClient {
             out.write(wire.toByteArray());
             out.flush();
             return read(new DataInputStream(socket.getInputStream()), out);
+        } catch (IOException e) {
+            throw new AssertionError("h2c exchange with " + base + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * Sends one request whose {@code bodyBytes} of body (zeros, in 16 KiB DATA frames, the last one
+     * ending the stream) use the windows the server announced: its SETTINGS and its connection
+     * WINDOW_UPDATE are read first, then the request and its body go in one write, and the settings are
+     * acknowledged only after them, as a client may do (RFC 9113 §6.5.3 asks for the ACK, not for it
+     * before anything else). Then reads as {@link #send}.
+     */
+    public static Outcome sendBodyBeforeSettingsAck(URI base, List<Map.Entry<String, String>> fields, int bodyBytes) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            ByteArrayOutputStream block = new ByteArrayOutputStream();
+            for (Map.Entry<String, String> field : fields) {
+                literal(block, field.getKey(), field.getValue());
+            }
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            wire.write(PREFACE);
+            frame(wire, SETTINGS, 0, 0, new byte[0]);
+            out.write(wire.toByteArray());
+            out.flush();
+            long streamWindow = 65_535;
+            long connectionWindow = 65_535;
+            boolean settings = false;
+            boolean widened = false;
+            for (int frames = 0; frames < 16 && !(settings && widened); frames++) {
+                int length = (in.readUnsignedShort() << 8) | in.readUnsignedByte();
+                int type = in.readUnsignedByte();
+                int flags = in.readUnsignedByte();
+                int stream = in.readInt() & 0x7fffffff;
+                ByteBuffer payload = ByteBuffer.wrap(in.readNBytes(length));
+                if (type == SETTINGS && (flags & ACK) == 0) {
+                    settings = true;
+                    while (payload.remaining() >= 6) {
+                        int id = payload.getShort() & 0xffff;
+                        long value = payload.getInt() & 0xffffffffL;
+                        if (id == 0x4) { // SETTINGS_INITIAL_WINDOW_SIZE
+                            streamWindow = value;
+                        }
+                    }
+                } else if (type == WINDOW_UPDATE && stream == 0) {
+                    widened = true;
+                    connectionWindow += payload.getInt() & 0x7fffffffL;
+                }
+            }
+            if (bodyBytes > Math.min(streamWindow, connectionWindow)) {
+                throw new AssertionError("the server announced windows of " + streamWindow + " (stream) and "
+                        + connectionWindow + " (connection) bytes, less than the body's " + bodyBytes);
+            }
+            // The request and its whole body in one write, so they reach the server together.
+            wire.reset();
+            frame(wire, HEADERS, END_HEADERS, 1, block.toByteArray());
+            for (int sent = 0; sent < bodyBytes; ) {
+                int piece = Math.min(16 * 1024, bodyBytes - sent);
+                sent += piece;
+                frame(wire, DATA, sent == bodyBytes ? END_STREAM : 0, 1, new byte[piece]);
+            }
+            frame(wire, SETTINGS, ACK, 0, new byte[0]);
+            out.write(wire.toByteArray());
+            out.flush();
+            return read(in, out);
         } catch (IOException e) {
             throw new AssertionError("h2c exchange with " + base + " failed: " + e, e);
         }

@@ -1,25 +1,14 @@
 package org.patgate.server.dataplane.internal;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
-import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.patgate.server.gateway.ReservedPaths;
@@ -30,34 +19,27 @@ import org.slf4j.LoggerFactory;
  * One client connection (or one HTTP/2 stream): takes requests one at a time (reading is explicit,
  * so a pipelined request waits until the answer before it is complete), refuses malformed ones with
  * {@code 400} and closes, routes PATgate's own paths to the {@link ManagementRelay} and everything
- * else to a {@link GatewayExchange}, and writes the answers. Every decoded message's result is
- * checked before any of its bytes go anywhere. On the connection's event loop only.
+ * else to a {@link GatewayExchange}, and decides after each answer whether to read the next request,
+ * drain the body, reset the stream or close. The answers go out through its {@link AnswerWriter}; where
+ * the request body stands is kept by a {@link BodyDrain}. Every decoded message's result is checked
+ * before any of its bytes go anywhere. On the connection's event loop only.
  */
 public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
-
-    /** A refused request's body is read and dropped up to this much, so keep-alive survives it. */
-    static final long MAX_DISCARDED_BODY = 1 << 20;
 
     private final PlaneContext plane;
     private final ResponseEncoder encoder;
     private ChannelHandlerContext ctx;
     private Exchange exchange;
     private ManagementRelay relay;
-    private BodyPace pace;
+    private final BodyDrain body = new BodyDrain();
+    private AnswerWriter answers;
     private LoopScheduler scheduler;
     private String path;
-    private boolean keepAlive;
-    private boolean requestComplete = true;
-    private boolean answerStarted;
-    private boolean draining;
-    private long discarded;
     private boolean closed;
     private boolean inputShut;
     private boolean started;
-    /** The client said {@code Expect: 100-continue} and has been sent neither a 100 nor a body byte yet. */
-    private boolean awaitingContinue;
     /** The request being begun came with its whole body (HTTP/2). */
     private boolean wholeRequest;
     /** Requests begun on this connection. */
@@ -72,6 +54,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.answers = new AnswerWriter(ctx, encoder, () -> closed);
         if (ctx.channel().isActive()) {
             requestRead(); // added after the connection opened: the first request is due now
             started = true;
@@ -106,8 +89,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             request(request);
             wholeRequest = false;
             // Its body goes on as a body piece of its own (taking over the bytes), never as a second request.
-            DefaultLastHttpContent body = new DefaultLastHttpContent(whole.content());
-            body.trailingHeaders().set(whole.trailingHeaders());
+            LastHttpContent body = Requests.bodyOf(whole);
             if (closed) {
                 body.release();
             } else {
@@ -132,42 +114,20 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             refuseMalformed(Requests.statusFor(result.cause()), "the request is malformed");
             return;
         }
-        String problem = encoder == null ? Requests.http2Problem(request) : null;
-        Requests.adjustConverted(request, encoder == null, wholeRequest);
-        if (problem == null) {
-            problem = Requests.problem(request);
-        }
-        if (problem == null) {
-            // The decoder read the target's bytes as ISO-8859-1; they are UTF-8 (as Jetty reads them).
-            String target = Requests.utf8(request.uri());
-            if (target == null && encoder == null) {
-                // An HTTP/2 field's bytes that are not UTF-8 stay ISO-8859-1, as Jetty's HPACK reads them.
-                target = request.uri();
-            }
-            if (target == null) {
-                problem = "the request target is not valid UTF-8; percent-encode it";
-            } else {
-                request.setUri(target);
-            }
-        }
+        String problem = Requests.intake(request, encoder == null, wholeRequest);
         if (problem != null) {
             refuseMalformed(400, problem);
             return;
         }
         path = Requests.rawPath(request.uri());
-        keepAlive = HttpUtil.isKeepAlive(request);
-        requestComplete = false;
-        answerStarted = false;
-        draining = false;
-        awaitingContinue = HttpUtil.is100ContinueExpected(request);
-        if (encoder != null) {
-            encoder.answering(HttpMethod.HEAD.equals(request.method()));
-        }
-        pace = new BodyPace(
-                plane.limits().minRequestBodyRate(),
-                plane.limits().requestBodyGrace().toNanos(),
-                ctx.channel().eventLoop(),
-                this::bodyTooSlow);
+        answers.begin(request);
+        body.begin(
+                HttpUtil.is100ContinueExpected(request),
+                new BodyPace(
+                        plane.limits().minRequestBodyRate(),
+                        plane.limits().requestBodyGrace().toNanos(),
+                        ctx.channel().eventLoop(),
+                        this::bodyTooSlow));
         long thisRequest = ++requests;
         if (ReservedPaths.isReserved(path)) {
             if (relay == null) {
@@ -183,8 +143,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (!wholeRequest
                 && !Requests.hasBody(request)
                 && !closed
-                && !requestComplete
-                && !draining
+                && !body.complete()
+                && !body.draining()
                 && requests == thisRequest) {
             // The decoder has the (empty) end of the request ready: take it now, so the request is complete
             // (unless the exchange already ended and took it).
@@ -199,31 +159,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             bodyFailed(Requests.statusFor(content.decoderResult().cause()), "the request body is malformed");
             return;
         }
-        if (content instanceof LastHttpContent end && !end.trailingHeaders().isEmpty()) {
-            // Trailers never go on (nor on the Jetty plane): they could carry a token, an identity header
-            // or framing past the checks made on the head.
-            HttpContent withoutTrailers =
-                    new DefaultLastHttpContent(end.content().retain());
-            end.release();
-            content = withoutTrailers;
-        }
-        awaitingContinue = false;
-        if (pace != null) {
-            pace.arrived(content.content().readableBytes());
-        }
-        if (last) {
-            requestComplete = true;
-            if (pace != null) {
-                pace.stop();
-            }
-        }
-        if (draining) {
-            discarded += content.content().readableBytes();
-            content.release();
+        content = Requests.withoutTrailers(content);
+        body.arrived(content.content().readableBytes(), last);
+        if (body.draining()) {
+            boolean tooMuch = body.drop(content, last);
             if (last) {
-                draining = false;
                 next();
-            } else if (discarded > MAX_DISCARDED_BODY) {
+            } else if (tooMuch) {
                 if (encoder == null) {
                     resetStream(); // answered in full: the client is asked to stop sending, without error
                 } else {
@@ -243,8 +185,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** The exchange wants the next piece of the request body. */
     void readMore() {
-        if (!requestComplete && !closed) {
-            pace.waiting();
+        if (!body.complete() && !closed) {
+            body.waiting();
             requestRead();
         }
     }
@@ -269,57 +211,19 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         return ctx.channel();
     }
 
-    boolean answerStarted() {
-        return answerStarted;
-    }
-
     boolean requestComplete() {
-        return requestComplete;
+        return body.complete();
     }
 
-    /** Writes (and flushes) a part of the answer; the head first. */
-    void write(HttpObject part) {
-        write(part, true);
-    }
-
-    /**
-     * Writes a part of the answer, flushed now or (not {@code flush}) by the next {@link #flush()}: the
-     * parts of one upstream read go out together.
-     */
-    void write(HttpObject part, boolean flush) {
-        if (closed) {
-            ReferenceCountUtil.release(part);
-            return;
-        }
-        if (part instanceof io.netty.handler.codec.http.HttpResponse response
-                && response.status().code() >= 200) {
-            answerStarted = true;
-            if (!keepAlive) {
-                // The connection ends with this answer: say so.
-                response.headers().set(HttpHeaderNames.CONNECTION, "close");
-            }
-        }
-        // The end of an answer is watched by the idle timer (ClientIdle): it starts the time between requests.
-        ChannelPromise promise = part instanceof LastHttpContent ? ctx.newPromise() : ctx.voidPromise();
-        if (flush) {
-            ctx.writeAndFlush(part, promise);
-        } else {
-            ctx.write(part, promise);
-        }
-    }
-
-    /** Flushes what {@link #write(HttpObject, boolean)} left unflushed. */
-    void flush() {
-        if (!closed) {
-            ctx.flush();
-        }
+    /** Writes the answers: the exchanges write theirs through it. */
+    AnswerWriter answers() {
+        return answers;
     }
 
     /** Sends {@code 100 Continue}: the request was allowed and its body can go upstream now. */
     void sendContinue() {
-        awaitingContinue = false;
-        ctx.writeAndFlush(
-                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE), ctx.voidPromise());
+        body.continueSent();
+        answers.sendContinue();
     }
 
     /**
@@ -334,13 +238,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         if (encoder == null) {
             streamFinished();
-        } else if (!reusable || !keepAlive) {
+        } else if (!reusable || !answers.keepAlive()) {
             close();
-        } else if (requestComplete) {
+        } else if (body.complete()) {
             next();
         } else if (discardBody) {
-            draining = true;
-            discarded = 0;
+            body.startDraining();
             requestRead();
         } else {
             close();
@@ -349,20 +252,19 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * An HTTP/2 stream carries one request, so its answer never costs the connection anything: with
-     * the request body still arriving, the rest is read and dropped (up to {@link #MAX_DISCARDED_BODY})
+     * the request body still arriving, the rest is read and dropped (up to {@link BodyDrain#MAX_DISCARDED_BODY})
      * until the client's end of stream, as the Jetty plane does. Closing the stream before that would
      * reset it ({@code CANCEL}), which clients count as an error. A client still waiting for {@code 100
      * Continue} is told to stop instead, with {@code RST_STREAM(NO_ERROR)} after the complete answer
      * (RFC 9113 §8.1).
      */
     private void streamFinished() {
-        if (requestComplete) {
+        if (body.complete()) {
             next();
-        } else if (awaitingContinue) {
+        } else if (body.awaitingContinue()) {
             resetStream();
         } else {
-            draining = true;
-            discarded = 0;
+            body.startDraining();
             requestRead();
         }
     }
@@ -370,27 +272,24 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** Ends an answered HTTP/2 stream whose request body is not wanted: RFC 9113 §8.1's reset without error. */
     private void resetStream() {
         closed = true;
-        draining = false;
-        if (pace != null) {
-            pace.stop();
-        }
-        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR), ctx.voidPromise());
-        ctx.close();
+        body.stopDraining();
+        body.stopPace();
+        answers.resetStream();
     }
 
     /** Writes a complete answer PATgate made and ends the exchange ({@code discardBody}: see {@link #finished}). */
     void answer(FullHttpResponse response, boolean discardBody) {
         // An HTTP/2 stream never closes for its unread body (see streamFinished).
-        boolean closing = encoder != null && (!keepAlive || (!requestComplete && !discardBody));
+        boolean closing = encoder != null && (!answers.keepAlive() || (!body.complete() && !discardBody));
         if (closing) {
             Answers.closing(response);
         }
-        write(response);
+        answers.write(response);
         finished(!closing, discardBody);
     }
 
     private void next() {
-        pace = null;
+        body.forgetPace();
         if (inputShut && !ctx.pipeline().get(ExplicitReads.class).hasWaiting()) {
             // Nothing pipelined is waiting and the client sends no more.
             close();
@@ -400,13 +299,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void refuseMalformed(int status, String detail) {
-        keepAlive = false;
-        if (encoder != null) {
-            encoder.answering(false);
-        }
-        FullHttpResponse response = Answers.closing(Answers.problem(status, detail, null));
-        answerStarted = true;
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        answers.refuseAndClose(status, detail);
         closed = true;
         abortExchange();
     }
@@ -414,7 +307,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** A body piece failed to decode: nothing more of it goes anywhere. */
     private void bodyFailed(int status, String detail) {
         abortExchange();
-        if (answerStarted) {
+        if (answers.started()) {
             close();
         } else {
             refuseMalformed(status, detail);
@@ -422,15 +315,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void bodyTooSlow() {
-        if (closed || requestComplete) {
+        if (closed || body.complete()) {
             return;
         }
         LOG.debug("cutting a request body below limits.minRequestBodyRate");
         plane.slowBodiesCut().increment();
         abortExchange();
-        if (draining && encoder == null) {
+        if (body.draining() && encoder == null) {
             resetStream();
-        } else if (answerStarted) {
+        } else if (answers.started()) {
             close();
         } else {
             refuseMalformed(
@@ -441,9 +334,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void abortExchange() {
-        if (pace != null) {
-            pace.stop();
-        }
+        body.stopPace();
         Exchange current = exchange;
         exchange = null;
         if (current != null) {
@@ -458,9 +349,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     void tunnelled() {
         closed = true;
         exchange = null;
-        if (pace != null) {
-            pace.stop();
-        }
+        body.stopPace();
         if (relay != null) {
             relay.close();
         }
@@ -470,12 +359,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     void close() {
         if (!closed) {
             closed = true;
-            if (encoder == null) {
-                ctx.channel().flush();
-                ctx.close(); // an HTTP/2 stream: ends (or is reset) on its own, the connection stays
-            } else {
-                ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            }
+            answers.close();
         }
     }
 
@@ -492,10 +376,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (evt instanceof ChannelInputShutdownEvent) {
             // The client sent all it will: answer what is in progress, then close.
             inputShut = true;
-            if (exchange == null && !draining) {
+            if (exchange == null && !body.draining()) {
                 close();
             }
-        } else if (evt instanceof IdleStateEvent && exchange == null && !draining) {
+        } else if (evt instanceof IdleStateEvent && exchange == null && !body.draining()) {
             close();
         } else {
             ctx.fireUserEventTriggered(evt);

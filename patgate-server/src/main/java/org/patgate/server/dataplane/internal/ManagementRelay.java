@@ -219,7 +219,7 @@ final class ManagementRelay implements Exchange {
                 response.headers().remove(HttpHeaderNames.CONNECTION).remove(HttpHeaderNames.KEEP_ALIVE);
             }
         }
-        connection.write(part);
+        connection.answers().write(part);
         if (part instanceof LastHttpContent && interim) {
             interim = false;
         } else if (part instanceof LastHttpContent) {

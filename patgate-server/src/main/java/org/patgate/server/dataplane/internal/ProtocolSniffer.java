@@ -122,25 +122,32 @@ public final class ProtocolSniffer extends ByteToMessageDecoder {
                                         .addLast(new ClientConnection(plane, null));
                             }
                         }));
-        widenConnectionWindow(frames.connection());
+        widenWindows(frames.connection());
         // The connection itself reads on: each stream reads only when its exchange asks.
         ctx.channel().config().setAutoRead(true);
     }
 
     /**
-     * The connection's receive window beyond the protocol's 64 KiB, so the bodies of many streams (refused
-     * ones being drained among them) arrive without a round trip for every 32 KiB. Memory stays bounded:
-     * whatever no stream has read yet counts against this window.
+     * The receive windows, in force from now on rather than from the client's acknowledgement of the
+     * settings. The connection's window goes beyond the protocol's 64 KiB, so the bodies of many streams
+     * (refused ones being drained among them) arrive without a round trip for every 32 KiB; memory stays
+     * bounded, as whatever no stream has read yet counts against it. Each stream's window is the one the
+     * settings announce: Netty would apply it only when the client's SETTINGS ACK arrives, but a client
+     * may send up to the announced window as soon as it has read the settings, and its DATA can be on
+     * the wire before its ACK (Jetty's client does that). A stream whose body is not read meanwhile (its
+     * first decision still being made off the event loop) would then exceed the protocol's 64 KiB default
+     * and be reset, its request never answered.
      */
-    private static void widenConnectionWindow(Http2Connection connection) {
+    private static void widenWindows(Http2Connection connection) {
         try {
+            connection.local().flowController().initialWindowSize(STREAM_WINDOW);
             connection
                     .local()
                     .flowController()
                     .incrementWindowSize(
                             connection.connectionStream(), CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
         } catch (Http2Exception e) {
-            throw new IllegalStateException("the HTTP/2 connection window cannot be widened", e);
+            throw new IllegalStateException("the HTTP/2 receive windows cannot be widened", e);
         }
     }
 }

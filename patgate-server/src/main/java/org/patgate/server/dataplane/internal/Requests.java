@@ -1,10 +1,13 @@
 package org.patgate.server.dataplane.internal;
 
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.HttpConversionUtil;
@@ -14,11 +17,40 @@ import java.util.List;
  * The checks a decoded request head must pass before anything is done with it, beyond what the
  * decoder already refused: HTTP/1.0 or 1.1, a target in origin form, exactly one {@code Host} on
  * HTTP/1.1 (RFC 9112 §3.2), and a {@code Transfer-Encoding} that is exactly {@code chunked} (RFC
- * 9112 §6.1: anything else cannot be framed safely). Stateless.
+ * 9112 §6.1: anything else cannot be framed safely); and the ways a decoded message is readied before
+ * it goes on (Netty's HTTP/2 conversion headers removed, trailers dropped). Stateless.
  */
 final class Requests {
 
     private Requests() {}
+
+    /**
+     * Every check of a decoded head that is not a decoder failure, in order, with the head readied on
+     * the way ({@link #adjustConverted}, the target decoded as UTF-8 as Jetty reads it): why the
+     * request is refused with {@code 400}, or null when it passes. {@code whole}: an HTTP/2 request
+     * that came with its whole body.
+     */
+    static String intake(HttpRequest request, boolean http2, boolean whole) {
+        String problem = http2 ? http2Problem(request) : null;
+        adjustConverted(request, http2, whole);
+        if (problem == null) {
+            problem = problem(request);
+        }
+        if (problem != null) {
+            return problem;
+        }
+        // The decoder read the target's bytes as ISO-8859-1; they are UTF-8 (as Jetty reads them).
+        String target = utf8(request.uri());
+        if (target == null && http2) {
+            // An HTTP/2 field's bytes that are not UTF-8 stay ISO-8859-1, as Jetty's HPACK reads them.
+            target = request.uri();
+        }
+        if (target == null) {
+            return "the request target is not valid UTF-8; percent-encode it";
+        }
+        request.setUri(target);
+        return null;
+    }
 
     /** Why the request is refused with {@code 400}, or null when it passes. */
     static String problem(HttpRequest request) {
@@ -181,6 +213,26 @@ final class Requests {
         if (http2 && !whole && !request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
             HttpUtil.setTransferEncodingChunked(request, true);
         }
+    }
+
+    /** The body of an HTTP/2 request that came whole with its head, as a body piece of its own (taking over its bytes). */
+    static LastHttpContent bodyOf(LastHttpContent whole) {
+        DefaultLastHttpContent body = new DefaultLastHttpContent(whole.content());
+        body.trailingHeaders().set(whole.trailingHeaders());
+        return body;
+    }
+
+    /**
+     * The piece without its trailers, which never go on (nor on the Jetty plane): they could carry a
+     * token, an identity header or framing past the checks made on the head.
+     */
+    static HttpContent withoutTrailers(HttpContent content) {
+        if (content instanceof LastHttpContent end && !end.trailingHeaders().isEmpty()) {
+            HttpContent without = new DefaultLastHttpContent(end.content().retain());
+            end.release();
+            return without;
+        }
+        return content;
     }
 
     /** The status for a request the decoder refused: 414 and 431 for what was too long, else 400. */

@@ -147,7 +147,7 @@ final class UpstreamForward implements UpstreamHandler.Listener {
     @Override
     public void upstreamReadComplete() {
         if (!over) {
-            connection.flush();
+            connection.answers().flush();
         }
     }
 
@@ -211,7 +211,7 @@ final class UpstreamForward implements UpstreamHandler.Listener {
         if (part instanceof HttpContent content) {
             boolean last = content instanceof LastHttpContent;
             // Flushed at the end of the upstream read (upstreamReadComplete), or now when it is the last.
-            connection.write(content, last);
+            connection.answers().write(content, last);
             if (last) {
                 // Before the whole body was sent the upstream connection is done for (complete() closes it).
                 complete();
@@ -246,7 +246,7 @@ final class UpstreamForward implements UpstreamHandler.Listener {
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         answerStarted = true;
-        connection.write(response, false);
+        connection.answers().write(response, false);
         return true;
     }
 
@@ -281,7 +281,7 @@ final class UpstreamForward implements UpstreamHandler.Listener {
             return;
         }
         over = true;
-        connection.write(Tunnel.switchingAnswer(response));
+        connection.answers().write(Tunnel.switchingAnswer(response));
         exchange.record(status);
         connection.tunnelled();
         UpstreamHandler.of(lease.channel()).listener(null);
