@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
+import org.patgate.server.testing.TestServer;
 
 /**
  * PATgate's own pages answer some requests without reading their bodies (a 404, a 401 before login,
@@ -26,7 +27,10 @@ import org.patgate.server.testing.RunningGateway;
  * is read and dropped (up to the drain bound), never taken for the next request and never the reason
  * to cut the connection. Bodies with a length and chunked, small and of 256 KiB, each spelled many
  * times in a row, because the failure this guards against (the relay to PATgate's own server reusing
- * a connection whose request was only half sent) showed once in a thousand.
+ * a connection whose request was only half sent) showed once in a thousand. A target that Jetty's
+ * parser refuses ("Suspicious Path Character") is answered the same way on the Netty plane; the Jetty
+ * plane closes the connection after that answer (Jetty's own choice), so those two cases are left
+ * out there.
  */
 @EndToEndTest
 class UnreadBodyKeepAliveTest {
@@ -38,16 +42,35 @@ class UnreadBodyKeepAliveTest {
 
     record Unread(String name, String path, int body, boolean chunked, int status) {}
 
-    private static final List<Unread> UNREAD = List.of(
+    private static final List<Unread> UNREAD_EVERYWHERE = List.of(
             new Unread("not found, small, length", "/.patgate/nothing", 300, false, 404),
             new Unread("not found, 256 KiB, chunked", "/.patgate/nothing", 256 * 1024, true, 404),
             new Unread("not found, 256 KiB, length", "/.patgate/nothing", 256 * 1024, false, 404),
             new Unread("API without login, 256 KiB, chunked", "/.patgate/api/v1/tokens", 256 * 1024, true, 401),
-            new Unread("API without login, small, length", "/.patgate/api/v1/tokens", 300, false, 401),
-            // Refused by the server's parser as soon as it reads the head: it answers and closes while the
-            // body is still on its way (the relay's write fails, and its answer must still come through).
-            new Unread("suspicious path, 512 KiB, length", "/.patgate/api/v1/tokens/a%0Db", 512 * 1024, false, 400),
-            new Unread("suspicious path, 512 KiB, chunked", "/.patgate/api/v1/tokens/a%7Fb", 512 * 1024, true, 400));
+            new Unread("API without login, small, length", "/.patgate/api/v1/tokens", 300, false, 401));
+
+    private static final List<Unread> UNREAD = "jetty".equals(TestServer.DATA_PLANE)
+            ? UNREAD_EVERYWHERE
+            : java.util.stream.Stream.concat(
+                            UNREAD_EVERYWHERE.stream(),
+                            java.util.stream.Stream.of(
+                                    // Refused by the server's parser as soon as it reads the head: it answers and
+                                    // closes while the
+                                    // body is still on its way (the relay's write fails, and its answer must still come
+                                    // through).
+                                    new Unread(
+                                            "suspicious path, 512 KiB, length",
+                                            "/.patgate/api/v1/tokens/a%0Db",
+                                            512 * 1024,
+                                            false,
+                                            400),
+                                    new Unread(
+                                            "suspicious path, 512 KiB, chunked",
+                                            "/.patgate/api/v1/tokens/a%7Fb",
+                                            512 * 1024,
+                                            true,
+                                            400)))
+                    .toList();
 
     @Test
     void eachUnreadBodyLeavesTheConnectionServingTheNextRequest() throws Exception {
