@@ -60,6 +60,14 @@ final class ManagementRelay implements Exchange {
     private final List<HttpContent> pending = new ArrayList<>();
     /** Exchanges begun on new relay connections; a connection opened for an earlier one is not used. */
     private long exchanges;
+    /** The head of the request in progress, kept to send it once more (see {@link #failed}). */
+    private HttpRequest head;
+
+    private boolean headHasBody;
+    /** The request in progress went on a connection an earlier request had used. */
+    private boolean reusedConnection;
+
+    private boolean resent;
 
     ManagementRelay(ClientConnection connection, PlaneContext plane) {
         this.connection = connection;
@@ -79,12 +87,20 @@ final class ManagementRelay implements Exchange {
         headSent = false;
         serverKeepAlive = false;
         boolean hasBody = Requests.hasBody(request);
-        ReferenceCountUtil.retain(request);
-        if (relay != null && relay.isActive()) {
+        head = request;
+        headHasBody = hasBody;
+        resent = false;
+        reusedConnection = relay != null && relay.isActive();
+        if (reusedConnection) {
             sendHead(request, hasBody);
             return;
         }
         retireRelay(); // closed by the server: what it still reports is about an earlier request
+        connect(request, hasBody);
+    }
+
+    /** Opens a new relay connection and sends the head (and what came of the body meanwhile) on it. */
+    private void connect(HttpRequest request, boolean hasBody) {
         long opening = ++exchanges;
         Bootstrap bootstrap = new Bootstrap()
                 .group(plane.managementLoops())
@@ -106,14 +122,12 @@ final class ManagementRelay implements Exchange {
                 .addListener(done -> connection.loop().execute(() -> {
                     if (opening != exchanges || relay != null) {
                         // Opened for an exchange that ended (the client went away) before it was.
-                        ReferenceCountUtil.release(request);
                         if (done.isSuccess()) {
                             ((io.netty.channel.ChannelFuture) done).channel().close();
                         }
                         return;
                     }
                     if (!done.isSuccess()) {
-                        ReferenceCountUtil.release(request);
                         pending.forEach(HttpContent::release);
                         pending.clear();
                         LOG.warn(
@@ -127,7 +141,6 @@ final class ManagementRelay implements Exchange {
                     }
                     relay = ((io.netty.channel.ChannelFuture) done).channel();
                     if (!active) {
-                        ReferenceCountUtil.release(request);
                         relay.close();
                         return;
                     }
@@ -245,6 +258,15 @@ final class ManagementRelay implements Exchange {
     private void failed() {
         retireRelay();
         if (!active) {
+            return;
+        }
+        if (!answerStarted && reusedConnection && !headHasBody && !resent) {
+            // The server closed a kept-alive connection as this request went out on it (it does so after
+            // some answers that did not say so, e.g. to a target its parser refused): nothing came back
+            // and no body went, so the request goes once more, on a new connection.
+            resent = true;
+            reusedConnection = false;
+            connect(head, false);
             return;
         }
         active = false;
