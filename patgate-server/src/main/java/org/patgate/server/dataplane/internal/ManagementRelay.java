@@ -30,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import org.patgate.server.gateway.RequestTargets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +81,13 @@ final class ManagementRelay implements Exchange {
                 ? new DefaultHttpRequest(
                         received.protocolVersion(), received.method(), received.uri(), received.headers())
                 : received;
+        String refused = refusedTarget(request.uri());
+        if (refused != null) {
+            // Refused here: Jetty refuses such a target with a 400 and then closes the connection without
+            // saying so, which a next request on it would race.
+            connection.answer(Answers.problem(400, refused, null), true);
+            return;
+        }
         HopByHop.stripRelayed(request.headers());
         active = true;
         answerStarted = false;
@@ -97,6 +105,26 @@ final class ManagementRelay implements Exchange {
         }
         retireRelay(); // closed by the server: what it still reports is about an earlier request
         connect(request, hasBody);
+    }
+
+    /**
+     * Why PATgate's own server would refuse {@code target} before reading the request (an ambiguous
+     * target, or a control character encoded in its path), or null.
+     */
+    static String refusedTarget(String target) {
+        String violation = RequestTargets.violation(target);
+        if (violation != null) {
+            return violation;
+        }
+        int end = target.indexOf('?');
+        end = end < 0 ? target.length() : end;
+        for (int i = target.indexOf('%'); i >= 0 && i + 2 < end; i = target.indexOf('%', i + 1)) {
+            int value = Character.digit(target.charAt(i + 1), 16) * 16 + Character.digit(target.charAt(i + 2), 16);
+            if (value >= 0 && (value < 0x20 || value == 0x7f)) {
+                return "the request path holds an encoded control character";
+            }
+        }
+        return null;
     }
 
     /** Opens a new relay connection and sends the head (and what came of the body meanwhile) on it. */
