@@ -252,20 +252,29 @@ class RefusalFloodTest {
         Session session = SlowUploads.connect(client, gw.base());
         List<String> wrong = new ArrayList<>();
         for (int first = 0; first < requests; first += BATCH) {
-            List<CompletableFuture<Integer>> answers = new ArrayList<>();
+            List<Sent> sent = new ArrayList<>();
             for (int i = first; i < first + BATCH; i++) {
-                answers.add(send(session, gw.base(), kinds.get(i % kinds.size())));
+                sent.add(send(session, gw.base(), kinds.get(i % kinds.size())));
             }
             for (int i = first; i < first + BATCH; i++) {
                 Kind kind = kinds.get(i % kinds.size());
                 int status;
                 try {
-                    status = answers.get(i - first).get(10, TimeUnit.SECONDS);
+                    status = sent.get(i - first).status().get(10, TimeUnit.SECONDS);
                 } catch (TimeoutException e) {
                     status = SlowUploads.NOT_ANSWERED;
                 }
                 if (status != kind.status()) {
                     wrong.add("#" + i + " " + kind.name() + ": " + status);
+                }
+            }
+            // An answered stream still open (its body not all sent, or the answer never ended) would pile
+            // up against the connection's stream limit; each one must close before the next batch.
+            for (int i = first; i < first + BATCH; i++) {
+                try {
+                    sent.get(i - first).closed().get(30, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    wrong.add("#" + i + " " + kinds.get(i % kinds.size()).name() + ": stream never closed");
                 }
             }
             assertThat(wrong)
@@ -277,9 +286,13 @@ class RefusalFloodTest {
         session.close(0, "done", Callback.NOOP);
     }
 
-    /** Sends {@code kind} as a new stream; completes with its status, or CLOSED when reset without one. */
-    static CompletableFuture<Integer> send(Session session, URI base, Kind kind) throws Exception {
+    /** A stream sent: its status (or CLOSED when reset without one), and when it closed at both ends. */
+    record Sent(CompletableFuture<Integer> status, CompletableFuture<Void> closed) {}
+
+    /** Sends {@code kind} as a new stream. */
+    static Sent send(Session session, URI base, Kind kind) throws Exception {
         CompletableFuture<Integer> status = new CompletableFuture<>();
+        CompletableFuture<Void> closed = new CompletableFuture<>();
         HttpFields.Mutable headers = HttpFields.build();
         if (kind.token() != null) {
             headers.put("Authorization", authorization(kind));
@@ -314,8 +327,14 @@ class RefusalFloodTest {
                     }
 
                     @Override
+                    public void onClosed(Stream stream) {
+                        closed.complete(null);
+                    }
+
+                    @Override
                     public void onReset(Stream stream, ResetFrame frame, Callback callback) {
                         ENDINGS.add("reset " + frame.getError());
+                        closed.complete(null);
                         status.complete(SlowUploads.CLOSED);
                         callback.succeeded();
                     }
@@ -324,6 +343,7 @@ class RefusalFloodTest {
                     public void onFailure(
                             Stream stream, int error, String reason, Throwable failure, Callback callback) {
                         ENDINGS.add("failure " + error + " " + reason + " " + failure);
+                        closed.complete(null);
                         status.complete(SlowUploads.CLOSED);
                         callback.succeeded();
                     }
@@ -334,6 +354,6 @@ class RefusalFloodTest {
             // Not waited for: the answer may come, and the stream end, before all of a large body is sent.
             stream.data(new DataFrame(stream.getId(), ByteBuffer.wrap(body), true), Callback.NOOP);
         }
-        return status;
+        return new Sent(status, closed);
     }
 }
