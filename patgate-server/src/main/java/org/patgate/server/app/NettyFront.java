@@ -59,6 +59,7 @@ final class NettyFront implements AutoCloseable {
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("engine", "netty");
         health.put("transport", plane.transport());
+        health.put("eventLoops", plane.eventLoops());
         health.put("upstreamConnectionsOpen", plane.upstreamConnections());
         Map<String, Object> tls = plane.tlsHealth();
         if (!tls.isEmpty()) {

@@ -13,13 +13,23 @@ import org.patgate.server.config.internal.ConfigRules;
  * picks a free port, for tests. {@code dataPlane} chooses what forwards to the upstream: Netty
  * (the management API and UI then run behind it, unreachable from outside) or Jetty, which serves
  * everything itself. {@code transport} chooses Netty's I/O: io_uring, epoll, or the JDK's NIO,
- * {@code auto} taking the first that works on this machine. {@code tls} ({@code listen.tls.*}) says
+ * {@code auto} taking the first that works on this machine, on {@code eventLoops} threads (0: one per
+ * CPU core). {@code tls} ({@code listen.tls.*}) says
  * whether connections speak TLS and with which certificate; {@code proxyProtocol} whether
  * connections from {@code trustedProxies} start with a PROXY protocol header naming the client.
  * Declares its keys ({@link #KEYS}). Immutable and thread-safe.
  */
 public record ListenConfig(
-        String host, int port, DataPlane dataPlane, Transport transport, TlsConfig tls, ProxyProtocol proxyProtocol) {
+        String host,
+        int port,
+        DataPlane dataPlane,
+        Transport transport,
+        int eventLoops,
+        TlsConfig tls,
+        ProxyProtocol proxyProtocol) {
+
+    /** The most {@code listen.eventLoops} accepted: far beyond any useful count, short of a typo. */
+    public static final int MAX_EVENT_LOOPS = 256;
 
     /** YAML: {@code jetty} | {@code netty}. */
     public enum DataPlane {
@@ -85,6 +95,13 @@ public record ListenConfig(
             value -> {},
             ListenConfig::transport,
             "Netty's I/O: auto (io-uring, else epoll, else nio), io-uring, epoll or nio.");
+    public static final Setting<ListenConfig, Integer> EVENT_LOOPS = Setting.of(
+            "listen.eventLoops",
+            new SettingType.Int(),
+            0,
+            ConfigRules.range(0, MAX_EVENT_LOOPS),
+            ListenConfig::eventLoops,
+            "Threads doing the data plane's I/O with listen.dataPlane: netty; 0 (the default) starts one per CPU core.");
     public static final Setting<ListenConfig, ProxyProtocol> PROXY_PROTOCOL = Setting.of(
             "listen.proxyProtocol",
             new SettingType.Choice<>(ProxyProtocol.class),
@@ -94,7 +111,7 @@ public record ListenConfig(
             "off, or the PROXY protocol header (v1, v2 or any) connections from trustedProxies must start with.");
     /** Every {@code listen.*} key, {@code listen.tls.*} included. */
     public static final List<Setting<ListenConfig, ?>> KEYS = Stream.<Setting<ListenConfig, ?>>concat(
-                    Stream.of(HOST, PORT, DATA_PLANE, TRANSPORT, PROXY_PROTOCOL), TlsConfig.KEYS.stream())
+                    Stream.of(HOST, PORT, DATA_PLANE, TRANSPORT, EVENT_LOOPS, PROXY_PROTOCOL), TlsConfig.KEYS.stream())
             .toList();
 
     public ListenConfig {
@@ -102,6 +119,7 @@ public record ListenConfig(
         PORT.require(port);
         DATA_PLANE.require(dataPlane);
         TRANSPORT.require(transport);
+        EVENT_LOOPS.require(eventLoops);
         Objects.requireNonNull(tls, "listen.tls");
         PROXY_PROTOCOL.require(proxyProtocol);
         // Only the Netty data plane speaks TLS and reads PROXY headers: never serve plain HTTP where TLS was asked for.
@@ -122,7 +140,7 @@ public record ListenConfig(
 
     /** Plain HTTP without PROXY headers. */
     public ListenConfig(String host, int port, DataPlane dataPlane, Transport transport) {
-        this(host, port, dataPlane, transport, TlsConfig.none(), ProxyProtocol.OFF);
+        this(host, port, dataPlane, transport, 0, TlsConfig.none(), ProxyProtocol.OFF);
     }
 
     /** The default data plane and transport, plain HTTP, on {@code host:port}. */
@@ -137,6 +155,7 @@ public record ListenConfig(
                 PORT.pick(values),
                 DATA_PLANE.pick(values),
                 TRANSPORT.pick(values),
+                EVENT_LOOPS.pick(values),
                 new TlsConfig(
                         TlsConfig.CERTIFICATE.pick(values),
                         TlsConfig.KEY.pick(values),

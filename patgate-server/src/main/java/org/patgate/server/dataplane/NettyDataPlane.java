@@ -46,12 +46,14 @@ public final class NettyDataPlane implements AutoCloseable {
     /**
      * What the data plane needs from the configuration.
      *
+     * @param eventLoops the I/O threads to start
      * @param clientIdle how long an idle client connection stays open between requests
      */
     public record Settings(
             String host,
             int port,
             ListenConfig.Transport transport,
+            int eventLoops,
             URI upstream,
             Duration connectTimeout,
             Duration readTimeout,
@@ -75,6 +77,9 @@ public final class NettyDataPlane implements AutoCloseable {
                     config.listen().host(),
                     config.listen().port(),
                     config.listen().transport(),
+                    config.listen().eventLoops() > 0
+                            ? config.listen().eventLoops()
+                            : Runtime.getRuntime().availableProcessors(),
                     config.upstream().url(),
                     config.upstream().connectTimeout(),
                     config.upstream().readTimeout(),
@@ -118,8 +123,7 @@ public final class NettyDataPlane implements AutoCloseable {
     public static NettyDataPlane start(
             Settings settings, GatewayGate gate, ExchangeBudget budget, Path managementSocket) {
         Transports transports = Transports.choose(settings.transport());
-        MultiThreadIoEventLoopGroup loops =
-                transports.newGroup(Runtime.getRuntime().availableProcessors());
+        MultiThreadIoEventLoopGroup loops = transports.newGroup(settings.eventLoops());
         MultiThreadIoEventLoopGroup managementLoops = new MultiThreadIoEventLoopGroup(
                 1, new DefaultThreadFactory("patgate-management-relay", true), NioIoHandler.newFactory());
         try {
@@ -184,6 +188,11 @@ public final class NettyDataPlane implements AutoCloseable {
     /** The I/O in use: {@code io_uring}, {@code epoll} or {@code nio}. */
     public String transport() {
         return transport;
+    }
+
+    /** The I/O threads serving connections ({@code listen.eventLoops}, or one per CPU core). */
+    public int eventLoops() {
+        return ((MultiThreadIoEventLoopGroup) loops).executorCount();
     }
 
     /** The listener's TLS in health (provider, certificate expiry), empty without TLS. */

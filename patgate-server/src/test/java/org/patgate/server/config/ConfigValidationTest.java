@@ -28,6 +28,9 @@ class ConfigValidationTest {
                         "listen:\n  port: 70000", "listen.port: must be 0..65535 (0 picks a free port), got 70000"),
                 Arguments.of("listen:\n  port: \"abc\"", "listen.port: must be an integer, got 'abc'"),
                 Arguments.of("listen:\n  port: -1", "listen.port: must be 0..65535 (0 picks a free port), got -1"),
+                Arguments.of("listen:\n  eventLoops: -1", "listen.eventLoops: must be 0..256, got -1"),
+                Arguments.of("listen:\n  eventLoops: 257", "listen.eventLoops: must be 0..256, got 257"),
+                Arguments.of("listen:\n  eventLoops: two", "listen.eventLoops: must be an integer, got 'two'"),
                 Arguments.of("listen:\n  port: 0x1F90", "listen.port: must be an integer, got '0x1F90'"),
                 Arguments.of("listen:\n  port: 8080.5", "listen.port: must be an integer, got '8080.5'"),
                 Arguments.of(
