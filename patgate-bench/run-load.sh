@@ -189,10 +189,18 @@ if [ "$tls_cases" = 1 ]; then
     "ssl_certificate $tls_cert; ssl_certificate_key $tls_key; ssl_protocols TLSv1.3;
     location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; }" \
     "upstream backend { server 127.0.0.1:$upstream_port; keepalive 64; }" ssl
-  nginx_tls_engine="$("$nginx_bin" -V 2>&1 | grep -o 'running with OpenSSL [^ ]*\|built with OpenSSL [^ ]*' | head -1 \
+  # The library nginx runs with (it may differ from the one it was built with).
+  nginx_tls_engine="$("$nginx_bin" -V 2>&1 | grep -o 'running with OpenSSL [^ )]*' | head -1 | sed 's/.* with //')"
+  [ -n "$nginx_tls_engine" ] || nginx_tls_engine="$("$nginx_bin" -V 2>&1 | grep -o 'with OpenSSL [^ )]*' | head -1 \
     | sed 's/.* with //')"
   log "nginx TLS proxy on 127.0.0.1:$proxy_tls_port (${nginx_tls_engine:-TLS library unknown})"
 fi
+
+# The protocol and cipher suite a default OpenSSL client (as wrk is) agrees with HOST:PORT.
+tls_cipher() { # HOST:PORT
+  { timeout 10 openssl s_client -connect "$1" </dev/null 2>/dev/null || true; } \
+    | grep -o 'TLSv1\.[0-9], Cipher is [A-Z0-9_-]*' | head -1 | sed 's/, Cipher is / /'
+}
 
 # Starts a PATgate from JAR as NAME, creates a user and a read-write token through the management
 # API; sets url_NAME and token_NAME (NAME without dashes) and server_pid[NAME]. With "tls" it
@@ -251,6 +259,11 @@ if [ "$tls_cases" = 1 ]; then
   # Which TLS implementation PATgate chose (OpenSSL from netty-tcnative, or the JDK's), as health shows it.
   patgate_tls_engine="$(curl -sk "$tls_url/.patgate/health" | grep -o '"provider" *: *"[^"]*"' | head -1 \
     | sed 's/.*"\([^"]*\)"$/\1/')"
+  # Health says openssl for the BoringSSL that netty-tcnative-boringssl-static ships: say so, next to nginx's OpenSSL.
+  case "$patgate_tls_engine" in
+    openssl) patgate_tls_engine="openssl/BoringSSL via netty-tcnative" ;;
+    jdk) patgate_tls_engine="jdk/JSSE" ;;
+  esac
   log "PATgate's TLS engine: ${patgate_tls_engine:-unknown}"
 fi
 if [ -n "$baseline_jar" ]; then
@@ -371,8 +384,9 @@ facts="$(bench_machine_facts)
 - PATgate: \`bin/patgate serve\`, PATGATE_HEAP=256m (G1), H2 file database, identity header on, activity recording on${jfr:+, JFR profiling on (numbers include its overhead)}
 - PATgate health after the run: \`$(printf '%s' "$health" | tr -d '\n' | cut -c1-300)\`"
 if [ "$tls_cases" = 1 ]; then
+  nginx_cipher="$(tls_cipher "127.0.0.1:$proxy_tls_port")" patgate_cipher="$(tls_cipher "${tls_url#https://}")"
   facts="$facts
-- TLS: TLS 1.3 only on both, one self-signed EC P-256 certificate made for the run; PATgate (Netty plane) with \`listen.tls.certificate\`/\`key\`, TLS engine ${patgate_tls_engine:-unknown}; nginx \`listen ... ssl\` with ${nginx_tls_engine:-its TLS library}"
+- TLS: TLS 1.3 only on both, one self-signed EC P-256 certificate made for the run; PATgate (Netty plane) with \`listen.tls.certificate\`/\`key\`, TLS engine ${patgate_tls_engine:-unknown}; nginx \`listen ... ssl\` with ${nginx_tls_engine:-its TLS library}; agreed with a default OpenSSL $(openssl version | awk '{print $2}') client: nginx ${nginx_cipher:-unknown}, PATgate ${patgate_cipher:-unknown}"
 fi
 tls_prose=""
 [ "$tls_cases" = 0 ] || tls_prose="

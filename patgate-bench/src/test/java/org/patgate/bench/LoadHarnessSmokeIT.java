@@ -58,7 +58,7 @@ class LoadHarnessSmokeIT {
                 .contains("Target: patgate ≥ 0.8× nginx req/s at c=64")
                 // Over HTTPS: nginx and PATgate's Netty plane, each row naming its TLS engine.
                 .containsPattern("\\| nginx-tls \\(TLS: [^)]+\\) \\| 64 \\| \\d+ \\|")
-                .containsPattern("\\| netty-tls \\(TLS: (openssl|jdk)\\) \\| 64 \\| \\d+ \\|")
+                .containsPattern("\\| netty-tls \\(TLS: (openssl|jdk)[^)]*\\) \\| 64 \\| \\d+ \\|")
                 .containsPattern("\\| req/s netty-tls / nginx-tls \\| \\d+\\.\\d+× \\|")
                 .containsPattern("\\| proxy CPU per request netty-tls / nginx-tls \\| \\d+\\.\\d+× \\|")
                 .containsPattern("TLS \\(reported, no target\\) at c=64: .*TLS engine of PATgate: (openssl|jdk)")
