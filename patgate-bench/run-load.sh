@@ -202,14 +202,16 @@ tls_cipher() { # HOST:PORT
     | grep -o 'TLSv1\.[0-9], Cipher is [A-Z0-9_-]*' | head -1 | sed 's/, Cipher is / /'
 }
 
-# Starts a PATgate from JAR as NAME, creates a user and a read-write token through the management
-# API; sets url_NAME and token_NAME (NAME without dashes) and server_pid[NAME]. With "tls" it
-# listens with TLS 1.3 only, on the run's certificate.
+# Starts a PATgate from JAR as NAME without waiting for it (patgate_ready does); sets server_pid[NAME].
+# With "tls" it listens with TLS 1.3 only, on the run's certificate. The instances start side by
+# side: on a busy machine each start takes many seconds.
+declare -A admin_password_of=()
 start_patgate() { # NAME JAR JAVA-OPTS [DATA-PLANE] [tls]
-  local name="$1" dir="$work/$1" admin_password user_password token_json url token tls_env=()
+  local name="$1" dir="$work/$1" admin_password tls_env=()
   [ "${5:-}" = tls ] && tls_env=(PATGATE_LISTEN_TLS_CERTIFICATE="$tls_cert" PATGATE_LISTEN_TLS_KEY="$tls_key"
     PATGATE_LISTEN_TLS_PROTOCOLS=TLSv1.3)
   admin_password="$(random_alnum 24)"
+  admin_password_of[$name]="$admin_password"
   mkdir -p "$dir/data"
   (
     cd "$dir"
@@ -224,9 +226,15 @@ start_patgate() { # NAME JAR JAVA-OPTS [DATA-PLANE] [tls]
   ) >"$dir/patgate.log" 2>&1 &
   pids+=($!)
   server_pid[$name]=$!
+}
+
+# Waits for the PATgate started as NAME, creates a user and a read-write token through the
+# management API; sets url_NAME and token_NAME (NAME without dashes).
+patgate_ready() { # NAME
+  local name="$1" dir="$work/$1" admin_password="${admin_password_of[$1]}" user_password token_json url token
   local deadline=$((SECONDS + 90))
   until grep -q 'listening on http' "$dir/patgate.log"; do
-    if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "${pids[-1]}" 2>/dev/null; then
+    if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "${server_pid[$name]}" 2>/dev/null; then
       tail -30 "$dir/patgate.log" >&2; log "$name did not start"; exit 1
     fi
     sleep 0.2
@@ -248,13 +256,17 @@ start_patgate() { # NAME JAR JAVA-OPTS [DATA-PLANE] [tls]
 java_opts="${PATGATE_JAVA_OPTS:-}"
 [ -n "$jfr" ] && java_opts="$java_opts -XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
 start_patgate patgate "$root/patgate-server/target/patgate.jar" "$java_opts"
+[ "$netty_cases" = 0 ] || start_patgate patgate-netty "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty
+[ "$tls_cases" = 0 ] || start_patgate patgate-tls "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty tls
+[ -z "$baseline_jar" ] || start_patgate patgate-baseline "$baseline_jar" "${PATGATE_JAVA_OPTS:-}"
+patgate_ready patgate
 patgate_url="$url_patgate" token="$token_patgate"
 if [ "$netty_cases" = 1 ]; then
-  start_patgate patgate-netty "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty
+  patgate_ready patgate-netty
   netty_url="$url_patgatenetty" netty_token="$token_patgatenetty"
 fi
 if [ "$tls_cases" = 1 ]; then
-  start_patgate patgate-tls "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty tls
+  patgate_ready patgate-tls
   tls_url="$url_patgatetls" tls_token="$token_patgatetls"
   # Which TLS implementation PATgate chose (OpenSSL from netty-tcnative, or the JDK's), as health shows it.
   patgate_tls_engine="$(curl -sk "$tls_url/.patgate/health" | grep -o '"provider" *: *"[^"]*"' | head -1 \
@@ -266,9 +278,7 @@ if [ "$tls_cases" = 1 ]; then
   esac
   log "PATgate's TLS engine: ${patgate_tls_engine:-unknown}"
 fi
-if [ -n "$baseline_jar" ]; then
-  start_patgate patgate-baseline "$baseline_jar" "${PATGATE_JAVA_OPTS:-}"
-fi
+[ -z "$baseline_jar" ] || patgate_ready patgate-baseline
 prefix="${token%%_*}_"
 # Right prefix and length, garbage body and checksum: refused by the checksum, before any HMAC.
 bad_token="$prefix$(random_alnum $((${#token} - ${#prefix})))"
