@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load harness: wrk against an nginx upstream directly, through an nginx reverse proxy (the peer
-# people compare with) and through PATgate (good token, bad-checksum token, unknown token), on
-# loopback only, interleaved rounds, medians and ratios written to docs/benchmarks.md.
+# people compare with) and through PATgate (good token, bad-checksum token, unknown token), and
+# over HTTPS through both (same certificate, generated for the run), on loopback only, interleaved
+# rounds, medians and ratios written to docs/benchmarks.md.
 #
 #   patgate-bench/run-load.sh [--quick] [--rounds N] [--duration SECONDS] [--warmup SECONDS]
 #                             [--connections "16 64"] [--cases "..."] [--jfr FILE] [--no-write] [--no-install]
@@ -12,7 +13,9 @@
 #   --warmup S     seconds of PATgate warm-up (JIT) before measuring (default 10, or env WARMUP)
 #   --connections  wrk connection counts (default "16 64", or env CONNECTIONS)
 #   --cases        which cases to run (default "direct nginx patgate patgate-deny patgate-unknown netty
-#                  netty-deny"; netty* run a second PATgate with listen.dataPlane: netty)
+#                  netty-deny nginx-tls netty-tls"; netty and netty-deny run a second PATgate with
+#                  listen.dataPlane: netty; nginx-tls and netty-tls run nginx and a third PATgate (Netty)
+#                  with TLS 1.3 only and a self-signed certificate made with openssl for the run)
 #   --jfr FILE     record a JFR profile of PATgate for the whole run into FILE
 #   --baseline-jar JAR  also run this PATgate jar (e.g. an older build) as case patgate-baseline,
 #                  interleaved with the others: a before/after comparison under the same conditions
@@ -20,7 +23,8 @@
 #   --no-install   never apt-get; exit 3 if wrk or nginx is missing
 #
 # Installs wrk and nginx with apt-get when missing (needs root). Exit status 3: tools unavailable.
-# Every process it starts is stopped on exit. Needs a JDK 21+ (JAVA_HOME or java on PATH).
+# Every process it starts is stopped on exit. Needs a JDK 21+ (JAVA_HOME or java on PATH), and
+# openssl for the TLS cases (left out, with a warning, without it).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -42,7 +46,7 @@ while [ $# -gt 0 ]; do
     --baseline-jar) baseline_jar="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
     --no-write) write=0 ;;
     --no-install) install=0 ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-load.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -110,14 +114,15 @@ free_port() {
 
 wait_http() { # URL SECONDS: until the URL answers at all
   local deadline=$((SECONDS + $2))
-  until curl -s -o /dev/null --max-time 1 "$1"; do
+  until curl -sk -o /dev/null --max-time 1 "$1"; do
     [ "$SECONDS" -lt "$deadline" ] || { log "$1 did not answer within $2 s"; return 1; }
     sleep 0.2
   done
 }
 
-start_nginx() { # NAME PORT SERVER-BLOCK [HTTP-EXTRA]
-  local dir="$work/$1"
+start_nginx() { # NAME PORT SERVER-BLOCK [HTTP-EXTRA] [ssl]
+  local dir="$work/$1" scheme=http listen_extra=""
+  [ "${5:-}" = ssl ] && scheme=https listen_extra=" ssl"
   mkdir -p "$dir/tmp"
   cat >"$dir/nginx.conf" <<CONF
 worker_processes 1;
@@ -132,7 +137,7 @@ http {
   uwsgi_temp_path $dir/tmp/uwsgi; scgi_temp_path $dir/tmp/scgi;
   ${4:-}
   server {
-    listen 127.0.0.1:$2;
+    listen 127.0.0.1:$2$listen_extra;
     $3
   }
 }
@@ -140,7 +145,7 @@ CONF
   "$nginx_bin" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
   pids+=($!)
   server_pid["$1"]=$!
-  wait_http "http://127.0.0.1:$2/" 15 || { cat "$dir/error.log" >&2; exit 1; }
+  wait_http "$scheme://127.0.0.1:$2/" 15 || { cat "$dir/error.log" >&2; exit 1; }
 }
 
 declare -A server_pid=()
@@ -154,11 +159,59 @@ start_nginx proxy "$proxy_port" \
   "upstream backend { server 127.0.0.1:$upstream_port; keepalive 64; }"
 log "nginx upstream on 127.0.0.1:$upstream_port, nginx proxy on 127.0.0.1:$proxy_port"
 
-# Starts a PATgate from JAR as NAME, creates a user and a read-write token through the management
-# API; sets url_NAME and token_NAME (NAME without dashes) and server_pid[NAME].
-start_patgate() { # NAME JAR JAVA-OPTS [DATA-PLANE]
-  local name="$1" dir="$work/$1" admin_password user_password token_json url token
+# shellcheck disable=SC2206
+cases=(${cases_option:-direct nginx patgate patgate-deny patgate-unknown netty netty-deny nginx-tls netty-tls${baseline_jar:+ patgate-baseline}})
+netty_cases=0 tls_cases=0
+for case in "${cases[@]}"; do
+  case "$case" in
+    netty|netty-deny) netty_cases=1 ;;
+    nginx-tls|netty-tls) tls_cases=1 ;;
+  esac
+done
+if [ "$tls_cases" = 1 ] && ! command -v openssl >/dev/null 2>&1; then
+  log "openssl is missing: the TLS cases are left out"
+  tls_cases=0
+  for i in "${!cases[@]}"; do case "${cases[$i]}" in *-tls) unset 'cases[i]' ;; esac; done
+  cases=("${cases[@]}")
+fi
+if [ "$tls_cases" = 1 ]; then
+  # A throw-away self-signed certificate and key for this run only (in $work, removed on exit):
+  # EC P-256, the usual choice for a new server certificate, served by nginx and PATgate alike.
+  tls_cert="$work/tls/cert.pem" tls_key="$work/tls/key.pem"
+  mkdir -p "$work/tls"
+  (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj /CN=localhost -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' \
+    -keyout "$tls_key" -out "$tls_cert") >"$work/tls/openssl.log" 2>&1 || {
+    cat "$work/tls/openssl.log" >&2; log "openssl could not make the certificate"; exit 1; }
+  # Same upstream, keep-alive and worker settings as the plain nginx proxy; TLS 1.3 only, as PATgate.
+  proxy_tls_port="$(free_port)"
+  start_nginx proxy-tls "$proxy_tls_port" \
+    "ssl_certificate $tls_cert; ssl_certificate_key $tls_key; ssl_protocols TLSv1.3;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; }" \
+    "upstream backend { server 127.0.0.1:$upstream_port; keepalive 64; }" ssl
+  # The library nginx runs with (it may differ from the one it was built with).
+  nginx_tls_engine="$("$nginx_bin" -V 2>&1 | grep -o 'running with OpenSSL [^ )]*' | head -1 | sed 's/.* with //')"
+  [ -n "$nginx_tls_engine" ] || nginx_tls_engine="$("$nginx_bin" -V 2>&1 | grep -o 'with OpenSSL [^ )]*' | head -1 \
+    | sed 's/.* with //')"
+  log "nginx TLS proxy on 127.0.0.1:$proxy_tls_port (${nginx_tls_engine:-TLS library unknown})"
+fi
+
+# The protocol and cipher suite a default OpenSSL client (as wrk is) agrees with HOST:PORT.
+tls_cipher() { # HOST:PORT
+  { timeout 10 openssl s_client -connect "$1" </dev/null 2>/dev/null || true; } \
+    | grep -o 'TLSv1\.[0-9], Cipher is [A-Z0-9_-]*' | head -1 | sed 's/, Cipher is / /'
+}
+
+# Starts a PATgate from JAR as NAME without waiting for it (patgate_ready does); sets server_pid[NAME].
+# With "tls" it listens with TLS 1.3 only, on the run's certificate. The instances start side by
+# side: on a busy machine each start takes many seconds.
+declare -A admin_password_of=()
+start_patgate() { # NAME JAR JAVA-OPTS [DATA-PLANE] [tls]
+  local name="$1" dir="$work/$1" admin_password tls_env=()
+  [ "${5:-}" = tls ] && tls_env=(PATGATE_LISTEN_TLS_CERTIFICATE="$tls_cert" PATGATE_LISTEN_TLS_KEY="$tls_key"
+    PATGATE_LISTEN_TLS_PROTOCOLS=TLSv1.3)
   admin_password="$(random_alnum 24)"
+  admin_password_of[$name]="$admin_password"
   mkdir -p "$dir/data"
   (
     cd "$dir"
@@ -169,24 +222,30 @@ start_patgate() { # NAME JAR JAVA-OPTS [DATA-PLANE]
       PATGATE_DATABASE_URL="jdbc:h2:file:$dir/data/patgate" \
       PATGATE_TOKENS_PEPPERFILE="$dir/data/pepper" \
       PATGATE_BOOTSTRAP_ADMINUSERNAME=admin PATGATE_BOOTSTRAP_ADMINPASSWORD="$admin_password" \
-      "$root/bin/patgate" serve
+      ${tls_env[@]+"${tls_env[@]}"} "$root/bin/patgate" serve
   ) >"$dir/patgate.log" 2>&1 &
   pids+=($!)
   server_pid[$name]=$!
+}
+
+# Waits for the PATgate started as NAME, creates a user and a read-write token through the
+# management API; sets url_NAME and token_NAME (NAME without dashes).
+patgate_ready() { # NAME
+  local name="$1" dir="$work/$1" admin_password="${admin_password_of[$1]}" user_password token_json url token
   local deadline=$((SECONDS + 90))
   until grep -q 'listening on http' "$dir/patgate.log"; do
-    if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "${pids[-1]}" 2>/dev/null; then
+    if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "${server_pid[$name]}" 2>/dev/null; then
       tail -30 "$dir/patgate.log" >&2; log "$name did not start"; exit 1
     fi
     sleep 0.2
   done
-  url="$(grep -o 'listening on http://[^ ]*' "$dir/patgate.log" | head -1 | sed 's/listening on //')"
+  url="$(grep -o 'listening on https\{0,1\}://[^ ]*' "$dir/patgate.log" | head -1 | sed 's/listening on //')"
   log "$name on $url"
   user_password="$(random_alnum 24)"
-  curl -sf -u "admin:$admin_password" -H 'Content-Type: application/json' -o /dev/null "$url/.patgate/api/v1/users" \
+  curl -skf -u "admin:$admin_password" -H 'Content-Type: application/json' -o /dev/null "$url/.patgate/api/v1/users" \
     -d "{\"username\":\"loadtest\",\"password\":\"$user_password\",\"displayName\":\"Load Test\",\"email\":\"loadtest@example.invalid\",\"groups\":[]}" \
     || { log "creating the user on $name failed"; exit 1; }
-  token_json="$(curl -sf -u "loadtest:$user_password" -H 'Content-Type: application/json' "$url/.patgate/api/v1/tokens" \
+  token_json="$(curl -skf -u "loadtest:$user_password" -H 'Content-Type: application/json' "$url/.patgate/api/v1/tokens" \
     -d '{"name":"load test","scope":"read-write"}')" || { log "creating the token on $name failed"; exit 1; }
   token="$(printf '%s' "$token_json" | grep -o '"token" *: *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/')"
   [ -n "$token" ] || { log "no token in the answer of $name"; exit 1; }
@@ -197,18 +256,29 @@ start_patgate() { # NAME JAR JAVA-OPTS [DATA-PLANE]
 java_opts="${PATGATE_JAVA_OPTS:-}"
 [ -n "$jfr" ] && java_opts="$java_opts -XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
 start_patgate patgate "$root/patgate-server/target/patgate.jar" "$java_opts"
+[ "$netty_cases" = 0 ] || start_patgate patgate-netty "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty
+[ "$tls_cases" = 0 ] || start_patgate patgate-tls "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty tls
+[ -z "$baseline_jar" ] || start_patgate patgate-baseline "$baseline_jar" "${PATGATE_JAVA_OPTS:-}"
+patgate_ready patgate
 patgate_url="$url_patgate" token="$token_patgate"
-# shellcheck disable=SC2206
-cases=(${cases_option:-direct nginx patgate patgate-deny patgate-unknown netty netty-deny${baseline_jar:+ patgate-baseline}})
-netty_cases=0
-for case in "${cases[@]}"; do case "$case" in netty*) netty_cases=1 ;; esac; done
 if [ "$netty_cases" = 1 ]; then
-  start_patgate patgate-netty "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty
+  patgate_ready patgate-netty
   netty_url="$url_patgatenetty" netty_token="$token_patgatenetty"
 fi
-if [ -n "$baseline_jar" ]; then
-  start_patgate patgate-baseline "$baseline_jar" "${PATGATE_JAVA_OPTS:-}"
+if [ "$tls_cases" = 1 ]; then
+  patgate_ready patgate-tls
+  tls_url="$url_patgatetls" tls_token="$token_patgatetls"
+  # Which TLS implementation PATgate chose (OpenSSL from netty-tcnative, or the JDK's), as health shows it.
+  patgate_tls_engine="$(curl -sk "$tls_url/.patgate/health" | grep -o '"provider" *: *"[^"]*"' | head -1 \
+    | sed 's/.*"\([^"]*\)"$/\1/')"
+  # Health says openssl for the BoringSSL that netty-tcnative-boringssl-static ships: say so, next to nginx's OpenSSL.
+  case "$patgate_tls_engine" in
+    openssl) patgate_tls_engine="openssl/BoringSSL via netty-tcnative" ;;
+    jdk) patgate_tls_engine="jdk/JSSE" ;;
+  esac
+  log "PATgate's TLS engine: ${patgate_tls_engine:-unknown}"
 fi
+[ -z "$baseline_jar" ] || patgate_ready patgate-baseline
 prefix="${token%%_*}_"
 # Right prefix and length, garbage body and checksum: refused by the checksum, before any HMAC.
 bad_token="$prefix$(random_alnum $((${#token} - ${#prefix})))"
@@ -218,7 +288,7 @@ unknown_token="$("$java_cmd" -cp "$classpath" org.patgate.bench.cli.BenchCommand
 path=/rest/api/2/myself
 check_status() { # EXPECTED URL [HEADER]
   local got
-  got="$(curl -s -o /dev/null -w '%{http_code}' ${3:+-H "$3"} "$2")"
+  got="$(curl -sk -o /dev/null -w '%{http_code}' ${3:+-H "$3"} "$2")"
   [ "$got" = "$1" ] || { log "expected $1 from $2 but got $got"; exit 1; }
 }
 check_status 200 "http://127.0.0.1:$upstream_port$path"
@@ -231,10 +301,17 @@ if [ "$netty_cases" = 1 ]; then
   check_status 200 "$netty_url$path" "Authorization: Bearer $netty_token"
   check_status 401 "$netty_url$path" "Authorization: Bearer $bad_token"
 fi
+if [ "$tls_cases" = 1 ]; then
+  check_status 200 "https://127.0.0.1:$proxy_tls_port$path"
+  check_status 200 "$tls_url$path" "Authorization: Bearer $tls_token"
+  check_status 401 "$tls_url$path" "Authorization: Bearer $bad_token"
+fi
 url_of() {
   case "$1" in
     direct) echo "http://127.0.0.1:$upstream_port$path" ;;
     nginx) echo "http://127.0.0.1:$proxy_port$path" ;;
+    nginx-tls) echo "https://127.0.0.1:$proxy_tls_port$path" ;;
+    netty-tls) echo "$tls_url$path" ;;
     patgate-baseline) echo "$url_patgatebaseline$path" ;;
     netty*) echo "$netty_url$path" ;;
     *) echo "$patgate_url$path" ;;
@@ -248,6 +325,7 @@ header_of() {
     patgate-baseline) echo "Authorization: Bearer $token_patgatebaseline" ;;
     netty) echo "Authorization: Bearer $netty_token" ;;
     netty-deny) echo "Authorization: Bearer $bad_token" ;;
+    netty-tls) echo "Authorization: Bearer $tls_token" ;;
     *) echo "Accept: application/json" ;;
   esac
 }
@@ -265,6 +343,8 @@ proxy_pid_of() { # CASE: the process that does the work being measured (the upst
   case "$1" in
     direct) echo "${server_pid[upstream]}" ;;
     nginx) echo "${server_pid[proxy]}" ;;
+    nginx-tls) echo "${server_pid[proxy-tls]}" ;;
+    netty-tls) echo "${server_pid[patgate-tls]}" ;;
     patgate-baseline) echo "${server_pid[patgate-baseline]}" ;;
     netty*) echo "${server_pid[patgate-netty]}" ;;
     *) echo "${server_pid[patgate]}" ;;
@@ -280,6 +360,10 @@ run_wrk() { # CASE CONNECTIONS SECONDS OUTPUT
   after="$(cpu_ticks "$pid")"
   # CPU per request is steadier than requests/s on a shared machine: it does not count waiting.
   echo "Proxy CPU ms: $(( (after - before) * 1000 / ticks_per_second ))" >>"$4"
+  case "$1" in
+    netty-tls) echo "TLS engine: ${patgate_tls_engine:-unknown}" >>"$4" ;;
+    nginx-tls) echo "TLS engine: ${nginx_tls_engine:-unknown}" >>"$4" ;;
+  esac
 }
 
 # --- warm-up and measurement -------------------------------------------------------------------
@@ -289,6 +373,7 @@ run_wrk patgate 64 "$half" "$work/warmup-1.txt"
 run_wrk patgate-deny 64 "$((warmup - half > 0 ? warmup - half : 1))" "$work/warmup-2.txt"
 [ -z "$baseline_jar" ] || run_wrk patgate-baseline 64 "$half" "$work/warmup-3.txt"
 [ "$netty_cases" = 0 ] || run_wrk netty 64 "$half" "$work/warmup-4.txt"
+[ "$tls_cases" = 0 ] || run_wrk netty-tls 64 "$half" "$work/warmup-5.txt"
 
 results="$here/target/load/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
@@ -308,13 +393,23 @@ facts="$(bench_machine_facts)
 - wrk: $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')
 - PATgate: \`bin/patgate serve\`, PATGATE_HEAP=256m (G1), H2 file database, identity header on, activity recording on${jfr:+, JFR profiling on (numbers include its overhead)}
 - PATgate health after the run: \`$(printf '%s' "$health" | tr -d '\n' | cut -c1-300)\`"
+if [ "$tls_cases" = 1 ]; then
+  nginx_cipher="$(tls_cipher "127.0.0.1:$proxy_tls_port")" patgate_cipher="$(tls_cipher "${tls_url#https://}")"
+  facts="$facts
+- TLS: TLS 1.3 only on both, one self-signed EC P-256 certificate made for the run; PATgate (Netty plane) with \`listen.tls.certificate\`/\`key\`, TLS engine ${patgate_tls_engine:-unknown}; nginx \`listen ... ssl\` with ${nginx_tls_engine:-its TLS library}; agreed with a default OpenSSL $(openssl version | awk '{print $2}') client: nginx ${nginx_cipher:-unknown}, PATgate ${patgate_cipher:-unknown}"
+fi
+tls_prose=""
+[ "$tls_cases" = 0 ] || tls_prose="
+The \`-tls\` cases send the same requests over HTTPS (TLS 1.3 on kept-alive connections, so they
+measure the encryption of the traffic more than handshakes) to nginx and to PATgate's Netty plane,
+both with the same certificate and key; each case's row names the TLS engine it ran on."
 report="$("$java_cmd" -cp "$classpath" org.patgate.bench.cli.BenchCommand load-report "$results")"
 section="## Load test (wrk)
 
 Generated by \`$invocation\` (rounds=$rounds, duration=${duration}s, warm-up=${warmup}s, connections: $connections);
 each run is \`wrk -t2 -c<N> -d${duration}s --latency -H '<header>' <url>$path\`, cases interleaved
 (${cases[*]}, then again), all on loopback on one machine: wrk, nginx and PATgate share its CPUs.
-Raw wrk output: \`patgate-bench/target/load/$(basename "$results")/\`.
+Raw wrk output: \`patgate-bench/target/load/$(basename "$results")/\`.$tls_prose
 
 $facts
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,13 +21,23 @@ import java.util.stream.Stream;
 public final class LoadReport {
 
     static final List<String> CASE_ORDER = List.of(
-            "direct", "nginx", "patgate", "patgate-deny", "patgate-unknown", "netty", "netty-deny", "patgate-baseline");
+            "direct",
+            "nginx",
+            "patgate",
+            "patgate-deny",
+            "patgate-unknown",
+            "netty",
+            "netty-deny",
+            "nginx-tls",
+            "netty-tls",
+            "patgate-baseline");
 
     private static final Pattern FILE = Pattern.compile("(.+)-c(\\d+)-r(\\d+)\\.txt");
     private static final Pattern REQUESTS = Pattern.compile("(?m)^Requests/sec:\\s+([0-9.]+)");
     private static final Pattern NON_2XX = Pattern.compile("(?m)Non-2xx or 3xx responses:\\s+(\\d+)");
     private static final Pattern TOTAL = Pattern.compile("(?m)^\\s*(\\d+) requests in ");
     private static final Pattern PROXY_CPU = Pattern.compile("(?m)^Proxy CPU ms: (\\d+)");
+    private static final Pattern TLS_ENGINE = Pattern.compile("(?m)^TLS engine: (.+)$");
     private static final Pattern SOCKET_ERRORS =
             Pattern.compile("(?m)Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
@@ -36,7 +45,9 @@ public final class LoadReport {
 
     /**
      * One wrk run's numbers; latencies in milliseconds; {@code cpuMicrosPerRequest} is the CPU time
-     * the measured proxy process used per request (NaN when the run did not record it).
+     * the measured proxy process used per request (NaN when the run did not record it);
+     * {@code tlsEngine} names the TLS implementation the proxy served the run with, empty for plain
+     * HTTP.
      */
     record Run(
             String caseName,
@@ -47,7 +58,8 @@ public final class LoadReport {
             double p99Ms,
             long non2xx,
             long socketErrors,
-            double cpuMicrosPerRequest) {}
+            double cpuMicrosPerRequest,
+            String tlsEngine) {}
 
     /** Parses wrk {@code --latency} output. */
     static Run parse(String caseName, int connections, int round, String wrkOutput) {
@@ -66,6 +78,7 @@ public final class LoadReport {
         }
         Matcher total = TOTAL.matcher(wrkOutput);
         Matcher cpu = PROXY_CPU.matcher(wrkOutput);
+        Matcher tlsEngine = TLS_ENGINE.matcher(wrkOutput);
         double cpuPerRequest = total.find() && cpu.find() && Long.parseLong(total.group(1)) > 0
                 ? Long.parseLong(cpu.group(1)) * 1000.0 / Long.parseLong(total.group(1))
                 : Double.NaN;
@@ -78,7 +91,8 @@ public final class LoadReport {
                 percentile(wrkOutput, "99"),
                 non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0,
                 socketErrors,
-                cpuPerRequest);
+                cpuPerRequest,
+                tlsEngine.find() ? tlsEngine.group(1).strip() : "");
     }
 
     private static double percentile(String wrkOutput, String percent) {
@@ -113,7 +127,7 @@ public final class LoadReport {
         return runs;
     }
 
-    /** Medians over rounds of one case at one connection count. */
+    /** Medians over rounds of one case at one connection count; the TLS engine of its first round that had one. */
     record Summary(
             String caseName,
             int connections,
@@ -123,7 +137,8 @@ public final class LoadReport {
             long non2xx,
             long socketErrors,
             List<Double> rounds,
-            double cpuMicrosPerRequest) {}
+            double cpuMicrosPerRequest,
+            String tlsEngine) {}
 
     static List<Summary> summarise(List<Run> runs) {
         Map<String, Map<Integer, List<Run>>> grouped = new TreeMap<>(caseOrder());
@@ -147,7 +162,12 @@ public final class LoadReport {
                     Stats.median(list.stream()
                             .map(Run::cpuMicrosPerRequest)
                             .filter(v -> !v.isNaN())
-                            .toList())));
+                            .toList()),
+                    list.stream()
+                            .map(Run::tlsEngine)
+                            .filter(engine -> !engine.isEmpty())
+                            .findFirst()
+                            .orElse("")));
         }));
         summaries.sort(Comparator.comparingInt(Summary::connections).thenComparing(Summary::caseName, caseOrder()));
         return summaries;
@@ -167,6 +187,7 @@ public final class LoadReport {
         for (Summary s : summaries) {
             out.append("| ")
                     .append(s.caseName())
+                    .append(s.tlsEngine().isEmpty() ? "" : " (TLS: " + s.tlsEngine() + ")")
                     .append(" | ")
                     .append(s.connections())
                     .append(" | ")
@@ -194,11 +215,12 @@ public final class LoadReport {
         out.append("\n|---|");
         connectionCounts.forEach(c -> out.append("---:|"));
         out.append('\n');
-        ratioRow(out, summaries, connectionCounts, "req/s patgate / nginx", "patgate", "nginx", false);
-        ratioRow(out, summaries, connectionCounts, "req/s patgate / direct", "patgate", "direct", false);
-        ratioRow(out, summaries, connectionCounts, "req/s nginx / direct", "nginx", "direct", false);
-        ratioRow(out, summaries, connectionCounts, "req/s patgate-deny / patgate", "patgate-deny", "patgate", false);
-        ratioRow(
+        LoadRows.ratioRow(out, summaries, connectionCounts, "req/s patgate / nginx", "patgate", "nginx", false);
+        LoadRows.ratioRow(out, summaries, connectionCounts, "req/s patgate / direct", "patgate", "direct", false);
+        LoadRows.ratioRow(out, summaries, connectionCounts, "req/s nginx / direct", "nginx", "direct", false);
+        LoadRows.ratioRow(
+                out, summaries, connectionCounts, "req/s patgate-deny / patgate", "patgate-deny", "patgate", false);
+        LoadRows.ratioRow(
                 out,
                 summaries,
                 connectionCounts,
@@ -206,9 +228,9 @@ public final class LoadReport {
                 "patgate-unknown",
                 "patgate",
                 false);
-        ratioRow(out, summaries, connectionCounts, "p99 patgate / nginx", "patgate", "nginx", true);
+        LoadRows.ratioRow(out, summaries, connectionCounts, "p99 patgate / nginx", "patgate", "nginx", true);
         if (summaries.stream().anyMatch(s -> s.caseName().equals("patgate-baseline"))) {
-            ratioRow(
+            LoadRows.ratioRow(
                     out,
                     summaries,
                     connectionCounts,
@@ -219,66 +241,98 @@ public final class LoadReport {
         }
         boolean netty = summaries.stream().anyMatch(s -> s.caseName().equals("netty"));
         if (netty) {
-            ratioRow(out, summaries, connectionCounts, "req/s netty / nginx", "netty", "nginx", false);
-            ratioRow(out, summaries, connectionCounts, "req/s netty / patgate (Jetty)", "netty", "patgate", false);
-            ratioRow(out, summaries, connectionCounts, "req/s netty-deny / netty", "netty-deny", "netty", false);
-            ratioRow(out, summaries, connectionCounts, "p99 netty / nginx", "netty", "nginx", true);
+            LoadRows.ratioRow(out, summaries, connectionCounts, "req/s netty / nginx", "netty", "nginx", false);
+            LoadRows.ratioRow(
+                    out, summaries, connectionCounts, "req/s netty / patgate (Jetty)", "netty", "patgate", false);
+            LoadRows.ratioRow(
+                    out, summaries, connectionCounts, "req/s netty-deny / netty", "netty-deny", "netty", false);
+            LoadRows.ratioRow(out, summaries, connectionCounts, "p99 netty / nginx", "netty", "nginx", true);
         }
-        cpuRow(out, summaries, connectionCounts, "patgate", "nginx");
-        cpuRow(out, summaries, connectionCounts, "netty", "nginx");
-        cpuRow(out, summaries, connectionCounts, "patgate", "patgate-baseline");
+        LoadRows.cpuRow(out, summaries, connectionCounts, "patgate", "nginx");
+        LoadRows.cpuRow(out, summaries, connectionCounts, "netty", "nginx");
+        LoadRows.cpuRow(out, summaries, connectionCounts, "patgate", "patgate-baseline");
+        boolean tls = summaries.stream().anyMatch(s -> s.caseName().equals("netty-tls"));
+        if (tls) {
+            LoadRows.ratioRow(
+                    out, summaries, connectionCounts, "req/s netty-tls / nginx-tls", "netty-tls", "nginx-tls", false);
+            LoadRows.ratioRow(
+                    out, summaries, connectionCounts, "p99 netty-tls / nginx-tls", "netty-tls", "nginx-tls", true);
+            LoadRows.cpuRow(out, summaries, connectionCounts, "netty-tls", "nginx-tls");
+            LoadRows.ratioRow(
+                    out,
+                    summaries,
+                    connectionCounts,
+                    "req/s netty-tls / netty (TLS cost)",
+                    "netty-tls",
+                    "netty",
+                    false);
+            LoadRows.ratioRow(
+                    out,
+                    summaries,
+                    connectionCounts,
+                    "req/s nginx-tls / nginx (TLS cost)",
+                    "nginx-tls",
+                    "nginx",
+                    false);
+        }
         if (!connectionCounts.isEmpty()) {
             int c = connectionCounts.getLast();
             out.append('\n');
-            target(
+            LoadRows.target(
                     out,
                     "patgate ≥ 0.8× nginx req/s at c=" + c,
-                    value(summaries, "patgate", c, false) / value(summaries, "nginx", c, false),
+                    LoadRows.value(summaries, "patgate", c, false) / LoadRows.value(summaries, "nginx", c, false),
                     0.8,
                     true);
-            target(
+            LoadRows.target(
                     out,
                     "patgate p99 ≤ 2× nginx p99 at c=" + c,
-                    value(summaries, "patgate", c, true) / value(summaries, "nginx", c, true),
+                    LoadRows.value(summaries, "patgate", c, true) / LoadRows.value(summaries, "nginx", c, true),
                     2.0,
                     false);
-            target(
+            LoadRows.target(
                     out,
                     "patgate-deny ≥ 1.5× patgate req/s at c=" + c,
-                    value(summaries, "patgate-deny", c, false) / value(summaries, "patgate", c, false),
+                    LoadRows.value(summaries, "patgate-deny", c, false)
+                            / LoadRows.value(summaries, "patgate", c, false),
                     1.5,
                     true);
             if (netty) {
                 // Issue 13's targets for the Netty data plane.
-                target(
+                LoadRows.target(
                         out,
                         "netty ≥ 0.9× nginx req/s at c=" + c,
-                        value(summaries, "netty", c, false) / value(summaries, "nginx", c, false),
+                        LoadRows.value(summaries, "netty", c, false) / LoadRows.value(summaries, "nginx", c, false),
                         0.9,
                         true);
-                target(
+                LoadRows.target(
                         out,
                         "netty proxy CPU per request ≤ 1.3× nginx's at c=" + c,
-                        cpu(summaries, "netty", c) / cpu(summaries, "nginx", c),
+                        LoadRows.cpu(summaries, "netty", c) / LoadRows.cpu(summaries, "nginx", c),
                         1.3,
                         false);
-                target(
+                LoadRows.target(
                         out,
                         "netty p99 ≤ 1.5× nginx p99 at c=" + c,
-                        value(summaries, "netty", c, true) / value(summaries, "nginx", c, true),
+                        LoadRows.value(summaries, "netty", c, true) / LoadRows.value(summaries, "nginx", c, true),
                         1.5,
                         false);
-                target(
+                LoadRows.target(
                         out,
                         "netty-deny ≥ 1.5× netty req/s at c=" + c,
-                        value(summaries, "netty-deny", c, false) / value(summaries, "netty", c, false),
+                        LoadRows.value(summaries, "netty-deny", c, false)
+                                / LoadRows.value(summaries, "netty", c, false),
                         1.5,
                         true);
+            }
+            if (tls) {
+                LoadRows.tlsLine(out, summaries, c);
             }
         }
         summaries.stream()
                 .filter(s -> s.caseName().equals("patgate")
                         || s.caseName().equals("netty")
+                        || s.caseName().equals("netty-tls")
                         || s.caseName().equals("patgate-baseline")
                         || !(s.caseName().startsWith("patgate") || s.caseName().startsWith("netty")))
                 .filter(s -> s.non2xx() > 0 || s.socketErrors() > 0)
@@ -292,73 +346,6 @@ public final class LoadReport {
                         .append(s.socketErrors())
                         .append(" socket errors; its numbers are suspect.\n"));
         return out.toString();
-    }
-
-    private static void ratioRow(
-            StringBuilder out,
-            List<Summary> summaries,
-            List<Integer> connectionCounts,
-            String label,
-            String numerator,
-            String denominator,
-            boolean p99) {
-        out.append("| ").append(label).append(" |");
-        for (int c : connectionCounts) {
-            out.append(' ')
-                    .append(Stats.ratio(value(summaries, numerator, c, p99), value(summaries, denominator, c, p99)))
-                    .append(" |");
-        }
-        out.append('\n');
-    }
-
-    /** Proxy CPU per request, PATgate against nginx: the cost that does not depend on who else uses the CPUs. */
-    private static void cpuRow(
-            StringBuilder out,
-            List<Summary> summaries,
-            List<Integer> connectionCounts,
-            String numerator,
-            String denominator) {
-        if (summaries.stream().noneMatch(s -> s.caseName().equals(denominator))) {
-            return;
-        }
-        out.append("| proxy CPU per request ")
-                .append(numerator)
-                .append(" / ")
-                .append(denominator)
-                .append(" |");
-        for (int c : connectionCounts) {
-            out.append(' ')
-                    .append(Stats.ratio(cpu(summaries, numerator, c), cpu(summaries, denominator, c)))
-                    .append(" |");
-        }
-        out.append('\n');
-    }
-
-    private static double cpu(List<Summary> summaries, String caseName, int connections) {
-        return summaries.stream()
-                .filter(s -> s.caseName().equals(caseName) && s.connections() == connections)
-                .findFirst()
-                .map(Summary::cpuMicrosPerRequest)
-                .orElse(Double.NaN);
-    }
-
-    private static void target(StringBuilder out, String what, double ratio, double limit, boolean atLeast) {
-        String verdict =
-                Double.isNaN(ratio) ? "not measured" : (atLeast ? ratio >= limit : ratio <= limit) ? "met" : "MISSED";
-        out.append("- Target: ")
-                .append(what)
-                .append(": ")
-                .append(Stats.format(ratio, 2))
-                .append("× — ")
-                .append(verdict)
-                .append('\n');
-    }
-
-    private static double value(List<Summary> summaries, String caseName, int connections, boolean p99) {
-        Optional<Summary> found = summaries.stream()
-                .filter(s -> s.caseName().equals(caseName) && s.connections() == connections)
-                .findFirst();
-        return found.map(s -> p99 ? s.p99Ms() : s.requestsPerSecond()).orElse(Double.NaN);
     }
 
     /** The markdown report for a directory of wrk outputs; refuses a directory without any. */

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs {@code run-load.sh --quick --connections 64 --no-write} (a second of wrk per case) against the built
- * PATgate jar so the harness cannot rot. Skipped when wrk or nginx is missing and cannot be
+ * Runs {@code run-load.sh --quick --connections 64 --no-write} (a second of wrk per case, the TLS
+ * cases included) against the built PATgate jar so the harness cannot rot. Skipped when wrk or nginx is missing and cannot be
  * installed (the script's exit status 3).
  */
 class LoadHarnessSmokeIT {
@@ -37,7 +37,7 @@ class LoadHarnessSmokeIT {
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("BENCH_CLASSPATH", System.getProperty("java.class.path"));
         Process process = builder.start();
-        boolean finished = process.waitFor(120, TimeUnit.SECONDS);
+        boolean finished = process.waitFor(240, TimeUnit.SECONDS);
         if (!finished) {
             process.destroy(); // the script's trap stops nginx and PATgate
             process.waitFor(20, TimeUnit.SECONDS);
@@ -46,7 +46,7 @@ class LoadHarnessSmokeIT {
         Files.deleteIfExists(output);
 
         assertThat(finished)
-                .as("run-load.sh finished within 120 s; output:%n%s", log)
+                .as("run-load.sh finished within 240 s; output:%n%s", log)
                 .isTrue();
         assumeTrue(process.exitValue() != 3, "wrk or nginx is missing and could not be installed");
         assertThat(process.exitValue()).as("exit status; output:%n%s", log).isZero();
@@ -56,7 +56,15 @@ class LoadHarnessSmokeIT {
                 .containsPattern("\\| patgate-deny \\| 64 \\| \\d+ \\|")
                 .containsPattern("\\| req/s patgate / nginx \\| \\d+\\.\\d+× \\|")
                 .contains("Target: patgate ≥ 0.8× nginx req/s at c=64")
-                .doesNotContain("Warning: patgate c=");
+                // Over HTTPS: nginx and PATgate's Netty plane, each row naming its TLS engine.
+                .containsPattern("\\| nginx-tls \\(TLS: [^)]+\\) \\| 64 \\| \\d+ \\|")
+                .containsPattern("\\| netty-tls \\(TLS: (openssl|jdk)[^)]*\\) \\| 64 \\| \\d+ \\|")
+                .containsPattern("\\| req/s netty-tls / nginx-tls \\| \\d+\\.\\d+× \\|")
+                .containsPattern("\\| proxy CPU per request netty-tls / nginx-tls \\| \\d+\\.\\d+× \\|")
+                .containsPattern("TLS \\(reported, no target\\) at c=64: .*TLS engine of PATgate: (openssl|jdk)")
+                .doesNotContain("Warning: patgate c=")
+                .doesNotContain("Warning: netty-tls c=")
+                .doesNotContain("Warning: nginx-tls c=");
         assertThat(Files.exists(doc) ? Files.readString(doc) : null)
                 .as("--no-write leaves the doc alone")
                 .isEqualTo(docBefore);

@@ -116,6 +116,60 @@ class LoadReportTest {
     }
 
     @Test
+    void theTlsCasesAreComparedWithNginxOverTlsAndNameTheirTlsEngines() {
+        List<LoadReport.Run> runs = new ArrayList<>();
+        runs.add(LoadReport.parse("nginx", 64, 1, wrk(20_000, "1.00ms", "4.00ms")));
+        runs.add(LoadReport.parse("netty", 64, 1, wrk(24_000, "1.00ms", "6.00ms")));
+        runs.add(LoadReport.parse(
+                "nginx-tls",
+                64,
+                1,
+                "  128000 requests in 8.00s\n" + wrk(16_000, "1.00ms", "5.00ms")
+                        + "Proxy CPU ms: 6400\nTLS engine: OpenSSL 3.0.20\n"));
+        runs.add(LoadReport.parse(
+                "netty-tls",
+                64,
+                1,
+                "  144000 requests in 8.00s\n" + wrk(18_000, "1.00ms", "9.00ms")
+                        + "Proxy CPU ms: 6480\nTLS engine: openssl\n"));
+
+        String report = LoadReport.render(LoadReport.summarise(runs));
+
+        assertThat(report).contains("| nginx-tls (TLS: OpenSSL 3.0.20) | 64 | 16000 |");
+        assertThat(report).contains("| netty-tls (TLS: openssl) | 64 | 18000 |");
+        assertThat(report).contains("| nginx | 64 | 20000 |");
+        assertThat(report).contains("| req/s netty-tls / nginx-tls | 1.13× |");
+        assertThat(report).contains("| p99 netty-tls / nginx-tls | 1.80× |");
+        // 6480 ms over 144000 requests (45 µs) against 6400 ms over 128000 (50 µs).
+        assertThat(report).contains("| proxy CPU per request netty-tls / nginx-tls | 0.90× |");
+        assertThat(report).contains("| req/s netty-tls / netty (TLS cost) | 0.75× |");
+        assertThat(report).contains("| req/s nginx-tls / nginx (TLS cost) | 0.80× |");
+        assertThat(report)
+                .contains("- TLS (reported, no target) at c=64: netty-tls 1.13× nginx-tls req/s, 0.90× its CPU per"
+                        + " request, p99 1.80×; TLS engine of PATgate: openssl, of nginx: OpenSSL 3.0.20");
+        assertThat(report.indexOf("| netty | 64")).isLessThan(report.indexOf("| nginx-tls"));
+        assertThat(report.indexOf("| nginx-tls")).isLessThan(report.indexOf("| netty-tls"));
+    }
+
+    @Test
+    void withoutTheTlsCasesTheReportHasNoTlsLines() {
+        String report = LoadReport.render(LoadReport.summarise(List.of(
+                LoadReport.parse("nginx", 64, 1, wrk(20_000, "1.00ms", "4.00ms")),
+                LoadReport.parse("netty", 64, 1, wrk(24_000, "1.00ms", "6.00ms")))));
+
+        assertThat(report).doesNotContain("tls").doesNotContain("TLS");
+        assertThat(LoadReport.parse("netty", 64, 1, WRK_OUTPUT).tlsEngine()).isEmpty();
+    }
+
+    @Test
+    void errorsOnTheTlsCaseAreFlagged() {
+        String report =
+                LoadReport.render(LoadReport.summarise(List.of(LoadReport.parse("netty-tls", 64, 1, WRK_OUTPUT))));
+
+        assertThat(report).contains("Warning: netty-tls c=64 had 14181 non-2xx responses and 5 socket errors");
+    }
+
+    @Test
     void proxyCpuPerRequestComesFromTheRecordedCpuTimeAndTheRequestCount() {
         LoadReport.Run patgate = LoadReport.parse("patgate", 64, 1, WRK_OUTPUT + "Proxy CPU ms: 709\n");
         LoadReport.Run nginx = LoadReport.parse(
