@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -24,7 +25,18 @@ public final class RawHttp {
     public record RawAnswer(int status, String text) {}
 
     public static RawAnswer send(URI base, String request) {
+        return send(base, request, null);
+    }
+
+    /**
+     * As {@link #send(URI, String)}, from the local address {@code from} (e.g. {@code 127.0.0.2}, to be a
+     * peer other than {@code 127.0.0.1} on loopback), or from any address when null.
+     */
+    public static RawAnswer send(URI base, String request, InetAddress from) {
         try (Socket socket = new Socket()) {
+            if (from != null) {
+                socket.bind(new InetSocketAddress(from, 0));
+            }
             socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
