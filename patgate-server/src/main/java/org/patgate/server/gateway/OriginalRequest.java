@@ -120,8 +120,9 @@ public record OriginalRequest(String method, String rawPath, String rawQuery, St
                 return new Unreadable("the original URI holds a character no request target may hold");
             }
         }
-        if (target.charAt(0) != '/') {
-            return new Unreadable("the original URI must be in origin form (/path?query)");
+        if (target.charAt(0) != '/' || target.startsWith("//")) {
+            // "//host/path" would parse as a network-path reference: which part is the path is ambiguous.
+            return new Unreadable("the original URI must be in origin form (/path?query), not start with //");
         }
         String violation = RequestTargets.violation(target);
         if (violation != null) {
