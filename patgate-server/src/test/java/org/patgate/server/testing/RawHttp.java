@@ -33,6 +33,15 @@ public final class RawHttp {
      * peer other than {@code 127.0.0.1} on loopback), or from any address when null.
      */
     public static RawAnswer send(URI base, String request, InetAddress from) {
+        return send(base, request, from, true);
+    }
+
+    /**
+     * As {@link #send(URI, String, InetAddress)}; without {@code halfClose} the socket's output stays open
+     * until the answer has been read (nginx takes a half-closed connection for a client that gave up
+     * and answers nothing), so the request must say {@code Connection: close}.
+     */
+    public static RawAnswer send(URI base, String request, InetAddress from, boolean halfClose) {
         try (Socket socket = new Socket()) {
             if (from != null) {
                 socket.bind(new InetSocketAddress(from, 0));
@@ -42,7 +51,9 @@ public final class RawHttp {
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            socket.shutdownOutput();
+            if (halfClose) {
+                socket.shutdownOutput();
+            }
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
