@@ -19,7 +19,8 @@ import org.patgate.core.net.IpRangeSet;
  * proxy copies to the upstream request ({@link #TOKEN_ID_HEADER}, the identity header, {@link
  * #UPSTREAM_AUTHORIZATION_HEADER}). Refused: the inline status and problem+json ({@code 401} with its
  * challenges). What the gate would read from a form body (password fields, {@code _method}) is out of
- * reach here, so such requests are refused. No answer carries the client's credential. Plain inputs and
+ * reach here, so such requests are refused, as are requests carrying another spelling of the identity
+ * header (inline mode removes them; a proxy would pass them on). No answer carries the client's credential. Plain inputs and
  * a plain answer, so any data plane can call it. Thread-safe.
  */
 public final class ExternalCheck {
@@ -94,6 +95,13 @@ public final class ExternalCheck {
         if (caller == null || !trustedProxies.allows(caller)) {
             return refusal(GatewayDecision.Refuse.forbidden(UNTRUSTED, null), request);
         }
+        String respelled = identityRespelled(request.headers());
+        if (respelled != null) {
+            return refusal(
+                    GatewayDecision.Refuse.badRequest("the request carries '" + respelled + "', another spelling of "
+                            + identityHeader + " that the proxy may pass upstream as the identity"),
+                    request);
+        }
         OriginalRequest original;
         switch (OriginalRequest.read(
                 request.method(), request.path(), request.query(), request.headers(), request.secure())) {
@@ -123,6 +131,21 @@ public final class ExternalCheck {
         }
         gate.record(verdict, answer.status());
         return answer;
+    }
+
+    /**
+     * A header the upstream may read as the identity header that is not spelled as it ({@code
+     * X_Forwarded_User}, {@code X.Forwarded.User}): inline mode removes it, but a proxy copying the
+     * identity header replaces only its own spelling, so such a request is refused. Null when none.
+     */
+    private String identityRespelled(HttpFields headers) {
+        String key = HeaderNames.key(identityHeader);
+        for (HttpField field : headers) {
+            if (HeaderNames.hasKey(field.getName(), key) && !field.getName().equalsIgnoreCase(identityHeader)) {
+                return field.getName();
+            }
+        }
+        return null;
     }
 
     /** The original request's headers: the check's, without the dialect's and the check's framing. */

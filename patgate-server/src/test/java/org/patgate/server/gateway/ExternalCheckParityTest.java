@@ -97,7 +97,10 @@ class ExternalCheckParityTest {
             same("no token on a REST path", "GET", ME),
             same("no token outside the REST paths", "GET", "/secure/Dashboard.jspa"),
             same("forged identity without a token", "GET", "/secure/Dashboard.jspa", "X-Forwarded-User: admin"),
-            same("forged identity with a token", "GET", ME, RW, "X_Forwarded_User: admin"),
+            same("forged identity with a token", "GET", ME, RW, "X-Forwarded-User: admin"),
+            checkRefuses("identity header respelled", "GET", ME, RW, "X_Forwarded_User: admin"),
+            checkRefuses(
+                    "identity header respelled with dots", "GET", "/secure/Dashboard.jspa", "X.Forwarded.User: admin"),
             same("password Basic", "GET", ME, "Authorization: Basic {basic}"),
             same("os_password in the query", "GET", ME + "?os_username=alice&os_password=x"),
             same("unknown method", "FOO", ME, RW),
