@@ -3,12 +3,14 @@ package org.patgate.server.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RunningGateway;
@@ -239,6 +241,20 @@ class ExternalCheckTest {
         assertThat(RawHttp.send(gw.base(), request).status())
                 .as("the same request from the trusted proxy")
                 .isEqualTo(200);
+    }
+
+    @Test
+    void withoutTrustedProxiesTheCheckEndpointIsOff(@TempDir Path dir) {
+        try (TestServer off = TestServer.h2(dir)) {
+            Answer answer = off.raw(
+                    "GET",
+                    ExternalCheck.PATH,
+                    Map.of("X-Original-Method", "GET", "X-Original-URI", ME, "Authorization", "Bearer pat_x"),
+                    null);
+            assertThat(answer.status()).isEqualTo(403);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.json().get("detail").asText()).contains("set trustedProxies");
+        }
     }
 
     @Test
