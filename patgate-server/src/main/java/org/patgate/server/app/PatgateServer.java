@@ -36,6 +36,8 @@ import org.patgate.server.directory.AdminBootstrap;
 import org.patgate.server.directory.Directories;
 import org.patgate.server.directory.UserAccounts;
 import org.patgate.server.gateway.ExchangeBudget;
+import org.patgate.server.gateway.ExternalCheck;
+import org.patgate.server.gateway.ExternalCheckHandler;
 import org.patgate.server.gateway.PasswordsOutsideRestPaths;
 import org.patgate.server.gateway.RequestBodyRate;
 import org.patgate.server.http.ClientAddressResolver;
@@ -213,6 +215,18 @@ public final class PatgateServer implements AutoCloseable {
             AtomicReference<NettyFront> front = new AtomicReference<>();
             RequestBodyRate bodyRate = new RequestBodyRate(
                     config.limits().minRequestBodyRate(), config.limits().requestBodyGrace(), null);
+            EdgeHandlers.Gateway gateway = EdgeHandlers.gate(
+                    config,
+                    s.verifier(),
+                    s.settings(),
+                    format,
+                    s.activity(),
+                    clock,
+                    jwtIssuer,
+                    passwordsOutside,
+                    addresses,
+                    s.upstreamLinks(),
+                    blocking != null ? blocking : Runnable::run);
             Handler.Sequence root = new Handler.Sequence(
                     new HealthHandler(
                             database,
@@ -232,19 +246,10 @@ public final class PatgateServer implements AutoCloseable {
                 // The JWK Set is published only when the upstream is told who calls by JWT.
                 root.addHandler(new JwksHandler(signingKeys));
             }
+            // External auth: proxies in trustedProxies ask the gateway's own decisions about their requests.
+            root.addHandler(new ExternalCheckHandler(new ExternalCheck(
+                    gateway.gate(), trustedProxies, config.identity().header())));
             root.addHandler(new NotFoundHandler(true));
-            EdgeHandlers.Gateway gateway = EdgeHandlers.gate(
-                    config,
-                    s.verifier(),
-                    s.settings(),
-                    format,
-                    s.activity(),
-                    clock,
-                    jwtIssuer,
-                    passwordsOutside,
-                    addresses,
-                    s.upstreamLinks(),
-                    blocking != null ? blocking : Runnable::run);
             if (managementSocket == null) {
                 root.addHandler(EdgeHandlers.jettyGateway(config, gateway, exchanges));
             }

@@ -4,7 +4,9 @@
  * (tokens through the token verifier, the {@code rest.*} rules, the core's read-only policy and
  * token rules) and either refuses with problem+json or hands a {@link ForwardPlan} on through
  * {@link ExchangeAdmission} to the {@link UpstreamProxy}; plus the guards around it (form
- * passwords, WebDAV destinations, slow request bodies, exchange budgets). Must fail closed (any
+ * passwords, WebDAV destinations, slow request bodies, exchange budgets). {@link ExternalCheck}
+ * answers the same decisions to a trusted proxy that forwards by itself ({@code /.patgate/check},
+ * served by {@link ExternalCheckHandler}). Must fail closed (any
  * error while deciding refuses), never let a refused request or a PATgate token reach the
  * upstream, never believe a client-sent identity header, and never wait on the database for a
  * cached token.

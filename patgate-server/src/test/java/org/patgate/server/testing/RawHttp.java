@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -24,13 +25,35 @@ public final class RawHttp {
     public record RawAnswer(int status, String text) {}
 
     public static RawAnswer send(URI base, String request) {
+        return send(base, request, null);
+    }
+
+    /**
+     * As {@link #send(URI, String)}, from the local address {@code from} (e.g. {@code 127.0.0.2}, to be a
+     * peer other than {@code 127.0.0.1} on loopback), or from any address when null.
+     */
+    public static RawAnswer send(URI base, String request, InetAddress from) {
+        return send(base, request, from, true);
+    }
+
+    /**
+     * As {@link #send(URI, String, InetAddress)}; without {@code halfClose} the socket's output stays open
+     * until the answer has been read (nginx takes a half-closed connection for a client that gave up
+     * and answers nothing), so the request must say {@code Connection: close}.
+     */
+    public static RawAnswer send(URI base, String request, InetAddress from, boolean halfClose) {
         try (Socket socket = new Socket()) {
+            if (from != null) {
+                socket.bind(new InetSocketAddress(from, 0));
+            }
             socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            socket.shutdownOutput();
+            if (halfClose) {
+                socket.shutdownOutput();
+            }
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];

@@ -40,10 +40,19 @@ public final class UpstreamTokenNode implements BeforeAllCallback, AfterAllCallb
 
     /** A fake of {@code product} at its root and a node in front of it, in {@code dir}, started now. */
     public static UpstreamTokenNode start(UpstreamProduct product, Path dir) throws Exception {
+        return start(product, dir, Map.of());
+    }
+
+    /** As {@link #start(UpstreamProduct, Path)}, with env overrides an operator would set besides. */
+    public static UpstreamTokenNode start(UpstreamProduct product, Path dir, Map<String, String> extraEnv)
+            throws Exception {
         UpstreamTokenNode started = new UpstreamTokenNode(product);
+        started.extraEnv = Map.copyOf(extraEnv);
         started.startIn(dir);
         return started;
     }
+
+    private Map<String, String> extraEnv = Map.of();
 
     private void startIn(Path directory) throws Exception {
         dir = directory;
@@ -53,6 +62,7 @@ public final class UpstreamTokenNode implements BeforeAllCallback, AfterAllCallb
         env.put("PATGATE_UPSTREAM_PRODUCT", kind.name().toLowerCase(Locale.ROOT));
         env.put("PATGATE_IDENTITY_MODE", "upstream-token");
         env.put("PATGATE_UPSTREAM_CREDENTIALKEYFILE", keyFile().toString());
+        env.putAll(extraEnv);
         node = TestServer.start(dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "", "", env);
     }
 
