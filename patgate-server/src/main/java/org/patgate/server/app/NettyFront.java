@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.dataplane.NettyDataPlane;
 import org.patgate.server.gateway.ExchangeBudget;
+import org.patgate.server.gateway.ExternalCheck;
 import org.patgate.server.gateway.GatewayGate;
 
 /**
@@ -37,11 +38,12 @@ final class NettyFront implements AutoCloseable {
     static NettyFront start(
             PatgateConfig config,
             GatewayGate gate,
+            ExternalCheck check,
             ExchangeBudget budget,
             Path managementSocket,
             ExecutorService blocking) {
         NettyDataPlane plane =
-                NettyDataPlane.start(NettyDataPlane.Settings.from(config), gate, budget, managementSocket);
+                NettyDataPlane.start(NettyDataPlane.Settings.from(config), gate, check, budget, managementSocket);
         return new NettyFront(plane, blocking, managementSocket);
     }
 

@@ -247,8 +247,9 @@ public final class PatgateServer implements AutoCloseable {
                 root.addHandler(new JwksHandler(signingKeys));
             }
             // External auth: proxies in trustedProxies ask the gateway's own decisions about their requests.
-            root.addHandler(new ExternalCheckHandler(new ExternalCheck(
-                    gateway.gate(), trustedProxies, config.identity().header())));
+            ExternalCheck check = new ExternalCheck(
+                    gateway.gate(), trustedProxies, config.identity().header());
+            root.addHandler(new ExternalCheckHandler(check));
             root.addHandler(new NotFoundHandler(true));
             if (managementSocket == null) {
                 root.addHandler(EdgeHandlers.jettyGateway(config, gateway, exchanges));
@@ -271,7 +272,7 @@ public final class PatgateServer implements AutoCloseable {
                             announce);
             jetty.start();
             if (managementSocket != null) {
-                front.set(NettyFront.start(config, gateway.gate(), exchanges, managementSocket, blocking));
+                front.set(NettyFront.start(config, gateway.gate(), check, exchanges, managementSocket, blocking));
             }
             PatgateServer server = new PatgateServer(
                     config,

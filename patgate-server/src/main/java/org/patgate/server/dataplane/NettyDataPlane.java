@@ -30,6 +30,7 @@ import org.patgate.server.dataplane.internal.Transports;
 import org.patgate.server.dataplane.internal.UpstreamPool;
 import org.patgate.server.dataplane.tls.UpstreamTls;
 import org.patgate.server.gateway.ExchangeBudget;
+import org.patgate.server.gateway.ExternalCheck;
 import org.patgate.server.gateway.GatewayGate;
 
 /**
@@ -118,10 +119,11 @@ public final class NettyDataPlane implements AutoCloseable {
     /**
      * Binds {@code settings.host:port} and starts serving.
      *
+     * @param check            answers proxies' check requests on the plane itself
      * @param managementSocket the Unix domain socket of PATgate's own server (health, API, UI, JWKS)
      */
     public static NettyDataPlane start(
-            Settings settings, GatewayGate gate, ExchangeBudget budget, Path managementSocket) {
+            Settings settings, GatewayGate gate, ExternalCheck check, ExchangeBudget budget, Path managementSocket) {
         Transports transports = Transports.choose(settings.transport());
         MultiThreadIoEventLoopGroup loops = transports.newGroup(settings.eventLoops());
         MultiThreadIoEventLoopGroup managementLoops = new MultiThreadIoEventLoopGroup(
@@ -149,7 +151,8 @@ public final class NettyDataPlane implements AutoCloseable {
                     path.endsWith("/") ? path.substring(0, path.length() - 1) : path,
                     settings.limits(),
                     settings.clientIdle(),
-                    new LongAdder());
+                    new LongAdder(),
+                    check);
             ListenerFront front = ListenerFront.start(settings.listen(), settings.trustedProxies(), loops);
             Channel server = new ServerBootstrap()
                     .group(loops)

@@ -18,7 +18,9 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.patgate.core.net.IpRangeSet;
 import org.patgate.server.app.GateForTests;
+import org.patgate.server.gateway.ExternalCheck;
 import org.patgate.server.testing.FileTrees;
 
 /**
@@ -62,7 +64,15 @@ final class DataPlaneNode implements AutoCloseable {
             }
         });
         management.start();
-        plane = NettyDataPlane.start(NettyDataPlane.Settings.from(gate.config()), gate.gate(), gate.budget(), socket);
+        plane = NettyDataPlane.start(
+                NettyDataPlane.Settings.from(gate.config()),
+                gate.gate(),
+                new ExternalCheck(
+                        gate.gate(),
+                        IpRangeSet.of(gate.config().trustedProxies()),
+                        gate.config().identity().header()),
+                gate.budget(),
+                socket);
     }
 
     DataPlaneNode(String upstream) throws Exception {

@@ -46,12 +46,15 @@ public final class Answers {
 
     /** The gateway's own answer (a refusal), as it built it. */
     public static FullHttpResponse of(RefusalAnswer.Answer answer) {
+        return of(answer.status(), answer.headers(), answer.body());
+    }
+
+    /** An answer PATgate made: {@code headers} without framing, which is added here. */
+    public static FullHttpResponse of(int status, HttpFields headers, byte[] body) {
         FullHttpResponse response = new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(answer.status()),
-                Unpooled.wrappedBuffer(answer.body()));
-        toNetty(answer.headers(), response.headers());
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+        toNetty(headers, response.headers());
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         return response;
     }
 

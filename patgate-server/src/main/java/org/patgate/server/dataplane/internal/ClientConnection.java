@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import org.patgate.server.gateway.ExternalCheckHandler;
 import org.patgate.server.gateway.ReservedPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,7 +130,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                         ctx.channel().eventLoop(),
                         this::bodyTooSlow));
         long thisRequest = ++requests;
-        if (ReservedPaths.isReserved(path)) {
+        if (ExternalCheckHandler.isCheck(path)) {
+            // A proxy's check request is decided here, without the relay's extra hop.
+            CheckExchange check = new CheckExchange(this, plane);
+            exchange = check;
+            check.start(request, path);
+        } else if (ReservedPaths.isReserved(path)) {
             if (relay == null) {
                 relay = new ManagementRelay(this, plane);
             }

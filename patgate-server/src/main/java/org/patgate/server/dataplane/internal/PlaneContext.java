@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.gateway.ExchangeBudget;
+import org.patgate.server.gateway.ExternalCheck;
 import org.patgate.server.gateway.GatewayGate;
 
 /**
@@ -17,6 +18,7 @@ import org.patgate.server.gateway.GatewayGate;
  * @param upstreamPathPrefix the upstream URL's path without a trailing slash ("" for none)
  * @param clientIdle         how long a client connection may sit between requests
  * @param slowBodiesCut      counts request bodies cut for arriving too slowly
+ * @param check              answers proxies' check requests ({@code /.patgate/check})
  */
 public record PlaneContext(
         GatewayGate gate,
@@ -27,4 +29,5 @@ public record PlaneContext(
         String upstreamPathPrefix,
         LimitsConfig limits,
         Duration clientIdle,
-        LongAdder slowBodiesCut) {}
+        LongAdder slowBodiesCut,
+        ExternalCheck check) {}
