@@ -13,9 +13,11 @@
 #   --warmup S     seconds of PATgate warm-up (JIT) before measuring (default 10, or env WARMUP)
 #   --connections  wrk connection counts (default "16 64", or env CONNECTIONS)
 #   --cases        which cases to run (default "direct nginx patgate patgate-deny patgate-unknown netty
-#                  netty-deny nginx-tls netty-tls"; netty and netty-deny run a second PATgate with
-#                  listen.dataPlane: netty; nginx-tls and netty-tls run nginx and a third PATgate (Netty)
-#                  with TLS 1.3 only and a self-signed certificate made with openssl for the run)
+#                  netty-deny nginx-tls netty-tls nginx-check"; netty and netty-deny run a second PATgate
+#                  with listen.dataPlane: netty; nginx-tls and netty-tls run nginx and a third PATgate
+#                  (Netty) with TLS 1.3 only and a self-signed certificate made with openssl for the run;
+#                  nginx-check is nginx asking the second PATgate about each request (auth_request to
+#                  /.patgate/check, kept alive) before it forwards the request itself)
 #   --jfr FILE     record a JFR profile of PATgate for the whole run into FILE
 #   --baseline-jar JAR  also run this PATgate jar (e.g. an older build) as case patgate-baseline,
 #                  interleaved with the others: a before/after comparison under the same conditions
@@ -160,11 +162,12 @@ start_nginx proxy "$proxy_port" \
 log "nginx upstream on 127.0.0.1:$upstream_port, nginx proxy on 127.0.0.1:$proxy_port"
 
 # shellcheck disable=SC2206
-cases=(${cases_option:-direct nginx patgate patgate-deny patgate-unknown netty netty-deny nginx-tls netty-tls${baseline_jar:+ patgate-baseline}})
-netty_cases=0 tls_cases=0
+cases=(${cases_option:-direct nginx patgate patgate-deny patgate-unknown netty netty-deny nginx-tls netty-tls nginx-check${baseline_jar:+ patgate-baseline}})
+netty_cases=0 tls_cases=0 check_cases=0
 for case in "${cases[@]}"; do
   case "$case" in
     netty|netty-deny) netty_cases=1 ;;
+    nginx-check) netty_cases=1 check_cases=1 ;;
     nginx-tls|netty-tls) tls_cases=1 ;;
   esac
 done
@@ -206,10 +209,12 @@ tls_cipher() { # HOST:PORT
 # With "tls" it listens with TLS 1.3 only, on the run's certificate. The instances start side by
 # side: on a busy machine each start takes many seconds.
 declare -A admin_password_of=()
-start_patgate() { # NAME JAR JAVA-OPTS [DATA-PLANE] [tls]
+start_patgate() { # NAME JAR JAVA-OPTS [DATA-PLANE] [tls|check]
   local name="$1" dir="$work/$1" admin_password tls_env=()
   [ "${5:-}" = tls ] && tls_env=(PATGATE_LISTEN_TLS_CERTIFICATE="$tls_cert" PATGATE_LISTEN_TLS_KEY="$tls_key"
     PATGATE_LISTEN_TLS_PROTOCOLS=TLSv1.3)
+  # The check endpoint answers only proxies in trustedProxies: here nginx on loopback.
+  [ "${5:-}" = check ] && tls_env=(PATGATE_TRUSTEDPROXIES=127.0.0.1/32)
   admin_password="$(random_alnum 24)"
   admin_password_of[$name]="$admin_password"
   mkdir -p "$dir/data"
@@ -256,7 +261,8 @@ patgate_ready() { # NAME
 java_opts="${PATGATE_JAVA_OPTS:-}"
 [ -n "$jfr" ] && java_opts="$java_opts -XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
 start_patgate patgate "$root/patgate-server/target/patgate.jar" "$java_opts"
-[ "$netty_cases" = 0 ] || start_patgate patgate-netty "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty
+[ "$netty_cases" = 0 ] || start_patgate patgate-netty "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty \
+  "$([ "$check_cases" = 1 ] && echo check || true)"
 [ "$tls_cases" = 0 ] || start_patgate patgate-tls "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty tls
 [ -z "$baseline_jar" ] || start_patgate patgate-baseline "$baseline_jar" "${PATGATE_JAVA_OPTS:-}"
 patgate_ready patgate
@@ -264,6 +270,21 @@ patgate_url="$url_patgate" token="$token_patgate"
 if [ "$netty_cases" = 1 ]; then
   patgate_ready patgate-netty
   netty_url="$url_patgatenetty" netty_token="$token_patgatenetty"
+fi
+if [ "$check_cases" = 1 ]; then
+  # nginx in front, PATgate as its external authorizer (docs/integrations.md, trimmed to what the
+  # benchmark needs): the same worker, keep-alive and upstream settings as the plain nginx proxy.
+  proxy_check_port="$(free_port)"
+  start_nginx proxy-check "$proxy_check_port" \
+    "location / { auth_request /.patgate-check; auth_request_set \$patgate_user \$upstream_http_x_forwarded_user;
+      proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\";
+      proxy_set_header X-Forwarded-User \$patgate_user; proxy_set_header Authorization \"\"; }
+    location = /.patgate-check { internal; proxy_pass http://patgate/.patgate/check; proxy_http_version 1.1;
+      proxy_set_header Connection \"\"; proxy_pass_request_body off; proxy_set_header Content-Length \"\";
+      proxy_set_header X-Original-Method \$request_method; proxy_set_header X-Original-URI \$request_uri; }" \
+    "upstream backend { server 127.0.0.1:$upstream_port; keepalive 64; }
+  upstream patgate { server ${netty_url#http://}; keepalive 64; }"
+  log "nginx asking PATgate (auth_request) on 127.0.0.1:$proxy_check_port"
 fi
 if [ "$tls_cases" = 1 ]; then
   patgate_ready patgate-tls
@@ -301,6 +322,10 @@ if [ "$netty_cases" = 1 ]; then
   check_status 200 "$netty_url$path" "Authorization: Bearer $netty_token"
   check_status 401 "$netty_url$path" "Authorization: Bearer $bad_token"
 fi
+if [ "$check_cases" = 1 ]; then
+  check_status 200 "http://127.0.0.1:$proxy_check_port$path" "Authorization: Bearer $netty_token"
+  check_status 401 "http://127.0.0.1:$proxy_check_port$path" "Authorization: Bearer $bad_token"
+fi
 if [ "$tls_cases" = 1 ]; then
   check_status 200 "https://127.0.0.1:$proxy_tls_port$path"
   check_status 200 "$tls_url$path" "Authorization: Bearer $tls_token"
@@ -311,6 +336,7 @@ url_of() {
     direct) echo "http://127.0.0.1:$upstream_port$path" ;;
     nginx) echo "http://127.0.0.1:$proxy_port$path" ;;
     nginx-tls) echo "https://127.0.0.1:$proxy_tls_port$path" ;;
+    nginx-check) echo "http://127.0.0.1:$proxy_check_port$path" ;;
     netty-tls) echo "$tls_url$path" ;;
     patgate-baseline) echo "$url_patgatebaseline$path" ;;
     netty*) echo "$netty_url$path" ;;
@@ -326,21 +352,23 @@ header_of() {
     netty) echo "Authorization: Bearer $netty_token" ;;
     netty-deny) echo "Authorization: Bearer $bad_token" ;;
     netty-tls) echo "Authorization: Bearer $tls_token" ;;
+    nginx-check) echo "Authorization: Bearer $netty_token" ;;
     *) echo "Accept: application/json" ;;
   esac
 }
-# CPU time (user + system, in clock ticks) of a process and its children (nginx's workers).
-cpu_ticks() { # PID
+# CPU time (user + system, in clock ticks) of processes and their children (nginx's workers).
+cpu_ticks() { # PID...
   local total=0 pid fields
-  for pid in "$1" $(pgrep -P "$1" 2>/dev/null || true); do
+  for pid in "$@" $(for parent in "$@"; do pgrep -P "$parent" 2>/dev/null || true; done); do
     # Fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the command name.
     fields="$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13}')" || fields=0
     total=$((total + ${fields:-0}))
   done
   echo "$total"
 }
-proxy_pid_of() { # CASE: the process that does the work being measured (the upstream itself for direct)
+proxy_pid_of() { # CASE: the processes that do the work being measured (the upstream itself for direct)
   case "$1" in
+    nginx-check) echo "${server_pid[proxy-check]} ${server_pid[patgate-netty]}" ;;
     direct) echo "${server_pid[upstream]}" ;;
     nginx) echo "${server_pid[proxy]}" ;;
     nginx-tls) echo "${server_pid[proxy-tls]}" ;;
@@ -354,10 +382,12 @@ ticks_per_second="$(getconf CLK_TCK)"
 run_wrk() { # CASE CONNECTIONS SECONDS OUTPUT
   local pid before after
   pid="$(proxy_pid_of "$1")"
-  before="$(cpu_ticks "$pid")"
+  # shellcheck disable=SC2086 # one or two PIDs
+  before="$(cpu_ticks $pid)"
   timeout $(($3 + 30)) wrk -t2 -c"$2" -d"$3"s --latency -H "$(header_of "$1")" "$(url_of "$1")" >"$4" 2>&1 || {
     cat "$4" >&2; log "wrk failed for $1 -c$2"; exit 1; }
-  after="$(cpu_ticks "$pid")"
+  # shellcheck disable=SC2086
+  after="$(cpu_ticks $pid)"
   # CPU per request is steadier than requests/s on a shared machine: it does not count waiting.
   echo "Proxy CPU ms: $(( (after - before) * 1000 / ticks_per_second ))" >>"$4"
   case "$1" in
@@ -374,6 +404,7 @@ run_wrk patgate-deny 64 "$((warmup - half > 0 ? warmup - half : 1))" "$work/warm
 [ -z "$baseline_jar" ] || run_wrk patgate-baseline 64 "$half" "$work/warmup-3.txt"
 [ "$netty_cases" = 0 ] || run_wrk netty 64 "$half" "$work/warmup-4.txt"
 [ "$tls_cases" = 0 ] || run_wrk netty-tls 64 "$half" "$work/warmup-5.txt"
+[ "$check_cases" = 0 ] || run_wrk nginx-check 64 "$half" "$work/warmup-6.txt"
 
 results="$here/target/load/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
@@ -403,6 +434,12 @@ tls_prose=""
 The \`-tls\` cases send the same requests over HTTPS (TLS 1.3 on kept-alive connections, so they
 measure the encryption of the traffic more than handshakes) to nginx and to PATgate's Netty plane,
 both with the same certificate and key; each case's row names the TLS engine it ran on."
+[ "$check_cases" = 0 ] || tls_prose="$tls_prose
+
+\`nginx-check\` is nginx forwarding each request itself after asking PATgate's Netty plane about it
+(\`auth_request\` to \`/.patgate/check\` over kept-alive connections, as in docs/integrations.md):
+the external-authorizer mode, against nginx alone. Its CPU per request is nginx's and PATgate's
+together."
 report="$("$java_cmd" -cp "$classpath" org.patgate.bench.cli.BenchCommand load-report "$results")"
 section="## Load test (wrk)
 

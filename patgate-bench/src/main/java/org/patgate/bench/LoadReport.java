@@ -30,6 +30,7 @@ public final class LoadReport {
             "netty-deny",
             "nginx-tls",
             "netty-tls",
+            "nginx-check",
             "patgate-baseline");
 
     private static final Pattern FILE = Pattern.compile("(.+)-c(\\d+)-r(\\d+)\\.txt");
@@ -275,6 +276,22 @@ public final class LoadReport {
                     "nginx",
                     false);
         }
+        boolean check = summaries.stream().anyMatch(s -> s.caseName().equals("nginx-check"));
+        if (check) {
+            LoadRows.ratioRow(
+                    out,
+                    summaries,
+                    connectionCounts,
+                    "req/s nginx-check / nginx (external authorizer)",
+                    "nginx-check",
+                    "nginx",
+                    false);
+            LoadRows.ratioRow(
+                    out, summaries, connectionCounts, "p99 nginx-check / nginx", "nginx-check", "nginx", true);
+            LoadRows.ratioRow(
+                    out, summaries, connectionCounts, "req/s nginx-check / netty", "nginx-check", "netty", false);
+            LoadRows.cpuRow(out, summaries, connectionCounts, "nginx-check", "nginx");
+        }
         if (!connectionCounts.isEmpty()) {
             int c = connectionCounts.getLast();
             out.append('\n');
@@ -327,6 +344,16 @@ public final class LoadReport {
             }
             if (tls) {
                 LoadRows.tlsLine(out, summaries, c);
+            }
+            if (check) {
+                // Issue 14's target: nginx with auth_request to PATgate, against nginx alone.
+                LoadRows.target(
+                        out,
+                        "nginx-check ≥ 0.55× nginx req/s at c=" + c,
+                        LoadRows.value(summaries, "nginx-check", c, false)
+                                / LoadRows.value(summaries, "nginx", c, false),
+                        0.55,
+                        true);
             }
         }
         summaries.stream()

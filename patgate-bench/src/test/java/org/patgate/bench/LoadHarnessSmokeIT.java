@@ -64,7 +64,12 @@ class LoadHarnessSmokeIT {
                 .containsPattern("TLS \\(reported, no target\\) at c=64: .*TLS engine of PATgate: (openssl|jdk)")
                 .doesNotContain("Warning: patgate c=")
                 .doesNotContain("Warning: netty-tls c=")
-                .doesNotContain("Warning: nginx-tls c=");
+                .doesNotContain("Warning: nginx-tls c=")
+                // nginx asking PATgate's check endpoint before forwarding: every request allowed.
+                .containsPattern("\\| nginx-check \\| 64 \\| \\d+ \\|")
+                .containsPattern("\\| req/s nginx-check / nginx \\(external authorizer\\) \\| \\d+\\.\\d+× \\|")
+                .contains("Target: nginx-check ≥ 0.55× nginx req/s at c=64")
+                .doesNotContain("Warning: nginx-check c=");
         assertThat(Files.exists(doc) ? Files.readString(doc) : null)
                 .as("--no-write leaves the doc alone")
                 .isEqualTo(docBefore);

@@ -152,6 +152,24 @@ class LoadReportTest {
     }
 
     @Test
+    void nginxAskingPatgateIsComparedWithNginxAloneAgainstIssue14sTarget() {
+        List<LoadReport.Run> runs = new ArrayList<>();
+        runs.add(LoadReport.parse("nginx", 64, 1, wrk(20_000, "1.00ms", "4.00ms")));
+        runs.add(LoadReport.parse("netty", 64, 1, wrk(24_000, "1.00ms", "6.00ms")));
+        runs.add(LoadReport.parse("nginx-check", 64, 1, wrk(12_000, "2.00ms", "8.00ms")));
+        runs.add(LoadReport.parse("nginx", 64, 2, wrk(20_000, "1.00ms", "4.00ms")));
+        runs.add(LoadReport.parse("nginx-check", 64, 2, wrk(10_000, "2.00ms", "8.00ms")));
+
+        String report = LoadReport.render(LoadReport.summarise(runs));
+
+        assertThat(report).contains("| nginx-check | 64 | 11000 |");
+        assertThat(report).contains("| req/s nginx-check / nginx (external authorizer) | 0.55× |");
+        assertThat(report).contains("| p99 nginx-check / nginx | 2.00× |");
+        assertThat(report).contains("- Target: nginx-check ≥ 0.55× nginx req/s at c=64: 0.55× — met");
+        assertThat(report.indexOf("| netty | 64")).isLessThan(report.indexOf("| nginx-check | 64"));
+    }
+
+    @Test
     void withoutTheTlsCasesTheReportHasNoTlsLines() {
         String report = LoadReport.render(LoadReport.summarise(List.of(
                 LoadReport.parse("nginx", 64, 1, wrk(20_000, "1.00ms", "4.00ms")),
