@@ -266,7 +266,8 @@ public final class PatgateServer implements AutoCloseable {
                             announce);
             jetty.start();
             if (managementSocket != null) {
-                front.set(NettyFront.start(config, gateway.gate(), exchanges, managementSocket, blocking));
+                front.set(
+                        NettyFront.start(config, gateway.gate(), exchanges, managementSocket, blocking, s.verifier()));
             }
             PatgateServer server = new PatgateServer(
                     config,

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.GatewayGate;
+import org.patgate.server.gateway.OpenUpgrades;
 
 /**
  * What every client connection of one data plane shares: the gateway's decision, the exchange
@@ -17,6 +18,7 @@ import org.patgate.server.gateway.GatewayGate;
  * @param upstreamPathPrefix the upstream URL's path without a trailing slash ("" for none)
  * @param clientIdle         how long a client connection may sit between requests
  * @param slowBodiesCut      counts request bodies cut for arriving too slowly
+ * @param upgrades           the WebSockets open now, decided again while they are
  */
 public record PlaneContext(
         GatewayGate gate,
@@ -27,4 +29,5 @@ public record PlaneContext(
         String upstreamPathPrefix,
         LimitsConfig limits,
         Duration clientIdle,
-        LongAdder slowBodiesCut) {}
+        LongAdder slowBodiesCut,
+        OpenUpgrades upgrades) {}
