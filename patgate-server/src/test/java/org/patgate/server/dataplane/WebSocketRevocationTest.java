@@ -25,6 +25,7 @@ import org.patgate.server.testing.WebSocketUpstream;
  * through the management API, expired, or its owner disabled. The client gets a close frame 1008
  * (policy violation) with the reason, the upstream's connection closes too, and WebSockets of other
  * tokens stay open and keep echoing. One whose token is still good stays open across many decisions.
+ * One opened with a password while passwords were allowed ends once they are blocked again.
  */
 @EndToEndTest
 class WebSocketRevocationTest {
@@ -66,10 +67,14 @@ class WebSocketRevocationTest {
     }
 
     private static Open open(String token) throws Exception {
+        return openWith("Bearer " + token);
+    }
+
+    private static Open openWith(String authorization) throws Exception {
         WebSocketRelayTest.Received received = new WebSocketRelayTest.Received();
         int before = upstream.received().size();
         WebSocket socket = CLIENT.newWebSocketBuilder()
-                .header("Authorization", "Bearer " + token)
+                .header("Authorization", authorization)
                 .buildAsync(URI.create("ws://127.0.0.1:" + server.baseUri().getPort() + "/rest/live/socket"), received)
                 .get(20, TimeUnit.SECONDS);
         assertThat(upstream.received()).hasSize(before + 1);
@@ -164,5 +169,27 @@ class WebSocketRevocationTest {
         assertClosedOnBothSides(doras);
         admins.echoes("the admin's stays");
         admins.socket().abort();
+    }
+
+    @Test
+    void aPasswordWebSocketClosesOncePasswordsAreBlockedAgain() throws Exception {
+        assertThat(server.asAdmin("PUT", API + "/settings", Map.of("rest", Map.of("passwordAuth", "allow")))
+                        .status())
+                .isEqualTo(200);
+        try {
+            server.createUser("erin", "erin-password-123");
+            Open erins = openWith(RunningServer.basic("erin", "erin-password-123"));
+            Open tokens = open(token("a token's, unaffected").get("token").asText());
+
+            assertThat(server.asAdmin("DELETE", API + "/settings", null).status())
+                    .isEqualTo(200);
+
+            // Settings tell no cache: the scheduled decision finds it.
+            assertClosedOnBothSides(erins);
+            tokens.echoes("tokens still work");
+            tokens.socket().abort();
+        } finally {
+            server.asAdmin("DELETE", API + "/settings", null);
+        }
     }
 }
