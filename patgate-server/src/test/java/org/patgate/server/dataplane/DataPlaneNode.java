@@ -63,6 +63,7 @@ final class DataPlaneNode implements AutoCloseable {
         });
         management.start();
         plane = NettyDataPlane.start(NettyDataPlane.Settings.from(gate.config()), gate.gate(), gate.budget(), socket);
+        gate.verifier().onInvalidation(plane.upgrades()::decideAllNow);
     }
 
     DataPlaneNode(String upstream) throws Exception {
@@ -76,6 +77,11 @@ final class DataPlaneNode implements AutoCloseable {
     /** A new token of the node's admin. */
     String token(org.patgate.core.token.Scope scope) {
         return gate.issueToken(scope);
+    }
+
+    /** Revokes a token {@link #token} made, as the management API does. */
+    void revoke(String token) {
+        gate.revokeToken(token);
     }
 
     NettyDataPlane plane() {
