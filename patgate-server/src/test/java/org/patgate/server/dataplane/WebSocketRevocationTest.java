@@ -25,7 +25,8 @@ import org.patgate.server.testing.WebSocketUpstream;
  * through the management API, expired, or its owner disabled. The client gets a close frame 1008
  * (policy violation) with the reason, the upstream's connection closes too, and WebSockets of other
  * tokens stay open and keep echoing. One whose token is still good stays open across many decisions.
- * One opened with a password while passwords were allowed ends once they are blocked again.
+ * One opened with a password while passwords were allowed ends once they are blocked again. Deciding
+ * again counts nothing again (passwords seen outside the REST paths).
  */
 @EndToEndTest
 class WebSocketRevocationTest {
@@ -71,11 +72,15 @@ class WebSocketRevocationTest {
     }
 
     private static Open openWith(String authorization) throws Exception {
+        return openWith(authorization, "/rest/live/socket");
+    }
+
+    private static Open openWith(String authorization, String path) throws Exception {
         WebSocketRelayTest.Received received = new WebSocketRelayTest.Received();
         int before = upstream.received().size();
         WebSocket socket = CLIENT.newWebSocketBuilder()
                 .header("Authorization", authorization)
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.baseUri().getPort() + "/rest/live/socket"), received)
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.baseUri().getPort() + path), received)
                 .get(20, TimeUnit.SECONDS);
         assertThat(upstream.received()).hasSize(before + 1);
         Open open = new Open(socket, received, upstream.received().getLast());
@@ -191,5 +196,27 @@ class WebSocketRevocationTest {
         } finally {
             server.asAdmin("DELETE", API + "/settings", null);
         }
+    }
+
+    @Test
+    void decidingAnOpenWebSocketAgainCountsNothingAgain() throws Exception {
+        server.createUser("fay", "fay-password-123");
+        long before = passwordsOutsideRestPaths();
+        Open outside = openWith(RunningServer.basic("fay", "fay-password-123"), "/live/socket");
+        assertThat(passwordsOutsideRestPaths()).isEqualTo(before + 1);
+
+        for (int i = 0; i < 2; i++) {
+            revoke(token("revoked to decide again " + i));
+            Thread.sleep(OpenUpgrades.EVERY.toMillis());
+            outside.echoes("decided again " + i);
+        }
+
+        assertThat(passwordsOutsideRestPaths()).isEqualTo(before + 1);
+        outside.socket().abort();
+    }
+
+    private static long passwordsOutsideRestPaths() {
+        JsonNode health = server.asAdmin("GET", "/.patgate/health", null).json();
+        return health.path("gateway").path("passwordAuthOutsideRestPaths").asLong(-1);
     }
 }
