@@ -10,6 +10,7 @@ import org.patgate.server.dataplane.NettyDataPlane;
 import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.ExternalCheck;
 import org.patgate.server.gateway.GatewayGate;
+import org.patgate.server.token.TokenVerifier;
 
 /**
  * The public port when Netty is the data plane ({@code listen.dataPlane: netty}): Netty forwards to
@@ -41,9 +42,12 @@ final class NettyFront implements AutoCloseable {
             ExternalCheck check,
             ExchangeBudget budget,
             Path managementSocket,
-            ExecutorService blocking) {
+            ExecutorService blocking,
+            TokenVerifier verifier) {
         NettyDataPlane plane =
                 NettyDataPlane.start(NettyDataPlane.Settings.from(config), gate, check, budget, managementSocket);
+        // A token revoked, an owner disabled, a permission taken: open WebSockets are decided again at once.
+        verifier.onInvalidation(plane.upgrades()::decideAllNow);
         return new NettyFront(plane, blocking, managementSocket);
     }
 
@@ -63,6 +67,10 @@ final class NettyFront implements AutoCloseable {
         health.put("transport", plane.transport());
         health.put("eventLoops", plane.eventLoops());
         health.put("upstreamConnectionsOpen", plane.upstreamConnections());
+        Map<String, Object> webSockets = new LinkedHashMap<>();
+        webSockets.put("open", plane.upgrades().open());
+        webSockets.put("closedNoLongerAllowed", plane.upgrades().closedNoLongerAllowed());
+        health.put("webSockets", webSockets);
         Map<String, Object> tls = plane.tlsHealth();
         if (!tls.isEmpty()) {
             health.put("tls", tls);

@@ -272,7 +272,8 @@ public final class PatgateServer implements AutoCloseable {
                             announce);
             jetty.start();
             if (managementSocket != null) {
-                front.set(NettyFront.start(config, gateway.gate(), check, exchanges, managementSocket, blocking));
+                front.set(NettyFront.start(
+                        config, gateway.gate(), check, exchanges, managementSocket, blocking, s.verifier()));
             }
             PatgateServer server = new PatgateServer(
                     config,

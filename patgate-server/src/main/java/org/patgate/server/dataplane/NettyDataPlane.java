@@ -32,6 +32,7 @@ import org.patgate.server.dataplane.tls.UpstreamTls;
 import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.ExternalCheck;
 import org.patgate.server.gateway.GatewayGate;
+import org.patgate.server.gateway.OpenUpgrades;
 
 /**
  * The Netty data plane ({@code listen.dataPlane: netty}): listens on {@code listen.host:port},
@@ -128,6 +129,7 @@ public final class NettyDataPlane implements AutoCloseable {
         MultiThreadIoEventLoopGroup loops = transports.newGroup(settings.eventLoops());
         MultiThreadIoEventLoopGroup managementLoops = new MultiThreadIoEventLoopGroup(
                 1, new DefaultThreadFactory("patgate-management-relay", true), NioIoHandler.newFactory());
+        OpenUpgrades upgrades = new OpenUpgrades(gate);
         try {
             URI upstream = settings.upstream();
             boolean https = "https".equalsIgnoreCase(upstream.getScheme());
@@ -152,7 +154,8 @@ public final class NettyDataPlane implements AutoCloseable {
                     settings.limits(),
                     settings.clientIdle(),
                     new LongAdder(),
-                    check);
+                    check,
+                    upgrades);
             ListenerFront front = ListenerFront.start(settings.listen(), settings.trustedProxies(), loops);
             Channel server = new ServerBootstrap()
                     .group(loops)
@@ -179,6 +182,7 @@ public final class NettyDataPlane implements AutoCloseable {
         } catch (RuntimeException e) {
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             managementLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            upgrades.close();
             throw e;
         }
     }
@@ -213,9 +217,18 @@ public final class NettyDataPlane implements AutoCloseable {
         return plane.slowBodiesCut().sum();
     }
 
+    /**
+     * The WebSockets open now, decided again every {@link OpenUpgrades#EVERY}; call {@link
+     * OpenUpgrades#decideAllNow} when tokens, owners or permissions change.
+     */
+    public OpenUpgrades upgrades() {
+        return plane.upgrades();
+    }
+
     /** Stops accepting, lets exchanges in progress finish for at most a few seconds, then stops. */
     @Override
     public void close() {
+        plane.upgrades().close();
         server.close().awaitUninterruptibly(CLOSE_WAIT.toMillis());
         Future<?> stopping = loops.shutdownGracefully(100, CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         Future<?> stoppingRelay = managementLoops.shutdownGracefully(0, CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);

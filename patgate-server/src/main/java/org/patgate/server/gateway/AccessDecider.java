@@ -132,7 +132,7 @@ public final class AccessDecider {
     }
 
     public GatewayDecision decide(RequestFacts request) {
-        return decide(request, true);
+        return decide(request, true, true);
     }
 
     /**
@@ -141,10 +141,18 @@ public final class AccessDecider {
      * worker thread instead.
      */
     public GatewayDecision decideFromMemory(RequestFacts request) {
-        return decide(request, false);
+        return decide(request, false, true);
     }
 
-    private GatewayDecision decide(RequestFacts request, boolean mayBlock) {
+    /**
+     * As {@link #decide}, for a request decided before whose effect lasts (an open WebSocket): the same
+     * answer, but nothing is counted again (passwords seen outside the REST paths).
+     */
+    public GatewayDecision decideAgain(RequestFacts request) {
+        return decide(request, true, false);
+    }
+
+    private GatewayDecision decide(RequestFacts request, boolean mayBlock, boolean count) {
         RestRules rules = this.rules.get();
         Credentials credentials = request.credentials();
         IpRangeSet restAllowedIps = rules.restAllowedIps();
@@ -170,7 +178,7 @@ public final class AccessDecider {
             return decideToken(request, token, rules.readOnly(), mayBlock);
         }
         if (!restPath) {
-            if (credentials instanceof Credentials.Password) {
+            if (count && credentials instanceof Credentials.Password) {
                 passwordsOutside.seen(request.normalizedPath());
             }
             return GatewayDecision.Forward.ANONYMOUS;

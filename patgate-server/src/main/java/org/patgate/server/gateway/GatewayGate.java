@@ -130,15 +130,24 @@ public final class GatewayGate {
      * lately, a native credential not cached): then call {@link #decide} on {@link #blockingExecutor()}.
      */
     public Verdict tryDecide(RequestHead head) {
-        return decide(head, false);
+        return decide(head, false, false);
     }
 
     /** The decision; may read the store. */
     public Verdict decide(RequestHead head) {
-        return decide(head, true);
+        return decide(head, true, false);
     }
 
-    private Verdict decide(RequestHead head, boolean mayBlock) {
+    /**
+     * Decides an allowed request again whose effect lasts (an open WebSocket), as if it arrived now:
+     * null while it would still be let through, else the refusal it would get. Records and counts
+     * nothing; may read the store.
+     */
+    public GatewayDecision.Refuse decideAgain(Verdict allowed) {
+        return decide(allowed.head(), true, true).decision() instanceof GatewayDecision.Refuse refuse ? refuse : null;
+    }
+
+    private Verdict decide(RequestHead head, boolean mayBlock, boolean again) {
         long start = System.nanoTime();
         Instant arrived = clock.instant();
         String method = head.method();
@@ -176,7 +185,9 @@ public final class GatewayGate {
                         hasMethodOverride(head.headers(), head.rawQuery()),
                         contentType(head.headers()),
                         head.rawQuery());
-                decision = mayBlock ? decider.decide(facts) : decider.decideFromMemory(facts);
+                decision = again
+                        ? decider.decideAgain(facts)
+                        : mayBlock ? decider.decide(facts) : decider.decideFromMemory(facts);
                 if (decision == null) {
                     return null; // the token is not in memory: decide again where the store may be read
                 }

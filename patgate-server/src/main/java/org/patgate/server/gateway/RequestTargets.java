@@ -24,6 +24,9 @@ public final class RequestTargets {
             uri = HttpURI.build(target);
         } catch (IllegalArgumentException e) {
             return "the request target is not a valid URI: " + e.getMessage();
+        } catch (IndexOutOfBoundsException e) {
+            // Jetty's parser indexes an ASCII table: a character beyond it (U+0080 and up) is no URI character.
+            return "the request target holds a character that is not a URI character; percent-encode it";
         }
         if (!uri.hasViolations()) {
             return null;

@@ -5,7 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.patgate.core.net.IpRangeSet;
@@ -51,6 +53,8 @@ public final class TokenVerifier {
     private final Predicate<UserRecord> mayUseTokens;
     // LongAdder: incremented on every cache miss by many request threads at once; read rarely.
     private final LongAdder storeLookups = new LongAdder();
+    // Told after every invalidation, e.g. to decide open WebSockets again at once.
+    private final List<Runnable> invalidationListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param mayUseTokens whether a token's owner may use tokens now (enabled, holds use-tokens);
@@ -207,12 +211,14 @@ public final class TokenVerifier {
         known.invalidate(digest);
         unknown.invalidate(digest);
         hot.invalidateAll();
+        invalidated();
     }
 
     /** Forgets every cached token of this owner (user disabled, groups changed). */
     public void invalidateOwner(long ownerId) {
         known.asMap().values().removeIf(k -> k.token().ownerId() == ownerId);
         hot.invalidateAll();
+        invalidated();
     }
 
     /** Drops the whole cache. */
@@ -220,6 +226,26 @@ public final class TokenVerifier {
         known.invalidateAll();
         unknown.invalidateAll();
         hot.invalidateAll();
+        invalidated();
+    }
+
+    /**
+     * Runs {@code listener} after every invalidation ({@link #invalidate}, {@link #invalidateOwner},
+     * {@link #invalidateAll}), on the invalidating thread, once the cache forgot: it must return at
+     * once (hand work to a thread of its own) and must not throw.
+     */
+    public void onInvalidation(Runnable listener) {
+        invalidationListeners.add(listener);
+    }
+
+    private void invalidated() {
+        for (Runnable listener : invalidationListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.warn("an invalidation listener failed: {}", e.toString());
+            }
+        }
     }
 
     /**

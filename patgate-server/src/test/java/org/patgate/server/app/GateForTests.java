@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.patgate.core.net.IpRangeSet;
 import org.patgate.core.token.Scope;
 import org.patgate.core.token.TokenDigester;
@@ -20,6 +21,7 @@ import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.principal.Principal;
 import org.patgate.server.store.Database;
 import org.patgate.server.token.TokenRequest;
+import org.patgate.server.token.TokenVerifier;
 
 /**
  * The gateway's decision ({@link GatewayGate}) and exchange budget wired as the node wires them, on
@@ -33,6 +35,8 @@ public final class GateForTests implements AutoCloseable {
     private final GatewayGate gate;
     private final ExchangeBudget budget;
     private final PatgateConfig config;
+    /** The id of each token issued here, by its secret. */
+    private final Map<String, String> ids = new ConcurrentHashMap<>();
 
     private GateForTests(
             Database database, Services services, GatewayGate gate, ExchangeBudget budget, PatgateConfig config) {
@@ -91,9 +95,22 @@ public final class GateForTests implements AutoCloseable {
     public String issueToken(Scope scope) {
         Principal admin =
                 services.directory().lookup(config.bootstrap().adminUsername()).orElseThrow();
-        return services.issuer()
-                .create(admin, "127.0.0.1", new TokenRequest("data plane test", null, null, scope, List.of()))
-                .secret();
+        var issued = services.issuer()
+                .create(admin, "127.0.0.1", new TokenRequest("data plane test", null, null, scope, List.of()));
+        ids.put(issued.secret(), issued.token().id());
+        return issued.secret();
+    }
+
+    /** Revokes a token {@link #issueToken} made, as the management API does. */
+    public void revokeToken(String secret) {
+        Principal admin =
+                services.directory().lookup(config.bootstrap().adminUsername()).orElseThrow();
+        services.revocation().revoke(admin, "127.0.0.1", ids.get(secret));
+    }
+
+    /** The verifier the gate decides with (to be told of invalidations, as the node's data plane is). */
+    public TokenVerifier verifier() {
+        return services.verifier();
     }
 
     public GatewayGate gate() {

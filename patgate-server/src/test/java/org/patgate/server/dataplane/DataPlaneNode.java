@@ -73,6 +73,7 @@ final class DataPlaneNode implements AutoCloseable {
                         gate.config().identity().header()),
                 gate.budget(),
                 socket);
+        gate.verifier().onInvalidation(plane.upgrades()::decideAllNow);
     }
 
     DataPlaneNode(String upstream) throws Exception {
@@ -86,6 +87,11 @@ final class DataPlaneNode implements AutoCloseable {
     /** A new token of the node's admin. */
     String token(org.patgate.core.token.Scope scope) {
         return gate.issueToken(scope);
+    }
+
+    /** Revokes a token {@link #token} made, as the management API does. */
+    void revoke(String token) {
+        gate.revokeToken(token);
     }
 
     NettyDataPlane plane() {

@@ -26,7 +26,8 @@ import org.patgate.server.testing.WebSocketUpstream;
 /**
  * A WebSocket ({@code wss://}) through the Netty data plane terminating TLS on the listener
  * ({@code listen.tls.*}): the tunnel relays the decrypted bytes to a cleartext upstream and back, both
- * ways, large messages included, and the close handshake and a vanishing client end it as without TLS.
+ * ways, large messages included, and the close handshake and a vanishing client end it as without TLS;
+ * a revoked token's WebSocket gets its close frame 1008 through TLS too.
  */
 class WebSocketOverTlsTest {
 
@@ -97,6 +98,30 @@ class WebSocketOverTlsTest {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
         assertThat(received.closed.get(20, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
         assertThat(upstream.awaitClosed(upgrade, 20)).isTrue();
+    }
+
+    @Test
+    void aRevokedTokensWebSocketGetsTheCloseFrameOverTlsAndTheUpstreamSideCloses() throws Exception {
+        String doomed = node.token(Scope.READ_WRITE);
+        WebSocketRelayTest.Received received = new WebSocketRelayTest.Received();
+        client.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + doomed)
+                .buildAsync(URI.create("wss://127.0.0.1:" + node.base().getPort() + "/rest/live/socket"), received)
+                .get(20, TimeUnit.SECONDS)
+                .sendText("before the revocation", true)
+                .get(10, TimeUnit.SECONDS);
+        assertThat(received.next()).isEqualTo("before the revocation");
+        WebSocketUpstream.Head upgrade = upstream.received().getLast();
+        WebSocketRelayTest.Received other = new WebSocketRelayTest.Received();
+        WebSocket kept = open(other);
+
+        node.revoke(doomed);
+
+        assertThat(received.closed.get(20, TimeUnit.SECONDS)).isEqualTo(1008);
+        assertThat(upstream.awaitClosed(upgrade, 20)).isTrue();
+        kept.sendText("another token's stays", true).get(10, TimeUnit.SECONDS);
+        assertThat(other.next()).isEqualTo("another token's stays");
+        kept.abort();
     }
 
     @Test

@@ -43,9 +43,14 @@ public final class Http2FrameClient {
 
     /**
      * How the server ended stream 1: an answer's {@code status}, or a {@code reset} (RST_STREAM) or
-     * {@code goAway} (GOAWAY) with its error code, or neither when the connection just closed.
+     * {@code goAway} (GOAWAY) with its error code, or neither when the connection just closed; an
+     * answer's {@code contentType} (null when none or no answer).
      */
-    public record Outcome(int status, boolean reset, boolean goAway, long errorCode) {
+    public record Outcome(int status, boolean reset, boolean goAway, long errorCode, String contentType) {
+        Outcome(int status, boolean reset, boolean goAway, long errorCode) {
+            this(status, reset, goAway, errorCode, null);
+        }
+
         public boolean refused() {
             return reset || goAway || status == 0 || (status >= 400 && status < 500);
         }
@@ -181,7 +186,12 @@ public final class Http2FrameClient {
                     }
                     MetaData answer = decoder.decode(ByteBuffer.wrap(payload));
                     if (answer instanceof MetaData.Response response) {
-                        return new Outcome(response.getStatus(), false, false, 0);
+                        return new Outcome(
+                                response.getStatus(),
+                                false,
+                                false,
+                                0,
+                                response.getHttpFields().get("content-type"));
                     }
                 }
             }

@@ -121,6 +121,14 @@ final class AnswerWriter {
         ctx.close();
     }
 
+    /**
+     * Ends a failed HTTP/2 stream with {@code code} (a stream already closed is just closed: the
+     * reset's failure is not reported again).
+     */
+    void resetStream(Http2Error code) {
+        ctx.writeAndFlush(new DefaultHttp2ResetFrame(code)).addListener(written -> ctx.close());
+    }
+
     /** Closes the client connection after what was written (an HTTP/2 stream: ends it, the connection stays). */
     void close() {
         if (encoder == null) {

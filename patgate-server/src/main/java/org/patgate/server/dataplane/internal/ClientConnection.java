@@ -402,11 +402,24 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /**
+     * An HTTP/2 head the conversion could not make a request of is answered {@code 400}, as HTTP/1.1
+     * answers the same target; a stream failing otherwise is reset with the code the failure calls for
+     * ({@link StreamFailures}); an HTTP/1.1 connection closes.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("client connection failed: {}", cause.toString());
+        LOG.debug("client connection failed: {}", cause.getClass().getName());
+        if (encoder == null && !closed && exchange == null && !answers.started() && StreamFailures.refusedHead(cause)) {
+            refuseMalformed(400, StreamFailures.UNCONVERTIBLE_HEAD);
+            return;
+        }
         closed = true;
         abortExchange();
-        ctx.close();
+        if (encoder == null) {
+            answers.resetStream(StreamFailures.resetCode(cause));
+        } else {
+            ctx.close();
+        }
     }
 }

@@ -8,6 +8,7 @@ import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.ExternalCheck;
 import org.patgate.server.gateway.GatewayGate;
+import org.patgate.server.gateway.OpenUpgrades;
 
 /**
  * What every client connection of one data plane shares: the gateway's decision, the exchange
@@ -19,6 +20,7 @@ import org.patgate.server.gateway.GatewayGate;
  * @param clientIdle         how long a client connection may sit between requests
  * @param slowBodiesCut      counts request bodies cut for arriving too slowly
  * @param check              answers proxies' check requests ({@code /.patgate/check})
+ * @param upgrades           the WebSockets open now, decided again while they are
  */
 public record PlaneContext(
         GatewayGate gate,
@@ -30,4 +32,5 @@ public record PlaneContext(
         LimitsConfig limits,
         Duration clientIdle,
         LongAdder slowBodiesCut,
-        ExternalCheck check) {}
+        ExternalCheck check,
+        OpenUpgrades upgrades) {}

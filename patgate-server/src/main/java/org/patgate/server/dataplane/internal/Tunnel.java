@@ -1,5 +1,6 @@
 package org.patgate.server.dataplane.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -29,6 +30,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.patgate.server.gateway.GatewayDecision;
+import org.patgate.server.gateway.GatewayGate;
+import org.patgate.server.gateway.OpenUpgrades;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * its bytes went out; when both have stopped, when either closes or fails, or when nothing moved
  * either way for the upstream connection's idle timeout ({@code upstream.readTimeout}), both close.
  * The upstream connection is never pooled again. Both connections live on one event loop.
+ *
+ * <p>While open it is watched by {@link OpenUpgrades}: once its upgrade request would be refused, it
+ * ends with a close frame {@code 1008} (policy violation) to each side that is between two frames
+ * (a raw close for a side in the middle of one).
  */
 final class Tunnel {
 
@@ -50,6 +58,7 @@ final class Tunnel {
     private final Runnable ended;
     private final Duration closeGrace;
     private boolean closed;
+    private OpenUpgrades.Watch watch;
 
     private Tunnel(Channel clientChannel, Channel upstreamChannel, Runnable ended, Duration closeGrace) {
         this.client = new End(clientChannel);
@@ -66,8 +75,16 @@ final class Tunnel {
      *
      * @param ended    runs once when the tunnel is over (both sides closing)
      * @param idle     how long the upstream connection may see nothing either way (its idle handler)
+     * @param upgrades watches the tunnel while it is open
+     * @param opened   the verdict on the upgrade request, decided again while the tunnel is open
      */
-    static void open(Channel clientChannel, Channel upstreamChannel, Runnable ended, Duration idle) {
+    static void open(
+            Channel clientChannel,
+            Channel upstreamChannel,
+            Runnable ended,
+            Duration idle,
+            OpenUpgrades upgrades,
+            GatewayGate.Verdict opened) {
         Tunnel tunnel = new Tunnel(clientChannel, upstreamChannel, ended, idle);
         upstreamChannel.config().setAutoRead(false);
         upstreamChannel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -91,6 +108,10 @@ final class Tunnel {
         }
         tunnel.client.start();
         tunnel.upstream.start();
+        if (!tunnel.closed) {
+            tunnel.watch =
+                    upgrades.watch(opened, refusal -> clientChannel.eventLoop().execute(() -> tunnel.refused(refusal)));
+        }
     }
 
     /**
@@ -111,12 +132,32 @@ final class Tunnel {
                 EmptyHttpHeaders.INSTANCE);
     }
 
+    /**
+     * The upgrade request would now be refused: each side between two frames gets a close frame
+     * {@code 1008} with the refusal's reason, then both close.
+     */
+    private void refused(GatewayDecision.Refuse refusal) {
+        if (closed) {
+            return;
+        }
+        if (upstream.frames.atBoundary()) {
+            client.channel.write(FrameBoundary.policyClose(refusal.detail(), false), client.channel.voidPromise());
+        }
+        if (client.frames.atBoundary()) {
+            upstream.channel.write(FrameBoundary.policyClose(refusal.detail(), true), upstream.channel.voidPromise());
+        }
+        close();
+    }
+
     /** Ends the tunnel: each side closes once what it was given went out (or after a grace). */
     private void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (watch != null) {
+            watch.end();
+        }
         client.closeAfterWrites();
         upstream.closeAfterWrites();
         ended.run();
@@ -129,6 +170,8 @@ final class Tunnel {
         private End peer;
         /** Read before the other side was ready (bytes beyond the HTTP message). */
         private final List<Object> early = new ArrayList<>();
+        /** Where the frames this side sends begin: a close frame of PATgate's may go only there. */
+        private final FrameBoundary frames = new FrameBoundary();
 
         private boolean started;
         private boolean inputShut;
@@ -180,7 +223,14 @@ final class Tunnel {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (closed) {
                 ReferenceCountUtil.release(msg);
-            } else if (!started) {
+                return;
+            }
+            if (msg instanceof ByteBuf bytes) {
+                frames.saw(bytes);
+            } else {
+                frames.lose();
+            }
+            if (!started) {
                 early.add(msg);
             } else {
                 peer.channel.write(msg, peer.channel.voidPromise());

@@ -290,7 +290,9 @@ final class UpstreamForward implements UpstreamHandler.Listener {
                     connection.channel(),
                     lease.channel(),
                     exchange::end,
-                    plane.pool().idleTimeout());
+                    plane.pool().idleTimeout(),
+                    plane.upgrades(),
+                    verdict);
         } catch (RuntimeException e) {
             // Fail closed: neither connection carries anything more.
             LOG.warn("could not open a WebSocket tunnel", e);
