@@ -13,8 +13,10 @@
 #   --warmup S     seconds of PATgate warm-up (JIT) before measuring (default 10, or env WARMUP)
 #   --connections  wrk connection counts (default "16 64", or env CONNECTIONS)
 #   --cases        which cases to run (default "direct nginx patgate patgate-deny patgate-unknown netty
-#                  netty-deny nginx-tls netty-tls nginx-check"; netty and netty-deny run a second PATgate
-#                  with listen.dataPlane: netty; nginx-tls and netty-tls run nginx and a third PATgate
+#                  netty-auto netty-deny nginx-tls netty-tls nginx-check"; netty and netty-deny run a
+#                  second PATgate with listen.dataPlane: netty and listen.eventLoops: 1 (one I/O thread,
+#                  as nginx's one worker; every Netty instance here has one but netty-auto's, which has
+#                  the default, one per core); nginx-tls and netty-tls run nginx and a third PATgate
 #                  (Netty) with TLS 1.3 only and a self-signed certificate made with openssl for the run;
 #                  nginx-check is nginx asking the second PATgate about each request (auth_request to
 #                  /.patgate/check, kept alive) before it forwards the request itself)
@@ -48,7 +50,7 @@ while [ $# -gt 0 ]; do
     --baseline-jar) baseline_jar="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
     --no-write) write=0 ;;
     --no-install) install=0 ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-load.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -162,12 +164,13 @@ start_nginx proxy "$proxy_port" \
 log "nginx upstream on 127.0.0.1:$upstream_port, nginx proxy on 127.0.0.1:$proxy_port"
 
 # shellcheck disable=SC2206
-cases=(${cases_option:-direct nginx patgate patgate-deny patgate-unknown netty netty-deny nginx-tls netty-tls nginx-check${baseline_jar:+ patgate-baseline}})
-netty_cases=0 tls_cases=0 check_cases=0
+cases=(${cases_option:-direct nginx patgate patgate-deny patgate-unknown netty netty-auto netty-deny nginx-tls netty-tls nginx-check${baseline_jar:+ patgate-baseline}})
+netty_cases=0 tls_cases=0 check_cases=0 auto_cases=0
 for case in "${cases[@]}"; do
   case "$case" in
     netty|netty-deny) netty_cases=1 ;;
     nginx-check) netty_cases=1 check_cases=1 ;;
+    netty-auto) auto_cases=1 ;;
     nginx-tls|netty-tls) tls_cases=1 ;;
   esac
 done
@@ -209,12 +212,14 @@ tls_cipher() { # HOST:PORT
 # With "tls" it listens with TLS 1.3 only, on the run's certificate. The instances start side by
 # side: on a busy machine each start takes many seconds.
 declare -A admin_password_of=()
-start_patgate() { # NAME JAR JAVA-OPTS [DATA-PLANE] [tls|check]
+start_patgate() { # NAME JAR JAVA-OPTS [DATA-PLANE] [tls|check] [EVENT-LOOPS]
   local name="$1" dir="$work/$1" admin_password tls_env=()
-  [ "${5:-}" = tls ] && tls_env=(PATGATE_LISTEN_TLS_CERTIFICATE="$tls_cert" PATGATE_LISTEN_TLS_KEY="$tls_key"
+  # The Netty plane on one I/O thread, as nginx runs one worker here (netty-auto: one per core).
+  [ "${4:-}" = netty ] && tls_env+=(PATGATE_LISTEN_EVENTLOOPS="${6:-1}")
+  [ "${5:-}" = tls ] && tls_env+=(PATGATE_LISTEN_TLS_CERTIFICATE="$tls_cert" PATGATE_LISTEN_TLS_KEY="$tls_key"
     PATGATE_LISTEN_TLS_PROTOCOLS=TLSv1.3)
   # The check endpoint answers only proxies in trustedProxies: here nginx on loopback.
-  [ "${5:-}" = check ] && tls_env=(PATGATE_TRUSTEDPROXIES=127.0.0.1/32)
+  [ "${5:-}" = check ] && tls_env+=(PATGATE_TRUSTEDPROXIES=127.0.0.1/32)
   admin_password="$(random_alnum 24)"
   admin_password_of[$name]="$admin_password"
   mkdir -p "$dir/data"
@@ -264,6 +269,7 @@ start_patgate patgate "$root/patgate-server/target/patgate.jar" "$java_opts"
 [ "$netty_cases" = 0 ] || start_patgate patgate-netty "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty \
   "$([ "$check_cases" = 1 ] && echo check || true)"
 [ "$tls_cases" = 0 ] || start_patgate patgate-tls "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty tls
+[ "$auto_cases" = 0 ] || start_patgate patgate-auto "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty "" 0
 [ -z "$baseline_jar" ] || start_patgate patgate-baseline "$baseline_jar" "${PATGATE_JAVA_OPTS:-}"
 patgate_ready patgate
 patgate_url="$url_patgate" token="$token_patgate"
@@ -299,6 +305,10 @@ if [ "$tls_cases" = 1 ]; then
   esac
   log "PATgate's TLS engine: ${patgate_tls_engine:-unknown}"
 fi
+if [ "$auto_cases" = 1 ]; then
+  patgate_ready patgate-auto
+  auto_url="$url_patgateauto" auto_token="$token_patgateauto"
+fi
 [ -z "$baseline_jar" ] || patgate_ready patgate-baseline
 prefix="${token%%_*}_"
 # Right prefix and length, garbage body and checksum: refused by the checksum, before any HMAC.
@@ -322,6 +332,7 @@ if [ "$netty_cases" = 1 ]; then
   check_status 200 "$netty_url$path" "Authorization: Bearer $netty_token"
   check_status 401 "$netty_url$path" "Authorization: Bearer $bad_token"
 fi
+[ "$auto_cases" = 0 ] || check_status 200 "$auto_url$path" "Authorization: Bearer $auto_token"
 if [ "$check_cases" = 1 ]; then
   check_status 200 "http://127.0.0.1:$proxy_check_port$path" "Authorization: Bearer $netty_token"
   check_status 401 "http://127.0.0.1:$proxy_check_port$path" "Authorization: Bearer $bad_token"
@@ -337,6 +348,7 @@ url_of() {
     nginx) echo "http://127.0.0.1:$proxy_port$path" ;;
     nginx-tls) echo "https://127.0.0.1:$proxy_tls_port$path" ;;
     nginx-check) echo "http://127.0.0.1:$proxy_check_port$path" ;;
+    netty-auto) echo "$auto_url$path" ;;
     netty-tls) echo "$tls_url$path" ;;
     patgate-baseline) echo "$url_patgatebaseline$path" ;;
     netty*) echo "$netty_url$path" ;;
@@ -353,6 +365,7 @@ header_of() {
     netty-deny) echo "Authorization: Bearer $bad_token" ;;
     netty-tls) echo "Authorization: Bearer $tls_token" ;;
     nginx-check) echo "Authorization: Bearer $netty_token" ;;
+    netty-auto) echo "Authorization: Bearer $auto_token" ;;
     *) echo "Accept: application/json" ;;
   esac
 }
@@ -369,6 +382,7 @@ cpu_ticks() { # PID...
 proxy_pid_of() { # CASE: the processes that do the work being measured (the upstream itself for direct)
   case "$1" in
     nginx-check) echo "${server_pid[proxy-check]} ${server_pid[patgate-netty]}" ;;
+    netty-auto) echo "${server_pid[patgate-auto]}" ;;
     direct) echo "${server_pid[upstream]}" ;;
     nginx) echo "${server_pid[proxy]}" ;;
     nginx-tls) echo "${server_pid[proxy-tls]}" ;;
@@ -405,6 +419,7 @@ run_wrk patgate-deny 64 "$((warmup - half > 0 ? warmup - half : 1))" "$work/warm
 [ "$netty_cases" = 0 ] || run_wrk netty 64 "$half" "$work/warmup-4.txt"
 [ "$tls_cases" = 0 ] || run_wrk netty-tls 64 "$half" "$work/warmup-5.txt"
 [ "$check_cases" = 0 ] || run_wrk nginx-check 64 "$half" "$work/warmup-6.txt"
+[ "$auto_cases" = 0 ] || run_wrk netty-auto 64 "$half" "$work/warmup-7.txt"
 
 results="$here/target/load/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
@@ -423,6 +438,7 @@ facts="$(bench_machine_facts)
 - nginx: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //'), worker_processes 1, access_log off; upstream keep-alive 64
 - wrk: $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')
 - PATgate: \`bin/patgate serve\`, PATGATE_HEAP=256m (G1), H2 file database, identity header on, activity recording on${jfr:+, JFR profiling on (numbers include its overhead)}
+- PATgate's Netty plane: \`listen.eventLoops: 1\` (one I/O thread, like nginx's one worker) except in \`netty-auto\` (the default: one per core, $(nproc) here)
 - PATgate health after the run: \`$(printf '%s' "$health" | tr -d '\n' | cut -c1-300)\`"
 if [ "$tls_cases" = 1 ]; then
   nginx_cipher="$(tls_cipher "127.0.0.1:$proxy_tls_port")" patgate_cipher="$(tls_cipher "${tls_url#https://}")"

@@ -27,6 +27,7 @@ public final class LoadReport {
             "patgate-deny",
             "patgate-unknown",
             "netty",
+            "netty-auto",
             "netty-deny",
             "nginx-tls",
             "netty-tls",
@@ -249,6 +250,18 @@ public final class LoadReport {
                     out, summaries, connectionCounts, "req/s netty-deny / netty", "netty-deny", "netty", false);
             LoadRows.ratioRow(out, summaries, connectionCounts, "p99 netty / nginx", "netty", "nginx", true);
         }
+        if (summaries.stream().anyMatch(s -> s.caseName().equals("netty-auto"))) {
+            LoadRows.ratioRow(
+                    out,
+                    summaries,
+                    connectionCounts,
+                    "req/s netty-auto (one loop per core) / nginx",
+                    "netty-auto",
+                    "nginx",
+                    false);
+            LoadRows.ratioRow(out, summaries, connectionCounts, "p99 netty-auto / nginx", "netty-auto", "nginx", true);
+            LoadRows.cpuRow(out, summaries, connectionCounts, "netty-auto", "nginx");
+        }
         LoadRows.cpuRow(out, summaries, connectionCounts, "patgate", "nginx");
         LoadRows.cpuRow(out, summaries, connectionCounts, "netty", "nginx");
         LoadRows.cpuRow(out, summaries, connectionCounts, "patgate", "patgate-baseline");
@@ -360,6 +373,7 @@ public final class LoadReport {
                 .filter(s -> s.caseName().equals("patgate")
                         || s.caseName().equals("netty")
                         || s.caseName().equals("netty-tls")
+                        || s.caseName().equals("netty-auto")
                         || s.caseName().equals("patgate-baseline")
                         || !(s.caseName().startsWith("patgate") || s.caseName().startsWith("netty")))
                 .filter(s -> s.non2xx() > 0 || s.socketErrors() > 0)

@@ -69,7 +69,10 @@ class LoadHarnessSmokeIT {
                 .containsPattern("\\| nginx-check \\| 64 \\| \\d+ \\|")
                 .containsPattern("\\| req/s nginx-check / nginx \\(external authorizer\\) \\| \\d+\\.\\d+× \\|")
                 .contains("Target: nginx-check ≥ 0.55× nginx req/s at c=64")
-                .doesNotContain("Warning: nginx-check c=");
+                .doesNotContain("Warning: nginx-check c=")
+                // The Netty plane with its default I/O threads (one per core) beside the one-thread case.
+                .containsPattern("\\| netty-auto \\| 64 \\| \\d+ \\|")
+                .doesNotContain("Warning: netty-auto c=");
         assertThat(Files.exists(doc) ? Files.readString(doc) : null)
                 .as("--no-write leaves the doc alone")
                 .isEqualTo(docBefore);
