@@ -11,18 +11,16 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import org.patgate.server.gateway.ExternalCheckHandler;
-import org.patgate.server.gateway.ReservedPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client connection (or one HTTP/2 stream): takes requests one at a time (reading is explicit,
  * so a pipelined request waits until the answer before it is complete), refuses malformed ones with
- * {@code 400} and closes, routes PATgate's own paths to the {@link ManagementRelay} and everything
- * else to a {@link GatewayExchange}, and decides after each answer whether to read the next request,
- * drain the body, reset the stream or close. The answers go out through its {@link AnswerWriter}; where
- * the request body stands is kept by a {@link BodyDrain}. Every decoded message's result is checked
+ * {@code 400} and closes, hands each request to the exchange its {@link ExchangeRoutes} picks, and
+ * decides after each answer whether to read the next request, drain the body, reset the stream or
+ * close. The answers go out through its {@link AnswerWriter}; where the request body stands is kept by
+ * a {@link BodyDrain}. Every decoded message's result is checked
  * before any of its bytes go anywhere. On the connection's event loop only.
  */
 public final class ClientConnection extends ChannelInboundHandlerAdapter {
@@ -33,7 +31,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final ResponseEncoder encoder;
     private ChannelHandlerContext ctx;
     private Exchange exchange;
-    private ManagementRelay relay;
+    private final ExchangeRoutes routes;
     private final BodyDrain body = new BodyDrain();
     private AnswerWriter answers;
     private LoopScheduler scheduler;
@@ -50,6 +48,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     public ClientConnection(PlaneContext plane, ResponseEncoder encoder) {
         this.plane = plane;
         this.encoder = encoder;
+        this.routes = new ExchangeRoutes(this, plane);
     }
 
     @Override
@@ -130,22 +129,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                         ctx.channel().eventLoop(),
                         this::bodyTooSlow));
         long thisRequest = ++requests;
-        if (ExternalCheckHandler.isCheck(path)) {
-            // A proxy's check request is decided here, without the relay's extra hop.
-            CheckExchange check = new CheckExchange(this, plane);
-            exchange = check;
-            check.start(request, path);
-        } else if (ReservedPaths.isReserved(path)) {
-            if (relay == null) {
-                relay = new ManagementRelay(this, plane);
-            }
-            exchange = relay;
-            relay.start(request);
-        } else {
-            GatewayExchange gateway = new GatewayExchange(this, plane, request, path);
-            exchange = gateway;
-            gateway.start();
-        }
+        ExchangeRoutes.Route route = routes.route(request, path);
+        exchange = route.exchange();
+        route.start().run();
         if (!wholeRequest
                 && !Requests.hasBody(request)
                 && !closed
@@ -356,9 +342,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         closed = true;
         exchange = null;
         body.stopPace();
-        if (relay != null) {
-            relay.close();
-        }
+        routes.close();
     }
 
     /** Closes the client connection after what was written. */
@@ -396,9 +380,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         abortExchange();
-        if (relay != null) {
-            relay.close();
-        }
+        routes.close();
         ctx.fireChannelInactive();
     }
 
