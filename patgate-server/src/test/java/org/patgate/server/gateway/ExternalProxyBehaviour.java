@@ -1,0 +1,196 @@
+package org.patgate.server.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.patgate.server.testing.RawHttp;
+import org.patgate.server.testing.RawHttp.RawAnswer;
+import org.patgate.server.testing.RecordingUpstream.Received;
+import org.patgate.server.testing.RunningGateway;
+import org.patgate.server.testing.TestServer;
+
+/**
+ * What every real proxy in front of the upstream must do with PATgate as its external authorizer, each
+ * configured as docs/integrations.md shows: allowed requests reach the upstream with the identity and
+ * without the token; read-only, rules, revocation, passwords and missing tokens are decided as inline;
+ * the identity header cannot be forged in any spelling; the check endpoint is not reachable through
+ * the proxy. Each proxy's class starts the proxy and its PATgate ({@code trustedProxies} holding the
+ * proxy's address) and adds what differs, such as how the client's address reaches PATgate.
+ */
+abstract class ExternalProxyBehaviour {
+
+    static final String ME = "/rest/api/2/myself";
+
+    /** The PATgate the proxy asks. */
+    abstract RunningGateway gw();
+
+    /** The proxy's own address, where clients send requests. */
+    abstract URI front();
+
+    /** The proxy's name, for token names. */
+    abstract String proxy();
+
+    @BeforeEach
+    void clear() {
+        gw().upstream.clear();
+    }
+
+    RawAnswer send(String method, String target, String... headers) {
+        return sendFrom(null, method, target, headers);
+    }
+
+    RawAnswer sendFrom(InetAddress from, String method, String target, String... headers) {
+        StringBuilder request =
+                new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: jira.example.com\r\n");
+        for (String header : headers) {
+            request.append(header).append("\r\n");
+        }
+        if (method.equals("POST") || method.equals("PUT")) {
+            request.append("Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+        } else {
+            request.append("Connection: close\r\n\r\n");
+        }
+        return RawHttp.send(front(), request.toString(), from, false);
+    }
+
+    static String bearer(String token) {
+        return "Authorization: Bearer " + token;
+    }
+
+    @Test
+    void allowedRequestReachesTheUpstreamWithTheIdentityAndWithoutTheToken() {
+        RawAnswer answer = send("GET", ME + "?expand=groups", bearer(gw().readWrite()), "X-Forwarded-User: admin");
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        Received received = gw().upstream.last();
+        assertThat(received.path()).isEqualTo(ME);
+        assertThat(received.query()).isEqualTo("expand=groups");
+        assertThat(received.header("X-Forwarded-User")).containsExactly("alice");
+        assertThat(received.header("Authorization"))
+                .as("the PATgate token stays at the proxy")
+                .isEmpty();
+        assertThat(received.headers().toString()).doesNotContain(gw().readWrite());
+        assertThat(answer.text()).doesNotContain(gw().readWrite());
+    }
+
+    @Test
+    void withoutATokenTheClientsIdentityHeaderIsRemovedAndPasswordsOutsideRestPassOn() {
+        String basic = TestServer.basic("alice", RunningGateway.ALICE_PASSWORD);
+        RawAnswer answer = send("GET", "/secure/Dashboard.jspa", "X-Forwarded-User: admin", "Authorization: " + basic);
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        Received received = gw().upstream.last();
+        assertThat(received.header("X-Forwarded-User")).isEmpty();
+        assertThat(received.header("Authorization"))
+                .as("outside the REST paths PATgate allows passwords, as inline")
+                .containsExactly(basic);
+    }
+
+    @Test
+    void anotherSpellingOfTheIdentityHeaderNeverReachesTheUpstream() {
+        RawAnswer answer =
+                send("GET", ME, bearer(gw().readWrite()), "X_Forwarded_User: admin", "X.Forwarded.User: admin");
+        for (Received received : gw().upstream.received()) {
+            assertThat(received.headerNames())
+                    .as(answer.text())
+                    .allMatch(name -> name.indexOf('_') < 0 && name.indexOf('.') < 0);
+            assertThat(received.header("X-Forwarded-User")).containsExactly("alice");
+        }
+        assertThat(answer.status()).as(answer.text()).isIn(200, 400);
+    }
+
+    @Test
+    void readOnlyTokenCannotPost() {
+        RawAnswer answer = send("POST", "/rest/api/2/issue", bearer(gw().readOnly()));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(403);
+        assertThat(gw().upstream.received()).isEmpty();
+        assertThat(send("POST", "/rest/api/2/search", bearer(gw().readOnly())).status())
+                .as("the read-only POST allowlist, decided on method, path and content type")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void revokedTokenIsRefusedOnTheNextRequest() {
+        var created = gw().server
+                .createToken(
+                        "alice",
+                        RunningGateway.ALICE_PASSWORD,
+                        Map.of("name", "revoked via " + proxy(), "scope", "read-write"));
+        String token = created.get("token").asText();
+        assertThat(send("GET", ME, bearer(token)).status()).isEqualTo(200);
+        assertThat(gw().server
+                        .call(
+                                "DELETE",
+                                "/.patgate/api/v1/tokens/" + created.get("id").asText(),
+                                "alice",
+                                RunningGateway.ALICE_PASSWORD,
+                                null)
+                        .status())
+                .isEqualTo(204);
+        RawAnswer answer = send("GET", ME, bearer(token));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(401);
+        assertThat(answer.text()).containsIgnoringCase("WWW-Authenticate: Bearer realm=\"patgate\"");
+        assertThat(gw().upstream.received()).hasSize(1);
+    }
+
+    @Test
+    void passwordBasicIsRefusedOnRestPaths() {
+        RawAnswer answer =
+                send("GET", ME, "Authorization: " + TestServer.basic("alice", RunningGateway.ALICE_PASSWORD));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(401);
+        assertThat(gw().upstream.received()).isEmpty();
+    }
+
+    @Test
+    void noTokenIsChallenged() {
+        RawAnswer answer = send("GET", ME);
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(answer.text()).containsIgnoringCase("WWW-Authenticate: Bearer realm=\"patgate\"");
+        assertThat(gw().upstream.received()).isEmpty();
+    }
+
+    @Test
+    void tokenRulesApplyAsInline() {
+        String ruled = gw().server
+                .call(
+                        "POST",
+                        "/.patgate/api/v1/tokens",
+                        "alice",
+                        RunningGateway.ALICE_PASSWORD,
+                        Map.of(
+                                "name",
+                                "issues only via " + proxy(),
+                                "scope",
+                                "read-write",
+                                "rules",
+                                Map.of(
+                                        "allow",
+                                        List.of(Map.of("methods", List.of("GET"), "path", "/rest/api/2/issue/*")))))
+                .json()
+                .get("token")
+                .asText();
+        assertThat(send("GET", "/rest/api/2/issue/X-1", bearer(ruled)).status()).isEqualTo(200);
+        assertThat(send("GET", ME, bearer(ruled)).status()).isEqualTo(403);
+        assertThat(send("PUT", "/rest/api/2/issue/X-1", bearer(ruled)).status()).isEqualTo(403);
+        assertThat(send("GET", "/rest/api/2/issue/X-1/../../2/user", bearer(ruled))
+                        .status())
+                .as("a dot segment cannot walk out of the allowed path")
+                .isIn(400, 403, 404);
+        assertThat(send("GET", "/rest/api/2/issue/X-1", bearer(ruled), "X-HTTP-Method-Override: PUT")
+                        .status())
+                .as("a method override is the client's, so it counts")
+                .isEqualTo(403);
+        assertThat(gw().upstream.received()).hasSize(1);
+    }
+
+    @Test
+    void theCheckEndpointIsNotReachableThroughTheProxy() {
+        RawAnswer answer = send(
+                "GET", ExternalCheck.PATH, bearer(gw().readWrite()), "X-Original-Method: GET", "X-Original-URI: " + ME);
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(answer.text()).doesNotContain("alice");
+    }
+}
