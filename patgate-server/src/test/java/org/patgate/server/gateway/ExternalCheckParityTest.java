@@ -45,13 +45,16 @@ class ExternalCheckParityTest {
         ENVOY
     }
 
-    /** {ro}, {rw} and {basic} are filled in at run time. */
+    /** {ro}, {rw}, {ruled} and {basic} are filled in at run time. */
     record Case(String name, String method, String target, List<String> headers, Expect expect) {
         @Override
         public String toString() {
             return name;
         }
     }
+
+    /** A token allowed only {@code GET /rest/api/2/issue/*}, made at the first use. */
+    static String ruled;
 
     static final String RO = "Authorization: Bearer {ro}";
     static final String RW = "Authorization: Bearer {rw}";
@@ -111,7 +114,17 @@ class ExternalCheckParityTest {
             same("tab in the target", "GET", "/rest/api/2/my\tself", RW),
             checkRefuses("absolute-form target", "GET", "http://jira.example.com" + ME, RW),
             checkRefuses("PATgate's own pages", "GET", "/.patgate/api/v1/self", RW),
-            checkRefuses("fragment", "GET", ME + "#x", RW));
+            checkRefuses("fragment", "GET", ME + "#x", RW),
+            same(
+                    "fragment hiding dot segments from a rule",
+                    "GET",
+                    "/rest/api/2/issue/X-1#/../../../2/user",
+                    "Authorization: Bearer {ruled}"),
+            same(
+                    "encoded fragment hiding dot segments from a rule",
+                    "GET",
+                    "/rest/api/2/issue/X-1%23/../../../2/user",
+                    "Authorization: Bearer {ruled}"));
 
     static Stream<Arguments> cases() {
         List<Arguments> all = new ArrayList<>();
@@ -127,7 +140,11 @@ class ExternalCheckParityTest {
     }
 
     static String fill(String text) {
-        return text.replace("{ro}", gw.readOnly())
+        if (ruled == null && text.contains("{ruled}")) {
+            ruled = gw.createRuledToken(List.of("GET"), "/rest/api/2/issue/*");
+        }
+        return text.replace("{ruled}", String.valueOf(ruled))
+                .replace("{ro}", gw.readOnly())
                 .replace("{rw}", gw.readWrite())
                 .replace(
                         "{basic}",

@@ -38,24 +38,7 @@ class ExternalCheckTest {
     @BeforeAll
     static void tokens() {
         bound = gw.createToken("read-write", List.of("192.0.2.0/24"));
-        ruled = gw.server
-                .call(
-                        "POST",
-                        "/.patgate/api/v1/tokens",
-                        "alice",
-                        RunningGateway.ALICE_PASSWORD,
-                        Map.of(
-                                "name",
-                                "issues only",
-                                "scope",
-                                "read-write",
-                                "rules",
-                                Map.of(
-                                        "allow",
-                                        List.of(Map.of("methods", List.of("GET"), "path", "/rest/api/2/issue/*")))))
-                .json()
-                .get("token")
-                .asText();
+        ruled = gw.createRuledToken(List.of("GET"), "/rest/api/2/issue/*");
     }
 
     /** A check in nginx's dialect for {@code method target}, with the original request's headers. */

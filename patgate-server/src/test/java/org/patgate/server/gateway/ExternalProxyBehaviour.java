@@ -6,8 +6,11 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RawHttp.RawAnswer;
 import org.patgate.server.testing.RecordingUpstream.Received;
@@ -154,24 +157,7 @@ abstract class ExternalProxyBehaviour {
 
     @Test
     void tokenRulesApplyAsInline() {
-        String ruled = gw().server
-                .call(
-                        "POST",
-                        "/.patgate/api/v1/tokens",
-                        "alice",
-                        RunningGateway.ALICE_PASSWORD,
-                        Map.of(
-                                "name",
-                                "issues only via " + proxy(),
-                                "scope",
-                                "read-write",
-                                "rules",
-                                Map.of(
-                                        "allow",
-                                        List.of(Map.of("methods", List.of("GET"), "path", "/rest/api/2/issue/*")))))
-                .json()
-                .get("token")
-                .asText();
+        String ruled = gw().createRuledToken(List.of("GET"), "/rest/api/2/issue/*");
         assertThat(send("GET", "/rest/api/2/issue/X-1", bearer(ruled)).status()).isEqualTo(200);
         assertThat(send("GET", ME, bearer(ruled)).status()).isEqualTo(403);
         assertThat(send("PUT", "/rest/api/2/issue/X-1", bearer(ruled)).status()).isEqualTo(403);
@@ -192,5 +178,70 @@ abstract class ExternalProxyBehaviour {
                 "GET", ExternalCheck.PATH, bearer(gw().readWrite()), "X-Original-Method: GET", "X-Original-URI: " + ME);
         assertThat(answer.status()).isEqualTo(404);
         assertThat(answer.text()).doesNotContain("alice");
+    }
+
+    static Stream<ExternalCheckParityTest.Case> corpus() {
+        return ExternalCheckParityTest.CASES.stream();
+    }
+
+    /**
+     * The crafted requests of {@link ExternalCheckParityTest}, each sent through the proxy: every
+     * request that reaches the upstream is one inline mode allows for the same client, sent as the
+     * upstream received it (the proxy may refuse more, or re-encode a target before asking, as Caddy
+     * encodes a raw {@code #}), with the identity inline mode gives, and never carries a token.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void theBypassCorpusGetsNoFurtherThroughTheProxyThanInline(ExternalCheckParityTest.Case c) {
+        gw().upstream.clear();
+        RawAnswer proxied = RawHttp.send(front(), corpusRequest(c.method(), fillCorpus(c.target()), c), null, false);
+        List<Received> proxiedForwarded = gw().upstream.received();
+
+        for (String secret : List.of(gw().readOnly(), gw().readWrite())) {
+            assertThat(proxied.text()).as("the proxy's answer").doesNotContain(secret);
+        }
+        for (Received received : proxiedForwarded) {
+            String describe = "through " + proxy() + ":\n" + proxied.text() + "\nthe upstream received: " + received;
+            for (String secret : List.of(gw().readOnly(), gw().readWrite())) {
+                assertThat(received.headers().toString() + received.path() + received.query())
+                        .as("no token reaches the upstream\n" + describe)
+                        .doesNotContain(secret);
+            }
+            String target = received.query() == null ? received.path() : received.path() + "?" + received.query();
+            gw().upstream.clear();
+            RawAnswer inline = RawHttp.send(gw().base(), corpusRequest(received.method(), target, c));
+            List<Received> inlineForwarded = gw().upstream.received();
+            assertThat(inlineForwarded)
+                    .as("what reached the upstream through the proxy, sent inline, is allowed\n" + describe
+                            + "\ninline:\n" + inline.text())
+                    .hasSize(1);
+            assertThat(received.header("X-Forwarded-User"))
+                    .as("the identity inline mode sends\n" + describe)
+                    .isEqualTo(inlineForwarded.getFirst().header("X-Forwarded-User"));
+        }
+    }
+
+    private String corpusRequest(String method, String target, ExternalCheckParityTest.Case c) {
+        StringBuilder text =
+                new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: jira.example.com\r\n");
+        for (String header : c.headers()) {
+            text.append(fillCorpus(header)).append("\r\n");
+        }
+        return text.append("Connection: close\r\n\r\n").toString();
+    }
+
+    /** A token allowed only {@code GET /rest/api/2/issue/*}, made at the first use. */
+    private String ruled;
+
+    private String fillCorpus(String text) {
+        if (ruled == null && text.contains("{ruled}")) {
+            ruled = gw().createRuledToken(List.of("GET"), "/rest/api/2/issue/*");
+        }
+        return text.replace("{ruled}", String.valueOf(ruled))
+                .replace("{ro}", gw().readOnly())
+                .replace("{rw}", gw().readWrite())
+                .replace(
+                        "{basic}",
+                        TestServer.basic("alice", RunningGateway.ALICE_PASSWORD).substring(6));
     }
 }

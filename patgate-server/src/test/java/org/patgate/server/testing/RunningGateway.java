@@ -125,6 +125,22 @@ public final class RunningGateway extends NodeLifecycle implements AutoCloseable
                 .asText();
     }
 
+    /** A new read-write token of alice's allowing only {@code methods} on {@code path}; answers its secret. */
+    public String createRuledToken(List<String> methods, String path) {
+        return server.createToken(
+                        "alice",
+                        ALICE_PASSWORD,
+                        Map.of(
+                                "name",
+                                "t-" + System.nanoTime(),
+                                "scope",
+                                "read-write",
+                                "rules",
+                                Map.of("allow", List.of(Map.of("methods", methods, "path", path)))))
+                .get("token")
+                .asText();
+    }
+
     public URI base() {
         return server.baseUri();
     }
