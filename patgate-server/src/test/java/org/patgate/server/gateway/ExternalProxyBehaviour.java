@@ -244,4 +244,139 @@ abstract class ExternalProxyBehaviour {
                         "{basic}",
                         TestServer.basic("alice", RunningGateway.ALICE_PASSWORD).substring(6));
     }
+
+    static Stream<BypassTest.Case> bypassSuite() {
+        return BypassTest.cases();
+    }
+
+    /** Tokens the bypass suite names that the gateway does not have from the start. */
+    private static final java.util.Map<RunningGateway, java.util.Map<String, String>> SUITE_TOKENS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * {@link BypassTest}'s crafted requests (path tricks, smuggling, forged and wrong tokens, header
+     * tricks) sent through the proxy: whatever reaches the upstream, sent inline to PATgate as the
+     * upstream received it with the client's credentials put back, is allowed there with the same
+     * identity, and never carries a token.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bypassSuite")
+    void theBypassSuiteGetsNoFurtherThroughTheProxyThanInline(BypassTest.Case trick) {
+        java.util.Map<String, String> tokens = SUITE_TOKENS.computeIfAbsent(gw(), ExternalProxyBehaviour::suiteTokens);
+        String raw = trick.request()
+                .replace("{host}", "jira.example.com")
+                .replace("{ro}", gw().readOnly())
+                .replace("{rw}", gw().readWrite());
+        for (java.util.Map.Entry<String, String> token : tokens.entrySet()) {
+            raw = raw.replace("{" + token.getKey() + "}", token.getValue());
+        }
+        gw().upstream.clear();
+        RawAnswer proxied = RawHttp.send(front(), raw, null, false);
+        List<Received> forwarded = gw().upstream.received();
+
+        List<String> secrets = new java.util.ArrayList<>(List.of(gw().readOnly(), gw().readWrite()));
+        secrets.addAll(tokens.values());
+        for (String secret : secrets) {
+            assertThat(proxied.text()).as("the proxy's answer").doesNotContain(secret);
+        }
+        List<String> credentials = credentials(raw);
+        for (Received received : forwarded) {
+            String describe = "through " + proxy() + ":\n" + proxied.text() + "\nthe upstream received: " + received;
+            for (String secret : secrets) {
+                assertThat(received.headers().toString() + received.path() + received.query())
+                        .as("no token reaches the upstream\n" + describe)
+                        .doesNotContain(secret);
+            }
+            String target = received.query() == null ? received.path() : received.path() + "?" + received.query();
+            StringBuilder again = new StringBuilder(received.method())
+                    .append(' ')
+                    .append(target)
+                    .append(" HTTP/1.1\r\nHost: jira.example.com\r\n");
+            // What the upstream received (the proxy may drop fields PATgate would refuse, such as
+            // names with '_'), without PATgate's identity, and with the client's credentials back.
+            for (org.eclipse.jetty.http.HttpField field : received.headers()) {
+                String key = HeaderNames.key(field.getName());
+                if (!List.of("host", "x-forwarded-user", "content-length", "transfer-encoding", "connection")
+                        .contains(key)) {
+                    again.append(field.getName())
+                            .append(": ")
+                            .append(field.getValue())
+                            .append("\r\n");
+                }
+            }
+            credentials.forEach(field -> again.append(field).append("\r\n"));
+            again.append(
+                    received.bodyBytes() > 0
+                            ? "Content-Length: 2\r\nConnection: close\r\n\r\n{}"
+                            : "Connection: close\r\n\r\n");
+            gw().upstream.clear();
+            RawAnswer inline = RawHttp.send(gw().base(), again.toString());
+            List<Received> inlineForwarded = gw().upstream.received();
+            assertThat(inlineForwarded)
+                    .as("what reached the upstream through the proxy, sent inline, is allowed\n" + describe
+                            + "\ninline:\n" + again + "\n" + inline.text())
+                    .hasSize(1);
+            assertThat(received.header("X-Forwarded-User"))
+                    .as("the identity inline mode sends\n" + describe)
+                    .isEqualTo(inlineForwarded.getFirst().header("X-Forwarded-User"));
+        }
+    }
+
+    /** The credential fields ({@code Authorization}, {@code Cookie}) of the first request in {@code raw}. */
+    private static List<String> credentials(String raw) {
+        String head = raw.split("\r\n\r\n", 2)[0];
+        List<String> fields = new java.util.ArrayList<>();
+        for (String line : head.split("\r\n")) {
+            String lower = line.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("authorization:") || lower.startsWith("cookie:")) {
+                fields.add(line);
+            }
+        }
+        return fields;
+    }
+
+    /** The revoked, expired, IP-bound and wrong tokens the bypass suite names, made once per gateway. */
+    private static java.util.Map<String, String> suiteTokens(RunningGateway gw) {
+        String revoked = gw.createToken("read-write", List.of());
+        var list = gw.server
+                .call("GET", "/.patgate/api/v1/tokens?size=200", "alice", RunningGateway.ALICE_PASSWORD, null)
+                .json()
+                .get("items");
+        for (var item : list) {
+            if (revoked.endsWith(item.get("hint").asText().substring(1))) {
+                gw.server.call(
+                        "DELETE",
+                        "/.patgate/api/v1/tokens/" + item.get("id").asText(),
+                        "alice",
+                        RunningGateway.ALICE_PASSWORD,
+                        null);
+            }
+        }
+        java.time.Instant in =
+                gw.server.clock().instant().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String expired = gw.server
+                .createToken(
+                        "alice",
+                        RunningGateway.ALICE_PASSWORD,
+                        Map.of("name", "expiring", "scope", "read-write", "expiresAt", in.toString()))
+                .get("token")
+                .asText();
+        gw.server.clock().set(in.plusSeconds(1));
+        String rw = gw.readWrite();
+        char last = rw.charAt(rw.length() - 1);
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        return Map.of(
+                "revoked",
+                revoked,
+                "expired",
+                expired,
+                "ip",
+                gw.createToken("read-write", List.of("192.0.2.0/24")),
+                "badsum",
+                rw.substring(0, rw.length() - 1) + (last == 'A' ? 'B' : 'A'),
+                "forged",
+                new org.patgate.core.token.TokenFormat("pat_").generate(random),
+                "otherprefix",
+                new org.patgate.core.token.TokenFormat("acme_").generate(random));
+    }
 }
