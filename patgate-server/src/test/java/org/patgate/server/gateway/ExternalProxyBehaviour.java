@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.eclipse.jetty.http.HttpField;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.patgate.core.token.TokenFormat;
 import org.patgate.server.testing.RawHttp;
 import org.patgate.server.testing.RawHttp.RawAnswer;
 import org.patgate.server.testing.RecordingUpstream.Received;
@@ -22,7 +30,8 @@ import org.patgate.server.testing.TestServer;
  * configured as docs/integrations.md shows: allowed requests reach the upstream with the identity and
  * without the token; read-only, rules, revocation, passwords and missing tokens are decided as inline;
  * the identity header cannot be forged in any spelling; the check endpoint is not reachable through
- * the proxy. Each proxy's class starts the proxy and its PATgate ({@code trustedProxies} holding the
+ * the proxy; and {@link ExternalCheckParityTest}'s and {@link BypassTest}'s crafted requests get no
+ * further through the proxy than inline. Each proxy's class starts the proxy and its PATgate ({@code trustedProxies} holding the
  * proxy's address) and adds what differs, such as how the client's address reaches PATgate.
  */
 abstract class ExternalProxyBehaviour {
@@ -250,8 +259,7 @@ abstract class ExternalProxyBehaviour {
     }
 
     /** Tokens the bypass suite names that the gateway does not have from the start. */
-    private static final java.util.Map<RunningGateway, java.util.Map<String, String>> SUITE_TOKENS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<RunningGateway, Map<String, String>> SUITE_TOKENS = new ConcurrentHashMap<>();
 
     /**
      * {@link BypassTest}'s crafted requests (path tricks, smuggling, forged and wrong tokens, header
@@ -262,19 +270,19 @@ abstract class ExternalProxyBehaviour {
     @ParameterizedTest(name = "{0}")
     @MethodSource("bypassSuite")
     void theBypassSuiteGetsNoFurtherThroughTheProxyThanInline(BypassTest.Case trick) {
-        java.util.Map<String, String> tokens = SUITE_TOKENS.computeIfAbsent(gw(), ExternalProxyBehaviour::suiteTokens);
+        Map<String, String> tokens = SUITE_TOKENS.computeIfAbsent(gw(), ExternalProxyBehaviour::suiteTokens);
         String raw = trick.request()
                 .replace("{host}", "jira.example.com")
                 .replace("{ro}", gw().readOnly())
                 .replace("{rw}", gw().readWrite());
-        for (java.util.Map.Entry<String, String> token : tokens.entrySet()) {
+        for (Map.Entry<String, String> token : tokens.entrySet()) {
             raw = raw.replace("{" + token.getKey() + "}", token.getValue());
         }
         gw().upstream.clear();
         RawAnswer proxied = RawHttp.send(front(), raw, null, false);
         List<Received> forwarded = gw().upstream.received();
 
-        List<String> secrets = new java.util.ArrayList<>(List.of(gw().readOnly(), gw().readWrite()));
+        List<String> secrets = new ArrayList<>(List.of(gw().readOnly(), gw().readWrite()));
         secrets.addAll(tokens.values());
         for (String secret : secrets) {
             assertThat(proxied.text()).as("the proxy's answer").doesNotContain(secret);
@@ -294,7 +302,7 @@ abstract class ExternalProxyBehaviour {
                     .append(" HTTP/1.1\r\nHost: jira.example.com\r\n");
             // What the upstream received (the proxy may drop fields PATgate would refuse, such as
             // names with '_'), without PATgate's identity, and with the client's credentials back.
-            for (org.eclipse.jetty.http.HttpField field : received.headers()) {
+            for (HttpField field : received.headers()) {
                 String key = HeaderNames.key(field.getName());
                 if (!List.of("host", "x-forwarded-user", "content-length", "transfer-encoding", "connection")
                         .contains(key)) {
@@ -325,9 +333,9 @@ abstract class ExternalProxyBehaviour {
     /** The credential fields ({@code Authorization}, {@code Cookie}) of the first request in {@code raw}. */
     private static List<String> credentials(String raw) {
         String head = raw.split("\r\n\r\n", 2)[0];
-        List<String> fields = new java.util.ArrayList<>();
+        List<String> fields = new ArrayList<>();
         for (String line : head.split("\r\n")) {
-            String lower = line.toLowerCase(java.util.Locale.ROOT);
+            String lower = line.toLowerCase(Locale.ROOT);
             if (lower.startsWith("authorization:") || lower.startsWith("cookie:")) {
                 fields.add(line);
             }
@@ -336,7 +344,7 @@ abstract class ExternalProxyBehaviour {
     }
 
     /** The revoked, expired, IP-bound and wrong tokens the bypass suite names, made once per gateway. */
-    private static java.util.Map<String, String> suiteTokens(RunningGateway gw) {
+    private static Map<String, String> suiteTokens(RunningGateway gw) {
         String revoked = gw.createToken("read-write", List.of());
         var list = gw.server
                 .call("GET", "/.patgate/api/v1/tokens?size=200", "alice", RunningGateway.ALICE_PASSWORD, null)
@@ -352,8 +360,7 @@ abstract class ExternalProxyBehaviour {
                         null);
             }
         }
-        java.time.Instant in =
-                gw.server.clock().instant().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant in = gw.server.clock().instant().plusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
         String expired = gw.server
                 .createToken(
                         "alice",
@@ -364,7 +371,7 @@ abstract class ExternalProxyBehaviour {
         gw.server.clock().set(in.plusSeconds(1));
         String rw = gw.readWrite();
         char last = rw.charAt(rw.length() - 1);
-        java.security.SecureRandom random = new java.security.SecureRandom();
+        SecureRandom random = new SecureRandom();
         return Map.of(
                 "revoked",
                 revoked,
@@ -375,8 +382,8 @@ abstract class ExternalProxyBehaviour {
                 "badsum",
                 rw.substring(0, rw.length() - 1) + (last == 'A' ? 'B' : 'A'),
                 "forged",
-                new org.patgate.core.token.TokenFormat("pat_").generate(random),
+                new TokenFormat("pat_").generate(random),
                 "otherprefix",
-                new org.patgate.core.token.TokenFormat("acme_").generate(random));
+                new TokenFormat("acme_").generate(random));
     }
 }
