@@ -131,28 +131,41 @@ public final class AccessDecider {
         }
     }
 
+    /** How a decision is made: whether it may read the store, and whether it counts what it saw. */
+    public enum Pass {
+        /** A request arriving now; may read the store. */
+        NOW(true, true),
+        /**
+         * Only from memory: the decision is null when it needs the store (a token not seen lately). For
+         * callers that must not block (an event loop), which then decide {@link #NOW} on a worker thread.
+         */
+        FROM_MEMORY(false, true),
+        /**
+         * A request decided before whose effect lasts (an open WebSocket): the same answer, but nothing is
+         * counted again (passwords seen outside the REST paths); may read the store.
+         */
+        AGAIN(true, false);
+
+        private final boolean mayBlock;
+        private final boolean counts;
+
+        Pass(boolean mayBlock, boolean counts) {
+            this.mayBlock = mayBlock;
+            this.counts = counts;
+        }
+
+        /** Whether the decision may read the store. */
+        public boolean mayBlock() {
+            return mayBlock;
+        }
+    }
+
     public GatewayDecision decide(RequestFacts request) {
-        return decide(request, true, true);
+        return decide(request, Pass.NOW);
     }
 
-    /**
-     * As {@link #decide}, but only from memory: null when the decision needs the store (a token not
-     * seen lately). For callers that must not block (an event loop), which then {@link #decide} on a
-     * worker thread instead.
-     */
-    public GatewayDecision decideFromMemory(RequestFacts request) {
-        return decide(request, false, true);
-    }
-
-    /**
-     * As {@link #decide}, for a request decided before whose effect lasts (an open WebSocket): the same
-     * answer, but nothing is counted again (passwords seen outside the REST paths).
-     */
-    public GatewayDecision decideAgain(RequestFacts request) {
-        return decide(request, true, false);
-    }
-
-    private GatewayDecision decide(RequestFacts request, boolean mayBlock, boolean count) {
+    /** The decision made as {@code pass} says; null only for {@link Pass#FROM_MEMORY} when the store is needed. */
+    public GatewayDecision decide(RequestFacts request, Pass pass) {
         RestRules rules = this.rules.get();
         Credentials credentials = request.credentials();
         IpRangeSet restAllowedIps = rules.restAllowedIps();
@@ -175,10 +188,10 @@ public final class AccessDecider {
                     "logging in with a password is disabled for the REST API; " + USE_A_TOKEN);
         }
         if (credentials instanceof Credentials.Token token) {
-            return decideToken(request, token, rules.readOnly(), mayBlock);
+            return decideToken(request, token, rules.readOnly(), pass.mayBlock);
         }
         if (!restPath) {
-            if (count && credentials instanceof Credentials.Password) {
+            if (pass.counts && credentials instanceof Credentials.Password) {
                 passwordsOutside.seen(request.normalizedPath());
             }
             return GatewayDecision.Forward.ANONYMOUS;

@@ -130,12 +130,12 @@ public final class GatewayGate {
      * lately, a native credential not cached): then call {@link #decide} on {@link #blockingExecutor()}.
      */
     public Verdict tryDecide(RequestHead head) {
-        return decide(head, false, false);
+        return decide(head, AccessDecider.Pass.FROM_MEMORY);
     }
 
     /** The decision; may read the store. */
     public Verdict decide(RequestHead head) {
-        return decide(head, true, false);
+        return decide(head, AccessDecider.Pass.NOW);
     }
 
     /**
@@ -144,10 +144,12 @@ public final class GatewayGate {
      * nothing; may read the store.
      */
     public GatewayDecision.Refuse decideAgain(Verdict allowed) {
-        return decide(allowed.head(), true, true).decision() instanceof GatewayDecision.Refuse refuse ? refuse : null;
+        return decide(allowed.head(), AccessDecider.Pass.AGAIN).decision() instanceof GatewayDecision.Refuse refuse
+                ? refuse
+                : null;
     }
 
-    private Verdict decide(RequestHead head, boolean mayBlock, boolean again) {
+    private Verdict decide(RequestHead head, AccessDecider.Pass pass) {
         long start = System.nanoTime();
         Instant arrived = clock.instant();
         String method = head.method();
@@ -185,9 +187,7 @@ public final class GatewayGate {
                         hasMethodOverride(head.headers(), head.rawQuery()),
                         contentType(head.headers()),
                         head.rawQuery());
-                decision = again
-                        ? decider.decideAgain(facts)
-                        : mayBlock ? decider.decide(facts) : decider.decideFromMemory(facts);
+                decision = decider.decide(facts, pass);
                 if (decision == null) {
                     return null; // the token is not in memory: decide again where the store may be read
                 }
@@ -200,7 +200,7 @@ public final class GatewayGate {
                     decision = DestinationCheck.decide(decider, facts, head.headers(), decision);
                 }
                 if (nativeCredentials != null && decision instanceof GatewayDecision.Forward allowed) {
-                    if (!mayBlock && !nativeCredentials.answersFromMemory(allowed)) {
+                    if (!pass.mayBlock() && !nativeCredentials.answersFromMemory(allowed)) {
                         return null;
                     }
                     // Last: only a request every PATgate check let through gets the owner's native credential.
