@@ -129,9 +129,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                         ctx.channel().eventLoop(),
                         this::bodyTooSlow));
         long thisRequest = ++requests;
-        ExchangeRoutes.Route route = routes.route(request, path);
-        exchange = route.exchange();
-        route.start().run();
+        routes.start(request, path);
         if (!wholeRequest
                 && !Requests.hasBody(request)
                 && !closed
@@ -173,6 +171,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         exchange.content(content);
+    }
+
+    /** The exchange {@link ExchangeRoutes} is about to start for the request just begun. */
+    void current(Exchange started) {
+        exchange = started;
     }
 
     /** The exchange wants the next piece of the request body. */

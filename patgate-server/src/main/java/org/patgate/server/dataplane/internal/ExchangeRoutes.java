@@ -23,27 +23,26 @@ final class ExchangeRoutes {
     }
 
     /**
-     * The exchange for one request, and how to start it: the connection makes it its current exchange
-     * first, since starting may answer (and end it) at once.
+     * Makes the exchange for {@code request} (whose raw path is {@code rawPath}) the connection's
+     * current one, then starts it: starting may answer, and end it, at once.
      */
-    record Route(Exchange exchange, Runnable start) {}
-
-    /** The route of {@code request}, whose raw path is {@code rawPath}. */
-    Route route(HttpRequest request, String rawPath) {
+    void start(HttpRequest request, String rawPath) {
         if (ExternalCheckHandler.isCheck(rawPath)) {
             // Decided here, without the relay's extra hop.
             CheckExchange check = new CheckExchange(connection, plane);
-            return new Route(check, () -> check.start(request, rawPath));
-        }
-        if (ReservedPaths.isReserved(rawPath)) {
+            connection.current(check);
+            check.start(request, rawPath);
+        } else if (ReservedPaths.isReserved(rawPath)) {
             if (relay == null) {
                 relay = new ManagementRelay(connection, plane);
             }
-            ManagementRelay current = relay;
-            return new Route(current, () -> current.start(request));
+            connection.current(relay);
+            relay.start(request);
+        } else {
+            GatewayExchange gateway = new GatewayExchange(connection, plane, request, rawPath);
+            connection.current(gateway);
+            gateway.start();
         }
-        GatewayExchange gateway = new GatewayExchange(connection, plane, request, rawPath);
-        return new Route(gateway, gateway::start);
     }
 
     /** The client connection is done: so is its relay connection, if it has one. */
