@@ -8,13 +8,11 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,13 +47,7 @@ class WebSocketOverTlsTest {
                 upstream.url(),
                 Map.of("PATGATE_LISTEN_TLS_CERTIFICATE", chain.toString(), "PATGATE_LISTEN_TLS_KEY", key.toString()));
         readWrite = node.token(Scope.READ_WRITE);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca.certificate());
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
+        SSLContext context = ca.trustingContext();
         client = HttpClient.newBuilder()
                 .sslContext(context)
                 .connectTimeout(Duration.ofSeconds(5))
