@@ -8,14 +8,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.DocumentedConfig;
 import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.ExternalProxy;
 import org.patgate.server.testing.RawHttp;
@@ -33,8 +32,6 @@ import org.patgate.server.testing.RunningGateway;
 @EndToEndTest
 class ApacheInFrontTest {
 
-    static final Path DOC = Path.of("../docs/integrations.md");
-    static final Pattern APACHE_BLOCK = Pattern.compile("(?ms)^```apache\\n(.*?)^```$");
     static final String ME = "/rest/api/2/myself";
 
     @RegisterExtension
@@ -88,17 +85,12 @@ class ApacheInFrontTest {
     }
 
     /** The page's Apache block, on {@code port}, with PATgate at {@code patgatePort}. */
-    static String documented(int port, int patgatePort) throws Exception {
-        Matcher block = APACHE_BLOCK.matcher(Files.readString(DOC));
-        assertThat(block.find()).as("an apache block in docs/integrations.md").isTrue();
-        String conf = block.group(1);
-        for (String placeholder : List.of("<VirtualHost *:80>", "127.0.0.1:8080/ nocanon")) {
-            assertThat(conf.split(Pattern.quote(placeholder), -1))
-                    .as("exactly one '%s' in the documented block", placeholder)
-                    .hasSize(2);
-        }
-        return conf.replace("<VirtualHost *:80>", "<VirtualHost 127.0.0.1:" + port + ">")
-                .replace("127.0.0.1:8080/", "127.0.0.1:" + patgatePort + "/");
+    static String documented(int port, int patgatePort) {
+        return DocumentedConfig.block("apache")
+                .once("<VirtualHost *:80>", "<VirtualHost 127.0.0.1:" + port + ">")
+                .once("127.0.0.1:8080/ nocanon", "127.0.0.1:" + patgatePort + "/ nocanon")
+                .all("127.0.0.1:8080/", "127.0.0.1:" + patgatePort + "/")
+                .text();
     }
 
     @AfterAll

@@ -8,13 +8,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.DocumentedConfig;
 import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.ExternalProxy;
 import org.patgate.server.testing.RunningGateway;
@@ -27,9 +26,6 @@ import org.patgate.server.testing.RunningGateway;
  */
 @EndToEndTest
 class ExternalCaddyTest extends ExternalProxyBehaviour {
-
-    static final Path DOC = Path.of("../docs/integrations.md");
-    static final Pattern CADDY_BLOCK = Pattern.compile("(?ms)^```caddyfile\\n(.*?)^```$");
 
     @RegisterExtension
     static final RunningGateway gw = RunningGateway.builder()
@@ -70,15 +66,12 @@ class ExternalCaddyTest extends ExternalProxyBehaviour {
     }
 
     /** The page's Caddyfile, serving plain HTTP on {@code port}, with PATgate and the upstream at theirs. */
-    static String documented(int port, int patgatePort, int upstreamPort) throws Exception {
-        Matcher block = CADDY_BLOCK.matcher(Files.readString(DOC));
-        assertThat(block.find()).as("a caddyfile block in docs/integrations.md").isTrue();
-        String conf = block.group(1);
-        assertThat(conf.split(Pattern.quote("jira.example.com {"), -1)).hasSize(2);
-        assertThat(conf.split(Pattern.quote("127.0.0.1:9000"), -1)).hasSize(2);
-        return conf.replace("jira.example.com {", "http://:" + port + " {")
-                .replace("127.0.0.1:8080", "127.0.0.1:" + patgatePort)
-                .replace("127.0.0.1:9000", "127.0.0.1:" + upstreamPort);
+    static String documented(int port, int patgatePort, int upstreamPort) {
+        return DocumentedConfig.block("caddyfile")
+                .once("jira.example.com {", "http://:" + port + " {")
+                .once("127.0.0.1:9000", "127.0.0.1:" + upstreamPort)
+                .all("127.0.0.1:8080", "127.0.0.1:" + patgatePort)
+                .text();
     }
 
     @AfterAll

@@ -8,13 +8,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.DocumentedConfig;
 import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.ExternalProxy;
 import org.patgate.server.testing.RawHttp.RawAnswer;
@@ -27,9 +26,6 @@ import org.patgate.server.testing.RunningGateway;
  */
 @EndToEndTest
 class ExternalNginxTest extends ExternalProxyBehaviour {
-
-    static final Path DOC = Path.of("../docs/integrations.md");
-    static final Pattern NGINX_BLOCK = Pattern.compile("(?ms)^```nginx\\n(.*?)^```$");
 
     @RegisterExtension
     static final RunningGateway gw = RunningGateway.builder()
@@ -71,18 +67,12 @@ class ExternalNginxTest extends ExternalProxyBehaviour {
     }
 
     /** The page's nginx block, listening on {@code port}, with PATgate and the upstream at theirs. */
-    static String documented(int port, int patgatePort, int upstreamPort) throws Exception {
-        Matcher block = NGINX_BLOCK.matcher(Files.readString(DOC));
-        assertThat(block.find()).as("an nginx block in docs/integrations.md").isTrue();
-        String conf = block.group(1);
-        for (String placeholder : List.of("listen 80;", "server 127.0.0.1:8080;", "server 127.0.0.1:9000;")) {
-            assertThat(conf.split(Pattern.quote(placeholder), -1))
-                    .as("exactly one '%s' in the documented block", placeholder)
-                    .hasSize(2);
-        }
-        return conf.replace("listen 80;", "listen 127.0.0.1:" + port + ";")
-                .replace("server 127.0.0.1:8080;", "server 127.0.0.1:" + patgatePort + ";")
-                .replace("server 127.0.0.1:9000;", "server 127.0.0.1:" + upstreamPort + ";");
+    static String documented(int port, int patgatePort, int upstreamPort) {
+        return DocumentedConfig.block("nginx")
+                .once("listen 80;", "listen 127.0.0.1:" + port + ";")
+                .once("server 127.0.0.1:8080;", "server 127.0.0.1:" + patgatePort + ";")
+                .once("server 127.0.0.1:9000;", "server 127.0.0.1:" + upstreamPort + ";")
+                .text();
     }
 
     @AfterAll
