@@ -13,11 +13,12 @@ import org.patgate.server.testing.RecordingUpstream;
 import org.patgate.server.testing.TestServer;
 
 /**
- * {@code listen.eventLoops}: the Netty data plane runs on as many I/O threads as asked (one per core by
- * default), says so in health, and forwards as usual on a single one.
+ * {@code listen.transport} and {@code listen.eventLoops}: the Netty data plane does its I/O with the
+ * transport chosen at start ({@code auto}: io_uring, else epoll, else NIO) on as many threads as asked
+ * (one per core by default), says which in health, and forwards as usual with NIO and on one thread.
  */
 @EndToEndTest
-class EventLoopsTest {
+class PlaneIoTest {
 
     @TempDir
     Path dir;
@@ -53,6 +54,36 @@ class EventLoopsTest {
             }
             assertThat(upstream.received()).hasSize(8);
             assertThat(upstream.last().header("Authorization")).isEmpty();
+        }
+    }
+
+    @Test
+    void autoPicksANativeTransportOrFallsBackToNioAndSaysWhich() throws Exception {
+        try (RecordingUpstream upstream = new RecordingUpstream();
+                TestServer node = start(upstream, Map.of("PATGATE_LISTEN_TRANSPORT", "auto"))) {
+            assertThat(plane(node).get("transport").asText()).isIn("io_uring", "epoll", "nio");
+        }
+    }
+
+    @Test
+    void nioForwardsAsUsualWhenAsked() throws Exception {
+        try (RecordingUpstream upstream = new RecordingUpstream();
+                TestServer node = start(upstream, Map.of("PATGATE_LISTEN_TRANSPORT", "nio"))) {
+            assertThat(plane(node).get("transport").asText()).isEqualTo("nio");
+            node.createUser("alice", "alice-password-1");
+            String token = node.call(
+                            "POST",
+                            "/.patgate/api/v1/tokens",
+                            "alice",
+                            "alice-password-1",
+                            Map.of("name", "nio", "scope", "read-write"))
+                    .json()
+                    .get("token")
+                    .asText();
+            assertThat(node.raw("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + token), null)
+                            .status())
+                    .isEqualTo(200);
+            assertThat(upstream.received()).hasSize(1);
         }
     }
 
