@@ -172,12 +172,13 @@ public final class AccessDecider {
         if (!restAllowedIps.isEmpty()
                 && !restAllowedIps.allows(request.client())
                 && rules.restPaths().matches(request.normalizedPath())) {
-            return GatewayDecision.Refuse.forbidden("the REST API may not be used from your address", null);
+            return GatewayDecision.Refuse.forbidden("the REST API may not be used from your address", null)
+                    .because("address-not-allowed");
         }
         if (credentials instanceof Credentials.Malformed malformed) {
             return malformed.status() == 401
-                    ? GatewayDecision.Refuse.unauthorized(malformed.reason())
-                    : GatewayDecision.Refuse.badRequest(malformed.reason());
+                    ? GatewayDecision.Refuse.unauthorized(malformed.reason()).because("credentials-malformed")
+                    : GatewayDecision.Refuse.badRequest(malformed.reason()).because("credentials-malformed");
         }
         boolean restPath = rules.restPaths().matches(request.normalizedPath());
         if (restPath
@@ -185,7 +186,8 @@ public final class AccessDecider {
                 && PasswordLogins.isLogin(request.method(), request.normalizedPath(), request.methodOverride())) {
             // A session made with a password here would be a back door around the block.
             return GatewayDecision.Refuse.unauthorized(
-                    "logging in with a password is disabled for the REST API; " + USE_A_TOKEN);
+                            "logging in with a password is disabled for the REST API; " + USE_A_TOKEN)
+                    .because("password-blocked");
         }
         if (credentials instanceof Credentials.Token token) {
             return decideToken(request, token, rules.readOnly(), pass.mayBlock);
@@ -201,18 +203,23 @@ public final class AccessDecider {
             case Credentials.Password p ->
                 blockPasswords && !rules.passwordExempt().test(p.username())
                         ? GatewayDecision.Refuse.unauthorized(
-                                "password authentication is disabled for the REST API; " + USE_A_TOKEN)
+                                        "password authentication is disabled for the REST API; " + USE_A_TOKEN)
+                                .because("password-blocked")
                         : GatewayDecision.Forward.ANONYMOUS;
             case Credentials.OtherScheme o ->
                 blockPasswords
                         ? GatewayDecision.Refuse.unauthorized(
-                                "the REST API accepts personal access tokens only; " + USE_A_TOKEN)
+                                        "the REST API accepts personal access tokens only; " + USE_A_TOKEN)
+                                .because("other-scheme-blocked")
                         : GatewayDecision.Forward.ANONYMOUS;
             case Credentials.None none ->
                 rules.allowAnonymous() || SessionCookies.present(none.cookieHeaders(), rules.sessionCookies())
                         ? GatewayDecision.Forward.ANONYMOUS
-                        : GatewayDecision.Refuse.unauthorized("authentication required; " + USE_A_TOKEN);
-            default -> GatewayDecision.Refuse.unauthorized("authentication required; " + USE_A_TOKEN);
+                        : GatewayDecision.Refuse.unauthorized("authentication required; " + USE_A_TOKEN)
+                                .because("no-credentials");
+            default ->
+                GatewayDecision.Refuse.unauthorized("authentication required; " + USE_A_TOKEN)
+                        .because("no-credentials");
         };
     }
 
@@ -235,7 +242,8 @@ public final class AccessDecider {
             return null;
         }
         return GatewayDecision.Refuse.unauthorized("password authentication is disabled for the REST API "
-                + "(os_username/os_password in a form body); " + USE_A_TOKEN);
+                        + "(os_username/os_password in a form body); " + USE_A_TOKEN)
+                .because("password-blocked");
     }
 
     private GatewayDecision decideToken(
@@ -255,37 +263,48 @@ public final class AccessDecider {
                         false,
                         null);
             }
-            return GatewayDecision.Refuse.unauthorized(refused.reason().detail());
+            return GatewayDecision.Refuse.unauthorized(refused.reason().detail())
+                    .because("token-"
+                            + refused.reason()
+                                    .name()
+                                    .toLowerCase(java.util.Locale.ROOT)
+                                    .replace('_', '-'));
         }
         TokenVerifier.VerifiedToken token = ((Verification.Valid) verification).token();
         if (nativeTokenAdmin.covers(request.normalizedPath())) {
             return nativeTokenAdmin.refusal(token.id());
         }
         if (!token.allowedIps().allows(request.client())) {
-            return GatewayDecision.Refuse.forbidden("this token may not be used from your address", token.id());
+            return GatewayDecision.Refuse.forbidden("this token may not be used from your address", token.id())
+                    .because("ip-not-allowed");
         }
         if (token.scope() == Scope.READ_ONLY) {
             if (GitSmartHttp.isPush(request.normalizedPath(), request.rawQuery())) {
-                return GatewayDecision.Refuse.forbidden(GitSmartHttp.READ_ONLY_PUSH, token.id());
+                return GatewayDecision.Refuse.forbidden(GitSmartHttp.READ_ONLY_PUSH, token.id())
+                        .because("read-only");
             }
             Decision decision = readOnly.decide(
                     request.method(), request.normalizedPath(), request.methodOverride(), request.contentType());
             if (decision instanceof Decision.Deny deny) {
-                return GatewayDecision.Refuse.forbidden(deny.reason(), token.id());
+                return GatewayDecision.Refuse.forbidden(deny.reason(), token.id())
+                        .because("read-only");
             }
         }
         if (!token.rules().isEmpty()) {
             if (request.methodOverride()) {
                 // The rules name methods; an override header would let the upstream act on another one.
-                return GatewayDecision.Refuse.forbidden("this token's rules do not allow method overrides", token.id());
+                return GatewayDecision.Refuse.forbidden("this token's rules do not allow method overrides", token.id())
+                        .because("token-rules");
             }
             if (token.rules().decide(request.method(), request.normalizedPath()) instanceof Decision.Deny deny) {
-                return GatewayDecision.Refuse.forbidden(deny.reason(), token.id());
+                return GatewayDecision.Refuse.forbidden(deny.reason(), token.id())
+                        .because("token-rules");
             }
             String receivePack = GitSmartHttp.announcedReceivePack(request.normalizedPath(), request.rawQuery());
             if (receivePack != null && token.rules().decide("POST", receivePack) instanceof Decision.Deny) {
                 // Refused at the announcement, where git shows the reason; the push itself would fail silently.
-                return GatewayDecision.Refuse.forbidden(GitSmartHttp.RULES_FORBID_PUSH, token.id());
+                return GatewayDecision.Refuse.forbidden(GitSmartHttp.RULES_FORBID_PUSH, token.id())
+                        .because("token-rules");
             }
         }
         return new GatewayDecision.Forward(token.ownerUsername(), token.id(), true, token, null);

@@ -107,8 +107,9 @@ final class FormPasswordGuard {
         FormFields fields = FormFields.of(body);
         if (overrideRefusedFor != null && fields.methodOverride()) {
             return GatewayDecision.Refuse.forbidden(
-                    "this token's rules do not allow method overrides " + "(a '_method' form field)",
-                    overrideRefusedFor);
+                            "this token's rules do not allow method overrides " + "(a '_method' form field)",
+                            overrideRefusedFor)
+                    .because("token-rules");
         }
         String username = decider == null ? null : fields.passwordUsername();
         return username == null ? null : decider.refuseFormPassword(username);

@@ -30,9 +30,34 @@ public sealed interface GatewayDecision {
         }
     }
 
-    /** Answer the client with problem+json; nothing reaches the upstream. */
-    record Refuse(int status, String slug, String title, String detail, boolean bearerChallenge, String tokenId)
+    /**
+     * Answer the client with problem+json; nothing reaches the upstream. {@code reason} is a short
+     * lower-case code for counting refusals (metrics, usage), finer than the slug: {@code token-expired},
+     * {@code read-only}, {@code password-blocked}, ...; by default the slug.
+     */
+    record Refuse(
+            int status,
+            String slug,
+            String title,
+            String detail,
+            boolean bearerChallenge,
+            String tokenId,
+            String reason)
             implements GatewayDecision {
+
+        public Refuse {
+            java.util.Objects.requireNonNull(slug, "slug");
+            reason = reason == null ? slug : reason;
+        }
+
+        public Refuse(int status, String slug, String title, String detail, boolean bearerChallenge, String tokenId) {
+            this(status, slug, title, detail, bearerChallenge, tokenId, slug);
+        }
+
+        /** This refusal, counted under {@code reason}. */
+        Refuse because(String reason) {
+            return new Refuse(status, slug, title, detail, bearerChallenge, tokenId, reason);
+        }
 
         static Refuse unauthorized(String detail) {
             return new Refuse(401, "unauthorized", "Unauthorized", detail, true, null);

@@ -36,8 +36,9 @@ final class WebSockets {
             AccessDecider decider, AccessDecider.RequestFacts facts, GatewayDecision.Forward allowed) {
         if (allowed.token().scope() == Scope.READ_ONLY) {
             return GatewayDecision.Refuse.forbidden(
-                    "a read-only token cannot open a WebSocket: its messages can change data; use a read-write token",
-                    allowed.tokenId());
+                            "a read-only token cannot open a WebSocket: its messages can change data; use a read-write token",
+                            allowed.tokenId())
+                    .because("read-only");
         }
         AccessDecider.RequestFacts asWrite = new AccessDecider.RequestFacts(
                 "POST",
@@ -49,9 +50,10 @@ final class WebSockets {
                 facts.rawQuery());
         if (decider.decide(asWrite) instanceof GatewayDecision.Refuse refused) {
             return GatewayDecision.Refuse.forbidden(
-                    "opening a WebSocket needs what a write needs, and this token may not write here ("
-                            + refused.detail() + ")",
-                    allowed.tokenId());
+                            "opening a WebSocket needs what a write needs, and this token may not write here ("
+                                    + refused.detail() + ")",
+                            allowed.tokenId())
+                    .because(refused.reason());
         }
         return allowed;
     }
