@@ -25,7 +25,7 @@ class ArchitectureTest {
 
     /**
      * HTTP: shared plumbing, authentication of callers, the gateway, the Netty data plane (with its TLS
-     * and PROXY protocol front), identity headers, API and UI.
+     * and PROXY protocol front), identity headers, metrics, API and UI.
      */
     static final String[] EDGE = {
         "org.patgate.server.http..",
@@ -33,6 +33,7 @@ class ArchitectureTest {
         "org.patgate.server.gateway..",
         "org.patgate.server.dataplane..",
         "org.patgate.server.identity..",
+        "org.patgate.server.metrics..",
         "org.patgate.server.api..",
         "org.patgate.server.ui.."
     };

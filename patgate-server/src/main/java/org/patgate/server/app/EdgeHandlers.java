@@ -36,6 +36,7 @@ import org.patgate.server.gateway.UpstreamHeaders;
 import org.patgate.server.gateway.UpstreamProxy;
 import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.identity.JwtIssuer;
+import org.patgate.server.metrics.GatewayMetrics;
 import org.patgate.server.settings.SettingsService;
 import org.patgate.server.token.TokenVerifier;
 import org.patgate.server.ui.UiHandler;
@@ -147,7 +148,8 @@ final class EdgeHandlers {
             PasswordsOutsideRestPaths passwordsOutside,
             ClientAddressResolver addresses,
             UpstreamLinks upstreamLinks,
-            Executor blocking) {
+            Executor blocking,
+            GatewayMetrics metrics) {
         // The decider asks the settings for the rules on every request, so changes apply without a restart.
         AccessDecider decider = new AccessDecider(
                 verifier,
@@ -173,7 +175,8 @@ final class EdgeHandlers {
                 clock,
                 nativeCredentials,
                 headers,
-                blocking);
+                blocking,
+                metrics);
         return new Gateway(gate, nativeCredentials, headers);
     }
 

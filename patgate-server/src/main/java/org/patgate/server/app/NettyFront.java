@@ -10,6 +10,7 @@ import org.patgate.server.dataplane.NettyDataPlane;
 import org.patgate.server.gateway.ExchangeBudget;
 import org.patgate.server.gateway.ExternalCheck;
 import org.patgate.server.gateway.GatewayGate;
+import org.patgate.server.metrics.NodeMetrics;
 import org.patgate.server.token.TokenVerifier;
 
 /**
@@ -58,6 +59,18 @@ final class NettyFront implements AutoCloseable {
     /** Request bodies the plane cut for arriving too slowly. */
     long slowRequestBodiesCut() {
         return plane.slowRequestBodiesCut();
+    }
+
+    /** The plane's connections and WebSockets, read when the metrics are scraped. */
+    void watch(NodeMetrics metrics) {
+        metrics.gauge(
+                "patgate.dataplane.upstream.connections",
+                "Open connections from the data plane to the upstream",
+                plane::upstreamConnections);
+        metrics.gauge(
+                "patgate.dataplane.websockets",
+                "WebSockets the data plane relays now",
+                () -> plane.upgrades().open());
     }
 
     /** {@code dataPlane} in health. */

@@ -44,6 +44,8 @@ import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.identity.JwksHandler;
 import org.patgate.server.identity.JwtIssuer;
 import org.patgate.server.identity.SigningKeys;
+import org.patgate.server.metrics.MetricsHandler;
+import org.patgate.server.metrics.NodeMetrics;
 import org.patgate.server.settings.SettingsService;
 import org.patgate.server.store.Database;
 import org.patgate.server.token.TokenIssuer;
@@ -75,6 +77,7 @@ public final class PatgateServer implements AutoCloseable {
     private final ActivityRecorder activity;
     private final SettingsService settings;
     private final Directories directories;
+    private final NodeMetrics metrics;
 
     private PatgateServer(
             PatgateConfig config,
@@ -87,7 +90,9 @@ public final class PatgateServer implements AutoCloseable {
             UserAccounts userAccounts,
             ActivityRecorder activity,
             SettingsService settings,
-            Directories directories) {
+            Directories directories,
+            NodeMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.activity = activity;
         this.directories = directories;
@@ -164,7 +169,9 @@ public final class PatgateServer implements AutoCloseable {
                 config.database().password(),
                 config.database().maxPoolSize());
         Services services = null;
+        NodeMetrics metrics = NodeMetrics.create();
         try {
+            metrics.watchPool(database.dataSource());
             // Identity mode upstream-token keeps the users' native tokens, encrypted under keys outside the database.
             CredentialCipher credentials = config.identity().mode() == IdentityConfig.Mode.UPSTREAM_TOKEN
                     ? new CredentialCipher(
@@ -173,6 +180,8 @@ public final class PatgateServer implements AutoCloseable {
                     : null;
             services = Services.wire(config, database, clock, format, digester, random, credentials);
             Services s = services;
+            metrics.watchTokenCache(s.verifier());
+            metrics.watchActivity(s.activity());
             SigningKeys signingKeys = new SigningKeys(
                     new DatabaseKeyStore(database),
                     digester.digest("patgate identity JWT key encryption v1").bytes(),
@@ -226,7 +235,8 @@ public final class PatgateServer implements AutoCloseable {
                     passwordsOutside,
                     addresses,
                     s.upstreamLinks(),
-                    blocking != null ? blocking : Runnable::run);
+                    blocking != null ? blocking : Runnable::run,
+                    metrics.gateway());
             Handler.Sequence root = new Handler.Sequence(
                     new HealthHandler(
                             database,
@@ -240,6 +250,7 @@ public final class PatgateServer implements AutoCloseable {
                             () -> front.get() == null
                                     ? Map.of("engine", "jetty")
                                     : front.get().health()),
+                    new MetricsHandler(metrics, config.metrics(), addresses),
                     api,
                     ui);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
@@ -274,6 +285,7 @@ public final class PatgateServer implements AutoCloseable {
             if (managementSocket != null) {
                 front.set(NettyFront.start(
                         config, gateway.gate(), check, exchanges, managementSocket, blocking, s.verifier()));
+                front.get().watch(metrics);
             }
             PatgateServer server = new PatgateServer(
                     config,
@@ -286,7 +298,8 @@ public final class PatgateServer implements AutoCloseable {
                     s.users(),
                     s.activity(),
                     s.settings(),
-                    s.directory());
+                    s.directory(),
+                    metrics);
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
             return server;
         } catch (Exception e) {
@@ -294,6 +307,7 @@ public final class PatgateServer implements AutoCloseable {
                 services.close();
             }
             database.close();
+            metrics.close();
             if (e instanceof PatgateException p) {
                 throw p;
             }
@@ -397,6 +411,7 @@ public final class PatgateServer implements AutoCloseable {
             activity.close();
             directories.close();
             database.close();
+            metrics.close();
         }
     }
 }

@@ -17,6 +17,7 @@ import org.patgate.server.activity.ActivityRecorder;
 import org.patgate.server.activity.TokenUseEvent;
 import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.http.Problems;
+import org.patgate.server.metrics.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +96,7 @@ public final class GatewayGate {
     private final NativeCredentialSwap nativeCredentials;
     private final UpstreamHeaders upstreamHeaders;
     private final Executor blocking;
+    private final GatewayMetrics metrics;
 
     /**
      * @param nativeCredentials swaps in the owner's native upstream token (identity mode
@@ -110,6 +112,21 @@ public final class GatewayGate {
             NativeCredentialSwap nativeCredentials,
             UpstreamHeaders upstreamHeaders,
             Executor blocking) {
+        this(decider, credentials, addresses, activity, clock, nativeCredentials, upstreamHeaders, blocking, null);
+    }
+
+    /** @param metrics counts every exchange's decision and duration, or null to count nothing */
+    public GatewayGate(
+            AccessDecider decider,
+            CredentialExtractor credentials,
+            ClientAddressResolver addresses,
+            ActivityRecorder activity,
+            Clock clock,
+            NativeCredentialSwap nativeCredentials,
+            UpstreamHeaders upstreamHeaders,
+            Executor blocking,
+            GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.decider = decider;
         this.credentials = credentials;
         this.addresses = addresses;
@@ -220,6 +237,9 @@ public final class GatewayGate {
                     false,
                     null);
         }
+        if (metrics != null && pass != AccessDecider.Pass.AGAIN) {
+            metrics.decided(System.nanoTime() - start);
+        }
         return new Verdict(decision, head, encodedPath, decodedPath, upstreamQuery, client, start, arrived);
     }
 
@@ -328,8 +348,20 @@ public final class GatewayGate {
         return RefusalAnswer.of(refuse, head.rawPath(), head.headers());
     }
 
-    /** Records the use of a token (nothing for a request without one): once per exchange, when it ends. */
+    /**
+     * Counts the exchange in the metrics and records the use of a token (nothing for a request without
+     * one): once per exchange, when it ends.
+     */
     public void record(Verdict verdict, int status) {
+        if (metrics != null) {
+            // Every exchange, with a token or without: the metrics count all requests.
+            long nanos = System.nanoTime() - verdict.startNanos();
+            if (verdict.decision() instanceof GatewayDecision.Refuse refuse) {
+                metrics.refused(refuse.reason(), nanos);
+            } else {
+                metrics.forwarded(nanos);
+            }
+        }
         String tokenId = switch (verdict.decision()) {
             case GatewayDecision.Forward forward -> forward.tokenId();
             case GatewayDecision.Refuse refuse -> refuse.tokenId();

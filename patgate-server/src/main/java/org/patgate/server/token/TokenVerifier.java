@@ -53,6 +53,8 @@ public final class TokenVerifier {
     private final Predicate<UserRecord> mayUseTokens;
     // LongAdder: incremented on every cache miss by many request threads at once; read rarely.
     private final LongAdder storeLookups = new LongAdder();
+    private final LongAdder cacheHits = new LongAdder();
+    private final LongAdder cacheMisses = new LongAdder();
     // Told after every invalidation, e.g. to decide open WebSockets again at once.
     private final List<Runnable> invalidationListeners = new CopyOnWriteArrayList<>();
 
@@ -157,17 +159,23 @@ public final class TokenVerifier {
         }
         TokenDigest digest = digester.digest(valid.token());
         Entry entry = hot.get(digest, System.nanoTime());
-        if (entry == null) {
+        if (entry != null) {
+            cacheHits.increment();
+        } else {
             long generation = hot.generation();
             try {
                 entry = known.getIfPresent(digest);
                 if (entry == null) {
                     entry = unknown.getIfPresent(digest);
                 }
+                if (entry != null) {
+                    cacheHits.increment();
+                }
                 if (entry == null && !mayLoad) {
-                    return null;
+                    return null; // counted by the pass that may load
                 }
                 if (entry == null) {
+                    cacheMisses.increment();
                     // One loader per digest at a time; a thread that waited finds the negative entry.
                     Entry.Known loaded = known.get(digest, this::loadKnown);
                     entry = loaded != null ? loaded : unknown.getIfPresent(digest);
@@ -256,6 +264,23 @@ public final class TokenVerifier {
      */
     public long storeLookups() {
         return storeLookups.sum();
+    }
+
+    /**
+     * How many verifications of well-formed tokens were answered from memory (a token known, or known
+     * not to exist). Monotonic; safe to read from any thread.
+     */
+    public long cacheHits() {
+        return cacheHits.sum();
+    }
+
+    /**
+     * How many verifications of well-formed tokens found nothing in memory and asked the store (a
+     * verification that may not read the store is counted when it is repeated where it may).
+     * Monotonic; safe to read from any thread.
+     */
+    public long cacheMisses() {
+        return cacheMisses.sum();
     }
 
     /** Loads a known token, or records the digest as unknown and returns null (not cached as known). */
