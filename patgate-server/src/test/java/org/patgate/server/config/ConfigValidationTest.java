@@ -162,6 +162,15 @@ class ConfigValidationTest {
                 Arguments.of("api:\n  maxBodyBytes: 100", "api.maxBodyBytes: must be 1024..10485760, got 100"),
                 Arguments.of(
                         "api:\n  maxBodyBytes: 20000000", "api.maxBodyBytes: must be 1024..10485760, got 20000000"),
+                // metrics
+                Arguments.of("metrics:\n  enabled: maybe", "metrics.enabled: must be true or false"),
+                Arguments.of("metrics:\n  allowedIps: [10.0.0.0/33]", "metrics.allowedIps[0]: prefix length"),
+                Arguments.of(
+                        "metrics:\n  token: short-token",
+                        "metrics.token: must be empty or at least 16 characters long"),
+                Arguments.of(
+                        "metrics:\n  token: \"with a space in the value\"",
+                        "metrics.token: must be visible ASCII characters without spaces"),
                 // document structure
                 Arguments.of("listen:\n  port: 1\n  port: 2", "not valid YAML: Duplicate field 'port'"),
                 Arguments.of("listen: &l\n  port: 1\nupstream: *l", "YAML aliases (*l) are not supported"),
