@@ -2,8 +2,17 @@ package org.patgate.server.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.testing.RunningGateway;
@@ -12,9 +21,14 @@ import org.patgate.server.testing.TestServer;
 /**
  * {@code /.patgate/metrics} scraped over loopback from a running node (on the data plane the test run
  * selects) and read by the reference Prometheus parsers: every sample parses, and known traffic shows
- * in the expected families.
+ * in the expected families. The Grafana dashboard in docs asks only for families a scrape really has.
  */
 class MetricsScrapeTest {
+
+    static final Path DASHBOARD = Path.of("../docs/grafana-dashboard.json");
+
+    /** A metric name in PromQL: the families PATgate serves start with one of these prefixes. */
+    private static final Pattern METRIC_NAME = Pattern.compile("\\b(?:patgate|jvm|hikaricp|process)_[a-z0-9_]+");
 
     @RegisterExtension
     static final RunningGateway gw = RunningGateway.builder().build();
@@ -102,6 +116,40 @@ class MetricsScrapeTest {
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.contentType()).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
         assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+
+    @Test
+    void everyDashboardQueryNamesOnlyServedMetrics() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(Files.readString(DASHBOARD));
+        Set<String> served = PrometheusParser.parse(scrape(Map.of()).body(), false).stream()
+                .map(PrometheusParser.Sample::name)
+                .collect(Collectors.toSet());
+
+        assertThat(dashboard.get("panels")).hasSizeGreaterThanOrEqualTo(10);
+        for (JsonNode panel : dashboard.get("panels")) {
+            assertThat(panel.get("targets")).as(panel.get("title").asText()).isNotEmpty();
+            for (JsonNode target : panel.get("targets")) {
+                String expr = target.get("expr").asText();
+                List<String> names = METRIC_NAME
+                        .matcher(expr)
+                        .results()
+                        .map(MatchResult::group)
+                        .toList();
+                assertThat(names).as("metrics in %s", expr).isNotEmpty();
+                assertThat(served).as("metrics served, for %s", expr).containsAll(names);
+            }
+        }
+        String everyQuery = dashboard.findValuesAsText("expr").toString();
+        assertThat(everyQuery)
+                .contains(
+                        "patgate_decisions_total",
+                        "rate-limited",
+                        "patgate_decision_duration_seconds_bucket",
+                        "patgate_exchange_duration_seconds_bucket",
+                        "patgate_token_cache_hits_total",
+                        "patgate_activity_dropped_total",
+                        "hikaricp_connections_active",
+                        "jvm_memory_used_bytes");
     }
 
     private static TestServer.Answer scrape(Map<String, String> headers) {
