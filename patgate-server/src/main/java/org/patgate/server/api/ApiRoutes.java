@@ -28,11 +28,14 @@ public final class ApiRoutes {
             SettingsResource settings,
             DirectoryResource directory,
             UpstreamLinkResource upstreamLinks,
-            ApiDocsResource docs) {}
+            ApiDocsResource docs,
+            SelfResource self) {}
 
     /** Every route of {@code /.patgate/api/v1}. */
     public static final ApiRoutes ALL = new ApiRoutes(List.of(
             open("GET", "/openapi.yaml", (r, x, p) -> r.docs().openApi(x)),
+            // Authenticated by the token it describes, not by the API's users: the resource checks it.
+            open("GET", "/self", (r, x, p) -> r.self().describe(x)),
             route("GET", "/tokens", (r, x, p) -> r.tokens().list(x, p)),
             route("POST", "/tokens", (r, x, p) -> r.tokens().create(x, p)),
             route("POST", "/tokens/revoke", (r, x, p) -> r.tokens().revokeMany(x, p)),

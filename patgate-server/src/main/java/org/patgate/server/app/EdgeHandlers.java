@@ -14,6 +14,7 @@ import org.patgate.server.api.AuditResource;
 import org.patgate.server.api.DirectoryResource;
 import org.patgate.server.api.PermissionsResource;
 import org.patgate.server.api.PoliciesResource;
+import org.patgate.server.api.SelfResource;
 import org.patgate.server.api.SettingsResource;
 import org.patgate.server.api.TokensResource;
 import org.patgate.server.api.UpstreamLinkResource;
@@ -92,7 +93,8 @@ final class EdgeHandlers {
                         authenticator,
                         config.identity().nativeTokenLifetime(),
                         SettingType.Choice.wireName(config.identity().mode())),
-                new ApiDocsResource());
+                new ApiDocsResource(),
+                new SelfResource(s.verifier(), s.tokenQueries(), clock));
         return new ApiHandler(
                 authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(), addresses);
     }

@@ -60,6 +60,20 @@ public final class TokenQueries {
         return token.get();
     }
 
+    /** A token with its owner's record. */
+    public record OwnedToken(TokenRecord token, UserRecord owner) {}
+
+    /**
+     * A token and its owner, for a token describing itself once it was verified (no actor: the
+     * token is its own authority); empty when either is gone.
+     */
+    public Optional<OwnedToken> ownedToken(String id) {
+        return database.tokens()
+                .findById(id)
+                .flatMap(
+                        token -> database.users().findById(token.ownerId()).map(owner -> new OwnedToken(token, owner)));
+    }
+
     /** The store query for what {@code actor} may see of {@code filter}; empty when nothing can match. */
     Optional<TokenQuery> query(Principal actor, TokenFilter filter, PageRequest page) {
         Long ownerId;

@@ -55,11 +55,12 @@ class ApiRoutesTest {
     }
 
     @Test
-    void onlyTheApiDescriptionIsOpenWithoutAuthentication() {
+    void onlyTheApiDescriptionAndSelfNeedNoAccount() {
+        // GET /self authenticates the token it describes itself, never an account.
         assertThat(ApiRoutes.ALL.routes())
                 .filteredOn(route -> !route.authenticated())
                 .extracting(Route::template)
-                .containsExactly("/openapi.yaml");
+                .containsExactly("/openapi.yaml", "/self");
     }
 
     @Test

@@ -1,0 +1,125 @@
+package org.patgate.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.RunningGateway;
+import org.patgate.server.testing.TestServer;
+
+/**
+ * {@code GET /.patgate/api/v1/self}: a token describes itself to its holder, on the data plane the
+ * test run selects. Only a working token authenticates: no password, no revoked or expired token.
+ */
+class SelfApiTest {
+
+    private static final String SELF = "/.patgate/api/v1/self";
+
+    @RegisterExtension
+    final RunningGateway gw = RunningGateway.builder().build();
+
+    @Test
+    void aBearerTokenDescribesItselfWithoutItsSecret() {
+        JsonNode created = gw.server.createToken(
+                "alice",
+                RunningGateway.ALICE_PASSWORD,
+                Map.of(
+                        "name",
+                        "nightly-export",
+                        "scope",
+                        "read-only",
+                        "expiresInDays",
+                        30,
+                        "allowedIps",
+                        java.util.List.of("127.0.0.0/8")));
+        String token = created.get("token").asText();
+
+        TestServer.Answer answer = gw.bearer("GET", SELF, token);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
+        JsonNode self = answer.json();
+        assertThat(self.get("id").asText()).isEqualTo(created.get("id").asText());
+        assertThat(self.get("name").asText()).isEqualTo("nightly-export");
+        assertThat(self.get("owner").get("username").asText()).isEqualTo("alice");
+        assertThat(self.get("owner").has("displayName")).isTrue();
+        assertThat(self.get("scope").asText()).isEqualTo("read-only");
+        assertThat(self.get("allowedIps")).extracting(JsonNode::asText).containsExactly("127.0.0.0/8");
+        assertThat(self.get("status").asText()).isEqualTo("active");
+        assertThat(self.get("expiresAt").asText())
+                .isEqualTo(created.get("expiresAt").asText());
+        assertThat(self.get("expiresInDays").asLong()).isBetween(29L, 30L);
+        assertThat(self.get("expiresInSeconds").asLong()).isBetween(29L * 86_400, 30L * 86_400);
+        assertThat(self.has("createdAt")).isTrue();
+        assertThat(answer.body()).doesNotContain(token);
+    }
+
+    @Test
+    void aTokenAsTheBasicPasswordDescribesItself() {
+        TestServer.Answer answer =
+                gw.send("GET", SELF, Map.of("Authorization", TestServer.basic("alice", gw.readWrite())), null);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.json().get("id").asText()).isEqualTo(gw.readWriteId());
+        assertThat(answer.json().get("scope").asText()).isEqualTo("read-write");
+    }
+
+    @Test
+    void withoutATokenTheAnswerIs401WithTheBearerChallenge() {
+        TestServer.Answer answer = gw.send("GET", SELF, Map.of(), null);
+
+        assertUnauthorized(answer, "personal access token");
+    }
+
+    @Test
+    void aPasswordIsNotAccepted() {
+        TestServer.Answer answer = gw.send(
+                "GET", SELF, Map.of("Authorization", TestServer.basic("alice", RunningGateway.ALICE_PASSWORD)), null);
+
+        assertUnauthorized(answer, "not a password");
+        assertThat(answer.body()).doesNotContain(RunningGateway.ALICE_PASSWORD);
+    }
+
+    @Test
+    void anUnknownTokenIsRefused() {
+        String forged = gw.readWrite().substring(0, 10) + "x" + gw.readWrite().substring(11);
+
+        assertUnauthorized(gw.bearer("GET", SELF, forged), "");
+    }
+
+    @Test
+    void aRevokedTokenIsRefused() {
+        TestServer.Answer revoked = gw.server.call(
+                "DELETE", "/.patgate/api/v1/tokens/" + gw.readWriteId(), "alice", RunningGateway.ALICE_PASSWORD, null);
+        assertThat(revoked.status()).isEqualTo(204);
+
+        assertUnauthorized(gw.bearer("GET", SELF, gw.readWrite()), "revoked");
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() {
+        String token = gw.server
+                .createToken(
+                        "alice",
+                        RunningGateway.ALICE_PASSWORD,
+                        Map.of("name", "short", "scope", "read-only", "expiresInDays", 1))
+                .get("token")
+                .asText();
+        assertThat(gw.bearer("GET", SELF, token).status()).isEqualTo(200);
+
+        gw.server.clock().advance(Duration.ofDays(2));
+
+        assertUnauthorized(gw.bearer("GET", SELF, token), "expired");
+    }
+
+    private static void assertUnauthorized(TestServer.Answer answer, String detail) {
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(answer.contentType()).isEqualTo("application/problem+json");
+        assertThat(answer.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"patgate\"");
+        assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(answer.json().get("detail").asText()).contains(detail);
+    }
+}
