@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,7 @@ import org.patgate.server.testing.TestServer;
 class MetricsScrapeTest {
 
     static final Path DASHBOARD = Path.of("../docs/grafana-dashboard.json");
+    static final Path ADMIN_GUIDE = Path.of("../docs/admin-guide.md");
 
     /** A metric name in PromQL: the families PATgate serves start with one of these prefixes. */
     private static final Pattern METRIC_NAME = Pattern.compile("\\b(?:patgate|jvm|hikaricp|process)_[a-z0-9_]+");
@@ -150,6 +153,38 @@ class MetricsScrapeTest {
                         "patgate_activity_dropped_total",
                         "hikaricp_connections_active",
                         "jvm_memory_used_bytes");
+    }
+
+    @Test
+    void theAdminGuideListsEveryPatgateFamilyAndItsScrapeJobReachesTheMetrics() throws IOException {
+        String guide = Files.readString(ADMIN_GUIDE);
+        String monitoring = guide.substring(guide.indexOf("## Monitoring"));
+        Set<String> served = PrometheusParser.parse(scrape(Map.of()).body(), false).stream()
+                .filter(s -> s.family().startsWith("patgate_"))
+                .map(s -> s.type().equals("counter") ? s.family() + "_total" : s.family())
+                .collect(Collectors.toSet());
+        if (!TestServer.DATA_PLANE.equals("netty")) {
+            served.addAll(List.of("patgate_dataplane_upstream_connections", "patgate_dataplane_websockets"));
+        }
+        Set<String> documented = Pattern.compile("(?m)^\\| `(patgate_[a-z_]+)`")
+                .matcher(monitoring)
+                .results()
+                .map(m -> m.group(1))
+                .collect(Collectors.toSet());
+
+        assertThat(documented).isEqualTo(served);
+
+        // The Prometheus job is fenced as yml: yaml blocks of the guide are PATgate configurations.
+        Matcher job = Pattern.compile("(?ms)^```yml\\n(.*?)^```$").matcher(monitoring);
+        assertThat(job.find())
+                .as("a Prometheus scrape job in the Monitoring section")
+                .isTrue();
+        JsonNode scrapeJob =
+                new YAMLMapper().readTree(job.group(1)).get("scrape_configs").get(0);
+        assertThat(scrapeJob.get("authorization").get("type").asText()).isEqualTo("Bearer");
+        String path = scrapeJob.get("metrics_path").asText();
+        assertThat(path).isEqualTo(MetricsHandler.PATH);
+        assertThat(gw.send("GET", path, Map.of(), null).status()).isEqualTo(200);
     }
 
     private static TestServer.Answer scrape(Map<String, String> headers) {
