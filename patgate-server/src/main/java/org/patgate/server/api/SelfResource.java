@@ -1,5 +1,7 @@
 package org.patgate.server.api;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +22,8 @@ import org.patgate.server.token.TokenVerifier;
  * {@code GET /self}: a token describes itself to whoever holds it (a script checking what it may do
  * and how long it has left). Authenticated by the token only (Bearer, or Basic with the token as
  * password); a password is refused, as is every token the gateway would refuse (unknown, expired,
- * revoked, pending, owner disabled). Never answers the secret. Thread-safe.
+ * revoked, pending, owner disabled: 401; from outside its allowed IPs: 403). Never answers the
+ * secret. Thread-safe.
  */
 public final class SelfResource {
 
@@ -61,7 +64,14 @@ public final class SelfResource {
             }
             return;
         }
-        String id = ((TokenVerifier.Verification.Valid) verification).token().id();
+        TokenVerifier.VerifiedToken verified = ((TokenVerifier.Verification.Valid) verification).token();
+        // As at the gateway: a token bound to addresses works, and so describes itself, only from them.
+        if (!verified.allowedIps().allows(address(exchange.sourceIp()))) {
+            exchange.sendProblem(
+                    Problem.of(403, "forbidden", "Forbidden", "this token may not be used from your address"));
+            return;
+        }
+        String id = verified.id();
         TokenQueries.OwnedToken owned = queries.ownedToken(id).orElse(null);
         if (owned == null) {
             unauthorized(exchange, TokenVerifier.Reason.UNKNOWN.detail()); // revoked and deleted meanwhile
@@ -127,6 +137,15 @@ public final class SelfResource {
         }
         int colon = decoded.indexOf(':');
         return colon < 0 || colon == decoded.length() - 1 ? null : decoded.substring(colon + 1);
+    }
+
+    /** The client's address from its literal (never a name lookup: the literal is an IP address). */
+    private static InetAddress address(String literal) {
+        try {
+            return literal == null ? null : InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
     private static void unauthorized(Exchange exchange, String detail) {

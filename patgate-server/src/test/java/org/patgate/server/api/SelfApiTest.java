@@ -100,6 +100,17 @@ class SelfApiTest {
     }
 
     @Test
+    void aTokenBoundToOtherAddressesIsRefusedWith403() {
+        String token = gw.createToken("read-only", java.util.List.of("192.0.2.0/24"));
+
+        TestServer.Answer answer = gw.bearer("GET", SELF, token);
+
+        assertThat(answer.status()).isEqualTo(403);
+        assertThat(answer.json().get("detail").asText()).contains("may not be used from your address");
+        assertThat(answer.body()).doesNotContain(token);
+    }
+
+    @Test
     void anExpiredTokenIsRefused() {
         String token = gw.server
                 .createToken(
