@@ -190,7 +190,8 @@ final class EdgeHandlers {
                 config.upstream().connectTimeout(),
                 config.upstream().readTimeout(),
                 config.limits().upstreamConnections(),
-                gateway.nativeCredentials());
+                gateway.nativeCredentials(),
+                gateway.gate());
         return new GatewayHandler(gateway.gate(), new ExchangeAdmission(exchanges, proxy));
     }
 }

@@ -349,6 +349,16 @@ public final class GatewayGate {
     }
 
     /**
+     * Counts the upstream's answer time in the metrics: a data plane calls it when the answer's head
+     * arrives, {@code nanos} after it sent the request.
+     */
+    public void upstreamAnswered(long nanos) {
+        if (metrics != null) {
+            metrics.upstreamAnswered(nanos);
+        }
+    }
+
+    /**
      * Counts the exchange in the metrics and records the use of a token (nothing for a request without
      * one): once per exchange, when it ends.
      */

@@ -30,6 +30,7 @@ public final class UpstreamProxy extends ProxyHandler {
     private final Duration readTimeout;
     private final int maxConnections;
     private final NativeCredentialSwap nativeCredentials;
+    private final GatewayGate gate;
 
     /**
      * @param headers        what the upstream request carries
@@ -45,6 +46,19 @@ public final class UpstreamProxy extends ProxyHandler {
             Duration readTimeout,
             int maxConnections,
             NativeCredentialSwap nativeCredentials) {
+        this(upstream, headers, connectTimeout, readTimeout, maxConnections, nativeCredentials, null);
+    }
+
+    /** @param gate told how long the upstream takes to answer (its metrics), or null */
+    public UpstreamProxy(
+            URI upstream,
+            UpstreamHeaders headers,
+            Duration connectTimeout,
+            Duration readTimeout,
+            int maxConnections,
+            NativeCredentialSwap nativeCredentials,
+            GatewayGate gate) {
+        this.gate = gate;
         this.maxConnections = maxConnections;
         this.nativeCredentials = nativeCredentials;
         this.headers = headers;
@@ -151,6 +165,11 @@ public final class UpstreamProxy extends ProxyHandler {
             Callback proxyToClientCallback) {
         org.eclipse.jetty.client.Response.CompleteListener relay = super.newServerToProxyResponseListener(
                 clientToProxyRequest, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
+        if (gate != null) {
+            long[] sent = {System.nanoTime()};
+            proxyToServerRequest.onRequestBegin(request -> sent[0] = System.nanoTime());
+            proxyToServerRequest.onResponseBegin(response -> gate.upstreamAnswered(System.nanoTime() - sent[0]));
+        }
         GatewayDecision.Forward decision = plan(clientToProxyRequest).decision();
         if (nativeCredentials == null || decision.upstreamBearer() == null) {
             return relay;

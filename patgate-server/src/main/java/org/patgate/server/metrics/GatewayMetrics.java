@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The gateway's meters: decisions by outcome and reason ({@code patgate_decisions_total}), how long
  * deciding took ({@code patgate_decision_duration_seconds}) and how long whole exchanges took
- * ({@code patgate_exchange_duration_seconds}). Every data plane calls it once per exchange; counting
+ * ({@code patgate_exchange_duration_seconds}) and how long the upstream took to answer
+ * ({@code patgate_upstream_duration_seconds}). Every data plane calls it once per exchange; counting
  * allocates nothing for the reasons registered up front, and a reason met for the first time is
  * registered once. Reasons are the gateway's fixed codes, so their number stays small. Thread-safe.
  */
@@ -76,6 +77,7 @@ public final class GatewayMetrics {
     private final Timer decision;
     private final Timer exchange;
     private final Timer refusedExchange;
+    private final Timer upstream;
 
     GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -90,6 +92,10 @@ public final class GatewayMetrics {
                 .register(registry);
         this.exchange = exchangeTimer(registry, "forwarded");
         this.refusedExchange = exchangeTimer(registry, "refused");
+        this.upstream = Timer.builder("patgate.upstream.duration")
+                .description("Time from sending a request upstream to the upstream's answer head")
+                .serviceLevelObjectives(EXCHANGE_BUCKETS)
+                .register(registry);
     }
 
     private static Timer exchangeTimer(MeterRegistry registry, String outcome) {
@@ -104,6 +110,11 @@ public final class GatewayMetrics {
     /** A decision was made, {@code nanos} after the request's head was read. */
     public void decided(long nanos) {
         decision.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The upstream's answer head arrived, {@code nanos} after the request was sent to it. */
+    public void upstreamAnswered(long nanos) {
+        upstream.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** An exchange the gateway forwarded ended, {@code nanos} after its head was read. */

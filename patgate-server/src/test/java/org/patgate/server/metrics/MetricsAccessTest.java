@@ -2,9 +2,11 @@ package org.patgate.server.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.testing.RawHttp2;
 import org.patgate.server.testing.RunningGateway;
@@ -98,6 +100,16 @@ class MetricsAccessTest {
                                 null)
                         .status())
                 .isEqualTo(403);
+    }
+
+    @Test
+    void whenDisabledTheMetricsAreNotThere(@TempDir Path dir) {
+        try (RunningGateway disabled = RunningGateway.start(dir, Map.of("PATGATE_METRICS_ENABLED", "false"))) {
+            TestServer.Answer answer = disabled.send("GET", "/.patgate/metrics", Map.of(), null);
+
+            assertThat(answer.status()).isEqualTo(404);
+            assertThat(answer.body()).doesNotContain("patgate_decisions_total");
+        }
     }
 
     @Test

@@ -65,6 +65,9 @@ class MetricsScrapeTest {
         assertThat(value(after, "patgate_exchange_duration_seconds_count", Map.of("outcome", "refused"))
                         - value(before, "patgate_exchange_duration_seconds_count", Map.of("outcome", "refused")))
                 .isEqualTo(2);
+        assertThat(value(after, "patgate_upstream_duration_seconds_count", Map.of())
+                        - value(before, "patgate_upstream_duration_seconds_count", Map.of()))
+                .isEqualTo(3);
         assertThat(value(after, "patgate_decision_duration_seconds_count", Map.of())
                         - value(before, "patgate_decision_duration_seconds_count", Map.of()))
                 .isGreaterThanOrEqualTo(5);

@@ -55,6 +55,8 @@ final class UpstreamForward implements UpstreamHandler.Listener {
     private boolean interim;
     /** The upstream's {@code 101}, kept until its end has been read too. */
     private HttpResponse switched;
+    /** When the request was sent upstream, for the upstream latency metric. */
+    private long sentNanos;
 
     UpstreamForward(
             ClientConnection connection,
@@ -80,6 +82,7 @@ final class UpstreamForward implements UpstreamHandler.Listener {
 
     /** Writes the request head and whatever body arrived already, then asks the client for more. */
     void send() {
+        sentNanos = System.nanoTime();
         Channel upstream = lease.channel();
         UpstreamHandler.of(upstream).listener(this);
         upstream.config().setAutoRead(connection.clientWritable());
@@ -222,6 +225,7 @@ final class UpstreamForward implements UpstreamHandler.Listener {
     /** The answer's head: checked by the gate, hop-by-hop fields removed, framed for the client. */
     private boolean head(HttpResponse response) {
         status = response.status().code();
+        plane.gate().upstreamAnswered(System.nanoTime() - sentNanos);
         GatewayDecision.Refuse refusal = plane.gate().checksAnswer(verdict)
                 ? plane.gate().refusesAnswer(verdict, status, Answers.toJetty(response.headers()))
                 : null;
