@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.patgate.server.testing.RawHttp2;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer;
 
@@ -65,6 +66,18 @@ class SelfApiTest {
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.json().get("id").asText()).isEqualTo(gw.readWriteId());
         assertThat(answer.json().get("scope").asText()).isEqualTo("read-write");
+    }
+
+    @Test
+    void itAnswersOverHttp2Too() {
+        RawHttp2.Answer good =
+                RawHttp2.send(gw.base(), "GET", SELF, Map.of("Authorization", "Bearer " + gw.readOnly()), null);
+        RawHttp2.Answer none = RawHttp2.send(gw.base(), "GET", SELF, Map.of(), null);
+
+        assertThat(good.status()).isEqualTo(200);
+        assertThat(good.headers().get("Cache-Control")).isEqualTo("no-store");
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.headers().get("WWW-Authenticate")).isEqualTo("Bearer realm=\"patgate\"");
     }
 
     @Test
