@@ -14,6 +14,7 @@ import org.patgate.server.api.AuditResource;
 import org.patgate.server.api.DirectoryResource;
 import org.patgate.server.api.PermissionsResource;
 import org.patgate.server.api.PoliciesResource;
+import org.patgate.server.api.RateLimitsResource;
 import org.patgate.server.api.SettingsResource;
 import org.patgate.server.api.TokensResource;
 import org.patgate.server.api.UpstreamLinkResource;
@@ -36,6 +37,7 @@ import org.patgate.server.gateway.UpstreamHeaders;
 import org.patgate.server.gateway.UpstreamProxy;
 import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.identity.JwtIssuer;
+import org.patgate.server.ratelimit.RateLimiter;
 import org.patgate.server.settings.SettingsService;
 import org.patgate.server.token.TokenVerifier;
 import org.patgate.server.ui.UiHandler;
@@ -78,7 +80,8 @@ final class EdgeHandlers {
                         s.approvals(),
                         s.statusDetails(),
                         s.tokenActivity(),
-                        clock),
+                        clock,
+                        s.rateLimits()),
                 new UsersResource(s.users(), s.groups(), s.passwords(), authenticator),
                 new AuditResource(s.auditTrail()),
                 new PermissionsResource(s.permissionService()),
@@ -91,7 +94,8 @@ final class EdgeHandlers {
                         authenticator,
                         config.identity().nativeTokenLifetime(),
                         SettingType.Choice.wireName(config.identity().mode())),
-                new ApiDocsResource());
+                new ApiDocsResource(),
+                new RateLimitsResource(s.rateLimits(), s.users(), s.tokenQueries()));
         return new ApiHandler(
                 authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(), addresses);
     }
@@ -147,7 +151,8 @@ final class EdgeHandlers {
             PasswordsOutsideRestPaths passwordsOutside,
             ClientAddressResolver addresses,
             UpstreamLinks upstreamLinks,
-            Executor blocking) {
+            Executor blocking,
+            RateLimiter limiter) {
         // The decider asks the settings for the rules on every request, so changes apply without a restart.
         AccessDecider decider = new AccessDecider(
                 verifier,
@@ -173,7 +178,9 @@ final class EdgeHandlers {
                 clock,
                 nativeCredentials,
                 headers,
-                blocking);
+                blocking,
+                limiter,
+                config.tokens().expiresHeader());
         return new Gateway(gate, nativeCredentials, headers);
     }
 

@@ -226,7 +226,8 @@ public final class PatgateServer implements AutoCloseable {
                     passwordsOutside,
                     addresses,
                     s.upstreamLinks(),
-                    blocking != null ? blocking : Runnable::run);
+                    blocking != null ? blocking : Runnable::run,
+                    s.rateLimiter());
             Handler.Sequence root = new Handler.Sequence(
                     new HealthHandler(
                             database,

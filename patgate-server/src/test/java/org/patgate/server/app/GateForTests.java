@@ -79,7 +79,8 @@ public final class GateForTests implements AutoCloseable {
                 new PasswordsOutsideRestPaths(),
                 new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())),
                 null,
-                Runnable::run);
+                Runnable::run,
+                services.rateLimiter());
         new AdminBootstrap(
                         database,
                         services.passwords(),
