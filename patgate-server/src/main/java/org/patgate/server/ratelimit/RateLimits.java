@@ -120,10 +120,11 @@ public final class RateLimits {
 
     /**
      * Throws unless {@code actor} may give a token of this owner {@code limit}: admins may give any;
-     * anyone else (the owner) nothing above what would apply otherwise — a clear 400 naming it.
+     * anyone else (the owner) nothing above what would apply otherwise — a clear 400 naming it. No limit
+     * of its own ({@link RateLimit#NONE}) is always allowed: then the otherwise applying limit applies.
      */
     public void requireAllowed(Principal actor, long ownerId, String ownerUsername, RateLimit limit) {
-        if (actor.admin()) {
+        if (actor.admin() || limit.isNone()) {
             return;
         }
         AppliedLimit ceiling = otherwise(ownerId, ownerUsername, "");
