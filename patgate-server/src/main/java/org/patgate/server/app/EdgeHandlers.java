@@ -125,7 +125,9 @@ final class EdgeHandlers {
                         s.tokenActivity(),
                         new CreationLimits(s.policies(), config.tokens().maxLifetimeDays(), clock),
                         new CurlExample(uiSessions, config.rest().paths()),
-                        clock),
+                        clock,
+                        s.rateLimits(),
+                        s.rateLimiter()),
                 new AdminPages(
                         s.approvals(),
                         new TokenManagerPages(s.tokenQueries(), s.revocation(), clock),

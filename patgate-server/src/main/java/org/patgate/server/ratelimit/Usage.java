@@ -61,6 +61,21 @@ public record Usage(
         return limit.windows().getFirst();
     }
 
+    /** Each window with what is left: {@code 100 requests per minute, set by group 'ci': 42 left now}. */
+    public String describedWithRemaining() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < remaining.length; i++) {
+            if (!text.isEmpty()) {
+                text.append("; ");
+            }
+            text.append(limit.windows().get(i).described())
+                    .append(": ")
+                    .append(remaining[i])
+                    .append(" left now");
+        }
+        return text.toString();
+    }
+
     /** Why a refused request was refused: {@code rate limit exceeded: 100 requests per minute, set by group 'ci'}. */
     public String refusalDetail() {
         return "rate limit exceeded: " + exhausted().described() + "; retry after " + retryAfterSeconds

@@ -104,7 +104,8 @@ public final class Views {
             String statusReason,
             String decision,
             String lastUsedAgent,
-            String rotated) {}
+            String rotated,
+            String rateLimit) {}
 
     /** One recorded request. */
     public record RequestRow(
