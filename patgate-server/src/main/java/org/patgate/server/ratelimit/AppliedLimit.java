@@ -11,7 +11,7 @@ import org.patgate.server.policy.RateLimit;
  * a limit of the token's own or its groups', {@code user:<id>} for one shared by all of a user's tokens).
  * Immutable.
  */
-public record AppliedLimit(String bucket, List<Window> windows) {
+public record AppliedLimit(String bucket, List<Window> windows, String policyField) {
 
     /**
      * One window of a limit.
@@ -46,6 +46,32 @@ public record AppliedLimit(String bucket, List<Window> windows) {
         if (windows.isEmpty()) {
             throw new IllegalArgumentException("a limit has at least one window");
         }
+        policyField = policyField(windows);
+    }
+
+    /**
+     * A limit of these windows, counted in {@code bucket}; its {@code RateLimit-Policy} value is rendered
+     * once, here, since it is the same on every answer.
+     */
+    public AppliedLimit(String bucket, List<Window> windows) {
+        this(bucket, windows, null);
+    }
+
+    /** The {@code RateLimit-Policy} value: {@code "per-minute";q=100;w=60, ...}. */
+    private static String policyField(List<Window> windows) {
+        StringBuilder value = new StringBuilder(48);
+        for (Window window : windows) {
+            if (!value.isEmpty()) {
+                value.append(", ");
+            }
+            value.append('"')
+                    .append(window.name())
+                    .append("\";q=")
+                    .append(window.requests())
+                    .append(";w=")
+                    .append(window.seconds());
+        }
+        return value.toString();
     }
 
     /**

@@ -7,9 +7,11 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.VerboseResult;
 import io.github.bucket4j.local.LocalBucketBuilder;
+import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.patgate.server.ratelimit.internal.ClockTimeMeter;
 
 /**
@@ -21,10 +23,12 @@ import org.patgate.server.ratelimit.internal.ClockTimeMeter;
  */
 public final class RateLimiter {
 
-    private record BucketKey(String bucket, List<AppliedLimit.Window> windows) {}
-
     private final ClockTimeMeter time;
-    private final Cache<BucketKey, Bucket> buckets;
+    // Keyed by the limit itself (bucket name and windows): no key object per request, and a changed
+    // limit is another key.
+    private final Cache<AppliedLimit, Bucket> buckets;
+    // Held once: a method reference written at the call would be a new object per request.
+    private final Function<AppliedLimit, Bucket> creator = this::newBucket;
 
     /** @param maxBuckets most buckets kept; the least recently used go first */
     public RateLimiter(Clock clock, long maxBuckets) {
@@ -65,11 +69,14 @@ public final class RateLimiter {
     }
 
     private Bucket bucket(AppliedLimit limit) {
-        return buckets.get(new BucketKey(limit.bucket(), limit.windows()), key -> newBucket(limit));
+        return buckets.get(limit, creator);
     }
 
     private Bucket newBucket(AppliedLimit limit) {
-        LocalBucketBuilder builder = Bucket.builder().withCustomTimePrecision(time);
+        // Synchronized: one token's requests rarely race, and lock-free would copy the state per request.
+        LocalBucketBuilder builder = Bucket.builder()
+                .withCustomTimePrecision(time)
+                .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED);
         for (AppliedLimit.Window window : limit.windows()) {
             builder.addLimit(Bandwidth.builder()
                     .capacity(window.capacity())

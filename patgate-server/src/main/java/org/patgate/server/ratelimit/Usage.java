@@ -19,19 +19,7 @@ public record Usage(
 
     /** The {@code RateLimit-Policy} value: {@code "per-minute";q=100;w=60, ...}. */
     public String policyField() {
-        StringBuilder value = new StringBuilder(48);
-        for (AppliedLimit.Window window : limit.windows()) {
-            if (!value.isEmpty()) {
-                value.append(", ");
-            }
-            value.append('"')
-                    .append(window.name())
-                    .append("\";q=")
-                    .append(window.requests())
-                    .append(";w=")
-                    .append(window.seconds());
-        }
-        return value.toString();
+        return limit.policyField();
     }
 
     /** The {@code RateLimit} value: {@code "per-minute";r=42;t=35, ...}. */
