@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 import org.patgate.core.decision.ReadOnlyPolicy;
 import org.patgate.core.path.NormalizedPath;
 import org.patgate.core.path.PathNormalizer;
@@ -31,8 +32,12 @@ import org.patgate.server.gateway.AccessDecider;
 import org.patgate.server.gateway.Credentials;
 import org.patgate.server.gateway.GatewayDecision;
 import org.patgate.server.gateway.NativeCredentialSwap;
+import org.patgate.server.policy.RateLimit;
 import org.patgate.server.principal.Permission;
 import org.patgate.server.principal.Principal;
+import org.patgate.server.ratelimit.AppliedLimit;
+import org.patgate.server.ratelimit.RateLimiter;
+import org.patgate.server.ratelimit.Usage;
 import org.patgate.server.upstream.CredentialCipher;
 import org.patgate.server.upstream.UpstreamLinks;
 
@@ -42,7 +47,9 @@ import org.patgate.server.upstream.UpstreamLinks;
  * gateway's default rules (REST paths {@code /rest/**}, passwords blocked, anonymous refused);
  * and the same decision followed by identity mode {@code upstream-token}'s swap to the owner's
  * native token ({@link NativeCredentialSwap} over a real {@link UpstreamLinks}, H2 and
- * {@link CredentialCipher}, the link made with {@link UpstreamLinks#linkPasted}, its cache warm).
+ * {@link CredentialCipher}, the link made with {@link UpstreamLinks#linkPasted}, its cache warm);
+ * and the same decision followed by what the gateway adds for a token with a rate limit that is never
+ * exceeded (one Bucket4j consumption through the bounded bucket cache, and the two answer fields).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -60,6 +67,8 @@ public class GatewayDecisionBenchmark {
     private AccessDecider decider;
     private AccessDecider.RequestFacts readOnlyGet;
     private NativeCredentialSwap swap;
+    private RateLimiter limiter;
+    private AppliedLimit limit;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -82,6 +91,10 @@ public class GatewayDecisionBenchmark {
                 decider.decide(readOnlyGet) instanceof GatewayDecision.Forward f && f.tokenId() != null,
                 "a read-only GET with a cached token is forwarded");
         swap = nativeCredentialSwap();
+        limiter = new RateLimiter(Clock.systemUTC(), 100_000);
+        // Ten million a second: never exceeded by one benchmark thread, so every request is counted and let through.
+        limit = AppliedLimit.of("token:bench", new RateLimit(RateLimit.MAX, null, null, RateLimit.MAX), "the token");
+        VerifierFixture.require(limiter.consume(limit).allowed(), "the rate limit lets the request through");
         VerifierFixture.require(
                 PathNormalizer.normalize(JIRA_PATH) instanceof NormalizedPath.Ok, "the Jira path normalises");
     }
@@ -139,5 +152,18 @@ public class GatewayDecisionBenchmark {
     @Benchmark
     public GatewayDecision fullDecisionWithNativeSwap() {
         return decider.decide(readOnlyGet) instanceof GatewayDecision.Forward forward ? swap.apply(forward) : null;
+    }
+
+    /**
+     * {@link #fullDecisionReadOnly} and then what the gateway does last for a token with a rate limit
+     * that is never exceeded: count the request and render {@code RateLimit-Policy} and {@code RateLimit}.
+     */
+    @Benchmark
+    public void fullDecisionRateLimited(Blackhole hole) {
+        GatewayDecision decision = decider.decide(readOnlyGet);
+        Usage usage = limiter.consume(limit);
+        hole.consume(decision);
+        hole.consume(usage.policyField());
+        hole.consume(usage.limitField());
     }
 }

@@ -47,6 +47,7 @@ class ArchitectureTest {
         "org.patgate.server.directory..",
         "org.patgate.server.permission..",
         "org.patgate.server.policy..",
+        "org.patgate.server.ratelimit..",
         "org.patgate.server.token..",
         "org.patgate.server.activity..",
         "org.patgate.server.settings..",

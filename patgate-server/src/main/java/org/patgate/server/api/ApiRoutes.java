@@ -29,7 +29,8 @@ public final class ApiRoutes {
             DirectoryResource directory,
             UpstreamLinkResource upstreamLinks,
             ApiDocsResource docs,
-            SelfResource self) {}
+            SelfResource self,
+            RateLimitsResource rateLimits) {}
 
     /** Every route of {@code /.patgate/api/v1}. */
     public static final ApiRoutes ALL = new ApiRoutes(List.of(
@@ -46,6 +47,12 @@ public final class ApiRoutes {
             route("POST", "/tokens/{id}/deny", (r, x, p) -> r.tokens().decide(x, p, false)),
             route("GET", "/tokens/{id}/activity", (r, x, p) -> r.tokens().activity(x, p)),
             route("GET", "/tokens/{id}/usage", (r, x, p) -> r.tokens().usage(x, p)),
+            route("GET", "/tokens/{id}/rate-limit", (r, x, p) -> r.rateLimits().ofToken(x, p)),
+            route("PUT", "/tokens/{id}/rate-limit", (r, x, p) -> r.rateLimits().setToken(x, p, false)),
+            route(
+                    "DELETE",
+                    "/tokens/{id}/rate-limit",
+                    (r, x, p) -> r.rateLimits().setToken(x, p, true)),
             route("GET", "/approvals", (r, x, p) -> r.tokens().approvals(x, p)),
             route("GET", "/presets", (r, x, p) -> r.tokens().presets(x)),
             route("GET", "/me", (r, x, p) -> r.users().me(x, p)),
@@ -58,6 +65,18 @@ public final class ApiRoutes {
             route("GET", "/users/{username}", (r, x, p) -> r.users().get(x, p)),
             route("PATCH", "/users/{username}", (r, x, p) -> r.users().update(x, p)),
             route("DELETE", "/users/{username}", (r, x, p) -> r.users().delete(x, p)),
+            route(
+                    "GET",
+                    "/users/{username}/rate-limit",
+                    (r, x, p) -> r.rateLimits().ofUser(x, p)),
+            route(
+                    "PUT",
+                    "/users/{username}/rate-limit",
+                    (r, x, p) -> r.rateLimits().setUser(x, p, false)),
+            route(
+                    "DELETE",
+                    "/users/{username}/rate-limit",
+                    (r, x, p) -> r.rateLimits().setUser(x, p, true)),
             route(
                     "GET",
                     "/users/{username}/upstream-link",

@@ -34,7 +34,10 @@ public final class PoliciesResource {
             List<String> allowedScopes,
             List<String> requiredIpRanges,
             Boolean approvalRequired,
-            Integer rateLimitPerMinute) {
+            Integer rateLimitPerMinute,
+            Integer rateLimitPerSecond,
+            Integer rateLimitPerDay,
+            Integer rateLimitBurst) {
 
         Policy toPolicy() {
             EnumSet<Scope> scopes = null;
@@ -57,7 +60,10 @@ public final class PoliciesResource {
                     scopes,
                     requiredIpRanges,
                     Boolean.TRUE.equals(approvalRequired),
-                    rateLimitPerMinute);
+                    rateLimitPerMinute,
+                    rateLimitPerSecond,
+                    rateLimitPerDay,
+                    rateLimitBurst);
         }
 
         static PolicyBody of(Policy p) {
@@ -73,7 +79,10 @@ public final class PoliciesResource {
                                     .toList(),
                     p.requiredIpRanges(),
                     p.approvalRequired(),
-                    p.rateLimitPerMinute());
+                    p.rateLimitPerMinute(),
+                    p.rateLimitPerSecond(),
+                    p.rateLimitPerDay(),
+                    p.rateLimitBurst());
         }
     }
 

@@ -101,7 +101,8 @@ final class TokenViews {
             Integer expiresInDays,
             String scope,
             List<String> allowedIps,
-            TokenRulesCodec.RulesJson rules) {}
+            TokenRulesCodec.RulesJson rules,
+            RateLimitsResource.RateLimitBody rateLimit) {}
 
     /** A page of results. */
     record PageView<T>(List<T> items, long total, int page, int size) {}

@@ -19,7 +19,9 @@ import org.patgate.server.api.TokenViews.PageView;
 import org.patgate.server.api.TokenViews.TokenView;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.http.Exchange;
+import org.patgate.server.policy.RateLimit;
 import org.patgate.server.principal.Principal;
+import org.patgate.server.ratelimit.RateLimits;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.TokenRecord;
@@ -53,6 +55,7 @@ public final class TokensResource {
     private final TokenStatusDetails details;
     private final TokenActivity usage;
     private final Clock clock;
+    private final RateLimits rateLimits;
 
     public TokensResource(
             TokenIssuer issuer,
@@ -62,7 +65,9 @@ public final class TokensResource {
             TokenApprovals approvals,
             TokenStatusDetails details,
             TokenActivity usage,
-            Clock clock) {
+            Clock clock,
+            RateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.issuer = issuer;
         this.queries = queries;
         this.revocation = revocation;
@@ -191,7 +196,8 @@ public final class TokensResource {
             @com.fasterxml.jackson.annotation.JsonUnwrapped TokenView token,
             boolean usable,
             String statusReason,
-            DecisionView decision) {}
+            DecisionView decision,
+            RateLimitsResource.AppliedLimitView rateLimit) {}
 
     record DecisionView(String decision, String reason, String decidedBy, Instant decidedAt) {}
 
@@ -200,7 +206,12 @@ public final class TokensResource {
                 .map(d -> new DecisionView(d.decision(), d.reason(), d.decidedBy(), d.decidedAt()))
                 .orElse(null);
         String reason = details.statusReason(token);
-        return new TokenDetailView(TokenView.of(token, clock.instant()), reason == null, reason, decision);
+        return new TokenDetailView(
+                TokenView.of(token, clock.instant()),
+                reason == null,
+                reason,
+                decision,
+                RateLimitsResource.AppliedLimitView.of(rateLimits.resolve(token)));
     }
 
     /** {@code GET /approvals}: tokens waiting for a decision. */
@@ -256,6 +267,10 @@ public final class TokensResource {
 
     void create(Exchange exchange, Principal principal) {
         CreateTokenBody body = exchange.readJson(CreateTokenBody.class);
+        RateLimit limit =
+                body.rateLimit() == null ? RateLimit.NONE : body.rateLimit().toLimit();
+        // Checked before the token exists: a refused limit must not leave a token behind.
+        rateLimits.requireAllowed(principal, body.owner(), limit);
         IssuedToken issued = issuer.create(
                 principal,
                 exchange.sourceIp(),
@@ -266,6 +281,9 @@ public final class TokensResource {
                         scope(body.scope()),
                         body.allowedIps(),
                         TokenRulesCodec.fromRequest(body.rules())));
+        if (!limit.isNone()) {
+            rateLimits.setToken(principal, exchange.sourceIp(), issued.token(), limit);
+        }
         exchange.response()
                 .getHeaders()
                 .put("Location", ApiHandler.PREFIX + "tokens/" + issued.token().id());

@@ -14,6 +14,7 @@ import org.patgate.server.api.AuditResource;
 import org.patgate.server.api.DirectoryResource;
 import org.patgate.server.api.PermissionsResource;
 import org.patgate.server.api.PoliciesResource;
+import org.patgate.server.api.RateLimitsResource;
 import org.patgate.server.api.SelfResource;
 import org.patgate.server.api.SettingsResource;
 import org.patgate.server.api.TokensResource;
@@ -38,6 +39,7 @@ import org.patgate.server.gateway.UpstreamProxy;
 import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.identity.JwtIssuer;
 import org.patgate.server.metrics.GatewayMetrics;
+import org.patgate.server.ratelimit.RateLimiter;
 import org.patgate.server.settings.SettingsService;
 import org.patgate.server.token.TokenVerifier;
 import org.patgate.server.ui.UiHandler;
@@ -80,7 +82,8 @@ final class EdgeHandlers {
                         s.approvals(),
                         s.statusDetails(),
                         s.tokenActivity(),
-                        clock),
+                        clock,
+                        s.rateLimits()),
                 new UsersResource(s.users(), s.groups(), s.passwords(), authenticator),
                 new AuditResource(s.auditTrail()),
                 new PermissionsResource(s.permissionService()),
@@ -94,7 +97,8 @@ final class EdgeHandlers {
                         config.identity().nativeTokenLifetime(),
                         SettingType.Choice.wireName(config.identity().mode())),
                 new ApiDocsResource(),
-                new SelfResource(s.verifier(), s.tokenQueries(), clock));
+                new SelfResource(s.verifier(), s.tokenQueries(), clock),
+                new RateLimitsResource(s.rateLimits(), s.users(), s.tokenQueries()));
         return new ApiHandler(
                 authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(), addresses);
     }
@@ -124,7 +128,9 @@ final class EdgeHandlers {
                         s.tokenActivity(),
                         new CreationLimits(s.policies(), config.tokens().maxLifetimeDays(), clock),
                         new CurlExample(uiSessions, config.rest().paths()),
-                        clock),
+                        clock,
+                        s.rateLimits(),
+                        s.rateLimiter()),
                 new AdminPages(
                         s.approvals(),
                         new TokenManagerPages(s.tokenQueries(), s.revocation(), clock),
@@ -151,7 +157,8 @@ final class EdgeHandlers {
             ClientAddressResolver addresses,
             UpstreamLinks upstreamLinks,
             Executor blocking,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics,
+            RateLimiter limiter) {
         // The decider asks the settings for the rules on every request, so changes apply without a restart.
         AccessDecider decider = new AccessDecider(
                 verifier,
@@ -178,7 +185,9 @@ final class EdgeHandlers {
                 nativeCredentials,
                 headers,
                 blocking,
-                metrics);
+                metrics,
+                limiter,
+                config.tokens().expiresHeader());
         return new Gateway(gate, nativeCredentials, headers);
     }
 

@@ -236,7 +236,8 @@ public final class PatgateServer implements AutoCloseable {
                     addresses,
                     s.upstreamLinks(),
                     blocking != null ? blocking : Runnable::run,
-                    metrics.gateway());
+                    metrics.gateway(),
+                    s.rateLimiter());
             Handler.Sequence root = new Handler.Sequence(
                     new HealthHandler(
                             database,

@@ -32,6 +32,8 @@ import org.patgate.server.permission.PermissionService;
 import org.patgate.server.permission.Permissions;
 import org.patgate.server.policy.Policies;
 import org.patgate.server.policy.PolicyService;
+import org.patgate.server.ratelimit.RateLimiter;
+import org.patgate.server.ratelimit.RateLimits;
 import org.patgate.server.settings.RestRules;
 import org.patgate.server.settings.SettingsService;
 import org.patgate.server.store.Database;
@@ -76,7 +78,9 @@ record Services(
         SettingsService settings,
         ActivityRecorder activity,
         UpstreamLinks upstreamLinks,
-        List<LongConsumer> ownerChangeListeners)
+        List<LongConsumer> ownerChangeListeners,
+        RateLimits rateLimits,
+        RateLimiter rateLimiter)
         implements AutoCloseable {
 
     /**
@@ -107,21 +111,29 @@ record Services(
                     new LocalDirectory(database, hasher, permissions),
                     config.directory().ldap().map(ldap -> LdapDirectory.connect(ldap, clock)),
                     permissions);
+            // A user's groups, state or rate limit changed: cached token checks of theirs (and, through the
+            // listeners, identity JWTs) go at once.
+            List<LongConsumer> ownerChangeListeners = new CopyOnWriteArrayList<>();
+            RateLimits rateLimits = new RateLimits(
+                    database.rateLimits(),
+                    database.users(),
+                    policies,
+                    directory::groupsOf,
+                    audit,
+                    ownerId -> ownerChangeListeners.forEach(listener -> listener.accept(ownerId)));
             TokenVerifier verifier = new TokenVerifier(
                     format,
                     digester,
                     database.tokens(),
                     database.users(),
                     directory::mayUseTokens,
+                    rateLimits::resolve,
                     clock,
                     config.tokens().cacheTtl(),
                     config.tokens().negativeCacheTtl(),
                     100_000);
             Passwords passwords = new Passwords(database, hasher, directory, audit, random);
             Groups groups = new Groups(database, directory);
-            // A user's groups or state changed: cached token checks of theirs (and, through the listeners,
-            // identity JWTs) go at once.
-            List<LongConsumer> ownerChangeListeners = new CopyOnWriteArrayList<>();
             ownerChangeListeners.add(verifier::invalidateOwner);
             UserAccounts users = new UserAccounts(
                     database,
@@ -198,12 +210,14 @@ record Services(
                             audit,
                             verifier::invalidateAll,
                             config.admin().group()),
-                    new PolicyService(database, policies, audit),
+                    policyService(database, policies, audit, verifier),
                     new AuditTrail(database, clock),
                     settings,
                     activity,
                     upstreamLinks,
-                    ownerChangeListeners);
+                    ownerChangeListeners,
+                    rateLimits,
+                    new RateLimiter(clock, 100_000));
         } catch (RuntimeException e) {
             if (settings != null) {
                 settings.close();
@@ -213,6 +227,14 @@ record Services(
             }
             throw e;
         }
+    }
+
+    /** Policies changed (rate limits among them): every cached token check goes. */
+    private static PolicyService policyService(
+            Database database, Policies policies, AuditLog audit, TokenVerifier verifier) {
+        PolicyService service = new PolicyService(database, policies, audit);
+        service.onChange(verifier::invalidateAll);
+        return service;
     }
 
     /** Calls {@code listener} with a user's id whenever their groups or state change. */

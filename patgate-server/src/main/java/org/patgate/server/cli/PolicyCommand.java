@@ -87,8 +87,11 @@ final class PolicyCommand implements Runnable {
         @Option(names = "--approval-required")
         boolean approvalRequired;
 
-        @Option(names = "--rate-limit", paramLabel = "PER_MINUTE")
+        @Option(names = "--rate-limit", paramLabel = "PER_MINUTE", description = "as --rate-limit-per-minute")
         Integer rateLimit;
+
+        @Mixin
+        RateLimitOptions rateLimits;
 
         @Override
         public Integer call() {
@@ -99,7 +102,10 @@ final class PolicyCommand implements Runnable {
             body.put("allowedScopes", allowedScopes.isEmpty() ? null : allowedScopes);
             body.put("requiredIpRanges", requiredIps.isEmpty() ? null : requiredIps);
             body.put("approvalRequired", approvalRequired);
-            body.put("rateLimitPerMinute", rateLimit);
+            body.put("rateLimitPerMinute", rateLimit != null ? rateLimit : rateLimits.perMinute);
+            body.put("rateLimitPerSecond", rateLimits.perSecond);
+            body.put("rateLimitPerDay", rateLimits.perDay);
+            body.put("rateLimitBurst", rateLimits.burst);
             JsonNode result = client.connect(spec).put("policies/" + GroupTarget.path(target), body);
             spec.commandLine().getOut().println(result.get("group").asText() + ": " + result.get("policy"));
             spec.commandLine().getOut().flush();

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
             TokenCommand.Get.class,
             TokenCommand.Revoke.class,
             TokenCommand.Rotate.class,
-            TokenCommand.Activity.class
+            TokenCommand.Activity.class,
+            RateLimitCommand.ForToken.class
         })
 final class TokenCommand implements Runnable {
 
@@ -41,7 +42,7 @@ final class TokenCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "missing subcommand: create, list, get, revoke, rotate or activity");
+                spec.commandLine(), "missing subcommand: create, list, get, revoke, rotate, activity or rate-limit");
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a token; prints the secret once.")
@@ -79,6 +80,9 @@ final class TokenCommand implements Runnable {
                 description = "fine-grained rules preset, e.g. jira-read-issues-and-search (see GET /presets)")
         String preset;
 
+        @Mixin
+        RateLimitOptions rateLimit;
+
         @Override
         public Integer call() {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -92,6 +96,9 @@ final class TokenCommand implements Runnable {
             }
             if (preset != null) {
                 body.put("rules", Map.of("preset", preset));
+            }
+            if (rateLimit.any()) {
+                body.put("rateLimit", rateLimit.body());
             }
             JsonNode token = client.connect(spec).post("tokens", body);
             printSecret(spec, client.json, token, "Created");

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
             UserCommand.ListUsers.class,
             UserCommand.Update.class,
             UserCommand.Delete.class,
-            UserCommand.Passwd.class
+            UserCommand.Passwd.class,
+            RateLimitCommand.ForUser.class
         })
 final class UserCommand implements Runnable {
 
@@ -41,7 +42,7 @@ final class UserCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "missing subcommand: create, list, update, delete or passwd");
+                spec.commandLine(), "missing subcommand: create, list, update, delete, passwd or rate-limit");
     }
 
     @Command(

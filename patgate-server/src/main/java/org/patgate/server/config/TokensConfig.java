@@ -20,7 +20,8 @@ public record TokensConfig(
         Path pepperFile,
         Duration cacheTtl,
         Duration negativeCacheTtl,
-        int maxLifetimeDays) {
+        int maxLifetimeDays,
+        boolean expiresHeader) {
 
     public static final Setting<TokensConfig, String> PREFIX = Setting.of(
             "tokens.prefix",
@@ -63,9 +64,27 @@ public record TokensConfig(
             ConfigRules.range(0, 36500),
             TokensConfig::maxLifetimeDays,
             "The longest lifetime of a new token in days; 0: unlimited.");
+    public static final Setting<TokensConfig, Boolean> EXPIRES_HEADER = Setting.of(
+            "tokens.expiresHeader",
+            new SettingType.Flag(),
+            false,
+            value -> {},
+            TokensConfig::expiresHeader,
+            "Whether forwarded answers to a request with an expiring token carry PATgate-Token-Expires.");
     /** Every {@code tokens.*} key. */
     public static final List<Setting<TokensConfig, ?>> KEYS =
-            List.of(PREFIX, PEPPER, PEPPER_FILE, CACHE_TTL, NEGATIVE_CACHE_TTL, MAX_LIFETIME_DAYS);
+            List.of(PREFIX, PEPPER, PEPPER_FILE, CACHE_TTL, NEGATIVE_CACHE_TTL, MAX_LIFETIME_DAYS, EXPIRES_HEADER);
+
+    /** Tokens settings without the {@code PATgate-Token-Expires} answer field. */
+    public TokensConfig(
+            String prefix,
+            String pepper,
+            Path pepperFile,
+            Duration cacheTtl,
+            Duration negativeCacheTtl,
+            int maxLifetimeDays) {
+        this(prefix, pepper, pepperFile, cacheTtl, negativeCacheTtl, maxLifetimeDays, false);
+    }
 
     public TokensConfig {
         PREFIX.require(prefix);
@@ -75,6 +94,7 @@ public record TokensConfig(
         CACHE_TTL.require(cacheTtl);
         NEGATIVE_CACHE_TTL.require(negativeCacheTtl);
         MAX_LIFETIME_DAYS.require(maxLifetimeDays);
+        EXPIRES_HEADER.require(expiresHeader);
     }
 
     /** Builds the section from one value per key in {@link #KEYS}. */
@@ -85,13 +105,14 @@ public record TokensConfig(
                 PEPPER_FILE.pick(values),
                 CACHE_TTL.pick(values),
                 NEGATIVE_CACHE_TTL.pick(values),
-                MAX_LIFETIME_DAYS.pick(values));
+                MAX_LIFETIME_DAYS.pick(values),
+                EXPIRES_HEADER.pick(values));
     }
 
     @Override
     public String toString() {
         return "TokensConfig[prefix=" + prefix + ", pepper=" + Masking.secret(pepper) + ", pepperFile="
                 + pepperFile + ", cacheTtl=" + cacheTtl + ", negativeCacheTtl=" + negativeCacheTtl
-                + ", maxLifetimeDays=" + maxLifetimeDays + "]";
+                + ", maxLifetimeDays=" + maxLifetimeDays + ", expiresHeader=" + expiresHeader + "]";
     }
 }

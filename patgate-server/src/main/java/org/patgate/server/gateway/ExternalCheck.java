@@ -124,10 +124,10 @@ public final class ExternalCheck {
         Answer answer;
         if (verdict.decision() instanceof GatewayDecision.Forward forward) {
             answer = gate.inspectsBody(verdict)
-                    ? refusal(GatewayDecision.Refuse.forbidden(BODY_UNSEEN, forward.tokenId()), request)
+                    ? refusal(GatewayDecision.Refuse.forbidden(BODY_UNSEEN, forward.tokenId()), request, verdict)
                     : allowed(verdict, forward);
         } else {
-            answer = refusal((GatewayDecision.Refuse) verdict.decision(), request);
+            answer = refusal((GatewayDecision.Refuse) verdict.decision(), request, verdict);
         }
         gate.record(verdict, answer.status());
         return answer;
@@ -174,6 +174,7 @@ public final class ExternalCheck {
             return new Answer(200, headers, EMPTY);
         }
         headers.put(TOKEN_ID_HEADER, forward.tokenId());
+        gate.answerHeaders(verdict, headers::put);
         // What inline mode would set on the upstream request: the identity header and, in identity mode
         // upstream-token, the owner's native credential; nothing the client sent.
         String identityKey = HeaderNames.key(identityHeader);
@@ -196,6 +197,13 @@ public final class ExternalCheck {
     private static Answer refusal(GatewayDecision.Refuse refuse, CheckRequest request) {
         // The problem's instance is the check path: the original URI is the client's and is not echoed.
         RefusalAnswer.Answer answer = RefusalAnswer.of(refuse, PATH, request.headers());
+        return new Answer(answer.status(), answer.headers(), answer.body());
+    }
+
+    private Answer refusal(GatewayDecision.Refuse refuse, CheckRequest request, GatewayGate.Verdict verdict) {
+        // The problem's instance is the check path: the original URI is the client's and is not echoed.
+        RefusalAnswer.Answer answer =
+                gate.withAnswerHeaders(verdict, refuse, RefusalAnswer.of(refuse, PATH, request.headers()));
         return new Answer(answer.status(), answer.headers(), answer.body());
     }
 }

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.patgate.core.decision.Decision;
@@ -18,6 +19,8 @@ import org.patgate.server.activity.TokenUseEvent;
 import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.http.Problems;
 import org.patgate.server.metrics.GatewayMetrics;
+import org.patgate.server.ratelimit.RateLimiter;
+import org.patgate.server.ratelimit.Usage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +80,8 @@ public final class GatewayGate {
      * @param client        the client's address (null when refused before resolving it)
      * @param startNanos    {@link System#nanoTime()} when deciding began
      * @param arrived       when the request arrived: what activity files it under
+     * @param usage         the token's standing against its rate limit after this request, or null
+     *                      (no token, no limit, or not counted)
      */
     public record Verdict(
             GatewayDecision decision,
@@ -86,7 +91,25 @@ public final class GatewayGate {
             String upstreamQuery,
             InetAddress client,
             long startNanos,
-            Instant arrived) {}
+            Instant arrived,
+            Usage usage) {
+
+        /** A verdict that counted no rate limit. */
+        public Verdict(
+                GatewayDecision decision,
+                RequestHead head,
+                String encodedPath,
+                String decodedPath,
+                String upstreamQuery,
+                InetAddress client,
+                long startNanos,
+                Instant arrived) {
+            this(decision, head, encodedPath, decodedPath, upstreamQuery, client, startNanos, arrived, null);
+        }
+    }
+
+    /** The answer field naming when the token of an allowed request expires ({@code tokens.expiresHeader}). */
+    public static final String TOKEN_EXPIRES_FIELD = "PATgate-Token-Expires";
 
     private final AccessDecider decider;
     private final CredentialExtractor credentials;
@@ -97,6 +120,8 @@ public final class GatewayGate {
     private final UpstreamHeaders upstreamHeaders;
     private final Executor blocking;
     private final GatewayMetrics metrics;
+    private final RateLimiter limiter;
+    private final boolean expiresHeader;
 
     /**
      * @param nativeCredentials swaps in the owner's native upstream token (identity mode
@@ -112,10 +137,27 @@ public final class GatewayGate {
             NativeCredentialSwap nativeCredentials,
             UpstreamHeaders upstreamHeaders,
             Executor blocking) {
-        this(decider, credentials, addresses, activity, clock, nativeCredentials, upstreamHeaders, blocking, null);
+        this(
+                decider,
+                credentials,
+                addresses,
+                activity,
+                clock,
+                nativeCredentials,
+                upstreamHeaders,
+                blocking,
+                null,
+                null,
+                false);
     }
 
-    /** @param metrics counts every exchange's decision and duration, or null to count nothing */
+    /**
+     * As above, with metrics, rate limits and the expiry answer field.
+     *
+     * @param metrics       counts every exchange's decision and duration, or null to count nothing
+     * @param limiter       counts requests of tokens with a rate limit, or null to count none
+     * @param expiresHeader whether forwarded answers to a request with an expiring token name its expiry
+     */
     public GatewayGate(
             AccessDecider decider,
             CredentialExtractor credentials,
@@ -125,8 +167,12 @@ public final class GatewayGate {
             NativeCredentialSwap nativeCredentials,
             UpstreamHeaders upstreamHeaders,
             Executor blocking,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics,
+            RateLimiter limiter,
+            boolean expiresHeader) {
         this.metrics = metrics;
+        this.limiter = limiter;
+        this.expiresHeader = expiresHeader;
         this.decider = decider;
         this.credentials = credentials;
         this.addresses = addresses;
@@ -237,10 +283,80 @@ public final class GatewayGate {
                     false,
                     null);
         }
+        Usage usage = null;
+        if (limiter != null
+                && pass != AccessDecider.Pass.AGAIN
+                && decision instanceof GatewayDecision.Forward allowed
+                && allowed.token() != null
+                && allowed.token().rateLimit() != null) {
+            // Last, once per request: only a request every other check let through counts, and a request
+            // decided again (an open WebSocket) or retried after FROM_MEMORY gave up counted nothing before.
+            usage = limiter.consume(allowed.token().rateLimit());
+            if (!usage.allowed()) {
+                decision = new GatewayDecision.Refuse(
+                                429,
+                                "rate-limited",
+                                "Too Many Requests",
+                                usage.refusalDetail(),
+                                false,
+                                allowed.tokenId())
+                        .because("rate-limited");
+            }
+        }
         if (metrics != null && pass != AccessDecider.Pass.AGAIN) {
             metrics.decided(System.nanoTime() - start);
         }
-        return new Verdict(decision, head, encodedPath, decodedPath, upstreamQuery, client, start, arrived);
+        return new Verdict(decision, head, encodedPath, decodedPath, upstreamQuery, client, start, arrived, usage);
+    }
+
+    /**
+     * The fields this gate adds to any answer to the request, refusal or forwarded: the token's
+     * {@code RateLimit-Policy} and {@code RateLimit} when it has a limit, and (forwarded answers, when
+     * {@code tokens.expiresHeader} is on) {@code PATgate-Token-Expires} with its expiry in RFC 3339 UTC.
+     */
+    public void answerHeaders(Verdict verdict, BiConsumer<String, String> into) {
+        Usage usage = verdict.usage();
+        if (usage != null) {
+            into.accept(Usage.POLICY_FIELD, usage.policyField());
+            into.accept(Usage.LIMIT_FIELD, usage.limitField());
+        }
+        if (expiresHeader
+                && verdict.decision() instanceof GatewayDecision.Forward forward
+                && forward.token() != null
+                && forward.token().expiresAt() != null) {
+            into.accept(TOKEN_EXPIRES_FIELD, forward.token().expiresAt().toString());
+        }
+    }
+
+    /** Whether {@link #answerHeaders} adds anything to answers to this request. */
+    public boolean hasAnswerHeaders(Verdict verdict) {
+        return verdict.usage() != null
+                || (expiresHeader
+                        && verdict.decision() instanceof GatewayDecision.Forward forward
+                        && forward.token() != null
+                        && forward.token().expiresAt() != null);
+    }
+
+    /**
+     * The answer to a refusal of this request: {@link #answer(GatewayDecision.Refuse, RequestHead)} with
+     * the rate-limit fields, and {@code Retry-After} on a {@code 429}.
+     */
+    public RefusalAnswer.Answer answer(Verdict verdict, GatewayDecision.Refuse refuse) {
+        return withAnswerHeaders(verdict, refuse, answer(refuse, verdict.head()));
+    }
+
+    /** {@code plain}, the answer to {@code refuse}, with the rate-limit fields (and {@code Retry-After}). */
+    RefusalAnswer.Answer withAnswerHeaders(Verdict verdict, GatewayDecision.Refuse refuse, RefusalAnswer.Answer plain) {
+        Usage usage = verdict.usage();
+        if (usage == null) {
+            return plain;
+        }
+        HttpFields.Mutable headers = HttpFields.build(plain.headers());
+        answerHeaders(verdict, headers::add);
+        if (refuse.status() == 429) {
+            headers.put(HttpHeader.RETRY_AFTER, Long.toString(usage.retryAfterSeconds())); // RFC 9110 §10.2.3
+        }
+        return new RefusalAnswer.Answer(plain.status(), headers, plain.body());
     }
 
     /**

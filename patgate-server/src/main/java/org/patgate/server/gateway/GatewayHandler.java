@@ -42,7 +42,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         // Jetty's own threads may block: a token not seen lately is looked up in the store right here.
         GatewayGate.Verdict verdict = gate.decide(head);
         if (verdict.decision() instanceof GatewayDecision.Refuse refuse) {
-            refuse(request, response, callback, refuse, head);
+            refuse(request, response, callback, refuse, verdict);
             gate.record(verdict, refuse.status());
             return true;
         }
@@ -55,7 +55,7 @@ public final class GatewayHandler extends Handler.Wrapper {
                     WEBSOCKET_NEEDS_NETTY,
                     false,
                     ((GatewayDecision.Forward) verdict.decision()).tokenId());
-            refuse(request, response, callback, unsupported, head);
+            refuse(request, response, callback, unsupported, verdict);
             gate.record(verdict, unsupported.status());
             return true;
         }
@@ -75,7 +75,7 @@ public final class GatewayHandler extends Handler.Wrapper {
 
                 @Override
                 public void refuse(GatewayDecision.Refuse refusal) {
-                    GatewayHandler.refuse(request, response, callback, refusal, head);
+                    GatewayHandler.this.refuse(request, response, callback, refusal, verdict);
                 }
             };
             FormPasswordGuard.inspect(request, gate, verdict, outcome);
@@ -96,6 +96,8 @@ public final class GatewayHandler extends Handler.Wrapper {
                         verdict.upstreamQuery(),
                         verdict.client(),
                         verdict.startNanos()));
+        // Added before the upstream's answer: the proxy adds the upstream's fields beside these.
+        gate.answerHeaders(verdict, response.getHeaders()::add);
         Callback completion = callback;
         if (forward.tokenId() != null) {
             completion = new Callback.Nested(callback) {
@@ -115,16 +117,16 @@ public final class GatewayHandler extends Handler.Wrapper {
         return super.handle(request, response, completion);
     }
 
-    private static void refuse(
+    private void refuse(
             Request request,
             Response response,
             Callback callback,
             GatewayDecision.Refuse refuse,
-            GatewayGate.RequestHead head) {
+            GatewayGate.Verdict verdict) {
         // The body is never forwarded; it is discarded (bounded) so that neither an HTTP/2 stream reset
         // nor a closed HTTP/1.1 connection stands in for the 401/403, and resets do not add up to a
         // closed connection for every other request on it.
-        UnusedBody.answer(request, callback, done -> answer(response, done, GatewayGate.answer(refuse, head)));
+        UnusedBody.answer(request, callback, done -> answer(response, done, gate.answer(verdict, refuse)));
     }
 
     /** Writes a refusal's answer. */

@@ -56,7 +56,10 @@ public final class Policies {
                                 .collect(Collectors.joining(",")),
                 policy.requiredIpRanges() == null ? null : String.join(",", policy.requiredIpRanges()),
                 policy.approvalRequired(),
-                policy.rateLimitPerMinute()));
+                policy.rateLimitPerMinute(),
+                policy.rateLimitPerSecond(),
+                policy.rateLimitPerDay(),
+                policy.rateLimitBurst()));
         reload();
     }
 
@@ -150,7 +153,10 @@ public final class Policies {
                             scopes,
                             ranges,
                             r.approvalRequired(),
-                            r.rateLimitPerMinute()));
+                            r.rateLimitPerMinute(),
+                            r.rateLimitPerSecond(),
+                            r.rateLimitPerDay(),
+                            r.rateLimitBurst()));
         }
         byGroup.set(Map.copyOf(table));
     }

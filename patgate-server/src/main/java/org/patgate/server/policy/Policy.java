@@ -17,7 +17,10 @@ import org.patgate.server.error.InvalidRequestException;
  * @param allowedScopes      scopes a token may have (null = any)
  * @param requiredIpRanges   CIDRs every token's allowed IPs must lie within (null = none required)
  * @param approvalRequired   whether new tokens wait for an administrator's approval
- * @param rateLimitPerMinute requests per minute per token (stored; enforced by a later release)
+ * @param rateLimitPerMinute requests per minute per token
+ * @param rateLimitPerSecond requests per second per token
+ * @param rateLimitPerDay    requests per day per token
+ * @param rateLimitBurst     requests at once under the per-second rate (null = the per-second rate)
  */
 public record Policy(
         Integer maxLifetimeDays,
@@ -26,10 +29,41 @@ public record Policy(
         Set<Scope> allowedScopes,
         List<String> requiredIpRanges,
         boolean approvalRequired,
-        Integer rateLimitPerMinute) {
+        Integer rateLimitPerMinute,
+        // Rate limits beside rateLimitPerMinute (kept for compatibility); validated as one RateLimit.
+        Integer rateLimitPerSecond,
+        Integer rateLimitPerDay,
+        Integer rateLimitBurst) {
 
     /** No limits at all. */
     public static final Policy NONE = new Policy(null, false, null, null, null, false, null);
+
+    /** A policy without per-second or per-day limits. */
+    public Policy(
+            Integer maxLifetimeDays,
+            boolean expiryRequired,
+            Integer maxActiveTokens,
+            Set<Scope> allowedScopes,
+            List<String> requiredIpRanges,
+            boolean approvalRequired,
+            Integer rateLimitPerMinute) {
+        this(
+                maxLifetimeDays,
+                expiryRequired,
+                maxActiveTokens,
+                allowedScopes,
+                requiredIpRanges,
+                approvalRequired,
+                rateLimitPerMinute,
+                null,
+                null,
+                null);
+    }
+
+    /** The rate limit this policy sets on each token. */
+    public RateLimit rateLimit() {
+        return new RateLimit(rateLimitPerSecond, rateLimitPerMinute, rateLimitPerDay, rateLimitBurst);
+    }
 
     public Policy {
         check(
@@ -44,6 +78,7 @@ public record Policy(
                 rateLimitPerMinute == null || (rateLimitPerMinute >= 1 && rateLimitPerMinute <= 10_000_000),
                 "rateLimitPerMinute",
                 "from 1 to 10000000, or null for no limit");
+        new RateLimit(rateLimitPerSecond, rateLimitPerMinute, rateLimitPerDay, rateLimitBurst); // validates
         check(
                 allowedScopes == null || !allowedScopes.isEmpty(),
                 "allowedScopes",

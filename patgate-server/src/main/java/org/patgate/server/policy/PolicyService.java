@@ -1,6 +1,8 @@
 package org.patgate.server.policy;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.patgate.core.text.UnsafeText;
 import org.patgate.server.audit.AuditLog;
@@ -18,11 +20,18 @@ public final class PolicyService {
     private final Database database;
     private final Policies policies;
     private final AuditLog audit;
+    // Told after a policy changed, e.g. so cached token checks pick up new rate limits at once.
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
     public PolicyService(Database database, Policies policies, AuditLog audit) {
         this.database = database;
         this.policies = policies;
         this.audit = audit;
+    }
+
+    /** Runs {@code listener} after every change of a policy, on the changing thread; it must not throw. */
+    public void onChange(Runnable listener) {
+        changeListeners.add(listener);
     }
 
     public Map<String, Policy> all(Principal actor) {
@@ -47,6 +56,7 @@ public final class PolicyService {
             policies.put(group, policy);
             audit.success(actor.username(), "policy.set", shown(group), sourceIp, policy.toString());
         });
+        changeListeners.forEach(Runnable::run);
         return policies.ofGroup(group);
     }
 
@@ -59,6 +69,7 @@ public final class PolicyService {
             }
             audit.success(actor.username(), "policy.delete", shown(group), sourceIp, null);
         });
+        changeListeners.forEach(Runnable::run);
     }
 
     private static void requireGroupName(String group) {

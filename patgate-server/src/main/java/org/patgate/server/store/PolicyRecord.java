@@ -12,4 +12,7 @@ public record PolicyRecord(
         String allowedScopes,
         String requiredIpRanges,
         boolean approvalRequired,
-        Integer rateLimitPerMinute) {}
+        Integer rateLimitPerMinute,
+        Integer rateLimitPerSecond,
+        Integer rateLimitPerDay,
+        Integer rateLimitBurst) {}

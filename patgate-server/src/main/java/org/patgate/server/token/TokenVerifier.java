@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.patgate.core.net.IpRangeSet;
 import org.patgate.core.rules.TokenRules;
@@ -17,6 +18,7 @@ import org.patgate.core.token.TokenDigest;
 import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.core.token.TokenParse;
+import org.patgate.server.ratelimit.AppliedLimit;
 import org.patgate.server.store.TokenRecord;
 import org.patgate.server.store.TokenRepository;
 import org.patgate.server.store.TokenStatus;
@@ -51,6 +53,8 @@ public final class TokenVerifier {
     private final long ttlNanos;
     private final long negativeTtlNanos;
     private final Predicate<UserRecord> mayUseTokens;
+    // Resolved with the token, like the owner's permission: a changed limit applies within the TTL.
+    private final Function<TokenRecord, AppliedLimit> limits;
     // LongAdder: incremented on every cache miss by many request threads at once; read rarely.
     private final LongAdder storeLookups = new LongAdder();
     private final LongAdder cacheHits = new LongAdder();
@@ -72,7 +76,28 @@ public final class TokenVerifier {
             Duration ttl,
             Duration negativeTtl,
             long maximumSize) {
+        this(format, digester, tokens, users, mayUseTokens, token -> null, clock, ttl, negativeTtl, maximumSize);
+    }
+
+    /**
+     * As above, with rate limits.
+     *
+     * @param limits the rate limit of a token being loaded (null for none); evaluated when a token is
+     *               loaded, so changes apply within {@code ttl} or at the next invalidation
+     */
+    public TokenVerifier(
+            TokenFormat format,
+            TokenDigester digester,
+            TokenRepository tokens,
+            UserRepository users,
+            Predicate<UserRecord> mayUseTokens,
+            Function<TokenRecord, AppliedLimit> limits,
+            Clock clock,
+            Duration ttl,
+            Duration negativeTtl,
+            long maximumSize) {
         this.mayUseTokens = mayUseTokens;
+        this.limits = limits;
         this.format = format;
         this.digester = digester;
         this.tokens = tokens;
@@ -119,7 +144,11 @@ public final class TokenVerifier {
         }
     }
 
-    /** What the gateway needs to know about a good token. */
+    /**
+     * What the gateway needs to know about a good token.
+     *
+     * @param rateLimit the rate limit that applies to it, or null for none
+     */
     public record VerifiedToken(
             String id,
             long ownerId,
@@ -127,7 +156,21 @@ public final class TokenVerifier {
             Scope scope,
             IpRangeSet allowedIps,
             Instant expiresAt,
-            TokenRules rules) {}
+            TokenRules rules,
+            AppliedLimit rateLimit) {
+
+        /** A token without a rate limit. */
+        public VerifiedToken(
+                String id,
+                long ownerId,
+                String ownerUsername,
+                Scope scope,
+                IpRangeSet allowedIps,
+                Instant expiresAt,
+                TokenRules rules) {
+            this(id, ownerId, ownerUsername, scope, allowedIps, expiresAt, rules, null);
+        }
+    }
 
     /** What the caches hold; {@code loadedNanos} is when the store was asked ({@link System#nanoTime}). */
     private sealed interface Entry {
@@ -305,7 +348,8 @@ public final class TokenVerifier {
                 token.scope(),
                 IpRangeSet.of(token.allowedIps()),
                 token.expiresAt(),
-                TokenRulesCodec.fromStored(token.rulesJson()));
+                TokenRulesCodec.fromStored(token.rulesJson()),
+                limits.apply(token));
         return new Entry.Known(verified, token.status(), ownerEnabled, loadedNanos);
     }
 }

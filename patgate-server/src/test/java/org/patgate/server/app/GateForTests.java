@@ -80,7 +80,8 @@ public final class GateForTests implements AutoCloseable {
                 new ClientAddressResolver(IpRangeSet.of(config.trustedProxies())),
                 null,
                 Runnable::run,
-                null);
+                null,
+                services.rateLimiter());
         new AdminBootstrap(
                         database,
                         services.passwords(),

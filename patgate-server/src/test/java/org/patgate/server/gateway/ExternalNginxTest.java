@@ -113,4 +113,32 @@ class ExternalNginxTest extends ExternalProxyBehaviour {
                 .isEqualTo(403);
         assertThat(gw.upstream.received()).hasSize(1);
     }
+
+    @Test
+    void aTokenOverItsRateLimitGets429WithTheFieldsThroughNginx() {
+        var token = gw.server.createToken(
+                "alice", RunningGateway.ALICE_PASSWORD, java.util.Map.of("name", "limited", "scope", "read-write"));
+        assertThat(gw.server
+                        .asAdmin(
+                                "PUT",
+                                "/.patgate/api/v1/tokens/" + token.get("id").asText() + "/rate-limit",
+                                java.util.Map.of("perMinute", 1))
+                        .status())
+                .isEqualTo(200);
+        String secret = token.get("token").asText();
+
+        RawAnswer allowed = send("GET", ME, bearer(secret));
+        RawAnswer limited = send("GET", ME, bearer(secret));
+
+        assertThat(allowed.status()).isEqualTo(200);
+        assertThat(allowed.text()).contains("RateLimit: \"per-minute\";r=0;t=60");
+        assertThat(limited.status()).as("PATgate's 429, not nginx's 500").isEqualTo(429);
+        assertThat(limited.text())
+                .contains("Retry-After: 60")
+                .contains("RateLimit-Policy: \"per-minute\";q=1;w=60")
+                .contains("RateLimit: \"per-minute\";r=0;t=60")
+                .contains("application/problem+json")
+                .contains("/.patgate/problems/rate-limited");
+        assertThat(gw.upstream.received()).hasSize(1);
+    }
 }

@@ -254,7 +254,9 @@ final class GatewayExchange implements Exchange {
     }
 
     private void refuse(GatewayDecision.Refuse refusal) {
-        refuseWith(Answers.of(GatewayGate.answer(refusal, head)), refusal.status());
+        refuseWith(
+                Answers.of(verdict != null ? gate.answer(verdict, refusal) : GatewayGate.answer(refusal, head)),
+                refusal.status());
     }
 
     /** Answers PATgate's own response; the body is never forwarded, only discarded. */

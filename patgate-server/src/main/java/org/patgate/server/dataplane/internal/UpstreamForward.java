@@ -235,7 +235,7 @@ final class UpstreamForward implements UpstreamHandler.Listener {
             lease.channel().close();
             exchange.end();
             exchange.record(refusal.status());
-            connection.answer(Answers.of(GatewayGate.answer(refusal, verdict.head())), false);
+            connection.answer(Answers.of(plane.gate().answer(verdict, refusal)), false);
             return false;
         }
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
@@ -247,6 +247,9 @@ final class UpstreamForward implements UpstreamHandler.Listener {
             } else {
                 response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
+        }
+        if (plane.gate().hasAnswerHeaders(verdict)) {
+            plane.gate().answerHeaders(verdict, response.headers()::add);
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         answerStarted = true;
@@ -281,7 +284,7 @@ final class UpstreamForward implements UpstreamHandler.Listener {
             lease.channel().close();
             exchange.end();
             exchange.record(refusal.status());
-            connection.answer(Answers.of(GatewayGate.answer(refusal, verdict.head())), false);
+            connection.answer(Answers.of(plane.gate().answer(verdict, refusal)), false);
             return;
         }
         over = true;

@@ -140,7 +140,10 @@ public final class PermissionPages {
                 exchange.field("scope-read-write") != null,
                 text(exchange, "requiredIpRanges"),
                 exchange.field("approvalRequired") != null,
-                text(exchange, "rateLimitPerMinute"));
+                text(exchange, "rateLimitPerMinute"),
+                text(exchange, "rateLimitPerSecond"),
+                text(exchange, "rateLimitPerDay"),
+                text(exchange, "rateLimitBurst"));
     }
 
     private static String text(UiExchange exchange, String name) {
@@ -181,6 +184,9 @@ public final class PermissionPages {
         Integer maxLifetimeDays = number(form.maxLifetimeDays(), "maxLifetimeDays", errors);
         Integer maxActiveTokens = number(form.maxActiveTokens(), "maxActiveTokens", errors);
         Integer rateLimit = number(form.rateLimitPerMinute(), "rateLimitPerMinute", errors);
+        Integer perSecond = number(form.rateLimitPerSecond(), "rateLimitPerSecond", errors);
+        Integer perDay = number(form.rateLimitPerDay(), "rateLimitPerDay", errors);
+        Integer burst = number(form.rateLimitBurst(), "rateLimitBurst", errors);
         if (!errors.isEmpty()) {
             throw InvalidRequestException.of(errors);
         }
@@ -191,7 +197,10 @@ public final class PermissionPages {
                 scopes.isEmpty() ? null : scopes,
                 ranges.isEmpty() ? null : ranges,
                 form.approvalRequired(),
-                rateLimit);
+                rateLimit,
+                perSecond,
+                perDay,
+                burst);
     }
 
     /** The number typed in {@code field}, null when empty; text that is not one is added to {@code errors}. */

@@ -21,6 +21,9 @@ import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.principal.Permission;
 import org.patgate.server.principal.Principal;
+import org.patgate.server.ratelimit.AppliedLimit;
+import org.patgate.server.ratelimit.RateLimiter;
+import org.patgate.server.ratelimit.RateLimits;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.TokenRecord;
@@ -52,6 +55,8 @@ public final class TokenPages {
     private final CreationLimits limits;
     private final CurlExample curl;
     private final Clock clock;
+    private final RateLimits rateLimits;
+    private final RateLimiter limiter;
 
     public TokenPages(
             TokenIssuer issuer,
@@ -62,7 +67,11 @@ public final class TokenPages {
             TokenActivity activity,
             CreationLimits limits,
             CurlExample curl,
-            Clock clock) {
+            Clock clock,
+            RateLimits rateLimits,
+            RateLimiter limiter) {
+        this.rateLimits = rateLimits;
+        this.limiter = limiter;
         this.issuer = issuer;
         this.tokens = tokens;
         this.revocation = revocation;
@@ -222,7 +231,8 @@ public final class TokenPages {
                 details.statusReason(token),
                 decision,
                 token.lastUsedAgent(),
-                Views.time(token.rotatedAt()));
+                Views.time(token.rotatedAt()),
+                rateLimit(token));
         Map<String, Object> params = new HashMap<>();
         params.put(
                 "shell",
@@ -234,6 +244,12 @@ public final class TokenPages {
                 "requests",
                 activity.recent(me, id, 50).stream().map(Views.RequestRow::of).toList());
         exchange.html(200, "token_detail.jte", params);
+    }
+
+    /** The limit that applies and what is left of it now (counting nothing), or "none". */
+    private String rateLimit(TokenRecord token) {
+        AppliedLimit applied = rateLimits.resolve(token);
+        return applied == null ? "none" : limiter.peek(applied).describedWithRemaining();
     }
 
     /** {@code GET /tokens/{id}/activity}: requests per hour over two days, for the chart. */

@@ -104,7 +104,8 @@ public final class Views {
             String statusReason,
             String decision,
             String lastUsedAgent,
-            String rotated) {}
+            String rotated,
+            String rateLimit) {}
 
     /** One recorded request. */
     public record RequestRow(
@@ -210,9 +211,12 @@ public final class Views {
             boolean readWrite,
             String requiredIpRanges,
             boolean approvalRequired,
-            String rateLimitPerMinute) {
+            String rateLimitPerMinute,
+            String rateLimitPerSecond,
+            String rateLimitPerDay,
+            String rateLimitBurst) {
 
-        public static final PolicyForm EMPTY = new PolicyForm("", false, "", false, false, "", false, "");
+        public static final PolicyForm EMPTY = new PolicyForm("", false, "", false, false, "", false, "", "", "", "");
 
         public static PolicyForm of(org.patgate.server.policy.Policy p) {
             var scopes = p.allowedScopes();
@@ -224,7 +228,10 @@ public final class Views {
                     scopes != null && scopes.contains(org.patgate.core.token.Scope.READ_WRITE),
                     p.requiredIpRanges() == null ? "" : String.join("\n", p.requiredIpRanges()),
                     p.approvalRequired(),
-                    text(p.rateLimitPerMinute()));
+                    text(p.rateLimitPerMinute()),
+                    text(p.rateLimitPerSecond()),
+                    text(p.rateLimitPerDay()),
+                    text(p.rateLimitBurst()));
         }
 
         private static String text(Integer value) {

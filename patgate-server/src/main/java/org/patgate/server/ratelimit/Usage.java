@@ -1,0 +1,72 @@
+package org.patgate.server.ratelimit;
+
+/**
+ * A token's standing against its limit after one request: whether it was let through, what is left in
+ * each window, and when to try again. Renders the {@code RateLimit-Policy} and {@code RateLimit} fields
+ * of draft-ietf-httpapi-ratelimit-headers (structured-field lists: one item per window, named by a
+ * string, {@code q} quota and {@code w} window seconds; {@code r} remaining and {@code t} seconds until
+ * the window is full again). Immutable.
+ *
+ * @param remaining         requests left in each window of {@code limit}, in its order (not to be changed)
+ * @param resetSeconds      whole seconds until each window is full again, rounded up
+ * @param retryAfterSeconds when refused, whole seconds until one more request fits (rounded up, at least 1)
+ */
+public record Usage(
+        AppliedLimit limit, boolean allowed, long[] remaining, long[] resetSeconds, long retryAfterSeconds) {
+
+    public static final String POLICY_FIELD = "RateLimit-Policy";
+    public static final String LIMIT_FIELD = "RateLimit";
+
+    /** The {@code RateLimit-Policy} value: {@code "per-minute";q=100;w=60, ...}. */
+    public String policyField() {
+        return limit.policyField();
+    }
+
+    /** The {@code RateLimit} value: {@code "per-minute";r=42;t=35, ...}. */
+    public String limitField() {
+        StringBuilder value = new StringBuilder(48);
+        for (int i = 0; i < remaining.length; i++) {
+            if (!value.isEmpty()) {
+                value.append(", ");
+            }
+            value.append('"')
+                    .append(limit.windows().get(i).name())
+                    .append("\";r=")
+                    .append(remaining[i])
+                    .append(";t=")
+                    .append(resetSeconds[i]);
+        }
+        return value.toString();
+    }
+
+    /** The first window with nothing left (the one that refused), or the first window. */
+    public AppliedLimit.Window exhausted() {
+        for (int i = 0; i < remaining.length; i++) {
+            if (remaining[i] == 0) {
+                return limit.windows().get(i);
+            }
+        }
+        return limit.windows().getFirst();
+    }
+
+    /** Each window with what is left: {@code 100 requests per minute, set by group 'ci': 42 left now}. */
+    public String describedWithRemaining() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < remaining.length; i++) {
+            if (!text.isEmpty()) {
+                text.append("; ");
+            }
+            text.append(limit.windows().get(i).described())
+                    .append(": ")
+                    .append(remaining[i])
+                    .append(" left now");
+        }
+        return text.toString();
+    }
+
+    /** Why a refused request was refused: {@code rate limit exceeded: 100 requests per minute, set by group 'ci'}. */
+    public String refusalDetail() {
+        return "rate limit exceeded: " + exhausted().described() + "; retry after " + retryAfterSeconds
+                + (retryAfterSeconds == 1 ? " second" : " seconds");
+    }
+}
