@@ -328,16 +328,28 @@ public final class GatewayGate {
         return RefusalAnswer.of(refuse, head.rawPath(), head.headers());
     }
 
-    /** Records the use of a token (nothing for a request without one): once per exchange, when it ends. */
+    /**
+     * Counts the exchange for usage analytics and records the use of its token (no use for a request
+     * without one): once per exchange, when it ends.
+     */
     public void record(Verdict verdict, int status) {
         String tokenId = switch (verdict.decision()) {
             case GatewayDecision.Forward forward -> forward.tokenId();
             case GatewayDecision.Refuse refuse -> refuse.tokenId();
         };
+        InetAddress client = verdict.client();
+        // Usage analytics count every request, with a token or without (password scripts show by address).
+        activity.countUsage(
+                tokenId,
+                client,
+                verdict.decodedPath(),
+                status,
+                verdict.decision() instanceof GatewayDecision.Refuse refuse ? refuse.reason() : null,
+                (System.nanoTime() - verdict.startNanos()) / 1_000,
+                verdict.arrived());
         if (tokenId == null) {
             return;
         }
-        InetAddress client = verdict.client();
         activity.record(new TokenUseEvent(
                 tokenId,
                 verdict.arrived(),
