@@ -28,7 +28,8 @@ public final class ApiRoutes {
             SettingsResource settings,
             DirectoryResource directory,
             UpstreamLinkResource upstreamLinks,
-            ApiDocsResource docs) {}
+            ApiDocsResource docs,
+            UsageResource usage) {}
 
     /** Every route of {@code /.patgate/api/v1}. */
     public static final ApiRoutes ALL = new ApiRoutes(List.of(
@@ -43,6 +44,9 @@ public final class ApiRoutes {
             route("POST", "/tokens/{id}/deny", (r, x, p) -> r.tokens().decide(x, p, false)),
             route("GET", "/tokens/{id}/activity", (r, x, p) -> r.tokens().activity(x, p)),
             route("GET", "/tokens/{id}/usage", (r, x, p) -> r.tokens().usage(x, p)),
+            route("GET", "/tokens/{id}/addresses", (r, x, p) -> r.usage().addresses(x, p)),
+            route("GET", "/usage/top", (r, x, p) -> r.usage().top(x, p)),
+            route("GET", "/usage/series", (r, x, p) -> r.usage().series(x, p)),
             route("GET", "/approvals", (r, x, p) -> r.tokens().approvals(x, p)),
             route("GET", "/presets", (r, x, p) -> r.tokens().presets(x)),
             route("GET", "/me", (r, x, p) -> r.users().me(x, p)),

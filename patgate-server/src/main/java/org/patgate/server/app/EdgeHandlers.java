@@ -17,6 +17,7 @@ import org.patgate.server.api.PoliciesResource;
 import org.patgate.server.api.SettingsResource;
 import org.patgate.server.api.TokensResource;
 import org.patgate.server.api.UpstreamLinkResource;
+import org.patgate.server.api.UsageResource;
 import org.patgate.server.api.UsersResource;
 import org.patgate.server.auth.ApiAuthenticator;
 import org.patgate.server.auth.UiSessions;
@@ -91,7 +92,8 @@ final class EdgeHandlers {
                         authenticator,
                         config.identity().nativeTokenLifetime(),
                         SettingType.Choice.wireName(config.identity().mode())),
-                new ApiDocsResource());
+                new ApiDocsResource(),
+                new UsageResource(s.usageReport(), s.ipHistory()));
         return new ApiHandler(
                 authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(), addresses);
     }
