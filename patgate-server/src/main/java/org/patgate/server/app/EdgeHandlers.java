@@ -50,6 +50,7 @@ import org.patgate.server.ui.internal.SettingsPages;
 import org.patgate.server.ui.internal.TokenManagerPages;
 import org.patgate.server.ui.internal.TokenPages;
 import org.patgate.server.ui.internal.UpstreamLinkPages;
+import org.patgate.server.ui.internal.UsagePages;
 import org.patgate.server.ui.internal.UserPages;
 import org.patgate.server.upstream.UpstreamLinks;
 
@@ -123,7 +124,8 @@ final class EdgeHandlers {
                         s.tokenActivity(),
                         new CreationLimits(s.policies(), config.tokens().maxLifetimeDays(), clock),
                         new CurlExample(uiSessions, config.rest().paths()),
-                        clock),
+                        clock,
+                        s.ipHistory()),
                 new AdminPages(
                         s.approvals(),
                         new TokenManagerPages(s.tokenQueries(), s.revocation(), clock),
@@ -131,7 +133,8 @@ final class EdgeHandlers {
                         new PermissionPages(s.permissionService(), s.policyService()),
                         new SettingsPages(s.settings()),
                         new AuditPages(s.auditTrail()),
-                        clock),
+                        clock,
+                        new UsagePages(s.usageReport())),
                 upstreamLinkPages);
     }
 

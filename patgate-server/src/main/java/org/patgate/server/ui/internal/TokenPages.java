@@ -15,6 +15,7 @@ import java.util.Map;
 import org.patgate.core.PatgateException;
 import org.patgate.core.rules.TokenRules;
 import org.patgate.core.token.Scope;
+import org.patgate.server.activity.IpHistory;
 import org.patgate.server.activity.TokenActivity;
 import org.patgate.server.error.ConflictException;
 import org.patgate.server.error.InvalidRequestException;
@@ -52,6 +53,7 @@ public final class TokenPages {
     private final CreationLimits limits;
     private final CurlExample curl;
     private final Clock clock;
+    private final IpHistory addresses;
 
     public TokenPages(
             TokenIssuer issuer,
@@ -62,7 +64,8 @@ public final class TokenPages {
             TokenActivity activity,
             CreationLimits limits,
             CurlExample curl,
-            Clock clock) {
+            Clock clock,
+            IpHistory addresses) {
         this.issuer = issuer;
         this.tokens = tokens;
         this.revocation = revocation;
@@ -72,6 +75,7 @@ public final class TokenPages {
         this.limits = limits;
         this.curl = curl;
         this.clock = clock;
+        this.addresses = addresses;
     }
 
     public void handle(UiExchange exchange) {
@@ -233,6 +237,11 @@ public final class TokenPages {
         params.put(
                 "requests",
                 activity.recent(me, id, 50).stream().map(Views.RequestRow::of).toList());
+        params.put(
+                "addresses",
+                addresses.addresses(me, id).stream()
+                        .map(UsagePages.AddressRow::of)
+                        .toList());
         exchange.html(200, "token_detail.jte", params);
     }
 
