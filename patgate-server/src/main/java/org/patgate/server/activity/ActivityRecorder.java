@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * to a bounded queue, and an event that does not fit is dropped and counted. One background thread
  * drains the queue every flush interval and writes in batches: the tokens' last-used columns,
  * their hourly request counters (kept for {@link #USAGE_RETENTION}) and their recent requests. A failed batch is logged, counted as dropped, and the writer goes on.
+ * {@link Extension}s write along on the same thread: the usage analytics counters ({@link #countUsage},
+ * counted on the request thread into memory, written here) and the tokens' address history.
  * {@link #close} stops it within a bounded time after a last drain. Thread-safe.
  */
 public final class ActivityRecorder implements AutoCloseable {
