@@ -237,6 +237,34 @@ class UsageCountersTest extends StoreTestBase {
     }
 
     @Test
+    void countsFromManyThreadsAllArriveAcrossAMinuteBoundary() throws InterruptedException {
+        int threads = 4;
+        int each = 5_000;
+        Instant first = clock.instant();
+        Instant next = first.plus(Duration.ofMinutes(1));
+        List<Thread> workers = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String token = "t" + (t % 3 + 1);
+            workers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    // Half in one minute, half in the next: threads race to start the new minute.
+                    counters.count(token, HOST_A, "/a", 200, null, 10, i < each / 2 ? first : next);
+                }
+            }));
+        }
+        for (Thread worker : workers) {
+            worker.join(30_000);
+        }
+        counters.drain(true);
+        clock.set(next);
+
+        List<UsageTotals> byPath = report.top(ADMIN, UsageDimension.PATH, Window.HOUR, Sort.REQUESTS, 10);
+        assertThat(byPath).hasSize(1);
+        assertThat(byPath.getFirst().get(UsageCount.REQUESTS)).isEqualTo((long) threads * each);
+        assertThat(counters.dropped()).isZero();
+    }
+
+    @Test
     void onlyAdminsReadUsage() {
         assertThatThrownBy(() -> report.top(USER, UsageDimension.TOKEN, Window.HOUR, Sort.REQUESTS, 10))
                 .isInstanceOf(ForbiddenException.class);
