@@ -1,5 +1,6 @@
 package org.patgate.server.activity;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -26,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * to a bounded queue, and an event that does not fit is dropped and counted. One background thread
  * drains the queue every flush interval and writes in batches: the tokens' last-used columns,
  * their hourly request counters (kept for {@link #USAGE_RETENTION}) and their recent requests. A failed batch is logged, counted as dropped, and the writer goes on.
+ * {@link Extension}s write along on the same thread: the usage analytics counters ({@link #countUsage},
+ * counted on the request thread into memory, written here) and the tokens' address history.
  * {@link #close} stops it within a bounded time after a last drain. Thread-safe.
  */
 public final class ActivityRecorder implements AutoCloseable {
@@ -47,6 +51,9 @@ public final class ActivityRecorder implements AutoCloseable {
     private final LongAdder written = new LongAdder();
     /** Events taken but not yet written or dropped: queued plus the writer's batch in flight. */
     private final AtomicLong pending = new AtomicLong();
+
+    private final List<Extension> extensions = new CopyOnWriteArrayList<>();
+    private volatile UsageCounters usageCounters;
 
     private final Thread writer;
     private volatile boolean running = true;
@@ -71,6 +78,64 @@ public final class ActivityRecorder implements AutoCloseable {
         this.writer =
                 Thread.ofPlatform().daemon().name("patgate-activity-writer").unstarted(this::run);
         this.writer.start();
+    }
+
+    /**
+     * Something more the activity writer writes, on its thread: {@link #written} sees every batch of
+     * token-use events, {@link #drain} runs on every writer turn (about once per flush interval) and on
+     * {@link #flush()}. A failure is logged and does not stop the writer or lose the batch.
+     */
+    public interface Extension {
+        /** A batch of events, oldest first, about to count as written. */
+        default void written(List<TokenUseEvent> batch) {}
+
+        /** Write what was gathered; with {@code everything}, all of it now, without a grace period. */
+        default void drain(boolean everything) {}
+    }
+
+    /** Lets {@code extension} write along; before traffic starts. */
+    public void attach(Extension extension) {
+        extensions.add(extension);
+    }
+
+    /** Counts every exchange in {@code counters} (see {@link #countUsage}) and drains them on the writer. */
+    public void countUsageIn(UsageCounters counters) {
+        attach(counters);
+        this.usageCounters = counters;
+    }
+
+    /** Usage counts lost (see {@link UsageCounters#dropped()}); 0 when usage is not counted. */
+    public long usageDropped() {
+        UsageCounters counters = usageCounters;
+        return counters == null ? 0 : counters.dropped();
+    }
+
+    /**
+     * Counts one finished exchange, with or without a token, for usage analytics; cheap and never
+     * blocking (see {@link UsageCounters#count}). Nothing when usage is not counted.
+     */
+    public void countUsage(
+            String tokenId,
+            InetAddress client,
+            String decodedPath,
+            int status,
+            String refusal,
+            long latencyMicros,
+            Instant arrived) {
+        UsageCounters counters = usageCounters;
+        if (counters != null) {
+            counters.count(tokenId, client, decodedPath, status, refusal, latencyMicros, arrived);
+        }
+    }
+
+    private void drainExtensions(boolean everything) {
+        for (Extension extension : extensions) {
+            try {
+                extension.drain(everything);
+            } catch (RuntimeException e) {
+                LOG.error("activity extension failed to drain; continuing", e);
+            }
+        }
     }
 
     /** Queues one event; never blocks. */
@@ -121,6 +186,7 @@ public final class ActivityRecorder implements AutoCloseable {
                 return;
             }
         }
+        drainExtensions(true);
     }
 
     /** Waits out the flush interval, or less when {@link #flush} asks for the events now. */
@@ -141,6 +207,7 @@ public final class ActivityRecorder implements AutoCloseable {
             try {
                 TokenUseEvent first = queue.poll(flushInterval.toMillis(), TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    drainExtensions(false);
                     continue;
                 }
                 batch.add(first);
@@ -152,6 +219,7 @@ public final class ActivityRecorder implements AutoCloseable {
                     write(batch);
                     batch.clear();
                 } while (!queue.isEmpty());
+                drainExtensions(false);
             } catch (InterruptedException e) {
                 write(batch);
                 Thread.currentThread().interrupt();
@@ -202,6 +270,13 @@ public final class ActivityRecorder implements AutoCloseable {
             expireOldUsage();
             if (recentRequests > 0) {
                 activity.append(requests, recentRequests);
+            }
+            for (Extension extension : extensions) {
+                try {
+                    extension.written(batch);
+                } catch (RuntimeException e) {
+                    LOG.warn("activity extension could not write {} events: {}", batch.size(), e.toString());
+                }
             }
             written.add(batch.size());
         } catch (RuntimeException e) {

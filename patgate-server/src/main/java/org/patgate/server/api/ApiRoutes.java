@@ -30,7 +30,8 @@ public final class ApiRoutes {
             UpstreamLinkResource upstreamLinks,
             ApiDocsResource docs,
             SelfResource self,
-            RateLimitsResource rateLimits) {}
+            RateLimitsResource rateLimits,
+            UsageResource usage) {}
 
     /** Every route of {@code /.patgate/api/v1}. */
     public static final ApiRoutes ALL = new ApiRoutes(List.of(
@@ -53,6 +54,9 @@ public final class ApiRoutes {
                     "DELETE",
                     "/tokens/{id}/rate-limit",
                     (r, x, p) -> r.rateLimits().setToken(x, p, true)),
+            route("GET", "/tokens/{id}/addresses", (r, x, p) -> r.usage().addresses(x, p)),
+            route("GET", "/usage/top", (r, x, p) -> r.usage().top(x, p)),
+            route("GET", "/usage/series", (r, x, p) -> r.usage().series(x, p)),
             route("GET", "/approvals", (r, x, p) -> r.tokens().approvals(x, p)),
             route("GET", "/presets", (r, x, p) -> r.tokens().presets(x)),
             route("GET", "/me", (r, x, p) -> r.users().me(x, p)),

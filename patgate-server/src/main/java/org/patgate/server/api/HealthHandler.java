@@ -75,6 +75,8 @@ public final class HealthHandler extends Handler.Abstract {
         activityStats.put("queued", activity.queued());
         activityStats.put("written", activity.written());
         activityStats.put("dropped", activity.dropped());
+        // Usage analytics counts lost to the per-minute key bound or a failed write.
+        activityStats.put("usageDropped", activity.usageDropped());
         body.put("activity", activityStats);
         // Non-zero: passwords reach the upstream on paths PATgate does not treat as REST (see rest.paths).
         body.put("gateway", Map.of("passwordAuthOutsideRestPaths", passwordsOutside.getAsLong()));

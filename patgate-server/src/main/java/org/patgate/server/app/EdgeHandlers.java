@@ -19,6 +19,7 @@ import org.patgate.server.api.SelfResource;
 import org.patgate.server.api.SettingsResource;
 import org.patgate.server.api.TokensResource;
 import org.patgate.server.api.UpstreamLinkResource;
+import org.patgate.server.api.UsageResource;
 import org.patgate.server.api.UsersResource;
 import org.patgate.server.auth.ApiAuthenticator;
 import org.patgate.server.auth.UiSessions;
@@ -53,6 +54,7 @@ import org.patgate.server.ui.internal.SettingsPages;
 import org.patgate.server.ui.internal.TokenManagerPages;
 import org.patgate.server.ui.internal.TokenPages;
 import org.patgate.server.ui.internal.UpstreamLinkPages;
+import org.patgate.server.ui.internal.UsagePages;
 import org.patgate.server.ui.internal.UserPages;
 import org.patgate.server.upstream.UpstreamLinks;
 
@@ -98,7 +100,8 @@ final class EdgeHandlers {
                         SettingType.Choice.wireName(config.identity().mode())),
                 new ApiDocsResource(),
                 new SelfResource(s.verifier(), s.tokenQueries(), clock),
-                new RateLimitsResource(s.rateLimits(), s.users(), s.tokenQueries()));
+                new RateLimitsResource(s.rateLimits(), s.users(), s.tokenQueries()),
+                new UsageResource(s.usageReport(), s.ipHistory()));
         return new ApiHandler(
                 authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(), addresses);
     }
@@ -130,7 +133,8 @@ final class EdgeHandlers {
                         new CurlExample(uiSessions, config.rest().paths()),
                         clock,
                         s.rateLimits(),
-                        s.rateLimiter()),
+                        s.rateLimiter(),
+                        s.ipHistory()),
                 new AdminPages(
                         s.approvals(),
                         new TokenManagerPages(s.tokenQueries(), s.revocation(), clock),
@@ -138,7 +142,8 @@ final class EdgeHandlers {
                         new PermissionPages(s.permissionService(), s.policyService()),
                         new SettingsPages(s.settings()),
                         new AuditPages(s.auditTrail()),
-                        clock),
+                        clock,
+                        new UsagePages(s.usageReport())),
                 upstreamLinkPages);
     }
 

@@ -14,7 +14,11 @@ import org.patgate.core.path.PathPatternSet;
 import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.server.activity.ActivityRecorder;
+import org.patgate.server.activity.IpHistory;
+import org.patgate.server.activity.PathGroups;
 import org.patgate.server.activity.TokenActivity;
+import org.patgate.server.activity.UsageCounters;
+import org.patgate.server.activity.UsageReport;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.audit.AuditTrail;
 import org.patgate.server.audit.SecretRedactor;
@@ -80,7 +84,9 @@ record Services(
         UpstreamLinks upstreamLinks,
         List<LongConsumer> ownerChangeListeners,
         RateLimits rateLimits,
-        RateLimiter rateLimiter)
+        RateLimiter rateLimiter,
+        UsageReport usageReport,
+        IpHistory ipHistory)
         implements AutoCloseable {
 
     /**
@@ -172,6 +178,15 @@ record Services(
                     config.activity().queueSize(),
                     config.activity().flushInterval(),
                     config.activity().recentRequests());
+            // Usage analytics and the tokens' address history are written by the activity writer.
+            activity.countUsageIn(new UsageCounters(
+                    database.usageCounters(),
+                    new PathGroups(config.activity().usagePathDepth()),
+                    clock,
+                    config.activity().usageRetention(),
+                    config.activity().usageKeys()));
+            IpHistory ipHistory = new IpHistory(database.tokenAddresses(), tokenQueries);
+            activity.attach(ipHistory);
             UpstreamLinks upstreamLinks = null;
             if (credentials != null) {
                 upstreamLinks = new UpstreamLinks(
@@ -217,7 +232,9 @@ record Services(
                     upstreamLinks,
                     ownerChangeListeners,
                     rateLimits,
-                    new RateLimiter(clock, 100_000));
+                    new RateLimiter(clock, 100_000),
+                    new UsageReport(database.usageCounters(), clock),
+                    ipHistory);
         } catch (RuntimeException e) {
             if (settings != null) {
                 settings.close();

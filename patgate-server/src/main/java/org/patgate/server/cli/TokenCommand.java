@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code patgate token create|list|get|revoke|rotate}: manage tokens through a running server's API.
+ * {@code patgate token create|list|get|revoke|rotate|activity|addresses}: manage tokens through a running server's API.
  * A new secret goes to stdout alone (so {@code TOKEN=$(patgate token create ...)} works); the
  * explanation goes to stderr.
  */
@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
             TokenCommand.Revoke.class,
             TokenCommand.Rotate.class,
             TokenCommand.Activity.class,
-            RateLimitCommand.ForToken.class
+            RateLimitCommand.ForToken.class,
+            TokenAddressesCommand.class
         })
 final class TokenCommand implements Runnable {
 
@@ -42,7 +43,8 @@ final class TokenCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "missing subcommand: create, list, get, revoke, rotate, activity or rate-limit");
+                spec.commandLine(),
+                "missing subcommand: create, list, get, revoke, rotate, activity, rate-limit or addresses");
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a token; prints the secret once.")

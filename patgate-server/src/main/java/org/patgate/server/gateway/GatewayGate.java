@@ -475,13 +475,13 @@ public final class GatewayGate {
     }
 
     /**
-     * Counts the exchange in the metrics and records the use of a token (nothing for a request without
-     * one): once per exchange, when it ends.
+     * Counts the exchange in the metrics and for usage analytics, and records the use of its token (no
+     * use for a request without one): once per exchange, when it ends.
      */
     public void record(Verdict verdict, int status) {
+        long nanos = System.nanoTime() - verdict.startNanos();
         if (metrics != null) {
             // Every exchange, with a token or without: the metrics count all requests.
-            long nanos = System.nanoTime() - verdict.startNanos();
             if (verdict.decision() instanceof GatewayDecision.Refuse refuse) {
                 metrics.refused(refuse.reason(), nanos);
             } else {
@@ -492,17 +492,26 @@ public final class GatewayGate {
             case GatewayDecision.Forward forward -> forward.tokenId();
             case GatewayDecision.Refuse refuse -> refuse.tokenId();
         };
+        InetAddress client = verdict.client();
+        // Usage analytics count every request, with a token or without (password scripts show by address).
+        activity.countUsage(
+                tokenId,
+                client,
+                verdict.decodedPath(),
+                status,
+                verdict.decision() instanceof GatewayDecision.Refuse refuse ? refuse.reason() : null,
+                nanos / 1_000,
+                verdict.arrived());
         if (tokenId == null) {
             return;
         }
-        InetAddress client = verdict.client();
         activity.record(new TokenUseEvent(
                 tokenId,
                 verdict.arrived(),
                 verdict.head().method(),
                 verdict.decodedPath(),
                 status,
-                (System.nanoTime() - verdict.startNanos()) / 1_000,
+                nanos / 1_000,
                 client == null ? null : client.getHostAddress(),
                 verdict.head().headers().get(HttpHeader.USER_AGENT)));
     }

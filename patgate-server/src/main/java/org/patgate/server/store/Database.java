@@ -40,6 +40,8 @@ public final class Database implements AutoCloseable {
     private final TokenDecisionRepository tokenDecisions;
     private final ActivityRepository activity;
     private final UsageRepository usage;
+    private final UsageCounterRepository usageCounters;
+    private final TokenAddressRepository tokenAddresses;
     private final SettingsRepository settings;
     private final JwtKeyRepository jwtKeys;
     private final UpstreamLinkRepository upstreamLinks;
@@ -59,6 +61,8 @@ public final class Database implements AutoCloseable {
         this.tokenDecisions = new TokenDecisionRepository(jdbc);
         this.activity = new ActivityRepository(jdbc);
         this.usage = new UsageRepository(jdbc, kind);
+        this.usageCounters = new UsageCounterRepository(jdbc, kind);
+        this.tokenAddresses = new TokenAddressRepository(jdbc, kind);
         this.settings = new SettingsRepository(jdbc);
         this.jwtKeys = new JwtKeyRepository(jdbc);
         this.upstreamLinks = new UpstreamLinkRepository(jdbc);
@@ -206,6 +210,14 @@ public final class Database implements AutoCloseable {
 
     public UsageRepository usage() {
         return usage;
+    }
+
+    public UsageCounterRepository usageCounters() {
+        return usageCounters;
+    }
+
+    public TokenAddressRepository tokenAddresses() {
+        return tokenAddresses;
     }
 
     public SettingsRepository settings() {

@@ -47,6 +47,12 @@ class ConfigValidationTest {
                 Arguments.of("lisen:\n  port: 8080", "unknown key 'lisen'"),
                 Arguments.of("listen: 8080", "listen: must be a mapping of keys, got a single value"),
                 Arguments.of("listen:\n  port:\n    value: 1", "listen.port: must be a single value, got a mapping"),
+                // activity: usage analytics
+                Arguments.of(
+                        "activity:\n  usageRetention: 12h",
+                        "activity.usageRetention: must be between 1 day and 3650 days"),
+                Arguments.of("activity:\n  usageKeys: 5", "activity.usageKeys: must be 10..1000000, got 5"),
+                Arguments.of("activity:\n  usagePathDepth: 0", "activity.usagePathDepth: must be 1..20, got 0"),
                 // upstream
                 Arguments.of(
                         "upstream:\n  url: ftp://x", "upstream.url: must be an absolute http(s) URL, got 'ftp://x'"),

@@ -69,7 +69,15 @@ enum StoreBackend {
         void wipe() {
             try (Connection connection = database().dataSource().getConnection();
                     Statement statement = connection.createStatement()) {
-                for (String table : new String[] {"audit_events", "tokens", "group_members", "user_groups", "users"}) {
+                for (String table : new String[] {
+                    "audit_events",
+                    "usage_counters",
+                    "usage_refusals",
+                    "tokens",
+                    "group_members",
+                    "user_groups",
+                    "users"
+                }) {
                     statement.executeUpdate("DELETE FROM " + table);
                 }
             } catch (SQLException e) {

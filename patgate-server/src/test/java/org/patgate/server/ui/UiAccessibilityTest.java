@@ -83,7 +83,8 @@ class UiAccessibilityTest {
                 "/.patgate/admin/users/alice",
                 "/.patgate/admin/permissions",
                 "/.patgate/admin/settings",
-                "/.patgate/admin/audit")) {
+                "/.patgate/admin/audit",
+                "/.patgate/admin/usage")) {
             browser.get(fixture.base() + page);
             problems.addAll(check(page));
         }

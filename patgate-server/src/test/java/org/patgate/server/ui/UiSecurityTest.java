@@ -176,7 +176,9 @@ class UiSecurityTest {
                 "admin/users",
                 "admin/permissions",
                 "admin/settings",
-                "admin/audit")) {
+                "admin/audit",
+                "admin/usage",
+                "admin/usage/series")) {
             assertThat(alice.get("/.patgate/" + page).status()).as(page).isEqualTo(403);
         }
         assertThat(alice.post("/.patgate/admin/approvals/" + adminTokenId + "/approve", Map.of("_csrf", alice.csrf()))
@@ -262,6 +264,8 @@ class UiSecurityTest {
                 "/.patgate/admin/settings/reset",
                 "/.patgate/admin/audit?action=x&from=bogus",
                 "/.patgate/admin/audit.csv?action=none",
+                "/.patgate/admin/usage?by=ip&window=week&sort=p95",
+                "/.patgate/admin/usage/series?by=path&window=hour",
                 "/.patgate/admin/nosuchpage",
                 "/.patgate/login",
                 "/.patgate/logout",
@@ -285,7 +289,7 @@ class UiSecurityTest {
             assertSecurityHeaders(answer, page);
             assertNoInlineScriptOrStyle(answer.body(), page);
         }
-        for (String asset : List.of("app.css", "app.js")) {
+        for (String asset : List.of("app.css", "app.js", "usage.js")) {
             var answer = anonymous.get("/.patgate/static/" + asset);
             assertThat(answer.status()).isEqualTo(200);
             assertSecurityHeaders(answer, asset);

@@ -14,7 +14,7 @@ import org.patgate.server.token.TokenApprovals;
 
 /**
  * The administrators' pages under {@code /.patgate/admin/}: token manager, approvals, users,
- * permissions &amp; policies, settings and the audit log. Every one answers 403 to non-admins,
+ * permissions &amp; policies, settings, the audit log and top consumers (usage). Every one answers 403 to non-admins,
  * whatever the services would allow. Thread-safe.
  */
 public final class AdminPages {
@@ -28,6 +28,7 @@ public final class AdminPages {
     private final AuditPages audit;
     private final TokenManagerPages tokenManager;
     private final UserPages userPages;
+    private final UsagePages usage;
 
     public AdminPages(
             TokenApprovals approvals,
@@ -36,7 +37,8 @@ public final class AdminPages {
             PermissionPages permissions,
             SettingsPages settings,
             AuditPages audit,
-            Clock clock) {
+            Clock clock,
+            UsagePages usage) {
         this.approvals = approvals;
         this.tokenManager = tokenManager;
         this.userPages = userPages;
@@ -44,6 +46,7 @@ public final class AdminPages {
         this.settings = settings;
         this.audit = audit;
         this.clock = clock;
+        this.usage = usage;
     }
 
     public void handle(UiExchange exchange) {
@@ -71,6 +74,7 @@ public final class AdminPages {
             case "settings" -> settings.handle(exchange);
             case "audit" -> only(path.size() == 2 && !post, () -> audit.list(exchange));
             case "audit.csv" -> only(path.size() == 2 && !post, () -> audit.csv(exchange));
+            case "usage" -> usage.handle(exchange);
             default -> throw new NotFoundException("no such page");
         }
     }

@@ -67,6 +67,7 @@ public final class StaticAssets {
                 "text/css; charset=utf-8",
                 IMMUTABLE);
         add("api-docs.js", OWN + "api-docs.js", "text/javascript; charset=utf-8", REVALIDATE);
+        add("usage.js", OWN + "usage.js", "text/javascript; charset=utf-8", REVALIDATE);
         String base = "/.patgate/static/";
         swaggerUiJs = base + "vendor/swagger-ui-" + swaggerUiVersion + ".js";
         swaggerUiCss = base + "vendor/swagger-ui-" + swaggerUiVersion + ".css";

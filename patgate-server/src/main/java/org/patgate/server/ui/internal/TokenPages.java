@@ -15,6 +15,7 @@ import java.util.Map;
 import org.patgate.core.PatgateException;
 import org.patgate.core.rules.TokenRules;
 import org.patgate.core.token.Scope;
+import org.patgate.server.activity.IpHistory;
 import org.patgate.server.activity.TokenActivity;
 import org.patgate.server.error.ConflictException;
 import org.patgate.server.error.InvalidRequestException;
@@ -57,6 +58,7 @@ public final class TokenPages {
     private final Clock clock;
     private final RateLimits rateLimits;
     private final RateLimiter limiter;
+    private final IpHistory addresses;
 
     public TokenPages(
             TokenIssuer issuer,
@@ -69,7 +71,8 @@ public final class TokenPages {
             CurlExample curl,
             Clock clock,
             RateLimits rateLimits,
-            RateLimiter limiter) {
+            RateLimiter limiter,
+            IpHistory addresses) {
         this.rateLimits = rateLimits;
         this.limiter = limiter;
         this.issuer = issuer;
@@ -81,6 +84,7 @@ public final class TokenPages {
         this.limits = limits;
         this.curl = curl;
         this.clock = clock;
+        this.addresses = addresses;
     }
 
     public void handle(UiExchange exchange) {
@@ -243,6 +247,11 @@ public final class TokenPages {
         params.put(
                 "requests",
                 activity.recent(me, id, 50).stream().map(Views.RequestRow::of).toList());
+        params.put(
+                "addresses",
+                addresses.addresses(me, id).stream()
+                        .map(UsagePages.AddressRow::of)
+                        .toList());
         exchange.html(200, "token_detail.jte", params);
     }
 
