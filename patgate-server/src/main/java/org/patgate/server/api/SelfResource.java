@@ -13,6 +13,9 @@ import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.patgate.server.http.Exchange;
 import org.patgate.server.http.Problem;
+import org.patgate.server.ratelimit.AppliedLimit;
+import org.patgate.server.ratelimit.RateLimiter;
+import org.patgate.server.ratelimit.Usage;
 import org.patgate.server.store.TokenRecord;
 import org.patgate.server.token.TokenQueries;
 import org.patgate.server.token.TokenRulesCodec;
@@ -31,11 +34,14 @@ public final class SelfResource {
 
     private final TokenVerifier verifier;
     private final TokenQueries queries;
+    private final RateLimiter limiter;
     private final Clock clock;
 
-    public SelfResource(TokenVerifier verifier, TokenQueries queries, Clock clock) {
+    /** @param limiter tells what is left of the token's rate limit (read only: a look counts nothing) */
+    public SelfResource(TokenVerifier verifier, TokenQueries queries, RateLimiter limiter, Clock clock) {
         this.verifier = verifier;
         this.queries = queries;
+        this.limiter = limiter;
         this.clock = clock;
     }
 
@@ -77,7 +83,11 @@ public final class SelfResource {
             unauthorized(exchange, TokenVerifier.Reason.UNKNOWN.detail()); // revoked and deleted meanwhile
             return;
         }
-        exchange.sendJson(200, view(owned, clock.instant()));
+        Map<String, Object> view = view(owned, clock.instant());
+        AppliedLimit limit = verified.rateLimit();
+        view.put("rateLimit", RateLimitsResource.AppliedLimitView.of(limit));
+        view.put("rateLimitRemaining", limit == null ? null : remaining(limiter.peek(limit)));
+        exchange.sendJson(200, view);
     }
 
     /** The token's settings and state; never its secret, digest or hint. */
@@ -107,6 +117,17 @@ public final class SelfResource {
         view.put("lastUsedAt", token.lastUsedAt());
         view.put("lastUsedIp", token.lastUsedIp());
         return view;
+    }
+
+    /** Per window ({@code per-second}, {@code per-minute}, {@code per-day}): requests left now and seconds until full. */
+    private static Map<String, Object> remaining(Usage usage) {
+        Map<String, Object> windows = new LinkedHashMap<>();
+        for (int i = 0; i < usage.remaining().length; i++) {
+            windows.put(
+                    usage.limit().windows().get(i).name(),
+                    Map.of("remaining", usage.remaining()[i], "fullInSeconds", usage.resetSeconds()[i]));
+        }
+        return windows;
     }
 
     /**

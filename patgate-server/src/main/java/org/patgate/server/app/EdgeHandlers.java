@@ -99,7 +99,7 @@ final class EdgeHandlers {
                         config.identity().nativeTokenLifetime(),
                         SettingType.Choice.wireName(config.identity().mode())),
                 new ApiDocsResource(),
-                new SelfResource(s.verifier(), s.tokenQueries(), clock),
+                new SelfResource(s.verifier(), s.tokenQueries(), s.rateLimiter(), clock),
                 new RateLimitsResource(s.rateLimits(), s.users(), s.tokenQueries()),
                 new UsageResource(s.usageReport(), s.ipHistory()));
         return new ApiHandler(

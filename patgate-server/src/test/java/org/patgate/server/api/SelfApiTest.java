@@ -59,6 +59,48 @@ class SelfApiTest {
     }
 
     @Test
+    void aLimitedTokenSeesItsLimitAndWhatIsLeftWithoutSpendingIt() {
+        JsonNode created = gw.server.createToken(
+                "alice", RunningGateway.ALICE_PASSWORD, Map.of("name", "limited-self", "scope", "read-write"));
+        String id = created.get("id").asText();
+        String token = created.get("token").asText();
+        TestServer.Answer set =
+                gw.server.asAdmin("PUT", "/.patgate/api/v1/tokens/" + id + "/rate-limit", Map.of("perMinute", 5));
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        assertThat(gw.bearer("GET", "/rest/api/2/myself", token).status()).isEqualTo(200);
+
+        JsonNode first = gw.bearer("GET", SELF, token).json();
+        JsonNode second = gw.bearer("GET", SELF, token).json();
+
+        assertThat(first.get("rateLimit").get("perMinute").asInt()).isEqualTo(5);
+        assertThat(first.get("rateLimit").get("setBy").asText()).isEqualTo("the token");
+        // One gateway request spent; looking twice spent nothing.
+        assertThat(first.get("rateLimitRemaining")
+                        .get("per-minute")
+                        .get("remaining")
+                        .asInt())
+                .isEqualTo(4);
+        assertThat(second.get("rateLimitRemaining")
+                        .get("per-minute")
+                        .get("remaining")
+                        .asInt())
+                .isEqualTo(4);
+        assertThat(first.get("rateLimitRemaining")
+                        .get("per-minute")
+                        .get("fullInSeconds")
+                        .asLong())
+                .isBetween(1L, 60L);
+    }
+
+    @Test
+    void anUnlimitedTokenSaysSo() {
+        JsonNode self = gw.bearer("GET", SELF, gw.readWrite()).json();
+
+        assertThat(self.get("rateLimit").isNull()).isTrue();
+        assertThat(self.get("rateLimitRemaining").isNull()).isTrue();
+    }
+
+    @Test
     void aTokenAsTheBasicPasswordDescribesItself() {
         TestServer.Answer answer =
                 gw.send("GET", SELF, Map.of("Authorization", TestServer.basic("alice", gw.readWrite())), null);
