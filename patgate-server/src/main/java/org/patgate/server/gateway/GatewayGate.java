@@ -4,14 +4,12 @@ import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.patgate.core.decision.Decision;
 import org.patgate.core.decision.ForwardedMethods;
-import org.patgate.core.decision.ReadOnlyPolicy;
 import org.patgate.core.path.NormalizedPath;
 import org.patgate.core.path.PathNormalizer;
 import org.patgate.server.activity.ActivityRecorder;
@@ -34,9 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class GatewayGate {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayGate.class);
-
-    private static final List<String> OVERRIDE_HEADER_KEYS =
-            ReadOnlyPolicy.OVERRIDE_HEADERS.stream().map(HeaderNames::key).toList();
 
     private static final GatewayDecision.Refuse RESERVED_NOT_FOUND =
             new GatewayDecision.Refuse(404, "not-found", "Not Found", "nothing here", false, null);
@@ -109,7 +104,7 @@ public final class GatewayGate {
     }
 
     /** The answer field naming when the token of an allowed request expires ({@code tokens.expiresHeader}). */
-    public static final String TOKEN_EXPIRES_FIELD = "PATgate-Token-Expires";
+    public static final String TOKEN_EXPIRES_FIELD = AnswerFields.TOKEN_EXPIRES_FIELD;
 
     private final AccessDecider decider;
     private final CredentialExtractor credentials;
@@ -120,8 +115,7 @@ public final class GatewayGate {
     private final UpstreamHeaders upstreamHeaders;
     private final Executor blocking;
     private final GatewayMetrics metrics;
-    private final RateLimiter limiter;
-    private final boolean expiresHeader;
+    private final AnswerFields fields;
 
     /**
      * @param nativeCredentials swaps in the owner's native upstream token (identity mode
@@ -171,8 +165,7 @@ public final class GatewayGate {
             RateLimiter limiter,
             boolean expiresHeader) {
         this.metrics = metrics;
-        this.limiter = limiter;
-        this.expiresHeader = expiresHeader;
+        this.fields = new AnswerFields(limiter, expiresHeader);
         this.decider = decider;
         this.credentials = credentials;
         this.addresses = addresses;
@@ -247,8 +240,8 @@ public final class GatewayGate {
                         ok.decoded(),
                         client,
                         credentials.extract(head.rawPath(), head.headers(), head.rawQuery()),
-                        hasMethodOverride(head.headers(), head.rawQuery()),
-                        contentType(head.headers()),
+                        RequestSignals.hasMethodOverride(head.headers(), head.rawQuery()),
+                        RequestSignals.contentType(head.headers()),
                         head.rawQuery());
                 decision = decider.decide(facts, pass);
                 if (decision == null) {
@@ -283,25 +276,9 @@ public final class GatewayGate {
                     false,
                     null);
         }
-        Usage usage = null;
-        if (limiter != null
-                && pass != AccessDecider.Pass.AGAIN
-                && decision instanceof GatewayDecision.Forward allowed
-                && allowed.token() != null
-                && allowed.token().rateLimit() != null) {
-            // Last, once per request: only a request every other check let through counts, and a request
-            // decided again (an open WebSocket) or retried after FROM_MEMORY gave up counted nothing before.
-            usage = limiter.consume(allowed.token().rateLimit());
-            if (!usage.allowed()) {
-                decision = new GatewayDecision.Refuse(
-                                429,
-                                "rate-limited",
-                                "Too Many Requests",
-                                usage.refusalDetail(),
-                                false,
-                                allowed.tokenId())
-                        .because("rate-limited");
-            }
+        Usage usage = fields.count(decision, pass);
+        if (usage != null && !usage.allowed()) {
+            decision = AnswerFields.refusal(usage, (GatewayDecision.Forward) decision);
         }
         if (metrics != null && pass != AccessDecider.Pass.AGAIN) {
             metrics.decided(System.nanoTime() - start);
@@ -315,26 +292,17 @@ public final class GatewayGate {
      * {@code tokens.expiresHeader} is on) {@code PATgate-Token-Expires} with its expiry in RFC 3339 UTC.
      */
     public void answerHeaders(Verdict verdict, BiConsumer<String, String> into) {
-        Usage usage = verdict.usage();
-        if (usage != null) {
-            into.accept(Usage.POLICY_FIELD, usage.policyField());
-            into.accept(Usage.LIMIT_FIELD, usage.limitField());
-        }
-        if (expiresHeader
-                && verdict.decision() instanceof GatewayDecision.Forward forward
-                && forward.token() != null
-                && forward.token().expiresAt() != null) {
-            into.accept(TOKEN_EXPIRES_FIELD, forward.token().expiresAt().toString());
-        }
+        fields.answerHeaders(verdict, into);
     }
 
     /** Whether {@link #answerHeaders} adds anything to answers to this request. */
     public boolean hasAnswerHeaders(Verdict verdict) {
-        return verdict.usage() != null
-                || (expiresHeader
-                        && verdict.decision() instanceof GatewayDecision.Forward forward
-                        && forward.token() != null
-                        && forward.token().expiresAt() != null);
+        return fields.hasAnswerHeaders(verdict);
+    }
+
+    /** {@code plain}, the answer to {@code refuse}, with the rate-limit fields (and {@code Retry-After}). */
+    RefusalAnswer.Answer withAnswerHeaders(Verdict verdict, GatewayDecision.Refuse refuse, RefusalAnswer.Answer plain) {
+        return fields.withAnswerHeaders(verdict, refuse, plain);
     }
 
     /**
@@ -342,21 +310,7 @@ public final class GatewayGate {
      * the rate-limit fields, and {@code Retry-After} on a {@code 429}.
      */
     public RefusalAnswer.Answer answer(Verdict verdict, GatewayDecision.Refuse refuse) {
-        return withAnswerHeaders(verdict, refuse, answer(refuse, verdict.head()));
-    }
-
-    /** {@code plain}, the answer to {@code refuse}, with the rate-limit fields (and {@code Retry-After}). */
-    RefusalAnswer.Answer withAnswerHeaders(Verdict verdict, GatewayDecision.Refuse refuse, RefusalAnswer.Answer plain) {
-        Usage usage = verdict.usage();
-        if (usage == null) {
-            return plain;
-        }
-        HttpFields.Mutable headers = HttpFields.build(plain.headers());
-        answerHeaders(verdict, headers::add);
-        if (refuse.status() == 429) {
-            headers.put(HttpHeader.RETRY_AFTER, Long.toString(usage.retryAfterSeconds())); // RFC 9110 §10.2.3
-        }
-        return new RefusalAnswer.Answer(plain.status(), headers, plain.body());
+        return fields.withAnswerHeaders(verdict, refuse, answer(refuse, verdict.head()));
     }
 
     /**
@@ -514,41 +468,5 @@ public final class GatewayGate {
                 nanos / 1_000,
                 client == null ? null : client.getHostAddress(),
                 verdict.head().headers().get(HttpHeader.USER_AGENT)));
-    }
-
-    /**
-     * The {@code Content-Type} value when exactly one field carries it, in any spelling a lenient
-     * upstream reads as {@code Content-Type}; otherwise null (none, or several to choose between).
-     */
-    static String contentType(HttpFields headers) {
-        String value = null;
-        for (org.eclipse.jetty.http.HttpField field : headers) {
-            if (HeaderNames.hasKey(field.getName(), "content-type")) {
-                if (value != null) {
-                    return null;
-                }
-                value = field.getValue();
-            }
-        }
-        return value;
-    }
-
-    /** Method-override headers or a {@code _method} parameter: a way to smuggle a write past read-only. */
-    static boolean hasMethodOverride(HttpFields headers, String rawQuery) {
-        for (org.eclipse.jetty.http.HttpField field : headers) {
-            if (HeaderNames.hasAnyKey(field.getName(), OVERRIDE_HEADER_KEYS)) {
-                return true;
-            }
-        }
-        if (rawQuery == null) {
-            return false;
-        }
-        for (String pair : rawQuery.split("&")) {
-            String decoded = CredentialExtractor.decodeQuery(pair.split("=", 2)[0]);
-            if (decoded == null || decoded.strip().equalsIgnoreCase("_method")) {
-                return true;
-            }
-        }
-        return false;
     }
 }
