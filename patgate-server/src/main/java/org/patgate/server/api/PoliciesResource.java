@@ -34,7 +34,10 @@ public final class PoliciesResource {
             List<String> allowedScopes,
             List<String> requiredIpRanges,
             Boolean approvalRequired,
-            Integer rateLimitPerMinute) {
+            Integer rateLimitPerMinute,
+            // notifications
+            List<Integer> reminderDays,
+            Integer revokeUnusedAfterDays) {
 
         Policy toPolicy() {
             EnumSet<Scope> scopes = null;
@@ -57,7 +60,9 @@ public final class PoliciesResource {
                     scopes,
                     requiredIpRanges,
                     Boolean.TRUE.equals(approvalRequired),
-                    rateLimitPerMinute);
+                    rateLimitPerMinute,
+                    reminderDays,
+                    revokeUnusedAfterDays);
         }
 
         static PolicyBody of(Policy p) {
@@ -73,7 +78,9 @@ public final class PoliciesResource {
                                     .toList(),
                     p.requiredIpRanges(),
                     p.approvalRequired(),
-                    p.rateLimitPerMinute());
+                    p.rateLimitPerMinute(),
+                    p.reminderDays(),
+                    p.revokeUnusedAfterDays());
         }
     }
 

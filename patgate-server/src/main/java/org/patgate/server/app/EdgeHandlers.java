@@ -12,6 +12,7 @@ import org.patgate.server.api.ApiHandler;
 import org.patgate.server.api.ApiRoutes;
 import org.patgate.server.api.AuditResource;
 import org.patgate.server.api.DirectoryResource;
+import org.patgate.server.api.NotificationsResource;
 import org.patgate.server.api.PermissionsResource;
 import org.patgate.server.api.PoliciesResource;
 import org.patgate.server.api.SettingsResource;
@@ -91,7 +92,8 @@ final class EdgeHandlers {
                         authenticator,
                         config.identity().nativeTokenLifetime(),
                         SettingType.Choice.wireName(config.identity().mode())),
-                new ApiDocsResource());
+                new ApiDocsResource(),
+                new NotificationsResource(s.notifications().targets()));
         return new ApiHandler(
                 authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(), addresses);
     }

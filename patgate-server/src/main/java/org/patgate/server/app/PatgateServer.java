@@ -44,6 +44,7 @@ import org.patgate.server.http.ClientAddressResolver;
 import org.patgate.server.identity.JwksHandler;
 import org.patgate.server.identity.JwtIssuer;
 import org.patgate.server.identity.SigningKeys;
+import org.patgate.server.notify.Notifications;
 import org.patgate.server.settings.SettingsService;
 import org.patgate.server.store.Database;
 import org.patgate.server.token.TokenIssuer;
@@ -75,6 +76,7 @@ public final class PatgateServer implements AutoCloseable {
     private final ActivityRecorder activity;
     private final SettingsService settings;
     private final Directories directories;
+    private final Notifications notifications;
 
     private PatgateServer(
             PatgateConfig config,
@@ -87,7 +89,9 @@ public final class PatgateServer implements AutoCloseable {
             UserAccounts userAccounts,
             ActivityRecorder activity,
             SettingsService settings,
-            Directories directories) {
+            Directories directories,
+            Notifications notifications) {
+        this.notifications = notifications;
         this.settings = settings;
         this.activity = activity;
         this.directories = directories;
@@ -286,7 +290,9 @@ public final class PatgateServer implements AutoCloseable {
                     s.users(),
                     s.activity(),
                     s.settings(),
-                    s.directory());
+                    s.directory(),
+                    s.notifications());
+            s.notifications().start();
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
             return server;
         } catch (Exception e) {
@@ -378,6 +384,11 @@ public final class PatgateServer implements AutoCloseable {
         return activity;
     }
 
+    /** Expiry reminders and notices: {@code runOnce()} and {@code deliverDue()} for tests and operators. */
+    public Notifications notifications() {
+        return notifications;
+    }
+
     public void join() throws InterruptedException {
         jetty.join();
     }
@@ -393,6 +404,7 @@ public final class PatgateServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
         } finally {
+            notifications.close();
             settings.close();
             activity.close();
             directories.close();

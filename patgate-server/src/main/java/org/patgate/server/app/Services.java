@@ -28,6 +28,8 @@ import org.patgate.server.directory.Passwords;
 import org.patgate.server.directory.UserAccounts;
 import org.patgate.server.directory.ldap.LdapDirectory;
 import org.patgate.server.gateway.PasswordExemptions;
+import org.patgate.server.notify.NotificationTargets;
+import org.patgate.server.notify.Notifications;
 import org.patgate.server.permission.PermissionService;
 import org.patgate.server.permission.Permissions;
 import org.patgate.server.policy.Policies;
@@ -76,7 +78,8 @@ record Services(
         SettingsService settings,
         ActivityRecorder activity,
         UpstreamLinks upstreamLinks,
-        List<LongConsumer> ownerChangeListeners)
+        List<LongConsumer> ownerChangeListeners,
+        Notifications notifications)
         implements AutoCloseable {
 
     /**
@@ -176,6 +179,20 @@ record Services(
                 // A disabled or deleted user's native token is revoked in the product where it allows.
                 users.onRemoval(upstreamLinks::userRemoved);
             }
+            Notifications notifications = new Notifications(
+                    config.notifications(),
+                    database,
+                    policies,
+                    directory::groupsOf,
+                    revocation,
+                    new NotificationTargets(database, audit),
+                    clock,
+                    config.admin().group());
+            // Told after each change has committed; the notices go out from the outbox, off these threads.
+            issuer.onCreated((actor, token) -> notifications.tokenCreated(actor.username(), token));
+            revocation.onRevoked((actor, token) -> notifications.tokenRevoked(actor.username(), token));
+            approvals.onDecided((actor, token, approved, reason) ->
+                    notifications.approvalDecided(actor.username(), token, approved, reason));
             return new Services(
                     audit,
                     permissions,
@@ -203,7 +220,8 @@ record Services(
                     settings,
                     activity,
                     upstreamLinks,
-                    ownerChangeListeners);
+                    ownerChangeListeners,
+                    notifications);
         } catch (RuntimeException e) {
             if (settings != null) {
                 settings.close();
@@ -238,6 +256,7 @@ record Services(
 
     @Override
     public void close() {
+        notifications.close();
         activity.close();
         settings.close();
         directory.close();

@@ -34,7 +34,8 @@ public record PatgateConfig(
         ApiConfig api,
         ActivityConfig activity,
         DirectoryConfig directory,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        NotificationsConfig notifications) {
 
     /**
      * {@code trustedProxies}: the only top-level key; the others are declared by their sections' records.
@@ -72,6 +73,39 @@ public record PatgateConfig(
         Objects.requireNonNull(activity, "activity");
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(notifications, "notifications");
+    }
+
+    /** As the canonical constructor, with default {@code notifications.*} (no mail). */
+    public PatgateConfig(
+            ListenConfig listen,
+            UpstreamConfig upstream,
+            DatabaseConfig database,
+            RestConfig rest,
+            IdentityConfig identity,
+            List<String> trustedProxies,
+            BootstrapConfig bootstrap,
+            TokensConfig tokens,
+            AdminConfig admin,
+            ApiConfig api,
+            ActivityConfig activity,
+            DirectoryConfig directory,
+            LimitsConfig limits) {
+        this(
+                listen,
+                upstream,
+                database,
+                rest,
+                identity,
+                trustedProxies,
+                bootstrap,
+                tokens,
+                admin,
+                api,
+                activity,
+                directory,
+                limits,
+                NotificationsConfig.defaults());
     }
 
     /** As the canonical constructor, with default {@code limits.*}. */

@@ -1,5 +1,6 @@
 package org.patgate.server.policy;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +19,10 @@ import org.patgate.server.error.InvalidRequestException;
  * @param requiredIpRanges   CIDRs every token's allowed IPs must lie within (null = none required)
  * @param approvalRequired   whether new tokens wait for an administrator's approval
  * @param rateLimitPerMinute requests per minute per token (stored; enforced by a later release)
+ * @param reminderDays       days before expiry at which the owner is reminded, largest first (null =
+ *                           {@link #DEFAULT_REMINDER_DAYS}, empty = no reminders)
+ * @param revokeUnusedAfterDays days without use after which a token is revoked, with a notice at
+ *                           half that (null = never)
  */
 public record Policy(
         Integer maxLifetimeDays,
@@ -26,10 +31,37 @@ public record Policy(
         Set<Scope> allowedScopes,
         List<String> requiredIpRanges,
         boolean approvalRequired,
-        Integer rateLimitPerMinute) {
+        Integer rateLimitPerMinute,
+        // notifications
+        List<Integer> reminderDays,
+        Integer revokeUnusedAfterDays) {
+
+    /** Reminders before expiry when no policy sets {@code reminderDays}. */
+    public static final List<Integer> DEFAULT_REMINDER_DAYS = List.of(30, 7, 1);
 
     /** No limits at all. */
     public static final Policy NONE = new Policy(null, false, null, null, null, false, null);
+
+    /** As the canonical constructor, with the default reminders and no revocation of unused tokens. */
+    public Policy(
+            Integer maxLifetimeDays,
+            boolean expiryRequired,
+            Integer maxActiveTokens,
+            Set<Scope> allowedScopes,
+            List<String> requiredIpRanges,
+            boolean approvalRequired,
+            Integer rateLimitPerMinute) {
+        this(
+                maxLifetimeDays,
+                expiryRequired,
+                maxActiveTokens,
+                allowedScopes,
+                requiredIpRanges,
+                approvalRequired,
+                rateLimitPerMinute,
+                null,
+                null);
+    }
 
     public Policy {
         check(
@@ -49,6 +81,22 @@ public record Policy(
                 "allowedScopes",
                 "at least one scope, or null for any");
         allowedScopes = allowedScopes == null ? null : Set.copyOf(allowedScopes);
+        check(
+                reminderDays == null
+                        || (reminderDays.size() <= 10
+                                && reminderDays.stream().allMatch(d -> d != null && d >= 1 && d <= 3650)),
+                "reminderDays",
+                "at most 10 numbers of days from 1 to 3650, or null for the default 30, 7, 1");
+        reminderDays = reminderDays == null
+                ? null
+                : reminderDays.stream()
+                        .distinct()
+                        .sorted(Comparator.reverseOrder())
+                        .toList();
+        check(
+                revokeUnusedAfterDays == null || (revokeUnusedAfterDays >= 2 && revokeUnusedAfterDays <= 36_500),
+                "revokeUnusedAfterDays",
+                "from 2 to 36500, or null for never");
         if (requiredIpRanges != null) {
             try {
                 requiredIpRanges = IpRangeSet.of(requiredIpRanges).toStrings();

@@ -43,6 +43,7 @@ public final class Database implements AutoCloseable {
     private final SettingsRepository settings;
     private final JwtKeyRepository jwtKeys;
     private final UpstreamLinkRepository upstreamLinks;
+    private final NotificationRepository notifications;
     private final Jdbc jdbc;
 
     private Database(HikariDataSource dataSource, Kind kind, Clock clock) {
@@ -61,6 +62,7 @@ public final class Database implements AutoCloseable {
         this.settings = new SettingsRepository(jdbc);
         this.jwtKeys = new JwtKeyRepository(jdbc);
         this.upstreamLinks = new UpstreamLinkRepository(jdbc);
+        this.notifications = new NotificationRepository(jdbc);
     }
 
     /**
@@ -216,6 +218,10 @@ public final class Database implements AutoCloseable {
 
     public UpstreamLinkRepository upstreamLinks() {
         return upstreamLinks;
+    }
+
+    public NotificationRepository notifications() {
+        return notifications;
     }
 
     /**

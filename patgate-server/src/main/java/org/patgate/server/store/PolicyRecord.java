@@ -12,4 +12,7 @@ public record PolicyRecord(
         String allowedScopes,
         String requiredIpRanges,
         boolean approvalRequired,
-        Integer rateLimitPerMinute) {}
+        Integer rateLimitPerMinute,
+        // notifications: comma-joined days (null = default, "" = none), days unused before revocation
+        String reminderDays,
+        Integer revokeUnusedAfterDays) {}

@@ -12,10 +12,11 @@ public final class PolicyRepository {
 
     private static final String COLUMNS = """
             group_key, max_lifetime_days, expiry_required, max_active_tokens, allowed_scopes, required_ip_ranges,
-            approval_required, rate_limit_per_minute""";
+            approval_required, rate_limit_per_minute, reminder_days, revoke_unused_after_days""";
     private static final String ALL = "SELECT " + COLUMNS + " FROM group_policies ORDER BY group_key";
     private static final String DELETE = "DELETE FROM group_policies WHERE group_key = ?";
-    private static final String INSERT = "INSERT INTO group_policies (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT =
+            "INSERT INTO group_policies (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Jdbc jdbc;
 
@@ -40,6 +41,8 @@ public final class PolicyRepository {
                 s.setString(6, policy.requiredIpRanges());
                 s.setBoolean(7, policy.approvalRequired());
                 setInteger(s, 8, policy.rateLimitPerMinute());
+                s.setString(9, policy.reminderDays());
+                setInteger(s, 10, policy.revokeUnusedAfterDays());
             });
             return null;
         });
@@ -72,6 +75,8 @@ public final class PolicyRepository {
                 row.getString("allowed_scopes"),
                 row.getString("required_ip_ranges"),
                 row.getBoolean("approval_required"),
-                getInteger(row, "rate_limit_per_minute"));
+                getInteger(row, "rate_limit_per_minute"),
+                row.getString("reminder_days"),
+                getInteger(row, "revoke_unused_after_days"));
     }
 }

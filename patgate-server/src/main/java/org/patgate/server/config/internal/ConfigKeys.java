@@ -14,6 +14,7 @@ import org.patgate.server.config.BootstrapConfig;
 import org.patgate.server.config.DatabaseConfig;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
+import org.patgate.server.config.NotificationsConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestKeys;
 import org.patgate.server.config.Setting;
@@ -80,7 +81,8 @@ public final class ConfigKeys {
                     AdminConfig.KEYS,
                     ApiConfig.KEYS,
                     ActivityConfig.KEYS,
-                    LimitsConfig.KEYS)
+                    LimitsConfig.KEYS,
+                    NotificationsConfig.KEYS)
             .<Setting<?, ?>>flatMap(List::stream)
             .toList();
 
@@ -104,6 +106,7 @@ public final class ConfigKeys {
                     ApiConfig.KEYS.stream().map(Key::of),
                     ActivityConfig.KEYS.stream().map(Key::of),
                     LimitsConfig.KEYS.stream().map(Key::of),
+                    NotificationsConfig.KEYS.stream().map(Key::of),
                     Stream.of(
                             scalar("directory.ldap.preset"),
                             list("directory.ldap.urls"),

@@ -27,6 +27,7 @@ import org.patgate.server.config.DirectoryConfig;
 import org.patgate.server.config.IdentityConfig;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
+import org.patgate.server.config.NotificationsConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestConfig;
 import org.patgate.server.config.Setting;
@@ -207,6 +208,7 @@ public final class ConfigLoader {
         ActivityConfig activity = record(problems, () -> ActivityConfig.from(declared));
         DirectoryConfig directory = LdapKeys.read(in, problems);
         LimitsConfig limits = record(problems, () -> LimitsConfig.from(declared));
+        NotificationsConfig notifications = record(problems, () -> NotificationsConfig.from(declared));
         if (!problems.isEmpty()) {
             return null;
         }
@@ -223,7 +225,8 @@ public final class ConfigLoader {
                 api,
                 activity,
                 directory,
-                limits);
+                limits,
+                notifications);
     }
 
     private static <T> T read(ConfigReader in, Setting<?, T> setting, UpstreamProduct product) {

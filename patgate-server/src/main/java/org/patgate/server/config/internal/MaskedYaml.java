@@ -17,6 +17,7 @@ import org.patgate.server.config.DatabaseConfig;
 import org.patgate.server.config.LdapSettings;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
+import org.patgate.server.config.NotificationsConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestKeys;
 import org.patgate.server.config.Setting;
@@ -63,6 +64,7 @@ public final class MaskedYaml {
         root.put("api", declared(config.api(), ApiConfig.KEYS));
         root.put("activity", declared(config.activity(), ActivityConfig.KEYS));
         root.put("limits", declared(config.limits(), LimitsConfig.KEYS));
+        root.put("notifications", declared(config.notifications(), NotificationsConfig.KEYS));
         config.directory().ldap().ifPresent(ldap -> root.put("directory", section("ldap", ldap(ldap))));
         try {
             return YAML.writeValueAsString(root);
