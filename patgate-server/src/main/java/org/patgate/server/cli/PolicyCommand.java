@@ -90,6 +90,19 @@ final class PolicyCommand implements Runnable {
         @Option(names = "--rate-limit", paramLabel = "PER_MINUTE")
         Integer rateLimit;
 
+        @Option(
+                names = "--reminder-days",
+                paramLabel = "DAYS",
+                split = ",",
+                description = "days before expiry to remind owners, e.g. 30,7,1 (default 30,7,1)")
+        List<Integer> reminderDays;
+
+        @Option(
+                names = "--revoke-unused-after-days",
+                paramLabel = "DAYS",
+                description = "revoke tokens unused this many days, with a notice at half")
+        Integer revokeUnusedAfterDays;
+
         @Override
         public Integer call() {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -100,6 +113,8 @@ final class PolicyCommand implements Runnable {
             body.put("requiredIpRanges", requiredIps.isEmpty() ? null : requiredIps);
             body.put("approvalRequired", approvalRequired);
             body.put("rateLimitPerMinute", rateLimit);
+            body.put("reminderDays", reminderDays);
+            body.put("revokeUnusedAfterDays", revokeUnusedAfterDays);
             JsonNode result = client.connect(spec).put("policies/" + GroupTarget.path(target), body);
             spec.commandLine().getOut().println(result.get("group").asText() + ": " + result.get("policy"));
             spec.commandLine().getOut().flush();
