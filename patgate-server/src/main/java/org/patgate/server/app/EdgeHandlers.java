@@ -45,6 +45,7 @@ import org.patgate.server.ui.internal.AuditPages;
 import org.patgate.server.ui.internal.CreationLimits;
 import org.patgate.server.ui.internal.CurlExample;
 import org.patgate.server.ui.internal.LoginPages;
+import org.patgate.server.ui.internal.NotificationPages;
 import org.patgate.server.ui.internal.PermissionPages;
 import org.patgate.server.ui.internal.SettingsPages;
 import org.patgate.server.ui.internal.TokenManagerPages;
@@ -131,6 +132,7 @@ final class EdgeHandlers {
                         new PermissionPages(s.permissionService(), s.policyService()),
                         new SettingsPages(s.settings()),
                         new AuditPages(s.auditTrail()),
+                        new NotificationPages(s.notifications().targets()),
                         clock),
                 upstreamLinkPages);
     }

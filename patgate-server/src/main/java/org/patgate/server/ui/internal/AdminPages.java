@@ -28,6 +28,7 @@ public final class AdminPages {
     private final AuditPages audit;
     private final TokenManagerPages tokenManager;
     private final UserPages userPages;
+    private final NotificationPages notifications;
 
     public AdminPages(
             TokenApprovals approvals,
@@ -36,7 +37,9 @@ public final class AdminPages {
             PermissionPages permissions,
             SettingsPages settings,
             AuditPages audit,
+            NotificationPages notifications,
             Clock clock) {
+        this.notifications = notifications;
         this.approvals = approvals;
         this.tokenManager = tokenManager;
         this.userPages = userPages;
@@ -71,6 +74,7 @@ public final class AdminPages {
             case "settings" -> settings.handle(exchange);
             case "audit" -> only(path.size() == 2 && !post, () -> audit.list(exchange));
             case "audit.csv" -> only(path.size() == 2 && !post, () -> audit.csv(exchange));
+            case "notifications" -> notifications.handle(exchange);
             default -> throw new NotFoundException("no such page");
         }
     }
