@@ -203,4 +203,31 @@ class WebhookDeliveryTest {
         assertThat(all).allSatisfy(call -> assertThat(call.signatureValid()).isTrue());
         assertThat(receiver.awaitCalls(5)).hasSize(4);
     }
+
+    @Test
+    void aFirstUseFromANewAddressIsNoticedOncePerAddress() throws Exception {
+        start();
+        TestServer.Answer own = server.call(
+                "POST",
+                "/.patgate/api/v1/tokens",
+                "bob",
+                "bob-password-123",
+                Map.of("name", "laptop", "scope", "read-only"));
+        String id = own.json().get("id").asText();
+        Notifications notifications = server.server().notifications();
+
+        notifications.firstUseFromNewAddress(id, "203.0.113.9", "curl/8.5");
+        notifications.firstUseFromNewAddress(id, "203.0.113.9", "curl/8.5");
+        notifications.firstUseFromNewAddress(id, "198.51.100.4", null);
+        notifications.firstUseFromNewAddress("no-such-token", "198.51.100.4", null);
+
+        List<WebhookReceiver.Call> calls = receiver.awaitCalls(2);
+        assertThat(calls).extracting(WebhookReceiver.Call::event).containsOnly("token.new-address");
+        assertThat(calls)
+                .extracting(WebhookReceiver.Call::body)
+                .anySatisfy(body ->
+                        assertThat(body).contains("\"address\":\"203.0.113.9\"").contains("curl/8.5"))
+                .anySatisfy(body -> assertThat(body).contains("\"address\":\"198.51.100.4\""));
+        assertThat(receiver.awaitCalls(3)).hasSize(2);
+    }
 }
