@@ -51,7 +51,8 @@ class ArchitectureTest {
         "org.patgate.server.token..",
         "org.patgate.server.activity..",
         "org.patgate.server.settings..",
-        "org.patgate.server.upstream.."
+        "org.patgate.server.upstream..",
+        "org.patgate.server.notify.."
     };
 
     /** What everything stands on: storage, configuration, errors, the caller's identity, logging. */

@@ -31,7 +31,8 @@ public final class ApiRoutes {
             ApiDocsResource docs,
             SelfResource self,
             RateLimitsResource rateLimits,
-            UsageResource usage) {}
+            UsageResource usage,
+            NotificationsResource notifications) {}
 
     /** Every route of {@code /.patgate/api/v1}. */
     public static final ApiRoutes ALL = new ApiRoutes(List.of(
@@ -115,6 +116,38 @@ public final class ApiRoutes {
                     "DELETE",
                     "/policies/groups/{group}",
                     (r, x, p) -> r.policies().delete(x, p)),
+            route(
+                    "GET",
+                    "/notifications/deliveries",
+                    (r, x, p) -> r.notifications().deliveries(x, p)),
+            route(
+                    "GET",
+                    "/notifications/targets",
+                    (r, x, p) -> r.notifications().all(x, p)),
+            route(
+                    "GET",
+                    "/notifications/targets/everyone",
+                    (r, x, p) -> r.notifications().get(x, p)),
+            route(
+                    "PUT",
+                    "/notifications/targets/everyone",
+                    (r, x, p) -> r.notifications().put(x, p)),
+            route(
+                    "DELETE",
+                    "/notifications/targets/everyone",
+                    (r, x, p) -> r.notifications().delete(x, p)),
+            route(
+                    "GET",
+                    "/notifications/targets/groups/{group}",
+                    (r, x, p) -> r.notifications().get(x, p)),
+            route(
+                    "PUT",
+                    "/notifications/targets/groups/{group}",
+                    (r, x, p) -> r.notifications().put(x, p)),
+            route(
+                    "DELETE",
+                    "/notifications/targets/groups/{group}",
+                    (r, x, p) -> r.notifications().delete(x, p)),
             route("GET", "/settings", (r, x, p) -> r.settings().get(x, p)),
             route("PUT", "/settings", (r, x, p) -> r.settings().put(x, p)),
             route("DELETE", "/settings", (r, x, p) -> r.settings().reset(x, p)),

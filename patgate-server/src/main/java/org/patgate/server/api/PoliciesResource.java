@@ -37,7 +37,10 @@ public final class PoliciesResource {
             Integer rateLimitPerMinute,
             Integer rateLimitPerSecond,
             Integer rateLimitPerDay,
-            Integer rateLimitBurst) {
+            Integer rateLimitBurst,
+            // notifications
+            List<Integer> reminderDays,
+            Integer revokeUnusedAfterDays) {
 
         Policy toPolicy() {
             EnumSet<Scope> scopes = null;
@@ -63,7 +66,9 @@ public final class PoliciesResource {
                     rateLimitPerMinute,
                     rateLimitPerSecond,
                     rateLimitPerDay,
-                    rateLimitBurst);
+                    rateLimitBurst,
+                    reminderDays,
+                    revokeUnusedAfterDays);
         }
 
         static PolicyBody of(Policy p) {
@@ -82,7 +87,9 @@ public final class PoliciesResource {
                     p.rateLimitPerMinute(),
                     p.rateLimitPerSecond(),
                     p.rateLimitPerDay(),
-                    p.rateLimitBurst());
+                    p.rateLimitBurst(),
+                    p.reminderDays(),
+                    p.revokeUnusedAfterDays());
         }
     }
 

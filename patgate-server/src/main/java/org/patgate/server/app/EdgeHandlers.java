@@ -12,6 +12,7 @@ import org.patgate.server.api.ApiHandler;
 import org.patgate.server.api.ApiRoutes;
 import org.patgate.server.api.AuditResource;
 import org.patgate.server.api.DirectoryResource;
+import org.patgate.server.api.NotificationsResource;
 import org.patgate.server.api.PermissionsResource;
 import org.patgate.server.api.PoliciesResource;
 import org.patgate.server.api.RateLimitsResource;
@@ -49,6 +50,7 @@ import org.patgate.server.ui.internal.AuditPages;
 import org.patgate.server.ui.internal.CreationLimits;
 import org.patgate.server.ui.internal.CurlExample;
 import org.patgate.server.ui.internal.LoginPages;
+import org.patgate.server.ui.internal.NotificationPages;
 import org.patgate.server.ui.internal.PermissionPages;
 import org.patgate.server.ui.internal.SettingsPages;
 import org.patgate.server.ui.internal.TokenManagerPages;
@@ -101,7 +103,8 @@ final class EdgeHandlers {
                 new ApiDocsResource(),
                 new SelfResource(s.verifier(), s.tokenQueries(), s.rateLimiter(), clock),
                 new RateLimitsResource(s.rateLimits(), s.users(), s.tokenQueries()),
-                new UsageResource(s.usageReport(), s.ipHistory()));
+                new UsageResource(s.usageReport(), s.ipHistory()),
+                new NotificationsResource(s.notifications().targets()));
         return new ApiHandler(
                 authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(), addresses);
     }
@@ -142,6 +145,7 @@ final class EdgeHandlers {
                         new PermissionPages(s.permissionService(), s.policyService()),
                         new SettingsPages(s.settings()),
                         new AuditPages(s.auditTrail()),
+                        new NotificationPages(s.notifications().targets()),
                         clock,
                         new UsagePages(s.usageReport())),
                 upstreamLinkPages);

@@ -46,6 +46,7 @@ import org.patgate.server.identity.JwtIssuer;
 import org.patgate.server.identity.SigningKeys;
 import org.patgate.server.metrics.MetricsHandler;
 import org.patgate.server.metrics.NodeMetrics;
+import org.patgate.server.notify.Notifications;
 import org.patgate.server.settings.SettingsService;
 import org.patgate.server.store.Database;
 import org.patgate.server.token.TokenIssuer;
@@ -78,6 +79,7 @@ public final class PatgateServer implements AutoCloseable {
     private final SettingsService settings;
     private final Directories directories;
     private final NodeMetrics metrics;
+    private final Notifications notifications;
 
     private PatgateServer(
             PatgateConfig config,
@@ -91,8 +93,10 @@ public final class PatgateServer implements AutoCloseable {
             ActivityRecorder activity,
             SettingsService settings,
             Directories directories,
-            NodeMetrics metrics) {
+            NodeMetrics metrics,
+            Notifications notifications) {
         this.metrics = metrics;
+        this.notifications = notifications;
         this.settings = settings;
         this.activity = activity;
         this.directories = directories;
@@ -300,7 +304,9 @@ public final class PatgateServer implements AutoCloseable {
                     s.activity(),
                     s.settings(),
                     s.directory(),
-                    metrics);
+                    metrics,
+                    s.notifications());
+            s.notifications().start();
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
             return server;
         } catch (Exception e) {
@@ -393,6 +399,11 @@ public final class PatgateServer implements AutoCloseable {
         return activity;
     }
 
+    /** Expiry reminders and notices: {@code runOnce()} and {@code deliverDue()} for tests and operators. */
+    public Notifications notifications() {
+        return notifications;
+    }
+
     public void join() throws InterruptedException {
         jetty.join();
     }
@@ -408,6 +419,7 @@ public final class PatgateServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
         } finally {
+            notifications.close();
             settings.close();
             activity.close();
             directories.close();

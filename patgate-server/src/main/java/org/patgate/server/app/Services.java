@@ -32,6 +32,8 @@ import org.patgate.server.directory.Passwords;
 import org.patgate.server.directory.UserAccounts;
 import org.patgate.server.directory.ldap.LdapDirectory;
 import org.patgate.server.gateway.PasswordExemptions;
+import org.patgate.server.notify.NotificationTargets;
+import org.patgate.server.notify.Notifications;
 import org.patgate.server.permission.PermissionService;
 import org.patgate.server.permission.Permissions;
 import org.patgate.server.policy.Policies;
@@ -86,7 +88,8 @@ record Services(
         RateLimits rateLimits,
         RateLimiter rateLimiter,
         UsageReport usageReport,
-        IpHistory ipHistory)
+        IpHistory ipHistory,
+        Notifications notifications)
         implements AutoCloseable {
 
     /**
@@ -203,6 +206,26 @@ record Services(
                 // A disabled or deleted user's native token is revoked in the product where it allows.
                 users.onRemoval(upstreamLinks::userRemoved);
             }
+            Notifications notifications = new Notifications(
+                    config.notifications(),
+                    database,
+                    policies,
+                    directory::groupsOf,
+                    revocation,
+                    new NotificationTargets(database, audit),
+                    clock,
+                    config.admin().group());
+            // Told after each change has committed; the notices go out from the outbox, off these threads.
+            issuer.onCreated((actor, token) -> notifications.tokenCreated(actor.username(), token));
+            revocation.onRevoked((actor, token) -> notifications.tokenRevoked(actor.username(), token));
+            approvals.onDecided((actor, token, approved, reason) ->
+                    notifications.approvalDecided(actor.username(), token, approved, reason));
+            // On the activity writer's thread. A token's first address is no news: only a later, other one is.
+            ipHistory.onNewAddress(news -> {
+                if (database.tokenAddresses().of(news.tokenId()).size() > 1) {
+                    notifications.firstUseFromNewAddress(news.tokenId(), news.address(), news.userAgent());
+                }
+            });
             return new Services(
                     audit,
                     permissions,
@@ -234,7 +257,8 @@ record Services(
                     rateLimits,
                     new RateLimiter(clock, 100_000),
                     new UsageReport(database.usageCounters(), clock),
-                    ipHistory);
+                    ipHistory,
+                    notifications);
         } catch (RuntimeException e) {
             if (settings != null) {
                 settings.close();
@@ -277,6 +301,7 @@ record Services(
 
     @Override
     public void close() {
+        notifications.close();
         activity.close();
         settings.close();
         directory.close();

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             LinkCommand.class,
             PermissionsCommand.class,
             PolicyCommand.class,
+            NotificationsCommand.class,
             ApprovalsCommand.class,
             SettingsCommand.class,
             DirectoryCommand.class,

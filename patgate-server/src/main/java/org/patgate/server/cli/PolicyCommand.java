@@ -93,6 +93,19 @@ final class PolicyCommand implements Runnable {
         @Mixin
         RateLimitOptions rateLimits;
 
+        @Option(
+                names = "--reminder-days",
+                paramLabel = "DAYS",
+                split = ",",
+                description = "days before expiry to remind owners, e.g. 30,7,1 (default 30,7,1)")
+        List<Integer> reminderDays;
+
+        @Option(
+                names = "--revoke-unused-after-days",
+                paramLabel = "DAYS",
+                description = "revoke tokens unused this many days, with a notice at half")
+        Integer revokeUnusedAfterDays;
+
         @Override
         public Integer call() {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -106,6 +119,8 @@ final class PolicyCommand implements Runnable {
             body.put("rateLimitPerSecond", rateLimits.perSecond);
             body.put("rateLimitPerDay", rateLimits.perDay);
             body.put("rateLimitBurst", rateLimits.burst);
+            body.put("reminderDays", reminderDays);
+            body.put("revokeUnusedAfterDays", revokeUnusedAfterDays);
             JsonNode result = client.connect(spec).put("policies/" + GroupTarget.path(target), body);
             spec.commandLine().getOut().println(result.get("group").asText() + ": " + result.get("policy"));
             spec.commandLine().getOut().flush();

@@ -35,7 +35,8 @@ public record PatgateConfig(
         ActivityConfig activity,
         DirectoryConfig directory,
         LimitsConfig limits,
-        MetricsConfig metrics) {
+        MetricsConfig metrics,
+        NotificationsConfig notifications) {
 
     /**
      * {@code trustedProxies}: the only top-level key; the others are declared by their sections' records.
@@ -74,9 +75,10 @@ public record PatgateConfig(
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(notifications, "notifications");
     }
 
-    /** As the canonical constructor, with default {@code metrics.*}. */
+    /** As the canonical constructor, with default {@code metrics.*} and {@code notifications.*} (no mail). */
     public PatgateConfig(
             ListenConfig listen,
             UpstreamConfig upstream,
@@ -105,7 +107,8 @@ public record PatgateConfig(
                 activity,
                 directory,
                 limits,
-                MetricsConfig.defaults());
+                MetricsConfig.defaults(),
+                NotificationsConfig.defaults());
     }
 
     /** As the canonical constructor, with default {@code limits.*}. */

@@ -3,12 +3,14 @@ package org.patgate.server.policy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.patgate.core.net.IpRangeSet;
@@ -59,7 +61,11 @@ public final class Policies {
                 policy.rateLimitPerMinute(),
                 policy.rateLimitPerSecond(),
                 policy.rateLimitPerDay(),
-                policy.rateLimitBurst()));
+                policy.rateLimitBurst(),
+                policy.reminderDays() == null
+                        ? null
+                        : policy.reminderDays().stream().map(String::valueOf).collect(Collectors.joining(",")),
+                policy.revokeUnusedAfterDays()));
         reload();
     }
 
@@ -133,6 +139,40 @@ public final class Policies {
                 rate);
     }
 
+    /**
+     * The notification rules for a member of {@code groups}: the union of the reminder days their
+     * policies set (the default when none sets any), the smallest revoke-unused limit.
+     */
+    public NoticeRules noticeRulesFor(Collection<String> groups) {
+        Map<String, Policy> table = byGroup.get();
+        List<Policy> applicable = new ArrayList<>();
+        if (table.containsKey(GrantRepository.EVERYONE)) {
+            applicable.add(table.get(GrantRepository.EVERYONE));
+        }
+        for (String group : groups) {
+            Policy policy = table.get(group.toLowerCase(Locale.ROOT));
+            if (policy != null) {
+                applicable.add(policy);
+            }
+        }
+        Set<Integer> days = null;
+        Integer revokeUnused = null;
+        for (Policy p : applicable) {
+            if (p.reminderDays() != null) {
+                days = days == null ? new TreeSet<>() : days;
+                days.addAll(p.reminderDays());
+            }
+            if (p.revokeUnusedAfterDays() != null
+                    && (revokeUnused == null || p.revokeUnusedAfterDays() < revokeUnused)) {
+                revokeUnused = p.revokeUnusedAfterDays();
+            }
+        }
+        List<Integer> reminders = days == null
+                ? Policy.DEFAULT_REMINDER_DAYS
+                : days.stream().sorted(Comparator.reverseOrder()).toList();
+        return new NoticeRules(reminders, revokeUnused);
+    }
+
     public void reload() {
         Map<String, Policy> table = new TreeMap<>();
         for (PolicyRecord r : repository.all()) {
@@ -156,7 +196,14 @@ public final class Policies {
                             r.rateLimitPerMinute(),
                             r.rateLimitPerSecond(),
                             r.rateLimitPerDay(),
-                            r.rateLimitBurst()));
+                            r.rateLimitBurst(),
+                            r.reminderDays() == null
+                                    ? null
+                                    : Arrays.stream(r.reminderDays().split(","))
+                                            .filter(day -> !day.isBlank())
+                                            .map(Integer::valueOf)
+                                            .toList(),
+                            r.revokeUnusedAfterDays()));
         }
         byGroup.set(Map.copyOf(table));
     }

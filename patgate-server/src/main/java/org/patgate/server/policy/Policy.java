@@ -1,5 +1,6 @@
 package org.patgate.server.policy;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +22,10 @@ import org.patgate.server.error.InvalidRequestException;
  * @param rateLimitPerSecond requests per second per token
  * @param rateLimitPerDay    requests per day per token
  * @param rateLimitBurst     requests at once under the per-second rate (null = the per-second rate)
+ * @param reminderDays       days before expiry at which the owner is reminded, largest first (null =
+ *                           {@link #DEFAULT_REMINDER_DAYS}, empty = no reminders)
+ * @param revokeUnusedAfterDays days without use after which a token is revoked, with a notice at
+ *                           half that (null = never)
  */
 public record Policy(
         Integer maxLifetimeDays,
@@ -33,12 +38,21 @@ public record Policy(
         // Rate limits beside rateLimitPerMinute (kept for compatibility); validated as one RateLimit.
         Integer rateLimitPerSecond,
         Integer rateLimitPerDay,
-        Integer rateLimitBurst) {
+        Integer rateLimitBurst,
+        // notifications
+        List<Integer> reminderDays,
+        Integer revokeUnusedAfterDays) {
+
+    /** Reminders before expiry when no policy sets {@code reminderDays}. */
+    public static final List<Integer> DEFAULT_REMINDER_DAYS = List.of(30, 7, 1);
 
     /** No limits at all. */
     public static final Policy NONE = new Policy(null, false, null, null, null, false, null);
 
-    /** A policy without per-second or per-day limits. */
+    /**
+     * A policy without per-second or per-day limits, with the default reminders and no revocation of
+     * unused tokens.
+     */
     public Policy(
             Integer maxLifetimeDays,
             boolean expiryRequired,
@@ -55,6 +69,8 @@ public record Policy(
                 requiredIpRanges,
                 approvalRequired,
                 rateLimitPerMinute,
+                null,
+                null,
                 null,
                 null,
                 null);
@@ -84,6 +100,22 @@ public record Policy(
                 "allowedScopes",
                 "at least one scope, or null for any");
         allowedScopes = allowedScopes == null ? null : Set.copyOf(allowedScopes);
+        check(
+                reminderDays == null
+                        || (reminderDays.size() <= 10
+                                && reminderDays.stream().allMatch(d -> d != null && d >= 1 && d <= 3650)),
+                "reminderDays",
+                "at most 10 numbers of days from 1 to 3650, or null for the default 30, 7, 1");
+        reminderDays = reminderDays == null
+                ? null
+                : reminderDays.stream()
+                        .distinct()
+                        .sorted(Comparator.reverseOrder())
+                        .toList();
+        check(
+                revokeUnusedAfterDays == null || (revokeUnusedAfterDays >= 2 && revokeUnusedAfterDays <= 36_500),
+                "revokeUnusedAfterDays",
+                "from 2 to 36500, or null for never");
         if (requiredIpRanges != null) {
             try {
                 requiredIpRanges = IpRangeSet.of(requiredIpRanges).toStrings();

@@ -46,6 +46,7 @@ public final class Database implements AutoCloseable {
     private final JwtKeyRepository jwtKeys;
     private final UpstreamLinkRepository upstreamLinks;
     private final RateLimitRepository rateLimits;
+    private final NotificationRepository notifications;
     private final Jdbc jdbc;
 
     private Database(HikariDataSource dataSource, Kind kind, Clock clock) {
@@ -67,6 +68,7 @@ public final class Database implements AutoCloseable {
         this.jwtKeys = new JwtKeyRepository(jdbc);
         this.upstreamLinks = new UpstreamLinkRepository(jdbc);
         this.rateLimits = new RateLimitRepository(jdbc);
+        this.notifications = new NotificationRepository(jdbc);
     }
 
     /**
@@ -234,6 +236,10 @@ public final class Database implements AutoCloseable {
 
     public RateLimitRepository rateLimits() {
         return rateLimits;
+    }
+
+    public NotificationRepository notifications() {
+        return notifications;
     }
 
     /**

@@ -15,4 +15,7 @@ public record PolicyRecord(
         Integer rateLimitPerMinute,
         Integer rateLimitPerSecond,
         Integer rateLimitPerDay,
-        Integer rateLimitBurst) {}
+        Integer rateLimitBurst,
+        // notifications: comma-joined days (null = default, "" = none), days unused before revocation
+        String reminderDays,
+        Integer revokeUnusedAfterDays) {}

@@ -12,11 +12,12 @@ public final class PolicyRepository {
 
     private static final String COLUMNS = """
             group_key, max_lifetime_days, expiry_required, max_active_tokens, allowed_scopes, required_ip_ranges,
-            approval_required, rate_limit_per_minute, rate_limit_per_second, rate_limit_per_day, rate_limit_burst""";
+            approval_required, rate_limit_per_minute, rate_limit_per_second, rate_limit_per_day, rate_limit_burst,
+            reminder_days, revoke_unused_after_days""";
     private static final String ALL = "SELECT " + COLUMNS + " FROM group_policies ORDER BY group_key";
     private static final String DELETE = "DELETE FROM group_policies WHERE group_key = ?";
     private static final String INSERT =
-            "INSERT INTO group_policies (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            "INSERT INTO group_policies (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Jdbc jdbc;
 
@@ -44,6 +45,8 @@ public final class PolicyRepository {
                 setInteger(s, 9, policy.rateLimitPerSecond());
                 setInteger(s, 10, policy.rateLimitPerDay());
                 setInteger(s, 11, policy.rateLimitBurst());
+                s.setString(12, policy.reminderDays());
+                setInteger(s, 13, policy.revokeUnusedAfterDays());
             });
             return null;
         });
@@ -79,6 +82,8 @@ public final class PolicyRepository {
                 getInteger(row, "rate_limit_per_minute"),
                 getInteger(row, "rate_limit_per_second"),
                 getInteger(row, "rate_limit_per_day"),
-                getInteger(row, "rate_limit_burst"));
+                getInteger(row, "rate_limit_burst"),
+                row.getString("reminder_days"),
+                getInteger(row, "revoke_unused_after_days"));
     }
 }

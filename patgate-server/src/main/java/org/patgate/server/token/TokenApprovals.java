@@ -1,7 +1,9 @@
 package org.patgate.server.token;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.patgate.core.text.UnsafeText;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.directory.Directories;
@@ -34,6 +36,13 @@ public final class TokenApprovals {
     private final Policies policies;
     private final AuditLog audit;
     private final Clock clock;
+    private final List<DecisionListener> decisionListeners = new CopyOnWriteArrayList<>();
+
+    /** Told of each approval decision after it has committed. */
+    @FunctionalInterface
+    public interface DecisionListener {
+        void decided(Principal actor, TokenRecord token, boolean approved, String reason);
+    }
 
     public TokenApprovals(
             Database database,
@@ -119,7 +128,13 @@ public final class TokenApprovals {
                     "owner=" + token.ownerUsername() + (why == null ? "" : " reason=" + why));
         });
         verifier.invalidate(token.digestHex());
-        return database.tokens().findById(id).orElseThrow();
+        TokenRecord decided = database.tokens().findById(id).orElseThrow();
+        decisionListeners.forEach(listener -> listener.decided(actor, decided, approve, why));
+        return decided;
+    }
+
+    public void onDecided(DecisionListener listener) {
+        decisionListeners.add(listener);
     }
 
     private static void requireApprover(Principal actor) {

@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import org.patgate.core.PatgateException;
 import org.patgate.core.net.IpRangeSet;
 import org.patgate.core.text.UnsafeText;
@@ -44,6 +47,7 @@ public final class TokenIssuer {
     private final AuditLog audit;
     private final Clock clock;
     private final int maxLifetimeDays;
+    private final List<BiConsumer<Principal, TokenRecord>> createdListeners = new CopyOnWriteArrayList<>();
 
     /** @param maxLifetimeDays {@code tokens.maxLifetimeDays}: the longest a token may live, 0 for no limit */
     public TokenIssuer(
@@ -128,7 +132,16 @@ public final class TokenIssuer {
                     actor.username(), "token.create", owner.username(), sourceIp, "refused by policy: too many tokens");
             return new ConflictException(PolicyCheck.tooManyTokens(limit));
         });
+        createdListeners.forEach(listener -> listener.accept(actor, token));
         return new IssuedToken(token, secret);
+    }
+
+    /**
+     * Calls {@code listener} with the creator and the stored token (active, or pending approval) after
+     * each creation has committed; never with the secret. On the creating thread: keep it short.
+     */
+    public void onCreated(BiConsumer<Principal, TokenRecord> listener) {
+        createdListeners.add(listener);
     }
 
     private UserRecord resolveOwner(Principal actor, String sourceIp, String owner) {

@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.principal.Principal;
@@ -15,6 +17,7 @@ import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
 import org.patgate.server.store.TokenQuery;
 import org.patgate.server.store.TokenRecord;
+import org.patgate.server.store.TokenStatus;
 
 /**
  * Revokes tokens: one, a list of ids, or every token a filter matches, each audited as
@@ -32,6 +35,7 @@ public final class TokenRevocation {
     private final TokenVerifier verifier;
     private final AuditLog audit;
     private final Clock clock;
+    private final List<BiConsumer<Principal, TokenRecord>> revokedListeners = new CopyOnWriteArrayList<>();
 
     public TokenRevocation(
             Database database, TokenQueries queries, TokenVerifier verifier, AuditLog audit, Clock clock) {
@@ -45,13 +49,48 @@ public final class TokenRevocation {
     /** Revokes a token the caller may see; takes effect on the next request. */
     public TokenRecord revoke(Principal actor, String sourceIp, String id) {
         TokenRecord token = queries.get(actor, id);
+        boolean[] changed = {false};
         database.inTransaction("revoke token " + id, () -> {
             if (database.tokens().revoke(id, actor.userId(), TokenQueries.now(clock))) {
                 audit.success(actor.username(), "token.revoke", id, sourceIp, "owner=" + token.ownerUsername());
+                changed[0] = true;
             }
         });
         verifier.invalidate(token.digestHex());
-        return database.tokens().findById(id).orElseThrow();
+        TokenRecord revoked = database.tokens().findById(id).orElseThrow();
+        if (changed[0]) {
+            revokedListeners.forEach(listener -> listener.accept(actor, revoked));
+        }
+        return revoked;
+    }
+
+    /**
+     * Revokes a token on PATgate's own account, no user acting (e.g. unused too long), audited as
+     * {@code token.revoke} by actor {@code system} with {@code reason}. True if this call revoked it.
+     */
+    public boolean revokeBySystem(String id, String reason) {
+        TokenRecord token = database.tokens().findById(id).orElse(null);
+        if (token == null) {
+            return false;
+        }
+        boolean changed = database.inTransaction("revoke token " + id, () -> {
+            if (database.tokens().setStatus(id, TokenStatus.ACTIVE, TokenStatus.REVOKED)) {
+                audit.success(
+                        "system", "token.revoke", id, null, "owner=" + token.ownerUsername() + " reason=" + reason);
+                return true;
+            }
+            return false;
+        });
+        verifier.invalidate(token.digestHex());
+        return changed;
+    }
+
+    /**
+     * Calls {@code listener} with the actor and the token after each revocation a user made has
+     * committed (not for tokens that were revoked already, nor for {@link #revokeBySystem}).
+     */
+    public void onRevoked(BiConsumer<Principal, TokenRecord> listener) {
+        revokedListeners.add(listener);
     }
 
     /**
@@ -119,6 +158,13 @@ public final class TokenRevocation {
             return changed;
         });
         tokens.forEach(token -> verifier.invalidate(token.digestHex()));
+        for (TokenRecord token : tokens) {
+            if (revoked.contains(token.id()) && !revokedListeners.isEmpty()) {
+                database.tokens()
+                        .findById(token.id())
+                        .ifPresent(stored -> revokedListeners.forEach(listener -> listener.accept(actor, stored)));
+            }
+        }
         return revoked;
     }
 }

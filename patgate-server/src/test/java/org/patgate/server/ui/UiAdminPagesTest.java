@@ -191,7 +191,11 @@ class UiAdminPagesTest {
                         "approvalRequired",
                         "on",
                         "rateLimitPerMinute",
-                        "600"));
+                        "600",
+                        "reminderDays",
+                        "3, 14",
+                        "revokeUnusedAfterDays",
+                        "120"));
         assertThat(policy.status()).isEqualTo(303);
         var stored = server.asAdmin("GET", "/.patgate/api/v1/policies/groups/auditors", null)
                 .json()
@@ -203,6 +207,10 @@ class UiAdminPagesTest {
         assertThat(stored.get("approvalRequired").asBoolean()).isTrue();
         assertThat(stored.get("rateLimitPerMinute").asInt()).isEqualTo(600);
         assertThat(stored.get("maxActiveTokens").isNull()).isTrue();
+        assertThat(stored.get("reminderDays").toString()).isEqualTo("[14,3]");
+        assertThat(stored.get("revokeUnusedAfterDays").asInt()).isEqualTo(120);
+        // The form shows them again, so saving it once more keeps them.
+        assertThat(admin.get("/.patgate/admin/permissions").body()).contains("value=\"14, 3\"", "value=\"120\"");
 
         // A refused policy is shown on its card with what was typed, and nothing changes.
         var refused = admin.post(

@@ -15,6 +15,7 @@ import org.patgate.server.config.DatabaseConfig;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.MetricsConfig;
+import org.patgate.server.config.NotificationsConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestKeys;
 import org.patgate.server.config.Setting;
@@ -82,7 +83,8 @@ public final class ConfigKeys {
                     ApiConfig.KEYS,
                     ActivityConfig.KEYS,
                     LimitsConfig.KEYS,
-                    MetricsConfig.KEYS)
+                    MetricsConfig.KEYS,
+                    NotificationsConfig.KEYS)
             .<Setting<?, ?>>flatMap(List::stream)
             .toList();
 
@@ -107,6 +109,7 @@ public final class ConfigKeys {
                     ActivityConfig.KEYS.stream().map(Key::of),
                     LimitsConfig.KEYS.stream().map(Key::of),
                     MetricsConfig.KEYS.stream().map(Key::of),
+                    NotificationsConfig.KEYS.stream().map(Key::of),
                     Stream.of(
                             scalar("directory.ldap.preset"),
                             list("directory.ldap.urls"),

@@ -28,6 +28,7 @@ import org.patgate.server.config.IdentityConfig;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.MetricsConfig;
+import org.patgate.server.config.NotificationsConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestConfig;
 import org.patgate.server.config.Setting;
@@ -209,6 +210,7 @@ public final class ConfigLoader {
         DirectoryConfig directory = LdapKeys.read(in, problems);
         LimitsConfig limits = record(problems, () -> LimitsConfig.from(declared));
         MetricsConfig metrics = record(problems, () -> MetricsConfig.from(declared));
+        NotificationsConfig notifications = record(problems, () -> NotificationsConfig.from(declared));
         if (!problems.isEmpty()) {
             return null;
         }
@@ -226,7 +228,8 @@ public final class ConfigLoader {
                 activity,
                 directory,
                 limits,
-                metrics);
+                metrics,
+                notifications);
     }
 
     private static <T> T read(ConfigReader in, Setting<?, T> setting, UpstreamProduct product) {

@@ -18,6 +18,7 @@ import org.patgate.server.config.LdapSettings;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
 import org.patgate.server.config.MetricsConfig;
+import org.patgate.server.config.NotificationsConfig;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestKeys;
 import org.patgate.server.config.Setting;
@@ -65,6 +66,7 @@ public final class MaskedYaml {
         root.put("activity", declared(config.activity(), ActivityConfig.KEYS));
         root.put("limits", declared(config.limits(), LimitsConfig.KEYS));
         root.put("metrics", declared(config.metrics(), MetricsConfig.KEYS));
+        root.put("notifications", declared(config.notifications(), NotificationsConfig.KEYS));
         config.directory().ldap().ifPresent(ldap -> root.put("directory", section("ldap", ldap(ldap))));
         try {
             return YAML.writeValueAsString(root);

@@ -29,6 +29,7 @@ public final class AdminPages {
     private final TokenManagerPages tokenManager;
     private final UserPages userPages;
     private final UsagePages usage;
+    private final NotificationPages notifications;
 
     public AdminPages(
             TokenApprovals approvals,
@@ -37,8 +38,10 @@ public final class AdminPages {
             PermissionPages permissions,
             SettingsPages settings,
             AuditPages audit,
+            NotificationPages notifications,
             Clock clock,
             UsagePages usage) {
+        this.notifications = notifications;
         this.approvals = approvals;
         this.tokenManager = tokenManager;
         this.userPages = userPages;
@@ -75,6 +78,7 @@ public final class AdminPages {
             case "audit" -> only(path.size() == 2 && !post, () -> audit.list(exchange));
             case "audit.csv" -> only(path.size() == 2 && !post, () -> audit.csv(exchange));
             case "usage" -> usage.handle(exchange);
+            case "notifications" -> notifications.handle(exchange);
             default -> throw new NotFoundException("no such page");
         }
     }

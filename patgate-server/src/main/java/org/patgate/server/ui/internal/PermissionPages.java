@@ -143,7 +143,9 @@ public final class PermissionPages {
                 text(exchange, "rateLimitPerMinute"),
                 text(exchange, "rateLimitPerSecond"),
                 text(exchange, "rateLimitPerDay"),
-                text(exchange, "rateLimitBurst"));
+                text(exchange, "rateLimitBurst"),
+                text(exchange, "reminderDays"),
+                text(exchange, "revokeUnusedAfterDays"));
     }
 
     private static String text(UiExchange exchange, String name) {
@@ -187,6 +189,8 @@ public final class PermissionPages {
         Integer perSecond = number(form.rateLimitPerSecond(), "rateLimitPerSecond", errors);
         Integer perDay = number(form.rateLimitPerDay(), "rateLimitPerDay", errors);
         Integer burst = number(form.rateLimitBurst(), "rateLimitBurst", errors);
+        List<Integer> reminderDays = days(form.reminderDays(), errors);
+        Integer revokeUnused = number(form.revokeUnusedAfterDays(), "revokeUnusedAfterDays", errors);
         if (!errors.isEmpty()) {
             throw InvalidRequestException.of(errors);
         }
@@ -200,7 +204,31 @@ public final class PermissionPages {
                 rateLimit,
                 perSecond,
                 perDay,
-                burst);
+                burst,
+                reminderDays,
+                revokeUnused);
+    }
+
+    /**
+     * The reminder days typed as {@code 30, 7, 1}: null when empty (the default), none for {@code none};
+     * text that is not a list of whole numbers is added to {@code errors}.
+     */
+    private static List<Integer> days(String text, Map<String, String> errors) {
+        if (text.isEmpty()) {
+            return null;
+        }
+        if (text.equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        try {
+            return Arrays.stream(text.split("[,\\s]+"))
+                    .filter(day -> !day.isEmpty())
+                    .map(Integer::valueOf)
+                    .toList();
+        } catch (NumberFormatException e) {
+            errors.put("reminderDays", "must be days separated by commas, e.g. 30, 7, 1; none for no reminders");
+            return null;
+        }
     }
 
     /** The number typed in {@code field}, null when empty; text that is not one is added to {@code errors}. */

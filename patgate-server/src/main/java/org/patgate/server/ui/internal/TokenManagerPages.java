@@ -3,6 +3,7 @@ package org.patgate.server.ui.internal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -165,6 +166,21 @@ public final class TokenManagerPages {
         }
     }
 
+    /** Days without use after which the one-click "Stale" view lists a token. */
+    static final int STALE_DAYS = 90;
+
+    /**
+     * The "Stale" view: active tokens last used (or, never used, created) more than {@link #STALE_DAYS}
+     * days ago, least recently used first — the existing filter, one click away.
+     */
+    static String staleView(Instant now) {
+        String day = now.minus(Duration.ofDays(STALE_DAYS))
+                .atZone(ZoneOffset.UTC)
+                .toLocalDate()
+                .toString();
+        return PATH + "?status=active&lastUsedBefore=" + day + "&sort=lastUsed";
+    }
+
     private void list(UiExchange exchange) {
         Filter form = Filter.from(exchange::query);
         int page = TokenPages.pageNumber(exchange.query("page"));
@@ -191,6 +207,7 @@ public final class TokenManagerPages {
                 "matchAll",
                 form.narrows() && problem == null && result.total() > 0 ? PATH + "/revoke?" + form.query() : null);
         params.put("paging", TokenPages.paging(result, PATH + "?" + form.query()));
+        params.put("stale", staleView(now));
         exchange.html(200, "admin/tokens.jte", params);
     }
 

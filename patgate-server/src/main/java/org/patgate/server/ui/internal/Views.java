@@ -214,9 +214,12 @@ public final class Views {
             String rateLimitPerMinute,
             String rateLimitPerSecond,
             String rateLimitPerDay,
-            String rateLimitBurst) {
+            String rateLimitBurst,
+            String reminderDays,
+            String revokeUnusedAfterDays) {
 
-        public static final PolicyForm EMPTY = new PolicyForm("", false, "", false, false, "", false, "", "", "", "");
+        public static final PolicyForm EMPTY =
+                new PolicyForm("", false, "", false, false, "", false, "", "", "", "", "", "");
 
         public static PolicyForm of(org.patgate.server.policy.Policy p) {
             var scopes = p.allowedScopes();
@@ -231,7 +234,17 @@ public final class Views {
                     text(p.rateLimitPerMinute()),
                     text(p.rateLimitPerSecond()),
                     text(p.rateLimitPerDay()),
-                    text(p.rateLimitBurst()));
+                    text(p.rateLimitBurst()),
+                    p.reminderDays() == null
+                            ? ""
+                            : p.reminderDays().isEmpty()
+                                    ? "none"
+                                    : String.join(
+                                            ", ",
+                                            p.reminderDays().stream()
+                                                    .map(String::valueOf)
+                                                    .toList()),
+                    text(p.revokeUnusedAfterDays()));
         }
 
         private static String text(Integer value) {

@@ -1,0 +1,15 @@
+package org.patgate.server.store;
+
+/**
+ * Where a group's notices go besides the owners' own addresses ({@code notification_targets};
+ * group key {@code "*"} = everyone): an e-mail address and/or a webhook with the secret that signs
+ * it; null = none. {@link #toString()} never prints the secret. Immutable.
+ */
+public record NotificationTargetRecord(String groupKey, String email, String webhookUrl, String webhookSecret) {
+
+    @Override
+    public String toString() {
+        return "NotificationTargetRecord[groupKey=" + groupKey + ", email=" + email + ", webhookUrl=" + webhookUrl
+                + ", webhookSecret=" + (webhookSecret == null ? "none" : "******") + "]";
+    }
+}
