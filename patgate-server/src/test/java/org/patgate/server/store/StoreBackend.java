@@ -71,6 +71,8 @@ enum StoreBackend {
                     Statement statement = connection.createStatement()) {
                 for (String table : new String[] {
                     "audit_events",
+                    "notification_deliveries",
+                    "notification_targets",
                     "usage_counters",
                     "usage_refusals",
                     "tokens",
