@@ -22,7 +22,8 @@
 #                  /.patgate/check, kept alive) before it forwards the request itself)
 #   --jfr FILE     record a JFR profile of PATgate for the whole run into FILE
 #   --baseline-jar JAR  also run this PATgate jar (e.g. an older build) as case patgate-baseline,
-#                  interleaved with the others: a before/after comparison under the same conditions
+#                  on the Netty plane with one I/O thread like netty, interleaved with the others:
+#                  a before/after comparison under the same conditions
 #   --no-write     print the report only; by default the "load" section of docs/benchmarks.md is rewritten
 #   --no-install   never apt-get; exit 3 if wrk or nginx is missing
 #
@@ -270,7 +271,8 @@ start_patgate patgate "$root/patgate-server/target/patgate.jar" "$java_opts"
   "$([ "$check_cases" = 1 ] && echo check || true)"
 [ "$tls_cases" = 0 ] || start_patgate patgate-tls "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty tls
 [ "$auto_cases" = 0 ] || start_patgate patgate-auto "$root/patgate-server/target/patgate.jar" "${PATGATE_JAVA_OPTS:-}" netty "" 0
-[ -z "$baseline_jar" ] || start_patgate patgate-baseline "$baseline_jar" "${PATGATE_JAVA_OPTS:-}"
+# The baseline runs as the netty case does (the default plane, one I/O thread): before/after like for like.
+[ -z "$baseline_jar" ] || start_patgate patgate-baseline "$baseline_jar" "${PATGATE_JAVA_OPTS:-}" netty
 patgate_ready patgate
 patgate_url="$url_patgate" token="$token_patgate"
 if [ "$netty_cases" = 1 ]; then
