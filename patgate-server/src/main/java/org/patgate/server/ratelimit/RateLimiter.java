@@ -11,24 +11,23 @@ import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
 import org.patgate.server.ratelimit.internal.ClockTimeMeter;
 
 /**
  * Counts requests against {@link AppliedLimit}s in local token buckets (Bucket4j), one per bucket name
- * and limit: a changed limit starts a new, full bucket. Buckets live in a bounded cache and are
+ * ({@code token:…}, {@code user:…}): a changed limit replaces the bucket with a new, full one. Buckets live in a bounded cache and are
  * forgotten a day after their last use (the longest window), so a forgotten bucket is a full one.
  * Each node counts on its own: in a cluster a token may make up to the limit on every node. Time
- * comes from the given clock. Thread-safe and lock-free per bucket.
+ * comes from the given clock. Thread-safe; each bucket is synchronized.
  */
 public final class RateLimiter {
 
     private final ClockTimeMeter time;
-    // Keyed by the limit itself (bucket name and windows): no key object per request, and a changed
-    // limit is another key.
-    private final Cache<AppliedLimit, Bucket> buckets;
-    // Held once: a method reference written at the call would be a new object per request.
-    private final Function<AppliedLimit, Bucket> creator = this::newBucket;
+    // Keyed by the bucket's name: its hash is cached, where the limit record would hash its windows anew.
+    private final Cache<String, Held> buckets;
+
+    /** A bucket and the limit it was made for: a changed limit replaces it with a new, full one. */
+    private record Held(AppliedLimit limit, Bucket bucket) {}
 
     /** @param maxBuckets most buckets kept; the least recently used go first */
     public RateLimiter(Clock clock, long maxBuckets) {
@@ -41,7 +40,14 @@ public final class RateLimiter {
 
     /** Counts one request: allowed, or refused when any window has nothing left. */
     public Usage consume(AppliedLimit limit) {
-        VerboseResult<ConsumptionProbe> result = bucket(limit).asVerbose().tryConsumeAndReturnRemaining(1);
+        Bucket bucket = bucket(limit);
+        if (limit.windows().size() == 1) {
+            // One window (the usual case): the probe's remaining count is that window's, no diagnostics needed.
+            ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+            long retryAfter = probe.isConsumed() ? 0 : Math.max(1, ceilSeconds(probe.getNanosToWaitForRefill()));
+            return usage(limit, probe.isConsumed(), new long[] {probe.getRemainingTokens()}, retryAfter);
+        }
+        VerboseResult<ConsumptionProbe> result = bucket.asVerbose().tryConsumeAndReturnRemaining(1);
         ConsumptionProbe probe = result.getValue();
         long[] remaining = result.getDiagnostics().getAvailableTokensPerEachBandwidth();
         long retryAfter = probe.isConsumed() ? 0 : Math.max(1, ceilSeconds(probe.getNanosToWaitForRefill()));
@@ -68,8 +74,21 @@ public final class RateLimiter {
         return new Usage(limit, allowed, remaining, reset, retryAfter);
     }
 
+    /**
+     * The bucket of {@code limit}: looked up by its name (a string whose hash is cached), and kept when
+     * it was made for this very limit (the same object, as the token cache holds it) or an equal one.
+     */
     private Bucket bucket(AppliedLimit limit) {
-        return buckets.get(limit, creator);
+        Held held = buckets.getIfPresent(limit.bucket());
+        if (held != null && (held.limit() == limit || held.limit().equals(limit))) {
+            return held.bucket();
+        }
+        return buckets.asMap()
+                .compute(
+                        limit.bucket(),
+                        (name, old) ->
+                                old != null && old.limit().equals(limit) ? old : new Held(limit, newBucket(limit)))
+                .bucket();
     }
 
     private Bucket newBucket(AppliedLimit limit) {
