@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.patgate.server.store.DeliveryRecord;
 import org.patgate.server.store.NotificationRepository;
 import org.patgate.server.store.NotificationTargetRecord;
@@ -32,6 +33,7 @@ public final class Outbox {
     private final Duration backoff;
     private final int maxAttempts;
     private final Duration lease;
+    private final ReentrantLock draining = new ReentrantLock();
 
     /** @param mail null when no SMTP server is configured */
     public Outbox(
@@ -52,8 +54,22 @@ public final class Outbox {
         this.lease = timeout.multipliedBy(3).plus(backoff);
     }
 
-    /** Sends what is due now; returns how many deliveries this call attempted. */
+    /**
+     * Sends what is due now; returns how many deliveries this call attempted. One drain at a time on
+     * this node (the worker's, and a caller's that asks for the due notices now): the claim alone keeps
+     * nodes apart on PostgreSQL, which re-checks a waiting update's condition, but H2 does not promise
+     * that, and H2 serves a single node.
+     */
     public int deliverDue() {
+        draining.lock();
+        try {
+            return drain();
+        } finally {
+            draining.unlock();
+        }
+    }
+
+    private int drain() {
         int attempted = 0;
         while (attempted < MAX_PER_DRAIN) {
             List<DeliveryRecord> due = repository.due(clock.instant(), BATCH);
