@@ -49,7 +49,7 @@ import org.patgate.server.upstream.UpstreamLinks;
  * native token ({@link NativeCredentialSwap} over a real {@link UpstreamLinks}, H2 and
  * {@link CredentialCipher}, the link made with {@link UpstreamLinks#linkPasted}, its cache warm);
  * and the same decision followed by what the gateway adds for a token with a rate limit that is never
- * exceeded (one Bucket4j consumption through the bounded bucket cache, and the two answer fields).
+ * exceeded (one consumption of its buckets, looked up by name, and the two answer fields).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -1,5 +1,7 @@
 package org.patgate.server.ratelimit;
 
+import java.util.List;
+
 /**
  * A token's standing against its limit after one request: whether it was let through, what is left in
  * each window, and when to try again. Renders the {@code RateLimit-Policy} and {@code RateLimit} fields
@@ -22,21 +24,30 @@ public record Usage(
         return limit.policyField();
     }
 
-    /** The {@code RateLimit} value: {@code "per-minute";r=42;t=35, ...}. */
+    /**
+     * The {@code RateLimit} value: {@code "per-minute";r=42;t=35, ...}. A limit has at most three windows
+     * (second, minute, day); each count is written by one concatenation, which sizes its result exactly.
+     */
     public String limitField() {
-        StringBuilder value = new StringBuilder(48);
-        for (int i = 0; i < remaining.length; i++) {
-            if (!value.isEmpty()) {
-                value.append(", ");
+        List<AppliedLimit.Window> windows = limit.windows();
+        return switch (remaining.length) {
+            case 1 -> '"' + windows.get(0).name() + "\";r=" + remaining[0] + ";t=" + resetSeconds[0];
+            case 2 ->
+                '"' + windows.get(0).name() + "\";r=" + remaining[0] + ";t=" + resetSeconds[0] + ", \""
+                        + windows.get(1).name() + "\";r=" + remaining[1] + ";t=" + resetSeconds[1];
+            default -> {
+                StringBuilder value = new StringBuilder(32 * remaining.length);
+                for (int i = 0; i < remaining.length; i++) {
+                    value.append(i == 0 ? "\"" : ", \"")
+                            .append(windows.get(i).name())
+                            .append("\";r=")
+                            .append(remaining[i])
+                            .append(";t=")
+                            .append(resetSeconds[i]);
+                }
+                yield value.toString();
             }
-            value.append('"')
-                    .append(limit.windows().get(i).name())
-                    .append("\";r=")
-                    .append(remaining[i])
-                    .append(";t=")
-                    .append(resetSeconds[i]);
-        }
-        return value.toString();
+        };
     }
 
     /** The first window with nothing left (the one that refused), or the first window. */

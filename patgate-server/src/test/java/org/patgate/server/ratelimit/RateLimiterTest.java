@@ -61,6 +61,42 @@ class RateLimiterTest {
     }
 
     @Test
+    void roomIsMadeFromBucketsFullAgainFirstAndThenTheLongestIdle() {
+        RateLimiter small = new RateLimiter(clock, 2);
+        AppliedLimit busy = AppliedLimit.of("token:busy", new RateLimit(null, 10, null, null), "the token");
+        AppliedLimit idle = AppliedLimit.of("token:idle", new RateLimit(null, 10, null, null), "the token");
+        small.consume(idle);
+        clock.advance(Duration.ofSeconds(61)); // idle is full again now; busy is used from here on
+        small.consume(busy);
+        small.consume(busy);
+
+        small.consume(AppliedLimit.of("token:new", new RateLimit(null, 10, null, null), "the token"));
+
+        // The full one was forgotten, the busy one kept its count.
+        assertThat(small.size()).isEqualTo(2);
+        assertThat(small.peek(busy).remaining()).containsExactly(8);
+        clock.advance(Duration.ofMillis(1));
+        small.consume(AppliedLimit.of("token:newer", new RateLimit(null, 10, null, null), "the token"));
+        assertThat(small.size()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void aLongIdleTimeFillsTheBucketWithoutOverflowAndAClockSetBackFillsNothing() {
+        AppliedLimit limit =
+                AppliedLimit.of("token:c", new RateLimit(RateLimit.MAX, null, RateLimit.MAX, null), "the token");
+        limiter.consume(limit);
+        clock.advance(Duration.ofDays(365L * 200));
+        assertThat(limiter.consume(limit).remaining()).containsExactly(RateLimit.MAX - 1L, RateLimit.MAX - 1L);
+
+        AppliedLimit one = AppliedLimit.of("token:d", new RateLimit(null, 1, null, null), "the token");
+        assertThat(limiter.consume(one).allowed()).isTrue();
+        clock.advance(Duration.ofSeconds(-120));
+        assertThat(limiter.consume(one).allowed()).isFalse();
+        clock.advance(Duration.ofSeconds(120 + 60));
+        assertThat(limiter.consume(one).allowed()).isTrue();
+    }
+
+    @Test
     void badLimitsAreRefusedNamingTheField() {
         assertThatThrownBy(() -> new RateLimit(0, null, null, null))
                 .isInstanceOf(InvalidRequestException.class)

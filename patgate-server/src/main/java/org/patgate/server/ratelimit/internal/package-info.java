@@ -1,2 +1,2 @@
-/** Rate-limit internals: the clock Bucket4j reads. */
+/** Rate-limit internals: the token buckets of one limit. */
 package org.patgate.server.ratelimit.internal;

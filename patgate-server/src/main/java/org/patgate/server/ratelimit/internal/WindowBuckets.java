@@ -1,0 +1,117 @@
+package org.patgate.server.ratelimit.internal;
+
+import java.util.List;
+import org.patgate.server.ratelimit.AppliedLimit;
+
+/**
+ * The greedy token buckets of one limit, one per window, counted together: a request is taken from
+ * every window or from none. Each window fills continuously at {@code requests} per {@code seconds} up
+ * to its capacity, as Bucket4j's greedy refill does, but on millisecond ticks in exact integer units
+ * (one request is {@code seconds × 1000} units, one millisecond adds {@code requests} units), so a
+ * request allocates nothing and no fraction is lost. Thread-safe: every operation holds the object's
+ * monitor (one token's requests rarely race).
+ */
+public final class WindowBuckets {
+
+    private final AppliedLimit limit;
+    private final long[] unit; // units per request: the window's length in milliseconds
+    private final long[] rate; // units added per millisecond: the window's requests
+    private final long[] full; // units when full: capacity × unit
+    private final long fullAfterMillis;
+
+    private final long[] available; // guarded by this
+    private long lastMillis; // guarded by this: the time the windows were last filled to
+    private volatile long lastUsedMillis;
+
+    /** Full buckets for {@code limit}, as of {@code nowMillis}. */
+    public WindowBuckets(AppliedLimit limit, long nowMillis) {
+        this.limit = limit;
+        List<AppliedLimit.Window> windows = limit.windows();
+        int count = windows.size();
+        unit = new long[count];
+        rate = new long[count];
+        full = new long[count];
+        available = new long[count];
+        long longest = 0;
+        for (int i = 0; i < count; i++) {
+            AppliedLimit.Window window = windows.get(i);
+            unit[i] = window.seconds() * 1000L;
+            rate[i] = window.requests();
+            full[i] = window.capacity() * unit[i];
+            available[i] = full[i];
+            longest = Math.max(longest, ceilDiv(full[i], rate[i]));
+        }
+        fullAfterMillis = longest;
+        lastMillis = nowMillis;
+        lastUsedMillis = nowMillis;
+    }
+
+    /** The limit these buckets count. */
+    public AppliedLimit limit() {
+        return limit;
+    }
+
+    /**
+     * Takes one request from every window if each has one, else nothing; then writes what is left.
+     *
+     * @param remaining    receives the whole requests left in each window
+     * @param resetSeconds receives the whole seconds until each window is full again, rounded up
+     * @return 0 when taken, else the whole seconds until one more request fits (at least 1)
+     */
+    public synchronized long consume(long nowMillis, long[] remaining, long[] resetSeconds) {
+        fill(nowMillis);
+        long waitMillis = 0;
+        for (int i = 0; i < unit.length; i++) {
+            if (available[i] < unit[i]) {
+                waitMillis = Math.max(waitMillis, ceilDiv(unit[i] - available[i], rate[i]));
+            }
+        }
+        if (waitMillis == 0) {
+            for (int i = 0; i < unit.length; i++) {
+                available[i] -= unit[i];
+            }
+        }
+        describe(remaining, resetSeconds);
+        return waitMillis == 0 ? 0 : Math.max(1, ceilDiv(waitMillis, 1000));
+    }
+
+    /** Writes what is left now, taking nothing (see {@link #consume}). */
+    public synchronized void peek(long nowMillis, long[] remaining, long[] resetSeconds) {
+        fill(nowMillis);
+        describe(remaining, resetSeconds);
+    }
+
+    /** Whether the buckets have been idle long enough to be full again: forgetting them then loses nothing. */
+    public boolean fullAgainBy(long nowMillis) {
+        return nowMillis - lastUsedMillis >= fullAfterMillis;
+    }
+
+    /** When these buckets were last used. */
+    public long lastUsedMillis() {
+        return lastUsedMillis;
+    }
+
+    private void fill(long nowMillis) {
+        long elapsed = nowMillis - lastMillis;
+        if (elapsed > 0) { // a clock set back fills nothing until it passes the last time again
+            lastMillis = nowMillis;
+            for (int i = 0; i < unit.length; i++) {
+                long missing = full[i] - available[i];
+                // Compared before multiplying: a long idle time times the rate could overflow.
+                available[i] = elapsed >= ceilDiv(missing, rate[i]) ? full[i] : available[i] + elapsed * rate[i];
+            }
+        }
+        lastUsedMillis = nowMillis;
+    }
+
+    private void describe(long[] remaining, long[] resetSeconds) {
+        for (int i = 0; i < unit.length; i++) {
+            remaining[i] = available[i] / unit[i];
+            resetSeconds[i] = ceilDiv(ceilDiv(full[i] - available[i], rate[i]), 1000);
+        }
+    }
+
+    private static long ceilDiv(long dividend, long divisor) {
+        return (dividend + divisor - 1) / divisor;
+    }
+}
