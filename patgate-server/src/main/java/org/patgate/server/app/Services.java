@@ -40,6 +40,7 @@ import org.patgate.server.policy.Policies;
 import org.patgate.server.policy.PolicyService;
 import org.patgate.server.ratelimit.RateLimiter;
 import org.patgate.server.ratelimit.RateLimits;
+import org.patgate.server.ratelimit.SharedLimits;
 import org.patgate.server.settings.RestRules;
 import org.patgate.server.settings.SettingsService;
 import org.patgate.server.store.Database;
@@ -87,6 +88,7 @@ record Services(
         List<LongConsumer> ownerChangeListeners,
         RateLimits rateLimits,
         RateLimiter rateLimiter,
+        SharedLimits sharedLimits,
         UsageReport usageReport,
         IpHistory ipHistory,
         Notifications notifications)
@@ -226,6 +228,8 @@ record Services(
                     notifications.firstUseFromNewAddress(news.tokenId(), news.address(), news.userAgent());
                 }
             });
+            RateLimiter rateLimiter = new RateLimiter(clock, 100_000);
+            SharedLimits sharedLimits = sharedLimits(database, rateLimiter, clock, random);
             return new Services(
                     audit,
                     permissions,
@@ -255,7 +259,8 @@ record Services(
                     upstreamLinks,
                     ownerChangeListeners,
                     rateLimits,
-                    new RateLimiter(clock, 100_000),
+                    rateLimiter,
+                    sharedLimits,
                     new UsageReport(database.usageCounters(), clock),
                     ipHistory,
                     notifications);
@@ -299,8 +304,32 @@ record Services(
                 Set.copyOf(rest.sessionCookies()));
     }
 
+    /**
+     * On PostgreSQL (where nodes may share the database), rate limits are shared with the other nodes
+     * every second; on H2 there is one node and nothing to share.
+     */
+    private static SharedLimits sharedLimits(Database database, RateLimiter limiter, Clock clock, SecureRandom random) {
+        if (database.kind() != Database.Kind.POSTGRESQL) {
+            return null;
+        }
+        // This process's run of this node: a restarted node counts anew, under a name of its own.
+        String node = localHostName() + "-" + java.util.HexFormat.of().toHexDigits(random.nextInt());
+        SharedLimits shared = new SharedLimits(limiter, database.rateLimitTakes(), node, clock);
+        shared.start(Duration.ofSeconds(1));
+        return shared;
+    }
+
+    /** The host's name as the environment gives it (no name lookup at start), else {@code node}. */
+    private static String localHostName() {
+        String name = System.getenv("HOSTNAME");
+        return name == null || name.isBlank() ? "node" : name;
+    }
+
     @Override
     public void close() {
+        if (sharedLimits != null) {
+            sharedLimits.close();
+        }
         notifications.close();
         activity.close();
         settings.close();

@@ -2,6 +2,7 @@ package org.patgate.server.ratelimit;
 
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +13,8 @@ import org.patgate.server.ratelimit.internal.WindowBuckets;
  * ({@code token:…}, {@code user:…}): a changed limit replaces its buckets with new, full ones. Buckets
  * idle long enough to be full again are forgotten when room is needed (a forgotten bucket is a full
  * one, so that loses nothing); at most {@code maxBuckets} are kept, and beyond that the longest idle
- * go first. Each node counts on its own: in a cluster a token may make up to the limit on every node.
+ * go first. Each node counts on its own; {@link SharedLimits} tells it what the other nodes let through
+ * ({@link #drainTakenHere}, {@link #takenElsewhere}), so a cluster holds a limit within a sync interval.
  * Time comes from the given clock, in milliseconds. Thread-safe.
  */
 public final class RateLimiter {
@@ -21,6 +23,10 @@ public final class RateLimiter {
     private final long maxBuckets;
     // Keyed by the bucket's name, whose hash is cached (the limit record would hash its windows anew).
     private final Map<String, WindowBuckets> buckets = new ConcurrentHashMap<>();
+    // Requests other nodes let through in buckets this node does not hold (yet); bounded like the buckets.
+    private final Map<String, Owed> owed = new ConcurrentHashMap<>();
+
+    private record Owed(long requests, long since) {}
 
     /** @param maxBuckets most bucket sets kept */
     public RateLimiter(Clock clock, long maxBuckets) {
@@ -64,8 +70,17 @@ public final class RateLimiter {
             makeRoom(now);
         }
         return buckets.compute(
-                limit.bucket(),
-                (name, old) -> old != null && old.limit().equals(limit) ? old : new WindowBuckets(limit, now));
+                limit.bucket(), (name, old) -> old != null && old.limit().equals(limit) ? old : newBuckets(limit, now));
+    }
+
+    /** New, full buckets, less what other nodes let through before this node needed them. */
+    private WindowBuckets newBuckets(AppliedLimit limit, long now) {
+        WindowBuckets made = new WindowBuckets(limit, now);
+        Owed debt = owed.remove(limit.bucket());
+        if (debt != null) {
+            made.takenElsewhere(debt.requests, now);
+        }
+        return made;
     }
 
     /** Forgets the buckets that are full again; if that is not enough, the longest idle too. Rare. */
@@ -82,6 +97,38 @@ public final class RateLimiter {
                     .toList();
             idlest.forEach(entry -> buckets.remove(entry.getKey(), entry.getValue()));
         }
+    }
+
+    /** Per bucket name, the requests this node let through since the last call (only names with some). */
+    public Map<String, Long> drainTakenHere() {
+        Map<String, Long> taken = new HashMap<>();
+        buckets.forEach((name, held) -> {
+            long requests = held.drainTakenHere();
+            if (requests > 0) {
+                taken.put(name, requests);
+            }
+        });
+        return taken;
+    }
+
+    /**
+     * Counts {@code requests} that other nodes let through in bucket {@code name}. A bucket this node
+     * does not hold yet starts with them taken when it is made (they are kept until then, at most a
+     * day, as long as a day window needs).
+     */
+    public void takenElsewhere(String name, long requests) {
+        long now = clock.millis();
+        WindowBuckets held = buckets.get(name);
+        if (held != null) {
+            held.takenElsewhere(requests, now);
+        } else if (owed.size() < maxBuckets || owed.containsKey(name)) {
+            owed.merge(name, new Owed(requests, now), (old, added) -> new Owed(old.requests + requests, now));
+        }
+    }
+
+    /** Forgets what is owed to buckets not made within a day: every window is full again by then. */
+    public void forgetOwedBefore(long millis) {
+        owed.values().removeIf(debt -> debt.since < millis);
     }
 
     /** How many bucket sets are kept now. */

@@ -46,6 +46,7 @@ public final class Database implements AutoCloseable {
     private final JwtKeyRepository jwtKeys;
     private final UpstreamLinkRepository upstreamLinks;
     private final RateLimitRepository rateLimits;
+    private final RateLimitTakeRepository rateLimitTakes;
     private final NotificationRepository notifications;
     private final Jdbc jdbc;
 
@@ -68,6 +69,7 @@ public final class Database implements AutoCloseable {
         this.jwtKeys = new JwtKeyRepository(jdbc);
         this.upstreamLinks = new UpstreamLinkRepository(jdbc);
         this.rateLimits = new RateLimitRepository(jdbc);
+        this.rateLimitTakes = new RateLimitTakeRepository(jdbc, kind);
         this.notifications = new NotificationRepository(jdbc);
     }
 
@@ -236,6 +238,10 @@ public final class Database implements AutoCloseable {
 
     public RateLimitRepository rateLimits() {
         return rateLimits;
+    }
+
+    public RateLimitTakeRepository rateLimitTakes() {
+        return rateLimitTakes;
     }
 
     public NotificationRepository notifications() {

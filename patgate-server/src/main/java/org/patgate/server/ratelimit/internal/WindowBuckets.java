@@ -21,6 +21,7 @@ public final class WindowBuckets {
 
     private final long[] available; // guarded by this
     private long lastMillis; // guarded by this: the time the windows were last filled to
+    private long takenHere; // guarded by this: requests taken on this node since the last drain
     private volatile long lastUsedMillis;
 
     /** Full buckets for {@code limit}, as of {@code nowMillis}. */
@@ -70,6 +71,7 @@ public final class WindowBuckets {
             for (int i = 0; i < unit.length; i++) {
                 available[i] -= unit[i];
             }
+            takenHere++;
         }
         describe(remaining, resetSeconds);
         return waitMillis == 0 ? 0 : Math.max(1, ceilDiv(waitMillis, 1000));
@@ -79,6 +81,26 @@ public final class WindowBuckets {
     public synchronized void peek(long nowMillis, long[] remaining, long[] resetSeconds) {
         fill(nowMillis);
         describe(remaining, resetSeconds);
+    }
+
+    /**
+     * Takes {@code requests} that other nodes let through. Each window may go below empty, by at most
+     * one full window: the cluster let through more than the limit, and this node pays it back by
+     * refusing until the windows have filled up again.
+     */
+    public synchronized void takenElsewhere(long requests, long nowMillis) {
+        fill(nowMillis);
+        for (int i = 0; i < unit.length; i++) {
+            long owed = Math.min(requests, full[i] / unit[i] * 2) * unit[i]; // bounded: no overflow
+            available[i] = Math.max(-full[i], available[i] - owed);
+        }
+    }
+
+    /** The requests taken on this node since the last call, and starts counting anew. */
+    public synchronized long drainTakenHere() {
+        long taken = takenHere;
+        takenHere = 0;
+        return taken;
     }
 
     /** Whether the buckets have been idle long enough to be full again: forgetting them then loses nothing. */
@@ -106,7 +128,7 @@ public final class WindowBuckets {
 
     private void describe(long[] remaining, long[] resetSeconds) {
         for (int i = 0; i < unit.length; i++) {
-            remaining[i] = available[i] / unit[i];
+            remaining[i] = Math.max(0, available[i]) / unit[i];
             resetSeconds[i] = ceilDiv(ceilDiv(full[i] - available[i], rate[i]), 1000);
         }
     }
