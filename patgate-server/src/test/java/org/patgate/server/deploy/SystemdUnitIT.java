@@ -11,6 +11,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -64,6 +66,25 @@ class SystemdUnitIT {
                         Files.getPosixFilePermissions(root.resolve("etc/patgate/patgate.env"))))
                 .as("the secrets file's mode")
                 .isEqualTo("rw-------");
+    }
+
+    @Test
+    void systemdRatesTheInstalledUnitsExposureLow() throws Exception {
+        Outcome install = run(
+                Map.of("ROOT", root.toString()),
+                underRoot(PackagingDoc.shellBlockWith("install -m 644 deploy/systemd/patgate.service")));
+        assertThat(install.exitCode()).as(install.output()).isZero();
+
+        Outcome security = run(
+                Map.of("ROOT", root.toString()),
+                "systemd-analyze security --offline=yes --no-pager --root=\"$ROOT\" patgate.service");
+
+        Matcher exposure = Pattern.compile("Overall exposure level for patgate.service: (\\d+\\.\\d)")
+                .matcher(security.output());
+        assertThat(exposure.find()).as(security.output()).isTrue();
+        // 10 is a service with no hardening at all; systemd calls below 4 "OK". A JVM needs writable and
+        // executable memory and the network, so the last points cannot be had.
+        assertThat(Double.parseDouble(exposure.group(1))).as(security.output()).isLessThanOrEqualTo(3.0);
     }
 
     @Test
