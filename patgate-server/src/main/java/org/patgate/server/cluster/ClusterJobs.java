@@ -59,7 +59,7 @@ public final class ClusterJobs {
         Optional<JobLock.Held> held = lock.tryTake(job);
         if (held.isEmpty()) {
             skipped.get(job).increment();
-            LOG.debug("Skipped this run of job {}: it runs on another node", job.label());
+            LOG.debug("Skipped this run of job {}: another node (or thread) is running it", job.label());
             return false;
         }
         try (JobLock.Held running = held.get()) {
