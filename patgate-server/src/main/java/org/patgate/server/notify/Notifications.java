@@ -78,18 +78,6 @@ public final class Notifications implements AutoCloseable {
         Set<String> of(long userId);
     }
 
-    public Notifications(
-            NotificationsConfig config,
-            Database database,
-            Policies policies,
-            GroupsOf groupsOf,
-            TokenRevocation revocation,
-            NotificationTargets targets,
-            Clock clock,
-            String adminGroup) {
-        this(config, database, policies, groupsOf, revocation, targets, clock, adminGroup, ClusterJobs.local());
-    }
-
     /** @param jobs keeps the schedule's runs apart across the nodes of a cluster */
     public Notifications(
             NotificationsConfig config,
