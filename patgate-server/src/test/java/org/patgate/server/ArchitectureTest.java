@@ -40,7 +40,7 @@ class ArchitectureTest {
 
     /**
      * What PATgate does, without HTTP: tokens, users and directories, permissions, policies, settings, and the
-     * links to the users' accounts on the upstream product.
+     * links to the users' accounts on the upstream product, and the nodes of a cluster acting as one.
      */
     static final String[] SERVICES = {
         "org.patgate.server.audit..",
@@ -52,7 +52,8 @@ class ArchitectureTest {
         "org.patgate.server.activity..",
         "org.patgate.server.settings..",
         "org.patgate.server.upstream..",
-        "org.patgate.server.notify.."
+        "org.patgate.server.notify..",
+        "org.patgate.server.cluster.."
     };
 
     /** What everything stands on: storage, configuration, errors, the caller's identity, logging. */

@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.patgate.server.cluster.ClusterJob;
+import org.patgate.server.cluster.ClusterJobs;
 import org.patgate.server.store.ActivityRepository;
 import org.patgate.server.store.TokenRepository;
 import org.patgate.server.store.TokenRequestRecord;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Takes token-use events from the gateway without ever blocking it: {@link #record} only offers
  * to a bounded queue, and an event that does not fit is dropped and counted. One background thread
  * drains the queue every flush interval and writes in batches: the tokens' last-used columns,
- * their hourly request counters (kept for {@link #USAGE_RETENTION}) and their recent requests. A failed batch is logged, counted as dropped, and the writer goes on.
+ * their hourly request counters (kept for {@link #USAGE_RETENTION}, purged by one node of a cluster at a
+ * time) and their recent requests. A failed batch is logged, counted as dropped, and the writer goes on.
  * {@link Extension}s write along on the same thread: the usage analytics counters ({@link #countUsage},
  * counted on the request thread into memory, written here) and the tokens' address history.
  * {@link #close} stops it within a bounded time after a last drain. Thread-safe.
@@ -44,6 +47,7 @@ public final class ActivityRecorder implements AutoCloseable {
     private final ActivityRepository activity;
     private final UsageRepository usage;
     private final Clock clock;
+    private final ClusterJobs jobs;
     private Instant nextExpiry = Instant.MIN;
     private final Duration flushInterval;
     private final int recentRequests;
@@ -68,6 +72,20 @@ public final class ActivityRecorder implements AutoCloseable {
             int queueSize,
             Duration flushInterval,
             int recentRequests) {
+        this(tokens, activity, usage, clock, queueSize, flushInterval, recentRequests, ClusterJobs.local());
+    }
+
+    /** @param jobs keeps the purge of old hourly counters to one node of a cluster at a time */
+    public ActivityRecorder(
+            TokenRepository tokens,
+            ActivityRepository activity,
+            UsageRepository usage,
+            Clock clock,
+            int queueSize,
+            Duration flushInterval,
+            int recentRequests,
+            ClusterJobs jobs) {
+        this.jobs = jobs;
         this.queue = new ArrayBlockingQueue<>(queueSize);
         this.tokens = tokens;
         this.activity = activity;
@@ -287,16 +305,25 @@ public final class ActivityRecorder implements AutoCloseable {
         }
     }
 
-    /** At most once an hour: deletes hourly counters older than the retention. */
+    /**
+     * At most once an hour: deletes hourly counters older than the retention, unless another node is
+     * doing it right now. A failure is logged and does not cost the batch: it was written.
+     */
     private void expireOldUsage() {
         Instant now = clock.instant();
         if (now.isBefore(nextExpiry)) {
             return;
         }
         nextExpiry = now.plus(Duration.ofHours(1));
-        int deleted = usage.expireBefore(now.minus(USAGE_RETENTION));
-        if (deleted > 0) {
-            LOG.info("deleted {} hourly usage counters older than {} days", deleted, USAGE_RETENTION.toDays());
+        try {
+            jobs.runIfFree(ClusterJob.TOKEN_USAGE_PURGE, () -> {
+                int deleted = usage.expireBefore(now.minus(USAGE_RETENTION));
+                if (deleted > 0) {
+                    LOG.info("deleted {} hourly usage counters older than {} days", deleted, USAGE_RETENTION.toDays());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("could not delete old hourly usage counters; trying again in an hour: {}", e.toString());
         }
     }
 

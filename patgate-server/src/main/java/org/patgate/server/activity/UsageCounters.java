@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.patgate.server.cluster.ClusterJob;
+import org.patgate.server.cluster.ClusterJobs;
 import org.patgate.server.store.UsageCount;
 import org.patgate.server.store.UsageCounterRepository;
 import org.patgate.server.store.UsageDimension;
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * not fit is not counted in that dimension and {@link #dropped()} grows. The writer {@link
  * #drain}s: it takes the current minute's cells away and writes them a turn later (so an increment
  * racing the swap still lands), adding each to its minute and hour rows; and at most once an hour it
- * deletes minute rows older than 24 hours and hour rows older than the retention. Thread-safe.
+ * deletes minute rows older than 24 hours and hour rows older than the retention (one node of a cluster
+ * at a time). Thread-safe.
  */
 public final class UsageCounters implements ActivityRecorder.Extension {
 
@@ -71,12 +74,25 @@ public final class UsageCounters implements ActivityRecorder.Extension {
     private final List<Minute> graced = new ArrayList<>(); // guarded by this
     private final LongAdder dropped = new LongAdder();
     private Instant nextExpiry = Instant.MIN; // guarded by this
+    private final ClusterJobs jobs;
 
     /**
      * @param retention how long hour rows are kept
      * @param maxKeys   keys per dimension and minute held in memory
      */
     public UsageCounters(UsageCounterRepository store, PathGroups paths, Clock clock, Duration retention, int maxKeys) {
+        this(store, paths, clock, retention, maxKeys, ClusterJobs.local());
+    }
+
+    /** @param jobs keeps the purge of old rows to one node of a cluster at a time */
+    public UsageCounters(
+            UsageCounterRepository store,
+            PathGroups paths,
+            Clock clock,
+            Duration retention,
+            int maxKeys,
+            ClusterJobs jobs) {
+        this.jobs = jobs;
         this.store = store;
         this.paths = paths;
         this.clock = clock;
@@ -229,11 +245,13 @@ public final class UsageCounters implements ActivityRecorder.Extension {
         }
         nextExpiry = now.plus(Duration.ofHours(1));
         try {
-            store.expireBefore(UsageCounterRepository.Span.MINUTE, now.minus(MINUTE_RETENTION));
-            int hours = store.expireBefore(UsageCounterRepository.Span.HOUR, now.minus(retention));
-            if (hours > 0) {
-                LOG.info("deleted {} hourly usage counters older than {}", hours, retention);
-            }
+            jobs.runIfFree(ClusterJob.USAGE_COUNTER_PURGE, () -> {
+                store.expireBefore(UsageCounterRepository.Span.MINUTE, now.minus(MINUTE_RETENTION));
+                int hours = store.expireBefore(UsageCounterRepository.Span.HOUR, now.minus(retention));
+                if (hours > 0) {
+                    LOG.info("deleted {} hourly usage counters older than {}", hours, retention);
+                }
+            });
         } catch (RuntimeException e) {
             LOG.warn("could not delete old usage counters; trying again in an hour: {}", e.toString());
         }

@@ -186,6 +186,7 @@ public final class PatgateServer implements AutoCloseable {
             Services s = services;
             metrics.watchTokenCache(s.verifier());
             metrics.watchActivity(s.activity());
+            metrics.watchClusterJobs(s.clusterJobs());
             SigningKeys signingKeys = new SigningKeys(
                     new DatabaseKeyStore(database),
                     digester.digest("patgate identity JWT key encryption v1").bytes(),

@@ -22,6 +22,7 @@ import org.patgate.server.activity.UsageReport;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.audit.AuditTrail;
 import org.patgate.server.audit.SecretRedactor;
+import org.patgate.server.cluster.ClusterJobs;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestConfig;
 import org.patgate.server.directory.Directories;
@@ -91,7 +92,8 @@ record Services(
         SharedLimits sharedLimits,
         UsageReport usageReport,
         IpHistory ipHistory,
-        Notifications notifications)
+        Notifications notifications,
+        ClusterJobs clusterJobs)
         implements AutoCloseable {
 
     /**
@@ -113,6 +115,8 @@ record Services(
         SettingsService settings = null;
         try {
             AuditLog audit = new AuditLog(database.audit(), clock, new SecretRedactor(format));
+            // Scheduled jobs run on one node of a cluster at a time (within this node on H2).
+            ClusterJobs clusterJobs = ClusterJobs.on(database);
             PasswordHasher hasher = new PasswordHasher();
             Permissions permissions =
                     new Permissions(database.grants(), config.tokens().cacheTtl());
@@ -182,14 +186,16 @@ record Services(
                     clock,
                     config.activity().queueSize(),
                     config.activity().flushInterval(),
-                    config.activity().recentRequests());
+                    config.activity().recentRequests(),
+                    clusterJobs);
             // Usage analytics and the tokens' address history are written by the activity writer.
             activity.countUsageIn(new UsageCounters(
                     database.usageCounters(),
                     new PathGroups(config.activity().usagePathDepth()),
                     clock,
                     config.activity().usageRetention(),
-                    config.activity().usageKeys()));
+                    config.activity().usageKeys(),
+                    clusterJobs));
             IpHistory ipHistory = new IpHistory(database.tokenAddresses(), tokenQueries);
             activity.attach(ipHistory);
             UpstreamLinks upstreamLinks = null;
@@ -216,7 +222,8 @@ record Services(
                     revocation,
                     new NotificationTargets(database, audit),
                     clock,
-                    config.admin().group());
+                    config.admin().group(),
+                    clusterJobs);
             // Told after each change has committed; the notices go out from the outbox, off these threads.
             issuer.onCreated((actor, token) -> notifications.tokenCreated(actor.username(), token));
             revocation.onRevoked((actor, token) -> notifications.tokenRevoked(actor.username(), token));
@@ -263,7 +270,8 @@ record Services(
                     sharedLimits,
                     new UsageReport(database.usageCounters(), clock),
                     ipHistory,
-                    notifications);
+                    notifications,
+                    clusterJobs);
         } catch (RuntimeException e) {
             if (settings != null) {
                 settings.close();

@@ -16,6 +16,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.function.DoubleSupplier;
 import javax.sql.DataSource;
 import org.patgate.server.activity.ActivityRecorder;
+import org.patgate.server.cluster.ClusterJob;
+import org.patgate.server.cluster.ClusterJobs;
 import org.patgate.server.token.TokenVerifier;
 
 /**
@@ -88,6 +90,20 @@ public final class NodeMetrics implements AutoCloseable {
         FunctionCounter.builder("patgate.activity.dropped", activity, ActivityRecorder::dropped)
                 .description("Activity events dropped because the queue was full")
                 .register(registry);
+    }
+
+    /** The scheduled jobs' runs on this node: made, or skipped because another node was running the job. */
+    public void watchClusterJobs(ClusterJobs jobs) {
+        for (ClusterJob job : ClusterJob.values()) {
+            FunctionCounter.builder("patgate.cluster.job.runs", jobs, j -> j.ran(job))
+                    .description("Runs of a scheduled job on this node, and runs skipped while another node ran it")
+                    .tags("job", job.label(), "outcome", "ran")
+                    .register(registry);
+            FunctionCounter.builder("patgate.cluster.job.runs", jobs, j -> j.skipped(job))
+                    .description("Runs of a scheduled job on this node, and runs skipped while another node ran it")
+                    .tags("job", job.label(), "outcome", "skipped")
+                    .register(registry);
+        }
     }
 
     /**

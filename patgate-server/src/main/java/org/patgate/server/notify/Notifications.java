@@ -15,6 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.patgate.server.cluster.ClusterJob;
+import org.patgate.server.cluster.ClusterJobs;
 import org.patgate.server.config.NotificationsConfig;
 import org.patgate.server.notify.internal.DueNotices;
 import org.patgate.server.notify.internal.MailSender;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * groups and of everyone) and queued in the database outbox, each exactly once (its key is unique);
  * a background worker sends them off the request threads with retries. The schedule
  * ({@link #runOnce()}) looks for due expiry reminders, expired tokens and unused tokens, revoking
- * those unused past their policy's limit.
+ * those unused past their policy's limit. The background worker's schedule runs on one node of a
+ * cluster at a time ({@link #runScheduled()}); the outbox's claims keep the nodes' sends apart.
  *
  * <p>Thread-safe. Producing a notice never fails the caller: problems are logged. {@link #close()}
  * stops the worker, waiting a bounded time for a delivery in progress.
@@ -66,6 +69,7 @@ public final class Notifications implements AutoCloseable {
     private final WebhookSender webhooks;
     private final Outbox outbox;
     private final NotificationTargets targets;
+    private final ClusterJobs jobs;
     private ScheduledExecutorService worker;
 
     /** The groups of a user by id, from their directory. */
@@ -74,6 +78,7 @@ public final class Notifications implements AutoCloseable {
         Set<String> of(long userId);
     }
 
+    /** @param jobs keeps the schedule's runs apart across the nodes of a cluster */
     public Notifications(
             NotificationsConfig config,
             Database database,
@@ -82,8 +87,10 @@ public final class Notifications implements AutoCloseable {
             TokenRevocation revocation,
             NotificationTargets targets,
             Clock clock,
-            String adminGroup) {
+            String adminGroup,
+            ClusterJobs jobs) {
         this.config = config;
+        this.jobs = jobs;
         this.database = database;
         this.policies = policies;
         this.groupsOf = groupsOf;
@@ -117,7 +124,7 @@ public final class Notifications implements AutoCloseable {
                 Thread.ofPlatform().name("patgate-notify").daemon(true).factory());
         long schedule = config.scheduleInterval().toMillis();
         worker.scheduleWithFixedDelay(
-                () -> safely("schedule", () -> runOnce()), schedule, schedule, TimeUnit.MILLISECONDS);
+                () -> safely("schedule", () -> runScheduled()), schedule, schedule, TimeUnit.MILLISECONDS);
         long poll = DELIVERY_POLL.toMillis();
         worker.scheduleWithFixedDelay(() -> safely("delivery", () -> deliverDue()), poll, poll, TimeUnit.MILLISECONDS);
     }
@@ -206,6 +213,14 @@ public final class Notifications implements AutoCloseable {
             }
         }
         return queued;
+    }
+
+    /**
+     * The worker's run of the schedule: {@link #runOnce()} unless another node (or thread) runs it at
+     * this moment, which this run then leaves to it. True when this call ran it.
+     */
+    public boolean runScheduled() {
+        return jobs.runIfFree(ClusterJob.NOTICE_SCHEDULE, this::runOnce);
     }
 
     /** Sends the deliveries due now (see {@link Outbox}); returns how many were attempted. */

@@ -2,8 +2,13 @@ package org.patgate.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -246,6 +251,34 @@ public final class Database implements AutoCloseable {
 
     public NotificationRepository notifications() {
         return notifications;
+    }
+
+    /**
+     * Tries to take the PostgreSQL advisory lock ({@code namespace}, {@code key}) without waiting, on a
+     * new connection outside the pool (so a pool of one connection still serves the lock holder's work):
+     * the held lock, or empty when another session holds it. Closing the lock, or the holder's process
+     * dying, releases it. Only on PostgreSQL: H2 serves a single node and has no such locks.
+     */
+    public Optional<AdvisoryLock> tryAdvisoryLock(int namespace, int key) {
+        if (kind != Kind.POSTGRESQL) {
+            throw new IllegalStateException("advisory locks are a PostgreSQL feature; this database is " + kind);
+        }
+        Properties properties = new Properties();
+        properties.setProperty("user", dataSource.getUsername());
+        properties.setProperty("password", dataSource.getPassword());
+        properties.setProperty("ApplicationName", "patgate");
+        properties.setProperty("logServerErrorDetail", "false");
+        properties.setProperty("connectTimeout", "10");
+        Connection connection;
+        try {
+            connection = DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+        } catch (SQLException e) {
+            throw new StoreException(
+                    "cannot connect to database " + JdbcUrls.redact(dataSource.getJdbcUrl()) + " for a lock: "
+                            + rootCauseSummary(e),
+                    e);
+        }
+        return AdvisoryLock.tryTake(connection, namespace, key);
     }
 
     /**
