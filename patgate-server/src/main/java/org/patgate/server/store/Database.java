@@ -47,6 +47,7 @@ public final class Database implements AutoCloseable {
     private final UpstreamLinkRepository upstreamLinks;
     private final RateLimitRepository rateLimits;
     private final NotificationRepository notifications;
+    private final ChangeRepository changes;
     private final Jdbc jdbc;
 
     private Database(HikariDataSource dataSource, Kind kind, Clock clock) {
@@ -69,6 +70,7 @@ public final class Database implements AutoCloseable {
         this.upstreamLinks = new UpstreamLinkRepository(jdbc);
         this.rateLimits = new RateLimitRepository(jdbc);
         this.notifications = new NotificationRepository(jdbc);
+        this.changes = new ChangeRepository(jdbc, kind, clock);
     }
 
     /**
@@ -240,6 +242,11 @@ public final class Database implements AutoCloseable {
 
     public NotificationRepository notifications() {
         return notifications;
+    }
+
+    /** The cluster's change log: written with each change other nodes must apply to their caches. */
+    public ChangeRepository changes() {
+        return changes;
     }
 
     /**
