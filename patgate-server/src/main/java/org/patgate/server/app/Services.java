@@ -22,6 +22,7 @@ import org.patgate.server.activity.UsageReport;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.audit.AuditTrail;
 import org.patgate.server.audit.SecretRedactor;
+import org.patgate.server.cluster.LocalCaches;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestConfig;
 import org.patgate.server.directory.Directories;
@@ -42,6 +43,7 @@ import org.patgate.server.ratelimit.RateLimiter;
 import org.patgate.server.ratelimit.RateLimits;
 import org.patgate.server.settings.RestRules;
 import org.patgate.server.settings.SettingsService;
+import org.patgate.server.store.Change;
 import org.patgate.server.store.Database;
 import org.patgate.server.token.TokenApprovals;
 import org.patgate.server.token.TokenIssuer;
@@ -124,12 +126,11 @@ record Services(
             // listeners, identity JWTs) go at once.
             List<LongConsumer> ownerChangeListeners = new CopyOnWriteArrayList<>();
             RateLimits rateLimits = new RateLimits(
-                    database.rateLimits(),
-                    database.users(),
-                    policies,
-                    directory::groupsOf,
-                    audit,
-                    ownerId -> ownerChangeListeners.forEach(listener -> listener.accept(ownerId)));
+                    database.rateLimits(), database.users(), policies, directory::groupsOf, audit, ownerId -> {
+                        // Written after the limit (RateLimits commits it on its own): other nodes hear of it here.
+                        database.changes().record(Change.Kind.OWNER, Long.toString(ownerId));
+                        ownerChangeListeners.forEach(listener -> listener.accept(ownerId));
+                    });
             TokenVerifier verifier = new TokenVerifier(
                     format,
                     digester,
@@ -276,6 +277,21 @@ record Services(
         PolicyService service = new PolicyService(database, policies, audit);
         service.onChange(verifier::invalidateAll);
         return service;
+    }
+
+    /** What this node forgets when another node changed something: the same invalidation as for its own changes. */
+    LocalCaches localCaches() {
+        return new LocalCaches(
+                verifier::invalidate,
+                ownerId -> ownerChangeListeners.forEach(listener -> listener.accept(ownerId)),
+                permissions::reload,
+                settings::refresh,
+                userId -> {
+                    if (upstreamLinks != null) {
+                        upstreamLinks.forget(userId);
+                    }
+                },
+                verifier::invalidateAll);
     }
 
     /** Calls {@code listener} with a user's id whenever their groups or state change. */
