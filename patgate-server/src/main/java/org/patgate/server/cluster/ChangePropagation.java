@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Brings other nodes' changes to this node's caches. On PostgreSQL one thread listens on a
  * connection of its own (not from the pool: a pooled connection would be handed to others and lose
  * its {@code LISTEN}) and applies each change as its notification arrives, typically within
- * milliseconds of the commit. While that connection is down, this node forgets its cached token
+ * milliseconds of the commit. While that connection is down and the database still answers (so
+ * other nodes can commit changes this node would not hear of), this node forgets its cached token
  * checks every {@link #DISTRUST_PERIOD}; once it listens again it replays the change log (or, when
  * rows it needed were purged, forgets everything) before its caches count as trusted. Rows older
  * than {@link #RETENTION} are purged. On H2 (one node) nothing runs. Thread-safe.

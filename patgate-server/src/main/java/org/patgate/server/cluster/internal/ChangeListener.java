@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One thread holding one dedicated PostgreSQL connection (not from the pool) with {@code LISTEN
- * patgate_changes}: each notification is applied at once; when the connection breaks, every cached
- * answer is forgotten at once and then every {@link #DISTRUST_PERIOD} until it listens again (the
- * caches behave as if their TTL were that short), reconnecting with backoff; once listening again it
- * replays the change log before it counts as connected. Also purges log rows older than the retention,
+ * patgate_changes}: each notification is applied at once; when the connection breaks while the
+ * database still answers, every cached answer is forgotten at once and then every {@link
+ * #DISTRUST_PERIOD} until it listens again (the caches behave as if their TTL were that short),
+ * reconnecting with backoff; once listening again it replays the change log before it counts as
+ * connected. Also purges log rows older than the retention,
  * at most once an hour. Thread-safe: the state is read by other threads through volatiles.
  */
 public final class ChangeListener implements AutoCloseable {
@@ -149,13 +150,13 @@ public final class ChangeListener implements AutoCloseable {
                 backendPid = 0;
                 if (!reportedDown) {
                     LOG.warn(
-                            "lost the connection that listens for other nodes' changes ({}); cached token checks are "
-                                    + "kept at most {} s until it is back",
+                            "lost the connection that listens for other nodes' changes ({}); while the database "
+                                    + "answers, cached token checks are kept at most {} s until it is back",
                             e.getClass().getSimpleName(),
                             DISTRUST_PERIOD.toSeconds());
                     reportedDown = true;
                 }
-                forgetEverything();
+                forgetIfOthersCanChange();
                 backoff = waitDistrusting(backoff);
             } finally {
                 connection = null;
@@ -170,8 +171,11 @@ public final class ChangeListener implements AutoCloseable {
         }
         backendPid = open.unwrap(PGConnection.class).getBackendPID();
         if (lastSeq < 0) {
-            // First start: the caches hold nothing older than now.
             lastSeq = log.lastSeq();
+            if (forgotten.get() > 0) {
+                // The node served before it could first listen: what it cached then has no seq to replay from.
+                forgetEverything();
+            }
         } else {
             resync();
         }
@@ -253,6 +257,21 @@ public final class ChangeListener implements AutoCloseable {
         applied.incrementAndGet();
     }
 
+    /**
+     * Forgets everything when the database answers (through the pool): then other nodes can commit
+     * changes this node does not hear of. When it does not answer, nobody can change anything, and the
+     * node keeps what it cached (what it serves while the database is down is the token cache's own
+     * rule); the replay after reconnecting covers whatever committed meanwhile.
+     */
+    private void forgetIfOthersCanChange() {
+        try {
+            log.lastSeq();
+        } catch (RuntimeException databaseDown) {
+            return;
+        }
+        forgetEverything();
+    }
+
     private void forgetEverything() {
         forgotten.incrementAndGet();
         try {
@@ -274,7 +293,7 @@ public final class ChangeListener implements AutoCloseable {
                 }
                 Thread.sleep(Math.min(left, period));
                 if (left > period) {
-                    forgetEverything();
+                    forgetIfOthersCanChange();
                 }
             }
         } catch (InterruptedException e) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +39,7 @@ class ChangeListenerTest {
     private PostgresFixture.TestDatabase db;
     private Database database;
     private final AtomicBoolean mayConnect = new AtomicBoolean(true);
+    private final AtomicInteger connectAttempts = new AtomicInteger();
     /** What the node did, in order: "forget" or "kind:subject". */
     private final List<String> events = new CopyOnWriteArrayList<>();
 
@@ -49,6 +51,7 @@ class ChangeListenerTest {
         database = Database.open(db.jdbcUrl(), db.username(), db.password(), 4);
         listener = new ChangeListener(
                 () -> {
+                    connectAttempts.incrementAndGet();
                     if (!mayConnect.get()) {
                         throw new SQLException("refused by the test", "08001");
                     }
@@ -140,6 +143,25 @@ class ChangeListenerTest {
 
         waitUntil(() -> listener.forgotten() >= forgotten + 3, "three more forgets while disconnected");
         assertThat(listener.listening()).isFalse();
+    }
+
+    @Test
+    void whenTheDatabaseDoesNotAnswerTheNodeKeepsItsCaches() throws SQLException {
+        mayConnect.set(false);
+        // The pool stops answering, as with the database down: nobody can commit a change then.
+        database.close();
+        long forgotten = listener.forgotten();
+        int pid = listener.backendPid();
+        try (Connection admin = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                PreparedStatement kill = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
+            kill.setInt(1, pid);
+            kill.execute();
+        }
+        int attempts = connectAttempts.get();
+
+        waitUntil(() -> connectAttempts.get() >= attempts + 4, "four reconnection attempts");
+        assertThat(listener.listening()).isFalse();
+        assertThat(listener.forgotten()).isEqualTo(forgotten);
     }
 
     @Test
