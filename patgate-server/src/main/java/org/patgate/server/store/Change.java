@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param seq     its place in the log (increasing, with gaps; commit order may differ slightly)
  * @param subject a token's digest (hex) for {@link Kind#TOKEN}, a user id for {@link Kind#OWNER} and
  *                {@link Kind#UPSTREAM_LINK}, empty for the others
+ * @param at      when it was logged; null for a change that arrived by notification (which carries no time)
  */
 public record Change(long seq, Kind kind, String subject, Instant at) {
 
