@@ -105,6 +105,33 @@ class ChangePropagationTest {
     }
 
     @Test
+    void deletedUsersTokenIsRefusedOnTheOtherNode() {
+        a.createUser("dan", PW);
+        String[] token = tokenOf("dan");
+        assertThat(selfOn(b, token[1]).status()).isEqualTo(200);
+
+        assertThat(a.asAdmin("DELETE", API + "/users/dan", null).status()).isEqualTo(204);
+
+        assertRefusedOnB(token[1], "not valid");
+    }
+
+    @Test
+    void userRateLimitSetOnOneNodeAppliesOnTheOther() {
+        a.createUser("lim", PW);
+        String[] token = tokenOf("lim");
+        assertThat(selfOn(b, token[1]).json().get("rateLimit").isNull()).isTrue();
+
+        Answer set = a.asAdmin("PUT", API + "/users/lim/rate-limit", Map.of("perMinute", 100));
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+
+        waitUntil(
+                () -> !selfOn(b, token[1]).json().get("rateLimit").isNull(),
+                "node B applies the new rate limit to the cached token");
+        assertThat(selfOn(b, token[1]).json().at("/rateLimit/perMinute").asInt())
+                .isEqualTo(100);
+    }
+
+    @Test
     void groupPermissionRemovedOnOneNodeRefusesOnTheOther() {
         // Everyone keeps use-tokens but group "ops" is what gives it to gus here.
         a.createUser("gus", PW, "ops");
