@@ -125,12 +125,13 @@ record Services(
             // A user's groups, state or rate limit changed: cached token checks of theirs (and, through the
             // listeners, identity JWTs) go at once.
             List<LongConsumer> ownerChangeListeners = new CopyOnWriteArrayList<>();
+            // RateLimits commits a limit on its own: the change is logged for the other nodes right after it.
+            LongConsumer limitChanged = ownerId -> {
+                database.changes().record(Change.Kind.OWNER, Long.toString(ownerId));
+                ownerChangeListeners.forEach(listener -> listener.accept(ownerId));
+            };
             RateLimits rateLimits = new RateLimits(
-                    database.rateLimits(), database.users(), policies, directory::groupsOf, audit, ownerId -> {
-                        // Written after the limit (RateLimits commits it on its own): other nodes hear of it here.
-                        database.changes().record(Change.Kind.OWNER, Long.toString(ownerId));
-                        ownerChangeListeners.forEach(listener -> listener.accept(ownerId));
-                    });
+                    database.rateLimits(), database.users(), policies, directory::groupsOf, audit, limitChanged);
             TokenVerifier verifier = new TokenVerifier(
                     format,
                     digester,
