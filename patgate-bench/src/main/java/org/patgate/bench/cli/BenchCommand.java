@@ -10,6 +10,7 @@ import java.util.Map;
 import org.patgate.bench.DocSection;
 import org.patgate.bench.JmhReport;
 import org.patgate.bench.LoadReport;
+import org.patgate.bench.PropagationBenchmark;
 import org.patgate.bench.ScaleBenchmark;
 import org.patgate.bench.TokenSample;
 
@@ -19,6 +20,7 @@ import org.patgate.bench.TokenSample;
  *   <li>{@code jmh-report RESULT.json...}: the JMH markdown section on standard output;</li>
  *   <li>{@code load-report DIRECTORY}: the load-test markdown report on standard output;</li>
  *   <li>{@code scale --patgate-jar FILE [--tokens N] ...}: runs the scale benchmark, report on standard output;</li>
+ *   <li>{@code propagation [--revocations N]}: runs the change propagation benchmark, report on standard output;</li>
  *   <li>{@code doc-section FILE NAME}: replaces section NAME of FILE with standard input;</li>
  *   <li>{@code token-sample [PREFIX]}: one well-formed token nobody issued.</li>
  * </ul>
@@ -30,7 +32,7 @@ public final class BenchCommand {
 
     public static void main(String[] args) {
         if (args.length == 0) {
-            usage("a command is required: jmh-report, load-report, scale, doc-section, token-sample");
+            usage("a command is required: jmh-report, load-report, scale, propagation, doc-section, token-sample");
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
@@ -49,6 +51,7 @@ public final class BenchCommand {
                     System.out.print(LoadReport.markdown(Path.of(rest.getFirst())));
                 }
                 case "scale" -> scale(rest);
+                case "propagation" -> propagation(rest);
                 case "doc-section" -> {
                     if (rest.size() != 2) {
                         usage("usage: doc-section FILE SECTION-NAME  (body on standard input)");
@@ -82,6 +85,21 @@ public final class BenchCommand {
         PrintStream report = System.out;
         System.setOut(System.err);
         report.print(ScaleBenchmark.run(options));
+        report.flush();
+    }
+
+    private static void propagation(List<String> args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i += 2) {
+            if (!args.get(i).startsWith("--") || i + 1 >= args.size()) {
+                usage("usage: propagation [--revocations N]");
+            }
+            options.put(args.get(i).substring(2), args.get(i + 1));
+        }
+        // As for scale: standard output carries only the report.
+        PrintStream report = System.out;
+        System.setOut(System.err);
+        report.print(PropagationBenchmark.run(options));
         report.flush();
     }
 

@@ -27,6 +27,7 @@ import org.patgate.server.api.HealthHandler;
 import org.patgate.server.auth.ApiAuthenticator;
 import org.patgate.server.auth.LoginThrottle;
 import org.patgate.server.auth.UiSessions;
+import org.patgate.server.cluster.ChangePropagation;
 import org.patgate.server.config.CredentialKeySource;
 import org.patgate.server.config.IdentityConfig;
 import org.patgate.server.config.ListenConfig;
@@ -80,6 +81,7 @@ public final class PatgateServer implements AutoCloseable {
     private final Directories directories;
     private final NodeMetrics metrics;
     private final Notifications notifications;
+    private final ChangePropagation changes;
 
     private PatgateServer(
             PatgateConfig config,
@@ -94,7 +96,9 @@ public final class PatgateServer implements AutoCloseable {
             SettingsService settings,
             Directories directories,
             NodeMetrics metrics,
-            Notifications notifications) {
+            Notifications notifications,
+            ChangePropagation changes) {
+        this.changes = changes;
         this.metrics = metrics;
         this.notifications = notifications;
         this.settings = settings;
@@ -173,6 +177,7 @@ public final class PatgateServer implements AutoCloseable {
                 config.database().password(),
                 config.database().maxPoolSize());
         Services services = null;
+        ChangePropagation changes = null;
         NodeMetrics metrics = NodeMetrics.create();
         try {
             metrics.watchPool(database.dataSource());
@@ -201,6 +206,14 @@ public final class PatgateServer implements AutoCloseable {
                     config.identity().jwt().lifetime(),
                     config.tokens().cacheTtl());
             s.onOwnerChange(jwtIssuer::invalidateOwner);
+            // Other nodes' changes reach this node's caches as they commit (PostgreSQL; nothing on H2).
+            changes = ChangePropagation.start(
+                    database,
+                    config.database().url(),
+                    config.database().username(),
+                    config.database().password(),
+                    s.localCaches(),
+                    clock);
 
             // Parsed once: the UI sessions, the API and the gateway believe the same proxies.
             IpRangeSet trustedProxies = IpRangeSet.of(config.trustedProxies());
@@ -306,11 +319,15 @@ public final class PatgateServer implements AutoCloseable {
                     s.settings(),
                     s.directory(),
                     metrics,
-                    s.notifications());
+                    s.notifications(),
+                    changes);
             s.notifications().start();
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
             return server;
         } catch (Exception e) {
+            if (changes != null) {
+                changes.close();
+            }
             if (services != null) {
                 services.close();
             }
@@ -405,6 +422,11 @@ public final class PatgateServer implements AutoCloseable {
         return notifications;
     }
 
+    /** How other nodes' changes reach this node (listening state, last change applied). */
+    public ChangePropagation changePropagation() {
+        return changes;
+    }
+
     public void join() throws InterruptedException {
         jetty.join();
     }
@@ -420,6 +442,7 @@ public final class PatgateServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
         } finally {
+            changes.close();
             notifications.close();
             settings.close();
             activity.close();

@@ -23,6 +23,7 @@ import org.patgate.server.audit.AuditLog;
 import org.patgate.server.audit.AuditTrail;
 import org.patgate.server.audit.SecretRedactor;
 import org.patgate.server.cluster.ClusterJobs;
+import org.patgate.server.cluster.LocalCaches;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestConfig;
 import org.patgate.server.directory.Directories;
@@ -44,6 +45,7 @@ import org.patgate.server.ratelimit.RateLimits;
 import org.patgate.server.ratelimit.SharedLimits;
 import org.patgate.server.settings.RestRules;
 import org.patgate.server.settings.SettingsService;
+import org.patgate.server.store.Change;
 import org.patgate.server.store.Database;
 import org.patgate.server.token.TokenApprovals;
 import org.patgate.server.token.TokenIssuer;
@@ -129,13 +131,13 @@ record Services(
             // A user's groups, state or rate limit changed: cached token checks of theirs (and, through the
             // listeners, identity JWTs) go at once.
             List<LongConsumer> ownerChangeListeners = new CopyOnWriteArrayList<>();
+            // RateLimits commits a limit on its own: the change is logged for the other nodes right after it.
+            LongConsumer limitChanged = ownerId -> {
+                database.changes().record(Change.Kind.OWNER, Long.toString(ownerId));
+                ownerChangeListeners.forEach(listener -> listener.accept(ownerId));
+            };
             RateLimits rateLimits = new RateLimits(
-                    database.rateLimits(),
-                    database.users(),
-                    policies,
-                    directory::groupsOf,
-                    audit,
-                    ownerId -> ownerChangeListeners.forEach(listener -> listener.accept(ownerId)));
+                    database.rateLimits(), database.users(), policies, directory::groupsOf, audit, limitChanged);
             TokenVerifier verifier = new TokenVerifier(
                     format,
                     digester,
@@ -289,6 +291,21 @@ record Services(
         PolicyService service = new PolicyService(database, policies, audit);
         service.onChange(verifier::invalidateAll);
         return service;
+    }
+
+    /** What this node forgets when another node changed something: the same invalidation as for its own changes. */
+    LocalCaches localCaches() {
+        return new LocalCaches(
+                verifier::invalidate,
+                ownerId -> ownerChangeListeners.forEach(listener -> listener.accept(ownerId)),
+                permissions::reload,
+                settings::refresh,
+                userId -> {
+                    if (upstreamLinks != null) {
+                        upstreamLinks.forget(userId);
+                    }
+                },
+                verifier::invalidateAll);
     }
 
     /** Calls {@code listener} with a user's id whenever their groups or state change. */

@@ -12,6 +12,7 @@ import org.patgate.server.error.ConflictException;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.principal.Principal;
+import org.patgate.server.store.Change;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.DuplicateKeyException;
 import org.patgate.server.store.NewUser;
@@ -152,6 +153,7 @@ public final class UserAccounts {
 
     private void writeEnabled(Principal actor, String sourceIp, UserRecord user, boolean enabled) {
         database.users().setEnabled(user.id(), enabled);
+        database.changes().record(Change.Kind.OWNER, Long.toString(user.id()));
         audit.success(actor.username(), enabled ? "user.enable" : "user.disable", user.username(), sourceIp, null);
     }
 
@@ -232,6 +234,7 @@ public final class UserAccounts {
         }
         if (change.groups() != null) {
             groups.replace(user, change.groups());
+            database.changes().record(Change.Kind.OWNER, Long.toString(user.id()));
             changed.add("groups=" + String.join(",", change.groups()));
         }
         if (passwordHash != null) {
@@ -264,6 +267,7 @@ public final class UserAccounts {
                 if (tokens < 0) {
                     throw new NotFoundException("no user named '" + UserInput.safe(username) + "'");
                 }
+                database.changes().record(Change.Kind.OWNER, Long.toString(user.id()));
                 audit.success(actor.username(), "user.delete", user.username(), sourceIp, "tokens deleted=" + tokens);
             });
         } catch (StillReferencedException e) {

@@ -10,6 +10,7 @@ import org.patgate.server.audit.AuditLog;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.principal.Permission;
 import org.patgate.server.principal.Principal;
+import org.patgate.server.store.Change;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.GrantRepository;
 
@@ -77,6 +78,7 @@ public final class PermissionService {
         }
         database.inTransaction("set permissions of " + group, () -> {
             permissions.replace(group, wanted);
+            database.changes().record(Change.Kind.PERMISSIONS, "");
             audit.success(
                     actor.username(),
                     "group.permissions",

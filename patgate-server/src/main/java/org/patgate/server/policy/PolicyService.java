@@ -9,6 +9,7 @@ import org.patgate.server.audit.AuditLog;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.principal.Principal;
+import org.patgate.server.store.Change;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.GrantRepository;
 
@@ -54,6 +55,7 @@ public final class PolicyService {
         requireGroupName(group);
         database.inTransaction("set the token policy of " + shown(group), () -> {
             policies.put(group, policy);
+            database.changes().record(Change.Kind.POLICIES, "");
             audit.success(actor.username(), "policy.set", shown(group), sourceIp, policy.toString());
         });
         changeListeners.forEach(Runnable::run);
@@ -67,6 +69,7 @@ public final class PolicyService {
             if (!policies.delete(group)) {
                 throw new NotFoundException("no policy for " + shown(group));
             }
+            database.changes().record(Change.Kind.POLICIES, "");
             audit.success(actor.username(), "policy.delete", shown(group), sourceIp, null);
         });
         changeListeners.forEach(Runnable::run);

@@ -21,6 +21,7 @@ import org.patgate.server.config.RestKeys;
 import org.patgate.server.config.Setting;
 import org.patgate.server.principal.Principal;
 import org.patgate.server.settings.internal.SettingsDocument;
+import org.patgate.server.store.Change;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.SettingsRepository;
 import org.slf4j.Logger;
@@ -162,6 +163,7 @@ public final class SettingsService implements Supplier<RestRules>, AutoCloseable
                     repository.put(
                             new SettingsRepository.Row(REST, SettingsDocument.write(settings), actor.username(), now));
                 }
+                database.changes().record(Change.Kind.SETTINGS, "");
                 audit.success(actor.username(), reset ? "settings.reset" : "settings.update", REST, sourceIp, change);
             });
             current = after;

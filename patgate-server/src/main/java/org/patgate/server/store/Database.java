@@ -53,6 +53,7 @@ public final class Database implements AutoCloseable {
     private final RateLimitRepository rateLimits;
     private final RateLimitTakeRepository rateLimitTakes;
     private final NotificationRepository notifications;
+    private final ChangeRepository changes;
     private final Jdbc jdbc;
 
     private Database(HikariDataSource dataSource, Kind kind, Clock clock) {
@@ -76,6 +77,7 @@ public final class Database implements AutoCloseable {
         this.rateLimits = new RateLimitRepository(jdbc);
         this.rateLimitTakes = new RateLimitTakeRepository(jdbc, kind);
         this.notifications = new NotificationRepository(jdbc);
+        this.changes = new ChangeRepository(jdbc, kind, clock);
     }
 
     /**
@@ -251,6 +253,11 @@ public final class Database implements AutoCloseable {
 
     public NotificationRepository notifications() {
         return notifications;
+    }
+
+    /** The cluster's change log: written with each change other nodes must apply to their caches. */
+    public ChangeRepository changes() {
+        return changes;
     }
 
     /**

@@ -14,6 +14,7 @@ import org.patgate.server.policy.EffectivePolicy;
 import org.patgate.server.policy.Policies;
 import org.patgate.server.principal.Permission;
 import org.patgate.server.principal.Principal;
+import org.patgate.server.store.Change;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
@@ -120,6 +121,7 @@ public final class TokenApprovals {
                             + ", not pending");
                 case DECIDED -> {}
             }
+            database.changes().record(Change.Kind.TOKEN, token.digestHex());
             audit.success(
                     actor.username(),
                     approve ? "token.approve" : "token.deny",

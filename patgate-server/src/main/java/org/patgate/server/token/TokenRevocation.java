@@ -12,6 +12,7 @@ import java.util.function.BiConsumer;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.principal.Principal;
+import org.patgate.server.store.Change;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
@@ -52,6 +53,7 @@ public final class TokenRevocation {
         boolean[] changed = {false};
         database.inTransaction("revoke token " + id, () -> {
             if (database.tokens().revoke(id, actor.userId(), TokenQueries.now(clock))) {
+                database.changes().record(Change.Kind.TOKEN, token.digestHex());
                 audit.success(actor.username(), "token.revoke", id, sourceIp, "owner=" + token.ownerUsername());
                 changed[0] = true;
             }
@@ -75,6 +77,7 @@ public final class TokenRevocation {
         }
         boolean changed = database.inTransaction("revoke token " + id, () -> {
             if (database.tokens().setStatus(id, TokenStatus.ACTIVE, TokenStatus.REVOKED)) {
+                database.changes().record(Change.Kind.TOKEN, token.digestHex());
                 audit.success(
                         "system", "token.revoke", id, null, "owner=" + token.ownerUsername() + " reason=" + reason);
                 return true;
@@ -147,6 +150,7 @@ public final class TokenRevocation {
             for (TokenRecord token : tokens) {
                 if (database.tokens().revoke(token.id(), actor.userId(), now)) {
                     changed.add(token.id());
+                    database.changes().record(Change.Kind.TOKEN, token.digestHex());
                     audit.success(
                             actor.username(),
                             "token.revoke",

@@ -5,6 +5,7 @@ import java.time.Instant;
 import org.patgate.server.audit.AuditLog;
 import org.patgate.server.error.ConflictException;
 import org.patgate.server.principal.Principal;
+import org.patgate.server.store.Change;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.TokenRecord;
 
@@ -54,6 +55,8 @@ public final class TokenRotation {
             if (!database.tokens().rotate(id, token.digestHex(), digest, hint, at)) {
                 throw new ConflictException("token " + id + " changed while rotating; try again");
             }
+            // The old digest: other nodes forget what they cached under it.
+            database.changes().record(Change.Kind.TOKEN, token.digestHex());
             audit.success(actor.username(), "token.rotate", id, sourceIp, "owner=" + token.ownerUsername());
         });
         verifier.invalidate(token.digestHex());

@@ -85,6 +85,13 @@ final class LinkCredentials {
         }
     }
 
+    /** Forgets every entry. */
+    void dropAll() {
+        if (cache != null) {
+            cache.invalidateAll();
+        }
+    }
+
     private Loaded loaded(long userId) {
         return cache == null ? load(userId) : cache.get(userId, loader);
     }

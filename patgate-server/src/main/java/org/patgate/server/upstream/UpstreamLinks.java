@@ -13,6 +13,7 @@ import org.patgate.server.audit.AuditLog;
 import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.principal.Principal;
+import org.patgate.server.store.Change;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.UpstreamLinkRecord;
 import org.patgate.server.store.UserRecord;
@@ -239,7 +240,10 @@ public final class UpstreamLinks {
                 link.hasSecret() ? revocations.revoke(link) : RevocationOutcome.notDone("the link was already revoked");
         Instant now = clock.instant();
         String reason = userId == actor.userId() ? "unlinked by the user" : "unlinked by " + actor.username();
-        database.upstreamLinks().markRevoked(userId, reason, now);
+        database.inTransaction("unlink the upstream account of user " + userId, () -> {
+            database.upstreamLinks().markRevoked(userId, reason, now);
+            database.changes().record(Change.Kind.UPSTREAM_LINK, Long.toString(userId));
+        });
         credentials.drop(userId);
         audit.success(
                 actor.username(),
@@ -263,7 +267,10 @@ public final class UpstreamLinks {
         }
         RevocationOutcome outcome = revocations.revoke(link.get());
         String why = reason == null || reason.isBlank() ? "the user was removed" : reason;
-        boolean changed = database.upstreamLinks().markRevoked(userId, why, clock.instant());
+        boolean changed = database.inTransaction("revoke the upstream link of user " + userId, () -> {
+            database.changes().record(Change.Kind.UPSTREAM_LINK, Long.toString(userId));
+            return database.upstreamLinks().markRevoked(userId, why, clock.instant());
+        });
         credentials.drop(userId);
         if (changed) {
             audit.success(SYSTEM, REVOKED, usernameOf(userId), null, why + "; " + NativeRevocations.detail(outcome));
@@ -288,6 +295,18 @@ public final class UpstreamLinks {
         return credentials.minted(userId);
     }
 
+    /**
+     * Forgets what this node cached of the user's link ({@code userId} null: of every user), so the
+     * next request reads the store: another node changed it.
+     */
+    public void forget(Long userId) {
+        if (userId == null) {
+            credentials.dropAll();
+        } else {
+            credentials.drop(userId);
+        }
+    }
+
     /** Whether {@link #credentialFor} would answer from memory, without reading the store. */
     public boolean answersFromMemory(long userId) {
         return credentials.answersFromMemory(userId);
@@ -300,7 +319,10 @@ public final class UpstreamLinks {
      */
     public void markBroken(long userId, String reason) {
         String why = reason == null || reason.isBlank() ? "the upstream product refused the token" : reason;
-        boolean changed = database.upstreamLinks().markBroken(userId, why, clock.instant());
+        boolean changed = database.inTransaction("mark the upstream link of user " + userId + " broken", () -> {
+            database.changes().record(Change.Kind.UPSTREAM_LINK, Long.toString(userId));
+            return database.upstreamLinks().markBroken(userId, why, clock.instant());
+        });
         credentials.drop(userId);
         if (changed) {
             audit.success(SYSTEM, BROKEN, usernameOf(userId), null, why);
@@ -336,6 +358,7 @@ public final class UpstreamLinks {
                 database.inTransaction("link upstream account of user " + userId, () -> {
                     Optional<UpstreamLinkRecord> old = database.upstreamLinks().findForUpdate(userId);
                     database.upstreamLinks().put(link);
+                    database.changes().record(Change.Kind.UPSTREAM_LINK, Long.toString(userId));
                     return old;
                 });
         credentials.drop(userId);
