@@ -17,6 +17,8 @@ public final class WindowBuckets {
     private final long[] unit; // units per request: the window's length in milliseconds
     private final long[] rate; // units added per millisecond: the window's requests
     private final long[] full; // units when full: capacity × unit
+    private final long[] fillMillis; // milliseconds from the lowest (a full window owed) to full
+    private final long[] rateSeconds; // units added per second
     private final long fullAfterMillis;
 
     private final long[] available; // guarded by this
@@ -33,6 +35,8 @@ public final class WindowBuckets {
         rate = new long[count];
         full = new long[count];
         available = new long[count];
+        fillMillis = new long[count];
+        rateSeconds = new long[count];
         long longest = 0;
         for (int i = 0; i < count; i++) {
             AppliedLimit.Window window = windows.get(i);
@@ -40,7 +44,9 @@ public final class WindowBuckets {
             rate[i] = window.requests();
             full[i] = window.capacity() * unit[i];
             available[i] = full[i];
-            longest = Math.max(longest, ceilDiv(full[i], rate[i]));
+            fillMillis[i] = ceilDiv(2 * full[i], rate[i]);
+            rateSeconds[i] = rate[i] * 1000;
+            longest = Math.max(longest, fillMillis[i]);
         }
         fullAfterMillis = longest;
         lastMillis = nowMillis;
@@ -118,9 +124,9 @@ public final class WindowBuckets {
         if (elapsed > 0) { // a clock set back fills nothing until it passes the last time again
             lastMillis = nowMillis;
             for (int i = 0; i < unit.length; i++) {
-                long missing = full[i] - available[i];
-                // Compared before multiplying: a long idle time times the rate could overflow.
-                available[i] = elapsed >= ceilDiv(missing, rate[i]) ? full[i] : available[i] + elapsed * rate[i];
+                // Below the time to fill from the lowest, elapsed × rate cannot overflow; no division here.
+                long filled = elapsed >= fillMillis[i] ? full[i] : available[i] + elapsed * rate[i];
+                available[i] = Math.min(full[i], filled);
             }
         }
         lastUsedMillis = nowMillis;
@@ -129,7 +135,8 @@ public final class WindowBuckets {
     private void describe(long[] remaining, long[] resetSeconds) {
         for (int i = 0; i < unit.length; i++) {
             remaining[i] = Math.max(0, available[i]) / unit[i];
-            resetSeconds[i] = ceilDiv(ceilDiv(full[i] - available[i], rate[i]), 1000);
+            // ceil(ceil(missing / rate) / 1000) = ceil(missing / (rate × 1000)): one division.
+            resetSeconds[i] = ceilDiv(full[i] - available[i], rateSeconds[i]);
         }
     }
 
