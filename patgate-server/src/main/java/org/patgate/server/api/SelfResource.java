@@ -122,10 +122,10 @@ public final class SelfResource {
     /** Per window ({@code per-second}, {@code per-minute}, {@code per-day}): requests left now and seconds until full. */
     private static Map<String, Object> remaining(Usage usage) {
         Map<String, Object> windows = new LinkedHashMap<>();
-        for (int i = 0; i < usage.remaining().length; i++) {
+        for (int i = 0; i < usage.limit().windows().size(); i++) {
             windows.put(
                     usage.limit().windows().get(i).name(),
-                    Map.of("remaining", usage.remaining()[i], "fullInSeconds", usage.resetSeconds()[i]));
+                    Map.of("remaining", usage.remaining(i), "fullInSeconds", usage.resetSeconds(i)));
         }
         return windows;
     }

@@ -40,21 +40,17 @@ public final class RateLimiter {
     /** Counts one request: allowed, or refused when any window has nothing left. */
     public Usage consume(AppliedLimit limit) {
         long now = clock.millis();
-        int windows = limit.windows().size();
-        long[] remaining = new long[windows];
-        long[] reset = new long[windows];
-        long retryAfter = buckets(limit, now).consume(now, remaining, reset);
-        return new Usage(limit, retryAfter == 0, remaining, reset, retryAfter);
+        long[] counts = new long[2 * limit.windows().size()];
+        long retryAfter = buckets(limit, now).consume(now, counts);
+        return new Usage(limit, retryAfter == 0, counts, retryAfter);
     }
 
     /** What is left now, counting nothing. */
     public Usage peek(AppliedLimit limit) {
         long now = clock.millis();
-        int windows = limit.windows().size();
-        long[] remaining = new long[windows];
-        long[] reset = new long[windows];
-        buckets(limit, now).peek(now, remaining, reset);
-        return new Usage(limit, true, remaining, reset, 0);
+        long[] counts = new long[2 * limit.windows().size()];
+        buckets(limit, now).peek(now, counts);
+        return new Usage(limit, true, counts, 0);
     }
 
     /**

@@ -61,11 +61,11 @@ public final class WindowBuckets {
     /**
      * Takes one request from every window if each has one, else nothing; then writes what is left.
      *
-     * @param remaining    receives the whole requests left in each window
-     * @param resetSeconds receives the whole seconds until each window is full again, rounded up
+     * @param counts receives per window the whole requests left, then per window the whole seconds until
+     *               it is full again, rounded up
      * @return 0 when taken, else the whole seconds until one more request fits (at least 1)
      */
-    public synchronized long consume(long nowMillis, long[] remaining, long[] resetSeconds) {
+    public synchronized long consume(long nowMillis, long[] counts) {
         fill(nowMillis);
         long waitMillis = 0;
         for (int i = 0; i < unit.length; i++) {
@@ -79,14 +79,14 @@ public final class WindowBuckets {
             }
             takenHere++;
         }
-        describe(remaining, resetSeconds);
+        describe(counts);
         return waitMillis == 0 ? 0 : Math.max(1, ceilDiv(waitMillis, 1000));
     }
 
     /** Writes what is left now, taking nothing (see {@link #consume}). */
-    public synchronized void peek(long nowMillis, long[] remaining, long[] resetSeconds) {
+    public synchronized void peek(long nowMillis, long[] counts) {
         fill(nowMillis);
-        describe(remaining, resetSeconds);
+        describe(counts);
     }
 
     /**
@@ -132,11 +132,12 @@ public final class WindowBuckets {
         lastUsedMillis = nowMillis;
     }
 
-    private void describe(long[] remaining, long[] resetSeconds) {
+    private void describe(long[] counts) {
+        int windows = unit.length;
         for (int i = 0; i < unit.length; i++) {
-            remaining[i] = Math.max(0, available[i]) / unit[i];
+            counts[i] = Math.max(0, available[i]) / unit[i];
             // ceil(ceil(missing / rate) / 1000) = ceil(missing / (rate × 1000)): one division.
-            resetSeconds[i] = ceilDiv(full[i] - available[i], rateSeconds[i]);
+            counts[windows + i] = ceilDiv(full[i] - available[i], rateSeconds[i]);
         }
     }
 
