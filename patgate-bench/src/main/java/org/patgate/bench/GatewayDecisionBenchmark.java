@@ -158,6 +158,22 @@ public class GatewayDecisionBenchmark {
      * {@link #fullDecisionReadOnly} and then what the gateway does last for a token with a rate limit
      * that is never exceeded: count the request and render {@code RateLimit-Policy} and {@code RateLimit}.
      */
+    /** The rate limit's part of {@link #fullDecisionRateLimited} alone: counting the request. */
+    @Benchmark
+    public Usage rateLimitConsume() {
+        return limiter.consume(limit);
+    }
+
+    /**
+     * {@link #fullDecisionReadOnly} and then the limit check alone: the request counted against the
+     * token's limit, nothing rendered.
+     */
+    @Benchmark
+    public void fullDecisionRateChecked(Blackhole hole) {
+        hole.consume(decider.decide(readOnlyGet));
+        hole.consume(limiter.consume(limit));
+    }
+
     @Benchmark
     public void fullDecisionRateLimited(Blackhole hole) {
         GatewayDecision decision = decider.decide(readOnlyGet);
