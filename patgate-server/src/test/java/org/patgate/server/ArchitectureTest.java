@@ -52,7 +52,8 @@ class ArchitectureTest {
         "org.patgate.server.activity..",
         "org.patgate.server.settings..",
         "org.patgate.server.upstream..",
-        "org.patgate.server.notify.."
+        "org.patgate.server.notify..",
+        "org.patgate.server.cluster.."
     };
 
     /** What everything stands on: storage, configuration, errors, the caller's identity, logging. */

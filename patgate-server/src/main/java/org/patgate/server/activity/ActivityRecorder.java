@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.patgate.server.store.ActivityRepository;
+import org.patgate.server.store.StoreException;
 import org.patgate.server.store.TokenRepository;
 import org.patgate.server.store.TokenRequestRecord;
 import org.patgate.server.store.TokenUse;
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * to a bounded queue, and an event that does not fit is dropped and counted. One background thread
  * drains the queue every flush interval and writes in batches: the tokens' last-used columns,
  * their hourly request counters (kept for {@link #USAGE_RETENTION}) and their recent requests. A failed batch is logged, counted as dropped, and the writer goes on.
+ * A batch the database could not be reached for is not dropped but held and written again, from the
+ * step where it stopped, once the database answers; meanwhile nothing new is taken, so the queue's
+ * bound is what an outage can hold, and what does not fit is dropped and counted.
  * {@link Extension}s write along on the same thread: the usage analytics counters ({@link #countUsage},
  * counted on the request thread into memory, written here) and the tokens' address history.
  * {@link #close} stops it within a bounded time after a last drain. Thread-safe.
@@ -59,6 +63,11 @@ public final class ActivityRecorder implements AutoCloseable {
     private volatile boolean running = true;
     private final Object wake = new Object();
     private boolean flushRequested; // guarded by wake
+    // A batch the database was unreachable for and the step it stopped at (steps before it are
+    // written), retried before anything new is taken. Guarded by this.
+    private List<TokenUseEvent> held = List.of();
+    private int heldStep;
+    private volatile int heldCount;
 
     public ActivityRecorder(
             TokenRepository tokens,
@@ -172,9 +181,14 @@ public final class ActivityRecorder implements AutoCloseable {
             flushRequested = true;
             wake.notifyAll();
         }
+        if (!writeHeld()) {
+            return; // the database is still unreachable: the events stay queued and held
+        }
         List<TokenUseEvent> batch = new ArrayList<>();
         while (queue.drainTo(batch, MAX_BATCH) > 0) {
-            write(batch);
+            if (!write(batch)) {
+                return;
+            }
             batch.clear();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -205,6 +219,10 @@ public final class ActivityRecorder implements AutoCloseable {
         List<TokenUseEvent> batch = new ArrayList<>();
         while (running) {
             try {
+                if (!writeHeld()) {
+                    awaitIntervalOrFlush(); // the database is away: try again next interval
+                    continue;
+                }
                 TokenUseEvent first = queue.poll(flushInterval.toMillis(), TimeUnit.MILLISECONDS);
                 if (first == null) {
                     drainExtensions(false);
@@ -214,11 +232,12 @@ public final class ActivityRecorder implements AutoCloseable {
                 // Let the interval's events gather so a few transactions carry all of them: under load
                 // the database sees one batch per interval, not one per burst.
                 awaitIntervalOrFlush();
+                boolean written;
                 do {
                     queue.drainTo(batch, MAX_BATCH - batch.size());
-                    write(batch);
+                    written = write(batch);
                     batch.clear();
-                } while (!queue.isEmpty());
+                } while (written && !queue.isEmpty());
                 drainExtensions(false);
             } catch (InterruptedException e) {
                 write(batch);
@@ -232,10 +251,33 @@ public final class ActivityRecorder implements AutoCloseable {
         }
     }
 
-    private synchronized void write(List<TokenUseEvent> batch) {
-        if (batch.isEmpty()) {
-            return;
+    /** Writes the held batch, if any; false when the database is still unreachable. */
+    private synchronized boolean writeHeld() {
+        if (held.isEmpty()) {
+            return true;
         }
+        List<TokenUseEvent> batch = held;
+        int step = heldStep;
+        held = List.of();
+        heldCount = 0;
+        return write(batch, step);
+    }
+
+    /** Writes a new batch; false when the database was unreachable and the batch is held. */
+    private synchronized boolean write(List<TokenUseEvent> batch) {
+        return write(batch, 0);
+    }
+
+    /**
+     * Writes {@code batch} from step {@code from} on: 0 last-used columns, 1 hourly counters, 2 recent
+     * requests, 3 extensions. Each step is one repository call, committed or not as a whole, so a
+     * batch held at step n is written again from n: nothing counted twice.
+     */
+    private synchronized boolean write(List<TokenUseEvent> batch, int from) {
+        if (batch.isEmpty()) {
+            return true;
+        }
+        int step = from;
         try {
             List<TokenUse> uses = new ArrayList<>(batch.size());
             List<TokenRequestRecord> requests = new ArrayList<>();
@@ -265,11 +307,20 @@ public final class ActivityRecorder implements AutoCloseable {
                 }
             }
             Collections.reverse(requests);
-            tokens.recordUses(uses);
-            usage.add(hourly);
-            expireOldUsage();
-            if (recentRequests > 0) {
-                activity.append(requests, recentRequests);
+            if (step == 0) {
+                tokens.recordUses(uses);
+                step = 1;
+            }
+            if (step == 1) {
+                usage.add(hourly);
+                step = 2;
+                expireOldUsage();
+            }
+            if (step == 2) {
+                if (recentRequests > 0) {
+                    activity.append(requests, recentRequests);
+                }
+                step = 3;
             }
             for (Extension extension : extensions) {
                 try {
@@ -279,12 +330,27 @@ public final class ActivityRecorder implements AutoCloseable {
                 }
             }
             written.add(batch.size());
+        } catch (StoreException e) {
+            if (e.databaseUnreachable()) {
+                held = List.copyOf(batch);
+                heldStep = step;
+                heldCount = batch.size();
+                LOG.warn("the database is unreachable; holding {} activity events until it answers", batch.size());
+                return false;
+            }
+            dropped.add(batch.size());
+            LOG.warn("could not write {} activity events, dropped them: {}", batch.size(), e.toString());
         } catch (RuntimeException e) {
             dropped.add(batch.size());
             LOG.warn("could not write {} activity events, dropped them: {}", batch.size(), e.toString());
-        } finally {
-            pending.addAndGet(-batch.size());
         }
+        pending.addAndGet(-batch.size());
+        return true;
+    }
+
+    /** Events held because the database was unreachable, to be written when it answers (not in {@link #queued}). */
+    public int held() {
+        return heldCount;
     }
 
     /** At most once an hour: deletes hourly counters older than the retention. */
@@ -311,5 +377,17 @@ public final class ActivityRecorder implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         flush();
+        // Still unreachable at the stop: what is held or queued now is lost, and counted.
+        synchronized (this) {
+            List<TokenUseEvent> left = new ArrayList<>(held);
+            held = List.of();
+            heldCount = 0;
+            queue.drainTo(left);
+            if (!left.isEmpty()) {
+                dropped.add(left.size());
+                pending.addAndGet(-left.size());
+                LOG.warn("stopping with the database unreachable: {} activity events were not written", left.size());
+            }
+        }
     }
 }
