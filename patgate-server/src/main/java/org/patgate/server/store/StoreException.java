@@ -23,19 +23,33 @@ public class StoreException extends PatgateException {
      * operation may succeed once it answers again.
      */
     public boolean databaseUnreachable() {
-        for (Throwable cause = getCause(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.sql.SQLTransientConnectionException
-                    || cause instanceof java.sql.SQLNonTransientConnectionException) {
+        return unreachable(getCause(), 0);
+    }
+
+    /** Follows causes, a batch's next exceptions and suppressed ones (a failed rollback), a few levels deep. */
+    private static boolean unreachable(Throwable e, int depth) {
+        if (e == null || depth > 8) {
+            return false;
+        }
+        if (e instanceof java.sql.SQLTransientConnectionException
+                || e instanceof java.sql.SQLNonTransientConnectionException) {
+            return true;
+        }
+        if (e instanceof java.sql.SQLException sql) {
+            String state = sql.getSQLState();
+            // SQL state class 08: connection exception; 57P01-57P03: the server is shutting down or starting.
+            if (state != null && (state.startsWith("08") || state.startsWith("57P0"))) {
                 return true;
             }
-            // SQL state class 08: connection exception; 57P01-57P03: the server is shutting down or starting.
-            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("08") || state.startsWith("57P0")) {
-                    return true;
-                }
+            if (unreachable(sql.getNextException(), depth + 1)) {
+                return true;
             }
         }
-        return false;
+        for (Throwable suppressed : e.getSuppressed()) {
+            if (unreachable(suppressed, depth + 1)) {
+                return true;
+            }
+        }
+        return unreachable(e.getCause(), depth + 1);
     }
 }
