@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * Takes token-use events from the gateway without ever blocking it: {@link #record} only offers
  * to a bounded queue, and an event that does not fit is dropped and counted. One background thread
  * drains the queue every flush interval and writes in batches: the tokens' last-used columns,
- * their hourly request counters (kept for {@link #USAGE_RETENTION}) and their recent requests. A failed batch is logged, counted as dropped, and the writer goes on.
- * A batch the database could not be reached for is not dropped but held and written again, from the
- * step where it stopped, once the database answers; meanwhile nothing new is taken, so the queue's
- * bound is what an outage can hold, and what does not fit is dropped and counted.
+ * their hourly request counters (kept for {@link #USAGE_RETENTION}) and their recent requests. A
+ * failed batch is held and written again, from the step where it stopped: for as long as the database
+ * cannot be reached, else a few times before it is logged, counted as dropped, and the writer goes on.
+ * While a batch is held nothing new is taken, so the queue's bound is what an outage can hold, and
+ * what does not fit is dropped and counted.
  * {@link Extension}s write along on the same thread: the usage analytics counters ({@link #countUsage},
  * counted on the request thread into memory, written here) and the tokens' address history.
  * {@link #close} stops it within a bounded time after a last drain. Thread-safe.
@@ -40,6 +41,8 @@ public final class ActivityRecorder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ActivityRecorder.class);
     private static final int MAX_BATCH = 5_000;
+    /** Retries of a batch whose failure does not say the database is unreachable, before it is dropped. */
+    private static final int UNEXPLAINED_RETRIES = 3;
     /** How long hourly request counters are kept. */
     public static final Duration USAGE_RETENTION = Duration.ofDays(90);
 
@@ -67,6 +70,7 @@ public final class ActivityRecorder implements AutoCloseable {
     // written), retried before anything new is taken. Guarded by this.
     private List<TokenUseEvent> held = List.of();
     private int heldStep;
+    private int heldUnexplained;
     private volatile int heldCount;
 
     public ActivityRecorder(
@@ -260,20 +264,22 @@ public final class ActivityRecorder implements AutoCloseable {
         int step = heldStep;
         held = List.of();
         heldCount = 0;
-        return write(batch, step);
+        return write(batch, step, heldUnexplained);
     }
 
     /** Writes a new batch; false when the database was unreachable and the batch is held. */
     private synchronized boolean write(List<TokenUseEvent> batch) {
-        return write(batch, 0);
+        return write(batch, 0, 0);
     }
 
     /**
      * Writes {@code batch} from step {@code from} on: 0 last-used columns, 1 hourly counters, 2 recent
      * requests, 3 extensions. Each step is one repository call, committed or not as a whole, so a
-     * batch held at step n is written again from n: nothing counted twice.
+     * batch held at step n is written again from n: nothing counted twice. A failure that does not
+     * say the database is unreachable (a connection cut mid-statement may not) is retried too, but
+     * only {@value #UNEXPLAINED_RETRIES} times: a batch the database refuses for its content is dropped.
      */
-    private synchronized boolean write(List<TokenUseEvent> batch, int from) {
+    private synchronized boolean write(List<TokenUseEvent> batch, int from, int unexplained) {
         if (batch.isEmpty()) {
             return true;
         }
@@ -330,17 +336,20 @@ public final class ActivityRecorder implements AutoCloseable {
                 }
             }
             written.add(batch.size());
-        } catch (StoreException e) {
-            if (e.databaseUnreachable()) {
+        } catch (RuntimeException e) {
+            boolean unreachable = e instanceof StoreException store && store.databaseUnreachable();
+            if (unreachable || unexplained < UNEXPLAINED_RETRIES) {
                 held = List.copyOf(batch);
                 heldStep = step;
+                heldUnexplained = unreachable ? unexplained : unexplained + 1;
                 heldCount = batch.size();
-                LOG.warn("the database is unreachable; holding {} activity events until it answers", batch.size());
+                LOG.warn(
+                        "could not write {} activity events ({}); holding them to try again: {}",
+                        batch.size(),
+                        unreachable ? "the database is unreachable" : "attempt " + heldUnexplained,
+                        e.toString());
                 return false;
             }
-            dropped.add(batch.size());
-            LOG.warn("could not write {} activity events, dropped them: {}", batch.size(), e.toString());
-        } catch (RuntimeException e) {
             dropped.add(batch.size());
             LOG.warn("could not write {} activity events, dropped them: {}", batch.size(), e.toString());
         }

@@ -204,6 +204,18 @@ public final class PatgateServer implements AutoCloseable {
                 }
             });
             NodeRegistry nodes = new NodeRegistry(database.dataSource(), clock);
+            metrics.gauge(
+                    "patgate.activity.held",
+                    "Activity events held because the database could not be reached, written when it answers",
+                    () -> s.activity().held());
+            metrics.gauge(
+                    "patgate.database.unreachable.seconds",
+                    "Seconds since the node last reached its database while it cannot; 0 while it can",
+                    () -> watch.unreachable()
+                            ? Duration.between(watch.lastReached(), clock.instant())
+                                            .toMillis()
+                                    / 1000.0
+                            : 0);
             metrics.watchTokenCache(s.verifier());
             metrics.watchActivity(s.activity());
             SigningKeys signingKeys = new SigningKeys(

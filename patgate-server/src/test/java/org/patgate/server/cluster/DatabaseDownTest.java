@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,7 +109,13 @@ class DatabaseDownTest {
         String seenId = idOf("seen-before");
         assertThat(use(seen).status()).isEqualTo(200);
         long loaded = System.nanoTime();
-        node.server().activity().flush(); // the use before the cut is written
+        // The use before the cut is written (the event may be recorded just after the answer is sent).
+        long written = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (node.server().activity().written() < 1 && System.nanoTime() < written) {
+            node.server().activity().flush();
+            Thread.sleep(20);
+        }
+        assertThat(node.server().activity().written()).isEqualTo(1);
 
         proxy.cut();
         assertThat(node.server().heartbeat().beat())
@@ -146,6 +154,11 @@ class DatabaseDownTest {
         assertThat(degraded.status()).isEqualTo(503);
         assertThat(degraded.json().get("status").asText()).isEqualTo("DEGRADED");
         assertThat(degraded.json().get("reason").asText()).contains("cluster.databaseGrace");
+        String metrics = node.raw("GET", "/.patgate/metrics", Map.of(), null).body();
+        Matcher unreachable = Pattern.compile("(?m)^patgate_database_unreachable_seconds(?:\\{[^}]*})? (\\S+)$")
+                .matcher(metrics);
+        assertThat(unreachable.find()).as(metrics).isTrue();
+        assertThat(Double.parseDouble(unreachable.group(1))).isGreaterThan(GRACE.toSeconds());
 
         // The outage's activity is held, not dropped (the writer finds out when the pool gives up).
         node.server().activity().flush();
