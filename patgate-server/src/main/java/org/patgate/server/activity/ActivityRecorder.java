@@ -262,8 +262,7 @@ public final class ActivityRecorder implements AutoCloseable {
         }
         List<TokenUseEvent> batch = held;
         int step = heldStep;
-        held = List.of();
-        heldCount = 0;
+        held = List.of(); // heldCount stays until the batch is written or dropped: it is still waiting
         return write(batch, step, heldUnexplained);
     }
 
@@ -353,6 +352,7 @@ public final class ActivityRecorder implements AutoCloseable {
             dropped.add(batch.size());
             LOG.warn("could not write {} activity events, dropped them: {}", batch.size(), e.toString());
         }
+        heldCount = 0; // a new batch is written only while none is held
         pending.addAndGet(-batch.size());
         return true;
     }
