@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -68,10 +69,11 @@ public final class ActivityRecorder implements AutoCloseable {
     private boolean flushRequested; // guarded by wake
     // A batch the database was unreachable for and the step it stopped at (steps before it are
     // written), retried before anything new is taken. Guarded by this.
-    private List<TokenUseEvent> held = List.of();
-    private int heldStep;
-    private int heldUnexplained;
+    // (Both the writer and a caller's flush may hold a batch: they queue up here, oldest first.)
+    private final ArrayDeque<HeldBatch> held = new ArrayDeque<>();
     private volatile int heldCount;
+
+    private record HeldBatch(List<TokenUseEvent> events, int step, int unexplained) {}
 
     public ActivityRecorder(
             TokenRepository tokens,
@@ -257,18 +259,18 @@ public final class ActivityRecorder implements AutoCloseable {
 
     /** Writes the held batch, if any; false when the database is still unreachable. */
     private synchronized boolean writeHeld() {
-        if (held.isEmpty()) {
-            return true;
+        while (!held.isEmpty()) {
+            HeldBatch next = held.pollFirst();
+            if (!write(next.events(), next.step(), next.unexplained(), true)) {
+                return false; // put back in front by write
+            }
         }
-        List<TokenUseEvent> batch = held;
-        int step = heldStep;
-        held = List.of(); // heldCount stays until the batch is written or dropped: it is still waiting
-        return write(batch, step, heldUnexplained);
+        return true;
     }
 
     /** Writes a new batch; false when the database was unreachable and the batch is held. */
     private synchronized boolean write(List<TokenUseEvent> batch) {
-        return write(batch, 0, 0);
+        return write(batch, 0, 0, false);
     }
 
     /**
@@ -278,7 +280,7 @@ public final class ActivityRecorder implements AutoCloseable {
      * say the database is unreachable (a connection cut mid-statement may not) is retried too, but
      * only {@value #UNEXPLAINED_RETRIES} times: a batch the database refuses for its content is dropped.
      */
-    private synchronized boolean write(List<TokenUseEvent> batch, int from, int unexplained) {
+    private synchronized boolean write(List<TokenUseEvent> batch, int from, int unexplained, boolean retried) {
         if (batch.isEmpty()) {
             return true;
         }
@@ -338,21 +340,27 @@ public final class ActivityRecorder implements AutoCloseable {
         } catch (RuntimeException e) {
             boolean unreachable = e instanceof StoreException store && store.databaseUnreachable();
             if (unreachable || unexplained < UNEXPLAINED_RETRIES) {
-                held = List.copyOf(batch);
-                heldStep = step;
-                heldUnexplained = unreachable ? unexplained : unexplained + 1;
-                heldCount = batch.size();
+                int attempts = unreachable ? unexplained : unexplained + 1;
+                HeldBatch again = new HeldBatch(List.copyOf(batch), step, attempts);
+                if (retried) {
+                    held.addFirst(again); // still counted in heldCount
+                } else {
+                    held.addLast(again);
+                    heldCount += batch.size();
+                }
                 LOG.warn(
                         "could not write {} activity events ({}); holding them to try again: {}",
                         batch.size(),
-                        unreachable ? "the database is unreachable" : "attempt " + heldUnexplained,
+                        unreachable ? "the database is unreachable" : "attempt " + attempts,
                         e.toString());
                 return false;
             }
             dropped.add(batch.size());
             LOG.warn("could not write {} activity events, dropped them: {}", batch.size(), e.toString());
         }
-        heldCount = 0; // a new batch is written only while none is held
+        if (retried) {
+            heldCount -= batch.size();
+        }
         pending.addAndGet(-batch.size());
         return true;
     }
@@ -388,8 +396,9 @@ public final class ActivityRecorder implements AutoCloseable {
         flush();
         // Still unreachable at the stop: what is held or queued now is lost, and counted.
         synchronized (this) {
-            List<TokenUseEvent> left = new ArrayList<>(held);
-            held = List.of();
+            List<TokenUseEvent> left = new ArrayList<>();
+            held.forEach(batch -> left.addAll(batch.events()));
+            held.clear();
             heldCount = 0;
             queue.drainTo(left);
             if (!left.isEmpty()) {
