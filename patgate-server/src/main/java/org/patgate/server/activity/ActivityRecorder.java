@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.patgate.server.cluster.ClusterJob;
 import org.patgate.server.cluster.ClusterJobs;
 import org.patgate.server.store.ActivityRepository;
+import org.patgate.server.store.StoreException;
 import org.patgate.server.store.TokenRepository;
 import org.patgate.server.store.TokenRequestRecord;
 import org.patgate.server.store.TokenUse;
@@ -29,8 +31,12 @@ import org.slf4j.LoggerFactory;
  * Takes token-use events from the gateway without ever blocking it: {@link #record} only offers
  * to a bounded queue, and an event that does not fit is dropped and counted. One background thread
  * drains the queue every flush interval and writes in batches: the tokens' last-used columns,
- * their hourly request counters (kept for {@link #USAGE_RETENTION}, purged by one node of a cluster at a
- * time) and their recent requests. A failed batch is logged, counted as dropped, and the writer goes on.
+ * their hourly request counters (kept for {@link #USAGE_RETENTION}, purged by one node of a
+ * cluster at a time) and their recent requests. A
+ * failed batch is held and written again, from the step where it stopped: for as long as the database
+ * cannot be reached, else a few times before it is logged, counted as dropped, and the writer goes on.
+ * While a batch is held nothing new is taken, so the queue's bound is what an outage can hold, and
+ * what does not fit is dropped and counted.
  * {@link Extension}s write along on the same thread: the usage analytics counters ({@link #countUsage},
  * counted on the request thread into memory, written here) and the tokens' address history.
  * {@link #close} stops it within a bounded time after a last drain. Thread-safe.
@@ -39,6 +45,8 @@ public final class ActivityRecorder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ActivityRecorder.class);
     private static final int MAX_BATCH = 5_000;
+    /** Retries of a batch whose failure does not say the database is unreachable, before it is dropped. */
+    private static final int UNEXPLAINED_RETRIES = 3;
     /** How long hourly request counters are kept. */
     public static final Duration USAGE_RETENTION = Duration.ofDays(90);
 
@@ -63,6 +71,13 @@ public final class ActivityRecorder implements AutoCloseable {
     private volatile boolean running = true;
     private final Object wake = new Object();
     private boolean flushRequested; // guarded by wake
+    // A batch the database was unreachable for and the step it stopped at (steps before it are
+    // written), retried before anything new is taken. Guarded by this.
+    // (Both the writer and a caller's flush may hold a batch: they queue up here, oldest first.)
+    private final ArrayDeque<HeldBatch> held = new ArrayDeque<>();
+    private volatile int heldCount;
+
+    private record HeldBatch(List<TokenUseEvent> events, int step, int unexplained) {}
 
     public ActivityRecorder(
             TokenRepository tokens,
@@ -190,9 +205,14 @@ public final class ActivityRecorder implements AutoCloseable {
             flushRequested = true;
             wake.notifyAll();
         }
+        if (!writeHeld()) {
+            return; // the database is still unreachable: the events stay queued and held
+        }
         List<TokenUseEvent> batch = new ArrayList<>();
         while (queue.drainTo(batch, MAX_BATCH) > 0) {
-            write(batch);
+            if (!write(batch)) {
+                return;
+            }
             batch.clear();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -223,6 +243,10 @@ public final class ActivityRecorder implements AutoCloseable {
         List<TokenUseEvent> batch = new ArrayList<>();
         while (running) {
             try {
+                if (!writeHeld()) {
+                    awaitIntervalOrFlush(); // the database is away: try again next interval
+                    continue;
+                }
                 TokenUseEvent first = queue.poll(flushInterval.toMillis(), TimeUnit.MILLISECONDS);
                 if (first == null) {
                     drainExtensions(false);
@@ -232,11 +256,12 @@ public final class ActivityRecorder implements AutoCloseable {
                 // Let the interval's events gather so a few transactions carry all of them: under load
                 // the database sees one batch per interval, not one per burst.
                 awaitIntervalOrFlush();
+                boolean written;
                 do {
                     queue.drainTo(batch, MAX_BATCH - batch.size());
-                    write(batch);
+                    written = write(batch);
                     batch.clear();
-                } while (!queue.isEmpty());
+                } while (written && !queue.isEmpty());
                 drainExtensions(false);
             } catch (InterruptedException e) {
                 write(batch);
@@ -250,10 +275,34 @@ public final class ActivityRecorder implements AutoCloseable {
         }
     }
 
-    private synchronized void write(List<TokenUseEvent> batch) {
-        if (batch.isEmpty()) {
-            return;
+    /** Writes the held batch, if any; false when the database is still unreachable. */
+    private synchronized boolean writeHeld() {
+        while (!held.isEmpty()) {
+            HeldBatch next = held.pollFirst();
+            if (!write(next.events(), next.step(), next.unexplained(), true)) {
+                return false; // put back in front by write
+            }
         }
+        return true;
+    }
+
+    /** Writes a new batch; false when the database was unreachable and the batch is held. */
+    private synchronized boolean write(List<TokenUseEvent> batch) {
+        return write(batch, 0, 0, false);
+    }
+
+    /**
+     * Writes {@code batch} from step {@code from} on: 0 last-used columns, 1 hourly counters, 2 recent
+     * requests, 3 extensions. Each step is one repository call, committed or not as a whole, so a
+     * batch held at step n is written again from n: nothing counted twice. A failure that does not
+     * say the database is unreachable (a connection cut mid-statement may not) is retried too, but
+     * only {@value #UNEXPLAINED_RETRIES} times: a batch the database refuses for its content is dropped.
+     */
+    private synchronized boolean write(List<TokenUseEvent> batch, int from, int unexplained, boolean retried) {
+        if (batch.isEmpty()) {
+            return true;
+        }
+        int step = from;
         try {
             List<TokenUse> uses = new ArrayList<>(batch.size());
             List<TokenRequestRecord> requests = new ArrayList<>();
@@ -283,11 +332,20 @@ public final class ActivityRecorder implements AutoCloseable {
                 }
             }
             Collections.reverse(requests);
-            tokens.recordUses(uses);
-            usage.add(hourly);
-            expireOldUsage();
-            if (recentRequests > 0) {
-                activity.append(requests, recentRequests);
+            if (step == 0) {
+                tokens.recordUses(uses);
+                step = 1;
+            }
+            if (step == 1) {
+                usage.add(hourly);
+                step = 2;
+                expireOldUsage();
+            }
+            if (step == 2) {
+                if (recentRequests > 0) {
+                    activity.append(requests, recentRequests);
+                }
+                step = 3;
             }
             for (Extension extension : extensions) {
                 try {
@@ -298,11 +356,36 @@ public final class ActivityRecorder implements AutoCloseable {
             }
             written.add(batch.size());
         } catch (RuntimeException e) {
+            boolean unreachable = e instanceof StoreException store && store.databaseUnreachable();
+            if (unreachable || unexplained < UNEXPLAINED_RETRIES) {
+                int attempts = unreachable ? unexplained : unexplained + 1;
+                HeldBatch again = new HeldBatch(List.copyOf(batch), step, attempts);
+                if (retried) {
+                    held.addFirst(again); // still counted in heldCount
+                } else {
+                    held.addLast(again);
+                    heldCount += batch.size();
+                }
+                LOG.warn(
+                        "could not write {} activity events ({}); holding them to try again: {}",
+                        batch.size(),
+                        unreachable ? "the database is unreachable" : "attempt " + attempts,
+                        e.toString());
+                return false;
+            }
             dropped.add(batch.size());
             LOG.warn("could not write {} activity events, dropped them: {}", batch.size(), e.toString());
-        } finally {
-            pending.addAndGet(-batch.size());
         }
+        if (retried) {
+            heldCount -= batch.size();
+        }
+        pending.addAndGet(-batch.size());
+        return true;
+    }
+
+    /** Events held because the database was unreachable, to be written when it answers (not in {@link #queued}). */
+    public int held() {
+        return heldCount;
     }
 
     /**
@@ -338,5 +421,18 @@ public final class ActivityRecorder implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         flush();
+        // Still unreachable at the stop: what is held or queued now is lost, and counted.
+        synchronized (this) {
+            List<TokenUseEvent> left = new ArrayList<>();
+            held.forEach(batch -> left.addAll(batch.events()));
+            held.clear();
+            heldCount = 0;
+            queue.drainTo(left);
+            if (!left.isEmpty()) {
+                dropped.add(left.size());
+                pending.addAndGet(-left.size());
+                LOG.warn("stopping with the database unreachable: {} activity events were not written", left.size());
+            }
+        }
     }
 }

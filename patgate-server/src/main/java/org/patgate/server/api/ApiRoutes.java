@@ -32,7 +32,8 @@ public final class ApiRoutes {
             SelfResource self,
             RateLimitsResource rateLimits,
             UsageResource usage,
-            NotificationsResource notifications) {}
+            NotificationsResource notifications,
+            ClusterResource cluster) {}
 
     /** Every route of {@code /.patgate/api/v1}. */
     public static final ApiRoutes ALL = new ApiRoutes(List.of(
@@ -152,6 +153,7 @@ public final class ApiRoutes {
             route("PUT", "/settings", (r, x, p) -> r.settings().put(x, p)),
             route("DELETE", "/settings", (r, x, p) -> r.settings().reset(x, p)),
             route("GET", "/directory", (r, x, p) -> r.directory().status(x, p)),
+            route("GET", "/cluster", (r, x, p) -> r.cluster().list(x, p)),
             route("POST", "/directory/test", (r, x, p) -> r.directory().test(x, p)),
             route("GET", "/audit", (r, x, p) -> r.audit().search(x, p)),
             route("GET", "/audit.csv", (r, x, p) -> r.audit().export(x, p))));

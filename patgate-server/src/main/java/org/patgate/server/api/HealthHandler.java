@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -13,12 +14,17 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.patgate.server.activity.ActivityRecorder;
+import org.patgate.server.cluster.DatabaseWatch;
 import org.patgate.server.http.Json;
 import org.patgate.server.store.Database;
 
 /**
- * {@code GET /.patgate/health}: 200 {@code {"status":"UP",...}} when the server can serve, 503
- * {@code DOWN} when the database does not answer. No authentication, no secrets. Thread-safe.
+ * {@code GET /.patgate/health}: 200 {@code {"status":"UP",...}} when the server can serve; 503
+ * {@code DEGRADED} with a {@code reason} once the node has not reached its database for longer than
+ * {@code cluster.databaseGrace} (load balancers take it out; it still answers tokens it checked
+ * recently); 503 {@code DOWN} when the database is closed or, without a {@link DatabaseWatch}, does not
+ * answer. With a watch the answer never waits on the database: the heartbeat probes it. No
+ * authentication, no secrets. Thread-safe.
  */
 public final class HealthHandler extends Handler.Abstract {
 
@@ -30,6 +36,7 @@ public final class HealthHandler extends Handler.Abstract {
     private final LongSupplier passwordsOutside;
     private final Supplier<Map<String, Object>> limits;
     private final Supplier<Map<String, Object>> dataPlane;
+    private final DatabaseWatch watch;
 
     public HealthHandler(Database database, ActivityRecorder activity, String version) {
         this(database, activity, version, () -> 0, Map::of, () -> Map.of("engine", "jetty"));
@@ -47,6 +54,19 @@ public final class HealthHandler extends Handler.Abstract {
             LongSupplier passwordsOutside,
             Supplier<Map<String, Object>> limits,
             Supplier<Map<String, Object>> dataPlane) {
+        this(database, activity, version, passwordsOutside, limits, dataPlane, null);
+    }
+
+    /** As above; {@code watch} (or null) says whether and since when the database is unreachable. */
+    public HealthHandler(
+            Database database,
+            ActivityRecorder activity,
+            String version,
+            LongSupplier passwordsOutside,
+            Supplier<Map<String, Object>> limits,
+            Supplier<Map<String, Object>> dataPlane,
+            DatabaseWatch watch) {
+        this.watch = watch;
         this.dataPlane = dataPlane;
         this.database = database;
         this.activity = activity;
@@ -60,21 +80,38 @@ public final class HealthHandler extends Handler.Abstract {
         if (!PATH.equals(request.getHttpURI().getPath())) {
             return false;
         }
-        boolean databaseUp = databaseAnswers();
+        boolean databaseUp;
+        Optional<String> degraded = Optional.empty();
+        String status;
+        if (watch == null) {
+            databaseUp = databaseAnswers();
+            status = databaseUp ? "UP" : "DOWN";
+        } else if (database.isClosed()) {
+            databaseUp = false;
+            status = "DOWN";
+        } else {
+            databaseUp = !watch.unreachable();
+            degraded = watch.degradedReason();
+            // Within the grace an unreachable database leaves the node UP: it serves the tokens it knows.
+            status = degraded.isPresent() ? "DEGRADED" : "UP";
+        }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", databaseUp ? "UP" : "DOWN");
+        body.put("status", status);
+        degraded.ifPresent(reason -> body.put("reason", reason));
         body.put("version", version);
-        body.put(
-                "database",
-                Map.of(
-                        "status",
-                        databaseUp ? "UP" : "DOWN",
-                        "kind",
-                        database.kind().name().toLowerCase()));
+        Map<String, Object> databaseStats = new LinkedHashMap<>();
+        databaseStats.put("status", databaseUp ? "UP" : "DOWN");
+        databaseStats.put("kind", database.kind().name().toLowerCase());
+        if (watch != null) {
+            databaseStats.put("lastReached", watch.lastReached().toString());
+        }
+        body.put("database", databaseStats);
         Map<String, Object> activityStats = new LinkedHashMap<>();
         activityStats.put("queued", activity.queued());
         activityStats.put("written", activity.written());
         activityStats.put("dropped", activity.dropped());
+        // Held back while the database is unreachable, written when it answers.
+        activityStats.put("held", activity.held());
         // Usage analytics counts lost to the per-minute key bound or a failed write.
         activityStats.put("usageDropped", activity.usageDropped());
         body.put("activity", activityStats);
@@ -82,7 +119,7 @@ public final class HealthHandler extends Handler.Abstract {
         body.put("gateway", Map.of("passwordAuthOutsideRestPaths", passwordsOutside.getAsLong()));
         body.put("limits", limits.get());
         body.put("dataPlane", dataPlane.get());
-        response.setStatus(databaseUp ? 200 : 503);
+        response.setStatus(status.equals("UP") ? 200 : 503);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.write(true, ByteBuffer.wrap(Json.write(body)), callback);

@@ -11,6 +11,7 @@ import org.patgate.server.api.ApiDocsResource;
 import org.patgate.server.api.ApiHandler;
 import org.patgate.server.api.ApiRoutes;
 import org.patgate.server.api.AuditResource;
+import org.patgate.server.api.ClusterResource;
 import org.patgate.server.api.DirectoryResource;
 import org.patgate.server.api.NotificationsResource;
 import org.patgate.server.api.PermissionsResource;
@@ -24,6 +25,7 @@ import org.patgate.server.api.UsageResource;
 import org.patgate.server.api.UsersResource;
 import org.patgate.server.auth.ApiAuthenticator;
 import org.patgate.server.auth.UiSessions;
+import org.patgate.server.cluster.NodeRegistry;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.SettingType;
 import org.patgate.server.gateway.AccessDecider;
@@ -47,6 +49,7 @@ import org.patgate.server.token.TokenVerifier;
 import org.patgate.server.ui.UiHandler;
 import org.patgate.server.ui.internal.AdminPages;
 import org.patgate.server.ui.internal.AuditPages;
+import org.patgate.server.ui.internal.ClusterPages;
 import org.patgate.server.ui.internal.CreationLimits;
 import org.patgate.server.ui.internal.CurlExample;
 import org.patgate.server.ui.internal.LoginPages;
@@ -76,7 +79,8 @@ final class EdgeHandlers {
             Services s,
             ApiAuthenticator authenticator,
             ClientAddressResolver addresses,
-            Clock clock) {
+            Clock clock,
+            NodeRegistry nodes) {
         ApiRoutes.Resources resources = new ApiRoutes.Resources(
                 new TokensResource(
                         s.issuer(),
@@ -104,7 +108,8 @@ final class EdgeHandlers {
                 new SelfResource(s.verifier(), s.tokenQueries(), s.rateLimiter(), clock),
                 new RateLimitsResource(s.rateLimits(), s.users(), s.tokenQueries()),
                 new UsageResource(s.usageReport(), s.ipHistory()),
-                new NotificationsResource(s.notifications().targets()));
+                new NotificationsResource(s.notifications().targets()),
+                new ClusterResource(nodes));
         return new ApiHandler(
                 authenticator, ApiRoutes.ALL, resources, config.api().maxBodyBytes(), addresses);
     }
@@ -116,7 +121,8 @@ final class EdgeHandlers {
             UiSessions uiSessions,
             ApiAuthenticator authenticator,
             IpRangeSet trustedProxies,
-            Clock clock) {
+            Clock clock,
+            NodeRegistry nodes) {
         UpstreamLinkPages upstreamLinkPages = new UpstreamLinkPages(
                 s.upstreamLinks(),
                 UpstreamLinkPages.productName(config.upstream().product()),
@@ -147,7 +153,8 @@ final class EdgeHandlers {
                         new AuditPages(s.auditTrail()),
                         new NotificationPages(s.notifications().targets()),
                         clock,
-                        new UsagePages(s.usageReport())),
+                        new UsagePages(s.usageReport()),
+                        new ClusterPages(nodes)),
                 upstreamLinkPages);
     }
 

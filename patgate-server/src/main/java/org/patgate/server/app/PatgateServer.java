@@ -23,11 +23,15 @@ import org.patgate.core.token.TokenDigester;
 import org.patgate.core.token.TokenFormat;
 import org.patgate.server.activity.ActivityRecorder;
 import org.patgate.server.api.ApiHandler;
+import org.patgate.server.api.DatabaseAwayGuard;
 import org.patgate.server.api.HealthHandler;
 import org.patgate.server.auth.ApiAuthenticator;
 import org.patgate.server.auth.LoginThrottle;
 import org.patgate.server.auth.UiSessions;
 import org.patgate.server.cluster.ChangePropagation;
+import org.patgate.server.cluster.DatabaseWatch;
+import org.patgate.server.cluster.Heartbeat;
+import org.patgate.server.cluster.NodeRegistry;
 import org.patgate.server.config.CredentialKeySource;
 import org.patgate.server.config.IdentityConfig;
 import org.patgate.server.config.ListenConfig;
@@ -50,6 +54,7 @@ import org.patgate.server.metrics.NodeMetrics;
 import org.patgate.server.notify.Notifications;
 import org.patgate.server.settings.SettingsService;
 import org.patgate.server.store.Database;
+import org.patgate.server.store.StoreException;
 import org.patgate.server.token.TokenIssuer;
 import org.patgate.server.token.TokenVerifier;
 import org.patgate.server.ui.UiHandler;
@@ -82,6 +87,8 @@ public final class PatgateServer implements AutoCloseable {
     private final NodeMetrics metrics;
     private final Notifications notifications;
     private final ChangePropagation changes;
+    private final Heartbeat heartbeat;
+    private final DatabaseWatch databaseWatch;
 
     private PatgateServer(
             PatgateConfig config,
@@ -97,8 +104,12 @@ public final class PatgateServer implements AutoCloseable {
             Directories directories,
             NodeMetrics metrics,
             Notifications notifications,
-            ChangePropagation changes) {
+            ChangePropagation changes,
+            Heartbeat heartbeat,
+            DatabaseWatch databaseWatch) {
         this.changes = changes;
+        this.heartbeat = heartbeat;
+        this.databaseWatch = databaseWatch;
         this.metrics = metrics;
         this.notifications = notifications;
         this.settings = settings;
@@ -189,6 +200,27 @@ public final class PatgateServer implements AutoCloseable {
                     : null;
             services = Services.wire(config, database, clock, format, digester, random, credentials);
             Services s = services;
+            // Cluster: what this node knows about reaching the database (told by the heartbeat and by failed
+            // token loads); known tokens outlive a database outage by cluster.databaseGrace.
+            DatabaseWatch watch = new DatabaseWatch(clock, config.cluster().databaseGrace());
+            s.verifier().keepThroughOutages(config.cluster().databaseGrace(), watch::unreachable, failure -> {
+                if (failure instanceof StoreException store && store.databaseUnreachable()) {
+                    watch.failed(failure);
+                }
+            });
+            NodeRegistry nodes = new NodeRegistry(database.dataSource(), clock);
+            metrics.gauge(
+                    "patgate.activity.held",
+                    "Activity events held because the database could not be reached, written when it answers",
+                    () -> s.activity().held());
+            metrics.gauge(
+                    "patgate.database.unreachable.seconds",
+                    "Seconds since the node last reached its database while it cannot; 0 while it can",
+                    () -> watch.unreachable()
+                            ? Duration.between(watch.lastReached(), clock.instant())
+                                            .toMillis()
+                                    / 1000.0
+                            : 0);
             metrics.watchTokenCache(s.verifier());
             metrics.watchActivity(s.activity());
             metrics.watchClusterJobs(s.clusterJobs());
@@ -233,8 +265,8 @@ public final class PatgateServer implements AutoCloseable {
                 Duration lifetime = config.identity().nativeTokenLifetime();
                 authenticator.onPasswordSignIn((user, password) -> links.renewOnSignIn(user, password, lifetime));
             }
-            ApiHandler api = EdgeHandlers.api(config, s, authenticator, addresses, clock);
-            UiHandler ui = EdgeHandlers.ui(config, s, uiSessions, authenticator, trustedProxies, clock);
+            ApiHandler api = EdgeHandlers.api(config, s, authenticator, addresses, clock, nodes);
+            UiHandler ui = EdgeHandlers.ui(config, s, uiSessions, authenticator, trustedProxies, clock, nodes);
             PasswordsOutsideRestPaths passwordsOutside = new PasswordsOutsideRestPaths();
             ExchangeBudget exchanges = new ExchangeBudget(config.limits());
             // Netty's event loops never wait on the store: decisions that need it run on these threads.
@@ -268,8 +300,10 @@ public final class PatgateServer implements AutoCloseable {
                                     front.get() == null ? 0 : front.get().slowRequestBodiesCut()),
                             () -> front.get() == null
                                     ? Map.of("engine", "jetty")
-                                    : front.get().health()),
+                                    : front.get().health(),
+                            watch),
                     new MetricsHandler(metrics, config.metrics(), addresses),
+                    new DatabaseAwayGuard(watch::unreachable),
                     api,
                     ui);
             if (config.identity().mode() == IdentityConfig.Mode.JWT) {
@@ -306,6 +340,22 @@ public final class PatgateServer implements AutoCloseable {
                         config, gateway.gate(), check, exchanges, managementSocket, blocking, s.verifier()));
                 front.get().watch(metrics);
             }
+            // Registered once it serves, under its real port (0 in the configuration picks one).
+            int port = front.get() != null ? front.get().port() : connector.getLocalPort();
+            String nodeId = config.cluster().nodeId().isEmpty()
+                    ? Heartbeat.defaultNodeId(port)
+                    : config.cluster().nodeId();
+            Heartbeat heartbeat = Heartbeat.start(
+                    nodes.joinAs(nodeId),
+                    watch,
+                    clock,
+                    config.cluster().heartbeatInterval(),
+                    baseUri(config, port).toString(),
+                    Version.get(),
+                    () -> new Heartbeat.Stats(
+                            s.verifier().cachedTokens(),
+                            s.activity().queued() + s.activity().held(),
+                            s.activity().dropped()));
             PatgateServer server = new PatgateServer(
                     config,
                     database,
@@ -320,7 +370,9 @@ public final class PatgateServer implements AutoCloseable {
                     s.directory(),
                     metrics,
                     s.notifications(),
-                    changes);
+                    changes,
+                    heartbeat,
+                    watch);
             s.notifications().start();
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
             return server;
@@ -383,10 +435,24 @@ public final class PatgateServer implements AutoCloseable {
 
     /** Where this node answers, e.g. {@code http://127.0.0.1:8080} ({@code https} with {@code listen.tls}). */
     public URI baseUri() {
+        return baseUri(config, port());
+    }
+
+    private static URI baseUri(PatgateConfig config, int port) {
         String host = config.listen().host();
         String literal = host.contains(":") ? "[" + host + "]" : host;
         String scheme = config.listen().tls().enabled() ? "https" : "http";
-        return URI.create(scheme + "://" + literal + ":" + port());
+        return URI.create(scheme + "://" + literal + ":" + port);
+    }
+
+    /** This node's heartbeat: {@code beat()} records one now (tests and operators). */
+    public Heartbeat heartbeat() {
+        return heartbeat;
+    }
+
+    /** What this node knows about reaching its database. */
+    public DatabaseWatch databaseWatch() {
+        return databaseWatch;
     }
 
     public int port() {
@@ -442,6 +508,7 @@ public final class PatgateServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
         } finally {
+            heartbeat.close(); // removes this node from the cluster view while the database is open
             changes.close();
             notifications.close();
             settings.close();

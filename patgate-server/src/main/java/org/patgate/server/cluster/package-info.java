@@ -11,5 +11,10 @@
  *
  * <p>{@link org.patgate.server.cluster.ClusterJobs} runs each scheduled {@link org.patgate.server.cluster.ClusterJob}
  * on one node at a time.
+ *
+ * <p>The node registry and its heartbeat ({@link org.patgate.server.cluster.NodeRegistry}, {@link
+ * org.patgate.server.cluster.Heartbeat}) and what a node knows about reaching its database ({@link
+ * org.patgate.server.cluster.DatabaseWatch}), which the health answer, the token checks and the
+ * management API ask while the database is away.
  */
 package org.patgate.server.cluster;

@@ -36,7 +36,8 @@ public record PatgateConfig(
         DirectoryConfig directory,
         LimitsConfig limits,
         MetricsConfig metrics,
-        NotificationsConfig notifications) {
+        NotificationsConfig notifications,
+        ClusterConfig cluster) {
 
     /**
      * {@code trustedProxies}: the only top-level key; the others are declared by their sections' records.
@@ -76,6 +77,43 @@ public record PatgateConfig(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(notifications, "notifications");
+        Objects.requireNonNull(cluster, "cluster");
+    }
+
+    /** As the canonical constructor, with default {@code cluster.*}. */
+    public PatgateConfig(
+            ListenConfig listen,
+            UpstreamConfig upstream,
+            DatabaseConfig database,
+            RestConfig rest,
+            IdentityConfig identity,
+            List<String> trustedProxies,
+            BootstrapConfig bootstrap,
+            TokensConfig tokens,
+            AdminConfig admin,
+            ApiConfig api,
+            ActivityConfig activity,
+            DirectoryConfig directory,
+            LimitsConfig limits,
+            MetricsConfig metrics,
+            NotificationsConfig notifications) {
+        this(
+                listen,
+                upstream,
+                database,
+                rest,
+                identity,
+                trustedProxies,
+                bootstrap,
+                tokens,
+                admin,
+                api,
+                activity,
+                directory,
+                limits,
+                metrics,
+                notifications,
+                ClusterConfig.defaults());
     }
 
     /** As the canonical constructor, with default {@code metrics.*} and {@code notifications.*} (no mail). */

@@ -11,6 +11,7 @@ import org.patgate.server.error.InvalidRequestException;
 import org.patgate.server.error.NotFoundException;
 import org.patgate.server.error.TooManyRequestsException;
 import org.patgate.server.error.UnauthorizedException;
+import org.patgate.server.store.StoreException;
 import org.patgate.server.upstream.NativeTokenRejectedException;
 import org.patgate.server.upstream.UpstreamUnavailableException;
 
@@ -71,6 +72,8 @@ public final class Problems {
             // A native upstream token (or the password minting one) the product does not accept.
             case NativeTokenRejectedException r ->
                 known(Problem.of(400, "upstream-token-rejected", "Bad Request", r.getMessage()));
+            // The pool gave no connection in time or the connection broke: the database is away, not the request wrong.
+            case StoreException s when s.databaseUnreachable() -> databaseUnavailable();
             case UpstreamUnavailableException u ->
                 known(Problem.of(502, "upstream-unavailable", "Bad Gateway", u.getMessage()));
             case ForbiddenException f -> known(Problem.of(403, "forbidden", "Forbidden", f.getMessage()));
@@ -103,6 +106,18 @@ public final class Problems {
                         Map.of(),
                         false);
         };
+    }
+
+    /** 503 while the database cannot be reached, with a Retry-After: the request may succeed later. */
+    public static Answer databaseUnavailable() {
+        return new Answer(
+                Problem.of(
+                        503,
+                        "database-unavailable",
+                        "Service Unavailable",
+                        "the database cannot be reached right now; try again later (GET /.patgate/health shows since when)"),
+                Map.of(HttpHeader.RETRY_AFTER.asString(), "5"),
+                true);
     }
 
     private static Answer known(Problem problem) {

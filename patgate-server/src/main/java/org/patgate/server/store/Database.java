@@ -179,6 +179,11 @@ public final class Database implements AutoCloseable {
     }
 
     /** The pooled data source, for components that need raw JDBC (e.g. cluster notifications). */
+    /** Whether {@link #close} was called (the pool gives no more connections). */
+    public boolean isClosed() {
+        return dataSource.isClosed();
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.patgate.core.net.IpRangeSet;
@@ -61,6 +63,11 @@ public final class TokenVerifier {
     private final LongAdder cacheMisses = new LongAdder();
     // Told after every invalidation, e.g. to decide open WebSockets again at once.
     private final List<Runnable> invalidationListeners = new CopyOnWriteArrayList<>();
+    // Through a database outage (keepThroughOutages): whether the store is known to be away, and who
+    // hears of a failed load. Without it, a known token is never older than the TTL.
+    private volatile BooleanSupplier storeUnreachable = () -> false;
+    private volatile Consumer<RuntimeException> storeFailed = e -> {};
+    private volatile long keptNanos;
 
     /**
      * @param mayUseTokens whether a token's owner may use tokens now (enabled, holds use-tokens);
@@ -105,6 +112,7 @@ public final class TokenVerifier {
         this.clock = clock;
         this.ttlNanos = ttl.toNanos();
         this.negativeTtlNanos = negativeTtl.toNanos();
+        this.keptNanos = ttlNanos;
         this.known = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
                 .expireAfterWrite(ttl)
@@ -208,6 +216,18 @@ public final class TokenVerifier {
             long generation = hot.generation();
             try {
                 entry = known.getIfPresent(digest);
+                if (entry instanceof Entry.Known stale && System.nanoTime() - stale.loadedNanos() > ttlNanos) {
+                    // Older than the TTL: kept only for keepThroughOutages, and never past its grace (a
+                    // failed reload may have renewed the cache's own write time).
+                    if (System.nanoTime() - stale.loadedNanos() > keptNanos) {
+                        known.asMap().remove(digest, stale);
+                        entry = null;
+                    } else if (!mayLoad && !storeUnreachable.getAsBoolean()) {
+                        return null;
+                    } else {
+                        entry = reload(digest, stale);
+                    }
+                }
                 if (entry == null) {
                     entry = unknown.getIfPresent(digest);
                 }
@@ -217,6 +237,11 @@ public final class TokenVerifier {
                 if (entry == null && !mayLoad) {
                     return null; // counted by the pass that may load
                 }
+                if (entry == null && storeUnreachable.getAsBoolean()) {
+                    // Fail closed at once: a token never seen cannot be checked, and the pool would make
+                    // the request wait for a connection first.
+                    return new Verification.Refused(Reason.UNAVAILABLE);
+                }
                 if (entry == null) {
                     cacheMisses.increment();
                     // One loader per digest at a time; a thread that waited finds the negative entry.
@@ -224,6 +249,7 @@ public final class TokenVerifier {
                     entry = loaded != null ? loaded : unknown.getIfPresent(digest);
                 }
             } catch (RuntimeException e) {
+                storeFailed.accept(e);
                 LOG.warn("token lookup failed, refusing the request: {}", e.toString());
                 return new Verification.Refused(Reason.UNAVAILABLE);
             }
@@ -254,6 +280,55 @@ public final class TokenVerifier {
                         : new Verification.Refused(Reason.OWNER_DISABLED);
             }
         };
+    }
+
+    /**
+     * Keeps known tokens through a database outage: an entry older than the TTL is loaded again as
+     * before, but while the store is unreachable (or the load fails) the entry as last loaded keeps
+     * answering, up to {@code grace} past the TTL; then it goes and the token is refused as
+     * {@link Reason#UNAVAILABLE}. Expiry is still checked on every call, and an invalidation still drops
+     * the entry at once. Tokens not in memory are refused as UNAVAILABLE at once while the store is
+     * unreachable. Call once, before traffic.
+     *
+     * @param storeUnreachable whether the store is known to be away (cheap, called per request)
+     * @param storeFailed      told of every failed load, on the request thread; must return at once
+     */
+    public void keepThroughOutages(
+            Duration grace, BooleanSupplier storeUnreachable, Consumer<RuntimeException> storeFailed) {
+        this.storeUnreachable = storeUnreachable;
+        this.storeFailed = storeFailed;
+        Duration kept = Duration.ofNanos(ttlNanos).plus(grace);
+        this.keptNanos = kept.toNanos();
+        known.policy().expireAfterWrite().ifPresent(expiry -> expiry.setExpiresAfter(kept));
+    }
+
+    /**
+     * Loads a token again whose entry is older than the TTL; one loader per digest, the others find its
+     * result. The stale entry answers on while the store is unreachable or the load fails.
+     */
+    private Entry reload(TokenDigest digest, Entry.Known stale) {
+        if (storeUnreachable.getAsBoolean()) {
+            return stale;
+        }
+        Entry.Known current = known.asMap().computeIfPresent(digest, (key, present) -> {
+            if (present != stale) {
+                return present; // another thread reloaded (or an invalidation replaced) it meanwhile
+            }
+            cacheMisses.increment();
+            try {
+                return loadKnown(key);
+            } catch (RuntimeException e) {
+                storeFailed.accept(e);
+                LOG.warn("token reload failed, answering from memory: {}", e.toString());
+                return stale;
+            }
+        });
+        return current;
+    }
+
+    /** Known tokens held in memory now (an estimate); for the cluster view and metrics. */
+    public long cachedTokens() {
+        return known.estimatedSize();
     }
 
     /** Forgets what is cached for this digest, so the next request sees the store's state. */

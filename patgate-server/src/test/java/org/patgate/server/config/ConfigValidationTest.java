@@ -177,6 +177,20 @@ class ConfigValidationTest {
                 Arguments.of(
                         "metrics:\n  token: \"with a space in the value\"",
                         "metrics.token: must be visible ASCII characters without spaces"),
+                // cluster
+                Arguments.of(
+                        "cluster:\n  nodeId: \"node one\"",
+                        "cluster.nodeId: may only hold letters, digits, '-', '_', '.' and ':'"),
+                Arguments.of(
+                        "cluster:\n  nodeId: " + "n".repeat(201),
+                        "cluster.nodeId: must be at most 200 characters long"),
+                Arguments.of(
+                        "cluster:\n  heartbeatInterval: 500ms",
+                        "cluster.heartbeatInterval: must be between 1s and 10m"),
+                Arguments.of(
+                        "cluster:\n  heartbeatInterval: 1h", "cluster.heartbeatInterval: must be between 1s and 10m"),
+                Arguments.of("cluster:\n  databaseGrace: 0s", "cluster.databaseGrace: must be between 1s and 1h"),
+                Arguments.of("cluster:\n  databaseGrace: soon", "cluster.databaseGrace: must be a duration like"),
                 // document structure
                 Arguments.of("listen:\n  port: 1\n  port: 2", "not valid YAML: Duplicate field 'port'"),
                 Arguments.of("listen: &l\n  port: 1\nupstream: *l", "YAML aliases (*l) are not supported"),

@@ -11,6 +11,7 @@ import org.patgate.server.config.ActivityConfig;
 import org.patgate.server.config.AdminConfig;
 import org.patgate.server.config.ApiConfig;
 import org.patgate.server.config.BootstrapConfig;
+import org.patgate.server.config.ClusterConfig;
 import org.patgate.server.config.DatabaseConfig;
 import org.patgate.server.config.LimitsConfig;
 import org.patgate.server.config.ListenConfig;
@@ -84,7 +85,8 @@ public final class ConfigKeys {
                     ActivityConfig.KEYS,
                     LimitsConfig.KEYS,
                     MetricsConfig.KEYS,
-                    NotificationsConfig.KEYS)
+                    NotificationsConfig.KEYS,
+                    ClusterConfig.KEYS)
             .<Setting<?, ?>>flatMap(List::stream)
             .toList();
 
@@ -110,6 +112,7 @@ public final class ConfigKeys {
                     LimitsConfig.KEYS.stream().map(Key::of),
                     MetricsConfig.KEYS.stream().map(Key::of),
                     NotificationsConfig.KEYS.stream().map(Key::of),
+                    ClusterConfig.KEYS.stream().map(Key::of),
                     Stream.of(
                             scalar("directory.ldap.preset"),
                             list("directory.ldap.urls"),

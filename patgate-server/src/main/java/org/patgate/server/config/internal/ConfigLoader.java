@@ -21,6 +21,7 @@ import org.patgate.server.config.ActivityConfig;
 import org.patgate.server.config.AdminConfig;
 import org.patgate.server.config.ApiConfig;
 import org.patgate.server.config.BootstrapConfig;
+import org.patgate.server.config.ClusterConfig;
 import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.DatabaseConfig;
 import org.patgate.server.config.DirectoryConfig;
@@ -211,6 +212,7 @@ public final class ConfigLoader {
         LimitsConfig limits = record(problems, () -> LimitsConfig.from(declared));
         MetricsConfig metrics = record(problems, () -> MetricsConfig.from(declared));
         NotificationsConfig notifications = record(problems, () -> NotificationsConfig.from(declared));
+        ClusterConfig cluster = record(problems, () -> ClusterConfig.from(declared));
         if (!problems.isEmpty()) {
             return null;
         }
@@ -229,7 +231,8 @@ public final class ConfigLoader {
                 directory,
                 limits,
                 metrics,
-                notifications);
+                notifications,
+                cluster);
     }
 
     private static <T> T read(ConfigReader in, Setting<?, T> setting, UpstreamProduct product) {

@@ -12,6 +12,7 @@ import org.patgate.server.config.ActivityConfig;
 import org.patgate.server.config.AdminConfig;
 import org.patgate.server.config.ApiConfig;
 import org.patgate.server.config.BootstrapConfig;
+import org.patgate.server.config.ClusterConfig;
 import org.patgate.server.config.ConfigException;
 import org.patgate.server.config.DatabaseConfig;
 import org.patgate.server.config.LdapSettings;
@@ -67,6 +68,7 @@ public final class MaskedYaml {
         root.put("limits", declared(config.limits(), LimitsConfig.KEYS));
         root.put("metrics", declared(config.metrics(), MetricsConfig.KEYS));
         root.put("notifications", declared(config.notifications(), NotificationsConfig.KEYS));
+        root.put("cluster", declared(config.cluster(), ClusterConfig.KEYS));
         config.directory().ldap().ifPresent(ldap -> root.put("directory", section("ldap", ldap(ldap))));
         try {
             return YAML.writeValueAsString(root);

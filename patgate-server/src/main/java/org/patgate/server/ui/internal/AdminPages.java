@@ -14,7 +14,7 @@ import org.patgate.server.token.TokenApprovals;
 
 /**
  * The administrators' pages under {@code /.patgate/admin/}: token manager, approvals, users,
- * permissions &amp; policies, settings, the audit log and top consumers (usage). Every one answers 403 to non-admins,
+ * permissions &amp; policies, settings, the audit log, top consumers (usage), notifications and the cluster's nodes. Every one answers 403 to non-admins,
  * whatever the services would allow. Thread-safe.
  */
 public final class AdminPages {
@@ -30,6 +30,7 @@ public final class AdminPages {
     private final UserPages userPages;
     private final UsagePages usage;
     private final NotificationPages notifications;
+    private final ClusterPages cluster;
 
     public AdminPages(
             TokenApprovals approvals,
@@ -41,6 +42,22 @@ public final class AdminPages {
             NotificationPages notifications,
             Clock clock,
             UsagePages usage) {
+        this(approvals, tokenManager, userPages, permissions, settings, audit, notifications, clock, usage, null);
+    }
+
+    /** As above, with the cluster page ({@code cluster} null: no such page). */
+    public AdminPages(
+            TokenApprovals approvals,
+            TokenManagerPages tokenManager,
+            UserPages userPages,
+            PermissionPages permissions,
+            SettingsPages settings,
+            AuditPages audit,
+            NotificationPages notifications,
+            Clock clock,
+            UsagePages usage,
+            ClusterPages cluster) {
+        this.cluster = cluster;
         this.notifications = notifications;
         this.approvals = approvals;
         this.tokenManager = tokenManager;
@@ -79,6 +96,12 @@ public final class AdminPages {
             case "audit.csv" -> only(path.size() == 2 && !post, () -> audit.csv(exchange));
             case "usage" -> usage.handle(exchange);
             case "notifications" -> notifications.handle(exchange);
+            case "cluster" -> {
+                if (cluster == null) {
+                    throw new NotFoundException("no such page");
+                }
+                cluster.handle(exchange);
+            }
             default -> throw new NotFoundException("no such page");
         }
     }
