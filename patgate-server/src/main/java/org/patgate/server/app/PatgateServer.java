@@ -85,10 +85,10 @@ public final class PatgateServer implements AutoCloseable {
     private final SettingsService settings;
     private final Directories directories;
     private final NodeMetrics metrics;
-    private final Notifications notifications;
     private final ChangePropagation changes;
     private final Heartbeat heartbeat;
     private final DatabaseWatch databaseWatch;
+    private final Services services;
 
     private PatgateServer(
             PatgateConfig config,
@@ -103,15 +103,15 @@ public final class PatgateServer implements AutoCloseable {
             SettingsService settings,
             Directories directories,
             NodeMetrics metrics,
-            Notifications notifications,
             ChangePropagation changes,
             Heartbeat heartbeat,
-            DatabaseWatch databaseWatch) {
+            DatabaseWatch databaseWatch,
+            Services services) {
+        this.services = services;
         this.changes = changes;
         this.heartbeat = heartbeat;
         this.databaseWatch = databaseWatch;
         this.metrics = metrics;
-        this.notifications = notifications;
         this.settings = settings;
         this.activity = activity;
         this.directories = directories;
@@ -369,10 +369,10 @@ public final class PatgateServer implements AutoCloseable {
                     s.settings(),
                     s.directory(),
                     metrics,
-                    s.notifications(),
                     changes,
                     heartbeat,
-                    watch);
+                    watch,
+                    s);
             s.notifications().start();
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
             return server;
@@ -485,7 +485,7 @@ public final class PatgateServer implements AutoCloseable {
 
     /** Expiry reminders and notices: {@code runOnce()} and {@code deliverDue()} for tests and operators. */
     public Notifications notifications() {
-        return notifications;
+        return services.notifications();
     }
 
     /** How other nodes' changes reach this node (listening state, last change applied). */
@@ -510,10 +510,7 @@ public final class PatgateServer implements AutoCloseable {
         } finally {
             heartbeat.close(); // removes this node from the cluster view while the database is open
             changes.close();
-            notifications.close();
-            settings.close();
-            activity.close();
-            directories.close();
+            services.close(); // what runs in the background: shared limits, notices, activity, settings, directories
             database.close();
             metrics.close();
         }

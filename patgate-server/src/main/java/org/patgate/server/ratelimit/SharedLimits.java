@@ -57,6 +57,8 @@ public final class SharedLimits implements AutoCloseable {
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("patgate-rate-limit-sync").daemon(true).factory());
+        // The first sync now, before any request: the count of the others' requests starts at the node's start.
+        syncQuietly();
         long millis = interval.toMillis();
         scheduler.scheduleWithFixedDelay(this::syncQuietly, millis, millis, TimeUnit.MILLISECONDS);
     }
