@@ -80,134 +80,10 @@ public record PatgateConfig(
         Objects.requireNonNull(cluster, "cluster");
     }
 
-    /** As the canonical constructor, with default {@code cluster.*}. */
-    public PatgateConfig(
-            ListenConfig listen,
-            UpstreamConfig upstream,
-            DatabaseConfig database,
-            RestConfig rest,
-            IdentityConfig identity,
-            List<String> trustedProxies,
-            BootstrapConfig bootstrap,
-            TokensConfig tokens,
-            AdminConfig admin,
-            ApiConfig api,
-            ActivityConfig activity,
-            DirectoryConfig directory,
-            LimitsConfig limits,
-            MetricsConfig metrics,
-            NotificationsConfig notifications) {
-        this(
-                listen,
-                upstream,
-                database,
-                rest,
-                identity,
-                trustedProxies,
-                bootstrap,
-                tokens,
-                admin,
-                api,
-                activity,
-                directory,
-                limits,
-                metrics,
-                notifications,
-                ClusterConfig.defaults());
-    }
-
-    /** As the canonical constructor, with default {@code metrics.*} and {@code notifications.*} (no mail). */
-    public PatgateConfig(
-            ListenConfig listen,
-            UpstreamConfig upstream,
-            DatabaseConfig database,
-            RestConfig rest,
-            IdentityConfig identity,
-            List<String> trustedProxies,
-            BootstrapConfig bootstrap,
-            TokensConfig tokens,
-            AdminConfig admin,
-            ApiConfig api,
-            ActivityConfig activity,
-            DirectoryConfig directory,
-            LimitsConfig limits) {
-        this(
-                listen,
-                upstream,
-                database,
-                rest,
-                identity,
-                trustedProxies,
-                bootstrap,
-                tokens,
-                admin,
-                api,
-                activity,
-                directory,
-                limits,
-                MetricsConfig.defaults(),
-                NotificationsConfig.defaults());
-    }
-
-    /** As the canonical constructor, with default {@code limits.*}. */
-    public PatgateConfig(
-            ListenConfig listen,
-            UpstreamConfig upstream,
-            DatabaseConfig database,
-            RestConfig rest,
-            IdentityConfig identity,
-            List<String> trustedProxies,
-            BootstrapConfig bootstrap,
-            TokensConfig tokens,
-            AdminConfig admin,
-            ApiConfig api,
-            ActivityConfig activity,
-            DirectoryConfig directory) {
-        this(
-                listen,
-                upstream,
-                database,
-                rest,
-                identity,
-                trustedProxies,
-                bootstrap,
-                tokens,
-                admin,
-                api,
-                activity,
-                directory,
-                LimitsConfig.defaults());
-    }
-
-    /** As the canonical constructor, with local users only. */
-    public PatgateConfig(
-            ListenConfig listen,
-            UpstreamConfig upstream,
-            DatabaseConfig database,
-            RestConfig rest,
-            IdentityConfig identity,
-            List<String> trustedProxies,
-            BootstrapConfig bootstrap,
-            TokensConfig tokens,
-            AdminConfig admin,
-            ApiConfig api,
-            ActivityConfig activity) {
-        this(
-                listen,
-                upstream,
-                database,
-                rest,
-                identity,
-                trustedProxies,
-                bootstrap,
-                tokens,
-                admin,
-                api,
-                activity,
-                DirectoryConfig.localOnly());
-    }
-
-    /** As the canonical constructor, with default activity settings. */
+    /**
+     * As the canonical constructor, with the defaults of every section after {@code api}: activity,
+     * local users only, limits, metrics, notifications (no mail) and cluster.
+     */
     public PatgateConfig(
             ListenConfig listen,
             UpstreamConfig upstream,
@@ -230,7 +106,12 @@ public record PatgateConfig(
                 tokens,
                 admin,
                 api,
-                ActivityConfig.defaults());
+                ActivityConfig.defaults(),
+                DirectoryConfig.localOnly(),
+                LimitsConfig.defaults(),
+                MetricsConfig.defaults(),
+                NotificationsConfig.defaults(),
+                ClusterConfig.defaults());
     }
 
     /**
