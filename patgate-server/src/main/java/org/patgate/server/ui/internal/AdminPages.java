@@ -32,20 +32,7 @@ public final class AdminPages {
     private final NotificationPages notifications;
     private final ClusterPages cluster;
 
-    public AdminPages(
-            TokenApprovals approvals,
-            TokenManagerPages tokenManager,
-            UserPages userPages,
-            PermissionPages permissions,
-            SettingsPages settings,
-            AuditPages audit,
-            NotificationPages notifications,
-            Clock clock,
-            UsagePages usage) {
-        this(approvals, tokenManager, userPages, permissions, settings, audit, notifications, clock, usage, null);
-    }
-
-    /** As above, with the cluster page ({@code cluster} null: no such page). */
+    /** @param cluster the cluster page, or null for no such page */
     public AdminPages(
             TokenApprovals approvals,
             TokenManagerPages tokenManager,
