@@ -23,6 +23,7 @@ import org.patgate.server.audit.AuditLog;
 import org.patgate.server.audit.AuditTrail;
 import org.patgate.server.audit.SecretRedactor;
 import org.patgate.server.cluster.ClusterJobs;
+import org.patgate.server.cluster.Heartbeat;
 import org.patgate.server.cluster.LocalCaches;
 import org.patgate.server.config.PatgateConfig;
 import org.patgate.server.config.RestConfig;
@@ -45,7 +46,6 @@ import org.patgate.server.ratelimit.RateLimits;
 import org.patgate.server.ratelimit.SharedLimits;
 import org.patgate.server.settings.RestRules;
 import org.patgate.server.settings.SettingsService;
-import org.patgate.server.store.Change;
 import org.patgate.server.store.Database;
 import org.patgate.server.token.TokenApprovals;
 import org.patgate.server.token.TokenIssuer;
@@ -131,13 +131,12 @@ record Services(
             // A user's groups, state or rate limit changed: cached token checks of theirs (and, through the
             // listeners, identity JWTs) go at once.
             List<LongConsumer> ownerChangeListeners = new CopyOnWriteArrayList<>();
-            // RateLimits commits a limit on its own: the change is logged for the other nodes right after it.
-            LongConsumer limitChanged = ownerId -> {
-                database.changes().record(Change.Kind.OWNER, Long.toString(ownerId));
-                ownerChangeListeners.forEach(listener -> listener.accept(ownerId));
-            };
             RateLimits rateLimits = new RateLimits(
-                    database.rateLimits(), database.users(), policies, directory::groupsOf, audit, limitChanged);
+                    database,
+                    policies,
+                    directory::groupsOf,
+                    audit,
+                    ownerId -> ownerChangeListeners.forEach(listener -> listener.accept(ownerId)));
             TokenVerifier verifier = new TokenVerifier(
                     format,
                     digester,
@@ -338,16 +337,12 @@ record Services(
             return null;
         }
         // This process's run of this node: a restarted node counts anew, under a name of its own.
-        String node = localHostName() + "-" + java.util.HexFormat.of().toHexDigits(random.nextInt());
+        String host = Heartbeat.hostName();
+        String node = (host.isEmpty() ? "node" : host) + "-"
+                + java.util.HexFormat.of().toHexDigits(random.nextInt());
         SharedLimits shared = new SharedLimits(limiter, database.rateLimitTakes(), node, clock);
         shared.start(Duration.ofSeconds(1));
         return shared;
-    }
-
-    /** The host's name as the environment gives it (no name lookup at start), else {@code node}. */
-    private static String localHostName() {
-        String name = System.getenv("HOSTNAME");
-        return name == null || name.isBlank() ? "node" : name;
     }
 
     @Override

@@ -160,15 +160,7 @@ public final class Heartbeat implements AutoCloseable {
      * the life of the process.
      */
     public static String defaultNodeId(int port) {
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
-                host = null;
-            }
-        }
-        String cleaned = host == null ? "" : host.replaceAll("[^A-Za-z0-9._-]", "");
+        String cleaned = hostName();
         if (cleaned.isEmpty()) {
             byte[] random = new byte[4];
             new SecureRandom().nextBytes(random);
@@ -178,5 +170,21 @@ public final class Heartbeat implements AutoCloseable {
             cleaned = cleaned.substring(0, 180);
         }
         return cleaned + ":" + port;
+    }
+
+    /**
+     * This host's name, as the environment gives it ({@code HOSTNAME}) or else as the system resolves it,
+     * with only {@code [A-Za-z0-9._-]} kept; empty when there is no usable name.
+     */
+    public static String hostName() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = null;
+            }
+        }
+        return host == null ? "" : host.replaceAll("[^A-Za-z0-9._-]", "");
     }
 }

@@ -11,6 +11,8 @@ import org.patgate.server.policy.Policies;
 import org.patgate.server.policy.Policy;
 import org.patgate.server.policy.RateLimit;
 import org.patgate.server.principal.Principal;
+import org.patgate.server.store.Change;
+import org.patgate.server.store.Database;
 import org.patgate.server.store.GrantRepository;
 import org.patgate.server.store.RateLimitRecord;
 import org.patgate.server.store.RateLimitRepository;
@@ -35,20 +37,22 @@ public final class RateLimits {
     private final LongFunction<Set<String>> groupsOf;
     private final AuditLog audit;
     private final LongConsumer ownerChanged;
+    private final Database database;
 
     /**
      * @param groupsOf     a user's groups by user id
-     * @param ownerChanged told the owner's id after a user or token limit changed
+     * @param ownerChanged told the owner's id after a user or token limit changed (the change is logged for
+     *                     the other nodes in the transaction that makes it)
      */
     public RateLimits(
-            RateLimitRepository repository,
-            UserRepository users,
+            Database database,
             Policies policies,
             LongFunction<Set<String>> groupsOf,
             AuditLog audit,
             LongConsumer ownerChanged) {
-        this.repository = repository;
-        this.users = users;
+        this.database = database;
+        this.repository = database.rateLimits();
+        this.users = database.users();
         this.policies = policies;
         this.groupsOf = groupsOf;
         this.audit = audit;
@@ -78,6 +82,14 @@ public final class RateLimits {
         return repository.find(Subject.TOKEN, tokenId).map(RateLimits::limit).orElse(RateLimit.NONE);
     }
 
+    /** Stores the limit and logs the owner's change for the other nodes, in one transaction. */
+    private void put(Subject subject, String id, RateLimit limit, long ownerId) {
+        database.inTransaction("set a rate limit", () -> {
+            repository.put(subject, id, limit.isNone() ? null : record(limit));
+            database.changes().record(Change.Kind.OWNER, Long.toString(ownerId));
+        });
+    }
+
     /** The user's limit ({@link RateLimit#NONE} when they have none). */
     public RateLimit ofUser(long userId) {
         return repository
@@ -89,7 +101,7 @@ public final class RateLimits {
     /** Sets (or, with {@link RateLimit#NONE}, removes) a user's limit; admins only. */
     public void setUser(Principal actor, String sourceIp, UserRecord user, RateLimit limit) {
         actor.requireAdmin("set a user's rate limit");
-        repository.put(Subject.USER, Long.toString(user.id()), limit.isNone() ? null : record(limit));
+        put(Subject.USER, Long.toString(user.id()), limit, user.id());
         audit.success(actor.username(), "user.rate-limit", user.username(), sourceIp, limit.toString());
         ownerChanged.accept(user.id());
     }
@@ -100,7 +112,7 @@ public final class RateLimits {
      */
     public void setToken(Principal actor, String sourceIp, TokenRecord token, RateLimit limit) {
         requireAllowed(actor, token.ownerId(), token.ownerUsername(), limit);
-        repository.put(Subject.TOKEN, token.id(), limit.isNone() ? null : record(limit));
+        put(Subject.TOKEN, token.id(), limit, token.ownerId());
         audit.success(actor.username(), "token.rate-limit", token.id(), sourceIp, limit.toString());
         ownerChanged.accept(token.ownerId());
     }
