@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One thread holding one dedicated PostgreSQL connection (not from the pool) with {@code LISTEN
  * patgate_changes}: each notification is applied at once; when the connection breaks while the
- * database still answers, every cached answer is forgotten at once and then every {@link
- * #DISTRUST_PERIOD} until it listens again (the caches behave as if their TTL were that short),
+ * database still answers, every cached answer is forgotten every {@link #DISTRUST_PERIOD} until it
+ * listens again (the caches behave as if their TTL were that short),
  * reconnecting with backoff; once listening again it replays the change log before it counts as
  * connected. Also purges log rows older than the retention,
  * at most once an hour. Thread-safe: the state is read by other threads through volatiles.
@@ -156,7 +156,8 @@ public final class ChangeListener implements AutoCloseable {
                             DISTRUST_PERIOD.toSeconds());
                     reportedDown = true;
                 }
-                forgetIfOthersCanChange();
+                // No forgetting here: reconnecting (soon) replays what was missed, and a pooled connection
+                // that still answers at the start of an outage would empty the caches the outage needs.
                 backoff = waitDistrusting(backoff);
             } finally {
                 connection = null;
