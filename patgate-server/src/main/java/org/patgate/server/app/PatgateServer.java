@@ -245,7 +245,8 @@ public final class PatgateServer implements AutoCloseable {
                     config.database().username(),
                     config.database().password(),
                     s.localCaches(),
-                    clock);
+                    clock,
+                    s.clusterJobs());
 
             // Parsed once: the UI sessions, the API and the gateway believe the same proxies.
             IpRangeSet trustedProxies = IpRangeSet.of(config.trustedProxies());

@@ -237,7 +237,7 @@ record Services(
                 }
             });
             RateLimiter rateLimiter = new RateLimiter(clock, 100_000);
-            SharedLimits sharedLimits = sharedLimits(database, rateLimiter, clock, random);
+            SharedLimits sharedLimits = sharedLimits(database, rateLimiter, clock, random, clusterJobs);
             return new Services(
                     audit,
                     permissions,
@@ -332,7 +332,8 @@ record Services(
      * On PostgreSQL (where nodes may share the database), rate limits are shared with the other nodes
      * every second; on H2 there is one node and nothing to share.
      */
-    private static SharedLimits sharedLimits(Database database, RateLimiter limiter, Clock clock, SecureRandom random) {
+    private static SharedLimits sharedLimits(
+            Database database, RateLimiter limiter, Clock clock, SecureRandom random, ClusterJobs jobs) {
         if (database.kind() != Database.Kind.POSTGRESQL) {
             return null;
         }
@@ -340,7 +341,7 @@ record Services(
         String host = Heartbeat.hostName();
         String node = (host.isEmpty() ? "node" : host) + "-"
                 + java.util.HexFormat.of().toHexDigits(random.nextInt());
-        SharedLimits shared = new SharedLimits(limiter, database.rateLimitTakes(), node, clock);
+        SharedLimits shared = new SharedLimits(limiter, database.rateLimitTakes(), node, clock, jobs);
         shared.start(Duration.ofSeconds(1));
         return shared;
     }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * other nodes can commit changes this node would not hear of), this node forgets its cached token
  * checks every {@link #DISTRUST_PERIOD}; once it listens again it replays the change log (or, when
  * rows it needed were purged, forgets everything) before its caches count as trusted. Rows older
- * than {@link #RETENTION} are purged. On H2 (one node) nothing runs. Thread-safe.
+ * than {@link #RETENTION} are purged by one node at a time ({@link ClusterJob#CHANGE_LOG_PURGE}). On H2 (one node) nothing runs. Thread-safe.
  */
 public final class ChangePropagation implements AutoCloseable {
 
@@ -38,14 +38,27 @@ public final class ChangePropagation implements AutoCloseable {
         this.listener = listener;
     }
 
+    /** As {@link #start(Database, String, String, String, LocalCaches, Clock, ClusterJobs)} with jobs of its own. */
+    public static ChangePropagation start(
+            Database database, String jdbcUrl, String username, String password, LocalCaches caches, Clock clock) {
+        return start(database, jdbcUrl, username, password, caches, clock, ClusterJobs.on(database));
+    }
+
     /**
      * Starts listening when the database is PostgreSQL, waiting a little for the first {@code LISTEN}
      * (a node that cannot listen yet starts anyway, distrusting its caches until it can).
      *
      * @param jdbcUrl how to open the listening connection (the database's own URL, user and password)
+     * @param jobs keeps the purge of the change log to one node at a time
      */
     public static ChangePropagation start(
-            Database database, String jdbcUrl, String username, String password, LocalCaches caches, Clock clock) {
+            Database database,
+            String jdbcUrl,
+            String username,
+            String password,
+            LocalCaches caches,
+            Clock clock,
+            ClusterJobs jobs) {
         if (database.kind() != Database.Kind.POSTGRESQL) {
             return new ChangePropagation(null);
         }
@@ -72,7 +85,8 @@ public final class ChangePropagation implements AutoCloseable {
                     }
                 },
                 clock,
-                RETENTION);
+                RETENTION,
+                jobs);
         if (!listener.start(FIRST_LISTEN_WAIT)) {
             LOG.warn(
                     "not yet listening for other nodes' changes; cached token checks are kept at most {} s until then",

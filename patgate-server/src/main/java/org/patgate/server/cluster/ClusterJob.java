@@ -11,7 +11,11 @@ public enum ClusterJob {
     /** Deleting the tokens' hourly request counters older than their retention. */
     TOKEN_USAGE_PURGE(2, "token-usage-purge"),
     /** Deleting the usage analytics' minute and hour counters older than their retention. */
-    USAGE_COUNTER_PURGE(3, "usage-counter-purge");
+    USAGE_COUNTER_PURGE(3, "usage-counter-purge"),
+    /** Deleting the cluster's change log rows older than its retention. */
+    CHANGE_LOG_PURGE(4, "change-log-purge"),
+    /** Deleting the rate-limit counts shared between nodes that no node has added to for a day. */
+    RATE_LIMIT_TAKES_PURGE(5, "rate-limit-takes-purge");
 
     private final int key;
     private final String label;

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.patgate.server.cluster.ClusterJob;
+import org.patgate.server.cluster.ClusterJobs;
 import org.patgate.server.store.RateLimitTakeRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * last sync. So a limit holds across nodes within one sync interval: in that interval each node may
  * let through what its own buckets still allow, and the excess is paid back afterwards (a node goes
  * below empty by up to one full window). A failed sync is logged and tried again next time: what was
- * not added is added then. Thread-safe; one sync at a time.
+ * not added is added then. Rows no node added to for a day are purged every ten minutes by one node
+ * at a time ({@link ClusterJob#RATE_LIMIT_TAKES_PURGE}). Thread-safe; one sync at a time.
  */
 public final class SharedLimits implements AutoCloseable {
 
@@ -29,25 +32,38 @@ public final class SharedLimits implements AutoCloseable {
     /** The longest window: rows and debts older than this count for nothing any more. */
     private static final Duration LONGEST_WINDOW = Duration.ofDays(1);
 
+    private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
+
     private final RateLimiter limiter;
     private final RateLimitTakeRepository takes;
     private final String node;
     private final Clock clock;
+    private final ClusterJobs jobs;
     private final Map<String, Long> pending = new HashMap<>(); // guarded by this: not yet added
     private final Map<String, Seen> seen = new HashMap<>(); // guarded by this: per bucket and node
     private Instant lastRead; // guarded by this: the database's time of the last read
     private Instant firstRead; // guarded by this: the database's time of the first read, less the overlap
-    private Instant lastPurge = Instant.EPOCH; // guarded by this
+    private Instant nextPurge = Instant.MIN; // guarded by this: by this node's clock
     private ScheduledExecutorService scheduler;
 
     private record Seen(long taken, Instant at) {}
 
-    /** @param node this node's id, unique in the cluster */
+    /** Shared limits that purge as if this were the only node: for a component used alone. */
     public SharedLimits(RateLimiter limiter, RateLimitTakeRepository takes, String node, Clock clock) {
+        this(limiter, takes, node, clock, ClusterJobs.local());
+    }
+
+    /**
+     * @param node this node's id, unique in the cluster
+     * @param jobs keeps the purge of old rows to one node of the cluster at a time
+     */
+    public SharedLimits(
+            RateLimiter limiter, RateLimitTakeRepository takes, String node, Clock clock, ClusterJobs jobs) {
         this.limiter = limiter;
         this.takes = takes;
         this.node = node;
         this.clock = clock;
+        this.jobs = jobs;
     }
 
     /** Syncs every {@code interval} in the background until {@link #close}. */
@@ -93,9 +109,11 @@ public final class SharedLimits implements AutoCloseable {
         // Forgotten a day after the rows are purged, so a row is never seen anew while it keeps old counts.
         seen.values().removeIf(row -> row.at().isBefore(dayAgo.minus(LONGEST_WINDOW)));
         limiter.forgetOwedBefore(clock.millis() - LONGEST_WINDOW.toMillis());
-        if (changes.readAt().isAfter(lastPurge.plus(Duration.ofMinutes(10)))) {
-            takes.purge(dayAgo);
-            lastPurge = changes.readAt();
+        Instant now = clock.instant();
+        if (!now.isBefore(nextPurge)) {
+            nextPurge = now.plus(PURGE_EVERY);
+            // The cutoff is the database's time, the same for whichever node runs it.
+            jobs.runIfFree(ClusterJob.RATE_LIMIT_TAKES_PURGE, () -> takes.purge(dayAgo));
         }
     }
 

@@ -25,7 +25,8 @@ public final class ChangeRepository {
             SELECT seq, kind, subject, at FROM changes WHERE seq > ? ORDER BY seq FETCH FIRST ? ROWS ONLY""";
     private static final String LAST = "SELECT MAX(seq) FROM changes";
     private static final String FIRST = "SELECT MIN(seq) FROM changes";
-    private static final String PURGE = "DELETE FROM changes WHERE at < ?";
+    // The newest row stays whatever its age: see purgeBefore.
+    private static final String PURGE = "DELETE FROM changes WHERE at < ? AND seq < (SELECT MAX(seq) FROM changes)";
 
     private final Jdbc jdbc;
     private final Database.Kind databaseKind;
@@ -94,7 +95,11 @@ public final class ChangeRepository {
                 .orElse(OptionalLong.empty());
     }
 
-    /** Deletes changes logged before {@code cutoff}; returns how many. */
+    /**
+     * Deletes changes logged before {@code cutoff} except the newest, which stays so that {@link
+     * #firstSeq} still shows a node back from a long absence that rows it needed are gone; returns how
+     * many.
+     */
     public int purgeBefore(Instant cutoff) {
         return jdbc.update("purge old changes", PURGE, s -> Jdbc.setInstant(s, 1, cutoff));
     }

@@ -104,7 +104,8 @@ class ClusterJobsDocTest {
         String text = jobsSection + nodeKilled;
         List<String> classes = matches(text, "`([A-Z][A-Za-z0-9]*(?:Test|IT))`");
         List<String> methods = matches(text, "`([a-z][a-z0-9]*[A-Z][A-Za-z0-9]{20,})`");
-        assertThat(classes).contains("ClusterJobsTest", "ScheduleAcrossNodesTest", "NodeKilledIT");
+        assertThat(classes)
+                .contains("ClusterJobsTest", "ScheduleAcrossNodesTest", "PurgesAcrossNodesTest", "NodeKilledIT");
         assertThat(classes).allSatisfy(name -> assertThat(tests).contains("class " + name + " "));
         assertThat(methods).hasSizeGreaterThanOrEqualTo(3);
         assertThat(methods).allSatisfy(name -> assertThat(tests).contains("void " + name + "("));

@@ -5,11 +5,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.patgate.server.cluster.ClusterJob;
+import org.patgate.server.cluster.ClusterJobs;
 import org.patgate.server.store.Change;
 import org.patgate.server.store.ChangeRepository;
 import org.postgresql.PGConnection;
@@ -23,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * database still answers, every cached answer is forgotten every {@link #DISTRUST_PERIOD} until it
  * listens again (the caches behave as if their TTL were that short),
  * reconnecting with backoff; once listening again it replays the change log before it counts as
- * connected. Also purges log rows older than the retention,
- * at most once an hour. Thread-safe: the state is read by other threads through volatiles.
+ * connected. Also purges log rows older than the retention, at most once an hour by its clock, as the
+ * cluster job {@link ClusterJob#CHANGE_LOG_PURGE} (one node at a time). Thread-safe: the state is read by other threads through volatiles.
  */
 public final class ChangeListener implements AutoCloseable {
 
@@ -42,7 +45,7 @@ public final class ChangeListener implements AutoCloseable {
 
     private static final int POLL_MILLIS = 500;
     private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final long PURGE_EVERY_NANOS = TimeUnit.HOURS.toNanos(1);
+    private static final Duration PURGE_EVERY = Duration.ofHours(1);
     private static final long MIN_BACKOFF_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
     private static final int REPLAY_BATCH = 1000;
@@ -65,6 +68,7 @@ public final class ChangeListener implements AutoCloseable {
     private final Target target;
     private final Clock clock;
     private final Duration retention;
+    private final ClusterJobs jobs;
     private final Thread thread;
     private final CountDownLatch firstListen = new CountDownLatch(1);
     private final AtomicLong applied = new AtomicLong();
@@ -75,16 +79,28 @@ public final class ChangeListener implements AutoCloseable {
     private volatile long lastSeq = -1; // -1: not known yet
     private volatile int backendPid;
     private volatile Connection connection;
-    private long lastPurgeNanos;
-    private boolean purgedOnce;
+    private Instant nextPurge = Instant.MIN; // read and written by the listening thread only
 
+    /** A listener that purges the log as if it were the only node: for a listener used alone. */
     public ChangeListener(
             ConnectionSource connections, ChangeRepository log, Target target, Clock clock, Duration retention) {
+        this(connections, log, target, clock, retention, ClusterJobs.local());
+    }
+
+    /** @param jobs keeps the purge of old log rows to one node of the cluster at a time */
+    public ChangeListener(
+            ConnectionSource connections,
+            ChangeRepository log,
+            Target target,
+            Clock clock,
+            Duration retention,
+            ClusterJobs jobs) {
         this.connections = connections;
         this.log = log;
         this.target = target;
         this.clock = clock;
         this.retention = retention;
+        this.jobs = jobs;
         this.thread = Thread.ofPlatform().daemon().name("patgate-changes").unstarted(this::run);
     }
 
@@ -304,18 +320,24 @@ public final class ChangeListener implements AutoCloseable {
         return Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
     }
 
+    /**
+     * Deletes rows older than the retention, but never the newest row: it keeps {@link
+     * ChangeRepository#firstSeq} meaningful, so a node back after a longer absence still sees that rows
+     * it needed are gone (and forgets everything) instead of reading an empty log as complete.
+     */
     private void maybePurge() {
-        long now = System.nanoTime();
-        if (purgedOnce && now - lastPurgeNanos < PURGE_EVERY_NANOS) {
+        Instant now = clock.instant();
+        if (now.isBefore(nextPurge)) {
             return;
         }
-        purgedOnce = true;
-        lastPurgeNanos = now;
+        nextPurge = now.plus(PURGE_EVERY);
         try {
-            int purged = log.purgeBefore(clock.instant().minus(retention));
-            if (purged > 0) {
-                LOG.info("purged {} changes older than {}", purged, retention);
-            }
+            jobs.runIfFree(ClusterJob.CHANGE_LOG_PURGE, () -> {
+                int purged = log.purgeBefore(now.minus(retention));
+                if (purged > 0) {
+                    LOG.info("purged {} changes older than {}", purged, retention);
+                }
+            });
         } catch (RuntimeException e) {
             LOG.warn("purging old changes failed: {}", e.toString());
         }
