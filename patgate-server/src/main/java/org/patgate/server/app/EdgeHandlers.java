@@ -2,6 +2,7 @@ package org.patgate.server.app;
 
 import java.time.Clock;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.eclipse.jetty.server.Handler;
 import org.patgate.core.net.IpRangeSet;
@@ -122,7 +123,8 @@ final class EdgeHandlers {
             ApiAuthenticator authenticator,
             IpRangeSet trustedProxies,
             Clock clock,
-            NodeRegistry nodes) {
+            NodeRegistry nodes,
+            BooleanSupplier databaseUnreachable) {
         UpstreamLinkPages upstreamLinkPages = new UpstreamLinkPages(
                 s.upstreamLinks(),
                 UpstreamLinkPages.productName(config.upstream().product()),
@@ -155,7 +157,8 @@ final class EdgeHandlers {
                         clock,
                         new UsagePages(s.usageReport()),
                         new ClusterPages(nodes)),
-                upstreamLinkPages);
+                upstreamLinkPages,
+                databaseUnreachable);
     }
 
     /** The gateway's decisions and what they need, shared by the Jetty and the Netty data plane. */

@@ -267,7 +267,8 @@ public final class PatgateServer implements AutoCloseable {
                 authenticator.onPasswordSignIn((user, password) -> links.renewOnSignIn(user, password, lifetime));
             }
             ApiHandler api = EdgeHandlers.api(config, s, authenticator, addresses, clock, nodes);
-            UiHandler ui = EdgeHandlers.ui(config, s, uiSessions, authenticator, trustedProxies, clock, nodes);
+            UiHandler ui = EdgeHandlers.ui(
+                    config, s, uiSessions, authenticator, trustedProxies, clock, nodes, watch::unreachable);
             PasswordsOutsideRestPaths passwordsOutside = new PasswordsOutsideRestPaths();
             ExchangeBudget exchanges = new ExchangeBudget(config.limits());
             // Netty's event loops never wait on the store: decisions that need it run on these threads.

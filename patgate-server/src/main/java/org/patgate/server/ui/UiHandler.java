@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -32,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * The web UI under {@code /.patgate/}: sign-in, the user's tokens, the admin pages and static
  * assets. Takes only its own routes and leaves the rest of the namespace (API, health, check) to
  * other handlers. Every answer carries a strict Content-Security-Policy; every POST needs the
- * session's CSRF token (form field or header), except sign-in, which has its own. Thread-safe.
+ * session's CSRF token (form field or header), except sign-in, which has its own. While the node
+ * knows its database is unreachable, every page (not the static assets) answers at once with 503, a
+ * {@code Retry-After} and a page saying so, before looking up the session (which needs the
+ * database); an htmx request gets only the alert, for the page's banner. Thread-safe.
  */
 public final class UiHandler extends Handler.Abstract {
 
@@ -54,6 +58,7 @@ public final class UiHandler extends Handler.Abstract {
     private final TokenPages tokens;
     private final AdminPages admin;
     private final UpstreamLinkPages links;
+    private final BooleanSupplier databaseUnreachable;
 
     /**
      * @param trustedProxies whose {@code X-Forwarded-For} is believed for the caller's address
@@ -61,6 +66,7 @@ public final class UiHandler extends Handler.Abstract {
      * @param tokens         the signed-in user's tokens
      * @param admin          the administration pages
      * @param links          the user's link to the upstream product (pages absent unless that identity mode)
+     * @param databaseUnreachable whether the node knows its database cannot be reached right now
      */
     public UiHandler(
             UiSessions sessions,
@@ -68,7 +74,8 @@ public final class UiHandler extends Handler.Abstract {
             LoginPages login,
             TokenPages tokens,
             AdminPages admin,
-            UpstreamLinkPages links) {
+            UpstreamLinkPages links,
+            BooleanSupplier databaseUnreachable) {
         this.sessions = sessions;
         this.addresses = new ClientAddressResolver(trustedProxies);
         this.assets = new StaticAssets(
@@ -79,6 +86,7 @@ public final class UiHandler extends Handler.Abstract {
         this.tokens = tokens;
         this.admin = admin;
         this.links = links;
+        this.databaseUnreachable = databaseUnreachable;
     }
 
     /** The names under {@code /.patgate/static/} this handler serves. */
@@ -100,9 +108,19 @@ public final class UiHandler extends Handler.Abstract {
         String sourceIp = addresses
                 .resolve(request.getConnectionMetaData().getRemoteSocketAddress(), request.getHeaders())
                 .getHostAddress();
-        UiSessions.Authenticated auth = segments.getFirst().equals("static")
-                ? null
-                : sessions.find(request).orElse(null);
+        boolean page = !segments.getFirst().equals("static");
+        UiSessions.Authenticated auth = null;
+        try {
+            if (page && databaseUnreachable.getAsBoolean()) {
+                // Answered before the session is looked up: that would wait for a connection that will not come.
+                databaseAway(anonymous(request, response, callback, segments, sourceIp));
+                return true;
+            }
+            auth = page ? sessions.find(request).orElse(null) : null;
+        } catch (RuntimeException e) {
+            fail(anonymous(request, response, callback, segments, sourceIp), e);
+            return true;
+        }
         UiExchange exchange =
                 new UiExchange(request, response, callback, templates, assets.paths(), segments, sourceIp, auth, links);
         try {
@@ -111,6 +129,36 @@ public final class UiHandler extends Handler.Abstract {
             fail(exchange, e);
         }
         return true;
+    }
+
+    private UiExchange anonymous(
+            Request request, Response response, Callback callback, List<String> segments, String sourceIp) {
+        return new UiExchange(request, response, callback, templates, assets.paths(), segments, sourceIp, null, links);
+    }
+
+    /**
+     * 503 with {@code Retry-After}: the page, or for htmx the alert alone with the headers that put it
+     * in the page's banner ({@code #ui-alert}; app.js swaps it there although the status is an error).
+     */
+    private static void databaseAway(UiExchange exchange) {
+        HttpFields.Mutable headers = exchange.response().getHeaders();
+        Problems.databaseUnavailable().headers().forEach(headers::put);
+        if (exchange.htmx()) {
+            headers.put("HX-Retarget", "#ui-alert");
+            headers.put("HX-Reswap", "innerHTML");
+            exchange.html(503, "database_away_alert.jte", Map.of());
+            return;
+        }
+        String path = exchange.request().getHttpURI().getPathQuery();
+        exchange.html(
+                503,
+                "database_away.jte",
+                Map.of(
+                        "shell",
+                        exchange.shell("Database unreachable", ""),
+                        // After a refused form, trying again means reloading the form, not repeating the POST.
+                        "retry",
+                        exchange.method().equals("GET") ? path : TokenPages.PATH));
     }
 
     private void route(UiExchange exchange) {
@@ -241,6 +289,11 @@ public final class UiHandler extends Handler.Abstract {
 
     private void fail(UiExchange exchange, RuntimeException e) {
         Problems.Answer answer = Problems.answer(e);
+        if (answer.slug().equals("database-unavailable")) {
+            // The database went away before the node knew: the same answer as when it knows.
+            databaseAway(exchange);
+            return;
+        }
         if (!answer.expected()) {
             LOG.error(
                     "UI request {} {} failed",

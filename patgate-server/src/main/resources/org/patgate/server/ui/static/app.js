@@ -13,6 +13,17 @@
     }
   });
 
+  // htmx leaves error answers unswapped; the node's "database unreachable" answer is a small alert
+  // meant for the page's banner (#ui-alert), so it is shown there instead of nothing happening.
+  document.addEventListener('htmx:beforeSwap', function (event) {
+    var banner = document.getElementById('ui-alert');
+    if (event.detail.xhr.status === 503 && banner && event.detail.xhr.getResponseHeader('HX-Retarget') === '#ui-alert') {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+      event.detail.target = banner;
+    }
+  });
+
   function announce(message) {
     var status = document.getElementById('copy-status');
     if (status) {
