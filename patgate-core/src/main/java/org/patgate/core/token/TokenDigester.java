@@ -1,5 +1,6 @@
 package org.patgate.core.token;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -79,6 +80,22 @@ public final class TokenDigester {
             worker.mac.reset();
             Arrays.fill(worker.scratch, (byte) 0);
             release(worker);
+        }
+    }
+
+    /**
+     * A key of {@code length} bytes for one {@code purpose}, derived from the pepper with HKDF-SHA256
+     * (no salt, the purpose's UTF-8 bytes as info): the same on every node with the same pepper,
+     * different for every purpose, and telling nothing about the pepper or the token digests. Name
+     * the purpose with a version ("patgate webhook secret encryption v1") so it can change later.
+     */
+    public byte[] deriveKey(String purpose, int length) {
+        Objects.requireNonNull(purpose, "purpose");
+        byte[] pepper = key.getEncoded(); // a copy
+        try {
+            return KeyDerivation.hkdfSha256(pepper, null, purpose.getBytes(StandardCharsets.UTF_8), length);
+        } finally {
+            Arrays.fill(pepper, (byte) 0);
         }
     }
 

@@ -37,6 +37,7 @@ import org.patgate.server.directory.ldap.LdapDirectory;
 import org.patgate.server.gateway.PasswordExemptions;
 import org.patgate.server.notify.NotificationTargets;
 import org.patgate.server.notify.Notifications;
+import org.patgate.server.notify.WebhookSecrets;
 import org.patgate.server.permission.PermissionService;
 import org.patgate.server.permission.Permissions;
 import org.patgate.server.policy.Policies;
@@ -221,7 +222,7 @@ record Services(
                     policies,
                     directory::groupsOf,
                     revocation,
-                    new NotificationTargets(database, audit),
+                    notificationTargets(database, audit, digester, random),
                     clock,
                     config.admin().group(),
                     clusterJobs);
@@ -326,6 +327,15 @@ record Services(
                         Duration.ofSeconds(30)),
                 IpRangeSet.of(rest.allowedIps()),
                 Set.copyOf(rest.sessionCookies()));
+    }
+
+    /** The targets, with the webhook secrets an earlier version stored in plain encrypted now. */
+    private static NotificationTargets notificationTargets(
+            Database database, AuditLog audit, TokenDigester digester, SecureRandom random) {
+        NotificationTargets targets =
+                new NotificationTargets(database, audit, WebhookSecrets.derivedFrom(digester, random));
+        targets.encryptPlainSecrets();
+        return targets;
     }
 
     /**

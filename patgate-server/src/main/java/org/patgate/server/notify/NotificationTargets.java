@@ -15,11 +15,13 @@ import org.patgate.server.store.DeliveryRecord;
 import org.patgate.server.store.NotificationTargetRecord;
 import org.patgate.server.store.Page;
 import org.patgate.server.store.PageRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What administrators set and read about notifications: each group's target (mail address and/or
  * webhook; {@code "*"} = everyone), audited without the webhook secret, and the delivery log.
- * Thread-safe.
+ * Webhook secrets are stored encrypted ({@link WebhookSecrets}). Thread-safe.
  */
 public final class NotificationTargets {
 
@@ -32,12 +34,54 @@ public final class NotificationTargets {
     /** A target as shown: the secret only as whether one is set. */
     public record View(String email, String webhookUrl, boolean webhookSecretSet) {}
 
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationTargets.class);
+
     private final Database database;
     private final AuditLog audit;
+    private final WebhookSecrets secrets;
 
-    public NotificationTargets(Database database, AuditLog audit) {
+    public NotificationTargets(Database database, AuditLog audit, WebhookSecrets secrets) {
         this.database = database;
         this.audit = audit;
+        this.secrets = secrets;
+    }
+
+    /** How the webhook secrets are stored. */
+    WebhookSecrets secrets() {
+        return secrets;
+    }
+
+    /**
+     * Once at start: encrypts the webhook secrets an earlier version stored in plain (each only while
+     * it is unchanged, so a secret another node sets meanwhile is never overwritten), and checks that
+     * the encrypted ones decrypt with this node's pepper, logging an error naming each target that
+     * does not (its webhooks then fail with that reason in the delivery log, and are retried).
+     * Answers how many were encrypted.
+     */
+    public int encryptPlainSecrets() {
+        int encrypted = 0;
+        for (NotificationTargetRecord target : database.notifications().targets()) {
+            String stored = target.webhookSecret();
+            if (stored == null) {
+                continue;
+            }
+            if (!WebhookSecrets.encrypted(stored)) {
+                String sealed = secrets.encrypt(target.groupKey(), stored);
+                if (database.notifications().encryptWebhookSecret(target.groupKey(), stored, sealed)) {
+                    encrypted++;
+                }
+                continue;
+            }
+            try {
+                secrets.decrypt(target.groupKey(), stored);
+            } catch (WebhookSecrets.WebhookSecretException e) {
+                LOG.error("{}", e.getMessage());
+            }
+        }
+        if (encrypted > 0) {
+            LOG.info("encrypted {} webhook secret(s) stored in plain by an earlier version", encrypted);
+        }
+        return encrypted;
     }
 
     /** Group key ({@code "*"} for everyone) to its target. */
@@ -65,17 +109,19 @@ public final class NotificationTargets {
     public View put(Principal actor, String sourceIp, String group, NotificationTarget target) {
         actor.requireAdmin("read or change notification targets");
         requireGroupName(group);
-        String secret = target.webhookSecret();
-        if (target.webhookUrl() != null && secret == null) {
-            secret = database.notifications()
+        String stored = target.webhookSecret() == null ? null : secrets.encrypt(key(group), target.webhookSecret());
+        if (target.webhookUrl() != null && stored == null) {
+            // Kept as stored when encrypted (bound to this group's key); one stored in plain is encrypted now.
+            stored = database.notifications()
                     .target(key(group))
                     .map(NotificationTargetRecord::webhookSecret)
+                    .map(kept -> WebhookSecrets.encrypted(kept) ? kept : secrets.encrypt(key(group), kept))
                     .orElseThrow(() -> new InvalidRequestException(
                             "webhookSecret: required with a webhookUrl (16 to 255 characters the receiver also knows)",
                             Map.of("webhookSecret", "required with webhookUrl")));
         }
         NotificationTargetRecord record = new NotificationTargetRecord(
-                key(group), target.email(), target.webhookUrl(), target.webhookUrl() == null ? null : secret);
+                key(group), target.email(), target.webhookUrl(), target.webhookUrl() == null ? null : stored);
         database.inTransaction("set the notification target of " + shown(group), () -> {
             database.notifications().putTarget(record);
             audit.success(

@@ -104,6 +104,7 @@ public final class Notifications implements AutoCloseable {
                 database.notifications(),
                 config.mailEnabled() ? new MailSender(config, clock) : null,
                 webhooks,
+                targets.secrets(),
                 clock,
                 config.retryBackoff(),
                 config.maxAttempts(),

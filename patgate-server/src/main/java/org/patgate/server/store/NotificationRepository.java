@@ -15,12 +15,19 @@ import org.patgate.server.store.internal.Jdbc;
  */
 public final class NotificationRepository {
 
-    private static final String TARGET_COLUMNS = "group_key, email, webhook_url, webhook_secret";
+    // The secret as stored: encrypted in webhook_secret_encrypted (V17); in plain in webhook_secret from
+    // an earlier version until it is encrypted.
+    private static final String TARGET_COLUMNS =
+            "group_key, email, webhook_url, COALESCE(webhook_secret_encrypted, webhook_secret) AS webhook_secret";
     private static final String TARGETS = "SELECT " + TARGET_COLUMNS + " FROM notification_targets ORDER BY group_key";
     private static final String TARGET = "SELECT " + TARGET_COLUMNS + " FROM notification_targets WHERE group_key = ?";
     private static final String DELETE_TARGET = "DELETE FROM notification_targets WHERE group_key = ?";
-    private static final String INSERT_TARGET =
-            "INSERT INTO notification_targets (" + TARGET_COLUMNS + ") VALUES (?, ?, ?, ?)";
+    private static final String ENCRYPT_SECRET = """
+            UPDATE notification_targets SET webhook_secret_encrypted = ?, webhook_secret = NULL
+            WHERE group_key = ? AND webhook_secret = ? AND webhook_secret_encrypted IS NULL""";
+    private static final String INSERT_TARGET = """
+            INSERT INTO notification_targets (group_key, email, webhook_url, webhook_secret_encrypted)
+            VALUES (?, ?, ?, ?)""";
 
     private static final String DELIVERY_COLUMNS = """
             id, event, token_id, channel, recipient, group_key, subject, payload, status, attempts, next_attempt_at,
@@ -64,7 +71,7 @@ public final class NotificationRepository {
                 NotificationRepository::target);
     }
 
-    /** Sets a group's target, replacing any previous one. */
+    /** Sets a group's target, replacing any previous one; its webhook secret as the caller encrypted it. */
     public void putTarget(NotificationTargetRecord target) {
         jdbc.inTransaction("set the notification target of '" + target.groupKey() + "'", connection -> {
             Jdbc.update(connection, DELETE_TARGET, s -> s.setString(1, target.groupKey()));
@@ -76,6 +83,20 @@ public final class NotificationRepository {
             });
             return null;
         });
+    }
+
+    /**
+     * Puts {@code encrypted} in place of the webhook secret an earlier version stored in plain for
+     * {@code groupKey}, only while that is still {@code plain} (another node may have set a new one
+     * meanwhile); true when replaced.
+     */
+    public boolean encryptWebhookSecret(String groupKey, String plain, String encrypted) {
+        return jdbc.update("encrypt the webhook secret of '" + groupKey + "'", ENCRYPT_SECRET, s -> {
+                    s.setString(1, encrypted);
+                    s.setString(2, groupKey);
+                    s.setString(3, plain);
+                })
+                > 0;
     }
 
     public boolean deleteTarget(String groupKey) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.patgate.server.notify.WebhookSecrets;
 import org.patgate.server.store.DeliveryRecord;
 import org.patgate.server.store.NotificationRepository;
 import org.patgate.server.store.NotificationTargetRecord;
@@ -29,6 +30,7 @@ public final class Outbox {
     private final NotificationRepository repository;
     private final MailSender mail;
     private final WebhookSender webhooks;
+    private final WebhookSecrets secrets;
     private final Clock clock;
     private final Duration backoff;
     private final int maxAttempts;
@@ -40,6 +42,7 @@ public final class Outbox {
             NotificationRepository repository,
             MailSender mail,
             WebhookSender webhooks,
+            WebhookSecrets secrets,
             Clock clock,
             Duration backoff,
             int maxAttempts,
@@ -47,6 +50,7 @@ public final class Outbox {
         this.repository = repository;
         this.mail = mail;
         this.webhooks = webhooks;
+        this.secrets = secrets;
         this.clock = clock;
         this.backoff = backoff;
         this.maxAttempts = maxAttempts;
@@ -117,7 +121,14 @@ public final class Outbox {
                 if (target == null || target.webhookUrl() == null || target.webhookSecret() == null) {
                     throw new Unsendable("the webhook of this group was removed");
                 }
-                webhooks.send(target.webhookUrl(), target.webhookSecret(), delivery.event(), delivery.payload());
+                String secret;
+                try {
+                    secret = secrets.decrypt(target.groupKey(), target.webhookSecret());
+                } catch (WebhookSecrets.WebhookSecretException e) {
+                    // Retried: another node, or this one with the right pepper, may send it.
+                    throw new DeliveryFailure(e.getMessage());
+                }
+                webhooks.send(target.webhookUrl(), secret, delivery.event(), delivery.payload());
             }
             default -> throw new Unsendable("unknown channel " + delivery.channel());
         }
