@@ -23,6 +23,14 @@
       event.detail.target = banner;
     }
   });
+  // The next answer that succeeds means the database is back: the alert goes.
+  document.addEventListener('htmx:afterRequest', function (event) {
+    var away = document.getElementById('database-away');
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (away && status >= 200 && status < 300) {
+      away.remove();
+    }
+  });
 
   function announce(message) {
     var status = document.getElementById('copy-status');
