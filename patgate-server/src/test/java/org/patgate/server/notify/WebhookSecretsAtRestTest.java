@@ -84,6 +84,34 @@ class WebhookSecretsAtRestTest {
         assertThat(migrated.plain()).isNull();
         assertThat(migrated.encrypted()).startsWith(WebhookSecrets.PREFIX).doesNotContain(SECRET);
         assertSignedDelivery();
+
+        // Set in plain while this node runs (by a node of the earlier version in a rolling upgrade):
+        // still signs, and a change of address that keeps the secret stores it encrypted.
+        storeInPlain(server.server().database());
+        receiver.close();
+        receiver = new WebhookReceiver(SECRET);
+        setTarget(Map.of("webhookUrl", receiver.url()));
+        Stored kept = stored(server.server().database());
+        assertThat(kept.plain()).isNull();
+        assertThat(kept.encrypted()).startsWith(WebhookSecrets.PREFIX).doesNotContain(SECRET);
+        assertSignedDelivery();
+    }
+
+    @Test
+    void aSecretSetInPlainWhileTheNodeRunsStillSigns() throws Exception {
+        start(TestServer.h2(dir));
+        setTarget(Map.of("webhookUrl", receiver.url(), "webhookSecret", SECRET));
+        storeInPlain(server.server().database());
+        assertSignedDelivery();
+    }
+
+    private static void storeInPlain(Database database) throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
+                PreparedStatement plain = connection.prepareStatement(
+                        "UPDATE notification_targets SET webhook_secret = ?, webhook_secret_encrypted = NULL")) {
+            plain.setString(1, SECRET); // as an earlier version stores it
+            assertThat(plain.executeUpdate()).isEqualTo(1);
+        }
     }
 
     @Test
