@@ -103,16 +103,7 @@ class ClusterViewTest {
     @Test
     void theHeartbeatReportsTheNodesCachedTokens() {
         try (TestServer a = node("node-a")) {
-            a.createUser("alice", "alice-password-123");
-            String token = a.call(
-                            "POST",
-                            "/.patgate/api/v1/tokens",
-                            "alice",
-                            "alice-password-123",
-                            Map.of("name", "ci", "scope", "read-only"))
-                    .json()
-                    .get("token")
-                    .asText();
+            String token = aliceToken(a);
             a.server().verifier().verify(token);
             a.server().heartbeat().beat();
 
@@ -124,17 +115,8 @@ class ClusterViewTest {
     @Test
     void aNodeThatFailedOneReadTriesTheDatabaseAgainWithinASecondNotAfterItsInterval() throws Exception {
         try (TestServer a = node("node-a")) {
-            a.createUser("alice", "alice-password-123");
             // A real token this node has never checked: only the database can vouch for it.
-            String unknown = a.call(
-                            "POST",
-                            "/.patgate/api/v1/tokens",
-                            "alice",
-                            "alice-password-123",
-                            Map.of("name", "ci", "scope", "read-only"))
-                    .json()
-                    .get("token")
-                    .asText();
+            String unknown = aliceToken(a);
             // What the request path reports when one read fails (a blip, a pool timeout under load).
             a.server().databaseWatch().failed(new IllegalStateException("one read failed"));
             assertThat(use(a, unknown).status())
@@ -152,6 +134,20 @@ class ClusterViewTest {
             assertThat(use(a, unknown).status()).isNotIn(401, 503);
             assertThat(a.server().verifier().verify(unknown)).isInstanceOf(TokenVerifier.Verification.Valid.class);
         }
+    }
+
+    /** A new token of a new user alice, made through the API (not yet checked by the gateway). */
+    private static String aliceToken(TestServer node) {
+        node.createUser("alice", "alice-password-123");
+        return node.call(
+                        "POST",
+                        "/.patgate/api/v1/tokens",
+                        "alice",
+                        "alice-password-123",
+                        Map.of("name", "ci", "scope", "read-only"))
+                .json()
+                .get("token")
+                .asText();
     }
 
     private static Answer use(TestServer node, String token) {
