@@ -93,7 +93,13 @@ class ClusterDocTest {
         while (named.find()) {
             tests.add(named.group(1));
         }
-        assertThat(tests).contains("DatabaseDownTest", "PostgresRestartTest", "PostgresServerRestartTest");
+        assertThat(tests)
+                .contains(
+                        "DatabaseDownTest",
+                        "PostgresRestartTest",
+                        "PostgresServerRestartTest",
+                        "MigrationCompatibilityTest",
+                        "RollingUpgradeIT");
         try (Stream<Path> files = Files.walk(TESTS)) {
             List<String> existing = files.map(path -> path.getFileName().toString())
                     .filter(name -> name.endsWith("Test.java") || name.endsWith("IT.java"))
