@@ -25,8 +25,10 @@ import org.patgate.server.testing.FileTrees;
  */
 final class PreviousRelease {
 
-    /** The last release before Data Center mode; its schema is V13. */
-    static final String COMMIT = "29d9e0a";
+    /** The last version before Data Center mode (29d9e0a); its schema is V13. In full: a short id may become ambiguous. */
+    static final String COMMIT = "29d9e0a45e3c99d33fa673a7c121a33adfede9f5";
+
+    private static final String SHORT = COMMIT.substring(0, 7);
 
     private static final long GIT_TIMEOUT_SECONDS = 60;
     private static final long BUILD_TIMEOUT_MINUTES = 10;
@@ -41,7 +43,7 @@ final class PreviousRelease {
      */
     PreviousRelease(Path repository, Path target) {
         this.repository = repository;
-        this.home = target.resolve("previous-release-" + COMMIT);
+        this.home = target.resolve("previous-release-" + SHORT);
     }
 
     /** The previous release's {@code bin/patgate}, built on first use. */
@@ -63,7 +65,7 @@ final class PreviousRelease {
                         + " run git fetch --unshallow to test the rolling upgrade");
         FileTrees.deleteQuietly(home);
         Files.createDirectories(home);
-        Path archive = home.resolveSibling("previous-release-" + COMMIT + ".tar");
+        Path archive = home.resolveSibling("previous-release-" + SHORT + ".tar");
         require(
                 List.of(
                         "git",
