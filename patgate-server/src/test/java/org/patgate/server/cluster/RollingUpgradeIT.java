@@ -18,8 +18,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,8 +39,9 @@ import org.patgate.server.testing.PostgresTest;
  * admins start it ({@code bin/patgate serve}). The old node makes the schema; the new node migrates it
  * to the newest version while the old one serves; both serve the same tokens, each through its own
  * port; tokens created on either work on the other; a revocation on either reaches the other within
- * that node's {@code tokens.cacheTtl} (the old version publishes and hears no change notices); and the
- * old node, restarted on the newer schema, starts and serves.
+ * that node's {@code tokens.cacheTtl} (the old version publishes and hears no change notices); the
+ * old node, restarted on the newer schema, starts and serves; and every request either version let
+ * through is in the tokens' hourly request counts.
  */
 @PostgresTest
 class RollingUpgradeIT {
@@ -55,6 +58,9 @@ class RollingUpgradeIT {
 
     @TempDir
     Path dir;
+
+    /** Requests each token was let through with, by token id, on any node. */
+    private final Map<String, Integer> answered = new ConcurrentHashMap<>();
 
     @Test
     void thePreviousReleaseAndThisOneServeTheSameTokensOnOneSchemaWhileTheUpgradeRolls() throws Exception {
@@ -101,13 +107,16 @@ class RollingUpgradeIT {
                 }
             }
         }
+        // Every node has stopped as an operator stops it, so each wrote its activity: the old nodes
+        // theirs into the newer schema.
+        assertThat(recordedRequests(db)).as("requests recorded per token").isEqualTo(answered);
         System.out.println("rolling upgrade: previous release ready in "
                 + Duration.ofNanos(built - started).toSeconds() + " s, nodes and checks in "
                 + Duration.ofNanos(System.nanoTime() - built).toSeconds() + " s");
     }
 
     /** Revokes {@code token} through {@code on}; returns how long {@code other} went on accepting it. */
-    private static Duration revokeAndAwaitRefusal(Node on, Node other, Token token) throws Exception {
+    private Duration revokeAndAwaitRefusal(Node on, Node other, Token token) throws Exception {
         HttpResponse<String> revoked = on.send("DELETE", "/.patgate/api/v1/tokens/" + token.id(), null);
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(204);
         long at = System.nanoTime();
@@ -124,14 +133,32 @@ class RollingUpgradeIT {
     }
 
     /** Uses the token through the node; returns which upstream answered. */
-    private static String use(Node node, Token token) throws Exception {
+    private String use(Node node, Token token) throws Exception {
         HttpResponse<String> answer = node.request("GET", "/rest/api/2/myself", token.secret());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        answered.merge(token.id(), 1, Integer::sum);
         return answer.body();
     }
 
-    private static int status(Node node, Token token) throws Exception {
-        return node.request("GET", "/rest/api/2/myself", token.secret()).statusCode();
+    private int status(Node node, Token token) throws Exception {
+        int status = node.request("GET", "/rest/api/2/myself", token.secret()).statusCode();
+        if (status == 200) {
+            answered.merge(token.id(), 1, Integer::sum);
+        }
+        return status;
+    }
+
+    private static Map<String, Integer> recordedRequests(PostgresFixture.TestDatabase db) throws Exception {
+        Map<String, Integer> recorded = new HashMap<>();
+        try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT token_id, SUM(requests) FROM token_usage_hourly GROUP BY token_id");
+                ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                recorded.put(rows.getString(1), rows.getInt(2));
+            }
+        }
+        return recorded;
     }
 
     private static int schemaVersion(PostgresFixture.TestDatabase db) throws Exception {
