@@ -221,15 +221,28 @@ class TrafficBudgetTest {
     private static List<CompletableFuture<ContentResponse>> hold(String protocol, String token, String... addresses)
             throws InterruptedException {
         int inUse = limits().get("upstreamConnectionsInUse").asInt();
+        long arrived = heldAtTheUpstream();
         List<CompletableFuture<ContentResponse>> held = new ArrayList<>();
         for (String address : addresses) {
             held.add(send(protocol, "/test/held", token, address));
         }
-        for (int i = 0; i < 100 && limits().get("upstreamConnectionsInUse").asInt() < inUse + addresses.length; i++) {
+        // Until the upstream holds them too, so that the test's release reaches every one.
+        for (int i = 0;
+                i < 100
+                        && (limits().get("upstreamConnectionsInUse").asInt() < inUse + addresses.length
+                                || heldAtTheUpstream() < arrived + addresses.length);
+                i++) {
             Thread.sleep(20);
         }
         assertThat(limits().get("upstreamConnectionsInUse").asInt()).isEqualTo(inUse + addresses.length);
+        assertThat(heldAtTheUpstream()).isEqualTo(arrived + addresses.length);
         return held;
+    }
+
+    private static long heldAtTheUpstream() {
+        return gw.upstream.received().stream()
+                .filter(r -> r.path().equals("/test/held"))
+                .count();
     }
 
     private static CompletableFuture<ContentResponse> send(String protocol, String path, String token, String address) {

@@ -65,6 +65,8 @@ public final class RecordingUpstream implements AutoCloseable {
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                // Taken before the request is recorded: a release after a test saw it recorded lets it go.
+                CountDownLatch gate = held;
                 long bytes = 0;
                 try (InputStream in = Content.Source.asInputStream(request)) {
                     byte[] buffer = new byte[65536];
@@ -85,7 +87,7 @@ public final class RecordingUpstream implements AutoCloseable {
                     Thread.sleep(3_000);
                 } else if (path.startsWith("/test/held")) {
                     // Bounded, so a test that fails before its release cannot hang the upstream's threads.
-                    held.await(10, TimeUnit.SECONDS);
+                    gate.await(10, TimeUnit.SECONDS);
                 } else if (path.startsWith("/test/redirect")) {
                     response.setStatus(302);
                     response.getHeaders().put(HttpHeader.LOCATION, "/secure/Dashboard.jspa?from=redirect");
@@ -141,7 +143,9 @@ public final class RecordingUpstream implements AutoCloseable {
         return received.getLast();
     }
 
-    /** Answers every {@code /test/held} request waiting now; later ones wait for the next release. */
+    /**
+     * Answers every {@code /test/held} request recorded so far; later ones wait for the next release.
+     */
     public void releaseHeld() {
         CountDownLatch waiting = held;
         held = new CountDownLatch(1);
