@@ -6,10 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,8 +18,6 @@ import org.patgate.server.cluster.ClusterJobs;
 import org.patgate.server.store.ActivityRepository;
 import org.patgate.server.store.StoreException;
 import org.patgate.server.store.TokenRepository;
-import org.patgate.server.store.TokenRequestRecord;
-import org.patgate.server.store.TokenUse;
 import org.patgate.server.store.UsageRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -304,46 +299,19 @@ public final class ActivityRecorder implements AutoCloseable {
         }
         int step = from;
         try {
-            List<TokenUse> uses = new ArrayList<>(batch.size());
-            List<TokenRequestRecord> requests = new ArrayList<>();
-            // Only the newest recentRequests events of each token can survive trimming, so under load
-            // a batch writes a bounded number of rows per token instead of one per request.
-            Map<String, Integer> kept = new HashMap<>();
-            Map<UsageRepository.HourKey, long[]> hourly = new HashMap<>();
-            for (int i = batch.size() - 1; i >= 0; i--) {
-                TokenUseEvent e = batch.get(i);
-                uses.add(new TokenUse(e.tokenId(), e.at(), e.clientIp(), e.userAgent()));
-                long[] counts =
-                        hourly.computeIfAbsent(new UsageRepository.HourKey(e.tokenId(), e.at()), k -> new long[2]);
-                counts[0]++;
-                if (e.status() >= 400) {
-                    counts[1]++;
-                }
-                if (kept.merge(e.tokenId(), 1, Integer::sum) <= recentRequests) {
-                    requests.add(new TokenRequestRecord(
-                            e.tokenId(),
-                            e.at(),
-                            e.method(),
-                            e.path(),
-                            e.status(),
-                            e.latencyMicros(),
-                            e.clientIp(),
-                            e.userAgent()));
-                }
-            }
-            Collections.reverse(requests);
+            BatchRows rows = BatchRows.of(batch, recentRequests);
             if (step == 0) {
-                tokens.recordUses(uses);
+                tokens.recordUses(rows.uses());
                 step = 1;
             }
             if (step == 1) {
-                usage.add(hourly);
+                usage.add(rows.hourly());
                 step = 2;
                 expireOldUsage();
             }
             if (step == 2) {
                 if (recentRequests > 0) {
-                    activity.append(requests, recentRequests);
+                    activity.append(rows.requests(), recentRequests);
                 }
                 step = 3;
             }

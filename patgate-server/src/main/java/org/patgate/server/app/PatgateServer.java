@@ -10,13 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.patgate.core.PatgateException;
 import org.patgate.core.net.IpRangeSet;
 import org.patgate.core.token.TokenDigester;
@@ -52,9 +48,7 @@ import org.patgate.server.identity.SigningKeys;
 import org.patgate.server.metrics.MetricsHandler;
 import org.patgate.server.metrics.NodeMetrics;
 import org.patgate.server.notify.Notifications;
-import org.patgate.server.settings.SettingsService;
 import org.patgate.server.store.Database;
-import org.patgate.server.store.StoreException;
 import org.patgate.server.token.TokenIssuer;
 import org.patgate.server.token.TokenVerifier;
 import org.patgate.server.ui.UiHandler;
@@ -78,16 +72,8 @@ public final class PatgateServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final NettyFront netty;
-    private final TokenIssuer tokenIssuer;
-    private final TokenVerifier tokenVerifier;
-    private final UserAccounts userAccounts;
-    private final ActivityRecorder activity;
-    private final SettingsService settings;
-    private final Directories directories;
     private final NodeMetrics metrics;
-    private final ChangePropagation changes;
-    private final Heartbeat heartbeat;
-    private final DatabaseWatch databaseWatch;
+    private final ClusterMembership cluster;
     private final Services services;
 
     private PatgateServer(
@@ -96,33 +82,17 @@ public final class PatgateServer implements AutoCloseable {
             Server jetty,
             ServerConnector connector,
             NettyFront netty,
-            TokenIssuer tokenIssuer,
-            TokenVerifier tokenVerifier,
-            UserAccounts userAccounts,
-            ActivityRecorder activity,
-            SettingsService settings,
-            Directories directories,
             NodeMetrics metrics,
-            ChangePropagation changes,
-            Heartbeat heartbeat,
-            DatabaseWatch databaseWatch,
+            ClusterMembership cluster,
             Services services) {
-        this.services = services;
-        this.changes = changes;
-        this.heartbeat = heartbeat;
-        this.databaseWatch = databaseWatch;
-        this.metrics = metrics;
-        this.settings = settings;
-        this.activity = activity;
-        this.directories = directories;
         this.config = config;
         this.database = database;
         this.jetty = jetty;
         this.connector = connector;
         this.netty = netty;
-        this.tokenIssuer = tokenIssuer;
-        this.tokenVerifier = tokenVerifier;
-        this.userAccounts = userAccounts;
+        this.metrics = metrics;
+        this.cluster = cluster;
+        this.services = services;
     }
 
     /**
@@ -146,7 +116,7 @@ public final class PatgateServer implements AutoCloseable {
             ListenSocket.probe(config.listen().host(), config.listen().port());
             managementSocket = ManagementSocket.create();
         }
-        Server jetty = newJetty(config, managementSocket);
+        Server jetty = JettyServer.create(config, managementSocket);
         ServerConnector connector = netty ? null : (ServerConnector) jetty.getConnectors()[0];
         if (connector != null) {
             ListenSocket.bind(connector);
@@ -188,7 +158,7 @@ public final class PatgateServer implements AutoCloseable {
                 config.database().password(),
                 config.database().maxPoolSize());
         Services services = null;
-        ChangePropagation changes = null;
+        ClusterMembership cluster = null;
         NodeMetrics metrics = NodeMetrics.create();
         try {
             metrics.watchPool(database.dataSource());
@@ -200,27 +170,6 @@ public final class PatgateServer implements AutoCloseable {
                     : null;
             services = Services.wire(config, database, clock, format, digester, random, credentials);
             Services s = services;
-            // Cluster: what this node knows about reaching the database (told by the heartbeat and by failed
-            // token loads); known tokens outlive a database outage by cluster.databaseGrace.
-            DatabaseWatch watch = new DatabaseWatch(clock, config.cluster().databaseGrace());
-            s.verifier().keepThroughOutages(config.cluster().databaseGrace(), watch::unreachable, failure -> {
-                if (failure instanceof StoreException store && store.databaseUnreachable()) {
-                    watch.failed(failure);
-                }
-            });
-            NodeRegistry nodes = new NodeRegistry(database.dataSource(), clock);
-            metrics.gauge(
-                    "patgate.activity.held",
-                    "Activity events held because the database could not be reached, written when it answers",
-                    () -> s.activity().held());
-            metrics.gauge(
-                    "patgate.database.unreachable.seconds",
-                    "Seconds since the node last reached its database while it cannot; 0 while it can",
-                    () -> watch.unreachable()
-                            ? Duration.between(watch.lastReached(), clock.instant())
-                                            .toMillis()
-                                    / 1000.0
-                            : 0);
             metrics.watchTokenCache(s.verifier());
             metrics.watchActivity(s.activity());
             metrics.watchClusterJobs(s.clusterJobs());
@@ -238,15 +187,9 @@ public final class PatgateServer implements AutoCloseable {
                     config.identity().jwt().lifetime(),
                     config.tokens().cacheTtl());
             s.onOwnerChange(jwtIssuer::invalidateOwner);
-            // Other nodes' changes reach this node's caches as they commit (PostgreSQL; nothing on H2).
-            changes = ChangePropagation.start(
-                    database,
-                    config.database().url(),
-                    config.database().username(),
-                    config.database().password(),
-                    s.localCaches(),
-                    clock,
-                    s.clusterJobs());
+            cluster = ClusterMembership.open(config, database, s, metrics, clock);
+            DatabaseWatch watch = cluster.watch();
+            NodeRegistry nodes = cluster.nodes();
 
             // Parsed once: the UI sessions, the API and the gateway believe the same proxies.
             IpRangeSet trustedProxies = IpRangeSet.of(config.trustedProxies());
@@ -344,43 +287,15 @@ public final class PatgateServer implements AutoCloseable {
             }
             // Registered once it serves, under its real port (0 in the configuration picks one).
             int port = front.get() != null ? front.get().port() : connector.getLocalPort();
-            String nodeId = config.cluster().nodeId().isEmpty()
-                    ? Heartbeat.defaultNodeId(port)
-                    : config.cluster().nodeId();
-            Heartbeat heartbeat = Heartbeat.start(
-                    nodes.joinAs(nodeId),
-                    watch,
-                    clock,
-                    config.cluster().heartbeatInterval(),
-                    baseUri(config, port).toString(),
-                    Version.get(),
-                    () -> new Heartbeat.Stats(
-                            s.verifier().cachedTokens(),
-                            s.activity().queued() + s.activity().held(),
-                            s.activity().dropped()));
-            PatgateServer server = new PatgateServer(
-                    config,
-                    database,
-                    jetty,
-                    connector,
-                    front.get(),
-                    s.issuer(),
-                    s.verifier(),
-                    s.users(),
-                    s.activity(),
-                    s.settings(),
-                    s.directory(),
-                    metrics,
-                    changes,
-                    heartbeat,
-                    watch,
-                    s);
+            cluster.join(port, baseUri(config, port).toString());
+            PatgateServer server =
+                    new PatgateServer(config, database, jetty, connector, front.get(), metrics, cluster, s);
             s.notifications().start();
             LOG.info("PATgate {} listening on {}", Version.get(), server.baseUri());
             return server;
         } catch (Exception e) {
-            if (changes != null) {
-                changes.close();
+            if (cluster != null) {
+                cluster.close();
             }
             if (services != null) {
                 services.close();
@@ -395,34 +310,6 @@ public final class PatgateServer implements AutoCloseable {
                             + config.listen().port() + ": " + e.getMessage(),
                     e);
         }
-    }
-
-    /** The HTTP server: one connector for HTTP/1.1 and h2c, problem+json errors, bounded stop. */
-    private static Server newJetty(PatgateConfig config, Path managementSocket) {
-        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
-        threads.setName("patgate");
-        Server jetty = new Server(threads);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        if (managementSocket != null) {
-            jetty.addConnector(ManagementSocket.connector(jetty, http, managementSocket));
-            jetty.setErrorHandler(new ProblemErrorHandler());
-            jetty.setStopTimeout(5_000);
-            return jetty;
-        }
-        // HTTP/1.1 and cleartext HTTP/2 (h2c, by upgrade or prior knowledge) on the same port.
-        ServerConnector connector =
-                new ServerConnector(jetty, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
-        connector.setHost(config.listen().host());
-        connector.setPort(config.listen().port());
-        // Java's default backlog is 50: a flood of new connections would make every other client's
-        // connect wait for SYN retransmits (1 s, 3 s, 7 s). The kernel caps this at somaxconn.
-        connector.setAcceptQueueSize(4096);
-        jetty.addConnector(connector);
-        jetty.setErrorHandler(new ProblemErrorHandler());
-        jetty.setStopTimeout(5_000);
-        return jetty;
     }
 
     /** @param slowBodiesCutInFront request bodies the Netty data plane cut (Jetty's are counted by {@code bodyRate}) */
@@ -449,12 +336,12 @@ public final class PatgateServer implements AutoCloseable {
 
     /** This node's heartbeat: {@code beat()} records one now (tests and operators). */
     public Heartbeat heartbeat() {
-        return heartbeat;
+        return cluster.heartbeat();
     }
 
     /** What this node knows about reaching its database. */
     public DatabaseWatch databaseWatch() {
-        return databaseWatch;
+        return cluster.watch();
     }
 
     public int port() {
@@ -466,23 +353,23 @@ public final class PatgateServer implements AutoCloseable {
     }
 
     public TokenIssuer tokenIssuer() {
-        return tokenIssuer;
+        return services.issuer();
     }
 
     public TokenVerifier verifier() {
-        return tokenVerifier;
+        return services.verifier();
     }
 
     public UserAccounts userAccounts() {
-        return userAccounts;
+        return services.users();
     }
 
     public Directories directories() {
-        return directories;
+        return services.directory();
     }
 
     public ActivityRecorder activity() {
-        return activity;
+        return services.activity();
     }
 
     /** Expiry reminders and notices: {@code runOnce()} and {@code deliverDue()} for tests and operators. */
@@ -492,7 +379,7 @@ public final class PatgateServer implements AutoCloseable {
 
     /** How other nodes' changes reach this node (listening state, last change applied). */
     public ChangePropagation changePropagation() {
-        return changes;
+        return cluster.changes();
     }
 
     public void join() throws InterruptedException {
@@ -510,8 +397,7 @@ public final class PatgateServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
         } finally {
-            heartbeat.close(); // removes this node from the cluster view while the database is open
-            changes.close();
+            cluster.close(); // leaves the cluster view while the database is open
             services.close(); // what runs in the background: shared limits, notices, activity, settings, directories
             database.close();
             metrics.close();

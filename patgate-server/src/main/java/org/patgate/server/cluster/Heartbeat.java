@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Keeps this node's row in the cluster view: registers it at {@link #start}, refreshes it every
  * interval on a thread of its own, and removes it at {@link #close}. Each heartbeat is also the
  * node's probe of its database: it tells the {@link DatabaseWatch} whether the database answered. A
- * failed heartbeat is logged by the watch and the next one tries again; once a day's worth of silence
+ * failed heartbeat is logged by the watch, and while the database is unreachable it is tried every
+ * second (or every interval, if shorter) instead of every interval; once a day's worth of silence
  * has passed, any node's heartbeat deletes the rows of nodes that never came back. Thread-safe.
  */
 public final class Heartbeat implements AutoCloseable {
@@ -38,7 +39,13 @@ public final class Heartbeat implements AutoCloseable {
     private final Supplier<Stats> stats;
     private final Instant startedAt;
     private final ScheduledExecutorService scheduler;
+    /** While the database is unreachable, it is tried this often (or every interval, if shorter). */
+    static final Duration PROBE_WHILE_UNREACHABLE = Duration.ofSeconds(1);
+    /** A tick a little early still beats: the scheduler's delay is counted from the end of the last run. */
+    private static final long TICK_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     private volatile long lastDatabaseMillis;
+    private volatile long lastBeatNanos = System.nanoTime();
     private boolean registered;
 
     private Heartbeat(
@@ -83,9 +90,21 @@ public final class Heartbeat implements AutoCloseable {
                 Objects.requireNonNull(stats, "stats"));
         heartbeat.beat();
         // Fixed delay: a beat that waited for the pool does not make the next ones pile up behind it.
-        heartbeat.scheduler.scheduleWithFixedDelay(
-                heartbeat::beatQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        long tick = Math.min(interval.toMillis(), PROBE_WHILE_UNREACHABLE.toMillis());
+        heartbeat.scheduler.scheduleWithFixedDelay(heartbeat::tick, tick, tick, TimeUnit.MILLISECONDS);
         return heartbeat;
+    }
+
+    /**
+     * Beats once the interval has passed since the last beat, or at once while the database is
+     * unreachable: one failed read (a blip, a pool timeout under load) makes the node answer unknown
+     * tokens and the management API with 503 until a beat finds the database again, so that beat must
+     * not wait a whole interval.
+     */
+    private void tick() {
+        if (watch.unreachable() || System.nanoTime() - lastBeatNanos >= interval.toNanos() - TICK_SLACK_NANOS) {
+            beatQuietly();
+        }
     }
 
     /**
@@ -96,6 +115,7 @@ public final class Heartbeat implements AutoCloseable {
      */
     public synchronized boolean beat() {
         long started = System.nanoTime();
+        lastBeatNanos = started;
         try {
             Stats now = stats.get();
             NodeRecord node = new NodeRecord(

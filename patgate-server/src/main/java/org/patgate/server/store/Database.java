@@ -178,12 +178,12 @@ public final class Database implements AutoCloseable {
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + JdbcUrls.redact(message));
     }
 
-    /** The pooled data source, for components that need raw JDBC (e.g. cluster notifications). */
     /** Whether {@link #close} was called (the pool gives no more connections). */
     public boolean isClosed() {
         return dataSource.isClosed();
     }
 
+    /** The pooled data source, for components that need raw JDBC (e.g. cluster notifications). */
     public DataSource dataSource() {
         return dataSource;
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.testing.TestServer;
 import org.patgate.server.testing.TestServer.Answer;
+import org.patgate.server.token.TokenVerifier;
 
 /**
  * The node registry and its heartbeat, seen through {@code GET /.patgate/api/v1/cluster}: two real
@@ -102,22 +103,55 @@ class ClusterViewTest {
     @Test
     void theHeartbeatReportsTheNodesCachedTokens() {
         try (TestServer a = node("node-a")) {
-            a.createUser("alice", "alice-password-123");
-            String token = a.call(
-                            "POST",
-                            "/.patgate/api/v1/tokens",
-                            "alice",
-                            "alice-password-123",
-                            Map.of("name", "ci", "scope", "read-only"))
-                    .json()
-                    .get("token")
-                    .asText();
+            String token = aliceToken(a);
             a.server().verifier().verify(token);
             a.server().heartbeat().beat();
 
             JsonNode self = a.asAdmin("GET", CLUSTER, null).json().get("nodes").get(0);
             assertThat(self.get("tokenCacheEntries").asLong()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aNodeThatFailedOneReadTriesTheDatabaseAgainWithinASecondNotAfterItsInterval() throws Exception {
+        try (TestServer a = node("node-a")) {
+            // A real token this node has never checked: only the database can vouch for it.
+            String unknown = aliceToken(a);
+            // What the request path reports when one read fails (a blip, a pool timeout under load).
+            a.server().databaseWatch().failed(new IllegalStateException("one read failed"));
+            assertThat(use(a, unknown).status())
+                    .as("while the node believes the database away, an unknown token fails closed")
+                    .isEqualTo(503);
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (a.server().databaseWatch().unreachable() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+
+            assertThat(a.server().databaseWatch().unreachable())
+                    .as("a heartbeat of ten minutes still probes a database it believes away every second")
+                    .isFalse();
+            assertThat(use(a, unknown).status()).isNotIn(401, 503);
+            assertThat(a.server().verifier().verify(unknown)).isInstanceOf(TokenVerifier.Verification.Valid.class);
+        }
+    }
+
+    /** A new token of a new user alice, made through the API (not yet checked by the gateway). */
+    private static String aliceToken(TestServer node) {
+        node.createUser("alice", "alice-password-123");
+        return node.call(
+                        "POST",
+                        "/.patgate/api/v1/tokens",
+                        "alice",
+                        "alice-password-123",
+                        Map.of("name", "ci", "scope", "read-only"))
+                .json()
+                .get("token")
+                .asText();
+    }
+
+    private static Answer use(TestServer node, String token) {
+        return node.raw("GET", "/rest/api/2/myself", Map.of("Authorization", "Bearer " + token), null);
     }
 
     @Test

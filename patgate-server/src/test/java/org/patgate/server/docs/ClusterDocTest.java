@@ -88,15 +88,21 @@ class ClusterDocTest {
     @Test
     void everyTestThePageNamesAsProofExists() throws IOException {
         String faults = section("faults and their promises");
-        Matcher named = Pattern.compile("Proved by `(\\w+Test)`").matcher(faults);
+        Matcher named = Pattern.compile("`(\\w+(?:Test|IT))`").matcher(faults);
         List<String> tests = new ArrayList<>();
         while (named.find()) {
             tests.add(named.group(1));
         }
-        assertThat(tests).contains("DatabaseDownTest", "PostgresRestartTest");
+        assertThat(tests)
+                .contains(
+                        "DatabaseDownTest",
+                        "PostgresRestartTest",
+                        "PostgresServerRestartTest",
+                        "MigrationCompatibilityTest",
+                        "RollingUpgradeIT");
         try (Stream<Path> files = Files.walk(TESTS)) {
             List<String> existing = files.map(path -> path.getFileName().toString())
-                    .filter(name -> name.endsWith("Test.java"))
+                    .filter(name -> name.endsWith("Test.java") || name.endsWith("IT.java"))
                     .map(name -> name.substring(0, name.length() - ".java".length()))
                     .toList();
             assertThat(existing).containsAll(tests);

@@ -33,7 +33,8 @@ import org.patgate.server.testing.SlowUploads;
  * Each traffic limit on its own, over HTTP/1.1 and HTTP/2 (h2c), with tiny limits: 4 upstream
  * connections, 2 for anonymous traffic, 2 exchanges per client address and budget, a 500 ms wait
  * for a connection, bodies at 100 bytes/s after a 1 s grace. Exchanges are held open with the
- * upstream's 3-second {@code /test/slow}; client addresses come through a trusted proxy.
+ * upstream's {@code /test/held}, released by the test once it has checked what it
+ * checks while they are open; client addresses come through a trusted proxy.
  */
 @org.junit.jupiter.api.Tag("alone")
 @EndToEndTest
@@ -71,6 +72,7 @@ class TrafficBudgetTest {
 
     @AfterEach
     void everyHeldExchangeIsGivenBack() throws InterruptedException {
+        gw.upstream.releaseHeld(); // a test that failed before its own release
         for (int i = 0; i < 100 && limits().get("upstreamConnectionsInUse").asInt() > 0; i++) {
             Thread.sleep(100);
         }
@@ -219,15 +221,28 @@ class TrafficBudgetTest {
     private static List<CompletableFuture<ContentResponse>> hold(String protocol, String token, String... addresses)
             throws InterruptedException {
         int inUse = limits().get("upstreamConnectionsInUse").asInt();
+        long arrived = heldAtTheUpstream();
         List<CompletableFuture<ContentResponse>> held = new ArrayList<>();
         for (String address : addresses) {
-            held.add(send(protocol, "/test/slow", token, address));
+            held.add(send(protocol, "/test/held", token, address));
         }
-        for (int i = 0; i < 100 && limits().get("upstreamConnectionsInUse").asInt() < inUse + addresses.length; i++) {
+        // Until the upstream holds them too, so that the test's release reaches every one.
+        for (int i = 0;
+                i < 100
+                        && (limits().get("upstreamConnectionsInUse").asInt() < inUse + addresses.length
+                                || heldAtTheUpstream() < arrived + addresses.length);
+                i++) {
             Thread.sleep(20);
         }
         assertThat(limits().get("upstreamConnectionsInUse").asInt()).isEqualTo(inUse + addresses.length);
+        assertThat(heldAtTheUpstream()).isEqualTo(arrived + addresses.length);
         return held;
+    }
+
+    private static long heldAtTheUpstream() {
+        return gw.upstream.received().stream()
+                .filter(r -> r.path().equals("/test/held"))
+                .count();
     }
 
     private static CompletableFuture<ContentResponse> send(String protocol, String path, String token, String address) {
@@ -253,6 +268,7 @@ class TrafficBudgetTest {
     }
 
     private static void assertAllSucceed(List<CompletableFuture<ContentResponse>> held) throws Exception {
+        gw.upstream.releaseHeld();
         for (CompletableFuture<ContentResponse> exchange : held) {
             assertThat(exchange.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
         }

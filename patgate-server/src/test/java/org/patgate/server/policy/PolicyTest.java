@@ -3,15 +3,20 @@ package org.patgate.server.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.RunningGateway;
 import org.patgate.server.testing.TestServer.Answer;
 
-/** Token policies by group, over the real API and gateway; every refusal names its limit and group. */
+/**
+ * Token policies by group, over the real API and gateway; every refusal names its limit and group.
+ * One gateway for the class: after each test no policy and no active token of its users is left.
+ */
 @EndToEndTest
 class PolicyTest {
 
@@ -19,11 +24,41 @@ class PolicyTest {
     static final String PW = "password-for-tests-1";
 
     @RegisterExtension
-    final RunningGateway gw = RunningGateway.builder()
+    static final RunningGateway gw = RunningGateway.builder()
             .user("carl", PW, "contractors")
             .user("ivy", PW, "interns")
             .user("both", PW, "contractors", "short-lived")
             .build();
+
+    @AfterEach
+    void withdrawPoliciesAndTokens() {
+        JsonNode policies = gw.server.asAdmin("GET", API + "/policies", null).json();
+        List<String> targets = new ArrayList<>();
+        if (!policies.get("everyone").isNull()) {
+            targets.add("everyone");
+        }
+        policies.get("groups").fieldNames().forEachRemaining(group -> targets.add("groups/" + group));
+        for (String target : targets) {
+            assertThat(gw.server
+                            .asAdmin("DELETE", API + "/policies/" + target, null)
+                            .status())
+                    .isEqualTo(204);
+        }
+        for (String owner : List.of("carl", "ivy", "both")) {
+            JsonNode active = gw.server
+                    .asAdmin("GET", API + "/tokens?status=active&owner=" + owner, null)
+                    .json();
+            for (JsonNode token : active.get("items")) {
+                assertThat(gw.server
+                                .asAdmin(
+                                        "DELETE",
+                                        API + "/tokens/" + token.get("id").asText(),
+                                        null)
+                                .status())
+                        .isEqualTo(204);
+            }
+        }
+    }
 
     private Answer as(String user, String method, String path, Object body) {
         return gw.server.call(method, path, user, PW, body);

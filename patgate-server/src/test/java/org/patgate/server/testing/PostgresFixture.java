@@ -97,7 +97,7 @@ public final class PostgresFixture {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
-    private static boolean isLinuxX86() {
+    static boolean isLinuxX86() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "");
         return os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
@@ -150,7 +150,7 @@ public final class PostgresFixture {
         }
     }
 
-    private static boolean isRoot() {
+    static boolean isRoot() {
         try {
             return new UnixSystem().getUid() == 0;
         } catch (RuntimeException | LinkageError e) {
@@ -158,7 +158,7 @@ public final class PostgresFixture {
         }
     }
 
-    private static List<String> privilegeDropCommand() {
+    static List<String> privilegeDropCommand() {
         if (onPath("setpriv")) {
             return List.of(
                     "setpriv", "--reuid=" + UNPRIVILEGED_ID, "--regid=" + UNPRIVILEGED_ID, "--clear-groups", "--");
@@ -179,7 +179,7 @@ public final class PostgresFixture {
         return false;
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -188,7 +188,7 @@ public final class PostgresFixture {
     }
 
     /** initdb and the postmaster process, in one work directory that is deleted on stop. */
-    private static final class ServerProcess {
+    static final class ServerProcess {
 
         private final Path binaries;
         private final Path workDir;
@@ -308,8 +308,14 @@ public final class PostgresFixture {
             }
         }
 
-        /** Fast shutdown (SIGINT: disconnects clients, no waiting for them), then removes every file. */
+        /** Fast shutdown, then removes every file. */
         void stopAndDelete() {
+            stop();
+            FileTrees.deleteQuietly(workDir);
+        }
+
+        /** Fast shutdown (SIGINT: disconnects clients, no waiting for them); the data directory stays. */
+        void stop() {
             Process process = postmaster;
             if (process != null && process.isAlive()) {
                 long pid = postmasterPid(process);
@@ -327,7 +333,6 @@ public final class PostgresFixture {
                     Thread.currentThread().interrupt();
                 }
             }
-            FileTrees.deleteQuietly(workDir);
         }
 
         /** The first line of postmaster.pid; with {@code runuser} the launched process is only a wrapper. */

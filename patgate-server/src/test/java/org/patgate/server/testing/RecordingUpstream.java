@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.UriCompliance;
@@ -26,6 +28,10 @@ import org.eclipse.jetty.util.Callback;
  * everything it receives (method, raw path, query, every header, body size) and answers 200. Tests
  * assert on what it saw — and, for denied requests, that it saw nothing. Lenient URI compliance,
  * so it records exactly what arrives rather than refusing it.
+ *
+ * <p>{@code /test/slow} answers after 3 s; {@code /test/held} answers when the test calls
+ * {@link #releaseHeld()} (at most 10 s later), so a test holding exchanges open waits for nothing
+ * but itself.
  */
 public final class RecordingUpstream implements AutoCloseable {
 
@@ -46,6 +52,7 @@ public final class RecordingUpstream implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private volatile CountDownLatch held = new CountDownLatch(1);
 
     public RecordingUpstream() throws Exception {
         server = new Server();
@@ -58,6 +65,8 @@ public final class RecordingUpstream implements AutoCloseable {
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                // Taken before the request is recorded: a release after a test saw it recorded lets it go.
+                CountDownLatch gate = held;
                 long bytes = 0;
                 try (InputStream in = Content.Source.asInputStream(request)) {
                     byte[] buffer = new byte[65536];
@@ -76,6 +85,9 @@ public final class RecordingUpstream implements AutoCloseable {
                 String path = request.getHttpURI().getPath();
                 if (path.startsWith("/test/slow")) {
                     Thread.sleep(3_000);
+                } else if (path.startsWith("/test/held")) {
+                    // Bounded, so a test that fails before its release cannot hang the upstream's threads.
+                    gate.await(10, TimeUnit.SECONDS);
                 } else if (path.startsWith("/test/redirect")) {
                     response.setStatus(302);
                     response.getHeaders().put(HttpHeader.LOCATION, "/secure/Dashboard.jspa?from=redirect");
@@ -129,6 +141,15 @@ public final class RecordingUpstream implements AutoCloseable {
             throw new AssertionError("the upstream received nothing");
         }
         return received.getLast();
+    }
+
+    /**
+     * Answers every {@code /test/held} request recorded so far; later ones wait for the next release.
+     */
+    public void releaseHeld() {
+        CountDownLatch waiting = held;
+        held = new CountDownLatch(1);
+        waiting.countDown();
     }
 
     public void clear() {
