@@ -38,12 +38,6 @@ public final class ChangePropagation implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** As {@link #start(Database, String, String, String, LocalCaches, Clock, ClusterJobs)} with jobs of its own. */
-    public static ChangePropagation start(
-            Database database, String jdbcUrl, String username, String password, LocalCaches caches, Clock clock) {
-        return start(database, jdbcUrl, username, password, caches, clock, ClusterJobs.on(database));
-    }
-
     /**
      * Starts listening when the database is PostgreSQL, waiting a little for the first {@code LISTEN}
      * (a node that cannot listen yet starts anyway, distrusting its caches until it can).

@@ -48,11 +48,6 @@ public final class SharedLimits implements AutoCloseable {
 
     private record Seen(long taken, Instant at) {}
 
-    /** Shared limits that purge as if this were the only node: for a component used alone. */
-    public SharedLimits(RateLimiter limiter, RateLimitTakeRepository takes, String node, Clock clock) {
-        this(limiter, takes, node, clock, ClusterJobs.local());
-    }
-
     /**
      * @param node this node's id, unique in the cluster
      * @param jobs keeps the purge of old rows to one node of the cluster at a time

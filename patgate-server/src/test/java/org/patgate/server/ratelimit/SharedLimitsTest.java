@@ -11,6 +11,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.patgate.server.cluster.ClusterJobs;
 import org.patgate.server.policy.RateLimit;
 import org.patgate.server.store.Database;
 import org.patgate.server.store.StoreException;
@@ -46,8 +47,8 @@ class SharedLimitsTest {
 
     /** Fresh nodes on a fresh bucket name per test, both having synced once (their first read counts from there). */
     AppliedLimit startNodes(String bucket, RateLimit limit) {
-        nodeA = new SharedLimits(limiterA, database.rateLimitTakes(), "node-a-" + bucket, clock);
-        nodeB = new SharedLimits(limiterB, database.rateLimitTakes(), "node-b-" + bucket, clock);
+        nodeA = new SharedLimits(limiterA, database.rateLimitTakes(), "node-a-" + bucket, clock, ClusterJobs.local());
+        nodeB = new SharedLimits(limiterB, database.rateLimitTakes(), "node-b-" + bucket, clock, ClusterJobs.local());
         nodeA.sync();
         nodeB.sync();
         return AppliedLimit.of(bucket, limit, "the token");

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.patgate.server.cluster.ChangePropagation;
+import org.patgate.server.cluster.ClusterJobs;
 import org.patgate.server.cluster.LocalCaches;
 import org.patgate.server.store.Change;
 import org.patgate.server.store.Database;
@@ -182,8 +183,8 @@ class ChangeListenerTest {
             h2.changes().record(Change.Kind.TOKEN, "cafe");
             assertThat(h2.changes().after(0, 10)).isEmpty();
             LocalCaches nothing = new LocalCaches(d -> {}, o -> {}, () -> {}, () -> {}, u -> {}, () -> {});
-            try (ChangePropagation propagation =
-                    ChangePropagation.start(h2, "jdbc:h2:mem:x", "", "", nothing, Clock.systemUTC())) {
+            try (ChangePropagation propagation = ChangePropagation.start(
+                    h2, "jdbc:h2:mem:x", "", "", nothing, Clock.systemUTC(), ClusterJobs.local())) {
                 assertThat(propagation.enabled()).isFalse();
                 assertThat(propagation.listening()).isFalse();
             }
