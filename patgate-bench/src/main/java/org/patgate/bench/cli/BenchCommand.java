@@ -20,7 +20,8 @@ import org.patgate.bench.TokenSample;
  *   <li>{@code jmh-report RESULT.json...}: the JMH markdown section on standard output;</li>
  *   <li>{@code load-report DIRECTORY}: the load-test markdown report on standard output;</li>
  *   <li>{@code scale --patgate-jar FILE [--tokens N] ...}: runs the scale benchmark, report on standard output;</li>
- *   <li>{@code propagation [--revocations N]}: runs the change propagation benchmark, report on standard output;</li>
+ *   <li>{@code propagation --launcher bin/patgate [--revocations N]}: runs the change propagation benchmark, report on
+ *       standard output;</li>
  *   <li>{@code doc-section FILE NAME}: replaces section NAME of FILE with standard input;</li>
  *   <li>{@code token-sample [PREFIX]}: one well-formed token nobody issued.</li>
  * </ul>
@@ -92,7 +93,7 @@ public final class BenchCommand {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i += 2) {
             if (!args.get(i).startsWith("--") || i + 1 >= args.size()) {
-                usage("usage: propagation [--revocations N]");
+                usage("usage: propagation --launcher bin/patgate [--revocations N]");
             }
             options.put(args.get(i).substring(2), args.get(i + 1));
         }
