@@ -185,6 +185,24 @@ public final class BenchPostgres implements AutoCloseable {
                 .start();
     }
 
+    /**
+     * Restarts the server as an operator would: a fast shutdown (SIGINT: open sessions are ended,
+     * the data is checkpointed), then a new postmaster on the same data directory and port. Every
+     * client connection breaks; clients must connect again.
+     */
+    public void restart() throws IOException, InterruptedException {
+        stopServer();
+        startServer();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!accepting()) {
+            if (!postmaster.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "PostgreSQL did not come back on port " + port + "; log:\n" + logTail());
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** Fast shutdown (SIGINT to the postmaster), then removes every file. Idempotent. */
     @Override
     public void close() {

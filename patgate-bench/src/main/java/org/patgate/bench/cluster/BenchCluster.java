@@ -46,6 +46,7 @@ public final class BenchCluster implements AutoCloseable {
     private final List<NameUpstream> upstreams;
     private final TcpBalancer balancer;
     private final String adminAuthorization;
+    private boolean closed;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -181,6 +182,16 @@ public final class BenchCluster implements AutoCloseable {
                 .statusCode();
     }
 
+    /** The node's {@code GET /.patgate/health} answer (no authentication). */
+    public JsonNode health(URI base) throws IOException, InterruptedException {
+        HttpResponse<String> health = http.send(
+                HttpRequest.newBuilder(base.resolve("/.patgate/health"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(health.body());
+    }
+
     private HttpResponse<String> admin(URI base, String method, String path, String body)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
@@ -195,9 +206,13 @@ public final class BenchCluster implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Stops every node cleanly (SIGTERM, all together), then the balancer and the upstreams. */
+    /** Stops every node cleanly (SIGTERM, all together), then the balancer and the upstreams. Idempotent. */
     @Override
     public void close() throws InterruptedException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         List<Thread> stopping = new ArrayList<>();
         for (NodeProcess node : nodes) {
             stopping.add(Thread.ofPlatform().start(() -> {

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * One PATgate node run as an administrator runs it: {@code bin/patgate serve --config FILE} in a
  * process of its own, with its output appended to {@code node.log} in its home directory. The node
  * listens on a fixed loopback port chosen once, so a node started again after {@link #kill} is found
- * where the load balancer expects it. Not thread-safe: one thread starts and stops it.
+ * where the load balancer expects it. One thread starts and stops it; {@link #alive} may be asked from any.
  */
 public final class NodeProcess implements AutoCloseable {
 
@@ -31,7 +31,7 @@ public final class NodeProcess implements AutoCloseable {
     private final String name;
     private final int port;
     private final Map<String, String> env;
-    private Process process;
+    private volatile Process process;
 
     private NodeProcess(Path launcher, Path home, String name, int port, Map<String, String> env) {
         this.launcher = launcher;
