@@ -240,7 +240,7 @@ public final class SoakBenchmark {
                 createFailures.increment(); // the database restarting, or a node going away: next time
             }
             List<NodeProcess> running =
-                    cluster.nodes().stream().filter(NodeProcess::alive).toList();
+                    cluster.nodes().stream().filter(NodeProcess::serving).toList();
             if (live.size() <= LIVE_TOKENS / 2) {
                 continue; // no new tokens for a while (the database restarting): keep enough live ones
             }

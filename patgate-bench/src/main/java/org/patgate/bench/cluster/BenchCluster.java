@@ -86,7 +86,10 @@ public final class BenchCluster implements AutoCloseable {
                 "PATGATE_AOT",
                 "off");
         List<NameUpstream> upstreams = new ArrayList<>();
-        List<NodeProcess> nodes = new ArrayList<>();
+        List<NodeProcess> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // A benchmark ended early (interrupted, its script killed) must not leave nodes running.
+        Thread reaper = new Thread(() -> nodes.forEach(NodeProcess::killNow));
+        Runtime.getRuntime().addShutdownHook(reaper);
         try {
             for (String name : List.of("a", "b", "c")) {
                 NameUpstream upstream = new NameUpstream(name);

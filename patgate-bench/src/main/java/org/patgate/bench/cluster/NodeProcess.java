@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * One PATgate node run as an administrator runs it: {@code bin/patgate serve --config FILE} in a
  * process of its own, with its output appended to {@code node.log} in its home directory. The node
  * listens on a fixed loopback port chosen once, so a node started again after {@link #kill} is found
- * where the load balancer expects it. One thread starts and stops it; {@link #alive} may be asked from any.
+ * where the load balancer expects it. One thread starts and stops it; {@link #serving} may be asked from any.
  */
 public final class NodeProcess implements AutoCloseable {
 
@@ -32,6 +32,8 @@ public final class NodeProcess implements AutoCloseable {
     private final int port;
     private final Map<String, String> env;
     private volatile Process process;
+    /** Between saying it listens and being told to end. */
+    private volatile boolean serving;
 
     private NodeProcess(Path launcher, Path home, String name, int port, Map<String, String> env) {
         this.launcher = launcher;
@@ -85,10 +87,12 @@ public final class NodeProcess implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+        serving = true;
     }
 
     /** SIGKILL, as when the machine or the OOM killer ends it: no shutdown hook, no last flush. */
     public void kill() throws InterruptedException {
+        serving = false;
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -99,6 +103,7 @@ public final class NodeProcess implements AutoCloseable {
 
     /** SIGTERM, as an operator stops a node (it writes what it holds); SIGKILL after 30 s. */
     public void stop() throws InterruptedException {
+        serving = false;
         if (process != null && process.isAlive()) {
             process.toHandle().destroy();
             if (!process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
@@ -108,9 +113,17 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    /** Whether the process runs. */
-    public boolean alive() {
-        return process != null && process.isAlive();
+    /** Whether the node has said it listens and has not been told to end since. */
+    public boolean serving() {
+        return serving && process.isAlive();
+    }
+
+    /** SIGKILL without waiting, for a JVM that is ending. */
+    void killNow() {
+        Process running = process;
+        if (running != null) {
+            running.destroyForcibly();
+        }
     }
 
     public String name() {
