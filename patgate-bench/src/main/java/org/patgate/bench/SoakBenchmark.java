@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,7 +43,8 @@ import org.patgate.bench.cluster.NodeProcess;
  * and the clients' 200s are compared with the hourly counters the nodes wrote: the only activity that
  * may be lost is what node b had answered in its last flush intervals before the kill (two
  * intervals plus a margin for a busy machine, as the server's node-killed test allows). Prints the
- * markdown of the report on standard output (progress on standard error).
+ * markdown of the report on standard output (progress on standard error). One run per instance; the
+ * clients, the revoker and the schedule share its counters (concurrent collections and adders).
  *
  * <pre>SoakBenchmark --launcher bin/patgate [--minutes N]</pre>
  */
@@ -104,7 +106,14 @@ public final class SoakBenchmark {
 
     /** Runs the soak with these options (names without "--") and answers the markdown report. */
     public static String run(Map<String, String> options) throws Exception {
-        double minutes = Double.parseDouble(options.getOrDefault("minutes", "10"));
+        String value = options.getOrDefault("minutes", "10");
+        double minutes;
+        try {
+            minutes = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "--minutes must be a number of minutes, e.g. 10 or 0.5 (got " + value + ")");
+        }
         Path launcher = Path.of(options.getOrDefault("launcher", "bin/patgate")).toAbsolutePath();
         return new SoakBenchmark(Duration.ofMillis(Math.round(minutes * 60_000)), launcher).run();
     }
@@ -269,7 +278,8 @@ public final class SoakBenchmark {
     /** Each revoked token once to each node's own port: by now every node must refuse it. */
     private void finalCheck(BenchCluster cluster) throws Exception {
         for (Tracked token : revoked) {
-            for (NodeProcess node : cluster.nodes()) {
+            for (NodeProcess node :
+                    cluster.nodes().stream().filter(NodeProcess::serving).toList()) {
                 long started = System.nanoTime();
                 int status = cluster.tokenRequest(node.base(), token.token.secret());
                 account(token, started, status, node.name());
@@ -307,9 +317,9 @@ public final class SoakBenchmark {
             long[] counts = recorded.getOrDefault(token.token.id(), new long[2]);
             written += counts[0] - counts[1]; // requests that did not fail: the 200s
         }
-        Map<String, Long> nodes = new java.util.TreeMap<>();
+        Map<String, Long> nodes = new TreeMap<>();
         byNode.forEach((node, count) -> nodes.put(node, count.sum()));
-        Map<Integer, Long> statuses = new java.util.TreeMap<>();
+        Map<Integer, Long> statuses = new TreeMap<>();
         byStatus.forEach((status, count) -> statuses.put(status, count.sum()));
         return new SoakReport.Result(
                 faults,

@@ -3,6 +3,7 @@ package org.patgate.bench.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.patgate.bench.BenchPostgres;
 
 /**
@@ -86,7 +88,7 @@ public final class BenchCluster implements AutoCloseable {
                 "PATGATE_AOT",
                 "off");
         List<NameUpstream> upstreams = new ArrayList<>();
-        List<NodeProcess> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<NodeProcess> nodes = new CopyOnWriteArrayList<>();
         // A benchmark ended early (interrupted, its script killed) must not leave nodes running.
         Thread reaper = new Thread(() -> nodes.forEach(NodeProcess::killNow));
         Runtime.getRuntime().addShutdownHook(reaper);
@@ -121,7 +123,7 @@ public final class BenchCluster implements AutoCloseable {
                         try {
                             node.start(START_TIMEOUT);
                         } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+                            throw new UncheckedIOException(e);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             throw new IllegalStateException(e);

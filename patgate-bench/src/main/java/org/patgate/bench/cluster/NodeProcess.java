@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * One PATgate node run as an administrator runs it: {@code bin/patgate serve --config FILE} in a
@@ -52,7 +53,7 @@ public final class NodeProcess implements AutoCloseable {
      * @param env environment for the process on top of this one's (secrets belong here, not in the file)
      */
     public static NodeProcess prepare(
-            Path launcher, Path home, String name, java.util.function.IntFunction<String> yaml, Map<String, String> env)
+            Path launcher, Path home, String name, IntFunction<String> yaml, Map<String, String> env)
             throws IOException {
         Files.createDirectories(home);
         int port = freePort();
