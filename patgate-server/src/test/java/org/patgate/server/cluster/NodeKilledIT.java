@@ -3,10 +3,8 @@ package org.patgate.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,18 +25,16 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.http.Json;
 import org.patgate.server.testing.PostgresFixture;
 import org.patgate.server.testing.PostgresTest;
+import org.patgate.server.testing.ServeProcess;
 
 /**
  * Fault "node killed": two node processes started as admins start them ({@code bin/patgate serve}) on
@@ -80,10 +75,10 @@ class NodeKilledIT {
         PostgresFixture.TestDatabase db = PostgresFixture.start().createDatabase();
         try (NodeUpstream upstreamA = new NodeUpstream("a");
                 NodeUpstream upstreamB = new NodeUpstream("b")) {
-            Node a = Node.start(dir, "a", upstreamA, db);
-            Node b = null;
+            ServeProcess a = startNode(dir, "a", upstreamA, db);
+            ServeProcess b = null;
             try {
-                b = Node.start(dir, "b", upstreamB, db);
+                b = startNode(dir, "b", upstreamB, db);
                 String token = createToken(a.base());
                 try (RoundRobinBalancer balancer = new RoundRobinBalancer(List.of(a.address(), b.address()))) {
                     runLoadAndKill(balancer, a, b, token, db);
@@ -98,7 +93,7 @@ class NodeKilledIT {
     }
 
     private void runLoadAndKill(
-            RoundRobinBalancer balancer, Node a, Node b, String token, PostgresFixture.TestDatabase db)
+            RoundRobinBalancer balancer, ServeProcess a, ServeProcess b, String token, PostgresFixture.TestDatabase db)
             throws Exception {
         Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
@@ -262,66 +257,22 @@ class NodeKilledIT {
         }
     }
 
-    /** A node process started with {@code bin/patgate serve}. */
-    record Node(Process process, URI base, StringBuffer output, Thread reader) {
-
-        static Node start(Path dir, String name, NodeUpstream upstream, PostgresFixture.TestDatabase db)
-                throws Exception {
-            Path home = Files.createDirectories(dir.resolve(name));
-            Path config = home.resolve("patgate.yml");
-            Files.writeString(config, """
-                    listen: { host: 127.0.0.1, port: 0 }
-                    upstream: { url: "%s" }
-                    database: { url: "%s", username: "%s" }
-                    tokens: { pepperFile: "%s" }
-                    activity: { flushInterval: %dms }
-                    """.formatted(
-                    upstream.url(), db.jdbcUrl(), db.username(), dir.resolve("pepper"), FLUSH_INTERVAL.toMillis()));
-            ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "serve", "--config", config.toString())
-                    .directory(home.toFile())
-                    .redirectErrorStream(true);
-            Map<String, String> env = builder.environment();
-            env.put("PATGATE_BOOTSTRAP_ADMINPASSWORD", ADMIN_PASSWORD);
-            env.put("PATGATE_DATABASE_PASSWORD", db.password());
-            env.put("PATGATE_HEAP", "256m");
-            env.put("PATGATE_AOT", "off");
-            Process process = builder.start();
-            StringBuffer output = new StringBuffer();
-            CompletableFuture<URI> listening = new CompletableFuture<>();
-            Thread reader = Thread.ofPlatform().daemon().start(() -> readOutput(process, output, listening));
-            return new Node(process, listening.get(90, TimeUnit.SECONDS), output, reader);
-        }
-
-        InetSocketAddress address() {
-            return new InetSocketAddress(base.getHost(), base.getPort());
-        }
-
-        /** SIGTERM, as an operator stops a node; bounded, then SIGKILL. */
-        void stop() throws InterruptedException {
-            if (process.isAlive()) {
-                process.toHandle().destroy();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            }
-            reader.join(5_000);
-        }
-
-        private static void readOutput(Process process, StringBuffer output, CompletableFuture<URI> listening) {
-            Pattern pattern = Pattern.compile("PATgate listening on (http://\\S+) ");
-            try (BufferedReader out =
-                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    output.append(line).append('\n');
-                    Matcher matcher = pattern.matcher(line);
-                    if (matcher.find()) {
-                        listening.complete(URI.create(matcher.group(1)));
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-            listening.completeExceptionally(new AssertionError("node did not report listening; output:\n" + output));
-        }
+    /** A node process started with {@code bin/patgate serve}, writing its activity every flush interval. */
+    private static ServeProcess startNode(Path dir, String name, NodeUpstream upstream, PostgresFixture.TestDatabase db)
+            throws Exception {
+        String config = """
+                listen: { host: 127.0.0.1, port: 0 }
+                upstream: { url: "%s" }
+                database: { url: "%s", username: "%s" }
+                tokens: { pepperFile: "%s" }
+                activity: { flushInterval: %dms }
+                """.formatted(
+                        upstream.url(), db.jdbcUrl(), db.username(), dir.resolve("pepper"), FLUSH_INTERVAL.toMillis());
+        return ServeProcess.start(
+                LAUNCHER,
+                dir.resolve(name),
+                config,
+                Map.of("PATGATE_BOOTSTRAP_ADMINPASSWORD", ADMIN_PASSWORD, "PATGATE_DATABASE_PASSWORD", db.password()),
+                Duration.ofSeconds(90));
     }
 }

@@ -2,9 +2,7 @@ package org.patgate.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,9 +18,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,6 +28,7 @@ import org.patgate.server.cluster.NodeKilledIT.NodeUpstream;
 import org.patgate.server.http.Json;
 import org.patgate.server.testing.PostgresFixture;
 import org.patgate.server.testing.PostgresTest;
+import org.patgate.server.testing.ServeProcess;
 
 /**
  * Fault "rolling upgrade": the previous release's jar ({@link PreviousRelease#COMMIT}, schema V13,
@@ -195,47 +192,41 @@ class RollingUpgradeIT {
     }
 
     /** A node process started with a release's {@code bin/patgate serve}; closing it stops it with SIGTERM. */
-    record Node(Process process, URI base, StringBuffer output, Thread reader) implements AutoCloseable {
+    record Node(ServeProcess process) implements AutoCloseable {
 
         private static final HttpClient HTTP =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
         static Node start(Path launcher, Path dir, String name, NodeUpstream upstream, PostgresFixture.TestDatabase db)
                 throws Exception {
-            Path home = Files.createDirectories(dir.resolve(name));
-            Path config = home.resolve("patgate.yml");
             // Only keys the previous release knows: both versions read the same file.
-            Files.writeString(config, """
+            String config = """
                     listen: { host: 127.0.0.1, port: 0 }
                     upstream: { url: "%s" }
                     database: { url: "%s", username: "%s" }
                     tokens: { pepperFile: "%s", cacheTtl: %dms }
                     """.formatted(
-                            upstream.url(), db.jdbcUrl(), db.username(), dir.resolve("pepper"), CACHE_TTL.toMillis()));
-            ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "serve", "--config", config.toString())
-                    .directory(home.toFile())
-                    .redirectErrorStream(true);
-            Map<String, String> env = builder.environment();
-            env.put("PATGATE_BOOTSTRAP_ADMINPASSWORD", ADMIN_PASSWORD);
-            env.put("PATGATE_DATABASE_PASSWORD", db.password());
-            env.put("PATGATE_HEAP", "256m");
-            env.put("PATGATE_AOT", "off");
-            Process process = builder.start();
-            StringBuffer output = new StringBuffer();
-            CompletableFuture<URI> listening = new CompletableFuture<>();
-            Thread reader = Thread.ofPlatform().daemon().start(() -> readOutput(process, output, listening));
-            try {
-                return new Node(process, listening.get(120, TimeUnit.SECONDS), output, reader);
-            } catch (Exception e) {
-                process.destroyForcibly();
-                throw new AssertionError("node " + name + " did not start; output:\n" + output, e);
-            }
+                            upstream.url(), db.jdbcUrl(), db.username(), dir.resolve("pepper"), CACHE_TTL.toMillis());
+            return new Node(ServeProcess.start(
+                    launcher,
+                    dir.resolve(name),
+                    config,
+                    Map.of(
+                            "PATGATE_BOOTSTRAP_ADMINPASSWORD",
+                            ADMIN_PASSWORD,
+                            "PATGATE_DATABASE_PASSWORD",
+                            db.password()),
+                    Duration.ofSeconds(120)));
+        }
+
+        URI base() {
+            return process.base();
         }
 
         HttpResponse<String> send(String method, String path, Object body) throws Exception {
             String admin = "Basic "
                     + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
-            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+            HttpRequest.Builder request = HttpRequest.newBuilder(base().resolve(path))
                     .header("Authorization", admin)
                     .timeout(Duration.ofSeconds(30));
             if (body == null) {
@@ -249,7 +240,7 @@ class RollingUpgradeIT {
 
         HttpResponse<String> request(String method, String path, String token) throws Exception {
             return HTTP.send(
-                    HttpRequest.newBuilder(base.resolve(path))
+                    HttpRequest.newBuilder(base().resolve(path))
                             .header("Authorization", "Bearer " + token)
                             .timeout(Duration.ofSeconds(30))
                             .method(method, HttpRequest.BodyPublishers.noBody())
@@ -257,37 +248,13 @@ class RollingUpgradeIT {
                     HttpResponse.BodyHandlers.ofString());
         }
 
-        /** SIGTERM, as an operator stops a node; bounded, then SIGKILL. */
         void stop() throws InterruptedException {
-            if (process.isAlive()) {
-                process.toHandle().destroy();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            }
-            reader.join(5_000);
+            process.stop();
         }
 
         @Override
         public void close() throws InterruptedException {
-            stop();
-        }
-
-        private static void readOutput(Process process, StringBuffer output, CompletableFuture<URI> listening) {
-            Pattern pattern = Pattern.compile("PATgate listening on (http://\\S+) ");
-            try (BufferedReader out =
-                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    output.append(line).append('\n');
-                    Matcher matcher = pattern.matcher(line);
-                    if (matcher.find()) {
-                        listening.complete(URI.create(matcher.group(1)));
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-            listening.completeExceptionally(new AssertionError("node did not report listening"));
+            process.stop();
         }
     }
 }
