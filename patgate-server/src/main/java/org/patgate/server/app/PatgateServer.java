@@ -156,7 +156,8 @@ public final class PatgateServer implements AutoCloseable {
                 config.database().url(),
                 config.database().username(),
                 config.database().password(),
-                config.database().maxPoolSize());
+                config.database().maxPoolSize(),
+                config.database().connectionTimeout());
         Services services = null;
         ClusterMembership cluster = null;
         NodeMetrics metrics = NodeMetrics.create();

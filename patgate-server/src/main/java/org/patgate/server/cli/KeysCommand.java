@@ -63,7 +63,8 @@ final class KeysCommand implements Runnable {
                     effective.database().url(),
                     effective.database().username(),
                     effective.database().password(),
-                    2)) {
+                    2,
+                    effective.database().connectionTimeout())) {
                 result = CredentialKeyRotation.of(database, effective.tokens().prefix())
                         .rotate(effective.upstream().credentialKeyFile());
             } finally {

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    /** How long a request waits for a pooled connection unless the caller says otherwise. */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
 
     /** The database products PATgate supports; the same migrations run on both. */
     public enum Kind {
@@ -87,11 +91,31 @@ public final class Database implements AutoCloseable {
      * appears in a message.
      */
     public static Database open(String jdbcUrl, String username, String password, int maxPoolSize) {
-        return open(jdbcUrl, username, password, maxPoolSize, Clock.systemUTC());
+        return open(jdbcUrl, username, password, maxPoolSize, DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    /**
+     * As {@link #open(String, String, String, int)}, and a request that finds every pooled
+     * connection busy (or the database unreachable) fails after {@code connectionTimeout}.
+     */
+    public static Database open(
+            String jdbcUrl, String username, String password, int maxPoolSize, Duration connectionTimeout) {
+        return open(jdbcUrl, username, password, maxPoolSize, connectionTimeout, Clock.systemUTC());
     }
 
     static Database open(String jdbcUrl, String username, String password, int maxPoolSize, Clock clock) {
+        return open(jdbcUrl, username, password, maxPoolSize, DEFAULT_CONNECTION_TIMEOUT, clock);
+    }
+
+    static Database open(
+            String jdbcUrl,
+            String username,
+            String password,
+            int maxPoolSize,
+            Duration connectionTimeout,
+            Clock clock) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(connectionTimeout, "connectionTimeout");
         Objects.requireNonNull(clock, "clock");
         String shownUrl = JdbcUrls.redact(jdbcUrl);
         if (maxPoolSize < 1 || maxPoolSize > 1000) {
@@ -112,7 +136,7 @@ public final class Database implements AutoCloseable {
 
         HikariDataSource pool;
         try {
-            pool = new HikariDataSource(poolConfig(kind, url, username, password, maxPoolSize));
+            pool = new HikariDataSource(poolConfig(kind, url, username, password, maxPoolSize, connectionTimeout));
         } catch (RuntimeException e) {
             throw new StoreException(
                     "cannot connect to database " + shownUrl + " as user '" + (username == null ? "" : username) + "': "
@@ -129,7 +153,8 @@ public final class Database implements AutoCloseable {
         return new Database(pool, kind, clock);
     }
 
-    private static HikariConfig poolConfig(Kind kind, String url, String username, String password, int maxPoolSize) {
+    private static HikariConfig poolConfig(
+            Kind kind, String url, String username, String password, int maxPoolSize, Duration connectionTimeout) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("patgate-store");
         config.setJdbcUrl(url);
@@ -137,7 +162,7 @@ public final class Database implements AutoCloseable {
         config.setPassword(password == null ? "" : password);
         config.setMaximumPoolSize(maxPoolSize);
         config.setMinimumIdle(Math.min(2, maxPoolSize));
-        config.setConnectionTimeout(10_000);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
         if (kind == Kind.H2) {
             // Row locks (per-owner token limits) are waited for like on PostgreSQL, not failed after H2's 1 s default.
             config.setConnectionInitSql("SET LOCK_TIMEOUT 10000");

@@ -65,7 +65,8 @@ public final class GateForTests implements AutoCloseable {
                 config.database().url(),
                 config.database().username(),
                 config.database().password(),
-                config.database().maxPoolSize());
+                config.database().maxPoolSize(),
+                config.database().connectionTimeout());
         Clock clock = Clock.systemUTC();
         Services services = Services.wire(config, database, clock, format, digester, new SecureRandom(), null);
         EdgeHandlers.Gateway gateway = EdgeHandlers.gate(

@@ -44,7 +44,14 @@ class PostgresRestartTest {
                         "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + db.name(),
                         db.username(),
                         db.password(),
-                        Map.of("PATGATE_UPSTREAM_URL", upstream.url(), "PATGATE_CLUSTER_HEARTBEATINTERVAL", "1s"))) {
+                        Map.of(
+                                "PATGATE_UPSTREAM_URL",
+                                upstream.url(),
+                                "PATGATE_CLUSTER_HEARTBEATINTERVAL",
+                                "1s",
+                                // A beat against the cut database gives up after this, not the default 10 s.
+                                "PATGATE_DATABASE_CONNECTIONTIMEOUT",
+                                "1s"))) {
             node.createUser("alice", "alice-password-123");
             JsonNode before = create(node, "before-restart");
             String beforeToken = before.get("token").asText();

@@ -78,6 +78,15 @@ class ConfigValidationTest {
                 Arguments.of("database:\n  maxPoolSize: 0", "database.maxPoolSize: must be 1..1000, got 0"),
                 Arguments.of("database:\n  maxPoolSize: ten", "database.maxPoolSize: must be an integer, got 'ten'"),
                 Arguments.of(
+                        "database:\n  connectionTimeout: 100ms",
+                        "database.connectionTimeout: must be between 250ms and 60s, got '100ms'"),
+                Arguments.of(
+                        "database:\n  connectionTimeout: 2m",
+                        "database.connectionTimeout: must be between 250ms and 60s, got '2m'"),
+                Arguments.of(
+                        "database:\n  connectionTimeout: 5",
+                        "database.connectionTimeout: must be a duration like 500ms, 5s, 2m, 1h, 30d or PT5S, got 5"),
+                Arguments.of(
                         "database:\n  username: \"a\\u0000b\"",
                         "database.username: must not contain control characters, got 'a\\u0000b'"),
                 // rest
@@ -239,7 +248,10 @@ class ConfigValidationTest {
                         Map.of("PATGATE_IDENTITY_MODE", "LDAP"),
                         "identity.mode: must be header, jwt, none or upstream-token, got 'LDAP'"),
                 Arguments.of(
-                        Map.of("PATGATE_UPSTREAM_READTIMEOUT", "-1s"), "upstream.readTimeout: must not be negative"));
+                        Map.of("PATGATE_UPSTREAM_READTIMEOUT", "-1s"), "upstream.readTimeout: must not be negative"),
+                Arguments.of(
+                        Map.of("PATGATE_DATABASE_CONNECTIONTIMEOUT", "0s"),
+                        "database.connectionTimeout: must be between 250ms and 60s, got '0s' (from PATGATE_DATABASE_CONNECTIONTIMEOUT)"));
     }
 
     @ParameterizedTest(name = "[{index}] {1}")

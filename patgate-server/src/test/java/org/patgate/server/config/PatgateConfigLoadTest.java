@@ -30,7 +30,8 @@ class PatgateConfigLoadTest {
         assertThat(config.upstream())
                 .isEqualTo(new UpstreamConfig(
                         URI.create("http://127.0.0.1:9000"), Duration.ofSeconds(5), Duration.ofSeconds(60)));
-        assertThat(config.database()).isEqualTo(new DatabaseConfig("jdbc:h2:file:./data/patgate", "", "", 10));
+        assertThat(config.database())
+                .isEqualTo(new DatabaseConfig("jdbc:h2:file:./data/patgate", "", "", 10, Duration.ofSeconds(10)));
         assertThat(config.rest())
                 .isEqualTo(new RestConfig(
                         List.of("/rest/**"),
@@ -114,7 +115,12 @@ class PatgateConfigLoadTest {
                                 Duration.ofMillis(500),
                                 Duration.ofMinutes(2)),
                         // YAML would read 0123 as octal 83 and no as false; string keys keep the text as written.
-                        new DatabaseConfig("jdbc:postgresql://db.example.com:5432/patgate", "patgate", "0123", 20),
+                        new DatabaseConfig(
+                                "jdbc:postgresql://db.example.com:5432/patgate",
+                                "patgate",
+                                "0123",
+                                20,
+                                Duration.ofSeconds(10)),
                         new RestConfig(
                                 List.of("/rest/**", "/api/*/v1/**"),
                                 RestConfig.PasswordAuth.ALLOW,
@@ -151,7 +157,8 @@ class PatgateConfigLoadTest {
                         "PATGATE_TRUSTEDPROXIES", "",
                         "PATGATE_BOOTSTRAP_ADMINPASSWORD", "s3cret",
                         "PATGATE_TOKENS_PEPPERFILE", "/run/secrets/pepper",
-                        "PATGATE_UPSTREAM_URL", "http://127.0.0.1:9999"));
+                        "PATGATE_UPSTREAM_URL", "http://127.0.0.1:9999",
+                        "PATGATE_DATABASE_CONNECTIONTIMEOUT", "1500ms"));
 
         assertThat(config.listen().port()).isEqualTo(9191);
         assertThat(config.rest().paths()).containsExactly("/rest/**", "/api/**");
@@ -160,6 +167,7 @@ class PatgateConfigLoadTest {
         assertThat(config.bootstrap().adminPassword()).isEqualTo("s3cret");
         assertThat(config.tokens().pepperFile()).isEqualTo(Path.of("/run/secrets/pepper"));
         assertThat(config.upstream().url()).isEqualTo(URI.create("http://127.0.0.1:9999"));
+        assertThat(config.database().connectionTimeout()).isEqualTo(Duration.ofMillis(1500));
     }
 
     @Test
