@@ -162,7 +162,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                     close();
                 }
             } else {
-                requestRead();
+                drainOn();
             }
             return;
         }
@@ -239,7 +239,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             next();
         } else if (discardBody) {
             body.startDraining();
-            requestRead();
+            drainOn();
         } else {
             close();
         }
@@ -281,6 +281,21 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         answers.write(response);
         finished(!closing, discardBody);
+    }
+
+    /**
+     * Reads on while a refused request's body is dropped; over HTTP/1.1, a client that has shut its
+     * sending half with nothing of it left to deliver can never finish that body, so the connection
+     * closes now instead of when it has been idle long enough.
+     */
+    private void drainOn() {
+        if (inputShut
+                && encoder != null
+                && !ctx.pipeline().get(ExplicitReads.class).hasWaiting()) {
+            close();
+        } else {
+            requestRead();
+        }
     }
 
     private void next() {
@@ -371,6 +386,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             inputShut = true;
             if (exchange == null && !body.draining()) {
                 close();
+            } else if (exchange == null
+                    && encoder != null
+                    && !ctx.pipeline().get(ExplicitReads.class).hasWaiting()) {
+                close(); // draining a body that cannot arrive any more (see drainOn)
             }
         } else if (evt instanceof IdleStateEvent && exchange == null && !body.draining()) {
             close();

@@ -122,6 +122,8 @@ public final class ProtocolSniffer extends ByteToMessageDecoder {
                                         .addLast(new ClientConnection(plane, null));
                             }
                         }));
+        // Sees the client's end of input before the codec: with it, no frame (not even a WINDOW_UPDATE) can come.
+        ctx.pipeline().addAfter(ctx.name(), "http2-input-shut", new Http2InputShutdown(frames.connection()));
         widenWindows(frames.connection());
         // The connection itself reads on: each stream reads only when its exchange asks.
         ctx.channel().config().setAutoRead(true);
