@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.patgate.server.testing.EndToEndTest;
 import org.patgate.server.testing.FileTrees;
+import org.patgate.server.testing.Polling;
 import org.patgate.server.testing.PostgresFixture;
 import org.patgate.server.testing.PostgresTest;
 import org.patgate.server.testing.TestServer;
@@ -241,17 +242,6 @@ class ChangePropagationTest {
 
     /** Polls every 20 ms for at most {@link #BOUND}. */
     private static void waitUntil(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " did not happen within " + BOUND);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Polling.waitUntil(BOUND, what, condition);
     }
 }

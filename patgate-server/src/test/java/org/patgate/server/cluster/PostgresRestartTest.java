@@ -13,6 +13,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patgate.server.testing.CuttableTcpProxy;
+import org.patgate.server.testing.Polling;
 import org.patgate.server.testing.PostgresFixture;
 import org.patgate.server.testing.PostgresTest;
 import org.patgate.server.testing.RecordingUpstream;
@@ -148,13 +149,7 @@ class PostgresRestartTest {
         return activity.json().get("items").size();
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " within " + BOUND.toSeconds() + " s");
-            }
-            Thread.sleep(20);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Polling.waitUntil(BOUND, what, condition);
     }
 }

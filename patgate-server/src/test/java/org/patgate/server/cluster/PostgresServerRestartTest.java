@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.patgate.server.testing.Polling;
 import org.patgate.server.testing.PostgresFixture;
 import org.patgate.server.testing.PostgresTest;
 import org.patgate.server.testing.RecordingUpstream;
@@ -143,23 +144,15 @@ class PostgresServerRestartTest {
         return activity.json().get("items").size();
     }
 
-    /** Polls for at most {@link #BOUND}, flushing the nodes' activity between tries. */
-    private static void await(BooleanSupplier condition, String what, List<TestServer> flushing)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (true) {
+    /** Waits until {@code condition} holds, having {@code flushing} write their activity before each look. */
+    private static void await(BooleanSupplier condition, String what, List<TestServer> flushing) {
+        Polling.waitUntil(BOUND, what, () -> {
             flushing.forEach(node -> node.server().activity().flush());
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " within " + BOUND.toSeconds() + " s");
-            }
-            Thread.sleep(50);
-        }
+            return condition.getAsBoolean();
+        });
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    private static void await(BooleanSupplier condition, String what) {
         await(condition, what, List.of());
     }
 }

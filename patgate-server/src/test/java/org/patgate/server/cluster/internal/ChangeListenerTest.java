@@ -23,6 +23,7 @@ import org.patgate.server.cluster.ClusterJobs;
 import org.patgate.server.cluster.LocalCaches;
 import org.patgate.server.store.Change;
 import org.patgate.server.store.Database;
+import org.patgate.server.testing.Polling;
 import org.patgate.server.testing.PostgresFixture;
 import org.patgate.server.testing.PostgresTest;
 
@@ -204,17 +205,6 @@ class ChangeListenerTest {
     }
 
     private static void waitUntil(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " did not happen within " + BOUND);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Polling.waitUntil(BOUND, what, condition);
     }
 }
