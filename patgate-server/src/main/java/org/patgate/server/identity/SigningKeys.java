@@ -1,7 +1,6 @@
 package org.patgate.server.identity;
 
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -18,10 +17,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.patgate.core.PatgateException;
+import org.patgate.core.token.AesGcm;
 import org.patgate.server.store.JwtKeyRecord;
 
 /**
@@ -58,10 +55,10 @@ public final class SigningKeys {
     }
 
     private final KeyStore repository;
-    private final SecretKeySpec encryptionKey;
     private final Clock clock;
     private final Duration rotation;
     private final SecureRandom random = new SecureRandom();
+    private final AesGcm encryption;
     private Active active;
     private Instant activeCreatedAt;
 
@@ -71,7 +68,7 @@ public final class SigningKeys {
             throw new IllegalArgumentException("the key-encryption key must be 32 bytes");
         }
         this.repository = repository;
-        this.encryptionKey = new SecretKeySpec(encryptionKey.clone(), "AES");
+        this.encryption = new AesGcm(encryptionKey, random);
         this.clock = clock;
         this.rotation = rotation;
     }
@@ -132,25 +129,15 @@ public final class SigningKeys {
         return out;
     }
 
-    private String encrypt(byte[] plain) throws GeneralSecurityException {
-        byte[] iv = new byte[12];
-        random.nextBytes(iv);
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(Cipher.ENCRYPT_MODE, encryptionKey, new GCMParameterSpec(128, iv));
-        byte[] sealed = cipher.doFinal(plain);
+    private String encrypt(byte[] plain) {
+        byte[] sealed = encryption.seal(plain, null);
         Arrays.fill(plain, (byte) 0);
-        return B64URL.encodeToString(ByteBuffer.allocate(iv.length + sealed.length)
-                .put(iv)
-                .put(sealed)
-                .array());
+        return B64URL.encodeToString(sealed);
     }
 
     private ECPrivateKey decrypt(String stored) {
         try {
-            byte[] all = B64URL_DECODER.decode(stored);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, encryptionKey, new GCMParameterSpec(128, all, 0, 12));
-            byte[] pkcs8 = cipher.doFinal(all, 12, all.length - 12);
+            byte[] pkcs8 = encryption.open(B64URL_DECODER.decode(stored), null);
             try {
                 return (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
             } finally {

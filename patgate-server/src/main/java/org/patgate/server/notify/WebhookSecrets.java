@@ -7,11 +7,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.patgate.core.PatgateException;
+import org.patgate.core.token.AesGcm;
 import org.patgate.core.token.TokenDigester;
 
 /**
@@ -31,17 +28,11 @@ public final class WebhookSecrets {
     /** The start of every encrypted value. */
     public static final String PREFIX = "aes-gcm.v1 ";
 
-    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
-    private static final int NONCE_BYTES = 12;
-    private static final int TAG_BITS = 128;
-
-    private final SecretKey key;
-    private final SecureRandom random;
+    private final AesGcm box;
 
     private WebhookSecrets(byte[] key, SecureRandom random) {
-        this.key = new SecretKeySpec(key, "AES");
+        this.box = new AesGcm(key, random);
         Arrays.fill(key, (byte) 0);
-        this.random = random;
     }
 
     /** Secrets under the key this installation's pepper gives for {@link #PURPOSE}. */
@@ -58,22 +49,9 @@ public final class WebhookSecrets {
     public String encrypt(String groupKey, String secret) {
         Objects.requireNonNull(groupKey, "groupKey");
         Objects.requireNonNull(secret, "secret");
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
-        try {
-            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(associatedData(groupKey));
-            byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
-            byte[] stored = new byte[NONCE_BYTES + sealed.length];
-            System.arraycopy(nonce, 0, stored, 0, NONCE_BYTES);
-            System.arraycopy(sealed, 0, stored, NONCE_BYTES, sealed.length);
-            return PREFIX + Base64.getEncoder().encodeToString(stored);
-        } catch (GeneralSecurityException e) {
-            // Only a JDK without AES-GCM gets here; the cause names the algorithm, never data.
-            throw new IllegalStateException(
-                    "AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
-        }
+        return PREFIX
+                + Base64.getEncoder()
+                        .encodeToString(box.seal(secret.getBytes(StandardCharsets.UTF_8), associatedData(groupKey)));
     }
 
     /**
@@ -95,22 +73,14 @@ public final class WebhookSecrets {
         } catch (IllegalArgumentException e) {
             throw new WebhookSecretException(subject + " cannot be decrypted: it is not base64");
         }
-        if (bytes.length < NONCE_BYTES + TAG_BITS / 8) {
-            throw new WebhookSecretException(subject + " cannot be decrypted: it is too short");
-        }
         try {
-            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, Arrays.copyOf(bytes, NONCE_BYTES)));
-            cipher.updateAAD(associatedData(groupKey));
-            byte[] secret = cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);
-            return new String(secret, StandardCharsets.UTF_8);
+            return new String(box.open(bytes, associatedData(groupKey)), StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {
             throw new WebhookSecretException(subject
                     + " cannot be decrypted: this node's token pepper (tokens.pepper / tokens.pepperFile) is not "
                     + "the one it was encrypted under, or the stored value was changed; set the secret again");
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(
-                    "AES-GCM decryption failed: " + e.getClass().getSimpleName(), e);
+            throw new WebhookSecretException(subject + " cannot be decrypted: it is too short");
         }
     }
 
